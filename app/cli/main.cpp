@@ -1,0 +1,397 @@
+// mentorlog-cli: the core from the command line.
+//
+// Exit codes: 0 ok; 1 the user's input was wrong (the message says which and why);
+// 2 an internal error (a bug, or the disk/OS refused).
+//
+// [SECTION] Context: data folder, device id, store, language
+// [SECTION] Output helpers
+// [SECTION] Commands
+// [SECTION] main
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "mentorlog/core/demo.h"
+#include "mentorlog/core/export.h"
+#include "mentorlog/core/field_codec.h"
+#include "mentorlog/core/import.h"
+#include "mentorlog/core/record_json.h"
+#include "mentorlog/core/rubric.h"
+#include "mentorlog/core/store.h"
+#include "mentorlog/platform/env.h"
+
+namespace mentorlog::cli {
+namespace {
+
+using namespace mentorlog::core;  // NOLINT(google-build-using-namespace): a program, not a header
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Context
+// -----------------------------------------------------------------------------------------
+
+struct GlobalOptions {
+  std::string data_dir;
+  std::string lang;  // "ru", "en", or empty: from LANG
+};
+
+std::string PickLanguage(const std::string& flag) {
+  if (flag == "ru" || flag == "en") return flag;
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(var);
+    if (v != nullptr && *v != '\0') return std::string(v).rfind("ru", 0) == 0 ? "ru" : "en";
+  }
+  return "en";
+}
+
+int ExitCodeFor(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kInvalidInput:
+    case StatusCode::kNotFound:
+    case StatusCode::kConflict:
+    case StatusCode::kUnsupported:
+      return 1;
+    default:
+      return 2;
+  }
+}
+
+int Fail(const Status& s) {
+  std::cerr << s.message() << "\n";
+  return ExitCodeFor(s);
+}
+
+struct Context {
+  std::string lang;
+  std::filesystem::path data_dir;
+  std::unique_ptr<Store> store;
+
+  std::string Say(std::string_view en, std::string_view ru) const { return std::string(lang == "ru" ? ru : en); }
+};
+
+Result<Context> OpenContext(const GlobalOptions& g) {
+  Context ctx;
+  ctx.lang = PickLanguage(g.lang);
+  std::optional<std::filesystem::path> override_dir;
+  if (!g.data_dir.empty()) override_dir = g.data_dir;
+  ASSIGN_OR_RETURN(ctx.data_dir, platform::ResolveDataDir(override_dir));
+  ASSIGN_OR_RETURN(std::string device_id, platform::LoadOrCreateDeviceId(ctx.data_dir));
+  StoreOptions options;
+  options.path = ctx.data_dir / "mentorlog.db";
+  options.device_id = device_id;
+  options.language = ctx.lang;
+  ASSIGN_OR_RETURN(ctx.store, Store::Open(options));
+  // Rubric templates ship with the program: install any the store does not have yet.
+  ASSIGN_OR_RETURN(auto installed, ctx.store->List<RubricTemplate>());
+  ASSIGN_OR_RETURN(auto bundled, LoadBundledRubrics(DefaultAssetsDir()));
+  for (auto& t : bundled) {
+    const bool have = std::any_of(installed.begin(), installed.end(),
+                                  [&](const auto& i) { return i.code == t.code && i.version == t.version; });
+    if (!have) RETURN_IF_ERROR(ctx.store->Save(std::move(t)).status());
+  }
+  return ctx;
+}
+
+Result<std::string> ReadInput(const std::string& path) {
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return text;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidInput("cannot read «" + path + "»: no such file, or no permission");
+  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return text;
+}
+
+Result<RecordKind> ParseKind(const std::string& word, const Context& ctx) {
+  if (auto k = KindFromName(word)) return *k;
+  std::string names;
+  for (RecordKind k : kAllRecordKinds) names += (names.empty() ? "" : ", ") + std::string(KindTable(k));
+  return Status::InvalidInput(ctx.Say("unknown kind «" + word + "»; use one of: " + names,
+                                      "неизвестный вид записей «" + word + "»; допустимо: " + names));
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Output helpers
+// -----------------------------------------------------------------------------------------
+
+template <class R>
+std::vector<std::pair<std::string, std::string>> FieldsAsText(const R& r) {
+  std::vector<std::pair<std::string, std::string>> out;
+  ForEachFieldDef<R>([&](const auto& def) {
+    using T = std::remove_cvref_t<decltype(r.*(def.member))>;
+    out.emplace_back(std::string(def.name), FieldCodec<T>::ToText(r.*(def.member)));
+  });
+  return out;
+}
+
+std::string OneLine(std::string s, size_t max_bytes) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  if (s.size() <= max_bytes) return s;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+  return s.substr(0, cut) + "…";
+}
+
+// The columns `list` shows for each kind: the ones a person scans for.
+std::vector<std::string_view> ListColumns(RecordKind kind) {
+  switch (kind) {
+    case RecordKind::kSchool: return {"code", "name", "settlement", "statuses", "pupils"};
+    case RecordKind::kPerson: return {"full_name", "roles", "subjects"};
+    case RecordKind::kVisit: return {"date", "purposes", "summary"};
+    case RecordKind::kObservation: return {"date", "subject", "grade", "topic"};
+    case RecordKind::kConsultation: return {"date", "topics", "questions"};
+    case RecordKind::kRecommendation: return {"due_on", "status", "text"};
+    case RecordKind::kAssessmentResult: return {"year", "assessment", "subject", "grade", "mean_score"};
+    case RecordKind::kContextIndicator: return {"year", "indicator", "value"};
+    case RecordKind::kRoadmapItem: return {"starts_on", "status", "title"};
+    case RecordKind::kRubricTemplate: return {"code", "version", "title_ru"};
+    default: return {};
+  }
+}
+
+template <class R>
+Status ListRecords(const Context& ctx, std::ostream& out) {
+  ASSIGN_OR_RETURN(std::vector<R> records, ctx.store->List<R>());
+  const auto wanted = ListColumns(RecordTraits<R>::kKind);
+  for (const auto& r : records) {
+    out << r.id.ToString();
+    for (const auto& [name, text] : FieldsAsText(r)) {
+      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), name) == wanted.end()) continue;
+      out << "  " << OneLine(text, 60);
+    }
+    out << "\n";
+  }
+  out << ctx.Say(std::to_string(records.size()) + " record(s)", "записей: " + std::to_string(records.size())) << "\n";
+  return Status::Ok();
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Commands
+// -----------------------------------------------------------------------------------------
+
+Status CmdInit(const Context& ctx) {
+  std::cout << ctx.Say("The store is ready: ", "Хранилище готово: ") << (ctx.data_dir / "mentorlog.db").string() << "\n";
+  return Status::Ok();
+}
+
+Status CmdDemo(Context& ctx, uint64_t seed) {
+  DemoOptions options;
+  options.seed = seed;
+  ASSIGN_OR_RETURN(DemoSummary s, CreateDemoDistrict(*ctx.store, options));
+  std::cout << ctx.Say("Demo district created in ", "Демонстрационный район создан в ") << ctx.data_dir.string() << ":\n"
+            << ctx.Say("  schools: ", "  школ: ") << s.schools << "\n"
+            << ctx.Say("  teachers: ", "  учителей: ") << s.teachers << "\n"
+            << ctx.Say("  mentors / tutors: ", "  наставников / тьюторов: ") << s.mentors << " / " << s.tutors << "\n"
+            << ctx.Say("  visits: ", "  выездов: ") << s.visits << "\n"
+            << ctx.Say("  lesson observations: ", "  посещений уроков: ") << s.observations << "\n"
+            << ctx.Say("  consultations: ", "  консультаций: ") << s.consultations << "\n"
+            << ctx.Say("  recommendations (overdue): ", "  рекомендаций (просрочено): ") << s.recommendations << " ("
+            << s.overdue_recommendations << ")\n";
+  return Status::Ok();
+}
+
+Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& file, bool skip_bad) {
+  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word, ctx));
+  ASSIGN_OR_RETURN(ImportReport report, ImportCsvFile(*ctx.store, kind, file,
+                                                      skip_bad ? BadRowPolicy::kSkipBad : BadRowPolicy::kRejectFile));
+  for (const auto& p : report.problems) std::cerr << p.ToString() << "\n";
+  if (!report.committed) {
+    return Status::InvalidInput(ctx.Say(
+        std::to_string(report.problems.size()) + " bad row(s): nothing was imported. Fix them, or run again with --skip-bad to import the good rows.",
+        "Ошибочных строк: " + std::to_string(report.problems.size()) + "; ничего не импортировано. Исправьте их или запустите с --skip-bad, чтобы загрузить верные строки."));
+  }
+  std::cout << ctx.Say("Imported: ", "Импортировано: ") << report.inserted << ctx.Say(" new, ", " новых, ") << report.updated
+            << ctx.Say(" updated, ", " обновлено, ") << report.unchanged << ctx.Say(" unchanged", " без изменений");
+  if (!report.problems.empty()) std::cout << ctx.Say("; skipped bad rows: ", "; пропущено строк с ошибками: ") << report.problems.size();
+  std::cout << "\n";
+  return Status::Ok();
+}
+
+Status CmdExport(Context& ctx, const std::string& kind_word, const std::string& format, bool excel,
+                 const std::string& output) {
+  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word, ctx));
+  if (format != "csv" && format != "json") {
+    return Status::InvalidInput(ctx.Say("--format must be csv or json", "--format: допустимо csv или json"));
+  }
+  ASSIGN_OR_RETURN(std::string bytes,
+                   Export(*ctx.store, kind, format == "json" ? ExportFormat::kJson : ExportFormat::kCsv, excel));
+  if (output.empty() || output == "-") {
+    std::cout << bytes;
+    return Status::Ok();
+  }
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  out << bytes;
+  out.close();
+  if (!out) return Status::IoError(ctx.Say("cannot write " + output, "не удалось записать " + output));
+  return Status::Ok();
+}
+
+Status CmdList(Context& ctx, const std::string& kind_word) {
+  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word, ctx));
+  return VisitKind(kind, [&]<class R>() { return ListRecords<R>(ctx, std::cout); });
+}
+
+Status CmdShow(Context& ctx, const std::string& id_text) {
+  ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
+  ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
+  if (!kind) return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
+  return VisitKind(*kind, [&]<class R>() -> Status {
+    ASSIGN_OR_RETURN(R r, ctx.store->Get<R>(id));
+    std::cout << EnumLabel(RecordTraits<R>::kKind, ctx.lang) << " " << r.id.ToString() << "\n";
+    for (const auto& [name, text] : FieldsAsText(r)) std::cout << "  " << name << ": " << text << "\n";
+    if constexpr (std::is_same_v<R, Observation>) {
+      ASSIGN_OR_RETURN(auto scores, ctx.store->ScoresOf(id));
+      for (const auto& s : scores) {
+        std::cout << "  score " << s.criterion_code << ": " << (s.level ? std::to_string(*s.level) : "—") << "\n";
+      }
+    }
+    return Status::Ok();
+  });
+}
+
+bool IsFieldWork(RecordKind k) {
+  return k == RecordKind::kVisit || k == RecordKind::kObservation || k == RecordKind::kConsultation ||
+         k == RecordKind::kRecommendation;
+}
+
+template <class R>
+Status SaveFromJson(Context& ctx, R record, const std::string& json) {
+  RETURN_IF_ERROR(ApplyJson(json, record));
+  if constexpr (std::is_same_v<R, Observation>) {
+    ASSIGN_OR_RETURN(auto scores, ScoresFromJson(json));
+    if (scores.empty() && !record.id.IsNil()) {
+      ASSIGN_OR_RETURN(scores, ctx.store->ScoresOf(record.id));  // an edit without scores keeps them
+    }
+    ASSIGN_OR_RETURN(Observation saved, ctx.store->SaveObservation(std::move(record), scores));
+    std::cout << saved.id.ToString() << "\n";
+  } else {
+    ASSIGN_OR_RETURN(R saved, ctx.store->Save(std::move(record)));
+    std::cout << saved.id.ToString() << "\n";
+  }
+  return Status::Ok();
+}
+
+Status CmdAdd(Context& ctx, const std::string& kind_word, const std::string& json_path) {
+  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word, ctx));
+  if (!IsFieldWork(kind)) {
+    return Status::InvalidInput(ctx.Say("add works for visits, observations, consultations and recommendations; use import for the rest",
+                                        "add работает для выездов, посещений уроков, консультаций и рекомендаций; остальное загружайте через import"));
+  }
+  ASSIGN_OR_RETURN(std::string json, ReadInput(json_path));
+  return VisitKind(kind, [&]<class R>() { return SaveFromJson(ctx, R{}, json); });
+}
+
+Status CmdEdit(Context& ctx, const std::string& id_text, const std::string& json_path) {
+  ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
+  ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
+  if (!kind) return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
+  if (!IsFieldWork(*kind)) {
+    return Status::InvalidInput(ctx.Say("edit works for visits, observations, consultations and recommendations",
+                                        "edit работает для выездов, посещений уроков, консультаций и рекомендаций"));
+  }
+  ASSIGN_OR_RETURN(std::string json, ReadInput(json_path));
+  return VisitKind(*kind, [&]<class R>() -> Status {
+    ASSIGN_OR_RETURN(R stored, ctx.store->Get<R>(id));
+    return SaveFromJson(ctx, std::move(stored), json);
+  });
+}
+
+Status CmdDelete(Context& ctx, const std::string& id_text) {
+  ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
+  ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
+  if (!kind) return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
+  return ctx.store->Delete(*kind, id);
+}
+
+}  // namespace
+}  // namespace mentorlog::cli
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] main
+// -----------------------------------------------------------------------------------------
+
+int main(int argc, char** argv) {
+  using namespace mentorlog::cli;  // NOLINT(google-build-using-namespace)
+  CLI::App app{"mentorlog-cli: MentorLog's local store from the command line (import, export, records, demo)"};
+  app.require_subcommand(1);
+  GlobalOptions g;
+  app.add_option("--data", g.data_dir, "Data folder (default: $XDG_DATA_HOME/mentorlog or ~/.local/share/mentorlog)");
+  app.add_option("--lang", g.lang, "Message language: ru or en (default: from LANG)");
+
+  auto* init = app.add_subcommand("init", "Create the local store (and install the bundled rubric templates)");
+  uint64_t seed = 20251;
+  auto* demo = app.add_subcommand("demo", "Fill an empty store with the demo district");
+  demo->add_option("--seed", seed, "Seed of the generator (same seed, same district)");
+
+  std::string kind, file, format = "csv", output, id, json;
+  bool skip_bad = false, excel = false;
+  auto* import = app.add_subcommand("import", "Import a CSV file: schools, people, assignments, assessment_results, context_indicators");
+  import->add_option("KIND", kind, "What the file holds")->required();
+  import->add_option("FILE", file, "The CSV file (UTF-8 or Windows-1251, ',' or ';')")->required();
+  import->add_flag("--skip-bad", skip_bad, "Import the good rows and report the bad ones (default: import nothing if any row is bad)");
+
+  auto* exp = app.add_subcommand("export", "Export every record of a kind as CSV or JSON");
+  exp->add_option("KIND", kind, "What to export")->required();
+  exp->add_option("--format", format, "csv (default) or json");
+  exp->add_flag("--excel", excel, "CSV for Russian Excel: Windows-1251 with ';'");
+  exp->add_option("--output,-o", output, "File to write (default: standard output)");
+
+  auto* list = app.add_subcommand("list", "List the records of a kind");
+  list->add_option("KIND", kind, "schools, people, visits, observations, ...")->required();
+
+  auto* show = app.add_subcommand("show", "Show one record with all its fields");
+  show->add_option("ID", id, "The record's id")->required();
+
+  auto* add = app.add_subcommand("add", "Add a visit, observation, consultation or recommendation from JSON");
+  add->add_option("KIND", kind, "visit, observation, consultation or recommendation")->required();
+  add->add_option("--json", json, "JSON file, or - for standard input")->required();
+
+  auto* edit = app.add_subcommand("edit", "Change fields of a visit, observation, consultation or recommendation");
+  edit->add_option("ID", id, "The record's id")->required();
+  edit->add_option("--json", json, "JSON with the fields to change, or - for standard input")->required();
+
+  auto* del = app.add_subcommand("delete", "Delete a record (kept as a tombstone so the deletion syncs)");
+  del->add_option("ID", id, "The record's id")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 1;
+  }
+
+  try {
+    auto ctx = OpenContext(g);
+    if (!ctx.ok()) return Fail(ctx.status());
+    Context& c = *ctx;
+    mentorlog::Status s;
+    if (init->parsed()) s = CmdInit(c);
+    else if (demo->parsed()) s = CmdDemo(c, seed);
+    else if (import->parsed()) s = CmdImport(c, kind, file, skip_bad);
+    else if (exp->parsed()) s = CmdExport(c, kind, format, excel, output);
+    else if (list->parsed()) s = CmdList(c, kind);
+    else if (show->parsed()) s = CmdShow(c, id);
+    else if (add->parsed()) s = CmdAdd(c, kind, json);
+    else if (edit->parsed()) s = CmdEdit(c, id, json);
+    else if (del->parsed()) s = CmdDelete(c, id);
+    return s.ok() ? 0 : Fail(s);
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\n";
+    return 2;
+  }
+}

@@ -1,0 +1,98 @@
+// The closed vocabularies of the domain (DOMAIN.md), each with its stable code (stored, sent,
+// exported) and its Russian and English labels (shown, and accepted on import).
+//
+// Thread safety: constant tables.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace mentorlog::core {
+
+enum class RecordKind {
+  kSchool,
+  kPerson,
+  kAssignment,
+  kVisit,
+  kObservation,
+  kObservationScore,
+  kConsultation,
+  kRecommendation,
+  kRecommendationEvent,
+  kDeficit,
+  kRoadmapItem,
+  kNetworkAgreement,
+  kAssessmentResult,
+  kContextIndicator,
+  kRubricTemplate,
+};
+
+enum class Settlement { kUrban, kRural };
+enum class SchoolStatus { kLowResults, kAdverseConditions, kLeader };
+enum class TransitionProgramme { kNone, kDrafting, kAdopted, kCompleted };
+enum class Role { kTeacher, kMentor, kTutor, kCoordinator, kSchoolCoordinator, kDirector, kDeputyDirector };
+enum class AssignmentKind { kMentorSchool, kTutorTeacher, kTutorSchoolSubject };
+enum class VisitPurpose { kDiagnostics, kConsultation, kLessonObservations, kMonitoring, kMethodologicalEvent, kFollowUp };
+enum class ObservationKind { kObservation, kPeerVisit, kOpenLesson };
+enum class ConsultationAudience { kManagementTeam, kTeacher };
+enum class ConsultationFormat { kInPerson, kRemote, kPhone };
+enum class ConsultationTopic {
+  kTransitionProgramme, kInternalQuality, kExamPreparation, kPupilsAtRisk,
+  kProfessionalDevelopment, kParents, kNetworkPartnership, kDocuments, kOther,
+};
+enum class SourceKind { kVisit, kObservation, kConsultation };
+// Ordered: a status only moves forward (open < in progress < done | dropped).
+enum class RecommendationStatus { kOpen, kInProgress, kDone, kDropped };
+enum class RecommendationEventKind { kComment, kStatusChange, kReopen, kVerified };
+enum class DeficitSource { kObservation, kDiagnostics, kSelfAssessment, kTest };
+enum class DeficitRemedy { kCourse, kTutorSessions, kSeminar, kSelfStudy, kOther };
+enum class RoadmapLevel { kDistrict, kSchool };
+enum class RoadmapStatus { kPlanned, kInProgress, kDone, kCancelled };
+enum class NetworkModel { kHorizontal, kVertical };
+enum class Assessment { kVpr, kOge, kEge, kRegional };
+
+// One entry of a vocabulary.
+template <class E>
+struct EnumEntry {
+  E value;
+  std::string_view code;  // stable, ASCII snake_case
+  std::string_view ru;
+  std::string_view en;
+};
+
+// Specialised for every enum above in enums.cpp.
+template <class E>
+std::span<const EnumEntry<E>> EnumEntries();
+
+// "visit", "low_results", ...
+template <class E>
+std::string_view EnumCode(E value) {
+  for (const auto& e : EnumEntries<E>()) {
+    if (e.value == value) return e.code;
+  }
+  return "?";
+}
+
+template <class E>
+std::string_view EnumLabel(E value, std::string_view lang) {
+  for (const auto& e : EnumEntries<E>()) {
+    if (e.value == value) return lang == "ru" ? e.ru : e.en;
+  }
+  return "?";
+}
+
+// Accepts the code, or the Russian or English label, in any letter case and with
+// surrounding spaces ("село", "Rural", "rural" all give kRural).
+template <class E>
+std::optional<E> EnumFromText(std::string_view text);
+
+// "urban, rural" or "город, село": the accepted values, for error messages.
+template <class E>
+std::string EnumChoices(std::string_view lang);
+
+// Lowercases ASCII and Cyrillic (А-Я, Ё) in UTF-8 and trims spaces.
+std::string FoldCase(std::string_view utf8);
+
+}  // namespace mentorlog::core

@@ -1,0 +1,108 @@
+// Status and Result<T>: how every expected failure travels in MentorLog.
+//
+// A Status is ok, or a code plus a message written for the person who will read it
+// ("line 14, column «год»: «2O24» is not a year"). No exception crosses a library's API;
+// SQLite, cereal and OS errors are translated into a Status at the boundary.
+//
+// Thread safety: values; safe to copy between threads.
+#pragma once
+
+#include <cassert>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace mentorlog {
+
+enum class StatusCode {
+  kOk = 0,
+  kInvalidInput,    // The user's input is wrong; the message says which and why.
+  kNotFound,        // The thing asked for does not exist (or was deleted).
+  kConflict,        // The write contradicts what is stored (e.g. a status moving backwards).
+  kCorruption,      // Bytes or a file that cannot be decoded.
+  kIoError,         // The disk or the OS refused.
+  kUnsupported,     // E.g. a store written by a newer program.
+  kInternal,        // A bug: should not happen.
+};
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+
+  static Status Ok() { return Status(); }
+  static Status InvalidInput(std::string msg) { return {StatusCode::kInvalidInput, std::move(msg)}; }
+  static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
+  static Status Conflict(std::string msg) { return {StatusCode::kConflict, std::move(msg)}; }
+  static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
+  static Status IoError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
+  static Status Unsupported(std::string msg) { return {StatusCode::kUnsupported, std::move(msg)}; }
+  static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+
+  // "message" for ok-less statuses; "ok" otherwise. Meant for logs and the CLI.
+  std::string ToString() const { return ok() ? std::string("ok") : message_; }
+
+  // Returns a copy whose message is prefixed with `context` and ": ".
+  Status WithContext(std::string_view context) const {
+    if (ok()) return *this;
+    return Status(code_, std::string(context) + ": " + message_);
+  }
+
+ private:
+  Status(StatusCode code, std::string msg) : code_(code), message_(std::move(msg)) {}
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+};
+
+// A value or the Status saying why there is none.
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
+    assert(!std::get<Status>(v_).ok() && "Result built from an ok Status has no value");
+  }
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  // REQUIRES: !ok() for a meaningful status; returns Ok() when a value is held.
+  Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
+
+  // REQUIRES: ok().
+  const T& value() const& { return std::get<T>(v_); }
+  T& value() & { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+  const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
+  const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+}  // namespace mentorlog
+
+#define MENTORLOG_CONCAT_INNER(a, b) a##b
+#define MENTORLOG_CONCAT(a, b) MENTORLOG_CONCAT_INNER(a, b)
+
+// Returns from the enclosing function when `expr` (a Status) is not ok.
+#define RETURN_IF_ERROR(expr) \
+  RETURN_IF_ERROR_IMPL(MENTORLOG_CONCAT(mentorlog_status_, __COUNTER__), expr)
+#define RETURN_IF_ERROR_IMPL(tmp, expr)    \
+  do {                                     \
+    ::mentorlog::Status tmp = (expr);      \
+    if (!tmp.ok()) return tmp;             \
+  } while (false)
+
+// `ASSIGN_OR_RETURN(auto x, Compute());` binds the value or returns the Status.
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  ASSIGN_OR_RETURN_IMPL(MENTORLOG_CONCAT(mentorlog_result_, __COUNTER__), lhs, expr)
+#define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                          \
+  if (!tmp.ok()) return tmp.status();         \
+  lhs = std::move(tmp).value()

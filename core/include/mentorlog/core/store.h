@@ -1,0 +1,138 @@
+// The local store: one SQLite file per device, and the repository API, the only way to write.
+//
+// Every write, in one transaction, stores the row, the hybrid-logical-clock stamp of each
+// changed field (with this device's id) and an outbox entry keyed by (device id, op seq).
+// Deletes are tombstones. Migrations are numbered and run in a transaction at Open().
+//
+// Thread safety: a Store may be shared between threads; every call takes its lock.
+// REQUIRES: one Store per file per process (SQLite's own locking protects other processes).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mentorlog/core/change.h"
+#include "mentorlog/core/hlc.h"
+#include "mentorlog/core/records.h"
+#include "mentorlog/core/rubric.h"
+#include "mentorlog/core/status.h"
+#include "mentorlog/core/validation.h"
+#include "mentorlog/platform/env.h"
+
+namespace mentorlog::core {
+
+inline constexpr int kLatestSchemaVersion = 2;
+
+struct StoreOptions {
+  std::filesystem::path path;       // the SQLite file; created when missing
+  std::string device_id;            // from platform::LoadOrCreateDeviceId
+  const platform::Clock* clock = nullptr;  // null: platform::DefaultClock()
+  std::string language = "ru";     // "ru" or "en": the language of validation messages
+  int schema_version = kLatestSchemaVersion;  // tests may stop at an earlier one
+};
+
+// The clock stamps of one record: one per field (in RecordTraits order) plus the tombstone's.
+struct RecordClocks {
+  RecordKind kind = RecordKind::kSchool;
+  Uuid record_id;
+  std::vector<std::pair<std::string, FieldClock>> fields;  // (field name, clock)
+  std::optional<FieldClock> deleted;
+};
+
+// One outbox entry as stored.
+struct OutboxEntry {
+  Change change;
+  bool acked = false;
+};
+
+class Store {
+ public:
+  // Opens or creates the store, applying missing migrations in one transaction.
+  // Errors: Unsupported when the file was written by a newer MentorLog (the message says
+  // to update), Corruption when it is not a MentorLog store, IoError when it can't be opened.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  int schema_version() const;
+  const std::string& device_id() const;
+  const std::string& language() const;
+  // Today in the local time zone of the store's clock.
+  Date Today() const;
+
+  // ---- Repository API ----------------------------------------------------------------
+
+  // Inserts `record` (a nil id gets a new UUIDv7) or updates the changed fields of the
+  // stored one. Validates first; an unchanged record writes nothing.
+  // Errors: InvalidInput (validation, every problem listed), NotFound (the record was
+  // deleted), Conflict (a recommendation status moving backwards; an edit of an append-only
+  // history entry), IoError.
+  template <class R>
+  Result<R> Save(R record);
+
+  // The live record. NotFound when absent or deleted.
+  template <class R>
+  Result<R> Get(const Uuid& id) const;
+
+  // Every live record of a kind, ordered by id (= creation time).
+  template <class R>
+  Result<std::vector<R>> List() const;
+
+  // Marks a record deleted (a tombstone). NotFound when absent or already deleted.
+  Status Delete(RecordKind kind, const Uuid& id);
+
+  // Saves an observation and its scores in one transaction. Scores are matched to the
+  // stored ones by criterion; stored scores whose criterion is absent are deleted.
+  Result<Observation> SaveObservation(Observation observation, std::vector<ObservationScore>& scores);
+  Result<std::vector<ObservationScore>> ScoresOf(const Uuid& observation_id) const;
+
+  // Moves a recommendation's status forward and records the event.
+  // Errors: Conflict when `to` is not after the current status (use Reopen).
+  Result<Recommendation> AdvanceRecommendation(const Uuid& id, RecommendationStatus to,
+                                               std::string_view note,
+                                               std::optional<Uuid> verified_visit_id = std::nullopt);
+  // Reopens a done or dropped recommendation: the only way back, an explicit event.
+  Result<Recommendation> ReopenRecommendation(const Uuid& id, std::string_view reason);
+
+  // Runs `fn` in one transaction: every write inside commits together or not at all.
+  // Nested calls join the outer transaction.
+  Status InTransaction(const std::function<Status()>& fn);
+
+  // The live record of `kind` whose natural key matches, for import upserts
+  // (school code; person code; assessment result and context indicator keys).
+  Result<std::optional<Uuid>> FindSchoolByCode(std::string_view code) const;
+  Result<std::optional<Uuid>> FindPersonByCodeOrName(std::string_view code, std::string_view full_name) const;
+
+  // Whether a live record of any kind has this id, and its kind.
+  Result<std::optional<RecordKind>> KindOf(const Uuid& id) const;
+
+  // ---- Sync's side ------------------------------------------------------------------
+
+  Result<RecordClocks> ClocksOf(RecordKind kind, const Uuid& id) const;
+  // Outbox entries not yet acknowledged, in op_seq order, at most `limit`.
+  Result<std::vector<OutboxEntry>> PendingChanges(size_t limit) const;
+  Result<int64_t> PendingCount() const;
+
+  // ---- Checks ------------------------------------------------------------------------
+
+  // "ok", or SQLite's integrity_check report.
+  Result<std::string> IntegrityCheck() const;
+  // Rows without their clocks, clocks without rows, and rows or clocks without an outbox
+  // entry: each problem as a line. Empty when consistent.
+  Result<std::vector<std::string>> ConsistencyProblems() const;
+  Result<int64_t> Count(RecordKind kind, bool include_deleted = false) const;
+
+  class Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mentorlog::core

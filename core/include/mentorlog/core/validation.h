@@ -1,0 +1,66 @@
+// Validation of every record kind, with messages a mentor understands, in Russian and English.
+//
+// Validate() never touches the store: what it needs to know about other records (is this
+// person a teacher of that school? which scale does the rubric have?) it asks a
+// ValidationContext, which the Store implements and tests fake.
+//
+// Thread safety: pure functions; the context decides its own.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mentorlog/core/records.h"
+#include "mentorlog/core/rubric.h"
+#include "mentorlog/core/status.h"
+
+namespace mentorlog::core {
+
+struct FieldError {
+  std::string field;  // the field's name in RecordTraits, e.g. "due_on"
+  std::string en;
+  std::string ru;
+
+  const std::string& In(std::string_view lang) const { return lang == "ru" ? ru : en; }
+};
+
+using ValidationErrors = std::vector<FieldError>;
+
+class ValidationContext {
+ public:
+  virtual ~ValidationContext() = default;
+  virtual Date Today() const = 0;
+  virtual std::optional<School> FindSchool(const Uuid& id) const = 0;
+  virtual std::optional<Person> FindPerson(const Uuid& id) const = 0;
+  // The date of the visit, observation or consultation a recommendation came from.
+  virtual std::optional<Date> SourceDate(SourceKind kind, const Uuid& id) const = 0;
+  virtual std::optional<Observation> FindObservation(const Uuid& id) const = 0;
+  virtual std::optional<Rubric> FindRubric(std::string_view code, int64_t version) const = 0;
+};
+
+ValidationErrors Validate(const School& r, const ValidationContext& ctx);
+ValidationErrors Validate(const Person& r, const ValidationContext& ctx);
+ValidationErrors Validate(const Assignment& r, const ValidationContext& ctx);
+ValidationErrors Validate(const Visit& r, const ValidationContext& ctx);
+ValidationErrors Validate(const Observation& r, const ValidationContext& ctx);
+ValidationErrors Validate(const ObservationScore& r, const ValidationContext& ctx);
+ValidationErrors Validate(const Consultation& r, const ValidationContext& ctx);
+ValidationErrors Validate(const Recommendation& r, const ValidationContext& ctx);
+ValidationErrors Validate(const RecommendationEvent& r, const ValidationContext& ctx);
+ValidationErrors Validate(const Deficit& r, const ValidationContext& ctx);
+ValidationErrors Validate(const RoadmapItem& r, const ValidationContext& ctx);
+ValidationErrors Validate(const NetworkAgreement& r, const ValidationContext& ctx);
+ValidationErrors Validate(const AssessmentResult& r, const ValidationContext& ctx);
+ValidationErrors Validate(const ContextIndicator& r, const ValidationContext& ctx);
+ValidationErrors Validate(const RubricTemplate& r, const ValidationContext& ctx);
+
+// May a recommendation's status go from `from` to `to` without a reopen? Forward only:
+// open < in progress < done | dropped; done and dropped are final.
+bool IsForwardStatusMove(RecommendationStatus from, RecommendationStatus to);
+
+// One Status (InvalidInput) listing every error in `lang`, or Ok when there are none.
+Status ToStatus(const ValidationErrors& errors, std::string_view lang);
+
+}  // namespace mentorlog::core

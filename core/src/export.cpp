@@ -1,0 +1,193 @@
+// CSV and JSON export of one record kind, driven by the RecordTraits field tables.
+#include "mentorlog/core/export.h"
+
+#include <cmath>
+#include <type_traits>
+#include <vector>
+
+#include "mentorlog/core/csv.h"
+#include "mentorlog/core/field_codec.h"
+#include "mentorlog/core/records.h"
+
+namespace mentorlog::core {
+
+namespace {
+
+template <class T>
+struct IsVector : std::false_type {};
+template <class T>
+struct IsVector<std::vector<T>> : std::true_type {};
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+enum class DecimalMark { kPoint, kComma };
+
+// The text of a CSV cell. Lists are joined by "; " (what the import splits on, and easier to
+// read in a spreadsheet than line breaks).
+template <class T>
+std::string CellText(const T& v, DecimalMark mark) {
+  if constexpr (IsOptional<T>::value) {
+    return v ? CellText(*v, mark) : std::string();
+  } else if constexpr (IsVector<T>::value) {
+    std::string s;
+    for (const auto& item : v) {
+      if (!s.empty()) s += "; ";
+      s += CellText(item, mark);
+    }
+    return s;
+  } else if constexpr (std::is_same_v<T, double>) {
+    std::string s = FieldCodec<double>::ToText(v);
+    if (mark == DecimalMark::kComma) {
+      for (char& c : s) {
+        if (c == '.') c = ',';
+      }
+    }
+    return s;
+  } else {
+    return FieldCodec<T>::ToText(v);
+  }
+}
+
+Status CheckUtf8(std::string_view text, const Uuid& id, std::string_view field) {
+  if (IsValidUtf8(text)) return Status::Ok();
+  return Status::Corruption("the stored field «" + std::string(field) + "» of record " + id.ToString() +
+                            " is not valid UTF-8");
+}
+
+std::string Say(std::string_view lang, std::string en, std::string ru) { return lang == "ru" ? std::move(ru) : std::move(en); }
+
+template <class R>
+Result<std::string> ExportCsv(const std::vector<R>& records, bool excel, std::string_view lang) {
+  std::vector<std::string> header = {"id"};
+  ForEachFieldDef<R>([&](const auto& def) { header.emplace_back(def.name); });
+  const DecimalMark mark = excel ? DecimalMark::kComma : DecimalMark::kPoint;
+
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(records.size());
+  Status status;
+  for (const R& r : records) {
+    std::vector<std::string>& row = rows.emplace_back();
+    row.reserve(header.size());
+    row.push_back(r.id.ToString());
+    ForEachFieldDef<R>([&](const auto& def) {
+      row.push_back(CellText(r.*(def.member), mark));
+      if (status.ok()) status = CheckUtf8(row.back(), r.id, def.name);
+    });
+  }
+  RETURN_IF_ERROR(status);
+
+  const CsvDialect dialect = excel ? CsvDialect::Excel() : CsvDialect{',', TextEncoding::kUtf8, false};
+  Result<std::string> bytes = WriteCsv(header, rows, dialect);
+  if (!bytes.ok() && excel) {
+    return Status::InvalidInput(bytes.status().message() +
+                                Say(lang, "; Windows-1251 (the --excel export) has no code for it: export without --excel "
+                                          "to get UTF-8, which keeps every character",
+                                    "; в Windows-1251 (выгрузка --excel) такого знака нет: выгрузите без --excel, "
+                                    "в UTF-8 сохраняются все знаки"));
+  }
+  return bytes;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 0xF];
+        } else {
+          out += c;  // UTF-8 passes through (checked by the caller)
+        }
+    }
+  }
+  out += '"';
+}
+
+// Appends the JSON value of one field; a text that is not UTF-8 fails.
+template <class T>
+Status AppendJsonValue(std::string& out, const T& v, const Uuid& id, std::string_view field) {
+  if constexpr (IsOptional<T>::value) {
+    if (!v) {
+      out += "null";
+      return Status::Ok();
+    }
+    return AppendJsonValue(out, *v, id, field);
+  } else if constexpr (IsVector<T>::value) {
+    out += '[';
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) out += ", ";
+      const std::string text = FieldCodec<typename T::value_type>::ToText(v[i]);
+      RETURN_IF_ERROR(CheckUtf8(text, id, field));
+      AppendJsonString(out, text);
+    }
+    out += ']';
+    return Status::Ok();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    out += v ? "true" : "false";
+    return Status::Ok();
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    out += std::to_string(v);
+    return Status::Ok();
+  } else if constexpr (std::is_same_v<T, double>) {
+    // Shortest text that reads back to the same double; JSON has no NaN or infinity.
+    out += std::isfinite(v) ? FieldCodec<double>::ToText(v) : std::string("null");
+    return Status::Ok();
+  } else {
+    const std::string text = FieldCodec<T>::ToText(v);
+    RETURN_IF_ERROR(CheckUtf8(text, id, field));
+    AppendJsonString(out, text);
+    return Status::Ok();
+  }
+}
+
+template <class R>
+Result<std::string> ExportJson(const std::vector<R>& records) {
+  std::string out = "[";
+  for (size_t i = 0; i < records.size(); ++i) {
+    const R& r = records[i];
+    out += i ? ",\n" : "\n";
+    out += "{\"id\": ";
+    AppendJsonString(out, r.id.ToString());
+    Status status;
+    ForEachFieldDef<R>([&](const auto& def) {
+      if (!status.ok()) return;
+      out += ", ";
+      AppendJsonString(out, def.name);
+      out += ": ";
+      status = AppendJsonValue(out, r.*(def.member), r.id, def.name);
+    });
+    RETURN_IF_ERROR(status);
+    out += '}';
+  }
+  out += records.empty() ? "]\n" : "\n]\n";
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> Export(const Store& store, RecordKind kind, ExportFormat format, bool excel) {
+  if (format == ExportFormat::kJson && excel) {
+    return Status::InvalidInput(Say(store.language(), "--excel is for CSV; JSON is always UTF-8",
+                                    "--excel — только для CSV; JSON всегда в UTF-8"));
+  }
+  return VisitKind(kind, [&]<class R>() -> Result<std::string> {
+    ASSIGN_OR_RETURN(std::vector<R> records, store.List<R>());
+    if (format == ExportFormat::kJson) return ExportJson(records);
+    return ExportCsv(records, excel, store.language());
+  });
+}
+
+}  // namespace mentorlog::core

@@ -1,0 +1,129 @@
+#include "migrations.h"
+
+namespace mentorlog::core {
+
+// Migration 1 (0.1.0): a typed table per record kind, the clocks, the outbox.
+// Every record table: id TEXT PRIMARY KEY, deleted (tombstone), then RecordTraits<R>::kFields.
+static constexpr std::string_view kMigration1 = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE schools (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  code TEXT NOT NULL, name TEXT NOT NULL, short_name TEXT NOT NULL, municipality TEXT NOT NULL,
+  settlement TEXT NOT NULL, distance_km REAL NOT NULL, pupils INTEGER NOT NULL, teachers INTEGER NOT NULL,
+  statuses TEXT NOT NULL, status_year INTEGER NOT NULL, leader_partner_id TEXT,
+  transition_programme TEXT NOT NULL, transition_programme_adopted_on TEXT,
+  management_team_trained INTEGER NOT NULL, district TEXT NOT NULL);
+
+CREATE TABLE people (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  code TEXT NOT NULL, full_name TEXT NOT NULL, roles TEXT NOT NULL, school_id TEXT,
+  subjects TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL);
+
+CREATE TABLE assignments (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL, assignee_id TEXT NOT NULL, school_id TEXT NOT NULL, teacher_id TEXT,
+  subject TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT);
+
+CREATE TABLE visits (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  school_id TEXT NOT NULL, date TEXT NOT NULL, visitor_ids TEXT NOT NULL, purposes TEXT NOT NULL,
+  met_with TEXT NOT NULL, summary TEXT NOT NULL, strengths TEXT NOT NULL, problems TEXT NOT NULL);
+
+CREATE TABLE observations (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  visit_id TEXT, school_id TEXT NOT NULL, teacher_id TEXT NOT NULL, observer_id TEXT NOT NULL,
+  kind TEXT NOT NULL, subject TEXT NOT NULL, grade INTEGER NOT NULL, class_label TEXT NOT NULL,
+  date TEXT NOT NULL, topic TEXT NOT NULL, rubric_code TEXT NOT NULL, rubric_version INTEGER NOT NULL,
+  strengths TEXT NOT NULL, growth_areas TEXT NOT NULL, next_steps TEXT NOT NULL,
+  discussion_held INTEGER NOT NULL);
+
+CREATE TABLE observation_scores (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  observation_id TEXT NOT NULL, criterion_code TEXT NOT NULL, level INTEGER, evidence TEXT NOT NULL);
+
+CREATE TABLE consultations (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  school_id TEXT NOT NULL, date TEXT NOT NULL, consultant_id TEXT NOT NULL, audience TEXT NOT NULL,
+  teacher_id TEXT, format TEXT NOT NULL, minutes INTEGER NOT NULL, topics TEXT NOT NULL,
+  questions TEXT NOT NULL, advice TEXT NOT NULL, follow_ups TEXT NOT NULL);
+
+CREATE TABLE recommendations (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  source_kind TEXT NOT NULL, source_id TEXT NOT NULL, school_id TEXT NOT NULL, teacher_id TEXT,
+  text TEXT NOT NULL, responsible_id TEXT, responsible_name TEXT NOT NULL, created_on TEXT NOT NULL,
+  due_on TEXT NOT NULL, status TEXT NOT NULL, reopen_count INTEGER NOT NULL, evidence TEXT NOT NULL,
+  verified_visit_id TEXT, closed_on TEXT);
+
+CREATE TABLE recommendation_events (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  recommendation_id TEXT NOT NULL, kind TEXT NOT NULL, date TEXT NOT NULL, author_id TEXT,
+  text TEXT NOT NULL);
+
+CREATE TABLE deficits (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  teacher_id TEXT NOT NULL, area TEXT NOT NULL, found_on TEXT NOT NULL, found_by TEXT NOT NULL,
+  observation_id TEXT, remedy TEXT NOT NULL, closed_on TEXT, notes TEXT NOT NULL);
+
+CREATE TABLE roadmap_items (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  title TEXT NOT NULL, level TEXT NOT NULL, school_id TEXT, starts_on TEXT NOT NULL,
+  ends_on TEXT NOT NULL, responsible TEXT NOT NULL, participants TEXT NOT NULL,
+  planned_result TEXT NOT NULL, status TEXT NOT NULL, report TEXT NOT NULL);
+
+CREATE TABLE network_agreements (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  number TEXT NOT NULL, signed_on TEXT NOT NULL, supported_school_id TEXT NOT NULL,
+  leader_school_id TEXT NOT NULL, model TEXT NOT NULL, ends_on TEXT, subject TEXT NOT NULL);
+
+CREATE TABLE assessment_results (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  school_id TEXT NOT NULL, year INTEGER NOT NULL, assessment TEXT NOT NULL, subject TEXT NOT NULL,
+  grade INTEGER NOT NULL, participants INTEGER NOT NULL, mean_score REAL NOT NULL,
+  share_below_min REAL NOT NULL, share_top REAL NOT NULL);
+
+CREATE TABLE context_indicators (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  school_id TEXT NOT NULL, year INTEGER NOT NULL, indicator TEXT NOT NULL, value REAL NOT NULL);
+
+CREATE TABLE rubric_templates (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  code TEXT NOT NULL, version INTEGER NOT NULL, title_ru TEXT NOT NULL, title_en TEXT NOT NULL,
+  body_json TEXT NOT NULL);
+
+-- One row per record: the HLC stamp and device of each field (see docs/decisions/0002).
+CREATE TABLE record_clocks (
+  record_id TEXT PRIMARY KEY, kind INTEGER NOT NULL, clocks TEXT NOT NULL,
+  max_hlc INTEGER NOT NULL, deleted_hlc INTEGER, deleted_device TEXT) WITHOUT ROWID;
+
+-- Every local write, in order, until the server acknowledges it.
+CREATE TABLE outbox (
+  device_id TEXT NOT NULL, op_seq INTEGER NOT NULL, kind INTEGER NOT NULL, record_id TEXT NOT NULL,
+  op INTEGER NOT NULL, hlc INTEGER NOT NULL, payload BLOB NOT NULL, acked INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (device_id, op_seq)) WITHOUT ROWID;
+)sql";
+
+// Migration 2 (0.1.0): indexes for the school timeline, import upserts and checks.
+static constexpr std::string_view kMigration2 = R"sql(
+CREATE INDEX visits_school_date ON visits (school_id, date);
+CREATE INDEX observations_school_date ON observations (school_id, date);
+CREATE INDEX observations_teacher ON observations (teacher_id, date);
+CREATE INDEX observation_scores_observation ON observation_scores (observation_id);
+CREATE INDEX consultations_school_date ON consultations (school_id, date);
+CREATE INDEX recommendations_school_status ON recommendations (school_id, status);
+CREATE INDEX recommendation_events_rec ON recommendation_events (recommendation_id);
+CREATE INDEX schools_code ON schools (code);
+CREATE INDEX people_school ON people (school_id);
+CREATE INDEX people_code ON people (code);
+CREATE INDEX assessment_results_key ON assessment_results (school_id, year, assessment, subject, grade);
+CREATE INDEX context_indicators_key ON context_indicators (school_id, year, indicator);
+CREATE INDEX outbox_record ON outbox (record_id, hlc);
+CREATE INDEX outbox_pending ON outbox (acked, device_id, op_seq);
+)sql";
+
+std::span<const std::string_view> Migrations() {
+  static constexpr std::string_view kAll[] = {kMigration1, kMigration2};
+  return kAll;
+}
+
+}  // namespace mentorlog::core

@@ -1,0 +1,813 @@
+// The local store and its repository API.
+//
+// [SECTION] Impl: connection, clock, op seq, transactions
+// [SECTION] Generic row access (RecordTraits-driven SQL)
+// [SECTION] Clocks and outbox
+// [SECTION] Save / Get / List / Delete
+// [SECTION] Observations and recommendations
+// [SECTION] Checks
+#include "mentorlog/core/store.h"
+
+#include <charconv>
+#include <map>
+#include <mutex>
+
+#include "migrations.h"
+#include "mentorlog/core/field_codec.h"
+#include "mentorlog/core/serialize.h"
+#include "sqlite_db.h"
+
+namespace mentorlog::core {
+
+namespace {
+
+// Two-language message for store-level errors.
+std::string Say(std::string_view lang, std::string_view en, std::string_view ru) {
+  return std::string(lang == "ru" ? ru : en);
+}
+
+template <class R>
+std::vector<FieldValue> EncodeFields(const R& r) {
+  std::vector<FieldValue> out;
+  out.reserve(FieldCount<R>());
+  ForEachFieldDef<R>([&](const auto& def) {
+    using T = std::remove_cvref_t<decltype(r.*(def.member))>;
+    out.push_back(FieldCodec<T>::Encode(r.*(def.member)));
+  });
+  return out;
+}
+
+template <class R>
+std::vector<std::string_view> FieldNames() {
+  std::vector<std::string_view> names;
+  ForEachFieldDef<R>([&](const auto& def) { names.push_back(def.name); });
+  return names;
+}
+
+// The clocks column: one line per field, "name hlc device".
+std::string EncodeClocks(const std::vector<std::pair<std::string, FieldClock>>& clocks) {
+  std::string s;
+  for (const auto& [name, clock] : clocks) {
+    s += name;
+    s += ' ';
+    s += std::to_string(clock.stamp.value);
+    s += ' ';
+    s += clock.device_id;
+    s += '\n';
+  }
+  return s;
+}
+
+std::vector<std::pair<std::string, FieldClock>> DecodeClocks(std::string_view s) {
+  std::vector<std::pair<std::string, FieldClock>> out;
+  while (!s.empty()) {
+    size_t nl = s.find('\n');
+    std::string_view line = s.substr(0, nl);
+    s = nl == std::string_view::npos ? std::string_view() : s.substr(nl + 1);
+    const size_t a = line.find(' ');
+    const size_t b = a == std::string_view::npos ? a : line.find(' ', a + 1);
+    if (b == std::string_view::npos) continue;
+    FieldClock clock;
+    std::from_chars(line.data() + a + 1, line.data() + b, clock.stamp.value);
+    clock.device_id = std::string(line.substr(b + 1));
+    out.emplace_back(std::string(line.substr(0, a)), std::move(clock));
+  }
+  return out;
+}
+
+}  // namespace
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Impl
+// -----------------------------------------------------------------------------------------
+
+class Store::Impl final : public ValidationContext {
+ public:
+  Impl(std::unique_ptr<Database> db, StoreOptions options, const platform::Clock& clock)
+      : db_(std::move(db)), options_(std::move(options)), clock_(clock), hlc_(clock) {}
+
+  // ValidationContext: lookups run on the store's connection (and see the open transaction).
+  Date Today() const override { return Date::FromUnixMillis(clock_.NowMillis(), clock_.UtcOffsetMinutes()); }
+  std::optional<School> FindSchool(const Uuid& id) const override { return Find<School>(id); }
+  std::optional<Person> FindPerson(const Uuid& id) const override { return Find<Person>(id); }
+  std::optional<Observation> FindObservation(const Uuid& id) const override { return Find<Observation>(id); }
+  std::optional<Date> SourceDate(SourceKind kind, const Uuid& id) const override {
+    switch (kind) {
+      case SourceKind::kVisit:
+        if (auto v = Find<Visit>(id)) return v->date;
+        break;
+      case SourceKind::kObservation:
+        if (auto o = Find<Observation>(id)) return o->date;
+        break;
+      case SourceKind::kConsultation:
+        if (auto c = Find<Consultation>(id)) return c->date;
+        break;
+    }
+    return std::nullopt;
+  }
+  std::optional<Rubric> FindRubric(std::string_view code, int64_t version) const override;
+
+  template <class R>
+  std::optional<R> Find(const Uuid& id) const {
+    auto r = const_cast<Impl*>(this)->Load<R>(id);
+    if (!r.ok() || !r->has_value() || r->value().second) return std::nullopt;
+    return r->value().first;
+  }
+
+  Status Migrate(int target);
+  Status LoadCounters();
+  Status InTransaction(const std::function<Status()>& fn);
+
+  template <class R>
+  Result<std::optional<std::pair<R, bool>>> Load(const Uuid& id);  // (record, deleted)
+  template <class R>
+  Result<std::vector<R>> ListAll();
+
+  enum class SaveMode { kNormal, kReopen };
+  template <class R>
+  Result<R> Save(R record, SaveMode mode);
+  Status Delete(RecordKind kind, const Uuid& id);
+
+  Result<RecordClocks> Clocks(RecordKind kind, const Uuid& id);
+  Status WriteClocksAndOutbox(RecordKind kind, const Uuid& id, const std::vector<FieldChange>& fields, ChangeOp op,
+                              HlcStamp stamp, bool existed);
+
+  std::unique_ptr<Database> db_;
+  StoreOptions options_;
+  const platform::Clock& clock_;
+  HybridLogicalClock hlc_;
+  uint64_t next_op_seq_ = 1;
+  int schema_version_ = 0;
+  int tx_depth_ = 0;
+  mutable std::recursive_mutex mu_;
+  mutable std::map<std::pair<std::string, int64_t>, Rubric> rubric_cache_;
+};
+
+Status Store::Impl::Migrate(int target) {
+  const auto migrations = Migrations();
+  if (target < 1 || target > static_cast<int>(migrations.size())) {
+    return Status::Internal("asked for schema version " + std::to_string(target));
+  }
+  RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  auto migrate = [&]() -> Status {
+    ASSIGN_OR_RETURN(Statement * st, db_->Prepare("PRAGMA user_version"));
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    int current = row ? static_cast<int>(st->ColumnInt(0)) : 0;
+    st->Reset();
+    if (current > static_cast<int>(migrations.size())) {
+      return Status::Unsupported(Say(options_.language,
+          "This data file (" + options_.path.string() + ") was written by a newer MentorLog (schema " +
+              std::to_string(current) + "; this program knows up to " + std::to_string(migrations.size()) +
+              "). Update MentorLog to open it; the file was not changed.",
+          "Файл данных (" + options_.path.string() + ") создан более новой версией MentorLog (схема " +
+              std::to_string(current) + ", эта программа знает до " + std::to_string(migrations.size()) +
+              "). Обновите MentorLog, чтобы открыть его; файл не изменён."));
+    }
+    if (current == 0) {
+      // A fresh file must be empty: never write our tables into someone else's database.
+      ASSIGN_OR_RETURN(Statement * t, db_->Prepare("SELECT count(*) FROM sqlite_master"));
+      ASSIGN_OR_RETURN(bool has, t->Step());
+      const int64_t tables = has ? t->ColumnInt(0) : 0;
+      t->Reset();
+      if (tables > 0) {
+        return Status::Corruption(Say(options_.language,
+            options_.path.string() + " is an SQLite file but not a MentorLog store; choose another data folder.",
+            options_.path.string() + " — файл SQLite, но не хранилище MentorLog; выберите другую папку данных."));
+      }
+    }
+    for (int v = current + 1; v <= target; ++v) {
+      RETURN_IF_ERROR(db_->Exec(migrations[static_cast<size_t>(v - 1)]).WithContext("migration " + std::to_string(v)));
+    }
+    if (target > current) RETURN_IF_ERROR(db_->Exec("PRAGMA user_version = " + std::to_string(target)));
+    schema_version_ = std::max(current, target);
+    return Status::Ok();
+  };
+  Status s = migrate();
+  if (!s.ok()) {
+    (void)db_->Exec("ROLLBACK");
+    return s;
+  }
+  return db_->Exec("COMMIT");
+}
+
+Status Store::Impl::LoadCounters() {
+  ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT max(op_seq) FROM outbox WHERE device_id = ?"));
+  st->BindText(1, options_.device_id);
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  next_op_seq_ = row && !st->ColumnIsNull(0) ? static_cast<uint64_t>(st->ColumnInt(0)) + 1 : 1;
+  st->Reset();
+  // The HLC never goes back across restarts: start after the newest stamp stored.
+  ASSIGN_OR_RETURN(Statement * h, db_->Prepare("SELECT max(max_hlc) FROM record_clocks"));
+  ASSIGN_OR_RETURN(bool hrow, h->Step());
+  if (hrow && !h->ColumnIsNull(0)) hlc_.Observe(HlcStamp{static_cast<uint64_t>(h->ColumnInt(0))});
+  h->Reset();
+  return Status::Ok();
+}
+
+Status Store::Impl::InTransaction(const std::function<Status()>& fn) {
+  std::lock_guard lock(mu_);
+  const std::string savepoint = "sp" + std::to_string(tx_depth_);
+  RETURN_IF_ERROR(db_->Exec(tx_depth_ == 0 ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + savepoint));
+  ++tx_depth_;
+  Status s = fn();
+  --tx_depth_;
+  if (s.ok()) {
+    s = db_->Exec(tx_depth_ == 0 ? std::string("COMMIT") : "RELEASE " + savepoint);
+    if (s.ok()) return s;
+  }
+  if (tx_depth_ == 0) {
+    (void)db_->Exec("ROLLBACK");
+  } else {
+    (void)db_->Exec("ROLLBACK TO " + savepoint + "; RELEASE " + savepoint);
+  }
+  // The op seq handed out inside the rolled-back work is free again.
+  Status reload = LoadCounters();
+  return s.ok() ? reload : s;
+}
+
+std::optional<Rubric> Store::Impl::FindRubric(std::string_view code, int64_t version) const {
+  std::lock_guard lock(mu_);
+  const auto key = std::make_pair(std::string(code), version);
+  if (auto it = rubric_cache_.find(key); it != rubric_cache_.end()) return it->second;
+  auto st = db_->Prepare("SELECT body_json FROM rubric_templates WHERE code = ? AND version = ? AND deleted = 0");
+  if (!st.ok()) return std::nullopt;
+  (*st)->BindText(1, code);
+  (*st)->BindInt(2, version);
+  auto row = (*st)->Step();
+  if (!row.ok() || !*row) return std::nullopt;
+  auto rubric = ParseRubric((*st)->ColumnText(0), code);
+  (*st)->Reset();
+  if (!rubric.ok()) return std::nullopt;
+  rubric_cache_.emplace(key, *rubric);  // templates are immutable once released
+  return *rubric;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Generic row access
+// -----------------------------------------------------------------------------------------
+
+template <class R>
+static const std::string& SelectColumns() {
+  static const std::string cols = [] {
+    std::string s = "id, deleted";
+    for (auto n : FieldNames<R>()) s += ", " + std::string(n);
+    return s;
+  }();
+  return cols;
+}
+
+template <class R>
+static Status DecodeRow(Statement& st, R& r, bool& deleted) {
+  ASSIGN_OR_RETURN(r.id, Uuid::Parse(st.ColumnText(0)));
+  deleted = st.ColumnInt(1) != 0;
+  int col = 2;
+  Status status;
+  ForEachFieldDef<R>([&](const auto& def) {
+    if (!status.ok()) return;
+    using T = std::remove_cvref_t<decltype(r.*(def.member))>;
+    status = FieldCodec<T>::Decode(st.Column(col++), r.*(def.member))
+                 .WithContext(std::string(RecordTraits<R>::kTable) + "." + std::string(def.name));
+  });
+  if (!status.ok()) return Status::Corruption(status.message());
+  return Status::Ok();
+}
+
+template <class R>
+Result<std::optional<std::pair<R, bool>>> Store::Impl::Load(const Uuid& id) {
+  std::lock_guard lock(mu_);
+  static const std::string sql =
+      "SELECT " + SelectColumns<R>() + " FROM " + std::string(RecordTraits<R>::kTable) + " WHERE id = ?";
+  ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+  st->BindText(1, id.ToString());
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return std::optional<std::pair<R, bool>>();
+  R r;
+  bool deleted = false;
+  Status s = DecodeRow(*st, r, deleted);
+  st->Reset();
+  RETURN_IF_ERROR(s);
+  return std::optional<std::pair<R, bool>>(std::make_pair(std::move(r), deleted));
+}
+
+template <class R>
+Result<std::vector<R>> Store::Impl::ListAll() {
+  std::lock_guard lock(mu_);
+  static const std::string sql = "SELECT " + SelectColumns<R>() + " FROM " + std::string(RecordTraits<R>::kTable) +
+                                 " WHERE deleted = 0 ORDER BY id";
+  ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+  std::vector<R> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    R r;
+    bool deleted = false;
+    Status s = DecodeRow(*st, r, deleted);
+    if (!s.ok()) {
+      st->Reset();
+      return s;
+    }
+    out.push_back(std::move(r));
+  }
+  st->Reset();
+  return out;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Clocks and outbox
+// -----------------------------------------------------------------------------------------
+
+Result<RecordClocks> Store::Impl::Clocks(RecordKind kind, const Uuid& id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Statement * st,
+                   db_->Prepare("SELECT kind, clocks, deleted_hlc, deleted_device FROM record_clocks WHERE record_id = ?"));
+  st->BindText(1, id.ToString());
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("no clocks for " + id.ToString());
+  RecordClocks out;
+  out.kind = static_cast<RecordKind>(st->ColumnInt(0));
+  out.record_id = id;
+  out.fields = DecodeClocks(st->ColumnText(1));
+  if (!st->ColumnIsNull(2)) {
+    out.deleted = FieldClock{HlcStamp{static_cast<uint64_t>(st->ColumnInt(2))}, st->ColumnText(3)};
+  }
+  st->Reset();
+  if (out.kind != kind) return Status::NotFound(id.ToString() + " is not a " + std::string(EnumCode(kind)));
+  return out;
+}
+
+Status Store::Impl::WriteClocksAndOutbox(RecordKind kind, const Uuid& id, const std::vector<FieldChange>& fields,
+                                         ChangeOp op, HlcStamp stamp, bool existed) {
+  const std::string id_text = id.ToString();
+  const FieldClock clock{stamp, options_.device_id};
+  if (op == ChangeOp::kDelete) {
+    ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
+        "UPDATE record_clocks SET deleted_hlc = ?, deleted_device = ?, max_hlc = ? WHERE record_id = ?"));
+    st->BindInt(1, static_cast<int64_t>(stamp.value));
+    st->BindText(2, options_.device_id);
+    st->BindInt(3, static_cast<int64_t>(stamp.value));
+    st->BindText(4, id_text);
+    RETURN_IF_ERROR(st->Run());
+  } else {
+    std::vector<std::pair<std::string, FieldClock>> clocks;
+    if (existed) {
+      ASSIGN_OR_RETURN(RecordClocks old, Clocks(kind, id));
+      clocks = std::move(old.fields);
+    }
+    for (const auto& f : fields) {
+      auto it = std::find_if(clocks.begin(), clocks.end(), [&](const auto& c) { return c.first == f.field; });
+      if (it == clocks.end()) {
+        clocks.emplace_back(f.field, clock);
+      } else {
+        it->second = clock;
+      }
+    }
+    ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
+        "INSERT INTO record_clocks (record_id, kind, clocks, max_hlc) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (record_id) DO UPDATE SET clocks = excluded.clocks, max_hlc = excluded.max_hlc"));
+    st->BindText(1, id_text);
+    st->BindInt(2, static_cast<int64_t>(kind));
+    st->BindText(3, EncodeClocks(clocks));
+    st->BindInt(4, static_cast<int64_t>(stamp.value));
+    RETURN_IF_ERROR(st->Run());
+  }
+
+  Change change;
+  change.device_id = options_.device_id;
+  change.op_seq = next_op_seq_;
+  change.kind = kind;
+  change.record_id = id;
+  change.op = op;
+  change.fields = fields;
+  change.stamp = stamp;
+  ASSIGN_OR_RETURN(Statement * ob, db_->Prepare(
+      "INSERT INTO outbox (device_id, op_seq, kind, record_id, op, hlc, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  ob->BindText(1, options_.device_id);
+  ob->BindInt(2, static_cast<int64_t>(change.op_seq));
+  ob->BindInt(3, static_cast<int64_t>(kind));
+  ob->BindText(4, id_text);
+  ob->BindInt(5, static_cast<int64_t>(op));
+  ob->BindInt(6, static_cast<int64_t>(stamp.value));
+  ob->BindBlob(7, EncodeBinary(change));
+  RETURN_IF_ERROR(ob->Run());
+  ++next_op_seq_;
+  return Status::Ok();
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Save / Get / List / Delete
+// -----------------------------------------------------------------------------------------
+
+template <class R>
+static Status CheckKindRules(const R&, const R&, Store::Impl::SaveMode, std::string_view) {
+  return Status::Ok();
+}
+
+static Status CheckKindRules(const Recommendation& old, const Recommendation& next, Store::Impl::SaveMode mode,
+                             std::string_view lang) {
+  if (next.reopen_count != old.reopen_count && mode != Store::Impl::SaveMode::kReopen) {
+    return Status::Conflict(Say(lang, "A recommendation is reopened only with the Reopen action.",
+                                "Рекомендацию можно возобновить только действием «Возобновить»."));
+  }
+  if (mode == Store::Impl::SaveMode::kNormal && next.status != old.status &&
+      !IsForwardStatusMove(old.status, next.status)) {
+    return Status::Conflict(Say(lang,
+        "The status cannot go back from «" + std::string(EnumLabel(old.status, "en")) + "» to «" +
+            std::string(EnumLabel(next.status, "en")) + "». To work on it again, reopen it.",
+        "Статус нельзя вернуть из «" + std::string(EnumLabel(old.status, "ru")) + "» в «" +
+            std::string(EnumLabel(next.status, "ru")) + "». Чтобы снова работать над ней, возобновите её."));
+  }
+  return Status::Ok();
+}
+
+static Status CheckKindRules(const RecommendationEvent&, const RecommendationEvent&, Store::Impl::SaveMode,
+                             std::string_view lang) {
+  return Status::Conflict(Say(lang, "History entries cannot be changed; add a new comment instead.",
+                              "Записи истории не изменяются; добавьте новый комментарий."));
+}
+
+template <class R>
+Result<R> Store::Impl::Save(R record, SaveMode mode) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(ToStatus(Validate(record, *this), options_.language));
+  Status s = InTransaction([&]() -> Status {
+    bool existed = false;
+    std::vector<FieldValue> old_values;
+    if (record.id.IsNil()) {
+      record.id = Uuid::MakeV7(clock_.NowMillis());
+    } else {
+      ASSIGN_OR_RETURN(auto loaded, Load<R>(record.id));
+      if (loaded) {
+        if (loaded->second) {
+          return Status::NotFound(Say(options_.language, "This record was deleted; it cannot be edited.",
+                                      "Эта запись удалена; её нельзя изменить."));
+        }
+        existed = true;
+        old_values = EncodeFields(loaded->first);
+        if (old_values != EncodeFields(record)) {
+          RETURN_IF_ERROR(CheckKindRules(loaded->first, record, mode, options_.language));
+        }
+      }
+    }
+    const std::vector<FieldValue> values = EncodeFields(record);
+    const auto names = FieldNames<R>();
+    std::vector<size_t> changed;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!existed || values[i] != old_values[i]) changed.push_back(i);
+    }
+    if (changed.empty()) return Status::Ok();
+
+    const std::string table(RecordTraits<R>::kTable);
+    std::string sql;
+    if (!existed) {
+      sql = "INSERT INTO " + table + " (id";
+      for (auto n : names) sql += ", " + std::string(n);
+      sql += ") VALUES (?";
+      for (size_t i = 0; i < names.size(); ++i) sql += ", ?";
+      sql += ")";
+    } else {
+      sql = "UPDATE " + table + " SET ";
+      for (size_t k = 0; k < changed.size(); ++k) sql += (k ? ", " : "") + std::string(names[changed[k]]) + " = ?";
+      sql += " WHERE id = ?";
+    }
+    ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    int index = 1;
+    if (!existed) st->BindText(index++, record.id.ToString());
+    for (size_t i : changed) st->BindValue(index++, values[i]);
+    if (existed) st->BindText(index++, record.id.ToString());
+    RETURN_IF_ERROR(st->Run());
+
+    const HlcStamp stamp = hlc_.Now();
+    std::vector<FieldChange> fields;
+    fields.reserve(changed.size());
+    for (size_t i : changed) fields.push_back({std::string(names[i]), values[i], stamp});
+    return WriteClocksAndOutbox(RecordTraits<R>::kKind, record.id, fields, ChangeOp::kUpsert, stamp, existed);
+  });
+  RETURN_IF_ERROR(s);
+  return record;
+}
+
+Status Store::Impl::Delete(RecordKind kind, const Uuid& id) {
+  return InTransaction([&]() -> Status {
+    const std::string table(KindTable(kind));
+    ASSIGN_OR_RETURN(Statement * st, db_->Prepare("UPDATE " + table + " SET deleted = 1 WHERE id = ? AND deleted = 0"));
+    st->BindText(1, id.ToString());
+    RETURN_IF_ERROR(st->Run());
+    if (sqlite3_changes(db_->raw()) == 0) {
+      return Status::NotFound(Say(options_.language, "There is no " + std::string(EnumLabel(kind, "en")) + " " + id.ToString() + " to delete.",
+                                  "Нет записи «" + std::string(EnumLabel(kind, "ru")) + "» " + id.ToString() + " для удаления."));
+    }
+    return WriteClocksAndOutbox(kind, id, {}, ChangeOp::kDelete, hlc_.Now(), true);
+  });
+}
+
+// -----------------------------------------------------------------------------------------
+// Store: the public face
+// -----------------------------------------------------------------------------------------
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (options.device_id.empty()) return Status::InvalidInput("Store::Open needs the device id");
+  ASSIGN_OR_RETURN(auto db, Database::Open(options.path));
+  const platform::Clock& clock = options.clock ? *options.clock : platform::DefaultClock();
+  auto impl = std::make_unique<Impl>(std::move(db), options, clock);
+  RETURN_IF_ERROR(impl->Migrate(options.schema_version));
+  RETURN_IF_ERROR(impl->LoadCounters());
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+int Store::schema_version() const { return impl_->schema_version_; }
+const std::string& Store::device_id() const { return impl_->options_.device_id; }
+const std::string& Store::language() const { return impl_->options_.language; }
+Date Store::Today() const { return impl_->Today(); }
+
+template <class R>
+Result<R> Store::Save(R record) {
+  return impl_->Save(std::move(record), Impl::SaveMode::kNormal);
+}
+
+template <class R>
+Result<R> Store::Get(const Uuid& id) const {
+  ASSIGN_OR_RETURN(auto loaded, impl_->Load<R>(id));
+  if (!loaded || loaded->second) {
+    return Status::NotFound(Say(impl_->options_.language,
+                                "There is no " + std::string(EnumLabel(RecordTraits<R>::kKind, "en")) + " " + id.ToString() + ".",
+                                "Не найдено: " + std::string(EnumLabel(RecordTraits<R>::kKind, "ru")) + " " + id.ToString() + "."));
+  }
+  return std::move(loaded->first);
+}
+
+template <class R>
+Result<std::vector<R>> Store::List() const {
+  return impl_->ListAll<R>();
+}
+
+Status Store::Delete(RecordKind kind, const Uuid& id) { return impl_->Delete(kind, id); }
+Status Store::InTransaction(const std::function<Status()>& fn) { return impl_->InTransaction(fn); }
+
+#define MENTORLOG_STORE_INSTANTIATE(R)                     \
+  template Result<R> Store::Save<R>(R);                    \
+  template Result<R> Store::Get<R>(const Uuid&) const;     \
+  template Result<std::vector<R>> Store::List<R>() const;
+MENTORLOG_STORE_INSTANTIATE(School)
+MENTORLOG_STORE_INSTANTIATE(Person)
+MENTORLOG_STORE_INSTANTIATE(Assignment)
+MENTORLOG_STORE_INSTANTIATE(Visit)
+MENTORLOG_STORE_INSTANTIATE(Observation)
+MENTORLOG_STORE_INSTANTIATE(ObservationScore)
+MENTORLOG_STORE_INSTANTIATE(Consultation)
+MENTORLOG_STORE_INSTANTIATE(Recommendation)
+MENTORLOG_STORE_INSTANTIATE(RecommendationEvent)
+MENTORLOG_STORE_INSTANTIATE(Deficit)
+MENTORLOG_STORE_INSTANTIATE(RoadmapItem)
+MENTORLOG_STORE_INSTANTIATE(NetworkAgreement)
+MENTORLOG_STORE_INSTANTIATE(AssessmentResult)
+MENTORLOG_STORE_INSTANTIATE(ContextIndicator)
+MENTORLOG_STORE_INSTANTIATE(RubricTemplate)
+#undef MENTORLOG_STORE_INSTANTIATE
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Observations and recommendations
+// -----------------------------------------------------------------------------------------
+
+Result<std::vector<ObservationScore>> Store::ScoresOf(const Uuid& observation_id) const {
+  std::lock_guard lock(impl_->mu_);
+  static const std::string sql = "SELECT " + SelectColumns<ObservationScore>() +
+                                 " FROM observation_scores WHERE observation_id = ? AND deleted = 0 ORDER BY id";
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(sql));
+  st->BindText(1, observation_id.ToString());
+  std::vector<ObservationScore> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    ObservationScore s;
+    bool deleted = false;
+    RETURN_IF_ERROR(DecodeRow(*st, s, deleted));
+    out.push_back(std::move(s));
+  }
+  st->Reset();
+  return out;
+}
+
+Result<Observation> Store::SaveObservation(Observation observation, std::vector<ObservationScore>& scores) {
+  Observation saved;
+  std::vector<ObservationScore> result = scores;
+  RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(saved, Save(std::move(observation)));
+    ASSIGN_OR_RETURN(std::vector<ObservationScore> existing, ScoresOf(saved.id));
+    for (auto& score : result) {
+      score.observation_id = saved.id;
+      for (const auto& old : existing) {
+        if (old.criterion_code == score.criterion_code) score.id = old.id;
+      }
+      ASSIGN_OR_RETURN(score, Save(std::move(score)));
+    }
+    for (const auto& old : existing) {
+      const bool kept = std::any_of(result.begin(), result.end(),
+                                    [&](const auto& s) { return s.criterion_code == old.criterion_code; });
+      if (!kept) RETURN_IF_ERROR(Delete(RecordKind::kObservationScore, old.id));
+    }
+    return Status::Ok();
+  }));
+  scores = std::move(result);
+  return saved;
+}
+
+Result<Recommendation> Store::AdvanceRecommendation(const Uuid& id, RecommendationStatus to, std::string_view note,
+                                                    std::optional<Uuid> verified_visit_id) {
+  Recommendation out;
+  RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Recommendation rec, Get<Recommendation>(id));
+    if (!IsForwardStatusMove(rec.status, to)) {
+      return Status::Conflict(Say(language(),
+          "The status cannot go from «" + std::string(EnumLabel(rec.status, "en")) + "» to «" +
+              std::string(EnumLabel(to, "en")) + "»; a status only moves forward. Reopen it to work on it again.",
+          "Статус нельзя сменить с «" + std::string(EnumLabel(rec.status, "ru")) + "» на «" +
+              std::string(EnumLabel(to, "ru")) + "»: он меняется только вперёд. Чтобы вернуться к работе, возобновите рекомендацию."));
+    }
+    rec.status = to;
+    if (to == RecommendationStatus::kDone || to == RecommendationStatus::kDropped) rec.closed_on = Today();
+    if (verified_visit_id) rec.verified_visit_id = verified_visit_id;
+    ASSIGN_OR_RETURN(out, Save(std::move(rec)));
+    RecommendationEvent event;
+    event.recommendation_id = id;
+    event.kind = verified_visit_id ? RecommendationEventKind::kVerified : RecommendationEventKind::kStatusChange;
+    event.date = Today();
+    event.text = std::string(EnumCode(to)) + (note.empty() ? "" : ": " + std::string(note));
+    return Save(std::move(event)).status();
+  }));
+  return out;
+}
+
+Result<Recommendation> Store::ReopenRecommendation(const Uuid& id, std::string_view reason) {
+  Recommendation out;
+  RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Recommendation rec, Get<Recommendation>(id));
+    if (rec.status != RecommendationStatus::kDone && rec.status != RecommendationStatus::kDropped) {
+      return Status::Conflict(Say(language(), "Only a done or dropped recommendation can be reopened.",
+                                  "Возобновить можно только выполненную или снятую рекомендацию."));
+    }
+    if (reason.find_first_not_of(' ') == std::string_view::npos) {
+      return Status::InvalidInput(Say(language(), "Say why the recommendation is reopened.",
+                                      "Укажите, почему рекомендация возобновлена."));
+    }
+    rec.status = RecommendationStatus::kOpen;
+    rec.reopen_count += 1;
+    rec.closed_on.reset();
+    ASSIGN_OR_RETURN(out, impl_->Save(std::move(rec), Impl::SaveMode::kReopen));
+    RecommendationEvent event;
+    event.recommendation_id = id;
+    event.kind = RecommendationEventKind::kReopen;
+    event.date = Today();
+    event.text = std::string(reason);
+    return Save(std::move(event)).status();
+  }));
+  return out;
+}
+
+// -----------------------------------------------------------------------------------------
+// Lookups for import and sync
+// -----------------------------------------------------------------------------------------
+
+static Result<std::optional<Uuid>> FirstId(Database& db, const std::string& sql,
+                                           std::initializer_list<std::string_view> args) {
+  ASSIGN_OR_RETURN(Statement * st, db.Prepare(sql));
+  int i = 1;
+  for (auto a : args) st->BindText(i++, a);
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<Uuid> out;
+  if (row) {
+    auto id = Uuid::Parse(st->ColumnText(0));
+    if (id.ok()) out = *id;
+  }
+  st->Reset();
+  return out;
+}
+
+Result<std::optional<Uuid>> Store::FindSchoolByCode(std::string_view code) const {
+  std::lock_guard lock(impl_->mu_);
+  return FirstId(*impl_->db_, "SELECT id FROM schools WHERE code = ? AND deleted = 0 ORDER BY id LIMIT 1", {code});
+}
+
+Result<std::optional<Uuid>> Store::FindPersonByCodeOrName(std::string_view code, std::string_view full_name) const {
+  std::lock_guard lock(impl_->mu_);
+  if (!code.empty()) {
+    return FirstId(*impl_->db_, "SELECT id FROM people WHERE code = ? AND deleted = 0 ORDER BY id LIMIT 1", {code});
+  }
+  return FirstId(*impl_->db_, "SELECT id FROM people WHERE full_name = ? AND deleted = 0 ORDER BY id LIMIT 1",
+                 {full_name});
+}
+
+Result<std::optional<RecordKind>> Store::KindOf(const Uuid& id) const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st,
+                   impl_->db_->Prepare("SELECT kind FROM record_clocks WHERE record_id = ? AND deleted_hlc IS NULL"));
+  st->BindText(1, id.ToString());
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<RecordKind> out;
+  if (row) out = static_cast<RecordKind>(st->ColumnInt(0));
+  st->Reset();
+  return out;
+}
+
+Result<RecordClocks> Store::ClocksOf(RecordKind kind, const Uuid& id) const { return impl_->Clocks(kind, id); }
+
+Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(
+      "SELECT payload, acked FROM outbox WHERE acked = 0 ORDER BY device_id, op_seq LIMIT ?"));
+  st->BindInt(1, static_cast<int64_t>(limit));
+  std::vector<OutboxEntry> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    const void* blob = sqlite3_column_blob(st->raw(), 0);
+    const int n = sqlite3_column_bytes(st->raw(), 0);
+    auto change = DecodeBinary<Change>(std::string_view(static_cast<const char*>(blob), static_cast<size_t>(n)));
+    if (!change.ok()) {
+      st->Reset();
+      return change.status().WithContext("outbox");
+    }
+    out.push_back({std::move(change).value(), st->ColumnInt(1) != 0});
+  }
+  st->Reset();
+  return out;
+}
+
+Result<int64_t> Store::PendingCount() const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT count(*) FROM outbox WHERE acked = 0"));
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  const int64_t n = row ? st->ColumnInt(0) : 0;
+  st->Reset();
+  return n;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Checks
+// -----------------------------------------------------------------------------------------
+
+Result<std::string> Store::IntegrityCheck() const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("PRAGMA integrity_check"));
+  std::string report;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    if (!report.empty()) report += "\n";
+    report += st->ColumnText(0);
+  }
+  st->Reset();
+  return report;
+}
+
+Result<std::vector<std::string>> Store::ConsistencyProblems() const {
+  std::lock_guard lock(impl_->mu_);
+  std::vector<std::string> problems;
+  auto collect = [&](const std::string& sql, const std::string& what) -> Status {
+    ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(sql));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      problems.push_back(what + ": " + st->ColumnText(0));
+    }
+    st->Reset();
+    return Status::Ok();
+  };
+  for (RecordKind kind : kAllRecordKinds) {
+    const std::string table(KindTable(kind));
+    const std::string k = std::to_string(static_cast<int>(kind));
+    RETURN_IF_ERROR(collect("SELECT id FROM " + table +
+                                " t WHERE NOT EXISTS (SELECT 1 FROM record_clocks c WHERE c.record_id = t.id AND c.kind = " + k + ")",
+                            table + " row without clocks"));
+    RETURN_IF_ERROR(collect("SELECT record_id FROM record_clocks c WHERE c.kind = " + k +
+                                " AND NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t.id = c.record_id)",
+                            table + " clocks without a row"));
+    RETURN_IF_ERROR(collect("SELECT id FROM " + table + " t WHERE (t.deleted = 1) <> EXISTS (SELECT 1 FROM record_clocks c "
+                                "WHERE c.record_id = t.id AND c.deleted_hlc IS NOT NULL)",
+                            table + " tombstone without its clock"));
+  }
+  RETURN_IF_ERROR(collect("SELECT record_id FROM record_clocks c WHERE NOT EXISTS (SELECT 1 FROM outbox o "
+                          "WHERE o.record_id = c.record_id AND o.hlc = c.max_hlc)",
+                          "latest write without an outbox entry"));
+  RETURN_IF_ERROR(collect("SELECT record_id FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM record_clocks c "
+                          "WHERE c.record_id = o.record_id AND c.max_hlc >= o.hlc)",
+                          "outbox entry without its record"));
+  RETURN_IF_ERROR(collect("SELECT device_id || ' ' || op_seq FROM outbox o WHERE op_seq > 1 AND NOT EXISTS "
+                          "(SELECT 1 FROM outbox p WHERE p.device_id = o.device_id AND p.op_seq = o.op_seq - 1)",
+                          "gap in the outbox before op"));
+  return problems;
+}
+
+Result<int64_t> Store::Count(RecordKind kind, bool include_deleted) const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT count(*) FROM " + std::string(KindTable(kind)) +
+                                                      (include_deleted ? "" : " WHERE deleted = 0")));
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  const int64_t n = row ? st->ColumnInt(0) : 0;
+  st->Reset();
+  return n;
+}
+
+}  // namespace mentorlog::core

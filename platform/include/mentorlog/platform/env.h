@@ -1,0 +1,84 @@
+// The platform layer: where data lives, what time it is, who this device is, and how a secret
+// is kept on disk. Everything OS-specific sits behind this header.
+//
+// Implementations: Linux is real (src/env_linux.cpp). Windows, macOS, Android and iOS are
+// stubs (src/env_<os>_stub.cpp) compiled only on their OS; they return Unsupported.
+//
+// Thread safety: the free functions are safe to call from any thread. Clock implementations
+// are safe for concurrent reads; FakeClock's setters must not race with readers.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mentorlog/core/status.h"
+
+namespace mentorlog::platform {
+
+// Wall-clock time. Injected into the core so that tests can move time.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Milliseconds since the Unix epoch, UTC. May go backwards (the user changed the clock).
+  virtual int64_t NowMillis() const = 0;
+  // The local time zone's offset from UTC at NowMillis(), in minutes (Moscow: +180).
+  virtual int UtcOffsetMinutes() const = 0;
+};
+
+// The OS clock and time zone.
+class SystemClock final : public Clock {
+ public:
+  int64_t NowMillis() const override;
+  int UtcOffsetMinutes() const override;
+};
+
+// A clock for tests: starts at `start_millis` and moves only when told.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(int64_t start_millis, int utc_offset_minutes = 0)
+      : now_(start_millis), offset_(utc_offset_minutes) {}
+  int64_t NowMillis() const override { return now_.load(); }
+  int UtcOffsetMinutes() const override { return offset_; }
+  void Set(int64_t millis) { now_.store(millis); }
+  void Advance(int64_t millis) { now_.fetch_add(millis); }
+
+ private:
+  std::atomic<int64_t> now_;
+  int offset_;
+};
+
+// The process-wide system clock.
+Clock& DefaultClock();
+
+// The directory where MentorLog keeps its store, device id and secrets.
+// `override_dir` (from `--data DIR`) wins when given. Otherwise on Linux:
+// $XDG_DATA_HOME/mentorlog, else $HOME/.local/share/mentorlog.
+// The directory is created (mode 0700) if missing.
+// Errors: InvalidInput when no location can be determined (no HOME), IoError when it cannot
+// be created or is not a directory; the message names the path and what to do.
+Result<std::filesystem::path> ResolveDataDir(const std::optional<std::filesystem::path>& override_dir);
+
+// This device's id: 32 lowercase hex digits (128 random bits), made once and kept in
+// `data_dir`/device_id. Later calls return the same id. A damaged file is reported
+// (Corruption), never silently replaced, because the id keys the sync outbox.
+Result<std::string> LoadOrCreateDeviceId(const std::filesystem::path& data_dir);
+
+// Writes `contents` to `path` atomically with permissions 0600 (owner read/write only),
+// replacing any existing file. Used for login tokens.
+Status WriteSecretFile(const std::filesystem::path& path, std::string_view contents);
+
+// Reads a file written by WriteSecretFile. NotFound when absent; IoError when its
+// permissions are wider than 0600 (someone else could read it).
+Result<std::string> ReadSecretFile(const std::filesystem::path& path);
+
+// Fills `out` with `n` cryptographically random bytes (getrandom on Linux).
+Status RandomBytes(void* out, size_t n);
+
+// "linux", or "windows (stub)", "macos (stub)", "android (stub)", "ios (stub)".
+std::string_view PlatformName();
+
+}  // namespace mentorlog::platform

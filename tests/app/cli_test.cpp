@@ -1,0 +1,209 @@
+// mentorlog-cli as a user runs it: a real process, a real data folder, exit codes and messages.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mentorlog/core/csv.h"
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = std::filesystem::temp_directory_path() / ("mentorlog-cli-test-" + std::to_string(rd()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Runs the CLI with `args` (already shell-quoted) against the test's data folder.
+  Run Cli(const std::string& args, const std::string& stdin_text = "") {
+    std::string cmd = std::string(MENTORLOG_CLI_PATH) + " --lang en --data '" + dir_.string() + "/data' " + args;
+    if (!stdin_text.empty()) {
+      const auto in = dir_ / "stdin.txt";
+      std::ofstream(in, std::ios::binary) << stdin_text;
+      cmd += " < '" + in.string() + "'";
+    }
+    cmd += " 2>&1";
+    Run run;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (pipe == nullptr) return run;
+    std::array<char, 4096> buf{};
+    size_t n = 0;
+    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
+    const int status = pclose(pipe);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& bytes) {
+    const auto path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path.string();
+  }
+
+  // The ids printed at the start of `list` lines.
+  static std::vector<std::string> Ids(const std::string& list_output) {
+    std::vector<std::string> ids;
+    std::istringstream in(list_output);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.size() >= 36 && line[8] == '-' && line[13] == '-') ids.push_back(line.substr(0, 36));
+    }
+    return ids;
+  }
+
+  // One school and one teacher of it, imported as a coordinator would.
+  void ImportSchoolAndTeacher() {
+    ASSERT_EQ(Cli("import schools '" + WriteFile("s.csv",
+        "код;наименование;муниципалитет;тип поселения;расстояние;обучающихся;педагогов;статус;год\n"
+        "S-1;МБОУ Берёзовская СОШ;Заречный район;село;34,5;180;21;ШНОР;2025\n") + "'").exit_code, 0);
+    ASSERT_EQ(Cli("import people '" + WriteFile("p.csv",
+        "code,full_name,roles,school_code,subjects\n"
+        "T-1,Иванова Мария Петровна,teacher,S-1,математика\n"
+        "M-1,Петров Олег Иванович,mentor,,\n") + "'").exit_code, 0);
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(CliTest, EveryCommandHasHelp) {
+  for (const char* cmd : {"", "init", "demo", "import", "export", "list", "show", "add", "edit", "delete"}) {
+    const Run r = Cli(std::string(cmd) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.out;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd << ": " << r.out;
+  }
+}
+
+TEST_F(CliTest, InitCreatesAnEmptyStoreWithTheRubric) {
+  const Run init = Cli("init");
+  EXPECT_EQ(init.exit_code, 0) << init.out;
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "mentorlog.db"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "device_id"));
+  const Run schools = Cli("list schools");
+  EXPECT_EQ(schools.exit_code, 0);
+  EXPECT_NE(schools.out.find("0 record(s)"), std::string::npos) << schools.out;
+  const Run rubrics = Cli("list rubric_templates");
+  EXPECT_NE(rubrics.out.find("lesson_observation"), std::string::npos) << rubrics.out;
+}
+
+TEST_F(CliTest, WrongInputExitsOneWithAReason) {
+  Run r = Cli("list lessons");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("unknown kind «lessons»"), std::string::npos) << r.out;
+  r = Cli("show not-an-id");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("is not an id"), std::string::npos) << r.out;
+  r = Cli("show 01890000-0000-7000-8000-000000000000");
+  EXPECT_EQ(r.exit_code, 1);
+  r = Cli("import schools /no/such/file.csv");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  r = Cli("export schools --format xml");
+  EXPECT_EQ(r.exit_code, 1);
+  r = Cli("frobnicate");
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+TEST_F(CliTest, ImportReportsBadRowsAndImportsNothingUnlessSkipBad) {
+  const std::string file = WriteFile("bad.csv",
+      "code,name,municipality,settlement,distance_km,pupils,teachers,status,year\n"
+      "S-1,School one,District,rural,10,100,10,,2025\n"
+      "S-2,School two,District,village,10,100,10,,2025\n");
+  Run r = Cli("import schools '" + file + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("line 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("settlement"), std::string::npos) << r.out;
+  EXPECT_EQ(Ids(Cli("list schools").out).size(), 0u);
+
+  r = Cli("import schools '" + file + "' --skip-bad");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Ids(Cli("list schools").out).size(), 1u);
+}
+
+TEST_F(CliTest, ExcelExportIsWindows1251WithSemicolons) {
+  ImportSchoolAndTeacher();
+  const std::string out = (dir_ / "schools.csv").string();
+  ASSERT_EQ(Cli("export schools --excel -o '" + out + "'").exit_code, 0);
+  std::ifstream in(out, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_FALSE(mentorlog::core::IsValidUtf8(bytes));  // Cyrillic in cp1251 is not UTF-8
+  const std::string utf8 = mentorlog::core::Windows1251ToUtf8(bytes);
+  EXPECT_NE(utf8.find("МБОУ Берёзовская СОШ"), std::string::npos);
+  EXPECT_NE(utf8.find(';'), std::string::npos);
+}
+
+TEST_F(CliTest, AddEditShowDeleteAVisit) {
+  ImportSchoolAndTeacher();
+  const auto schools = Ids(Cli("list schools").out);
+  ASSERT_EQ(schools.size(), 1u);
+  const Run people = Cli("list people");
+  std::string mentor;
+  std::istringstream lines(people.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("Петров") != std::string::npos) mentor = line.substr(0, 36);
+  }
+  ASSERT_FALSE(mentor.empty()) << people.out;
+
+  const std::string visit_json = R"({"school_id": ")" + schools[0] + R"(", "date": "2025-03-14", "visitor_ids": [")" +
+                                 mentor + R"("], "purposes": ["diagnostics"], "summary": "Первый выезд"})";
+  Run add = Cli("add visit --json -", visit_json);
+  ASSERT_EQ(add.exit_code, 0) << add.out;
+  const std::string id = add.out.substr(0, 36);
+
+  Run edit = Cli("edit " + id + " --json -", R"({"summary": "Диагностика управленческой команды"})");
+  ASSERT_EQ(edit.exit_code, 0) << edit.out;
+  Run show = Cli("show " + id);
+  EXPECT_EQ(show.exit_code, 0);
+  EXPECT_NE(show.out.find("Диагностика управленческой команды"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("2025-03-14"), std::string::npos) << show.out;
+
+  ASSERT_EQ(Cli("delete " + id).exit_code, 0);
+  EXPECT_EQ(Cli("show " + id).exit_code, 1);
+}
+
+TEST_F(CliTest, AddRejectsBadJsonAndInvalidRecords) {
+  ImportSchoolAndTeacher();
+  const auto schools = Ids(Cli("list schools").out);
+  ASSERT_EQ(schools.size(), 1u);
+  Run r = Cli("add visit --json -", "{not json");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("not valid JSON"), std::string::npos) << r.out;
+  r = Cli("add visit --json -", R"({"colour": "red"})");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("unknown field «colour»"), std::string::npos) << r.out;
+  // A visit in the future, with nobody who visited: every problem is listed.
+  r = Cli("add visit --json -", R"({"school_id": ")" + schools[0] + R"(", "date": "2999-01-01", "purposes": ["monitoring"]})");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("in the future"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Say who visited"), std::string::npos) << r.out;
+  r = Cli("add school --json -", "{}");
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+TEST_F(CliTest, RussianMessagesUnderRussianLanguage) {
+  const std::string cmd = std::string(MENTORLOG_CLI_PATH) + " --lang ru --data '" + dir_.string() + "/data' list уроки 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  std::array<char, 1024> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_NE(out.find("неизвестный вид записей"), std::string::npos) << out;
+}
+
+}  // namespace

@@ -1,0 +1,506 @@
+// Tests of the demo district generator: its size, that it is a function of the seed and the
+// day, that every record passes the store's checks, and that nothing happens after today.
+//
+// [SECTION] Fixture
+// [SECTION] Size and summary
+// [SECTION] Determinism
+// [SECTION] Errors
+// [SECTION] Consistency and dates
+// [SECTION] Content
+#include "mentorlog/core/demo.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mentorlog/core/records.h"
+#include "mentorlog/core/store.h"
+#include "mentorlog/platform/env.h"
+#include "test_fixtures.h"
+
+namespace mentorlog::core {
+namespace {
+
+using testing::Must;
+using testing::TempDir;
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Fixture
+// -----------------------------------------------------------------------------------------
+
+// 2026-11-20T10:00:00Z.
+constexpr int64_t kNovember20 = 1'795'168'800'000;
+constexpr int64_t kDayMillis = 86'400'000;
+
+class DemoTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Store> OpenStore(std::string_view file, std::string language = "ru") {
+    StoreOptions options;
+    options.path = dir_.path() / file;
+    options.device_id = "demo-device";
+    options.clock = &clock_;
+    options.language = std::move(language);
+    return Must(Store::Open(options), "Store::Open");
+  }
+
+  static DemoOptions Options(uint64_t seed = 20251) {
+    DemoOptions options;
+    options.seed = seed;
+    options.assets_dir = MENTORLOG_ASSETS_DIR;
+    return options;
+  }
+
+  TempDir dir_;
+  platform::FakeClock clock_{kNovember20};
+};
+
+template <class R>
+std::vector<R> All(const Store& store) {
+  return Must(store.List<R>(), "List");
+}
+
+bool HasRole(const Person& p, Role role) { return std::find(p.roles.begin(), p.roles.end(), role) != p.roles.end(); }
+
+bool HasStatus(const School& s, SchoolStatus status) {
+  return std::find(s.statuses.begin(), s.statuses.end(), status) != s.statuses.end();
+}
+
+bool IsOverdue(const Recommendation& r, Date today) {
+  return (r.status == RecommendationStatus::kOpen || r.status == RecommendationStatus::kInProgress) && r.due_on < today;
+}
+
+// What the demo says, independent of the record ids (which are new on every run).
+struct Content {
+  std::vector<std::string> school_names;
+  std::vector<std::string> teacher_names;
+  std::vector<std::string> visit_dates;
+  std::vector<std::string> recommendation_texts;
+
+  friend bool operator==(const Content&, const Content&) = default;
+};
+
+Content ContentOf(const Store& store) {
+  Content c;
+  for (const auto& s : All<School>(store)) c.school_names.push_back(s.name);
+  for (const auto& p : All<Person>(store)) {
+    if (HasRole(p, Role::kTeacher)) c.teacher_names.push_back(p.full_name);
+  }
+  for (const auto& v : All<Visit>(store)) c.visit_dates.push_back(v.date.ToString() + " " + v.summary);
+  for (const auto& r : All<Recommendation>(store)) c.recommendation_texts.push_back(r.due_on.ToString() + " " + r.text);
+  for (auto* list : {&c.school_names, &c.teacher_names, &c.visit_dates, &c.recommendation_texts}) {
+    std::sort(list->begin(), list->end());
+  }
+  return c;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Size and summary
+// -----------------------------------------------------------------------------------------
+
+TEST_F(DemoTest, CreatesADistrictOfTheExpectedSize) {
+  auto store = OpenStore("demo.sqlite");
+  const DemoSummary summary = Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+
+  EXPECT_GE(summary.schools, 13);
+  EXPECT_LE(summary.schools, 15);
+  EXPECT_GE(summary.teachers, 180);
+  EXPECT_LE(summary.teachers, 220);
+  EXPECT_EQ(summary.mentors, 4);
+  EXPECT_EQ(summary.tutors, 6);
+  EXPECT_GT(summary.visits, 100);
+  EXPECT_GT(summary.observations, summary.visits);
+  EXPECT_GT(summary.consultations, 50);
+  EXPECT_GT(summary.recommendations, 200);
+  EXPECT_GT(summary.overdue_recommendations, 0);
+  EXPECT_LT(summary.overdue_recommendations, summary.recommendations / 5);
+  EXPECT_GT(summary.assessment_results, 0);
+  EXPECT_GT(summary.context_indicators, 0);
+  EXPECT_GT(summary.roadmap_items, 0);
+
+  const auto schools = All<School>(*store);
+  const auto count = [&](SchoolStatus status) {
+    return std::count_if(schools.begin(), schools.end(), [&](const School& s) { return HasStatus(s, status); });
+  };
+  EXPECT_EQ(count(SchoolStatus::kLowResults), 3);
+  EXPECT_EQ(count(SchoolStatus::kLeader), 1);
+  EXPECT_EQ(count(SchoolStatus::kAdverseConditions), 3);  // one of them is also low-results
+  const auto rural = std::count_if(schools.begin(), schools.end(),
+                                   [](const School& s) { return s.settlement == Settlement::kRural; });
+  EXPECT_GE(rural, 5);
+  EXPECT_LE(rural, 9);
+  for (const auto& s : schools) {
+    EXPECT_GE(s.pupils, 40) << s.name;
+    EXPECT_LE(s.pupils, 900) << s.name;
+    EXPECT_GE(s.teachers, 8) << s.name;
+    EXPECT_LE(s.teachers, 60) << s.name;
+    if (s.settlement == Settlement::kRural) {
+      EXPECT_GE(s.distance_km, 20) << s.name;
+      EXPECT_LE(s.distance_km, 90) << s.name;
+    }
+  }
+}
+
+TEST_F(DemoTest, SummaryEqualsTheStoreCounts) {
+  auto store = OpenStore("demo.sqlite");
+  const DemoSummary summary = Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const auto count = [&](RecordKind kind) { return Must(store->Count(kind), "Count"); };
+
+  EXPECT_EQ(summary.schools, count(RecordKind::kSchool));
+  EXPECT_EQ(summary.visits, count(RecordKind::kVisit));
+  EXPECT_EQ(summary.observations, count(RecordKind::kObservation));
+  EXPECT_EQ(summary.consultations, count(RecordKind::kConsultation));
+  EXPECT_EQ(summary.recommendations, count(RecordKind::kRecommendation));
+  EXPECT_EQ(summary.assessment_results, count(RecordKind::kAssessmentResult));
+  EXPECT_EQ(summary.context_indicators, count(RecordKind::kContextIndicator));
+  EXPECT_EQ(summary.roadmap_items, count(RecordKind::kRoadmapItem));
+
+  const auto people = All<Person>(*store);
+  const auto with_role = [&](Role role) {
+    return static_cast<int64_t>(std::count_if(people.begin(), people.end(), [&](const Person& p) { return HasRole(p, role); }));
+  };
+  EXPECT_EQ(summary.teachers, with_role(Role::kTeacher));
+  EXPECT_EQ(summary.mentors, with_role(Role::kMentor));
+  EXPECT_EQ(summary.tutors, with_role(Role::kTutor));
+  EXPECT_GE(with_role(Role::kCoordinator), 1);
+
+  const auto recs = All<Recommendation>(*store);
+  const Date today = store->Today();
+  EXPECT_EQ(summary.overdue_recommendations,
+            std::count_if(recs.begin(), recs.end(), [&](const Recommendation& r) { return IsOverdue(r, today); }));
+
+  // The school's teacher count is its staff as people.
+  std::map<Uuid, int64_t> staff;
+  for (const auto& p : people) {
+    if (HasRole(p, Role::kTeacher) && p.school_id) ++staff[*p.school_id];
+  }
+  for (const auto& s : All<School>(*store)) EXPECT_EQ(s.teachers, staff[s.id]) << s.name;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Determinism
+// -----------------------------------------------------------------------------------------
+
+TEST_F(DemoTest, SameSeedGivesTheSameDistrict) {
+  auto first = OpenStore("first.sqlite");
+  auto second = OpenStore("second.sqlite");
+  const DemoSummary a = Must(CreateDemoDistrict(*first, Options(7)), "first run");
+  const DemoSummary b = Must(CreateDemoDistrict(*second, Options(7)), "second run");
+  EXPECT_EQ(a, b);
+  const Content ca = ContentOf(*first);
+  const Content cb = ContentOf(*second);
+  EXPECT_EQ(ca.school_names, cb.school_names);
+  EXPECT_EQ(ca.teacher_names, cb.teacher_names);
+  EXPECT_EQ(ca.visit_dates, cb.visit_dates);
+  EXPECT_EQ(ca.recommendation_texts, cb.recommendation_texts);
+}
+
+TEST_F(DemoTest, OtherSeedGivesAnotherDistrict) {
+  auto first = OpenStore("first.sqlite");
+  auto second = OpenStore("second.sqlite");
+  Must(CreateDemoDistrict(*first, Options(1)), "seed 1");
+  Must(CreateDemoDistrict(*second, Options(2)), "seed 2");
+  const Content ca = ContentOf(*first);
+  const Content cb = ContentOf(*second);
+  EXPECT_NE(ca.teacher_names, cb.teacher_names);
+  EXPECT_NE(ca.visit_dates, cb.visit_dates);
+  EXPECT_NE(ca.recommendation_texts, cb.recommendation_texts);
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Errors
+// -----------------------------------------------------------------------------------------
+
+TEST_F(DemoTest, SecondRunOnTheSameStoreFailsWithInvalidInput) {
+  auto store = OpenStore("demo.sqlite");
+  Must(CreateDemoDistrict(*store, Options()), "first run");
+  const int64_t visits = Must(store->Count(RecordKind::kVisit), "Count");
+  const int64_t pending = Must(store->PendingCount(), "PendingCount");
+
+  const Result<DemoSummary> again = CreateDemoDistrict(*store, Options());
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(again.status().message().find("--data"), std::string::npos) << again.status().message();
+  EXPECT_EQ(Must(store->Count(RecordKind::kVisit), "Count"), visits);
+  EXPECT_EQ(Must(store->PendingCount(), "PendingCount"), pending);
+}
+
+TEST_F(DemoTest, StoreWithDataIsRefusedInEnglishToo) {
+  auto store = OpenStore("demo.sqlite", "en");
+  School s;
+  s.code = "1";
+  s.name = "A school";
+  s.municipality = "A district";
+  Must(store->Save(std::move(s)), "save school");
+  const Result<DemoSummary> result = CreateDemoDistrict(*store, Options());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(result.status().message(), "the store already has data; use a new --data folder");
+}
+
+TEST_F(DemoTest, MissingAssetsFolderFailsAndWritesNothing) {
+  auto store = OpenStore("demo.sqlite");
+  DemoOptions options = Options();
+  options.assets_dir = dir_.path() / "no-such-assets";
+  const Result<DemoSummary> result = CreateDemoDistrict(*store, options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kIoError) << result.status().message();
+  EXPECT_EQ(Must(store->PendingCount(), "PendingCount"), 0);
+}
+
+TEST_F(DemoTest, AssetsWithoutTheLessonRubricFailWithNotFound) {
+  auto store = OpenStore("demo.sqlite");
+  std::filesystem::create_directories(dir_.path() / "empty-assets" / "rubrics");
+  DemoOptions options = Options();
+  options.assets_dir = dir_.path() / "empty-assets";
+  const Result<DemoSummary> result = CreateDemoDistrict(*store, options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound) << result.status().message();
+  EXPECT_EQ(Must(store->PendingCount(), "PendingCount"), 0);
+}
+
+TEST_F(DemoTest, InstalledRubricsAreKept) {
+  auto store = OpenStore("demo.sqlite");
+  auto bundled = Must(LoadBundledRubrics(MENTORLOG_ASSETS_DIR), "LoadBundledRubrics");
+  const size_t n = bundled.size();
+  for (auto& t : bundled) Must(store->Save(std::move(t)), "save rubric");
+  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  EXPECT_EQ(Must(store->Count(RecordKind::kRubricTemplate), "Count"), static_cast<int64_t>(n));
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Consistency and dates
+// -----------------------------------------------------------------------------------------
+
+TEST_F(DemoTest, StoreChecksPass) {
+  auto store = OpenStore("demo.sqlite");
+  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  EXPECT_EQ(Must(store->ConsistencyProblems(), "ConsistencyProblems"), std::vector<std::string>{});
+  EXPECT_EQ(Must(store->IntegrityCheck(), "IntegrityCheck"), "ok");
+}
+
+// Every date at which something happened is today or earlier (deadlines may be later).
+void ExpectNothingAfter(const Store& store, Date today) {
+  const auto check = [&](Date d, std::string_view what) { EXPECT_LE(d, today) << what << " " << d.ToString(); };
+  for (const auto& s : All<School>(store)) {
+    if (s.transition_programme_adopted_on) check(*s.transition_programme_adopted_on, "programme adopted");
+  }
+  for (const auto& a : All<Assignment>(store)) check(a.starts_on, "assignment");
+  for (const auto& n : All<NetworkAgreement>(store)) check(n.signed_on, "agreement");
+  for (const auto& v : All<Visit>(store)) check(v.date, "visit");
+  for (const auto& o : All<Observation>(store)) check(o.date, "observation");
+  for (const auto& c : All<Consultation>(store)) check(c.date, "consultation");
+  for (const auto& r : All<Recommendation>(store)) {
+    check(r.created_on, "recommendation");
+    if (r.closed_on) {
+      check(*r.closed_on, "recommendation closed");
+      EXPECT_GT(*r.closed_on, r.created_on) << r.text;
+    }
+    EXPECT_GT(r.due_on, r.created_on) << r.text;
+  }
+  for (const auto& e : All<RecommendationEvent>(store)) check(e.date, "recommendation event");
+  for (const auto& d : All<Deficit>(store)) {
+    check(d.found_on, "deficit");
+    if (d.closed_on) check(*d.closed_on, "deficit closed");
+  }
+  for (const auto& i : All<RoadmapItem>(store)) check(i.starts_on, "roadmap item");
+  for (const auto& r : All<AssessmentResult>(store)) EXPECT_LE(r.year, today.year());
+  for (const auto& c : All<ContextIndicator>(store)) EXPECT_LE(c.year, today.year());
+}
+
+TEST_F(DemoTest, NothingIsDatedAfterToday) {
+  auto store = OpenStore("demo.sqlite");
+  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  ExpectNothingAfter(*store, store->Today());
+}
+
+// Today in spring, in summer and on the first days of a school year: still valid, still two
+// school years of history, still something overdue.
+TEST_F(DemoTest, WorksOnAnyDayOfTheYear) {
+  // 2026-03-16, 2026-07-20, 2026-09-02, 2027-01-11.
+  for (const int64_t shift_days : {-249, -123, -79, 52}) {
+    SCOPED_TRACE(shift_days);
+    clock_.Set(kNovember20 + shift_days * kDayMillis);
+    auto store = OpenStore("day" + std::to_string(shift_days) + ".sqlite");
+    const DemoSummary summary = Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+    EXPECT_GT(summary.overdue_recommendations, 0);
+    ExpectNothingAfter(*store, store->Today());
+    const auto visits = All<Visit>(*store);
+    ASSERT_FALSE(visits.empty());
+    const auto first = std::min_element(visits.begin(), visits.end(),
+                                        [](const Visit& a, const Visit& b) { return a.date < b.date; });
+    EXPECT_GE(store->Today().days() - first->date.days(), 2 * 365 - 100) << first->date.ToString();
+    EXPECT_TRUE(Must(store->ConsistencyProblems(), "ConsistencyProblems").empty());
+  }
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Content
+// -----------------------------------------------------------------------------------------
+
+TEST_F(DemoTest, ObservationsHaveAFullSetOfScores) {
+  auto store = OpenStore("demo.sqlite");
+  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const auto observations = All<Observation>(*store);
+  ASSERT_FALSE(observations.empty());
+  std::map<Uuid, std::vector<ObservationScore>> by_observation;
+  for (auto& s : All<ObservationScore>(*store)) by_observation[s.observation_id].push_back(s);
+  int not_observed = 0;
+  int scored = 0;
+  for (const auto& o : observations) {
+    const auto& scores = by_observation[o.id];
+    EXPECT_EQ(scores.size(), 10u) << o.topic;
+    for (const auto& s : scores) {
+      EXPECT_FALSE(s.evidence.empty());
+      if (!s.level) {
+        ++not_observed;
+        continue;
+      }
+      ++scored;
+      EXPECT_GE(*s.level, 0);
+      EXPECT_LE(*s.level, 3);
+    }
+    EXPECT_FALSE(o.topic.empty());
+    EXPECT_FALSE(o.class_label.empty());
+    ASSERT_TRUE(o.visit_id.has_value());
+  }
+  EXPECT_GT(not_observed, 0);
+  EXPECT_GT(scored, 8 * not_observed);
+}
+
+TEST_F(DemoTest, LevelsRiseOverTime) {
+  auto store = OpenStore("demo.sqlite");
+  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  std::map<Uuid, Date> date_of;
+  for (const auto& o : All<Observation>(*store)) date_of[o.id] = o.date;
+  Date first = store->Today();
+  for (const auto& [id, d] : date_of) first = std::min(first, d);
+  double early_sum = 0, late_sum = 0;
+  int early_n = 0, late_n = 0;
+  for (const auto& s : All<ObservationScore>(*store)) {
+    if (!s.level) continue;
+    const int age = date_of[s.observation_id].days() - first.days();
+    if (age < 180) {
+      early_sum += static_cast<double>(*s.level);
+      ++early_n;
+    } else if (age > 540) {
+      late_sum += static_cast<double>(*s.level);
+      ++late_n;
+    }
+  }
+  ASSERT_GT(early_n, 0);
+  ASSERT_GT(late_n, 0);
+  EXPECT_GT(late_sum / late_n, early_sum / early_n + 0.3);
+}
+
+TEST_F(DemoTest, RecommendationsAreVariedAndMostlyClosed) {
+  auto store = OpenStore("demo.sqlite");
+  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const auto recs = All<Recommendation>(*store);
+  std::set<std::string> texts;
+  std::map<RecommendationStatus, int> by_status;
+  int reopened = 0;
+  int verified = 0;
+  for (const auto& r : recs) {
+    texts.insert(r.text);
+    ++by_status[r.status];
+    if (r.reopen_count > 0) ++reopened;
+    if (r.verified_visit_id) ++verified;
+    const int days = r.due_on.days() - r.created_on.days();
+    if (r.reopen_count == 0) {
+      EXPECT_GE(days, 14) << r.text;
+      EXPECT_LE(days, 56) << r.text;
+    }
+    if (r.status == RecommendationStatus::kDone) {
+      EXPECT_TRUE(r.closed_on.has_value()) << r.text;
+      EXPECT_FALSE(r.evidence.empty()) << r.text;
+    }
+  }
+  EXPECT_GE(texts.size(), 30u);
+  EXPECT_GT(by_status[RecommendationStatus::kDone], static_cast<int>(recs.size()) / 2);
+  EXPECT_GT(by_status[RecommendationStatus::kInProgress], 0);
+  EXPECT_GT(by_status[RecommendationStatus::kOpen], 0);
+  EXPECT_GT(by_status[RecommendationStatus::kDropped], 0);
+  EXPECT_GT(reopened, 0);
+  EXPECT_GT(verified, 0);
+  // Closing dates are spread over the years, not stamped with today.
+  std::set<int32_t> closing_days;
+  for (const auto& r : recs) {
+    if (r.closed_on) closing_days.insert(r.closed_on->days());
+  }
+  EXPECT_GT(closing_days.size(), 50u);
+}
+
+TEST_F(DemoTest, SupportedSchoolsHaveMentorsTutorsAndProgrammes) {
+  auto store = OpenStore("demo.sqlite");
+  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const auto schools = All<School>(*store);
+  const auto assignments = All<Assignment>(*store);
+  const auto agreements = All<NetworkAgreement>(*store);
+  Uuid leader;
+  for (const auto& s : schools) {
+    if (HasStatus(s, SchoolStatus::kLeader)) leader = s.id;
+  }
+  for (const auto& s : schools) {
+    const bool supported = HasStatus(s, SchoolStatus::kLowResults) || HasStatus(s, SchoolStatus::kAdverseConditions);
+    if (!supported) continue;
+    const auto has = [&](AssignmentKind kind) {
+      return std::any_of(assignments.begin(), assignments.end(),
+                         [&](const Assignment& a) { return a.school_id == s.id && a.kind == kind; });
+    };
+    EXPECT_TRUE(has(AssignmentKind::kMentorSchool)) << s.name;
+    EXPECT_TRUE(has(AssignmentKind::kTutorTeacher)) << s.name;
+    EXPECT_TRUE(has(AssignmentKind::kTutorSchoolSubject)) << s.name;
+    if (HasStatus(s, SchoolStatus::kLowResults)) {
+      EXPECT_EQ(s.transition_programme, TransitionProgramme::kAdopted) << s.name;
+      EXPECT_EQ(s.leader_partner_id, std::optional<Uuid>(leader)) << s.name;
+      EXPECT_TRUE(std::any_of(agreements.begin(), agreements.end(), [&](const NetworkAgreement& n) {
+        return n.supported_school_id == s.id && n.leader_school_id == leader;
+      })) << s.name;
+    }
+  }
+  EXPECT_GT(Must(store->Count(RecordKind::kDeficit), "Count"), 0);
+  const auto deficits = All<Deficit>(*store);
+  EXPECT_TRUE(std::any_of(deficits.begin(), deficits.end(), [](const Deficit& d) { return d.closed_on.has_value(); }));
+  const auto roadmap = All<RoadmapItem>(*store);
+  EXPECT_TRUE(std::any_of(roadmap.begin(), roadmap.end(), [](const RoadmapItem& i) { return i.level == RoadmapLevel::kDistrict; }));
+  EXPECT_TRUE(std::any_of(roadmap.begin(), roadmap.end(), [](const RoadmapItem& i) { return i.level == RoadmapLevel::kSchool; }));
+}
+
+TEST_F(DemoTest, LowResultsSchoolsScoreLowerAndImprove) {
+  auto store = OpenStore("demo.sqlite");
+  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  std::set<Uuid> low;
+  for (const auto& s : All<School>(*store)) {
+    if (HasStatus(s, SchoolStatus::kLowResults)) low.insert(s.id);
+  }
+  // Mean ВПР mark by (low-results?, year).
+  std::map<std::pair<bool, int64_t>, std::pair<double, int>> means;
+  for (const auto& r : All<AssessmentResult>(*store)) {
+    if (r.assessment != Assessment::kVpr) continue;
+    auto& [sum, n] = means[{low.count(r.school_id) > 0, r.year}];
+    sum += r.mean_score;
+    ++n;
+  }
+  int64_t first_year = INT64_MAX, last_year = 0;
+  for (const auto& [key, value] : means) {
+    first_year = std::min(first_year, key.second);
+    last_year = std::max(last_year, key.second);
+  }
+  ASSERT_LT(first_year, last_year);
+  const auto mean = [&](bool is_low, int64_t year) {
+    const auto& [sum, n] = means[{is_low, year}];
+    return n == 0 ? 0.0 : sum / n;
+  };
+  for (int64_t year = first_year; year <= last_year; ++year) EXPECT_LT(mean(true, year), mean(false, year) - 0.2);
+  EXPECT_GT(mean(true, last_year), mean(true, first_year));
+}
+
+}  // namespace
+}  // namespace mentorlog::core

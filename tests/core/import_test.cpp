@@ -1,0 +1,770 @@
+// CSV import: every kind in every dialect, bad rows, policies, re-import, messages.
+//
+// [SECTION] Fixture
+// [SECTION] Every kind in every dialect
+// [SECTION] Bad rows and policies
+// [SECTION] Re-import and upserts
+// [SECTION] Header problems and file errors
+#include "mentorlog/core/import.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "mentorlog/core/csv.h"
+#include "mentorlog/platform/env.h"
+
+namespace mentorlog::core {
+namespace {
+
+namespace fs = std::filesystem;
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Fixture
+// -----------------------------------------------------------------------------------------
+
+int64_t MillisAt(int year, int month, int day) {
+  return int64_t{Date::FromYmd(year, month, day)->days()} * 86'400'000 + 12 * 3'600'000;
+}
+
+// A store on a temp file with a fake clock (2025-03-15), plus helpers to import files.
+class ImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "mentorlog-import-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    store_ = OpenStore("store.db", "en");
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  std::unique_ptr<Store> OpenStore(const std::string& name, const std::string& lang) {
+    StoreOptions options;
+    options.path = dir_ / name;
+    options.device_id = "test-device";
+    options.clock = &clock_;
+    options.language = lang;
+    auto store = Store::Open(options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  fs::path WriteFile(const std::string& name, std::string_view bytes) {
+    const fs::path path = dir_ / name;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return path;
+  }
+
+  // Writes `bytes` to `name` and imports it; the import itself must not fail.
+  ImportReport Import(RecordKind kind, const std::string& name, std::string_view bytes,
+                      BadRowPolicy policy = BadRowPolicy::kRejectFile, Store* store = nullptr) {
+    Result<ImportReport> report = ImportCsvFile(store ? *store : *store_, kind, WriteFile(name, bytes), policy);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? std::move(report).value() : ImportReport{};
+  }
+
+  int64_t Pending() {
+    auto n = store_->PendingCount();
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  }
+
+  // Every record of a kind. Ids made in the same millisecond of the fake clock do not sort
+  // by creation, so tests that care sort with SortedBy.
+  template <class R>
+  std::vector<R> All(Store* store = nullptr) {
+    auto list = (store ? *store : *store_).List<R>();
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    return list.ok() ? std::move(list).value() : std::vector<R>{};
+  }
+  template <class R, class Key>
+  std::vector<R> SortedBy(Key key) {
+    std::vector<R> list = All<R>();
+    std::sort(list.begin(), list.end(), [&](const R& a, const R& b) { return key(a) < key(b); });
+    return list;
+  }
+
+  School SchoolByCode(const std::string& code) {
+    for (auto& s : All<School>()) {
+      if (s.code == code) return s;
+    }
+    ADD_FAILURE() << "no school " << code;
+    return {};
+  }
+
+  Person PersonByName(const std::string& name) {
+    for (auto& p : All<Person>()) {
+      if (p.full_name == name) return p;
+    }
+    ADD_FAILURE() << "no person " << name;
+    return {};
+  }
+
+  // Three schools with codes 101, 102, 103 (UTF-8, ',').
+  void ImportThreeSchools() {
+    const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
+                                  "code,name,municipality,settlement,distance_km,pupils,teachers,district\n"
+                                  "101,Школа № 1,Кировский МО,rural,12.5,312,28,Кировский\n"
+                                  "102,Лицей,Кировский МО,urban,0,800,60,Кировский\n"
+                                  "103,Школа с. Ёлкино,Кировский МО,rural,47,45,9,Кировский\n");
+    ASSERT_TRUE(r.committed);
+    ASSERT_EQ(r.inserted, 3);
+  }
+
+  fs::path dir_;
+  platform::FakeClock clock_{MillisAt(2025, 3, 15)};
+  std::unique_ptr<Store> store_;
+};
+
+std::string Problems(const ImportReport& r) {
+  std::string s;
+  for (const auto& p : r.problems) s += p.ToString() + "\n";
+  return s;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Every kind in every dialect
+// -----------------------------------------------------------------------------------------
+
+struct Dialect {
+  const char* name;
+  char separator;
+  bool cp1251;
+  bool bom;
+  bool russian_headers;
+};
+
+// One file's content, independent of the dialect: English and Russian headers and rows.
+// Decimals are written with a comma; in a ',' file such cells come out quoted.
+struct Sheet {
+  std::vector<std::string> en;
+  std::vector<std::string> ru;
+  std::vector<std::vector<std::string>> rows;
+};
+
+// Writes `sheet` the way a spreadsheet program would in `d`, by hand (not with WriteCsv).
+std::string Render(const Sheet& sheet, const Dialect& d) {
+  const std::string eol = d.cp1251 ? "\r\n" : "\n";
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (i) s += d.separator;
+      const std::string& c = cells[i];
+      if (c.find_first_of(std::string(1, d.separator) + "\"\r\n") != std::string::npos) {
+        s += '"';
+        for (char ch : c) s += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        s += '"';
+      } else {
+        s += c;
+      }
+    }
+    return s + eol;
+  };
+  std::string text = line(d.russian_headers ? sheet.ru : sheet.en);
+  for (const auto& row : sheet.rows) text += line(row);
+  if (d.cp1251) {
+    Result<std::string> bytes = Utf8ToWindows1251(text);
+    EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+    text = bytes.ok() ? *bytes : std::string();
+  }
+  return d.bom ? "\xEF\xBB\xBF" + text : text;
+}
+
+const Sheet kSchools = {
+    {"code", "name", "short_name", "municipality", "district", "settlement", "distance_km", "pupils", "teachers",
+     "status", "year"},
+    {"Код ОО", "Наименование", "Краткое наименование", "Муниципалитет", "Район", "Тип поселения", "Расстояние",
+     "Обучающихся", "Педагогов", "Статус", "Год"},
+    {
+        {"101", "МБОУ \"СОШ № 1\", корпус 2; филиал", "СОШ № 1", "Кировский МО", "Кировский", "село", "12,5", "312",
+         "28", "ШНОР; ШНСУ", "2024"},
+        {"102", "Лицей «Ступени»\nстарое здание", "Лицей", "Кировский МО", "", "urban", "0", "800", "60", "leader",
+         "2024"},
+        {"103", "Школа с. Ёлкино", "", "Кировский МО", "Кировский", "Rural", "47,25", "45", "9", "", ""},
+    }};
+
+const Sheet kPeople = {
+    {"code", "full_name", "roles", "school_code", "subjects", "email", "phone"},
+    {"Код", "ФИО", "Роль", "Код ОО", "Предметы", "Электронная почта", "Телефон"},
+    {
+        {"T1", "Иванова Анна Петровна", "учитель", "101", "математика; физика", "anna@example.ru", "+7 900 000-00-01"},
+        {"M1", "Петров Олег Ильич", "наставник", "", "", "", ""},
+        {"", "Сидорова Вера", "tutor, учитель", "102", "русский язык", "", ""},
+    }};
+
+const Sheet kAssignments = {
+    {"kind", "assignee", "school_code", "teacher", "subject", "starts_on", "ends_on"},
+    {"Вид", "Закреплённый", "Код ОО", "Учитель", "Предмет", "С", "По"},
+    {
+        {"наставник — школа", "M1", "101", "", "", "01.09.2024", "31.05.2025"},
+        {"tutor_teacher", "Сидорова Вера", "101", "T1", "", "2024-09-01", ""},
+        {"тьютор — школа и предмет", "сидорова  вера", "102", "", "Русский язык", "01.10.2024", ""},
+    }};
+
+const Sheet kResults = {
+    {"school_code", "year", "assessment", "subject", "grade", "participants", "mean_score", "share_below_min",
+     "share_top"},
+    {"Код ОО", "Год", "Процедура", "Предмет", "Класс", "Участников", "Средний балл", "Доля ниже минимума",
+     "Доля высоких"},
+    {
+        {"101", "2024", "ВПР", "Математика", "5", "40", "12,5", "12,5%", "0,1"},
+        {"101", "2024", "ОГЭ", "Русский язык", "9", "38", "27,75", "5 %", "0,25"},
+        {"102", "2023", "regional", "Математика", "7", "20", "55", "0", "40%"},
+    }};
+
+const Sheet kIndicators = {
+    {"school_code", "year", "indicator", "value"},
+    {"Код ОО", "Год", "Показатель", "Значение"},
+    {
+        {"101", "2024", "low_income_share", "0,35"},
+        {"101", "2024", "Доля обучающихся с ОВЗ", "4%"},
+        {"103", "2024", "teacher_vacancies", "2"},
+    }};
+
+class ImportDialectTest : public ImportTest, public ::testing::WithParamInterface<Dialect> {};
+
+TEST_P(ImportDialectTest, EveryKindImportsAndReimportsAsNoOp) {
+  const Dialect& d = GetParam();
+  const std::pair<RecordKind, const Sheet*> files[] = {
+      {RecordKind::kSchool, &kSchools},
+      {RecordKind::kPerson, &kPeople},
+      {RecordKind::kAssignment, &kAssignments},
+      {RecordKind::kAssessmentResult, &kResults},
+      {RecordKind::kContextIndicator, &kIndicators},
+  };
+  for (const auto& [kind, sheet] : files) {
+    const ImportReport r = Import(kind, "file.csv", Render(*sheet, d));
+    EXPECT_TRUE(r.committed) << KindTable(kind) << "\n" << Problems(r);
+    EXPECT_EQ(r.inserted, 3) << KindTable(kind) << "\n" << Problems(r);
+    EXPECT_TRUE(r.notes.empty()) << r.notes.front();
+  }
+
+  const School s101 = SchoolByCode("101");
+  const School s102 = SchoolByCode("102");
+  const School s103 = SchoolByCode("103");
+  EXPECT_EQ(s101.name, "МБОУ \"СОШ № 1\", корпус 2; филиал");
+  EXPECT_EQ(s101.short_name, "СОШ № 1");
+  EXPECT_EQ(s101.municipality, "Кировский МО");
+  EXPECT_EQ(s101.district, "Кировский");
+  EXPECT_EQ(s101.settlement, Settlement::kRural);
+  EXPECT_DOUBLE_EQ(s101.distance_km, 12.5);
+  EXPECT_EQ(s101.pupils, 312);
+  EXPECT_EQ(s101.teachers, 28);
+  EXPECT_EQ(s101.statuses, (std::vector{SchoolStatus::kLowResults, SchoolStatus::kAdverseConditions}));
+  EXPECT_EQ(s101.status_year, 2024);
+  EXPECT_EQ(s102.name, "Лицей «Ступени»\nстарое здание");
+  EXPECT_EQ(s102.settlement, Settlement::kUrban);
+  EXPECT_EQ(s102.statuses, std::vector{SchoolStatus::kLeader});
+  EXPECT_EQ(s102.district, "");
+  EXPECT_DOUBLE_EQ(s103.distance_km, 47.25);
+  EXPECT_TRUE(s103.statuses.empty());
+  EXPECT_EQ(s103.status_year, 0);
+
+  const Person teacher = PersonByName("Иванова Анна Петровна");
+  const Person mentor = PersonByName("Петров Олег Ильич");
+  const Person tutor = PersonByName("Сидорова Вера");
+  EXPECT_EQ(teacher.code, "T1");
+  EXPECT_EQ(teacher.roles, std::vector{Role::kTeacher});
+  EXPECT_EQ(teacher.school_id, s101.id);
+  EXPECT_EQ(teacher.subjects, (std::vector<std::string>{"математика", "физика"}));
+  EXPECT_EQ(teacher.email, "anna@example.ru");
+  EXPECT_EQ(teacher.phone, "+7 900 000-00-01");
+  EXPECT_EQ(mentor.school_id, std::nullopt);
+  EXPECT_EQ(tutor.code, "");
+  EXPECT_EQ(tutor.roles, (std::vector{Role::kTutor, Role::kTeacher}));
+  EXPECT_EQ(tutor.school_id, s102.id);
+
+  const auto assignments = SortedBy<Assignment>([](const Assignment& a) { return a.kind; });
+  ASSERT_EQ(assignments.size(), 3u);
+  EXPECT_EQ(assignments[0].kind, AssignmentKind::kMentorSchool);
+  EXPECT_EQ(assignments[0].assignee_id, mentor.id);
+  EXPECT_EQ(assignments[0].school_id, s101.id);
+  EXPECT_EQ(assignments[0].starts_on, *Date::FromYmd(2024, 9, 1));
+  EXPECT_EQ(assignments[0].ends_on, *Date::FromYmd(2025, 5, 31));
+  EXPECT_EQ(assignments[1].kind, AssignmentKind::kTutorTeacher);
+  EXPECT_EQ(assignments[1].assignee_id, tutor.id);
+  EXPECT_EQ(assignments[1].teacher_id, teacher.id);
+  EXPECT_EQ(assignments[1].ends_on, std::nullopt);
+  EXPECT_EQ(assignments[2].kind, AssignmentKind::kTutorSchoolSubject);
+  EXPECT_EQ(assignments[2].assignee_id, tutor.id);  // found by name in another case and spacing
+  EXPECT_EQ(assignments[2].school_id, s102.id);
+  EXPECT_EQ(assignments[2].subject, "Русский язык");
+
+  const auto results = SortedBy<AssessmentResult>([](const AssessmentResult& r) { return r.assessment; });
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].school_id, s101.id);
+  EXPECT_EQ(results[0].year, 2024);
+  EXPECT_EQ(results[0].assessment, Assessment::kVpr);
+  EXPECT_EQ(results[0].subject, "Математика");
+  EXPECT_EQ(results[0].grade, 5);
+  EXPECT_EQ(results[0].participants, 40);
+  EXPECT_DOUBLE_EQ(results[0].mean_score, 12.5);
+  EXPECT_DOUBLE_EQ(results[0].share_below_min, 0.125);
+  EXPECT_DOUBLE_EQ(results[0].share_top, 0.1);
+  EXPECT_EQ(results[1].assessment, Assessment::kOge);
+  EXPECT_DOUBLE_EQ(results[1].mean_score, 27.75);
+  EXPECT_DOUBLE_EQ(results[1].share_below_min, 0.05);
+  EXPECT_EQ(results[2].assessment, Assessment::kRegional);
+  EXPECT_DOUBLE_EQ(results[2].share_below_min, 0);
+  EXPECT_DOUBLE_EQ(results[2].share_top, 0.4);
+
+  const auto indicators = SortedBy<ContextIndicator>([](const ContextIndicator& c) { return c.indicator; });
+  ASSERT_EQ(indicators.size(), 3u);
+  EXPECT_EQ(indicators[0].indicator, "disability_share");  // given by its Russian name
+  EXPECT_EQ(indicators[0].school_id, s101.id);
+  EXPECT_DOUBLE_EQ(indicators[0].value, 0.04);
+  EXPECT_EQ(indicators[1].indicator, "low_income_share");
+  EXPECT_DOUBLE_EQ(indicators[1].value, 0.35);
+  EXPECT_EQ(indicators[2].indicator, "teacher_vacancies");
+  EXPECT_EQ(indicators[2].school_id, s103.id);
+  EXPECT_EQ(indicators[2].year, 2024);
+  EXPECT_DOUBLE_EQ(indicators[2].value, 2);
+
+  // The same files again: nothing changes and nothing is queued for sync.
+  const int64_t pending = Pending();
+  for (const auto& [kind, sheet] : files) {
+    const ImportReport r = Import(kind, "file.csv", Render(*sheet, d));
+    EXPECT_TRUE(r.committed) << KindTable(kind) << "\n" << Problems(r);
+    EXPECT_EQ(r.inserted, 0) << KindTable(kind);
+    EXPECT_EQ(r.updated, 0) << KindTable(kind);
+    EXPECT_EQ(r.unchanged, 3) << KindTable(kind);
+  }
+  EXPECT_EQ(Pending(), pending);
+}
+
+INSTANTIATE_TEST_SUITE_P(Import, ImportDialectTest,
+                         ::testing::Values(Dialect{"Utf8Comma", ',', false, false, false},
+                                           Dialect{"Utf8BomSemicolonRussian", ';', false, true, true},
+                                           Dialect{"Cp1251SemicolonRussian", ';', true, false, true},
+                                           Dialect{"Cp1251CommaEnglish", ',', true, false, false},
+                                           Dialect{"Utf8BomCommaRussian", ',', false, true, true},
+                                           Dialect{"Utf8TabEnglish", '\t', false, false, false}),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST_F(ImportTest, HeadersMayMixLanguagesCaseSpacingAndYo) {
+  ImportThreeSchools();
+  const ImportReport r = Import(RecordKind::kContextIndicator, "ind.csv",
+                                "  КОД   оо ;YEAR;Показатель;value\n101;2024;teacher_vacancies;3\n");
+  EXPECT_EQ(r.inserted, 1) << Problems(r);
+  const ImportReport a = Import(RecordKind::kPerson, "p.csv", "фио;роль\nПетров Олег;наставник\n");
+  ASSERT_EQ(a.inserted, 1) << Problems(a);
+  const ImportReport b = Import(RecordKind::kAssignment, "a.csv",
+                                "Вид;ЗАКРЕПЛЕННЫЙ;Код ОО;starts_on\nmentor_school;Петров Олег;101;2024-09-01\n");
+  EXPECT_EQ(b.inserted, 1) << Problems(b);
+}
+
+TEST_F(ImportTest, NumbersAsRussianExcelWritesThem) {
+  // Digit groups with a no-break space, a decimal comma, a percent with a space before '%'.
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
+                                "Код ОО;Наименование;Муниципалитет;Тип поселения;Расстояние;Обучающихся;Педагогов\n"
+                                "201;Большая школа;Город N;город;1\xC2\xA0" "234,5;1\xC2\xA0" "234;96\n");
+  ASSERT_EQ(r.inserted, 1) << Problems(r);
+  const School s = SchoolByCode("201");
+  EXPECT_DOUBLE_EQ(s.distance_km, 1234.5);
+  EXPECT_EQ(s.pupils, 1234);
+}
+
+// The first fenced block after the line of docs/import.md that starts with `line_start`.
+std::string DocExample(std::string_view line_start) {
+  std::ifstream in(fs::path(MENTORLOG_ASSETS_DIR) / ".." / "docs" / "import.md");
+  std::string line, block;
+  bool found = false, inside = false;
+  while (std::getline(in, line)) {
+    if (!found) {
+      found = line.rfind(line_start, 0) == 0;
+    } else if (line.rfind("```", 0) == 0) {
+      if (inside) return block;
+      inside = true;
+    } else if (inside) {
+      block += line + "\n";
+    }
+  }
+  ADD_FAILURE() << "docs/import.md has no example after " << line_start;
+  return {};
+}
+
+TEST_F(ImportTest, TheExamplesOfTheDocsImport) {
+  Result<std::string> schools = Utf8ToWindows1251(DocExample("`schools.csv`"));
+  ASSERT_TRUE(schools.ok());
+  const ImportReport s = Import(RecordKind::kSchool, "schools.csv", *schools);
+  EXPECT_EQ(s.inserted, 3) << Problems(s);
+  EXPECT_EQ(SchoolByCode("101").statuses, (std::vector{SchoolStatus::kLowResults, SchoolStatus::kAdverseConditions}));
+  const ImportReport r = Import(RecordKind::kAssessmentResult, "results.csv", DocExample("`results.csv`"));
+  EXPECT_EQ(r.inserted, 2) << Problems(r);
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Bad rows and policies
+// -----------------------------------------------------------------------------------------
+
+constexpr std::string_view kSchoolsWithBadYear =
+    "Код ОО;Наименование;Муниципалитет;Тип поселения;Расстояние;Обучающихся;Педагогов;Статус;Год\n"
+    "101;Школа № 1;Кировский МО;село;12,5;312;28;ШНОР;2024\n"
+    "102;Школа № 2;Кировский МО;село;3;100;12;ШНОР;2O24\n"
+    "103;Школа № 3;Кировский МО;село;7;90;11;;\n";
+
+TEST_F(ImportTest, BadCellReportsFileLineColumnAndReason) {
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv", kSchoolsWithBadYear);
+  ASSERT_EQ(r.problems.size(), 1u);
+  const ImportProblem& p = r.problems[0];
+  EXPECT_EQ(p.file, "schools.csv");
+  EXPECT_EQ(p.line, 3);
+  EXPECT_EQ(p.column, "Год");
+  EXPECT_EQ(p.reason, "«2O24» is not a whole number");
+  EXPECT_EQ(p.ToString(), "schools.csv, line 3, column «Год»: «2O24» is not a whole number");
+  EXPECT_EQ(r.bad_rows, 1);
+}
+
+TEST_F(ImportTest, DefaultPolicyImportsNothingWhenOneRowIsBad) {
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv", kSchoolsWithBadYear);
+  EXPECT_FALSE(r.committed);
+  EXPECT_EQ(r.inserted, 0);
+  EXPECT_TRUE(All<School>().empty());
+  EXPECT_EQ(Pending(), 0);
+}
+
+TEST_F(ImportTest, SkipBadImportsTheRest) {
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv", kSchoolsWithBadYear, BadRowPolicy::kSkipBad);
+  EXPECT_TRUE(r.committed);
+  EXPECT_EQ(r.inserted, 2);
+  EXPECT_EQ(r.bad_rows, 1);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].line, 3);
+  EXPECT_EQ(All<School>().size(), 2u);
+  EXPECT_EQ(Pending(), 2);
+}
+
+TEST_F(ImportTest, EveryBadCellOfEveryRowIsListed) {
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
+                                "code,name,municipality,settlement,distance_km,pupils,teachers\n"
+                                "101,A,M,village,x,,28\n"
+                                "102,B,M,rural,1,2,3\n"
+                                "103,C,M,urban,1,2,many\n");
+  EXPECT_EQ(r.bad_rows, 2);
+  ASSERT_EQ(r.problems.size(), 4u) << Problems(r);
+  EXPECT_EQ(r.problems[0].column, "settlement");
+  EXPECT_NE(r.problems[0].reason.find("«village» is not one of: urban, rural"), std::string::npos);
+  EXPECT_EQ(r.problems[1].column, "distance_km");
+  EXPECT_EQ(r.problems[1].reason, "«x» is not a number");
+  EXPECT_EQ(r.problems[2].column, "pupils");
+  EXPECT_EQ(r.problems[2].reason, "the cell is empty; write a whole number");
+  EXPECT_EQ(r.problems[3].line, 4);
+  EXPECT_EQ(r.problems[3].column, "teachers");
+}
+
+TEST_F(ImportTest, ValidationFailureFromSaveRollsBackTheWholeFile) {
+  // The last row parses but the store refuses it: the rows before it must not stay.
+  constexpr std::string_view kFile =
+      "code,name,municipality,settlement,distance_km,pupils,teachers\n"
+      "101,A,M,rural,1,2,3\n"
+      "102,B,M,rural,1,2,3\n"
+      "103,C,M,rural,1,20000,3\n";
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv", kFile);
+  EXPECT_FALSE(r.committed);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].line, 4);
+  EXPECT_EQ(r.problems[0].column, "");
+  EXPECT_NE(r.problems[0].reason.find("number of pupils"), std::string::npos) << r.problems[0].reason;
+  EXPECT_EQ(r.problems[0].ToString().rfind("schools.csv, line 4: ", 0), 0u);
+  EXPECT_TRUE(All<School>().empty());
+  EXPECT_EQ(Pending(), 0);
+  auto problems = store_->ConsistencyProblems();
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty());
+
+  const ImportReport skip = Import(RecordKind::kSchool, "schools.csv", kFile, BadRowPolicy::kSkipBad);
+  EXPECT_EQ(skip.inserted, 2);
+  EXPECT_EQ(All<School>().size(), 2u);
+}
+
+TEST_F(ImportTest, UnknownSchoolCodeSaysToImportSchoolsFirst) {
+  ImportThreeSchools();
+  const ImportReport r = Import(RecordKind::kAssessmentResult, "results.csv",
+                                "Код ОО;Год;Процедура;Предмет;Класс\n999;2024;ВПР;Математика;5\n");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].ToString(), "results.csv, line 2, column «Код ОО»: no school with code «999»: import schools first");
+}
+
+TEST_F(ImportTest, WrongCellCountIsAProblemOfThatLine) {
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
+                                "code,name,municipality,settlement,distance_km,pupils,teachers\n"
+                                "101,A,M,rural,12,5,2,3\n"
+                                "102,B,M,rural,1,2\n"
+                                "103,C,M,rural,1,2,3,,\n",  // trailing empty cells are tolerated
+                                BadRowPolicy::kSkipBad);
+  EXPECT_EQ(r.inserted, 1);
+  ASSERT_EQ(r.problems.size(), 2u) << Problems(r);
+  EXPECT_EQ(r.problems[0].line, 2);
+  EXPECT_NE(r.problems[0].reason.find("8 cells but the header has 7"), std::string::npos) << r.problems[0].reason;
+  EXPECT_EQ(r.problems[1].line, 3);
+  EXPECT_NE(r.problems[1].reason.find("6 cells but the header has 7"), std::string::npos) << r.problems[1].reason;
+}
+
+TEST_F(ImportTest, LinesCountQuotedLineBreaks) {
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
+                                "code;name;municipality;settlement;distance_km;pupils;teachers\n"
+                                "101;\"Школа\n№ 1\";M;rural;1;2;3\n"
+                                "102;B;M;rural;1;-2;3\n");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].line, 4);
+}
+
+TEST_F(ImportTest, ShareAboveOneWithoutPercentSignIsRefused) {
+  ImportThreeSchools();
+  const ImportReport r = Import(RecordKind::kAssessmentResult, "results.csv",
+                                "Код ОО;Год;Процедура;Предмет;Класс;Доля ниже минимума;Доля высоких\n"
+                                "101;2024;ВПР;Математика;5;12,5;-0,1\n");
+  ASSERT_EQ(r.problems.size(), 2u) << Problems(r);
+  EXPECT_EQ(r.problems[0].column, "Доля ниже минимума");
+  EXPECT_EQ(r.problems[0].reason, "«12,5» is a share and must be between 0 and 1; write a percent with its sign: «12,5%»");
+  EXPECT_EQ(r.problems[1].column, "Доля высоких");
+}
+
+TEST_F(ImportTest, UnknownIndicatorListsTheKnownOnes) {
+  ImportThreeSchools();
+  const ImportReport r = Import(RecordKind::kContextIndicator, "ind.csv",
+                                "school_code,year,indicator,value\n101,2024,happiness,1\n101,2024,teacher_vacancies,2.5%\n");
+  ASSERT_EQ(r.problems.size(), 2u) << Problems(r);
+  EXPECT_EQ(r.problems[0].column, "indicator");
+  EXPECT_NE(r.problems[0].reason.find("«happiness» is not a known indicator; write one of: low_income_share"),
+            std::string::npos);
+  EXPECT_EQ(r.problems[1].column, "value");  // a count, not a share: no percent
+}
+
+TEST_F(ImportTest, UnknownAndAmbiguousPeopleInAssignments) {
+  ImportThreeSchools();
+  ASSERT_EQ(Import(RecordKind::kPerson, "people.csv",
+                   "ФИО;Роль;Код ОО\nКузнецова Ольга;тьютор;101\nКузнецова Ольга;тьютор;102\n")
+                .inserted,
+            2);
+  const ImportReport r = Import(RecordKind::kAssignment, "a.csv",
+                                "kind,assignee,school_code,starts_on\n"
+                                "mentor_school,Никто Никтович,101,2024-09-01\n"
+                                "tutor_school_subject,Кузнецова Ольга,103,2024-09-01\n"
+                                "mentor_school,,101,2024-09-01\n");
+  ASSERT_EQ(r.problems.size(), 3u) << Problems(r);
+  EXPECT_EQ(r.problems[0].reason, "no person with code or full name «Никто Никтович»: import people first");
+  EXPECT_EQ(r.problems[1].reason, "2 people match «Кузнецова Ольга»; write the person's code instead");
+  EXPECT_EQ(r.problems[2].reason, "the cell is empty; write the code or full name of the mentor or tutor");
+}
+
+TEST_F(ImportTest, TeacherNamesPreferTheAssignmentsSchool) {
+  ImportThreeSchools();
+  ASSERT_EQ(Import(RecordKind::kPerson, "people.csv",
+                   "ФИО;Роль;Код ОО\nКузнецова Ольга;учитель;101\nКузнецова Ольга;учитель;102\nОрлов Илья;тьютор;\n")
+                .inserted,
+            3);
+  const ImportReport r = Import(RecordKind::kAssignment, "a.csv",
+                                "Вид;Закреплённый;Код ОО;Учитель;С\ntutor_teacher;Орлов Илья;102;Кузнецова Ольга;01.09.2024\n");
+  ASSERT_EQ(r.inserted, 1) << Problems(r);
+  const auto a = All<Assignment>();
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_TRUE(a[0].teacher_id.has_value());
+  auto teacher = store_->Get<Person>(*a[0].teacher_id);
+  ASSERT_TRUE(teacher.ok());
+  EXPECT_EQ(teacher->school_id, SchoolByCode("102").id);
+}
+
+TEST_F(ImportTest, DuplicateKeyInOneFileIsReported) {
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
+                                "code,name,municipality,settlement,distance_km,pupils,teachers\n"
+                                "101,A,M,rural,1,2,3\n"
+                                "101,A2,M,rural,1,2,3\n",
+                                BadRowPolicy::kSkipBad);
+  EXPECT_EQ(r.inserted, 1);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].ToString(), "schools.csv, line 3: repeats line 2 (the same school code); keep one of them");
+  EXPECT_EQ(SchoolByCode("101").name, "A");
+}
+
+TEST_F(ImportTest, EmptySchoolCodeIsReported) {
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
+                                "code,name,municipality,settlement,distance_km,pupils,teachers\n,A,M,rural,1,2,3\n");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].column, "code");
+  EXPECT_EQ(r.problems[0].reason, "the cell is empty; write the school's code");
+}
+
+TEST_F(ImportTest, TeacherWithoutSchoolGetsTheStoresMessage) {
+  const ImportReport r = Import(RecordKind::kPerson, "people.csv", "full_name,roles\nИванова Анна,teacher\n");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].reason, "Teachers and school staff need their school.");
+}
+
+TEST_F(ImportTest, RussianStoreGetsRussianMessages) {
+  store_ = OpenStore("ru.db", "ru");
+  const ImportReport r = Import(RecordKind::kSchool, "школы.csv", kSchoolsWithBadYear);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].ToString(), "школы.csv, строка 3, столбец «Год»: «2O24» — не целое число");
+
+  const ImportReport v = Import(RecordKind::kSchool, "школы.csv",
+                                "Код ОО;Наименование;Муниципалитет;Тип поселения;Расстояние;Обучающихся;Педагогов\n"
+                                "101;;М;село;1;2;3\n");
+  ASSERT_EQ(v.problems.size(), 1u);
+  EXPECT_EQ(v.problems[0].ToString(), "школы.csv, строка 2: Заполните поле «наименование».");
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Re-import and upserts
+// -----------------------------------------------------------------------------------------
+
+TEST_F(ImportTest, ChangedRowUpdatesOnlyThatRecord) {
+  ImportThreeSchools();
+  const int64_t pending = Pending();
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
+                                "code,name,municipality,settlement,distance_km,pupils,teachers,district\n"
+                                "101,Школа № 1,Кировский МО,rural,12.5,320,28,Кировский\n"
+                                "102,Лицей,Кировский МО,urban,0,800,60,Кировский\n"
+                                "103,Школа с. Ёлкино,Кировский МО,rural,47,45,9,Кировский\n");
+  EXPECT_EQ(r.inserted, 0);
+  EXPECT_EQ(r.updated, 1);
+  EXPECT_EQ(r.unchanged, 2);
+  EXPECT_EQ(Pending(), pending + 1);
+  EXPECT_EQ(SchoolByCode("101").pupils, 320);
+}
+
+TEST_F(ImportTest, ColumnsNotInTheFileKeepStoredValues) {
+  ImportThreeSchools();
+  const School before = SchoolByCode("101");
+  const ImportReport r = Import(RecordKind::kSchool, "statuses.csv",
+                                "code,name,municipality,settlement,distance_km,pupils,teachers,status,year\n"
+                                "101,Школа № 1,Кировский МО,rural,12.5,312,28,ШНОР,2025\n");
+  EXPECT_EQ(r.updated, 1) << Problems(r);
+  const School after = SchoolByCode("101");
+  EXPECT_EQ(after.id, before.id);
+  EXPECT_EQ(after.district, "Кировский");  // no district column in this file
+  EXPECT_EQ(after.statuses, std::vector{SchoolStatus::kLowResults});
+  EXPECT_EQ(after.status_year, 2025);
+}
+
+TEST_F(ImportTest, PeopleWithoutCodeAreMatchedByNameAndSchool) {
+  ImportThreeSchools();
+  constexpr std::string_view kFile = "ФИО;Роль;Код ОО;Предметы\nОрлова Анна;учитель;101;химия\n";
+  ASSERT_EQ(Import(RecordKind::kPerson, "p.csv", kFile).inserted, 1);
+  EXPECT_EQ(Import(RecordKind::kPerson, "p.csv", kFile).unchanged, 1);
+  // The same name at another school is another person.
+  EXPECT_EQ(Import(RecordKind::kPerson, "p.csv", "ФИО;Роль;Код ОО\nОрлова Анна;учитель;102\n").inserted, 1);
+  // A new code is given to the namesake at that school who has none, not to a new person.
+  const ImportReport coded = Import(RecordKind::kPerson, "p.csv", "Код;ФИО;Роль;Код ОО\nT9;Орлова Анна;учитель;101\n");
+  EXPECT_EQ(coded.updated, 1) << Problems(coded);
+  // Without a code she is found by name and school, and the empty cell keeps her code.
+  const ImportReport named = Import(RecordKind::kPerson, "p.csv",
+                                    "Код;ФИО;Роль;Код ОО;Предметы\n;Орлова Анна;учитель;101;биология\n");
+  EXPECT_EQ(named.updated, 1) << Problems(named);
+  const auto people = SortedBy<Person>([&](const Person& p) { return p.school_id != SchoolByCode("101").id; });
+  ASSERT_EQ(people.size(), 2u);
+  EXPECT_EQ(people[0].school_id, SchoolByCode("101").id);
+  EXPECT_EQ(people[0].code, "T9");
+  EXPECT_EQ(people[0].subjects, std::vector<std::string>{"биология"});
+  EXPECT_EQ(people[1].code, "");
+}
+
+TEST_F(ImportTest, NamesakesStoredTwiceAreNotGuessedBetween) {
+  ImportThreeSchools();
+  for (int i = 0; i < 2; ++i) {
+    Person p;
+    p.full_name = "Орлова Анна";
+    p.roles = {Role::kTeacher};
+    p.school_id = SchoolByCode("101").id;
+    ASSERT_TRUE(store_->Save(p).ok());
+  }
+  const ImportReport r = Import(RecordKind::kPerson, "p.csv", "ФИО;Роль;Код ОО;Предметы\nОрлова Анна;учитель;101;химия\n");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].reason.rfind("2 records in MentorLog have the same code (or full name and school", 0), 0u)
+      << r.problems[0].reason;
+}
+
+TEST_F(ImportTest, PersonFoundByCodeGetsNewName) {
+  ImportThreeSchools();
+  ASSERT_EQ(Import(RecordKind::kPerson, "p.csv", "code,full_name,roles\nM1,Петров О.,mentor\n").inserted, 1);
+  const ImportReport r = Import(RecordKind::kPerson, "p.csv", "code,full_name,roles\nM1,Петров Олег Ильич,mentor\n");
+  EXPECT_EQ(r.updated, 1);
+  EXPECT_EQ(All<Person>().size(), 1u);
+  EXPECT_EQ(PersonByName("Петров Олег Ильич").code, "M1");
+}
+
+TEST_F(ImportTest, HeaderOnlyFileCommitsNothing) {
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
+                                "code,name,municipality,settlement,distance_km,pupils,teachers\n");
+  EXPECT_TRUE(r.committed);
+  EXPECT_EQ(r.inserted + r.updated + r.unchanged, 0);
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Header problems and file errors
+// -----------------------------------------------------------------------------------------
+
+TEST_F(ImportTest, UnknownColumnsAreIgnoredWithANote) {
+  const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
+                                "code;name;Примечание;municipality;settlement;distance_km;pupils;teachers;\n"
+                                "101;A;позвонить директору;M;rural;1;2;3;\n");
+  EXPECT_EQ(r.inserted, 1) << Problems(r);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.notes[0], "schools.csv: column «Примечание» is not used and was ignored.");
+}
+
+TEST_F(ImportTest, MissingRequiredColumnNamesItAndItsAcceptedNames) {
+  Result<ImportReport> r = ImportCsv(*store_, RecordKind::kPerson, "ФИО;Код ОО\nИванова;101\n", "people.csv",
+                                     BadRowPolicy::kRejectFile);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(r.status().message(), "people.csv: no column «roles» (name it one of: roles, роль, роли, role).");
+}
+
+TEST_F(ImportTest, TwoColumnsForOneFieldAreAnError) {
+  Result<ImportReport> r = ImportCsv(*store_, RecordKind::kSchool,
+                                     "code,Код ОО,name,municipality,settlement,distance_km,pupils,teachers\n",
+                                     "schools.csv", BadRowPolicy::kRejectFile);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(r.status().message().find("«code» and «Код ОО» both give «code»"), std::string::npos) << r.status().message();
+}
+
+TEST_F(ImportTest, KindsThatAreNotImportedAreRefused) {
+  Result<ImportReport> r = ImportCsv(*store_, RecordKind::kVisit, "a,b\n1,2\n", "visits.csv", BadRowPolicy::kRejectFile);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(r.status().message().find("visits cannot be imported"), std::string::npos);
+}
+
+TEST_F(ImportTest, CsvErrorsPassThrough) {
+  Result<ImportReport> unclosed = ImportCsv(*store_, RecordKind::kSchool, "code,name\n101,\"open\n", "schools.csv",
+                                            BadRowPolicy::kRejectFile);
+  ASSERT_FALSE(unclosed.ok());
+  EXPECT_EQ(unclosed.status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(unclosed.status().message().rfind("schools.csv, line 2", 0), 0u) << unclosed.status().message();
+
+  Result<ImportReport> binary = ImportCsv(*store_, RecordKind::kSchool, std::string_view("code\n\0\n", 7),
+                                          "schools.csv", BadRowPolicy::kRejectFile);
+  ASSERT_FALSE(binary.ok());
+  EXPECT_EQ(binary.status().code(), StatusCode::kCorruption);
+}
+
+TEST_F(ImportTest, FileErrors) {
+  Result<ImportReport> missing = ImportCsvFile(*store_, RecordKind::kSchool, dir_ / "nope.csv", BadRowPolicy::kRejectFile);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("nope.csv"), std::string::npos);
+
+  Result<ImportReport> folder = ImportCsvFile(*store_, RecordKind::kSchool, dir_, BadRowPolicy::kRejectFile);
+  ASSERT_FALSE(folder.ok());
+  EXPECT_EQ(folder.status().code(), StatusCode::kInvalidInput);
+
+  // Messages name the file without its folders.
+  const ImportReport r = Import(RecordKind::kSchool, "Школы 2024.csv", kSchoolsWithBadYear);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].file, "Школы 2024.csv");
+}
+
+}  // namespace
+}  // namespace mentorlog::core

@@ -1,0 +1,1021 @@
+// Tests of the local store's repository API: ids, round trips, field clocks and the outbox,
+// tombstones, recommendation rules, observations with scores, migrations and file checks.
+//
+// [SECTION] Ids and round trips
+// [SECTION] Clocks and the outbox
+// [SECTION] Transactions and op seq
+// [SECTION] Deletes
+// [SECTION] Recommendations
+// [SECTION] Observations and scores
+// [SECTION] Migrations and the file
+// [SECTION] Checks and languages
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mentorlog/core/store.h"
+#include "test_fixtures.h"
+
+namespace mentorlog::core {
+namespace {
+
+using testing::FieldNames;
+using testing::FieldValues;
+using testing::kStartMillis;
+using testing::Must;
+using testing::RawDb;
+
+class StoreTest : public testing::StoreFixture {
+ protected:
+  // The clock of `field` in `clocks`; fails the test when absent.
+  static FieldClock ClockOf(const RecordClocks& clocks, std::string_view field) {
+    for (const auto& [name, clock] : clocks.fields) {
+      if (name == field) return clock;
+    }
+    ADD_FAILURE() << "no clock for field " << field;
+    return {};
+  }
+
+  std::string ReadFile(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+  // The observation fixture: a school, its teacher, a mentor and the rubric.
+  struct ObservationWorld {
+    School school;
+    Person teacher;
+    Person mentor;
+  };
+  ObservationWorld MakeObservationWorld() {
+    ObservationWorld w;
+    w.school = MakeSchool();
+    w.teacher = MakeTeacher(w.school.id);
+    w.mentor = MakeMentor();
+    InstallRubric();
+    return w;
+  }
+  static Observation NewObservation(const ObservationWorld& w) {
+    Observation o;
+    o.school_id = w.school.id;
+    o.teacher_id = w.teacher.id;
+    o.observer_id = w.mentor.id;
+    o.subject = "математика";
+    o.grade = 7;
+    o.class_label = "7Б";
+    o.date = Date::FromDays(20'400);
+    o.topic = "Линейные уравнения";
+    o.rubric_code = std::string(testing::kRubricCode);
+    o.rubric_version = 1;
+    o.strengths = "Чёткая постановка цели";
+    o.growth_areas = "Обратная связь";
+    o.next_steps = "Взаимопосещение";
+    o.discussion_held = true;
+    return o;
+  }
+  static ObservationScore Score(std::string criterion, std::optional<int64_t> level, std::string evidence = "") {
+    ObservationScore s;
+    s.criterion_code = std::move(criterion);
+    s.level = level;
+    s.evidence = std::move(evidence);
+    return s;
+  }
+};
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Ids and round trips
+// -----------------------------------------------------------------------------------------
+
+TEST_F(StoreTest, SaveWithNilIdMakesUuidV7) {
+  const School school = MakeSchool();
+  EXPECT_FALSE(school.id.IsNil());
+  EXPECT_EQ(school.id.version(), 7);
+  EXPECT_EQ(school.id.bytes()[8] & 0xC0, 0x80) << "variant bits must be 10";
+  // The first 48 bits are the clock's milliseconds.
+  uint64_t ms = 0;
+  for (size_t i = 0; i < 6; ++i) ms = (ms << 8) | school.id.bytes()[i];
+  EXPECT_EQ(ms, static_cast<uint64_t>(kStartMillis));
+}
+
+TEST_F(StoreTest, IdsSortByCreation) {
+  std::vector<Uuid> created;
+  for (int i = 0; i < 20; ++i) {
+    clock_.Advance(1);
+    created.push_back(MakeSchool(std::to_string(100 + i)).id);
+  }
+  EXPECT_TRUE(std::is_sorted(created.begin(), created.end()));
+  const auto listed = Must(store().List<School>());
+  ASSERT_EQ(listed.size(), created.size());
+  for (size_t i = 0; i < listed.size(); ++i) EXPECT_EQ(listed[i].id, created[i]) << "position " << i;
+}
+
+// Bulk imports and SaveObservation make many records within one millisecond; List's
+// "ordered by id (= creation time)" must hold for them too.
+TEST_F(StoreTest, IdsSortByCreationWithinOneMillisecond) {
+  std::vector<Uuid> created;
+  for (int i = 0; i < 20; ++i) created.push_back(MakeSchool(std::to_string(100 + i)).id);
+  EXPECT_TRUE(std::is_sorted(created.begin(), created.end()))
+      << "ids made in the same millisecond must still sort by creation (List orders by id)";
+  std::vector<Uuid> listed;
+  for (const School& s : Must(store().List<School>())) listed.push_back(s.id);
+  EXPECT_EQ(listed, created) << "List order is not creation order";
+}
+
+TEST_F(StoreTest, SchoolRoundTripsEveryField) {
+  const School partner = MakeSchool("900", "МБОУ «Лицей № 2»");
+  School s;
+  s.code = "102";
+  s.name = "МКОУ «Основная школа с. Берёзовка»";
+  s.short_name = "ООШ Берёзовка";
+  s.municipality = "Северный район";
+  s.settlement = Settlement::kUrban;
+  s.distance_km = 87.25;
+  s.pupils = 45;
+  s.teachers = 9;
+  s.statuses = {SchoolStatus::kLowResults, SchoolStatus::kAdverseConditions};
+  s.status_year = 2025;
+  s.leader_partner_id = partner.id;
+  s.transition_programme = TransitionProgramme::kAdopted;
+  s.transition_programme_adopted_on = Must(Date::Parse("2025-09-01"));
+  s.management_team_trained = true;
+  s.district = "Северный";
+  const School saved = Must(store().Save(s));
+
+  const School got = Must(store().Get<School>(saved.id));
+  EXPECT_EQ(got.id, saved.id);
+  EXPECT_EQ(FieldValues(got), FieldValues(s));
+  EXPECT_EQ(got.name, s.name);
+  EXPECT_EQ(got.statuses, s.statuses);
+  EXPECT_EQ(got.leader_partner_id, partner.id);
+  EXPECT_EQ(got.transition_programme_adopted_on, s.transition_programme_adopted_on);
+  EXPECT_DOUBLE_EQ(got.distance_km, 87.25);
+  EXPECT_TRUE(got.management_team_trained);
+
+  const auto all = Must(store().List<School>());
+  ASSERT_EQ(all.size(), 2u);
+  const auto it = std::find_if(all.begin(), all.end(), [&](const School& x) { return x.id == saved.id; });
+  ASSERT_NE(it, all.end());
+  EXPECT_EQ(FieldValues(*it), FieldValues(s));
+}
+
+TEST_F(StoreTest, PersonAndVisitRoundTripEveryField) {
+  const School school = MakeSchool();
+  const Person teacher = MakeTeacher(school.id);
+  const Person mentor = MakeMentor();
+
+  const Person got_teacher = Must(store().Get<Person>(teacher.id));
+  EXPECT_EQ(FieldValues(got_teacher), FieldValues(teacher));
+  EXPECT_EQ(got_teacher.subjects, (std::vector<std::string>{"математика", "физика"}));
+  EXPECT_EQ(got_teacher.school_id, school.id);
+  const Person got_mentor = Must(store().Get<Person>(mentor.id));
+  EXPECT_FALSE(got_mentor.school_id.has_value());
+  EXPECT_EQ(FieldValues(got_mentor), FieldValues(mentor));
+
+  Visit v = NewVisit(school.id, mentor.id, Must(Date::Parse("14.03.2025")));
+  v.visitor_ids.push_back(teacher.id);
+  v.purposes = {VisitPurpose::kFollowUp, VisitPurpose::kMonitoring, VisitPurpose::kConsultation};
+  v.summary = "Строка 1\nСтрока 2; «кавычки» и 'апострофы'";
+  const Visit saved = Must(store().Save(v));
+  const Visit got = Must(store().Get<Visit>(saved.id));
+  EXPECT_EQ(FieldValues(got), FieldValues(v));
+  EXPECT_EQ(got.visitor_ids, v.visitor_ids);
+  EXPECT_EQ(got.purposes, v.purposes);
+  EXPECT_EQ(got.summary, v.summary);
+  EXPECT_EQ(got.date.ToString(), "2025-03-14");
+
+  const auto visits = Must(store().List<Visit>());
+  ASSERT_EQ(visits.size(), 1u);
+  EXPECT_EQ(FieldValues(visits[0]), FieldValues(v));
+}
+
+TEST_F(StoreTest, RecommendationRoundTripsEveryField) {
+  const School school = MakeSchool();
+  const Person teacher = MakeTeacher(school.id);
+  const Person mentor = MakeMentor();
+  const Visit visit = Must(store().Save(NewVisit(school.id, mentor.id)));
+
+  Recommendation r = NewRecommendation(visit);
+  r.teacher_id = teacher.id;
+  r.responsible_id = mentor.id;
+  r.responsible_name = "";
+  r.status = RecommendationStatus::kInProgress;
+  r.evidence = "План мероприятий";
+  r.verified_visit_id = visit.id;
+  const Recommendation saved = Must(store().Save(r));
+  const Recommendation got = Must(store().Get<Recommendation>(saved.id));
+  EXPECT_EQ(FieldValues(got), FieldValues(r));
+  EXPECT_EQ(got.teacher_id, teacher.id);
+  EXPECT_EQ(got.status, RecommendationStatus::kInProgress);
+  EXPECT_FALSE(got.closed_on.has_value());
+  EXPECT_EQ(got.due_on, visit.date.AddDays(30));
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Clocks and the outbox
+// -----------------------------------------------------------------------------------------
+
+TEST_F(StoreTest, EveryWriteHasClocksAndOutboxEntry) {
+  const School school = MakeSchool();
+  const RecordClocks clocks = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  EXPECT_EQ(clocks.kind, RecordKind::kSchool);
+  EXPECT_EQ(clocks.record_id, school.id);
+  EXPECT_FALSE(clocks.deleted.has_value());
+  const auto names = FieldNames<School>();
+  ASSERT_EQ(clocks.fields.size(), names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(clocks.fields[i].first, names[i]);
+    EXPECT_EQ(clocks.fields[i].second.device_id, "dev-a");
+    EXPECT_EQ(clocks.fields[i].second.stamp.millis(), static_cast<uint64_t>(kStartMillis));
+  }
+
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  const Change& c = outbox[0].change;
+  EXPECT_FALSE(outbox[0].acked);
+  EXPECT_EQ(c.device_id, "dev-a");
+  EXPECT_EQ(c.op_seq, 1u);
+  EXPECT_EQ(c.kind, RecordKind::kSchool);
+  EXPECT_EQ(c.record_id, school.id);
+  EXPECT_EQ(c.op, ChangeOp::kUpsert);
+  ASSERT_EQ(c.fields.size(), names.size());
+  const auto values = FieldValues(school);
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(c.fields[i].field, names[i]);
+    EXPECT_EQ(c.fields[i].value, values[i]) << names[i];
+    EXPECT_EQ(c.fields[i].stamp, c.stamp);
+  }
+  EXPECT_EQ(c.stamp, clocks.fields[0].second.stamp);
+}
+
+TEST_F(StoreTest, UpdateStampsOnlyTheChangedFields) {
+  School school = MakeSchool();
+  const RecordClocks before = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  const int64_t pending_before = Pending();
+
+  clock_.Advance(60'000);
+  school.name = "МБОУ «Средняя школа № 1 им. А. С. Пушкина»";
+  school.pupils = 330;
+  school = Must(store().Save(school));
+
+  const RecordClocks after = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  ASSERT_EQ(after.fields.size(), before.fields.size());
+  for (size_t i = 0; i < after.fields.size(); ++i) {
+    const std::string& name = after.fields[i].first;
+    if (name == "name" || name == "pupils") {
+      EXPECT_GT(after.fields[i].second, before.fields[i].second) << name;
+      EXPECT_EQ(after.fields[i].second.stamp.millis(), static_cast<uint64_t>(kStartMillis + 60'000)) << name;
+    } else {
+      EXPECT_EQ(after.fields[i].second, before.fields[i].second) << name << " was not changed";
+    }
+  }
+
+  EXPECT_EQ(Pending(), pending_before + 1);
+  const auto outbox = Outbox();
+  ASSERT_FALSE(outbox.empty());
+  const Change& c = outbox.back().change;
+  EXPECT_EQ(c.record_id, school.id);
+  EXPECT_EQ(c.op, ChangeOp::kUpsert);
+  ASSERT_EQ(c.fields.size(), 2u);
+  EXPECT_EQ(c.fields[0].field, "name");
+  EXPECT_EQ(c.fields[0].value, FieldValue(school.name));
+  EXPECT_EQ(c.fields[1].field, "pupils");
+  EXPECT_EQ(c.fields[1].value, FieldValue(int64_t{330}));
+  EXPECT_EQ(c.stamp, ClockOf(after, "name").stamp);
+}
+
+TEST_F(StoreTest, SavingAnUnchangedRecordWritesNothing) {
+  const School school = MakeSchool();
+  const RecordClocks before = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  const int64_t pending = Pending();
+  clock_.Advance(1000);
+
+  const School again = Must(store().Save(school));
+  EXPECT_EQ(again.id, school.id);
+  EXPECT_EQ(Pending(), pending);
+  const RecordClocks after = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  EXPECT_EQ(after.fields, before.fields);
+  // A fresh copy read back from the store is unchanged too.
+  (void)Must(store().Save(Must(store().Get<School>(school.id))));
+  EXPECT_EQ(Pending(), pending);
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Transactions and op seq
+// -----------------------------------------------------------------------------------------
+
+std::vector<uint64_t> OpSeqs(const std::vector<OutboxEntry>& outbox) {
+  std::vector<uint64_t> seqs;
+  for (const auto& e : outbox) seqs.push_back(e.change.op_seq);
+  return seqs;
+}
+
+TEST_F(StoreTest, OpSeqCountsWithoutGapsAcrossReopen) {
+  School a = MakeSchool("1");
+  (void)MakeSchool("2");
+  a.name = "Переименована";
+  a = Must(store().Save(a));
+  EXPECT_EQ(OpSeqs(Outbox()), (std::vector<uint64_t>{1, 2, 3}));
+
+  CloseStore();
+  OpenStore();
+  (void)MakeSchool("3");
+  Must(store().Delete(RecordKind::kSchool, a.id));
+  EXPECT_EQ(OpSeqs(Outbox()), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
+  for (const auto& e : Outbox()) EXPECT_EQ(e.change.device_id, "dev-a");
+}
+
+TEST_F(StoreTest, FailedSaveInTransactionLeavesNoTrace) {
+  const School school = MakeSchool();
+  const Person mentor = MakeMentor();
+  const int64_t pending = Pending();
+  const auto visits_before = Must(store().Count(RecordKind::kVisit, true));
+
+  // The failing Save is the transaction's result: everything in it is rolled back.
+  Uuid written_then_rolled_back;
+  Status s = store().InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Visit ok_visit, store().Save(NewVisit(school.id, mentor.id)));
+    written_then_rolled_back = ok_visit.id;
+    Visit bad = NewVisit(school.id, mentor.id);
+    bad.visitor_ids.clear();  // "Say who visited."
+    return store().Save(bad).status();
+  });
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << s.ToString();
+  EXPECT_EQ(Must(store().Count(RecordKind::kVisit, true)), visits_before);
+  EXPECT_EQ(Pending(), pending);
+  EXPECT_EQ(store().Get<Visit>(written_then_rolled_back).status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(store().ClocksOf(RecordKind::kVisit, written_then_rolled_back).ok());
+
+  // The failed Save is ignored and the transaction goes on: only the good writes count.
+  s = store().InTransaction([&]() -> Status {
+    Visit bad = NewVisit(school.id, mentor.id);
+    bad.date = Date::FromDays(40'000);  // in the future
+    EXPECT_EQ(store().Save(bad).status().code(), StatusCode::kInvalidInput);
+    return store().Save(NewVisit(school.id, mentor.id)).status();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Must(store().Count(RecordKind::kVisit, true)), visits_before + 1);
+  EXPECT_EQ(Pending(), pending + 1);
+
+  // A conflict raised inside the nested write rolls back only that write.
+  const Visit v = Must(store().Save(NewVisit(school.id, mentor.id)));
+  Recommendation rec = Must(store().Save(NewRecommendation(v)));
+  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
+  s = store().InTransaction([&]() -> Status {
+    Recommendation back = rec;
+    back.status = RecommendationStatus::kOpen;
+    EXPECT_EQ(store().Save(back).status().code(), StatusCode::kConflict);
+    return store().Save(NewVisit(school.id, mentor.id)).status();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+
+  const auto seqs = OpSeqs(Outbox());
+  for (size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], i + 1) << "gap in op_seq";
+  EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
+}
+
+TEST_F(StoreTest, RolledBackTransactionFreesItsOpSeqs) {
+  const School school = MakeSchool();
+  const Person mentor = MakeMentor();
+  Status s = store().InTransaction([&]() -> Status {
+    for (int i = 0; i < 3; ++i) RETURN_IF_ERROR(store().Save(NewVisit(school.id, mentor.id)).status());
+    return Status::Conflict("changed my mind");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kConflict);
+  (void)Must(store().Save(NewVisit(school.id, mentor.id)));
+  EXPECT_EQ(OpSeqs(Outbox()), (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
+}
+
+// One call writes row, clocks and outbox entry together: when the outbox insert fails (a
+// trigger stands in for a full disk), the row and its clocks are undone too, alone or nested.
+TEST_F(StoreTest, AFailedOutboxWriteUndoesTheRowAndItsClocks) {
+  const School school = MakeSchool();
+  const Person mentor = MakeMentor();
+  Visit visit = Must(store().Save(NewVisit(school.id, mentor.id)));
+  const RecordClocks clocks_before = Must(store().ClocksOf(RecordKind::kVisit, visit.id));
+  const int64_t pending = Pending();
+  CloseStore();
+  {
+    RawDb raw(StorePath());
+    raw.Exec("CREATE TRIGGER injected_failure BEFORE INSERT ON outbox WHEN NEW.kind = " +
+             std::to_string(static_cast<int>(RecordKind::kVisit)) + " BEGIN SELECT RAISE(ABORT, 'injected'); END");
+  }
+  OpenStore();
+
+  EXPECT_FALSE(store().Save(NewVisit(school.id, mentor.id)).ok());
+  Visit edited = visit;
+  edited.summary = "Не сохранится";
+  EXPECT_FALSE(store().Save(edited).ok());
+  EXPECT_FALSE(store().Delete(RecordKind::kVisit, visit.id).ok());
+  Status s = store().InTransaction([&]() -> Status {
+    EXPECT_FALSE(store().Save(edited).ok());
+    return store().Save(MakeSchool("777")).status();  // the rest of the transaction commits
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+
+  EXPECT_EQ(Must(store().Count(RecordKind::kVisit, true)), 1);
+  EXPECT_EQ(FieldValues(Must(store().Get<Visit>(visit.id))), FieldValues(visit));
+  const RecordClocks clocks_after = Must(store().ClocksOf(RecordKind::kVisit, visit.id));
+  EXPECT_EQ(clocks_after.fields, clocks_before.fields);
+  EXPECT_FALSE(clocks_after.deleted.has_value());
+  EXPECT_EQ(Pending(), pending + 1);  // school 777
+
+  CloseStore();
+  {
+    RawDb raw(StorePath());
+    raw.Exec("DROP TRIGGER injected_failure");
+  }
+  OpenStore();
+  visit = Must(store().Save(edited));
+  const auto seqs = OpSeqs(Outbox());
+  for (size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], i + 1) << "gap in op_seq";
+  EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
+}
+
+// "A Store may be shared between threads": concurrent writers still give one gap-free outbox.
+TEST_F(StoreTest, ThreadsSharingAStoreKeepItConsistent) {
+  const School school = MakeSchool();
+  const Person mentor = MakeMentor();
+  constexpr int kThreads = 4;
+  constexpr int kWritesEach = 20;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWritesEach; ++i) {
+        auto v = store().Save(NewVisit(school.id, mentor.id, Date::FromDays(20'000 + t)));
+        if (!v.ok()) {
+          ++failures;
+          continue;
+        }
+        v->summary = "правка " + std::to_string(i);
+        if (!store().Save(*v).ok()) ++failures;
+        if (i % 10 == 0 && !store().Delete(RecordKind::kVisit, v->id).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Must(store().Count(RecordKind::kVisit, true)), kThreads * kWritesEach);
+  EXPECT_EQ(Pending(), 2 + kThreads * kWritesEach * 2 + kThreads * (kWritesEach / 10));
+  const auto seqs = OpSeqs(Outbox());
+  for (size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], i + 1);
+  EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
+}
+
+TEST_F(StoreTest, OpenErrors) {
+  StoreOptions no_device = Options();
+  no_device.device_id.clear();
+  EXPECT_EQ(Store::Open(no_device).status().code(), StatusCode::kInvalidInput);
+
+  StoreOptions missing_dir = Options();
+  missing_dir.path = dir_.path() / "no" / "such" / "dir" / "store.sqlite";
+  const auto opened = Store::Open(missing_dir);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kIoError) << opened.status().ToString();
+  EXPECT_NE(opened.status().message().find("no/such/dir"), std::string::npos) << opened.status().ToString();
+}
+
+TEST_F(StoreTest, LookupsSkipTombstones) {
+  const School school = MakeSchool("555");
+  const Person teacher = MakeTeacher(school.id);
+  EXPECT_EQ(Must(store().KindOf(school.id)), RecordKind::kSchool);
+  EXPECT_EQ(Must(store().KindOf(teacher.id)), RecordKind::kPerson);
+  EXPECT_EQ(Must(store().FindSchoolByCode("555")), school.id);
+  EXPECT_EQ(Must(store().FindPersonByCodeOrName("", teacher.full_name)), teacher.id);
+  EXPECT_EQ(store().ClocksOf(RecordKind::kPerson, school.id).status().code(), StatusCode::kNotFound);
+  Must(store().Delete(RecordKind::kPerson, teacher.id));
+  Must(store().Delete(RecordKind::kSchool, school.id));
+  EXPECT_FALSE(Must(store().KindOf(school.id)).has_value());
+  EXPECT_FALSE(Must(store().FindSchoolByCode("555")).has_value());
+  EXPECT_FALSE(Must(store().FindPersonByCodeOrName("", teacher.full_name)).has_value());
+  EXPECT_FALSE(Must(store().KindOf(Uuid::MakeV7(kStartMillis))).has_value());
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Deletes
+// -----------------------------------------------------------------------------------------
+
+TEST_F(StoreTest, DeleteMakesATombstone) {
+  const School school = MakeSchool();
+  const Person mentor = MakeMentor();
+  const Visit keep = Must(store().Save(NewVisit(school.id, mentor.id)));
+  const Visit gone = Must(store().Save(NewVisit(school.id, mentor.id)));
+  clock_.Advance(5);
+  Must(store().Delete(RecordKind::kVisit, gone.id));
+
+  EXPECT_EQ(store().Get<Visit>(gone.id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store().Get<Visit>(keep.id).ok());
+  EXPECT_EQ(Must(store().Count(RecordKind::kVisit)), 1);
+  EXPECT_EQ(Must(store().Count(RecordKind::kVisit, /*include_deleted=*/true)), 2);
+  const auto listed = Must(store().List<Visit>());
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].id, keep.id);
+
+  const RecordClocks clocks = Must(store().ClocksOf(RecordKind::kVisit, gone.id));
+  ASSERT_TRUE(clocks.deleted.has_value());
+  EXPECT_EQ(clocks.deleted->device_id, "dev-a");
+  EXPECT_EQ(clocks.deleted->stamp.millis(), static_cast<uint64_t>(kStartMillis + 5));
+  EXPECT_GT(clocks.deleted->stamp, ClockOf(clocks, "summary").stamp);
+
+  const Change last = Outbox().back().change;
+  EXPECT_EQ(last.op, ChangeOp::kDelete);
+  EXPECT_EQ(last.kind, RecordKind::kVisit);
+  EXPECT_EQ(last.record_id, gone.id);
+  EXPECT_TRUE(last.fields.empty());
+  EXPECT_EQ(last.stamp, clocks.deleted->stamp);
+
+  // A tombstone stays one.
+  const int64_t pending = Pending();
+  Visit edit = gone;
+  edit.summary = "Правка удалённой записи";
+  EXPECT_EQ(store().Save(edit).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().Save(gone).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().Delete(RecordKind::kVisit, gone.id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().Delete(RecordKind::kVisit, Uuid::MakeV7(kStartMillis)).code(), StatusCode::kNotFound);
+  EXPECT_EQ(Pending(), pending);
+  EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Recommendations
+// -----------------------------------------------------------------------------------------
+
+class StoreRecommendationTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    school_ = MakeSchool();
+    mentor_ = MakeMentor();
+    visit_ = Must(store().Save(NewVisit(school_.id, mentor_.id)));
+  }
+  std::vector<RecommendationEvent> EventsOf(const Uuid& rec_id) {
+    std::vector<RecommendationEvent> out;
+    for (auto& e : Must(store().List<RecommendationEvent>())) {
+      if (e.recommendation_id == rec_id) out.push_back(std::move(e));
+    }
+    return out;
+  }
+  School school_;
+  Person mentor_;
+  Visit visit_;
+};
+
+TEST_F(StoreRecommendationTest, StatusMovesForward) {
+  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
+  EXPECT_EQ(rec.status, RecommendationStatus::kOpen);
+  rec.status = RecommendationStatus::kInProgress;
+  rec = Must(store().Save(rec));
+  EXPECT_EQ(Must(store().Get<Recommendation>(rec.id)).status, RecommendationStatus::kInProgress);
+
+  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, "сделано", visit_.id));
+  EXPECT_EQ(rec.status, RecommendationStatus::kDone);
+  EXPECT_EQ(rec.closed_on, store().Today());
+  EXPECT_EQ(rec.verified_visit_id, visit_.id);
+  const Recommendation stored = Must(store().Get<Recommendation>(rec.id));
+  EXPECT_EQ(FieldValues(stored), FieldValues(rec));
+  const auto events = EventsOf(rec.id);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, RecommendationEventKind::kVerified);
+  EXPECT_EQ(events[0].date, store().Today());
+}
+
+TEST_F(StoreRecommendationTest, StatusNeverMovesBackward) {
+  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
+  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, ""));
+  const int64_t pending = Pending();
+
+  Recommendation back = rec;
+  back.status = RecommendationStatus::kOpen;
+  const Status via_save = store().Save(back).status();
+  EXPECT_EQ(via_save.code(), StatusCode::kConflict) << via_save.ToString();
+  EXPECT_EQ(store().AdvanceRecommendation(rec.id, RecommendationStatus::kOpen, "").status().code(),
+            StatusCode::kConflict);
+  EXPECT_EQ(store().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, "").status().code(),
+            StatusCode::kConflict);
+
+  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
+  const int64_t pending_done = Pending();
+  EXPECT_EQ(pending_done, pending + 2);  // the recommendation and its event
+  back = rec;
+  back.status = RecommendationStatus::kInProgress;
+  EXPECT_EQ(store().Save(back).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDropped, "").status().code(),
+            StatusCode::kConflict);
+  EXPECT_EQ(store().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, "").status().code(),
+            StatusCode::kConflict);
+  EXPECT_EQ(Pending(), pending_done);
+  EXPECT_EQ(Must(store().Get<Recommendation>(rec.id)).status, RecommendationStatus::kDone);
+}
+
+TEST_F(StoreRecommendationTest, ReopenIsTheOnlyWayBack) {
+  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
+  EXPECT_EQ(store().ReopenRecommendation(rec.id, "ещё не сделано").status().code(), StatusCode::kConflict);
+
+  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
+  clock_.Advance(1);  // history is listed by id; see IdsSortByCreationWithinOneMillisecond
+  rec = Must(store().ReopenRecommendation(rec.id, "на повторном выезде не подтвердилось"));
+  EXPECT_EQ(rec.status, RecommendationStatus::kOpen);
+  EXPECT_EQ(rec.reopen_count, 1);
+  EXPECT_FALSE(rec.closed_on.has_value());
+  const Recommendation stored = Must(store().Get<Recommendation>(rec.id));
+  EXPECT_EQ(stored.status, RecommendationStatus::kOpen);
+  EXPECT_EQ(stored.reopen_count, 1);
+
+  const auto events = EventsOf(rec.id);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].kind, RecommendationEventKind::kStatusChange);
+  EXPECT_EQ(events[1].kind, RecommendationEventKind::kReopen);
+  EXPECT_EQ(events[1].text, "на повторном выезде не подтвердилось");
+
+  // A reopen needs a reason; a deleted recommendation cannot be moved at all.
+  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
+  const int64_t pending = Pending();
+  EXPECT_EQ(store().ReopenRecommendation(rec.id, "  ").status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(Pending(), pending);
+  clock_.Advance(1);
+  rec = Must(store().ReopenRecommendation(rec.id, "ещё раз"));
+  EXPECT_EQ(rec.reopen_count, 2);
+
+  // Reopened, it moves forward again.
+  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, ""));
+  EXPECT_EQ(store().ReopenRecommendation(rec.id, "причина").status().code(), StatusCode::kConflict);
+  Must(store().Delete(RecordKind::kRecommendation, rec.id));
+  EXPECT_EQ(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, "").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store().ReopenRecommendation(rec.id, "причина").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
+}
+
+TEST_F(StoreRecommendationTest, ReopenCountChangesOnlyThroughReopen) {
+  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
+  const int64_t pending = Pending();
+  Recommendation bumped = rec;
+  bumped.reopen_count = 1;
+  EXPECT_EQ(store().Save(bumped).status().code(), StatusCode::kConflict);
+
+  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDropped, ""));
+  Recommendation sneaky = rec;  // "reopen" by hand: back to open with a bumped count
+  sneaky.status = RecommendationStatus::kOpen;
+  sneaky.reopen_count = 1;
+  EXPECT_EQ(store().Save(sneaky).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(Pending(), pending + 2);
+  EXPECT_EQ(Must(store().Get<Recommendation>(rec.id)).reopen_count, 0);
+}
+
+TEST_F(StoreRecommendationTest, HistoryEntriesCannotBeEdited) {
+  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
+  RecommendationEvent comment;
+  comment.recommendation_id = rec.id;
+  comment.kind = RecommendationEventKind::kComment;
+  comment.date = store().Today();
+  comment.text = "Обсудили с завучем";
+  comment = Must(store().Save(comment));
+  const int64_t pending = Pending();
+
+  RecommendationEvent edited = comment;
+  edited.text = "Переписанная история";
+  EXPECT_EQ(store().Save(edited).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(Must(store().Get<RecommendationEvent>(comment.id)).text, "Обсудили с завучем");
+  EXPECT_EQ(Pending(), pending);
+  // Saving it unchanged is not an edit.
+  EXPECT_TRUE(store().Save(comment).ok());
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Observations and scores
+// -----------------------------------------------------------------------------------------
+
+TEST_F(StoreTest, SaveObservationWithScores) {
+  const ObservationWorld w = MakeObservationWorld();
+  std::vector<ObservationScore> scores = {Score("aims_clear", 2, "цель на доске"), Score("time_use", 1),
+                                          Score("feedback", std::nullopt, "не было ситуации")};
+  const Observation obs = Must(store().SaveObservation(NewObservation(w), scores));
+  EXPECT_FALSE(obs.id.IsNil());
+  for (const auto& s : scores) {
+    EXPECT_FALSE(s.id.IsNil());
+    EXPECT_EQ(s.observation_id, obs.id);
+  }
+  auto stored = Must(store().ScoresOf(obs.id));
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(FieldValues(Must(store().Get<Observation>(obs.id))), FieldValues(obs));
+
+  // Re-save: one level changed, "feedback" removed, one unchanged.
+  const Uuid removed_id = scores[2].id;
+  const int64_t pending = Pending();
+  clock_.Advance(1000);
+  std::vector<ObservationScore> again = {Score("aims_clear", 2, "цель на доске"), Score("time_use", 3)};
+  const Observation obs2 = Must(store().SaveObservation(obs, again));
+  EXPECT_EQ(obs2.id, obs.id);
+  EXPECT_EQ(again[0].id, scores[0].id);
+  EXPECT_EQ(again[1].id, scores[1].id);
+  EXPECT_EQ(Pending(), pending + 2) << "one changed score and one tombstone";
+
+  stored = Must(store().ScoresOf(obs.id));
+  ASSERT_EQ(stored.size(), 2u);
+  for (const auto& s : stored) {
+    if (s.criterion_code == "time_use") {
+      EXPECT_EQ(s.level, 3);
+    } else if (s.criterion_code == "aims_clear") {
+      EXPECT_EQ(s.level, 2);
+    }
+    EXPECT_NE(s.criterion_code, "feedback");
+  }
+  EXPECT_EQ(store().Get<ObservationScore>(removed_id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Must(store().Count(RecordKind::kObservationScore)), 2);
+  EXPECT_EQ(Must(store().Count(RecordKind::kObservationScore, true)), 3);
+  EXPECT_TRUE(Must(store().ClocksOf(RecordKind::kObservationScore, removed_id)).deleted.has_value());
+  const RecordClocks unchanged = Must(store().ClocksOf(RecordKind::kObservationScore, scores[0].id));
+  EXPECT_EQ(ClockOf(unchanged, "level").stamp.millis(), static_cast<uint64_t>(kStartMillis));
+  const RecordClocks changed = Must(store().ClocksOf(RecordKind::kObservationScore, scores[1].id));
+  EXPECT_EQ(ClockOf(changed, "level").stamp.millis(), static_cast<uint64_t>(kStartMillis + 1000));
+  EXPECT_EQ(ClockOf(changed, "evidence").stamp.millis(), static_cast<uint64_t>(kStartMillis));
+  EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
+}
+
+TEST_F(StoreTest, ScoreLevelOutsideTheScaleWritesNothing) {
+  const ObservationWorld w = MakeObservationWorld();
+  const int64_t pending = Pending();
+  for (int64_t bad_level : {int64_t{4}, int64_t{-1}}) {
+    std::vector<ObservationScore> scores = {Score("aims_clear", 2), Score("time_use", bad_level)};
+    const auto result = store().SaveObservation(NewObservation(w), scores);
+    ASSERT_FALSE(result.ok()) << "level " << bad_level;
+    EXPECT_EQ(result.status().code(), StatusCode::kInvalidInput) << result.status().ToString();
+    EXPECT_NE(result.status().message().find(std::to_string(bad_level)), std::string::npos)
+        << result.status().ToString();
+    EXPECT_EQ(Must(store().Count(RecordKind::kObservation, true)), 0);
+    EXPECT_EQ(Must(store().Count(RecordKind::kObservationScore, true)), 0);
+    EXPECT_EQ(Pending(), pending);
+  }
+  // And on an existing observation: the bad re-save leaves the stored scores as they were.
+  std::vector<ObservationScore> good = {Score("aims_clear", 2)};
+  const Observation obs = Must(store().SaveObservation(NewObservation(w), good));
+  const int64_t pending_good = Pending();
+  Observation changed = obs;
+  changed.topic = "Другая тема";
+  std::vector<ObservationScore> bad = {Score("aims_clear", 7)};
+  EXPECT_EQ(store().SaveObservation(changed, bad).status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(Must(store().Get<Observation>(obs.id)).topic, obs.topic);
+  EXPECT_EQ(Must(store().ScoresOf(obs.id))[0].level, 2);
+  EXPECT_EQ(Pending(), pending_good);
+  EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Migrations and the file
+// -----------------------------------------------------------------------------------------
+
+TEST_F(StoreTest, NewStoreIsAtTheLatestSchema) {
+  EXPECT_EQ(store().schema_version(), kLatestSchemaVersion);
+  RawDb raw(StorePath());
+  EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(kLatestSchemaVersion));
+}
+
+TEST_F(StoreTest, WalModeIsOn) {
+  (void)MakeSchool();
+  RawDb raw(StorePath());
+  EXPECT_EQ(raw.One("PRAGMA journal_mode"), "wal");
+}
+
+TEST_F(StoreTest, OlderSchemaMigratesWithDataIntact) {
+  for (int from = 1; from < kLatestSchemaVersion; ++from) {
+    SCOPED_TRACE("from schema " + std::to_string(from));
+    CloseStore();
+    std::filesystem::remove(StorePath());
+    StoreOptions old = Options();
+    old.schema_version = from;
+    OpenStore(old);
+    EXPECT_EQ(store().schema_version(), from);
+    const School school = MakeSchool();
+    const Person mentor = MakeMentor();
+    const Visit visit = Must(store().Save(NewVisit(school.id, mentor.id)));
+    const Visit deleted = Must(store().Save(NewVisit(school.id, mentor.id)));
+    Must(store().Delete(RecordKind::kVisit, deleted.id));
+    CloseStore();
+    {
+      RawDb raw(StorePath());
+      EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(from));
+    }
+
+    OpenStore();
+    EXPECT_EQ(store().schema_version(), kLatestSchemaVersion);
+    EXPECT_EQ(FieldValues(Must(store().Get<School>(school.id))), FieldValues(school));
+    EXPECT_EQ(FieldValues(Must(store().Get<Person>(mentor.id))), FieldValues(mentor));
+    EXPECT_EQ(FieldValues(Must(store().Get<Visit>(visit.id))), FieldValues(visit));
+    EXPECT_EQ(store().Get<Visit>(deleted.id).status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(Must(store().Count(RecordKind::kVisit, true)), 2);
+    EXPECT_EQ(OpSeqs(Outbox()), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
+    (void)Must(store().Save(NewVisit(school.id, mentor.id)));
+    EXPECT_EQ(Outbox().back().change.op_seq, 6u);
+    EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
+    RawDb raw(StorePath());
+    EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(kLatestSchemaVersion));
+    EXPECT_EQ(raw.One("PRAGMA integrity_check"), "ok");
+  }
+}
+
+TEST_F(StoreTest, NewerStoreIsRefusedAndLeftAlone) {
+  (void)MakeSchool();
+  CloseStore();
+  {
+    RawDb raw(StorePath());
+    raw.Exec("PRAGMA user_version = 99");
+  }
+  const std::string bytes_before = ReadFile(StorePath());
+
+  for (const char* language : {"en", "ru"}) {
+    StoreOptions options = Options();
+    options.language = language;
+    auto opened = Store::Open(options);
+    ASSERT_FALSE(opened.ok());
+    EXPECT_EQ(opened.status().code(), StatusCode::kUnsupported);
+    const std::string msg = opened.status().message();
+    if (std::string_view(language) == "en") {
+      EXPECT_NE(msg.find("newer"), std::string::npos) << msg;
+    } else {
+      EXPECT_NE(msg.find("новой"), std::string::npos) << msg;
+    }
+  }
+  EXPECT_EQ(ReadFile(StorePath()), bytes_before);
+  RawDb raw(StorePath());
+  EXPECT_EQ(raw.One("PRAGMA user_version"), "99");
+}
+
+TEST_F(StoreTest, ForeignSqliteFileIsCorruption) {
+  CloseStore();
+  const auto path = dir_.path() / "other.sqlite";
+  {
+    RawDb raw(path);
+    raw.Exec("CREATE TABLE invoices (n INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5)");
+  }
+  StoreOptions options = Options();
+  options.path = path;
+  auto opened = Store::Open(options);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption) << opened.status().ToString();
+  RawDb raw(path);
+  EXPECT_EQ(raw.One("SELECT count(*) FROM sqlite_master"), "1") << "nothing of ours written into it";
+  EXPECT_EQ(raw.One("PRAGMA user_version"), "0");
+}
+
+TEST_F(StoreTest, RandomBytesFileIsAnErrorNotACrash) {
+  CloseStore();
+  std::mt19937 rng(20261120);
+  for (int round = 0; round < 5; ++round) {
+    const auto path = dir_.path() / ("noise" + std::to_string(round) + ".sqlite");
+    std::string noise(static_cast<size_t>(4096 * (round + 1)), '\0');
+    for (char& c : noise) c = static_cast<char>(rng() & 0xFF);
+    if (round == 4) noise.replace(0, 16, std::string("SQLite format 3\0", 16));  // a plausible header
+    {
+      std::ofstream out(path, std::ios::binary);
+      out << noise;
+    }
+    StoreOptions options = Options();
+    options.path = path;
+    auto opened = Store::Open(options);
+    EXPECT_FALSE(opened.ok()) << "round " << round;
+    if (!opened.ok()) {
+      EXPECT_TRUE(opened.status().code() == StatusCode::kCorruption || opened.status().code() == StatusCode::kIoError)
+          << opened.status().ToString();
+    }
+  }
+}
+
+TEST_F(StoreTest, TableColumnsMatchRecordTraits) {
+  RawDb raw(StorePath());
+  for (RecordKind kind : kAllRecordKinds) {
+    VisitKind(kind, [&]<class R>() {
+      std::vector<std::string> expected = {"id", "deleted"};
+      for (auto& n : FieldNames<R>()) expected.push_back(n);
+      const std::string table(RecordTraits<R>::kTable);
+      EXPECT_EQ(table, KindTable(kind));
+      EXPECT_EQ(raw.Column("SELECT name FROM pragma_table_info('" + table + "') ORDER BY cid"), expected) << table;
+    });
+  }
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Checks and languages
+// -----------------------------------------------------------------------------------------
+
+TEST_F(StoreTest, ConsistentAfterAMixOfWrites) {
+  const ObservationWorld w = MakeObservationWorld();
+  std::vector<Visit> visits;
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(1);
+    visits.push_back(Must(store().Save(NewVisit(w.school.id, w.mentor.id, Date::FromDays(20'000 + i)))));
+  }
+  visits[1].summary = "Исправлено";
+  visits[1] = Must(store().Save(visits[1]));
+  Must(store().Delete(RecordKind::kVisit, visits[2].id));
+  Must(store().InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Recommendation r, store().Save(NewRecommendation(visits[0])));
+    ASSIGN_OR_RETURN(r, store().AdvanceRecommendation(r.id, RecommendationStatus::kDone, ""));
+    return store().ReopenRecommendation(r.id, "снова").status();
+  }));
+  std::vector<ObservationScore> scores = {Score("aims_clear", 1), Score("feedback", 0)};
+  const Observation obs = Must(store().SaveObservation(NewObservation(w), scores));
+  scores = {Score("aims_clear", 3)};
+  (void)Must(store().SaveObservation(obs, scores));
+  (void)store().InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store().Delete(RecordKind::kVisit, visits[3].id));
+    return Status::Internal("rolled back on purpose");
+  });
+  Must(store().Delete(RecordKind::kPerson, w.teacher.id));
+
+  EXPECT_EQ(Must(store().IntegrityCheck()), "ok");
+  const auto problems = Must(store().ConsistencyProblems());
+  EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems);
+  const auto seqs = OpSeqs(Outbox());
+  for (size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], i + 1);
+}
+
+// The checker the crash test relies on does find damage.
+TEST_F(StoreTest, ConsistencyProblemsFindsDamage) {
+  const School a = MakeSchool("1");
+  const School b = MakeSchool("2");
+  const School c = MakeSchool("3");
+  CloseStore();
+  {
+    RawDb raw(StorePath());
+    raw.Exec("DELETE FROM record_clocks WHERE record_id = '" + a.id.ToString() + "'");
+    raw.Exec("DELETE FROM outbox WHERE record_id = '" + b.id.ToString() + "'");
+    raw.Exec("UPDATE schools SET deleted = 1 WHERE id = '" + c.id.ToString() + "'");
+  }
+  OpenStore();
+  const auto problems = Must(store().ConsistencyProblems());
+  auto mentions = [&](const Uuid& id, std::string_view what) {
+    return std::any_of(problems.begin(), problems.end(), [&](const std::string& p) {
+      return p.find(id.ToString()) != std::string::npos && p.find(what) != std::string::npos;
+    });
+  };
+  EXPECT_TRUE(mentions(a.id, "without clocks")) << ::testing::PrintToString(problems);
+  EXPECT_TRUE(mentions(b.id, "without an outbox entry")) << ::testing::PrintToString(problems);
+  EXPECT_TRUE(mentions(c.id, "tombstone")) << ::testing::PrintToString(problems);
+  EXPECT_TRUE(std::any_of(problems.begin(), problems.end(),
+                          [](const std::string& p) { return p.find("gap") != std::string::npos; }))
+      << ::testing::PrintToString(problems);
+}
+
+// An id belongs to one record of one kind: a Save under another kind must not take over the
+// other record's clocks.
+TEST_F(StoreTest, SaveWithTheIdOfAnotherKindIsRefused) {
+  const School school = MakeSchool();
+  Person p;
+  p.id = school.id;  // as an import or a buggy client might send
+  p.full_name = "Сидоров Пётр";
+  p.roles = {Role::kMentor};
+  const auto saved = store().Save(p);
+  EXPECT_FALSE(saved.ok()) << "a person was saved under a school's id";
+  const auto problems = Must(store().ConsistencyProblems());
+  EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems);
+  const RecordClocks clocks = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  std::vector<std::string> clock_names;
+  for (const auto& [name, clock] : clocks.fields) clock_names.push_back(name);
+  EXPECT_EQ(clock_names, FieldNames<School>()) << "the school's field clocks were replaced";
+}
+
+TEST_F(StoreTest, ValidationMessagesFollowTheLanguage) {
+  const School school = MakeSchool();
+  Visit bad = NewVisit(school.id, Uuid());
+  bad.visitor_ids.clear();
+  bad.purposes.clear();
+
+  StoreOptions ru = Options();
+  ru.language = "ru";
+  OpenStore(ru);
+  const Status in_ru = store().Save(bad).status();
+  StoreOptions en = Options();
+  en.language = "en";
+  OpenStore(en);
+  EXPECT_EQ(store().language(), "en");
+  const Status in_en = store().Save(bad).status();
+
+  EXPECT_EQ(in_ru.code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(in_en.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(in_ru.message(), in_en.message());
+  EXPECT_NE(in_ru.message().find("Укажите, кто выезжал"), std::string::npos) << in_ru.message();
+  EXPECT_NE(in_en.message().find("Say who visited"), std::string::npos) << in_en.message();
+  // Every problem is listed, not just the first.
+  EXPECT_NE(in_en.message().find("Choose the purpose"), std::string::npos) << in_en.message();
+  // Store-level errors follow the language too.
+  Must(store().Delete(RecordKind::kSchool, school.id));
+  const Status gone_en = store().Delete(RecordKind::kSchool, school.id);
+  OpenStore(ru);
+  const Status gone_ru = store().Delete(RecordKind::kSchool, school.id);
+  EXPECT_EQ(gone_en.code(), StatusCode::kNotFound);
+  EXPECT_EQ(gone_ru.code(), StatusCode::kNotFound);
+  EXPECT_NE(gone_en.message(), gone_ru.message());
+}
+
+}  // namespace
+}  // namespace mentorlog::core

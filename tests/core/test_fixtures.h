@@ -1,0 +1,240 @@
+// Shared fixture for the store's tests: a temporary directory, a FakeClock at
+// 2026-11-20T10:00Z, a Store with device id "dev-a", and helpers that create the records most
+// tests need (a school, a teacher of it, a mentor, the bundled rubric, a visit).
+//
+// Helpers that must succeed report the failure with ADD_FAILURE and then throw, so the test
+// stops there (gtest turns the exception into a failure of that test) instead of running on
+// with a default-constructed record.
+//
+// Thread safety: one fixture per test, used by the test's thread only.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "mentorlog/core/field_codec.h"
+#include "mentorlog/core/records.h"
+#include "mentorlog/core/rubric.h"
+#include "mentorlog/core/status.h"
+#include "mentorlog/core/store.h"
+#include "mentorlog/platform/env.h"
+
+namespace mentorlog::core::testing {
+
+// 2026-11-20T10:00:00Z.
+inline constexpr int64_t kStartMillis = 1'795'168'800'000;
+inline constexpr std::string_view kDeviceA = "dev-a";
+inline constexpr std::string_view kRubricCode = "lesson_observation";
+
+// The value of `result`, or a recorded failure and an exception that ends the test.
+template <class T>
+T Must(Result<T> result, std::string_view what = "") {
+  if (!result.ok()) {
+    ADD_FAILURE() << what << (what.empty() ? "" : ": ") << result.status().ToString();
+    throw std::runtime_error("required step failed: " + std::string(what) + " " + result.status().ToString());
+  }
+  return std::move(result).value();
+}
+
+inline void Must(const Status& status, std::string_view what = "") {
+  if (!status.ok()) {
+    ADD_FAILURE() << what << (what.empty() ? "" : ": ") << status.ToString();
+    throw std::runtime_error("required step failed: " + std::string(what) + " " + status.ToString());
+  }
+}
+
+// Every field of `r` as the store writes it (RecordTraits order), for whole-record comparisons.
+template <class R>
+std::vector<FieldValue> FieldValues(const R& r) {
+  std::vector<FieldValue> out;
+  ForEachFieldDef<R>([&](const auto& def) {
+    using T = std::remove_cvref_t<decltype(r.*(def.member))>;
+    out.push_back(FieldCodec<T>::Encode(r.*(def.member)));
+  });
+  return out;
+}
+
+template <class R>
+std::vector<std::string> FieldNames() {
+  std::vector<std::string> names;
+  ForEachFieldDef<R>([&](const auto& def) { names.emplace_back(def.name); });
+  return names;
+}
+
+// A raw SQLite connection, for looking at (or damaging) a store file behind its back.
+class RawDb {
+ public:
+  explicit RawDb(const std::filesystem::path& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << "sqlite3_open_v2(" << path << "): " << sqlite3_errmsg(db_);
+    }
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~RawDb() { sqlite3_close(db_); }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+
+  void Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << (err ? err : "?");
+    }
+    sqlite3_free(err);
+  }
+  // The first column of every row of `sql`, as text.
+  std::vector<std::string> Column(const std::string& sql) {
+    std::vector<std::string> out;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+      return out;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(st, 0);
+      out.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+    sqlite3_finalize(st);
+    return out;
+  }
+  std::string One(const std::string& sql) {
+    auto col = Column(sql);
+    return col.empty() ? std::string("<no row>") : col.front();
+  }
+  sqlite3* raw() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// A fresh temporary directory, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "mentorlog-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class StoreFixture : public ::testing::Test {
+ protected:
+  void SetUp() override { OpenStore(); }
+  void TearDown() override { store_.reset(); }
+
+  std::filesystem::path StorePath() const { return dir_.path() / "store.sqlite"; }
+
+  StoreOptions Options() const {
+    StoreOptions options;
+    options.path = StorePath();
+    options.device_id = std::string(kDeviceA);
+    options.clock = &clock_;
+    return options;
+  }
+
+  void OpenStore(StoreOptions options) {
+    store_.reset();
+    store_ = Must(Store::Open(options), "Store::Open");
+  }
+  void OpenStore() { OpenStore(Options()); }
+  void CloseStore() { store_.reset(); }
+  Store& store() { return *store_; }
+
+  int64_t Pending() { return Must(store_->PendingCount(), "PendingCount"); }
+  // Every outbox entry not yet acknowledged, in op_seq order.
+  std::vector<OutboxEntry> Outbox() { return Must(store_->PendingChanges(1'000'000), "PendingChanges"); }
+
+  // ---- Records most tests need --------------------------------------------------------
+
+  School MakeSchool(std::string code = "101", std::string name = "МБОУ «Школа № 1»") {
+    School s;
+    s.code = std::move(code);
+    s.name = std::move(name);
+    s.short_name = "Школа № 1";
+    s.municipality = "Заречный район";
+    s.district = "Заречный";
+    s.settlement = Settlement::kRural;
+    s.distance_km = 42.5;
+    s.pupils = 312;
+    s.teachers = 27;
+    s.statuses = {SchoolStatus::kLowResults};
+    s.status_year = 2026;
+    return Must(store_->Save(std::move(s)), "save school");
+  }
+
+  Person MakeTeacher(const Uuid& school_id, std::string name = "Иванова Мария Петровна") {
+    Person p;
+    p.full_name = std::move(name);
+    p.roles = {Role::kTeacher};
+    p.school_id = school_id;
+    p.subjects = {"математика", "физика"};
+    p.email = "ivanova@example.org";
+    return Must(store_->Save(std::move(p)), "save teacher");
+  }
+
+  Person MakeMentor(std::string name = "Петров Сергей Иванович") {
+    Person p;
+    p.full_name = std::move(name);
+    p.roles = {Role::kMentor};
+    p.phone = "+7 900 000-00-00";
+    return Must(store_->Save(std::move(p)), "save mentor");
+  }
+
+  // Installs the rubric templates shipped in assets/rubrics.
+  void InstallRubric() {
+    auto templates = Must(LoadBundledRubrics(MENTORLOG_ASSETS_DIR), "LoadBundledRubrics");
+    ASSERT_FALSE(templates.empty());
+    for (auto& t : templates) Must(store_->Save(std::move(t)), "save rubric template");
+  }
+
+  // A visit (not saved) by `mentor` to `school` on `date`.
+  static Visit NewVisit(const Uuid& school_id, const Uuid& mentor_id, Date date = Date::FromDays(20'000)) {
+    Visit v;
+    v.school_id = school_id;
+    v.date = date;
+    v.visitor_ids = {mentor_id};
+    v.purposes = {VisitPurpose::kDiagnostics, VisitPurpose::kLessonObservations};
+    v.met_with = "директор, заместитель по УВР";
+    v.summary = "Посетили три урока, обсудили программу перехода.";
+    v.strengths = "Сплочённый коллектив";
+    v.problems = "Низкая мотивация обучающихся 8-х классов";
+    return v;
+  }
+
+  // A recommendation (not saved) coming from `visit`.
+  static Recommendation NewRecommendation(const Visit& visit, std::string text = "Провести открытые уроки") {
+    Recommendation r;
+    r.source_kind = SourceKind::kVisit;
+    r.source_id = visit.id;
+    r.school_id = visit.school_id;
+    r.text = std::move(text);
+    r.responsible_name = "Заместитель директора по УВР";
+    r.created_on = visit.date;
+    r.due_on = visit.date.AddDays(30);
+    return r;
+  }
+
+  TempDir dir_;
+  platform::FakeClock clock_{kStartMillis};
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace mentorlog::core::testing
