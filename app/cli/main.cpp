@@ -206,14 +206,15 @@ Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& 
   ASSIGN_OR_RETURN(ImportReport report, ImportCsvFile(*ctx.store, kind, file,
                                                       skip_bad ? BadRowPolicy::kSkipBad : BadRowPolicy::kRejectFile));
   for (const auto& p : report.problems) std::cerr << p.ToString() << "\n";
+  for (const auto& note : report.notes) std::cerr << note << "\n";
   if (!report.committed) {
     return Status::InvalidInput(ctx.Say(
-        std::to_string(report.problems.size()) + " bad row(s): nothing was imported. Fix them, or run again with --skip-bad to import the good rows.",
-        "Ошибочных строк: " + std::to_string(report.problems.size()) + "; ничего не импортировано. Исправьте их или запустите с --skip-bad, чтобы загрузить верные строки."));
+        std::to_string(report.bad_rows) + " bad row(s): nothing was imported. Fix them, or run again with --skip-bad to import the good rows.",
+        "Ошибочных строк: " + std::to_string(report.bad_rows) + "; ничего не импортировано. Исправьте их или запустите с --skip-bad, чтобы загрузить верные строки."));
   }
   std::cout << ctx.Say("Imported: ", "Импортировано: ") << report.inserted << ctx.Say(" new, ", " новых, ") << report.updated
             << ctx.Say(" updated, ", " обновлено, ") << report.unchanged << ctx.Say(" unchanged", " без изменений");
-  if (!report.problems.empty()) std::cout << ctx.Say("; skipped bad rows: ", "; пропущено строк с ошибками: ") << report.problems.size();
+  if (report.bad_rows > 0) std::cout << ctx.Say("; skipped bad rows: ", "; пропущено строк с ошибками: ") << report.bad_rows;
   std::cout << "\n";
   return Status::Ok();
 }

@@ -1172,9 +1172,11 @@ class DistrictBuilder {
   Status AddAssessmentResults();
   Status AddContextIndicators();
 
+  // Saves a copy of `record` and takes back the saved one (with its id). On failure `record`
+  // is intact, so the caller can name it in the error.
   template <class R>
   Status Put(R& record) {
-    ASSIGN_OR_RETURN(record, store_.Save(std::move(record)));
+    ASSIGN_OR_RETURN(record, store_.Save(record));
     return Status::Ok();
   }
 
@@ -1188,7 +1190,6 @@ class DistrictBuilder {
   static int YearOf(int school_year, int month) { return month >= 9 ? school_year : school_year + 1; }
 
   Store& store_;
-  DemoOptions options_;
   Rubric rubric_;
   DemoRandom rng_;
   Date today_;
@@ -1200,7 +1201,7 @@ class DistrictBuilder {
   std::vector<DemoTeacher> teachers_;
   std::vector<DemoTutor> tutors_;
   std::vector<DemoMentor> mentors_;
-  std::vector<Person> coordinators_;
+  std::vector<std::string> coordinators_;  // short names: the education office, the methodological office
   std::vector<DemoVisit> visits_;
   std::vector<DemoObservation> observations_;
   std::vector<DemoRecommendation> recommendations_;
@@ -1208,7 +1209,7 @@ class DistrictBuilder {
 };
 
 DistrictBuilder::DistrictBuilder(Store& store, const DemoOptions& options, Rubric rubric)
-    : store_(store), options_(options), rubric_(std::move(rubric)), rng_(options.seed), today_(store.Today()) {
+    : store_(store), rubric_(std::move(rubric)), rng_(options.seed), today_(store.Today()) {
   // Two whole school years back, plus the current one up to today: from September to May
   // today is in the year that started last September, so go back three Septembers.
   start_year_ = today_.month() <= 5 ? today_.year() - 3 : today_.year() - 2;
@@ -1275,7 +1276,7 @@ Status DistrictBuilder::AddSchools() {
     } else if (IsSupported(spec.role)) {
       r.transition_programme = TransitionProgramme::kDrafting;
     }
-    r.management_team_trained = IsSupported(spec.role) && i != 9;
+    r.management_team_trained = IsSupported(spec.role) && i != 9;  // the farthest school missed the seminar
 
     switch (spec.role) {
       case SchoolRole::kLeader: s.quality = 0.9; break;
@@ -1384,7 +1385,7 @@ Status DistrictBuilder::AddPeople() {
     std::string short_name;
     Person c = NewPerson(rng_.Chance(0.8), {Role::kCoordinator}, std::nullopt, short_name);
     RETURN_IF_ERROR(Put(c).WithContext(c.full_name));
-    coordinators_.push_back(std::move(c));
+    coordinators_.push_back(std::move(short_name));
   }
   for (size_t t = 0; t < tutors_.size(); ++t) {
     for (size_t s : tutors_[t].schools) schools_[s].tutors.push_back(t);
@@ -2027,11 +2028,9 @@ Status DistrictBuilder::ProgressOne(const DemoRecommendation& plan) {
   ASSIGN_OR_RETURN(rec, store_.AdvanceRecommendation(plan.id, RecommendationStatus::kDone, rng_.Pick(kDoneNotes),
                                                      verified));
   rec.evidence = std::string(plan.evidence);
-  if (outcome != Outcome::kReopened) {
-    rec.closed_on = closed;
-    return Put(rec).WithContext("recommendation «" + rec.text + "»");
-  }
+  rec.closed_on = closed;
   RETURN_IF_ERROR(Put(rec).WithContext("recommendation «" + rec.text + "»"));
+  if (outcome != Outcome::kReopened) return Status::Ok();
   ASSIGN_OR_RETURN(rec, store_.ReopenRecommendation(plan.id, rng_.Pick(kReopenReasons)));
   if (rng_.Chance(0.5)) {
     ASSIGN_OR_RETURN(rec, store_.AdvanceRecommendation(plan.id, RecommendationStatus::kInProgress,
@@ -2138,6 +2137,12 @@ Status DistrictBuilder::AddRoadmap() {
     } else {
       item.level = RoadmapLevel::kDistrict;
       item.responsible = std::string(spec.responsible);
+      // The district coordinators: one at the education office, one at the methodological office.
+      if (spec.responsible.starts_with("Управление образования")) {
+        item.responsible += " (" + coordinators_[0] + ")";
+      } else if (spec.responsible.starts_with("Методический кабинет")) {
+        item.responsible += " (" + coordinators_[1] + ")";
+      }
     }
     if (item.ends_on < today_) {
       if (rng_.Chance(0.06)) {

@@ -1,11 +1,7 @@
 #include "mentorlog/core/record_json.h"
 
 #include <stdexcept>
-#ifndef RAPIDJSON_ASSERT
-#define RAPIDJSON_ASSERT(x) \
-  if (!(x)) throw std::runtime_error("rapidjson: " #x)
-#endif
-#include <rapidjson/document.h>
+#include "rapidjson_config.h"
 
 #include "mentorlog/core/field_codec.h"
 

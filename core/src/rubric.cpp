@@ -9,11 +9,7 @@
 // rapidjson (Debian's rapidjson-dev, also what cereal uses): asserts must throw, not abort,
 // because template files are input.
 #include <stdexcept>
-#ifndef RAPIDJSON_ASSERT
-#define RAPIDJSON_ASSERT(x) \
-  if (!(x)) throw std::runtime_error("rapidjson: " #x)
-#endif
-#include <rapidjson/document.h>
+#include "rapidjson_config.h"
 
 namespace mentorlog::core {
 

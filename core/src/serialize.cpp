@@ -30,7 +30,9 @@
 #include <cstring>
 #include <exception>
 #include <istream>
+#include <limits>
 #include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -43,16 +45,9 @@
 #include <variant>
 #include <vector>
 
-// rapidjson must throw on a failed assert (a wrong-typed value in untrusted JSON reaches one),
-// never abort. cereal's json.hpp would make it throw cereal::RapidJSONException, but rubric.cpp
-// and record_json.cpp define it as below, and rapidjson's inline accessors (GetString(), ...)
-// are shared between translation units: every definition in the program must be this one, so
-// it is set here first. The catch clauses below accept either exception type.
-#ifdef RAPIDJSON_ASSERT
-#error "rapidjson was configured before serialize.cpp could make its asserts throw"
-#endif
-#define RAPIDJSON_ASSERT(x) \
-  if (!(x)) throw std::runtime_error("rapidjson: " #x)
+// rapidjson must throw on a failed assert (a wrong-typed value in untrusted JSON reaches one);
+// rapidjson_config.h sets that for the whole program, before cereal sees rapidjson.
+#include "rapidjson_config.h"
 
 #include <cereal/archives/json.hpp>
 #include <cereal/archives/portable_binary.hpp>

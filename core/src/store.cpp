@@ -446,6 +446,18 @@ Result<R> Store::Impl::Save(R record, SaveMode mode) {
         if (old_values != EncodeFields(record)) {
           RETURN_IF_ERROR(CheckKindRules(loaded->first, record, mode, options_.language));
         }
+      } else {
+        // An id is unique across kinds: record_clocks is keyed by it alone.
+        ASSIGN_OR_RETURN(Statement * st, db_->Prepare("SELECT kind FROM record_clocks WHERE record_id = ?"));
+        st->BindText(1, record.id.ToString());
+        ASSIGN_OR_RETURN(bool taken, st->Step());
+        const auto other = static_cast<RecordKind>(taken ? st->ColumnInt(0) : 0);
+        st->Reset();
+        if (taken) {
+          return Status::InvalidInput(Say(options_.language,
+              "The id " + record.id.ToString() + " already belongs to a " + std::string(EnumLabel(other, "en")) + ".",
+              "Идентификатор " + record.id.ToString() + " уже занят: " + std::string(EnumLabel(other, "ru")) + "."));
+        }
       }
     }
     const std::vector<FieldValue> values = EncodeFields(record);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <mutex>
 
 #include "mentorlog/platform/env.h"
 
@@ -10,20 +11,47 @@ namespace mentorlog::core {
 // [SECTION] Uuid
 
 Uuid Uuid::MakeV7(int64_t unix_millis) {
+  // RFC 9562, 6.2 method 2: within one millisecond the 74 random bits act as a counter
+  // incremented from the last id, so ids made by this process sort in creation order. A new
+  // millisecond starts from fresh random bits. (When the wall clock steps back, ids follow
+  // it: they stay unique but sort by the time they claim.)
+  static std::mutex mu;
+  static std::array<uint8_t, 16> last{};
+  static uint64_t last_ms = 0;
+  std::lock_guard lock(mu);
+
   std::array<uint8_t, 16> b{};
-  // RandomBytes only fails when the kernel has no entropy source; then the counter below
-  // still keeps ids unique within this process.
-  if (!platform::RandomBytes(b.data(), b.size()).ok()) {
-    static uint64_t fallback = 0x9e3779b97f4a7c15ull;
-    for (auto& byte : b) {
-      fallback = fallback * 6364136223846793005ull + 1442695040888963407ull;
-      byte = static_cast<uint8_t>(fallback >> 56);
+  uint64_t ms = unix_millis > 0 ? static_cast<uint64_t>(unix_millis) : 0;
+  if (ms == last_ms && last_ms != 0) {
+    b = last;
+    // Increment bytes 15..6 (the random part), skipping the version and variant bits.
+    for (int i = 15; i >= 6; --i) {
+      const auto idx = static_cast<size_t>(i);
+      if (i == 8) {  // variant byte: 6 usable bits
+        const uint8_t low = b[idx] & 0x3F;
+        if (low != 0x3F) { b[idx] = static_cast<uint8_t>((b[idx] & 0xC0) | (low + 1)); break; }
+        b[idx] = static_cast<uint8_t>(b[idx] & 0xC0);
+      } else if (i == 6) {  // version byte: 4 usable bits
+        const uint8_t low = b[idx] & 0x0F;
+        if (low != 0x0F) { b[idx] = static_cast<uint8_t>((b[idx] & 0xF0) | (low + 1)); break; }
+        // All 74 bits are used up: move to the next millisecond.
+        ++ms;
+        b[idx] = static_cast<uint8_t>(b[idx] & 0xF0);
+      } else {
+        if (++b[idx] != 0) break;
+      }
     }
+  } else if (!platform::RandomBytes(b.data(), b.size()).ok()) {
+    // No entropy source: a fixed pattern still gives unique, ordered ids via the counter.
+    b.fill(0x5A);
   }
-  const auto ms = static_cast<uint64_t>(unix_millis);
+  // Leave headroom in the counter so a burst within one millisecond does not overflow it.
+  if (ms != last_ms) b[6] = static_cast<uint8_t>(b[6] & 0x07);
   for (int i = 0; i < 6; ++i) b[static_cast<size_t>(i)] = static_cast<uint8_t>(ms >> (40 - 8 * i));
   b[6] = static_cast<uint8_t>(0x70 | (b[6] & 0x0F));  // version 7
   b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3F));  // variant 10
+  last = b;
+  last_ms = ms;
   return Uuid(b);
 }
 

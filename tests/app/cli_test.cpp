@@ -15,7 +15,7 @@
 
 namespace {
 
-struct Run {
+struct CliRun {
   int exit_code = -1;
   std::string out;  // stdout and stderr together
 };
@@ -30,7 +30,7 @@ class CliTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Runs the CLI with `args` (already shell-quoted) against the test's data folder.
-  Run Cli(const std::string& args, const std::string& stdin_text = "") {
+  CliRun Cli(const std::string& args, const std::string& stdin_text = "") {
     std::string cmd = std::string(MENTORLOG_CLI_PATH) + " --lang en --data '" + dir_.string() + "/data' " + args;
     if (!stdin_text.empty()) {
       const auto in = dir_ / "stdin.txt";
@@ -38,7 +38,7 @@ class CliTest : public ::testing::Test {
       cmd += " < '" + in.string() + "'";
     }
     cmd += " 2>&1";
-    Run run;
+    CliRun run;
     FILE* pipe = popen(cmd.c_str(), "r");
     if (pipe == nullptr) return run;
     std::array<char, 4096> buf{};
@@ -82,26 +82,26 @@ class CliTest : public ::testing::Test {
 
 TEST_F(CliTest, EveryCommandHasHelp) {
   for (const char* cmd : {"", "init", "demo", "import", "export", "list", "show", "add", "edit", "delete"}) {
-    const Run r = Cli(std::string(cmd) + " --help");
+    const CliRun r = Cli(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.out;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd << ": " << r.out;
   }
 }
 
 TEST_F(CliTest, InitCreatesAnEmptyStoreWithTheRubric) {
-  const Run init = Cli("init");
+  const CliRun init = Cli("init");
   EXPECT_EQ(init.exit_code, 0) << init.out;
   EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "mentorlog.db"));
   EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "device_id"));
-  const Run schools = Cli("list schools");
+  const CliRun schools = Cli("list schools");
   EXPECT_EQ(schools.exit_code, 0);
   EXPECT_NE(schools.out.find("0 record(s)"), std::string::npos) << schools.out;
-  const Run rubrics = Cli("list rubric_templates");
+  const CliRun rubrics = Cli("list rubric_templates");
   EXPECT_NE(rubrics.out.find("lesson_observation"), std::string::npos) << rubrics.out;
 }
 
 TEST_F(CliTest, WrongInputExitsOneWithAReason) {
-  Run r = Cli("list lessons");
+  CliRun r = Cli("list lessons");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("unknown kind «lessons»"), std::string::npos) << r.out;
   r = Cli("show not-an-id");
@@ -122,7 +122,7 @@ TEST_F(CliTest, ImportReportsBadRowsAndImportsNothingUnlessSkipBad) {
       "code,name,municipality,settlement,distance_km,pupils,teachers,status,year\n"
       "S-1,School one,District,rural,10,100,10,,2025\n"
       "S-2,School two,District,village,10,100,10,,2025\n");
-  Run r = Cli("import schools '" + file + "'");
+  CliRun r = Cli("import schools '" + file + "'");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("line 3"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("settlement"), std::string::npos) << r.out;
@@ -149,7 +149,7 @@ TEST_F(CliTest, AddEditShowDeleteAVisit) {
   ImportSchoolAndTeacher();
   const auto schools = Ids(Cli("list schools").out);
   ASSERT_EQ(schools.size(), 1u);
-  const Run people = Cli("list people");
+  const CliRun people = Cli("list people");
   std::string mentor;
   std::istringstream lines(people.out);
   for (std::string line; std::getline(lines, line);) {
@@ -159,13 +159,13 @@ TEST_F(CliTest, AddEditShowDeleteAVisit) {
 
   const std::string visit_json = R"({"school_id": ")" + schools[0] + R"(", "date": "2025-03-14", "visitor_ids": [")" +
                                  mentor + R"("], "purposes": ["diagnostics"], "summary": "Первый выезд"})";
-  Run add = Cli("add visit --json -", visit_json);
+  CliRun add = Cli("add visit --json -", visit_json);
   ASSERT_EQ(add.exit_code, 0) << add.out;
   const std::string id = add.out.substr(0, 36);
 
-  Run edit = Cli("edit " + id + " --json -", R"({"summary": "Диагностика управленческой команды"})");
+  CliRun edit = Cli("edit " + id + " --json -", R"({"summary": "Диагностика управленческой команды"})");
   ASSERT_EQ(edit.exit_code, 0) << edit.out;
-  Run show = Cli("show " + id);
+  CliRun show = Cli("show " + id);
   EXPECT_EQ(show.exit_code, 0);
   EXPECT_NE(show.out.find("Диагностика управленческой команды"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("2025-03-14"), std::string::npos) << show.out;
@@ -178,14 +178,14 @@ TEST_F(CliTest, AddRejectsBadJsonAndInvalidRecords) {
   ImportSchoolAndTeacher();
   const auto schools = Ids(Cli("list schools").out);
   ASSERT_EQ(schools.size(), 1u);
-  Run r = Cli("add visit --json -", "{not json");
+  CliRun r = Cli("add visit --json -", "{not json");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("not valid JSON"), std::string::npos) << r.out;
   r = Cli("add visit --json -", R"({"colour": "red"})");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("unknown field «colour»"), std::string::npos) << r.out;
   // A visit in the future, with nobody who visited: every problem is listed.
-  r = Cli("add visit --json -", R"({"school_id": ")" + schools[0] + R"(", "date": "2999-01-01", "purposes": ["monitoring"]})");
+  r = Cli("add visit --json -", R"({"school_id": ")" + schools[0] + R"(", "date": "2099-01-01", "purposes": ["monitoring"]})");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("in the future"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Say who visited"), std::string::npos) << r.out;

@@ -15,7 +15,7 @@
 #define RAPIDJSON_ASSERT(x) \
   if (!(x)) throw std::runtime_error("rapidjson: " #x)
 #endif
-#include <rapidjson/document.h>
+#include "rapidjson_config.h"
 
 #include "mentorlog/core/csv.h"
 #include "mentorlog/core/import.h"
@@ -285,6 +285,20 @@ TEST_F(ExportTest, EmptyKindGivesAnEmptyArrayOrJustTheHeader) {
   EXPECT_EQ(ExportOk(RecordKind::kVisit, ExportFormat::kJson, false), "[]\n");
   const std::string csv = ExportOk(RecordKind::kVisit, ExportFormat::kCsv, false);
   EXPECT_EQ(csv, "id,school_id,date,visitor_ids,purposes,met_with,summary,strengths,problems\r\n");
+}
+
+TEST_F(ExportTest, StoredTextThatIsNotUtf8IsReportedNotWritten) {
+  School s;
+  s.code = "901";
+  s.name = "\xC0\xE1\xE2";  // Windows-1251 bytes that reached the store as they were
+  s.municipality = "М";
+  ASSERT_TRUE(store_->Save(s).ok());
+  for (ExportFormat format : {ExportFormat::kCsv, ExportFormat::kJson}) {
+    Result<std::string> r = Export(*store_, RecordKind::kSchool, format, false);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(r.status().message().find("«name»"), std::string::npos) << r.status().message();
+  }
 }
 
 TEST_F(ExportTest, ExcelWithJsonIsRefused) {

@@ -127,8 +127,8 @@ struct FieldCodec<std::optional<T>> {
   static std::string ToText(const std::optional<T>& v) { return v ? FieldCodec<T>::ToText(*v) : ""; }
 };
 
-// Lists travel as one text: elements joined by '\n'. On import, ';' and ',' also split
-// (a spreadsheet cell "математика; физика").
+// Lists travel as one text: elements joined by '\n'. From text (a spreadsheet cell, JSON
+// input), ';' also splits: "математика; физика".
 template <class T>
 struct FieldCodec<std::vector<T>> {
   static FieldValue Encode(const std::vector<T>& v) { return ToText(v); }

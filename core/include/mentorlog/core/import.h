@@ -14,10 +14,16 @@
 //     Excel leaves after the last column) is ignored silently.
 //   - Cells: parsed with FieldCodec (field_codec.h); numbers also as Russian Excel writes them
 //     ("1 234,5", csv.h's ParseDecimal); shares as 0..1 or as percent with '%' ("12,5%").
+//   - Empty cells: in an optional column, none/0/no; in a required one, an error for numbers,
+//     dates and choices (texts go to the store's validation).
 //   - Rows: each row is upserted by its natural key (school code; person code, or full name
 //     and school when there is no code; the key fields of the other kinds), so importing the
 //     same file again changes nothing and queues nothing for sync. Columns absent from the
-//     file leave the stored values as they are; an empty person code never clears one.
+//     file leave the stored values as they are; an empty person code never clears one, and a
+//     new code is given to the uncoded namesake at the same school. A row that repeats an
+//     earlier row's key is a bad row. References are found by school code and by person code
+//     or full name (a teacher of the row's school first); unknown or ambiguous ones are bad
+//     rows.
 //
 // Thread safety: the functions are safe to call from any thread; the Store serialises writes.
 #pragma once
