@@ -13,14 +13,6 @@ namespace mentorlog::core {
 
 namespace {
 
-template <class T>
-struct IsVector : std::false_type {};
-template <class T>
-struct IsVector<std::vector<T>> : std::true_type {};
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
 
 enum class DecimalMark { kPoint, kComma };
 

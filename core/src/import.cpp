@@ -232,14 +232,6 @@ class Header {
 // [SECTION] Cells
 // -----------------------------------------------------------------------------------------
 
-template <class T>
-struct IsVector : std::false_type {};
-template <class T>
-struct IsVector<std::vector<T>> : std::true_type {};
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
 
 std::string EmptyCell(Lang lang, std::string_view what_en, std::string_view what_ru) {
   return Say(lang, "the cell is empty; write " + std::string(what_en), "ячейка пуста; впишите " + std::string(what_ru));

@@ -78,6 +78,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& pa
   sqlite3_busy_timeout(db, 5000);
   RETURN_IF_ERROR(out->Exec("PRAGMA journal_mode=WAL").WithContext(path.string()));
   RETURN_IF_ERROR(out->Exec("PRAGMA synchronous=FULL"));
+  // Savepoints (one per repository write inside a batch) keep a statement journal: in memory,
+  // not as a temp file per write.
+  RETURN_IF_ERROR(out->Exec("PRAGMA temp_store=MEMORY"));
   return out;
 }
 

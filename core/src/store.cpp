@@ -667,6 +667,7 @@ Result<Recommendation> Store::ReopenRecommendation(const Uuid& id, std::string_v
     rec.status = RecommendationStatus::kOpen;
     rec.reopen_count += 1;
     rec.closed_on.reset();
+    rec.verified_visit_id.reset();  // verified no longer: it is open again
     ASSIGN_OR_RETURN(out, impl_->Save(std::move(rec), Impl::SaveMode::kReopen));
     RecommendationEvent event;
     event.recommendation_id = id;

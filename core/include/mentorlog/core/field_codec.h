@@ -23,6 +23,16 @@
 
 namespace mentorlog::core {
 
+// Shape of a field type, for code that treats lists and optionals specially (CSV, JSON).
+template <class T>
+struct IsVector : std::false_type {};
+template <class T>
+struct IsVector<std::vector<T>> : std::true_type {};
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
 template <class T>
 struct FieldCodec;
 

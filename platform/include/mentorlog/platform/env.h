@@ -2,7 +2,7 @@
 // is kept on disk. Everything OS-specific sits behind this header.
 //
 // Implementations: Linux is real (src/env_linux.cpp). Windows, macOS, Android and iOS are
-// stubs (src/env_<os>_stub.cpp) compiled only on their OS; they return Unsupported.
+// stubs (src/env_stub.cpp) compiled only on their OS; they return Unsupported.
 //
 // Thread safety: the free functions are safe to call from any thread. Clock implementations
 // are safe for concurrent reads; FakeClock's setters must not race with readers.
