@@ -13,6 +13,7 @@
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -190,26 +191,35 @@ BENCHMARK(BM_RepositorySave)->Arg(1'000)->Arg(10'000)->UseRealTime()->Unit(bench
 // Prints the usual table, and keeps items_per_second of every run to compare at the end.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  // Colour only on a terminal, so the table can be pasted into bench/README.md.
+  RatioReporter() : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_Color : OO_None) {}
+
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
+      if (run.error_occurred) continue;
       const auto it = run.counters.find("items_per_second");
       if (it == run.counters.end()) continue;
-      rates_[run.run_name.function_name][run.run_name.args].push_back(it->second.value);
+      if (run.run_type == Run::RT_Iteration) {
+        rates_[run.run_name.function_name][run.run_name.args].push_back(it->second.value);
+      } else if (run.aggregate_name == "median") {  // with --benchmark_report_aggregates_only
+        medians_[run.run_name.function_name][run.run_name.args] = it->second.value;
+      }
     }
   }
 
   // repository / raw for each N both ran with (the median over repetitions).
   void PrintRatios() {
-    const auto& raw = rates_["BM_RawInsert"];
-    const auto& repo = rates_["BM_RepositorySave"];
+    for (const auto& [name, by_args] : rates_) {
+      for (const auto& [args, values] : by_args) medians_[name].emplace(args, Median(values));
+    }
+    const auto& raw = medians_["BM_RawInsert"];
+    const auto& repo = medians_["BM_RepositorySave"];
     std::printf("\nrepository / raw, items per second (goal >= 25%%):\n");
-    for (const auto& [args, raw_rates] : raw) {
+    for (const auto& [args, r] : raw) {
       const auto it = repo.find(args);
       if (it == repo.end()) continue;
-      const double r = Median(raw_rates);
-      const double s = Median(it->second);
+      const double s = it->second;
       std::printf("  N=%-7s raw %10.0f/s  repository %10.0f/s  ratio %5.1f%%\n", args.c_str(), r, s,
                   100.0 * s / r);
     }
@@ -222,6 +232,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
     return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
   }
   std::map<std::string, std::map<std::string, std::vector<double>>> rates_;
+  std::map<std::string, std::map<std::string, double>> medians_;
 };
 
 }  // namespace

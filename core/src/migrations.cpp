@@ -118,7 +118,6 @@ CREATE INDEX people_code ON people (code);
 CREATE INDEX assessment_results_key ON assessment_results (school_id, year, assessment, subject, grade);
 CREATE INDEX context_indicators_key ON context_indicators (school_id, year, indicator);
 CREATE INDEX outbox_record ON outbox (record_id, hlc);
-CREATE INDEX outbox_pending ON outbox (acked, device_id, op_seq);
 )sql";
 
 std::span<const std::string_view> Migrations() {

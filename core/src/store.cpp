@@ -11,6 +11,8 @@
 #include <charconv>
 #include <map>
 #include <mutex>
+#include <tuple>
+#include <unordered_map>
 
 #include "migrations.h"
 #include "mentorlog/core/field_codec.h"
@@ -20,6 +22,14 @@
 namespace mentorlog::core {
 
 namespace {
+
+struct UuidHash {
+  size_t operator()(const Uuid& id) const {
+    uint64_t h = 0;
+    for (size_t i = 8; i < 16; ++i) h = (h << 8) | id.bytes()[i];  // the random half
+    return static_cast<size_t>(h);
+  }
+};
 
 // Two-language message for store-level errors.
 std::string Say(std::string_view lang, std::string_view en, std::string_view ru) {
@@ -88,8 +98,8 @@ class Store::Impl final : public ValidationContext {
 
   // ValidationContext: lookups run on the store's connection (and see the open transaction).
   Date Today() const override { return Date::FromUnixMillis(clock_.NowMillis(), clock_.UtcOffsetMinutes()); }
-  std::optional<School> FindSchool(const Uuid& id) const override { return Find<School>(id); }
-  std::optional<Person> FindPerson(const Uuid& id) const override { return Find<Person>(id); }
+  std::optional<School> FindSchool(const Uuid& id) const override { return Cached<School>(id); }
+  std::optional<Person> FindPerson(const Uuid& id) const override { return Cached<Person>(id); }
   std::optional<Observation> FindObservation(const Uuid& id) const override { return Find<Observation>(id); }
   std::optional<Date> SourceDate(SourceKind kind, const Uuid& id) const override {
     switch (kind) {
@@ -107,6 +117,21 @@ class Store::Impl final : public ValidationContext {
   }
   std::optional<Rubric> FindRubric(std::string_view code, int64_t version) const override;
 
+  // Schools and people are looked up by nearly every validation; they change rarely, so the
+  // last ones found are kept until a write of their kind or a rollback.
+  template <class R>
+  std::optional<R> Cached(const Uuid& id) const {
+    std::lock_guard lock(mu_);
+    auto& cache = std::get<std::unordered_map<Uuid, R, UuidHash>>(lookup_cache_.maps);
+    if (auto it = cache.find(id); it != cache.end()) return it->second;
+    auto found = Find<R>(id);
+    if (found) {
+      if (cache.size() > 4096) cache.clear();
+      cache.emplace(id, *found);
+    }
+    return found;
+  }
+
   template <class R>
   std::optional<R> Find(const Uuid& id) const {
     auto r = const_cast<Impl*>(this)->Load<R>(id);
@@ -117,6 +142,10 @@ class Store::Impl final : public ValidationContext {
   Status Migrate(int target);
   Status LoadCounters();
   Status InTransaction(const std::function<Status()>& fn);
+  Status Exec(const std::string& sql);
+  // Runs one repository write: in its own transaction, or inside the open one. `fn` sets
+  // `wrote` before its first statement that changes the file.
+  Status WriteOnce(const std::function<Status(bool& wrote)>& fn);
 
   template <class R>
   Result<std::optional<std::pair<R, bool>>> Load(const Uuid& id);  // (record, deleted)
@@ -139,8 +168,19 @@ class Store::Impl final : public ValidationContext {
   uint64_t next_op_seq_ = 1;
   int schema_version_ = 0;
   int tx_depth_ = 0;
+  // Set when a repository write failed after its first statement inside an open transaction:
+  // that write is half done, so the enclosing InTransaction must roll back (see WriteOnce).
+  Status poisoned_;
   mutable std::recursive_mutex mu_;
   mutable std::map<std::pair<std::string, int64_t>, Rubric> rubric_cache_;
+  struct LookupCache {
+    std::tuple<std::unordered_map<Uuid, School, UuidHash>, std::unordered_map<Uuid, Person, UuidHash>> maps;
+    void clear() {
+      std::get<0>(maps).clear();
+      std::get<1>(maps).clear();
+    }
+  };
+  mutable LookupCache lookup_cache_;
 };
 
 Status Store::Impl::Migrate(int target) {
@@ -204,25 +244,48 @@ Status Store::Impl::LoadCounters() {
   return Status::Ok();
 }
 
+Status Store::Impl::Exec(const std::string& sql) {
+  // Prepared once and reused: BEGIN/SAVEPOINT/RELEASE run for every repository write.
+  ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+  return st->Run();
+}
+
 Status Store::Impl::InTransaction(const std::function<Status()>& fn) {
   std::lock_guard lock(mu_);
   const std::string savepoint = "sp" + std::to_string(tx_depth_);
-  RETURN_IF_ERROR(db_->Exec(tx_depth_ == 0 ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + savepoint));
+  RETURN_IF_ERROR(Exec(tx_depth_ == 0 ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + savepoint));
   ++tx_depth_;
   Status s = fn();
   --tx_depth_;
+  if (s.ok() && !poisoned_.ok()) s = poisoned_;  // a write inside failed half-way: undo it all
   if (s.ok()) {
-    s = db_->Exec(tx_depth_ == 0 ? std::string("COMMIT") : "RELEASE " + savepoint);
+    s = Exec(tx_depth_ == 0 ? std::string("COMMIT") : "RELEASE " + savepoint);
     if (s.ok()) return s;
   }
   if (tx_depth_ == 0) {
-    (void)db_->Exec("ROLLBACK");
+    (void)Exec("ROLLBACK");
   } else {
-    (void)db_->Exec("ROLLBACK TO " + savepoint + "; RELEASE " + savepoint);
+    (void)Exec("ROLLBACK TO " + savepoint);
+    (void)Exec("RELEASE " + savepoint);
   }
-  // The op seq handed out inside the rolled-back work is free again.
+  poisoned_ = Status::Ok();  // the half-done write is rolled back with the rest
+  // What the rolled-back work cached or counted is void: lookups may name rows that are gone,
+  // and its op seqs are free again.
+  lookup_cache_.clear();
   Status reload = LoadCounters();
   return s.ok() ? reload : s;
+}
+
+Status Store::Impl::WriteOnce(const std::function<Status(bool& wrote)>& fn) {
+  std::lock_guard lock(mu_);
+  bool wrote = false;
+  if (tx_depth_ == 0) return InTransaction([&] { return fn(wrote); });
+  // Inside a transaction, a savepoint per write would cost a statement journal for every row
+  // (a quarter of a write's time in bench/store_write_bench). Checks fail before the first
+  // statement and leave nothing behind; a failure after it poisons the transaction instead.
+  Status s = fn(wrote);
+  if (!s.ok() && wrote && poisoned_.ok()) poisoned_ = s;
+  return s;
 }
 
 std::optional<Rubric> Store::Impl::FindRubric(std::string_view code, int64_t version) const {
@@ -429,7 +492,8 @@ template <class R>
 Result<R> Store::Impl::Save(R record, SaveMode mode) {
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(ToStatus(Validate(record, *this), options_.language));
-  Status s = InTransaction([&]() -> Status {
+  Status s = WriteOnce([&](bool& wrote) -> Status {
+    const std::vector<FieldValue> values = EncodeFields(record);  // the id is not a field
     bool existed = false;
     std::vector<FieldValue> old_values;
     if (record.id.IsNil()) {
@@ -443,7 +507,7 @@ Result<R> Store::Impl::Save(R record, SaveMode mode) {
         }
         existed = true;
         old_values = EncodeFields(loaded->first);
-        if (old_values != EncodeFields(record)) {
+        if (old_values != values) {
           RETURN_IF_ERROR(CheckKindRules(loaded->first, record, mode, options_.language));
         }
       } else {
@@ -460,28 +524,34 @@ Result<R> Store::Impl::Save(R record, SaveMode mode) {
         }
       }
     }
-    const std::vector<FieldValue> values = EncodeFields(record);
-    const auto names = FieldNames<R>();
+    static const auto names = FieldNames<R>();
     std::vector<size_t> changed;
     for (size_t i = 0; i < values.size(); ++i) {
       if (!existed || values[i] != old_values[i]) changed.push_back(i);
     }
     if (changed.empty()) return Status::Ok();
+    if constexpr (std::is_same_v<R, School> || std::is_same_v<R, Person>) {
+      std::get<std::unordered_map<Uuid, R, UuidHash>>(lookup_cache_.maps).erase(record.id);
+    }
 
     const std::string table(RecordTraits<R>::kTable);
+    static const std::string insert_sql = [&] {
+      std::string q = "INSERT INTO " + table + " (id";
+      for (auto n : names) q += ", " + std::string(n);
+      q += ") VALUES (?";
+      for (size_t i = 0; i < names.size(); ++i) q += ", ?";
+      return q + ")";
+    }();
     std::string sql;
     if (!existed) {
-      sql = "INSERT INTO " + table + " (id";
-      for (auto n : names) sql += ", " + std::string(n);
-      sql += ") VALUES (?";
-      for (size_t i = 0; i < names.size(); ++i) sql += ", ?";
-      sql += ")";
+      sql = insert_sql;
     } else {
       sql = "UPDATE " + table + " SET ";
       for (size_t k = 0; k < changed.size(); ++k) sql += (k ? ", " : "") + std::string(names[changed[k]]) + " = ?";
       sql += " WHERE id = ?";
     }
     ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
+    wrote = true;
     int index = 1;
     if (!existed) st->BindText(index++, record.id.ToString());
     for (size_t i : changed) st->BindValue(index++, values[i]);
@@ -499,7 +569,9 @@ Result<R> Store::Impl::Save(R record, SaveMode mode) {
 }
 
 Status Store::Impl::Delete(RecordKind kind, const Uuid& id) {
-  return InTransaction([&]() -> Status {
+  return WriteOnce([&](bool& wrote) -> Status {
+    lookup_cache_.clear();
+    wrote = true;
     const std::string table(KindTable(kind));
     ASSIGN_OR_RETURN(Statement * st, db_->Prepare("UPDATE " + table + " SET deleted = 1 WHERE id = ? AND deleted = 0"));
     st->BindText(1, id.ToString());

@@ -416,9 +416,20 @@ TEST_F(StoreTest, AFailedOutboxWriteUndoesTheRowAndItsClocks) {
   edited.summary = "Не сохранится";
   EXPECT_FALSE(store().Save(edited).ok());
   EXPECT_FALSE(store().Delete(RecordKind::kVisit, visit.id).ok());
+  // Inside a transaction, a write that fails half-way fails the whole transaction: school 777
+  // is rolled back with it, and the caller is told.
   Status s = store().InTransaction([&]() -> Status {
     EXPECT_FALSE(store().Save(edited).ok());
-    return store().Save(MakeSchool("777")).status();  // the rest of the transaction commits
+    return store().Save(MakeSchool("777")).status();
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("injected"), std::string::npos) << s.ToString();
+  // A refused write (validation) leaves the transaction usable.
+  s = store().InTransaction([&]() -> Status {
+    Visit future = NewVisit(school.id, mentor.id);
+    future.date = store().Today().AddDays(3);
+    EXPECT_EQ(store().Save(future).status().code(), StatusCode::kInvalidInput);
+    return store().Save(MakeSchool("777")).status();
   });
   EXPECT_TRUE(s.ok()) << s.ToString();
 

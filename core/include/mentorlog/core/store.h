@@ -101,7 +101,10 @@ class Store {
   Result<Recommendation> ReopenRecommendation(const Uuid& id, std::string_view reason);
 
   // Runs `fn` in one transaction: every write inside commits together or not at all.
-  // Nested calls join the outer transaction.
+  // A nested call is a savepoint: when its `fn` fails, only its own writes are undone.
+  // A repository write that is refused (validation, NotFound, Conflict) leaves nothing behind
+  // and the transaction may go on; a write that fails half-way (the disk refused) makes the
+  // whole transaction roll back and return that error.
   Status InTransaction(const std::function<Status()>& fn);
 
   // The live record of `kind` whose natural key matches, for import upserts
