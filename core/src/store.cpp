@@ -54,15 +54,22 @@ std::vector<std::string_view> FieldNames() {
   return names;
 }
 
-// The clocks column: one line per field, "name hlc device".
+// The clocks column: one line per distinct clock, "hlc device field field ...". One write
+// stamps all its fields with one clock, so a record usually has a line or two.
 std::string EncodeClocks(const std::vector<std::pair<std::string, FieldClock>>& clocks) {
-  std::string s;
+  std::vector<std::pair<const FieldClock*, std::string>> lines;
   for (const auto& [name, clock] : clocks) {
-    s += name;
-    s += ' ';
-    s += std::to_string(clock.stamp.value);
-    s += ' ';
-    s += clock.device_id;
+    auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return *l.first == clock; });
+    if (it == lines.end()) {
+      lines.emplace_back(&clock, std::to_string(clock.stamp.value) + ' ' + clock.device_id);
+      it = lines.end() - 1;
+    }
+    it->second += ' ';
+    it->second += name;
+  }
+  std::string s;
+  for (const auto& line : lines) {
+    s += line.second;
     s += '\n';
   }
   return s;
@@ -71,16 +78,20 @@ std::string EncodeClocks(const std::vector<std::pair<std::string, FieldClock>>& 
 std::vector<std::pair<std::string, FieldClock>> DecodeClocks(std::string_view s) {
   std::vector<std::pair<std::string, FieldClock>> out;
   while (!s.empty()) {
-    size_t nl = s.find('\n');
+    const size_t nl = s.find('\n');
     std::string_view line = s.substr(0, nl);
     s = nl == std::string_view::npos ? std::string_view() : s.substr(nl + 1);
-    const size_t a = line.find(' ');
-    const size_t b = a == std::string_view::npos ? a : line.find(' ', a + 1);
-    if (b == std::string_view::npos) continue;
+    std::vector<std::string_view> words;
+    while (!line.empty()) {
+      const size_t sp = line.find(' ');
+      words.push_back(line.substr(0, sp));
+      line = sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1);
+    }
+    if (words.size() < 3) continue;
     FieldClock clock;
-    std::from_chars(line.data() + a + 1, line.data() + b, clock.stamp.value);
-    clock.device_id = std::string(line.substr(b + 1));
-    out.emplace_back(std::string(line.substr(0, a)), std::move(clock));
+    std::from_chars(words[0].data(), words[0].data() + words[0].size(), clock.stamp.value);
+    clock.device_id = std::string(words[1]);
+    for (size_t i = 2; i < words.size(); ++i) out.emplace_back(std::string(words[i]), clock);
   }
   return out;
 }
