@@ -112,17 +112,18 @@ class Store::Impl final : public ValidationContext {
   std::optional<School> FindSchool(const Uuid& id) const override { return Cached<School>(id); }
   std::optional<Person> FindPerson(const Uuid& id) const override { return Cached<Person>(id); }
   std::optional<Observation> FindObservation(const Uuid& id) const override { return Find<Observation>(id); }
+  // A deleted source still has its date (tombstones keep the row), so the recommendations it
+  // produced stay editable after the visit is deleted.
   std::optional<Date> SourceDate(SourceKind kind, const Uuid& id) const override {
+    auto date_of = [&]<class R>() -> std::optional<Date> {
+      auto r = const_cast<Impl*>(this)->Load<R>(id);
+      if (!r.ok() || !r->has_value()) return std::nullopt;
+      return r->value().first.date;
+    };
     switch (kind) {
-      case SourceKind::kVisit:
-        if (auto v = Find<Visit>(id)) return v->date;
-        break;
-      case SourceKind::kObservation:
-        if (auto o = Find<Observation>(id)) return o->date;
-        break;
-      case SourceKind::kConsultation:
-        if (auto c = Find<Consultation>(id)) return c->date;
-        break;
+      case SourceKind::kVisit: return date_of.template operator()<Visit>();
+      case SourceKind::kObservation: return date_of.template operator()<Observation>();
+      case SourceKind::kConsultation: return date_of.template operator()<Consultation>();
     }
     return std::nullopt;
   }

@@ -1028,5 +1028,16 @@ TEST_F(StoreTest, ValidationMessagesFollowTheLanguage) {
   EXPECT_NE(gone_en.message(), gone_ru.message());
 }
 
+// Found by the crash test: deleting the visit a recommendation came from must not freeze the
+// recommendation (its source's date is still known from the tombstone).
+TEST_F(StoreRecommendationTest, RecommendationOfADeletedVisitCanStillMove) {
+  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
+  ASSERT_TRUE(store().Delete(RecordKind::kVisit, visit_.id).ok());
+  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, "в работе"));
+  EXPECT_EQ(rec.status, RecommendationStatus::kInProgress);
+  rec.text += " (уточнено)";
+  EXPECT_TRUE(store().Save(rec).ok());
+}
+
 }  // namespace
 }  // namespace mentorlog::core
