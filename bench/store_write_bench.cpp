@@ -220,8 +220,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
       const auto it = repo.find(args);
       if (it == repo.end()) continue;
       const double s = it->second;
-      std::printf("  N=%-7s raw %10.0f/s  repository %10.0f/s  ratio %5.1f%%\n", args.c_str(), r, s,
-                  100.0 * s / r);
+      std::printf("  N=%-7s raw %10.0f/s  repository %10.0f/s  ratio %5.1f%%\n", args.c_str(), r, s, 100.0 * s / r);
     }
   }
 

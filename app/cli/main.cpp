@@ -52,7 +52,8 @@ std::string PickLanguage(const std::string& flag) {
 
 int ExitCodeFor(const Status& s) {
   switch (s.code()) {
-    case StatusCode::kOk: return 0;
+    case StatusCode::kOk:
+      return 0;
     case StatusCode::kInvalidInput:
     case StatusCode::kNotFound:
     case StatusCode::kConflict:
@@ -146,17 +147,28 @@ std::string OneLine(std::string s, size_t max_bytes) {
 // The columns `list` shows for each kind: the ones a person scans for.
 std::vector<std::string_view> ListColumns(RecordKind kind) {
   switch (kind) {
-    case RecordKind::kSchool: return {"code", "name", "settlement", "statuses", "pupils"};
-    case RecordKind::kPerson: return {"full_name", "roles", "subjects"};
-    case RecordKind::kVisit: return {"date", "purposes", "summary"};
-    case RecordKind::kObservation: return {"date", "subject", "grade", "topic"};
-    case RecordKind::kConsultation: return {"date", "topics", "questions"};
-    case RecordKind::kRecommendation: return {"due_on", "status", "text"};
-    case RecordKind::kAssessmentResult: return {"year", "assessment", "subject", "grade", "mean_score"};
-    case RecordKind::kContextIndicator: return {"year", "indicator", "value"};
-    case RecordKind::kRoadmapItem: return {"starts_on", "status", "title"};
-    case RecordKind::kRubricTemplate: return {"code", "version", "title_ru"};
-    default: return {};
+    case RecordKind::kSchool:
+      return {"code", "name", "settlement", "statuses", "pupils"};
+    case RecordKind::kPerson:
+      return {"full_name", "roles", "subjects"};
+    case RecordKind::kVisit:
+      return {"date", "purposes", "summary"};
+    case RecordKind::kObservation:
+      return {"date", "subject", "grade", "topic"};
+    case RecordKind::kConsultation:
+      return {"date", "topics", "questions"};
+    case RecordKind::kRecommendation:
+      return {"due_on", "status", "text"};
+    case RecordKind::kAssessmentResult:
+      return {"year", "assessment", "subject", "grade", "mean_score"};
+    case RecordKind::kContextIndicator:
+      return {"year", "indicator", "value"};
+    case RecordKind::kRoadmapItem:
+      return {"starts_on", "status", "title"};
+    case RecordKind::kRubricTemplate:
+      return {"code", "version", "title_ru"};
+    default:
+      return {};
   }
 }
 
@@ -181,7 +193,8 @@ Status ListRecords(const Context& ctx, std::ostream& out) {
 // -----------------------------------------------------------------------------------------
 
 Status CmdInit(const Context& ctx) {
-  std::cout << ctx.Say("The store is ready: ", "Хранилище готово: ") << (ctx.data_dir / "mentorlog.db").string() << "\n";
+  std::cout << ctx.Say("The store is ready: ", "Хранилище готово: ") << (ctx.data_dir / "mentorlog.db").string()
+            << "\n";
   return Status::Ok();
 }
 
@@ -189,7 +202,8 @@ Status CmdDemo(Context& ctx, uint64_t seed) {
   DemoOptions options;
   options.seed = seed;
   ASSIGN_OR_RETURN(DemoSummary s, CreateDemoDistrict(*ctx.store, options));
-  std::cout << ctx.Say("Demo district created in ", "Демонстрационный район создан в ") << ctx.data_dir.string() << ":\n"
+  std::cout << ctx.Say("Demo district created in ", "Демонстрационный район создан в ") << ctx.data_dir.string()
+            << ":\n"
             << ctx.Say("  schools: ", "  школ: ") << s.schools << "\n"
             << ctx.Say("  teachers: ", "  учителей: ") << s.teachers << "\n"
             << ctx.Say("  mentors / tutors: ", "  наставников / тьюторов: ") << s.mentors << " / " << s.tutors << "\n"
@@ -209,12 +223,16 @@ Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& 
   for (const auto& note : report.notes) std::cerr << note << "\n";
   if (!report.committed) {
     return Status::InvalidInput(ctx.Say(
-        std::to_string(report.bad_rows) + " bad row(s): nothing was imported. Fix them, or run again with --skip-bad to import the good rows.",
-        "Ошибочных строк: " + std::to_string(report.bad_rows) + "; ничего не импортировано. Исправьте их или запустите с --skip-bad, чтобы загрузить верные строки."));
+        std::to_string(report.bad_rows) +
+            " bad row(s): nothing was imported. Fix them, or run again with --skip-bad to import the good rows.",
+        "Ошибочных строк: " + std::to_string(report.bad_rows) +
+            "; ничего не импортировано. Исправьте их или запустите с --skip-bad, чтобы загрузить верные строки."));
   }
-  std::cout << ctx.Say("Imported: ", "Импортировано: ") << report.inserted << ctx.Say(" new, ", " новых, ") << report.updated
-            << ctx.Say(" updated, ", " обновлено, ") << report.unchanged << ctx.Say(" unchanged", " без изменений");
-  if (report.bad_rows > 0) std::cout << ctx.Say("; skipped bad rows: ", "; пропущено строк с ошибками: ") << report.bad_rows;
+  std::cout << ctx.Say("Imported: ", "Импортировано: ") << report.inserted << ctx.Say(" new, ", " новых, ")
+            << report.updated << ctx.Say(" updated, ", " обновлено, ") << report.unchanged
+            << ctx.Say(" unchanged", " без изменений");
+  if (report.bad_rows > 0)
+    std::cout << ctx.Say("; skipped bad rows: ", "; пропущено строк с ошибками: ") << report.bad_rows;
   std::cout << "\n";
   return Status::Ok();
 }
@@ -246,7 +264,8 @@ Status CmdList(Context& ctx, const std::string& kind_word) {
 Status CmdShow(Context& ctx, const std::string& id_text) {
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
   ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
-  if (!kind) return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
+  if (!kind)
+    return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
   return VisitKind(*kind, [&]<class R>() -> Status {
     ASSIGN_OR_RETURN(R r, ctx.store->Get<R>(id));
     std::cout << EnumLabel(RecordTraits<R>::kKind, ctx.lang) << " " << r.id.ToString() << "\n";
@@ -286,8 +305,9 @@ Status SaveFromJson(Context& ctx, R record, const std::string& json) {
 Status CmdAdd(Context& ctx, const std::string& kind_word, const std::string& json_path) {
   ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word, ctx));
   if (!IsFieldWork(kind)) {
-    return Status::InvalidInput(ctx.Say("add works for visits, observations, consultations and recommendations; use import for the rest",
-                                        "add работает для выездов, посещений уроков, консультаций и рекомендаций; остальное загружайте через import"));
+    return Status::InvalidInput(ctx.Say(
+        "add works for visits, observations, consultations and recommendations; use import for the rest",
+        "add работает для выездов, посещений уроков, консультаций и рекомендаций; остальное загружайте через import"));
   }
   ASSIGN_OR_RETURN(std::string json, ReadInput(json_path));
   return VisitKind(kind, [&]<class R>() { return SaveFromJson(ctx, R{}, json); });
@@ -296,7 +316,8 @@ Status CmdAdd(Context& ctx, const std::string& kind_word, const std::string& jso
 Status CmdEdit(Context& ctx, const std::string& id_text, const std::string& json_path) {
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
   ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
-  if (!kind) return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
+  if (!kind)
+    return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
   if (!IsFieldWork(*kind)) {
     return Status::InvalidInput(ctx.Say("edit works for visits, observations, consultations and recommendations",
                                         "edit работает для выездов, посещений уроков, консультаций и рекомендаций"));
@@ -311,7 +332,8 @@ Status CmdEdit(Context& ctx, const std::string& id_text, const std::string& json
 Status CmdDelete(Context& ctx, const std::string& id_text) {
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
   ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
-  if (!kind) return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
+  if (!kind)
+    return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
   return ctx.store->Delete(*kind, id);
 }
 
@@ -337,10 +359,12 @@ int main(int argc, char** argv) {
 
   std::string kind, file, format = "csv", output, id, json;
   bool skip_bad = false, excel = false;
-  auto* import = app.add_subcommand("import", "Import a CSV file: schools, people, assignments, assessment_results, context_indicators");
+  auto* import = app.add_subcommand(
+      "import", "Import a CSV file: schools, people, assignments, assessment_results, context_indicators");
   import->add_option("KIND", kind, "What the file holds")->required();
   import->add_option("FILE", file, "The CSV file (UTF-8 or Windows-1251, ',' or ';')")->required();
-  import->add_flag("--skip-bad", skip_bad, "Import the good rows and report the bad ones (default: import nothing if any row is bad)");
+  import->add_flag("--skip-bad", skip_bad,
+                   "Import the good rows and report the bad ones (default: import nothing if any row is bad)");
 
   auto* exp = app.add_subcommand("export", "Export every record of a kind as CSV or JSON");
   exp->add_option("KIND", kind, "What to export")->required();
@@ -381,15 +405,24 @@ int main(int argc, char** argv) {
     if (!ctx.ok()) return Fail(ctx.status());
     Context& c = *ctx;
     mentorlog::Status s;
-    if (init->parsed()) s = CmdInit(c);
-    else if (demo->parsed()) s = CmdDemo(c, seed);
-    else if (import->parsed()) s = CmdImport(c, kind, file, skip_bad);
-    else if (exp->parsed()) s = CmdExport(c, kind, format, excel, output);
-    else if (list->parsed()) s = CmdList(c, kind);
-    else if (show->parsed()) s = CmdShow(c, id);
-    else if (add->parsed()) s = CmdAdd(c, kind, json);
-    else if (edit->parsed()) s = CmdEdit(c, id, json);
-    else if (del->parsed()) s = CmdDelete(c, id);
+    if (init->parsed())
+      s = CmdInit(c);
+    else if (demo->parsed())
+      s = CmdDemo(c, seed);
+    else if (import->parsed())
+      s = CmdImport(c, kind, file, skip_bad);
+    else if (exp->parsed())
+      s = CmdExport(c, kind, format, excel, output);
+    else if (list->parsed())
+      s = CmdList(c, kind);
+    else if (show->parsed())
+      s = CmdShow(c, id);
+    else if (add->parsed())
+      s = CmdAdd(c, kind, json);
+    else if (edit->parsed())
+      s = CmdEdit(c, id, json);
+    else if (del->parsed())
+      s = CmdDelete(c, id);
     return s.ok() ? 0 : Fail(s);
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";

@@ -242,8 +242,7 @@ Status CheckLooksLikeText(std::string_view bytes, std::string_view file_name) {
 
 // Reads an Excel hint line "sep=;" at the start of `text`. On success `separator` and `pos`
 // are set past it when there is one, and left alone otherwise.
-Status ReadSeparatorHint(std::string_view text, std::string_view file_name, char& separator,
-                         std::size_t& pos) {
+Status ReadSeparatorHint(std::string_view text, std::string_view file_name, char& separator, std::size_t& pos) {
   const std::size_t end = std::min(text.find_first_of("\r\n"), text.size());
   const std::string_view first_line = text.substr(0, end);
   if (first_line.size() != 5 || !first_line.starts_with("sep=")) return Status::Ok();
@@ -304,8 +303,7 @@ char DetectSeparator(std::string_view text, std::size_t pos) {
 
 // Splits `text` from `pos` (which is on line `line`) into records; the first non-blank one
 // becomes table.header, the rest table.rows.
-Status ReadRecords(std::string_view text, std::size_t pos, int line, std::string_view file_name,
-                   CsvTable& table) {
+Status ReadRecords(std::string_view text, std::size_t pos, int line, std::string_view file_name, CsvTable& table) {
   const char separator = table.separator;
   const char unquoted_stops[] = {separator, '\r', '\n'};
   const std::string_view unquoted_stop_set(unquoted_stops, sizeof unquoted_stops);
@@ -357,15 +355,13 @@ Status ReadRecords(std::string_view text, std::size_t pos, int line, std::string
           pos = stop;
         }
         if (!closed) {
-          return Status::InvalidInput(AtLine(file_name, open_line) +
-                                      "a quoted field is not closed (the quote opening field " +
-                                      std::to_string(cells.size() + 1) +
-                                      " has no closing quote before the end of the file)");
+          return Status::InvalidInput(
+              AtLine(file_name, open_line) + "a quoted field is not closed (the quote opening field " +
+              std::to_string(cells.size() + 1) + " has no closing quote before the end of the file)");
         }
         while (pos < size && IsPadding(text[pos], separator)) ++pos;
         if (pos < size && text[pos] != separator && text[pos] != '\r' && text[pos] != '\n') {
-          return Status::InvalidInput(AtLine(file_name, line) +
-                                      "unexpected text after the closing quote of field " +
+          return Status::InvalidInput(AtLine(file_name, line) + "unexpected text after the closing quote of field " +
                                       std::to_string(cells.size() + 1) +
                                       "; inside a quoted field a quote is written as \"\"");
         }
@@ -386,8 +382,8 @@ Status ReadRecords(std::string_view text, std::size_t pos, int line, std::string
       }
     }
 
-    const bool blank = !any_quoted && std::all_of(cells.begin(), cells.end(),
-                                                  [](const std::string& c) { return c.empty(); });
+    const bool blank =
+        !any_quoted && std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return c.empty(); });
     if (blank) continue;
     total_cells += cells.size();
     if (total_cells > kMaxCsvCells) {
@@ -525,8 +521,7 @@ bool NeedsQuotes(std::string_view cell, char separator) {
 }
 
 // "header, column 2" or "row 3, column «Название»" (row numbers count data rows from 1).
-std::string CellPlace(std::size_t row_number, std::size_t column,
-                      const std::vector<std::string>& header) {
+std::string CellPlace(std::size_t row_number, std::size_t column, const std::vector<std::string>& header) {
   std::string place = row_number == 0 ? std::string("header") : "row " + std::to_string(row_number);
   if (row_number != 0 && column < header.size() && !header[column].empty()) {
     return place + ", column «" + header[column] + "»";
@@ -541,14 +536,12 @@ Status AppendRecord(std::string& out, const std::vector<std::string>& cells, std
     out += "\"\"\r\n";  // An empty line would be skipped as blank.
     return Status::Ok();
   }
-  const bool all_empty =
-      std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return c.empty(); });
+  const bool all_empty = std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return c.empty(); });
   for (std::size_t column = 0; column < cells.size(); ++column) {
     const std::string& cell = cells[column];
     if (column > 0) out.push_back(dialect.separator);
     if (!IsValidUtf8(cell)) {
-      return Status::InvalidInput(CellPlace(row_number, column, header) +
-                                  ": the text is not valid UTF-8");
+      return Status::InvalidInput(CellPlace(row_number, column, header) + ": the text is not valid UTF-8");
     }
     if (cell.find('\0') != std::string::npos) {
       return Status::InvalidInput(CellPlace(row_number, column, header) +
@@ -557,16 +550,15 @@ Status AppendRecord(std::string& out, const std::vector<std::string>& cells, std
     std::string encoded;
     if (dialect.encoding == TextEncoding::kWindows1251) {
       Result<std::string> converted = Utf8ToWindows1251(cell);
-      if (!converted.ok())
-        return converted.status().WithContext(CellPlace(row_number, column, header));
+      if (!converted.ok()) return converted.status().WithContext(CellPlace(row_number, column, header));
       encoded = std::move(converted).value();
     } else {
       encoded = cell;
     }
     // In the header, any separator candidate is quoted so that ParseCsv detects ours.
     const bool quote = NeedsQuotes(cell, dialect.separator) || (all_empty && column == 0) ||
-                       (row_number == 0 && (cell.find_first_of(",;\t") != std::string::npos ||
-                                            (column == 0 && cell.starts_with("sep="))));
+                       (row_number == 0 &&
+                        (cell.find_first_of(",;\t") != std::string::npos || (column == 0 && cell.starts_with("sep="))));
     if (!quote) {
       out += encoded;
       continue;
@@ -585,9 +577,8 @@ Status AppendRecord(std::string& out, const std::vector<std::string>& cells, std
 // [SECTION] Header names ----------------------------------------------------------------------
 
 bool IsHeaderSpace(char32_t cp) {
-  return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x00A0 ||
-         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000 ||
-         cp == 0xFEFF;
+  return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+         cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
 char32_t ToLowerForHeader(char32_t cp) {
@@ -602,9 +593,7 @@ char32_t ToLowerForHeader(char32_t cp) {
 
 // [SECTION] Public functions ------------------------------------------------------------------
 
-bool IsValidUtf8(std::string_view bytes) {
-  return FirstInvalidUtf8(bytes) == std::string_view::npos;
-}
+bool IsValidUtf8(std::string_view bytes) { return FirstInvalidUtf8(bytes) == std::string_view::npos; }
 
 std::string Windows1251ToUtf8(std::string_view bytes) {
   std::string out;
@@ -633,14 +622,13 @@ Result<std::string> Utf8ToWindows1251(std::string_view utf8) {
     char32_t cp = 0;
     const std::size_t length = DecodeUtf8(utf8, pos, cp);
     if (length == 0) {
-      return Status::InvalidInput("byte " + ByteName(static_cast<unsigned char>(utf8[pos])) +
-                                  " at offset " + std::to_string(pos) + " is not valid UTF-8");
+      return Status::InvalidInput("byte " + ByteName(static_cast<unsigned char>(utf8[pos])) + " at offset " +
+                                  std::to_string(pos) + " is not valid UTF-8");
     }
     const std::optional<unsigned char> byte = EncodeWindows1251(cp);
     if (!byte) {
       // C1 control characters are invisible; name them by code point only.
-      const std::string shown =
-          cp < 0xA0 ? std::string() : "«" + std::string(utf8.substr(pos, length)) + "» ";
+      const std::string shown = cp < 0xA0 ? std::string() : "«" + std::string(utf8.substr(pos, length)) + "» ";
       return Status::InvalidInput("the character " + shown + "(" + CodePointName(cp) +
                                   ") has no Windows-1251 code; use UTF-8 to keep it");
     }
@@ -652,8 +640,7 @@ Result<std::string> Utf8ToWindows1251(std::string_view utf8) {
 
 Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view file_name) {
   if (bytes.size() > kMaxCsvBytes) {
-    return Status::InvalidInput(InFile(file_name) + "the file is " +
-                                std::to_string(bytes.size() / (1024 * 1024)) +
+    return Status::InvalidInput(InFile(file_name) + "the file is " + std::to_string(bytes.size() / (1024 * 1024)) +
                                 " MiB; at most 64 MiB can be read");
   }
   RETURN_IF_ERROR(CheckLooksLikeText(bytes, file_name));
@@ -667,8 +654,7 @@ Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view file_name) {
     if (bad != std::string_view::npos) {
       return Status::Corruption(AtLine(file_name, LineAt(text, bad)) +
                                 "the file starts with a UTF-8 byte order mark but byte " +
-                                ByteName(static_cast<unsigned char>(text[bad])) +
-                                " here is not valid UTF-8");
+                                ByteName(static_cast<unsigned char>(text[bad])) + " here is not valid UTF-8");
     }
     table.encoding = TextEncoding::kUtf8;
   } else if (IsValidUtf8(bytes)) {
@@ -714,8 +700,7 @@ std::optional<int64_t> ParseInteger(std::string_view text) {
   return value;
 }
 
-Result<std::string> WriteCsv(const std::vector<std::string>& header,
-                             const std::vector<std::vector<std::string>>& rows,
+Result<std::string> WriteCsv(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                              const CsvDialect& dialect) {
   if (header.empty()) {
     return Status::InvalidInput("a CSV file needs at least one column in its header");

@@ -7,19 +7,17 @@
 
 namespace mentorlog::core {
 
-#define MENTORLOG_ENUM_TABLE(E, ...)                                  \
-  template <>                                                         \
-  std::span<const EnumEntry<E>> EnumEntries<E>() {                    \
-    static constexpr EnumEntry<E> kEntries[] = {__VA_ARGS__};         \
-    return kEntries;                                                  \
+#define MENTORLOG_ENUM_TABLE(E, ...)                          \
+  template <>                                                 \
+  std::span<const EnumEntry<E>> EnumEntries<E>() {            \
+    static constexpr EnumEntry<E> kEntries[] = {__VA_ARGS__}; \
+    return kEntries;                                          \
   }
 
 using RK = RecordKind;
-MENTORLOG_ENUM_TABLE(RecordKind,
-    {RK::kSchool, "school", "школа", "school"},
-    {RK::kPerson, "person", "человек", "person"},
-    {RK::kAssignment, "assignment", "закрепление", "assignment"},
-    {RK::kVisit, "visit", "выезд", "visit"},
+MENTORLOG_ENUM_TABLE(
+    RecordKind, {RK::kSchool, "school", "школа", "school"}, {RK::kPerson, "person", "человек", "person"},
+    {RK::kAssignment, "assignment", "закрепление", "assignment"}, {RK::kVisit, "visit", "выезд", "visit"},
     {RK::kObservation, "observation", "посещение урока", "lesson observation"},
     {RK::kObservationScore, "observation_score", "оценка по критерию", "criterion score"},
     {RK::kConsultation, "consultation", "консультация", "consultation"},
@@ -32,118 +30,107 @@ MENTORLOG_ENUM_TABLE(RecordKind,
     {RK::kContextIndicator, "context_indicator", "контекстный показатель", "context indicator"},
     {RK::kRubricTemplate, "rubric_template", "шаблон протокола", "rubric template"})
 
-MENTORLOG_ENUM_TABLE(Settlement,
-    {Settlement::kUrban, "urban", "город", "urban"},
-    {Settlement::kRural, "rural", "село", "rural"})
+MENTORLOG_ENUM_TABLE(Settlement, {Settlement::kUrban, "urban", "город", "urban"},
+                     {Settlement::kRural, "rural", "село", "rural"})
 
-MENTORLOG_ENUM_TABLE(SchoolStatus,
-    {SchoolStatus::kLowResults, "low_results", "ШНОР", "low results"},
-    {SchoolStatus::kAdverseConditions, "adverse_conditions", "ШНСУ", "adverse conditions"},
-    {SchoolStatus::kLeader, "leader", "школа-лидер", "leader"})
+MENTORLOG_ENUM_TABLE(SchoolStatus, {SchoolStatus::kLowResults, "low_results", "ШНОР", "low results"},
+                     {SchoolStatus::kAdverseConditions, "adverse_conditions", "ШНСУ", "adverse conditions"},
+                     {SchoolStatus::kLeader, "leader", "школа-лидер", "leader"})
 
-MENTORLOG_ENUM_TABLE(TransitionProgramme,
-    {TransitionProgramme::kNone, "none", "нет", "none"},
-    {TransitionProgramme::kDrafting, "drafting", "разрабатывается", "drafting"},
-    {TransitionProgramme::kAdopted, "adopted", "утверждена", "adopted"},
-    {TransitionProgramme::kCompleted, "completed", "выполнена", "completed"})
+MENTORLOG_ENUM_TABLE(TransitionProgramme, {TransitionProgramme::kNone, "none", "нет", "none"},
+                     {TransitionProgramme::kDrafting, "drafting", "разрабатывается", "drafting"},
+                     {TransitionProgramme::kAdopted, "adopted", "утверждена", "adopted"},
+                     {TransitionProgramme::kCompleted, "completed", "выполнена", "completed"})
 
-MENTORLOG_ENUM_TABLE(Role,
-    {Role::kTeacher, "teacher", "учитель", "teacher"},
-    {Role::kMentor, "mentor", "наставник", "mentor"},
-    {Role::kTutor, "tutor", "тьютор", "tutor"},
-    {Role::kCoordinator, "coordinator", "координатор", "coordinator"},
-    {Role::kSchoolCoordinator, "school_coordinator", "школьный координатор", "school coordinator"},
-    {Role::kDirector, "director", "директор", "director"},
-    {Role::kDeputyDirector, "deputy_director", "заместитель директора", "deputy director"})
+MENTORLOG_ENUM_TABLE(Role, {Role::kTeacher, "teacher", "учитель", "teacher"},
+                     {Role::kMentor, "mentor", "наставник", "mentor"}, {Role::kTutor, "tutor", "тьютор", "tutor"},
+                     {Role::kCoordinator, "coordinator", "координатор", "coordinator"},
+                     {Role::kSchoolCoordinator, "school_coordinator", "школьный координатор", "school coordinator"},
+                     {Role::kDirector, "director", "директор", "director"},
+                     {Role::kDeputyDirector, "deputy_director", "заместитель директора", "deputy director"})
 
 MENTORLOG_ENUM_TABLE(AssignmentKind,
-    {AssignmentKind::kMentorSchool, "mentor_school", "наставник — школа", "mentor to school"},
-    {AssignmentKind::kTutorTeacher, "tutor_teacher", "тьютор — учитель", "tutor to teacher"},
-    {AssignmentKind::kTutorSchoolSubject, "tutor_school_subject", "тьютор — школа и предмет", "tutor to school and subject"})
+                     {AssignmentKind::kMentorSchool, "mentor_school", "наставник — школа", "mentor to school"},
+                     {AssignmentKind::kTutorTeacher, "tutor_teacher", "тьютор — учитель", "tutor to teacher"},
+                     {AssignmentKind::kTutorSchoolSubject, "tutor_school_subject", "тьютор — школа и предмет",
+                      "tutor to school and subject"})
 
-MENTORLOG_ENUM_TABLE(VisitPurpose,
-    {VisitPurpose::kDiagnostics, "diagnostics", "диагностика", "diagnostics"},
-    {VisitPurpose::kConsultation, "consultation", "консультирование", "consultation"},
-    {VisitPurpose::kLessonObservations, "lesson_observations", "посещение уроков", "lesson observations"},
-    {VisitPurpose::kMonitoring, "monitoring", "мониторинг", "monitoring"},
-    {VisitPurpose::kMethodologicalEvent, "methodological_event", "методическое мероприятие", "methodological event"},
-    {VisitPurpose::kFollowUp, "follow_up", "проверка выполнения рекомендаций", "follow-up check"})
+MENTORLOG_ENUM_TABLE(VisitPurpose, {VisitPurpose::kDiagnostics, "diagnostics", "диагностика", "diagnostics"},
+                     {VisitPurpose::kConsultation, "consultation", "консультирование", "consultation"},
+                     {VisitPurpose::kLessonObservations, "lesson_observations", "посещение уроков",
+                      "lesson observations"},
+                     {VisitPurpose::kMonitoring, "monitoring", "мониторинг", "monitoring"},
+                     {VisitPurpose::kMethodologicalEvent, "methodological_event", "методическое мероприятие",
+                      "methodological event"},
+                     {VisitPurpose::kFollowUp, "follow_up", "проверка выполнения рекомендаций", "follow-up check"})
 
 MENTORLOG_ENUM_TABLE(ObservationKind,
-    {ObservationKind::kObservation, "observation", "посещение урока", "lesson observation"},
-    {ObservationKind::kPeerVisit, "peer_visit", "взаимопосещение", "peer visit"},
-    {ObservationKind::kOpenLesson, "open_lesson", "открытый урок", "open lesson"})
+                     {ObservationKind::kObservation, "observation", "посещение урока", "lesson observation"},
+                     {ObservationKind::kPeerVisit, "peer_visit", "взаимопосещение", "peer visit"},
+                     {ObservationKind::kOpenLesson, "open_lesson", "открытый урок", "open lesson"})
 
 MENTORLOG_ENUM_TABLE(ConsultationAudience,
-    {ConsultationAudience::kManagementTeam, "management_team", "управленческая команда", "management team"},
-    {ConsultationAudience::kTeacher, "teacher", "учитель", "teacher"})
+                     {ConsultationAudience::kManagementTeam, "management_team", "управленческая команда",
+                      "management team"},
+                     {ConsultationAudience::kTeacher, "teacher", "учитель", "teacher"})
 
-MENTORLOG_ENUM_TABLE(ConsultationFormat,
-    {ConsultationFormat::kInPerson, "in_person", "очно", "in person"},
-    {ConsultationFormat::kRemote, "remote", "дистанционно", "remote"},
-    {ConsultationFormat::kPhone, "phone", "по телефону", "phone"})
+MENTORLOG_ENUM_TABLE(ConsultationFormat, {ConsultationFormat::kInPerson, "in_person", "очно", "in person"},
+                     {ConsultationFormat::kRemote, "remote", "дистанционно", "remote"},
+                     {ConsultationFormat::kPhone, "phone", "по телефону", "phone"})
 
 using CT = ConsultationTopic;
 MENTORLOG_ENUM_TABLE(ConsultationTopic,
-    {CT::kTransitionProgramme, "transition_programme", "программа перехода", "transition programme"},
-    {CT::kInternalQuality, "internal_quality", "ВСОКО", "internal quality assessment"},
-    {CT::kExamPreparation, "exam_preparation", "подготовка к ГИА/ВПР", "exam preparation"},
-    {CT::kPupilsAtRisk, "pupils_at_risk", "обучающиеся группы риска", "pupils at risk"},
-    {CT::kProfessionalDevelopment, "professional_development", "план профессионального развития", "professional development plan"},
-    {CT::kParents, "parents", "работа с родителями", "parents"},
-    {CT::kNetworkPartnership, "network_partnership", "сетевое партнёрство", "network partnership"},
-    {CT::kDocuments, "documents", "документация", "documents"},
-    {CT::kOther, "other", "другое", "other"})
+                     {CT::kTransitionProgramme, "transition_programme", "программа перехода", "transition programme"},
+                     {CT::kInternalQuality, "internal_quality", "ВСОКО", "internal quality assessment"},
+                     {CT::kExamPreparation, "exam_preparation", "подготовка к ГИА/ВПР", "exam preparation"},
+                     {CT::kPupilsAtRisk, "pupils_at_risk", "обучающиеся группы риска", "pupils at risk"},
+                     {CT::kProfessionalDevelopment, "professional_development", "план профессионального развития",
+                      "professional development plan"},
+                     {CT::kParents, "parents", "работа с родителями", "parents"},
+                     {CT::kNetworkPartnership, "network_partnership", "сетевое партнёрство", "network partnership"},
+                     {CT::kDocuments, "documents", "документация", "documents"},
+                     {CT::kOther, "other", "другое", "other"})
 
-MENTORLOG_ENUM_TABLE(SourceKind,
-    {SourceKind::kVisit, "visit", "выезд", "visit"},
-    {SourceKind::kObservation, "observation", "посещение урока", "lesson observation"},
-    {SourceKind::kConsultation, "consultation", "консультация", "consultation"})
+MENTORLOG_ENUM_TABLE(SourceKind, {SourceKind::kVisit, "visit", "выезд", "visit"},
+                     {SourceKind::kObservation, "observation", "посещение урока", "lesson observation"},
+                     {SourceKind::kConsultation, "consultation", "консультация", "consultation"})
 
-MENTORLOG_ENUM_TABLE(RecommendationStatus,
-    {RecommendationStatus::kOpen, "open", "открыта", "open"},
-    {RecommendationStatus::kInProgress, "in_progress", "в работе", "in progress"},
-    {RecommendationStatus::kDone, "done", "выполнена", "done"},
-    {RecommendationStatus::kDropped, "dropped", "снята", "dropped"})
+MENTORLOG_ENUM_TABLE(RecommendationStatus, {RecommendationStatus::kOpen, "open", "открыта", "open"},
+                     {RecommendationStatus::kInProgress, "in_progress", "в работе", "in progress"},
+                     {RecommendationStatus::kDone, "done", "выполнена", "done"},
+                     {RecommendationStatus::kDropped, "dropped", "снята", "dropped"})
 
-MENTORLOG_ENUM_TABLE(RecommendationEventKind,
-    {RecommendationEventKind::kComment, "comment", "комментарий", "comment"},
-    {RecommendationEventKind::kStatusChange, "status_change", "смена статуса", "status change"},
-    {RecommendationEventKind::kReopen, "reopen", "возобновлена", "reopened"},
-    {RecommendationEventKind::kVerified, "verified", "проверена на выезде", "verified at a visit"})
+MENTORLOG_ENUM_TABLE(RecommendationEventKind, {RecommendationEventKind::kComment, "comment", "комментарий", "comment"},
+                     {RecommendationEventKind::kStatusChange, "status_change", "смена статуса", "status change"},
+                     {RecommendationEventKind::kReopen, "reopen", "возобновлена", "reopened"},
+                     {RecommendationEventKind::kVerified, "verified", "проверена на выезде", "verified at a visit"})
 
 MENTORLOG_ENUM_TABLE(DeficitSource,
-    {DeficitSource::kObservation, "observation", "посещение урока", "lesson observation"},
-    {DeficitSource::kDiagnostics, "diagnostics", "диагностика", "diagnostics"},
-    {DeficitSource::kSelfAssessment, "self_assessment", "самоанализ", "self-assessment"},
-    {DeficitSource::kTest, "test", "тестирование", "test"})
+                     {DeficitSource::kObservation, "observation", "посещение урока", "lesson observation"},
+                     {DeficitSource::kDiagnostics, "diagnostics", "диагностика", "diagnostics"},
+                     {DeficitSource::kSelfAssessment, "self_assessment", "самоанализ", "self-assessment"},
+                     {DeficitSource::kTest, "test", "тестирование", "test"})
 
-MENTORLOG_ENUM_TABLE(DeficitRemedy,
-    {DeficitRemedy::kCourse, "course", "курсы повышения квалификации", "course"},
-    {DeficitRemedy::kTutorSessions, "tutor_sessions", "занятия с тьютором", "tutor sessions"},
-    {DeficitRemedy::kSeminar, "seminar", "семинар", "seminar"},
-    {DeficitRemedy::kSelfStudy, "self_study", "самообразование", "self-study"},
-    {DeficitRemedy::kOther, "other", "другое", "other"})
+MENTORLOG_ENUM_TABLE(DeficitRemedy, {DeficitRemedy::kCourse, "course", "курсы повышения квалификации", "course"},
+                     {DeficitRemedy::kTutorSessions, "tutor_sessions", "занятия с тьютором", "tutor sessions"},
+                     {DeficitRemedy::kSeminar, "seminar", "семинар", "seminar"},
+                     {DeficitRemedy::kSelfStudy, "self_study", "самообразование", "self-study"},
+                     {DeficitRemedy::kOther, "other", "другое", "other"})
 
-MENTORLOG_ENUM_TABLE(RoadmapLevel,
-    {RoadmapLevel::kDistrict, "district", "муниципальный", "district"},
-    {RoadmapLevel::kSchool, "school", "школьный", "school"})
+MENTORLOG_ENUM_TABLE(RoadmapLevel, {RoadmapLevel::kDistrict, "district", "муниципальный", "district"},
+                     {RoadmapLevel::kSchool, "school", "школьный", "school"})
 
-MENTORLOG_ENUM_TABLE(RoadmapStatus,
-    {RoadmapStatus::kPlanned, "planned", "запланировано", "planned"},
-    {RoadmapStatus::kInProgress, "in_progress", "выполняется", "in progress"},
-    {RoadmapStatus::kDone, "done", "выполнено", "done"},
-    {RoadmapStatus::kCancelled, "cancelled", "отменено", "cancelled"})
+MENTORLOG_ENUM_TABLE(RoadmapStatus, {RoadmapStatus::kPlanned, "planned", "запланировано", "planned"},
+                     {RoadmapStatus::kInProgress, "in_progress", "выполняется", "in progress"},
+                     {RoadmapStatus::kDone, "done", "выполнено", "done"},
+                     {RoadmapStatus::kCancelled, "cancelled", "отменено", "cancelled"})
 
-MENTORLOG_ENUM_TABLE(NetworkModel,
-    {NetworkModel::kHorizontal, "horizontal", "горизонтальная", "horizontal"},
-    {NetworkModel::kVertical, "vertical", "вертикальная", "vertical"})
+MENTORLOG_ENUM_TABLE(NetworkModel, {NetworkModel::kHorizontal, "horizontal", "горизонтальная", "horizontal"},
+                     {NetworkModel::kVertical, "vertical", "вертикальная", "vertical"})
 
-MENTORLOG_ENUM_TABLE(Assessment,
-    {Assessment::kVpr, "vpr", "ВПР", "VPR"},
-    {Assessment::kOge, "oge", "ОГЭ", "OGE"},
-    {Assessment::kEge, "ege", "ЕГЭ", "EGE"},
-    {Assessment::kRegional, "regional", "региональная", "regional"})
+MENTORLOG_ENUM_TABLE(Assessment, {Assessment::kVpr, "vpr", "ВПР", "VPR"}, {Assessment::kOge, "oge", "ОГЭ", "OGE"},
+                     {Assessment::kEge, "ege", "ЕГЭ", "EGE"},
+                     {Assessment::kRegional, "regional", "региональная", "regional"})
 
 #undef MENTORLOG_ENUM_TABLE
 
@@ -211,8 +198,8 @@ std::string EnumChoices(std::string_view lang) {
   return s;
 }
 
-#define MENTORLOG_ENUM_INSTANTIATE(E)                              \
-  template std::optional<E> EnumFromText<E>(std::string_view);     \
+#define MENTORLOG_ENUM_INSTANTIATE(E)                          \
+  template std::optional<E> EnumFromText<E>(std::string_view); \
   template std::string EnumChoices<E>(std::string_view);
 MENTORLOG_ENUM_INSTANTIATE(RecordKind)
 MENTORLOG_ENUM_INSTANTIATE(Settlement)
@@ -260,14 +247,18 @@ std::optional<RecordKind> KindFromName(std::string_view name) {
 std::span<const ContextIndicatorInfo> KnownContextIndicators() {
   static constexpr ContextIndicatorInfo kInfo[] = {
       {"low_income_share", "доля обучающихся из малоимущих семей", "share of pupils from low-income families", true},
-      {"single_parent_share", "доля обучающихся из неполных семей", "share of pupils from single-parent families", true},
-      {"non_native_language_share", "доля обучающихся, для которых русский язык не родной", "share of pupils whose home language is not Russian", true},
+      {"single_parent_share", "доля обучающихся из неполных семей", "share of pupils from single-parent families",
+       true},
+      {"non_native_language_share", "доля обучающихся, для которых русский язык не родной",
+       "share of pupils whose home language is not Russian", true},
       {"disability_share", "доля обучающихся с ОВЗ", "share of pupils with disabilities", true},
       {"teacher_vacancies", "число вакансий педагогов", "teacher vacancies", false},
-      {"outside_subject_share", "доля педагогов, ведущих непрофильные предметы", "share of teachers teaching outside their subject", true},
+      {"outside_subject_share", "доля педагогов, ведущих непрофильные предметы",
+       "share of teachers teaching outside their subject", true},
       {"internet_quality", "качество интернета (0 — нет, 1 — хорошее)", "internet quality (0 none .. 1 good)", true},
       {"bus_transported_share", "доля подвозимых обучающихся", "share of pupils brought by school bus", true},
-      {"parents_higher_education_share", "доля родителей с высшим образованием", "share of parents with higher education", true},
+      {"parents_higher_education_share", "доля родителей с высшим образованием",
+       "share of parents with higher education", true},
   };
   return kInfo;
 }

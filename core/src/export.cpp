@@ -13,7 +13,6 @@ namespace mentorlog::core {
 
 namespace {
 
-
 enum class DecimalMark { kPoint, kComma };
 
 // The text of a CSV cell. Lists are joined by "; " (what the import splits on, and easier to
@@ -48,7 +47,9 @@ Status CheckUtf8(std::string_view text, const Uuid& id, std::string_view field) 
                             " is not valid UTF-8");
 }
 
-std::string Say(std::string_view lang, std::string en, std::string ru) { return lang == "ru" ? std::move(ru) : std::move(en); }
+std::string Say(std::string_view lang, std::string en, std::string ru) {
+  return lang == "ru" ? std::move(ru) : std::move(en);
+}
 
 template <class R>
 Result<std::string> ExportCsv(const std::vector<R>& records, bool excel, std::string_view lang) {
@@ -74,8 +75,9 @@ Result<std::string> ExportCsv(const std::vector<R>& records, bool excel, std::st
   Result<std::string> bytes = WriteCsv(header, rows, dialect);
   if (!bytes.ok() && excel) {
     return Status::InvalidInput(bytes.status().message() +
-                                Say(lang, "; Windows-1251 (the --excel export) has no code for it: export without --excel "
-                                          "to get UTF-8, which keeps every character",
+                                Say(lang,
+                                    "; Windows-1251 (the --excel export) has no code for it: export without --excel "
+                                    "to get UTF-8, which keeps every character",
                                     "; в Windows-1251 (выгрузка --excel) такого знака нет: выгрузите без --excel, "
                                     "в UTF-8 сохраняются все знаки"));
   }
@@ -88,13 +90,27 @@ void AppendJsonString(std::string& out, std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (u < 0x20) {
           out += "\\u00";

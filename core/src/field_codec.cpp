@@ -12,8 +12,14 @@ static std::string_view Trim(std::string_view s) {
 }
 
 Status FieldCodec<int64_t>::Decode(const FieldValue& v, int64_t& out) {
-  if (const auto* i = std::get_if<int64_t>(&v)) { out = *i; return Status::Ok(); }
-  if (std::holds_alternative<std::monostate>(v)) { out = 0; return Status::Ok(); }
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    out = *i;
+    return Status::Ok();
+  }
+  if (std::holds_alternative<std::monostate>(v)) {
+    out = 0;
+    return Status::Ok();
+  }
   if (const auto* s = std::get_if<std::string>(&v)) return FromText(*s, out);
   return Status::InvalidInput("expected a whole number");
 }
@@ -31,9 +37,18 @@ Status FieldCodec<int64_t>::FromText(std::string_view text, int64_t& out) {
 }
 
 Status FieldCodec<double>::Decode(const FieldValue& v, double& out) {
-  if (const auto* d = std::get_if<double>(&v)) { out = *d; return Status::Ok(); }
-  if (const auto* i = std::get_if<int64_t>(&v)) { out = static_cast<double>(*i); return Status::Ok(); }
-  if (std::holds_alternative<std::monostate>(v)) { out = 0; return Status::Ok(); }
+  if (const auto* d = std::get_if<double>(&v)) {
+    out = *d;
+    return Status::Ok();
+  }
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    out = static_cast<double>(*i);
+    return Status::Ok();
+  }
+  if (std::holds_alternative<std::monostate>(v)) {
+    out = 0;
+    return Status::Ok();
+  }
   return FromText(std::get<std::string>(v), out);
 }
 
@@ -53,15 +68,24 @@ Status FieldCodec<double>::FromText(std::string_view text, double& out) {
 std::string FieldCodec<double>::ToText(double v) { return FieldValueToString(FieldValue(v)); }
 
 Status FieldCodec<bool>::Decode(const FieldValue& v, bool& out) {
-  if (const auto* i = std::get_if<int64_t>(&v)) { out = *i != 0; return Status::Ok(); }
-  if (std::holds_alternative<std::monostate>(v)) { out = false; return Status::Ok(); }
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    out = *i != 0;
+    return Status::Ok();
+  }
+  if (std::holds_alternative<std::monostate>(v)) {
+    out = false;
+    return Status::Ok();
+  }
   if (const auto* s = std::get_if<std::string>(&v)) return FromText(*s, out);
   return Status::InvalidInput("expected yes or no");
 }
 
 Status FieldCodec<bool>::FromText(std::string_view text, bool& out) {
   const std::string f = FoldCase(text);
-  if (f == "1" || f == "yes" || f == "true" || f == "да" || f == "y" || f == "д") { out = true; return Status::Ok(); }
+  if (f == "1" || f == "yes" || f == "true" || f == "да" || f == "y" || f == "д") {
+    out = true;
+    return Status::Ok();
+  }
   if (f == "0" || f == "no" || f == "false" || f == "нет" || f == "n" || f == "н" || f.empty()) {
     out = false;
     return Status::Ok();

@@ -48,7 +48,7 @@ std::string MatchKey(std::string_view text) {
   out.reserve(normal.size());
   for (size_t i = 0; i < normal.size(); ++i) {
     if (normal[i] == '\xD1' && i + 1 < normal.size() && normal[i + 1] == '\x91') {  // ё
-      out += "\xD0\xB5";                                                              // е
+      out += "\xD0\xB5";                                                            // е
       ++i;
     } else {
       out += normal[i] == '_' ? ' ' : normal[i];
@@ -86,18 +86,26 @@ const std::vector<Column>& ColumnsOf(RecordKind kind) {
   static const std::vector<Column> kSchools = {
       {"code", C::kPlain, true, {"code", "код ОО", "код", "код школы", "school code", "school_code"}},
       {"name", C::kPlain, true, {"name", "наименование", "наименование ОО", "название", "полное наименование"}},
-      {"short_name", C::kPlain, false, {"short_name", "краткое наименование", "сокращённое наименование", "краткое название"}},
+      {"short_name",
+       C::kPlain,
+       false,
+       {"short_name", "краткое наименование", "сокращённое наименование", "краткое название"}},
       {"municipality", C::kPlain, true, {"municipality", "муниципалитет", "муниципальное образование"}},
       {"district", C::kPlain, false, {"district", "район", "муниципальный район"}},
       {"settlement", C::kPlain, true, {"settlement", "тип поселения", "местность", "город/село"}},
-      {"distance_km", C::kPlain, true,
-       {"distance_km", "расстояние", "расстояние, км", "расстояние до районного центра", "расстояние до районного центра, км", "distance"}},
+      {"distance_km",
+       C::kPlain,
+       true,
+       {"distance_km", "расстояние", "расстояние, км", "расстояние до районного центра",
+        "расстояние до районного центра, км", "distance"}},
       {"pupils", C::kPlain, true, {"pupils", "обучающихся", "число обучающихся", "количество обучающихся"}},
       {"teachers", C::kPlain, true, {"teachers", "педагогов", "число педагогов", "количество педагогов"}},
       {"statuses", C::kPlain, false, {"status", "статус", "статусы", "statuses"}},
       {"status_year", C::kPlain, false, {"year", "год", "год статуса", "status_year"}},
       {"transition_programme", C::kPlain, false, {"transition_programme", "программа перехода"}},
-      {"transition_programme_adopted_on", C::kPlain, false,
+      {"transition_programme_adopted_on",
+       C::kPlain,
+       false,
        {"transition_programme_adopted_on", "программа перехода утверждена", "дата утверждения программы перехода"}},
       {"management_team_trained", C::kPlain, false, {"management_team_trained", "управленческая команда обучена"}},
   };
@@ -127,7 +135,9 @@ const std::vector<Column>& ColumnsOf(RecordKind kind) {
       {"grade", C::kPlain, true, {"grade", "класс", "параллель"}},
       {"participants", C::kPlain, false, {"participants", "участников", "число участников", "количество участников"}},
       {"mean_score", C::kPlain, false, {"mean_score", "средний балл"}},
-      {"share_below_min", C::kShare, false,
+      {"share_below_min",
+       C::kShare,
+       false,
        {"share_below_min", "доля ниже минимума", "доля не преодолевших минимальный порог"}},
       {"share_top", C::kShare, false, {"share_top", "доля высоких", "доля высоких результатов"}},
   };
@@ -139,12 +149,18 @@ const std::vector<Column>& ColumnsOf(RecordKind kind) {
   };
   static const std::vector<Column> kNone;
   switch (kind) {
-    case RecordKind::kSchool: return kSchools;
-    case RecordKind::kPerson: return kPeople;
-    case RecordKind::kAssignment: return kAssignments;
-    case RecordKind::kAssessmentResult: return kResults;
-    case RecordKind::kContextIndicator: return kIndicators;
-    default: return kNone;
+    case RecordKind::kSchool:
+      return kSchools;
+    case RecordKind::kPerson:
+      return kPeople;
+    case RecordKind::kAssignment:
+      return kAssignments;
+    case RecordKind::kAssessmentResult:
+      return kResults;
+    case RecordKind::kContextIndicator:
+      return kIndicators;
+    default:
+      return kNone;
   }
 }
 
@@ -170,8 +186,10 @@ class Header {
           return i < r.cells.size() && !IsBlank(r.cells[i]);
         });
         if (has_data) {
-          notes.push_back(Say(lang, std::string(file) + ": column " + std::to_string(i + 1) + " has no name in the header and was ignored.",
-                              std::string(file) + ": у столбца " + std::to_string(i + 1) + " нет названия в заголовке; он пропущен."));
+          notes.push_back(Say(
+              lang,
+              std::string(file) + ": column " + std::to_string(i + 1) + " has no name in the header and was ignored.",
+              std::string(file) + ": у столбца " + std::to_string(i + 1) + " нет названия в заголовке; он пропущен."));
         }
         continue;
       }
@@ -180,7 +198,8 @@ class Header {
         for (std::string_view name : columns[c].names) {
           if (MatchKey(name) != key) continue;
           if (h.index_[c] >= 0) {
-            return Status::InvalidInput(Say(lang,
+            return Status::InvalidInput(Say(
+                lang,
                 std::string(file) + ": the columns " + Quote(table.header[static_cast<size_t>(h.index_[c])]) + " and " +
                     Quote(table.header[i]) + " both give «" + std::string(columns[c].names[0]) + "»; keep one of them.",
                 std::string(file) + ": столбцы " + Quote(table.header[static_cast<size_t>(h.index_[c])]) + " и " +
@@ -193,8 +212,9 @@ class Header {
         }
       }
       if (!used) {
-        notes.push_back(Say(lang, std::string(file) + ": column " + Quote(table.header[i]) + " is not used and was ignored.",
-                            std::string(file) + ": столбец " + Quote(table.header[i]) + " не используется; он пропущен."));
+        notes.push_back(
+            Say(lang, std::string(file) + ": column " + Quote(table.header[i]) + " is not used and was ignored.",
+                std::string(file) + ": столбец " + Quote(table.header[i]) + " не используется; он пропущен."));
       }
     }
     std::string missing;
@@ -231,7 +251,6 @@ class Header {
 // -----------------------------------------------------------------------------------------
 // [SECTION] Cells
 // -----------------------------------------------------------------------------------------
-
 
 std::string EmptyCell(Lang lang, std::string_view what_en, std::string_view what_ru) {
   return Say(lang, "the cell is empty; write " + std::string(what_en), "ячейка пуста; впишите " + std::string(what_ru));
@@ -287,7 +306,8 @@ std::optional<std::string> ParseCell(std::string_view text, T& out, Lang lang) {
     Status s = FieldCodec<T>::FromText(text, out);
     if (s.ok()) return std::nullopt;
     return Say(lang, s.message(),
-               Quote(text) + " — недопустимое значение; допустимо: " + EnumChoices<T>("ru") + " (" + EnumChoices<T>("en") + ")");
+               Quote(text) + " — недопустимое значение; допустимо: " + EnumChoices<T>("ru") + " (" +
+                   EnumChoices<T>("en") + ")");
   } else if constexpr (IsVector<T>::value && std::is_enum_v<typename T::value_type>) {
     // "ШНОР; ШНСУ" or "ШНОР, ШНСУ": labels never contain separators, so both split.
     out.clear();
@@ -338,8 +358,11 @@ std::optional<std::string> ParseShare(std::string_view text, double& out, Lang l
   }
   if (percent) value /= 100;
   if (!percent && value > 1) {
-    return Say(lang, Quote(text) + " is a share and must be between 0 and 1; write a percent with its sign: " + Quote(std::string(text) + "%"),
-               Quote(text) + " — доля, она должна быть от 0 до 1; процент пишите со знаком: " + Quote(std::string(text) + "%"));
+    return Say(lang,
+               Quote(text) + " is a share and must be between 0 and 1; write a percent with its sign: " +
+                   Quote(std::string(text) + "%"),
+               Quote(text) +
+                   " — доля, она должна быть от 0 до 1; процент пишите со знаком: " + Quote(std::string(text) + "%"));
   }
   if (value < 0) {
     return Say(lang, Quote(text) + " is negative; a share is between 0 and 1",
@@ -436,8 +459,8 @@ std::vector<std::string> PersonKeys(const Person& p) {
 }
 
 std::vector<std::string> AssignmentKeys(const Assignment& a) {
-  return {JoinKey({EnumCode(a.kind), a.assignee_id.ToString(), a.school_id.ToString(), IdText(a.teacher_id),
-                   MatchKey(a.subject)})};
+  return {JoinKey(
+      {EnumCode(a.kind), a.assignee_id.ToString(), a.school_id.ToString(), IdText(a.teacher_id), MatchKey(a.subject)})};
 }
 std::vector<std::string> ResultKeys(const AssessmentResult& r) {
   return {JoinKey({r.school_id.ToString(), std::to_string(r.year), EnumCode(r.assessment), MatchKey(r.subject),
@@ -456,7 +479,7 @@ struct ImportContext {
   std::string file;
   std::string lang;
   std::unordered_map<std::string, Uuid> school_by_code;  // loaded for kinds that refer to schools
-  RecordIndex<Person> people{PersonKeys};                 // loaded for assignments
+  RecordIndex<Person> people{PersonKeys};                // loaded for assignments
 };
 
 // One data row: its cells by wanted column, and the problems found in it.
@@ -493,19 +516,19 @@ class Row {
     const size_t have = row_.cells.size();
     if (have < want) {
       Problem("", Say(lang(),
-          "the row has " + std::to_string(have) + " cells but the header has " + std::to_string(want) +
-              "; a separator is missing, or a line break inside a value is not in quotes",
-          "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
-              "; пропущен разделитель или перенос строки внутри значения не взят в кавычки"));
+                      "the row has " + std::to_string(have) + " cells but the header has " + std::to_string(want) +
+                          "; a separator is missing, or a line break inside a value is not in quotes",
+                      "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
+                          "; пропущен разделитель или перенос строки внутри значения не взят в кавычки"));
     } else if (have > want && std::any_of(row_.cells.begin() + static_cast<std::ptrdiff_t>(want), row_.cells.end(),
                                           [](const std::string& c) { return !IsBlank(c); })) {
       Problem("", Say(lang(),
-          "the row has " + std::to_string(have) + " cells but the header has " + std::to_string(want) +
-              "; a value contains the separator " + Quote(std::string(1, separator_)) +
-              " (put it in quotes, or in a ',' file write decimals with a point)",
-          "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
-              "; в значении есть разделитель " + Quote(std::string(1, separator_)) +
-              " (возьмите значение в кавычки, а в файле с ',' пишите дроби через точку)"));
+                      "the row has " + std::to_string(have) + " cells but the header has " + std::to_string(want) +
+                          "; a value contains the separator " + Quote(std::string(1, separator_)) +
+                          " (put it in quotes, or in a ',' file write decimals with a point)",
+                      "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
+                          "; в значении есть разделитель " + Quote(std::string(1, separator_)) +
+                          " (возьмите значение в кавычки, а в файле с ',' пишите дроби через точку)"));
     }
   }
 
@@ -545,8 +568,9 @@ class Row {
                          "нет человека с кодом или ФИО " + Quote(text) + ": сначала импортируйте людей"));
     } else {
       const size_t n = std::max(found.size(), by_code.size());
-      Problem(field, Say(lang(), std::to_string(n) + " people match " + Quote(text) + "; write the person's code instead",
-                         "под " + Quote(text) + " подходят " + std::to_string(n) + " человек(а); укажите код человека"));
+      Problem(field,
+              Say(lang(), std::to_string(n) + " people match " + Quote(text) + "; write the person's code instead",
+                  "под " + Quote(text) + " подходят " + std::to_string(n) + " человек(а); укажите код человека"));
     }
     return std::nullopt;
   }
@@ -718,8 +742,10 @@ struct Kind<ContextIndicator> {
       std::string codes;
       for (const auto& k : KnownContextIndicators()) codes += (codes.empty() ? "" : ", ") + std::string(k.code);
       row.Problem("indicator", Say(row.lang(),
-          Quote(row.Cell("indicator")) + " is not a known indicator; write one of: " + codes + " (or its Russian name, see docs/import.md)",
-          Quote(row.Cell("indicator")) + " — неизвестный показатель; впишите один из кодов: " + codes + " (или его русское название, см. docs/import.md)"));
+                                   Quote(row.Cell("indicator")) + " is not a known indicator; write one of: " + codes +
+                                       " (or its Russian name, see docs/import.md)",
+                                   Quote(row.Cell("indicator")) + " — неизвестный показатель; впишите один из кодов: " +
+                                       codes + " (или его русское название, см. docs/import.md)"));
       return;
     }
     d.record.indicator = std::string(info->code);
@@ -741,8 +767,7 @@ bool IsRowError(const Status& s) {
 
 // Reads and upserts every row. Runs inside the import's transaction.
 template <class R>
-Status ImportRows(Store& store, const CsvTable& table, const Header& header, ImportContext& ctx,
-                  ImportReport& report) {
+Status ImportRows(Store& store, const CsvTable& table, const Header& header, ImportContext& ctx, ImportReport& report) {
   RecordIndex<R> index(Kind<R>::kKeys);
   RETURN_IF_ERROR(index.Load(store));
   std::unordered_map<std::string, int> first_line_of_key;
@@ -766,14 +791,19 @@ Status ImportRows(Store& store, const CsvTable& table, const Header& header, Imp
       }
       if (!inserted) {
         row.Problem("", Say(ctx.lang,
-            "repeats line " + std::to_string(seen->second) + " (the same " + std::string(Kind<R>::kKeyEn) + "); keep one of them",
-            "повторяет строку " + std::to_string(seen->second) + " (те же " + std::string(Kind<R>::kKeyRu) + "); оставьте одну из них"));
+                            "repeats line " + std::to_string(seen->second) + " (the same " +
+                                std::string(Kind<R>::kKeyEn) + "); keep one of them",
+                            "повторяет строку " + std::to_string(seen->second) + " (те же " +
+                                std::string(Kind<R>::kKeyRu) + "); оставьте одну из них"));
       } else if (found.size() > 1) {
-        row.Problem("", Say(ctx.lang,
-            std::to_string(found.size()) + " records in MentorLog have the same " + std::string(Kind<R>::kKeyEn) +
-                ", so the row cannot tell which to update; delete the duplicate (for people: add a code column)",
-            "в MentorLog " + std::to_string(found.size()) + " записи(ей) с теми же " + std::string(Kind<R>::kKeyRu) +
-                ", и непонятно, какую обновить; удалите дубликат (для людей — добавьте столбец с кодом)"));
+        row.Problem(
+            "",
+            Say(ctx.lang,
+                std::to_string(found.size()) + " records in MentorLog have the same " + std::string(Kind<R>::kKeyEn) +
+                    ", so the row cannot tell which to update; delete the duplicate (for people: add a code column)",
+                "в MentorLog " + std::to_string(found.size()) + " записи(ей) с теми же " +
+                    std::string(Kind<R>::kKeyRu) +
+                    ", и непонятно, какую обновить; удалите дубликат (для людей — добавьте столбец с кодом)"));
       } else if (found.size() == 1) {
         existing = found[0];
       }
@@ -836,9 +866,13 @@ Result<ImportReport> ImportCsv(Store& store, RecordKind kind, std::string_view b
                                BadRowPolicy policy) {
   const std::string lang = store.language();
   if (!IsImportable(kind)) {
-    return Status::InvalidInput(Say(lang,
-        std::string(KindTable(kind)) + " cannot be imported from CSV; import schools, people, assignments, assessment_results or context_indicators",
-        "«" + std::string(EnumLabel(kind, "ru")) + "» нельзя импортировать из CSV; импортируются schools, people, assignments, assessment_results и context_indicators"));
+    return Status::InvalidInput(
+        Say(lang,
+            std::string(KindTable(kind)) + " cannot be imported from CSV; import schools, people, assignments, "
+                                           "assessment_results or context_indicators",
+            "«" + std::string(EnumLabel(kind, "ru")) +
+                "» нельзя импортировать из CSV; импортируются schools, people, assignments, assessment_results и "
+                "context_indicators"));
   }
   ASSIGN_OR_RETURN(CsvTable table, ParseCsv(bytes, file_name));
 
@@ -886,8 +920,8 @@ Result<ImportReport> ImportCsvFile(Store& store, RecordKind kind, const std::fil
     return Status::NotFound(Say(lang, "There is no file " + Quote(shown) + "; check the name and the folder.",
                                 "Файл " + Quote(shown) + " не найден; проверьте имя и папку."));
   }
-  const Status unreadable = Status::IoError(Say(lang,
-      "Cannot read " + Quote(shown) + "; check that you may read it and that no other program holds it.",
+  const Status unreadable = Status::IoError(Say(
+      lang, "Cannot read " + Quote(shown) + "; check that you may read it and that no other program holds it.",
       "Не удалось прочитать " + Quote(shown) + "; проверьте права на чтение и что файл не занят другой программой."));
   if (ec) return unreadable;
   if (std::filesystem::is_directory(status)) {
@@ -896,7 +930,8 @@ Result<ImportReport> ImportCsvFile(Store& store, RecordKind kind, const std::fil
   }
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxCsvBytes) {
-    return Status::InvalidInput(Say(lang,
+    return Status::InvalidInput(Say(
+        lang,
         Quote(shown) + " is larger than " + std::to_string(kMaxCsvBytes >> 20) + " MiB; split it into several files.",
         Quote(shown) + " больше " + std::to_string(kMaxCsvBytes >> 20) + " МиБ; разделите его на несколько файлов."));
   }

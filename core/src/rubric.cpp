@@ -95,7 +95,8 @@ Status ParseInto(const rapidjson::Document& doc, const RubricReader& r, Rubric& 
     return r.Error("«scale.levels» must list every level from min to max");
   }
   for (size_t i = 0; i < out.levels.size(); ++i) {
-    if (out.levels[i].level != out.min_level + static_cast<int64_t>(i)) return r.Error("«scale.levels» must be in order");
+    if (out.levels[i].level != out.min_level + static_cast<int64_t>(i))
+      return r.Error("«scale.levels» must be in order");
   }
   RETURN_IF_ERROR(r.Text(scale, "not_observed", out.not_observed));
 
@@ -122,7 +123,8 @@ Status ParseInto(const rapidjson::Document& doc, const RubricReader& r, Rubric& 
     RETURN_IF_ERROR(r.String(c, "domain", criterion.domain));
     RETURN_IF_ERROR(r.Text(c, "title", criterion.title));
     RETURN_IF_ERROR(r.Text(c, "look_for", criterion.look_for, /*required=*/false));
-    if (!criterion_codes.insert(criterion.code).second) return r.Error("criterion «" + criterion.code + "» is listed twice");
+    if (!criterion_codes.insert(criterion.code).second)
+      return r.Error("criterion «" + criterion.code + "» is listed twice");
     if (!domain_codes.contains(criterion.domain)) {
       return r.Error("criterion «" + criterion.code + "» names an unknown domain «" + criterion.domain + "»");
     }
@@ -136,7 +138,8 @@ Status ParseInto(const rapidjson::Document& doc, const RubricReader& r, Rubric& 
       int64_t level = 0;
       RETURN_IF_ERROR(r.Int(d, "level", level));
       if (level < out.min_level || level > out.max_level) {
-        return r.Error("criterion «" + criterion.code + "» describes level " + std::to_string(level) + ", outside the scale");
+        return r.Error("criterion «" + criterion.code + "» describes level " + std::to_string(level) +
+                       ", outside the scale");
       }
       const auto index = static_cast<size_t>(level - out.min_level);
       if (seen[index]) {
@@ -199,9 +202,8 @@ Result<std::vector<RubricTemplate>> LoadBundledRubrics(const std::filesystem::pa
     out.push_back(std::move(t));
   }
   if (ec) return Status::IoError("cannot list " + dir.string() + ": " + ec.message());
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.code, a.version) < std::tie(b.code, b.version);
-  });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return std::tie(a.code, a.version) < std::tie(b.code, b.version); });
   return out;
 }
 

@@ -49,13 +49,13 @@
 // rapidjson_config.h sets that for the whole program, before cereal sees rapidjson.
 #include "rapidjson_config.h"
 
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <cereal/archives/json.hpp>
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/cereal.hpp>
 #include <cereal/types/string.hpp>
-#include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
 
 namespace mentorlog::core {
 namespace {
@@ -68,8 +68,7 @@ namespace {
 // only; DecodeBinary / DecodeJson turn it into a Status.
 class DecodeError : public std::exception {
  public:
-  DecodeError(std::string path, std::string reason)
-      : path_(std::move(path)), reason_(std::move(reason)) {}
+  DecodeError(std::string path, std::string reason) : path_(std::move(path)), reason_(std::move(reason)) {}
 
   const char* what() const noexcept override { return reason_.c_str(); }
 
@@ -131,13 +130,11 @@ std::string Bytes(size_t n) { return std::to_string(n) + (n == 1 ? " byte" : " b
 class BoundedBinaryInputArchive
     : public cereal::InputArchive<BoundedBinaryInputArchive, cereal::AllowEmptyClassElision> {
  public:
-  explicit BoundedBinaryInputArchive(std::string_view bytes)
-      : InputArchive(this), bytes_(bytes) {
+  explicit BoundedBinaryInputArchive(std::string_view bytes) : InputArchive(this), bytes_(bytes) {
     std::uint8_t little_endian = 0;
     (*this)(little_endian);
     if (little_endian > 1) {
-      throw DecodeError("", "the first byte (byte order) is " + std::to_string(little_endian) +
-                                ", not 0 or 1");
+      throw DecodeError("", "the first byte (byte order) is " + std::to_string(little_endian) + ", not 0 or 1");
     }
     swap_bytes_ = (little_endian == 1) != (std::endian::native == std::endian::little);
   }
@@ -148,8 +145,7 @@ class BoundedBinaryInputArchive
   template <size_t kElementSize>
   void LoadBinary(void* data, size_t size) {
     if (size > remaining()) {
-      throw DecodeError("", "needs " + Bytes(size) + " at offset " +
-                                std::to_string(offset_) + " but only " +
+      throw DecodeError("", "needs " + Bytes(size) + " at offset " + std::to_string(offset_) + " but only " +
                                 std::to_string(remaining()) + " are left");
     }
     if (size == 0) return;
@@ -172,8 +168,8 @@ class BoundedBinaryInputArchive
 };
 
 template <class T>
-  requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
-void CEREAL_LOAD_FUNCTION_NAME(BoundedBinaryInputArchive& ar, T& value) {
+requires(std::is_arithmetic_v<T> &&
+         !std::is_same_v<T, bool>) void CEREAL_LOAD_FUNCTION_NAME(BoundedBinaryInputArchive& ar, T& value) {
   static_assert(!std::is_floating_point_v<T> || std::numeric_limits<T>::is_iec559);
   ar.LoadBinary<sizeof(T)>(std::addressof(value), sizeof(T));
 }
@@ -233,7 +229,9 @@ namespace mentorlog::core {
 // form and the direction. Saving never modifies the value (cereal passes it non-const too).
 
 template <class R>
-concept SerialisedRecord = requires { RecordTraits<R>::kFields; };
+concept SerialisedRecord = requires {
+  RecordTraits<R>::kFields;
+};
 
 // serialize() is found by cereal through ADL for FieldChange (a list element); the root types
 // are started by SerializeRoot.
@@ -247,8 +245,8 @@ void serialize(Archive& ar, R& record, std::uint32_t version);
 namespace {
 
 template <class Archive>
-inline constexpr bool kJson = std::is_same_v<Archive, cereal::JSONOutputArchive> ||
-                              std::is_same_v<Archive, cereal::JSONInputArchive>;
+inline constexpr bool kJson =
+    std::is_same_v<Archive, cereal::JSONOutputArchive> || std::is_same_v<Archive, cereal::JSONInputArchive>;
 template <class Archive>
 inline constexpr bool kLoading = std::is_base_of_v<cereal::detail::InputArchiveBase, Archive>;
 
@@ -443,8 +441,8 @@ void ArchiveEnum(Archive& ar, E& value) {
         return;
       }
     }
-    throw DecodeError("", std::to_string(raw) + " is not one of the " +
-                              std::to_string(EnumTable<E>().size()) + " known values");
+    throw DecodeError(
+        "", std::to_string(raw) + " is not one of the " + std::to_string(EnumTable<E>().size()) + " known values");
   } else {
     std::int32_t raw = static_cast<std::int32_t>(value);
     ar(raw);
@@ -465,7 +463,7 @@ void ArchiveOptional(Archive& ar, std::optional<T>& value) {
     } catch (const cereal::RapidJSONException&) {  // not null
     } catch (const cereal::Exception&) {           // e.g. the key is missing
       throw;
-    } catch (const std::runtime_error&) {          // not null (RAPIDJSON_ASSERT, see the top)
+    } catch (const std::runtime_error&) {  // not null (RAPIDJSON_ASSERT, see the top)
     }
     T inner{};
     ArchiveValue(ar, inner);
@@ -504,8 +502,7 @@ void ArchiveVector(Archive& ar, std::vector<T>& list) {
     list.clear();
     for (cereal::size_type i = 0; i < count; ++i) {
       T element{};
-      AtPath([&] { return "[" + std::to_string(i) + "]"; }, &JsonExpectation<T>,
-             [&] { ArchiveValue(ar, element); });
+      AtPath([&] { return "[" + std::to_string(i) + "]"; }, &JsonExpectation<T>, [&] { ArchiveValue(ar, element); });
       list.push_back(std::move(element));
     }
   } else {
@@ -554,10 +551,27 @@ void ArchiveFieldValue(Archive& ar, FieldValue& value) {
     std::uint8_t kind = 0;
     ar(kind);
     switch (static_cast<ValueKind>(kind)) {
-      case ValueKind::kNull: value = std::monostate{}; return;
-      case ValueKind::kInteger: { std::int64_t i = 0; ar(i); value = i; return; }
-      case ValueKind::kReal: { double d = 0; ar(d); value = d; return; }
-      case ValueKind::kText: { std::string s; ar(s); value = std::move(s); return; }
+      case ValueKind::kNull:
+        value = std::monostate{};
+        return;
+      case ValueKind::kInteger: {
+        std::int64_t i = 0;
+        ar(i);
+        value = i;
+        return;
+      }
+      case ValueKind::kReal: {
+        double d = 0;
+        ar(d);
+        value = d;
+        return;
+      }
+      case ValueKind::kText: {
+        std::string s;
+        ar(s);
+        value = std::move(s);
+        return;
+      }
     }
     throw DecodeError("", "value kind " + std::to_string(kind) + " is not one of 0..3");
   } else {
@@ -715,15 +729,13 @@ std::optional<std::string> CheckJsonShape(std::string_view json) {
 // archive ignores them). Iterative, so no recursion whatever the input.
 std::optional<std::string> CheckJsonSyntax(std::string_view json) {
   namespace rj = RAPIDJSON_NAMESPACE;
-  constexpr unsigned kFlags =
-      rj::kParseIterativeFlag | rj::kParseFullPrecisionFlag | rj::kParseNanAndInfFlag;
+  constexpr unsigned kFlags = rj::kParseIterativeFlag | rj::kParseFullPrecisionFlag | rj::kParseNanAndInfFlag;
   rj::MemoryStream stream(json.data(), json.size());
   rj::BaseReaderHandler<> ignore_events;
   rj::Reader reader;
   const rj::ParseResult result = reader.Parse<kFlags>(stream, ignore_events);
   if (!result.IsError()) return std::nullopt;
-  return std::string(rj::GetParseError_En(result.Code())) + " (at byte " +
-         std::to_string(result.Offset()) + ")";
+  return std::string(rj::GetParseError_En(result.Code())) + " (at byte " + std::to_string(result.Offset()) + ")";
 }
 
 // A read-only istream buffer over a string_view, so cereal's JSON archive reads the caller's
@@ -768,8 +780,8 @@ Status Guarded(std::string_view what_failed, F&& decode) {
     return Status::Ok();
   } catch (const NewerVersionError& e) {
     return Status::Unsupported("the " + std::string(Noun<T>()) + " was written by a newer MentorLog (format " +
-                               std::to_string(e.found()) + ", this one reads up to " +
-                               std::to_string(e.known()) + "): update the program");
+                               std::to_string(e.found()) + ", this one reads up to " + std::to_string(e.known()) +
+                               "): update the program");
   } catch (const DecodeError& e) {
     return Status::Corruption(prefix + e.Describe());
   } catch (const cereal::RapidJSONException&) {
@@ -789,8 +801,7 @@ template <class T>
 Status CheckSize(std::string_view bytes) {
   if (bytes.size() <= kMaxDecodeBytes) return Status::Ok();
   return Status::Corruption("the " + std::string(Noun<T>()) + " is " + std::to_string(bytes.size()) +
-                            " bytes, more than the " + std::to_string(kMaxDecodeBytes) +
-                            " a single value may take");
+                            " bytes, more than the " + std::to_string(kMaxDecodeBytes) + " a single value may take");
 }
 
 }  // namespace
@@ -848,10 +859,10 @@ Result<R> DecodeJson(std::string_view json) {
   return value;
 }
 
-#define MENTORLOG_SERIALIZE_INSTANTIATE(T)                   \
-  template std::string EncodeBinary<T>(const T&);            \
-  template Result<T> DecodeBinary<T>(std::string_view);      \
-  template std::string EncodeJson<T>(const T&);              \
+#define MENTORLOG_SERIALIZE_INSTANTIATE(T)              \
+  template std::string EncodeBinary<T>(const T&);       \
+  template Result<T> DecodeBinary<T>(std::string_view); \
+  template std::string EncodeJson<T>(const T&);         \
   template Result<T> DecodeJson<T>(std::string_view);
 
 MENTORLOG_SERIALIZE_INSTANTIATE(Change)

@@ -66,8 +66,8 @@ std::string Statement::ColumnText(int index) const {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status s = TranslateSqlite(db, rc, "cannot open " + path.string());
     sqlite3_close(db);
@@ -107,8 +107,8 @@ Result<Statement*> Database::Prepare(const std::string& sql) {
     return it->second.get();
   }
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                                    nullptr);
+  const int rc =
+      sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return TranslateSqlite(db_, rc, "SQLite prepare");
   auto* raw = new Statement(stmt);
   cache_.emplace(sql, std::unique_ptr<Statement>(raw));

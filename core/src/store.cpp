@@ -14,9 +14,9 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "migrations.h"
 #include "mentorlog/core/field_codec.h"
 #include "mentorlog/core/serialize.h"
+#include "migrations.h"
 #include "sqlite_db.h"
 
 namespace mentorlog::core {
@@ -121,9 +121,12 @@ class Store::Impl final : public ValidationContext {
       return r->value().first.date;
     };
     switch (kind) {
-      case SourceKind::kVisit: return date_of.template operator()<Visit>();
-      case SourceKind::kObservation: return date_of.template operator()<Observation>();
-      case SourceKind::kConsultation: return date_of.template operator()<Consultation>();
+      case SourceKind::kVisit:
+        return date_of.template operator()<Visit>();
+      case SourceKind::kObservation:
+        return date_of.template operator()<Observation>();
+      case SourceKind::kConsultation:
+        return date_of.template operator()<Consultation>();
     }
     return std::nullopt;
   }
@@ -207,13 +210,14 @@ Status Store::Impl::Migrate(int target) {
     int current = row ? static_cast<int>(st->ColumnInt(0)) : 0;
     st->Reset();
     if (current > static_cast<int>(migrations.size())) {
-      return Status::Unsupported(Say(options_.language,
-          "This data file (" + options_.path.string() + ") was written by a newer MentorLog (schema " +
-              std::to_string(current) + "; this program knows up to " + std::to_string(migrations.size()) +
-              "). Update MentorLog to open it; the file was not changed.",
-          "Файл данных (" + options_.path.string() + ") создан более новой версией MentorLog (схема " +
-              std::to_string(current) + ", эта программа знает до " + std::to_string(migrations.size()) +
-              "). Обновите MentorLog, чтобы открыть его; файл не изменён."));
+      return Status::Unsupported(
+          Say(options_.language,
+              "This data file (" + options_.path.string() + ") was written by a newer MentorLog (schema " +
+                  std::to_string(current) + "; this program knows up to " + std::to_string(migrations.size()) +
+                  "). Update MentorLog to open it; the file was not changed.",
+              "Файл данных (" + options_.path.string() + ") создан более новой версией MentorLog (схема " +
+                  std::to_string(current) + ", эта программа знает до " + std::to_string(migrations.size()) +
+                  "). Обновите MentorLog, чтобы открыть его; файл не изменён."));
     }
     if (current == 0) {
       // A fresh file must be empty: never write our tables into someone else's database.
@@ -222,9 +226,10 @@ Status Store::Impl::Migrate(int target) {
       const int64_t tables = has ? t->ColumnInt(0) : 0;
       t->Reset();
       if (tables > 0) {
-        return Status::Corruption(Say(options_.language,
-            options_.path.string() + " is an SQLite file but not a MentorLog store; choose another data folder.",
-            options_.path.string() + " — файл SQLite, но не хранилище MentorLog; выберите другую папку данных."));
+        return Status::Corruption(
+            Say(options_.language,
+                options_.path.string() + " is an SQLite file but not a MentorLog store; choose another data folder.",
+                options_.path.string() + " — файл SQLite, но не хранилище MentorLog; выберите другую папку данных."));
       }
     }
     for (int v = current + 1; v <= target; ++v) {
@@ -393,8 +398,9 @@ Result<std::vector<R>> Store::Impl::ListAll() {
 
 Result<RecordClocks> Store::Impl::Clocks(RecordKind kind, const Uuid& id) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Statement * st,
-                   db_->Prepare("SELECT kind, clocks, deleted_hlc, deleted_device FROM record_clocks WHERE record_id = ?"));
+  ASSIGN_OR_RETURN(
+      Statement * st,
+      db_->Prepare("SELECT kind, clocks, deleted_hlc, deleted_device FROM record_clocks WHERE record_id = ?"));
   st->BindText(1, id.ToString());
   ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("no clocks for " + id.ToString());
@@ -415,8 +421,9 @@ Status Store::Impl::WriteClocksAndOutbox(RecordKind kind, const Uuid& id, const 
   const std::string id_text = id.ToString();
   const FieldClock clock{stamp, options_.device_id};
   if (op == ChangeOp::kDelete) {
-    ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "UPDATE record_clocks SET deleted_hlc = ?, deleted_device = ?, max_hlc = ? WHERE record_id = ?"));
+    ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare("UPDATE record_clocks SET deleted_hlc = ?, deleted_device = ?, max_hlc = ? WHERE record_id = ?"));
     st->BindInt(1, static_cast<int64_t>(stamp.value));
     st->BindText(2, options_.device_id);
     st->BindInt(3, static_cast<int64_t>(stamp.value));
@@ -436,9 +443,10 @@ Status Store::Impl::WriteClocksAndOutbox(RecordKind kind, const Uuid& id, const 
         it->second = clock;
       }
     }
-    ASSIGN_OR_RETURN(Statement * st, db_->Prepare(
-        "INSERT INTO record_clocks (record_id, kind, clocks, max_hlc) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (record_id) DO UPDATE SET clocks = excluded.clocks, max_hlc = excluded.max_hlc"));
+    ASSIGN_OR_RETURN(
+        Statement * st,
+        db_->Prepare("INSERT INTO record_clocks (record_id, kind, clocks, max_hlc) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (record_id) DO UPDATE SET clocks = excluded.clocks, max_hlc = excluded.max_hlc"));
     st->BindText(1, id_text);
     st->BindInt(2, static_cast<int64_t>(kind));
     st->BindText(3, EncodeClocks(clocks));
@@ -454,8 +462,10 @@ Status Store::Impl::WriteClocksAndOutbox(RecordKind kind, const Uuid& id, const 
   change.op = op;
   change.fields = fields;
   change.stamp = stamp;
-  ASSIGN_OR_RETURN(Statement * ob, db_->Prepare(
-      "INSERT INTO outbox (device_id, op_seq, kind, record_id, op, hlc, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      Statement * ob,
+      db_->Prepare(
+          "INSERT INTO outbox (device_id, op_seq, kind, record_id, op, hlc, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   ob->BindText(1, options_.device_id);
   ob->BindInt(2, static_cast<int64_t>(change.op_seq));
   ob->BindInt(3, static_cast<int64_t>(kind));
@@ -485,11 +495,12 @@ static Status CheckKindRules(const Recommendation& old, const Recommendation& ne
   }
   if (mode == Store::Impl::SaveMode::kNormal && next.status != old.status &&
       !IsForwardStatusMove(old.status, next.status)) {
-    return Status::Conflict(Say(lang,
-        "The status cannot go back from «" + std::string(EnumLabel(old.status, "en")) + "» to «" +
-            std::string(EnumLabel(next.status, "en")) + "». To work on it again, reopen it.",
-        "Статус нельзя вернуть из «" + std::string(EnumLabel(old.status, "ru")) + "» в «" +
-            std::string(EnumLabel(next.status, "ru")) + "». Чтобы снова работать над ней, возобновите её."));
+    return Status::Conflict(
+        Say(lang,
+            "The status cannot go back from «" + std::string(EnumLabel(old.status, "en")) + "» to «" +
+                std::string(EnumLabel(next.status, "en")) + "». To work on it again, reopen it.",
+            "Статус нельзя вернуть из «" + std::string(EnumLabel(old.status, "ru")) + "» в «" +
+                std::string(EnumLabel(next.status, "ru")) + "». Чтобы снова работать над ней, возобновите её."));
   }
   return Status::Ok();
 }
@@ -530,7 +541,8 @@ Result<R> Store::Impl::Save(R record, SaveMode mode) {
         const auto other = static_cast<RecordKind>(taken ? st->ColumnInt(0) : 0);
         st->Reset();
         if (taken) {
-          return Status::InvalidInput(Say(options_.language,
+          return Status::InvalidInput(Say(
+              options_.language,
               "The id " + record.id.ToString() + " already belongs to a " + std::string(EnumLabel(other, "en")) + ".",
               "Идентификатор " + record.id.ToString() + " уже занят: " + std::string(EnumLabel(other, "ru")) + "."));
         }
@@ -589,8 +601,9 @@ Status Store::Impl::Delete(RecordKind kind, const Uuid& id) {
     st->BindText(1, id.ToString());
     RETURN_IF_ERROR(st->Run());
     if (sqlite3_changes(db_->raw()) == 0) {
-      return Status::NotFound(Say(options_.language, "There is no " + std::string(EnumLabel(kind, "en")) + " " + id.ToString() + " to delete.",
-                                  "Нет записи «" + std::string(EnumLabel(kind, "ru")) + "» " + id.ToString() + " для удаления."));
+      return Status::NotFound(Say(
+          options_.language, "There is no " + std::string(EnumLabel(kind, "en")) + " " + id.ToString() + " to delete.",
+          "Нет записи «" + std::string(EnumLabel(kind, "ru")) + "» " + id.ToString() + " для удаления."));
     }
     return WriteClocksAndOutbox(kind, id, {}, ChangeOp::kDelete, hlc_.Now(), true);
   });
@@ -627,9 +640,10 @@ template <class R>
 Result<R> Store::Get(const Uuid& id) const {
   ASSIGN_OR_RETURN(auto loaded, impl_->Load<R>(id));
   if (!loaded || loaded->second) {
-    return Status::NotFound(Say(impl_->options_.language,
-                                "There is no " + std::string(EnumLabel(RecordTraits<R>::kKind, "en")) + " " + id.ToString() + ".",
-                                "Не найдено: " + std::string(EnumLabel(RecordTraits<R>::kKind, "ru")) + " " + id.ToString() + "."));
+    return Status::NotFound(
+        Say(impl_->options_.language,
+            "There is no " + std::string(EnumLabel(RecordTraits<R>::kKind, "en")) + " " + id.ToString() + ".",
+            "Не найдено: " + std::string(EnumLabel(RecordTraits<R>::kKind, "ru")) + " " + id.ToString() + "."));
   }
   return std::move(loaded->first);
 }
@@ -642,9 +656,9 @@ Result<std::vector<R>> Store::List() const {
 Status Store::Delete(RecordKind kind, const Uuid& id) { return impl_->Delete(kind, id); }
 Status Store::InTransaction(const std::function<Status()>& fn) { return impl_->InTransaction(fn); }
 
-#define MENTORLOG_STORE_INSTANTIATE(R)                     \
-  template Result<R> Store::Save<R>(R);                    \
-  template Result<R> Store::Get<R>(const Uuid&) const;     \
+#define MENTORLOG_STORE_INSTANTIATE(R)                 \
+  template Result<R> Store::Save<R>(R);                \
+  template Result<R> Store::Get<R>(const Uuid&) const; \
   template Result<std::vector<R>> Store::List<R>() const;
 MENTORLOG_STORE_INSTANTIATE(School)
 MENTORLOG_STORE_INSTANTIATE(Person)
@@ -716,11 +730,13 @@ Result<Recommendation> Store::AdvanceRecommendation(const Uuid& id, Recommendati
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(Recommendation rec, Get<Recommendation>(id));
     if (!IsForwardStatusMove(rec.status, to)) {
-      return Status::Conflict(Say(language(),
-          "The status cannot go from «" + std::string(EnumLabel(rec.status, "en")) + "» to «" +
-              std::string(EnumLabel(to, "en")) + "»; a status only moves forward. Reopen it to work on it again.",
-          "Статус нельзя сменить с «" + std::string(EnumLabel(rec.status, "ru")) + "» на «" +
-              std::string(EnumLabel(to, "ru")) + "»: он меняется только вперёд. Чтобы вернуться к работе, возобновите рекомендацию."));
+      return Status::Conflict(
+          Say(language(),
+              "The status cannot go from «" + std::string(EnumLabel(rec.status, "en")) + "» to «" +
+                  std::string(EnumLabel(to, "en")) + "»; a status only moves forward. Reopen it to work on it again.",
+              "Статус нельзя сменить с «" + std::string(EnumLabel(rec.status, "ru")) + "» на «" +
+                  std::string(EnumLabel(to, "ru")) +
+                  "»: он меняется только вперёд. Чтобы вернуться к работе, возобновите рекомендацию."));
     }
     rec.status = to;
     if (to == RecommendationStatus::kDone || to == RecommendationStatus::kDropped) rec.closed_on = Today();
@@ -745,8 +761,8 @@ Result<Recommendation> Store::ReopenRecommendation(const Uuid& id, std::string_v
                                   "Возобновить можно только выполненную или снятую рекомендацию."));
     }
     if (reason.find_first_not_of(' ') == std::string_view::npos) {
-      return Status::InvalidInput(Say(language(), "Say why the recommendation is reopened.",
-                                      "Укажите, почему рекомендация возобновлена."));
+      return Status::InvalidInput(
+          Say(language(), "Say why the recommendation is reopened.", "Укажите, почему рекомендация возобновлена."));
     }
     rec.status = RecommendationStatus::kOpen;
     rec.reopen_count += 1;
@@ -812,8 +828,9 @@ Result<RecordClocks> Store::ClocksOf(RecordKind kind, const Uuid& id) const { re
 
 Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) const {
   std::lock_guard lock(impl_->mu_);
-  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(
-      "SELECT payload, acked FROM outbox WHERE acked = 0 ORDER BY device_id, op_seq LIMIT ?"));
+  ASSIGN_OR_RETURN(
+      Statement * st,
+      impl_->db_->Prepare("SELECT payload, acked FROM outbox WHERE acked = 0 ORDER BY device_id, op_seq LIMIT ?"));
   st->BindInt(1, static_cast<int64_t>(limit));
   std::vector<OutboxEntry> out;
   while (true) {
@@ -875,32 +892,37 @@ Result<std::vector<std::string>> Store::ConsistencyProblems() const {
   for (RecordKind kind : kAllRecordKinds) {
     const std::string table(KindTable(kind));
     const std::string k = std::to_string(static_cast<int>(kind));
-    RETURN_IF_ERROR(collect("SELECT id FROM " + table +
-                                " t WHERE NOT EXISTS (SELECT 1 FROM record_clocks c WHERE c.record_id = t.id AND c.kind = " + k + ")",
-                            table + " row without clocks"));
+    RETURN_IF_ERROR(collect(
+        "SELECT id FROM " + table +
+            " t WHERE NOT EXISTS (SELECT 1 FROM record_clocks c WHERE c.record_id = t.id AND c.kind = " + k + ")",
+        table + " row without clocks"));
     RETURN_IF_ERROR(collect("SELECT record_id FROM record_clocks c WHERE c.kind = " + k +
                                 " AND NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t.id = c.record_id)",
                             table + " clocks without a row"));
-    RETURN_IF_ERROR(collect("SELECT id FROM " + table + " t WHERE (t.deleted = 1) <> EXISTS (SELECT 1 FROM record_clocks c "
+    RETURN_IF_ERROR(collect("SELECT id FROM " + table +
+                                " t WHERE (t.deleted = 1) <> EXISTS (SELECT 1 FROM record_clocks c "
                                 "WHERE c.record_id = t.id AND c.deleted_hlc IS NOT NULL)",
                             table + " tombstone without its clock"));
   }
-  RETURN_IF_ERROR(collect("SELECT record_id FROM record_clocks c WHERE NOT EXISTS (SELECT 1 FROM outbox o "
-                          "WHERE o.record_id = c.record_id AND o.hlc = c.max_hlc)",
-                          "latest write without an outbox entry"));
-  RETURN_IF_ERROR(collect("SELECT record_id FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM record_clocks c "
-                          "WHERE c.record_id = o.record_id AND c.max_hlc >= o.hlc)",
-                          "outbox entry without its record"));
-  RETURN_IF_ERROR(collect("SELECT device_id || ' ' || op_seq FROM outbox o WHERE op_seq > 1 AND NOT EXISTS "
-                          "(SELECT 1 FROM outbox p WHERE p.device_id = o.device_id AND p.op_seq = o.op_seq - 1)",
-                          "gap in the outbox before op"));
+  RETURN_IF_ERROR(
+      collect("SELECT record_id FROM record_clocks c WHERE NOT EXISTS (SELECT 1 FROM outbox o "
+              "WHERE o.record_id = c.record_id AND o.hlc = c.max_hlc)",
+              "latest write without an outbox entry"));
+  RETURN_IF_ERROR(
+      collect("SELECT record_id FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM record_clocks c "
+              "WHERE c.record_id = o.record_id AND c.max_hlc >= o.hlc)",
+              "outbox entry without its record"));
+  RETURN_IF_ERROR(
+      collect("SELECT device_id || ' ' || op_seq FROM outbox o WHERE op_seq > 1 AND NOT EXISTS "
+              "(SELECT 1 FROM outbox p WHERE p.device_id = o.device_id AND p.op_seq = o.op_seq - 1)",
+              "gap in the outbox before op"));
   return problems;
 }
 
 Result<int64_t> Store::Count(RecordKind kind, bool include_deleted) const {
   std::lock_guard lock(impl_->mu_);
   ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT count(*) FROM " + std::string(KindTable(kind)) +
-                                                      (include_deleted ? "" : " WHERE deleted = 0")));
+                                                       (include_deleted ? "" : " WHERE deleted = 0")));
   ASSIGN_OR_RETURN(bool row, st->Step());
   const int64_t n = row ? st->ColumnInt(0) : 0;
   st->Reset();

@@ -29,11 +29,17 @@ Uuid Uuid::MakeV7(int64_t unix_millis) {
       const auto idx = static_cast<size_t>(i);
       if (i == 8) {  // variant byte: 6 usable bits
         const uint8_t low = b[idx] & 0x3F;
-        if (low != 0x3F) { b[idx] = static_cast<uint8_t>((b[idx] & 0xC0) | (low + 1)); break; }
+        if (low != 0x3F) {
+          b[idx] = static_cast<uint8_t>((b[idx] & 0xC0) | (low + 1));
+          break;
+        }
         b[idx] = static_cast<uint8_t>(b[idx] & 0xC0);
       } else if (i == 6) {  // version byte: 4 usable bits
         const uint8_t low = b[idx] & 0x0F;
-        if (low != 0x0F) { b[idx] = static_cast<uint8_t>((b[idx] & 0xF0) | (low + 1)); break; }
+        if (low != 0x0F) {
+          b[idx] = static_cast<uint8_t>((b[idx] & 0xF0) | (low + 1));
+          break;
+        }
         // All 74 bits are used up: move to the next millisecond.
         ++ms;
         b[idx] = static_cast<uint8_t>(b[idx] & 0xF0);
@@ -63,7 +69,9 @@ static int HexValue(char c) {
 }
 
 Result<Uuid> Uuid::Parse(std::string_view text) {
-  auto bad = [&] { return Status::InvalidInput("«" + std::string(text) + "» is not an id (expected 8-4-4-4-12 hex digits)"); };
+  auto bad = [&] {
+    return Status::InvalidInput("«" + std::string(text) + "» is not an id (expected 8-4-4-4-12 hex digits)");
+  };
   if (text.size() != 36) return bad();
   std::array<uint8_t, 16> b{};
   size_t bi = 0;

@@ -31,8 +31,7 @@ class Errors {
     if (id.IsNil()) {
       Add(field, "Choose a school.", "Выберите школу.");
     } else if (!ctx.FindSchool(id)) {
-      Add(field, "The school " + id.ToString() + " is not in this store.",
-          "Школа " + id.ToString() + " не найдена.");
+      Add(field, "The school " + id.ToString() + " is not in this store.", "Школа " + id.ToString() + " не найдена.");
     }
   }
   // The person exists; when `role` is given they must have it.
@@ -44,8 +43,7 @@ class Errors {
     }
     auto p = ctx.FindPerson(id);
     if (!p) {
-      Add(field, "The person " + id.ToString() + " is not in this store.",
-          "Человек " + id.ToString() + " не найден.");
+      Add(field, "The person " + id.ToString() + " is not in this store.", "Человек " + id.ToString() + " не найден.");
       return std::nullopt;
     }
     if (role && std::find(p->roles.begin(), p->roles.end(), *role) == p->roles.end()) {
@@ -77,8 +75,9 @@ class Errors {
     }
   }
   void Order(std::string_view field, const Date& first, const Date& then, std::string_view en, std::string_view ru) {
-    if (then < first) Add(field, std::string(en) + " (" + then.ToString() + " < " + first.ToString() + ").",
-                          std::string(ru) + " (" + then.ToString() + " < " + first.ToString() + ").");
+    if (then < first)
+      Add(field, std::string(en) + " (" + then.ToString() + " < " + first.ToString() + ").",
+          std::string(ru) + " (" + then.ToString() + " < " + first.ToString() + ").");
   }
 
   ValidationErrors Take() { return std::move(list_); }
@@ -102,7 +101,8 @@ ValidationErrors Validate(const School& r, const ValidationContext& ctx) {
   e.Range("distance_km", r.distance_km, 0, 2000, "distance in km", "расстояние, км");
   e.Range("pupils", static_cast<double>(r.pupils), 0, 10000, "number of pupils", "обучающихся");
   e.Range("teachers", static_cast<double>(r.teachers), 0, 1000, "number of teachers", "педагогов");
-  if (!r.statuses.empty()) e.Range("status_year", static_cast<double>(r.status_year), 2000, 2100, "status year", "год статуса");
+  if (!r.statuses.empty())
+    e.Range("status_year", static_cast<double>(r.status_year), 2000, 2100, "status year", "год статуса");
   if (Has(r.statuses, SchoolStatus::kLeader) &&
       (Has(r.statuses, SchoolStatus::kLowResults) || Has(r.statuses, SchoolStatus::kAdverseConditions))) {
     e.Add("statuses", "A leader school cannot also be a supported school in the same year.",
@@ -110,7 +110,8 @@ ValidationErrors Validate(const School& r, const ValidationContext& ctx) {
   }
   if (r.leader_partner_id) {
     if (*r.leader_partner_id == r.id) {
-      e.Add("leader_partner_id", "A school cannot be its own leader partner.", "Школа не может быть своим партнёром-лидером.");
+      e.Add("leader_partner_id", "A school cannot be its own leader partner.",
+            "Школа не может быть своим партнёром-лидером.");
     } else {
       e.SchoolExists("leader_partner_id", *r.leader_partner_id, ctx);
     }
@@ -129,7 +130,8 @@ ValidationErrors Validate(const Person& r, const ValidationContext& ctx) {
   const bool school_staff = Has(r.roles, Role::kTeacher) || Has(r.roles, Role::kSchoolCoordinator) ||
                             Has(r.roles, Role::kDirector) || Has(r.roles, Role::kDeputyDirector);
   if (school_staff && !r.school_id) {
-    e.Add("school_id", "Teachers and school staff need their school.", "Для учителей и сотрудников школы укажите школу.");
+    e.Add("school_id", "Teachers and school staff need their school.",
+          "Для учителей и сотрудников школы укажите школу.");
   }
   if (r.school_id) e.SchoolExists("school_id", *r.school_id, ctx);
   if (!r.email.empty() && r.email.find('@') == std::string::npos) {
@@ -151,7 +153,9 @@ ValidationErrors Validate(const Assignment& r, const ValidationContext& ctx) {
     }
   }
   if (r.kind == AssignmentKind::kTutorSchoolSubject) e.Required("subject", r.subject, "the subject", "предмет");
-  if (r.ends_on) e.Order("ends_on", r.starts_on, *r.ends_on, "The assignment ends before it starts", "Закрепление заканчивается раньше, чем начинается");
+  if (r.ends_on)
+    e.Order("ends_on", r.starts_on, *r.ends_on, "The assignment ends before it starts",
+            "Закрепление заканчивается раньше, чем начинается");
   return e.Take();
 }
 
@@ -174,7 +178,8 @@ ValidationErrors Validate(const Observation& r, const ValidationContext& ctx) {
   e.Required("subject", r.subject, "the subject", "предмет");
   e.Range("grade", static_cast<double>(r.grade), 1, 11, "grade", "класс");
   if (!ctx.FindRubric(r.rubric_code, r.rubric_version)) {
-    e.Add("rubric_code", "The rubric «" + r.rubric_code + "» version " + std::to_string(r.rubric_version) + " is not installed.",
+    e.Add("rubric_code",
+          "The rubric «" + r.rubric_code + "» version " + std::to_string(r.rubric_version) + " is not installed.",
           "Шаблон протокола «" + r.rubric_code + "» версии " + std::to_string(r.rubric_version) + " не установлен.");
   }
   return e.Take();
@@ -232,20 +237,24 @@ ValidationErrors Validate(const Recommendation& r, const ValidationContext& ctx)
   if (r.responsible_id) e.PersonExists("responsible_id", *r.responsible_id, ctx);
   const auto source_date = ctx.SourceDate(r.source_kind, r.source_id);
   if (!source_date) {
-    e.Add("source_id", "The " + std::string(EnumLabel(r.source_kind, "en")) + " this recommendation comes from is not in this store.",
-          "Не найден источник рекомендации (" + std::string(EnumLabel(r.source_kind, "ru")) + ").");
+    e.Add(
+        "source_id",
+        "The " + std::string(EnumLabel(r.source_kind, "en")) + " this recommendation comes from is not in this store.",
+        "Не найден источник рекомендации (" + std::string(EnumLabel(r.source_kind, "ru")) + ").");
   } else if (r.due_on <= *source_date) {
     e.Add("due_on",
           "The due date " + r.due_on.ToString() + " must be after the " + std::string(EnumLabel(r.source_kind, "en")) +
               " (" + source_date->ToString() + ").",
-          "Срок " + r.due_on.ToString() + " должен быть позже даты, когда рекомендация дана (" + source_date->ToString() + ").");
+          "Срок " + r.due_on.ToString() + " должен быть позже даты, когда рекомендация дана (" +
+              source_date->ToString() + ").");
   }
   if (r.closed_on) {
     e.NotAfterToday("closed_on", *r.closed_on, ctx, "closing", "закрытия");
     e.Order("closed_on", r.created_on, *r.closed_on, "The recommendation is closed before it was given",
             "Рекомендация закрыта раньше, чем дана");
   }
-  if (r.reopen_count < 0) e.Add("reopen_count", "The reopen count cannot be negative.", "Число возобновлений не может быть отрицательным.");
+  if (r.reopen_count < 0)
+    e.Add("reopen_count", "The reopen count cannot be negative.", "Число возобновлений не может быть отрицательным.");
   return e.Take();
 }
 
@@ -265,7 +274,8 @@ ValidationErrors Validate(const Deficit& r, const ValidationContext& ctx) {
   e.Required("area", r.area, "the competence area", "область компетенций");
   e.NotAfterToday("found_on", r.found_on, ctx, "finding", "выявления");
   if (r.closed_on) {
-    e.Order("closed_on", r.found_on, *r.closed_on, "The deficit is closed before it was found", "Дефицит закрыт раньше, чем выявлен");
+    e.Order("closed_on", r.found_on, *r.closed_on, "The deficit is closed before it was found",
+            "Дефицит закрыт раньше, чем выявлен");
     e.NotAfterToday("closed_on", *r.closed_on, ctx, "closing", "закрытия");
   }
   if (r.observation_id && !ctx.FindObservation(*r.observation_id)) {
@@ -278,7 +288,8 @@ ValidationErrors Validate(const Deficit& r, const ValidationContext& ctx) {
 ValidationErrors Validate(const RoadmapItem& r, const ValidationContext& ctx) {
   Errors e;
   e.Required("title", r.title, "the title", "наименование мероприятия");
-  e.Order("ends_on", r.starts_on, r.ends_on, "The item ends before it starts", "Мероприятие заканчивается раньше, чем начинается");
+  e.Order("ends_on", r.starts_on, r.ends_on, "The item ends before it starts",
+          "Мероприятие заканчивается раньше, чем начинается");
   if (r.level == RoadmapLevel::kSchool) {
     if (!r.school_id) {
       e.Add("school_id", "A school-level item needs its school.", "Для школьного мероприятия укажите школу.");
@@ -298,7 +309,9 @@ ValidationErrors Validate(const NetworkAgreement& r, const ValidationContext& ct
   if (!r.leader_school_id.IsNil() && r.supported_school_id == r.leader_school_id) {
     e.Add("leader_school_id", "The leader school must be another school.", "Школа-лидер должна быть другой школой.");
   }
-  if (r.ends_on) e.Order("ends_on", r.signed_on, *r.ends_on, "The agreement ends before it is signed", "Договор заканчивается раньше, чем заключён");
+  if (r.ends_on)
+    e.Order("ends_on", r.signed_on, *r.ends_on, "The agreement ends before it is signed",
+            "Договор заканчивается раньше, чем заключён");
   return e.Take();
 }
 
@@ -344,7 +357,8 @@ ValidationErrors Validate(const RubricTemplate& r, const ValidationContext& /*ct
   if (!rubric.ok()) {
     e.Add("body_json", rubric.status().message(), "Шаблон протокола повреждён: " + rubric.status().message());
   } else if (rubric->code != r.code || rubric->version != r.version) {
-    e.Add("version", "The template's code and version do not match its file.", "Код и версия шаблона не совпадают с файлом.");
+    e.Add("version", "The template's code and version do not match its file.",
+          "Код и версия шаблона не совпадают с файлом.");
   }
   return e.Take();
 }

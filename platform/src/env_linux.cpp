@@ -113,8 +113,7 @@ Status SyncDir(const fs::path& dir) {
   ScopedFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) {
     int err = errno;
-    return Status::IoError("cannot open directory " + Quoted(dir) +
-                           " to sync it: " + ErrnoText(err));
+    return Status::IoError("cannot open directory " + Quoted(dir) + " to sync it: " + ErrnoText(err));
   }
   if (::fsync(fd.get()) != 0 && errno != EINVAL) {
     int err = errno;
@@ -133,18 +132,16 @@ Result<fs::path> WriteSyncedTemp(const fs::path& target, std::string_view conten
   name.append(target.filename().string()).append(".tmp-").append(ToHex(suffix, sizeof(suffix)));
   fs::path tmp = ParentDir(target) / name;
 
-  ScopedFd fd(
-      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kPrivateFileMode));
+  ScopedFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kPrivateFileMode));
   if (fd.get() < 0) {
     int err = errno;
-    return Status::IoError("cannot create " + Quoted(tmp) + " to write " + Quoted(target) + ": " +
-                           ErrnoText(err) + ". Check that the directory exists and is writable.");
+    return Status::IoError("cannot create " + Quoted(tmp) + " to write " + Quoted(target) + ": " + ErrnoText(err) +
+                           ". Check that the directory exists and is writable.");
   }
   auto fail = [&](const char* what, int err) {
     ::unlink(tmp.c_str());
-    return Status::IoError("cannot " + std::string(what) + " " + Quoted(tmp) + " while writing " +
-                           Quoted(target) + ": " + ErrnoText(err) +
-                           ". Check that the disk is healthy and not full.");
+    return Status::IoError("cannot " + std::string(what) + " " + Quoted(tmp) + " while writing " + Quoted(target) +
+                           ": " + ErrnoText(err) + ". Check that the disk is healthy and not full.");
   };
   // The umask may have cleared owner bits (umask 0777); fchmod makes the mode exactly 0600.
   if (::fchmod(fd.get(), kPrivateFileMode) != 0) return fail("set permissions on", errno);
@@ -180,11 +177,10 @@ Result<std::optional<std::string>> ReadDeviceId(const fs::path& path) {
   }
   std::optional<std::string> id = ParseDeviceId(text);
   if (!id) {
-    return Status::Corruption(
-        "device id file " + Quoted(path) +
-        " is damaged: it should hold 32 lowercase hex digits. "
-        "It was left untouched because the id keys unsent changes. Restore it from a backup, "
-        "or delete it to give this device a new id (it will then sync as a new device).");
+    return Status::Corruption("device id file " + Quoted(path) +
+                              " is damaged: it should hold 32 lowercase hex digits. "
+                              "It was left untouched because the id keys unsent changes. Restore it from a backup, "
+                              "or delete it to give this device a new id (it will then sync as a new device).");
   }
   return std::optional<std::string>(std::move(*id));
 }
@@ -205,15 +201,13 @@ Result<bool> PublishNoReplace(const fs::path& tmp, const fs::path& target) {
   if (errno != EINVAL && errno != ENOSYS) {
     int err = errno;
     ::unlink(tmp.c_str());
-    return Status::IoError("cannot rename " + Quoted(tmp) + " to " + Quoted(target) + ": " +
-                           ErrnoText(err));
+    return Status::IoError("cannot rename " + Quoted(tmp) + " to " + Quoted(target) + ": " + ErrnoText(err));
   }
 #endif
   if (::rename(tmp.c_str(), target.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
-    return Status::IoError("cannot rename " + Quoted(tmp) + " to " + Quoted(target) + ": " +
-                           ErrnoText(err));
+    return Status::IoError("cannot rename " + Quoted(tmp) + " to " + Quoted(target) + ": " + ErrnoText(err));
   }
   return true;
 }
@@ -228,21 +222,18 @@ Status MakePrivateDirs(const fs::path& dir) {
     struct stat st;
     if (::stat(current.c_str(), &st) == 0) {
       if (S_ISDIR(st.st_mode)) continue;
-      return Status::IoError(
-          Quoted(current) + " exists but is not a directory, so the data directory " + Quoted(dir) +
-          " cannot be used. Move that file away or choose another "
-          "location with --data DIR.");
+      return Status::IoError(Quoted(current) + " exists but is not a directory, so the data directory " + Quoted(dir) +
+                             " cannot be used. Move that file away or choose another "
+                             "location with --data DIR.");
     }
     if (int err = errno; err != ENOENT) {
-      return Status::IoError("cannot use data directory " + Quoted(dir) + ": " + Quoted(current) +
-                             ": " + ErrnoText(err) +
-                             ". Fix its permissions or choose another location with --data DIR.");
+      return Status::IoError("cannot use data directory " + Quoted(dir) + ": " + Quoted(current) + ": " +
+                             ErrnoText(err) + ". Fix its permissions or choose another location with --data DIR.");
     }
     if (::mkdir(current.c_str(), kPrivateDirMode) != 0 && errno != EEXIST) {
       int err = errno;
-      return Status::IoError(
-          "cannot create data directory " + Quoted(current) + ": " + ErrnoText(err) +
-          ". Fix the permissions of its parent or choose another location with --data DIR.");
+      return Status::IoError("cannot create data directory " + Quoted(current) + ": " + ErrnoText(err) +
+                             ". Fix the permissions of its parent or choose another location with --data DIR.");
     }
     // EEXIST: someone made it between stat and mkdir; check that it is a directory.
     if (::stat(current.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -292,8 +283,7 @@ Result<fs::path> ResolveDataDir(const std::optional<fs::path>& override_dir) {
   fs::path dir;
   if (override_dir.has_value()) {
     if (override_dir->empty()) {
-      return Status::InvalidInput(
-          "the data directory given with --data is empty; pass a directory path.");
+      return Status::InvalidInput("the data directory given with --data is empty; pass a directory path.");
     }
     dir = *override_dir;
   } else if (std::optional<std::string> xdg = NonEmptyEnv("XDG_DATA_HOME");
@@ -320,8 +310,7 @@ Result<fs::path> ResolveDataDir(const std::optional<fs::path>& override_dir) {
                            ". Pass an absolute path with --data DIR.");
   }
   absolute = absolute.lexically_normal();
-  if (!absolute.has_filename() && absolute.has_relative_path())
-    absolute = absolute.parent_path();  // "a/b/"
+  if (!absolute.has_filename() && absolute.has_relative_path()) absolute = absolute.parent_path();  // "a/b/"
   RETURN_IF_ERROR(MakePrivateDirs(absolute));
   return absolute;
 }
@@ -384,10 +373,9 @@ Result<std::string> ReadSecretFile(const fs::path& path) {
   if ((st.st_mode & kGroupOtherBits) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return Status::IoError(
-        "secret file " + Quoted(path) + " has permissions " + mode +
-        ", so other users may have read it; it must be 0600. Delete it and log in "
-        "again (or run chmod 600 on it if you trust everyone with access).");
+    return Status::IoError("secret file " + Quoted(path) + " has permissions " + mode +
+                           ", so other users may have read it; it must be 0600. Delete it and log in "
+                           "again (or run chmod 600 on it if you trust everyone with access).");
   }
   std::string contents;
   if (int err = ReadAll(fd.get(), &contents); err != 0) {
@@ -407,8 +395,7 @@ Status RandomBytes(void* out, size_t n) {
     if (got < 0) {
       int err = errno;
       if (err == EINTR) continue;
-      return Status::IoError("getrandom failed: " + ErrnoText(err) +
-                             ". A Linux 3.17 or newer kernel is required.");
+      return Status::IoError("getrandom failed: " + ErrnoText(err) + ". A Linux 3.17 or newer kernel is required.");
     }
     p += got;
     n -= static_cast<size_t>(got);

@@ -68,13 +68,21 @@ class CliTest : public ::testing::Test {
 
   // One school and one teacher of it, imported as a coordinator would.
   void ImportSchoolAndTeacher() {
-    ASSERT_EQ(Cli("import schools '" + WriteFile("s.csv",
-        "код;наименование;муниципалитет;тип поселения;расстояние;обучающихся;педагогов;статус;год\n"
-        "S-1;МБОУ Берёзовская СОШ;Заречный район;село;34,5;180;21;ШНОР;2025\n") + "'").exit_code, 0);
-    ASSERT_EQ(Cli("import people '" + WriteFile("p.csv",
-        "code,full_name,roles,school_code,subjects\n"
-        "T-1,Иванова Мария Петровна,teacher,S-1,математика\n"
-        "M-1,Петров Олег Иванович,mentor,,\n") + "'").exit_code, 0);
+    ASSERT_EQ(Cli("import schools '" +
+                  WriteFile("s.csv",
+                            "код;наименование;муниципалитет;тип поселения;расстояние;обучающихся;педагогов;статус;год\n"
+                            "S-1;МБОУ Берёзовская СОШ;Заречный район;село;34,5;180;21;ШНОР;2025\n") +
+                  "'")
+                  .exit_code,
+              0);
+    ASSERT_EQ(Cli("import people '" +
+                  WriteFile("p.csv",
+                            "code,full_name,roles,school_code,subjects\n"
+                            "T-1,Иванова Мария Петровна,teacher,S-1,математика\n"
+                            "M-1,Петров Олег Иванович,mentor,,\n") +
+                  "'")
+                  .exit_code,
+              0);
   }
 
   std::filesystem::path dir_;
@@ -119,9 +127,9 @@ TEST_F(CliTest, WrongInputExitsOneWithAReason) {
 
 TEST_F(CliTest, ImportReportsBadRowsAndImportsNothingUnlessSkipBad) {
   const std::string file = WriteFile("bad.csv",
-      "code,name,municipality,settlement,distance_km,pupils,teachers,status,year\n"
-      "S-1,School one,District,rural,10,100,10,,2025\n"
-      "S-2,School two,District,village,10,100,10,,2025\n");
+                                     "code,name,municipality,settlement,distance_km,pupils,teachers,status,year\n"
+                                     "S-1,School one,District,rural,10,100,10,,2025\n"
+                                     "S-2,School two,District,village,10,100,10,,2025\n");
   CliRun r = Cli("import schools '" + file + "'");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("line 3"), std::string::npos) << r.out;
@@ -185,7 +193,8 @@ TEST_F(CliTest, AddRejectsBadJsonAndInvalidRecords) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("unknown field «colour»"), std::string::npos) << r.out;
   // A visit in the future, with nobody who visited: every problem is listed.
-  r = Cli("add visit --json -", R"({"school_id": ")" + schools[0] + R"(", "date": "2099-01-01", "purposes": ["monitoring"]})");
+  r = Cli("add visit --json -",
+          R"({"school_id": ")" + schools[0] + R"(", "date": "2099-01-01", "purposes": ["monitoring"]})");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("in the future"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Say who visited"), std::string::npos) << r.out;
@@ -194,7 +203,8 @@ TEST_F(CliTest, AddRejectsBadJsonAndInvalidRecords) {
 }
 
 TEST_F(CliTest, RussianMessagesUnderRussianLanguage) {
-  const std::string cmd = std::string(MENTORLOG_CLI_PATH) + " --lang ru --data '" + dir_.string() + "/data' list уроки 2>&1";
+  const std::string cmd =
+      std::string(MENTORLOG_CLI_PATH) + " --lang ru --data '" + dir_.string() + "/data' list уроки 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string out;

@@ -178,7 +178,8 @@ std::filesystem::path ChildErrorFile(const StoreOptions& options) {
       Living next = living;
       const auto size = static_cast<uint32_t>(2 + rng() % 7);
       s = store.InTransaction([&]() -> Status {
-        for (uint32_t i = 0; i < size; ++i) RETURN_IF_ERROR(ChildWrite(store, rng, static_cast<uint32_t>(rng() % 8), next, school_id, mentor_id));
+        for (uint32_t i = 0; i < size; ++i)
+          RETURN_IF_ERROR(ChildWrite(store, rng, static_cast<uint32_t>(rng() % 8), next, school_id, mentor_id));
         return kind == 11 ? Status::Internal("rolled back on purpose") : Status::Ok();
       });
       if (kind == 11 && s.code() == StatusCode::kInternal && s.message() == "rolled back on purpose") {

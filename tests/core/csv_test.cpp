@@ -109,8 +109,7 @@ TEST(CsvTest, BomFollowedByInvalidUtf8IsCorruption) {
   const Result<CsvTable> table = ParseCsv("\uFEFFa;b\n\xC0\xE0;1\n", "list.csv");
   ASSERT_FALSE(table.ok());
   EXPECT_EQ(table.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(table.status().message().find("list.csv, line 2"), std::string::npos)
-      << table.status().message();
+  EXPECT_NE(table.status().message().find("list.csv, line 2"), std::string::npos) << table.status().message();
 }
 
 TEST(CsvTest, RejectsFilesThatAreNotCsvText) {
@@ -240,12 +239,10 @@ TEST(CsvTest, RaggedRowsAreReturnedAsTheyAre) {
 }
 
 TEST(CsvTest, UnclosedQuoteNamesFileAndLine) {
-  const Result<CsvTable> table =
-      ParseCsv("code;name\n1;a\n2;b\n3;c\n4;d\n5;e\n6;\"Школа\n7;f\n", "schools.csv");
+  const Result<CsvTable> table = ParseCsv("code;name\n1;a\n2;b\n3;c\n4;d\n5;e\n6;\"Школа\n7;f\n", "schools.csv");
   ASSERT_FALSE(table.ok());
   EXPECT_EQ(table.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(table.status().message().find("schools.csv, line 7: a quoted field is not closed"),
-            std::string::npos)
+  EXPECT_NE(table.status().message().find("schools.csv, line 7: a quoted field is not closed"), std::string::npos)
       << table.status().message();
 }
 
@@ -288,8 +285,7 @@ TEST(CsvTest, RandomBytesNeverCrash) {
     const int length = length_of(random);
     std::string bytes;
     for (int j = 0; j < length; ++j) {
-      bytes.push_back(i % 3 == 0 ? static_cast<char>(any_byte(random))
-                                 : kAlphabet[from_alphabet(random)]);
+      bytes.push_back(i % 3 == 0 ? static_cast<char>(any_byte(random)) : kAlphabet[from_alphabet(random)]);
     }
     // The other entry points take untrusted text too.
     (void)ParseDecimal(bytes);
@@ -336,9 +332,8 @@ TEST(CsvTest, ParseDecimalReadsRussianExcelNumbers) {
 
 TEST(CsvTest, ParseDecimalRejectsWhatIsNotANumber) {
   for (const std::string_view text :
-       {"",        " ",     "-",    ",",        "12,",   "abc",    "12%", "1,234.5",
-        "1.234,5", "1,2,3", "12 5", "1234 567", "1 23",  "1  234", "1e",  "1e+",
-        "inf",     "nan",   "0x10", "1e999",    "12 ,5", "--1"}) {
+       {"",         " ",    "-",      ",",  "12,", "abc", "12%", "1,234.5", "1.234,5", "1,2,3", "12 5",
+        "1234 567", "1 23", "1  234", "1e", "1e+", "inf", "nan", "0x10",    "1e999",   "12 ,5", "--1"}) {
     EXPECT_EQ(ParseDecimal(text), std::nullopt) << "\"" << text << "\"";
   }
 }
@@ -395,8 +390,7 @@ TEST(CsvTest, WriteExcelDialectBytes) {
   EXPECT_EQ(excel.separator, ';');
   EXPECT_EQ(excel.encoding, TextEncoding::kWindows1251);
   EXPECT_FALSE(excel.bom);
-  const Result<std::string> bytes =
-      WriteCsv({"Код", "Имя"}, {{"1", "Ёж; \"ёж\""}, {"2", " а"}}, excel);
+  const Result<std::string> bytes = WriteCsv({"Код", "Имя"}, {{"1", "Ёж; \"ёж\""}, {"2", " а"}}, excel);
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
   EXPECT_EQ(*bytes,
             "\xCA\xEE\xE4;\xC8\xEC\xFF\r\n"
@@ -405,15 +399,13 @@ TEST(CsvTest, WriteExcelDialectBytes) {
 }
 
 TEST(CsvTest, WriteUtf8WithBom) {
-  const Result<std::string> bytes =
-      WriteCsv({"a", "b"}, {{"1", "2"}}, {',', TextEncoding::kUtf8, true});
+  const Result<std::string> bytes = WriteCsv({"a", "b"}, {{"1", "2"}}, {',', TextEncoding::kUtf8, true});
   ASSERT_TRUE(bytes.ok());
   EXPECT_EQ(*bytes, "\uFEFFa,b\r\n1,2\r\n");
 }
 
 TEST(CsvTest, WriteWindows1251NamesTheCellItCannotEncode) {
-  const Result<std::string> bytes =
-      WriteCsv(kHeader, {{"1", "Школа", "Супер 😀", "5"}}, CsvDialect::Excel());
+  const Result<std::string> bytes = WriteCsv(kHeader, {{"1", "Школа", "Супер 😀", "5"}}, CsvDialect::Excel());
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(bytes.status().message().find("row 1, column «Комментарий»"), std::string::npos)
@@ -459,8 +451,7 @@ TEST(CsvTest, NormalizeHeader) {
   EXPECT_EQ(NormalizeHeader(" Код ОО "), NormalizeHeader("код оо"));
   EXPECT_EQ(NormalizeHeader("ЁЖИК\tВ\xC2\xA0ТУМАНЕ"), "ёжик в тумане");
   EXPECT_EQ(NormalizeHeader("School ID\r\n"), "school id");
-  EXPECT_EQ(NormalizeHeader("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"),
-            "абвгдеёжзийклмнопрстуфхцчшщъыьэюя");
+  EXPECT_EQ(NormalizeHeader("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"), "абвгдеёжзийклмнопрстуфхцчшщъыьэюя");
   EXPECT_EQ(NormalizeHeader(""), "");
   EXPECT_EQ(NormalizeHeader("  \xC2\xA0 "), "");
   EXPECT_EQ(NormalizeHeader("A\xFF-B"), "a\xFF-b");  // Invalid bytes are kept.

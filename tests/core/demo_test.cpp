@@ -132,8 +132,8 @@ TEST_F(DemoTest, CreatesADistrictOfTheExpectedSize) {
   EXPECT_EQ(count(SchoolStatus::kLowResults), 3);
   EXPECT_EQ(count(SchoolStatus::kLeader), 1);
   EXPECT_EQ(count(SchoolStatus::kAdverseConditions), 3);  // one of them is also low-results
-  const auto rural = std::count_if(schools.begin(), schools.end(),
-                                   [](const School& s) { return s.settlement == Settlement::kRural; });
+  const auto rural =
+      std::count_if(schools.begin(), schools.end(), [](const School& s) { return s.settlement == Settlement::kRural; });
   EXPECT_GE(rural, 5);
   EXPECT_LE(rural, 9);
   for (const auto& s : schools) {
@@ -164,7 +164,8 @@ TEST_F(DemoTest, SummaryEqualsTheStoreCounts) {
 
   const auto people = All<Person>(*store);
   const auto with_role = [&](Role role) {
-    return static_cast<int64_t>(std::count_if(people.begin(), people.end(), [&](const Person& p) { return HasRole(p, role); }));
+    return static_cast<int64_t>(
+        std::count_if(people.begin(), people.end(), [&](const Person& p) { return HasRole(p, role); }));
   };
   EXPECT_EQ(summary.teachers, with_role(Role::kTeacher));
   EXPECT_EQ(summary.mentors, with_role(Role::kMentor));
@@ -334,8 +335,8 @@ TEST_F(DemoTest, WorksOnAnyDayOfTheYear) {
     ExpectNothingAfter(*store, store->Today());
     const auto visits = All<Visit>(*store);
     ASSERT_FALSE(visits.empty());
-    const auto first = std::min_element(visits.begin(), visits.end(),
-                                        [](const Visit& a, const Visit& b) { return a.date < b.date; });
+    const auto first =
+        std::min_element(visits.begin(), visits.end(), [](const Visit& a, const Visit& b) { return a.date < b.date; });
     EXPECT_GE(store->Today().days() - first->date.days(), 2 * 365 - 100) << first->date.ToString();
     EXPECT_TRUE(Must(store->ConsistencyProblems(), "ConsistencyProblems").empty());
   }
@@ -470,8 +471,10 @@ TEST_F(DemoTest, SupportedSchoolsHaveMentorsTutorsAndProgrammes) {
   const auto deficits = All<Deficit>(*store);
   EXPECT_TRUE(std::any_of(deficits.begin(), deficits.end(), [](const Deficit& d) { return d.closed_on.has_value(); }));
   const auto roadmap = All<RoadmapItem>(*store);
-  EXPECT_TRUE(std::any_of(roadmap.begin(), roadmap.end(), [](const RoadmapItem& i) { return i.level == RoadmapLevel::kDistrict; }));
-  EXPECT_TRUE(std::any_of(roadmap.begin(), roadmap.end(), [](const RoadmapItem& i) { return i.level == RoadmapLevel::kSchool; }));
+  EXPECT_TRUE(std::any_of(roadmap.begin(), roadmap.end(),
+                          [](const RoadmapItem& i) { return i.level == RoadmapLevel::kDistrict; }));
+  EXPECT_TRUE(std::any_of(roadmap.begin(), roadmap.end(),
+                          [](const RoadmapItem& i) { return i.level == RoadmapLevel::kSchool; }));
 }
 
 TEST_F(DemoTest, LowResultsSchoolsScoreLowerAndImprove) {

@@ -168,7 +168,10 @@ TEST_F(ExportTest, ExcelIsWindows1251WithSemicolonsAndDecimalCommas) {
   EXPECT_FALSE(IsValidUtf8(bytes));  // Cyrillic in cp1251 is not UTF-8
   const std::string text = Windows1251ToUtf8(bytes);
   EXPECT_EQ(text.rfind("id;code;name;short_name;municipality;settlement;distance_km;", 0), 0u) << text.substr(0, 80);
-  EXPECT_NE(text.find(";Кировский МО;rural;12,5;312;28;\"low_results; adverse_conditions\";2024;;none;;0;Кировский\r\n"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find(";Кировский МО;rural;12,5;312;28;\"low_results; adverse_conditions\";2024;;none;;0;Кировский\r\n"),
+      std::string::npos)
+      << text;
   EXPECT_NE(text.find("\r\n"), std::string::npos);
 
   Result<CsvTable> table = ParseCsv(bytes, "excel.csv");

@@ -211,25 +211,23 @@ const Sheet kAssignments = {
         {"тьютор — школа и предмет", "сидорова  вера", "102", "", "Русский язык", "01.10.2024", ""},
     }};
 
-const Sheet kResults = {
-    {"school_code", "year", "assessment", "subject", "grade", "participants", "mean_score", "share_below_min",
-     "share_top"},
-    {"Код ОО", "Год", "Процедура", "Предмет", "Класс", "Участников", "Средний балл", "Доля ниже минимума",
-     "Доля высоких"},
-    {
-        {"101", "2024", "ВПР", "Математика", "5", "40", "12,5", "12,5%", "0,1"},
-        {"101", "2024", "ОГЭ", "Русский язык", "9", "38", "27,75", "5 %", "0,25"},
-        {"102", "2023", "regional", "Математика", "7", "20", "55", "0", "40%"},
-    }};
+const Sheet kResults = {{"school_code", "year", "assessment", "subject", "grade", "participants", "mean_score",
+                         "share_below_min", "share_top"},
+                        {"Код ОО", "Год", "Процедура", "Предмет", "Класс", "Участников", "Средний балл",
+                         "Доля ниже минимума", "Доля высоких"},
+                        {
+                            {"101", "2024", "ВПР", "Математика", "5", "40", "12,5", "12,5%", "0,1"},
+                            {"101", "2024", "ОГЭ", "Русский язык", "9", "38", "27,75", "5 %", "0,25"},
+                            {"102", "2023", "regional", "Математика", "7", "20", "55", "0", "40%"},
+                        }};
 
-const Sheet kIndicators = {
-    {"school_code", "year", "indicator", "value"},
-    {"Код ОО", "Год", "Показатель", "Значение"},
-    {
-        {"101", "2024", "low_income_share", "0,35"},
-        {"101", "2024", "Доля обучающихся с ОВЗ", "4%"},
-        {"103", "2024", "teacher_vacancies", "2"},
-    }};
+const Sheet kIndicators = {{"school_code", "year", "indicator", "value"},
+                           {"Код ОО", "Год", "Показатель", "Значение"},
+                           {
+                               {"101", "2024", "low_income_share", "0,35"},
+                               {"101", "2024", "Доля обучающихся с ОВЗ", "4%"},
+                               {"103", "2024", "teacher_vacancies", "2"},
+                           }};
 
 class ImportDialectTest : public ImportTest, public ::testing::WithParamInterface<Dialect> {};
 
@@ -367,7 +365,9 @@ TEST_F(ImportTest, NumbersAsRussianExcelWritesThem) {
   // Digit groups with a no-break space, a decimal comma, a percent with a space before '%'.
   const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
                                 "Код ОО;Наименование;Муниципалитет;Тип поселения;Расстояние;Обучающихся;Педагогов\n"
-                                "201;Большая школа;Город N;город;1\xC2\xA0" "234,5;1\xC2\xA0" "234;96\n");
+                                "201;Большая школа;Город N;город;1\xC2\xA0"
+                                "234,5;1\xC2\xA0"
+                                "234;96\n");
   ASSERT_EQ(r.inserted, 1) << Problems(r);
   const School s = SchoolByCode("201");
   EXPECT_DOUBLE_EQ(s.distance_km, 1234.5);
@@ -492,7 +492,8 @@ TEST_F(ImportTest, UnknownSchoolCodeSaysToImportSchoolsFirst) {
   const ImportReport r = Import(RecordKind::kAssessmentResult, "results.csv",
                                 "Код ОО;Год;Процедура;Предмет;Класс\n999;2024;ВПР;Математика;5\n");
   ASSERT_EQ(r.problems.size(), 1u);
-  EXPECT_EQ(r.problems[0].ToString(), "results.csv, line 2, column «Код ОО»: no school with code «999»: import schools first");
+  EXPECT_EQ(r.problems[0].ToString(),
+            "results.csv, line 2, column «Код ОО»: no school with code «999»: import schools first");
 }
 
 TEST_F(ImportTest, WrongCellCountIsAProblemOfThatLine) {
@@ -526,14 +527,16 @@ TEST_F(ImportTest, ShareAboveOneWithoutPercentSignIsRefused) {
                                 "101;2024;ВПР;Математика;5;12,5;-0,1\n");
   ASSERT_EQ(r.problems.size(), 2u) << Problems(r);
   EXPECT_EQ(r.problems[0].column, "Доля ниже минимума");
-  EXPECT_EQ(r.problems[0].reason, "«12,5» is a share and must be between 0 and 1; write a percent with its sign: «12,5%»");
+  EXPECT_EQ(r.problems[0].reason,
+            "«12,5» is a share and must be between 0 and 1; write a percent with its sign: «12,5%»");
   EXPECT_EQ(r.problems[1].column, "Доля высоких");
 }
 
 TEST_F(ImportTest, UnknownIndicatorListsTheKnownOnes) {
   ImportThreeSchools();
-  const ImportReport r = Import(RecordKind::kContextIndicator, "ind.csv",
-                                "school_code,year,indicator,value\n101,2024,happiness,1\n101,2024,teacher_vacancies,2.5%\n");
+  const ImportReport r =
+      Import(RecordKind::kContextIndicator, "ind.csv",
+             "school_code,year,indicator,value\n101,2024,happiness,1\n101,2024,teacher_vacancies,2.5%\n");
   ASSERT_EQ(r.problems.size(), 2u) << Problems(r);
   EXPECT_EQ(r.problems[0].column, "indicator");
   EXPECT_NE(r.problems[0].reason.find("«happiness» is not a known indicator; write one of: low_income_share"),
@@ -564,8 +567,9 @@ TEST_F(ImportTest, TeacherNamesPreferTheAssignmentsSchool) {
                    "ФИО;Роль;Код ОО\nКузнецова Ольга;учитель;101\nКузнецова Ольга;учитель;102\nОрлов Илья;тьютор;\n")
                 .inserted,
             3);
-  const ImportReport r = Import(RecordKind::kAssignment, "a.csv",
-                                "Вид;Закреплённый;Код ОО;Учитель;С\ntutor_teacher;Орлов Илья;102;Кузнецова Ольга;01.09.2024\n");
+  const ImportReport r =
+      Import(RecordKind::kAssignment, "a.csv",
+             "Вид;Закреплённый;Код ОО;Учитель;С\ntutor_teacher;Орлов Илья;102;Кузнецова Ольга;01.09.2024\n");
   ASSERT_EQ(r.inserted, 1) << Problems(r);
   const auto a = All<Assignment>();
   ASSERT_EQ(a.size(), 1u);
@@ -658,8 +662,8 @@ TEST_F(ImportTest, PeopleWithoutCodeAreMatchedByNameAndSchool) {
   const ImportReport coded = Import(RecordKind::kPerson, "p.csv", "Код;ФИО;Роль;Код ОО\nT9;Орлова Анна;учитель;101\n");
   EXPECT_EQ(coded.updated, 1) << Problems(coded);
   // Without a code she is found by name and school, and the empty cell keeps her code.
-  const ImportReport named = Import(RecordKind::kPerson, "p.csv",
-                                    "Код;ФИО;Роль;Код ОО;Предметы\n;Орлова Анна;учитель;101;биология\n");
+  const ImportReport named =
+      Import(RecordKind::kPerson, "p.csv", "Код;ФИО;Роль;Код ОО;Предметы\n;Орлова Анна;учитель;101;биология\n");
   EXPECT_EQ(named.updated, 1) << Problems(named);
   const auto people = SortedBy<Person>([&](const Person& p) { return p.school_id != SchoolByCode("101").id; });
   ASSERT_EQ(people.size(), 2u);
@@ -678,7 +682,8 @@ TEST_F(ImportTest, NamesakesStoredTwiceAreNotGuessedBetween) {
     p.school_id = SchoolByCode("101").id;
     ASSERT_TRUE(store_->Save(p).ok());
   }
-  const ImportReport r = Import(RecordKind::kPerson, "p.csv", "ФИО;Роль;Код ОО;Предметы\nОрлова Анна;учитель;101;химия\n");
+  const ImportReport r =
+      Import(RecordKind::kPerson, "p.csv", "ФИО;Роль;Код ОО;Предметы\nОрлова Анна;учитель;101;химия\n");
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_EQ(r.problems[0].reason.rfind("2 records in MentorLog have the same code (or full name and school", 0), 0u)
       << r.problems[0].reason;
@@ -694,8 +699,8 @@ TEST_F(ImportTest, PersonFoundByCodeGetsNewName) {
 }
 
 TEST_F(ImportTest, HeaderOnlyFileCommitsNothing) {
-  const ImportReport r = Import(RecordKind::kSchool, "schools.csv",
-                                "code,name,municipality,settlement,distance_km,pupils,teachers\n");
+  const ImportReport r =
+      Import(RecordKind::kSchool, "schools.csv", "code,name,municipality,settlement,distance_km,pupils,teachers\n");
   EXPECT_TRUE(r.committed);
   EXPECT_EQ(r.inserted + r.updated + r.unchanged, 0);
 }
@@ -714,32 +719,34 @@ TEST_F(ImportTest, UnknownColumnsAreIgnoredWithANote) {
 }
 
 TEST_F(ImportTest, MissingRequiredColumnNamesItAndItsAcceptedNames) {
-  Result<ImportReport> r = ImportCsv(*store_, RecordKind::kPerson, "ФИО;Код ОО\nИванова;101\n", "people.csv",
-                                     BadRowPolicy::kRejectFile);
+  Result<ImportReport> r =
+      ImportCsv(*store_, RecordKind::kPerson, "ФИО;Код ОО\nИванова;101\n", "people.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(r.status().message(), "people.csv: no column «roles» (name it one of: roles, роль, роли, role).");
 }
 
 TEST_F(ImportTest, TwoColumnsForOneFieldAreAnError) {
-  Result<ImportReport> r = ImportCsv(*store_, RecordKind::kSchool,
-                                     "code,Код ОО,name,municipality,settlement,distance_km,pupils,teachers\n",
-                                     "schools.csv", BadRowPolicy::kRejectFile);
+  Result<ImportReport> r =
+      ImportCsv(*store_, RecordKind::kSchool, "code,Код ОО,name,municipality,settlement,distance_km,pupils,teachers\n",
+                "schools.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(r.status().message().find("«code» and «Код ОО» both give «code»"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("«code» and «Код ОО» both give «code»"), std::string::npos)
+      << r.status().message();
 }
 
 TEST_F(ImportTest, KindsThatAreNotImportedAreRefused) {
-  Result<ImportReport> r = ImportCsv(*store_, RecordKind::kVisit, "a,b\n1,2\n", "visits.csv", BadRowPolicy::kRejectFile);
+  Result<ImportReport> r =
+      ImportCsv(*store_, RecordKind::kVisit, "a,b\n1,2\n", "visits.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(r.status().message().find("visits cannot be imported"), std::string::npos);
 }
 
 TEST_F(ImportTest, CsvErrorsPassThrough) {
-  Result<ImportReport> unclosed = ImportCsv(*store_, RecordKind::kSchool, "code,name\n101,\"open\n", "schools.csv",
-                                            BadRowPolicy::kRejectFile);
+  Result<ImportReport> unclosed =
+      ImportCsv(*store_, RecordKind::kSchool, "code,name\n101,\"open\n", "schools.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(unclosed.ok());
   EXPECT_EQ(unclosed.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(unclosed.status().message().rfind("schools.csv, line 2", 0), 0u) << unclosed.status().message();
@@ -751,7 +758,8 @@ TEST_F(ImportTest, CsvErrorsPassThrough) {
 }
 
 TEST_F(ImportTest, FileErrors) {
-  Result<ImportReport> missing = ImportCsvFile(*store_, RecordKind::kSchool, dir_ / "nope.csv", BadRowPolicy::kRejectFile);
+  Result<ImportReport> missing =
+      ImportCsvFile(*store_, RecordKind::kSchool, dir_ / "nope.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("nope.csv"), std::string::npos);

@@ -60,7 +60,8 @@ std::string Text(std::string_view ru, std::string_view en) {
 }
 
 // One criterion with a descriptor for each of `levels`.
-std::string Criterion(std::string_view code, std::string_view domain, std::initializer_list<int> levels = {0, 1, 2, 3}) {
+std::string Criterion(std::string_view code, std::string_view domain,
+                      std::initializer_list<int> levels = {0, 1, 2, 3}) {
   std::string descriptors;
   for (int l : levels) {
     if (!descriptors.empty()) descriptors += ",";
@@ -68,11 +69,13 @@ std::string Criterion(std::string_view code, std::string_view domain, std::initi
                    Text("уровень " + std::to_string(l), "level " + std::to_string(l)) + "}";
   }
   return R"({"code":")" + std::string(code) + R"(","domain":")" + std::string(domain) + R"(","title":)" +
-         Text("Критерий", "Criterion") + R"(,"look_for":)" + Text("Что видно", "What to see") +
-         R"(,"descriptors":[)" + descriptors + "]}";
+         Text("Критерий", "Criterion") + R"(,"look_for":)" + Text("Что видно", "What to see") + R"(,"descriptors":[)" +
+         descriptors + "]}";
 }
 
-std::string Domain(std::string_view code) { return R"({"code":")" + std::string(code) + R"(","title":)" + Text("Область", "Domain") + "}"; }
+std::string Domain(std::string_view code) {
+  return R"({"code":")" + std::string(code) + R"(","title":)" + Text("Область", "Domain") + "}";
+}
 
 std::string Join(const std::vector<std::string>& parts) {
   std::string s;
@@ -223,8 +226,8 @@ TEST(RubricTest, SmallTemplateParses) {
 }
 
 TEST(RubricTest, DescriptorsMayBeListedInAnyOrder) {
-  const auto r = ParseRubric(SmallRubric({Criterion("aims_clear", "aims", {3, 1, 0, 2}), Criterion("climate", "support")}),
-                             "test.json");
+  const auto r = ParseRubric(
+      SmallRubric({Criterion("aims_clear", "aims", {3, 1, 0, 2}), Criterion("climate", "support")}), "test.json");
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->criteria[0].descriptors[1].en, "level 1");
   EXPECT_EQ(r->criteria[0].descriptors[3].en, "level 3");
@@ -254,9 +257,9 @@ TEST(RubricTest, RejectsNonObject) {
 }
 
 TEST(RubricTest, RejectsCriterionInUnknownDomain) {
-  EXPECT_TRUE(RejectedWith(SmallRubric({Criterion("aims_clear", "aims"), Criterion("climate", "support"),
-                                        Criterion("homework", "nowhere")}),
-                           "criterion «homework» names an unknown domain «nowhere»"));
+  EXPECT_TRUE(RejectedWith(
+      SmallRubric({Criterion("aims_clear", "aims"), Criterion("climate", "support"), Criterion("homework", "nowhere")}),
+      "criterion «homework» names an unknown domain «nowhere»"));
 }
 
 TEST(RubricTest, RejectsMissingDescriptorLevel) {
@@ -273,16 +276,19 @@ TEST(RubricTest, RejectsDuplicateCriterionCode) {
 }
 
 TEST(RubricTest, RejectsDescriptorOutsideScale) {
-  EXPECT_TRUE(RejectedWith(SmallRubric({Criterion("aims_clear", "aims", {0, 1, 2, 3, 4}), Criterion("climate", "support")}),
-                           "criterion «aims_clear» describes level 4, outside the scale"));
-  EXPECT_TRUE(RejectedWith(SmallRubric({Criterion("aims_clear", "aims"), Criterion("climate", "support", {-1, 0, 1, 2, 3})}),
-                           "criterion «climate» describes level -1, outside the scale"));
+  EXPECT_TRUE(
+      RejectedWith(SmallRubric({Criterion("aims_clear", "aims", {0, 1, 2, 3, 4}), Criterion("climate", "support")}),
+                   "criterion «aims_clear» describes level 4, outside the scale"));
+  EXPECT_TRUE(
+      RejectedWith(SmallRubric({Criterion("aims_clear", "aims"), Criterion("climate", "support", {-1, 0, 1, 2, 3})}),
+                   "criterion «climate» describes level -1, outside the scale"));
 }
 
 TEST(RubricTest, RejectsMissingDescriptors) {
   std::string c = Criterion("aims_clear", "aims");
   c = c.substr(0, c.find(R"(,"descriptors")")) + "}";
-  EXPECT_TRUE(RejectedWith(SmallRubric({c, Criterion("climate", "support")}), "criterion «aims_clear» has no descriptors"));
+  EXPECT_TRUE(
+      RejectedWith(SmallRubric({c, Criterion("climate", "support")}), "criterion «aims_clear» has no descriptors"));
 }
 
 TEST(RubricTest, RejectsDuplicateAndUnusedDomains) {
@@ -290,7 +296,8 @@ TEST(RubricTest, RejectsDuplicateAndUnusedDomains) {
                            "domain «aims» is listed twice"));
   EXPECT_TRUE(RejectedWith(SmallRubric({Criterion("aims_clear", "aims")}, {Domain("aims"), Domain("support")}),
                            "every domain needs at least one criterion"));
-  EXPECT_TRUE(RejectedWith(SmallRubric({Criterion("aims_clear", "aims")}, {}), "«domains» must list at least one domain"));
+  EXPECT_TRUE(
+      RejectedWith(SmallRubric({Criterion("aims_clear", "aims")}, {}), "«domains» must list at least one domain"));
   EXPECT_TRUE(RejectedWith(SmallRubric({}), "«criteria» must list at least one criterion"));
 }
 
@@ -298,15 +305,18 @@ TEST(RubricTest, RejectsBadHeader) {
   const std::string good = SmallRubric();
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("code":"mini",)", ""), "«code» must be a text"));
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("code":"mini")", R"("code":"")"), "«code» is empty"));
-  EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("version":1)", R"("version":"1")"), "«version» must be a whole number"));
-  EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("version":1)", R"("version":1.5)"), "«version» must be a whole number"));
+  EXPECT_TRUE(
+      RejectedWith(ReplaceOnce(good, R"("version":1)", R"("version":"1")"), "«version» must be a whole number"));
+  EXPECT_TRUE(
+      RejectedWith(ReplaceOnce(good, R"("version":1)", R"("version":1.5)"), "«version» must be a whole number"));
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("version":1)", R"("version":0)"), "«version» must be 1 or more"));
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("title":{"ru":"Мини","en":"Mini"})", R"("title":"Mini")"),
                            "«title» must have \"ru\" and \"en\" texts"));
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("title":{"ru":"Мини","en":"Mini"})", R"("title":{"ru":"Мини"})"),
                            "«title» must have \"ru\" and \"en\" texts"));
-  EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("title":{"ru":"Мини","en":"Mini"})", R"("title":{"ru":"","en":"Mini"})"),
-                           "«title» has an empty text"));
+  EXPECT_TRUE(
+      RejectedWith(ReplaceOnce(good, R"("title":{"ru":"Мини","en":"Mini"})", R"("title":{"ru":"","en":"Mini"})"),
+                   "«title» has an empty text"));
 }
 
 TEST(RubricTest, RejectsBadScale) {
@@ -315,14 +325,16 @@ TEST(RubricTest, RejectsBadScale) {
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("min":0,"max":3)", R"("min":0,"max":11)"), "between 2 and 11 levels"));
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("min":0,"max":3)", R"("min":0,"max":4)"),
                            "«scale.levels» must list every level from min to max"));
-  EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("min":0,"max":3)", R"("min":1,"max":4)"), "«scale.levels» must be in order"));
+  EXPECT_TRUE(
+      RejectedWith(ReplaceOnce(good, R"("min":0,"max":3)", R"("min":1,"max":4)"), "«scale.levels» must be in order"));
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("min":0,)", ""), "«min» must be a whole number"));
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"(,"not_observed":{"ru":"Не наблюдалось","en":"Not observed"})", ""),
                            "«not_observed» is missing"));
   const size_t scale = good.find(R"("scale":)");
   const size_t domains = good.find(R"("domains":)");
   EXPECT_TRUE(RejectedWith(good.substr(0, scale) + good.substr(domains), "«scale» is missing"));
-  EXPECT_TRUE(RejectedWith(good.substr(0, scale) + R"("scale":[0,1,2,3],)" + good.substr(domains), "«scale» is missing"));
+  EXPECT_TRUE(
+      RejectedWith(good.substr(0, scale) + R"("scale":[0,1,2,3],)" + good.substr(domains), "«scale» is missing"));
 }
 
 TEST(RubricTest, RejectsWrongJsonTypes) {
@@ -330,9 +342,11 @@ TEST(RubricTest, RejectsWrongJsonTypes) {
   const std::string good = SmallRubric();
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("domains":[{"code":"aims")", R"("domains":[7,{"code":"aims")"),
                            "a domain is not an object"));
-  EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("criteria":[)", R"("criteria":["aims_clear",)"), "a criterion is not an object"));
+  EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("criteria":[)", R"("criteria":["aims_clear",)"),
+                           "a criterion is not an object"));
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("levels":[)", R"("levels":[null,)"), "a scale level is not an object"));
-  EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("levels":[)", R"("levels":{"a":1},"x":[)"), "«scale.levels» is missing"));
+  EXPECT_TRUE(
+      RejectedWith(ReplaceOnce(good, R"("levels":[)", R"("levels":{"a":1},"x":[)"), "«scale.levels» is missing"));
   EXPECT_TRUE(RejectedWith(ReplaceOnce(good, R"("domains":[)", R"("domains":{"aims":1},"x":[)"),
                            "«domains» must list at least one domain"));
   std::string c = ReplaceOnce(Criterion("aims_clear", "aims"), R"("descriptors":[)", R"("descriptors":[[],)");
@@ -343,7 +357,8 @@ TEST(RubricTest, RejectsWrongJsonTypes) {
   EXPECT_TRUE(RejectedWith(SmallRubric({c, Criterion("climate", "support")}), "«level» must be a whole number"));
   c = ReplaceOnce(Criterion("aims_clear", "aims"), R"("text":{"ru":"уровень 1","en":"level 1"})",
                   R"("text":{"ru":"уровень 1","en":2})");
-  EXPECT_TRUE(RejectedWith(SmallRubric({c, Criterion("climate", "support")}), "«text» must have \"ru\" and \"en\" texts"));
+  EXPECT_TRUE(
+      RejectedWith(SmallRubric({c, Criterion("climate", "support")}), "«text» must have \"ru\" and \"en\" texts"));
 }
 
 TEST(RubricTest, RejectsOversizedFile) {
@@ -399,9 +414,15 @@ TEST(RubricTest, MutatedFileNeverCrashes) {
     for (int e = 0; e < edits && !damaged.empty(); ++e) {
       const size_t at = rng() % damaged.size();
       switch (rng() % 3) {
-        case 0: damaged[at] = kInteresting[rng() % kInteresting.size()]; break;
-        case 1: damaged.erase(at, 1 + rng() % 16); break;
-        default: damaged.insert(at, 1, kInteresting[rng() % kInteresting.size()]); break;
+        case 0:
+          damaged[at] = kInteresting[rng() % kInteresting.size()];
+          break;
+        case 1:
+          damaged.erase(at, 1 + rng() % 16);
+          break;
+        default:
+          damaged.insert(at, 1, kInteresting[rng() % kInteresting.size()]);
+          break;
       }
     }
     const auto r = ParseRubric(damaged, "mutated.json");
@@ -417,8 +438,8 @@ TEST(RubricTest, MutatedFileNeverCrashes) {
 
 // Regression: a scale of [INT64_MIN, INT64_MAX] overflowed the level count and wrote past a vector.
 TEST(RubricTest, RejectsHugeScaleWithoutOverflow) {
-  std::string json = ReplaceOnce(SmallRubric(), R"("min":0,"max":3)",
-                                 R"("min":-9223372036854775808,"max":9223372036854775807)");
+  std::string json =
+      ReplaceOnce(SmallRubric(), R"("min":0,"max":3)", R"("min":-9223372036854775808,"max":9223372036854775807)");
   auto r = ParseRubric(json, "huge.json");
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(Contains(r.status().message(), "levels")) << r.status().message();

@@ -31,8 +31,8 @@ namespace {
 
 // A UUIDv7-shaped id whose last byte is n.
 Uuid TestId(uint8_t n) {
-  return Uuid(std::array<uint8_t, 16>{0x01, 0x95, 0x8f, 0x3a, 0x7b, 0x20, 0x7c, 0x3d, 0x8e, 0x4f,
-                                      0x00, 0x00, 0x00, 0x00, 0x00, n});
+  return Uuid(std::array<uint8_t, 16>{0x01, 0x95, 0x8f, 0x3a, 0x7b, 0x20, 0x7c, 0x3d, 0x8e, 0x4f, 0x00, 0x00, 0x00,
+                                      0x00, 0x00, n});
 }
 
 Date D(int year, int month, int day) { return Date::FromYmd(year, month, day).value(); }
@@ -301,9 +301,8 @@ R SparseSample() {
 template <class R>
 void ExpectSameRecord(const R& want, const R& got) {
   EXPECT_EQ(want.id.ToString(), got.id.ToString());
-  ForEachFieldDef<R>([&](const auto& def) {
-    EXPECT_TRUE(want.*def.member == got.*def.member) << "field " << def.name << " differs";
-  });
+  ForEachFieldDef<R>(
+      [&](const auto& def) { EXPECT_TRUE(want.*def.member == got.*def.member) << "field " << def.name << " differs"; });
 }
 
 Change SampleChange() {
@@ -415,10 +414,9 @@ std::string Key(std::string_view name) { return "\"" + std::string(name) + "\":"
 template <class R>
 class SerializeRecordTest : public ::testing::Test {};
 
-using RecordTypes = ::testing::Types<School, Person, Assignment, Visit, Observation, ObservationScore,
-                                     Consultation, Recommendation, RecommendationEvent, Deficit,
-                                     RoadmapItem, NetworkAgreement, AssessmentResult, ContextIndicator,
-                                     RubricTemplate>;
+using RecordTypes = ::testing::Types<School, Person, Assignment, Visit, Observation, ObservationScore, Consultation,
+                                     Recommendation, RecommendationEvent, Deficit, RoadmapItem, NetworkAgreement,
+                                     AssessmentResult, ContextIndicator, RubricTemplate>;
 
 // "observation_score" -> "ObservationScore", so the test names read SerializeRecordTest/Visit.
 class RecordTypeNames {
@@ -482,9 +480,7 @@ TYPED_TEST(SerializeRecordTest, JsonNamesEveryFieldWithIdFirst) {
   });
 }
 
-TYPED_TEST(SerializeRecordTest, EveryTruncatedPrefixIsRejected) {
-  ExpectEveryPrefixRejected(Sample<TypeParam>());
-}
+TYPED_TEST(SerializeRecordTest, EveryTruncatedPrefixIsRejected) { ExpectEveryPrefixRejected(Sample<TypeParam>()); }
 
 TYPED_TEST(SerializeRecordTest, BitFlipsNeverCrash) {
   DecodeEveryBitFlip(Sample<TypeParam>(), /*json_stride_bits=*/7);  // JSON: a different bit of most bytes
@@ -527,7 +523,8 @@ TEST(SerializeTest, NonFiniteRealsRoundTrip) {
   change.fields = {{"a", FieldValue{std::numeric_limits<double>::quiet_NaN()}, {}},
                    {"b", FieldValue{std::numeric_limits<double>::infinity()}, {}},
                    {"c", FieldValue{-std::numeric_limits<double>::infinity()}, {}}};
-  for (const Change& got : {MustDecodeBinary<Change>(EncodeBinary(change)), MustDecodeJson<Change>(EncodeJson(change))}) {
+  for (const Change& got :
+       {MustDecodeBinary<Change>(EncodeBinary(change)), MustDecodeJson<Change>(EncodeJson(change))}) {
     ASSERT_EQ(got.fields.size(), 3u);
     EXPECT_TRUE(std::isnan(std::get<double>(got.fields[0].value)));
     EXPECT_EQ(std::get<double>(got.fields[1].value), std::numeric_limits<double>::infinity());
@@ -578,7 +575,8 @@ TEST(SerializeTest, JsonKeysMayComeInAnyOrder) {
 }
 
 TEST(SerializeTest, JsonAcceptsEnumLabels) {
-  const std::string json = Replace(EncodeJson(Sample<School>()), "\"settlement\": \"urban\"", "\"settlement\": \"Село\"");
+  const std::string json =
+      Replace(EncodeJson(Sample<School>()), "\"settlement\": \"urban\"", "\"settlement\": \"Село\"");
   EXPECT_EQ(MustDecodeJson<School>(json).settlement, Settlement::kRural);
 }
 
@@ -648,9 +646,7 @@ TEST(SerializeTest, TruncationMessageNamesTheFieldAndOffset) {
             "the visit is damaged or truncated: date: needs 4 bytes at offset 37 but only 3 are left");
 }
 
-TEST(SerializeTest, ChangeBitFlipsNeverCrash) {
-  DecodeEveryBitFlip(SampleChange(), /*json_stride_bits=*/1);
-}
+TEST(SerializeTest, ChangeBitFlipsNeverCrash) { DecodeEveryBitFlip(SampleChange(), /*json_stride_bits=*/1); }
 
 TEST(SerializeTest, RandomBytesNeverCrashTheDecoders) {
   std::mt19937 rng(20250314);
@@ -690,12 +686,43 @@ TEST(SerializeTest, RandomBodiesAfterAValidHeaderNeverCrash) {
 
 // JSON-looking soup from the tokens our JSON uses.
 TEST(SerializeTest, RandomJsonTokensNeverCrash) {
-  static constexpr std::string_view kTokens[] = {
-      "{", "}", "[", "]", ":", ",", "\"cereal_class_version\"", "\"device_id\"", "\"op_seq\"",
-      "\"kind\"", "\"record_id\"", "\"op\"", "\"fields\"", "\"stamp\"", "\"field\"", "\"value\"",
-      "\"type\"", "\"integer\"", "\"real\"", "\"text\"", "\"null\"", "\"visit\"", "\"upsert\"",
-      "\"01958f3a-7b20-7c3d-8e4f-000000000001\"", "1", "0", "-1", "1.5e3", "18446744073709551615",
-      "-9223372036854775809", "null", "true", "false", "NaN", "\"\\u0416\"", "\"\\uD800\"", " "};
+  static constexpr std::string_view kTokens[] = {"{",
+                                                 "}",
+                                                 "[",
+                                                 "]",
+                                                 ":",
+                                                 ",",
+                                                 "\"cereal_class_version\"",
+                                                 "\"device_id\"",
+                                                 "\"op_seq\"",
+                                                 "\"kind\"",
+                                                 "\"record_id\"",
+                                                 "\"op\"",
+                                                 "\"fields\"",
+                                                 "\"stamp\"",
+                                                 "\"field\"",
+                                                 "\"value\"",
+                                                 "\"type\"",
+                                                 "\"integer\"",
+                                                 "\"real\"",
+                                                 "\"text\"",
+                                                 "\"null\"",
+                                                 "\"visit\"",
+                                                 "\"upsert\"",
+                                                 "\"01958f3a-7b20-7c3d-8e4f-000000000001\"",
+                                                 "1",
+                                                 "0",
+                                                 "-1",
+                                                 "1.5e3",
+                                                 "18446744073709551615",
+                                                 "-9223372036854775809",
+                                                 "null",
+                                                 "true",
+                                                 "false",
+                                                 "NaN",
+                                                 "\"\\u0416\"",
+                                                 "\"\\uD800\"",
+                                                 " "};
   std::mt19937 rng(99);
   std::uniform_int_distribution<size_t> pick(0, std::size(kTokens) - 1);
   std::uniform_int_distribution<int> length(1, 80);

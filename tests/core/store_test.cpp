@@ -972,9 +972,9 @@ TEST_F(StoreTest, ConsistencyProblemsFindsDamage) {
   EXPECT_TRUE(mentions(a.id, "without clocks")) << ::testing::PrintToString(problems);
   EXPECT_TRUE(mentions(b.id, "without an outbox entry")) << ::testing::PrintToString(problems);
   EXPECT_TRUE(mentions(c.id, "tombstone")) << ::testing::PrintToString(problems);
-  EXPECT_TRUE(std::any_of(problems.begin(), problems.end(),
-                          [](const std::string& p) { return p.find("gap") != std::string::npos; }))
-      << ::testing::PrintToString(problems);
+  EXPECT_TRUE(std::any_of(problems.begin(), problems.end(), [](const std::string& p) {
+    return p.find("gap") != std::string::npos;
+  })) << ::testing::PrintToString(problems);
 }
 
 // An id belongs to one record of one kind: a Save under another kind must not take over the

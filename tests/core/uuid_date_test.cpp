@@ -62,7 +62,7 @@ TEST(UuidTest, BadStringsAreRejected) {
            "0193a5b27c4e7d218f3a1b2c3d4e5f60",       // no dashes
            "0193a5b2-7c4e-7d21-8f3a1-b2c3d4e5f60",   // a dash in the wrong place
            "0193a5b2_7c4e_7d21_8f3a_1b2c3d4e5f60",
-           "0193a5g2-7c4e-7d21-8f3a-1b2c3d4e5f60",   // 'g' is not hex
+           "0193a5g2-7c4e-7d21-8f3a-1b2c3d4e5f60",  // 'g' is not hex
            "{0193a5b2-7c4e-7d21-8f3a-1b2c3d4e5f6}",
            " 0193a5b2-7c4e-7d21-8f3a-1b2c3d4e5f6",
            "0193a5b2-7c4e-7d21-8f3a-1b2c3d4e5f6 ",
@@ -122,9 +122,9 @@ TEST(DateTest, ParsesIsoAndRussianForms) {
 }
 
 TEST(DateTest, RejectsImpossibleAndMistypedDates) {
-  for (const char* bad : {"2025-02-30", "2O24-01-01", "2023-02-29", "2100-02-29", "2025-13-01", "2025-00-10",
-                          "2025-04-31", "32.01.2025", "2025-1-01", "2025/03/14", "14.03.25", "", "14-03-2025",
-                          "2025-03-1x", "1899-12-31", "+025-03-14"}) {
+  for (const char* bad :
+       {"2025-02-30", "2O24-01-01", "2023-02-29", "2100-02-29", "2025-13-01", "2025-00-10", "2025-04-31", "32.01.2025",
+        "2025-1-01", "2025/03/14", "14.03.25", "", "14-03-2025", "2025-03-1x", "1899-12-31", "+025-03-14"}) {
     const Result<Date> d = Date::Parse(bad);
     EXPECT_FALSE(d.ok()) << "accepted «" << bad << "»";
     if (!d.ok()) {

@@ -243,7 +243,8 @@ class ValidationTest : public ::testing::Test {
     r.title = {"Карта наблюдения урока", "Lesson observation rubric"};
     r.min_level = 0;
     r.max_level = 3;
-    for (int64_t l = 0; l <= 3; ++l) r.levels.push_back({l, {"уровень " + std::to_string(l), "level " + std::to_string(l)}});
+    for (int64_t l = 0; l <= 3; ++l)
+      r.levels.push_back({l, {"уровень " + std::to_string(l), "level " + std::to_string(l)}});
     r.not_observed = {"Не наблюдалось", "Not observed"};
     r.domains = {{"aims", {"Цели", "Aims"}}};
     for (const auto& [code, ru, en] : {std::tuple{"aims_clear", "Цель урока понятна", "Lesson aim made clear"},
@@ -421,7 +422,8 @@ class ValidationTest : public ::testing::Test {
       levels += std::string(l ? "," : "") + R"({"level":)" + std::to_string(l) + R"(,"label":{"ru":"у","en":"l"}})";
     }
     return R"({"code":"lesson_observation","version":1,"title":{"ru":"Карта","en":"Rubric"},)"
-           R"("scale":{"min":0,"max":3,"levels":[)" + levels +
+           R"("scale":{"min":0,"max":3,"levels":[)" +
+           levels +
            R"(],"not_observed":{"ru":"Не наблюдалось","en":"Not observed"}},)"
            R"("domains":[{"code":"aims","title":{"ru":"Цели","en":"Aims"}}],)"
            R"("criteria":[{"code":"aims_clear","domain":"aims","title":{"ru":"Цель","en":"Aim"},"descriptors":[)" +
@@ -718,9 +720,7 @@ TEST_F(ValidationTest, AssignmentEndsBeforeStartRejected) {
 // [SECTION] Visit
 // -----------------------------------------------------------------------------------------
 
-TEST_F(ValidationTest, VisitValidPasses) {
-  EXPECT_TRUE(NoErrors(Validate(ValidVisit(), ctx_)));
-}
+TEST_F(ValidationTest, VisitValidPasses) { EXPECT_TRUE(NoErrors(Validate(ValidVisit(), ctx_))); }
 
 TEST_F(ValidationTest, VisitDatedTodayPasses) {
   Visit v = ValidVisit();
@@ -1033,8 +1033,9 @@ TEST_F(ValidationTest, RecommendationTextRequired) {
 }
 
 TEST_F(ValidationTest, RecommendationDueDateStrictlyAfterSource) {
-  const std::pair<SourceKind, Uuid> sources[] = {
-      {SourceKind::kVisit, kVisit}, {SourceKind::kObservation, kObservation}, {SourceKind::kConsultation, kConsultation}};
+  const std::pair<SourceKind, Uuid> sources[] = {{SourceKind::kVisit, kVisit},
+                                                 {SourceKind::kObservation, kObservation},
+                                                 {SourceKind::kConsultation, kConsultation}};
   for (const auto& [kind, id] : sources) {
     Recommendation r = ValidRecommendation();
     r.source_kind = kind;
@@ -1405,9 +1406,7 @@ TEST_F(ValidationTest, ContextIndicatorYearAndSchool) {
 // [SECTION] RubricTemplate
 // -----------------------------------------------------------------------------------------
 
-TEST_F(ValidationTest, RubricTemplateValidPasses) {
-  EXPECT_TRUE(NoErrors(Validate(ValidTemplate(), ctx_)));
-}
+TEST_F(ValidationTest, RubricTemplateValidPasses) { EXPECT_TRUE(NoErrors(Validate(ValidTemplate(), ctx_))); }
 
 TEST_F(ValidationTest, RubricTemplateBrokenBodyRejected) {
   RubricTemplate t = ValidTemplate();

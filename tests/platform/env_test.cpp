@@ -118,8 +118,7 @@ void Spit(const fs::path& path, const std::string& contents) {
 }
 
 bool IsLowerHex(const std::string& s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 class EnvTest : public ::testing::Test {
@@ -196,15 +195,13 @@ TEST_F(EnvTest, DataDirIgnoresEmptyOrRelativeXdgDataHome) {
     ScopedEnv xdg("XDG_DATA_HOME", std::string(xdg_value));
     Result<fs::path> got = ResolveDataDir(std::nullopt);
     ASSERT_TRUE(got.ok()) << got.status().ToString();
-    EXPECT_EQ(*got, dir_ / "home" / ".local" / "share" / "mentorlog")
-        << "XDG_DATA_HOME=" << xdg_value;
+    EXPECT_EQ(*got, dir_ / "home" / ".local" / "share" / "mentorlog") << "XDG_DATA_HOME=" << xdg_value;
   }
 }
 
 TEST_F(EnvTest, DataDirWithoutHomeIsInvalidInput) {
   ScopedEnv xdg("XDG_DATA_HOME", std::nullopt);
-  for (const std::optional<std::string>& home_value :
-       {std::optional<std::string>(), std::optional<std::string>("")}) {
+  for (const std::optional<std::string>& home_value : {std::optional<std::string>(), std::optional<std::string>("")}) {
     ScopedEnv home("HOME", home_value);
     Result<fs::path> got = ResolveDataDir(std::nullopt);
     EXPECT_EQ(got.status().code(), StatusCode::kInvalidInput);
@@ -223,8 +220,7 @@ TEST_F(EnvTest, DataDirThatIsARegularFileIsIoError) {
   Spit(file, "not a directory");
   Result<fs::path> got = ResolveDataDir(file);
   EXPECT_EQ(got.status().code(), StatusCode::kIoError);
-  EXPECT_NE(got.status().message().find(file.string()), std::string::npos)
-      << got.status().message();
+  EXPECT_NE(got.status().message().find(file.string()), std::string::npos) << got.status().message();
   EXPECT_EQ(Slurp(file), "not a directory");
 
   // A regular file further up the path is refused the same way.
@@ -242,8 +238,7 @@ TEST_F(EnvTest, DataDirUncreatableIsIoError) {
   Result<fs::path> got = ResolveDataDir(locked / "data");
   if (::geteuid() != 0) fs::permissions(locked, fs::perms::owner_all);
   EXPECT_EQ(got.status().code(), StatusCode::kIoError);
-  EXPECT_NE(got.status().message().find(locked.string()), std::string::npos)
-      << got.status().message();
+  EXPECT_NE(got.status().message().find(locked.string()), std::string::npos) << got.status().message();
 }
 
 // [SECTION] LoadOrCreateDeviceId
@@ -282,14 +277,12 @@ TEST_F(EnvTest, DeviceIdWithoutTrailingNewlineIsAccepted) {
 TEST_F(EnvTest, CorruptedDeviceIdIsReportedAndLeftUntouched) {
   const fs::path file = dir_ / "device_id";
   for (const std::string& bad :
-       {std::string(""), std::string("0123456789ABCDEF0123456789ABCDEF\n"),
-        std::string("0123456789abcdef"), std::string("0123456789abcdef0123456789abcdef\n\n"),
-        std::string("garbage\0garbage", 15)}) {
+       {std::string(""), std::string("0123456789ABCDEF0123456789ABCDEF\n"), std::string("0123456789abcdef"),
+        std::string("0123456789abcdef0123456789abcdef\n\n"), std::string("garbage\0garbage", 15)}) {
     Spit(file, bad);
     Result<std::string> got = LoadOrCreateDeviceId(dir_);
     EXPECT_EQ(got.status().code(), StatusCode::kCorruption) << "content: " << bad;
-    EXPECT_NE(got.status().message().find(file.string()), std::string::npos)
-        << got.status().message();
+    EXPECT_NE(got.status().message().find(file.string()), std::string::npos) << got.status().message();
     EXPECT_EQ(Slurp(file), bad);
   }
 }
@@ -324,8 +317,8 @@ TEST_F(EnvTest, SecretFileHasMode0600AndRoundTrips) {
 TEST_F(EnvTest, SecretFileReplacesWiderFile) {
   const fs::path file = dir_ / "token";
   Spit(file, "old and long contents");
-  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                            fs::perms::others_read);
+  fs::permissions(file,
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
   ASSERT_TRUE(WriteSecretFile(file, "new").ok());
   EXPECT_EQ(ModeOf(file), 0600u);
   Result<std::string> got = ReadSecretFile(file);
@@ -354,13 +347,12 @@ TEST_F(EnvTest, WriteSecretFileOverDirectoryIsIoError) {
 TEST_F(EnvTest, ReadSecretFileWithWidePermissionsIsIoError) {
   const fs::path file = dir_ / "token";
   Spit(file, "secret");
-  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                            fs::perms::others_read);
+  fs::permissions(file,
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
   Result<std::string> got = ReadSecretFile(file);
   EXPECT_EQ(got.status().code(), StatusCode::kIoError);
   EXPECT_NE(got.status().message().find("0644"), std::string::npos) << got.status().message();
-  EXPECT_NE(got.status().message().find(file.string()), std::string::npos)
-      << got.status().message();
+  EXPECT_NE(got.status().message().find(file.string()), std::string::npos) << got.status().message();
 
   fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_write);
   EXPECT_EQ(ReadSecretFile(file).status().code(), StatusCode::kIoError);

@@ -33,9 +33,9 @@ struct CsvTable {
     std::vector<std::string> cells;  // UTF-8; as many as the record had (may differ from header).
   };
 
-  std::vector<std::string> header;  // UTF-8, trimmed (even when quoted), BOM removed.
-  std::vector<Row> rows;            // Data records in file order; blank records are skipped.
-  char separator = ',';             // ',', ';' or '\t'.
+  std::vector<std::string> header;              // UTF-8, trimmed (even when quoted), BOM removed.
+  std::vector<Row> rows;                        // Data records in file order; blank records are skipped.
+  char separator = ',';                         // ',', ';' or '\t'.
   TextEncoding encoding = TextEncoding::kUtf8;  // What the bytes were in.
 };
 
@@ -109,8 +109,7 @@ struct CsvDialect {
 // Errors (InvalidInput): an empty header; a separator other than ',', ';', '\t'; a BOM asked for
 // with Windows-1251; a cell that is not valid UTF-8 or contains NUL; with Windows-1251, a
 // character it cannot encode. Cell errors name the place: "row 3, column «Название»: ...".
-Result<std::string> WriteCsv(const std::vector<std::string>& header,
-                             const std::vector<std::vector<std::string>>& rows,
+Result<std::string> WriteCsv(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                              const CsvDialect& dialect);
 
 // Key for matching header names typed by people: lowercases ASCII and Cyrillic (А-Я, Ё and the

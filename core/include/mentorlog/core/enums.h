@@ -34,13 +34,27 @@ enum class SchoolStatus { kLowResults, kAdverseConditions, kLeader };
 enum class TransitionProgramme { kNone, kDrafting, kAdopted, kCompleted };
 enum class Role { kTeacher, kMentor, kTutor, kCoordinator, kSchoolCoordinator, kDirector, kDeputyDirector };
 enum class AssignmentKind { kMentorSchool, kTutorTeacher, kTutorSchoolSubject };
-enum class VisitPurpose { kDiagnostics, kConsultation, kLessonObservations, kMonitoring, kMethodologicalEvent, kFollowUp };
+enum class VisitPurpose {
+  kDiagnostics,
+  kConsultation,
+  kLessonObservations,
+  kMonitoring,
+  kMethodologicalEvent,
+  kFollowUp
+};
 enum class ObservationKind { kObservation, kPeerVisit, kOpenLesson };
 enum class ConsultationAudience { kManagementTeam, kTeacher };
 enum class ConsultationFormat { kInPerson, kRemote, kPhone };
 enum class ConsultationTopic {
-  kTransitionProgramme, kInternalQuality, kExamPreparation, kPupilsAtRisk,
-  kProfessionalDevelopment, kParents, kNetworkPartnership, kDocuments, kOther,
+  kTransitionProgramme,
+  kInternalQuality,
+  kExamPreparation,
+  kPupilsAtRisk,
+  kProfessionalDevelopment,
+  kParents,
+  kNetworkPartnership,
+  kDocuments,
+  kOther,
 };
 enum class SourceKind { kVisit, kObservation, kConsultation };
 // Ordered: a status only moves forward (open < in progress < done | dropped).

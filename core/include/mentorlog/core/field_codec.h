@@ -40,12 +40,21 @@ template <>
 struct FieldCodec<std::string> {
   static FieldValue Encode(const std::string& v) { return v; }
   static Status Decode(const FieldValue& v, std::string& out) {
-    if (const auto* s = std::get_if<std::string>(&v)) { out = *s; return Status::Ok(); }
-    if (std::holds_alternative<std::monostate>(v)) { out.clear(); return Status::Ok(); }
+    if (const auto* s = std::get_if<std::string>(&v)) {
+      out = *s;
+      return Status::Ok();
+    }
+    if (std::holds_alternative<std::monostate>(v)) {
+      out.clear();
+      return Status::Ok();
+    }
     out = FieldValueToString(v);
     return Status::Ok();
   }
-  static Status FromText(std::string_view text, std::string& out) { out = std::string(text); return Status::Ok(); }
+  static Status FromText(std::string_view text, std::string& out) {
+    out = std::string(text);
+    return Status::Ok();
+  }
   static std::string ToText(const std::string& v) { return v; }
 };
 
@@ -90,7 +99,7 @@ struct FieldCodec<Uuid> {
 };
 
 template <class E>
-  requires std::is_enum_v<E>
+requires std::is_enum_v<E>
 struct FieldCodec<E> {
   static FieldValue Encode(E v) { return std::string(EnumCode(v)); }
   static Status Decode(const FieldValue& v, E& out) {
@@ -101,8 +110,8 @@ struct FieldCodec<E> {
   static Status FromText(std::string_view text, E& out) {
     auto e = EnumFromText<E>(text);
     if (!e) {
-      return Status::InvalidInput("«" + std::string(text) + "» is not one of: " + EnumChoices<E>("en") +
-                                  " (" + EnumChoices<E>("ru") + ")");
+      return Status::InvalidInput("«" + std::string(text) + "» is not one of: " + EnumChoices<E>("en") + " (" +
+                                  EnumChoices<E>("ru") + ")");
     }
     out = *e;
     return Status::Ok();
@@ -117,7 +126,10 @@ struct FieldCodec<std::optional<T>> {
     return FieldCodec<T>::Encode(*v);
   }
   static Status Decode(const FieldValue& v, std::optional<T>& out) {
-    if (std::holds_alternative<std::monostate>(v)) { out.reset(); return Status::Ok(); }
+    if (std::holds_alternative<std::monostate>(v)) {
+      out.reset();
+      return Status::Ok();
+    }
     if (const auto* s = std::get_if<std::string>(&v); s != nullptr && s->empty()) {
       out.reset();
       return Status::Ok();
@@ -128,7 +140,10 @@ struct FieldCodec<std::optional<T>> {
     return Status::Ok();
   }
   static Status FromText(std::string_view text, std::optional<T>& out) {
-    if (text.find_first_not_of(" \t") == std::string_view::npos) { out.reset(); return Status::Ok(); }
+    if (text.find_first_not_of(" \t") == std::string_view::npos) {
+      out.reset();
+      return Status::Ok();
+    }
     T inner{};
     RETURN_IF_ERROR(FieldCodec<T>::FromText(text, inner));
     out = std::move(inner);
@@ -145,7 +160,10 @@ struct FieldCodec<std::vector<T>> {
   static Status Decode(const FieldValue& v, std::vector<T>& out) {
     const auto* s = std::get_if<std::string>(&v);
     if (s == nullptr) {
-      if (std::holds_alternative<std::monostate>(v)) { out.clear(); return Status::Ok(); }
+      if (std::holds_alternative<std::monostate>(v)) {
+        out.clear();
+        return Status::Ok();
+      }
       return Status::InvalidInput("expected a list as text");
     }
     return Split(*s, "\n", out);
@@ -168,7 +186,8 @@ struct FieldCodec<std::vector<T>> {
       size_t end = text.find_first_of(seps, start);
       if (end == std::string_view::npos) end = text.size();
       std::string_view part = text.substr(start, end - start);
-      while (!part.empty() && (part.front() == ' ' || part.front() == '\t' || part.front() == '\r')) part.remove_prefix(1);
+      while (!part.empty() && (part.front() == ' ' || part.front() == '\t' || part.front() == '\r'))
+        part.remove_prefix(1);
       while (!part.empty() && (part.back() == ' ' || part.back() == '\t' || part.back() == '\r')) part.remove_suffix(1);
       if (!part.empty()) {
         T item{};

@@ -48,10 +48,10 @@ enum class BadRowPolicy {
 
 // One bad row, or one bad cell of a row.
 struct ImportProblem {
-  std::string file;    // the file's name as given, e.g. "schools.csv"
-  int line = 0;        // 1-based line of the file where the row starts
-  std::string column;  // the column's name as written in the file's header; empty: the whole row
-  std::string reason;  // what is wrong and how to fix it, in `lang`
+  std::string file;         // the file's name as given, e.g. "schools.csv"
+  int line = 0;             // 1-based line of the file where the row starts
+  std::string column;       // the column's name as written in the file's header; empty: the whole row
+  std::string reason;       // what is wrong and how to fix it, in `lang`
   std::string lang = "en";  // "ru" or "en": the store's language, used by ToString too
 
   // "schools.csv, line 14, column «год»: «2O24» is not a whole number", or in Russian

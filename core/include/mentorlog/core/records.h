@@ -36,7 +36,7 @@ struct School {
   std::string short_name;
   std::string municipality;
   Settlement settlement = Settlement::kRural;
-  double distance_km = 0;   // to the district centre
+  double distance_km = 0;  // to the district centre
   int64_t pupils = 0;
   int64_t teachers = 0;
   std::vector<SchoolStatus> statuses;  // for status_year; empty = an ordinary school
@@ -63,10 +63,10 @@ struct Person {
 struct Assignment {
   Uuid id;
   AssignmentKind kind = AssignmentKind::kMentorSchool;
-  Uuid assignee_id;                 // the mentor or tutor
+  Uuid assignee_id;  // the mentor or tutor
   Uuid school_id;
-  std::optional<Uuid> teacher_id;   // kTutorTeacher
-  std::string subject;              // kTutorSchoolSubject
+  std::optional<Uuid> teacher_id;  // kTutorTeacher
+  std::string subject;             // kTutorSchoolSubject
   Date starts_on;
   std::optional<Date> ends_on;
 };
@@ -93,8 +93,8 @@ struct Observation {
   Uuid observer_id;
   ObservationKind kind = ObservationKind::kObservation;
   std::string subject;
-  int64_t grade = 0;          // 1..11
-  std::string class_label;    // "5Б"
+  int64_t grade = 0;        // 1..11
+  std::string class_label;  // "5Б"
   Date date;
   std::string topic;
   std::string rubric_code;
@@ -256,7 +256,8 @@ struct FieldDef {
 template <class R>
 struct RecordTraits;
 
-#define MENTORLOG_F(R, name) FieldDef<R, decltype(R::name)>{#name, &R::name}
+#define MENTORLOG_F(R, name) \
+  FieldDef<R, decltype(R::name)> { #name, &R::name }
 
 template <>
 struct RecordTraits<School> {
@@ -264,11 +265,10 @@ struct RecordTraits<School> {
   static constexpr std::string_view kTable = "schools";
   static constexpr auto kFields = std::make_tuple(
       MENTORLOG_F(School, code), MENTORLOG_F(School, name), MENTORLOG_F(School, short_name),
-      MENTORLOG_F(School, municipality), MENTORLOG_F(School, settlement),
-      MENTORLOG_F(School, distance_km), MENTORLOG_F(School, pupils), MENTORLOG_F(School, teachers),
-      MENTORLOG_F(School, statuses), MENTORLOG_F(School, status_year),
-      MENTORLOG_F(School, leader_partner_id), MENTORLOG_F(School, transition_programme),
-      MENTORLOG_F(School, transition_programme_adopted_on),
+      MENTORLOG_F(School, municipality), MENTORLOG_F(School, settlement), MENTORLOG_F(School, distance_km),
+      MENTORLOG_F(School, pupils), MENTORLOG_F(School, teachers), MENTORLOG_F(School, statuses),
+      MENTORLOG_F(School, status_year), MENTORLOG_F(School, leader_partner_id),
+      MENTORLOG_F(School, transition_programme), MENTORLOG_F(School, transition_programme_adopted_on),
       MENTORLOG_F(School, management_team_trained), MENTORLOG_F(School, district));
 };
 
@@ -276,31 +276,30 @@ template <>
 struct RecordTraits<Person> {
   static constexpr RecordKind kKind = RecordKind::kPerson;
   static constexpr std::string_view kTable = "people";
-  static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(Person, code), MENTORLOG_F(Person, full_name), MENTORLOG_F(Person, roles),
-      MENTORLOG_F(Person, school_id), MENTORLOG_F(Person, subjects), MENTORLOG_F(Person, email),
-      MENTORLOG_F(Person, phone));
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(Person, code), MENTORLOG_F(Person, full_name), MENTORLOG_F(Person, roles),
+                      MENTORLOG_F(Person, school_id), MENTORLOG_F(Person, subjects), MENTORLOG_F(Person, email),
+                      MENTORLOG_F(Person, phone));
 };
 
 template <>
 struct RecordTraits<Assignment> {
   static constexpr RecordKind kKind = RecordKind::kAssignment;
   static constexpr std::string_view kTable = "assignments";
-  static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(Assignment, kind), MENTORLOG_F(Assignment, assignee_id),
-      MENTORLOG_F(Assignment, school_id), MENTORLOG_F(Assignment, teacher_id),
-      MENTORLOG_F(Assignment, subject), MENTORLOG_F(Assignment, starts_on),
-      MENTORLOG_F(Assignment, ends_on));
+  static constexpr auto kFields = std::make_tuple(MENTORLOG_F(Assignment, kind), MENTORLOG_F(Assignment, assignee_id),
+                                                  MENTORLOG_F(Assignment, school_id),
+                                                  MENTORLOG_F(Assignment, teacher_id), MENTORLOG_F(Assignment, subject),
+                                                  MENTORLOG_F(Assignment, starts_on), MENTORLOG_F(Assignment, ends_on));
 };
 
 template <>
 struct RecordTraits<Visit> {
   static constexpr RecordKind kKind = RecordKind::kVisit;
   static constexpr std::string_view kTable = "visits";
-  static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(Visit, school_id), MENTORLOG_F(Visit, date), MENTORLOG_F(Visit, visitor_ids),
-      MENTORLOG_F(Visit, purposes), MENTORLOG_F(Visit, met_with), MENTORLOG_F(Visit, summary),
-      MENTORLOG_F(Visit, strengths), MENTORLOG_F(Visit, problems));
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(Visit, school_id), MENTORLOG_F(Visit, date), MENTORLOG_F(Visit, visitor_ids),
+                      MENTORLOG_F(Visit, purposes), MENTORLOG_F(Visit, met_with), MENTORLOG_F(Visit, summary),
+                      MENTORLOG_F(Visit, strengths), MENTORLOG_F(Visit, problems));
 };
 
 template <>
@@ -308,23 +307,21 @@ struct RecordTraits<Observation> {
   static constexpr RecordKind kKind = RecordKind::kObservation;
   static constexpr std::string_view kTable = "observations";
   static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(Observation, visit_id), MENTORLOG_F(Observation, school_id),
-      MENTORLOG_F(Observation, teacher_id), MENTORLOG_F(Observation, observer_id),
-      MENTORLOG_F(Observation, kind), MENTORLOG_F(Observation, subject),
-      MENTORLOG_F(Observation, grade), MENTORLOG_F(Observation, class_label),
-      MENTORLOG_F(Observation, date), MENTORLOG_F(Observation, topic),
-      MENTORLOG_F(Observation, rubric_code), MENTORLOG_F(Observation, rubric_version),
-      MENTORLOG_F(Observation, strengths), MENTORLOG_F(Observation, growth_areas),
-      MENTORLOG_F(Observation, next_steps), MENTORLOG_F(Observation, discussion_held));
+      MENTORLOG_F(Observation, visit_id), MENTORLOG_F(Observation, school_id), MENTORLOG_F(Observation, teacher_id),
+      MENTORLOG_F(Observation, observer_id), MENTORLOG_F(Observation, kind), MENTORLOG_F(Observation, subject),
+      MENTORLOG_F(Observation, grade), MENTORLOG_F(Observation, class_label), MENTORLOG_F(Observation, date),
+      MENTORLOG_F(Observation, topic), MENTORLOG_F(Observation, rubric_code), MENTORLOG_F(Observation, rubric_version),
+      MENTORLOG_F(Observation, strengths), MENTORLOG_F(Observation, growth_areas), MENTORLOG_F(Observation, next_steps),
+      MENTORLOG_F(Observation, discussion_held));
 };
 
 template <>
 struct RecordTraits<ObservationScore> {
   static constexpr RecordKind kKind = RecordKind::kObservationScore;
   static constexpr std::string_view kTable = "observation_scores";
-  static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(ObservationScore, observation_id), MENTORLOG_F(ObservationScore, criterion_code),
-      MENTORLOG_F(ObservationScore, level), MENTORLOG_F(ObservationScore, evidence));
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(ObservationScore, observation_id), MENTORLOG_F(ObservationScore, criterion_code),
+                      MENTORLOG_F(ObservationScore, level), MENTORLOG_F(ObservationScore, evidence));
 };
 
 template <>
@@ -332,46 +329,44 @@ struct RecordTraits<Consultation> {
   static constexpr RecordKind kKind = RecordKind::kConsultation;
   static constexpr std::string_view kTable = "consultations";
   static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(Consultation, school_id), MENTORLOG_F(Consultation, date),
-      MENTORLOG_F(Consultation, consultant_id), MENTORLOG_F(Consultation, audience),
-      MENTORLOG_F(Consultation, teacher_id), MENTORLOG_F(Consultation, format),
-      MENTORLOG_F(Consultation, minutes), MENTORLOG_F(Consultation, topics),
-      MENTORLOG_F(Consultation, questions), MENTORLOG_F(Consultation, advice),
-      MENTORLOG_F(Consultation, follow_ups));
+      MENTORLOG_F(Consultation, school_id), MENTORLOG_F(Consultation, date), MENTORLOG_F(Consultation, consultant_id),
+      MENTORLOG_F(Consultation, audience), MENTORLOG_F(Consultation, teacher_id), MENTORLOG_F(Consultation, format),
+      MENTORLOG_F(Consultation, minutes), MENTORLOG_F(Consultation, topics), MENTORLOG_F(Consultation, questions),
+      MENTORLOG_F(Consultation, advice), MENTORLOG_F(Consultation, follow_ups));
 };
 
 template <>
 struct RecordTraits<Recommendation> {
   static constexpr RecordKind kKind = RecordKind::kRecommendation;
   static constexpr std::string_view kTable = "recommendations";
-  static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(Recommendation, source_kind), MENTORLOG_F(Recommendation, source_id),
-      MENTORLOG_F(Recommendation, school_id), MENTORLOG_F(Recommendation, teacher_id),
-      MENTORLOG_F(Recommendation, text), MENTORLOG_F(Recommendation, responsible_id),
-      MENTORLOG_F(Recommendation, responsible_name), MENTORLOG_F(Recommendation, created_on),
-      MENTORLOG_F(Recommendation, due_on), MENTORLOG_F(Recommendation, status),
-      MENTORLOG_F(Recommendation, reopen_count), MENTORLOG_F(Recommendation, evidence),
-      MENTORLOG_F(Recommendation, verified_visit_id), MENTORLOG_F(Recommendation, closed_on));
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(Recommendation, source_kind), MENTORLOG_F(Recommendation, source_id),
+                      MENTORLOG_F(Recommendation, school_id), MENTORLOG_F(Recommendation, teacher_id),
+                      MENTORLOG_F(Recommendation, text), MENTORLOG_F(Recommendation, responsible_id),
+                      MENTORLOG_F(Recommendation, responsible_name), MENTORLOG_F(Recommendation, created_on),
+                      MENTORLOG_F(Recommendation, due_on), MENTORLOG_F(Recommendation, status),
+                      MENTORLOG_F(Recommendation, reopen_count), MENTORLOG_F(Recommendation, evidence),
+                      MENTORLOG_F(Recommendation, verified_visit_id), MENTORLOG_F(Recommendation, closed_on));
 };
 
 template <>
 struct RecordTraits<RecommendationEvent> {
   static constexpr RecordKind kKind = RecordKind::kRecommendationEvent;
   static constexpr std::string_view kTable = "recommendation_events";
-  static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(RecommendationEvent, recommendation_id), MENTORLOG_F(RecommendationEvent, kind),
-      MENTORLOG_F(RecommendationEvent, date), MENTORLOG_F(RecommendationEvent, author_id),
-      MENTORLOG_F(RecommendationEvent, text));
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(RecommendationEvent, recommendation_id), MENTORLOG_F(RecommendationEvent, kind),
+                      MENTORLOG_F(RecommendationEvent, date), MENTORLOG_F(RecommendationEvent, author_id),
+                      MENTORLOG_F(RecommendationEvent, text));
 };
 
 template <>
 struct RecordTraits<Deficit> {
   static constexpr RecordKind kKind = RecordKind::kDeficit;
   static constexpr std::string_view kTable = "deficits";
-  static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(Deficit, teacher_id), MENTORLOG_F(Deficit, area), MENTORLOG_F(Deficit, found_on),
-      MENTORLOG_F(Deficit, found_by), MENTORLOG_F(Deficit, observation_id),
-      MENTORLOG_F(Deficit, remedy), MENTORLOG_F(Deficit, closed_on), MENTORLOG_F(Deficit, notes));
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(Deficit, teacher_id), MENTORLOG_F(Deficit, area), MENTORLOG_F(Deficit, found_on),
+                      MENTORLOG_F(Deficit, found_by), MENTORLOG_F(Deficit, observation_id),
+                      MENTORLOG_F(Deficit, remedy), MENTORLOG_F(Deficit, closed_on), MENTORLOG_F(Deficit, notes));
 };
 
 template <>
@@ -379,9 +374,8 @@ struct RecordTraits<RoadmapItem> {
   static constexpr RecordKind kKind = RecordKind::kRoadmapItem;
   static constexpr std::string_view kTable = "roadmap_items";
   static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(RoadmapItem, title), MENTORLOG_F(RoadmapItem, level),
-      MENTORLOG_F(RoadmapItem, school_id), MENTORLOG_F(RoadmapItem, starts_on),
-      MENTORLOG_F(RoadmapItem, ends_on), MENTORLOG_F(RoadmapItem, responsible),
+      MENTORLOG_F(RoadmapItem, title), MENTORLOG_F(RoadmapItem, level), MENTORLOG_F(RoadmapItem, school_id),
+      MENTORLOG_F(RoadmapItem, starts_on), MENTORLOG_F(RoadmapItem, ends_on), MENTORLOG_F(RoadmapItem, responsible),
       MENTORLOG_F(RoadmapItem, participants), MENTORLOG_F(RoadmapItem, planned_result),
       MENTORLOG_F(RoadmapItem, status), MENTORLOG_F(RoadmapItem, report));
 };
@@ -390,32 +384,32 @@ template <>
 struct RecordTraits<NetworkAgreement> {
   static constexpr RecordKind kKind = RecordKind::kNetworkAgreement;
   static constexpr std::string_view kTable = "network_agreements";
-  static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(NetworkAgreement, number), MENTORLOG_F(NetworkAgreement, signed_on),
-      MENTORLOG_F(NetworkAgreement, supported_school_id),
-      MENTORLOG_F(NetworkAgreement, leader_school_id), MENTORLOG_F(NetworkAgreement, model),
-      MENTORLOG_F(NetworkAgreement, ends_on), MENTORLOG_F(NetworkAgreement, subject));
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(NetworkAgreement, number), MENTORLOG_F(NetworkAgreement, signed_on),
+                      MENTORLOG_F(NetworkAgreement, supported_school_id),
+                      MENTORLOG_F(NetworkAgreement, leader_school_id), MENTORLOG_F(NetworkAgreement, model),
+                      MENTORLOG_F(NetworkAgreement, ends_on), MENTORLOG_F(NetworkAgreement, subject));
 };
 
 template <>
 struct RecordTraits<AssessmentResult> {
   static constexpr RecordKind kKind = RecordKind::kAssessmentResult;
   static constexpr std::string_view kTable = "assessment_results";
-  static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(AssessmentResult, school_id), MENTORLOG_F(AssessmentResult, year),
-      MENTORLOG_F(AssessmentResult, assessment), MENTORLOG_F(AssessmentResult, subject),
-      MENTORLOG_F(AssessmentResult, grade), MENTORLOG_F(AssessmentResult, participants),
-      MENTORLOG_F(AssessmentResult, mean_score), MENTORLOG_F(AssessmentResult, share_below_min),
-      MENTORLOG_F(AssessmentResult, share_top));
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(AssessmentResult, school_id), MENTORLOG_F(AssessmentResult, year),
+                      MENTORLOG_F(AssessmentResult, assessment), MENTORLOG_F(AssessmentResult, subject),
+                      MENTORLOG_F(AssessmentResult, grade), MENTORLOG_F(AssessmentResult, participants),
+                      MENTORLOG_F(AssessmentResult, mean_score), MENTORLOG_F(AssessmentResult, share_below_min),
+                      MENTORLOG_F(AssessmentResult, share_top));
 };
 
 template <>
 struct RecordTraits<ContextIndicator> {
   static constexpr RecordKind kKind = RecordKind::kContextIndicator;
   static constexpr std::string_view kTable = "context_indicators";
-  static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(ContextIndicator, school_id), MENTORLOG_F(ContextIndicator, year),
-      MENTORLOG_F(ContextIndicator, indicator), MENTORLOG_F(ContextIndicator, value));
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(ContextIndicator, school_id), MENTORLOG_F(ContextIndicator, year),
+                      MENTORLOG_F(ContextIndicator, indicator), MENTORLOG_F(ContextIndicator, value));
 };
 
 template <>
@@ -423,9 +417,8 @@ struct RecordTraits<RubricTemplate> {
   static constexpr RecordKind kKind = RecordKind::kRubricTemplate;
   static constexpr std::string_view kTable = "rubric_templates";
   static constexpr auto kFields = std::make_tuple(
-      MENTORLOG_F(RubricTemplate, code), MENTORLOG_F(RubricTemplate, version),
-      MENTORLOG_F(RubricTemplate, title_ru), MENTORLOG_F(RubricTemplate, title_en),
-      MENTORLOG_F(RubricTemplate, body_json));
+      MENTORLOG_F(RubricTemplate, code), MENTORLOG_F(RubricTemplate, version), MENTORLOG_F(RubricTemplate, title_ru),
+      MENTORLOG_F(RubricTemplate, title_en), MENTORLOG_F(RubricTemplate, body_json));
 };
 
 #undef MENTORLOG_F
@@ -449,31 +442,56 @@ constexpr size_t FieldCount() {
 template <class F>
 decltype(auto) VisitKind(RecordKind kind, F&& f) {
   switch (kind) {
-    case RecordKind::kSchool: return f.template operator()<School>();
-    case RecordKind::kPerson: return f.template operator()<Person>();
-    case RecordKind::kAssignment: return f.template operator()<Assignment>();
-    case RecordKind::kVisit: return f.template operator()<Visit>();
-    case RecordKind::kObservation: return f.template operator()<Observation>();
-    case RecordKind::kObservationScore: return f.template operator()<ObservationScore>();
-    case RecordKind::kConsultation: return f.template operator()<Consultation>();
-    case RecordKind::kRecommendation: return f.template operator()<Recommendation>();
-    case RecordKind::kRecommendationEvent: return f.template operator()<RecommendationEvent>();
-    case RecordKind::kDeficit: return f.template operator()<Deficit>();
-    case RecordKind::kRoadmapItem: return f.template operator()<RoadmapItem>();
-    case RecordKind::kNetworkAgreement: return f.template operator()<NetworkAgreement>();
-    case RecordKind::kAssessmentResult: return f.template operator()<AssessmentResult>();
-    case RecordKind::kContextIndicator: return f.template operator()<ContextIndicator>();
-    case RecordKind::kRubricTemplate: return f.template operator()<RubricTemplate>();
+    case RecordKind::kSchool:
+      return f.template operator()<School>();
+    case RecordKind::kPerson:
+      return f.template operator()<Person>();
+    case RecordKind::kAssignment:
+      return f.template operator()<Assignment>();
+    case RecordKind::kVisit:
+      return f.template operator()<Visit>();
+    case RecordKind::kObservation:
+      return f.template operator()<Observation>();
+    case RecordKind::kObservationScore:
+      return f.template operator()<ObservationScore>();
+    case RecordKind::kConsultation:
+      return f.template operator()<Consultation>();
+    case RecordKind::kRecommendation:
+      return f.template operator()<Recommendation>();
+    case RecordKind::kRecommendationEvent:
+      return f.template operator()<RecommendationEvent>();
+    case RecordKind::kDeficit:
+      return f.template operator()<Deficit>();
+    case RecordKind::kRoadmapItem:
+      return f.template operator()<RoadmapItem>();
+    case RecordKind::kNetworkAgreement:
+      return f.template operator()<NetworkAgreement>();
+    case RecordKind::kAssessmentResult:
+      return f.template operator()<AssessmentResult>();
+    case RecordKind::kContextIndicator:
+      return f.template operator()<ContextIndicator>();
+    case RecordKind::kRubricTemplate:
+      return f.template operator()<RubricTemplate>();
   }
   return f.template operator()<School>();  // unreachable for valid kinds
 }
 
 inline constexpr RecordKind kAllRecordKinds[] = {
-    RecordKind::kSchool,         RecordKind::kPerson,           RecordKind::kAssignment,
-    RecordKind::kVisit,          RecordKind::kObservation,      RecordKind::kObservationScore,
-    RecordKind::kConsultation,   RecordKind::kRecommendation,   RecordKind::kRecommendationEvent,
-    RecordKind::kDeficit,        RecordKind::kRoadmapItem,      RecordKind::kNetworkAgreement,
-    RecordKind::kAssessmentResult, RecordKind::kContextIndicator, RecordKind::kRubricTemplate,
+    RecordKind::kSchool,
+    RecordKind::kPerson,
+    RecordKind::kAssignment,
+    RecordKind::kVisit,
+    RecordKind::kObservation,
+    RecordKind::kObservationScore,
+    RecordKind::kConsultation,
+    RecordKind::kRecommendation,
+    RecordKind::kRecommendationEvent,
+    RecordKind::kDeficit,
+    RecordKind::kRoadmapItem,
+    RecordKind::kNetworkAgreement,
+    RecordKind::kAssessmentResult,
+    RecordKind::kContextIndicator,
+    RecordKind::kRubricTemplate,
 };
 
 // "schools", "visits", ...: the table name, also the CLI's KIND word.

@@ -18,13 +18,13 @@ namespace mentorlog {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidInput,    // The user's input is wrong; the message says which and why.
-  kNotFound,        // The thing asked for does not exist (or was deleted).
-  kConflict,        // The write contradicts what is stored (e.g. a status moving backwards).
-  kCorruption,      // Bytes or a file that cannot be decoded.
-  kIoError,         // The disk or the OS refused.
-  kUnsupported,     // E.g. a store written by a newer program.
-  kInternal,        // A bug: should not happen.
+  kInvalidInput,  // The user's input is wrong; the message says which and why.
+  kNotFound,      // The thing asked for does not exist (or was deleted).
+  kConflict,      // The write contradicts what is stored (e.g. a status moving backwards).
+  kCorruption,    // Bytes or a file that cannot be decoded.
+  kIoError,       // The disk or the OS refused.
+  kUnsupported,   // E.g. a store written by a newer program.
+  kInternal,      // A bug: should not happen.
 };
 
 class [[nodiscard]] Status {
@@ -63,7 +63,7 @@ class [[nodiscard]] Status {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "Result built from an ok Status has no value");
   }
@@ -91,17 +91,15 @@ class [[nodiscard]] Result {
 #define MENTORLOG_CONCAT(a, b) MENTORLOG_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not ok.
-#define RETURN_IF_ERROR(expr) \
-  RETURN_IF_ERROR_IMPL(MENTORLOG_CONCAT(mentorlog_status_, __COUNTER__), expr)
-#define RETURN_IF_ERROR_IMPL(tmp, expr)    \
-  do {                                     \
-    ::mentorlog::Status tmp = (expr);      \
-    if (!tmp.ok()) return tmp;             \
+#define RETURN_IF_ERROR(expr) RETURN_IF_ERROR_IMPL(MENTORLOG_CONCAT(mentorlog_status_, __COUNTER__), expr)
+#define RETURN_IF_ERROR_IMPL(tmp, expr) \
+  do {                                  \
+    ::mentorlog::Status tmp = (expr);   \
+    if (!tmp.ok()) return tmp;          \
   } while (false)
 
 // `ASSIGN_OR_RETURN(auto x, Compute());` binds the value or returns the Status.
-#define ASSIGN_OR_RETURN(lhs, expr) \
-  ASSIGN_OR_RETURN_IMPL(MENTORLOG_CONCAT(mentorlog_result_, __COUNTER__), lhs, expr)
+#define ASSIGN_OR_RETURN(lhs, expr) ASSIGN_OR_RETURN_IMPL(MENTORLOG_CONCAT(mentorlog_result_, __COUNTER__), lhs, expr)
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \
   if (!tmp.ok()) return tmp.status();         \

@@ -29,10 +29,10 @@ namespace mentorlog::core {
 inline constexpr int kLatestSchemaVersion = 2;
 
 struct StoreOptions {
-  std::filesystem::path path;       // the SQLite file; created when missing
-  std::string device_id;            // from platform::LoadOrCreateDeviceId
-  const platform::Clock* clock = nullptr;  // null: platform::DefaultClock()
-  std::string language = "ru";     // "ru" or "en": the language of validation messages
+  std::filesystem::path path;                 // the SQLite file; created when missing
+  std::string device_id;                      // from platform::LoadOrCreateDeviceId
+  const platform::Clock* clock = nullptr;     // null: platform::DefaultClock()
+  std::string language = "ru";                // "ru" or "en": the language of validation messages
   int schema_version = kLatestSchemaVersion;  // tests may stop at an earlier one
 };
 
@@ -94,8 +94,7 @@ class Store {
 
   // Moves a recommendation's status forward and records the event.
   // Errors: Conflict when `to` is not after the current status (use Reopen).
-  Result<Recommendation> AdvanceRecommendation(const Uuid& id, RecommendationStatus to,
-                                               std::string_view note,
+  Result<Recommendation> AdvanceRecommendation(const Uuid& id, RecommendationStatus to, std::string_view note,
                                                std::optional<Uuid> verified_visit_id = std::nullopt);
   // Reopens a done or dropped recommendation: the only way back, an explicit event.
   Result<Recommendation> ReopenRecommendation(const Uuid& id, std::string_view reason);

@@ -45,7 +45,11 @@ class Date {
   static Result<Date> FromYmd(int year, int month, int day);
   // Accepts "YYYY-MM-DD" and Russian "DD.MM.YYYY". The message says what was wrong.
   static Result<Date> Parse(std::string_view text);
-  static Date FromDays(int32_t days_since_epoch) { Date d; d.days_ = days_since_epoch; return d; }
+  static Date FromDays(int32_t days_since_epoch) {
+    Date d;
+    d.days_ = days_since_epoch;
+    return d;
+  }
   // The local date at `unix_millis` shifted by `utc_offset_minutes`.
   static Date FromUnixMillis(int64_t unix_millis, int utc_offset_minutes);
 
