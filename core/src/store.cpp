@@ -58,7 +58,9 @@ std::vector<std::string_view> FieldNames() {
 // stamps all its fields with one clock, so a record usually has a line or two.
 std::string EncodeClocks(const std::vector<std::pair<std::string, FieldClock>>& clocks) {
   std::vector<std::pair<const FieldClock*, std::string>> lines;
-  for (const auto& [name, clock] : clocks) {
+  for (const auto& entry : clocks) {
+    const std::string& name = entry.first;
+    const FieldClock& clock = entry.second;
     auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return *l.first == clock; });
     if (it == lines.end()) {
       lines.emplace_back(&clock, std::to_string(clock.stamp.value) + ' ' + clock.device_id);

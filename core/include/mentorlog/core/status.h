@@ -92,6 +92,7 @@ class [[nodiscard]] Result {
 
 // Returns from the enclosing function when `expr` (a Status) is not ok.
 #define RETURN_IF_ERROR(expr) RETURN_IF_ERROR_IMPL(MENTORLOG_CONCAT(mentorlog_status_, __COUNTER__), expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): `tmp` and `lhs` are declarations, not expressions.
 #define RETURN_IF_ERROR_IMPL(tmp, expr) \
   do {                                  \
     ::mentorlog::Status tmp = (expr);   \
@@ -104,3 +105,4 @@ class [[nodiscard]] Result {
   auto tmp = (expr);                          \
   if (!tmp.ok()) return tmp.status();         \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
