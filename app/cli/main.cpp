@@ -124,13 +124,29 @@ Result<RecordKind> ParseKind(const std::string& word, const Context& ctx) {
 // [SECTION] Output helpers
 // -----------------------------------------------------------------------------------------
 
+// A field as a person reads it: vocabulary values as labels in `lang` ("село", not "rural").
+template <class T>
+std::string DisplayText(const T& value, std::string_view lang) {
+  if constexpr (std::is_enum_v<T>) {
+    return std::string(EnumLabel(value, lang));
+  } else if constexpr (IsVector<T>::value) {
+    if constexpr (std::is_enum_v<typename T::value_type>) {
+      std::string out;
+      for (const auto& v : value) out += (out.empty() ? "" : ", ") + std::string(EnumLabel(v, lang));
+      return out;
+    } else {
+      return FieldCodec<T>::ToText(value);
+    }
+  } else {
+    return FieldCodec<T>::ToText(value);
+  }
+}
+
 template <class R>
-std::vector<std::pair<std::string, std::string>> FieldsAsText(const R& r) {
+std::vector<std::pair<std::string, std::string>> FieldsAsText(const R& r, std::string_view lang) {
   std::vector<std::pair<std::string, std::string>> out;
-  ForEachFieldDef<R>([&](const auto& def) {
-    using T = std::remove_cvref_t<decltype(r.*(def.member))>;
-    out.emplace_back(std::string(def.name), FieldCodec<T>::ToText(r.*(def.member)));
-  });
+  ForEachFieldDef<R>(
+      [&](const auto& def) { out.emplace_back(std::string(def.name), DisplayText(r.*(def.member), lang)); });
   return out;
 }
 
@@ -178,7 +194,7 @@ Status ListRecords(const Context& ctx, std::ostream& out) {
   const auto wanted = ListColumns(RecordTraits<R>::kKind);
   for (const auto& r : records) {
     out << r.id.ToString();
-    for (const auto& [name, text] : FieldsAsText(r)) {
+    for (const auto& [name, text] : FieldsAsText(r, ctx.lang)) {
       if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), name) == wanted.end()) continue;
       out << "  " << OneLine(text, 60);
     }
@@ -269,7 +285,7 @@ Status CmdShow(Context& ctx, const std::string& id_text) {
   return VisitKind(*kind, [&]<class R>() -> Status {
     ASSIGN_OR_RETURN(R r, ctx.store->Get<R>(id));
     std::cout << EnumLabel(RecordTraits<R>::kKind, ctx.lang) << " " << r.id.ToString() << "\n";
-    for (const auto& [name, text] : FieldsAsText(r)) std::cout << "  " << name << ": " << text << "\n";
+    for (const auto& [name, text] : FieldsAsText(r, ctx.lang)) std::cout << "  " << name << ": " << text << "\n";
     if constexpr (std::is_same_v<R, Observation>) {
       ASSIGN_OR_RETURN(auto scores, ctx.store->ScoresOf(id));
       for (const auto& s : scores) {

@@ -202,6 +202,23 @@ TEST_F(CliTest, AddRejectsBadJsonAndInvalidRecords) {
   EXPECT_EQ(r.exit_code, 1);
 }
 
+TEST_F(CliTest, ListShowsVocabularyAsLabels) {
+  ImportSchoolAndTeacher();
+  EXPECT_NE(Cli("list schools").out.find("rural"), std::string::npos);
+  EXPECT_NE(Cli("list schools").out.find("low results"), std::string::npos);
+  const std::string cmd =
+      std::string(MENTORLOG_CLI_PATH) + " --lang ru --data '" + dir_.string() + "/data' list schools 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  std::array<char, 1024> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  pclose(pipe);
+  EXPECT_NE(out.find("село"), std::string::npos) << out;
+  EXPECT_NE(out.find("ШНОР"), std::string::npos) << out;
+}
+
 TEST_F(CliTest, RussianMessagesUnderRussianLanguage) {
   const std::string cmd =
       std::string(MENTORLOG_CLI_PATH) + " --lang ru --data '" + dir_.string() + "/data' list уроки 2>&1";
