@@ -30,8 +30,9 @@ class CliTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Runs the CLI with `args` (already shell-quoted) against the test's data folder.
-  CliRun Cli(const std::string& args, const std::string& stdin_text = "") {
-    std::string cmd = std::string(MENTORLOG_CLI_PATH) + " --lang en --data '" + dir_.string() + "/data' " + args;
+  CliRun Cli(const std::string& args, const std::string& stdin_text = "", const std::string& lang = "en") {
+    std::string cmd =
+        std::string(MENTORLOG_CLI_PATH) + " --lang " + lang + " --data '" + dir_.string() + "/data' " + args;
     if (!stdin_text.empty()) {
       const auto in = dir_ / "stdin.txt";
       std::ofstream(in, std::ios::binary) << stdin_text;
@@ -206,31 +207,15 @@ TEST_F(CliTest, ListShowsVocabularyAsLabels) {
   ImportSchoolAndTeacher();
   EXPECT_NE(Cli("list schools").out.find("rural"), std::string::npos);
   EXPECT_NE(Cli("list schools").out.find("low results"), std::string::npos);
-  const std::string cmd =
-      std::string(MENTORLOG_CLI_PATH) + " --lang ru --data '" + dir_.string() + "/data' list schools 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  std::array<char, 1024> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  pclose(pipe);
+  const std::string out = Cli("list schools", "", "ru").out;
   EXPECT_NE(out.find("село"), std::string::npos) << out;
   EXPECT_NE(out.find("ШНОР"), std::string::npos) << out;
 }
 
 TEST_F(CliTest, RussianMessagesUnderRussianLanguage) {
-  const std::string cmd =
-      std::string(MENTORLOG_CLI_PATH) + " --lang ru --data '" + dir_.string() + "/data' list уроки 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  std::array<char, 1024> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  EXPECT_EQ(WEXITSTATUS(status), 1);
-  EXPECT_NE(out.find("неизвестный вид записей"), std::string::npos) << out;
+  const CliRun r = Cli("list уроки", "", "ru");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("неизвестный вид записей"), std::string::npos) << r.out;
 }
 
 }  // namespace
