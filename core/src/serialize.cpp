@@ -23,6 +23,7 @@
 // [SECTION] Encode / Decode and explicit instantiations
 
 #include "mentorlog/core/serialize.h"
+#include "mentorlog/core/field_codec.h"
 
 #include <array>
 #include <bit>
@@ -249,15 +250,6 @@ inline constexpr bool kJson =
     std::is_same_v<Archive, cereal::JSONOutputArchive> || std::is_same_v<Archive, cereal::JSONInputArchive>;
 template <class Archive>
 inline constexpr bool kLoading = std::is_base_of_v<cereal::detail::InputArchiveBase, Archive>;
-
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-template <class T>
-struct IsVector : std::false_type {};
-template <class T>
-struct IsVector<std::vector<T>> : std::true_type {};
 
 // What a JSON value of type T looks like, for "expected ..." messages.
 template <class T>

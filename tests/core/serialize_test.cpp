@@ -7,6 +7,7 @@
 // [SECTION] Damaged, forged and hostile input
 
 #include "mentorlog/core/serialize.h"
+#include "mentorlog/core/field_codec.h"
 
 #include <gtest/gtest.h>
 
@@ -276,15 +277,6 @@ RubricTemplate Sample<RubricTemplate>() {
   t.body_json = R"({"criteria": [{"code": "goals", "ru": "Цели урока", "levels": 4}]})";
   return t;
 }
-
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-template <class T>
-struct IsVector : std::false_type {};
-template <class T>
-struct IsVector<std::vector<T>> : std::true_type {};
 
 // The sample with every optional unset, every list and text empty.
 template <class R>
