@@ -1,15 +1,15 @@
 // What one repository write costs against the cheapest possible SQLite insert of the same row.
 //
-// BM_RawInsert:      N visit rows with one prepared sqlite3 INSERT, in ONE transaction, into a
-//                    table defined exactly like the store's `visits` (migrations 1 and 2: same
-//                    columns, primary key and index), WAL and synchronous=FULL like the store.
-// BM_RepositorySave: the same N visits through Store::Save inside one Store::InTransaction:
-//                    validation, the row, its field clocks and its outbox entry.
+// Both start from a copy of the same store holding the demo district (made once, at start),
+// and write N visits of one of its schools by one of its mentors:
+// BM_RawInsert:      one prepared sqlite3 INSERT per row into the store's own `visits` table,
+//                    in ONE transaction, WAL and synchronous=FULL like the store.
+// BM_RepositorySave: Store::Save per visit inside one Store::InTransaction: validation, the
+//                    row, its field clocks and its outbox entry.
 //
 // Both make a UUIDv7 per row and encode the fields with the same FieldCodec, so the rows
-// hold the same bytes. Opening the database and creating the school and mentor the visits
-// refer to happen with the timer paused. Results are items (rows) per second of wall time;
-// main() prints repository / raw for each N at the end. Figures: bench/README.md.
+// hold the same bytes. Copying and opening the store happen with the timer paused. Results are items (rows) per second
+// of wall time; main() prints repository / raw for each N at the end. Figures: bench/README.md.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "mentorlog/core/demo.h"
 #include "mentorlog/core/field_codec.h"
 #include "mentorlog/core/records.h"
 #include "mentorlog/core/store.h"
@@ -31,15 +32,6 @@
 
 namespace mentorlog::core {
 namespace {
-
-// The `visits` table and its index as migrations 1 and 2 create them.
-constexpr const char* kVisitsDdl = R"sql(
-CREATE TABLE visits (
-  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
-  school_id TEXT NOT NULL, date TEXT NOT NULL, visitor_ids TEXT NOT NULL, purposes TEXT NOT NULL,
-  met_with TEXT NOT NULL, summary TEXT NOT NULL, strengths TEXT NOT NULL, problems TEXT NOT NULL);
-CREATE INDEX visits_school_date ON visits (school_id, date);
-)sql";
 
 class BenchDir {
  public:
@@ -54,10 +46,42 @@ class BenchDir {
   }
   BenchDir(const BenchDir&) = delete;
   BenchDir& operator=(const BenchDir&) = delete;
-  std::filesystem::path File() const { return path_ / "bench.sqlite"; }
+  std::filesystem::path File() const { return path_ / "mentorlog.db"; }
 
  private:
   std::filesystem::path path_;
+};
+
+// The demo district in a store file, made once; each iteration writes into a copy of it.
+class DemoStore {
+ public:
+  static const DemoStore& Get() {
+    static const DemoStore demo;
+    return demo;
+  }
+  // A fresh copy of the demo store in `dir`.
+  void CopyTo(const BenchDir& dir) const { std::filesystem::copy_file(dir_.File(), dir.File()); }
+  const Uuid& school_id() const { return school_id_; }
+  const Uuid& mentor_id() const { return mentor_id_; }
+
+ private:
+  DemoStore() {
+    StoreOptions options;
+    options.path = dir_.File();
+    options.device_id = "bench-device";
+    auto store = Store::Open(options);
+    if (!store.ok()) throw std::runtime_error(store.status().ToString());
+    auto summary = CreateDemoDistrict(**store, DemoOptions{});
+    if (!summary.ok()) throw std::runtime_error(summary.status().ToString());
+    auto visits = (*store)->List<Visit>();
+    if (!visits.ok() || visits->empty()) throw std::runtime_error("the demo district has no visits");
+    school_id_ = visits->back().school_id;
+    mentor_id_ = visits->back().visitor_ids.front();
+  }  // closing the store checkpoints the WAL into the one file that is copied
+
+  BenchDir dir_;
+  Uuid school_id_;
+  Uuid mentor_id_;
 };
 
 // The N visits both benchmarks write (nil ids: each writer makes its own UUIDv7).
@@ -102,17 +126,16 @@ void BindValue(sqlite3_stmt* st, int index, const FieldValue& v) {
 
 void BM_RawInsert(benchmark::State& state) {
   const int64_t n = state.range(0);
-  const Uuid school_id = Uuid::MakeV7(platform::DefaultClock().NowMillis());
-  const Uuid mentor_id = Uuid::MakeV7(platform::DefaultClock().NowMillis());
-  const std::vector<Visit> visits = MakeVisits(n, school_id, mentor_id);
+  const DemoStore& demo = DemoStore::Get();
+  const std::vector<Visit> visits = MakeVisits(n, demo.school_id(), demo.mentor_id());
   for (auto _ : state) {
     state.PauseTiming();
     auto dir = std::make_unique<BenchDir>();
+    demo.CopyTo(*dir);
     sqlite3* db = nullptr;
-    Check(sqlite3_open_v2(dir->File().c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), db, "open");
+    Check(sqlite3_open_v2(dir->File().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), db, "open");
     Exec(db, "PRAGMA journal_mode=WAL");
     Exec(db, "PRAGMA synchronous=FULL");
-    Exec(db, kVisitsDdl);
     sqlite3_stmt* insert = nullptr;
     Check(sqlite3_prepare_v2(db,
                              "INSERT INTO visits (id, school_id, date, visitor_ids, purposes, met_with, summary, "
@@ -146,26 +169,18 @@ void BM_RawInsert(benchmark::State& state) {
 
 void BM_RepositorySave(benchmark::State& state) {
   const int64_t n = state.range(0);
+  const DemoStore& demo = DemoStore::Get();
+  const std::vector<Visit> visits = MakeVisits(n, demo.school_id(), demo.mentor_id());
   for (auto _ : state) {
     state.PauseTiming();
     auto dir = std::make_unique<BenchDir>();
+    demo.CopyTo(*dir);
     StoreOptions options;
     options.path = dir->File();
     options.device_id = "bench-device";
     auto opened = Store::Open(options);
     if (!opened.ok()) throw std::runtime_error(opened.status().ToString());
     std::unique_ptr<Store> store = std::move(opened).value();
-    School school;
-    school.code = "101";
-    school.name = "МБОУ «Школа № 1»";
-    school.municipality = "Заречный район";
-    Person mentor;
-    mentor.full_name = "Петров Сергей Иванович";
-    mentor.roles = {Role::kMentor};
-    auto saved_school = store->Save(school);
-    auto saved_mentor = store->Save(mentor);
-    if (!saved_school.ok() || !saved_mentor.ok()) throw std::runtime_error("setup failed");
-    const std::vector<Visit> visits = MakeVisits(n, saved_school->id, saved_mentor->id);
     state.ResumeTiming();
 
     const Status s = store->InTransaction([&]() -> Status {
