@@ -2020,8 +2020,7 @@ Status DistrictBuilder::ProgressRecommendations() {
   return Status::Ok();
 }
 
-// Moves one recommendation to where it would be today. Advance and Reopen stamp today's date
-// on the event and on closed_on; closed_on is then set back to the day the work was checked.
+// Moves one recommendation to where it would be today, each step dated when it happened.
 Status DistrictBuilder::ProgressOne(const DemoRecommendation& plan) {
   enum class Outcome { kOpen, kInProgress, kDone, kDropped, kReopened };
   Outcome outcome = Outcome::kDone;
@@ -2053,9 +2052,10 @@ Status DistrictBuilder::ProgressOne(const DemoRecommendation& plan) {
 
   // Most closed ones went through "in progress" first; some were done at once.
   Recommendation rec;
+  const Date started = Earlier(today_, plan.created.AddDays(7));
   if (outcome == Outcome::kInProgress || rng_.Chance(0.6)) {
-    ASSIGN_OR_RETURN(
-        rec, store_.AdvanceRecommendation(plan.id, RecommendationStatus::kInProgress, rng_.Pick(kProgressNotes)));
+    ASSIGN_OR_RETURN(rec, store_.AdvanceRecommendation(plan.id, RecommendationStatus::kInProgress,
+                                                       rng_.Pick(kProgressNotes), std::nullopt, started));
   }
   if (outcome == Outcome::kInProgress) {
     if (days_overdue > 0) ++summary_.overdue_recommendations;
@@ -2085,20 +2085,21 @@ Status DistrictBuilder::ProgressOne(const DemoRecommendation& plan) {
   }
 
   if (outcome == Outcome::kDropped) {
-    ASSIGN_OR_RETURN(rec, store_.AdvanceRecommendation(plan.id, RecommendationStatus::kDropped, rng_.Pick(kDropNotes)));
-    rec.closed_on = closed;
-    return Put(rec).WithContext("recommendation «" + rec.text + "»");
+    return store_
+        .AdvanceRecommendation(plan.id, RecommendationStatus::kDropped, rng_.Pick(kDropNotes), std::nullopt, closed)
+        .status()
+        .WithContext("recommendation " + plan.id.ToString());
   }
-  ASSIGN_OR_RETURN(rec,
-                   store_.AdvanceRecommendation(plan.id, RecommendationStatus::kDone, rng_.Pick(kDoneNotes), verified));
+  ASSIGN_OR_RETURN(
+      rec, store_.AdvanceRecommendation(plan.id, RecommendationStatus::kDone, rng_.Pick(kDoneNotes), verified, closed));
   rec.evidence = std::string(plan.evidence);
-  rec.closed_on = closed;
   RETURN_IF_ERROR(Put(rec).WithContext("recommendation «" + rec.text + "»"));
   if (outcome != Outcome::kReopened) return Status::Ok();
-  ASSIGN_OR_RETURN(rec, store_.ReopenRecommendation(plan.id, rng_.Pick(kReopenReasons)));
+  const Date reopened = Earlier(today_, closed.AddDays(14));
+  ASSIGN_OR_RETURN(rec, store_.ReopenRecommendation(plan.id, rng_.Pick(kReopenReasons), reopened));
   if (rng_.Chance(0.5)) {
-    ASSIGN_OR_RETURN(
-        rec, store_.AdvanceRecommendation(plan.id, RecommendationStatus::kInProgress, rng_.Pick(kProgressNotes)));
+    ASSIGN_OR_RETURN(rec, store_.AdvanceRecommendation(plan.id, RecommendationStatus::kInProgress,
+                                                       rng_.Pick(kProgressNotes), std::nullopt, reopened));
   }
   // The new term runs from the school's latest visit.
   Date last_visit = closed;

@@ -727,7 +727,8 @@ Result<Observation> Store::SaveObservation(Observation observation, std::vector<
 }
 
 Result<Recommendation> Store::AdvanceRecommendation(const Uuid& id, RecommendationStatus to, std::string_view note,
-                                                    std::optional<Uuid> verified_visit_id) {
+                                                    std::optional<Uuid> verified_visit_id, std::optional<Date> on) {
+  const Date day = on.value_or(Today());
   Recommendation out;
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(Recommendation rec, Get<Recommendation>(id));
@@ -741,20 +742,21 @@ Result<Recommendation> Store::AdvanceRecommendation(const Uuid& id, Recommendati
                   "»: он меняется только вперёд. Чтобы вернуться к работе, возобновите рекомендацию."));
     }
     rec.status = to;
-    if (to == RecommendationStatus::kDone || to == RecommendationStatus::kDropped) rec.closed_on = Today();
+    if (to == RecommendationStatus::kDone || to == RecommendationStatus::kDropped) rec.closed_on = day;
     if (verified_visit_id) rec.verified_visit_id = verified_visit_id;
     ASSIGN_OR_RETURN(out, Save(std::move(rec)));
     RecommendationEvent event;
     event.recommendation_id = id;
     event.kind = verified_visit_id ? RecommendationEventKind::kVerified : RecommendationEventKind::kStatusChange;
-    event.date = Today();
+    event.date = day;
     event.text = std::string(EnumCode(to)) + (note.empty() ? "" : ": " + std::string(note));
     return Save(std::move(event)).status();
   }));
   return out;
 }
 
-Result<Recommendation> Store::ReopenRecommendation(const Uuid& id, std::string_view reason) {
+Result<Recommendation> Store::ReopenRecommendation(const Uuid& id, std::string_view reason, std::optional<Date> on) {
+  const Date day = on.value_or(Today());
   Recommendation out;
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(Recommendation rec, Get<Recommendation>(id));
@@ -774,7 +776,7 @@ Result<Recommendation> Store::ReopenRecommendation(const Uuid& id, std::string_v
     RecommendationEvent event;
     event.recommendation_id = id;
     event.kind = RecommendationEventKind::kReopen;
-    event.date = Today();
+    event.date = day;
     event.text = std::string(reason);
     return Save(std::move(event)).status();
   }));

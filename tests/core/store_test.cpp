@@ -1039,5 +1039,27 @@ TEST_F(StoreRecommendationTest, RecommendationOfADeletedVisitCanStillMove) {
   EXPECT_TRUE(store().Save(rec).ok());
 }
 
+TEST_F(StoreRecommendationTest, StepsCanBeDatedWhenTheyHappened) {
+  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
+  const Date yesterday = store().Today().AddDays(-1);
+  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, "", std::nullopt, yesterday));
+  EXPECT_EQ(rec.closed_on, yesterday);
+  ASSERT_EQ(EventsOf(rec.id).size(), 1u);
+  EXPECT_EQ(EventsOf(rec.id)[0].date, yesterday);
+
+  // Not in the future, and not before the recommendation was given; nothing is written.
+  const int64_t pending = Pending();
+  EXPECT_EQ(store().ReopenRecommendation(rec.id, "ещё раз", store().Today().AddDays(1)).status().code(),
+            StatusCode::kInvalidInput);
+  Recommendation other = Must(store().Save(NewRecommendation(visit_)));
+  EXPECT_EQ(
+      store()
+          .AdvanceRecommendation(other.id, RecommendationStatus::kDone, "", std::nullopt, other.created_on.AddDays(-1))
+          .status()
+          .code(),
+      StatusCode::kInvalidInput);
+  EXPECT_EQ(Pending(), pending + 1);  // only `other` itself
+}
+
 }  // namespace
 }  // namespace mentorlog::core

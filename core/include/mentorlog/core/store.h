@@ -92,12 +92,17 @@ class Store {
   Result<Observation> SaveObservation(Observation observation, std::vector<ObservationScore>& scores);
   Result<std::vector<ObservationScore>> ScoresOf(const Uuid& observation_id) const;
 
-  // Moves a recommendation's status forward and records the event.
-  // Errors: Conflict when `to` is not after the current status (use Reopen).
+  // Moves a recommendation's status forward and records the event. `on` is the day it
+  // happened (default: today); it sets the event's date and, for done or dropped, closed_on.
+  // Errors: Conflict when `to` is not after the current status (use Reopen); InvalidInput
+  // when `on` is after today or before the recommendation was given.
   Result<Recommendation> AdvanceRecommendation(const Uuid& id, RecommendationStatus to, std::string_view note,
-                                               std::optional<Uuid> verified_visit_id = std::nullopt);
-  // Reopens a done or dropped recommendation: the only way back, an explicit event.
-  Result<Recommendation> ReopenRecommendation(const Uuid& id, std::string_view reason);
+                                               std::optional<Uuid> verified_visit_id = std::nullopt,
+                                               std::optional<Date> on = std::nullopt);
+  // Reopens a done or dropped recommendation: the only way back, an explicit event dated `on`
+  // (default: today).
+  Result<Recommendation> ReopenRecommendation(const Uuid& id, std::string_view reason,
+                                              std::optional<Date> on = std::nullopt);
 
   // Runs `fn` in one transaction: every write inside commits together or not at all.
   // A nested call is a savepoint: when its `fn` fails, only its own writes are undone.
