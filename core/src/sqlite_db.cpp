@@ -115,6 +115,4 @@ Result<Statement*> Database::Prepare(const std::string& sql) {
   return raw;
 }
 
-Status Database::Error(std::string_view what) const { return TranslateSqlite(db_, sqlite3_errcode(db_), what); }
-
 }  // namespace mentorlog::core

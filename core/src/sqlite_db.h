@@ -66,7 +66,6 @@ class Database {
   Status Exec(std::string_view sql);
   // A cached, reset statement. The reference stays valid for the Database's life.
   Result<Statement*> Prepare(const std::string& sql);
-  Status Error(std::string_view what) const;  // IoError/Corruption with SQLite's message
   sqlite3* raw() { return db_; }
   const std::filesystem::path& path() const { return path_; }
 

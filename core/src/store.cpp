@@ -784,37 +784,8 @@ Result<Recommendation> Store::ReopenRecommendation(const Uuid& id, std::string_v
 }
 
 // -----------------------------------------------------------------------------------------
-// Lookups for import and sync
+// Lookups for the CLI and sync
 // -----------------------------------------------------------------------------------------
-
-static Result<std::optional<Uuid>> FirstId(Database& db, const std::string& sql,
-                                           std::initializer_list<std::string_view> args) {
-  ASSIGN_OR_RETURN(Statement * st, db.Prepare(sql));
-  int i = 1;
-  for (auto a : args) st->BindText(i++, a);
-  ASSIGN_OR_RETURN(bool row, st->Step());
-  std::optional<Uuid> out;
-  if (row) {
-    auto id = Uuid::Parse(st->ColumnText(0));
-    if (id.ok()) out = *id;
-  }
-  st->Reset();
-  return out;
-}
-
-Result<std::optional<Uuid>> Store::FindSchoolByCode(std::string_view code) const {
-  std::lock_guard lock(impl_->mu_);
-  return FirstId(*impl_->db_, "SELECT id FROM schools WHERE code = ? AND deleted = 0 ORDER BY id LIMIT 1", {code});
-}
-
-Result<std::optional<Uuid>> Store::FindPersonByCodeOrName(std::string_view code, std::string_view full_name) const {
-  std::lock_guard lock(impl_->mu_);
-  if (!code.empty()) {
-    return FirstId(*impl_->db_, "SELECT id FROM people WHERE code = ? AND deleted = 0 ORDER BY id LIMIT 1", {code});
-  }
-  return FirstId(*impl_->db_, "SELECT id FROM people WHERE full_name = ? AND deleted = 0 ORDER BY id LIMIT 1",
-                 {full_name});
-}
 
 Result<std::optional<RecordKind>> Store::KindOf(const Uuid& id) const {
   std::lock_guard lock(impl_->mu_);

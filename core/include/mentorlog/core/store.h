@@ -111,11 +111,6 @@ class Store {
   // whole transaction roll back and return that error.
   Status InTransaction(const std::function<Status()>& fn);
 
-  // The live record of `kind` whose natural key matches, for import upserts
-  // (school code; person code; assessment result and context indicator keys).
-  Result<std::optional<Uuid>> FindSchoolByCode(std::string_view code) const;
-  Result<std::optional<Uuid>> FindPersonByCodeOrName(std::string_view code, std::string_view full_name) const;
-
   // Whether a live record of any kind has this id, and its kind.
   Result<std::optional<RecordKind>> KindOf(const Uuid& id) const;
 
