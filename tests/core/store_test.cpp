@@ -750,6 +750,51 @@ TEST_F(StoreTest, SaveObservationWithScores) {
   EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
 }
 
+// Templates are versioned: installing version 2 (a 0..4 scale, one criterion renamed) does
+// not change how observations scored with version 1 are checked.
+TEST_F(StoreTest, ScoresKeepTheTemplateVersionTheyWereMadeWith) {
+  const ObservationWorld w = MakeObservationWorld();
+  RubricTemplate v1;
+  for (const auto& t : Must(store().List<RubricTemplate>())) {
+    if (t.code == testing::kRubricCode && t.version == 1) v1 = t;
+  }
+  ASSERT_FALSE(v1.body_json.empty());
+  RubricTemplate v2 = v1;
+  v2.id = Uuid();
+  v2.version = 2;
+  std::string body = v1.body_json;
+  auto replace = [&](std::string_view from, std::string_view to) {
+    const size_t at = body.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    body.replace(at, from.size(), to);
+  };
+  replace(R"("version": 1)", R"("version": 2)");
+  replace(R"("max": 3)", R"("max": 4)");
+  // A fifth level label and a fifth descriptor for every criterion.
+  // Levels are listed in order: the new one goes last (the level list holds no nested arrays).
+  const size_t levels_end = body.find(']', body.find(R"("levels": [)"));
+  ASSERT_NE(levels_end, std::string::npos);
+  body.insert(levels_end, R"(, {"level": 4, "label": {"ru": "Образцово", "en": "Exemplary"}})");
+  for (size_t at = body.find(R"("descriptors": [)"); at != std::string::npos;
+       at = body.find(R"("descriptors": [)", at + 1)) {
+    body.insert(at + 16, R"({"level": 4, "text": {"ru": "Образцово", "en": "Exemplary"}}, )");
+  }
+  v2.body_json = body;
+  ASSERT_TRUE(ParseRubric(v2.body_json, "v2").ok()) << ParseRubric(v2.body_json, "v2").status().ToString();
+  Must(store().Save(v2));
+
+  Observation old_obs = NewObservation(w);  // rubric_version 1
+  std::vector<ObservationScore> four = {Score("aims_clear", 4)};
+  EXPECT_EQ(store().SaveObservation(old_obs, four).status().code(), StatusCode::kInvalidInput);
+  Observation new_obs = NewObservation(w);
+  new_obs.rubric_version = 2;
+  std::vector<ObservationScore> four_again = {Score("aims_clear", 4)};
+  const Observation saved = Must(store().SaveObservation(new_obs, four_again));
+  EXPECT_EQ(Must(store().Get<Observation>(saved.id)).rubric_version, 2);
+  std::vector<ObservationScore> three = {Score("aims_clear", 3)};
+  EXPECT_EQ(Must(store().SaveObservation(NewObservation(w), three)).rubric_version, 1);
+}
+
 TEST_F(StoreTest, ScoreLevelOutsideTheScaleWritesNothing) {
   const ObservationWorld w = MakeObservationWorld();
   const int64_t pending = Pending();
