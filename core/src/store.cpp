@@ -271,6 +271,9 @@ Status Store::Impl::Exec(const std::string& sql) {
 
 Status Store::Impl::InTransaction(const std::function<Status()>& fn) {
   std::lock_guard lock(mu_);
+  // A transaction poisoned by a half-done write is doomed: a nested scope must not start (its
+  // rollback would clear the poison while the half-done write stays outside it).
+  if (!poisoned_.ok()) return poisoned_;
   const std::string savepoint = "sp" + std::to_string(tx_depth_);
   RETURN_IF_ERROR(Exec(tx_depth_ == 0 ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + savepoint));
   ++tx_depth_;

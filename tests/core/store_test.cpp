@@ -424,6 +424,13 @@ TEST_F(StoreTest, AFailedOutboxWriteUndoesTheRowAndItsClocks) {
   });
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("injected"), std::string::npos) << s.ToString();
+  // A nested scope after the half-done write cannot clear the poison and let it commit.
+  s = store().InTransaction([&]() -> Status {
+    EXPECT_FALSE(store().Save(edited).ok());
+    EXPECT_FALSE(store().InTransaction([&] { return store().Save(MakeSchool("778")).status(); }).ok());
+    return Status::Ok();
+  });
+  EXPECT_FALSE(s.ok());
   // A refused write (validation) leaves the transaction usable.
   s = store().InTransaction([&]() -> Status {
     Visit future = NewVisit(school.id, mentor.id);
