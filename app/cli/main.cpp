@@ -1,7 +1,11 @@
 // mentorlog-cli: the core from the command line.
 //
-// Exit codes: 0 ok; 1 the user's input was wrong (the message says which and why);
-// 2 an internal error (a bug, or the disk/OS refused).
+// Exit codes: 0 ok; 1 the user's input was wrong or the user must act (the message says which
+// and why: bad input, not signed in, no permission, the app is too old); 2 an internal error (a
+// bug, or the disk/OS refused), or the network or the server failed, or a sync was stopped.
+//
+// The sync commands (login, logout, sync, status, conflicts, rejected, state-hash, workload)
+// live in sync_commands.cpp.
 //
 // [SECTION] Context: data folder, device id, store, language
 // [SECTION] Output helpers
@@ -26,6 +30,7 @@
 #include "mentorlog/core/rubric.h"
 #include "mentorlog/core/store.h"
 #include "mentorlog/platform/env.h"
+#include "sync_commands.h"
 
 namespace mentorlog::cli {
 namespace {
@@ -58,6 +63,8 @@ int ExitCodeFor(const Status& s) {
     case StatusCode::kNotFound:
     case StatusCode::kConflict:
     case StatusCode::kUnsupported:
+    case StatusCode::kUnauthenticated:
+    case StatusCode::kPermissionDenied:
       return 1;
     default:
       return 2;
@@ -362,7 +369,7 @@ Status CmdDelete(Context& ctx, const std::string& id_text) {
 
 int main(int argc, char** argv) {
   using namespace mentorlog::cli;  // NOLINT(google-build-using-namespace)
-  CLI::App app{"mentorlog-cli: MentorLog's local store from the command line (import, export, records, demo)"};
+  CLI::App app{"mentorlog-cli: MentorLog's local store from the command line (import, export, records, demo, sync)"};
   app.require_subcommand(1);
   GlobalOptions g;
   app.add_option("--data", g.data_dir, "Data folder (default: $XDG_DATA_HOME/mentorlog or ~/.local/share/mentorlog)");
@@ -405,6 +412,8 @@ int main(int argc, char** argv) {
   auto* del = app.add_subcommand("delete", "Delete a record (kept as a tombstone so the deletion syncs)");
   del->add_option("ID", id, "The record's id")->required();
 
+  SyncCommands sync_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -439,6 +448,8 @@ int main(int argc, char** argv) {
       s = CmdEdit(c, id, json);
     else if (del->parsed())
       s = CmdDelete(c, id);
+    else if (sync_commands.Parsed())
+      s = sync_commands.Run(SyncContext{c.lang, c.data_dir, *c.store});
     return s.ok() ? 0 : Fail(s);
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";

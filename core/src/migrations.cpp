@@ -120,8 +120,24 @@ CREATE INDEX context_indicators_key ON context_indicators (school_id, year, indi
 CREATE INDEX outbox_record ON outbox (record_id, hlc);
 )sql";
 
+// Migration 3 (0.2.0): sync's state on the device. `pulled` marks clocks whose latest write
+// came from the server (such a write has no outbox entry here).
+static constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE sync_state (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE conflicts (
+  id TEXT PRIMARY KEY, kind INTEGER NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+  kept_value, kept_hlc INTEGER NOT NULL, kept_device TEXT NOT NULL,
+  lost_value, lost_hlc INTEGER NOT NULL, lost_device TEXT NOT NULL,
+  reason TEXT NOT NULL, noticed_millis INTEGER NOT NULL, dismissed INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE TABLE rejected (
+  op_seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, record_id TEXT NOT NULL, code TEXT NOT NULL,
+  reason_en TEXT NOT NULL, reason_ru TEXT NOT NULL, rejected_millis INTEGER NOT NULL, payload BLOB NOT NULL);
+ALTER TABLE record_clocks ADD COLUMN pulled INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_pending ON outbox (op_seq) WHERE acked = 0;
+)sql";
+
 std::span<const std::string_view> Migrations() {
-  static constexpr std::string_view kAll[] = {kMigration1, kMigration2};
+  static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3};
   return kAll;
 }
 

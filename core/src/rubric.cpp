@@ -1,6 +1,7 @@
 #include "mentorlog/core/rubric.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -176,6 +177,28 @@ Result<Rubric> ParseRubric(std::string_view json, std::string_view source) {
   }
 }
 
+Uuid RubricTemplateId(std::string_view code, int64_t version) {
+  // Two FNV-1a hashes of the key; the layout of a UUID version 8 (custom) so it never collides
+  // with a UUIDv7 made on a device.
+  const std::string key = "mentorlog-rubric:" + std::string(code) + ":" + std::to_string(version);
+  auto fnv = [&](uint64_t h) {
+    for (unsigned char c : key) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+    return h;
+  };
+  const uint64_t hi = fnv(0xcbf29ce484222325ULL), lo = fnv(0x84222325cbf29ce4ULL);
+  std::array<uint8_t, 16> b{};
+  for (int i = 0; i < 8; ++i) {
+    b[static_cast<size_t>(i)] = static_cast<uint8_t>(hi >> (56 - 8 * i));
+    b[static_cast<size_t>(8 + i)] = static_cast<uint8_t>(lo >> (56 - 8 * i));
+  }
+  b[6] = static_cast<uint8_t>(0x80 | (b[6] & 0x0F));  // version 8
+  b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3F));  // RFC 4122 variant
+  return Uuid(b);
+}
+
 Result<RubricTemplate> LoadRubricTemplateFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IoError("cannot read rubric template " + path.string());
@@ -184,6 +207,7 @@ Result<RubricTemplate> LoadRubricTemplateFile(const std::filesystem::path& path)
   const std::string body = buf.str();
   ASSIGN_OR_RETURN(Rubric rubric, ParseRubric(body, path.filename().string()));
   RubricTemplate t;
+  t.id = RubricTemplateId(rubric.code, rubric.version);
   t.code = rubric.code;
   t.version = rubric.version;
   t.title_ru = rubric.title.ru;

@@ -10,10 +10,10 @@
 //     an empty optional is null, a list an array, a FieldValue {"type": "text", "value": ...}
 //     with type null | integer | real | text (null has no "value").
 //
-// Versions: records, Change and FieldChange carry CEREAL_CLASS_VERSION 1; a larger one decodes
-// as Unsupported. Uuid, Date, HlcStamp, enums and FieldValue are leaf encodings owned by the
-// version of the type that contains them: cereal cannot version a value written as a JSON
-// string or number (its version key takes the value's name), and they never change shape.
+// Versions: records, Change, RecordState and FieldState carry CEREAL_CLASS_VERSION 1,
+// FieldChange 2 (version 2 added `base`); a larger one decodes as Unsupported. Uuid, Date, HlcStamp, enums and
+// FieldValue are leaf encodings owned by the version of the type that contains them: cereal cannot version a value
+// written as a JSON string or number (its version key takes the value's name), and they never change shape.
 //
 // [SECTION] Decode errors
 // [SECTION] BoundedBinaryInputArchive: PortableBinary input that trusts no length
@@ -24,6 +24,7 @@
 
 #include "mentorlog/core/serialize.h"
 #include "mentorlog/core/field_codec.h"
+#include "mentorlog/core/record_state.h"
 
 #include <array>
 #include <bit>
@@ -239,6 +240,8 @@ concept SerialisedRecord = requires {
 template <class Archive>
 void serialize(Archive& ar, FieldChange& field, std::uint32_t version);
 template <class Archive>
+void serialize(Archive& ar, FieldState& field, std::uint32_t version);
+template <class Archive>
 void serialize(Archive& ar, Change& change, std::uint32_t version);
 template <class Archive, SerialisedRecord R>
 void serialize(Archive& ar, R& record, std::uint32_t version);
@@ -266,7 +269,8 @@ std::string JsonExpectation() {
     return "null or " + JsonExpectation<typename T::value_type>();
   } else if constexpr (IsVector<T>::value) {
     return "a list";
-  } else if constexpr (std::is_same_v<T, FieldValue> || std::is_same_v<T, FieldChange>) {
+  } else if constexpr (std::is_same_v<T, FieldValue> || std::is_same_v<T, FieldChange> ||
+                       std::is_same_v<T, FieldState> || std::is_same_v<T, FieldClock>) {
     return "an object";
   } else if constexpr (std::is_same_v<T, HlcStamp>) {
     return "a whole number from 0 up";
@@ -587,13 +591,18 @@ void ArchiveValue(Archive& ar, T& value) {
     ArchiveEnum(ar, value);
   } else if constexpr (std::is_same_v<T, HlcStamp>) {
     ar(value.value);
+  } else if constexpr (std::is_same_v<T, FieldClock>) {
+    if constexpr (kJson<Archive>) ar.startNode();
+    ArchiveField(ar, "stamp", value.stamp);
+    ArchiveField(ar, "device", value.device_id);
+    if constexpr (kJson<Archive>) ar.finishNode();
   } else if constexpr (std::is_same_v<T, FieldValue>) {
     ArchiveFieldValue(ar, value);
   } else if constexpr (IsOptional<T>::value) {
     ArchiveOptional(ar, value);
   } else if constexpr (IsVector<T>::value) {
     ArchiveVector(ar, value);
-  } else if constexpr (std::is_same_v<T, FieldChange>) {
+  } else if constexpr (std::is_same_v<T, FieldChange> || std::is_same_v<T, FieldState>) {
     ar(value);  // through cereal, which writes or reads its class version and calls serialize()
   } else {
     static_assert(!sizeof(T), "no codec for this field type: add one above");
@@ -620,6 +629,25 @@ void serialize(Archive& ar, FieldChange& field, std::uint32_t version) {
   ArchiveField(ar, "field", field.field);
   ArchiveField(ar, "value", field.value);
   ArchiveField(ar, "stamp", field.stamp);
+  if (version >= 2) ArchiveField(ar, "base", field.base);
+}
+
+template <class Archive>
+void serialize(Archive& ar, FieldState& field, std::uint32_t version) {
+  RequireVersion<FieldState>(version);
+  ArchiveField(ar, "field", field.field);
+  ArchiveField(ar, "value", field.value);
+  ArchiveField(ar, "clock", field.clock);
+  ArchiveField(ar, "base", field.base);
+}
+
+template <class Archive>
+void serialize(Archive& ar, RecordState& state, std::uint32_t version) {
+  RequireVersion<RecordState>(version);
+  ArchiveField(ar, "kind", state.kind);
+  ArchiveField(ar, "id", state.id);
+  ArchiveField(ar, "fields", state.fields);
+  ArchiveField(ar, "deleted", state.deleted);
 }
 
 template <class Archive>
@@ -644,7 +672,9 @@ void serialize(Archive& ar, R& record, std::uint32_t version) {
 
 }  // namespace mentorlog::core
 
-CEREAL_CLASS_VERSION(mentorlog::core::FieldChange, 1)
+CEREAL_CLASS_VERSION(mentorlog::core::FieldChange, 2)
+CEREAL_CLASS_VERSION(mentorlog::core::FieldState, 1)
+CEREAL_CLASS_VERSION(mentorlog::core::RecordState, 1)
 CEREAL_CLASS_VERSION(mentorlog::core::Change, 1)
 CEREAL_CLASS_VERSION(mentorlog::core::School, 1)
 CEREAL_CLASS_VERSION(mentorlog::core::Person, 1)
@@ -749,6 +779,8 @@ template <class T>
 std::string_view Noun() {
   if constexpr (std::is_same_v<T, Change>) {
     return "change";
+  } else if constexpr (std::is_same_v<T, RecordState>) {
+    return "record state";
   } else {
     return EnumCode(RecordTraits<T>::kKind);
   }
@@ -858,6 +890,7 @@ Result<R> DecodeJson(std::string_view json) {
   template Result<T> DecodeJson<T>(std::string_view);
 
 MENTORLOG_SERIALIZE_INSTANTIATE(Change)
+MENTORLOG_SERIALIZE_INSTANTIATE(RecordState)
 MENTORLOG_SERIALIZE_INSTANTIATE(School)
 MENTORLOG_SERIALIZE_INSTANTIATE(Person)
 MENTORLOG_SERIALIZE_INSTANTIATE(Assignment)

@@ -48,6 +48,16 @@ std::vector<FieldValue> EncodeFields(const R& r) {
 }
 
 template <class R>
+size_t FieldIndex(std::string_view name) {
+  size_t i = 0, found = 0;
+  ForEachFieldDef<R>([&](const auto& def) {
+    if (def.name == name) found = i;
+    ++i;
+  });
+  return found;
+}
+
+template <class R>
 std::vector<std::string_view> FieldNames() {
   std::vector<std::string_view> names;
   ForEachFieldDef<R>([&](const auto& def) { names.push_back(def.name); });
@@ -175,7 +185,7 @@ class Store::Impl final : public ValidationContext {
   Status Delete(RecordKind kind, const Uuid& id);
 
   Result<RecordClocks> Clocks(RecordKind kind, const Uuid& id);
-  Status WriteClocksAndOutbox(RecordKind kind, const Uuid& id, const std::vector<FieldChange>& fields, ChangeOp op,
+  Status WriteClocksAndOutbox(RecordKind kind, const Uuid& id, std::vector<FieldChange> fields, ChangeOp op,
                               HlcStamp stamp, bool existed);
 
   std::unique_ptr<Database> db_;
@@ -421,14 +431,15 @@ Result<RecordClocks> Store::Impl::Clocks(RecordKind kind, const Uuid& id) {
   return out;
 }
 
-Status Store::Impl::WriteClocksAndOutbox(RecordKind kind, const Uuid& id, const std::vector<FieldChange>& fields,
-                                         ChangeOp op, HlcStamp stamp, bool existed) {
+Status Store::Impl::WriteClocksAndOutbox(RecordKind kind, const Uuid& id, std::vector<FieldChange> fields, ChangeOp op,
+                                         HlcStamp stamp, bool existed) {
   const std::string id_text = id.ToString();
   const FieldClock clock{stamp, options_.device_id};
   if (op == ChangeOp::kDelete) {
     ASSIGN_OR_RETURN(
         Statement * st,
-        db_->Prepare("UPDATE record_clocks SET deleted_hlc = ?, deleted_device = ?, max_hlc = ? WHERE record_id = ?"));
+        db_->Prepare(std::string("UPDATE record_clocks SET deleted_hlc = ?, deleted_device = ?, max_hlc = ?") +
+                     (schema_version_ >= 3 ? ", pulled = 0" : "") + " WHERE record_id = ?"));
     st->BindInt(1, static_cast<int64_t>(stamp.value));
     st->BindText(2, options_.device_id);
     st->BindInt(3, static_cast<int64_t>(stamp.value));
@@ -440,18 +451,20 @@ Status Store::Impl::WriteClocksAndOutbox(RecordKind kind, const Uuid& id, const 
       ASSIGN_OR_RETURN(RecordClocks old, Clocks(kind, id));
       clocks = std::move(old.fields);
     }
-    for (const auto& f : fields) {
+    for (auto& f : fields) {
       auto it = std::find_if(clocks.begin(), clocks.end(), [&](const auto& c) { return c.first == f.field; });
       if (it == clocks.end()) {
         clocks.emplace_back(f.field, clock);
       } else {
+        f.base = it->second;  // what this write replaces: the server tells concurrent edits by it
         it->second = clock;
       }
     }
-    ASSIGN_OR_RETURN(
-        Statement * st,
-        db_->Prepare("INSERT INTO record_clocks (record_id, kind, clocks, max_hlc) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT (record_id) DO UPDATE SET clocks = excluded.clocks, max_hlc = excluded.max_hlc"));
+    ASSIGN_OR_RETURN(Statement * st,
+                     db_->Prepare(std::string("INSERT INTO record_clocks (record_id, kind, clocks, max_hlc) "
+                                              "VALUES (?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
+                                              "clocks = excluded.clocks, max_hlc = excluded.max_hlc") +
+                                  (schema_version_ >= 3 ? ", pulled = 0" : "")));
     st->BindText(1, id_text);
     st->BindInt(2, static_cast<int64_t>(kind));
     st->BindText(3, EncodeClocks(clocks));
@@ -559,6 +572,18 @@ Result<R> Store::Impl::Save(R record, SaveMode mode) {
       if (!existed || values[i] != old_values[i]) changed.push_back(i);
     }
     if (changed.empty()) return Status::Ok();
+    if constexpr (std::is_same_v<R, Recommendation>) {
+      // A status change carries the reopen count it was made under: the merge orders
+      // statuses by (reopen_count, rank) (sync/merge.h).
+      static const size_t status_at = FieldIndex<R>("status");
+      static const size_t reopen_at = FieldIndex<R>("reopen_count");
+      const bool has_status = std::find(changed.begin(), changed.end(), status_at) != changed.end();
+      const bool has_reopen = std::find(changed.begin(), changed.end(), reopen_at) != changed.end();
+      if (has_status && !has_reopen) {
+        changed.push_back(reopen_at);
+        std::sort(changed.begin(), changed.end());
+      }
+    }
     if constexpr (std::is_same_v<R, School> || std::is_same_v<R, Person>) {
       std::get<std::unordered_map<Uuid, R, UuidHash>>(lookup_cache_.maps).erase(record.id);
     }
@@ -590,7 +615,7 @@ Result<R> Store::Impl::Save(R record, SaveMode mode) {
     const HlcStamp stamp = hlc_.Now();
     std::vector<FieldChange> fields;
     fields.reserve(changed.size());
-    for (size_t i : changed) fields.push_back({std::string(names[i]), values[i], stamp});
+    for (size_t i : changed) fields.push_back({std::string(names[i]), values[i], stamp, {}});
     return WriteClocksAndOutbox(RecordTraits<R>::kKind, record.id, fields, ChangeOp::kUpsert, stamp, existed);
   });
   RETURN_IF_ERROR(s);
@@ -808,7 +833,7 @@ Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) const {
   std::lock_guard lock(impl_->mu_);
   ASSIGN_OR_RETURN(
       Statement * st,
-      impl_->db_->Prepare("SELECT payload, acked FROM outbox WHERE acked = 0 ORDER BY device_id, op_seq LIMIT ?"));
+      impl_->db_->Prepare("SELECT payload, acked FROM outbox WHERE acked = 0 ORDER BY op_seq LIMIT ?"));
   st->BindInt(1, static_cast<int64_t>(limit));
   std::vector<OutboxEntry> out;
   while (true) {
@@ -834,6 +859,356 @@ Result<int64_t> Store::PendingCount() const {
   const int64_t n = row ? st->ColumnInt(0) : 0;
   st->Reset();
   return n;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Sync's side: states, acks, conflicts, rejections, sync state
+// -----------------------------------------------------------------------------------------
+
+Status Store::MarkAcked(uint64_t op_seq) {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(
+      Statement * st,
+      impl_->db_->Prepare("UPDATE outbox SET acked = 1 WHERE device_id = ? AND op_seq <= ? AND acked = 0"));
+  st->BindText(1, impl_->options_.device_id);
+  st->BindInt(2, static_cast<int64_t>(op_seq));
+  return st->Run();
+}
+
+Result<std::optional<RecordState>> Store::StateOf(const Uuid& id) const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * c,
+                   impl_->db_->Prepare("SELECT kind, clocks, deleted_hlc, deleted_device FROM record_clocks "
+                                       "WHERE record_id = ?"));
+  c->BindText(1, id.ToString());
+  ASSIGN_OR_RETURN(bool row, c->Step());
+  if (!row) {
+    c->Reset();
+    return std::optional<RecordState>();
+  }
+  RecordState state;
+  state.kind = static_cast<RecordKind>(c->ColumnInt(0));
+  state.id = id;
+  const auto clocks = DecodeClocks(c->ColumnText(1));
+  if (!c->ColumnIsNull(2)) {
+    state.deleted = FieldClock{HlcStamp{static_cast<uint64_t>(c->ColumnInt(2))}, c->ColumnText(3)};
+  }
+  c->Reset();
+  Status s = VisitKind(state.kind, [&]<class R>() -> Status {
+    static const std::string sql =
+        "SELECT " + SelectColumns<R>() + " FROM " + std::string(RecordTraits<R>::kTable) + " WHERE id = ?";
+    ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(sql));
+    st->BindText(1, id.ToString());
+    ASSIGN_OR_RETURN(bool found, st->Step());
+    if (!found) {
+      st->Reset();
+      return Status::Corruption("clocks without a row for " + id.ToString());
+    }
+    int col = 2;
+    for (std::string_view name : FieldNames<R>()) {
+      FieldState f;
+      f.field = std::string(name);
+      f.value = st->Column(col++);
+      for (const auto& [field, clock] : clocks) {
+        if (field == name) f.clock = clock;
+      }
+      state.fields.push_back(std::move(f));
+    }
+    st->Reset();
+    return Status::Ok();
+  });
+  RETURN_IF_ERROR(s);
+  return std::optional<RecordState>(std::move(state));
+}
+
+Result<std::pair<std::set<std::string>, bool>> Store::PendingFieldsOf(const Uuid& id) const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st,
+                   impl_->db_->Prepare("SELECT payload FROM outbox WHERE record_id = ? AND acked = 0 ORDER BY op_seq"));
+  st->BindText(1, id.ToString());
+  std::pair<std::set<std::string>, bool> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    const void* blob = sqlite3_column_blob(st->raw(), 0);
+    const int n = sqlite3_column_bytes(st->raw(), 0);
+    auto change = DecodeBinary<Change>(std::string_view(static_cast<const char*>(blob), static_cast<size_t>(n)));
+    if (!change.ok()) {
+      st->Reset();
+      return change.status().WithContext("outbox");
+    }
+    if (change->op == ChangeOp::kDelete) out.second = true;
+    for (const auto& f : change->fields) out.first.insert(f.field);
+  }
+  st->Reset();
+  return out;
+}
+
+Status Store::ApplyState(const RecordState& state) {
+  return impl_->WriteOnce([&](bool& wrote) -> Status {
+    const std::string id_text = state.id.ToString();
+    // The stored kind must agree: ids are unique across kinds.
+    ASSIGN_OR_RETURN(std::optional<RecordState> current, StateOf(state.id));
+    if (current && current->kind != state.kind) {
+      return Status::Corruption("the server sent " + id_text + " as a " + std::string(EnumCode(state.kind)) +
+                                ", but it is a " + std::string(EnumCode(current->kind)) + " here");
+    }
+    RecordState full = current ? *current : RecordState{state.kind, state.id, {}, std::nullopt};
+    if (!current) {
+      // A new record starts from a default one, so a partial state still makes a whole row.
+      RecordState defaults{state.kind, state.id, {}, std::nullopt};
+      ASSIGN_OR_RETURN(std::vector<FieldValue> values, CompleteValues(defaults));
+      const auto names = FieldNamesOf(state.kind);
+      for (size_t i = 0; i < names.size(); ++i) full.fields.push_back({std::string(names[i]), values[i], {}, {}});
+    }
+    for (const auto& f : state.fields) {
+      FieldState* slot = full.Find(f.field);
+      if (slot == nullptr) {
+        return Status::Corruption("the server sent a field «" + f.field + "» that a " +
+                                  std::string(EnumCode(state.kind)) + " does not have; update MentorLog");
+      }
+      slot->value = f.value;
+      slot->clock = f.clock;
+    }
+    full.deleted = state.deleted;
+    // Values must read back as their types before they are written.
+    RETURN_IF_ERROR(CompleteValues(full).status().WithContext(id_text));
+
+    impl_->lookup_cache_.clear();
+    const std::string table(KindTable(state.kind));
+    std::string sql = "INSERT INTO " + table + " (id, deleted";
+    for (const auto& f : full.fields) sql += ", " + f.field;
+    sql += ") VALUES (?, ?";
+    for (size_t i = 0; i < full.fields.size(); ++i) sql += ", ?";
+    sql += ") ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted";
+    for (const auto& f : full.fields) sql += ", " + f.field + " = excluded." + f.field;
+    ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(sql));
+    wrote = true;
+    int index = 1;
+    st->BindText(index++, id_text);
+    st->BindInt(index++, full.deleted ? 1 : 0);
+    for (const auto& f : full.fields) st->BindValue(index++, f.value);
+    RETURN_IF_ERROR(st->Run());
+
+    std::vector<std::pair<std::string, FieldClock>> clocks;
+    HlcStamp max_stamp;
+    for (const auto& f : full.fields) {
+      if (f.clock.stamp.value == 0 && f.clock.device_id.empty()) continue;
+      clocks.emplace_back(f.field, f.clock);
+      max_stamp = std::max(max_stamp, f.clock.stamp);
+      impl_->hlc_.Observe(f.clock.stamp);
+    }
+    if (full.deleted) {
+      max_stamp = std::max(max_stamp, full.deleted->stamp);
+      impl_->hlc_.Observe(full.deleted->stamp);
+    }
+    ASSIGN_OR_RETURN(Statement * ck,
+                     impl_->db_->Prepare("INSERT INTO record_clocks (record_id, kind, clocks, max_hlc, deleted_hlc, "
+                                         "deleted_device, pulled) VALUES (?, ?, ?, ?, ?, ?, 1) "
+                                         "ON CONFLICT (record_id) DO UPDATE SET clocks = excluded.clocks, "
+                                         "max_hlc = excluded.max_hlc, deleted_hlc = excluded.deleted_hlc, "
+                                         "deleted_device = excluded.deleted_device, pulled = 1"));
+    ck->BindText(1, id_text);
+    ck->BindInt(2, static_cast<int64_t>(state.kind));
+    ck->BindText(3, EncodeClocks(clocks));
+    ck->BindInt(4, static_cast<int64_t>(max_stamp.value));
+    if (full.deleted) {
+      ck->BindInt(5, static_cast<int64_t>(full.deleted->stamp.value));
+      ck->BindText(6, full.deleted->device_id);
+    } else {
+      ck->BindNull(5);
+      ck->BindNull(6);
+    }
+    return ck->Run();
+  });
+}
+
+Status Store::ForEachLiveState(const std::function<Status(const RecordState&)>& fn) const {
+  std::lock_guard lock(impl_->mu_);
+  for (RecordKind kind : kAllRecordKinds) {
+    Status s = VisitKind(kind, [&]<class R>() -> Status {
+      static const std::string sql = "SELECT " + SelectColumns<R>() + " FROM " + std::string(RecordTraits<R>::kTable) +
+                                     " WHERE deleted = 0 ORDER BY id";
+      ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(sql));
+      static const auto names = FieldNames<R>();
+      RecordState state;
+      state.kind = kind;
+      Status inner;
+      while (inner.ok()) {
+        auto row = st->Step();
+        if (!row.ok()) {
+          inner = row.status();
+          break;
+        }
+        if (!*row) break;
+        auto id = Uuid::Parse(st->ColumnText(0));
+        if (!id.ok()) {
+          inner = Status::Corruption(std::string(RecordTraits<R>::kTable) + ": a bad id");
+          break;
+        }
+        state.id = *id;
+        state.fields.clear();
+        int col = 2;
+        for (std::string_view name : names) state.fields.push_back({std::string(name), st->Column(col++), {}, {}});
+        inner = fn(state);
+      }
+      st->Reset();
+      return inner;
+    });
+    RETURN_IF_ERROR(s);
+  }
+  return Status::Ok();
+}
+
+Status Store::AddConflict(const ConflictEntry& c) {
+  return impl_->WriteOnce([&](bool& wrote) -> Status {
+    ASSIGN_OR_RETURN(Statement * st,
+                     impl_->db_->Prepare("INSERT INTO conflicts (id, kind, record_id, field, kept_value, kept_hlc, "
+                                         "kept_device, lost_value, lost_hlc, lost_device, reason, noticed_millis, "
+                                         "dismissed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                         "ON CONFLICT (id) DO NOTHING"));
+    wrote = true;
+    st->BindText(1, c.id.ToString());
+    st->BindInt(2, static_cast<int64_t>(c.kind));
+    st->BindText(3, c.record_id.ToString());
+    st->BindText(4, c.field);
+    st->BindValue(5, c.kept);
+    st->BindInt(6, static_cast<int64_t>(c.kept_clock.stamp.value));
+    st->BindText(7, c.kept_clock.device_id);
+    st->BindValue(8, c.lost);
+    st->BindInt(9, static_cast<int64_t>(c.lost_clock.stamp.value));
+    st->BindText(10, c.lost_clock.device_id);
+    st->BindText(11, c.reason);
+    st->BindInt(12, c.noticed_millis);
+    st->BindInt(13, c.dismissed ? 1 : 0);
+    return st->Run();
+  });
+}
+
+Result<std::vector<ConflictEntry>> Store::Conflicts(bool include_dismissed) const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(
+      Statement * st,
+      impl_->db_->Prepare(std::string("SELECT id, kind, record_id, field, kept_value, kept_hlc, "
+                                      "kept_device, lost_value, lost_hlc, lost_device, reason, "
+                                      "noticed_millis, dismissed FROM conflicts") +
+                          (include_dismissed ? "" : " WHERE dismissed = 0") + " ORDER BY noticed_millis DESC, id"));
+  std::vector<ConflictEntry> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    ConflictEntry c;
+    auto id = Uuid::Parse(st->ColumnText(0));
+    auto record = Uuid::Parse(st->ColumnText(2));
+    if (!id.ok() || !record.ok()) {
+      st->Reset();
+      return Status::Corruption("conflicts: a bad id");
+    }
+    c.id = *id;
+    c.kind = static_cast<RecordKind>(st->ColumnInt(1));
+    c.record_id = *record;
+    c.field = st->ColumnText(3);
+    c.kept = st->Column(4);
+    c.kept_clock = {HlcStamp{static_cast<uint64_t>(st->ColumnInt(5))}, st->ColumnText(6)};
+    c.lost = st->Column(7);
+    c.lost_clock = {HlcStamp{static_cast<uint64_t>(st->ColumnInt(8))}, st->ColumnText(9)};
+    c.reason = st->ColumnText(10);
+    c.noticed_millis = st->ColumnInt(11);
+    c.dismissed = st->ColumnInt(12) != 0;
+    out.push_back(std::move(c));
+  }
+  st->Reset();
+  return out;
+}
+
+Status Store::DismissConflict(const Uuid& id) {
+  return impl_->WriteOnce([&](bool& wrote) -> Status {
+    ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("UPDATE conflicts SET dismissed = 1 WHERE id = ?"));
+    wrote = true;
+    st->BindText(1, id.ToString());
+    RETURN_IF_ERROR(st->Run());
+    if (sqlite3_changes(impl_->db_->raw()) == 0) {
+      return Status::NotFound(
+          Say(language(), "There is no conflict " + id.ToString() + ".", "Нет конфликта " + id.ToString() + "."));
+    }
+    return Status::Ok();
+  });
+}
+
+Status Store::AddRejected(const RejectedEntry& r) {
+  return impl_->WriteOnce([&](bool& wrote) -> Status {
+    ASSIGN_OR_RETURN(Statement * st,
+                     impl_->db_->Prepare("INSERT INTO rejected (op_seq, kind, record_id, code, reason_en, reason_ru, "
+                                         "rejected_millis, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                                         "ON CONFLICT (op_seq) DO NOTHING"));
+    wrote = true;
+    st->BindInt(1, static_cast<int64_t>(r.op_seq));
+    st->BindInt(2, static_cast<int64_t>(r.kind));
+    st->BindText(3, r.record_id.ToString());
+    st->BindText(4, r.code);
+    st->BindText(5, r.reason_en);
+    st->BindText(6, r.reason_ru);
+    st->BindInt(7, r.rejected_millis);
+    st->BindBlob(8, EncodeBinary(r.change));
+    return st->Run();
+  });
+}
+
+Result<std::vector<RejectedEntry>> Store::Rejected() const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT op_seq, kind, record_id, code, reason_en, reason_ru, "
+                                                       "rejected_millis, payload FROM rejected ORDER BY op_seq"));
+  std::vector<RejectedEntry> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    RejectedEntry r;
+    r.op_seq = static_cast<uint64_t>(st->ColumnInt(0));
+    r.kind = static_cast<RecordKind>(st->ColumnInt(1));
+    auto record = Uuid::Parse(st->ColumnText(2));
+    const void* blob = sqlite3_column_blob(st->raw(), 7);
+    const int n = sqlite3_column_bytes(st->raw(), 7);
+    auto change = DecodeBinary<Change>(std::string_view(static_cast<const char*>(blob), static_cast<size_t>(n)));
+    if (!record.ok() || !change.ok()) {
+      st->Reset();
+      return Status::Corruption("rejected: entry " + std::to_string(r.op_seq) + " is damaged");
+    }
+    r.record_id = *record;
+    r.code = st->ColumnText(3);
+    r.reason_en = st->ColumnText(4);
+    r.reason_ru = st->ColumnText(5);
+    r.rejected_millis = st->ColumnInt(6);
+    r.change = std::move(change).value();
+    out.push_back(std::move(r));
+  }
+  st->Reset();
+  return out;
+}
+
+Result<std::optional<std::string>> Store::GetSyncValue(std::string_view key) const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT value FROM sync_state WHERE key = ?"));
+  st->BindText(1, key);
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<std::string> out;
+  if (row) {
+    const void* blob = sqlite3_column_blob(st->raw(), 0);
+    const int n = sqlite3_column_bytes(st->raw(), 0);
+    out = n > 0 ? std::string(static_cast<const char*>(blob), static_cast<size_t>(n)) : std::string();
+  }
+  st->Reset();
+  return out;
+}
+
+Status Store::SetSyncValue(std::string_view key, std::string_view value) {
+  return impl_->WriteOnce([&](bool& wrote) -> Status {
+    ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                                                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    wrote = true;
+    st->BindText(1, key);
+    st->BindBlob(2, value);
+    return st->Run();
+  });
 }
 
 // -----------------------------------------------------------------------------------------
@@ -883,12 +1258,12 @@ Result<std::vector<std::string>> Store::ConsistencyProblems() const {
                             table + " tombstone without its clock"));
   }
   RETURN_IF_ERROR(
-      collect("SELECT record_id FROM record_clocks c WHERE NOT EXISTS (SELECT 1 FROM outbox o "
+      collect("SELECT record_id FROM record_clocks c WHERE c.pulled = 0 AND NOT EXISTS (SELECT 1 FROM outbox o "
               "WHERE o.record_id = c.record_id AND o.hlc = c.max_hlc)",
               "latest write without an outbox entry"));
   RETURN_IF_ERROR(
-      collect("SELECT record_id FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM record_clocks c "
-              "WHERE c.record_id = o.record_id AND c.max_hlc >= o.hlc)",
+      collect("SELECT record_id FROM outbox o WHERE o.acked = 0 AND NOT EXISTS (SELECT 1 FROM record_clocks c "
+              "WHERE c.record_id = o.record_id AND (c.max_hlc >= o.hlc OR c.pulled = 1))",
               "outbox entry without its record"));
   RETURN_IF_ERROR(
       collect("SELECT device_id || ' ' || op_seq FROM outbox o WHERE op_seq > 1 AND NOT EXISTS "

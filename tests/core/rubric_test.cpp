@@ -200,7 +200,10 @@ TEST(RubricTest, LoadTemplateFileKeepsTheBody) {
   ASSERT_TRUE(t.ok()) << t.status().message();
   EXPECT_EQ(t->code, "lesson_observation");
   EXPECT_EQ(t->version, 1);
-  EXPECT_TRUE(t->id.IsNil());  // The store gives it an id.
+  // The same id on every device and on the server: one record, wherever it is installed.
+  EXPECT_EQ(t->id, RubricTemplateId("lesson_observation", 1));
+  EXPECT_EQ(t->id.version(), 8);
+  EXPECT_NE(RubricTemplateId("lesson_observation", 2), t->id);
   EXPECT_EQ(t->body_json, ReadFile(kBundledFile));
 }
 

@@ -306,16 +306,16 @@ Change SampleChange() {
   c.op = ChangeOp::kUpsert;
   c.stamp = HlcStamp::FromParts(1741948800000, 7);
   c.fields = {
-      {"met_with", FieldValue{std::monostate{}}, c.stamp},
-      {"grade", FieldValue{int64_t{9}}, c.stamp},
-      {"pupils", FieldValue{std::numeric_limits<int64_t>::max()}, c.stamp},
-      {"minutes", FieldValue{std::numeric_limits<int64_t>::min()}, c.stamp},
-      {"distance_km", FieldValue{42.125}, c.stamp},
-      {"share_top", FieldValue{1.0 / 3.0}, c.stamp},
-      {"tiny", FieldValue{5e-324}, c.stamp},
-      {"huge", FieldValue{-1.7976931348623157e308}, c.stamp},
-      {"summary", FieldValue{std::string("Итоги: «всё хорошо»\n\"кавычки\" \\ \t\x01")}, c.stamp},
-      {"problems", FieldValue{std::string()}, HlcStamp::FromParts(1741948800001, 0)},
+      {"met_with", FieldValue{std::monostate{}}, c.stamp, {}},
+      {"grade", FieldValue{int64_t{9}}, c.stamp, {}},
+      {"pupils", FieldValue{std::numeric_limits<int64_t>::max()}, c.stamp, {}},
+      {"minutes", FieldValue{std::numeric_limits<int64_t>::min()}, c.stamp, {}},
+      {"distance_km", FieldValue{42.125}, c.stamp, {}},
+      {"share_top", FieldValue{1.0 / 3.0}, c.stamp, {}},
+      {"tiny", FieldValue{5e-324}, c.stamp, {}},
+      {"huge", FieldValue{-1.7976931348623157e308}, c.stamp, {}},
+      {"summary", FieldValue{std::string("Итоги: «всё хорошо»\n\"кавычки\" \\ \t\x01")}, c.stamp, {}},
+      {"problems", FieldValue{std::string()}, HlcStamp::FromParts(1741948800001, 0), {}},
   };
   return c;
 }
@@ -512,9 +512,9 @@ TEST(SerializeTest, DeleteChangeRoundTrips) {
 
 TEST(SerializeTest, NonFiniteRealsRoundTrip) {
   Change change = SampleChange();
-  change.fields = {{"a", FieldValue{std::numeric_limits<double>::quiet_NaN()}, {}},
-                   {"b", FieldValue{std::numeric_limits<double>::infinity()}, {}},
-                   {"c", FieldValue{-std::numeric_limits<double>::infinity()}, {}}};
+  change.fields = {{"a", FieldValue{std::numeric_limits<double>::quiet_NaN()}, {}, {}},
+                   {"b", FieldValue{std::numeric_limits<double>::infinity()}, {}, {}},
+                   {"c", FieldValue{-std::numeric_limits<double>::infinity()}, {}, {}}};
   for (const Change& got :
        {MustDecodeBinary<Change>(EncodeBinary(change)), MustDecodeJson<Change>(EncodeJson(change))}) {
     ASSERT_EQ(got.fields.size(), 3u);
@@ -820,10 +820,11 @@ TEST(SerializeTest, NewerVersionIsUnsupported) {
   const std::string root = Replace(json, "\"cereal_class_version\": 1", "\"cereal_class_version\": 2");
   EXPECT_EQ(DecodeJson<Change>(root).status().code(), StatusCode::kUnsupported);
 
-  const size_t nested_at = json.find("\"cereal_class_version\": 1", json.find(Key("fields")));
+  // A field change is at format 2 (2 added `base`).
+  const size_t nested_at = json.find("\"cereal_class_version\": 2", json.find(Key("fields")));
   ASSERT_NE(nested_at, std::string::npos);
   std::string nested = json;
-  nested.replace(nested_at, std::strlen("\"cereal_class_version\": 1"), "\"cereal_class_version\": 7");
+  nested.replace(nested_at, std::strlen("\"cereal_class_version\": 2"), "\"cereal_class_version\": 7");
   EXPECT_EQ(DecodeJson<Change>(nested).status().code(), StatusCode::kUnsupported);
 
   ExpectCorruptJson<Change>(Replace(json, "\"cereal_class_version\": 1", "\"cereal_class_version\": 0"), "version 0");

@@ -23,6 +23,9 @@ struct FieldChange {
   std::string field;
   FieldValue value;
   HlcStamp stamp;
+  // The clock of the value this write replaced, as the writer saw it (zero stamp: none). The
+  // server tells a concurrent edit from a sequential one by it (sync/merge.h).
+  FieldClock base;
 
   friend bool operator==(const FieldChange&, const FieldChange&) = default;
 };

@@ -58,7 +58,11 @@ struct Rubric {
 // descriptor per level. Errors name the file's problem (`source` is used in messages).
 Result<Rubric> ParseRubric(std::string_view json, std::string_view source);
 
-// Reads a template file into the record the store keeps.
+// The id of the template (code, version): the same on every device and on the server, so a
+// bundled template installed everywhere is one record, not one per device.
+Uuid RubricTemplateId(std::string_view code, int64_t version);
+
+// Reads a template file into the record the store keeps (its id is RubricTemplateId).
 Result<RubricTemplate> LoadRubricTemplateFile(const std::filesystem::path& path);
 
 // The templates shipped in `assets_dir`/rubrics, sorted by (code, version).

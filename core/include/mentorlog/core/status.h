@@ -18,13 +18,17 @@ namespace mentorlog {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidInput,  // The user's input is wrong; the message says which and why.
-  kNotFound,      // The thing asked for does not exist (or was deleted).
-  kConflict,      // The write contradicts what is stored (e.g. a status moving backwards).
-  kCorruption,    // Bytes or a file that cannot be decoded.
-  kIoError,       // The disk or the OS refused.
-  kUnsupported,   // E.g. a store written by a newer program.
-  kInternal,      // A bug: should not happen.
+  kInvalidInput,      // The user's input is wrong; the message says which and why.
+  kNotFound,          // The thing asked for does not exist (or was deleted).
+  kConflict,          // The write contradicts what is stored (e.g. a status moving backwards).
+  kCorruption,        // Bytes or a file that cannot be decoded.
+  kIoError,           // The disk or the OS refused.
+  kUnsupported,       // E.g. a store written by a newer program.
+  kInternal,          // A bug: should not happen.
+  kUnauthenticated,   // Not signed in, or the sign-in expired or was revoked.
+  kPermissionDenied,  // Signed in, but this user may not do or see that.
+  kUnavailable,       // The network or the server is not reachable now; try again later.
+  kCancelled,         // The user (or a shutdown) stopped the operation.
 };
 
 class [[nodiscard]] Status {
@@ -39,6 +43,10 @@ class [[nodiscard]] Status {
   static Status IoError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
   static Status Unsupported(std::string msg) { return {StatusCode::kUnsupported, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+  static Status Unauthenticated(std::string msg) { return {StatusCode::kUnauthenticated, std::move(msg)}; }
+  static Status PermissionDenied(std::string msg) { return {StatusCode::kPermissionDenied, std::move(msg)}; }
+  static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
+  static Status Cancelled(std::string msg) { return {StatusCode::kCancelled, std::move(msg)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -12,12 +12,14 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "mentorlog/core/change.h"
 #include "mentorlog/core/hlc.h"
+#include "mentorlog/core/record_state.h"
 #include "mentorlog/core/records.h"
 #include "mentorlog/core/rubric.h"
 #include "mentorlog/core/status.h"
@@ -26,7 +28,7 @@
 
 namespace mentorlog::core {
 
-inline constexpr int kLatestSchemaVersion = 2;
+inline constexpr int kLatestSchemaVersion = 3;
 
 struct StoreOptions {
   std::filesystem::path path;                 // the SQLite file; created when missing
@@ -48,6 +50,34 @@ struct RecordClocks {
 struct OutboxEntry {
   Change change;
   bool acked = false;
+};
+
+// A value that lost a concurrent edit (or an edit of a deleted record), as the server
+// reported it. Shown to the user; never applied by itself.
+struct ConflictEntry {
+  Uuid id;  // the server's id of the conflict
+  RecordKind kind = RecordKind::kSchool;
+  Uuid record_id;
+  std::string field;
+  FieldValue kept;
+  FieldClock kept_clock;
+  FieldValue lost;
+  FieldClock lost_clock;
+  std::string reason;  // "concurrent_edit" or "edit_after_delete"
+  int64_t noticed_millis = 0;
+  bool dismissed = false;
+};
+
+// A change of this device that the server refused, with its reason.
+struct RejectedEntry {
+  uint64_t op_seq = 0;
+  RecordKind kind = RecordKind::kSchool;
+  Uuid record_id;
+  std::string code;  // "permission", "validation", ...
+  std::string reason_en;
+  std::string reason_ru;
+  int64_t rejected_millis = 0;
+  Change change;  // what was refused, so nothing is lost
 };
 
 class Store {
@@ -120,6 +150,34 @@ class Store {
   // Outbox entries not yet acknowledged, in op_seq order, at most `limit`.
   Result<std::vector<OutboxEntry>> PendingChanges(size_t limit) const;
   Result<int64_t> PendingCount() const;
+  // Marks this device's outbox entries up to `op_seq` acknowledged by the server.
+  Status MarkAcked(uint64_t op_seq);
+
+  // The record as sync sees it (any kind, live or tombstoned); nullopt when unknown.
+  // Each field's base is left empty.
+  Result<std::optional<RecordState>> StateOf(const Uuid& id) const;
+  // Fields of `id` with an unacknowledged local write, and whether a local delete of it is
+  // unacknowledged.
+  Result<std::pair<std::set<std::string>, bool>> PendingFieldsOf(const Uuid& id) const;
+  // Writes a merged state as it is: the row (inserted with defaults for fields the state
+  // lacks), its field clocks and its tombstone. Writes no outbox entry: this is how pulled
+  // data lands. The HLC observes every clock, so later local writes follow them.
+  // Call inside InTransaction, with the cursor that goes with it.
+  Status ApplyState(const RecordState& state);
+  // Calls fn for every live record, kind by kind and by id within a kind, as a state
+  // (values only: clocks and bases are left empty).
+  Status ForEachLiveState(const std::function<Status(const RecordState&)>& fn) const;
+
+  // The conflicts reported by the server (newest first) and rejected changes.
+  Status AddConflict(const ConflictEntry& conflict);  // the same id twice is stored once
+  Result<std::vector<ConflictEntry>> Conflicts(bool include_dismissed = false) const;
+  Status DismissConflict(const Uuid& id);
+  Status AddRejected(const RejectedEntry& rejected);  // the same op seq twice is stored once
+  Result<std::vector<RejectedEntry>> Rejected() const;
+
+  // Sync's own small state (pull cursor, last success, last error, scope...), as bytes.
+  Result<std::optional<std::string>> GetSyncValue(std::string_view key) const;
+  Status SetSyncValue(std::string_view key, std::string_view value);
 
   // ---- Checks ------------------------------------------------------------------------
 

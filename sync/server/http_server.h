@@ -1,0 +1,80 @@
+// The central store's HTTP face (docs/http-api.md): it checks the protocol version and the
+// token, decodes the body, calls Accounts or SyncService, and encodes the answer. Every rule
+// about who may see or change what lives in SyncService; this layer only refuses requests
+// that cannot reach it (no token, an admin asking for records, a device id that is not the
+// token's).
+//
+// Built on cpp-httplib: plain HTTP, or HTTPS when given a certificate and key. Requests run
+// on a fixed pool of threads; a body larger than sync::kMaxBodyBytes (compressed or not) is
+// refused with 413 before decoding.
+//
+// Thread safety: Start and Stop are called from one controlling thread; requests are served
+// on the pool. Storage, SyncService and Accounts must be safe for concurrent use (they are).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "accounts.h"
+#include "mentorlog/core/status.h"
+#include "service.h"
+#include "storage.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace mentorlog::server {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;          // 0: any free port; port() says which one was taken
+  std::string tls_cert;  // PEM files; both set: HTTPS, both empty: HTTP
+  std::string tls_key;
+  int threads = 8;
+  std::chrono::seconds read_timeout{120};
+  std::chrono::seconds write_timeout{120};
+  // An idle kept-alive connection is closed after this; Stop() may wait for it that long.
+  std::chrono::seconds keep_alive_timeout{5};
+  size_t max_body_bytes = sync::kMaxBodyBytes;
+};
+
+class HttpServer {
+ public:
+  // REQUIRES: the three services outlive this object.
+  HttpServer(Storage& storage, SyncService& service, Accounts& accounts, HttpServerOptions options);
+  ~HttpServer();  // Stop()s
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts serving on background threads; returns once connections are accepted.
+  // Errors: InvalidInput when the TLS certificate or key cannot be loaded (the message names
+  // the files); Unavailable when the address cannot be bound (in use, no permission).
+  // REQUIRES: not started yet.
+  Status Start();
+
+  // The port being listened on (after Start).
+  int port() const { return port_; }
+  bool tls() const { return !options_.tls_cert.empty(); }
+
+  // Stops accepting connections, lets the requests in progress finish (a push batch is
+  // committed or rolled back as a whole, never cut), and returns when they have. Idempotent.
+  void Stop();
+
+ private:
+  class Routes;
+
+  Storage& storage_;
+  SyncService& service_;
+  Accounts& accounts_;
+  HttpServerOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<Routes> routes_;
+  std::thread listener_;
+  int port_ = 0;
+};
+
+}  // namespace mentorlog::server

@@ -1,0 +1,404 @@
+// The sync client (client.h): the push and pull loops, retries with backoff, and the
+// translation of HTTP answers into Status values a mentor can act on.
+//
+// [SECTION] Messages
+// [SECTION] One request, with retries
+// [SECTION] SyncClient
+// [SECTION] Login and Logout
+
+#include "mentorlog/sync/client.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "http_transport.h"
+#include "mentorlog/sync/device.h"
+
+namespace mentorlog::sync {
+
+namespace {
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Messages
+// -----------------------------------------------------------------------------------------
+
+std::string Say(std::string_view lang, std::string_view en, std::string_view ru) {
+  return std::string(lang == "ru" ? ru : en);
+}
+
+std::string Language(std::string_view lang) { return lang == "ru" ? "ru" : "en"; }
+
+// Which endpoint a request goes to: the same HTTP status means different things to the user.
+enum class Endpoint { kLogin, kLogout, kSync };
+
+std::string SignInAgain(std::string_view lang) {
+  return Say(lang, "Sign in again (mentorlog-cli login …); your unsynced records stay on this device.",
+             "Войдите снова (mentorlog-cli login …); несинхронизированные записи остаются на этом устройстве.");
+}
+
+std::string NoConnection(std::string_view lang, Endpoint endpoint, const std::string& detail) {
+  if (endpoint == Endpoint::kSync) {
+    return Say(lang, "No connection to the server (", "Нет связи с сервером (") + detail +
+           Say(lang, "); your records are saved on this device and will be sent at the next sync.",
+               "); записи сохранены на этом устройстве и будут отправлены при следующей синхронизации.");
+  }
+  return Say(lang, "No connection to the server (", "Нет связи с сервером (") + detail +
+         Say(lang, "); check the address and the network, and try again.",
+             "); проверьте адрес и сеть и попробуйте снова.");
+}
+
+std::string Stopped(std::string_view lang, Endpoint endpoint) {
+  if (endpoint == Endpoint::kSync) {
+    return Say(lang, "Sync stopped; nothing is lost, run sync again.",
+               "Синхронизация остановлена; ничего не потеряно, запустите её снова.");
+  }
+  return Say(lang, "Stopped.", "Остановлено.");
+}
+
+// DecodeErrorJson, kept from throwing: std::stoi on a malformed "\u" escape in a body from a
+// proxy would otherwise carry an exception out of this library.
+ErrorBody ReadErrorBody(std::string_view body) {
+  try {
+    return DecodeErrorJson(body);
+  } catch (const std::exception&) {
+    return DecodeErrorJson("");
+  }
+}
+
+// The Status for an answered request that was not 2xx and will not be retried.
+Status StatusForAnswer(long http_status, std::string_view body, std::string_view lang, Endpoint endpoint) {
+  const ErrorBody error = ReadErrorBody(body);
+  const std::string message = lang == "ru" ? error.message_ru : error.message_en;
+  switch (http_status) {
+    case 401:
+      return Status::Unauthenticated(endpoint == Endpoint::kLogin ? message : SignInAgain(lang));
+    case 403:
+      return Status::PermissionDenied(message);
+    case 426:
+      return Status::Unsupported(message);
+    default:
+      break;
+  }
+  if (http_status >= 400 && http_status < 500) return Status::InvalidInput(message);
+  // 1xx (other than what curl handles), 3xx: we follow no redirects; the address is wrong.
+  return Status::InvalidInput(Say(lang, "The server answered HTTP ", "Сервер ответил HTTP ") +
+                              std::to_string(http_status) +
+                              Say(lang, " instead of an answer; check the server address (https://…).",
+                                  " вместо ответа; проверьте адрес сервера (https://…)."));
+}
+
+bool IsRetryableStatus(long http_status) { return http_status >= 500 || http_status == 429; }
+
+Status Unreadable(std::string_view lang, const Status& why) {
+  return Status::Corruption(Say(lang, "The server's answer could not be read: ", "Ответ сервера не читается: ") +
+                            why.message());
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] One request, with retries
+// -----------------------------------------------------------------------------------------
+
+bool IsCancelled(const ClientOptions& options) { return options.cancel != nullptr && options.cancel->load(); }
+
+uint64_t SeedOf(const ClientOptions& options) {
+  if (options.jitter_seed != 0) return options.jitter_seed;
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+// Waits `millis`, waking every 100 ms to look at the cancel flag. False when cancelled.
+bool SleepUnlessCancelled(const ClientOptions& options, int64_t millis) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(millis);
+  while (true) {
+    if (IsCancelled(options)) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return true;
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(100)));
+  }
+}
+
+// The wait before attempt `attempt` + 1 (attempt counts from 1): full jitter over an
+// exponentially growing window, at least what the server asked for with Retry-After.
+int64_t BackoffMillis(const ClientOptions& options, int attempt, int64_t retry_after_ms, std::mt19937_64& rng) {
+  const int64_t cap = std::max<int64_t>(0, options.backoff_max_ms);
+  int64_t window = std::max<int64_t>(0, options.backoff_base_ms);
+  for (int i = 1; i < attempt && window < cap; ++i) window *= 2;
+  window = std::min(window, cap);
+  std::uniform_int_distribution<int64_t> pick(0, window);
+  int64_t wait = pick(rng);
+  if (retry_after_ms >= 0) wait = std::max(wait, std::min(retry_after_ms, cap));
+  return wait;
+}
+
+// POSTs `body` until it gets a 2xx answer (returned), a failure a retry cannot fix, or
+// max_attempts failures. Counts bytes, retries and the last error in `progress`, and calls
+// `on_retry` before each wait.
+Result<std::string> PostWithRetries(HttpTransport& transport, const ClientOptions& options, std::string_view lang,
+                                    Endpoint endpoint, std::mt19937_64& rng, std::string_view path,
+                                    std::string_view body, SyncProgress& progress,
+                                    const std::function<void()>& on_retry) {
+  const int attempts = std::max(1, options.max_attempts);
+  const std::string_view token = endpoint == Endpoint::kLogin ? std::string_view() : options.token;
+  for (int attempt = 1;; ++attempt) {
+    if (IsCancelled(options)) return Status::Cancelled(Stopped(lang, endpoint));
+    HttpExchange x = transport.Post(path, body, token);
+    progress.bytes_up += x.bytes_up;
+    progress.bytes_down += x.bytes_down;
+    std::string why;
+    if (x.answered) {
+      if (x.http_status >= 200 && x.http_status < 300) {
+        progress.last_error.clear();
+        return std::move(x.body);
+      }
+      if (!IsRetryableStatus(x.http_status)) return StatusForAnswer(x.http_status, x.body, lang, endpoint);
+      const ErrorBody error = ReadErrorBody(x.body);
+      why = Say(lang, "the server answered ", "сервер ответил ") + std::to_string(x.http_status) + ": " +
+            (lang == "ru" ? error.message_ru : error.message_en);
+    } else {
+      if (x.error.code() == StatusCode::kCancelled) return Status::Cancelled(Stopped(lang, endpoint));
+      if (!x.retryable) {
+        if (x.error.code() == StatusCode::kUnavailable) {
+          return Status::Unavailable(NoConnection(lang, endpoint, x.error.message()));
+        }
+        return x.error;
+      }
+      why = x.error.message();
+    }
+    progress.last_error = why;
+    if (attempt >= attempts) {
+      return Status::Unavailable(NoConnection(lang, endpoint,
+                                              why + Say(lang, "; tried ", "; попыток: ") + std::to_string(attempt) +
+                                                  Say(lang, attempt == 1 ? " time" : " times", "")));
+    }
+    ++progress.retries;
+    if (on_retry) on_retry();
+    if (!SleepUnlessCancelled(options, BackoffMillis(options, attempt, x.retry_after_ms, rng))) {
+      return Status::Cancelled(Stopped(lang, endpoint));
+    }
+  }
+}
+
+TransportOptions TransportOptionsFor(const ClientOptions& options, std::string_view lang) {
+  TransportOptions t;
+  t.server_url = options.server_url;
+  t.ca_file = options.ca_file;
+  t.protocol_version = options.protocol_version;
+  t.connect_timeout_s = options.connect_timeout_s;
+  t.low_speed_time_s = options.low_speed_time_s;
+  t.cancel = options.cancel;
+  t.language = std::string(lang);
+  return t;
+}
+
+}  // namespace
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] SyncClient
+// -----------------------------------------------------------------------------------------
+
+class SyncClient::Impl {
+ public:
+  Impl(core::Store& store, ClientOptions options)
+      : store_(store),
+        options_(std::move(options)),
+        clock_(options_.clock != nullptr ? *options_.clock : platform::DefaultClock()),
+        lang_(Language(store.language())),
+        rng_(SeedOf(options_)) {}
+
+  // Runs the push half, the pull half or both, and records the outcome in the store.
+  Result<SyncReport> Run(bool push, bool pull) {
+    SyncReport report;
+    progress_ = SyncProgress();
+    Status s = Prepare();
+    if (s.ok() && push) s = PushAll(report);
+    if (s.ok() && pull) s = PullAll(report);
+    report.retries = progress_.retries;
+    report.bytes_up = progress_.bytes_up;
+    report.bytes_down = progress_.bytes_down;
+    if (!s.ok()) {
+      // Best effort: the sync already failed, and a store that cannot take this line either
+      // will say so at the next write. A stop asked for by the user is no error to show.
+      if (s.code() != StatusCode::kCancelled) (void)store_.SetSyncValue(kLastErrorKey, s.message());
+      return s;
+    }
+    if (push && pull) {
+      RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
+        RETURN_IF_ERROR(store_.SetSyncValue(kLastSuccessKey, std::to_string(clock_.NowMillis())));
+        return store_.SetSyncValue(kLastErrorKey, "");
+      }));
+    }
+    progress_.phase = SyncProgress::Phase::kDone;
+    Notify();
+    return report;
+  }
+
+ private:
+  Status Prepare() {
+    if (options_.token.empty()) {
+      return Status::Unauthenticated(Say(lang_, "Not signed in. ", "Вход не выполнен. ") + SignInAgain(lang_));
+    }
+    if (transport_ == nullptr) {
+      ASSIGN_OR_RETURN(transport_, HttpTransport::Create(TransportOptionsFor(options_, lang_)));
+    }
+    ASSIGN_OR_RETURN(progress_.pending, store_.PendingCount());
+    return Status::Ok();
+  }
+
+  void Notify() {
+    if (options_.on_progress) options_.on_progress(progress_);
+  }
+
+  // One request: compress, post with retries, decompress.
+  Result<std::string> Exchange(std::string_view path, const std::string& message) {
+    const std::string body = Compress(message);
+    ASSIGN_OR_RETURN(std::string raw, PostWithRetries(*transport_, options_, lang_, Endpoint::kSync, rng_, path, body,
+                                                      progress_, [this] { Notify(); }));
+    auto plain = Decompress(raw);
+    if (!plain.ok()) return Unreadable(lang_, plain.status());
+    return std::move(plain).value();
+  }
+
+  Status PushAll(SyncReport& report) {
+    progress_.phase = SyncProgress::Phase::kPush;
+    progress_.batches = 0;
+    const size_t rows = std::clamp<uint32_t>(options_.batch_rows, 1, kMaxBatchRows);
+    const size_t bytes = std::clamp<uint32_t>(options_.batch_bytes, 1, kMaxBatchBytes);
+    while (true) {
+      if (IsCancelled(options_)) return Status::Cancelled(Stopped(lang_, Endpoint::kSync));
+      PushRequest request;
+      request.device_id = store_.device_id();
+      ASSIGN_OR_RETURN(request.changes, NextPushBatch(store_, rows, bytes));
+      if (request.changes.empty()) return Status::Ok();
+      ASSIGN_OR_RETURN(std::string plain, Exchange("/v1/push", Encode(request)));
+      auto decoded = DecodePushResponse(plain);
+      if (!decoded.ok()) return Unreadable(lang_, decoded.status());
+      const PushResponse& answer = *decoded;
+      const uint64_t first = request.changes.front().op_seq;
+      // The next batch starts after acked_op_seq: an answer below `first` would send this
+      // batch again, and again. (Rejections without an acknowledgement would loop the same way.)
+      if (answer.acked_op_seq < first) {
+        return Status::Internal(
+            Say(lang_, "The server acknowledged changes up to number ", "Сервер подтвердил изменения до номера ") +
+            std::to_string(answer.acked_op_seq) +
+            Say(lang_, ", but this device's next change is number ", ", а следующее изменение этого устройства — ") +
+            std::to_string(first) +
+            Say(lang_,
+                ". Sync stopped so as not to repeat itself; nothing was lost here. Tell your coordinator (the "
+                "server may have been restored from a backup).",
+                ". Синхронизация остановлена, чтобы не повторяться; здесь ничего не потеряно. Сообщите "
+                "координатору (возможно, сервер восстановлен из резервной копии)."));
+      }
+      RETURN_IF_ERROR(ApplyPushResponse(store_, request.changes, answer, clock_.NowMillis()));
+      const auto acked = std::count_if(request.changes.begin(), request.changes.end(),
+                                       [&](const Change& c) { return c.op_seq <= answer.acked_op_seq; });
+      report.pushed += static_cast<int64_t>(request.changes.size());
+      report.acked += acked;
+      report.rejected += static_cast<int64_t>(answer.rejected.size());
+      report.clamped += answer.clamped;
+      ++report.push_batches;
+      ++progress_.batches;
+      progress_.records_pushed += acked;
+      ASSIGN_OR_RETURN(progress_.pending, store_.PendingCount());
+      Notify();
+    }
+  }
+
+  Status PullAll(SyncReport& report) {
+    progress_.phase = SyncProgress::Phase::kPull;
+    progress_.batches = 0;
+    while (true) {
+      if (IsCancelled(options_)) return Status::Cancelled(Stopped(lang_, Endpoint::kSync));
+      PullRequest request;
+      request.device_id = store_.device_id();
+      ASSIGN_OR_RETURN(std::optional<std::string> cursor, store_.GetSyncValue(kCursorKey));
+      request.cursor = cursor.value_or("");
+      request.max_rows = std::clamp<uint32_t>(options_.batch_rows, 1, kMaxBatchRows);
+      request.max_bytes = std::clamp<uint32_t>(options_.batch_bytes, 1, kMaxBatchBytes);
+      ASSIGN_OR_RETURN(std::string plain, Exchange("/v1/pull", Encode(request)));
+      auto decoded = DecodePullResponse(plain);
+      if (!decoded.ok()) return Unreadable(lang_, decoded.status());
+      const PullResponse& answer = *decoded;
+      if (answer.more && answer.next_cursor == request.cursor) {
+        return Status::Internal(Say(lang_, "The server says there is more to pull but gives the same position again; ",
+                                    "Сервер сообщает, что данные ещё есть, но не сдвигает позицию; ") +
+                                Say(lang_, "sync stopped so as not to repeat itself. Tell your coordinator.",
+                                    "синхронизация остановлена, чтобы не повторяться. Сообщите координатору."));
+      }
+      ASSIGN_OR_RETURN(size_t changed, ApplyPullResponse(store_, answer, clock_.NowMillis()));
+      report.pulled += static_cast<int64_t>(changed);
+      report.conflicts += static_cast<int64_t>(answer.conflicts.size());
+      ++report.pull_batches;
+      ++progress_.batches;
+      progress_.records_pulled += static_cast<int64_t>(changed);
+      Notify();
+      if (!answer.more) return Status::Ok();
+    }
+  }
+
+  core::Store& store_;
+  ClientOptions options_;
+  const platform::Clock& clock_;
+  std::string lang_;
+  std::mt19937_64 rng_;
+  std::unique_ptr<HttpTransport> transport_;  // made at the first sync, then reused
+  SyncProgress progress_;
+};
+
+SyncClient::SyncClient(core::Store& store, ClientOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+SyncClient::~SyncClient() = default;
+
+Result<SyncReport> SyncClient::Sync() { return impl_->Run(true, true); }
+Result<SyncReport> SyncClient::Push() { return impl_->Run(true, false); }
+Result<SyncReport> SyncClient::Pull() { return impl_->Run(false, true); }
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Login and Logout
+// -----------------------------------------------------------------------------------------
+
+Result<LoginResponse> Login(const ClientOptions& options, std::string_view login, std::string_view password,
+                            std::string_view device_id) {
+  const std::string lang = Language(options.language);
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpTransport> transport, HttpTransport::Create(TransportOptionsFor(options, lang)));
+  LoginRequest request;
+  request.login = std::string(login);
+  request.password = std::string(password);
+  request.device_id = std::string(device_id);
+  std::string plain_request = Encode(request);
+  std::string body = Compress(plain_request);
+  // The password is in these buffers: wipe them before they are freed.
+  sodium_memzero(request.password.data(), request.password.size());
+  sodium_memzero(plain_request.data(), plain_request.size());
+  std::mt19937_64 rng(SeedOf(options));
+  SyncProgress progress;
+  auto raw = PostWithRetries(*transport, options, lang, Endpoint::kLogin, rng, "/v1/login", body, progress, [&] {
+    if (options.on_progress) options.on_progress(progress);
+  });
+  sodium_memzero(body.data(), body.size());
+  if (!raw.ok()) return raw.status();
+  auto plain = Decompress(*raw);
+  if (!plain.ok()) return Unreadable(lang, plain.status());
+  auto answer = DecodeLoginResponse(*plain);
+  if (!answer.ok()) return Unreadable(lang, answer.status());
+  return answer;
+}
+
+Status Logout(const ClientOptions& options) {
+  if (options.token.empty()) return Status::Ok();  // nothing to revoke
+  const std::string lang = Language(options.language);
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpTransport> transport, HttpTransport::Create(TransportOptionsFor(options, lang)));
+  std::mt19937_64 rng(SeedOf(options));
+  SyncProgress progress;
+  auto raw = PostWithRetries(*transport, options, lang, Endpoint::kLogout, rng, "/v1/logout", "", progress, [&] {
+    if (options.on_progress) options.on_progress(progress);
+  });
+  if (!raw.ok() && raw.status().code() == StatusCode::kUnauthenticated) return Status::Ok();  // already invalid
+  return raw.status();
+}
+
+}  // namespace mentorlog::sync

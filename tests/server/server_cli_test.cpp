@@ -1,0 +1,246 @@
+// The mentorlog-server program, run as a real process (server_process.h): its commands,
+// their messages and exit codes, and `serve` started, stopped, killed and restarted.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "mentorlog/sync/protocol.h"
+#include "server_process.h"
+
+// mentorlog_server links cpp-httplib privately, so its compile definitions do not reach the
+// tests; the header must see the ones the library was built with, or the classes differ.
+#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
+#define CPPHTTPLIB_OPENSSL_SUPPORT
+#endif
+#ifndef CPPHTTPLIB_ZLIB_SUPPORT
+#define CPPHTTPLIB_ZLIB_SUPPORT
+#endif
+#ifndef CPPHTTPLIB_BROTLI_SUPPORT
+#define CPPHTTPLIB_BROTLI_SUPPORT
+#endif
+#include <httplib.h>
+
+namespace mentorlog::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+CommandRun Exec(const std::vector<std::string>& args, const std::string& stdin_text = "") {
+  auto run = RunServerCommand(args, stdin_text);
+  if (!run.ok()) {
+    ADD_FAILURE() << run.status().ToString();
+    return CommandRun{};
+  }
+  return *run;
+}
+
+// One demo store for the suite (the demo district takes seconds), and a folder per test.
+class ServerCliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char pattern[] = "/tmp/mentorlog-server-cli-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    suite_dir_ = new fs::path(pattern);
+    demo_passwords_ = new std::map<std::string, std::string>();
+    demo_out_ = new std::string();
+    const CommandRun run = Exec(Args({"demo"}));
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    *demo_out_ = run.out;
+    const std::regex line(R"(DEMO ACCOUNT \(for trying MentorLog only\): login (\S+) password (\S+))");
+    for (std::sregex_iterator it(run.out.begin(), run.out.end(), line), end; it != end; ++it) {
+      (*demo_passwords_)[(*it)[1]] = (*it)[2];
+    }
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(*suite_dir_, ec);
+    delete suite_dir_;
+    delete demo_passwords_;
+    delete demo_out_;
+  }
+
+  // `args` after the options every run shares: the suite's store, quick password hashes.
+  static std::vector<std::string> Args(std::vector<std::string> args) {
+    std::vector<std::string> out{"--db", (*suite_dir_ / "central.db").string(), "--argon2-memlimit-mb", "1"};
+    out.insert(out.end(), args.begin(), args.end());
+    return out;
+  }
+
+  static fs::path* suite_dir_;
+  static std::map<std::string, std::string>* demo_passwords_;
+  static std::string* demo_out_;
+};
+
+fs::path* ServerCliTest::suite_dir_ = nullptr;
+std::map<std::string, std::string>* ServerCliTest::demo_passwords_ = nullptr;
+std::string* ServerCliTest::demo_out_ = nullptr;
+
+TEST_F(ServerCliTest, EveryCommandHasHelp) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--help"}, "--config"},
+      {{"serve", "--help"}, "--listen"},
+      {{"user", "add", "--help"}, "--password-stdin"},
+      {{"user", "passwd", "--help"}, "--password-stdin"},
+      {{"user", "disable", "--help"}, "LOGIN"},
+      {{"user", "list", "--help"}, "List"},
+      {{"import", "--help"}, "--skip-bad"},
+      {{"demo", "--help"}, "--seed"},
+      {{"state-hash", "--help"}, "--as"},
+  };
+  for (const auto& [args, mentions] : cases) {
+    const CommandRun run = Exec(args);
+    EXPECT_EQ(run.exit_code, 0) << args.front();
+    EXPECT_NE(run.out.find(mentions), std::string::npos) << args.front() << ":\n" << run.out;
+  }
+  EXPECT_EQ(Exec({"no-such-command"}).exit_code, 1);
+  EXPECT_EQ(Exec({}).exit_code, 1);
+}
+
+TEST_F(ServerCliTest, DemoMakesOneAccountPerRole) {
+  ASSERT_EQ(demo_passwords_->size(), 5u) << *demo_out_;
+  for (const char* login : {"demo.coordinator", "demo.mentor1", "demo.mentor2", "demo.tutor", "demo.admin"}) {
+    ASSERT_TRUE(demo_passwords_->count(login)) << login << "\n" << *demo_out_;
+    EXPECT_GE(demo_passwords_->at(login).size(), 12u);
+  }
+  const CommandRun list = Exec(Args({"user", "list"}));
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("demo.mentor1  mentor"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("  demo\n"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("argon2"), std::string::npos);
+}
+
+TEST_F(ServerCliTest, DemoRefusesAStoreThatHasData) {
+  const CommandRun again = Exec(Args({"demo"}));
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("already holds"), std::string::npos) << again.err;
+  EXPECT_EQ(again.out.find("DEMO ACCOUNT"), std::string::npos);
+}
+
+TEST_F(ServerCliTest, StateHashOfAnAccount) {
+  const CommandRun run = Exec(Args({"state-hash", "--as", "demo.mentor1"}));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(std::regex_match(run.out, std::regex("[0-9a-f]{64}\n"))) << run.out;
+  // The same store, the same hash; another mentor sees other schools.
+  EXPECT_EQ(Exec(Args({"state-hash", "--as", "demo.mentor1"})).out, run.out);
+  EXPECT_NE(Exec(Args({"state-hash", "--as", "demo.coordinator"})).out, run.out);
+  EXPECT_EQ(Exec(Args({"state-hash", "--as", "nobody"})).exit_code, 1);
+  EXPECT_EQ(Exec(Args({"state-hash", "--as", "demo.admin"})).exit_code, 1);
+}
+
+TEST_F(ServerCliTest, UserCommands) {
+  CommandRun run = Exec(Args({"user", "add", "cli.admin", "--role", "admin", "--password-stdin"}), "long enough\n");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("cli.admin"), std::string::npos);
+  run = Exec(Args({"user", "add", "cli.admin", "--role", "admin", "--password-stdin"}), "long enough\n");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("taken"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("занят"), std::string::npos) << "both languages: " << run.err;
+
+  EXPECT_EQ(Exec(Args({"user", "add", "cli.other", "--role", "admin"}), "long enough\n").exit_code, 1)
+      << "the password never comes from the command line";
+  run = Exec(Args({"user", "add", "cli.boss", "--role", "boss", "--password-stdin"}), "long enough\n");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("unknown role"), std::string::npos) << run.err;
+  EXPECT_EQ(Exec(Args({"user", "add", "cli.m", "--role", "mentor", "--password-stdin"}), "long enough\n").exit_code, 1);
+  EXPECT_EQ(Exec(Args({"user", "add", "cli.m", "--role", "mentor", "--person", "not-an-id", "--password-stdin"}),
+                 "long enough\n")
+                .exit_code,
+            1);
+  EXPECT_EQ(Exec(Args({"user", "add", "cli.short", "--role", "admin", "--password-stdin"}), "short\n").exit_code, 1);
+
+  EXPECT_EQ(Exec(Args({"user", "passwd", "cli.admin", "--password-stdin"}), "short\n").exit_code, 1);
+  EXPECT_EQ(Exec(Args({"user", "passwd", "cli.admin", "--password-stdin"}), "a new password\r\n").exit_code, 0);
+  EXPECT_EQ(Exec(Args({"user", "passwd", "nobody", "--password-stdin"}), "a new password\n").exit_code, 1);
+  EXPECT_EQ(Exec(Args({"user", "disable", "cli.admin"})).exit_code, 0);
+  EXPECT_EQ(Exec(Args({"user", "disable", "nobody"})).exit_code, 1);
+  run = Exec(Args({"user", "list"}));
+  EXPECT_NE(run.out.find("cli.admin  admin  -  -  disabled"), std::string::npos) << run.out;
+}
+
+TEST_F(ServerCliTest, SettingsErrorsAreTheUsersMistake) {
+  const fs::path config = *suite_dir_ / "bad.toml";
+  std::ofstream(config) << "threads = 4\nthreds = 5\n";
+  CommandRun run = Exec({"--config", config.string(), "user", "list"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("bad.toml, line 2: unknown key «threds»"), std::string::npos) << run.err;
+  EXPECT_EQ(Exec({"--config", (*suite_dir_ / "missing.toml").string(), "user", "list"}).exit_code, 1);
+  EXPECT_EQ(Exec({"--db", "a.db", "--pg", "host=x", "user", "list"}).exit_code, 1);
+  run = Exec(Args({"serve"}));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("--listen"), std::string::npos) << run.err;
+  EXPECT_EQ(Exec(Args({"serve", "--listen", "localhost"})).exit_code, 1);
+  EXPECT_EQ(Exec(Args({"--log-level", "loud", "user", "list"})).exit_code, 1);
+  EXPECT_EQ(Exec({"--db", "/nonexistent-folder/x.db", "user", "list"}).exit_code, 1);
+}
+
+TEST_F(ServerCliTest, ImportGoesIntoTheCentralStore) {
+  const fs::path db = *suite_dir_ / "import.db";
+  const fs::path csv = *suite_dir_ / "schools.csv";
+  std::ofstream(csv) << "код ОО;наименование;муниципалитет;район;тип поселения;расстояние;обучающихся;педагогов\n"
+                        "T-1;Школа №1;Тестовый;Тестовый район;село;12,5;120;14\n"
+                        "T-2;Школа №2;Тестовый;Тестовый район;город;0;800;60\n";
+  CommandRun run = Exec({"--db", db.string(), "import", "schools", csv.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("Imported: 2 new, 0 updated, 0 unchanged"), std::string::npos) << run.out;
+  // Again: matched against the central store's schools, so nothing changes.
+  run = Exec({"--db", db.string(), "import", "schools", csv.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("Imported: 0 new, 0 updated, 2 unchanged"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("took 0 change(s)"), std::string::npos) << run.out;
+  // A changed row updates the stored school.
+  std::ofstream(csv) << "code,name,municipality,district,settlement,distance_km,pupils,teachers\n"
+                        "T-1,Школа №1,Тестовый,Тестовый район,rural,12.5,130,14\n";
+  run = Exec({"--db", db.string(), "import", "schools", csv.string()});
+  EXPECT_NE(run.out.find("Imported: 0 new, 1 updated, 0 unchanged"), std::string::npos) << run.out << run.err;
+
+  std::ofstream(csv) << "code,name\nT-3,Школа №3\n";  // required columns missing
+  run = Exec({"--db", db.string(), "import", "schools", csv.string()});
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  EXPECT_EQ(Exec({"--db", db.string(), "import", "planets", csv.string()}).exit_code, 1);
+  EXPECT_EQ(Exec({"--db", db.string(), "import", "schools", (*suite_dir_ / "missing.csv").string()}).exit_code, 1);
+}
+
+TEST_F(ServerCliTest, ServeStopsOnSigtermAndSurvivesAKill) {
+  ServerProcessOptions o;
+  o.global_args = Args({});
+  o.serve_args = {"--threads", "2"};
+  ServerProcess server(o);
+  ASSERT_TRUE(server.Start().ok()) << server.LogTail();
+  EXPECT_NE(server.Log().find("listening on 127.0.0.1:" + std::to_string(server.port())), std::string::npos);
+
+  auto sign_in = [&]() {
+    httplib::Client c(server.url());
+    httplib::Headers h{{std::string(sync::kProtocolHeader), std::to_string(sync::kProtocolVersion)}};
+    const std::string body =
+        sync::Compress(sync::Encode(sync::LoginRequest{"demo.mentor1", demo_passwords_->at("demo.mentor1"), "cli"}));
+    auto r = c.Post("/v1/login", h, body, std::string(sync::kContentType));
+    return r ? r->status : 0;
+  };
+  EXPECT_EQ(sign_in(), 200);
+
+  auto stopped = server.Stop();
+  ASSERT_TRUE(stopped.ok()) << stopped.status().ToString();
+  EXPECT_EQ(*stopped, 0) << server.LogTail();
+  EXPECT_NE(server.Log().find("stopped"), std::string::npos);
+
+  ASSERT_TRUE(server.Start().ok()) << server.LogTail();  // the same port again
+  EXPECT_EQ(sign_in(), 200);
+  server.Kill();
+  EXPECT_FALSE(server.running());
+  ASSERT_TRUE(server.Start().ok()) << server.LogTail();
+  EXPECT_EQ(sign_in(), 200) << "the store survived the kill";
+
+  server.Signal(SIGINT);  // Ctrl-C stops it gracefully too
+  for (int i = 0; i < 3000 && server.running(); ++i) usleep(10'000);
+  EXPECT_FALSE(server.running());
+}
+
+}  // namespace
+}  // namespace mentorlog::server
