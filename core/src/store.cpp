@@ -831,9 +831,8 @@ Result<RecordClocks> Store::ClocksOf(RecordKind kind, const Uuid& id) const { re
 
 Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) const {
   std::lock_guard lock(impl_->mu_);
-  ASSIGN_OR_RETURN(
-      Statement * st,
-      impl_->db_->Prepare("SELECT payload, acked FROM outbox WHERE acked = 0 ORDER BY op_seq LIMIT ?"));
+  ASSIGN_OR_RETURN(Statement * st,
+                   impl_->db_->Prepare("SELECT payload, acked FROM outbox WHERE acked = 0 ORDER BY op_seq LIMIT ?"));
   st->BindInt(1, static_cast<int64_t>(limit));
   std::vector<OutboxEntry> out;
   while (true) {
@@ -867,11 +866,8 @@ Result<int64_t> Store::PendingCount() const {
 
 Status Store::MarkAcked(uint64_t op_seq) {
   std::lock_guard lock(impl_->mu_);
-  ASSIGN_OR_RETURN(
-      Statement * st,
-      impl_->db_->Prepare("UPDATE outbox SET acked = 1 WHERE device_id = ? AND op_seq <= ? AND acked = 0"));
-  st->BindText(1, impl_->options_.device_id);
-  st->BindInt(2, static_cast<int64_t>(op_seq));
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("UPDATE outbox SET acked = 1 WHERE acked = 0 AND op_seq <= ?"));
+  st->BindInt(1, static_cast<int64_t>(op_seq));
   return st->Run();
 }
 
