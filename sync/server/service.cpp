@@ -263,8 +263,8 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
           RETURN_IF_ERROR(tx.PutSchoolIndex(merged.next.id, district, merged.next.deleted.has_value()));
           // A school a coordinator adds is theirs for the rest of this batch too (its people,
           // assignments and visits usually follow it in the same batch).
-          if (account && account->role == Role::kCoordinator && district == account->district &&
-              !merged.next.deleted && !std::binary_search(scope.begin(), scope.end(), merged.next.id)) {
+          if (account && account->role == Role::kCoordinator && district == account->district && !merged.next.deleted &&
+              !std::binary_search(scope.begin(), scope.end(), merged.next.id)) {
             scope.insert(std::upper_bound(scope.begin(), scope.end(), merged.next.id), merged.next.id);
           }
         } else if (c.kind == RecordKind::kAssignment) {
