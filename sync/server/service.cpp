@@ -404,6 +404,9 @@ Result<sync::PullResponse> SyncService::Pull(const Session& session, const sync:
   response.server_millis = now;
 
   RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
+    // A retried transaction runs this again: start from an empty answer.
+    response.records.clear();
+    response.conflicts.clear();
     ASSIGN_OR_RETURN(std::vector<Uuid> scope, ScopeIn(tx, session.account, today));
     response.scope = scope;
     Cursor cursor;
@@ -507,6 +510,7 @@ Result<std::string> SyncService::StateHash(const Account& account) {
   const core::Date today = core::Date::FromUnixMillis(clock_.NowMillis(), clock_.UtcOffsetMinutes());
   sync::StateHasher hasher;
   RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
+    hasher = sync::StateHasher();  // a retried transaction starts over
     ScopeFilter filter;
     ASSIGN_OR_RETURN(filter.schools, ScopeIn(tx, account, today));
     filter.include_district_wide = true;

@@ -140,7 +140,8 @@ class Storage {
 
   // Runs fn in one read-write transaction; writers are serialised (see the top). Commits when
   // fn returns Ok, rolls back otherwise. Retries a transient failure (busy, serialization,
-  // a dropped connection) a few times before giving up with Unavailable.
+  // a dropped connection) a few times before giving up with Unavailable: fn may run more than
+  // once, so it must reset whatever it collects.
   virtual Status Write(const std::function<Status(StorageTx&)>& fn) = 0;
   // Runs fn in one read-only snapshot. Writing inside it fails.
   virtual Status Read(const std::function<Status(StorageTx&)>& fn) = 0;
