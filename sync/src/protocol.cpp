@@ -491,7 +491,30 @@ std::optional<std::string> JsonField(std::string_view body, std::string_view key
     if (esc == 'n') {
       out.push_back('\n');
     } else if (esc == 'u' && i + 4 < body.size()) {
-      out.push_back(static_cast<char>(std::stoi(std::string(body.substr(i + 1, 4)), nullptr, 16)));
+      // \uXXXX as UTF-8 (surrogate pairs are not joined: our own bodies never need them).
+      uint32_t cp = 0;
+      bool hex = true;
+      for (size_t k = 1; k <= 4; ++k) {
+        const char h = body[i + k];
+        const int d = h >= '0' && h <= '9'   ? h - '0'
+                      : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                      : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                             : -1;
+        hex = hex && d >= 0;
+        cp = cp * 16 + static_cast<uint32_t>(d < 0 ? 0 : d);
+      }
+      if (!hex) {
+        out.push_back('?');
+      } else if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+      } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      } else {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      }
       i += 4;
     } else {
       out.push_back(esc);

@@ -139,6 +139,8 @@ TEST(ProtocolTest, ErrorBodiesRoundTripAndForeignTextIsKept) {
   EXPECT_EQ(back.code, e.code);
   EXPECT_EQ(back.message_en, e.message_en);
   EXPECT_EQ(back.message_ru, e.message_ru);
+  ErrorBody escaped = DecodeErrorJson(R"({"code": "x", "message_en": "\u0416 \uZZZZ", "message_ru": "a"})");
+  EXPECT_EQ(escaped.message_en, "Ж ?") << "escaped Cyrillic is decoded; a bad escape never throws";
   ErrorBody html = DecodeErrorJson("<html>502 Bad Gateway</html>");
   EXPECT_EQ(html.code, "http_error");
   EXPECT_NE(html.message_en.find("502"), std::string::npos);
