@@ -210,7 +210,7 @@ Result<std::string> UnpackBody(const httplib::Request& req, const std::string& b
   Result<std::string> bytes = sync::Decompress(body, max_bytes);
   if (!bytes.ok()) {
     // Decompress says "... allowed" when the frame is (or unpacks to) more than max_bytes.
-    const std::string& why = bytes.status().message();
+    const std::string why = bytes.status().message();
     if (why.find(" allowed") != std::string::npos) {
       refusal = Refusal(413, "payload_too_large",
                         "The request is too large (" + why +
