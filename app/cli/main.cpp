@@ -46,31 +46,6 @@ struct GlobalOptions {
   std::string lang;  // "ru", "en", or empty: from LANG
 };
 
-std::string PickLanguage(const std::string& flag) {
-  if (flag == "ru" || flag == "en") return flag;
-  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
-    const char* v = std::getenv(var);
-    if (v != nullptr && *v != '\0') return std::string(v).rfind("ru", 0) == 0 ? "ru" : "en";
-  }
-  return "en";
-}
-
-int ExitCodeFor(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kOk:
-      return 0;
-    case StatusCode::kInvalidInput:
-    case StatusCode::kNotFound:
-    case StatusCode::kConflict:
-    case StatusCode::kUnsupported:
-    case StatusCode::kUnauthenticated:
-    case StatusCode::kPermissionDenied:
-      return 1;
-    default:
-      return 2;
-  }
-}
-
 int Fail(const Status& s) {
   std::cerr << s.message() << "\n";
   return ExitCodeFor(s);
@@ -86,14 +61,12 @@ struct Context {
 
 Result<Context> OpenContext(const GlobalOptions& g) {
   Context ctx;
-  ctx.lang = PickLanguage(g.lang);
+  ctx.lang = platform::UserLanguage(g.lang);
   std::optional<std::filesystem::path> override_dir;
   if (!g.data_dir.empty()) override_dir = g.data_dir;
   ASSIGN_OR_RETURN(ctx.data_dir, platform::ResolveDataDir(override_dir));
-  ASSIGN_OR_RETURN(std::string device_id, platform::LoadOrCreateDeviceId(ctx.data_dir));
   StoreOptions options;
   options.path = ctx.data_dir / "mentorlog.db";
-  options.device_id = device_id;
   options.language = ctx.lang;
   ASSIGN_OR_RETURN(ctx.store, Store::Open(options));
   // Rubric templates ship with the program: install any the store does not have yet.

@@ -168,6 +168,7 @@ class Store::Impl final : public ValidationContext {
 
   Status Migrate(int target);
   Status LoadCounters();
+  Status BindDeviceId();
   Status InTransaction(const std::function<Status()>& fn);
   Status Exec(const std::string& sql);
   // Runs one repository write: in its own transaction, or inside the open one. `fn` sets
@@ -257,6 +258,40 @@ Status Store::Impl::Migrate(int target) {
     return s;
   }
   return db_->Exec("COMMIT");
+}
+
+// The device id lives in the store, next to the outbox it keys: a new store gets a new id,
+// so a device whose data file was deleted can never restart its op seqs under an id the
+// server has already seen (the server would skip them as replays).
+Status Store::Impl::BindDeviceId() {
+  ASSIGN_OR_RETURN(Statement * get, db_->Prepare("SELECT value FROM meta WHERE key = 'device_id'"));
+  ASSIGN_OR_RETURN(bool row, get->Step());
+  std::string stored = row ? std::string(get->ColumnText(0)) : std::string();
+  get->Reset();
+  if (!stored.empty()) {
+    if (!options_.device_id.empty() && options_.device_id != stored) {
+      return Status::InvalidInput(options_.language == "ru"
+                                      ? "Файл данных " + options_.path.string() + " принадлежит устройству " + stored +
+                                            ", а не " + options_.device_id + "."
+                                      : "The data file " + options_.path.string() + " belongs to device " + stored +
+                                            ", not " + options_.device_id + ".");
+    }
+    options_.device_id = stored;
+    return Status::Ok();
+  }
+  if (options_.device_id.empty()) {
+    unsigned char bytes[16];
+    RETURN_IF_ERROR(platform::RandomBytes(bytes, sizeof(bytes)));
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (unsigned char b : bytes) {
+      options_.device_id += kHex[b >> 4];
+      options_.device_id += kHex[b & 0xf];
+    }
+  }
+  ASSIGN_OR_RETURN(Statement * put, db_->Prepare("INSERT INTO meta (key, value) VALUES ('device_id', ?)"));
+  put->BindText(1, options_.device_id);
+  RETURN_IF_ERROR(put->Run());
+  return Status::Ok();
 }
 
 Status Store::Impl::LoadCounters() {
@@ -647,11 +682,11 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
-  if (options.device_id.empty()) return Status::InvalidInput("Store::Open needs the device id");
   ASSIGN_OR_RETURN(auto db, Database::Open(options.path));
   const platform::Clock& clock = options.clock ? *options.clock : platform::DefaultClock();
   auto impl = std::make_unique<Impl>(std::move(db), options, clock);
   RETURN_IF_ERROR(impl->Migrate(options.schema_version));
+  RETURN_IF_ERROR(impl->BindDeviceId());
   RETURN_IF_ERROR(impl->LoadCounters());
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }

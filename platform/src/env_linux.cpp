@@ -1,5 +1,5 @@
-// The Linux implementation of mentorlog/platform/env.h: XDG data directory, device id,
-// secret files written atomically with mode 0600, getrandom(2) and the system clock.
+// The Linux implementation of mentorlog/platform/env.h: XDG data directory, secret
+// files written atomically with mode 0600, getrandom(2) and the system clock.
 //
 // Every OS error is turned into a Status here; messages name the path and what to do.
 #if defined(__linux__) && !defined(__ANDROID__)
@@ -28,9 +28,6 @@ namespace fs = std::filesystem;
 constexpr mode_t kPrivateDirMode = 0700;
 constexpr mode_t kPrivateFileMode = 0600;
 constexpr mode_t kGroupOtherBits = 0077;
-constexpr size_t kDeviceIdBytes = 16;
-constexpr size_t kDeviceIdHexDigits = 2 * kDeviceIdBytes;
-constexpr const char* kDeviceIdFileName = "device_id";
 constexpr const char* kAppDirName = "mentorlog";
 
 std::string ErrnoText(int err) { return std::generic_category().message(err); }
@@ -151,67 +148,6 @@ Result<fs::path> WriteSyncedTemp(const fs::path& target, std::string_view conten
   return tmp;
 }
 
-// Parses a device_id file: 32 lowercase hex digits, optionally followed by one newline.
-std::optional<std::string> ParseDeviceId(std::string_view text) {
-  if (text.size() == kDeviceIdHexDigits + 1 && text.back() == '\n') text.remove_suffix(1);
-  if (text.size() != kDeviceIdHexDigits) return std::nullopt;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
-  }
-  return std::string(text);
-}
-
-// The id stored at `path`, or nullopt when the file does not exist.
-Result<std::optional<std::string>> ReadDeviceId(const fs::path& path) {
-  ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    int err = errno;
-    if (err == ENOENT) return std::optional<std::string>();
-    return Status::IoError("cannot open device id file " + Quoted(path) + ": " + ErrnoText(err) +
-                           ". Check its permissions.");
-  }
-  std::string text;
-  if (int err = ReadAll(fd.get(), &text); err != 0) {
-    return Status::IoError("cannot read device id file " + Quoted(path) + ": " + ErrnoText(err) +
-                           ". It should be a small regular file; check what is there.");
-  }
-  std::optional<std::string> id = ParseDeviceId(text);
-  if (!id) {
-    return Status::Corruption("device id file " + Quoted(path) +
-                              " is damaged: it should hold 32 lowercase hex digits. "
-                              "It was left untouched because the id keys unsent changes. Restore it from a backup, "
-                              "or delete it to give this device a new id (it will then sync as a new device).");
-  }
-  return std::optional<std::string>(std::move(*id));
-}
-
-// Moves `tmp` to `target` unless `target` exists. Returns false (and removes `tmp`) when
-// another process created `target` first.
-Result<bool> PublishNoReplace(const fs::path& tmp, const fs::path& target) {
-#if defined(RENAME_NOREPLACE)
-  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) {
-    return true;
-  }
-  if (errno == EEXIST) {
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  // EINVAL/ENOSYS: the filesystem or kernel lacks RENAME_NOREPLACE. Fall back to rename(2);
-  // only two first runs racing each other could then see different ids.
-  if (errno != EINVAL && errno != ENOSYS) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return Status::IoError("cannot rename " + Quoted(tmp) + " to " + Quoted(target) + ": " + ErrnoText(err));
-  }
-#endif
-  if (::rename(tmp.c_str(), target.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return Status::IoError("cannot rename " + Quoted(tmp) + " to " + Quoted(target) + ": " + ErrnoText(err));
-  }
-  return true;
-}
-
 // Creates `dir` and any missing parents with mode 0700. Existing directories are kept as
 // they are; an existing non-directory is an error.
 Status MakePrivateDirs(const fs::path& dir) {
@@ -277,7 +213,7 @@ Clock& DefaultClock() {
   return clock;
 }
 
-// [SECTION] Data directory and device id
+// [SECTION] Data directory
 
 Result<fs::path> ResolveDataDir(const std::optional<fs::path>& override_dir) {
   fs::path dir;
@@ -313,30 +249,6 @@ Result<fs::path> ResolveDataDir(const std::optional<fs::path>& override_dir) {
   if (!absolute.has_filename() && absolute.has_relative_path()) absolute = absolute.parent_path();  // "a/b/"
   RETURN_IF_ERROR(MakePrivateDirs(absolute));
   return absolute;
-}
-
-Result<std::string> LoadOrCreateDeviceId(const fs::path& data_dir) {
-  const fs::path path = data_dir / kDeviceIdFileName;
-  ASSIGN_OR_RETURN(std::optional<std::string> existing, ReadDeviceId(path));
-  if (existing.has_value()) return std::move(*existing);
-
-  unsigned char bytes[kDeviceIdBytes];
-  RETURN_IF_ERROR(RandomBytes(bytes, sizeof(bytes)));
-  std::string id = ToHex(bytes, sizeof(bytes));
-  ASSIGN_OR_RETURN(fs::path tmp, WriteSyncedTemp(path, id + "\n"));
-  ASSIGN_OR_RETURN(bool created, PublishNoReplace(tmp, path));
-  if (!created) {
-    // Another process made the id first; it is the one to use.
-    ASSIGN_OR_RETURN(std::optional<std::string> theirs, ReadDeviceId(path));
-    if (!theirs.has_value()) {
-      return Status::IoError("device id file " + Quoted(path) +
-                             " vanished while it was being created; "
-                             "try again.");
-    }
-    return std::move(*theirs);
-  }
-  RETURN_IF_ERROR(SyncDir(ParentDir(path)));
-  return id;
 }
 
 // [SECTION] Secret files
@@ -401,6 +313,15 @@ Status RandomBytes(void* out, size_t n) {
     n -= static_cast<size_t>(got);
   }
   return Status::Ok();
+}
+
+std::string UserLanguage(std::string_view flag) {
+  if (flag == "ru" || flag == "en") return std::string(flag);
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(var);
+    if (v != nullptr && *v != '\0') return std::string_view(v).starts_with("ru") ? "ru" : "en";
+  }
+  return "en";
 }
 
 std::string_view PlatformName() { return "linux"; }

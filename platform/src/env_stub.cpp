@@ -49,10 +49,11 @@ Clock& DefaultClock() {
 }
 
 Result<std::filesystem::path> ResolveDataDir(const std::optional<std::filesystem::path>&) { return NotYet(); }
-Result<std::string> LoadOrCreateDeviceId(const std::filesystem::path&) { return NotYet(); }
 Status WriteSecretFile(const std::filesystem::path&, std::string_view) { return NotYet(); }
 Result<std::string> ReadSecretFile(const std::filesystem::path&) { return NotYet(); }
 Status RandomBytes(void*, size_t) { return NotYet(); }
+std::string UserLanguage(std::string_view flag) { return flag == "ru" ? "ru" : "en"; }
+
 std::string_view PlatformName() { return MENTORLOG_STUB_OS " (stub)"; }
 
 }  // namespace mentorlog::platform

@@ -52,34 +52,9 @@ namespace fs = std::filesystem;
 // [SECTION] Settings, storage and logging
 // -----------------------------------------------------------------------------------------
 
-int ExitCodeFor(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kOk:
-      return 0;
-    case StatusCode::kInvalidInput:
-    case StatusCode::kNotFound:
-    case StatusCode::kConflict:
-    case StatusCode::kUnsupported:
-    case StatusCode::kPermissionDenied:
-    case StatusCode::kUnauthenticated:
-      return 1;
-    default:
-      return 2;
-  }
-}
-
 int Fail(const Status& s) {
   std::cerr << s.message() << "\n";
   return ExitCodeFor(s);
-}
-
-// The language of import messages, as mentorlog-cli picks it.
-std::string PickLanguage() {
-  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
-    const char* v = std::getenv(var);
-    if (v != nullptr && *v != '\0') return std::string(v).rfind("ru", 0) == 0 ? "ru" : "en";
-  }
-  return "en";
 }
 
 // $XDG_DATA_HOME/mentorlog-server/mentorlog-server.db, else under ~/.local/share.
@@ -174,7 +149,7 @@ class TemporaryStore {
     core::StoreOptions options;
     options.path = t->dir_ / "import.db";
     options.device_id = "server-import-" + core::Uuid::MakeV7(platform::DefaultClock().NowMillis()).ToString();
-    options.language = PickLanguage();
+    options.language = platform::UserLanguage();
     ASSIGN_OR_RETURN(t->store_, core::Store::Open(options));
     return t;
   }

@@ -21,7 +21,6 @@
 #include <pqxx/pqxx>
 
 #include <charconv>
-#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -29,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "connection_pool.h"
 #include "storage.h"
 #include "storage_common.h"
 
@@ -102,6 +102,8 @@ struct PgConnection {
   std::unique_ptr<QuietNotices> quiet;  // declared after conn: unregisters before conn closes
 
   bool broken = false;
+
+  bool ReadyForReuse() const { return !broken && conn->is_open(); }
 };
 
 class PgSession final : public SqlSession {
@@ -207,13 +209,13 @@ class PgSession final : public SqlSession {
 
 class PgStorage final : public Storage {
  public:
-  PgStorage(std::string connstr, int pool_size) : connstr_(std::move(connstr)), pool_size_(pool_size) {}
+  PgStorage(std::string connstr, int pool_size) : connstr_(std::move(connstr)), pool_(pool_size, kPoolWait) {}
 
   // Opens the first connection (naming the database for Describe) and migrates the schema.
   Status Init() {
     {
       bool transient = false;
-      ASSIGN_OR_RETURN(Lease first, Acquire(transient));
+      ASSIGN_OR_RETURN(auto first, pool_.Acquire(Where(), [&] { return Connect(transient); }));
       pqxx::connection& c = *first->conn;
       auto text = [](const char* s) { return std::string(s ? s : ""); };
       const std::string host = text(c.hostname());
@@ -235,24 +237,6 @@ class PgStorage final : public Storage {
  private:
   using SessionFn = std::function<Status(SqlSession&, SqlStorageTx&)>;
 
-  class Lease {
-   public:
-    Lease(PgStorage& owner, std::unique_ptr<PgConnection> conn) : owner_(owner), conn_(std::move(conn)) {}
-    Lease(Lease&& other) noexcept : owner_(other.owner_), conn_(std::move(other.conn_)) {}
-    Lease& operator=(Lease&&) = delete;
-    ~Lease() {
-      if (!conn_) return;
-      if (conn_->broken || !conn_->conn->is_open()) conn_.reset();
-      owner_.Release(std::move(conn_));
-    }
-    PgConnection& operator*() const { return *conn_; }
-    PgConnection* operator->() const { return conn_.get(); }
-
-   private:
-    PgStorage& owner_;
-    std::unique_ptr<PgConnection> conn_;
-  };
-
   // "postgresql:user@host:port/db" once Init has connected; "postgresql" before.
   std::string Where() const { return describe_.empty() ? std::string("postgresql") : describe_; }
 
@@ -273,39 +257,6 @@ class PgStorage final : public Storage {
       return ClassifyCurrentException(Where()).status;
     }
     return out;
-  }
-
-  Result<Lease> Acquire(bool& transient) {
-    std::unique_lock<std::mutex> lock(pool_mu_);
-    if (!pool_cv_.wait_for(lock, kPoolWait, [&] { return !idle_.empty() || open_ < pool_size_; })) {
-      return Status::Unavailable(Where() + ": all " + std::to_string(pool_size_) +
-                                 " database connections stayed busy; try again");
-    }
-    if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(*this, std::move(conn));
-    }
-    ++open_;
-    lock.unlock();
-    auto opened = Connect(transient);
-    if (!opened.ok()) {
-      Release(nullptr);
-      return opened.status();
-    }
-    return Lease(*this, std::move(opened).value());
-  }
-
-  void Release(std::unique_ptr<PgConnection> conn) {
-    {
-      std::lock_guard<std::mutex> lock(pool_mu_);
-      if (conn) {
-        idle_.push_back(std::move(conn));
-      } else {
-        --open_;
-      }
-    }
-    pool_cv_.notify_one();
   }
 
   // One attempt on `conn` in a transaction of type Txn. Sets `transient` when a retry may help.
@@ -340,7 +291,7 @@ class PgStorage final : public Storage {
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
       if (attempt > 0) std::this_thread::sleep_for(RetryBackoff(attempt - 1));
       bool transient = false;
-      auto lease = Acquire(transient);
+      auto lease = pool_.Acquire(Where(), [&] { return Connect(transient); });
       if (!lease.ok()) {
         // A refused connection is worth another try; a pool timeout has already waited.
         if (!transient) return lease.status();
@@ -358,13 +309,8 @@ class PgStorage final : public Storage {
   }
 
   const std::string connstr_;  // holds the password: never shown
-  const int pool_size_;
-  std::string describe_;  // set once by Init, before the storage is shared
-
-  std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<PgConnection>> idle_;  // GUARDED_BY(pool_mu_)
-  int open_ = 0;                                     // GUARDED_BY(pool_mu_): idle + leased
+  std::string describe_;       // set once by Init, before the storage is shared
+  ConnectionPool<PgConnection> pool_;
 };
 
 }  // namespace

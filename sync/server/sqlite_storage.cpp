@@ -15,7 +15,6 @@
 
 #include <sqlite3.h>
 
-#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -24,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "connection_pool.h"
 #include "storage.h"
 #include "storage_common.h"
 
@@ -116,6 +116,9 @@ class SqliteConnection {
   }
 
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+  // For the pool: a transaction left open (an exception in a callback) must not reach the
+  // next caller, so it is rolled back, and the connection closed if that fails.
+  bool ReadyForReuse() { return !InTransaction() || Exec("ROLLBACK").ok(); }
   sqlite3* db() const { return db_; }
   int last_rc() const { return last_rc_; }
   void set_last_rc(int rc) { last_rc_ = rc; }
@@ -222,67 +225,13 @@ class SqliteStorage final : public Storage {
   }
 
  private:
-  // A pooled connection, back in the pool (or closed) when the lease ends.
-  class Lease {
-   public:
-    Lease(SqliteStorage& owner, std::unique_ptr<SqliteConnection> conn) : owner_(owner), conn_(std::move(conn)) {}
-    Lease(Lease&& other) noexcept : owner_(other.owner_), conn_(std::move(other.conn_)) {}
-    Lease& operator=(Lease&&) = delete;
-    ~Lease() {
-      if (!conn_) return;
-      // A transaction left open (an exception in a callback) must not reach the next caller.
-      if (conn_->InTransaction() && !conn_->Exec("ROLLBACK").ok()) conn_.reset();
-      owner_.Release(std::move(conn_));
-    }
-    SqliteConnection& operator*() const { return *conn_; }
-    SqliteConnection* operator->() const { return conn_.get(); }
-
-   private:
-    SqliteStorage& owner_;
-    std::unique_ptr<SqliteConnection> conn_;
-  };
-
-  Result<Lease> Acquire() {
-    std::unique_lock<std::mutex> lock(pool_mu_);
-    if (!pool_cv_.wait_for(lock, kPoolWait, [&] { return !idle_.empty() || open_ < kPoolSize; })) {
-      return Status::Unavailable(Describe() + ": all " + std::to_string(kPoolSize) +
-                                 " connections stayed busy; try again");
-    }
-    if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(*this, std::move(conn));
-    }
-    ++open_;
-    lock.unlock();
-    auto opened = SqliteConnection::Open(path_);
-    if (!opened.ok()) {
-      Release(nullptr);
-      return opened.status();
-    }
-    return Lease(*this, std::move(opened).value());
-  }
-
-  // Returns `conn` to the pool; a null one gives its slot back.
-  void Release(std::unique_ptr<SqliteConnection> conn) {
-    {
-      std::lock_guard<std::mutex> lock(pool_mu_);
-      if (conn) {
-        idle_.push_back(std::move(conn));
-      } else {
-        --open_;
-      }
-    }
-    pool_cv_.notify_one();
-  }
-
   Status Run(TxMode mode, const std::function<Status(SqlSession&, SqlStorageTx&)>& fn) {
     std::unique_lock<std::mutex> writer(write_mu_, std::defer_lock);
     if (mode == TxMode::kReadWrite) writer.lock();
     Status last;
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
       if (attempt > 0) std::this_thread::sleep_for(RetryBackoff(attempt - 1));
-      ASSIGN_OR_RETURN(Lease conn, Acquire());
+      ASSIGN_OR_RETURN(auto conn, pool_.Acquire(Describe(), [&] { return SqliteConnection::Open(path_); }));
       Status begin = conn->Exec(mode == TxMode::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN");
       if (!begin.ok()) {
         if (IsBusy(conn->last_rc())) {
@@ -316,11 +265,7 @@ class SqliteStorage final : public Storage {
 
   const std::string path_;
   std::mutex write_mu_;  // serialises this process's writers before BEGIN IMMEDIATE
-
-  std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<SqliteConnection>> idle_;  // GUARDED_BY(pool_mu_)
-  int open_ = 0;                                         // GUARDED_BY(pool_mu_): idle + leased
+  ConnectionPool<SqliteConnection> pool_{kPoolSize, kPoolWait};
 };
 
 }  // namespace

@@ -101,11 +101,8 @@ class CliSyncTest : public ::testing::Test {
   // What `login` leaves behind, without a server: the server address in the store and a token
   // file. REQUIRES: the store exists (run `init` first) and no CLI is running.
   void PretendSignedIn(const std::string& server_url) {
-    auto device_id = mentorlog::platform::LoadOrCreateDeviceId(DataDir());
-    ASSERT_TRUE(device_id.ok());
     mentorlog::core::StoreOptions options;
     options.path = DataDir() / "mentorlog.db";
-    options.device_id = *device_id;
     auto store = mentorlog::core::Store::Open(options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     ASSERT_TRUE((*store)->SetSyncValue("server_url", server_url).ok());

@@ -101,7 +101,7 @@ TEST_F(CliTest, InitCreatesAnEmptyStoreWithTheRubric) {
   const CliRun init = Cli("init");
   EXPECT_EQ(init.exit_code, 0) << init.out;
   EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "mentorlog.db"));
-  EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "device_id"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "data" / "device_id"));  // the id lives in the store
   const CliRun schools = Cli("list schools");
   EXPECT_EQ(schools.exit_code, 0);
   EXPECT_NE(schools.out.find("0 record(s)"), std::string::npos) << schools.out;

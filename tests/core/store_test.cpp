@@ -490,11 +490,44 @@ TEST_F(StoreTest, ThreadsSharingAStoreKeepItConsistent) {
   EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
 }
 
-TEST_F(StoreTest, OpenErrors) {
-  StoreOptions no_device = Options();
-  no_device.device_id.clear();
-  EXPECT_EQ(Store::Open(no_device).status().code(), StatusCode::kInvalidInput);
+TEST_F(StoreTest, TheStoreKeepsItsDeviceIdAndRefusesAnother) {
+  CloseStore();
+  StoreOptions other = Options();
+  other.device_id = "dev-b";
+  const auto refused = Store::Open(other);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(refused.status().message().find("dev-a"), std::string::npos) << refused.status().ToString();
 
+  StoreOptions own = Options();
+  own.device_id.clear();  // what the CLI and the app do: the store knows its device
+  OpenStore(own);
+  EXPECT_EQ(store().device_id(), "dev-a");
+}
+
+TEST_F(StoreTest, ANewStoreIsANewDevice) {
+  // A device whose data file was deleted must not reuse the old id: its op seqs restart at 1
+  // and the server would skip them as replays of what it already has.
+  CloseStore();
+  StoreOptions fresh = Options();
+  fresh.path = dir_.path() / "fresh.sqlite";
+  fresh.device_id.clear();
+  OpenStore(fresh);
+  const std::string first = store().device_id();
+  EXPECT_EQ(first.size(), 32u);
+  EXPECT_EQ(first.find_first_not_of("0123456789abcdef"), std::string::npos) << first;
+  CloseStore();
+  OpenStore(fresh);
+  EXPECT_EQ(store().device_id(), first);  // kept across reopen
+  CloseStore();
+
+  std::filesystem::remove(fresh.path);
+  OpenStore(fresh);
+  EXPECT_NE(store().device_id(), first);
+  EXPECT_EQ(store().device_id().size(), 32u);
+}
+
+TEST_F(StoreTest, OpenErrors) {
   StoreOptions missing_dir = Options();
   missing_dir.path = dir_.path() / "no" / "such" / "dir" / "store.sqlite";
   const auto opened = Store::Open(missing_dir);

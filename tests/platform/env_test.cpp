@@ -125,10 +125,6 @@ void Spit(const fs::path& path, const std::string& contents) {
   out << contents;
 }
 
-bool IsLowerHex(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 class EnvTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -249,60 +245,25 @@ TEST_F(EnvTest, DataDirUncreatableIsIoError) {
   EXPECT_NE(got.status().message().find(locked.string()), std::string::npos) << got.status().message();
 }
 
-// [SECTION] LoadOrCreateDeviceId
+// [SECTION] UserLanguage
 
-TEST_F(EnvTest, DeviceIdIsHexAndStable) {
-  Result<std::string> first = LoadOrCreateDeviceId(dir_);
-  ASSERT_TRUE(first.ok()) << first.status().ToString();
-  EXPECT_EQ(first->size(), 32u);
-  EXPECT_TRUE(IsLowerHex(*first)) << *first;
-
-  Result<std::string> second = LoadOrCreateDeviceId(dir_);
-  ASSERT_TRUE(second.ok()) << second.status().ToString();
-  EXPECT_EQ(*second, *first);
-  EXPECT_EQ(Slurp(dir_ / "device_id"), *first + "\n");
-
-  // Only the id file is left behind: no temporary files.
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
-}
-
-TEST_F(EnvTest, DeviceIdsDifferBetweenDataDirs) {
-  fs::create_directory(dir_ / "a");
-  fs::create_directory(dir_ / "b");
-  Result<std::string> a = LoadOrCreateDeviceId(dir_ / "a");
-  Result<std::string> b = LoadOrCreateDeviceId(dir_ / "b");
-  ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_NE(*a, *b);
-}
-
-TEST_F(EnvTest, DeviceIdWithoutTrailingNewlineIsAccepted) {
-  Spit(dir_ / "device_id", "0123456789abcdef0123456789abcdef");
-  Result<std::string> got = LoadOrCreateDeviceId(dir_);
-  ASSERT_TRUE(got.ok()) << got.status().ToString();
-  EXPECT_EQ(*got, "0123456789abcdef0123456789abcdef");
-}
-
-TEST_F(EnvTest, CorruptedDeviceIdIsReportedAndLeftUntouched) {
-  const fs::path file = dir_ / "device_id";
-  for (const std::string& bad :
-       {std::string(""), std::string("0123456789ABCDEF0123456789ABCDEF\n"), std::string("0123456789abcdef"),
-        std::string("0123456789abcdef0123456789abcdef\n\n"), std::string("garbage\0garbage", 15)}) {
-    Spit(file, bad);
-    Result<std::string> got = LoadOrCreateDeviceId(dir_);
-    EXPECT_EQ(got.status().code(), StatusCode::kCorruption) << "content: " << bad;
-    EXPECT_NE(got.status().message().find(file.string()), std::string::npos) << got.status().message();
-    EXPECT_EQ(Slurp(file), bad);
+TEST_F(EnvTest, UserLanguageTakesTheFlagThenTheLocaleThenEnglish) {
+  ScopedEnv all("LC_ALL", std::nullopt);
+  ScopedEnv messages("LC_MESSAGES", std::nullopt);
+  ScopedEnv lang("LANG", std::nullopt);
+  EXPECT_EQ(UserLanguage(), "en");
+  {
+    ScopedEnv ru("LANG", "ru_RU.UTF-8");
+    EXPECT_EQ(UserLanguage(), "ru");
+    EXPECT_EQ(UserLanguage("en"), "en");  // --lang wins
+    EXPECT_EQ(UserLanguage("de"), "ru");  // an unknown flag is ignored
+    ScopedEnv c("LC_ALL", "C.UTF-8");     // LC_ALL comes first
+    EXPECT_EQ(UserLanguage(), "en");
   }
-}
-
-TEST_F(EnvTest, DeviceIdInMissingDirIsIoError) {
-  EXPECT_EQ(LoadOrCreateDeviceId(dir_ / "missing").status().code(), StatusCode::kIoError);
-}
-
-TEST_F(EnvTest, DeviceIdThatIsADirectoryIsIoError) {
-  fs::create_directory(dir_ / "device_id");
-  EXPECT_EQ(LoadOrCreateDeviceId(dir_).status().code(), StatusCode::kIoError);
-  EXPECT_TRUE(fs::is_directory(dir_ / "device_id"));
+  ScopedEnv empty("LC_ALL", "");  // set but empty: skipped
+  ScopedEnv ru_messages("LC_MESSAGES", "ru_RU");
+  EXPECT_EQ(UserLanguage(), "ru");
+  EXPECT_EQ(UserLanguage("ru"), "ru");
 }
 
 // [SECTION] Secret files
@@ -413,7 +374,6 @@ TEST(PlatformTest, NameIsLinux) { EXPECT_EQ(PlatformName(), "linux"); }
 TEST(PlatformTest, StubSaysSoAndIsUnsupported) {
   EXPECT_NE(PlatformName().find("(stub)"), std::string_view::npos);
   EXPECT_EQ(ResolveDataDir(std::nullopt).status().code(), StatusCode::kUnsupported);
-  EXPECT_EQ(LoadOrCreateDeviceId(fs::path(".")).status().code(), StatusCode::kUnsupported);
   EXPECT_EQ(WriteSecretFile(fs::path("x"), "y").code(), StatusCode::kUnsupported);
   EXPECT_EQ(ReadSecretFile(fs::path("x")).status().code(), StatusCode::kUnsupported);
   unsigned char byte = 0;

@@ -172,7 +172,6 @@ class FaultTest : public BackendTest {
   std::unique_ptr<core::Store> OpenDeviceStore(const std::filesystem::path& data) {
     core::StoreOptions o;
     o.path = data / "mentorlog.db";
-    o.device_id = Must(platform::LoadOrCreateDeviceId(data), "device id");
     o.language = "en";
     return Must(core::Store::Open(o), "open device store");
   }

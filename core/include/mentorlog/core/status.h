@@ -93,6 +93,25 @@ class [[nodiscard]] Result {
   std::variant<T, Status> v_;
 };
 
+// The exit code of a command-line tool whose command ended with `s`: 0 when ok, 1 when the
+// user can fix it (wrong input, not found, a conflict, not signed in or not allowed, an
+// unsupported file), 2 for everything else (disk, network, a bug).
+inline int ExitCodeFor(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kOk:
+      return 0;
+    case StatusCode::kInvalidInput:
+    case StatusCode::kNotFound:
+    case StatusCode::kConflict:
+    case StatusCode::kUnsupported:
+    case StatusCode::kUnauthenticated:
+    case StatusCode::kPermissionDenied:
+      return 1;
+    default:
+      return 2;
+  }
+}
+
 }  // namespace mentorlog
 
 #define MENTORLOG_CONCAT_INNER(a, b) a##b

@@ -32,7 +32,7 @@ inline constexpr int kLatestSchemaVersion = 3;
 
 struct StoreOptions {
   std::filesystem::path path;                 // the SQLite file; created when missing
-  std::string device_id;                      // from platform::LoadOrCreateDeviceId
+  std::string device_id;                      // empty: the store's own (made at creation); tests may fix it
   const platform::Clock* clock = nullptr;     // null: platform::DefaultClock()
   std::string language = "ru";                // "ru" or "en": the language of validation messages
   int schema_version = kLatestSchemaVersion;  // tests may stop at an earlier one
@@ -84,13 +84,16 @@ class Store {
  public:
   // Opens or creates the store, applying missing migrations in one transaction.
   // Errors: Unsupported when the file was written by a newer MentorLog (the message says
-  // to update), Corruption when it is not a MentorLog store, IoError when it can't be opened.
+  // to update), Corruption when it is not a MentorLog store, IoError when it can't be opened,
+  // InvalidInput when `options.device_id` is set and the store belongs to another device.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   int schema_version() const;
+  // The device id that keys this store's outbox: made (128 random bits, hex) when the store
+  // is created and kept in it, so a new store is always a new device to the server.
   const std::string& device_id() const;
   const std::string& language() const;
   // Today in the local time zone of the store's clock.

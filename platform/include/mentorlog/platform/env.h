@@ -1,4 +1,4 @@
-// The platform layer: where data lives, what time it is, who this device is, and how a secret
+// The platform layer: where data lives, what time it is, and how a secret
 // is kept on disk. Everything OS-specific sits behind this header.
 //
 // Implementations: Linux is real (src/env_linux.cpp). Windows, macOS, Android and iOS are
@@ -54,18 +54,13 @@ class FakeClock final : public Clock {
 // The process-wide system clock.
 Clock& DefaultClock();
 
-// The directory where MentorLog keeps its store, device id and secrets.
+// The directory where MentorLog keeps its store and secrets.
 // `override_dir` (from `--data DIR`) wins when given. Otherwise on Linux:
 // $XDG_DATA_HOME/mentorlog, else $HOME/.local/share/mentorlog.
 // The directory is created (mode 0700) if missing.
 // Errors: InvalidInput when no location can be determined (no HOME), IoError when it cannot
 // be created or is not a directory; the message names the path and what to do.
 Result<std::filesystem::path> ResolveDataDir(const std::optional<std::filesystem::path>& override_dir);
-
-// This device's id: 32 lowercase hex digits (128 random bits), made once and kept in
-// `data_dir`/device_id. Later calls return the same id. A damaged file is reported
-// (Corruption), never silently replaced, because the id keys the sync outbox.
-Result<std::string> LoadOrCreateDeviceId(const std::filesystem::path& data_dir);
 
 // Writes `contents` to `path` atomically with permissions 0600 (owner read/write only),
 // replacing any existing file. Used for login tokens.
@@ -77,6 +72,11 @@ Result<std::string> ReadSecretFile(const std::filesystem::path& path);
 
 // Fills `out` with `n` cryptographically random bytes (getrandom on Linux).
 Status RandomBytes(void* out, size_t n);
+
+// The user's language for messages, "ru" or "en": `flag` when it is one of them (from
+// --lang), else the first of LC_ALL, LC_MESSAGES, LANG that is set ("ru…" is Russian),
+// else English.
+std::string UserLanguage(std::string_view flag = {});
 
 // "linux", or "windows (stub)", "macos (stub)", "android (stub)", "ios (stub)".
 std::string_view PlatformName();
