@@ -42,6 +42,7 @@ struct ChildArgs {
   std::string device;
   uint32_t rows = sync::kDefaultBatchRows;
   uint32_t bytes = sync::kDefaultBatchBytes;
+  bool fixed = false;  // --fixed: batches keep their size (else they grow on a quick link)
   bool noop = false;
 };
 
@@ -74,6 +75,7 @@ int ChildMain(const ChildArgs& a) {
   options.token = a.token;
   options.batch_rows = a.rows;
   options.batch_bytes = a.bytes;
+  options.batch_growth = a.fixed ? sync::BatchGrowth::kFixed : sync::BatchGrowth::kAdaptive;
   const auto t0 = std::chrono::steady_clock::now();
   auto report = sync::SyncClient(**store, options).Sync();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -166,6 +168,8 @@ int main(int argc, char** argv) {
       child.token = next();
     } else if (a == "--device") {
       child.device = next();
+    } else if (a == "--fixed") {
+      child.fixed = true;
     } else if (a == "--rows") {
       child.rows = static_cast<uint32_t>(std::atol(next().c_str()));
     } else if (a == "--bytes") {
@@ -208,12 +212,13 @@ int main(int argc, char** argv) {
   struct Setting {
     std::string name;
     uint32_t rows, bytes;
-    bool noop;
+    bool fixed, noop;
   };
   const std::vector<Setting> settings = {
-      {"baseline: open the store, no sync", sync::kDefaultBatchRows, sync::kDefaultBatchBytes, true},
-      {"batch 500 rows / 512 KiB (default)", sync::kDefaultBatchRows, sync::kDefaultBatchBytes, false},
-      {"batch 2000 rows / 4 MiB", 2000, 4u << 20, false},
+      {"baseline: open the store, no sync", sync::kDefaultBatchRows, sync::kDefaultBatchBytes, true, true},
+      {"from 500 rows / 512 KiB, growing (default)", sync::kDefaultBatchRows, sync::kDefaultBatchBytes, false, false},
+      {"fixed 500 rows / 512 KiB", sync::kDefaultBatchRows, sync::kDefaultBatchBytes, true, false},
+      {"fixed 2000 rows / 4 MiB", 2000, 4u << 20, true, false},
   };
   std::printf(
       "\n| device process | records pulled | batches | Sync s | process wall s | user+sys s | peak RSS (VmHWM) | "
@@ -226,6 +231,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> args = {
         "--child", "--store", store.string(),         "--server", central->url(),         "--token", token, "--device",
         device,    "--rows",  std::to_string(s.rows), "--bytes",  std::to_string(s.bytes)};
+    if (s.fixed) args.push_back("--fixed");
     if (s.noop) args.push_back("--noop");
     const ChildResult r = Spawn(args);
     int64_t file = 0;

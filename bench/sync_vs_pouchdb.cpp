@@ -64,6 +64,7 @@ struct Setting {
   std::string name;
   uint32_t rows;
   uint32_t bytes;
+  mentorlog::sync::BatchGrowth growth;
 };
 
 // One MentorLog run: a fresh central store, A pushes, B pulls.
@@ -101,6 +102,7 @@ Row RunMentorLog(const Setting& setting, const TempDir& dir, const std::filesyst
   base.server_url = url;
   base.batch_rows = setting.rows;
   base.batch_bytes = setting.bytes;
+  base.batch_growth = setting.growth;
   base.clock = &clock;
 
   Row row;
@@ -311,8 +313,11 @@ int main(int argc, char** argv) {
 
   std::vector<Row> rows;
   const std::vector<Setting> settings = {
-      {"batch 500 rows / 512 KiB (default)", mentorlog::sync::kDefaultBatchRows, mentorlog::sync::kDefaultBatchBytes},
-      {"batch 2000 rows / 4 MiB", 2000, 4u << 20},
+      {"from 500 rows / 512 KiB, growing (default)", mentorlog::sync::kDefaultBatchRows,
+       mentorlog::sync::kDefaultBatchBytes, mentorlog::sync::BatchGrowth::kAdaptive},
+      {"fixed 500 rows / 512 KiB", mentorlog::sync::kDefaultBatchRows, mentorlog::sync::kDefaultBatchBytes,
+       mentorlog::sync::BatchGrowth::kFixed},
+      {"fixed 2000 rows / 4 MiB", 2000, 4u << 20, mentorlog::sync::BatchGrowth::kFixed},
   };
   int run = 0;
   for (const Setting& s : settings) {

@@ -154,9 +154,13 @@ SyncCommands::SyncCommands(CLI::App& app) {
   batch_rows_ = sync::kDefaultBatchRows;
   batch_bytes_ = sync::kDefaultBatchBytes;
   sync_ = app.add_subcommand("sync", "Send this device's changes, then receive everything new, until caught up");
-  sync_->add_option("--batch-rows", batch_rows_, "Records per batch (default 500)")
+  sync_
+      ->add_option("--batch-rows", batch_rows_,
+                   "Records per batch; fixes the size (default: 500 at first, growing on a quick link)")
       ->check(CLI::Range(1u, sync::kMaxBatchRows));
-  sync_->add_option("--batch-bytes", batch_bytes_, "Bytes per batch (default 524288)")
+  sync_
+      ->add_option("--batch-bytes", batch_bytes_,
+                   "Bytes per batch; fixes the size (default: 524288 at first, growing on a quick link)")
       ->check(CLI::Range(1024u, sync::kMaxBatchBytes));
   sync_->add_option("--attempts", attempts_, "Tries per request before giving up (default 8)")
       ->check(CLI::Range(1, 100));
@@ -282,6 +286,8 @@ Status SyncCommands::Sync(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(sync::ClientOptions options, SignedInOptions(ctx));
   options.batch_rows = batch_rows_;
   options.batch_bytes = batch_bytes_;
+  const bool sized = sync_->count("--batch-rows") > 0 || sync_->count("--batch-bytes") > 0;
+  options.batch_growth = sized ? sync::BatchGrowth::kFixed : sync::BatchGrowth::kAdaptive;
   options.max_attempts = attempts_;
   options.cancel = &g_interrupted;
   if (!quiet_) {

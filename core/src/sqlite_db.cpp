@@ -81,6 +81,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& pa
   // Savepoints (one per repository write inside a batch) keep a statement journal: in memory,
   // not as a temp file per write.
   RETURN_IF_ERROR(out->Exec("PRAGMA temp_store=MEMORY"));
+  // SQLite's default page cache is 2 MB: a district's store (tens of MB) then re-reads its
+  // indexes with a pread per page in every sync batch (bench/README.md, sync_vs_pouchdb).
+  RETURN_IF_ERROR(out->Exec("PRAGMA cache_size=-16384"));
   return out;
 }
 

@@ -495,6 +495,9 @@ Status HttpServer::Start() {
   server.set_write_timeout(options_.write_timeout);
   server.set_keep_alive_timeout(options_.keep_alive_timeout.count());
   server.set_payload_max_length(options_.max_body_bytes);
+  // An answer goes out as headers then body: with Nagle's algorithm the body waits for the
+  // client's delayed ACK, ~40 ms per request (half the time of a 500-record batch on a LAN).
+  server.set_tcp_nodelay(true);
 
   // A POST with neither a length nor chunks is read until the client closes: refuse it at
   // once instead of holding a thread for the read timeout (no body was sent, so nothing is lost).

@@ -76,8 +76,10 @@ class SqliteConnection {
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, kBusyTimeoutMillis);
     // WAL needs no transaction open; it is recorded in the file, the others are per connection.
+    // Reads go through a memory map shared by the pool's connections (the OS page cache)
+    // rather than a pread per page; each connection keeps 8 MB of pages of its own.
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA temp_store=MEMORY",
-                               "PRAGMA foreign_keys=OFF"}) {
+                               "PRAGMA foreign_keys=OFF", "PRAGMA cache_size=-8192", "PRAGMA mmap_size=268435456"}) {
       RETURN_IF_ERROR(conn->Exec(pragma));
     }
     return conn;

@@ -263,18 +263,26 @@ class SyncClient::Impl {
     return std::move(plain).value();
   }
 
+  // Exchange, and the batch sizer told how long the answer took and whether it was retried.
+  Result<std::string> TimedExchange(std::string_view path, const std::string& message) {
+    const auto start = std::chrono::steady_clock::now();
+    const int retries_before = progress_.retries;
+    ASSIGN_OR_RETURN(std::string plain, Exchange(path, message));
+    sizer_.Answered(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start),
+                    progress_.retries != retries_before);
+    return plain;
+  }
+
   Status PushAll(SyncReport& report) {
     progress_.phase = SyncProgress::Phase::kPush;
     progress_.batches = 0;
-    const size_t rows = std::clamp<uint32_t>(options_.batch_rows, 1, kMaxBatchRows);
-    const size_t bytes = std::clamp<uint32_t>(options_.batch_bytes, 1, kMaxBatchBytes);
     while (true) {
       if (IsCancelled(options_)) return Status::Cancelled(Stopped(lang_, Endpoint::kSync));
       PushRequest request;
       request.device_id = store_.device_id();
-      ASSIGN_OR_RETURN(request.changes, NextPushBatch(store_, rows, bytes));
+      ASSIGN_OR_RETURN(request.changes, NextPushBatch(store_, sizer_.rows(), sizer_.bytes()));
       if (request.changes.empty()) return Status::Ok();
-      ASSIGN_OR_RETURN(std::string plain, Exchange("/v1/push", Encode(request)));
+      ASSIGN_OR_RETURN(std::string plain, TimedExchange("/v1/push", Encode(request)));
       auto decoded = DecodePushResponse(plain);
       if (!decoded.ok()) return Unreadable(lang_, decoded.status());
       const PushResponse& answer = *decoded;
@@ -317,9 +325,9 @@ class SyncClient::Impl {
       request.device_id = store_.device_id();
       ASSIGN_OR_RETURN(std::optional<std::string> cursor, store_.GetSyncValue(kCursorKey));
       request.cursor = cursor.value_or("");
-      request.max_rows = std::clamp<uint32_t>(options_.batch_rows, 1, kMaxBatchRows);
-      request.max_bytes = std::clamp<uint32_t>(options_.batch_bytes, 1, kMaxBatchBytes);
-      ASSIGN_OR_RETURN(std::string plain, Exchange("/v1/pull", Encode(request)));
+      request.max_rows = sizer_.rows();
+      request.max_bytes = sizer_.bytes();
+      ASSIGN_OR_RETURN(std::string plain, TimedExchange("/v1/pull", Encode(request)));
       auto decoded = DecodePullResponse(plain);
       if (!decoded.ok()) return Unreadable(lang_, decoded.status());
       const PullResponse& answer = *decoded;
@@ -347,6 +355,7 @@ class SyncClient::Impl {
   std::mt19937_64 rng_;
   std::unique_ptr<HttpTransport> transport_;  // made at the first sync, then reused
   SyncProgress progress_;
+  BatchSizer sizer_{options_.batch_rows, options_.batch_bytes, options_.batch_growth};  // kept across phases
 };
 
 SyncClient::SyncClient(core::Store& store, ClientOptions options)

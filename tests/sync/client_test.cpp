@@ -432,6 +432,7 @@ TEST_F(SyncClientTest, PullInTwoBatchesStoresTheCursorOfEach) {
 
   ClientOptions o = ClientOpts();
   o.batch_rows = 1;
+  o.batch_growth = BatchGrowth::kFixed;
   auto report = SyncClient(store(), o).Pull();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->pull_batches, 2);
@@ -458,6 +459,7 @@ TEST_F(SyncClientTest, ProgressIsReportedPerBatch) {
   std::vector<SyncProgress> calls;
   ClientOptions o = ClientOpts();
   o.batch_rows = 2;
+  o.batch_growth = BatchGrowth::kFixed;
   o.on_progress = [&](const SyncProgress& p) { calls.push_back(p); };
   auto report = SyncClient(store(), o).Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -478,6 +480,35 @@ TEST_F(SyncClientTest, ProgressIsReportedPerBatch) {
   EXPECT_EQ(calls[2].pending, 0);
   EXPECT_GT(calls[5].bytes_up, calls[0].bytes_up);
   EXPECT_EQ(calls[5].bytes_up, report->bytes_up);
+}
+
+TEST_F(SyncClientTest, AQuickServerGetsBiggerBatchesAndTheNextPullStartsThere) {
+  MakeSchools(7);
+  std::vector<size_t> push_sizes;
+  std::vector<uint32_t> pull_sizes;
+  server_.On("/v1/push", [&](const auto& req, auto& res, int) {
+    auto request = DecodePushRequest(Must(Decompress(req.body), "push body"));
+    ASSERT_TRUE(request.ok());
+    push_sizes.push_back(request->changes.size());
+    AckAll(req, res);
+  });
+  server_.On("/v1/pull", [&](const auto& req, auto& res, int attempt) {
+    auto request = DecodePullRequest(Must(Decompress(req.body), "pull body"));
+    ASSERT_TRUE(request.ok());
+    pull_sizes.push_back(request->max_rows);
+    PullResponse answer;
+    answer.next_cursor = "c" + std::to_string(attempt);
+    answer.more = attempt < 2;
+    AnswerWith(res, Encode(answer));
+  });
+  server_.Start();
+  ClientOptions o = ClientOpts();
+  o.batch_rows = 1;  // adaptive by default: doubles after each quick answer
+  auto report = SyncClient(store(), o).Sync();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(push_sizes, (std::vector<size_t>{1, 2, 4}));
+  EXPECT_EQ(pull_sizes, (std::vector<uint32_t>{8, 16}));
+  EXPECT_EQ(Pending(), 0);
 }
 
 TEST_F(SyncClientTest, ProgressReportsRetriesWithTheReason) {

@@ -28,7 +28,7 @@
 
 namespace mentorlog::core {
 
-inline constexpr int kLatestSchemaVersion = 3;
+inline constexpr int kLatestSchemaVersion = 4;
 
 struct StoreOptions {
   std::filesystem::path path;                 // the SQLite file; created when missing

@@ -33,6 +33,7 @@
 #include "mentorlog/core/status.h"
 #include "mentorlog/core/store.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/sync/batch_sizer.h"
 #include "mentorlog/sync/protocol.h"
 
 namespace mentorlog::sync {
@@ -63,8 +64,11 @@ struct ClientOptions {
   std::string ca_file;     // PEM bundle to verify the server with; empty: the system's CAs
   std::string token;       // from Login; sent as "Authorization: Bearer <token>"
   uint32_t protocol_version = kProtocolVersion;
-  uint32_t batch_rows = kDefaultBatchRows;    // per push and per pull batch
-  uint32_t batch_bytes = kDefaultBatchBytes;  // per push and per pull batch
+  // The first push and pull batch; later ones grow on a quick link (batch_sizer.h) unless
+  // batch_growth is kFixed.
+  uint32_t batch_rows = kDefaultBatchRows;
+  uint32_t batch_bytes = kDefaultBatchBytes;
+  BatchGrowth batch_growth = BatchGrowth::kAdaptive;
   // Each request is tried at most this many times (network errors, 5xx, 429), waiting
   // a random time in [0, min(backoff_max_ms, backoff_base_ms * 2^(n-1))] before try n+1.
   int max_attempts = 8;
