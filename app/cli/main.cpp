@@ -70,13 +70,7 @@ Result<Context> OpenContext(const GlobalOptions& g) {
   options.language = ctx.lang;
   ASSIGN_OR_RETURN(ctx.store, Store::Open(options));
   // Rubric templates ship with the program: install any the store does not have yet.
-  ASSIGN_OR_RETURN(auto installed, ctx.store->List<RubricTemplate>());
-  ASSIGN_OR_RETURN(auto bundled, LoadBundledRubrics(DefaultAssetsDir()));
-  for (auto& t : bundled) {
-    const bool have = std::any_of(installed.begin(), installed.end(),
-                                  [&](const auto& i) { return i.code == t.code && i.version == t.version; });
-    if (!have) RETURN_IF_ERROR(ctx.store->Save(std::move(t)).status());
-  }
+  RETURN_IF_ERROR(InstallBundledRubrics(*ctx.store, DefaultAssetsDir()));
   return ctx;
 }
 

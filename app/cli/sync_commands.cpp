@@ -16,6 +16,7 @@
 #include <iostream>
 #include <optional>
 
+#include "mentorlog/app/session.h"
 #include "mentorlog/core/workload.h"
 #include "mentorlog/platform/env.h"
 #include "mentorlog/sync/client.h"
@@ -89,18 +90,7 @@ Status NotSignedIn(const SyncContext& ctx) {
 // The client's options from what login stored: server, CA file, token. Unauthenticated when
 // there is no token or no server.
 Result<sync::ClientOptions> SignedInOptions(const SyncContext& ctx) {
-  sync::ClientOptions options;
-  auto token = platform::ReadSecretFile(TokenPath(ctx.data_dir));
-  if (!token.ok()) {
-    if (token.status().code() == StatusCode::kNotFound) return NotSignedIn(ctx);
-    return token.status();
-  }
-  options.token = *token;
-  ASSIGN_OR_RETURN(options.server_url, SyncValue(ctx, sync::kServerKey));
-  ASSIGN_OR_RETURN(options.ca_file, SyncValue(ctx, sync::kCaFileKey));
-  if (options.token.empty() || options.server_url.empty()) return NotSignedIn(ctx);
-  options.language = ctx.lang;
-  return options;
+  return app::SignedInOptions(ctx.store, ctx.data_dir, ctx.lang, NotSignedIn(ctx).message());
 }
 
 // Set by SIGINT while `sync` runs. A lock-free atomic store is async-signal-safe.
@@ -131,7 +121,7 @@ class InterruptToCancel {
 
 }  // namespace
 
-std::filesystem::path TokenPath(const std::filesystem::path& data_dir) { return data_dir / "token"; }
+std::filesystem::path TokenPath(const std::filesystem::path& data_dir) { return app::TokenPath(data_dir); }
 
 // -----------------------------------------------------------------------------------------
 // [SECTION] Registration
@@ -225,21 +215,10 @@ Status SyncCommands::Login(const SyncContext& ctx) {
   if (!ca_file_.empty()) options.ca_file = std::filesystem::absolute(ca_file_).string();
   options.language = ctx.lang;
   options.max_attempts = 4;  // someone is waiting at the keyboard
-  auto signed_in = sync::Login(options, user_, password, ctx.store.device_id());
+  auto signed_in = app::SignIn(ctx.store, ctx.data_dir, options, user_, password);
   std::fill(password.begin(), password.end(), '\0');
   if (!signed_in.ok()) return signed_in.status();
   const sync::LoginResponse& who = *signed_in;
-
-  RETURN_IF_ERROR(platform::WriteSecretFile(TokenPath(ctx.data_dir), who.token));
-  RETURN_IF_ERROR(ctx.store.InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(ctx.store.SetSyncValue(sync::kServerKey, options.server_url));
-    RETURN_IF_ERROR(ctx.store.SetSyncValue(sync::kLoginKey, user_));
-    RETURN_IF_ERROR(ctx.store.SetSyncValue(sync::kCaFileKey, options.ca_file));
-    RETURN_IF_ERROR(ctx.store.SetSyncValue(sync::kPersonIdKey, who.person_id.ToString()));
-    RETURN_IF_ERROR(ctx.store.SetSyncValue(sync::kDisplayNameKey, who.display_name));
-    RETURN_IF_ERROR(ctx.store.SetSyncValue(sync::kRoleKey, sync::RoleCode(who.role)));
-    return ctx.store.SetSyncValue(sync::kTokenExpiresKey, std::to_string(who.expires_millis));
-  }));
   std::cout << Say(ctx, "Signed in as ", "Вход выполнен: ") << who.display_name << " ("
             << RoleLabel(ctx, sync::RoleCode(who.role)) << ")" << Say(ctx, " at ", ", сервер ") << options.server_url
             << "\n";
@@ -251,25 +230,14 @@ Status SyncCommands::Login(const SyncContext& ctx) {
 }
 
 Status SyncCommands::Logout(const SyncContext& ctx) {
-  const std::filesystem::path path = TokenPath(ctx.data_dir);
-  auto options = SignedInOptions(ctx);
-  if (!options.ok()) {
-    if (options.status().code() != StatusCode::kUnauthenticated) return options.status();
-    std::error_code ec;
-    std::filesystem::remove(path, ec);  // a token without a server is of no use either
+  ASSIGN_OR_RETURN(app::SignOutReport report,
+                   app::SignOut(ctx.store, ctx.data_dir, ctx.lang, /*max_attempts=*/2));  // best effort
+  if (!report.was_signed_in) {
     std::cout << Say(ctx, "Not signed in; nothing to do.", "Вход не был выполнен; делать нечего.") << "\n";
     return Status::Ok();
   }
-  options->max_attempts = 2;  // best effort: the token expires on its own
-  const Status revoked = sync::Logout(*options);
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
-  if (ec) {
-    return Status::IoError(Say(ctx, "Cannot delete the token file ", "Не удалось удалить файл ") + path.string() +
-                           ": " + ec.message());
-  }
-  if (!revoked.ok()) {
-    std::cerr << revoked.message() << "\n"
+  if (!report.revoked.ok()) {
+    std::cerr << report.revoked.message() << "\n"
               << Say(ctx, "The token was deleted from this device; on the server it stays valid until it expires.",
                      "Токен удалён с этого устройства; на сервере он действует до истечения срока.")
               << "\n";

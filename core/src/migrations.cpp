@@ -144,8 +144,21 @@ DROP INDEX outbox_pending;
 CREATE INDEX outbox_pending ON outbox (op_seq, acked) WHERE acked = 0;
 )sql";
 
+// Migration 5 (0.3.0): the app's drafts, forms kept as typed (local to the device: no clocks,
+// no outbox, never synced), and indexes for the app's per-person and per-teacher lookups
+// (Store::ListBy).
+static constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE drafts (
+  key TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, payload TEXT NOT NULL,
+  updated_millis INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX assignments_assignee ON assignments (assignee_id);
+CREATE INDEX roadmap_items_school ON roadmap_items (school_id);
+CREATE INDEX deficits_teacher ON deficits (teacher_id);
+CREATE INDEX network_agreements_supported ON network_agreements (supported_school_id);
+)sql";
+
 std::span<const std::string_view> Migrations() {
-  static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+  static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
   return kAll;
 }
 

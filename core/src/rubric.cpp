@@ -7,9 +7,12 @@
 #include <set>
 #include <sstream>
 
+#include "mentorlog/core/store.h"
+
 // rapidjson (Debian's rapidjson-dev, also what cereal uses): asserts must throw, not abort,
 // because template files are input.
 #include <stdexcept>
+
 #include "rapidjson_config.h"
 
 namespace mentorlog::core {
@@ -238,6 +241,17 @@ std::filesystem::path DefaultAssetsDir() {
 #else
   return "assets";
 #endif
+}
+
+Status InstallBundledRubrics(Store& store, const std::filesystem::path& assets_dir) {
+  ASSIGN_OR_RETURN(auto installed, store.List<RubricTemplate>());
+  ASSIGN_OR_RETURN(auto bundled, LoadBundledRubrics(assets_dir));
+  for (auto& t : bundled) {
+    const bool have = std::any_of(installed.begin(), installed.end(),
+                                  [&](const auto& i) { return i.code == t.code && i.version == t.version; });
+    if (!have) RETURN_IF_ERROR(store.Save(std::move(t)).status());
+  }
+  return Status::Ok();
 }
 
 }  // namespace mentorlog::core

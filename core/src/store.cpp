@@ -5,6 +5,7 @@
 // [SECTION] Clocks and outbox
 // [SECTION] Save / Get / List / Delete
 // [SECTION] Observations and recommendations
+// [SECTION] Drafts
 // [SECTION] Checks
 #include "mentorlog/core/store.h"
 
@@ -12,7 +13,9 @@
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
 
 #include "mentorlog/core/field_codec.h"
 #include "mentorlog/core/serialize.h"
@@ -718,13 +721,52 @@ Result<std::vector<R>> Store::List() const {
   return impl_->ListAll<R>();
 }
 
+template <class R>
+Result<std::vector<R>> Store::ListBy(std::string_view field, const Uuid& id) const {
+  bool is_id_field = false;
+  ForEachFieldDef<R>([&](const auto& def) {
+    using T = std::remove_cvref_t<decltype(std::declval<R>().*(def.member))>;
+    if (def.name == field && (std::is_same_v<T, Uuid> || std::is_same_v<T, std::optional<Uuid>>)) is_id_field = true;
+  });
+  if (!is_id_field) {
+    return Status::InvalidInput("ListBy: " + std::string(RecordTraits<R>::kTable) + " has no id field «" +
+                                std::string(field) + "»");
+  }
+  std::lock_guard lock(impl_->mu_);
+  // `field` is one of R's own names (checked above), so it is safe in the SQL text.
+  const std::string sql = "SELECT " + SelectColumns<R>() + " FROM " + std::string(RecordTraits<R>::kTable) + " WHERE " +
+                          std::string(field) + " = ? AND deleted = 0 ORDER BY id";
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(sql));
+  st->BindText(1, id.ToString());
+  std::vector<R> out;
+  while (true) {
+    auto row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    R r;
+    bool deleted = false;
+    Status s = DecodeRow(*st, r, deleted);
+    if (!s.ok()) {
+      st->Reset();
+      return s;
+    }
+    out.push_back(std::move(r));
+  }
+  st->Reset();
+  return out;
+}
+
 Status Store::Delete(RecordKind kind, const Uuid& id) { return impl_->Delete(kind, id); }
 Status Store::InTransaction(const std::function<Status()>& fn) { return impl_->InTransaction(fn); }
 
-#define MENTORLOG_STORE_INSTANTIATE(R)                 \
-  template Result<R> Store::Save<R>(R);                \
-  template Result<R> Store::Get<R>(const Uuid&) const; \
-  template Result<std::vector<R>> Store::List<R>() const;
+#define MENTORLOG_STORE_INSTANTIATE(R)                    \
+  template Result<R> Store::Save<R>(R);                   \
+  template Result<R> Store::Get<R>(const Uuid&) const;    \
+  template Result<std::vector<R>> Store::List<R>() const; \
+  template Result<std::vector<R>> Store::ListBy<R>(std::string_view, const Uuid&) const;
 MENTORLOG_STORE_INSTANTIATE(School)
 MENTORLOG_STORE_INSTANTIATE(Person)
 MENTORLOG_STORE_INSTANTIATE(Assignment)
@@ -1238,6 +1280,79 @@ Status Store::SetSyncValue(std::string_view key, std::string_view value) {
     wrote = true;
     st->BindText(1, key);
     st->BindBlob(2, value);
+    return st->Run();
+  });
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Drafts
+// -----------------------------------------------------------------------------------------
+
+Status Store::SaveDraft(const DraftEntry& draft) {
+  if (draft.key.empty()) {
+    return Status::InvalidInput(Say(language(), "A draft needs a key.", "У черновика должен быть ключ."));
+  }
+  return impl_->WriteOnce([&](bool& wrote) -> Status {
+    ASSIGN_OR_RETURN(Statement * st,
+                     impl_->db_->Prepare("INSERT INTO drafts (key, kind, title, payload, updated_millis) "
+                                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                                         "kind = excluded.kind, title = excluded.title, payload = excluded.payload, "
+                                         "updated_millis = excluded.updated_millis"));
+    wrote = true;
+    st->BindText(1, draft.key);
+    st->BindText(2, draft.kind);
+    st->BindText(3, draft.title);
+    st->BindText(4, draft.payload);
+    st->BindInt(5, impl_->clock_.NowMillis());
+    return st->Run();
+  });
+}
+
+static DraftEntry DecodeDraft(const Statement& st) {
+  DraftEntry d;
+  d.key = st.ColumnText(0);
+  d.kind = st.ColumnText(1);
+  d.title = st.ColumnText(2);
+  d.payload = st.ColumnText(3);
+  d.updated_millis = st.ColumnInt(4);
+  return d;
+}
+
+Result<std::optional<DraftEntry>> Store::Draft(std::string_view key) const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT key, kind, title, payload, updated_millis "
+                                                       "FROM drafts WHERE key = ?"));
+  st->BindText(1, key);
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<DraftEntry> out;
+  if (row) out = DecodeDraft(*st);
+  st->Reset();
+  return out;
+}
+
+Result<std::vector<DraftEntry>> Store::Drafts() const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT key, kind, title, payload, updated_millis "
+                                                       "FROM drafts ORDER BY updated_millis DESC, key"));
+  std::vector<DraftEntry> out;
+  while (true) {
+    auto row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    out.push_back(DecodeDraft(*st));
+  }
+  st->Reset();
+  return out;
+}
+
+Status Store::DeleteDraft(std::string_view key) {
+  return impl_->WriteOnce([&](bool& wrote) -> Status {
+    ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("DELETE FROM drafts WHERE key = ?"));
+    wrote = true;
+    st->BindText(1, key);
     return st->Run();
   });
 }

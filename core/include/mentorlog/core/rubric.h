@@ -68,6 +68,11 @@ Result<RubricTemplate> LoadRubricTemplateFile(const std::filesystem::path& path)
 // The templates shipped in `assets_dir`/rubrics, sorted by (code, version).
 Result<std::vector<RubricTemplate>> LoadBundledRubrics(const std::filesystem::path& assets_dir);
 
+class Store;
+// Saves every bundled template `store` does not have yet (by code and version). Bundled
+// templates have the same id everywhere (RubricTemplateId), so devices' copies never conflict.
+Status InstallBundledRubrics(Store& store, const std::filesystem::path& assets_dir);
+
 // The assets directory: $MENTORLOG_ASSETS if set, else the source tree's assets/.
 std::filesystem::path DefaultAssetsDir();
 

@@ -28,7 +28,7 @@
 
 namespace mentorlog::core {
 
-inline constexpr int kLatestSchemaVersion = 4;
+inline constexpr int kLatestSchemaVersion = 5;
 
 struct StoreOptions {
   std::filesystem::path path;                 // the SQLite file; created when missing
@@ -80,6 +80,16 @@ struct RejectedEntry {
   Change change;  // what was refused, so nothing is lost
 };
 
+// A form kept as it was being typed (the app's drafts), so a killed app reopens with it.
+// Local to this device: drafts are never synced and have no clocks or outbox entries.
+struct DraftEntry {
+  std::string key;             // the app's draft key, e.g. "visit:<uuid>"; not empty
+  std::string kind;            // "visit", "observation", "consultation"
+  std::string title;           // shown in the list of drafts
+  std::string payload;         // the form, encoded by the app (opaque here)
+  int64_t updated_millis = 0;  // Unix millis of the last SaveDraft (set by the store)
+};
+
 class Store {
  public:
   // Opens or creates the store, applying missing migrations in one transaction.
@@ -116,6 +126,14 @@ class Store {
   // Every live record of a kind, ordered by id (= creation time).
   template <class R>
   Result<std::vector<R>> List() const;
+
+  // Every live record of a kind whose `field` equals `id`, ordered by id: the records of one
+  // school (ListBy<Visit>("school_id", ...)), of one teacher, of one assignee. `field` must be
+  // a Uuid or optional Uuid field of R (RecordTraits<R>::kFields); reads only the matching
+  // rows (indexed for the school and teacher lookups the app makes).
+  // Errors: InvalidInput when R has no such field (a programmer's error), IoError.
+  template <class R>
+  Result<std::vector<R>> ListBy(std::string_view field, const Uuid& id) const;
 
   // Marks a record deleted (a tombstone). NotFound when absent or already deleted.
   Status Delete(RecordKind kind, const Uuid& id);
@@ -181,6 +199,18 @@ class Store {
   // Sync's own small state (pull cursor, last success, last error, scope...), as bytes.
   Result<std::optional<std::string>> GetSyncValue(std::string_view key) const;
   Status SetSyncValue(std::string_view key, std::string_view value);
+
+  // ---- Drafts (local only: no clocks, no outbox) --------------------------------------
+
+  // Inserts or replaces the draft under `draft.key`, stamping updated_millis with the store's
+  // clock (the given value is ignored). Errors: InvalidInput when the key is empty, IoError.
+  Status SaveDraft(const DraftEntry& draft);
+  // The draft under `key`; nullopt when there is none.
+  Result<std::optional<DraftEntry>> Draft(std::string_view key) const;
+  // Every draft, newest first (ties by key).
+  Result<std::vector<DraftEntry>> Drafts() const;
+  // Deletes the draft under `key`; deleting a missing draft is Ok (a save may race a discard).
+  Status DeleteDraft(std::string_view key);
 
   // ---- Checks ------------------------------------------------------------------------
 

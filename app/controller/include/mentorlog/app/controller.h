@@ -1,0 +1,164 @@
+// AppController: between the screens and the store. The UI thread hands it each frame's
+// Actions (Apply) and reads the latest AppView snapshot (View); the work happens on two
+// threads the controller owns:
+//   - the worker runs saves, drafts and view rebuilds, one task at a time, in the order the
+//     actions came; after the last queued task it rebuilds what changed and publishes a new
+//     AppView (one rebuild for a burst of actions);
+//   - the sync thread runs sign-in, sign-out and sync::SyncClient, and publishes the sync's
+//     progress as it goes; CancelSync sets the client's cancel flag.
+//
+// Thread safety: Apply, View and WaitIdle may be called from any thread (Apply and View are
+// meant for the UI thread: Apply only queues, View only copies a pointer under a mutex).
+// A published AppView is immutable and may be read while the next one is built.
+// Destruction cancels a running sync, skips sync jobs not started yet, runs the worker's
+// queued tasks (a queued save or draft is not lost) and joins both threads.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "mentorlog/core/store.h"
+#include "mentorlog/platform/env.h"
+#include "mentorlog/ui/action.h"
+#include "mentorlog/ui/i18n.h"
+#include "mentorlog/ui/state.h"
+#include "mentorlog/ui/view.h"
+
+namespace mentorlog::app {
+
+struct ControllerOptions {
+  std::filesystem::path data_dir;          // where the sign-in token is kept (session.h)
+  std::filesystem::path assets_dir;        // translations: assets_dir/i18n/<language>/*.tsv
+  std::string language = "ru";             // of the UI: "ru" or "en"
+  std::string server_url;                  // the default server for the first sign-in; empty: none
+  const platform::Clock* clock = nullptr;  // null: platform::DefaultClock()
+  // Tests only: called on the worker before each task (to hold the worker up).
+  std::function<void()> before_worker_task;
+};
+
+// A form the controller opened (from a draft), for the UI to put into its UiState.
+struct OpenedForm {
+  ui::Form form;
+  std::string draft_key;
+};
+
+class AppController {
+ public:
+  // Keeps a reference to `store` (which must outlive the controller), loads the translations
+  // and publishes a first AppView (built on the worker; View() is an empty AppView until then).
+  AppController(core::Store& store, ControllerOptions options);
+  ~AppController();
+  AppController(const AppController&) = delete;
+  AppController& operator=(const AppController&) = delete;
+
+  // Queues the work for `actions` and returns (no store access, no waiting).
+  void Apply(const ui::Actions& actions);
+
+  // The latest published snapshot; never null.
+  std::shared_ptr<const ui::AppView> View() const;
+
+  // The form an OpenDraft produced, once (then nullopt until the next one).
+  std::optional<OpenedForm> TakeOpenedForm();
+
+  // Blocks until every task queued on the worker before the call has run and its view is
+  // published, and the sync thread has no job. For tests and shutdown paths; not for the UI
+  // thread. REQUIRES: not called on the controller's own threads.
+  void WaitIdle();
+
+ private:
+  enum Section : unsigned {
+    kToday = 1,
+    kSchool = 2,
+    kTeacher = 4,
+    kRecommendations = 8,
+    kForm = 16,
+    kSync = 32,
+    kSettings = 64,
+    kAll = 127,
+  };
+
+  // A queue of tasks run in order by one thread.
+  class TaskThread {
+   public:
+    // `on_idle` runs on the thread whenever the queue is empty after a task.
+    TaskThread(std::function<void()> on_idle, std::function<void()> before_task);
+    ~TaskThread();  // runs the queued tasks (unless Drop was called), then joins
+    void Post(std::function<void()> task);
+    void Drop();  // forget queued tasks not started yet
+    void WaitIdle();
+    void Join();
+
+   private:
+    void Run();
+    std::function<void()> on_idle_;
+    std::function<void()> before_task_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::condition_variable idle_cv_;
+    std::deque<std::function<void()>> queue_;  // GUARDED_BY(mu_)
+    bool busy_ = false;                        // GUARDED_BY(mu_)
+    bool stop_ = false;                        // GUARDED_BY(mu_)
+    std::thread thread_;
+  };
+
+  // ---- Worker-only (touched by tasks on the worker thread) ----
+  void Handle(const ui::Action& action);
+  void RebuildAndPublish();
+  void Notice(std::string text, bool is_error);
+  std::optional<core::Uuid> PersonId() const;
+
+  // ---- Sync thread ----
+  void RunSync();
+  void RunSignIn(const ui::SignIn& sign_in);
+  void RunSignOut();
+
+  void Publish(ui::AppView view);  // any thread
+  std::string Lang() const;
+  std::shared_ptr<const ui::Translations> Tr() const;
+  void MarkDirty(unsigned sections) { dirty_.fetch_or(sections); }
+
+  core::Store& store_;
+  const ControllerOptions options_;
+  const platform::Clock& clock_;
+
+  mutable std::mutex settings_mu_;
+  std::string lang_;                            // GUARDED_BY(settings_mu_)
+  std::shared_ptr<const ui::Translations> tr_;  // GUARDED_BY(settings_mu_)
+
+  // Worker-owned.
+  std::string school_id_;
+  std::string teacher_id_;
+  std::string form_school_id_;
+  ui::RecommendationFilter filter_;
+  ui::SettingsView settings_;
+  std::string notice_;
+  bool notice_is_error_ = false;
+  ui::AppView last_built_;  // the sections as last built, reused for those not rebuilt
+  std::atomic<unsigned> dirty_{kAll};
+
+  mutable std::mutex view_mu_;
+  std::shared_ptr<const ui::AppView> view_;  // GUARDED_BY(view_mu_)
+  uint64_t version_ = 0;                     // GUARDED_BY(view_mu_)
+  bool sync_running_ = false;                // GUARDED_BY(view_mu_)
+  float sync_progress_ = 0;                  // GUARDED_BY(view_mu_)
+  std::string sync_progress_text_;           // GUARDED_BY(view_mu_)
+  std::optional<OpenedForm> opened_;         // GUARDED_BY(view_mu_)
+
+  std::atomic<bool> cancel_sync_{false};
+  std::atomic<bool> sync_queued_{false};
+
+  // Declared last: constructed after everything they use, destroyed (joined) first.
+  std::unique_ptr<TaskThread> sync_thread_;
+  std::unique_ptr<TaskThread> worker_;
+};
+
+}  // namespace mentorlog::app

@@ -1,0 +1,45 @@
+// Forms (ui/state.h) to records and back.
+//
+// SaveForm writes a form as its record, the record's new recommendations (source = the record,
+// created_on = its date), the checks of open recommendations (status moves through
+// Store::AdvanceRecommendation; "done" at a visit sets verified_visit_id = the visit) and, for
+// an observation, one ObservationScore per criterion (level -1 = not observed), all in one
+// Store::InTransaction: either everything is written or nothing is.
+//
+// A new form carries the id its record will have (a UUIDv7 the caller made before its first
+// draft; form_codec.cpp), so the draft and the record share it. An empty id makes a new one.
+//
+// Errors: InvalidInput from the core's validation (its message, in the store's language, is
+// kept as it is) or for a typed date or number that is not one (view.error.* texts); NotFound
+// or Conflict from the store (a deleted record, a status moving backwards); IoError.
+//
+// Thread safety: free functions; the Store is shared as Store allows.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mentorlog/core/records.h"
+#include "mentorlog/core/status.h"
+#include "mentorlog/core/store.h"
+#include "mentorlog/ui/i18n.h"
+#include "mentorlog/ui/state.h"
+
+namespace mentorlog::app {
+
+// The id of the saved record (visit, observation or consultation).
+// `author` is who records it (the visitor, observer or consultant; kept as it is when editing);
+// nullopt when nobody is signed in (the core then asks to say who).
+Result<core::Uuid> SaveForm(core::Store& store, const ui::Form& form, const std::optional<core::Uuid>& author,
+                            const ui::Translations& tr);
+
+// A saved visit, observation or consultation as a form, for editing. Its recommendations and
+// checks are empty (those already written are edited on their own).
+// Errors: NotFound when no live visit, observation or consultation has that id.
+Result<ui::Form> FormForRecord(const core::Store& store, std::string_view record_id);
+
+// A fresh UUIDv7 (text) for a new form, from `now_millis`.
+std::string NewFormId(int64_t now_millis);
+
+}  // namespace mentorlog::app

@@ -1,0 +1,78 @@
+// The view-models the screens draw (ui/view.h), built from the store. Pure functions of the
+// store's content and a BuildContext: no threads, no ImGui, no network.
+//
+// Shown text comes from the core (core::EnumLabel, the core's bilingual messages, a rubric's
+// ru/en texts) or from the translation table (keys "view.*" in assets/i18n/<lang>/views.tsv).
+// Dates are shown as DD.MM.YYYY; times of day in the clock's local time.
+//
+// Each builder reads the records of the one school or teacher it shows (Store::ListBy), not
+// the whole district, except where the view is the whole district (Today of a coordinator,
+// the recommendations list).
+//
+// Thread safety: pure functions; the Store is shared as Store allows. Call them off the UI
+// thread (the controller's worker does).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mentorlog/core/records.h"
+#include "mentorlog/core/status.h"
+#include "mentorlog/core/store.h"
+#include "mentorlog/platform/env.h"
+#include "mentorlog/ui/i18n.h"
+#include "mentorlog/ui/state.h"
+#include "mentorlog/ui/view.h"
+
+namespace mentorlog::app {
+
+struct BuildContext {
+  // The signed-in person; nullopt when working offline without a sign-in.
+  std::optional<core::Uuid> person_id;
+  std::string lang = "ru";                 // "ru" or "en": enum labels, rubric texts
+  const ui::Translations* tr = nullptr;    // REQUIRES: set, outlives the call
+  const platform::Clock* clock = nullptr;  // for times of day ("today 10:42"); null: DefaultClock()
+};
+
+// "20.11.2026".
+std::string ShowDate(const core::Date& date);
+// "today 10:42" (view.today_at) when `millis` is on today's local date, else "20.11.2026 10:42".
+std::string ShowTime(int64_t millis, const BuildContext& ctx);
+
+// Home: the person's schools (through Assignment records active today: mentor -> school,
+// tutor -> teacher's school, tutor -> school + subject), or every school for a coordinator or
+// when nobody is signed in; each with days since its last visit, observation or consultation,
+// its open and overdue recommendations, and its next three roadmap items not done or
+// cancelled (the school's and the district's), by start date. Then the drafts, newest first.
+// Schools are ordered by name.
+Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContext& ctx);
+
+// One school: statuses, partner, agreement, transition programme, its timeline (newest
+// first), open recommendations (by due date) and teachers (by name).
+// Errors: NotFound when the school does not exist; InvalidInput for an id that is not one.
+Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildContext& ctx, std::string_view school_id);
+
+// One teacher: observations (newest first), rubric levels per criterion over time (oldest
+// first, from ObservationScore; -1 = not observed), deficits.
+Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildContext& ctx,
+                                         std::string_view teacher_id);
+
+// Every recommendation that passes `filter` (overdue first, then by due date), the total
+// before filtering, and the choices for the filter.
+Result<ui::RecommendationsView> BuildRecommendationsView(const core::Store& store, const BuildContext& ctx,
+                                                         const ui::RecommendationFilter& filter);
+
+// What a form for `school_id` offers: vocabularies, the school's people and teachers, their
+// subjects, its open recommendations and the newest "lesson_observation" rubric.
+Result<ui::FormOptions> BuildFormOptions(const core::Store& store, const BuildContext& ctx, std::string_view school_id);
+
+// The sync state kept in the store: pending changes, last success and error, server and user,
+// rejected changes (reason in ctx.lang) and open conflicts. `signed_in` says whether a token
+// is kept (the store does not know); running and progress are the controller's to fill.
+Result<ui::SyncView> BuildSyncView(const core::Store& store, const BuildContext& ctx, bool signed_in);
+
+// The title a draft of `form` is listed under: "Visit — School No. 3".
+std::string DraftTitle(const core::Store& store, const BuildContext& ctx, const ui::Form& form);
+
+}  // namespace mentorlog::app

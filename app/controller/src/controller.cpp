@@ -1,0 +1,466 @@
+// AppController (controller.h).
+//
+// [SECTION] TaskThread
+// [SECTION] Construction, Apply, View
+// [SECTION] Worker: actions
+// [SECTION] Worker: rebuilding views
+// [SECTION] Sync thread
+#include "mentorlog/app/controller.h"
+
+#include <cstdio>
+#include <future>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "mentorlog/app/form_apply.h"
+#include "mentorlog/app/session.h"
+#include "mentorlog/app/view_builder.h"
+#include "mentorlog/core/field_codec.h"
+#include "mentorlog/sync/client.h"
+#include "mentorlog/sync/device.h"
+
+namespace mentorlog::app {
+
+namespace {
+
+// Sync values the app keeps besides sync's own.
+constexpr std::string_view kWorkOfflineKey = "app_work_offline";
+constexpr std::string_view kLanguageKey = "app_language";
+constexpr std::string_view kTextScaleKey = "app_text_scale";
+constexpr std::string_view kAutoSyncKey = "app_auto_sync";
+
+std::string_view KindCode(const ui::Form& form) {
+  return form.index() == 0 ? "visit" : form.index() == 1 ? "observation" : "consultation";
+}
+
+}  // namespace
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] TaskThread
+// -----------------------------------------------------------------------------------------
+
+AppController::TaskThread::TaskThread(std::function<void()> on_idle, std::function<void()> before_task)
+    : on_idle_(std::move(on_idle)), before_task_(std::move(before_task)), thread_([this] { Run(); }) {}
+
+AppController::TaskThread::~TaskThread() { Join(); }
+
+void AppController::TaskThread::Join() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void AppController::TaskThread::Post(std::function<void()> task) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+void AppController::TaskThread::Drop() {
+  std::lock_guard lock(mu_);
+  queue_.clear();
+}
+
+void AppController::TaskThread::WaitIdle() {
+  std::unique_lock lock(mu_);
+  idle_cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
+}
+
+void AppController::TaskThread::Run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) break;  // stop_, and everything queued has run
+    std::function<void()> task = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    if (before_task_) before_task_();
+    task();
+    lock.lock();
+    if (queue_.empty() && on_idle_) {
+      lock.unlock();
+      on_idle_();
+      lock.lock();
+    }
+    busy_ = false;
+    if (queue_.empty()) idle_cv_.notify_all();
+  }
+  busy_ = false;
+  idle_cv_.notify_all();
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Construction, Apply, View
+// -----------------------------------------------------------------------------------------
+
+AppController::AppController(core::Store& store, ControllerOptions options)
+    : store_(store),
+      options_(std::move(options)),
+      clock_(options_.clock ? *options_.clock : platform::DefaultClock()),
+      lang_(options_.language),
+      tr_(std::make_shared<ui::Translations>()),
+      view_(std::make_shared<ui::AppView>()) {
+  settings_.language = options_.language;
+  settings_.server = options_.server_url;
+  sync_thread_ = std::make_unique<TaskThread>(nullptr, nullptr);
+  worker_ = std::make_unique<TaskThread>([this] { RebuildAndPublish(); }, options_.before_worker_task);
+  // Loaded here, before either thread can need a text (a few small files, once at start).
+  auto tr = ui::Translations::Load(options_.assets_dir / "i18n", options_.language);
+  if (tr.ok()) tr_ = std::make_shared<ui::Translations>(std::move(tr).value());
+  worker_->Post([this, error = tr.status()] {
+    if (!error.ok()) Notice(error.message(), true);
+    auto scale = store_.GetSyncValue(kTextScaleKey);
+    if (scale.ok() && *scale) settings_.text_scale = std::strtof(scale->value().c_str(), nullptr);
+    auto auto_sync = store_.GetSyncValue(kAutoSyncKey);
+    if (auto_sync.ok() && *auto_sync) settings_.auto_sync = **auto_sync == "1";
+    MarkDirty(kAll);
+  });
+}
+
+AppController::~AppController() {
+  cancel_sync_.store(true);
+  sync_thread_->Drop();
+  sync_thread_.reset();  // its running job stops at the cancel flag; it may still post to the worker
+  worker_.reset();       // runs what is queued (saves, drafts), then joins
+}
+
+std::shared_ptr<const ui::AppView> AppController::View() const {
+  std::lock_guard lock(view_mu_);
+  return view_;
+}
+
+std::optional<OpenedForm> AppController::TakeOpenedForm() {
+  std::lock_guard lock(view_mu_);
+  std::optional<OpenedForm> out = std::move(opened_);
+  opened_.reset();
+  return out;
+}
+
+void AppController::WaitIdle() {
+  sync_thread_->WaitIdle();
+  worker_->WaitIdle();
+}
+
+void AppController::Apply(const ui::Actions& actions) {
+  for (const ui::Action& action : actions) {
+    if (std::holds_alternative<ui::CancelSync>(action)) {
+      if (sync_queued_.load()) cancel_sync_.store(true);  // no sync: nothing to cancel
+      continue;
+    }
+    if (std::holds_alternative<ui::StartSync>(action)) {
+      if (sync_queued_.exchange(true)) continue;  // one is queued or running already
+      sync_thread_->Post([this] { RunSync(); });
+      continue;
+    }
+    if (const auto* sign_in = std::get_if<ui::SignIn>(&action)) {
+      sync_thread_->Post([this, s = *sign_in] { RunSignIn(s); });
+      continue;
+    }
+    if (std::holds_alternative<ui::SignOut>(action)) {
+      sync_thread_->Post([this] { RunSignOut(); });
+      continue;
+    }
+    worker_->Post([this, action] { Handle(action); });
+  }
+}
+
+std::string AppController::Lang() const {
+  std::lock_guard lock(settings_mu_);
+  return lang_;
+}
+
+std::shared_ptr<const ui::Translations> AppController::Tr() const {
+  std::lock_guard lock(settings_mu_);
+  return tr_;
+}
+
+void AppController::Publish(ui::AppView view) {
+  std::lock_guard lock(view_mu_);
+  view.sync.running = sync_running_;
+  view.sync.progress = sync_progress_;
+  view.sync.progress_text = sync_progress_text_;
+  view.version = ++version_;
+  view_ = std::make_shared<const ui::AppView>(std::move(view));
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Worker: actions
+// -----------------------------------------------------------------------------------------
+
+void AppController::Notice(std::string text, bool is_error) {
+  notice_ = std::move(text);
+  notice_is_error_ = is_error;
+}
+
+std::optional<core::Uuid> AppController::PersonId() const {
+  auto value = store_.GetSyncValue(sync::kPersonIdKey);
+  if (!value.ok() || !*value || (*value)->empty()) return std::nullopt;
+  auto id = core::Uuid::Parse(**value);
+  if (!id.ok()) return std::nullopt;
+  return *id;
+}
+
+void AppController::Handle(const ui::Action& action) {
+  const auto tr = Tr();
+  std::visit(
+      [&](const auto& a) {
+        using A = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<A, ui::OpenSchool>) {
+          school_id_ = a.school_id;
+          MarkDirty(kSchool);
+        } else if constexpr (std::is_same_v<A, ui::OpenTeacher>) {
+          teacher_id_ = a.teacher_id;
+          MarkDirty(kTeacher);
+        } else if constexpr (std::is_same_v<A, ui::PrepareForm>) {
+          form_school_id_ = a.school_id;
+          MarkDirty(kForm);
+        } else if constexpr (std::is_same_v<A, ui::SaveForm>) {
+          auto saved = SaveForm(store_, a.form, PersonId(), *tr);
+          if (!saved.ok()) {
+            Notice(saved.status().message(), true);
+          } else {
+            std::string key = a.draft_key.empty() ? ui::DraftKey(a.form) : a.draft_key;
+            Status deleted = store_.DeleteDraft(key);
+            const char* what = a.form.index() == 0   ? "view.notice.visit_saved"
+                               : a.form.index() == 1 ? "view.notice.observation_saved"
+                                                     : "view.notice.consultation_saved";
+            Notice(deleted.ok() ? (*tr)(what) : deleted.message(), !deleted.ok());
+          }
+          MarkDirty(kAll);
+        } else if constexpr (std::is_same_v<A, ui::SaveDraft>) {
+          BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_};
+          core::DraftEntry draft;
+          draft.key = a.key.empty() ? ui::DraftKey(a.form) : a.key;
+          draft.kind = std::string(KindCode(a.form));
+          draft.title = DraftTitle(store_, ctx, a.form);
+          draft.payload = ui::EncodeForm(a.form);
+          Status s = store_.SaveDraft(draft);
+          if (!s.ok()) Notice(s.message(), true);
+          MarkDirty(kToday);
+        } else if constexpr (std::is_same_v<A, ui::DiscardDraft>) {
+          Status s = store_.DeleteDraft(a.key);
+          if (!s.ok()) Notice(s.message(), true);
+          MarkDirty(kToday);
+        } else if constexpr (std::is_same_v<A, ui::OpenDraft>) {
+          auto draft = store_.Draft(a.key);
+          std::optional<ui::Form> form;
+          if (draft.ok() && *draft) form = ui::DecodeForm((*draft)->payload);
+          if (!draft.ok()) {
+            Notice(draft.status().message(), true);
+          } else if (!form) {
+            Notice((*tr)("view.notice.draft_unreadable"), true);
+          } else {
+            std::lock_guard lock(view_mu_);
+            opened_ = OpenedForm{std::move(*form), a.key};
+          }
+          MarkDirty(kToday);
+        } else if constexpr (std::is_same_v<A, ui::FilterRecommendations>) {
+          filter_ = a.filter;
+          MarkDirty(kRecommendations);
+        } else if constexpr (std::is_same_v<A, ui::ResolveConflict>) {
+          Status s = [&]() -> Status {
+            ASSIGN_OR_RETURN(core::Uuid id, core::Uuid::Parse(a.conflict_id));
+            ASSIGN_OR_RETURN(auto conflicts, store_.Conflicts());
+            for (const auto& c : conflicts) {
+              if (c.id != id) continue;
+              return store_.InTransaction([&]() -> Status {
+                RETURN_IF_ERROR(core::VisitKind(c.kind, [&]<class R>() -> Status {
+                  ASSIGN_OR_RETURN(R record, store_.Get<R>(c.record_id));
+                  Status set = Status::InvalidInput(c.field);
+                  core::ForEachFieldDef<R>([&](const auto& def) {
+                    if (def.name != c.field) return;
+                    using T = std::remove_cvref_t<decltype(record.*(def.member))>;
+                    set = core::FieldCodec<T>::FromText(a.value, record.*(def.member));
+                  });
+                  RETURN_IF_ERROR(set);
+                  return store_.Save(std::move(record)).status();
+                }));
+                return store_.DismissConflict(id);
+              });
+            }
+            return store_.DismissConflict(id);  // NotFound, with the store's message
+          }();
+          if (!s.ok()) Notice(s.message(), true);
+          MarkDirty(kAll);
+        } else if constexpr (std::is_same_v<A, ui::DismissConflict>) {
+          auto id = core::Uuid::Parse(a.conflict_id);
+          Status s = id.ok() ? store_.DismissConflict(*id) : id.status();
+          if (!s.ok()) Notice(s.message(), true);
+          MarkDirty(kSync);
+        } else if constexpr (std::is_same_v<A, ui::WorkOffline>) {
+          Status s = store_.SetSyncValue(kWorkOfflineKey, "1");
+          if (!s.ok()) Notice(s.message(), true);
+          MarkDirty(kAll);
+        } else if constexpr (std::is_same_v<A, ui::ChangeSettings>) {
+          settings_ = a.settings;
+          char scale[32];
+          std::snprintf(scale, sizeof scale, "%.2f", static_cast<double>(a.settings.text_scale));
+          Status s = store_.InTransaction([&]() -> Status {
+            RETURN_IF_ERROR(store_.SetSyncValue(kLanguageKey, a.settings.language));
+            RETURN_IF_ERROR(store_.SetSyncValue(kTextScaleKey, scale));
+            return store_.SetSyncValue(kAutoSyncKey, a.settings.auto_sync ? "1" : "0");
+          });
+          if (!s.ok()) Notice(s.message(), true);
+          if (a.settings.language != Lang() && (a.settings.language == "ru" || a.settings.language == "en")) {
+            auto loaded = ui::Translations::Load(options_.assets_dir / "i18n", a.settings.language);
+            std::lock_guard lock(settings_mu_);
+            lang_ = a.settings.language;
+            if (loaded.ok()) tr_ = std::make_shared<ui::Translations>(std::move(loaded).value());
+          }
+          MarkDirty(kAll);
+        } else {
+          // StartSync, CancelSync, SignIn and SignOut never reach the worker (Apply routes them).
+        }
+      },
+      action);
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Worker: rebuilding views
+// -----------------------------------------------------------------------------------------
+
+void AppController::RebuildAndPublish() {
+  const unsigned dirty = dirty_.exchange(0);
+  const auto tr = Tr();
+  const BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_};
+  ui::AppView& v = last_built_;
+  auto keep = [&](auto result, auto& into) {
+    if (result.ok()) {
+      into = std::move(result).value();
+    } else {
+      Notice(result.status().message(), true);
+    }
+  };
+  if (dirty & kToday) keep(BuildTodayView(store_, ctx), v.today);
+  if ((dirty & kSchool) && !school_id_.empty()) keep(BuildSchoolView(store_, ctx, school_id_), v.school);
+  if ((dirty & kTeacher) && !teacher_id_.empty()) keep(BuildTeacherView(store_, ctx, teacher_id_), v.teacher);
+  if (dirty & kRecommendations) keep(BuildRecommendationsView(store_, ctx, filter_), v.recommendations);
+  if ((dirty & kForm) && !form_school_id_.empty()) keep(BuildFormOptions(store_, ctx, form_school_id_), v.form);
+  if (dirty & kSync) keep(BuildSyncView(store_, ctx, HasToken(options_.data_dir)), v.sync);
+  if (dirty & kSettings) {
+    v.settings = settings_;
+    v.settings.language = Lang();
+    auto server = store_.GetSyncValue(sync::kServerKey);
+    if (server.ok() && *server && !(*server)->empty()) v.settings.server = **server;
+  }
+  v.notice = notice_;
+  v.notice_is_error = notice_is_error_;
+  Publish(v);
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Sync thread
+// -----------------------------------------------------------------------------------------
+
+void AppController::RunSync() {
+  const auto tr = Tr();
+  {
+    std::lock_guard lock(view_mu_);
+    sync_running_ = true;
+    sync_progress_ = 0;
+    sync_progress_text_ = (*tr)("view.sync.starting");
+  }
+  auto options = SignedInOptions(store_, options_.data_dir, Lang(), (*tr)("view.sync.not_signed_in"));
+  Status result;
+  if (!options.ok()) {
+    result = options.status();
+  } else {
+    options->cancel = &cancel_sync_;
+    options->clock = &clock_;
+    options->on_progress = [this, tr](const sync::SyncProgress& p) {
+      std::string text;
+      float progress = 0;
+      if (p.phase == sync::SyncProgress::Phase::kPush) {
+        const int64_t total = p.records_pushed + p.pending;
+        progress = total > 0 ? 0.5f * static_cast<float>(p.records_pushed) / static_cast<float>(total) : 0.5f;
+        text = tr->Format("view.sync.pushing", {std::to_string(p.batches), std::to_string(p.records_pushed),
+                                                std::to_string(p.bytes_up / 1024)});
+      } else if (p.phase == sync::SyncProgress::Phase::kPull) {
+        progress = 0.5f + 0.5f * (1.0f - 1.0f / static_cast<float>(p.batches + 1));
+        text = tr->Format("view.sync.pulling", {std::to_string(p.batches), std::to_string(p.records_pulled),
+                                                std::to_string(p.bytes_down / 1024)});
+      } else {
+        progress = 1.0f;
+      }
+      if (!p.last_error.empty()) text += " — " + p.last_error;
+      std::shared_ptr<const ui::AppView> current;
+      {
+        std::lock_guard lock(view_mu_);
+        sync_progress_ = progress;
+        sync_progress_text_ = text;
+        current = view_;
+      }
+      ui::AppView next = *current;
+      next.sync.pending = p.pending;
+      Publish(std::move(next));
+    };
+    sync::SyncClient client(store_, std::move(options).value());
+    result = client.Sync().status();
+  }
+  {
+    std::lock_guard lock(view_mu_);
+    sync_running_ = false;
+    sync_progress_ = 0;
+    sync_progress_text_.clear();
+  }
+  sync_queued_.store(false);
+  cancel_sync_.store(false);
+  worker_->Post([this, result, tr] {
+    if (result.ok()) {
+      Notice((*tr)("view.notice.synced"), false);
+    } else if (result.code() == StatusCode::kCancelled) {
+      Notice((*tr)("view.notice.sync_cancelled"), false);
+    } else {
+      Notice(result.message(), true);
+    }
+    MarkDirty(kAll);
+  });
+}
+
+void AppController::RunSignIn(const ui::SignIn& sign_in) {
+  sync::ClientOptions options;
+  options.server_url = sign_in.server.empty() ? options_.server_url : sign_in.server;
+  options.language = Lang();
+  options.max_attempts = 4;  // someone is waiting
+  options.clock = &clock_;
+  auto who = SignIn(store_, options_.data_dir, options, sign_in.login, sign_in.password);
+  const auto tr = Tr();
+  worker_->Post([this, tr, status = who.status(), name = who.ok() ? who->display_name : std::string()] {
+    if (status.ok()) {
+      Notice(tr->Format("view.notice.signed_in", {name}), false);
+    } else {
+      Notice(status.message(), true);
+    }
+    MarkDirty(kAll);
+  });
+  if (who.ok()) {
+    // A first sync right away: the person's schools come with it.
+    if (!sync_queued_.exchange(true)) RunSync();
+  }
+}
+
+void AppController::RunSignOut() {
+  auto report = SignOut(store_, options_.data_dir, Lang(), /*max_attempts=*/2);
+  Status cleared = store_.InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store_.SetSyncValue(sync::kPersonIdKey, ""));
+    return store_.SetSyncValue(sync::kDisplayNameKey, "");
+  });
+  const auto tr = Tr();
+  worker_->Post([this, tr, status = report.ok() ? cleared : report.status()] {
+    if (status.ok()) {
+      Notice((*tr)("view.notice.signed_out"), false);
+    } else {
+      Notice(status.message(), true);
+    }
+    MarkDirty(kAll);
+  });
+}
+
+}  // namespace mentorlog::app

@@ -1,0 +1,294 @@
+// Forms to records and back (form_apply.h).
+#include "mentorlog/app/form_apply.h"
+
+#include <charconv>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "mentorlog/core/enums.h"
+
+namespace mentorlog::app {
+
+using core::Date;
+using core::Uuid;
+
+namespace {
+
+// Typed text to values; each failure is InvalidInput with a translated message.
+class Parser {
+ public:
+  explicit Parser(const ui::Translations& tr) : tr_(tr) {}
+
+  Result<Date> DateOf(std::string_view text) const {
+    if (text.empty()) return Status::InvalidInput(tr_("view.error.date_missing"));
+    auto d = Date::Parse(text);
+    if (!d.ok()) return Status::InvalidInput(tr_.Format("view.error.date", {text}));
+    return *d;
+  }
+  Result<int64_t> NumberOf(std::string_view text) const {
+    if (text.empty()) return int64_t{0};
+    int64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      return Status::InvalidInput(tr_.Format("view.error.number", {text}));
+    }
+    return v;
+  }
+  // Ids come from choices the controller offered: a bad one is a bug, said plainly.
+  static Result<Uuid> IdOf(std::string_view text) { return Uuid::Parse(text); }
+  static Result<std::optional<Uuid>> OptionalIdOf(std::string_view text) {
+    if (text.empty()) return std::optional<Uuid>();
+    ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(text));
+    return std::optional<Uuid>(id);
+  }
+  template <class E>
+  Result<E> EnumOf(std::string_view code) const {
+    auto e = core::EnumFromText<E>(code);
+    if (!e) return Status::InvalidInput(tr_.Format("view.error.choice", {code}));
+    return *e;
+  }
+  template <class E>
+  Result<std::vector<E>> EnumsOf(const std::vector<std::string>& codes) const {
+    std::vector<E> out;
+    for (const std::string& c : codes) {
+      ASSIGN_OR_RETURN(E e, EnumOf<E>(c));
+      out.push_back(e);
+    }
+    return out;
+  }
+
+ private:
+  const ui::Translations& tr_;
+};
+
+bool IsBlank(const ui::NewRecommendation& r) {
+  return r.text.empty() && r.teacher_id.empty() && r.owner_id.empty() && r.owner_name.empty() && r.due_on.empty();
+}
+
+// Saves the form's new recommendations, coming from `source`.
+Status SaveRecommendations(core::Store& store, const Parser& parse, const std::vector<ui::NewRecommendation>& recs,
+                           core::SourceKind kind, const Uuid& source, const Uuid& school, Date date) {
+  for (const ui::NewRecommendation& in : recs) {
+    if (IsBlank(in)) continue;  // an empty row the person added and left
+    core::Recommendation r;
+    r.source_kind = kind;
+    r.source_id = source;
+    r.school_id = school;
+    ASSIGN_OR_RETURN(r.teacher_id, parse.OptionalIdOf(in.teacher_id));
+    r.text = in.text;
+    ASSIGN_OR_RETURN(r.responsible_id, parse.OptionalIdOf(in.owner_id));
+    r.responsible_name = in.owner_name;
+    r.created_on = date;
+    ASSIGN_OR_RETURN(r.due_on, parse.DateOf(in.due_on));
+    RETURN_IF_ERROR(store.Save(std::move(r)).status());
+  }
+  return Status::Ok();
+}
+
+// A new record under the form's id, or the stored one to edit.
+template <class R>
+Result<R> Start(const core::Store& store, std::string_view id_text) {
+  R r;
+  if (id_text.empty()) return r;
+  ASSIGN_OR_RETURN(r.id, Uuid::Parse(id_text));
+  auto stored = store.Get<R>(r.id);
+  if (stored.ok()) return std::move(stored).value();
+  if (stored.status().code() != StatusCode::kNotFound) return stored.status();
+  return r;
+}
+
+Result<Uuid> SaveVisit(core::Store& store, const Parser& parse, const ui::VisitForm& f,
+                       const std::optional<Uuid>& author) {
+  ASSIGN_OR_RETURN(core::Visit v, Start<core::Visit>(store, f.id));
+  const bool is_new = v.visitor_ids.empty();
+  ASSIGN_OR_RETURN(v.school_id, parse.IdOf(f.school_id));
+  ASSIGN_OR_RETURN(v.date, parse.DateOf(f.date));
+  if (is_new && author) v.visitor_ids = {*author};
+  ASSIGN_OR_RETURN(v.purposes, parse.EnumsOf<core::VisitPurpose>(f.purposes));
+  // The record keeps whom they met as text: the people chosen, then the free text.
+  std::string met;
+  for (const std::string& id_text : f.met_with_ids) {
+    ASSIGN_OR_RETURN(Uuid id, parse.IdOf(id_text));
+    auto p = store.Get<core::Person>(id);
+    if (!p.ok()) continue;
+    if (!met.empty()) met += ", ";
+    met += p->full_name;
+  }
+  if (!f.met_with.empty()) met += (met.empty() ? "" : ", ") + f.met_with;
+  v.met_with = f.met_with_ids.empty() ? f.met_with : met;
+  v.summary = f.summary;
+  v.strengths = f.strengths;
+  v.problems = f.problems;
+  ASSIGN_OR_RETURN(v, store.Save(std::move(v)));
+
+  RETURN_IF_ERROR(
+      SaveRecommendations(store, parse, f.recommendations, core::SourceKind::kVisit, v.id, v.school_id, v.date));
+  for (const ui::RecommendationCheck& check : f.checks) {
+    ASSIGN_OR_RETURN(Uuid rec_id, parse.IdOf(check.recommendation_id));
+    if (check.new_status.empty()) {
+      if (check.note.empty()) continue;
+      core::RecommendationEvent comment;  // a note without a status change
+      comment.recommendation_id = rec_id;
+      comment.kind = core::RecommendationEventKind::kComment;
+      comment.date = v.date;
+      comment.author_id = author;
+      comment.text = check.note;
+      RETURN_IF_ERROR(store.Save(std::move(comment)).status());
+      continue;
+    }
+    ASSIGN_OR_RETURN(auto to, parse.EnumOf<core::RecommendationStatus>(check.new_status));
+    ASSIGN_OR_RETURN(core::Recommendation rec, store.Get<core::Recommendation>(rec_id));
+    if (rec.status == to) continue;  // already there: nothing to record
+    const bool done = to == core::RecommendationStatus::kDone;
+    ASSIGN_OR_RETURN(rec, store.AdvanceRecommendation(rec_id, to, check.note,
+                                                      done ? std::optional<Uuid>(v.id) : std::nullopt, v.date));
+    if (done && !check.note.empty() && rec.evidence != check.note) {
+      rec.evidence = check.note;
+      RETURN_IF_ERROR(store.Save(std::move(rec)).status());
+    }
+  }
+  return v.id;
+}
+
+Result<Uuid> SaveObservation(core::Store& store, const Parser& parse, const ui::ObservationForm& f,
+                             const std::optional<Uuid>& author) {
+  ASSIGN_OR_RETURN(core::Observation o, Start<core::Observation>(store, f.id));
+  if (o.observer_id.IsNil() && author) o.observer_id = *author;
+  ASSIGN_OR_RETURN(o.visit_id, parse.OptionalIdOf(f.visit_id));
+  ASSIGN_OR_RETURN(o.school_id, parse.IdOf(f.school_id));
+  ASSIGN_OR_RETURN(o.teacher_id, parse.IdOf(f.teacher_id));
+  ASSIGN_OR_RETURN(o.kind, parse.EnumOf<core::ObservationKind>(f.kind));
+  o.subject = f.subject;
+  ASSIGN_OR_RETURN(o.grade, parse.NumberOf(f.grade));
+  o.class_label = f.class_label;
+  ASSIGN_OR_RETURN(o.date, parse.DateOf(f.date));
+  o.topic = f.topic;
+  o.rubric_code = f.rubric_code;
+  o.rubric_version = f.rubric_version;
+  o.strengths = f.strengths;
+  o.growth_areas = f.growth_areas;
+  o.next_steps = f.next_steps;
+  o.discussion_held = f.discussion_held;
+  std::vector<core::ObservationScore> scores;
+  for (const ui::ScoreInput& in : f.scores) {
+    core::ObservationScore s;
+    s.criterion_code = in.criterion_code;
+    if (in.level >= 0) s.level = in.level;
+    s.evidence = in.evidence;
+    scores.push_back(std::move(s));
+  }
+  ASSIGN_OR_RETURN(o, store.SaveObservation(std::move(o), scores));
+  RETURN_IF_ERROR(
+      SaveRecommendations(store, parse, f.recommendations, core::SourceKind::kObservation, o.id, o.school_id, o.date));
+  return o.id;
+}
+
+Result<Uuid> SaveConsultation(core::Store& store, const Parser& parse, const ui::ConsultationForm& f,
+                              const std::optional<Uuid>& author) {
+  ASSIGN_OR_RETURN(core::Consultation c, Start<core::Consultation>(store, f.id));
+  if (c.consultant_id.IsNil() && author) c.consultant_id = *author;
+  ASSIGN_OR_RETURN(c.school_id, parse.IdOf(f.school_id));
+  ASSIGN_OR_RETURN(c.date, parse.DateOf(f.date));
+  ASSIGN_OR_RETURN(c.audience, parse.EnumOf<core::ConsultationAudience>(f.audience));
+  ASSIGN_OR_RETURN(c.teacher_id, parse.OptionalIdOf(f.teacher_id));
+  ASSIGN_OR_RETURN(c.format, parse.EnumOf<core::ConsultationFormat>(f.format));
+  ASSIGN_OR_RETURN(c.minutes, parse.NumberOf(f.minutes));
+  ASSIGN_OR_RETURN(c.topics, parse.EnumsOf<core::ConsultationTopic>(f.topics));
+  c.questions = f.questions;
+  c.advice = f.advice;
+  c.follow_ups = f.follow_ups;
+  ASSIGN_OR_RETURN(c, store.Save(std::move(c)));
+  RETURN_IF_ERROR(
+      SaveRecommendations(store, parse, f.recommendations, core::SourceKind::kConsultation, c.id, c.school_id, c.date));
+  return c.id;
+}
+
+template <class E>
+std::vector<std::string> Codes(const std::vector<E>& values) {
+  std::vector<std::string> out;
+  for (E v : values) out.emplace_back(core::EnumCode(v));
+  return out;
+}
+
+std::string IdText(const std::optional<Uuid>& id) { return id ? id->ToString() : std::string(); }
+
+}  // namespace
+
+Result<Uuid> SaveForm(core::Store& store, const ui::Form& form, const std::optional<Uuid>& author,
+                      const ui::Translations& tr) {
+  const Parser parse(tr);
+  Uuid saved;
+  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
+    auto id = std::visit(
+        [&](const auto& f) -> Result<Uuid> {
+          using F = std::decay_t<decltype(f)>;
+          if constexpr (std::is_same_v<F, ui::VisitForm>) return SaveVisit(store, parse, f, author);
+          if constexpr (std::is_same_v<F, ui::ObservationForm>) return SaveObservation(store, parse, f, author);
+          if constexpr (std::is_same_v<F, ui::ConsultationForm>) return SaveConsultation(store, parse, f, author);
+        },
+        form);
+    if (!id.ok()) return id.status();
+    saved = *id;
+    return Status::Ok();
+  }));
+  return saved;
+}
+
+Result<ui::Form> FormForRecord(const core::Store& store, std::string_view record_id) {
+  ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(record_id));
+  if (auto v = store.Get<core::Visit>(id); v.ok()) {
+    ui::VisitForm f;
+    f.id = v->id.ToString();
+    f.school_id = v->school_id.ToString();
+    f.date = v->date.ToString();
+    f.purposes = Codes(v->purposes);
+    f.met_with = v->met_with;
+    f.summary = v->summary;
+    f.strengths = v->strengths;
+    f.problems = v->problems;
+    return ui::Form(std::move(f));
+  }
+  if (auto o = store.Get<core::Observation>(id); o.ok()) {
+    ui::ObservationForm f;
+    f.id = o->id.ToString();
+    f.visit_id = IdText(o->visit_id);
+    f.school_id = o->school_id.ToString();
+    f.teacher_id = o->teacher_id.ToString();
+    f.kind = std::string(core::EnumCode(o->kind));
+    f.subject = o->subject;
+    f.grade = o->grade == 0 ? std::string() : std::to_string(o->grade);
+    f.class_label = o->class_label;
+    f.date = o->date.ToString();
+    f.topic = o->topic;
+    f.rubric_code = o->rubric_code;
+    f.rubric_version = o->rubric_version;
+    ASSIGN_OR_RETURN(auto scores, store.ScoresOf(o->id));
+    for (const auto& s : scores) {
+      f.scores.push_back({s.criterion_code, s.level ? static_cast<int>(*s.level) : -1, s.evidence});
+    }
+    f.strengths = o->strengths;
+    f.growth_areas = o->growth_areas;
+    f.next_steps = o->next_steps;
+    f.discussion_held = o->discussion_held;
+    return ui::Form(std::move(f));
+  }
+  ASSIGN_OR_RETURN(core::Consultation c, store.Get<core::Consultation>(id));
+  ui::ConsultationForm f;
+  f.id = c.id.ToString();
+  f.school_id = c.school_id.ToString();
+  f.date = c.date.ToString();
+  f.audience = std::string(core::EnumCode(c.audience));
+  f.teacher_id = IdText(c.teacher_id);
+  f.format = std::string(core::EnumCode(c.format));
+  f.minutes = c.minutes == 0 ? std::string() : std::to_string(c.minutes);
+  f.topics = Codes(c.topics);
+  f.questions = c.questions;
+  f.advice = c.advice;
+  f.follow_ups = c.follow_ups;
+  return ui::Form(std::move(f));
+}
+
+std::string NewFormId(int64_t now_millis) { return Uuid::MakeV7(now_millis).ToString(); }
+
+}  // namespace mentorlog::app

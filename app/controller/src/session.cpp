@@ -1,0 +1,76 @@
+#include "mentorlog/app/session.h"
+
+#include <system_error>
+#include <utility>
+
+#include "mentorlog/platform/env.h"
+#include "mentorlog/sync/device.h"
+
+namespace mentorlog::app {
+
+std::filesystem::path TokenPath(const std::filesystem::path& data_dir) { return data_dir / "token"; }
+
+Result<sync::LoginResponse> SignIn(core::Store& store, const std::filesystem::path& data_dir,
+                                   const sync::ClientOptions& options, std::string_view login,
+                                   std::string_view password) {
+  ASSIGN_OR_RETURN(sync::LoginResponse who, sync::Login(options, login, password, store.device_id()));
+  RETURN_IF_ERROR(platform::WriteSecretFile(TokenPath(data_dir), who.token));
+  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store.SetSyncValue(sync::kServerKey, options.server_url));
+    RETURN_IF_ERROR(store.SetSyncValue(sync::kLoginKey, login));
+    RETURN_IF_ERROR(store.SetSyncValue(sync::kCaFileKey, options.ca_file));
+    RETURN_IF_ERROR(store.SetSyncValue(sync::kPersonIdKey, who.person_id.ToString()));
+    RETURN_IF_ERROR(store.SetSyncValue(sync::kDisplayNameKey, who.display_name));
+    RETURN_IF_ERROR(store.SetSyncValue(sync::kRoleKey, sync::RoleCode(who.role)));
+    return store.SetSyncValue(sync::kTokenExpiresKey, std::to_string(who.expires_millis));
+  }));
+  return who;
+}
+
+static Result<std::string> SyncValue(const core::Store& store, std::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, store.GetSyncValue(key));
+  return value.value_or("");
+}
+
+Result<sync::ClientOptions> SignedInOptions(const core::Store& store, const std::filesystem::path& data_dir,
+                                            std::string_view lang, std::string not_signed_in) {
+  sync::ClientOptions options;
+  auto token = platform::ReadSecretFile(TokenPath(data_dir));
+  if (!token.ok()) {
+    if (token.status().code() == StatusCode::kNotFound) return Status::Unauthenticated(std::move(not_signed_in));
+    return token.status();
+  }
+  options.token = *token;
+  ASSIGN_OR_RETURN(options.server_url, SyncValue(store, sync::kServerKey));
+  ASSIGN_OR_RETURN(options.ca_file, SyncValue(store, sync::kCaFileKey));
+  if (options.token.empty() || options.server_url.empty()) return Status::Unauthenticated(std::move(not_signed_in));
+  options.language = std::string(lang);
+  return options;
+}
+
+bool HasToken(const std::filesystem::path& data_dir) {
+  auto token = platform::ReadSecretFile(TokenPath(data_dir));
+  return token.ok() && !token->empty();
+}
+
+Result<SignOutReport> SignOut(const core::Store& store, const std::filesystem::path& data_dir, std::string_view lang,
+                              int max_attempts) {
+  SignOutReport report;
+  auto options = SignedInOptions(store, data_dir, lang, "not signed in");
+  if (options.ok()) {
+    report.was_signed_in = true;
+    options->max_attempts = max_attempts;
+    report.revoked = sync::Logout(*options);
+  } else if (options.status().code() != StatusCode::kUnauthenticated) {
+    return options.status();
+  }
+  std::error_code ec;
+  std::filesystem::remove(TokenPath(data_dir), ec);  // a token without a server is of no use either
+  if (ec) {
+    return Status::IoError((lang == "ru" ? "Не удалось удалить файл " : "Cannot delete the token file ") +
+                           TokenPath(data_dir).string() + ": " + ec.message());
+  }
+  return report;
+}
+
+}  // namespace mentorlog::app

@@ -1,0 +1,656 @@
+// The view-models, built from the store (view_builder.h).
+//
+// [SECTION] Helpers: text, names, rows
+// [SECTION] Today
+// [SECTION] School and teacher
+// [SECTION] Recommendations
+// [SECTION] Form options
+// [SECTION] Sync
+#include "mentorlog/app/view_builder.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "mentorlog/core/enums.h"
+#include "mentorlog/core/rubric.h"
+#include "mentorlog/sync/client.h"
+#include "mentorlog/sync/device.h"
+
+namespace mentorlog::app {
+
+using core::Date;
+using core::Uuid;
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Helpers
+// -----------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr int64_t kDayMillis = 86'400'000;
+
+const platform::Clock& ClockOf(const BuildContext& ctx) { return ctx.clock ? *ctx.clock : platform::DefaultClock(); }
+
+std::string Two(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
+
+std::optional<Uuid> ParseId(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  auto id = Uuid::Parse(text);
+  if (!id.ok()) return std::nullopt;
+  return *id;
+}
+
+Result<Uuid> MustParseId(std::string_view text) {
+  auto id = Uuid::Parse(text);
+  if (!id.ok()) return id.status();
+  return *id;
+}
+
+// One line of at most `max_bytes` (UTF-8 kept whole), for details in lists.
+std::string OneLine(std::string_view text, size_t max_bytes = 160) {
+  std::string s(text.substr(0, text.find('\n')));
+  for (char& c : s) {
+    if (c == '\t' || c == '\r') c = ' ';
+  }
+  if (s.size() <= max_bytes) return s;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "…";
+}
+
+template <class E>
+std::string Labels(const std::vector<E>& values, std::string_view lang) {
+  std::string out;
+  for (E v : values) {
+    if (!out.empty()) out += ", ";
+    out += core::EnumLabel(v, lang);
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) {
+    if (!out.empty()) out += ", ";
+    out += s;
+  }
+  return out;
+}
+
+template <class E>
+std::vector<ui::Choice> EnumChoices(std::string_view lang) {
+  std::vector<ui::Choice> out;
+  for (const auto& e : core::EnumEntries<E>()) {
+    out.push_back({std::string(e.code), std::string(core::EnumLabel(e.value, lang))});
+  }
+  return out;
+}
+
+template <class E>
+bool Has(const std::vector<E>& values, E v) {
+  return std::find(values.begin(), values.end(), v) != values.end();
+}
+
+bool IsOpen(const core::Recommendation& r) {
+  return r.status == core::RecommendationStatus::kOpen || r.status == core::RecommendationStatus::kInProgress;
+}
+bool IsOverdue(const core::Recommendation& r, Date today) { return IsOpen(r) && r.due_on < today; }
+
+std::string SchoolName(const core::School& s) { return s.short_name.empty() ? s.name : s.short_name; }
+
+// People's names by id, read from the store once each.
+class Names {
+ public:
+  explicit Names(const core::Store& store) : store_(store) {}
+  void Add(const core::Person& p) { names_[p.id] = p.full_name; }
+  std::string Of(const std::optional<Uuid>& id) {
+    if (!id) return {};
+    if (auto it = names_.find(*id); it != names_.end()) return it->second;
+    auto p = store_.Get<core::Person>(*id);
+    std::string name = p.ok() ? p->full_name : std::string();
+    names_.emplace(*id, name);
+    return name;
+  }
+
+ private:
+  const core::Store& store_;
+  std::map<Uuid, std::string> names_;
+};
+
+// School names by id, likewise.
+class SchoolNames {
+ public:
+  explicit SchoolNames(const core::Store& store) : store_(store) {}
+  void Add(const core::School& s) { names_[s.id] = SchoolName(s); }
+  std::string Of(const Uuid& id) {
+    if (auto it = names_.find(id); it != names_.end()) return it->second;
+    auto s = store_.Get<core::School>(id);
+    std::string name = s.ok() ? SchoolName(*s) : std::string();
+    names_.emplace(id, name);
+    return name;
+  }
+
+ private:
+  const core::Store& store_;
+  std::map<Uuid, std::string> names_;
+};
+
+ui::RecommendationRow MakeRow(const core::Recommendation& r, const std::string& school, Names& people, Date today,
+                              const BuildContext& ctx) {
+  ui::RecommendationRow row;
+  row.id = r.id.ToString();
+  row.school_id = r.school_id.ToString();
+  row.school = school;
+  row.teacher = people.Of(r.teacher_id);
+  row.text = r.text;
+  row.owner = r.responsible_id ? people.Of(r.responsible_id) : r.responsible_name;
+  if (row.owner.empty()) row.owner = r.responsible_name;
+  row.due = ShowDate(r.due_on);
+  row.status = std::string(core::EnumLabel(r.status, ctx.lang));
+  row.status_code = std::string(core::EnumCode(r.status));
+  row.overdue = IsOverdue(r, today);
+  return row;
+}
+
+// Overdue first, then by due date, then by text.
+void SortRows(std::vector<std::pair<core::Recommendation, ui::RecommendationRow>>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    if (a.second.overdue != b.second.overdue) return a.second.overdue;
+    if (a.first.due_on != b.first.due_on) return a.first.due_on < b.first.due_on;
+    return a.first.id < b.first.id;
+  });
+}
+
+// Open recommendations of one school, for the school view and the forms.
+Result<std::vector<ui::RecommendationRow>> OpenRows(const core::Store& store, const BuildContext& ctx,
+                                                    const core::School& school, Names& people) {
+  ASSIGN_OR_RETURN(auto recs, store.ListBy<core::Recommendation>("school_id", school.id));
+  const Date today = store.Today();
+  std::vector<std::pair<core::Recommendation, ui::RecommendationRow>> rows;
+  for (auto& r : recs) {
+    if (!IsOpen(r)) continue;
+    ui::RecommendationRow row = MakeRow(r, SchoolName(school), people, today, ctx);
+    rows.emplace_back(std::move(r), std::move(row));
+  }
+  SortRows(rows);
+  std::vector<ui::RecommendationRow> out;
+  for (auto& [rec, row] : rows) out.push_back(std::move(row));
+  return out;
+}
+
+std::string ObservationTitle(const core::Observation& o, const std::string& teacher, const BuildContext& ctx) {
+  const std::string cls = o.class_label.empty() ? std::to_string(o.grade) : o.class_label;
+  return ctx.tr->Format("view.timeline.observation", {o.subject, cls, teacher});
+}
+
+ui::TimelineEntry ObservationEntry(const core::Observation& o, const std::string& teacher, const BuildContext& ctx) {
+  return {ui::EntryKind::kObservation, o.id.ToString(), ShowDate(o.date), ObservationTitle(o, teacher, ctx),
+          OneLine(o.topic)};
+}
+
+// Rubrics by (code, version), parsed once per build.
+class Rubrics {
+ public:
+  explicit Rubrics(const core::Store& store) : store_(store) {}
+  const core::Rubric* Find(const std::string& code, int64_t version) {
+    if (!loaded_) Load();
+    auto it = rubrics_.find({code, version});
+    return it == rubrics_.end() ? nullptr : &it->second;
+  }
+  // The newest version of `code`.
+  const core::Rubric* Newest(const std::string& code) {
+    if (!loaded_) Load();
+    const core::Rubric* best = nullptr;
+    for (const auto& [key, rubric] : rubrics_) {
+      if (key.first == code && (!best || rubric.version > best->version)) best = &rubric;
+    }
+    return best;
+  }
+
+ private:
+  void Load() {
+    loaded_ = true;
+    auto templates = store_.List<core::RubricTemplate>();
+    if (!templates.ok()) return;
+    for (const auto& t : *templates) {
+      auto rubric = core::ParseRubric(t.body_json, t.code);
+      if (rubric.ok()) rubrics_.emplace(std::make_pair(t.code, t.version), std::move(rubric).value());
+    }
+  }
+  const core::Store& store_;
+  bool loaded_ = false;
+  std::map<std::pair<std::string, int64_t>, core::Rubric> rubrics_;
+};
+
+// "Visit of 12.11.2026, School No. 3" for the records the sync panel names; "Visit 0190f5a2…"
+// for the others.
+std::string DescribeRecord(const core::Store& store, const BuildContext& ctx, core::RecordKind kind, const Uuid& id,
+                           SchoolNames& schools) {
+  const std::string label(core::EnumLabel(kind, ctx.lang));
+  auto dated = [&]<class R>() -> std::optional<std::string> {
+    auto r = store.Get<R>(id);
+    if (!r.ok()) return std::nullopt;
+    return ctx.tr->Format("view.record.dated", {label, ShowDate(r->date), schools.Of(r->school_id)});
+  };
+  std::optional<std::string> text;
+  if (kind == core::RecordKind::kVisit) text = dated.template operator()<core::Visit>();
+  if (kind == core::RecordKind::kObservation) text = dated.template operator()<core::Observation>();
+  if (kind == core::RecordKind::kConsultation) text = dated.template operator()<core::Consultation>();
+  if (kind == core::RecordKind::kRecommendation) {
+    auto r = store.Get<core::Recommendation>(id);
+    if (r.ok()) text = label + " «" + OneLine(r->text, 60) + "»";
+  }
+  if (kind == core::RecordKind::kSchool) {
+    auto s = store.Get<core::School>(id);
+    if (s.ok()) text = label + " «" + SchoolName(*s) + "»";
+  }
+  if (kind == core::RecordKind::kPerson) {
+    auto p = store.Get<core::Person>(id);
+    if (p.ok()) text = label + " «" + p->full_name + "»";
+  }
+  return text.value_or(label + " " + id.ToString().substr(0, 8) + "…");
+}
+
+}  // namespace
+
+std::string ShowDate(const Date& date) {
+  return Two(date.day()) + "." + Two(date.month()) + "." + std::to_string(date.year());
+}
+
+std::string ShowTime(int64_t millis, const BuildContext& ctx) {
+  const platform::Clock& clock = ClockOf(ctx);
+  const int offset = clock.UtcOffsetMinutes();
+  const Date day = Date::FromUnixMillis(millis, offset);
+  const Date today = Date::FromUnixMillis(clock.NowMillis(), offset);
+  int64_t in_day = (millis + int64_t{offset} * 60'000) % kDayMillis;
+  if (in_day < 0) in_day += kDayMillis;
+  const int minutes = static_cast<int>(in_day / 60'000);
+  const std::string hhmm = Two(minutes / 60) + ":" + Two(minutes % 60);
+  if (day == today) return ctx.tr->Format("view.today_at", {hhmm});
+  return ShowDate(day) + " " + hhmm;
+}
+
+std::string DraftTitle(const core::Store& store, const BuildContext& ctx, const ui::Form& form) {
+  const std::string& school_id = std::visit([](const auto& f) -> const std::string& { return f.school_id; }, form);
+  std::string school;
+  if (auto id = ParseId(school_id)) {
+    auto s = store.Get<core::School>(*id);
+    if (s.ok()) school = SchoolName(*s);
+  }
+  const char* key = form.index() == 0   ? "view.draft.visit"
+                    : form.index() == 1 ? "view.draft.observation"
+                                        : "view.draft.consultation";
+  return ctx.tr->Format(key, {school});
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Today
+// -----------------------------------------------------------------------------------------
+
+namespace {
+
+Result<ui::SchoolCard> MakeCard(const core::Store& store, const BuildContext& ctx, const core::School& school,
+                                const std::vector<core::RoadmapItem>& roadmap, Date today) {
+  ui::SchoolCard card;
+  card.id = school.id.ToString();
+  card.name = SchoolName(school);
+  card.municipality = school.municipality;
+  for (core::SchoolStatus s : school.statuses) card.statuses.emplace_back(core::EnumLabel(s, ctx.lang));
+
+  std::optional<Date> last;
+  auto seen = [&](Date d) {
+    if (d <= today && (!last || d > *last)) last = d;
+  };
+  ASSIGN_OR_RETURN(auto visits, store.ListBy<core::Visit>("school_id", school.id));
+  for (const auto& v : visits) seen(v.date);
+  ASSIGN_OR_RETURN(auto observations, store.ListBy<core::Observation>("school_id", school.id));
+  for (const auto& o : observations) seen(o.date);
+  ASSIGN_OR_RETURN(auto consultations, store.ListBy<core::Consultation>("school_id", school.id));
+  for (const auto& c : consultations) seen(c.date);
+  if (last) card.days_since_contact = today.days() - last->days();
+
+  ASSIGN_OR_RETURN(auto recs, store.ListBy<core::Recommendation>("school_id", school.id));
+  for (const auto& r : recs) {
+    if (IsOpen(r)) ++card.open_recommendations;
+    if (IsOverdue(r, today)) ++card.overdue_recommendations;
+  }
+
+  std::vector<const core::RoadmapItem*> next;
+  for (const auto& item : roadmap) {
+    const bool ours = item.level == core::RoadmapLevel::kDistrict || item.school_id == school.id;
+    const bool pending =
+        item.status == core::RoadmapStatus::kPlanned || item.status == core::RoadmapStatus::kInProgress;
+    if (ours && pending && item.ends_on >= today) next.push_back(&item);
+  }
+  std::sort(next.begin(), next.end(), [](const auto* a, const auto* b) {
+    return a->starts_on != b->starts_on ? a->starts_on < b->starts_on : a->id < b->id;
+  });
+  for (size_t i = 0; i < next.size() && i < 3; ++i) {
+    card.next_roadmap.push_back(ctx.tr->Format("view.roadmap_line", {ShowDate(next[i]->starts_on), next[i]->title}));
+  }
+  return card;
+}
+
+}  // namespace
+
+Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContext& ctx) {
+  ui::TodayView view;
+  const Date today = store.Today();
+
+  // Whose schools: the person's assignments, or all for a coordinator or nobody.
+  std::optional<std::set<Uuid>> mine;
+  if (ctx.person_id) {
+    auto person = store.Get<core::Person>(*ctx.person_id);
+    if (person.ok()) {
+      view.user_name = person->full_name;
+      if (!Has(person->roles, core::Role::kCoordinator)) {
+        ASSIGN_OR_RETURN(auto assignments, store.ListBy<core::Assignment>("assignee_id", *ctx.person_id));
+        mine.emplace();
+        for (const auto& a : assignments) {
+          if (a.starts_on <= today && (!a.ends_on || *a.ends_on >= today)) mine->insert(a.school_id);
+        }
+      }
+    } else if (person.status().code() != StatusCode::kNotFound) {
+      return person.status();
+    }
+  }
+  if (view.user_name.empty()) {
+    ASSIGN_OR_RETURN(auto name, store.GetSyncValue(sync::kDisplayNameKey));
+    view.user_name = name.value_or("");
+  }
+
+  std::vector<core::School> schools;
+  if (mine) {
+    for (const Uuid& id : *mine) {
+      auto s = store.Get<core::School>(id);
+      if (s.ok()) schools.push_back(std::move(s).value());
+    }
+  } else {
+    ASSIGN_OR_RETURN(schools, store.List<core::School>());
+  }
+  std::sort(schools.begin(), schools.end(), [](const auto& a, const auto& b) {
+    return SchoolName(a) != SchoolName(b) ? SchoolName(a) < SchoolName(b) : a.id < b.id;
+  });
+
+  ASSIGN_OR_RETURN(auto roadmap, store.List<core::RoadmapItem>());
+  for (const auto& s : schools) {
+    ASSIGN_OR_RETURN(ui::SchoolCard card, MakeCard(store, ctx, s, roadmap, today));
+    view.schools.push_back(std::move(card));
+  }
+
+  ASSIGN_OR_RETURN(auto drafts, store.Drafts());
+  for (const auto& d : drafts) view.drafts.push_back({d.key, d.title, ShowTime(d.updated_millis, ctx)});
+  return view;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] School and teacher
+// -----------------------------------------------------------------------------------------
+
+Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildContext& ctx, std::string_view school_id) {
+  ASSIGN_OR_RETURN(Uuid id, MustParseId(school_id));
+  ASSIGN_OR_RETURN(core::School school, store.Get<core::School>(id));
+  ui::SchoolView view;
+  view.id = school.id.ToString();
+  view.name = school.name;
+  view.municipality = school.municipality;
+  for (core::SchoolStatus s : school.statuses) view.statuses.emplace_back(core::EnumLabel(s, ctx.lang));
+  SchoolNames schools(store);
+  schools.Add(school);
+  if (school.leader_partner_id) view.leader_partner = schools.Of(*school.leader_partner_id);
+  ASSIGN_OR_RETURN(auto agreements, store.ListBy<core::NetworkAgreement>("supported_school_id", id));
+  if (!agreements.empty()) {
+    const auto& newest = *std::max_element(agreements.begin(), agreements.end(),
+                                           [](const auto& a, const auto& b) { return a.signed_on < b.signed_on; });
+    view.network_agreement = ctx.tr->Format("view.agreement", {newest.number, ShowDate(newest.signed_on)});
+    if (view.leader_partner.empty()) view.leader_partner = schools.Of(newest.leader_school_id);
+  }
+  view.transition_programme = std::string(core::EnumLabel(school.transition_programme, ctx.lang));
+  if (school.transition_programme_adopted_on) {
+    view.transition_programme += " (" + ShowDate(*school.transition_programme_adopted_on) + ")";
+  }
+
+  Names people(store);
+  ASSIGN_OR_RETURN(auto staff, store.ListBy<core::Person>("school_id", id));
+  for (const auto& p : staff) people.Add(p);
+
+  // Timeline: newest first; a day's entries by kind, then id.
+  std::vector<std::pair<std::pair<Date, Uuid>, ui::TimelineEntry>> entries;
+  ASSIGN_OR_RETURN(auto visits, store.ListBy<core::Visit>("school_id", id));
+  for (const auto& v : visits) {
+    entries.push_back({{v.date, v.id},
+                       {ui::EntryKind::kVisit, v.id.ToString(), ShowDate(v.date),
+                        ctx.tr->Format("view.timeline.visit", {Labels(v.purposes, ctx.lang)}), OneLine(v.summary)}});
+  }
+  ASSIGN_OR_RETURN(auto observations, store.ListBy<core::Observation>("school_id", id));
+  for (const auto& o : observations) {
+    entries.push_back({{o.date, o.id}, ObservationEntry(o, people.Of(o.teacher_id), ctx)});
+  }
+  ASSIGN_OR_RETURN(auto consultations, store.ListBy<core::Consultation>("school_id", id));
+  for (const auto& c : consultations) {
+    entries.push_back({{c.date, c.id},
+                       {ui::EntryKind::kConsultation, c.id.ToString(), ShowDate(c.date),
+                        ctx.tr->Format("view.timeline.consultation", {Labels(c.topics, ctx.lang)}),
+                        OneLine(c.questions.empty() ? c.advice : c.questions)}});
+  }
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (auto& e : entries) view.timeline.push_back(std::move(e.second));
+
+  ASSIGN_OR_RETURN(view.open_recommendations, OpenRows(store, ctx, school, people));
+
+  for (const auto& p : staff) {
+    if (!Has(p.roles, core::Role::kTeacher)) continue;
+    view.teachers.push_back({p.id.ToString(), p.full_name, Join(p.subjects)});
+  }
+  std::sort(view.teachers.begin(), view.teachers.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return view;
+}
+
+Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildContext& ctx,
+                                         std::string_view teacher_id) {
+  ASSIGN_OR_RETURN(Uuid id, MustParseId(teacher_id));
+  ASSIGN_OR_RETURN(core::Person teacher, store.Get<core::Person>(id));
+  ui::TeacherView view;
+  view.id = teacher.id.ToString();
+  view.name = teacher.full_name;
+  if (teacher.school_id) {
+    SchoolNames schools(store);
+    view.school = schools.Of(*teacher.school_id);
+  }
+  view.subjects = Join(teacher.subjects);
+
+  ASSIGN_OR_RETURN(auto observations, store.ListBy<core::Observation>("teacher_id", id));
+  std::sort(observations.begin(), observations.end(),
+            [](const auto& a, const auto& b) { return a.date != b.date ? a.date < b.date : a.id < b.id; });
+
+  Rubrics rubrics(store);
+  struct Series {
+    size_t order = 0;
+    ui::CriterionSeries series;
+  };
+  std::map<std::string, Series> by_criterion;
+  for (const auto& o : observations) {
+    ASSIGN_OR_RETURN(auto scores, store.ScoresOf(o.id));
+    const core::Rubric* rubric = rubrics.Find(o.rubric_code, o.rubric_version);
+    for (const auto& s : scores) {
+      Series& entry = by_criterion[s.criterion_code];
+      entry.series.code = s.criterion_code;
+      if (rubric) {
+        for (size_t i = 0; i < rubric->criteria.size(); ++i) {
+          if (rubric->criteria[i].code != s.criterion_code) continue;
+          entry.order = i;
+          entry.series.title = rubric->criteria[i].title.In(ctx.lang);  // the newest version's title wins
+        }
+      }
+      if (entry.series.title.empty()) entry.series.title = s.criterion_code;
+      entry.series.dates.push_back(ShowDate(o.date));
+      entry.series.levels.push_back(s.level ? static_cast<int>(*s.level) : -1);
+    }
+  }
+  std::vector<Series> series;
+  for (auto& [code, s] : by_criterion) series.push_back(std::move(s));
+  std::stable_sort(series.begin(), series.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
+  for (auto& s : series) view.rubric.push_back(std::move(s.series));
+
+  for (auto it = observations.rbegin(); it != observations.rend(); ++it) {
+    view.observations.push_back(ObservationEntry(*it, teacher.full_name, ctx));
+  }
+
+  ASSIGN_OR_RETURN(auto deficits, store.ListBy<core::Deficit>("teacher_id", id));
+  std::sort(deficits.begin(), deficits.end(), [](const auto& a, const auto& b) { return a.found_on < b.found_on; });
+  for (const auto& d : deficits) {
+    if (d.closed_on) {
+      view.deficits.push_back(ctx.tr->Format("view.deficit.closed", {d.area, ShowDate(*d.closed_on)}));
+    } else {
+      view.deficits.push_back(ctx.tr->Format(
+          "view.deficit.open", {d.area, ShowDate(d.found_on), std::string(core::EnumLabel(d.remedy, ctx.lang))}));
+    }
+  }
+  return view;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Recommendations
+// -----------------------------------------------------------------------------------------
+
+Result<ui::RecommendationsView> BuildRecommendationsView(const core::Store& store, const BuildContext& ctx,
+                                                         const ui::RecommendationFilter& filter) {
+  ui::RecommendationsView view;
+  const Date today = store.Today();
+  ASSIGN_OR_RETURN(auto all_schools, store.List<core::School>());
+  SchoolNames schools(store);
+  for (const auto& s : all_schools) {
+    schools.Add(s);
+    view.schools.push_back({s.id.ToString(), SchoolName(s)});
+  }
+  std::sort(view.schools.begin(), view.schools.end(), [](const auto& a, const auto& b) { return a.label < b.label; });
+  ASSIGN_OR_RETURN(auto all_people, store.List<core::Person>());
+  Names people(store);
+  for (const auto& p : all_people) people.Add(p);
+
+  ASSIGN_OR_RETURN(auto recs, store.List<core::Recommendation>());
+  view.total = static_cast<int64_t>(recs.size());
+  const std::string search = core::FoldCase(filter.search);
+  std::set<Uuid> owners;
+  std::vector<std::pair<core::Recommendation, ui::RecommendationRow>> rows;
+  for (auto& r : recs) {
+    if (r.responsible_id) owners.insert(*r.responsible_id);
+    if (!filter.school_id.empty() && r.school_id.ToString() != filter.school_id) continue;
+    if (!filter.status.empty() && core::EnumCode(r.status) != filter.status) continue;
+    if (!filter.owner_id.empty() && (!r.responsible_id || r.responsible_id->ToString() != filter.owner_id)) continue;
+    if (filter.overdue_only && !IsOverdue(r, today)) continue;
+    ui::RecommendationRow row = MakeRow(r, schools.Of(r.school_id), people, today, ctx);
+    if (!search.empty()) {
+      const std::string haystack = core::FoldCase(row.text + "\n" + row.school + "\n" + row.teacher + "\n" + row.owner);
+      if (haystack.find(search) == std::string::npos) continue;
+    }
+    rows.emplace_back(std::move(r), std::move(row));
+  }
+  SortRows(rows);
+  for (auto& [rec, row] : rows) view.rows.push_back(std::move(row));
+  for (const Uuid& id : owners) view.owners.push_back({id.ToString(), people.Of(id)});
+  std::sort(view.owners.begin(), view.owners.end(), [](const auto& a, const auto& b) { return a.label < b.label; });
+  return view;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Form options
+// -----------------------------------------------------------------------------------------
+
+Result<ui::FormOptions> BuildFormOptions(const core::Store& store, const BuildContext& ctx,
+                                         std::string_view school_id) {
+  ASSIGN_OR_RETURN(Uuid id, MustParseId(school_id));
+  ASSIGN_OR_RETURN(core::School school, store.Get<core::School>(id));
+  ui::FormOptions options;
+  options.school_id = school.id.ToString();
+  options.school_name = SchoolName(school);
+  options.visit_purposes = EnumChoices<core::VisitPurpose>(ctx.lang);
+  options.consultation_audiences = EnumChoices<core::ConsultationAudience>(ctx.lang);
+  options.consultation_formats = EnumChoices<core::ConsultationFormat>(ctx.lang);
+  options.consultation_topics = EnumChoices<core::ConsultationTopic>(ctx.lang);
+
+  Names people(store);
+  ASSIGN_OR_RETURN(auto staff, store.ListBy<core::Person>("school_id", id));
+  std::sort(staff.begin(), staff.end(), [](const auto& a, const auto& b) { return a.full_name < b.full_name; });
+  std::set<std::string> subjects;
+  for (const auto& p : staff) {
+    people.Add(p);
+    options.people.push_back({p.id.ToString(), p.full_name});
+    if (!Has(p.roles, core::Role::kTeacher)) continue;
+    options.teachers.push_back({p.id.ToString(), p.full_name});
+    subjects.insert(p.subjects.begin(), p.subjects.end());
+  }
+  for (const std::string& s : subjects) options.subjects.push_back({s, s});
+  ASSIGN_OR_RETURN(options.open_recommendations, OpenRows(store, ctx, school, people));
+
+  Rubrics rubrics(store);
+  if (const core::Rubric* rubric = rubrics.Newest("lesson_observation")) {
+    options.rubric.code = rubric->code;
+    options.rubric.version = rubric->version;
+    options.rubric.title = rubric->title.In(ctx.lang);
+    for (const auto& c : rubric->criteria) {
+      ui::CriterionView view;
+      view.code = c.code;
+      view.title = c.title.In(ctx.lang);
+      for (const auto& d : rubric->domains) {
+        if (d.code == c.domain) view.domain = d.title.In(ctx.lang);
+      }
+      for (const auto& text : c.descriptors) view.levels.push_back(text.In(ctx.lang));
+      options.rubric.criteria.push_back(std::move(view));
+    }
+  }
+  return options;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Sync
+// -----------------------------------------------------------------------------------------
+
+Result<ui::SyncView> BuildSyncView(const core::Store& store, const BuildContext& ctx, bool signed_in) {
+  ui::SyncView view;
+  view.signed_in = signed_in;
+  auto value = [&](std::string_view key) -> Result<std::string> {
+    ASSIGN_OR_RETURN(auto v, store.GetSyncValue(key));
+    return v.value_or("");
+  };
+  ASSIGN_OR_RETURN(view.server, value(sync::kServerKey));
+  ASSIGN_OR_RETURN(view.user, value(sync::kDisplayNameKey));
+  if (view.user.empty()) {
+    ASSIGN_OR_RETURN(view.user, value(sync::kLoginKey));
+  }
+  ASSIGN_OR_RETURN(view.pending, store.PendingCount());
+  ASSIGN_OR_RETURN(std::string success, value(sync::kLastSuccessKey));
+  int64_t millis = 0;
+  const auto [end, ec] = std::from_chars(success.data(), success.data() + success.size(), millis);
+  if (!success.empty() && ec == std::errc() && end == success.data() + success.size()) {
+    view.last_success = ShowTime(millis, ctx);
+  }
+  ASSIGN_OR_RETURN(view.last_error, value(sync::kLastErrorKey));
+
+  SchoolNames schools(store);
+  ASSIGN_OR_RETURN(auto rejected, store.Rejected());
+  for (const auto& r : rejected) {
+    view.rejected.push_back({DescribeRecord(store, ctx, r.kind, r.record_id, schools),
+                             ctx.lang == "ru" ? r.reason_ru : r.reason_en, ShowTime(r.rejected_millis, ctx)});
+  }
+  ASSIGN_OR_RETURN(auto conflicts, store.Conflicts(/*include_dismissed=*/false));
+  for (const auto& c : conflicts) {
+    ui::ConflictRow row;
+    row.id = c.id.ToString();
+    row.what = DescribeRecord(store, ctx, c.kind, c.record_id, schools) + ": " + c.field;
+    row.kept = core::FieldValueToString(c.kept);
+    row.lost = core::FieldValueToString(c.lost);
+    const std::string device = c.lost_clock.device_id == store.device_id()
+                                   ? std::string((*ctx.tr)("view.sync.this_device"))
+                                   : ctx.tr->Format("view.sync.device", {c.lost_clock.device_id.substr(0, 8)});
+    row.who = device + ", " + ShowTime(static_cast<int64_t>(c.lost_clock.stamp.millis()), ctx);
+    view.conflicts.push_back(std::move(row));
+  }
+  return view;
+}
+
+}  // namespace mentorlog::app

@@ -1,0 +1,342 @@
+// mentorlog: the app. GLFW + OpenGL 3.3 + Dear ImGui around the screens (app/ui) and the
+// controller (app/controller). All the work is in those; this file opens the window, runs
+// the frame loop and, for tests, takes screenshots and measures frames.
+//
+// [SECTION] Options
+// [SECTION] Store and fonts
+// [SECTION] Screenshots and frame times
+// [SECTION] main
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <vector>
+
+#include "mentorlog/app/controller.h"
+#include "mentorlog/core/rubric.h"
+#include "mentorlog/core/store.h"
+#include "mentorlog/platform/env.h"
+#include "mentorlog/ui/fonts.h"
+#include "mentorlog/ui/screens.h"
+#include "mentorlog/ui/widgets.h"
+
+namespace {
+
+using namespace mentorlog;
+namespace fs = std::filesystem;
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Options
+// -----------------------------------------------------------------------------------------
+
+struct Options {
+  std::string data_dir;
+  std::string assets_dir = MENTORLOG_ASSETS_DIR;
+  std::string lang;
+  std::string server;
+  std::string user;
+  std::string password_file;  // sign in at start (scripts/run's demo); the file holds the password
+  std::string size = "1280x800";
+  std::string screenshot;  // write a PNG of --screen after --frames frames, then exit
+  std::string screen = "today";
+  std::string report;  // with --screenshot: texts the font cannot draw, and widget rectangles
+  int frames = 30;
+  int bench_frames = 0;  // draw this many frames on --screen, print frame times, exit
+};
+
+bool ParseSize(const std::string& text, int* w, int* h) {
+  return std::sscanf(text.c_str(), "%dx%d", w, h) == 2 && *w >= 200 && *h >= 200 && *w <= 8192 && *h <= 8192;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Store and fonts
+// -----------------------------------------------------------------------------------------
+
+Result<std::unique_ptr<core::Store>> OpenStore(const Options& o, const std::string& lang, fs::path* data_dir) {
+  std::optional<fs::path> override_dir;
+  if (!o.data_dir.empty()) override_dir = o.data_dir;
+  ASSIGN_OR_RETURN(*data_dir, platform::ResolveDataDir(override_dir));
+  core::StoreOptions so;
+  so.path = *data_dir / "mentorlog.db";
+  so.language = lang;
+  ASSIGN_OR_RETURN(auto store, core::Store::Open(so));
+  RETURN_IF_ERROR(core::InstallBundledRubrics(*store, o.assets_dir));
+  return store;
+}
+
+float g_font_pixels = 0;
+
+// Rasterises the font at the window's scale times the user's text size (never FontGlobalScale).
+Status SetFontSize(GLFWwindow* window, float text_scale, const fs::path& assets) {
+  float sx = 1;
+  float sy = 1;
+  glfwGetWindowContentScale(window, &sx, &sy);
+  const float pixels = ui::kBaseFontPixels * std::max(sx, 1.0f) * std::clamp(text_scale, 0.8f, 2.0f);
+  if (pixels == g_font_pixels) return Status::Ok();
+  RETURN_IF_ERROR(ui::LoadFonts(assets, pixels).status());
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  g_font_pixels = pixels;
+  return Status::Ok();
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Screenshots and frame times
+// -----------------------------------------------------------------------------------------
+
+// For the screenshot tests: how many shown texts have a character the font lacks (drawn as
+// "?"), which ones, and where some widgets are, in framebuffer pixels from the top left.
+bool WriteReport(const std::string& path, const ui::AppView& view, const ui::Translations& t, float scale) {
+  std::ofstream out(path);
+  std::vector<std::string> texts = ui::TextsOf(view);
+  for (const auto& [key, text] : t.texts()) texts.push_back(text);
+  std::vector<std::string> missing;
+  for (const std::string& text : texts) {
+    if (!ui::FontCovers(text)) missing.push_back(text);
+  }
+  out << "texts " << texts.size() << "\n";
+  out << "missing_glyphs " << missing.size() << "\n";
+  for (const std::string& m : missing) out << "missing " << m << "\n";
+  for (const char* id : {"nav.today", "sync.details", "sync.pending"}) {
+    if (auto r = ui::FindProbe(id)) {
+      out << "probe " << id << " " << r->min.x * scale << " " << r->min.y * scale << " " << r->max.x * scale << " "
+          << r->max.y * scale << "\n";
+    }
+  }
+  return static_cast<bool>(out);
+}
+
+bool WritePng(const std::string& path, int w, int h) {
+  std::vector<unsigned char> pixels(static_cast<size_t>(w) * static_cast<size_t>(h) * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  stbi_flip_vertically_on_write(1);
+  return stbi_write_png(path.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
+}
+
+// Puts the UI on `screen` with the first of my schools, as a user would get there.
+void GoTo(const std::string& screen, const ui::AppView& view, ui::UiState& state, ui::Actions& out) {
+  const std::string school = view.today.schools.empty() ? std::string() : view.today.schools.front().id;
+  if (screen == "school" && !school.empty()) {
+    state.screen = ui::Screen::kSchool;
+    state.school_id = school;
+    out.push_back(ui::OpenSchool{school});
+  } else if (screen == "visit" && !school.empty()) {
+    ui::VisitForm f;
+    f.school_id = school;
+    ui::OpenNewForm(state, std::move(f), out);
+  } else if (screen == "observation" && !school.empty()) {
+    ui::ObservationForm f;
+    f.school_id = school;
+    ui::OpenNewForm(state, std::move(f), out);
+  } else if (screen == "consultation" && !school.empty()) {
+    ui::ConsultationForm f;
+    f.school_id = school;
+    ui::OpenNewForm(state, std::move(f), out);
+  } else if (screen == "recommendations") {
+    state.screen = ui::Screen::kRecommendations;
+    out.push_back(ui::FilterRecommendations{state.filter});
+  } else if (screen == "sync") {
+    state.sync_panel_open = true;
+  } else if (screen == "settings") {
+    state.screen = ui::Screen::kSettings;
+  } else if (screen == "first-run") {
+    state.screen = ui::Screen::kFirstRun;
+  }
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] main
+// -----------------------------------------------------------------------------------------
+
+int Run(const Options& o) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string lang = platform::UserLanguage(o.lang);
+  int width = 1280;
+  int height = 800;
+  if (!ParseSize(o.size, &width, &height)) {
+    std::cerr << "--size must be WIDTHxHEIGHT, e.g. 1280x800 or 390x844\n";
+    return 1;
+  }
+  fs::path data_dir;
+  auto store = OpenStore(o, lang, &data_dir);
+  if (!store.ok()) {
+    std::cerr << store.status().message() << "\n";
+    return ExitCodeFor(store.status());
+  }
+
+  app::ControllerOptions co;
+  co.data_dir = data_dir;
+  co.assets_dir = o.assets_dir;
+  co.language = lang;
+  co.server_url = o.server;
+  auto translations = ui::Translations::Load(fs::path(o.assets_dir) / "i18n", lang);
+  if (!translations.ok()) {
+    std::cerr << translations.status().message() << "\n";
+    return 2;
+  }
+
+  glfwSetErrorCallback([](int code, const char* text) { std::cerr << "GLFW " << code << ": " << text << "\n"; });
+  if (!glfwInit()) {
+    std::cerr << (lang == "ru" ? "Не удалось открыть окно: нет графического экрана (DISPLAY).\n"
+                               : "Cannot open a window: no graphical display (DISPLAY).\n");
+    return 2;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(width, height, "MentorLog", nullptr, nullptr);
+  if (window == nullptr) {
+    glfwTerminate();
+    std::cerr << "Cannot create an OpenGL 3.3 window.\n";
+    return 2;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(o.bench_frames > 0 || !o.screenshot.empty() ? 0 : 1);
+
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // layout comes from the code, not a file
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  ImGui::StyleColorsDark();
+  ImGui::GetStyle().ScrollbarSize = 18;
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  if (!o.report.empty()) ui::EnableProbes(true);
+
+  int status = 0;
+  {
+    app::AppController controller(**store, co);
+    if (!o.user.empty() && !o.password_file.empty()) {
+      std::ifstream f(o.password_file);
+      std::string password;
+      std::getline(f, password);
+      controller.Apply({ui::SignIn{o.server, o.user, password}});
+    }
+    float text_scale = 1.0f;
+    if (Status s = SetFontSize(window, text_scale, o.assets_dir); !s.ok()) {
+      std::cerr << s.message() << "\n";
+      status = 2;
+    }
+    ui::UiState state;
+    ui::Actions actions;
+    bool placed = false;
+    int frame = 0;
+    std::vector<double> frame_ms;
+    double first_frame_ms = -1;
+    while (status == 0 && !glfwWindowShouldClose(window)) {
+      if (o.screenshot.empty() && o.bench_frames == 0) {
+        glfwWaitEventsTimeout(0.1);  // idle: wake for input, or ten times a second for sync progress
+      } else {
+        glfwPollEvents();
+      }
+      const auto frame_start = std::chrono::steady_clock::now();
+      std::shared_ptr<const ui::AppView> view = controller.View();
+      if (view->settings.text_scale != text_scale) {
+        text_scale = view->settings.text_scale;
+        (void)SetFontSize(window, text_scale, o.assets_dir);
+      }
+      if (auto opened = controller.TakeOpenedForm()) {
+        ui::OpenNewForm(state, std::move(opened->form), actions);
+        state.draft_key = opened->draft_key;
+      }
+      if (!placed && view->version > 0) {
+        if (!view->sync.signed_in && view->sync.server.empty() && view->today.schools.empty() && o.user.empty()) {
+          state.screen = ui::Screen::kFirstRun;
+        }
+        GoTo(o.screen, *view, state, actions);
+        placed = true;
+      }
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      ImGui::NewFrame();
+      ui::DrawApp(*view, state, *translations, actions);
+      ImGui::Render();
+      int fb_w = 0;
+      int fb_h = 0;
+      glfwGetFramebufferSize(window, &fb_w, &fb_h);
+      glViewport(0, 0, fb_w, fb_h);
+      glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      if (!actions.empty()) {
+        controller.Apply(actions);
+        actions.clear();
+      }
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
+      if (first_frame_ms < 0) {
+        first_frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      }
+      ++frame;
+      if (!o.screenshot.empty() && frame >= o.frames && placed) {
+        if (!WritePng(o.screenshot, fb_w, fb_h)) {
+          std::cerr << "cannot write " << o.screenshot << "\n";
+          status = 2;
+        }
+        int win_w = 0;
+        int win_h = 0;
+        glfwGetWindowSize(window, &win_w, &win_h);
+        const float scale = win_w > 0 ? static_cast<float>(fb_w) / static_cast<float>(win_w) : 1.0f;
+        if (!o.report.empty() && !WriteReport(o.report, *view, *translations, scale)) {
+          std::cerr << "cannot write " << o.report << "\n";
+          status = 2;
+        }
+        break;
+      }
+      if (o.bench_frames > 0 && placed) {
+        frame_ms.push_back(ms);
+        if (static_cast<int>(frame_ms.size()) >= o.bench_frames) {
+          std::printf("frames %zu first_frame_ms %.1f p50_ms %.2f p99_ms %.2f max_ms %.2f\n", frame_ms.size(),
+                      first_frame_ms, Percentile(frame_ms, 0.5), Percentile(frame_ms, 0.99), Percentile(frame_ms, 1.0));
+          break;
+        }
+      }
+      glfwSwapBuffers(window);
+    }
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App cli{"MentorLog: visits, lesson observations, consultations and recommendations, with or without a network"};
+  cli.add_option("--data", o.data_dir, "Folder of this device's store (default: ~/.local/share/mentorlog)");
+  cli.add_option("--assets", o.assets_dir, "Folder of fonts, translations and rubrics");
+  cli.add_option("--lang", o.lang, "ru or en (default: from the locale)");
+  cli.add_option("--server", o.server, "Server to sign in to, e.g. http://127.0.0.1:8080");
+  cli.add_option("--user", o.user, "Sign in as this login at start");
+  cli.add_option("--password-file", o.password_file, "File holding the password for --user (demo accounts)");
+  cli.add_option("--size", o.size, "Window size, WIDTHxHEIGHT (default 1280x800)");
+  cli.add_option("--screen", o.screen,
+                 "Screen to start on: today, school, visit, observation, consultation, recommendations, sync, "
+                 "settings, first-run");
+  cli.add_option("--screenshot", o.screenshot, "Write a PNG of the screen after --frames frames, then exit");
+  cli.add_option("--frames", o.frames, "Frames before the screenshot (default 30)");
+  cli.add_option("--report", o.report, "With --screenshot: write the texts the font cannot draw and widget places");
+  cli.add_option("--bench-frames", o.bench_frames, "Draw this many frames, print frame times, exit");
+  CLI11_PARSE(cli, argc, argv);
+  return Run(o);
+}

@@ -1,0 +1,70 @@
+// What the screens ask for. A screen pushes Actions; after the frame the controller applies
+// them (app/controller), posting slow ones to a worker, and the next AppView shows the result.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "mentorlog/ui/state.h"
+
+namespace mentorlog::ui {
+
+struct OpenSchool {
+  std::string school_id;
+};
+struct OpenTeacher {
+  std::string teacher_id;
+};
+// The form's options (FormOptions) are for this school; the controller rebuilds them.
+struct PrepareForm {
+  std::string school_id;
+};
+// Saves the form as a record (and its recommendations and checks) in one transaction, and
+// deletes its draft. On a validation error the form stays open and AppView::notice says why.
+struct SaveForm {
+  Form form;
+  std::string draft_key;
+};
+// Keeps the form as typed, so a killed app reopens with it.
+struct SaveDraft {
+  std::string key;
+  Form form;
+};
+struct DiscardDraft {
+  std::string key;
+};
+struct OpenDraft {
+  std::string key;
+};
+struct FilterRecommendations {
+  RecommendationFilter filter;
+};
+struct StartSync {};
+struct CancelSync {};
+// Keeps `value` for the conflict's field (the kept one, the lost one, or a merged text).
+struct ResolveConflict {
+  std::string conflict_id;
+  std::string value;
+};
+struct DismissConflict {
+  std::string conflict_id;
+};
+struct SignIn {
+  std::string server;
+  std::string login;
+  std::string password;
+};
+struct WorkOffline {};
+struct SignOut {};
+struct ChangeSettings {
+  SettingsView settings;
+};
+
+using Action = std::variant<OpenSchool, OpenTeacher, PrepareForm, SaveForm, SaveDraft, DiscardDraft, OpenDraft,
+                            FilterRecommendations, StartSync, CancelSync, ResolveConflict, DismissConflict, SignIn,
+                            WorkOffline, SignOut, ChangeSettings>;
+
+using Actions = std::vector<Action>;
+
+}  // namespace mentorlog::ui

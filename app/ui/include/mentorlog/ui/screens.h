@@ -1,0 +1,45 @@
+// The screens. Each is a function of the view-model and the UI state that pushes Actions; none
+// touches the store, the network or a thread (DESIGN.md, "The app"). One file per screen in
+// app/ui/src/ (screen_<name>.cpp); DrawApp (app.cpp) frames them with the sync bar.
+//
+// Thread safety: the UI thread only.
+#pragma once
+
+#include "mentorlog/ui/action.h"
+#include "mentorlog/ui/i18n.h"
+#include "mentorlog/ui/state.h"
+#include "mentorlog/ui/view.h"
+
+namespace mentorlog::ui {
+
+// Seconds after the last keystroke before a form's draft is saved.
+inline constexpr double kDraftDelaySeconds = 1.0;
+
+// One frame of the whole app, filling the main viewport. Handles the keyboard shortcuts
+// (Ctrl+S save, Ctrl+F search, Esc back/close) and saves drafts kDraftDelaySeconds after the
+// last edit.
+void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions& out);
+
+void DrawSyncBar(const SyncView& view, UiState& state, const Translations& t, Actions& out);
+void DrawSyncPanel(const SyncView& view, UiState& state, const Translations& t, Actions& out);
+void DrawFirstRun(const AppView& view, UiState& state, const Translations& t, Actions& out);
+void DrawToday(const TodayView& view, UiState& state, const Translations& t, Actions& out);
+void DrawSchool(const SchoolView& view, UiState& state, const Translations& t, Actions& out);
+void DrawTeacher(const TeacherView& view, UiState& state, const Translations& t, Actions& out);
+void DrawRecommendations(const RecommendationsView& view, UiState& state, const Translations& t, Actions& out);
+void DrawSettings(const SettingsView& view, UiState& state, const Translations& t, Actions& out);
+// The forms edit state.form in place and set state.dirty when a field changes.
+void DrawVisitForm(const FormOptions& options, VisitForm& form, UiState& state, const Translations& t, Actions& out);
+void DrawObservationForm(const FormOptions& options, ObservationForm& form, UiState& state, const Translations& t,
+                         Actions& out);
+void DrawConsultationForm(const FormOptions& options, ConsultationForm& form, UiState& state, const Translations& t,
+                          Actions& out);
+
+// Opens a new form (with a fresh id, so its draft and its record share it) on the form screen.
+void OpenNewForm(UiState& state, Form form, Actions& out);
+// Leaves the open form and goes back. What was typed stays as a draft (listed on Today).
+void CloseForm(UiState& state, Actions& out);
+// A new record id (UUIDv7 text), made on the device.
+std::string NewRecordId();
+
+}  // namespace mentorlog::ui

@@ -1,0 +1,268 @@
+// DrawApp: the frame around the screens.
+//
+// [SECTION] Ids
+// [SECTION] Navigation and shortcuts
+// [SECTION] DrawApp
+#include <imgui.h>
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include "mentorlog/ui/screens.h"
+#include "mentorlog/ui/widgets.h"
+
+namespace mentorlog::ui {
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Ids
+// -----------------------------------------------------------------------------------------
+
+std::string NewRecordId() {
+  // RFC 9562 UUIDv7: 48 bits of Unix milliseconds, then random bits, version 7, variant 10.
+  static std::mt19937_64 rng{std::random_device{}()};
+  const auto ms = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  unsigned char b[16];
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  const uint64_t r1 = rng();
+  const uint64_t r2 = rng();
+  for (int i = 6; i < 16; ++i) b[i] = static_cast<unsigned char>((i < 11 ? r1 : r2) >> (8 * (i % 8)));
+  b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0F));
+  b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3F));
+  char out[37];
+  std::snprintf(out, sizeof(out), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return out;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Navigation and shortcuts
+// -----------------------------------------------------------------------------------------
+
+namespace {
+
+Screen ScreenOf(const Form& form) {
+  if (std::holds_alternative<VisitForm>(form)) return Screen::kVisit;
+  if (std::holds_alternative<ObservationForm>(form)) return Screen::kObservation;
+  return Screen::kConsultation;
+}
+
+std::string& IdOf(Form& form) {
+  return std::visit([](auto& f) -> std::string& { return f.id; }, form);
+}
+
+const std::string& SchoolOf(const Form& form) {
+  return std::visit([](const auto& f) -> const std::string& { return f.school_id; }, form);
+}
+
+bool IsForm(Screen s) { return s == Screen::kVisit || s == Screen::kObservation || s == Screen::kConsultation; }
+
+void GoBack(UiState& state) {
+  if (state.back.empty()) {
+    state.screen = Screen::kToday;
+    return;
+  }
+  state.screen = state.back.back();
+  state.back.pop_back();
+}
+
+bool CtrlPressed(int key) {
+  const ImGuiIO& io = ImGui::GetIO();
+  return io.KeyCtrl && ImGui::IsKeyPressed(key, false);
+}
+
+}  // namespace
+
+// Leaves the open form: its draft stays (it is listed on Today) unless it was never edited.
+void CloseForm(UiState& state, Actions& out) {
+  if (state.form && state.dirty) out.push_back(SaveDraft{state.draft_key, *state.form});
+  state.form.reset();
+  state.dirty = false;
+  state.edited = false;
+  state.confirm_leave = false;
+  GoBack(state);
+  if (!state.parked.empty()) {
+    UiState::ParkedForm below = std::move(state.parked.back());
+    state.parked.pop_back();
+    state.screen = ScreenOf(below.form);
+    state.draft_key = std::move(below.draft_key);
+    state.edited = below.edited;
+    state.form = std::move(below.form);
+    out.push_back(PrepareForm{SchoolOf(*state.form)});
+  }
+}
+
+void OpenNewForm(UiState& state, Form form, Actions& out) {
+  // Starting a form from inside another (an observation from a visit) parks the first, and
+  // keeps it as a draft too.
+  if (state.form) {
+    if (state.dirty) out.push_back(SaveDraft{state.draft_key, *state.form});
+    state.parked.push_back({std::move(*state.form), state.draft_key, state.edited});
+    state.form.reset();
+  }
+  if (IdOf(form).empty()) IdOf(form) = NewRecordId();
+  state.draft_key = DraftKey(form);
+  out.push_back(PrepareForm{SchoolOf(form)});
+  if (state.screen != ScreenOf(form)) state.back.push_back(state.screen);
+  state.screen = ScreenOf(form);
+  state.form = std::move(form);
+  state.dirty = false;
+  state.edited = false;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] DrawApp
+// -----------------------------------------------------------------------------------------
+
+void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions& out) {
+  BeginProbeFrame();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  state.width = vp->WorkSize.x;
+  Layout layout;
+  layout.narrow = state.width < kNarrowWidth;
+  layout.row_height = layout.narrow ? ImGui::GetFrameHeight() * 1.8f : 0.0f;
+  SetLayout(layout);
+
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  if (layout.narrow) ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(10, 10));
+  ImGui::Begin("MentorLog", nullptr, flags);
+
+  // The sync state, always one glance away.
+  DrawSyncBar(view.sync, state, t, out);
+
+  // Navigation.
+  if (state.screen != Screen::kFirstRun) {
+    if (!IsForm(state.screen)) {
+      if (Button(t("nav.today"), "nav.today")) {
+        state.back.clear();
+        state.screen = Screen::kToday;
+      }
+      if (!layout.narrow) ImGui::SameLine();
+      if (Button(t("nav.recommendations"), "nav.recommendations")) {
+        state.back.push_back(state.screen);
+        state.screen = Screen::kRecommendations;
+      }
+      if (!layout.narrow) ImGui::SameLine();
+      if (Button(t("nav.settings"), "nav.settings")) {
+        state.back.push_back(state.screen);
+        state.screen = Screen::kSettings;
+      }
+      if (state.screen != Screen::kToday) {
+        if (!layout.narrow) ImGui::SameLine();
+        if (Button(t("nav.back"), "nav.back")) GoBack(state);
+      }
+    }
+  }
+  if (!view.notice.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text,
+                          view.notice_is_error ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.5f, 0.9f, 0.5f, 1));
+    ImGui::TextWrapped("%s", view.notice.c_str());
+    ImGui::PopStyleColor();
+    Probe("notice");
+  }
+  ImGui::Separator();
+
+  // Shortcuts: Esc goes back or asks before leaving a form with edits; Ctrl+S saves a form.
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+    if (state.sync_panel_open) {
+      state.sync_panel_open = false;
+    } else if (IsForm(state.screen)) {
+      if (state.edited) {
+        state.confirm_leave = true;
+      } else {
+        CloseForm(state, out);
+      }
+    } else if (state.screen != Screen::kToday && state.screen != Screen::kFirstRun) {
+      GoBack(state);
+    }
+  }
+  if (state.form && IsForm(state.screen) && CtrlPressed('S')) {
+    out.push_back(SaveForm{*state.form, state.draft_key});
+  }
+
+  // A form the controller has saved closes (its draft is gone with it).
+  if (state.form && !view.saved_form_id.empty() && IdOf(*state.form) == view.saved_form_id && IsForm(state.screen)) {
+    state.dirty = false;
+    CloseForm(state, out);
+  }
+
+  if (state.screen != Screen::kSettings) state.settings_edit.reset();
+
+  ImGui::BeginChild("screen", ImVec2(0, 0), false);
+  if (state.sync_panel_open) {
+    DrawSyncPanel(view.sync, state, t, out);
+  } else {
+    switch (state.screen) {
+      case Screen::kFirstRun:
+        DrawFirstRun(view, state, t, out);
+        break;
+      case Screen::kToday:
+        DrawToday(view.today, state, t, out);
+        break;
+      case Screen::kSchool:
+        DrawSchool(view.school, state, t, out);
+        break;
+      case Screen::kTeacher:
+        DrawTeacher(view.teacher, state, t, out);
+        break;
+      case Screen::kRecommendations:
+        DrawRecommendations(view.recommendations, state, t, out);
+        break;
+      case Screen::kSettings:
+        DrawSettings(view.settings, state, t, out);
+        break;
+      case Screen::kVisit:
+      case Screen::kObservation:
+      case Screen::kConsultation:
+        if (!state.form) {
+          GoBack(state);
+          break;
+        }
+        if (auto* v = std::get_if<VisitForm>(&*state.form)) DrawVisitForm(view.form, *v, state, t, out);
+        if (auto* o = std::get_if<ObservationForm>(&*state.form)) DrawObservationForm(view.form, *o, state, t, out);
+        if (auto* c = std::get_if<ConsultationForm>(&*state.form)) DrawConsultationForm(view.form, *c, state, t, out);
+        break;
+    }
+  }
+  ImGui::EndChild();
+
+  // "Leave without saving?" A draft is kept either way: leaving never loses what was typed.
+  if (state.confirm_leave) ImGui::OpenPopup("confirm_leave");
+  if (ImGui::BeginPopupModal("confirm_leave", nullptr,
+                             ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoTitleBar)) {
+    ImGui::TextUnformatted(t("form.leave_question"));
+    Muted(t("form.leave_hint"));
+    if (PrimaryButton(t("form.save"), "leave.save")) {
+      out.push_back(SaveForm{*state.form, state.draft_key});
+      state.confirm_leave = false;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (Button(t("form.keep_draft"), "leave.keep_draft")) {
+      CloseForm(state, out);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (Button(t("form.stay"), "leave.stay")) {
+      state.confirm_leave = false;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+  }
+
+  // Drafts: saved a moment after the last keystroke.
+  if (state.form && state.dirty && ImGui::GetTime() - state.last_edit_time >= kDraftDelaySeconds) {
+    out.push_back(SaveDraft{state.draft_key, *state.form});
+    state.dirty = false;
+  }
+
+  ImGui::End();
+  if (layout.narrow) ImGui::PopStyleVar();
+}
+
+}  // namespace mentorlog::ui

@@ -1,0 +1,83 @@
+// Today: my schools (days since the last contact, open and overdue recommendations, next
+// roadmap items), the drafts not finished, and a one-click start of a visit.
+#include <imgui.h>
+
+#include <string>
+
+#include "mentorlog/ui/screens.h"
+#include "mentorlog/ui/widgets.h"
+
+namespace mentorlog::ui {
+namespace {
+
+std::string DaysText(const SchoolCard& s, const Translations& t) {
+  if (s.days_since_contact < 0) return t("today.no_contact");
+  if (s.days_since_contact == 0) return t("today.contact_today");
+  return t.Format("today.days_since", {std::to_string(s.days_since_contact)});
+}
+
+void StartVisit(const std::string& school_id, UiState& state, Actions& out) {
+  VisitForm form;
+  form.school_id = school_id;
+  OpenNewForm(state, std::move(form), out);
+}
+
+}  // namespace
+
+void DrawToday(const TodayView& view, UiState& state, const Translations& t, Actions& out) {
+  const Layout layout = CurrentLayout();
+  if (!view.user_name.empty()) ImGui::TextUnformatted(t.Format("today.hello", {view.user_name}).c_str());
+
+  if (!view.drafts.empty()) {
+    Heading(t("today.drafts"));
+    for (const DraftCard& d : view.drafts) {
+      ImGui::PushID(d.key.c_str());
+      ImGui::TextWrapped("%s", d.title.c_str());
+      Muted(d.updated.c_str());
+      if (Button(t("today.continue"), "today.draft/" + d.key)) out.push_back(OpenDraft{d.key});
+      if (!layout.narrow) ImGui::SameLine();
+      if (Button(t("today.discard"), "today.discard/" + d.key)) out.push_back(DiscardDraft{d.key});
+      ImGui::PopID();
+    }
+  }
+
+  Heading(t("today.my_schools"));
+  if (view.schools.empty()) Muted(t("today.no_schools"));
+  for (const SchoolCard& s : view.schools) {
+    ImGui::PushID(s.id.c_str());
+    ImGui::BeginGroup();
+    ImGui::TextWrapped("%s", s.name.c_str());
+    std::string line = s.municipality;
+    for (const std::string& status : s.statuses) line += (line.empty() ? "" : " · ") + status;
+    Muted(line.c_str());
+    const bool stale = s.days_since_contact < 0 || s.days_since_contact > 30;
+    ImGui::PushStyleColor(ImGuiCol_Text, stale ? ImVec4(1.0f, 0.7f, 0.3f, 1) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
+    ImGui::TextUnformatted(DaysText(s, t).c_str());
+    ImGui::PopStyleColor();
+    Probe("today.days/" + s.id);
+    if (!layout.narrow) ImGui::SameLine();
+    ImGui::TextUnformatted(t.Format("today.recommendations", {std::to_string(s.open_recommendations)}).c_str());
+    if (s.overdue_recommendations > 0) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%s",
+                         t.Format("today.overdue", {std::to_string(s.overdue_recommendations)}).c_str());
+    }
+    for (const std::string& item : s.next_roadmap) {
+      ImGui::Bullet();
+      ImGui::TextWrapped("%s", item.c_str());
+    }
+    if (PrimaryButton(t("today.start_visit"), "today.start_visit/" + s.id)) StartVisit(s.id, state, out);
+    if (!layout.narrow) ImGui::SameLine();
+    if (Button(t("today.open_school"), "today.open_school/" + s.id)) {
+      state.back.push_back(state.screen);
+      state.screen = Screen::kSchool;
+      state.school_id = s.id;
+      out.push_back(OpenSchool{s.id});
+    }
+    ImGui::EndGroup();
+    ImGui::Separator();
+    ImGui::PopID();
+  }
+}
+
+}  // namespace mentorlog::ui

@@ -1,0 +1,91 @@
+// The visit form: purpose, whom they met, findings, the school's open recommendations to check
+// off or update, new recommendations, and observations and consultations started from here.
+#include <imgui.h>
+
+#include <algorithm>
+
+#include "form_parts.h"
+#include "mentorlog/ui/screens.h"
+#include "mentorlog/ui/widgets.h"
+
+namespace mentorlog::ui {
+namespace {
+
+RecommendationCheck& CheckFor(VisitForm& form, const std::string& id) {
+  auto it = std::find_if(form.checks.begin(), form.checks.end(),
+                         [&](const RecommendationCheck& c) { return c.recommendation_id == id; });
+  if (it != form.checks.end()) return *it;
+  form.checks.push_back({id, "", ""});
+  return form.checks.back();
+}
+
+// Leave / in progress / done (verified at this visit) / dropped, for one open recommendation.
+bool DrawCheck(const RecommendationRow& row, VisitForm& form, const Translations& t) {
+  bool changed = false;
+  ImGui::PushID(row.id.c_str());
+  ImGui::TextWrapped("%s", row.text.c_str());
+  std::string meta = row.owner.empty() ? row.due : row.owner + " · " + row.due;
+  if (!row.teacher.empty()) meta = row.teacher + " · " + meta;
+  meta += " · " + row.status;
+  if (row.overdue) meta += " · " + std::string(t("visit.overdue"));
+  Muted(meta.c_str());
+  RecommendationCheck& check = CheckFor(form, row.id);
+  static const char* const kStatuses[] = {"", "in_progress", "done", "dropped"};
+  static const char* const kKeys[] = {"visit.check_leave", "visit.check_in_progress", "visit.check_done",
+                                      "visit.check_dropped"};
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0 && !CurrentLayout().narrow) ImGui::SameLine();
+    const std::string probe = "visit.check/" + row.id + "/" + (i == 0 ? std::string("leave") : kStatuses[i]);
+    if (ImGui::RadioButton((std::string(t(kKeys[i])) + "##" + probe).c_str(), check.new_status == kStatuses[i])) {
+      check.new_status = kStatuses[i];
+      changed = true;
+    }
+    Probe(probe);
+  }
+  if (!check.new_status.empty()) changed |= TextField(t("visit.check_note"), &check.note, "visit.check_note/" + row.id);
+  ImGui::Separator();
+  ImGui::PopID();
+  return changed;
+}
+
+}  // namespace
+
+void DrawVisitForm(const FormOptions& options, VisitForm& form, UiState& state, const Translations& t, Actions& out) {
+  ImGui::TextUnformatted(t.Format("visit.title", {options.school_name}).c_str());
+  bool changed = false;
+  changed |= TextField(t("form.date"), &form.date, "visit.date");
+  changed |= MultiChoiceField(t("visit.purposes"), &form.purposes, options.visit_purposes, "visit.purpose");
+  changed |= TextField(t("visit.met_with"), &form.met_with, "visit.met_with");
+  changed |= TextField(t("visit.summary"), &form.summary, "visit.summary", 4);
+  changed |= TextField(t("visit.strengths"), &form.strengths, "visit.strengths", 3);
+  changed |= TextField(t("visit.problems"), &form.problems, "visit.problems", 3);
+
+  Heading(t("visit.open_recommendations"));
+  if (options.open_recommendations.empty()) Muted(t("visit.no_open_recommendations"));
+  for (const RecommendationRow& row : options.open_recommendations) changed |= DrawCheck(row, form, t);
+
+  changed |= DrawNewRecommendations(form.recommendations, options, t, "visit");
+
+  Heading(t("visit.also"));
+  if (Button(t("visit.start_observation"), "visit.start_observation")) {
+    ObservationForm o;
+    o.visit_id = form.id;
+    o.school_id = form.school_id;
+    o.date = form.date;
+    OpenNewForm(state, std::move(o), out);
+    return;  // `form` now lives in state.parked
+  }
+  if (!CurrentLayout().narrow) ImGui::SameLine();
+  if (Button(t("visit.start_consultation"), "visit.start_consultation")) {
+    ConsultationForm c;
+    c.visit_id = form.id;
+    c.school_id = form.school_id;
+    c.date = form.date;
+    OpenNewForm(state, std::move(c), out);
+    return;
+  }
+  if (changed) state.Touch(ImGui::GetTime());
+  if (DrawFormButtons(form, state, t, out, "visit")) CloseForm(state, out);
+}
+
+}  // namespace mentorlog::ui

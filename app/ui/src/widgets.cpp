@@ -1,0 +1,157 @@
+#include "mentorlog/ui/widgets.h"
+
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+
+#include "mentorlog/ui/state.h"
+
+namespace mentorlog::ui {
+namespace {
+
+struct ProbeTable {
+  bool enabled = false;
+  std::map<std::string, ProbeRect, std::less<>> rects;
+};
+
+ProbeTable& Probes() {
+  static ProbeTable table;  // the UI thread's; tests enable it
+  return table;
+}
+
+Layout& CurrentLayoutRef() {
+  static Layout layout;
+  return layout;
+}
+
+// "label##probe": the label shown, the probe id keeps the ImGui id unique and stable.
+std::string Id(const char* label, std::string_view probe_id) {
+  std::string id(label);
+  id += "##";
+  id += probe_id;
+  return id;
+}
+
+float FieldWidth() { return -FLT_MIN; }
+
+}  // namespace
+
+void EnableProbes(bool on) { Probes().enabled = on; }
+void BeginProbeFrame() { Probes().rects.clear(); }
+
+std::optional<ProbeRect> FindProbe(std::string_view id) {
+  const auto& rects = Probes().rects;
+  auto it = rects.find(id);
+  if (it == rects.end()) return std::nullopt;
+  return it->second;
+}
+
+void Probe(std::string_view id) {
+  if (!Probes().enabled || !ImGui::IsItemVisible()) return;
+  Probes().rects[std::string(id)] = ProbeRect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+}
+
+Layout CurrentLayout() { return CurrentLayoutRef(); }
+void SetLayout(const Layout& layout) { CurrentLayoutRef() = layout; }
+
+bool Button(const char* label, std::string_view probe_id) {
+  const Layout& l = CurrentLayoutRef();
+  const bool clicked = ImGui::Button(Id(label, probe_id).c_str(), ImVec2(l.narrow ? -FLT_MIN : 0, l.row_height));
+  Probe(probe_id);
+  return clicked;
+}
+
+bool PrimaryButton(const char* label, std::string_view probe_id) {
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.16f, 0.45f, 0.75f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.22f, 0.53f, 0.85f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.12f, 0.38f, 0.65f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  const bool clicked = Button(label, probe_id);
+  ImGui::PopStyleColor(4);
+  return clicked;
+}
+
+bool TextField(const char* label, std::string* value, std::string_view probe_id, int lines) {
+  ImGui::TextUnformatted(label);
+  ImGui::SetNextItemWidth(FieldWidth());
+  const std::string id = "##" + std::string(probe_id);
+  bool changed = false;
+  if (lines > 1) {
+    const float height = ImGui::GetTextLineHeight() * static_cast<float>(lines) + ImGui::GetStyle().FramePadding.y * 2;
+    changed = ImGui::InputTextMultiline(id.c_str(), value, ImVec2(-FLT_MIN, height));
+  } else {
+    changed = ImGui::InputText(id.c_str(), value);
+  }
+  Probe(probe_id);
+  return changed;
+}
+
+bool ChoiceField(const char* label, std::string* code, const std::vector<Choice>& choices, std::string_view probe_id,
+                 const char* none_label) {
+  ImGui::TextUnformatted(label);
+  ImGui::SetNextItemWidth(FieldWidth());
+  const auto current = std::find_if(choices.begin(), choices.end(), [&](const Choice& c) { return c.code == *code; });
+  const char* preview = current != choices.end() ? current->label.c_str() : (none_label ? none_label : "");
+  bool changed = false;
+  const std::string id = "##" + std::string(probe_id);
+  if (ImGui::BeginCombo(id.c_str(), preview)) {
+    if (none_label != nullptr && ImGui::Selectable(none_label, code->empty())) {
+      code->clear();
+      changed = true;
+    }
+    for (const Choice& c : choices) {
+      ImGui::PushID(c.code.c_str());
+      if (ImGui::Selectable(c.label.c_str(), c.code == *code)) {
+        *code = c.code;
+        changed = true;
+      }
+      Probe(std::string(probe_id) + "/" + c.code);
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+  Probe(probe_id);
+  return changed;
+}
+
+bool MultiChoiceField(const char* label, std::vector<std::string>* codes, const std::vector<Choice>& choices,
+                      std::string_view probe_id) {
+  ImGui::TextUnformatted(label);
+  bool changed = false;
+  for (const Choice& c : choices) {
+    bool on = std::find(codes->begin(), codes->end(), c.code) != codes->end();
+    const std::string item = std::string(probe_id) + "/" + c.code;
+    if (ImGui::Checkbox(Id(c.label.c_str(), item).c_str(), &on)) {
+      if (on) {
+        codes->push_back(c.code);
+      } else {
+        codes->erase(std::remove(codes->begin(), codes->end(), c.code), codes->end());
+      }
+      changed = true;
+    }
+    Probe(item);
+  }
+  return changed;
+}
+
+bool CheckField(const char* label, bool* value, std::string_view probe_id) {
+  const bool changed = ImGui::Checkbox(Id(label, probe_id).c_str(), value);
+  Probe(probe_id);
+  return changed;
+}
+
+void Heading(const char* text) {
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.75f, 1.0f, 1.0f));
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+}
+
+void Muted(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  ImGui::TextWrapped("%s", text);
+  ImGui::PopStyleColor();
+}
+
+}  // namespace mentorlog::ui

@@ -1,0 +1,392 @@
+// Tests of mentorlog_app on a real SQLite store holding the demo district: the view builders
+// (Today, Sync), forms to records in one transaction, drafts across a restart, and that the
+// controller's Apply only queues.
+//
+// [SECTION] Fixture
+// [SECTION] Today
+// [SECTION] Saving forms
+// [SECTION] Drafts through the controller
+// [SECTION] Sync view
+// [SECTION] Apply never waits
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mentorlog/app/controller.h"
+#include "mentorlog/app/form_apply.h"
+#include "mentorlog/app/view_builder.h"
+#include "mentorlog/core/demo.h"
+#include "mentorlog/core/store.h"
+#include "mentorlog/platform/env.h"
+#include "mentorlog/ui/i18n.h"
+#include "mentorlog/ui/state.h"
+#include "test_fixtures.h"
+
+namespace mentorlog::app {
+namespace {
+
+using core::Date;
+using core::Uuid;
+using core::testing::Must;
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Fixture
+// -----------------------------------------------------------------------------------------
+
+// 2026-11-20T10:00:00Z.
+constexpr int64_t kNovember20 = 1'795'168'800'000;
+
+class AppControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    OpenStore();
+    core::DemoOptions demo;
+    demo.assets_dir = MENTORLOG_ASSETS_DIR;
+    Must(core::CreateDemoDistrict(*store_, demo), "CreateDemoDistrict");
+    ru_ = Must(ui::Translations::Load(std::filesystem::path(MENTORLOG_ASSETS_DIR) / "i18n", "ru"), "ru");
+    en_ = Must(ui::Translations::Load(std::filesystem::path(MENTORLOG_ASSETS_DIR) / "i18n", "en"), "en");
+  }
+
+  void OpenStore() {
+    core::StoreOptions options;
+    options.path = dir_.path() / "mentorlog.db";
+    options.clock = &clock_;
+    options.language = "ru";
+    store_ = Must(core::Store::Open(options), "Store::Open");
+  }
+
+  ControllerOptions Options() const {
+    ControllerOptions options;
+    options.data_dir = dir_.path();
+    options.assets_dir = MENTORLOG_ASSETS_DIR;
+    options.language = "ru";
+    options.clock = &clock_;
+    return options;
+  }
+
+  BuildContext Context(std::optional<Uuid> person, const ui::Translations& tr) const {
+    return BuildContext{person, tr.lang(), &tr, &clock_};
+  }
+
+  template <class R>
+  std::vector<R> All() {
+    return Must(store_->List<R>(), "List");
+  }
+
+  // A demo mentor with at least one assignment.
+  core::Person Mentor() {
+    for (const auto& p : All<core::Person>()) {
+      if (std::find(p.roles.begin(), p.roles.end(), core::Role::kMentor) == p.roles.end()) continue;
+      if (!Must(store_->ListBy<core::Assignment>("assignee_id", p.id), "ListBy").empty()) return p;
+    }
+    ADD_FAILURE() << "the demo has no mentor with assignments";
+    return {};
+  }
+
+  // An open recommendation of the demo (and the school it is for).
+  core::Recommendation OpenRecommendation() {
+    for (const auto& r : All<core::Recommendation>()) {
+      if (r.status == core::RecommendationStatus::kOpen && r.created_on < store_->Today()) return r;
+    }
+    ADD_FAILURE() << "the demo has no open recommendation";
+    return {};
+  }
+
+  ui::VisitForm VisitFormFor(const Uuid& school) {
+    ui::VisitForm f;
+    f.id = NewFormId(clock_.NowMillis());
+    f.school_id = school.ToString();
+    f.date = "2026-11-20";
+    f.purposes = {"follow_up", "monitoring"};
+    f.met_with = "директор";
+    f.summary = "Проверили выполнение рекомендаций.";
+    return f;
+  }
+
+  core::testing::TempDir dir_;
+  platform::FakeClock clock_{kNovember20};
+  std::unique_ptr<core::Store> store_;
+  ui::Translations ru_;
+  ui::Translations en_;
+};
+
+bool IsOpen(const core::Recommendation& r) {
+  return r.status == core::RecommendationStatus::kOpen || r.status == core::RecommendationStatus::kInProgress;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Today
+// -----------------------------------------------------------------------------------------
+
+TEST_F(AppControllerTest, TodayOfAMentorListsExactlyTheirSchoolsWithContactsAndOverdue) {
+  const core::Person mentor = Mentor();
+  const Date today = store_->Today();
+  std::set<std::string> expected;
+  for (const auto& a : All<core::Assignment>()) {
+    if (a.assignee_id != mentor.id) continue;
+    if (a.starts_on <= today && (!a.ends_on || *a.ends_on >= today)) expected.insert(a.school_id.ToString());
+  }
+  ASSERT_FALSE(expected.empty());
+
+  // By hand: the newest contact of each school, and its open and overdue recommendations.
+  std::map<std::string, Date> last;
+  auto seen = [&](const Uuid& school, Date d) {
+    auto [it, inserted] = last.emplace(school.ToString(), d);
+    if (!inserted && d > it->second) it->second = d;
+  };
+  for (const auto& v : All<core::Visit>()) seen(v.school_id, v.date);
+  for (const auto& o : All<core::Observation>()) seen(o.school_id, o.date);
+  for (const auto& c : All<core::Consultation>()) seen(c.school_id, c.date);
+  std::map<std::string, int> open, overdue;
+  for (const auto& r : All<core::Recommendation>()) {
+    if (!IsOpen(r)) continue;
+    ++open[r.school_id.ToString()];
+    if (r.due_on < today) ++overdue[r.school_id.ToString()];
+  }
+
+  const ui::TodayView view = Must(BuildTodayView(*store_, Context(mentor.id, ru_)), "BuildTodayView");
+  EXPECT_EQ(view.user_name, mentor.full_name);
+  std::set<std::string> got;
+  int total_overdue = 0;
+  for (const ui::SchoolCard& card : view.schools) {
+    got.insert(card.id);
+    const int days = last.count(card.id) ? today.days() - last[card.id].days() : -1;
+    EXPECT_EQ(card.days_since_contact, days) << card.name;
+    EXPECT_EQ(card.open_recommendations, open[card.id]) << card.name;
+    EXPECT_EQ(card.overdue_recommendations, overdue[card.id]) << card.name;
+    EXPECT_LE(card.next_roadmap.size(), 3u);
+    total_overdue += card.overdue_recommendations;
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_GT(total_overdue + static_cast<int>(view.schools.size()), 0);
+}
+
+TEST_F(AppControllerTest, TodayWithoutAPersonListsEverySchool) {
+  const ui::TodayView view = Must(BuildTodayView(*store_, Context(std::nullopt, en_)), "BuildTodayView");
+  EXPECT_EQ(view.schools.size(), All<core::School>().size());
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Saving forms
+// -----------------------------------------------------------------------------------------
+
+TEST_F(AppControllerTest, SavingAVisitChecksOffARecommendationInOneTransaction) {
+  const core::Recommendation rec = OpenRecommendation();
+  const core::Person mentor = Mentor();
+  ui::VisitForm form = VisitFormFor(rec.school_id);
+  form.checks = {{rec.id.ToString(), "done", "Открытые уроки проведены"}};
+  form.recommendations = {{"Провести педсовет по итогам ВПР", "", "", "Директор", "2026-12-20"}, {}};
+  const int64_t pending = Must(store_->PendingCount(), "PendingCount");
+
+  const Uuid visit_id = Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_), "SaveForm");
+
+  EXPECT_EQ(visit_id.ToString(), form.id);  // the draft's id is the record's
+  const core::Visit visit = Must(store_->Get<core::Visit>(visit_id), "visit");
+  EXPECT_EQ(visit.visitor_ids, std::vector<Uuid>{mentor.id});
+  EXPECT_EQ(visit.summary, form.summary);
+  const core::Recommendation checked = Must(store_->Get<core::Recommendation>(rec.id), "rec");
+  EXPECT_EQ(checked.status, core::RecommendationStatus::kDone);
+  EXPECT_EQ(checked.verified_visit_id, visit_id);
+  EXPECT_EQ(checked.closed_on, store_->Today());
+  EXPECT_EQ(checked.evidence, "Открытые уроки проведены");
+  int made = 0;
+  for (const auto& r : All<core::Recommendation>()) {
+    if (r.source_id != visit_id) continue;
+    ++made;
+    EXPECT_EQ(r.source_kind, core::SourceKind::kVisit);
+    EXPECT_EQ(r.created_on, visit.date);
+    EXPECT_EQ(r.text, "Провести педсовет по итогам ВПР");
+  }
+  EXPECT_EQ(made, 1);  // the blank row is skipped
+  // The visit, the new recommendation, the status change and its event, the evidence.
+  EXPECT_EQ(Must(store_->PendingCount(), "PendingCount"), pending + 5);
+
+  const ui::SchoolView school =
+      Must(BuildSchoolView(*store_, Context(mentor.id, ru_), rec.school_id.ToString()), "BuildSchoolView");
+  for (const auto& row : school.open_recommendations) EXPECT_NE(row.id, rec.id.ToString());
+  ASSERT_FALSE(school.timeline.empty());
+  EXPECT_EQ(school.timeline.front().date, "20.11.2026");
+}
+
+TEST_F(AppControllerTest, AValidationErrorWritesNothing) {
+  const core::Recommendation rec = OpenRecommendation();
+  const core::Person mentor = Mentor();
+  ui::VisitForm form = VisitFormFor(rec.school_id);
+  form.purposes.clear();  // the core refuses a visit without a purpose
+  form.checks = {{rec.id.ToString(), "done", ""}};
+  form.recommendations = {{"Текст", "", "", "Директор", "2026-12-20"}};
+  const int64_t pending = Must(store_->PendingCount(), "PendingCount");
+  const size_t recs = All<core::Recommendation>().size();
+
+  auto saved = SaveForm(*store_, ui::Form(form), mentor.id, ru_);
+  ASSERT_FALSE(saved.ok());
+  EXPECT_EQ(saved.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(saved.status().message().find("Укажите цель выезда."), std::string::npos) << saved.status().message();
+  EXPECT_EQ(Must(store_->PendingCount(), "PendingCount"), pending);
+  EXPECT_EQ(All<core::Recommendation>().size(), recs);
+  EXPECT_EQ(Must(store_->Get<core::Recommendation>(rec.id), "rec").status, core::RecommendationStatus::kOpen);
+
+  // A later step failing (a bad due date after a valid visit) undoes the visit too.
+  form.purposes = {"follow_up"};
+  form.recommendations = {{"Текст", "", "", "Директор", "20.13.2026"}};
+  saved = SaveForm(*store_, ui::Form(form), mentor.id, ru_);
+  ASSERT_FALSE(saved.ok());
+  EXPECT_EQ(saved.status().message(), "«20.13.2026» — не дата: напишите 2026-11-20 или 20.11.2026.");
+  EXPECT_EQ(Must(store_->PendingCount(), "PendingCount"), pending);
+  EXPECT_EQ(store_->Get<core::Visit>(Must(Uuid::Parse(form.id), "id")).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(AppControllerTest, ASavedRecordComesBackAsItsForm) {
+  const core::Person mentor = Mentor();
+  const core::Recommendation rec = OpenRecommendation();
+  ui::VisitForm form = VisitFormFor(rec.school_id);
+  Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_), "SaveForm");
+  const ui::Form back = Must(FormForRecord(*store_, form.id), "FormForRecord");
+  ASSERT_TRUE(std::holds_alternative<ui::VisitForm>(back));
+  EXPECT_EQ(ui::EncodeForm(back), ui::EncodeForm(ui::Form(form)));
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Drafts through the controller
+// -----------------------------------------------------------------------------------------
+
+TEST_F(AppControllerTest, ADraftSurvivesARestartAndOpensAsTheSameForm) {
+  const core::Recommendation rec = OpenRecommendation();
+  ui::VisitForm form = VisitFormFor(rec.school_id);
+  form.summary = "Черновик: ещё не закончено";
+  form.checks = {{rec.id.ToString(), "in_progress", "начали"}};
+  const std::string key = ui::DraftKey(ui::Form(form));
+  {
+    AppController controller(*store_, Options());
+    controller.Apply({ui::SaveDraft{key, ui::Form(form)}});
+    controller.WaitIdle();
+    const auto view = controller.View();
+    ASSERT_EQ(view->today.drafts.size(), 1u);
+    EXPECT_EQ(view->today.drafts[0].key, key);
+    EXPECT_EQ(view->today.drafts[0].updated, "сегодня 10:00");
+  }
+  store_.reset();  // the app is killed
+  OpenStore();
+  AppController controller(*store_, Options());
+  controller.Apply({ui::OpenDraft{key}});
+  controller.WaitIdle();
+  std::optional<OpenedForm> opened = controller.TakeOpenedForm();
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->draft_key, key);
+  EXPECT_EQ(ui::EncodeForm(opened->form), ui::EncodeForm(ui::Form(form)));
+  EXPECT_FALSE(controller.TakeOpenedForm().has_value());  // handed over once
+
+  // Saving the form deletes its draft.
+  Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");
+  controller.Apply({ui::SaveForm{opened->form, key}});
+  controller.WaitIdle();
+  EXPECT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+  EXPECT_EQ(controller.View()->notice, "Выезд сохранён.");
+  EXPECT_FALSE(Must(store_->Draft(key), "Draft").has_value());
+  EXPECT_TRUE(controller.View()->today.drafts.empty());
+}
+
+TEST_F(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
+  const core::Recommendation rec = OpenRecommendation();
+  ui::VisitForm form = VisitFormFor(rec.school_id);
+  form.purposes.clear();
+  const std::string key = ui::DraftKey(ui::Form(form));
+  Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");
+  AppController controller(*store_, Options());
+  controller.Apply({ui::SaveDraft{key, ui::Form(form)}, ui::SaveForm{ui::Form(form), key}});
+  controller.WaitIdle();
+  EXPECT_TRUE(controller.View()->notice_is_error);
+  EXPECT_NE(controller.View()->notice.find("Укажите цель выезда."), std::string::npos);
+  EXPECT_TRUE(Must(store_->Draft(key), "Draft").has_value());
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Sync view
+// -----------------------------------------------------------------------------------------
+
+TEST_F(AppControllerTest, SyncViewShowsARejectedChangeWithItsReasonInTheUiLanguage) {
+  const core::Visit visit = All<core::Visit>().front();
+  core::RejectedEntry rejected;
+  rejected.op_seq = 7;
+  rejected.kind = core::RecordKind::kVisit;
+  rejected.record_id = visit.id;
+  rejected.code = "permission";
+  rejected.reason_en = "You may not edit visits of this school.";
+  rejected.reason_ru = "Вам нельзя изменять выезды этой школы.";
+  rejected.rejected_millis = kNovember20 - 3'600'000;
+  Must(store_->AddRejected(rejected), "AddRejected");
+
+  const ui::SyncView en = Must(BuildSyncView(*store_, Context(std::nullopt, en_), false), "BuildSyncView");
+  ASSERT_EQ(en.rejected.size(), 1u);
+  EXPECT_EQ(en.rejected[0].reason, rejected.reason_en);
+  EXPECT_EQ(en.rejected[0].when, "today 09:00");
+  EXPECT_NE(en.rejected[0].what.find(ShowDate(visit.date)), std::string::npos) << en.rejected[0].what;
+
+  AppController controller(*store_, Options());  // Russian UI
+  controller.WaitIdle();
+  const auto view = controller.View();
+  ASSERT_EQ(view->sync.rejected.size(), 1u);
+  EXPECT_EQ(view->sync.rejected[0].reason, rejected.reason_ru);
+  EXPECT_EQ(view->sync.rejected[0].when, "сегодня 09:00");
+  EXPECT_FALSE(view->sync.signed_in);
+  EXPECT_EQ(view->sync.pending, Must(store_->PendingCount(), "PendingCount"));
+}
+
+TEST_F(AppControllerTest, StartSyncWithoutASignInSaysSoAndStops) {
+  AppController controller(*store_, Options());
+  controller.Apply({ui::StartSync{}});
+  controller.WaitIdle();
+  controller.WaitIdle();  // the sync thread posts its result to the worker
+  EXPECT_TRUE(controller.View()->notice_is_error);
+  EXPECT_EQ(controller.View()->notice, ru_("view.sync.not_signed_in"));
+  EXPECT_FALSE(controller.View()->sync.running);
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Apply never waits
+// -----------------------------------------------------------------------------------------
+
+TEST_F(AppControllerTest, ApplyReturnsWhileTheWorkerIsBusy) {
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<bool> armed{false};
+  ControllerOptions options = Options();
+  options.before_worker_task = [&] {
+    if (armed.load()) gate.wait();
+  };
+  AppController controller(*store_, options);
+  controller.WaitIdle();
+  const uint64_t version = controller.View()->version;
+  armed.store(true);
+
+  const core::Recommendation rec = OpenRecommendation();
+  ui::VisitForm form = VisitFormFor(rec.school_id);
+  for (int i = 0; i < 100; ++i) {
+    form.summary = "версия " + std::to_string(i);
+    controller.Apply({ui::SaveDraft{ui::DraftKey(ui::Form(form)), ui::Form(form)}, ui::OpenSchool{form.school_id}});
+  }
+  // Every Apply came back while the worker was held up, and the view is still readable.
+  EXPECT_EQ(controller.View()->version, version);
+
+  release.set_value();
+  controller.WaitIdle();
+  const auto view = controller.View();
+  EXPECT_GT(view->version, version);
+  EXPECT_EQ(view->school.id, form.school_id);
+  ASSERT_EQ(view->today.drafts.size(), 1u);
+  const auto draft = Must(store_->Draft(view->today.drafts[0].key), "Draft");
+  ASSERT_TRUE(draft.has_value());
+  EXPECT_EQ(ui::EncodeForm(*ui::DecodeForm(draft->payload)), ui::EncodeForm(ui::Form(form)));  // the last one
+}
+
+}  // namespace
+}  // namespace mentorlog::app

@@ -1,0 +1,251 @@
+// Headless tests of the real screens: DrawApp with a hand-made AppView, driven through ImGuiIO.
+// What the controller then does with the actions is tested in tests/app_controller.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "mentorlog/ui/fonts.h"
+#include "mentorlog/ui/screens.h"
+#include "ui_harness.h"
+
+namespace mentorlog::ui {
+namespace {
+
+using testing::UiHarness;
+
+constexpr char kSchool[] = "0195c000-0000-7000-8000-000000000001";
+constexpr char kRec[] = "0195c000-0000-7000-8000-0000000000aa";
+constexpr char kTeacher[] = "0195c000-0000-7000-8000-0000000000bb";
+
+AppView DemoView() {
+  AppView v;
+  SchoolCard card;
+  card.id = kSchool;
+  card.name = "МБОУ «Школа № 3» — Заречье";
+  card.municipality = "Заречный район";
+  card.statuses = {"ШНОР"};
+  card.days_since_contact = 41;
+  card.open_recommendations = 1;
+  card.overdue_recommendations = 1;
+  card.next_roadmap = {"12.12.2026 — Семинар для учителей"};
+  v.today.user_name = "Андреев Н. М.";
+  v.today.schools = {card};
+  v.form.school_id = kSchool;
+  v.form.school_name = card.name;
+  v.form.visit_purposes = {{"diagnostics", "Diagnostics"}, {"monitoring", "Monitoring"}};
+  v.form.teachers = {{kTeacher, "Иванова А. П."}};
+  v.form.subjects = {{"Математика", "Математика"}};
+  RecommendationRow rec;
+  rec.id = kRec;
+  rec.school_id = kSchool;
+  rec.text = "Провести педсовет по итогам ВПР";
+  rec.owner = "Директор";
+  rec.due = "01.11.2026";
+  rec.status = "Open";
+  rec.status_code = "open";
+  rec.overdue = true;
+  v.form.open_recommendations = {rec};
+  v.form.rubric.code = "lesson_observation";
+  v.form.rubric.version = 1;
+  v.form.rubric.title = "Lesson observation";
+  v.form.rubric.criteria = {{"goals", "Planning", "Lesson goals", {"none", "stated", "shared", "owned by pupils"}},
+                            {"feedback", "Assessment", "Feedback", {"none", "some", "regular", "formative"}}};
+  v.sync.server = "http://127.0.0.1:8080";
+  v.sync.user = "mentor1";
+  v.sync.signed_in = true;
+  v.sync.pending = 3;
+  return v;
+}
+
+class ScreensTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = Translations::Load(MENTORLOG_ASSETS_DIR "/i18n", "en");
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    t_ = std::move(loaded).value();
+    view_ = DemoView();
+    ui_.SetDraw([this] { DrawApp(view_, state_, t_, actions_); });
+    ui_.Frames(2);
+  }
+
+  template <class A>
+  std::vector<A> Sent() const {
+    std::vector<A> out;
+    for (const Action& a : actions_) {
+      if (auto* x = std::get_if<A>(&a)) out.push_back(*x);
+    }
+    return out;
+  }
+
+  UiHarness ui_;
+  Translations t_;
+  AppView view_;
+  UiState state_;
+  Actions actions_;
+};
+
+TEST_F(ScreensTest, FillAndSaveAVisitThatChecksOffAnOpenRecommendation) {
+  ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
+  ASSERT_EQ(state_.screen, Screen::kVisit);
+  ASSERT_EQ(Sent<PrepareForm>().size(), 1u);
+  EXPECT_EQ(Sent<PrepareForm>()[0].school_id, kSchool);
+
+  ASSERT_TRUE(ui_.Type("visit.date", "2026-11-29"));
+  ASSERT_TRUE(ui_.Click("visit.purpose/diagnostics"));
+  ASSERT_TRUE(ui_.Type("visit.summary", "Обсудили план перехода — №1 «в работе»"));
+  ASSERT_TRUE(ui_.Click(std::string("visit.check/") + kRec + "/done"));
+  ASSERT_TRUE(ui_.Type(std::string("visit.check_note/") + kRec, "Протокол педсовета № 4"));
+  ASSERT_TRUE(ui_.Click("visit.rec_add"));
+  ASSERT_TRUE(ui_.Type("visit.rec0.text", "Составить план наставничества"));
+  ASSERT_TRUE(ui_.Type("visit.rec0.due", "2026-12-20"));
+  EXPECT_TRUE(state_.edited);
+  ASSERT_TRUE(ui_.Click("visit.save"));
+
+  const auto saves = Sent<SaveForm>();
+  ASSERT_EQ(saves.size(), 1u);
+  const auto* visit = std::get_if<VisitForm>(&saves[0].form);
+  ASSERT_NE(visit, nullptr);
+  EXPECT_EQ(visit->school_id, kSchool);
+  EXPECT_EQ(visit->date, "2026-11-29");
+  EXPECT_EQ(visit->purposes, std::vector<std::string>{"diagnostics"});
+  EXPECT_EQ(visit->summary, "Обсудили план перехода — №1 «в работе»");
+  ASSERT_EQ(visit->checks.size(), 1u);
+  EXPECT_EQ(visit->checks[0].recommendation_id, kRec);
+  EXPECT_EQ(visit->checks[0].new_status, "done");
+  EXPECT_EQ(visit->checks[0].note, "Протокол педсовета № 4");
+  ASSERT_EQ(visit->recommendations.size(), 1u);
+  EXPECT_EQ(visit->recommendations[0].text, "Составить план наставничества");
+  EXPECT_EQ(visit->recommendations[0].due_on, "2026-12-20");
+  EXPECT_EQ(visit->id.size(), 36u);  // made before the first draft, kept for the record
+  EXPECT_EQ(saves[0].draft_key, state_.draft_key);
+
+  // The controller reports the save: the form closes and Today is back.
+  view_.saved_form_id = visit->id;
+  ui_.Frames(2);
+  EXPECT_EQ(state_.screen, Screen::kToday);
+  EXPECT_FALSE(state_.form.has_value());
+}
+
+TEST_F(ScreensTest, FillAnObservationWithTheRubric) {
+  ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
+  ASSERT_TRUE(ui_.Click("visit.start_observation"));
+  ASSERT_EQ(state_.screen, Screen::kObservation);
+  ASSERT_EQ(state_.parked.size(), 1u);  // the visit waits underneath
+
+  ASSERT_TRUE(ui_.Click("observation.teacher"));  // opens the combo
+  ASSERT_TRUE(ui_.Click(std::string("observation.teacher/") + kTeacher));
+  ASSERT_TRUE(ui_.Type("observation.topic", "Дроби"));
+  ASSERT_TRUE(ui_.Click("observation.level/goals/2"));
+  ASSERT_TRUE(ui_.Type("observation.evidence/goals", "Цель на доске, дети её повторили"));
+  ASSERT_TRUE(ui_.Click("observation.level/feedback/none"));  // not observed
+  ASSERT_TRUE(ui_.Type("observation.next_steps", "Попробовать «светофор»"));
+  ASSERT_TRUE(ui_.Click("observation.discussion_held"));
+  ui_.Key('S', /*ctrl=*/true);  // Ctrl+S saves
+
+  const auto saves = Sent<SaveForm>();
+  ASSERT_EQ(saves.size(), 1u);
+  const auto* o = std::get_if<ObservationForm>(&saves[0].form);
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->teacher_id, kTeacher);
+  EXPECT_EQ(o->topic, "Дроби");
+  EXPECT_EQ(o->rubric_code, "lesson_observation");
+  EXPECT_EQ(o->rubric_version, 1);
+  EXPECT_FALSE(o->visit_id.empty());
+  EXPECT_TRUE(o->discussion_held);
+  auto score = [&](const std::string& code) {
+    return *std::find_if(o->scores.begin(), o->scores.end(),
+                         [&](const ScoreInput& s) { return s.criterion_code == code; });
+  };
+  EXPECT_EQ(score("goals").level, 2);
+  EXPECT_EQ(score("goals").evidence, "Цель на доске, дети её повторили");
+  EXPECT_EQ(score("feedback").level, -1);
+
+  // Saved: the visit comes back from underneath.
+  view_.saved_form_id = o->id;
+  ui_.Frames(2);
+  EXPECT_EQ(state_.screen, Screen::kVisit);
+  ASSERT_TRUE(state_.form.has_value());
+  EXPECT_TRUE(std::holds_alternative<VisitForm>(*state_.form));
+}
+
+TEST_F(ScreensTest, TypingSavesADraftAMomentLaterAndLeavingAsks) {
+  ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
+  ASSERT_TRUE(ui_.Type("visit.summary", "Черновик"));
+  EXPECT_TRUE(Sent<SaveDraft>().empty());  // not at every keystroke
+  ui_.Wait(kDraftDelaySeconds + 0.5);
+  const auto drafts = Sent<SaveDraft>();
+  ASSERT_EQ(drafts.size(), 1u);
+  EXPECT_EQ(drafts[0].key, state_.draft_key);
+  EXPECT_EQ(std::get<VisitForm>(drafts[0].form).summary, "Черновик");
+
+  const int esc = ImGui::GetIO().KeyMap[ImGuiKey_Escape];
+  ui_.Key(esc);
+  EXPECT_TRUE(state_.confirm_leave);  // edited and not saved: it asks
+  EXPECT_EQ(state_.screen, Screen::kVisit);
+  ui_.Frames(2);
+  ASSERT_TRUE(ui_.Click("leave.keep_draft"));
+  EXPECT_EQ(state_.screen, Screen::kToday);
+}
+
+TEST_F(ScreensTest, TheSyncPanelShowsARejectedChangeWithItsReason) {
+  view_.sync.rejected = {{"Visit of 12.11.2026, School No. 3",
+                          "This school is no longer assigned to you; ask your coordinator.", "today 10:42"}};
+  ui_.Frames(2);
+  ASSERT_TRUE(ui_.Click("sync.details"));
+  EXPECT_TRUE(state_.sync_panel_open);
+  EXPECT_TRUE(ui_.Visible("sync.rejected/0"));
+  EXPECT_TRUE(ui_.Visible("sync.rejected_reason/0"));
+  EXPECT_TRUE(FontCovers(view_.sync.rejected[0].reason));
+}
+
+TEST_F(ScreensTest, ANarrowWindowIsOneColumnWithLargeTargets) {
+  ImGui::GetIO().DisplaySize = ImVec2(390, 4000);
+  ui_.Frames(2);
+  auto start = FindProbe(std::string("today.start_visit/") + kSchool);
+  auto open = FindProbe(std::string("today.open_school/") + kSchool);
+  ASSERT_TRUE(start && open);
+  EXPECT_GT(open->min.y, start->max.y - 1);  // stacked, not side by side
+  EXPECT_GE(start->max.y - start->min.y, 40.0f);
+  EXPECT_GT(start->max.x - start->min.x, 300.0f);
+}
+
+TEST(TranslationsTest, EveryLanguageHasEveryKeyAndTheFontDrawsEveryCharacter) {
+  auto en = Translations::Load(MENTORLOG_ASSETS_DIR "/i18n", "en");
+  auto ru = Translations::Load(MENTORLOG_ASSETS_DIR "/i18n", "ru");
+  ASSERT_TRUE(en.ok()) << en.status().ToString();
+  ASSERT_TRUE(ru.ok()) << ru.status().ToString();
+  for (const auto& [key, text] : en->texts()) EXPECT_TRUE(ru->Has(key)) << "ru lacks " << key;
+  for (const auto& [key, text] : ru->texts()) EXPECT_TRUE(en->Has(key)) << "en lacks " << key;
+  UiHarness ui;  // loads the font
+  for (const auto& [key, text] : ru->texts()) EXPECT_TRUE(FontCovers(text)) << key << ": " << text;
+  EXPECT_TRUE(FontCovers("— № «» …"));
+  EXPECT_FALSE(FontCovers("漢"));  // a check that can fail
+}
+
+TEST(TranslationsTest, MalformedFilesAreRefusedWithTheLine) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "mentorlog-i18n-test";
+  std::filesystem::create_directories(dir / "xx");
+  {
+    std::ofstream f(dir / "xx" / "a.tsv");
+    f << "# comment\nok\tfine\nbroken line\n";
+  }
+  auto bad = Translations::Load(dir, "xx");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("line 3"), std::string::npos) << bad.status().message();
+  {
+    std::ofstream f(dir / "xx" / "a.tsv");
+    f << "k\tone\\ntwo {0}\nk2\t{1} and {0}\n";
+  }
+  auto good = Translations::Load(dir, "xx");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_STREQ((*good)("k"), "one\ntwo {0}");
+  EXPECT_EQ(good->Format("k2", {"a", "b"}), "b and a");
+  EXPECT_STREQ((*good)("missing.key"), "missing.key");
+  EXPECT_EQ(Translations::Load(dir, "zz").status().code(), StatusCode::kNotFound);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace mentorlog::ui
