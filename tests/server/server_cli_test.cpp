@@ -2,8 +2,10 @@
 // their messages and exit codes, and `serve` started, stopped, killed and restarted.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -246,6 +248,74 @@ TEST_F(ServerCliTest, ServeStopsOnSigtermAndSurvivesAKill) {
   server.Signal(SIGINT);  // Ctrl-C stops it gracefully too
   for (int i = 0; i < 3000 && server.running(); ++i) usleep(10'000);
   EXPECT_FALSE(server.running());
+}
+
+// A shell command's exit code and everything it printed (stdout and stderr).
+std::pair<int, std::string> Shell(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  char buf[4096];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// A self-signed certificate for 127.0.0.1 (cert.pem, key.pem in `dir`), made with openssl.
+void MakeCertificate(const fs::path& dir) {
+  const auto [rc, out] = Shell(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext "
+      "subjectAltName=IP:127.0.0.1 -keyout '" +
+      (dir / "key.pem").string() + "' -out '" + (dir / "cert.pem").string() + "'");
+  ASSERT_EQ(rc, 0) << out;
+}
+
+TEST_F(ServerCliTest, ServeOverTlsAndTheClientVerifiesTheCertificate) {
+  const fs::path dir = *suite_dir_ / "tls";
+  fs::create_directories(dir / "other");
+  MakeCertificate(dir);
+  MakeCertificate(dir / "other");  // a certificate the server does not use
+  ServerProcessOptions o;
+  o.global_args = Args({});
+  o.serve_args = {"--tls-cert", (dir / "cert.pem").string(), "--tls-key", (dir / "key.pem").string()};
+  ServerProcess server(o);
+  ASSERT_TRUE(server.Start().ok()) << server.LogTail();
+  ASSERT_EQ(server.url().rfind("https://", 0), 0u);
+  {
+    std::ofstream f(dir / "password");
+    f << demo_passwords_->at("demo.mentor1") << "\n";
+  }
+  auto login = [&](const std::string& device, const std::string& extra) {
+    return Shell(std::string(MENTORLOG_CLI_PATH) + " --lang en --data '" + (dir / device).string() +
+                 "' login --server " + server.url() + " --user demo.mentor1 --password-stdin " + extra + " < '" +
+                 (dir / "password").string() + "'");
+  };
+
+  // With the server's certificate as the CA: signed in, and a sync over TLS works.
+  auto [ok_rc, ok_out] = login("trusting", "--ca-file '" + (dir / "cert.pem").string() + "'");
+  EXPECT_EQ(ok_rc, 0) << ok_out;
+  EXPECT_NE(ok_out.find("Signed in"), std::string::npos) << ok_out;
+  auto [sync_rc, sync_out] =
+      Shell(std::string(MENTORLOG_CLI_PATH) + " --lang en --data '" + (dir / "trusting").string() + "' sync --quiet");
+  EXPECT_EQ(sync_rc, 0) << sync_out;
+
+  // The system's CAs do not know a self-signed certificate, nor does another CA: refused, and
+  // the message says it is about the certificate.
+  for (const std::string& extra : {std::string(), "--ca-file '" + (dir / "other" / "cert.pem").string() + "'"}) {
+    auto [rc, out] = login(extra.empty() ? "system-cas" : "other-ca", extra);
+    EXPECT_NE(rc, 0) << out;
+    EXPECT_NE(out.find("certificate"), std::string::npos) << out;
+    EXPECT_EQ(out.find("Signed in"), std::string::npos) << out;
+  }
+
+  // Plain HTTP to the TLS port gets no answer a client could take for a sign-in.
+  const std::string plain = "http://127.0.0.1:" + std::to_string(server.port());
+  auto [http_rc, http_out] =
+      Shell(std::string(MENTORLOG_CLI_PATH) + " --lang en --data '" + (dir / "plain").string() + "' login --server " +
+            plain + " --user demo.mentor1 --password-stdin < '" + (dir / "password").string() + "'");
+  EXPECT_NE(http_rc, 0) << http_out;
+  ASSERT_TRUE(server.Stop().ok());
 }
 
 }  // namespace
