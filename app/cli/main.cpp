@@ -13,6 +13,7 @@
 // [SECTION] main
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -59,6 +60,33 @@ struct Context {
   std::string Say(std::string_view en, std::string_view ru) const { return std::string(lang == "ru" ? ru : en); }
 };
 
+// The system clock shifted by a fixed offset: MENTORLOG_CLOCK_OFFSET_MS, a testing aid that
+// makes this device's clock run ahead or behind (the sync tests' skewed devices).
+class OffsetClock final : public platform::Clock {
+ public:
+  explicit OffsetClock(int64_t offset_millis) : offset_(offset_millis) {}
+  int64_t NowMillis() const override { return platform::DefaultClock().NowMillis() + offset_; }
+  int UtcOffsetMinutes() const override { return platform::DefaultClock().UtcOffsetMinutes(); }
+
+ private:
+  int64_t offset_;
+};
+
+// Null when MENTORLOG_CLOCK_OFFSET_MS is unset or empty: the system clock.
+Result<const platform::Clock*> ClockFromEnvironment() {
+  const char* text = std::getenv("MENTORLOG_CLOCK_OFFSET_MS");
+  if (text == nullptr || *text == '\0') return static_cast<const platform::Clock*>(nullptr);
+  char* end = nullptr;
+  errno = 0;
+  const long long offset = std::strtoll(text, &end, 10);
+  if (errno != 0 || *end != '\0') {
+    return Status::InvalidInput("MENTORLOG_CLOCK_OFFSET_MS must be a whole number of milliseconds, not «" +
+                                std::string(text) + "»");
+  }
+  static const OffsetClock clock(offset);
+  return static_cast<const platform::Clock*>(&clock);
+}
+
 Result<Context> OpenContext(const GlobalOptions& g) {
   Context ctx;
   ctx.lang = platform::UserLanguage(g.lang);
@@ -68,6 +96,7 @@ Result<Context> OpenContext(const GlobalOptions& g) {
   StoreOptions options;
   options.path = ctx.data_dir / "mentorlog.db";
   options.language = ctx.lang;
+  ASSIGN_OR_RETURN(options.clock, ClockFromEnvironment());
   ASSIGN_OR_RETURN(ctx.store, Store::Open(options));
   // Rubric templates ship with the program: install any the store does not have yet.
   RETURN_IF_ERROR(InstallBundledRubrics(*ctx.store, DefaultAssetsDir()));
@@ -338,6 +367,9 @@ int main(int argc, char** argv) {
   using namespace mentorlog::cli;  // NOLINT(google-build-using-namespace)
   CLI::App app{"mentorlog-cli: MentorLog's local store from the command line (import, export, records, demo, sync)"};
   app.require_subcommand(1);
+  app.footer(
+      "Testing aid: MENTORLOG_CLOCK_OFFSET_MS=N runs this device's clock N milliseconds ahead of the system "
+      "clock (negative: behind), to try out sync with a wrong device clock.");
   GlobalOptions g;
   app.add_option("--data", g.data_dir, "Data folder (default: $XDG_DATA_HOME/mentorlog or ~/.local/share/mentorlog)");
   app.add_option("--lang", g.lang, "Message language: ru or en (default: from LANG)");

@@ -422,27 +422,37 @@ Result<std::optional<std::pair<R, bool>>> Store::Impl::Load(const Uuid& id) {
   return std::optional<std::pair<R, bool>>(std::make_pair(std::move(r), deleted));
 }
 
+// Every row `st` yields, decoded; the statement is reset whatever happens.
+template <class R>
+static Result<std::vector<R>> DecodeRows(Statement& st) {
+  std::vector<R> out;
+  while (true) {
+    auto row = st.Step();
+    if (!row.ok()) {
+      st.Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    R r;
+    bool deleted = false;
+    Status s = DecodeRow(st, r, deleted);
+    if (!s.ok()) {
+      st.Reset();
+      return s;
+    }
+    out.push_back(std::move(r));
+  }
+  st.Reset();
+  return out;
+}
+
 template <class R>
 Result<std::vector<R>> Store::Impl::ListAll() {
   std::lock_guard lock(mu_);
   static const std::string sql = "SELECT " + SelectColumns<R>() + " FROM " + std::string(RecordTraits<R>::kTable) +
                                  " WHERE deleted = 0 ORDER BY id";
   ASSIGN_OR_RETURN(Statement * st, db_->Prepare(sql));
-  std::vector<R> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
-    R r;
-    bool deleted = false;
-    Status s = DecodeRow(*st, r, deleted);
-    if (!s.ok()) {
-      st->Reset();
-      return s;
-    }
-    out.push_back(std::move(r));
-  }
-  st->Reset();
-  return out;
+  return DecodeRows<R>(*st);
 }
 
 // -----------------------------------------------------------------------------------------
@@ -738,25 +748,7 @@ Result<std::vector<R>> Store::ListBy(std::string_view field, const Uuid& id) con
                           std::string(field) + " = ? AND deleted = 0 ORDER BY id";
   ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(sql));
   st->BindText(1, id.ToString());
-  std::vector<R> out;
-  while (true) {
-    auto row = st->Step();
-    if (!row.ok()) {
-      st->Reset();
-      return row.status();
-    }
-    if (!*row) break;
-    R r;
-    bool deleted = false;
-    Status s = DecodeRow(*st, r, deleted);
-    if (!s.ok()) {
-      st->Reset();
-      return s;
-    }
-    out.push_back(std::move(r));
-  }
-  st->Reset();
-  return out;
+  return DecodeRows<R>(*st);
 }
 
 Status Store::Delete(RecordKind kind, const Uuid& id) { return impl_->Delete(kind, id); }

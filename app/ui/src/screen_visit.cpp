@@ -48,6 +48,16 @@ bool DrawCheck(const RecommendationRow& row, VisitForm& form, const Translations
   return changed;
 }
 
+// A form started from inside the visit: the same school and date, linked to the visit.
+template <class F>
+void StartFromVisit(const VisitForm& visit, UiState& state, Actions& out) {
+  F f;
+  f.visit_id = visit.id;
+  f.school_id = visit.school_id;
+  f.date = visit.date;
+  OpenNewForm(state, std::move(f), out);
+}
+
 }  // namespace
 
 void DrawVisitForm(const FormOptions& options, VisitForm& form, UiState& state, const Translations& t, Actions& out) {
@@ -68,20 +78,12 @@ void DrawVisitForm(const FormOptions& options, VisitForm& form, UiState& state, 
 
   Heading(t("visit.also"));
   if (Button(t("visit.start_observation"), "visit.start_observation")) {
-    ObservationForm o;
-    o.visit_id = form.id;
-    o.school_id = form.school_id;
-    o.date = form.date;
-    OpenNewForm(state, std::move(o), out);
+    StartFromVisit<ObservationForm>(form, state, out);
     return;  // `form` now lives in state.parked
   }
   if (!CurrentLayout().narrow) ImGui::SameLine();
   if (Button(t("visit.start_consultation"), "visit.start_consultation")) {
-    ConsultationForm c;
-    c.visit_id = form.id;
-    c.school_id = form.school_id;
-    c.date = form.date;
-    OpenNewForm(state, std::move(c), out);
+    StartFromVisit<ConsultationForm>(form, state, out);
     return;
   }
   if (changed) state.Touch(ImGui::GetTime());
