@@ -295,6 +295,20 @@ TEST_F(AppControllerTest, ADraftSurvivesARestartAndOpensAsTheSameForm) {
   EXPECT_TRUE(controller.View()->today.drafts.empty());
 }
 
+TEST_F(AppControllerTest, PrepareFormOffersTheSchoolsOpenRecommendationsAndToday) {
+  const core::Recommendation rec = OpenRecommendation();
+  AppController controller(*store_, Options());
+  controller.Apply({ui::PrepareForm{rec.school_id.ToString()}});
+  controller.WaitIdle();
+  const auto view = controller.View();
+  EXPECT_EQ(view->form.school_id, rec.school_id.ToString());
+  EXPECT_EQ(view->form.today, store_->Today().ToString());
+  const auto& open = view->form.open_recommendations;
+  EXPECT_TRUE(
+      std::any_of(open.begin(), open.end(), [&](const ui::RecommendationRow& r) { return r.id == rec.id.ToString(); }));
+  EXPECT_FALSE(view->form.rubric.criteria.empty());  // the bundled lesson observation rubric
+}
+
 TEST_F(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
   const core::Recommendation rec = OpenRecommendation();
   ui::VisitForm form = VisitFormFor(rec.school_id);

@@ -189,6 +189,15 @@ TEST_F(ScreensTest, TypingSavesADraftAMomentLaterAndLeavingAsks) {
   EXPECT_EQ(state_.screen, Screen::kToday);
 }
 
+TEST_F(ScreensTest, ANewFormIsDatedTodayAndThatIsNoEdit) {
+  view_.form.today = "2026-11-29";
+  ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
+  ui_.Frames(2);
+  ASSERT_TRUE(state_.form.has_value());
+  EXPECT_EQ(std::get<VisitForm>(*state_.form).date, "2026-11-29");
+  EXPECT_FALSE(state_.edited);  // leaving it untouched asks nothing
+}
+
 TEST_F(ScreensTest, TheSyncPanelShowsARejectedChangeWithItsReason) {
   view_.sync.rejected = {{"Visit of 12.11.2026, School No. 3",
                           "This school is no longer assigned to you; ask your coordinator.", "today 10:42"}};

@@ -568,6 +568,7 @@ Result<ui::FormOptions> BuildFormOptions(const core::Store& store, const BuildCo
   ui::FormOptions options;
   options.school_id = school.id.ToString();
   options.school_name = SchoolName(school);
+  options.today = store.Today().ToString();
   options.visit_purposes = EnumChoices<core::VisitPurpose>(ctx.lang);
   options.consultation_audiences = EnumChoices<core::ConsultationAudience>(ctx.lang);
   options.consultation_formats = EnumChoices<core::ConsultationFormat>(ctx.lang);

@@ -10,6 +10,8 @@ namespace mentorlog::ui {
 
 void DrawConsultationForm(const FormOptions& options, ConsultationForm& form, UiState& state, const Translations& t,
                           Actions& out) {
+  // A new form is dated today (the options are for its school once they arrive).
+  if (form.date.empty() && options.school_id == form.school_id) form.date = options.today;
   ImGui::TextUnformatted(t.Format("consultation.title", {options.school_name}).c_str());
   bool changed = false;
   changed |= TextField(t("form.date"), &form.date, "consultation.date");

@@ -55,6 +55,8 @@ bool DrawCriterion(const CriterionView& c, ObservationForm& form, const Translat
 
 void DrawObservationForm(const FormOptions& options, ObservationForm& form, UiState& state, const Translations& t,
                          Actions& out) {
+  // A new form is dated today (the options are for its school once they arrive).
+  if (form.date.empty() && options.school_id == form.school_id) form.date = options.today;
   ImGui::TextUnformatted(t.Format("observation.title", {options.school_name}).c_str());
   bool changed = false;
   changed |= ChoiceField(t("observation.teacher"), &form.teacher_id, options.teachers, "observation.teacher");

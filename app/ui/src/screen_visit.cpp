@@ -61,6 +61,8 @@ void StartFromVisit(const VisitForm& visit, UiState& state, Actions& out) {
 }  // namespace
 
 void DrawVisitForm(const FormOptions& options, VisitForm& form, UiState& state, const Translations& t, Actions& out) {
+  // A new form is dated today (the options are for its school once they arrive).
+  if (form.date.empty() && options.school_id == form.school_id) form.date = options.today;
   ImGui::TextUnformatted(t.Format("visit.title", {options.school_name}).c_str());
   bool changed = false;
   changed |= TextField(t("form.date"), &form.date, "visit.date");

@@ -147,6 +147,7 @@ struct RubricView {
 struct FormOptions {
   std::string school_id;
   std::string school_name;
+  std::string today;  // YYYY-MM-DD on the device: a new form's date
   std::vector<Choice> visit_purposes;
   std::vector<Choice> people;    // who can own a recommendation, or be met
   std::vector<Choice> teachers;  // of this school
