@@ -321,6 +321,15 @@ TEST_F(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
   EXPECT_TRUE(controller.View()->notice_is_error);
   EXPECT_NE(controller.View()->notice.find("Укажите цель выезда."), std::string::npos);
   EXPECT_TRUE(Must(store_->Draft(key), "Draft").has_value());
+  EXPECT_EQ(controller.View()->saved_form_seq, 0u);  // the form stays open
+
+  form.purposes = {"monitoring"};
+  controller.Apply({ui::SaveForm{ui::Form(form), key}});
+  controller.WaitIdle();
+  EXPECT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+  EXPECT_EQ(controller.View()->saved_form_id, form.id);  // now it closes
+  EXPECT_EQ(controller.View()->saved_form_seq, 1u);
+  EXPECT_FALSE(Must(store_->Draft(key), "Draft").has_value());
 }
 
 // -----------------------------------------------------------------------------------------

@@ -120,6 +120,7 @@ TEST(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAndA
     app.Apply({ui::SaveForm{visit, ui::DraftKey(visit)}});
     app.WaitIdle();
     ASSERT_FALSE(app.View()->notice_is_error) << app.View()->notice;
+    EXPECT_EQ(app.View()->saved_form_id, visit.id);
     visit_id = visit.id;
 
     ui::ObservationForm obs;

@@ -123,6 +123,7 @@ TEST_F(ScreensTest, FillAndSaveAVisitThatChecksOffAnOpenRecommendation) {
 
   // The controller reports the save: the form closes and Today is back.
   view_.saved_form_id = visit->id;
+  ++view_.saved_form_seq;
   ui_.Frames(2);
   EXPECT_EQ(state_.screen, Screen::kToday);
   EXPECT_FALSE(state_.form.has_value());
@@ -164,6 +165,7 @@ TEST_F(ScreensTest, FillAnObservationWithTheRubric) {
 
   // Saved: the visit comes back from underneath.
   view_.saved_form_id = o->id;
+  ++view_.saved_form_seq;
   ui_.Frames(2);
   EXPECT_EQ(state_.screen, Screen::kVisit);
   ASSERT_TRUE(state_.form.has_value());

@@ -232,6 +232,8 @@ void AppController::Handle(const ui::Action& action) {
                                : a.form.index() == 1 ? "view.notice.observation_saved"
                                                      : "view.notice.consultation_saved";
             Notice(deleted.ok() ? (*tr)(what) : deleted.message(), !deleted.ok());
+            saved_form_id_ = std::visit([](const auto& f) { return f.id; }, a.form);
+            ++saved_form_seq_;
           }
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::SaveDraft>) {
@@ -352,6 +354,8 @@ void AppController::RebuildAndPublish() {
   }
   v.notice = notice_;
   v.notice_is_error = notice_is_error_;
+  v.saved_form_id = saved_form_id_;
+  v.saved_form_seq = saved_form_seq_;
   Publish(v);
 }
 

@@ -186,9 +186,12 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
   }
 
   // A form the controller has saved closes (its draft is gone with it).
-  if (state.form && !view.saved_form_id.empty() && IdOf(*state.form) == view.saved_form_id && IsForm(state.screen)) {
-    state.dirty = false;
-    CloseForm(state, out);
+  if (view.saved_form_seq != state.handled_save_seq) {
+    state.handled_save_seq = view.saved_form_seq;
+    if (state.form && IdOf(*state.form) == view.saved_form_id && IsForm(state.screen)) {
+      state.dirty = false;
+      CloseForm(state, out);
+    }
   }
 
   if (state.screen != Screen::kSettings) state.settings_edit.reset();

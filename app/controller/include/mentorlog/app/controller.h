@@ -142,6 +142,8 @@ class AppController {
   ui::SettingsView settings_;
   std::string notice_;
   bool notice_is_error_ = false;
+  std::string saved_form_id_;  // the record the last successful SaveForm wrote
+  uint64_t saved_form_seq_ = 0;
   ui::AppView last_built_;  // the sections as last built, reused for those not rebuilt
   std::atomic<unsigned> dirty_{kAll};
 

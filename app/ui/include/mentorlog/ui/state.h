@@ -117,8 +117,9 @@ struct UiState {
   std::string draft_key;
   bool dirty = false;
   bool edited = false;
-  double last_edit_time = 0;   // ImGui time of the last keystroke in the form
-  bool confirm_leave = false;  // "leave without saving?" is showing
+  double last_edit_time = 0;      // ImGui time of the last keystroke in the form
+  bool confirm_leave = false;     // "leave without saving?" is showing
+  uint64_t handled_save_seq = 0;  // AppView::saved_form_seq already acted on
 
   // Forms left open underneath (a visit, while one of its observations is filled in); closing
   // the top form brings the one below back.

@@ -208,7 +208,10 @@ struct AppView {
   SettingsView settings;
   std::string notice;  // a one-line message after an action ("Visit saved"), or an error
   bool notice_is_error = false;
-  std::string saved_form_id;  // the record id the last successful SaveForm wrote: its form closes
+  // The record the last successful SaveForm wrote, and a count of such saves: the form of that
+  // record closes once per save (UiState::handled_save_seq).
+  std::string saved_form_id;
+  uint64_t saved_form_seq = 0;
 };
 
 }  // namespace mentorlog::ui
