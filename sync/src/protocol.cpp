@@ -488,8 +488,8 @@ std::optional<std::string> JsonField(std::string_view body, std::string_view key
       continue;
     }
     const char esc = body[++i];
-    if (esc == 'n') {
-      out.push_back('\n');
+    if (esc == 'n' || esc == 't' || esc == 'r' || esc == 'b' || esc == 'f') {
+      out.push_back(esc == 'n' ? '\n' : esc == 't' ? '\t' : esc == 'r' ? '\r' : esc == 'b' ? '\b' : '\f');
     } else if (esc == 'u' && i + 4 < body.size()) {
       // \uXXXX as UTF-8 (surrogate pairs are not joined: our own bodies never need them).
       uint32_t cp = 0;

@@ -141,6 +141,10 @@ TEST(ProtocolTest, ErrorBodiesRoundTripAndForeignTextIsKept) {
   EXPECT_EQ(back.message_ru, e.message_ru);
   ErrorBody escaped = DecodeErrorJson(R"({"code": "x", "message_en": "\u0416 \uZZZZ", "message_ru": "a"})");
   EXPECT_EQ(escaped.message_en, "Ж ?") << "escaped Cyrillic is decoded; a bad escape never throws";
+  // The server's error bodies (http_server.cpp) write tabs and returns as \t and \r.
+  ErrorBody control = DecodeErrorJson(R"({"code": "x", "message_en": "a\tb\r\nc\/\"", "message_ru": "\b\f"})");
+  EXPECT_EQ(control.message_en, "a\tb\r\nc/\"");
+  EXPECT_EQ(control.message_ru, "\b\f");
   ErrorBody html = DecodeErrorJson("<html>502 Bad Gateway</html>");
   EXPECT_EQ(html.code, "http_error");
   EXPECT_NE(html.message_en.find("502"), std::string::npos);
