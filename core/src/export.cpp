@@ -7,6 +7,7 @@
 
 #include "mentorlog/core/csv.h"
 #include "mentorlog/core/field_codec.h"
+#include "mentorlog/core/json_text.h"
 #include "mentorlog/core/records.h"
 
 namespace mentorlog::core {
@@ -82,46 +83,6 @@ Result<std::string> ExportCsv(const std::vector<R>& records, bool excel, std::st
                                     "в UTF-8 сохраняются все знаки"));
   }
   return bytes;
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xF];
-        } else {
-          out += c;  // UTF-8 passes through (checked by the caller)
-        }
-    }
-  }
-  out += '"';
 }
 
 // Appends the JSON value of one field; a text that is not UTF-8 fails.

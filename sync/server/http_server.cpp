@@ -19,6 +19,8 @@
 #include <optional>
 #include <utility>
 
+#include "mentorlog/core/json_text.h"
+
 namespace mentorlog::server {
 namespace {
 
@@ -125,39 +127,6 @@ HttpError FromStatus(const Status& s, const httplib::Request& req) {
   }
   auto [en, ru] = SplitBilingual(s.message());
   return HttpError{status, ErrorBody{std::string(ErrorCodeFor(status)), std::move(en), std::move(ru)}};
-}
-
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 // -----------------------------------------------------------------------------------------
@@ -384,8 +353,9 @@ class HttpServer::Routes {
     Status s = storage_.Read([](StorageTx& tx) { return tx.MaxSeq().status(); });
     if (!s.ok()) spdlog::warn("{} {}: storage check failed: {}", req.method, req.path, s.message());
     res.status = s.ok() ? 200 : 503;
-    res.set_content(std::string("{\"status\": ") + (s.ok() ? "\"ok\"" : "\"unavailable\"") + ", \"protocol\": " +
-                        std::to_string(sync::kProtocolVersion) + ", \"storage\": " + JsonString(storage_kind_) + "}",
+    res.set_content(std::string("{\"status\": ") + (s.ok() ? "\"ok\"" : "\"unavailable\"") +
+                        ", \"protocol\": " + std::to_string(sync::kProtocolVersion) +
+                        ", \"storage\": " + core::JsonString(storage_kind_) + "}",
                     kJson);
   }
 
@@ -445,9 +415,9 @@ class HttpServer::Routes {
     for (const Account& a : *accounts) {
       out += first ? "\n  " : ",\n  ";
       first = false;
-      out += "{\"login\": " + JsonString(a.login) + ", \"role\": " + JsonString(sync::RoleCode(a.role)) +
-             ", \"person_id\": " + (a.person_id ? JsonString(a.person_id->ToString()) : std::string("null")) +
-             ", \"district\": " + JsonString(a.district) + ", \"disabled\": " + (a.disabled ? "true" : "false") +
+      out += "{\"login\": " + core::JsonString(a.login) + ", \"role\": " + core::JsonString(sync::RoleCode(a.role)) +
+             ", \"person_id\": " + (a.person_id ? core::JsonString(a.person_id->ToString()) : std::string("null")) +
+             ", \"district\": " + core::JsonString(a.district) + ", \"disabled\": " + (a.disabled ? "true" : "false") +
              ", \"demo\": " + (a.demo ? "true" : "false") +
              ", \"created_millis\": " + std::to_string(a.created_millis) + "}";
     }

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 
+#include "mentorlog/core/json_text.h"
 #include "mentorlog/core/serialize.h"
 
 namespace mentorlog::sync {
@@ -442,33 +443,6 @@ size_t WireSize(const RecordState& state) {
 
 namespace {
 
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 // The string value of "key" in a flat JSON object written by EncodeErrorJson (a small,
 // forgiving reader: our own bodies are flat objects of strings).
 std::optional<std::string> JsonField(std::string_view body, std::string_view key) {
@@ -526,8 +500,8 @@ std::optional<std::string> JsonField(std::string_view body, std::string_view key
 }  // namespace
 
 std::string EncodeErrorJson(const ErrorBody& e) {
-  return "{\"code\": " + JsonString(e.code) + ", \"message_en\": " + JsonString(e.message_en) +
-         ", \"message_ru\": " + JsonString(e.message_ru) + "}";
+  return "{\"code\": " + core::JsonString(e.code) + ", \"message_en\": " + core::JsonString(e.message_en) +
+         ", \"message_ru\": " + core::JsonString(e.message_ru) + "}";
 }
 
 ErrorBody DecodeErrorJson(std::string_view body) {
