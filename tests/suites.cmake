@@ -1,0 +1,82 @@
+# mentorlog_add_suites(<target> [TIMEOUT s] [PARAMS p...] [ALONE test...] [FIRST suite...])
+#
+# Registers one ctest test per GoogleTest suite of <target>, found in its sources at configure
+# time, instead of one per case (gtest_discover_tests). A case costs a process start, which is
+# 0.3-0.5 s under ASan, and suites that build a demo district in SetUpTestSuite build it once.
+#
+#   PARAMS  value-parameterised suites (TEST_P) get one test per parameter, "Suite/param".
+#   ALONE   "Suite.Case" names that run as their own test (scripts/test runs slow ones apart);
+#           with PARAMS, one per parameter.
+#   FIRST   suites that take long: ctest starts them first, so they do not end the run alone.
+#
+# A last test, "<target>.Unlisted", runs every case no suite test names, so a case written in a
+# way the scan misses still runs.
+function(mentorlog_add_suites target)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "PARAMS;ALONE;FIRST" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 600)
+  endif()
+  get_target_property(sources ${target} SOURCES)
+  set(plain "")
+  set(parameterised "")
+  foreach(source IN LISTS sources)
+    if(NOT IS_ABSOLUTE "${source}")
+      set(source "${CMAKE_CURRENT_SOURCE_DIR}/${source}")
+    endif()
+    file(STRINGS "${source}" lines REGEX "^(TEST|TEST_F|TEST_P|TYPED_TEST)\\( *[A-Za-z0-9_]+ *,")
+    foreach(line IN LISTS lines)
+      string(REGEX MATCH "^([A-Z_]+)\\( *([A-Za-z0-9_]+)" _ "${line}")
+      if(CMAKE_MATCH_1 STREQUAL "TEST_P" AND ARG_PARAMS)
+        list(APPEND parameterised ${CMAKE_MATCH_2})
+      else()
+        list(APPEND plain ${CMAKE_MATCH_2})
+      endif()
+    endforeach()
+  endforeach()
+  list(REMOVE_DUPLICATES plain)
+  list(REMOVE_DUPLICATES parameterised)
+
+  set(alone_filter "")
+  foreach(test IN LISTS ARG_ALONE)
+    string(APPEND alone_filter ":${test}:*/${test}/*")
+  endforeach()
+
+  set(covered "")
+  set(names "")
+  foreach(suite IN LISTS plain)
+    set(filter "${suite}.*:${suite}/*:*/${suite}.*")
+    list(APPEND names ${suite})
+    add_test(NAME ${suite} COMMAND ${target} "--gtest_filter=${filter}-${alone_filter}")
+    string(APPEND covered ":${filter}")
+  endforeach()
+  foreach(suite IN LISTS parameterised)
+    foreach(param IN LISTS ARG_PARAMS)
+      list(APPEND names ${suite}/${param})
+      add_test(NAME ${suite}/${param} COMMAND ${target} "--gtest_filter=*/${suite}.*/${param}-${alone_filter}")
+    endforeach()
+    string(APPEND covered ":*/${suite}.*")
+  endforeach()
+  foreach(test IN LISTS ARG_ALONE)
+    if(ARG_PARAMS)
+      foreach(param IN LISTS ARG_PARAMS)
+        list(APPEND names ${test}/${param})
+        add_test(NAME ${test}/${param} COMMAND ${target} "--gtest_filter=*/${test}/${param}")
+      endforeach()
+    else()
+      list(APPEND names ${test})
+      add_test(NAME ${test} COMMAND ${target} "--gtest_filter=${test}")
+    endif()
+  endforeach()
+  list(APPEND names ${target}.Unlisted)
+  add_test(NAME ${target}.Unlisted COMMAND ${target} "--gtest_filter=-${covered}${alone_filter}")
+
+  foreach(name IN LISTS names)
+    set(cost 1)
+    foreach(first IN LISTS ARG_FIRST)
+      if(name STREQUAL first OR name MATCHES "^${first}/")
+        set(cost 1000)
+      endif()
+    endforeach()
+    set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} COST ${cost})
+  endforeach()
+endfunction()
