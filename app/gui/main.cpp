@@ -17,7 +17,9 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iostream>
+#include <optional>
 #include <vector>
 
 #include "mentorlog/app/controller.h"
@@ -74,12 +76,18 @@ Result<std::unique_ptr<core::Store>> OpenStore(const Options& o, const std::stri
 
 float g_font_pixels = 0;
 
-// Rasterises the font at the window's scale times the user's text size (never FontGlobalScale).
+// The font's size in pixels: the display's scale times the user's text size (never
+// FontGlobalScale, which would stretch a small rasterisation).
+float FontPixels(float content_scale, float text_scale) {
+  return ui::kBaseFontPixels * std::max(content_scale, 1.0f) * std::clamp(text_scale, 0.8f, 2.0f);
+}
+
+// Rasterises the font again when the window's scale or the user's text size has changed.
 Status SetFontSize(GLFWwindow* window, float text_scale, const fs::path& assets) {
   float sx = 1;
   float sy = 1;
   glfwGetWindowContentScale(window, &sx, &sy);
-  const float pixels = ui::kBaseFontPixels * std::max(sx, 1.0f) * std::clamp(text_scale, 0.8f, 2.0f);
+  const float pixels = FontPixels(std::max(sx, sy), text_scale);
   if (pixels == g_font_pixels) return Status::Ok();
   RETURN_IF_ERROR(ui::LoadFonts(assets, pixels).status());
   ImGui_ImplOpenGL3_DestroyFontsTexture();
@@ -153,6 +161,31 @@ void GoTo(const std::string& screen, const ui::AppView& view, ui::UiState& state
   }
 }
 
+// The store could not be opened (a full disk, a damaged file, no permission): says so, with
+// what to do, in a window rather than on a terminal the user never sees. True on "Close".
+bool DrawOpenError(const std::string& error, const ui::Translations& t) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::Begin("MentorLog", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
+  ImGui::TextWrapped("%s", t("app.open_failed"));
+  ImGui::Spacing();
+  ImGui::TextWrapped("%s", error.c_str());
+  ImGui::Spacing();
+  const bool close = ImGui::Button(t("app.close"));
+  ImGui::End();
+  return close;
+}
+
+// Whether the view holds what `screen` lists (a start-up figure: launch to the first frame
+// with data), or, for the other screens, any view built from the store.
+bool ShowsData(const std::string& screen, const ui::AppView& view) {
+  if (screen == "today") return !view.today.schools.empty();
+  if (screen == "school") return !view.school.id.empty();
+  if (screen == "recommendations") return !view.recommendations.rows.empty();
+  return view.version > 0;
+}
+
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -172,15 +205,25 @@ int Run(const Options& o) {
     std::cerr << "--size must be WIDTHxHEIGHT, e.g. 1280x800 or 390x844\n";
     return 1;
   }
+  // Start-up figures count from the process's launch (dynamic linking included), or from here
+  // where the OS cannot tell.
+  auto since_start = [&] {
+    const double launched = platform::MillisSinceProcessStart();
+    return launched >= 0
+               ? launched
+               : std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  };
+  // The store opens off the UI thread (a big one takes a moment: migrations, the clock scan,
+  // the bundled rubrics); the window says so meanwhile.
   fs::path data_dir;
-  auto store = OpenStore(o, lang, &data_dir);
-  if (!store.ok()) {
-    std::cerr << store.status().message() << "\n";
-    return ExitCodeFor(store.status());
-  }
+  double store_ms = -1;  // written by the opening thread, read after its future is ready
+  std::future<Result<std::unique_ptr<core::Store>>> opening = std::async(std::launch::async, [&] {
+    auto opened = OpenStore(o, lang, &data_dir);
+    store_ms = since_start();
+    return opened;
+  });
 
-  app::ControllerOptions co;
-  co.data_dir = data_dir;
+  app::ControllerOptions co;  // data_dir is set once the store is open
   co.assets_dir = o.assets_dir;
   co.language = lang;
   co.server_url = o.server;
@@ -196,40 +239,54 @@ int Run(const Options& o) {
                                : "Cannot open a window: no graphical display (DISPLAY).\n");
     return 2;
   }
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
-  GLFWwindow* window = glfwCreateWindow(width, height, "MentorLog", nullptr, nullptr);
-  if (window == nullptr) {
-    glfwTerminate();
-    std::cerr << "Cannot create an OpenGL 3.3 window.\n";
-    return 2;
-  }
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(o.bench_frames > 0 || !o.screenshot.empty() ? 0 : 1);
-
+  // ImGui and its font atlas are made while GLFW creates the window: the atlas rasterises on
+  // the CPU, and an OpenGL context takes ~200 ms on a software renderer (bench/README.md).
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout comes from the code, not a file
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui::StyleColorsDark();
   ImGui::GetStyle().ScrollbarSize = 18;
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
   if (!o.report.empty()) ui::EnableProbes(true);
+  float monitor_scale = 1;
+  if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
+    float sy = 1;
+    glfwGetMonitorContentScale(monitor, &monitor_scale, &sy);
+    monitor_scale = std::max(monitor_scale, sy);
+  }
+  const float first_pixels = FontPixels(monitor_scale, 1.0f);
+  std::future<Result<fs::path>> fonts =
+      std::async(std::launch::async, [&o, first_pixels] { return ui::LoadFonts(o.assets_dir, first_pixels); });
+
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(width, height, "MentorLog", nullptr, nullptr);
+  Result<fs::path> font = fonts.get();
+  if (window == nullptr) {
+    ImGui::DestroyContext();
+    glfwTerminate();
+    std::cerr << (lang == "ru" ? "Не удалось создать окно OpenGL 3.3: обновите графический драйвер.\n"
+                               : "Cannot create an OpenGL 3.3 window: update the graphics driver.\n");
+    return 2;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(o.bench_frames > 0 || !o.screenshot.empty() ? 0 : 1);
+  const double window_ms = since_start();
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");  // the font texture is made by the first frame
+  if (font.ok()) g_font_pixels = first_pixels;
 
   int status = 0;
   {
-    app::AppController controller(**store, co);
-    if (!o.user.empty() && !o.password_file.empty()) {
-      std::ifstream f(o.password_file);
-      std::string password;
-      std::getline(f, password);
-      controller.Apply({ui::SignIn{o.server, o.user, password}});
-    }
+    std::unique_ptr<core::Store> store;
+    std::optional<app::AppController> controller;  // made once the store is open
+    std::string open_error;
+    const auto empty_view = std::make_shared<const ui::AppView>();
     float text_scale = 1.0f;
-    if (Status s = SetFontSize(window, text_scale, o.assets_dir); !s.ok()) {
+    // The window's own scale may differ from the primary monitor's: then the font is redone.
+    if (Status s = font.ok() ? SetFontSize(window, text_scale, o.assets_dir) : font.status(); !s.ok()) {
       std::cerr << s.message() << "\n";
       status = 2;
     }
@@ -239,21 +296,40 @@ int Run(const Options& o) {
     int frame = 0;
     std::vector<double> frame_ms;
     double first_frame_ms = -1;       // launch to the first frame on screen
-    double first_data_frame_ms = -1;  // launch to the first frame drawn from the store's data
+    double first_data_frame_ms = -1;  // launch to the first frame showing the screen's own data
     int measured_from = -1;           // --bench-frames: the frame after a warm-up with data
-    while (status == 0 && !glfwWindowShouldClose(window)) {
+    while ((status == 0 || !open_error.empty()) && !glfwWindowShouldClose(window)) {
       if (o.screenshot.empty() && o.bench_frames == 0) {
         glfwWaitEventsTimeout(0.1);  // idle: wake for input, or ten times a second for sync progress
       } else {
         glfwPollEvents();
       }
       const auto frame_start = std::chrono::steady_clock::now();
-      std::shared_ptr<const ui::AppView> view = controller.View();
+      if (!controller && open_error.empty() && opening.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+        auto opened = opening.get();
+        if (!opened.ok()) {
+          open_error = opened.status().message();
+          std::cerr << open_error << "\n";
+          status = ExitCodeFor(opened.status());
+          if (!o.screenshot.empty() || o.bench_frames > 0) break;
+        } else {
+          store = std::move(opened).value();
+          co.data_dir = data_dir;
+          controller.emplace(*store, co);
+          if (!o.user.empty() && !o.password_file.empty()) {
+            std::ifstream f(o.password_file);
+            std::string password;
+            std::getline(f, password);
+            controller->Apply({ui::SignIn{o.server, o.user, password}});
+          }
+        }
+      }
+      std::shared_ptr<const ui::AppView> view = controller ? controller->View() : empty_view;
       if (view->settings.text_scale != text_scale) {
         text_scale = view->settings.text_scale;
         (void)SetFontSize(window, text_scale, o.assets_dir);
       }
-      if (auto opened = controller.TakeOpenedForm()) {
+      if (auto opened = controller ? controller->TakeOpenedForm() : std::nullopt) {
         ui::OpenNewForm(state, std::move(opened->form), actions);
         state.draft_key = opened->draft_key;
       }
@@ -272,26 +348,27 @@ int Run(const Options& o) {
         io.MouseWheel = -2.0f;
       }
       ImGui::NewFrame();
-      ui::DrawApp(*view, state, *translations, actions);
+      if (open_error.empty()) {
+        ui::DrawApp(*view, state, *translations, actions);
+      } else if (DrawOpenError(open_error, *translations)) {
+        glfwSetWindowShouldClose(window, GLFW_TRUE);
+      }
       ImGui::Render();
       int fb_w = 0;
       int fb_h = 0;
       glfwGetFramebufferSize(window, &fb_w, &fb_h);
       glViewport(0, 0, fb_w, fb_h);
-      glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+      const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];  // DrawApp's window has no background
+      glClearColor(bg.x, bg.y, bg.z, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-      if (!actions.empty()) {
-        controller.Apply(actions);
+      if (!actions.empty() && controller) {
+        controller->Apply(actions);
         actions.clear();
       }
       if (o.bench_frames > 0) glFinish();  // count the rendering, not only its submission
       const auto now = std::chrono::steady_clock::now();
       const double ms = std::chrono::duration<double, std::milli>(now - frame_start).count();
-      if (first_frame_ms < 0) first_frame_ms = std::chrono::duration<double, std::milli>(now - started).count();
-      if (first_data_frame_ms < 0 && view->version > 0) {
-        first_data_frame_ms = std::chrono::duration<double, std::milli>(now - started).count();
-      }
       ++frame;
       if (!o.screenshot.empty() && frame >= o.frames && placed) {
         if (!WritePng(o.screenshot, fb_w, fb_h)) {
@@ -308,21 +385,23 @@ int Run(const Options& o) {
         }
         break;
       }
-      if (o.bench_frames > 0 && placed) {
-        // Measured after 60 frames with data, so the screen's own view has been built.
+      if (o.bench_frames > 0 && first_data_frame_ms >= 0) {
+        // Measured from 60 frames after the screen's data arrived: the steady state.
         if (measured_from < 0) measured_from = frame + 60;
         if (frame >= measured_from) frame_ms.push_back(ms);
         if (static_cast<int>(frame_ms.size()) >= o.bench_frames) {
           std::printf(
-              "screen %s frames %zu first_frame_ms %.1f first_data_frame_ms %.1f p50_ms %.2f p99_ms %.2f max_ms %.2f "
-              "rows %zu\n",
-              o.screen.c_str(), frame_ms.size(), first_frame_ms, first_data_frame_ms, Percentile(frame_ms, 0.5),
-              Percentile(frame_ms, 0.99), Percentile(frame_ms, 1.0),
+              "screen %s frames %zu window_ms %.1f first_frame_ms %.1f store_ms %.1f first_data_frame_ms %.1f "
+              "p50_ms %.2f p99_ms %.2f max_ms %.2f rows %zu\n",
+              o.screen.c_str(), frame_ms.size(), window_ms, first_frame_ms, store_ms, first_data_frame_ms,
+              Percentile(frame_ms, 0.5), Percentile(frame_ms, 0.99), Percentile(frame_ms, 1.0),
               o.screen == "recommendations" ? view->recommendations.rows.size() : view->today.schools.size());
           break;
         }
       }
       glfwSwapBuffers(window);
+      if (first_frame_ms < 0) first_frame_ms = since_start();
+      if (first_data_frame_ms < 0 && ShowsData(o.screen, *view)) first_data_frame_ms = since_start();
     }
   }
   ImGui_ImplOpenGL3_Shutdown();

@@ -157,8 +157,16 @@ CREATE INDEX deficits_teacher ON deficits (teacher_id);
 CREATE INDEX network_agreements_supported ON network_agreements (supported_school_id);
 )sql";
 
+// Migration 6 (0.3.1): opening a store starts the HLC after the newest stamp stored; with this
+// index that is one index step, not a scan of every record's clocks (250 ms on a 178k-record
+// store, before the app could show any data).
+static constexpr std::string_view kMigration6 = R"sql(
+CREATE INDEX record_clocks_max_hlc ON record_clocks (max_hlc);
+)sql";
+
 std::span<const std::string_view> Migrations() {
-  static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
+  static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3,
+                                              kMigration4, kMigration5, kMigration6};
   return kAll;
 }
 

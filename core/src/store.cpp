@@ -799,6 +799,41 @@ Result<std::vector<ObservationScore>> Store::ScoresOf(const Uuid& observation_id
   return out;
 }
 
+Result<Store::SchoolActivity> Store::ActivityOf(const Uuid& school_id, Date today) const {
+  std::lock_guard lock(impl_->mu_);
+  const std::string school = school_id.ToString();
+  const std::string day = today.ToString();
+  SchoolActivity out;
+  for (const char* table : {"visits", "observations", "consultations"}) {
+    // max() over the (school_id, date) index: SQLite walks it backwards to the first live row.
+    ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(std::string("SELECT max(date) FROM ") + table +
+                                                         " WHERE school_id = ? AND date <= ? AND deleted = 0"));
+    st->BindText(1, school);
+    st->BindText(2, day);
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row && !st->ColumnIsNull(0)) {
+      auto date = Date::Parse(st->ColumnText(0));
+      if (date.ok() && (!out.last_contact || *date > *out.last_contact)) out.last_contact = *date;
+    }
+    st->Reset();
+  }
+  static const std::string open_sql =
+      "SELECT count(*), coalesce(sum(due_on < ?), 0) FROM recommendations "
+      "WHERE school_id = ? AND status IN ('" +
+      std::string(EnumCode(RecommendationStatus::kOpen)) + "', '" +
+      std::string(EnumCode(RecommendationStatus::kInProgress)) + "') AND deleted = 0";
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(open_sql));
+  st->BindText(1, day);
+  st->BindText(2, school);
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  if (row) {
+    out.open_recommendations = st->ColumnInt(0);
+    out.overdue_recommendations = st->ColumnInt(1);
+  }
+  st->Reset();
+  return out;
+}
+
 Result<Observation> Store::SaveObservation(Observation observation, std::vector<ObservationScore>& scores) {
   Observation saved;
   std::vector<ObservationScore> result = scores;

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <string>
 #include <system_error>
@@ -322,6 +323,30 @@ std::string UserLanguage(std::string_view flag) {
     if (v != nullptr && *v != '\0') return std::string_view(v).starts_with("ru") ? "ru" : "en";
   }
   return "en";
+}
+
+double MillisSinceProcessStart() {
+  // Field 22 of /proc/self/stat is the start time in clock ticks since boot; field 2 (the
+  // command name, in parentheses) may hold spaces, so count from its closing parenthesis.
+  std::FILE* f = std::fopen("/proc/self/stat", "r");
+  if (f == nullptr) return -1;
+  char buf[1024];
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  const char* p = std::strrchr(buf, ')');
+  if (p == nullptr) return -1;
+  unsigned long long start_ticks = 0;
+  // After ")": state (3) then fields 4..21, then starttime (22).
+  if (std::sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+                  &start_ticks) != 1) {
+    return -1;
+  }
+  const long ticks_per_second = sysconf(_SC_CLK_TCK);
+  timespec now{};
+  if (ticks_per_second <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) != 0) return -1;
+  const double now_ms = static_cast<double>(now.tv_sec) * 1000.0 + static_cast<double>(now.tv_nsec) / 1e6;
+  return now_ms - static_cast<double>(start_ticks) * 1000.0 / static_cast<double>(ticks_per_second);
 }
 
 std::string_view PlatformName() { return "linux"; }

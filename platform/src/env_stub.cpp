@@ -54,6 +54,8 @@ Result<std::string> ReadSecretFile(const std::filesystem::path&) { return NotYet
 Status RandomBytes(void*, size_t) { return NotYet(); }
 std::string UserLanguage(std::string_view flag) { return flag == "ru" ? "ru" : "en"; }
 
+double MillisSinceProcessStart() { return -1; }
+
 std::string_view PlatformName() { return MENTORLOG_STUB_OS " (stub)"; }
 
 }  // namespace mentorlog::platform

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "mentorlog/core/store.h"
+#include "migrations.h"
 #include "test_fixtures.h"
 
 namespace mentorlog::core {
@@ -868,6 +869,8 @@ TEST_F(StoreTest, ScoreLevelOutsideTheScaleWritesNothing) {
 // -----------------------------------------------------------------------------------------
 
 TEST_F(StoreTest, NewStoreIsAtTheLatestSchema) {
+  // A migration added without raising kLatestSchemaVersion would never run.
+  EXPECT_EQ(static_cast<size_t>(kLatestSchemaVersion), Migrations().size());
   EXPECT_EQ(store().schema_version(), kLatestSchemaVersion);
   RawDb raw(StorePath());
   EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(kLatestSchemaVersion));

@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #if defined(__linux__) && !defined(__ANDROID__)
 #include <sys/stat.h>
@@ -66,6 +67,17 @@ TEST(ClockTest, DefaultClockIsOneSystemClock) {
 }
 
 #if defined(__linux__) && !defined(__ANDROID__)
+
+TEST(ClockTest, MillisSinceProcessStartCountsFromTheLaunch) {
+  const double first = MillisSinceProcessStart();
+  ASSERT_GE(first, 0.0);
+  EXPECT_LT(first, 3'600'000.0);  // this test binary started less than an hour ago
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  const double second = MillisSinceProcessStart();
+  // The start is fixed, so the difference is the sleep (the start is in 10 ms ticks, now is not).
+  EXPECT_GE(second - first, 59.0);
+  EXPECT_LT(second - first, 5'000.0);
+}
 
 // [SECTION] Fixtures
 

@@ -21,6 +21,7 @@ constexpr char kTeacher[] = "0195c000-0000-7000-8000-0000000000bb";
 
 AppView DemoView() {
   AppView v;
+  v.version = 1;  // built by the controller (0 means the store is still opening)
   SchoolCard card;
   card.id = kSchool;
   card.name = "МБОУ «Школа № 3» — Заречье";
@@ -127,6 +128,17 @@ TEST_F(ScreensTest, FillAndSaveAVisitThatChecksOffAnOpenRecommendation) {
   ui_.Frames(2);
   EXPECT_EQ(state_.screen, Screen::kToday);
   EXPECT_FALSE(state_.form.has_value());
+}
+
+TEST_F(ScreensTest, UntilTheStoreIsOpenOnlyThatIsShown) {
+  EXPECT_TRUE(ui_.Visible("nav.today"));
+  view_ = AppView();  // version 0: the controller has not built a view yet
+  actions_.clear();
+  ui_.Frames(2);
+  EXPECT_FALSE(ui_.Visible("nav.today"));
+  EXPECT_FALSE(ui_.Visible("sync.details"));
+  EXPECT_FALSE(ui_.Click(std::string("today.start_visit/") + kSchool));
+  EXPECT_TRUE(actions_.empty());
 }
 
 TEST_F(ScreensTest, FillAnObservationWithTheRubric) {

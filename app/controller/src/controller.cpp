@@ -340,10 +340,16 @@ void AppController::RebuildAndPublish() {
       Notice(result.status().message(), true);
     }
   };
+  auto publish = [&] {
+    v.notice = notice_;
+    v.notice_is_error = notice_is_error_;
+    v.saved_form_id = saved_form_id_;
+    v.saved_form_seq = saved_form_seq_;
+    Publish(v);
+  };
   if (dirty & kToday) keep(BuildTodayView(store_, ctx), v.today);
   if ((dirty & kSchool) && !school_id_.empty()) keep(BuildSchoolView(store_, ctx, school_id_), v.school);
   if ((dirty & kTeacher) && !teacher_id_.empty()) keep(BuildTeacherView(store_, ctx, teacher_id_), v.teacher);
-  if (dirty & kRecommendations) keep(BuildRecommendationsView(store_, ctx, filter_), v.recommendations);
   if ((dirty & kForm) && !form_school_id_.empty()) keep(BuildFormOptions(store_, ctx, form_school_id_), v.form);
   if (dirty & kSync) keep(BuildSyncView(store_, ctx, HasToken(options_.data_dir)), v.sync);
   if (dirty & kSettings) {
@@ -352,11 +358,13 @@ void AppController::RebuildAndPublish() {
     auto server = store_.GetSyncValue(sync::kServerKey);
     if (server.ok() && *server && !(*server)->empty()) v.settings.server = **server;
   }
-  v.notice = notice_;
-  v.notice_is_error = notice_is_error_;
-  v.saved_form_id = saved_form_id_;
-  v.saved_form_seq = saved_form_seq_;
-  Publish(v);
+  // The recommendations list reads every recommendation in the store (half a second at 19k):
+  // what is ready is shown first, so Today does not wait for it after a start or a sync.
+  if (dirty & kRecommendations) {
+    if (dirty & ~kRecommendations) publish();
+    keep(BuildRecommendationsView(store_, ctx, filter_), v.recommendations);
+  }
+  publish();
 }
 
 // -----------------------------------------------------------------------------------------

@@ -301,23 +301,10 @@ Result<ui::SchoolCard> MakeCard(const core::Store& store, const BuildContext& ct
   card.municipality = school.municipality;
   for (core::SchoolStatus s : school.statuses) card.statuses.emplace_back(core::EnumLabel(s, ctx.lang));
 
-  std::optional<Date> last;
-  auto seen = [&](Date d) {
-    if (d <= today && (!last || d > *last)) last = d;
-  };
-  ASSIGN_OR_RETURN(auto visits, store.ListBy<core::Visit>("school_id", school.id));
-  for (const auto& v : visits) seen(v.date);
-  ASSIGN_OR_RETURN(auto observations, store.ListBy<core::Observation>("school_id", school.id));
-  for (const auto& o : observations) seen(o.date);
-  ASSIGN_OR_RETURN(auto consultations, store.ListBy<core::Consultation>("school_id", school.id));
-  for (const auto& c : consultations) seen(c.date);
-  if (last) card.days_since_contact = today.days() - last->days();
-
-  ASSIGN_OR_RETURN(auto recs, store.ListBy<core::Recommendation>("school_id", school.id));
-  for (const auto& r : recs) {
-    if (IsOpen(r)) ++card.open_recommendations;
-    if (IsOverdue(r, today)) ++card.overdue_recommendations;
-  }
+  ASSIGN_OR_RETURN(core::Store::SchoolActivity activity, store.ActivityOf(school.id, today));
+  if (activity.last_contact) card.days_since_contact = today.days() - activity.last_contact->days();
+  card.open_recommendations = static_cast<int>(activity.open_recommendations);
+  card.overdue_recommendations = static_cast<int>(activity.overdue_recommendations);
 
   std::vector<const core::RoadmapItem*> next;
   for (const auto& item : roadmap) {

@@ -127,10 +127,21 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
 
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
+  // No background: the window fills the viewport, so the program clears to WindowBg instead
+  // (one full-screen blended quad less a frame, which a software renderer feels).
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                 ImGuiWindowFlags_NoBackground;
   if (layout.narrow) ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(10, 10));
   ImGui::Begin("MentorLog", nullptr, flags);
+
+  // Version 0: the store is still being opened off this thread; nothing to act on yet.
+  if (view.version == 0) {
+    Muted(t("app.opening"));
+    ImGui::End();
+    if (layout.narrow) ImGui::PopStyleVar();
+    return;
+  }
 
   // The sync state, always one glance away.
   DrawSyncBar(view.sync, state, t, out);

@@ -28,7 +28,7 @@
 
 namespace mentorlog::core {
 
-inline constexpr int kLatestSchemaVersion = 5;
+inline constexpr int kLatestSchemaVersion = 6;
 
 struct StoreOptions {
   std::filesystem::path path;                 // the SQLite file; created when missing
@@ -154,6 +154,16 @@ class Store {
   // (default: today).
   Result<Recommendation> ReopenRecommendation(const Uuid& id, std::string_view reason,
                                               std::optional<Date> on = std::nullopt);
+
+  // A school's contact and recommendation figures, counted in SQL on the indexes (no record is
+  // decoded): the newest visit, observation or consultation dated on or before `today`, the
+  // open (open or in progress) recommendations and those of them due before `today`.
+  struct SchoolActivity {
+    std::optional<Date> last_contact;
+    int64_t open_recommendations = 0;
+    int64_t overdue_recommendations = 0;
+  };
+  Result<SchoolActivity> ActivityOf(const Uuid& school_id, Date today) const;
 
   // Runs `fn` in one transaction: every write inside commits together or not at all.
   // A nested call is a savepoint: when its `fn` fails, only its own writes are undone.

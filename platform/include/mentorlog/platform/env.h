@@ -78,6 +78,10 @@ Status RandomBytes(void* out, size_t n);
 // else English.
 std::string UserLanguage(std::string_view flag = {});
 
+// Milliseconds since this process started, for start-up figures (the app's launch to its first
+// frame). Linux: from /proc/self/stat, in clock ticks (10 ms). -1 when unknown.
+double MillisSinceProcessStart();
+
 // "linux", or "windows (stub)", "macos (stub)", "android (stub)", "ios (stub)".
 std::string_view PlatformName();
 
