@@ -4,8 +4,10 @@
 # Frame times of the app (mentorlog --bench-frames) under Xvfb, on a device store of about
 # 100k live records: the demo district plus `mentorlog-cli workload` (visits, observations,
 # consultations, recommendations). For each screen: launch to the first frame, launch to the
-# first frame drawn from the store, and p50 / p99 / max of 600 frames while the list scrolls
-# two notches a frame (glFinish included, vsync off). Made once in DATA_DIR (default
+# first frame with the screen's data, and p50 / p99 / max of 600 frames while the list scrolls
+# two notches a frame (glFinish included, vsync off). Then start-up alone, five launches each of
+# the app and of its peer, bench/first_frame_peer (Dear ImGui's own GLFW + OpenGL 3 example: the
+# floor for any ImGui app on this renderer). Made once in DATA_DIR (default
 # /tmp/mentorlog-frame-bench), reused after.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,4 +36,10 @@ for size in 1280x800 390x844; do
     xvfb-run -a -s "-screen 0 1400x1000x24" "$app" --data "$data" --lang ru --size "$size" \
       --screen "$screen" --bench-frames 600 | sed "s/^/$size /"
   done
+done
+echo "start-up, 5 launches each (ms from the process's launch):"
+for i in 1 2 3 4 5; do
+  xvfb-run -a -s "-screen 0 1400x1000x24" "$build/bench/first_frame_peer"
+  xvfb-run -a -s "-screen 0 1400x1000x24" "$app" --data "$data" --lang ru --size 1280x800 \
+    --screen today --bench-frames 10 | sed "s/^/1280x800 /"
 done

@@ -227,11 +227,15 @@ int Run(const Options& o) {
   co.assets_dir = o.assets_dir;
   co.language = lang;
   co.server_url = o.server;
-  auto translations = ui::Translations::Load(fs::path(o.assets_dir) / "i18n", lang);
-  if (!translations.ok()) {
-    std::cerr << translations.status().message() << "\n";
+  auto loaded = ui::Translations::Load(fs::path(o.assets_dir) / "i18n", lang);
+  if (!loaded.ok()) {
+    std::cerr << loaded.status().message() << "\n";
     return 2;
   }
+  // Until the controller publishes its own (in the language saved in Settings), and shared with it.
+  const auto translations = std::make_shared<const ui::Translations>(std::move(loaded).value());
+  co.translations = translations;
+  co.language_forced = !o.lang.empty();
 
   glfwSetErrorCallback([](int code, const char* text) { std::cerr << "GLFW " << code << ": " << text << "\n"; });
   if (!glfwInit()) {
@@ -334,9 +338,7 @@ int Run(const Options& o) {
         state.draft_key = opened->draft_key;
       }
       if (!placed && view->version > 0) {
-        if (!view->sync.signed_in && view->sync.server.empty() && view->today.schools.empty() && o.user.empty()) {
-          state.screen = ui::Screen::kFirstRun;
-        }
+        if (view->first_run && o.user.empty()) state.screen = ui::Screen::kFirstRun;
         GoTo(o.screen, *view, state, actions);
         placed = true;
       }
@@ -349,7 +351,7 @@ int Run(const Options& o) {
       }
       ImGui::NewFrame();
       if (open_error.empty()) {
-        ui::DrawApp(*view, state, *translations, actions);
+        ui::DrawApp(*view, state, view->texts ? *view->texts : *translations, actions);
       } else if (DrawOpenError(open_error, *translations)) {
         glfwSetWindowShouldClose(window, GLFW_TRUE);
       }
@@ -379,7 +381,7 @@ int Run(const Options& o) {
         int win_h = 0;
         glfwGetWindowSize(window, &win_w, &win_h);
         const float scale = win_w > 0 ? static_cast<float>(fb_w) / static_cast<float>(win_w) : 1.0f;
-        if (!o.report.empty() && !WriteReport(o.report, *view, *translations, scale)) {
+        if (!o.report.empty() && !WriteReport(o.report, *view, view->texts ? *view->texts : *translations, scale)) {
           std::cerr << "cannot write " << o.report << "\n";
           status = 2;
         }

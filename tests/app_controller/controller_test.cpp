@@ -255,6 +255,47 @@ TEST_F(AppControllerTest, ASavedRecordComesBackAsItsForm) {
   EXPECT_EQ(ui::EncodeForm(back), ui::EncodeForm(ui::Form(form)));
 }
 
+TEST_F(AppControllerTest, ASavedVisitIsCorrectedInPlaceAndAnUnfinishedCorrectionComesBack) {
+  const core::Person mentor = Mentor();
+  Must(store_->SetSyncValue("person_id", mentor.id.ToString()), "person");
+  ui::VisitForm form = VisitFormFor(OpenRecommendation().school_id);
+  Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_), "SaveForm");
+  const int64_t visits = Must(store_->Count(core::RecordKind::kVisit), "count");
+
+  AppController controller(*store_, Options());
+  controller.Apply({ui::OpenRecord{form.id}});
+  controller.WaitIdle();
+  std::optional<OpenedForm> opened = controller.TakeOpenedForm();
+  ASSERT_TRUE(opened.has_value());
+  auto* visit = std::get_if<ui::VisitForm>(&opened->form);
+  ASSERT_NE(visit, nullptr);
+  EXPECT_EQ(visit->summary, form.summary);
+
+  // Half-way through the correction the app is closed: the draft is what comes back.
+  visit->summary = "Исправлено: проверили два пункта, не три";
+  controller.Apply({ui::SaveDraft{opened->draft_key, opened->form}});
+  controller.Apply({ui::OpenRecord{form.id}});
+  controller.WaitIdle();
+  opened = controller.TakeOpenedForm();
+  ASSERT_TRUE(opened.has_value());
+  visit = std::get_if<ui::VisitForm>(&opened->form);
+  ASSERT_NE(visit, nullptr);
+  EXPECT_EQ(visit->summary, "Исправлено: проверили два пункта, не три");
+
+  controller.Apply({ui::SaveForm{opened->form, opened->draft_key}});
+  controller.WaitIdle();
+  EXPECT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+  const core::Visit saved = Must(store_->Get<core::Visit>(Must(Uuid::Parse(form.id), "id")), "the visit");
+  EXPECT_EQ(saved.summary, "Исправлено: проверили два пункта, не три");
+  EXPECT_EQ(Must(store_->Count(core::RecordKind::kVisit), "count"), visits);  // in place, not a copy
+  EXPECT_FALSE(Must(store_->Draft(opened->draft_key), "Draft").has_value());
+
+  controller.Apply({ui::OpenRecord{"not-a-record"}});
+  controller.WaitIdle();
+  EXPECT_TRUE(controller.View()->notice_is_error);
+  EXPECT_FALSE(controller.TakeOpenedForm().has_value());
+}
+
 // -----------------------------------------------------------------------------------------
 // [SECTION] Drafts through the controller
 // -----------------------------------------------------------------------------------------
@@ -377,6 +418,49 @@ TEST_F(AppControllerTest, StartSyncWithoutASignInSaysSoAndStops) {
 // -----------------------------------------------------------------------------------------
 // [SECTION] Apply never waits
 // -----------------------------------------------------------------------------------------
+
+TEST_F(AppControllerTest, TheLanguageChosenInSettingsShowsAtOnceAndAtTheNextStart) {
+  {
+    AppController app(*store_, Options());
+    app.WaitIdle();
+    ASSERT_TRUE(app.View()->texts);
+    EXPECT_EQ(app.View()->texts->lang(), "ru");
+    ui::SettingsView settings = app.View()->settings;
+    settings.language = "en";
+    app.Apply({ui::ChangeSettings{settings}});
+    app.WaitIdle();
+    EXPECT_EQ(app.View()->texts->lang(), "en");  // the screens draw with these from the next frame
+    EXPECT_EQ(app.View()->settings.language, "en");
+    EXPECT_STREQ((*app.View()->texts)("nav.today"), en_("nav.today"));
+  }
+  {
+    AppController app(*store_, Options());  // the locale says Russian; Settings said English
+    app.WaitIdle();
+    EXPECT_EQ(app.View()->texts->lang(), "en");
+    EXPECT_EQ(app.View()->settings.language, "en");
+  }
+  {
+    ControllerOptions forced = Options();  // mentorlog --lang ru
+    forced.language_forced = true;
+    AppController app(*store_, forced);
+    app.WaitIdle();
+    EXPECT_EQ(app.View()->texts->lang(), "ru");
+  }
+}
+
+TEST_F(AppControllerTest, FirstRunUntilSignedInOrOfflineIsChosenAndNotAfter) {
+  {
+    AppController app(*store_, Options());
+    app.WaitIdle();
+    EXPECT_TRUE(app.View()->first_run);  // the demo district is here, but nobody signed in
+    app.Apply({ui::WorkOffline{}});
+    app.WaitIdle();
+    EXPECT_FALSE(app.View()->first_run);
+  }
+  AppController again(*store_, Options());  // the next start
+  again.WaitIdle();
+  EXPECT_FALSE(again.View()->first_run);
+}
 
 TEST_F(AppControllerTest, ApplyReturnsWhileTheWorkerIsBusy) {
   std::promise<void> release;

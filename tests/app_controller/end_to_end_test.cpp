@@ -1,7 +1,8 @@
-// The "done when", through the app's controller and real processes: a mentor signs in,
-// records a visit with a lesson observation and a recommendation while the server is down
+// The "done when", with real mentorlog-server and mentorlog-cli processes: a mentor signs
+// in, records a visit with a lesson observation and a recommendation while the server is down
 // (offline), syncs when it is back; the server's state hash changes to the device's, and a
-// second device (mentorlog-cli) receives the visit.
+// second device (mentorlog-cli) receives the visit. Once through the controller's actions, once
+// through the screens themselves (clicks and typing in the headless UI harness, as in tests/ui).
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -16,8 +17,10 @@
 #include "mentorlog/app/form_apply.h"
 #include "mentorlog/core/rubric.h"
 #include "mentorlog/sync/device.h"
+#include "mentorlog/ui/screens.h"
 #include "server/server_process.h"
 #include "test_fixtures.h"
+#include "ui/ui_harness.h"
 
 namespace mentorlog::app {
 namespace {
@@ -60,32 +63,74 @@ int Cli(const fs::path& data, const std::string& args, std::string* out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-TEST(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAndASecondDevice) {
-  core::testing::TempDir dir;
-  const std::vector<std::string> central = {"--db", (dir.path() / "central.db").string(), "--argon2-memlimit-mb", "1"};
-  std::vector<std::string> demo_args = central;
-  demo_args.push_back("demo");
-  const server::CommandRun demo = Must(server::RunServerCommand(demo_args), "demo");
-  ASSERT_EQ(demo.exit_code, 0) << demo.err;
-  const std::string password = Password(demo.out, "demo.mentor1");
-  ASSERT_FALSE(password.empty()) << demo.out;
-  server::ServerProcessOptions so;
-  so.global_args = central;
-  server::ServerProcess server(so);
-  ASSERT_TRUE(server.Start().ok()) << server.LogTail();
+class AppEndToEndTest : public ::testing::Test {
+ protected:
+  // The demo district in a central store, its server on 127.0.0.1, and an empty device store.
+  void SetUp() override {
+    central_ = {"--db", (dir_.path() / "central.db").string(), "--argon2-memlimit-mb", "1"};
+    std::vector<std::string> demo_args = central_;
+    demo_args.push_back("demo");
+    const server::CommandRun demo = Must(server::RunServerCommand(demo_args), "demo");
+    ASSERT_EQ(demo.exit_code, 0) << demo.err;
+    password_ = Password(demo.out, "demo.mentor1");
+    ASSERT_FALSE(password_.empty()) << demo.out;
+    server::ServerProcessOptions so;
+    so.global_args = central_;
+    server_ = std::make_unique<server::ServerProcess>(so);
+    ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
 
-  const fs::path device = dir.path() / "device";
-  fs::create_directories(device);
-  core::StoreOptions o;
-  o.path = device / "mentorlog.db";
-  o.language = "ru";
-  auto store = Must(core::Store::Open(o), "open the device store");
-  ASSERT_TRUE(core::InstallBundledRubrics(*store, MENTORLOG_ASSETS_DIR).ok());
-  ControllerOptions co;
-  co.data_dir = device;
-  co.assets_dir = MENTORLOG_ASSETS_DIR;
-  co.language = "ru";
+    device_ = dir_.path() / "device";
+    fs::create_directories(device_);
+    core::StoreOptions o;
+    o.path = device_ / "mentorlog.db";
+    o.language = "ru";
+    store_ = Must(core::Store::Open(o), "open the device store");
+    ASSERT_TRUE(core::InstallBundledRubrics(*store_, MENTORLOG_ASSETS_DIR).ok());
+    co_.data_dir = device_;
+    co_.assets_dir = MENTORLOG_ASSETS_DIR;
+    co_.language = "ru";
+  }
 
+  // A second device of the same mentor (mentorlog-cli) signs in, syncs, lists the visit and
+  // has the server's state hash.
+  void ExpectASecondDeviceReceives(const std::string& visit_id, const std::string& hash) {
+    const fs::path second = dir_.path() / "second";
+    {
+      std::ofstream f(dir_.path() / "password");
+      f << password_ << "\n";
+    }
+    std::string out;
+    ASSERT_EQ(Cli(second,
+                  "login --server " + server_->url() + " --user demo.mentor1 --password-stdin < '" +
+                      (dir_.path() / "password").string() + "'",
+                  &out),
+              0)
+        << out;
+    out.clear();
+    ASSERT_EQ(Cli(second, "sync --quiet", &out), 0) << out;
+    out.clear();
+    ASSERT_EQ(Cli(second, "list visits", &out), 0) << out;
+    EXPECT_NE(out.find(visit_id), std::string::npos) << out;
+    out.clear();
+    ASSERT_EQ(Cli(second, "state-hash", &out), 0) << out;
+    EXPECT_NE(out.find(hash), std::string::npos) << out;
+  }
+
+  core::testing::TempDir dir_;
+  std::vector<std::string> central_;
+  std::string password_;
+  std::unique_ptr<server::ServerProcess> server_;
+  fs::path device_;
+  std::unique_ptr<core::Store> store_;
+  ControllerOptions co_;
+};
+
+TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAndASecondDevice) {
+  const std::vector<std::string>& central = central_;
+  const std::string& password = password_;
+  server::ServerProcess& server = *server_;
+  std::unique_ptr<core::Store>& store = store_;
+  const ControllerOptions& co = co_;
   const std::string before = ServerHash(central, "demo.mentor1");
   std::string visit_id;
   {
@@ -158,27 +203,116 @@ TEST(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAndA
   EXPECT_NE(after, before);
   EXPECT_EQ(after, Must(sync::DeviceStateHash(*store), "device hash"));
 
-  // A second device of the same mentor receives the visit.
-  const fs::path second = dir.path() / "second";
+  ExpectASecondDeviceReceives(visit_id, after);
+}
+
+TEST_F(AppEndToEndTest, ThroughTheScreensAVisitWithAnObservationRecordedOfflineReachesTheServer) {
+  const std::string before = ServerHash(central_, "demo.mentor1");
+  const ui::Translations t =
+      Must(ui::Translations::Load(fs::path(MENTORLOG_ASSETS_DIR) / "i18n", "en"), "translations");
+  ui::testing::UiHarness ui;
+  ui::UiState state;
+  ui::Actions actions;
+  std::string visit_id;
   {
-    std::ofstream f(dir.path() / "password");
-    f << password << "\n";
+    AppController app(*store_, co_);
+    std::shared_ptr<const ui::AppView> view = app.View();
+    // What mentorlog's frame loop does around the screens (app/gui/main.cpp).
+    ui.SetDraw([&] {
+      view = app.View();
+      if (auto opened = app.TakeOpenedForm()) {
+        ui::OpenNewForm(state, std::move(opened->form), actions);
+        state.draft_key = opened->draft_key;
+      }
+      ui::DrawApp(*view, state, t, actions);
+      app.Apply(actions);
+      actions.clear();
+    });
+    auto settle = [&] {  // the controller's work done and drawn
+      for (int i = 0; i < 3; ++i) {
+        app.WaitIdle();
+        ui.Frames(2);
+      }
+    };
+    state.screen = ui::Screen::kFirstRun;
+    settle();
+
+    // First run: the server and the demo mentor's account; Today follows the sign-in.
+    ASSERT_TRUE(ui.Type("first.server", server_->url()));
+    ASSERT_TRUE(ui.Type("first.login", "demo.mentor1"));
+    ASSERT_TRUE(ui.Type("first.password", password_));
+    ASSERT_TRUE(ui.Click("first.sign_in"));
+    settle();
+    ASSERT_TRUE(view->sync.signed_in) << view->sync.last_error;
+    ASSERT_EQ(state.screen, ui::Screen::kToday);
+    ASSERT_FALSE(view->today.schools.empty());
+    const std::string school = view->today.schools.front().id;
+
+    // No signal at the school from here on.
+    ASSERT_TRUE(server_->Stop().ok());
+    ASSERT_TRUE(ui.Click("today.start_visit/" + school));
+    settle();
+    ASSERT_EQ(state.screen, ui::Screen::kVisit);
+    ASSERT_TRUE(ui.Click("visit.purpose/lesson_observations"));
+    ASSERT_TRUE(ui.Type("visit.summary", "Выезд без связи: посетили урок, обсудили план"));
+    ASSERT_TRUE(ui.Click("visit.rec_add"));
+    ASSERT_TRUE(ui.Type("visit.rec0.text", "Провести открытый урок для коллег"));
+    ASSERT_TRUE(ui.Type("visit.rec0.owner_name", "Заместитель директора"));
+    ASSERT_TRUE(ui.Type("visit.rec0.due", store_->Today().AddDays(14).ToString()));
+    ASSERT_TRUE(state.form.has_value());
+    visit_id = std::visit([](const auto& f) { return f.id; }, *state.form);
+
+    // A lesson observation from inside the visit, with the rubric; Ctrl+S saves it.
+    ASSERT_TRUE(ui.Click("visit.start_observation"));
+    settle();
+    ASSERT_EQ(state.screen, ui::Screen::kObservation);
+    ASSERT_FALSE(view->form.teachers.empty());
+    ASSERT_FALSE(view->form.rubric.criteria.empty());
+    ASSERT_TRUE(ui.Click("observation.teacher"));
+    ASSERT_TRUE(ui.Click("observation.teacher/" + view->form.teachers.front().code));
+    if (!view->form.subjects.empty()) {
+      ASSERT_TRUE(ui.Click("observation.subject"));
+      ASSERT_TRUE(ui.Click("observation.subject/" + view->form.subjects.front().code));
+    }
+    ASSERT_TRUE(ui.Type("observation.grade", "5"));
+    ASSERT_TRUE(ui.Type("observation.class", "5А"));
+    ASSERT_TRUE(ui.Type("observation.topic", "Дроби"));
+    const auto criteria = view->form.rubric.criteria;
+    ASSERT_TRUE(ui.Click("observation.level/" + criteria.front().code + "/none"));  // not observed
+    for (size_t i = 1; i < criteria.size(); ++i) {
+      ASSERT_TRUE(ui.Click("observation.level/" + criteria[i].code + "/2")) << criteria[i].code;
+    }
+    ASSERT_TRUE(ui.Type("observation.next_steps", "Обратная связь «светофор»"));
+    ASSERT_TRUE(ui.Click("observation.discussion_held"));
+    ui.Key('S', /*ctrl=*/true);
+    settle();
+    ASSERT_FALSE(view->notice_is_error) << view->notice;
+    ASSERT_EQ(state.screen, ui::Screen::kVisit);  // saved; the visit is back
+
+    ASSERT_TRUE(ui.Click("visit.save"));
+    settle();
+    ASSERT_FALSE(view->notice_is_error) << view->notice;
+    EXPECT_EQ(state.screen, ui::Screen::kToday);
+    // visit, recommendation, observation and its scores wait in the outbox
+    EXPECT_GE(view->sync.pending, 3 + static_cast<int64_t>(criteria.size()));
+
+    // Back in coverage: "Sync now" in the sync bar.
+    ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
+    ASSERT_TRUE(ui.Click("sync.now"));
+    settle();
+    EXPECT_TRUE(view->sync.last_error.empty()) << view->sync.last_error;
+    EXPECT_EQ(view->sync.pending, 0);
   }
-  std::string out;
-  ASSERT_EQ(Cli(second,
-                "login --server " + server.url() + " --user demo.mentor1 --password-stdin < '" +
-                    (dir.path() / "password").string() + "'",
-                &out),
-            0)
-      << out;
-  out.clear();
-  ASSERT_EQ(Cli(second, "sync --quiet", &out), 0) << out;
-  out.clear();
-  ASSERT_EQ(Cli(second, "list visits", &out), 0) << out;
-  EXPECT_NE(out.find(visit_id), std::string::npos) << out;
-  out.clear();
-  ASSERT_EQ(Cli(second, "state-hash", &out), 0) << out;
-  EXPECT_NE(out.find(after), std::string::npos) << out;
+  const auto visit = Must(store_->Get<core::Visit>(Must(core::Uuid::Parse(visit_id), "id")), "the visit");
+  EXPECT_EQ(visit.summary, "Выезд без связи: посетили урок, обсудили план");
+  const auto observations = Must(store_->ListBy<core::Observation>("visit_id", visit.id), "observations");
+  ASSERT_EQ(observations.size(), 1u);
+  EXPECT_EQ(observations[0].topic, "Дроби");
+
+  const std::string after = ServerHash(central_, "demo.mentor1");
+  EXPECT_NE(after, before);
+  EXPECT_EQ(after, Must(sync::DeviceStateHash(*store_), "device hash"));
+  ExpectASecondDeviceReceives(visit_id, after);
 }
 
 }  // namespace

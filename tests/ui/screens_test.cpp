@@ -184,6 +184,72 @@ TEST_F(ScreensTest, FillAnObservationWithTheRubric) {
   EXPECT_TRUE(std::holds_alternative<VisitForm>(*state_.form));
 }
 
+TEST_F(ScreensTest, AnObservationCanBeFilledFromTheKeyboardAlone) {
+  ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
+  ASSERT_TRUE(ui_.Click("visit.start_observation"));
+  ASSERT_EQ(state_.screen, Screen::kObservation);
+  // One click into the first text field; from there Tab walks the fields in the order they are
+  // shown (grade, class, date, topic, then each criterion's evidence, then the conclusions).
+  auto tab = [&] { ui_.Key(ImGui::GetIO().KeyMap[ImGuiKey_Tab]); };
+  ASSERT_TRUE(ui_.Type("observation.grade", "7"));
+  tab();
+  ui_.Text("7Б");
+  tab();
+  tab();  // the date keeps today's
+  ui_.Text("Линейные уравнения");
+  tab();
+  ui_.Text("Цель записана на доске");  // the first criterion's evidence
+  ui_.Key('S', /*ctrl=*/true);
+
+  const auto saves = Sent<SaveForm>();
+  ASSERT_EQ(saves.size(), 1u);
+  const auto* o = std::get_if<ObservationForm>(&saves[0].form);
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->grade, "7");
+  EXPECT_EQ(o->class_label, "7Б");
+  EXPECT_EQ(o->topic, "Линейные уравнения");
+  auto goals =
+      std::find_if(o->scores.begin(), o->scores.end(), [](const ScoreInput& s) { return s.criterion_code == "goals"; });
+  ASSERT_NE(goals, o->scores.end());
+  EXPECT_EQ(goals->evidence, "Цель записана на доске");
+}
+
+TEST_F(ScreensTest, CtrlFSearchesTheRecommendations) {
+  ASSERT_TRUE(ui_.Click("nav.recommendations"));
+  ASSERT_EQ(state_.screen, Screen::kRecommendations);
+  ui_.Key('F', /*ctrl=*/true);  // focus goes to the search field
+  ui_.Text("педсовет");
+  const auto filters = Sent<FilterRecommendations>();
+  ASSERT_FALSE(filters.empty());
+  EXPECT_EQ(filters.back().filter.search, "педсовет");
+}
+
+TEST_F(ScreensTest, ATimelineEntryOpensItsRecordToCorrect) {
+  constexpr char kVisit[] = "0195c000-0000-7000-8000-0000000000cc";
+  view_.school.id = kSchool;
+  view_.school.name = "МБОУ «Школа № 3»";
+  view_.school.timeline = {{EntryKind::kVisit, kVisit, "12.11.2026", "Выезд: диагностика", ""}};
+  state_.screen = Screen::kSchool;
+  state_.school_id = kSchool;
+  ui_.Frames(2);
+  ASSERT_TRUE(ui_.Click(std::string("school.entry/") + kVisit));
+  const auto opens = Sent<OpenRecord>();
+  ASSERT_EQ(opens.size(), 1u);
+  EXPECT_EQ(opens[0].record_id, kVisit);
+}
+
+TEST_F(ScreensTest, EscapeClosesAnUneditedFormAndTheSyncPanel) {
+  ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
+  ASSERT_EQ(state_.screen, Screen::kVisit);
+  ui_.Key(ImGui::GetIO().KeyMap[ImGuiKey_Escape]);
+  EXPECT_EQ(state_.screen, Screen::kToday);  // nothing typed: no question
+  EXPECT_FALSE(state_.confirm_leave);
+  ASSERT_TRUE(ui_.Click("sync.details"));
+  ASSERT_TRUE(state_.sync_panel_open);
+  ui_.Key(ImGui::GetIO().KeyMap[ImGuiKey_Escape]);
+  EXPECT_FALSE(state_.sync_panel_open);
+}
+
 TEST_F(ScreensTest, TypingSavesADraftAMomentLaterAndLeavingAsks) {
   ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
   ASSERT_TRUE(ui_.Type("visit.summary", "Черновик"));

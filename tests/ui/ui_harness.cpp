@@ -65,10 +65,14 @@ bool UiHarness::Click(std::string_view probe) {
 
 bool UiHarness::Type(std::string_view probe, std::string_view utf8) {
   if (!Click(probe)) return false;
+  Text(utf8);
+  return true;
+}
+
+void UiHarness::Text(std::string_view utf8) {
   ImGui::GetIO().AddInputCharactersUTF8(std::string(utf8).c_str());
   Frame();
   Frame();
-  return true;
 }
 
 void UiHarness::Key(int key, bool ctrl) {

@@ -33,6 +33,8 @@ class UiHarness {
   bool Click(std::string_view probe);
   // Clicks the field, then types `utf8` into it. False when it is not on screen.
   bool Type(std::string_view probe, std::string_view utf8);
+  // Types `utf8` into whatever has the keyboard focus (no click first).
+  void Text(std::string_view utf8);
   // Presses and releases a key (an io.KeyMap index or a letter like 'S'), with Ctrl if asked.
   void Key(int key, bool ctrl = false);
   // Lets `seconds` of ImGui time pass in a few frames.

@@ -111,11 +111,20 @@ AppController::AppController(core::Store& store, ControllerOptions options)
   settings_.server = options_.server_url;
   sync_thread_ = std::make_unique<TaskThread>(nullptr, nullptr);
   worker_ = std::make_unique<TaskThread>([this] { RebuildAndPublish(); }, options_.before_worker_task);
-  // Loaded here, before either thread can need a text (a few small files, once at start).
-  auto tr = ui::Translations::Load(options_.assets_dir / "i18n", options_.language);
-  if (tr.ok()) tr_ = std::make_shared<ui::Translations>(std::move(tr).value());
-  worker_->Post([this, error = tr.status()] {
+  // Loaded here unless given, before either thread can need a text (a few small files).
+  Status error;
+  if (options_.translations && options_.translations->lang() == options_.language) {
+    tr_ = options_.translations;
+  } else {
+    auto tr = ui::Translations::Load(options_.assets_dir / "i18n", options_.language);
+    if (tr.ok()) tr_ = std::make_shared<ui::Translations>(std::move(tr).value());
+    error = tr.status();
+  }
+  worker_->Post([this, error] {
     if (!error.ok()) Notice(error.message(), true);
+    // The language chosen in Settings, unless --lang asked for one.
+    auto saved = store_.GetSyncValue(kLanguageKey);
+    if (!options_.language_forced && saved.ok() && *saved) UseLanguage(**saved);
     auto scale = store_.GetSyncValue(kTextScaleKey);
     if (scale.ok() && *scale) settings_.text_scale = std::strtof(scale->value().c_str(), nullptr);
     auto auto_sync = store_.GetSyncValue(kAutoSyncKey);
@@ -181,7 +190,20 @@ std::shared_ptr<const ui::Translations> AppController::Tr() const {
   return tr_;
 }
 
+void AppController::UseLanguage(const std::string& language) {
+  if (language == Lang() || (language != "ru" && language != "en")) return;
+  auto loaded = ui::Translations::Load(options_.assets_dir / "i18n", language);
+  if (!loaded.ok()) {
+    Notice(loaded.status().message(), true);
+    return;
+  }
+  std::lock_guard lock(settings_mu_);
+  lang_ = language;
+  tr_ = std::make_shared<ui::Translations>(std::move(loaded).value());
+}
+
 void AppController::Publish(ui::AppView view) {
+  view.texts = Tr();
   std::lock_guard lock(view_mu_);
   view.sync.running = sync_running_;
   view.sync.progress = sync_progress_;
@@ -263,6 +285,19 @@ void AppController::Handle(const ui::Action& action) {
             opened_ = OpenedForm{std::move(*form), a.key};
           }
           MarkDirty(kToday);
+        } else if constexpr (std::is_same_v<A, ui::OpenRecord>) {
+          auto form = FormForRecord(store_, a.record_id);
+          if (!form.ok()) {
+            Notice(form.status().message(), true);
+          } else {
+            // An unfinished edit of this record wins over the saved record: nothing typed is lost.
+            const std::string key = ui::DraftKey(*form);
+            auto draft = store_.Draft(key);
+            std::optional<ui::Form> edited;
+            if (draft.ok() && *draft) edited = ui::DecodeForm((*draft)->payload);
+            std::lock_guard lock(view_mu_);
+            opened_ = OpenedForm{edited ? std::move(*edited) : std::move(form).value(), key};
+          }
         } else if constexpr (std::is_same_v<A, ui::FilterRecommendations>) {
           filter_ = a.filter;
           MarkDirty(kRecommendations);
@@ -310,12 +345,7 @@ void AppController::Handle(const ui::Action& action) {
             return store_.SetSyncValue(kAutoSyncKey, a.settings.auto_sync ? "1" : "0");
           });
           if (!s.ok()) Notice(s.message(), true);
-          if (a.settings.language != Lang() && (a.settings.language == "ru" || a.settings.language == "en")) {
-            auto loaded = ui::Translations::Load(options_.assets_dir / "i18n", a.settings.language);
-            std::lock_guard lock(settings_mu_);
-            lang_ = a.settings.language;
-            if (loaded.ok()) tr_ = std::make_shared<ui::Translations>(std::move(loaded).value());
-          }
+          UseLanguage(a.settings.language);
           MarkDirty(kAll);
         } else {
           // StartSync, CancelSync, SignIn and SignOut never reach the worker (Apply routes them).
@@ -351,7 +381,14 @@ void AppController::RebuildAndPublish() {
   if ((dirty & kSchool) && !school_id_.empty()) keep(BuildSchoolView(store_, ctx, school_id_), v.school);
   if ((dirty & kTeacher) && !teacher_id_.empty()) keep(BuildTeacherView(store_, ctx, teacher_id_), v.teacher);
   if ((dirty & kForm) && !form_school_id_.empty()) keep(BuildFormOptions(store_, ctx, form_school_id_), v.form);
-  if (dirty & kSync) keep(BuildSyncView(store_, ctx, HasToken(options_.data_dir)), v.sync);
+  if (dirty & kSync) {
+    const bool signed_in = HasToken(options_.data_dir);
+    keep(BuildSyncView(store_, ctx, signed_in), v.sync);
+    // First run: never signed in to a server here, and "work offline" not chosen either.
+    auto server = store_.GetSyncValue(sync::kServerKey);
+    auto offline = store_.GetSyncValue(kWorkOfflineKey);
+    v.first_run = !signed_in && server.ok() && (!*server || (*server)->empty()) && offline.ok() && !*offline;
+  }
   if (dirty & kSettings) {
     v.settings = settings_;
     v.settings.language = Lang();

@@ -11,6 +11,11 @@
 namespace mentorlog::ui {
 
 void DrawFirstRun(const AppView& view, UiState& state, const Translations& t, Actions& out) {
+  if (state.sign_in_sent && view.sync.signed_in) {  // signed in (and the first sync has started)
+    state.sign_in_sent = false;
+    state.screen = Screen::kToday;
+    return;
+  }
   Heading(t("first.welcome"));
   Muted(t("first.explain"));
   TextField(t("first.server"), &state.login_server, "first.server");
@@ -21,6 +26,7 @@ void DrawFirstRun(const AppView& view, UiState& state, const Translations& t, Ac
   Probe("first.password");
   if (PrimaryButton(t("first.sign_in"), "first.sign_in")) {
     out.push_back(SignIn{state.login_server, state.login_user, state.login_password});
+    state.sign_in_sent = true;
     std::fill(state.login_password.begin(), state.login_password.end(), '\0');
     state.login_password.clear();
   }

@@ -44,9 +44,11 @@ void DrawSchool(const SchoolView& view, UiState& state, const Translations& t, A
   while (clipper.Step()) {
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const TimelineEntry& e = view.timeline[static_cast<size_t>(i)];
-      ImGui::TextUnformatted(e.date.c_str());
-      ImGui::SameLine();
-      ImGui::TextUnformatted(e.title.c_str());
+      // A click opens the record as its form, to correct it.
+      ImGui::PushID(e.id.c_str());
+      if (ImGui::Selectable((e.date + "  " + e.title).c_str())) out.push_back(OpenRecord{e.id});
+      Probe("school.entry/" + e.id);
+      ImGui::PopID();
     }
   }
 

@@ -36,9 +36,13 @@
 namespace mentorlog::app {
 
 struct ControllerOptions {
-  std::filesystem::path data_dir;          // where the sign-in token is kept (session.h)
-  std::filesystem::path assets_dir;        // translations: assets_dir/i18n/<language>/*.tsv
-  std::string language = "ru";             // of the UI: "ru" or "en"
+  std::filesystem::path data_dir;    // where the sign-in token is kept (session.h)
+  std::filesystem::path assets_dir;  // translations: assets_dir/i18n/<language>/*.tsv
+  std::string language = "ru";       // of the UI: "ru" or "en"
+  // True when `language` was asked for (--lang): it then wins over the one saved in Settings.
+  bool language_forced = false;
+  // The translations of `language` when the caller has them loaded already; null: loaded here.
+  std::shared_ptr<const ui::Translations> translations;
   std::string server_url;                  // the default server for the first sign-in; empty: none
   const platform::Clock* clock = nullptr;  // null: platform::DefaultClock()
   // Tests only: called on the worker before each task (to hold the worker up).
@@ -123,6 +127,8 @@ class AppController {
 
   void Publish(ui::AppView view);  // any thread
   std::string Lang() const;
+  // Switches the texts to "ru" or "en" (worker only); other values are ignored.
+  void UseLanguage(const std::string& language);
   std::shared_ptr<const ui::Translations> Tr() const;
   void MarkDirty(unsigned sections) { dirty_.fetch_or(sections); }
 

@@ -37,6 +37,11 @@ struct DiscardDraft {
 struct OpenDraft {
   std::string key;
 };
+// Opens a saved visit, observation or consultation as its form, to correct it (or its draft,
+// when an edit of it was left unfinished).
+struct OpenRecord {
+  std::string record_id;
+};
 struct FilterRecommendations {
   RecommendationFilter filter;
 };
@@ -62,8 +67,8 @@ struct ChangeSettings {
 };
 
 using Action = std::variant<OpenSchool, OpenTeacher, PrepareForm, SaveForm, SaveDraft, DiscardDraft, OpenDraft,
-                            FilterRecommendations, StartSync, CancelSync, ResolveConflict, DismissConflict, SignIn,
-                            WorkOffline, SignOut, ChangeSettings>;
+                            OpenRecord, FilterRecommendations, StartSync, CancelSync, ResolveConflict, DismissConflict,
+                            SignIn, WorkOffline, SignOut, ChangeSettings>;
 
 using Actions = std::vector<Action>;
 

@@ -148,6 +148,7 @@ struct UiState {
   std::string login_server;
   std::string login_user;
   std::string login_password;  // cleared after the sign-in action is sent
+  bool sign_in_sent = false;   // on the first-run screen: Today follows once signed in
 };
 
 // Below this many pixels wide, everything is one column with large touch targets.

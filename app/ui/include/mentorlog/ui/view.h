@@ -10,8 +10,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "mentorlog/ui/i18n.h"
 
 namespace mentorlog::ui {
 
@@ -199,6 +202,9 @@ struct SettingsView {
 // The whole picture for one frame. Sections the current screen does not need may be stale.
 struct AppView {
   uint64_t version = 0;  // grows with every rebuild
+  // Nobody has signed in on this device and "work offline" was not chosen: the app starts on
+  // the first-run screen.
+  bool first_run = false;
   TodayView today;
   SchoolView school;
   TeacherView teacher;
@@ -212,6 +218,9 @@ struct AppView {
   // record closes once per save (UiState::handled_save_seq).
   std::string saved_form_id;
   uint64_t saved_form_seq = 0;
+  // The screens' words in the settings' language (a change in Settings shows at once); null
+  // until the controller has published a view.
+  std::shared_ptr<const Translations> texts;
 };
 
 }  // namespace mentorlog::ui
