@@ -48,8 +48,8 @@ struct Options {
   std::string password_file;  // sign in at start (scripts/run's demo); the file holds the password
   std::string size = "1280x800";
   std::string screenshot;  // write a PNG of --screen after --frames frames, then exit
-  std::string screen = "today";
-  std::string report;  // with --screenshot: texts the font cannot draw, and widget rectangles
+  std::string screen;      // empty: where the app starts (Today, or the first-run screen)
+  std::string report;      // with --screenshot: texts the font cannot draw, and widget rectangles
   int frames = 30;
   int bench_frames = 0;  // draw this many frames on --screen, print frame times, exit
 };
@@ -133,7 +133,9 @@ bool WritePng(const std::string& path, int w, int h) {
 // Puts the UI on `screen` with the first of my schools, as a user would get there.
 void GoTo(const std::string& screen, const ui::AppView& view, ui::UiState& state, ui::Actions& out) {
   const std::string school = view.today.schools.empty() ? std::string() : view.today.schools.front().id;
-  if (screen == "school" && !school.empty()) {
+  if (screen == "today") {
+    state.screen = ui::Screen::kToday;
+  } else if (screen == "school" && !school.empty()) {
     state.screen = ui::Screen::kSchool;
     state.school_id = school;
     out.push_back(ui::OpenSchool{school});
@@ -429,7 +431,7 @@ int main(int argc, char** argv) {
   cli.add_option("--size", o.size, "Window size, WIDTHxHEIGHT (default 1280x800)");
   cli.add_option("--screen", o.screen,
                  "Screen to start on: today, school, visit, observation, consultation, recommendations, sync, "
-                 "settings, first-run");
+                 "settings, first-run (default: Today, or first run on a new device)");
   cli.add_option("--screenshot", o.screenshot, "Write a PNG of the screen after --frames frames, then exit");
   cli.add_option("--frames", o.frames, "Frames before the screenshot (default 30)");
   cli.add_option("--report", o.report, "With --screenshot: write the texts the font cannot draw and widget places");

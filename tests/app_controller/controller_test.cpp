@@ -450,16 +450,67 @@ TEST_F(AppControllerTest, TheLanguageChosenInSettingsShowsAtOnceAndAtTheNextStar
 
 TEST_F(AppControllerTest, FirstRunUntilSignedInOrOfflineIsChosenAndNotAfter) {
   {
-    AppController app(*store_, Options());
+    AppController app(*store_, Options());  // the demo district (mentorlog-cli demo) is in use
     app.WaitIdle();
-    EXPECT_TRUE(app.View()->first_run);  // the demo district is here, but nobody signed in
+    EXPECT_FALSE(app.View()->first_run);
+  }
+  core::testing::TempDir fresh;
+  core::StoreOptions options;
+  options.path = fresh.path() / "mentorlog.db";
+  options.clock = &clock_;
+  auto empty = Must(core::Store::Open(options), "a new device");
+  ControllerOptions co = Options();
+  co.data_dir = fresh.path();
+  {
+    AppController app(*empty, co);
+    app.WaitIdle();
+    EXPECT_TRUE(app.View()->first_run);
     app.Apply({ui::WorkOffline{}});
     app.WaitIdle();
     EXPECT_FALSE(app.View()->first_run);
   }
-  AppController again(*store_, Options());  // the next start
+  AppController again(*empty, co);  // the next start
   again.WaitIdle();
   EXPECT_FALSE(again.View()->first_run);
+}
+
+TEST_F(AppControllerTest, AConflictIsResolvedWithAMergedTextAndLeavesTheList) {
+  const core::Visit visit = All<core::Visit>().front();
+  core::ConflictEntry conflict;
+  conflict.id = Uuid::MakeV7(clock_.NowMillis());
+  conflict.kind = core::RecordKind::kVisit;
+  conflict.record_id = visit.id;
+  conflict.field = "summary";
+  conflict.kept = visit.summary;
+  conflict.lost = std::string("Итоги с планшета тьютора");
+  conflict.reason = "concurrent_edit";
+  conflict.noticed_millis = clock_.NowMillis();
+  Must(store_->AddConflict(conflict), "AddConflict");
+  const int64_t pending = Must(store_->PendingCount(), "pending");
+
+  AppController app(*store_, Options());
+  app.WaitIdle();
+  ASSERT_EQ(app.View()->sync.conflicts.size(), 1u);
+  const ui::ConflictRow row = app.View()->sync.conflicts[0];
+  EXPECT_EQ(row.kept, visit.summary);
+  EXPECT_EQ(row.lost, "Итоги с планшета тьютора");
+
+  const std::string merged = visit.summary + "\n" + row.lost;  // what the merge editor starts with
+  app.Apply({ui::ResolveConflict{row.id, merged}});
+  app.WaitIdle();
+  EXPECT_FALSE(app.View()->notice_is_error) << app.View()->notice;
+  EXPECT_TRUE(app.View()->sync.conflicts.empty());
+  EXPECT_EQ(Must(store_->Get<core::Visit>(visit.id), "visit").summary, merged);
+  EXPECT_EQ(Must(store_->PendingCount(), "pending"), pending + 1);  // the merge goes to the server
+
+  app.Apply({ui::ResolveConflict{row.id, "again"}});  // a second tap: already resolved, nothing changes
+  app.WaitIdle();
+  EXPECT_EQ(Must(store_->Get<core::Visit>(visit.id), "visit").summary, merged);
+  EXPECT_EQ(Must(store_->PendingCount(), "pending"), pending + 1);
+
+  app.Apply({ui::ResolveConflict{Uuid::MakeV7(1).ToString(), "x"}});  // no such conflict: says so
+  app.WaitIdle();
+  EXPECT_TRUE(app.View()->notice_is_error);
 }
 
 TEST_F(AppControllerTest, ApplyReturnsWhileTheWorkerIsBusy) {

@@ -12,10 +12,14 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
+#include "fault_proxy.h"
 #include "mentorlog/app/controller.h"
 #include "mentorlog/app/form_apply.h"
 #include "mentorlog/core/rubric.h"
+#include "mentorlog/core/workload.h"
+#include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
 #include "mentorlog/ui/screens.h"
 #include "server/server_process.h"
@@ -313,6 +317,65 @@ TEST_F(AppEndToEndTest, ThroughTheScreensAVisitWithAnObservationRecordedOfflineR
   EXPECT_NE(after, before);
   EXPECT_EQ(after, Must(sync::DeviceStateHash(*store_), "device hash"));
   ExpectASecondDeviceReceives(visit_id, after);
+}
+
+TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped) {
+  // The app talks to the server through a proxy that can slow the link down.
+  auto proxy =
+      Must(mentorlog::testing::FaultProxy::Start("127.0.0.1", static_cast<uint16_t>(server_->port())), "proxy");
+  const std::string url = "http://127.0.0.1:" + std::to_string(proxy->port());
+  const ui::Translations ru =
+      Must(ui::Translations::Load(fs::path(MENTORLOG_ASSETS_DIR) / "i18n", "ru"), "translations");
+  AppController app(*store_, co_);
+  app.Apply({ui::SignIn{url, "demo.mentor1", password_}});
+  app.WaitIdle();
+  ASSERT_TRUE(app.View()->sync.signed_in) << app.View()->sync.last_error;
+
+  // Several days of work offline: more than one batch to send.
+  core::WorkloadOptions work;
+  work.seed = 7;
+  work.ops = 1500;
+  auto me = Must(store_->GetSyncValue(sync::kPersonIdKey), "person");
+  ASSERT_TRUE(me.has_value());
+  work.as_person = Must(core::Uuid::Parse(*me), "person id");
+  Must(core::RunWorkload(*store_, work), "workload");
+  const int64_t pending = Must(store_->PendingCount(), "pending");
+  ASSERT_GT(pending, static_cast<int64_t>(sync::kDefaultBatchRows));
+
+  // On a slow link: the progress shows, and View() answers at once while the sync runs.
+  mentorlog::testing::FaultSettings slow;
+  slow.bytes_per_second = 8 * 1024;
+  proxy->Set(slow);
+  app.Apply({ui::StartSync{}});
+  bool progressed = false;
+  for (int i = 0; i < 3000 && !progressed; ++i) {
+    const auto v = app.View();
+    progressed = v->sync.running && v->sync.progress > 0 && !v->sync.progress_text.empty();
+    if (!progressed) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(progressed) << "no progress within 60 s";
+
+  // Cancelled half-way: what was sent stays sent, the rest waits.
+  app.Apply({ui::CancelSync{}});
+  app.WaitIdle();
+  auto view = app.View();
+  EXPECT_FALSE(view->sync.running);
+  EXPECT_EQ(view->notice, ru("view.notice.sync_cancelled"));
+  const int64_t left = Must(store_->PendingCount(), "pending");
+  EXPECT_LT(left, pending);
+  EXPECT_GT(left, 0);
+  EXPECT_EQ(view->sync.pending, left);
+
+  // Resumed on a good link: only the rest goes, and the server has all of it.
+  proxy->Set({});
+  const int64_t sent_before = proxy->bytes_client_to_server();
+  app.Apply({ui::StartSync{}});
+  app.WaitIdle();
+  view = app.View();
+  EXPECT_TRUE(view->sync.last_error.empty()) << view->sync.last_error;
+  EXPECT_EQ(view->sync.pending, 0);
+  EXPECT_GT(proxy->bytes_client_to_server(), sent_before);
+  EXPECT_EQ(ServerHash(central_, "demo.mentor1"), Must(sync::DeviceStateHash(*store_), "device hash"));
 }
 
 }  // namespace

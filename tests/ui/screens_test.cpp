@@ -298,6 +298,15 @@ TEST_F(ScreensTest, ANarrowWindowIsOneColumnWithLargeTargets) {
   EXPECT_GT(open->min.y, start->max.y - 1);  // stacked, not side by side
   EXPECT_GE(start->max.y - start->min.y, 40.0f);
   EXPECT_GT(start->max.x - start->min.x, 300.0f);
+
+  // The navigation is one row of three large buttons, not three rows.
+  auto today = FindProbe("nav.today");
+  auto settings = FindProbe("nav.settings");
+  ASSERT_TRUE(today && settings);
+  EXPECT_NEAR(today->min.y, settings->min.y, 0.5f);
+  EXPECT_GE(today->max.y - today->min.y, 40.0f);
+  EXPECT_GE(today->max.x - today->min.x, 100.0f);
+  EXPECT_LE(settings->max.x, 390.0f);
 }
 
 TEST(TranslationsTest, EveryLanguageHasEveryKeyAndTheFontDrawsEveryCharacter) {

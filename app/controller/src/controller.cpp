@@ -384,10 +384,13 @@ void AppController::RebuildAndPublish() {
   if (dirty & kSync) {
     const bool signed_in = HasToken(options_.data_dir);
     keep(BuildSyncView(store_, ctx, signed_in), v.sync);
-    // First run: never signed in to a server here, and "work offline" not chosen either.
+    // First run: never signed in to a server here, "work offline" not chosen, and no school
+    // in the store yet (one made by mentorlog-cli import or demo is already in use).
     auto server = store_.GetSyncValue(sync::kServerKey);
     auto offline = store_.GetSyncValue(kWorkOfflineKey);
-    v.first_run = !signed_in && server.ok() && (!*server || (*server)->empty()) && offline.ok() && !*offline;
+    auto schools = store_.Count(core::RecordKind::kSchool);
+    v.first_run = !signed_in && server.ok() && (!*server || (*server)->empty()) && offline.ok() && !*offline &&
+                  schools.ok() && *schools == 0;
   }
   if (dirty & kSettings) {
     v.settings = settings_;

@@ -149,17 +149,16 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
   // Navigation.
   if (state.screen != Screen::kFirstRun) {
     if (!IsForm(state.screen)) {
-      if (Button(t("nav.today"), "nav.today")) {
+      // One row, also on a phone (three large buttons share the width); Back on its own.
+      if (RowButton(t("nav.today"), "nav.today", 0, 3)) {
         state.back.clear();
         state.screen = Screen::kToday;
       }
-      if (!layout.narrow) ImGui::SameLine();
-      if (Button(t("nav.recommendations"), "nav.recommendations")) {
+      if (RowButton(t("nav.recommendations"), "nav.recommendations", 1, 3)) {
         state.back.push_back(state.screen);
         state.screen = Screen::kRecommendations;
       }
-      if (!layout.narrow) ImGui::SameLine();
-      if (Button(t("nav.settings"), "nav.settings")) {
+      if (RowButton(t("nav.settings"), "nav.settings", 2, 3)) {
         state.back.push_back(state.screen);
         state.screen = Screen::kSettings;
       }

@@ -61,6 +61,20 @@ bool Button(const char* label, std::string_view probe_id) {
   return clicked;
 }
 
+bool RowButton(const char* label, std::string_view probe_id, int index, int count) {
+  const Layout& l = CurrentLayoutRef();
+  if (index > 0) ImGui::SameLine();
+  float width = 0;
+  if (l.narrow) {
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float line = ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x;
+    width = (line - spacing * static_cast<float>(count - 1)) / static_cast<float>(count);
+  }
+  const bool clicked = ImGui::Button(Id(label, probe_id).c_str(), ImVec2(width, l.row_height));
+  Probe(probe_id);
+  return clicked;
+}
+
 bool PrimaryButton(const char* label, std::string_view probe_id) {
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.16f, 0.45f, 0.75f, 1.0f));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.22f, 0.53f, 0.85f, 1.0f));

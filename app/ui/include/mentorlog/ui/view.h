@@ -202,8 +202,8 @@ struct SettingsView {
 // The whole picture for one frame. Sections the current screen does not need may be stale.
 struct AppView {
   uint64_t version = 0;  // grows with every rebuild
-  // Nobody has signed in on this device and "work offline" was not chosen: the app starts on
-  // the first-run screen.
+  // Nobody has signed in on this device, "work offline" was not chosen and the store has no
+  // school: the app starts on the first-run screen.
   bool first_run = false;
   TodayView today;
   SchoolView school;

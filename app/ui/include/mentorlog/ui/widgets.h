@@ -42,6 +42,9 @@ Layout CurrentLayout();
 void SetLayout(const Layout& layout);
 
 bool Button(const char* label, std::string_view probe_id);
+// Button `index` of `count` side by side on one line: on a narrow window they share its width
+// equally (large targets, one row instead of `count`), otherwise each is as wide as its label.
+bool RowButton(const char* label, std::string_view probe_id, int index, int count);
 // The one thing to do on this screen: drawn larger and in the accent colour.
 bool PrimaryButton(const char* label, std::string_view probe_id);
 // A text field over the whole width; `lines` > 1 makes it multi-line. True when edited.
