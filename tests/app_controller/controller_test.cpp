@@ -9,6 +9,9 @@
 // [SECTION] Sync view
 // [SECTION] Apply never waits
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -47,11 +50,27 @@ constexpr int64_t kNovember20 = 1'795'168'800'000;
 
 class AppControllerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    OpenStore();
+  // The demo district is made once per suite (seconds under ASan) and copied for each test.
+  static void SetUpTestSuite() {
+    demo_dir_ = new core::testing::TempDir();
+    platform::FakeClock clock{kNovember20};
+    core::StoreOptions options;
+    options.path = demo_dir_->path() / "mentorlog.db";
+    options.clock = &clock;
+    options.language = "ru";
+    auto store = Must(core::Store::Open(options), "Store::Open");
     core::DemoOptions demo;
     demo.assets_dir = MENTORLOG_ASSETS_DIR;
-    Must(core::CreateDemoDistrict(*store_, demo), "CreateDemoDistrict");
+    Must(core::CreateDemoDistrict(*store, demo), "CreateDemoDistrict");
+  }  // closed: the WAL is folded into the file
+  static void TearDownTestSuite() {
+    delete demo_dir_;
+    demo_dir_ = nullptr;
+  }
+
+  void SetUp() override {
+    std::filesystem::copy_file(demo_dir_->path() / "mentorlog.db", dir_.path() / "mentorlog.db");
+    OpenStore();
     ru_ = Must(ui::Translations::Load(std::filesystem::path(MENTORLOG_ASSETS_DIR) / "i18n", "ru"), "ru");
     en_ = Must(ui::Translations::Load(std::filesystem::path(MENTORLOG_ASSETS_DIR) / "i18n", "en"), "en");
   }
@@ -112,12 +131,15 @@ class AppControllerTest : public ::testing::Test {
     return f;
   }
 
+  static core::testing::TempDir* demo_dir_;
   core::testing::TempDir dir_;
   platform::FakeClock clock_{kNovember20};
   std::unique_ptr<core::Store> store_;
   ui::Translations ru_;
   ui::Translations en_;
 };
+
+core::testing::TempDir* AppControllerTest::demo_dir_ = nullptr;
 
 bool IsOpen(const core::Recommendation& r) {
   return r.status == core::RecommendationStatus::kOpen || r.status == core::RecommendationStatus::kInProgress;
@@ -334,6 +356,49 @@ TEST_F(AppControllerTest, ADraftSurvivesARestartAndOpensAsTheSameForm) {
   EXPECT_EQ(controller.View()->notice, "Выезд сохранён.");
   EXPECT_FALSE(Must(store_->Draft(key), "Draft").has_value());
   EXPECT_TRUE(controller.View()->today.drafts.empty());
+}
+
+TEST_F(AppControllerTest, ADraftSurvivesTheAppBeingKilled) {
+  const core::Recommendation rec = OpenRecommendation();
+  ui::VisitForm form = VisitFormFor(rec.school_id);
+  form.summary = "Набрано до того, как приложение убили";
+  const std::string key = ui::DraftKey(ui::Form(form));
+  store_.reset();  // the app process opens its own
+
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  ASSERT_NE(pid, -1) << "fork failed";
+  if (pid == 0) {  // the app: a draft is saved as the user types, then the process is killed
+    close(ready[0]);
+    OpenStore();
+    AppController app(*store_, Options());
+    app.Apply({ui::SaveDraft{key, ui::Form(form)}});
+    app.WaitIdle();
+    if (write(ready[1], "k", 1) != 1) _exit(3);
+    for (;;) pause();
+  }
+  close(ready[1]);
+  char c = 0;
+  const ssize_t n = read(ready[0], &c, 1);
+  close(ready[0]);
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(pid, &wstatus, 0), pid);
+  ASSERT_EQ(n, 1) << "the app process ended before its draft was saved";
+  ASSERT_TRUE(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
+
+  OpenStore();  // the app is started again
+  ASSERT_EQ(Must(store_->IntegrityCheck(), "integrity"), "ok");
+  AppController app(*store_, Options());
+  app.WaitIdle();
+  ASSERT_EQ(app.View()->today.drafts.size(), 1u);
+  app.Apply({ui::OpenDraft{key}});
+  app.WaitIdle();
+  const std::optional<OpenedForm> opened = app.TakeOpenedForm();
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(ui::EncodeForm(opened->form), ui::EncodeForm(ui::Form(form)));
 }
 
 TEST_F(AppControllerTest, PrepareFormOffersTheSchoolsOpenRecommendationsAndToday) {

@@ -70,7 +70,10 @@ bool RowButton(const char* label, std::string_view probe_id, int index, int coun
     const float line = ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x;
     width = (line - spacing * static_cast<float>(count - 1)) / static_cast<float>(count);
   }
+  // Narrow buttons keep their height but give their sides to the label ("Рекомендации").
+  if (l.narrow) ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2, ImGui::GetStyle().FramePadding.y));
   const bool clicked = ImGui::Button(Id(label, probe_id).c_str(), ImVec2(width, l.row_height));
+  if (l.narrow) ImGui::PopStyleVar();
   Probe(probe_id);
   return clicked;
 }
