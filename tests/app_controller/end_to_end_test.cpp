@@ -378,5 +378,60 @@ TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped
   EXPECT_EQ(ServerHash(central_, "demo.mentor1"), Must(sync::DeviceStateHash(*store_), "device hash"));
 }
 
+TEST_F(AppEndToEndTest, WithAutoSyncOnASavedVisitReachesTheServerWithoutAsking) {
+  ControllerOptions co = co_;
+  co.auto_sync_every = std::chrono::milliseconds(300);
+  AppController app(*store_, co);
+  app.Apply({ui::SignIn{server_->url(), "demo.mentor1", password_}});
+  app.WaitIdle();
+  ASSERT_TRUE(app.View()->sync.signed_in) << app.View()->sync.last_error;
+  const std::string school = app.View()->today.schools.front().id;
+  app.Apply({ui::PrepareForm{school}});
+  app.WaitIdle();
+
+  auto visit_with = [&](const std::string& summary) {
+    ui::VisitForm visit;
+    visit.id = NewFormId(platform::DefaultClock().NowMillis());
+    visit.school_id = school;
+    visit.date = app.View()->form.today;
+    visit.purposes = {"monitoring"};
+    visit.summary = summary;
+    return visit;
+  };
+  auto wait_for_no_pending = [&] {
+    for (int i = 0; i < 300; ++i) {
+      app.WaitIdle();
+      if (Must(store_->PendingCount(), "pending") == 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+
+  // Off (the default): a save stays on the device until "Sync now".
+  app.Apply({ui::SaveForm{visit_with("Без автосинхронизации"), ""}});
+  app.WaitIdle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(900));  // three periods
+  app.WaitIdle();
+  EXPECT_GT(Must(store_->PendingCount(), "pending"), 0);
+
+  // On: what is waiting goes at once, and so does the next save.
+  ui::SettingsView settings = app.View()->settings;
+  settings.auto_sync = true;
+  app.Apply({ui::ChangeSettings{settings}});
+  EXPECT_TRUE(wait_for_no_pending()) << app.View()->sync.last_error;
+  app.Apply({ui::SaveForm{visit_with("С автосинхронизацией"), ""}});
+  EXPECT_TRUE(wait_for_no_pending()) << app.View()->sync.last_error;
+  EXPECT_EQ(ServerHash(central_, "demo.mentor1"), Must(sync::DeviceStateHash(*store_), "device hash"));
+
+  // Offline with auto sync on: tries fail quietly in the background and nothing is lost.
+  ASSERT_TRUE(server_->Stop().ok());
+  app.Apply({ui::SaveForm{visit_with("Без связи"), ""}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  app.WaitIdle();
+  EXPECT_GT(Must(store_->PendingCount(), "pending"), 0);
+  ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
+  EXPECT_TRUE(wait_for_no_pending()) << app.View()->sync.last_error;  // back in coverage: it goes
+}
+
 }  // namespace
 }  // namespace mentorlog::app

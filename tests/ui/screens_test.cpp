@@ -238,6 +238,32 @@ TEST_F(ScreensTest, ATimelineEntryOpensItsRecordToCorrect) {
   EXPECT_EQ(opens[0].record_id, kVisit);
 }
 
+TEST_F(ScreensTest, AServerIsAddedLaterFromSettings) {
+  view_.sync.signed_in = false;  // the user chose to work offline at first
+  view_.sync.server.clear();
+  view_.settings.signed_in = false;
+  view_.settings.server.clear();
+  ui_.Frames(2);
+  ASSERT_TRUE(ui_.Click("nav.settings"));
+  EXPECT_FALSE(ui_.Visible("settings.sign_out"));
+  ASSERT_TRUE(ui_.Click("settings.sign_in"));
+  ASSERT_EQ(state_.screen, Screen::kFirstRun);
+  ASSERT_TRUE(ui_.Type("first.server", "https://mentorlog.example.org"));
+  ASSERT_TRUE(ui_.Type("first.login", "mentor1"));
+  ASSERT_TRUE(ui_.Type("first.password", "пароль"));
+  ASSERT_TRUE(ui_.Click("first.sign_in"));
+  const auto sign_ins = Sent<SignIn>();
+  ASSERT_EQ(sign_ins.size(), 1u);
+  EXPECT_EQ(sign_ins[0].server, "https://mentorlog.example.org");
+  EXPECT_EQ(sign_ins[0].login, "mentor1");
+  EXPECT_EQ(sign_ins[0].password, "пароль");
+  EXPECT_TRUE(state_.login_password.empty());  // not kept after it was sent
+
+  view_.sync.signed_in = true;  // the controller reports the sign-in
+  ui_.Frames(2);
+  EXPECT_EQ(state_.screen, Screen::kToday);
+}
+
 TEST_F(ScreensTest, EscapeClosesAnUneditedFormAndTheSyncPanel) {
   ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
   ASSERT_EQ(state_.screen, Screen::kVisit);

@@ -129,11 +129,41 @@ AppController::AppController(core::Store& store, ControllerOptions options)
     if (scale.ok() && *scale) settings_.text_scale = std::strtof(scale->value().c_str(), nullptr);
     auto auto_sync = store_.GetSyncValue(kAutoSyncKey);
     if (auto_sync.ok() && *auto_sync) settings_.auto_sync = **auto_sync == "1";
+    auto_sync_.store(settings_.auto_sync);
+    if (settings_.auto_sync) KickAutoSync();  // at start: what came in while the app was closed
     MarkDirty(kAll);
   });
+  auto_sync_thread_ = std::thread([this] { RunAutoSync(); });
+}
+
+void AppController::KickAutoSync() {
+  {
+    std::lock_guard lock(auto_mu_);
+    auto_kick_ = true;
+  }
+  auto_cv_.notify_all();
+}
+
+void AppController::RunAutoSync() {
+  std::unique_lock lock(auto_mu_);
+  while (true) {
+    auto_cv_.wait_for(lock, options_.auto_sync_every, [&] { return auto_stop_ || auto_kick_; });
+    if (auto_stop_) return;
+    auto_kick_ = false;
+    if (!auto_sync_.load() || !HasToken(options_.data_dir)) continue;
+    lock.unlock();
+    Apply({ui::StartSync{.automatic = true}});  // a sync already queued or running absorbs it
+    lock.lock();
+  }
 }
 
 AppController::~AppController() {
+  {
+    std::lock_guard lock(auto_mu_);
+    auto_stop_ = true;
+  }
+  auto_cv_.notify_all();
+  if (auto_sync_thread_.joinable()) auto_sync_thread_.join();
   cancel_sync_.store(true);
   sync_thread_->Drop();
   sync_thread_.reset();  // its running job stops at the cancel flag; it may still post to the worker
@@ -163,9 +193,9 @@ void AppController::Apply(const ui::Actions& actions) {
       if (sync_queued_.load()) cancel_sync_.store(true);  // no sync: nothing to cancel
       continue;
     }
-    if (std::holds_alternative<ui::StartSync>(action)) {
+    if (const auto* start = std::get_if<ui::StartSync>(&action)) {
       if (sync_queued_.exchange(true)) continue;  // one is queued or running already
-      sync_thread_->Post([this] { RunSync(); });
+      sync_thread_->Post([this, automatic = start->automatic] { RunSync(automatic); });
       continue;
     }
     if (const auto* sign_in = std::get_if<ui::SignIn>(&action)) {
@@ -256,6 +286,7 @@ void AppController::Handle(const ui::Action& action) {
             Notice(deleted.ok() ? (*tr)(what) : deleted.message(), !deleted.ok());
             saved_form_id_ = std::visit([](const auto& f) { return f.id; }, a.form);
             ++saved_form_seq_;
+            if (auto_sync_.load()) KickAutoSync();
           }
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::SaveDraft>) {
@@ -337,6 +368,8 @@ void AppController::Handle(const ui::Action& action) {
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::ChangeSettings>) {
           settings_ = a.settings;
+          auto_sync_.store(a.settings.auto_sync);
+          if (a.settings.auto_sync) KickAutoSync();
           char scale[32];
           std::snprintf(scale, sizeof scale, "%.2f", static_cast<double>(a.settings.text_scale));
           Status s = store_.InTransaction([&]() -> Status {
@@ -397,6 +430,7 @@ void AppController::RebuildAndPublish() {
     v.settings.language = Lang();
     auto server = store_.GetSyncValue(sync::kServerKey);
     if (server.ok() && *server && !(*server)->empty()) v.settings.server = **server;
+    v.settings.signed_in = HasToken(options_.data_dir);
   }
   // The recommendations list reads every recommendation in the store (half a second at 19k):
   // what is ready is shown first, so Today does not wait for it after a start or a sync.
@@ -411,7 +445,7 @@ void AppController::RebuildAndPublish() {
 // [SECTION] Sync thread
 // -----------------------------------------------------------------------------------------
 
-void AppController::RunSync() {
+void AppController::RunSync(bool automatic) {
   const auto tr = Tr();
   {
     std::lock_guard lock(view_mu_);
@@ -425,6 +459,9 @@ void AppController::RunSync() {
     result = options.status();
   } else {
     options->cancel = &cancel_sync_;
+    // Offline, an automatic try fails at once and the next comes one period later; retrying
+    // with backoff would hold the sync thread (and a "Sync now") for half a minute.
+    if (automatic) options->max_attempts = 1;
     options->clock = &clock_;
     options->on_progress = [this, tr](const sync::SyncProgress& p) {
       std::string text;

@@ -1,4 +1,5 @@
-// Settings: language, text size, server, and whether to sync by itself when online.
+// Settings: language, text size, whether to sync by itself when online, and the server (signing
+// in to one, or out).
 #include <imgui.h>
 
 #include "mentorlog/ui/screens.h"
@@ -15,11 +16,20 @@ void DrawSettings(const SettingsView& view, UiState& state, const Translations& 
   ImGui::SetNextItemWidth(-FLT_MIN);
   ImGui::SliderFloat("##settings.text_size", &editing.text_scale, 0.8f, 2.0f, "%.1f×");
   Probe("settings.text_size");
-  TextField(t("settings.server"), &editing.server, "settings.server");
   CheckField(t("settings.auto_sync"), &editing.auto_sync, "settings.auto_sync");
   Muted(t("settings.auto_sync_hint"));
   if (PrimaryButton(t("settings.apply"), "settings.apply")) out.push_back(ChangeSettings{editing});
-  if (!state.sync_panel_open && Button(t("settings.sign_out"), "settings.sign_out")) out.push_back(SignOut{});
+
+  // The server: added (or changed) by signing in, which the first-run screen does.
+  Heading(t("settings.server"));
+  ImGui::TextWrapped("%s", view.server.empty() ? t("settings.no_server") : view.server.c_str());
+  if (view.signed_in) {
+    if (Button(t("settings.sign_out"), "settings.sign_out")) out.push_back(SignOut{});
+  } else if (Button(t("settings.sign_in"), "settings.sign_in")) {
+    state.login_server = view.server;
+    state.back.push_back(state.screen);
+    state.screen = Screen::kFirstRun;
+  }
 }
 
 }  // namespace mentorlog::ui

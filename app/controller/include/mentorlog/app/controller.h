@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -45,6 +46,9 @@ struct ControllerOptions {
   std::shared_ptr<const ui::Translations> translations;
   std::string server_url;                  // the default server for the first sign-in; empty: none
   const platform::Clock* clock = nullptr;  // null: platform::DefaultClock()
+  // With "sync by itself when online" on: a sync this long after the last try, and one soon
+  // after each save. Offline, a try fails fast and the next comes one period later.
+  std::chrono::milliseconds auto_sync_every{std::chrono::minutes(5)};
   // Tests only: called on the worker before each task (to hold the worker up).
   std::function<void()> before_worker_task;
 };
@@ -121,7 +125,7 @@ class AppController {
   std::optional<core::Uuid> PersonId() const;
 
   // ---- Sync thread ----
-  void RunSync();
+  void RunSync(bool automatic = false);
   void RunSignIn(const ui::SignIn& sign_in);
   void RunSignOut();
 
@@ -163,6 +167,17 @@ class AppController {
 
   std::atomic<bool> cancel_sync_{false};
   std::atomic<bool> sync_queued_{false};
+
+  // Auto sync: a thread that asks for a sync every options_.auto_sync_every, or when kicked
+  // (after a save), while settings say so and someone is signed in.
+  void RunAutoSync();
+  void KickAutoSync();
+  std::atomic<bool> auto_sync_{false};  // the setting, as the worker last saw it
+  std::mutex auto_mu_;
+  std::condition_variable auto_cv_;
+  bool auto_stop_ = false;  // GUARDED_BY(auto_mu_)
+  bool auto_kick_ = false;  // GUARDED_BY(auto_mu_)
+  std::thread auto_sync_thread_;
 
   // Declared last: constructed after everything they use, destroyed (joined) first.
   std::unique_ptr<TaskThread> sync_thread_;

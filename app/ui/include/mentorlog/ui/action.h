@@ -45,7 +45,9 @@ struct OpenRecord {
 struct FilterRecommendations {
   RecommendationFilter filter;
 };
-struct StartSync {};
+struct StartSync {
+  bool automatic = false;  // asked by auto sync, not the user: one try, no retries
+};
 struct CancelSync {};
 // Keeps `value` for the conflict's field (the kept one, the lost one, or a merged text).
 struct ResolveConflict {

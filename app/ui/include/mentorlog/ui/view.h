@@ -195,7 +195,8 @@ struct SyncView {
 struct SettingsView {
   std::string language;  // "ru" / "en"
   float text_scale = 1.0f;
-  std::string server;
+  std::string server;      // the server signed in to (shown; changed by signing in)
+  bool signed_in = false;  // false: "Sign in to a server" instead of "Sign out"
   bool auto_sync = false;  // sync by itself when online; otherwise only on demand
 };
 
