@@ -76,18 +76,12 @@ Result<std::unique_ptr<core::Store>> OpenStore(const Options& o, const std::stri
 
 float g_font_pixels = 0;
 
-// The font's size in pixels: the display's scale times the user's text size (never
-// FontGlobalScale, which would stretch a small rasterisation).
-float FontPixels(float content_scale, float text_scale) {
-  return ui::kBaseFontPixels * std::max(content_scale, 1.0f) * std::clamp(text_scale, 0.8f, 2.0f);
-}
-
 // Rasterises the font again when the window's scale or the user's text size has changed.
 Status SetFontSize(GLFWwindow* window, float text_scale, const fs::path& assets) {
   float sx = 1;
   float sy = 1;
   glfwGetWindowContentScale(window, &sx, &sy);
-  const float pixels = FontPixels(std::max(sx, sy), text_scale);
+  const float pixels = ui::FontPixels(std::max(sx, sy), text_scale);
   if (pixels == g_font_pixels) return Status::Ok();
   RETURN_IF_ERROR(ui::LoadFonts(assets, pixels).status());
   ImGui_ImplOpenGL3_DestroyFontsTexture();
@@ -253,7 +247,7 @@ int Run(const Options& o) {
     glfwGetMonitorContentScale(monitor, &monitor_scale, &sy);
     monitor_scale = std::max(monitor_scale, sy);
   }
-  const float first_pixels = FontPixels(monitor_scale, 1.0f);
+  const float first_pixels = ui::FontPixels(monitor_scale, 1.0f);
   std::future<Result<fs::path>> fonts =
       std::async(std::launch::async, [&o, first_pixels] { return ui::LoadFonts(o.assets_dir, first_pixels); });
 

@@ -335,6 +335,23 @@ TEST_F(ScreensTest, ANarrowWindowIsOneColumnWithLargeTargets) {
   EXPECT_LE(settings->max.x, 390.0f);
 }
 
+TEST(FontTest, TheFontIsRasterisedAtTheScaledSizeNotStretched) {
+  EXPECT_FLOAT_EQ(FontPixels(1.0f, 1.0f), kBaseFontPixels);
+  EXPECT_FLOAT_EQ(FontPixels(2.0f, 1.0f), 2 * kBaseFontPixels);     // a 200% display
+  EXPECT_FLOAT_EQ(FontPixels(1.5f, 1.2f), 1.8f * kBaseFontPixels);  // 150% and a larger text size
+  EXPECT_FLOAT_EQ(FontPixels(0.5f, 1.0f), kBaseFontPixels);         // never below the base
+  EXPECT_FLOAT_EQ(FontPixels(1.0f, 9.0f), 2 * kBaseFontPixels);     // the slider's range
+  UiHarness ui;                                                     // a context with the real font at the base size
+  ui.Frames(1);
+  const float base_height = ImGui::GetFontSize();
+  EXPECT_FLOAT_EQ(base_height, kBaseFontPixels);
+  ASSERT_TRUE(LoadFonts(MENTORLOG_ASSETS_DIR, FontPixels(2.0f, 1.0f)).ok());
+  ui.Frames(1);
+  EXPECT_FLOAT_EQ(ImGui::GetFontSize(), 2 * base_height);
+  EXPECT_FLOAT_EQ(ImGui::GetIO().FontGlobalScale, 1.0f);
+  EXPECT_TRUE(FontCovers("Школа № 3 — «в работе»…"));
+}
+
 TEST(TranslationsTest, EveryLanguageHasEveryKeyAndTheFontDrawsEveryCharacter) {
   auto en = Translations::Load(MENTORLOG_ASSETS_DIR "/i18n", "en");
   auto ru = Translations::Load(MENTORLOG_ASSETS_DIR "/i18n", "ru");

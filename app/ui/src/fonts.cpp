@@ -3,11 +3,16 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // ImTextCharFromUtf8
 
+#include <algorithm>
 #include <system_error>
 
 namespace mentorlog::ui {
 
 namespace fs = std::filesystem;
+
+float FontPixels(float content_scale, float text_scale) {
+  return kBaseFontPixels * std::max(content_scale, 1.0f) * std::clamp(text_scale, 0.8f, 2.0f);
+}
 
 Result<fs::path> LoadFonts(const fs::path& assets_dir, float pixel_size) {
   const fs::path candidates[] = {

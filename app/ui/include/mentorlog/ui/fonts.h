@@ -14,6 +14,10 @@ namespace mentorlog::ui {
 
 inline constexpr float kBaseFontPixels = 17.0f;
 
+// The size to rasterise at: kBaseFontPixels × the display's content scale (at least 1) × the
+// user's text size (clamped to 0.8-2, the Settings slider's range).
+float FontPixels(float content_scale, float text_scale);
+
 // Adds the UI font to the current ImGui context's atlas (clearing it first) and builds it.
 // Returns the path used. Errors: NotFound when neither the bundled nor the system font exists.
 // REQUIRES: an ImGui context; for a GPU renderer, the caller re-uploads the atlas texture.
