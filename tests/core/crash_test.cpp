@@ -147,7 +147,9 @@ std::filesystem::path ChildErrorFile(const StoreOptions& options) {
 }
 
 // The child: opens the store and writes until it is killed.
-[[noreturn]] void RunWriter(StoreOptions options, platform::FakeClock& clock, uint32_t seed) {
+// Writes until killed. Once the store is open and read (slow under ASan, slower on a busy
+// machine), it says so with a byte on `ready_fd`: the parent's random delay starts from there.
+[[noreturn]] void RunWriter(StoreOptions options, platform::FakeClock& clock, uint32_t seed, int ready_fd) {
   auto opened = Store::Open(options);
   if (!opened.ok()) ExitWithError(options, kOpenFailed, opened.status());
   Store& store = **opened;
@@ -167,6 +169,8 @@ std::filesystem::path ChildErrorFile(const StoreOptions& options) {
     living.cited.insert(r.source_id);
   }
 
+  if (write(ready_fd, "r", 1) != 1) ExitWithError(options, kListFailed, Status::Internal("cannot tell the parent"));
+  close(ready_fd);
   std::mt19937 rng(seed);
   for (;;) {
     clock.Advance(1);
@@ -214,10 +218,19 @@ TEST_F(CrashTest, StoreSurvivesSigkillDuringWrites) {
     SCOPED_TRACE("round " + std::to_string(round));
     const uint32_t child_seed = static_cast<uint32_t>(rng());
     const int delay = sleep_ms(rng);
+    int ready[2];
+    ASSERT_EQ(pipe(ready), 0);
     std::fflush(nullptr);  // nothing buffered is written twice by the child
     const pid_t pid = fork();
     ASSERT_NE(pid, -1) << "fork failed";
-    if (pid == 0) RunWriter(Options(), clock_, child_seed);
+    if (pid == 0) {
+      close(ready[0]);
+      RunWriter(Options(), clock_, child_seed, ready[1]);
+    }
+    close(ready[1]);
+    char byte = 0;
+    (void)!read(ready[0], &byte, 1);  // 0 bytes: the child ended early; waitpid below says how
+    close(ready[0]);
 
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     ASSERT_EQ(kill(pid, SIGKILL), 0);
