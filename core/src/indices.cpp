@@ -200,15 +200,18 @@ std::vector<double> Scaled(const Column& c, bool higher_is_better) {
 }
 
 // The weighted mean of the scaled indicators each school has (NAN: none), and how many.
-void Combine(const std::vector<std::vector<double>>& scaled, const std::vector<double>& weights,
-             std::vector<double>& value, std::vector<int>& count) {
+// `specs[i]` (a ResultIndicator or a WellbeingIndicator) gives column i's direction and weight.
+template <class Spec>
+void Combine(const std::vector<Column>& columns, const std::vector<Spec>& specs, std::vector<double>& value,
+             std::vector<int>& count) {
   const size_t n = value.size();
   std::vector<double> total(n, 0);
-  for (size_t i = 0; i < scaled.size(); ++i) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const std::vector<double> scaled = Scaled(columns[i], specs[i].higher_is_better);
     for (size_t s = 0; s < n; ++s) {
-      if (std::isnan(scaled[i][s])) continue;
-      value[s] += weights[i] * scaled[i][s];
-      total[s] += weights[i];
+      if (std::isnan(scaled[s])) continue;
+      value[s] += specs[i].weight * scaled[s];
+      total[s] += specs[i].weight;
       ++count[s];
     }
   }
@@ -274,15 +277,9 @@ std::vector<ResultIndex> ComputeResultIndex(const std::vector<AssessmentResult>&
       columns[i].weight[s] += w;
     }
   }
-  std::vector<std::vector<double>> scaled;
-  std::vector<double> weights;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    scaled.push_back(Scaled(columns[i], config.results[i].higher_is_better));
-    weights.push_back(config.results[i].weight);
-  }
   std::vector<double> raw(n, 0);
   std::vector<int> count(n, 0);
-  Combine(scaled, weights, raw, count);
+  Combine(columns, config.results, raw, count);
 
   // Rescaled 0..1 across the schools that have a value, then ranked.
   Column combined(n);
@@ -325,15 +322,9 @@ std::vector<WellbeingIndex> ComputeWellbeingIndex(const std::vector<ContextIndic
       columns[i].weight[s] = 1;
     }
   }
-  std::vector<std::vector<double>> scaled;
-  std::vector<double> weights;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    scaled.push_back(Scaled(columns[i], config.wellbeing[i].higher_is_better));
-    weights.push_back(config.wellbeing[i].weight);
-  }
   std::vector<double> value(n, 0);
   std::vector<int> count(n, 0);
-  Combine(scaled, weights, value, count);
+  Combine(columns, config.wellbeing, value, count);
   std::vector<WellbeingIndex> out;
   for (size_t s = 0; s < n; ++s) {
     if (!std::isnan(value[s])) out.push_back({schools.id(s), value[s], count[s]});
