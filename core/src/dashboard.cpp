@@ -1006,7 +1006,7 @@ void Dashboard::Impl::BuildDistrict(Date as_of) {
     r.overdue = p->recommendations.overdue;
     r.risks = static_cast<int>(p->risks.size());
     if (r.result_index && r.result_index->quartile == Quartile::kLow) {
-      r.why.push_back(std::string(ru ? "ИОР: " : "ИОР: ") + std::string(QuartileLabel(Quartile::kLow, lang_)));
+      r.why.push_back(std::string(ru ? "ИОР: " : "Result index: ") + std::string(QuartileLabel(Quartile::kLow, lang_)));
     }
     if (p->now.better_results == false)
       r.why.push_back(ru ? "результаты хуже прошлого года" : "results worse than last year");

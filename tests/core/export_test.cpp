@@ -20,15 +20,12 @@
 #include "mentorlog/core/csv.h"
 #include "mentorlog/core/import.h"
 #include "mentorlog/platform/env.h"
+#include "test_fixtures.h"
 
 namespace mentorlog::core {
 namespace {
 
 namespace fs = std::filesystem;
-
-int64_t MillisAt(int year, int month, int day) {
-  return int64_t{Date::FromYmd(year, month, day)->days()} * 86'400'000 + 12 * 3'600'000;
-}
 
 constexpr std::string_view kSchoolsCsv =
     "Код ОО;Наименование;Краткое наименование;Муниципалитет;Район;Тип поселения;Расстояние;Обучающихся;"
@@ -105,7 +102,7 @@ class ExportTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  platform::FakeClock clock_{MillisAt(2025, 3, 15)};
+  platform::FakeClock clock_{testing::NoonMillis(2025, 3, 15)};
   std::unique_ptr<Store> store_;
 };
 

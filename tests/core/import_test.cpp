@@ -18,6 +18,7 @@
 
 #include "mentorlog/core/csv.h"
 #include "mentorlog/platform/env.h"
+#include "test_fixtures.h"
 
 namespace mentorlog::core {
 namespace {
@@ -27,10 +28,6 @@ namespace fs = std::filesystem;
 // -----------------------------------------------------------------------------------------
 // [SECTION] Fixture
 // -----------------------------------------------------------------------------------------
-
-int64_t MillisAt(int year, int month, int day) {
-  return int64_t{Date::FromYmd(year, month, day)->days()} * 86'400'000 + 12 * 3'600'000;
-}
 
 // A store on a temp file with a fake clock (2025-03-15), plus helpers to import files.
 class ImportTest : public ::testing::Test {
@@ -122,7 +119,7 @@ class ImportTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  platform::FakeClock clock_{MillisAt(2025, 3, 15)};
+  platform::FakeClock clock_{testing::NoonMillis(2025, 3, 15)};
   std::unique_ptr<Store> store_;
 };
 

@@ -35,6 +35,11 @@ inline constexpr int64_t kStartMillis = 1'795'168'800'000;
 inline constexpr std::string_view kDeviceA = "dev-a";
 inline constexpr std::string_view kRubricCode = "lesson_observation";
 
+// Unix millis at noon UTC of a day.
+inline int64_t NoonMillis(int year, int month, int day) {
+  return int64_t{Date::FromYmd(year, month, day)->days()} * 86'400'000 + 12 * 3'600'000;
+}
+
 // The value of `result`, or a recorded failure and an exception that ends the test.
 template <class T>
 T Must(Result<T> result, std::string_view what = "") {

@@ -88,6 +88,7 @@ std::string_view ProgrammeIndicatorLabel(ProgrammeIndicator indicator, std::stri
 struct Target {
   double value = 0;      // a share, 0..1
   bool at_most = false;  // true: the share must not exceed value (low-results share)
+  friend bool operator==(const Target&, const Target&) = default;
 };
 
 struct DashboardConfig {
@@ -136,6 +137,7 @@ struct MonthContacts {
   int observations = 0;
   int consultations = 0;
   int total() const { return visits + observations + consultations; }
+  friend bool operator==(const MonthContacts&, const MonthContacts&) = default;
 };
 
 // A rubric figure's first and latest value: per criterion, per domain or for a teacher.
@@ -146,6 +148,7 @@ struct RubricChange {
   Term latest_term;
   double latest_mean = 0;
   int scores = 0;  // levels counted over all terms ("not observed" never counts)
+  friend bool operator==(const RubricChange&, const RubricChange&) = default;
 };
 
 struct TermMeans {
@@ -154,6 +157,7 @@ struct TermMeans {
   double mean = 0;                                           // every level of the term
   std::vector<std::pair<std::string, double>> by_criterion;  // sorted by code
   std::vector<std::pair<std::string, double>> by_domain;     // sorted by code
+  friend bool operator==(const TermMeans&, const TermMeans&) = default;
 };
 
 struct TeacherProgress {
@@ -166,6 +170,7 @@ struct TeacherProgress {
   double latest_mean = 0;
   std::vector<RubricChange> criteria;  // per criterion: first vs latest observation with it
   int open_deficits = 0;
+  friend bool operator==(const TeacherProgress&, const TeacherProgress&) = default;
 };
 
 struct RecommendationFigures {
@@ -175,6 +180,7 @@ struct RecommendationFigures {
   int dropped = 0;
   std::optional<double> completion_rate;       // done / (done + open); none when both are 0
   std::optional<double> median_days_to_close;  // over done ones with a closed_on
+  friend bool operator==(const RecommendationFigures&, const RecommendationFigures&) = default;
 };
 
 struct ResultLine {
@@ -185,18 +191,21 @@ struct ResultLine {
   double mean_score = 0;       // participant-weighted over grades
   double share_below_min = 0;  // participant-weighted
   double share_top = 0;        // participant-weighted
+  friend bool operator==(const ResultLine&, const ResultLine&) = default;
 };
 
 struct IndexPoint {
   int64_t year = 0;
   double value = 0;
   Quartile quartile = Quartile::kLow;
+  friend bool operator==(const IndexPoint&, const IndexPoint&) = default;
 };
 
 struct RiskFlag {
   std::string code;
   LocalText title;
   std::string evidence;  // which rule held, with the figure: "teacher_vacancies = 3 > 0"
+  friend bool operator==(const RiskFlag&, const RiskFlag&) = default;
 };
 
 struct Milestones {
@@ -206,6 +215,7 @@ struct Milestones {
   std::string network_agreement_number;
   std::optional<Date> network_agreement_signed_on;
   bool management_team_trained = false;
+  friend bool operator==(const Milestones&, const Milestones&) = default;
 };
 
 // What the district view needs from a school at one date.
@@ -216,6 +226,7 @@ struct SchoolFacts {
   int teachers_in_network_events = 0;
   int teachers_trained = 0;
   std::optional<bool> better_results;  // none without results in both years
+  friend bool operator==(const SchoolFacts&, const SchoolFacts&) = default;
 };
 
 struct PersonActivity {
@@ -224,6 +235,7 @@ struct PersonActivity {
   int observations = 0;
   int consultations = 0;
   int open_recommendations = 0;  // open ones of the school they are responsible for
+  friend bool operator==(const PersonActivity&, const PersonActivity&) = default;
 };
 
 struct SchoolProgress {
@@ -256,6 +268,7 @@ struct SchoolProgress {
   SchoolFacts previous;                  // at the end of the previous half-year
   std::vector<PersonActivity> activity;  // contacts in the current half-year, by person id
   std::vector<Uuid> assigned;            // mentors and tutors assigned at as_of
+  friend bool operator==(const SchoolProgress&, const SchoolProgress&) = default;
 };
 
 // -----------------------------------------------------------------------------------------
@@ -270,6 +283,7 @@ struct IndicatorValue {
   std::optional<double> previous;  // the same at the end of the previous half-year
   std::optional<Target> target;
   std::optional<bool> met;  // none without a value or a target
+  friend bool operator==(const IndicatorValue&, const IndicatorValue&) = default;
 };
 
 struct RankedSchool {
@@ -280,6 +294,7 @@ struct RankedSchool {
   int overdue = 0;
   int risks = 0;
   std::vector<std::string> why;  // lagging reasons, in the UI language of the call
+  friend bool operator==(const RankedSchool&, const RankedSchool&) = default;
 };
 
 struct Workload {
@@ -292,6 +307,7 @@ struct Workload {
   int observations = 0;
   int consultations = 0;
   int open_recommendations = 0;  // they are responsible for
+  friend bool operator==(const Workload&, const Workload&) = default;
 };
 
 struct DistrictView {
@@ -304,6 +320,7 @@ struct DistrictView {
   std::vector<RankedSchool> ranking;       // lagging first: lowest ИОР, then most risks, then name
   std::vector<RankedSchool> no_contact;    // no contact in no_contact_days (or never), longest first
   std::vector<Workload> workload;          // mentors and tutors, by name
+  friend bool operator==(const DistrictView&, const DistrictView&) = default;
 };
 
 // -----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ struct LocalText {
   std::string ru;
   std::string en;
   const std::string& In(std::string_view lang) const { return lang == "ru" ? ru : en; }
+  friend bool operator==(const LocalText&, const LocalText&) = default;
 };
 
 struct RubricLevel {
