@@ -325,13 +325,17 @@ TEST_F(ScreensTest, ANarrowWindowIsOneColumnWithLargeTargets) {
   EXPECT_GE(start->max.y - start->min.y, 40.0f);
   EXPECT_GT(start->max.x - start->min.x, 300.0f);
 
-  // The navigation is one row of three large buttons, not three rows.
+  // The navigation is two rows of two large buttons, not four rows.
   auto today = FindProbe("nav.today");
+  auto district = FindProbe("nav.district");
+  auto recommendations = FindProbe("nav.recommendations");
   auto settings = FindProbe("nav.settings");
-  ASSERT_TRUE(today && settings);
-  EXPECT_NEAR(today->min.y, settings->min.y, 0.5f);
+  ASSERT_TRUE(today && district && recommendations && settings);
+  EXPECT_NEAR(today->min.y, district->min.y, 0.5f);
+  EXPECT_NEAR(recommendations->min.y, settings->min.y, 0.5f);
+  EXPECT_GT(settings->min.y, today->max.y - 1);
   EXPECT_GE(today->max.y - today->min.y, 40.0f);
-  EXPECT_GE(today->max.x - today->min.x, 100.0f);
+  EXPECT_GE(today->max.x - today->min.x, 150.0f);
   EXPECT_LE(settings->max.x, 390.0f);
 }
 

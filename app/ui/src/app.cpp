@@ -149,19 +149,23 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
   // Navigation.
   if (state.screen != Screen::kFirstRun) {
     if (!IsForm(state.screen)) {
-      // One row, also on a phone (three large buttons share the width); Back on its own.
-      if (RowButton(t("nav.today"), "nav.today", 0, 3)) {
+      // One row of four; on a phone two rows of two large buttons (four in a row would not fit
+      // "Рекомендации"). Back on its own.
+      const int per_row = layout.narrow ? 2 : 4;
+      auto go = [&](Screen to) {
+        if (state.screen == to) return;
+        state.back.push_back(state.screen);
+        state.screen = to;
+      };
+      if (RowButton(t("nav.today"), "nav.today", 0, per_row)) {
         state.back.clear();
         state.screen = Screen::kToday;
       }
-      if (RowButton(t("nav.recommendations"), "nav.recommendations", 1, 3)) {
-        state.back.push_back(state.screen);
-        state.screen = Screen::kRecommendations;
+      if (RowButton(t("nav.district"), "nav.district", 1, per_row)) go(Screen::kDistrict);
+      if (RowButton(t("nav.recommendations"), "nav.recommendations", 2 % per_row, per_row)) {
+        go(Screen::kRecommendations);
       }
-      if (RowButton(t("nav.settings"), "nav.settings", 2, 3)) {
-        state.back.push_back(state.screen);
-        state.screen = Screen::kSettings;
-      }
+      if (RowButton(t("nav.settings"), "nav.settings", 3 % per_row, per_row)) go(Screen::kSettings);
       if (state.screen != Screen::kToday) {
         if (!layout.narrow) ImGui::SameLine();
         if (Button(t("nav.back"), "nav.back")) GoBack(state);
@@ -218,10 +222,14 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
         DrawToday(view.today, state, t, out);
         break;
       case Screen::kSchool:
-        DrawSchool(view.school, state, t, out);
+        DrawSchool(view.school, view.dashboard.get(), view.dashboard_computing, state, t, out);
         break;
       case Screen::kTeacher:
-        DrawTeacher(view.teacher, state, t, out);
+        DrawTeacher(view.teacher, view.dashboard ? view.dashboard->FindTeacher(state.teacher_id) : nullptr, state, t,
+                    out);
+        break;
+      case Screen::kDistrict:
+        DrawDistrict(view.dashboard.get(), view.dashboard_computing, state, t, out);
         break;
       case Screen::kRecommendations:
         DrawRecommendations(view.recommendations, state, t, out);

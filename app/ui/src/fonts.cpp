@@ -38,7 +38,7 @@ Result<fs::path> LoadFonts(const fs::path& assets_dir, float pixel_size) {
   if (ranges.empty()) {
     ImFontGlyphRangesBuilder builder;
     builder.AddRanges(io.Fonts->GetGlyphRangesCyrillic());  // Basic Latin, Latin-1, Cyrillic
-    builder.AddText("—–№«»…“”„‘’•→←↑↓✓×≤≥");
+    builder.AddText("—–−№«»…“”„‘’•→←↑↓✓×≤≥");
     builder.BuildRanges(&ranges);
   }
   ImFontConfig config;

@@ -1,15 +1,209 @@
-// The school page: status, partner and agreement, transition programme; a timeline of visits,
-// observations and consultations; open recommendations; teachers (each opens their page).
+// The school page, in two tabs.
+//   Log: status, partner and agreement, transition programme; a timeline of visits,
+//     observations and consultations; open recommendations; teachers (each opens their page).
+//   Dashboard: contacts by month (bars), the mean rubric level by term (a line), criteria first
+//     vs latest, recommendations, results and the ИОР by year (a sparkline), well-being, risk
+//     flags with their evidence, milestones, and the teachers first vs latest (each opens their
+//     page). The figures are the core's (AppView::dashboard), formatted by the controller.
+//
+// [SECTION] Dashboard
+// [SECTION] Log
+// [SECTION] DrawSchool
 #include <imgui.h>
 
+#include <string>
+
+#include "mentorlog/ui/charts.h"
 #include "mentorlog/ui/screens.h"
 #include "mentorlog/ui/widgets.h"
 
 namespace mentorlog::ui {
+namespace {
 
-void DrawSchool(const SchoolView& view, UiState& state, const Translations& t, Actions& out) {
-  ImGui::TextWrapped("%s", view.name.c_str());
-  Muted(view.municipality.c_str());
+const ImVec4 kUpColour(0.45f, 0.85f, 0.45f, 1);
+const ImVec4 kDownColour(1.0f, 0.5f, 0.4f, 1);
+
+void OpenTeacherPage(const std::string& teacher_id, UiState& state, Actions& out) {
+  state.back.push_back(state.screen);
+  state.screen = Screen::kTeacher;
+  state.teacher_id = teacher_id;
+  out.push_back(OpenTeacher{teacher_id});
+}
+
+// "latest" coloured by its direction from "first".
+void LatestText(const std::string& text, float first, float latest) {
+  if (latest > first + 1e-3f) {
+    ImGui::TextColored(kUpColour, "↑ %s", text.c_str());
+  } else if (latest < first - 1e-3f) {
+    ImGui::TextColored(kDownColour, "↓ %s", text.c_str());
+  } else {
+    ImGui::TextUnformatted(text.c_str());
+  }
+}
+
+bool BeginGrid(const char* id, int columns) {
+  return ImGui::BeginTable(id, columns,
+                           ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp);
+}
+
+void LabelledValues(const char* id, const std::vector<LabelledValue>& rows) {
+  if (rows.empty() || !BeginGrid(id, 2)) return;
+  for (const LabelledValue& r : rows) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextWrapped("%s", r.label.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextWrapped("%s", r.value.c_str());
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace
+
+// Criteria first vs latest: a school's or a teacher's (shared with the teacher screen).
+void DrawCriterionChanges(const char* id, const std::vector<CriterionChangeRow>& rows, const Translations& t) {
+  if (rows.empty() || !BeginGrid(id, 3)) return;
+  ImGui::TableSetupColumn(t("dashboard.col.criterion"), ImGuiTableColumnFlags_WidthStretch, 2.5f);
+  ImGui::TableSetupColumn(t("dashboard.col.first"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableSetupColumn(t("dashboard.col.latest"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableHeadersRow();
+  for (const CriterionChangeRow& c : rows) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextWrapped("%s", c.title.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextWrapped("%s", c.first.c_str());
+    ImGui::TableNextColumn();
+    LatestText(c.latest, c.first_mean, c.latest_mean);
+  }
+  ImGui::EndTable();
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Dashboard
+// -----------------------------------------------------------------------------------------
+
+void DrawSchoolDashboard(const SchoolDashboardView& v, UiState& state, const Translations& t, Actions& out) {
+  const bool narrow = CurrentLayout().narrow;
+  ImGui::TextWrapped("%s", t.Format("dashboard.last_contact", {v.last_contact}).c_str());
+  ImGui::TextWrapped("%s", t.Format("dashboard.teachers_observed", {v.teachers_observed}).c_str());
+
+  Heading(t("dashboard.contacts"));
+  ChartOptions contacts;
+  contacts.axis_title = t("dashboard.contacts_axis");
+  BarChart("dashboard.contacts", v.contacts, v.contact_months, ImVec2(0, ChartHeight(narrow ? 7 : 8)), contacts,
+           v.contact_details);
+
+  Heading(t("dashboard.rubric"));
+  if (v.rubric_means.empty()) {
+    Muted(t("school.none"));
+  } else {
+    ChartOptions rubric;
+    rubric.value_format = "%.2f";
+    rubric.max = v.rubric_max;
+    rubric.axis_title = t("dashboard.rubric_axis");
+    LineChart("dashboard.rubric", v.rubric_means, v.rubric_terms, ImVec2(0, ChartHeight(narrow ? 7 : 8)), rubric);
+  }
+  if (!v.criteria.empty()) {
+    Heading(t("dashboard.criteria"));
+    DrawCriterionChanges("dashboard.criteria", v.criteria, t);
+  }
+
+  Heading(t("dashboard.recommendations"));
+  LabelledValues("dashboard.recommendations", v.recommendations);
+
+  Heading(t("dashboard.results"));
+  ImGui::TextWrapped("%s", t.Format("dashboard.index", {v.result_index_latest}).c_str());
+  if (v.result_index.size() > 1) {
+    ChartOptions index;
+    index.value_format = "%.2f";
+    index.min = 0;
+    index.max = 1;
+    Sparkline("dashboard.index", v.result_index, v.result_index_years,
+              ImVec2(ImGui::GetFontSize() * 10, ImGui::GetTextLineHeight() * 1.6f), index);
+  }
+  if (v.results.empty()) {
+    Muted(t("school.none"));
+  } else if (narrow) {
+    for (const ResultRow& r : v.results) {
+      const std::string line = r.year + " · " + r.assessment + " · " + r.subject + ": " + r.mean_score + " · " +
+                               t("dashboard.col.below") + " " + r.share_below_min;
+      ImGui::TextWrapped("%s", line.c_str());
+    }
+  } else if (BeginGrid("dashboard.results", 7)) {
+    for (const char* key :
+         {"dashboard.col.year", "dashboard.col.assessment", "dashboard.col.subject", "dashboard.col.participants",
+          "dashboard.col.mean", "dashboard.col.below", "dashboard.col.top"}) {
+      ImGui::TableSetupColumn(t(key));
+    }
+    ImGui::TableHeadersRow();
+    for (const ResultRow& r : v.results) {
+      ImGui::TableNextRow();
+      for (const std::string* cell :
+           {&r.year, &r.assessment, &r.subject, &r.participants, &r.mean_score, &r.share_below_min, &r.share_top}) {
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(cell->c_str());
+      }
+    }
+    ImGui::EndTable();
+  }
+  ImGui::TextWrapped("%s", t.Format("dashboard.wellbeing", {v.wellbeing}).c_str());
+
+  Heading(t("dashboard.risks"));
+  if (v.risks.empty()) Muted(t("dashboard.no_risks"));
+  for (const RiskRow& r : v.risks) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s", r.title.c_str());
+    ImGui::Indent();
+    Muted(r.evidence.c_str());
+    ImGui::Unindent();
+  }
+
+  Heading(t("dashboard.milestones"));
+  LabelledValues("dashboard.milestones", v.milestones);
+
+  Heading(t("dashboard.teachers"));
+  if (v.teachers.empty()) {
+    Muted(t("school.none"));
+    return;
+  }
+  if (!BeginGrid("dashboard.teachers", narrow ? 3 : 5)) return;
+  ImGui::TableSetupColumn(t("dashboard.col.teacher"), ImGuiTableColumnFlags_WidthStretch, 2.5f);
+  if (!narrow) ImGui::TableSetupColumn(t("dashboard.col.observations"), ImGuiTableColumnFlags_WidthStretch, 1);
+  ImGui::TableSetupColumn(t("dashboard.col.first"), ImGuiTableColumnFlags_WidthStretch, 1.5f);
+  ImGui::TableSetupColumn(t("dashboard.col.latest"), ImGuiTableColumnFlags_WidthStretch, 1.5f);
+  if (!narrow) ImGui::TableSetupColumn(t("dashboard.col.deficits"), ImGuiTableColumnFlags_WidthStretch, 1);
+  ImGui::TableHeadersRow();
+  for (const TeacherProgressRow& r : v.teachers) {
+    ImGui::PushID(r.teacher_id.c_str());
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    if (ImGui::Selectable(r.name.c_str())) OpenTeacherPage(r.teacher_id, state, out);
+    Probe("dashboard.teacher/" + r.teacher_id);
+    if (!narrow) {
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", r.observations);
+    }
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(r.first.c_str());
+    ImGui::TableNextColumn();
+    LatestText(r.latest, r.first_mean, r.latest_mean);
+    if (!narrow) {
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", r.open_deficits);
+    }
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Log
+// -----------------------------------------------------------------------------------------
+
+namespace {
+
+void DrawSchoolLog(const SchoolView& view, UiState& state, const Translations& t, Actions& out) {
   for (const std::string& s : view.statuses) {
     ImGui::Bullet();
     ImGui::TextUnformatted(s.c_str());
@@ -55,12 +249,7 @@ void DrawSchool(const SchoolView& view, UiState& state, const Translations& t, A
   Heading(t("school.teachers"));
   for (const PersonRow& p : view.teachers) {
     ImGui::PushID(p.id.c_str());
-    if (ImGui::Selectable(p.name.c_str())) {
-      state.back.push_back(state.screen);
-      state.screen = Screen::kTeacher;
-      state.teacher_id = p.id;
-      out.push_back(OpenTeacher{p.id});
-    }
+    if (ImGui::Selectable(p.name.c_str())) OpenTeacherPage(p.id, state, out);
     Probe("school.teacher/" + p.id);
     if (!p.detail.empty()) {
       ImGui::SameLine();
@@ -68,6 +257,52 @@ void DrawSchool(const SchoolView& view, UiState& state, const Translations& t, A
     }
     ImGui::PopID();
   }
+}
+
+// A tab button: the chosen one in the accent colour.
+bool TabButton(const char* label, std::string_view probe, bool chosen, int index) {
+  if (chosen) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
+  const bool clicked = RowButton(label, probe, index, 2);
+  if (chosen) ImGui::PopStyleColor();
+  return clicked;
+}
+
+}  // namespace
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] DrawSchool
+// -----------------------------------------------------------------------------------------
+
+void DrawSchool(const SchoolView& view, const DashboardView* dashboard, bool computing, UiState& state,
+                const Translations& t, Actions& out) {
+  // The log arrives from the controller a moment after the school is opened; the dashboard's
+  // figures are there already.
+  const bool log_ready = view.id == state.school_id || state.school_id.empty();
+  const SchoolDashboardView* figures = dashboard ? dashboard->FindSchool(state.school_id) : nullptr;
+  const std::string& name = log_ready ? view.name : figures ? figures->name : view.name;
+  ImGui::TextWrapped("%s", name.c_str());
+  if (log_ready) Muted(view.municipality.c_str());
+
+  if (TabButton(t("school.tab.log"), "school.tab.log", !state.school_dashboard, 0)) state.school_dashboard = false;
+  if (TabButton(t("school.tab.dashboard"), "school.tab.dashboard", state.school_dashboard, 1)) {
+    state.school_dashboard = true;
+  }
+  ImGui::Separator();
+
+  if (!state.school_dashboard) {
+    if (log_ready) DrawSchoolLog(view, state, t, out);
+    return;
+  }
+  if (dashboard == nullptr) {
+    Muted(t("district.calculating"));
+    return;
+  }
+  if (computing) Muted(t("district.updating"));
+  if (figures == nullptr) {
+    Muted(t("dashboard.none"));
+    return;
+  }
+  DrawSchoolDashboard(*figures, state, t, out);
 }
 
 }  // namespace mentorlog::ui

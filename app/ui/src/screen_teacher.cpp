@@ -1,15 +1,27 @@
-// The teacher page: observations, rubric levels over time (one sparkline row per criterion),
-// deficits.
+// The teacher page: the rubric criteria first vs latest (from the dashboards), observations,
+// rubric levels over time (one sparkline row per criterion), deficits.
 #include <imgui.h>
+
+#include <string>
 
 #include "mentorlog/ui/screens.h"
 #include "mentorlog/ui/widgets.h"
 
 namespace mentorlog::ui {
 
-void DrawTeacher(const TeacherView& view, UiState&, const Translations& t, Actions&) {
+void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, UiState&, const Translations& t,
+                 Actions&) {
   ImGui::TextWrapped("%s", view.name.c_str());
   Muted((view.school + " · " + view.subjects).c_str());
+
+  if (progress != nullptr && !progress->criteria.empty()) {
+    Heading(t("teacher.progress"));
+    ImGui::TextUnformatted((std::string(t("dashboard.col.first")) + ": " + progress->first + " · " +
+                            t("dashboard.col.latest") + ": " + progress->latest)
+                               .c_str());
+    Probe("teacher.progress");
+    DrawCriterionChanges("teacher.criteria", progress->criteria, t);
+  }
 
   Heading(t("teacher.rubric"));
   if (view.rubric.empty()) Muted(t("teacher.no_observations"));

@@ -2,6 +2,22 @@
 
 namespace mentorlog::ui {
 
+const SchoolDashboardView* DashboardView::FindSchool(std::string_view school_id) const {
+  for (const SchoolDashboardView& s : schools) {
+    if (s.school_id == school_id) return &s;
+  }
+  return nullptr;
+}
+
+const TeacherProgressRow* DashboardView::FindTeacher(std::string_view teacher_id) const {
+  for (const SchoolDashboardView& s : schools) {
+    for (const TeacherProgressRow& t : s.teachers) {
+      if (t.teacher_id == teacher_id) return &t;
+    }
+  }
+  return nullptr;
+}
+
 std::vector<std::string> TextsOf(const AppView& v) {
   std::vector<std::string> out;
   auto add = [&](const std::string& s) {
@@ -64,6 +80,59 @@ std::vector<std::string> TextsOf(const AppView& v) {
     add(c.what);
     add(c.kept);
     add(c.lost);
+  }
+  if (v.dashboard) {
+    const DashboardView& d = *v.dashboard;
+    add(d.error);
+    for (const std::string* s : {&d.district.as_of, &d.district.previous_as_of}) add(*s);
+    for (const IndicatorRow& i : d.district.indicators) {
+      for (const std::string* s : {&i.label, &i.value, &i.target, &i.change}) add(*s);
+    }
+    for (const auto* list : {&d.district.ranking, &d.district.no_contact}) {
+      for (const RankedSchoolRow& r : *list) {
+        for (const std::string* s : {&r.name, &r.index, &r.contact}) add(*s);
+        for (const std::string& w : r.why) add(w);
+      }
+    }
+    for (const WorkloadRow& w : d.district.workload) {
+      add(w.name);
+      add(w.role);
+    }
+    auto criteria = [&](const std::vector<CriterionChangeRow>& rows) {
+      for (const CriterionChangeRow& c : rows) {
+        for (const std::string* s : {&c.title, &c.first, &c.latest}) add(*s);
+      }
+    };
+    for (const SchoolDashboardView& s : d.schools) {
+      for (const std::string* x :
+           {&s.name, &s.last_contact, &s.teachers_observed, &s.result_index_latest, &s.wellbeing}) {
+        add(*x);
+      }
+      for (const auto* list : {&s.contact_months, &s.contact_details, &s.rubric_terms, &s.result_index_years}) {
+        for (const std::string& x : *list) add(x);
+      }
+      criteria(s.criteria);
+      for (const auto* list : {&s.recommendations, &s.milestones}) {
+        for (const LabelledValue& l : *list) {
+          add(l.label);
+          add(l.value);
+        }
+      }
+      for (const ResultRow& r : s.results) {
+        for (const std::string* x :
+             {&r.year, &r.assessment, &r.subject, &r.participants, &r.mean_score, &r.share_below_min, &r.share_top}) {
+          add(*x);
+        }
+      }
+      for (const RiskRow& r : s.risks) {
+        add(r.title);
+        add(r.evidence);
+      }
+      for (const TeacherProgressRow& t : s.teachers) {
+        for (const std::string* x : {&t.name, &t.first, &t.latest}) add(*x);
+        criteria(t.criteria);
+      }
+    }
   }
   add(v.notice);
   return out;

@@ -51,6 +51,13 @@ void Probe(std::string_view id) {
   Probes().rects[std::string(id)] = ProbeRect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
 }
 
+void ProbeArea(std::string_view id, ImVec2 min, ImVec2 max) {
+  if (!Probes().enabled) return;
+  Probes().rects[std::string(id)] = ProbeRect{min, max};
+}
+
+bool ProbesEnabled() { return Probes().enabled; }
+
 Layout CurrentLayout() { return CurrentLayoutRef(); }
 void SetLayout(const Layout& layout) { CurrentLayoutRef() = layout; }
 

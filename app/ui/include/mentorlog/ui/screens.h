@@ -24,8 +24,24 @@ void DrawSyncBar(const SyncView& view, UiState& state, const Translations& t, Ac
 void DrawSyncPanel(const SyncView& view, UiState& state, const Translations& t, Actions& out);
 void DrawFirstRun(const AppView& view, UiState& state, const Translations& t, Actions& out);
 void DrawToday(const TodayView& view, UiState& state, const Translations& t, Actions& out);
-void DrawSchool(const SchoolView& view, UiState& state, const Translations& t, Actions& out);
-void DrawTeacher(const TeacherView& view, UiState& state, const Translations& t, Actions& out);
+// The school: its log (status, timeline, open recommendations, teachers) or, with
+// state.school_dashboard, its dashboard from `dashboard` (null: not computed yet).
+void DrawSchool(const SchoolView& view, const DashboardView* dashboard, bool computing, UiState& state,
+                const Translations& t, Actions& out);
+// The dashboard part of the school screen alone.
+void DrawSchoolDashboard(const SchoolDashboardView& view, UiState& state, const Translations& t, Actions& out);
+// `progress`: the teacher's rubric criteria first vs latest, from the dashboards (may be null).
+void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, UiState& state, const Translations& t,
+                 Actions& out);
+// The district view: the programme indicators against their targets, the schools lagging
+// first (a click opens the school's dashboard), schools with no contact, workload. `dashboard`
+// null: "Calculating…"; `computing`: newer figures are on their way.
+void DrawDistrict(const DashboardView* dashboard, bool computing, UiState& state, const Translations& t, Actions& out);
+// A table of rubric criteria, first vs latest (a school's or a teacher's), the latest marked
+// up or down.
+void DrawCriterionChanges(const char* id, const std::vector<CriterionChangeRow>& rows, const Translations& t);
+// Opens a school's page on its dashboard (from the district) or its log.
+void OpenSchoolPage(const std::string& school_id, bool dashboard, UiState& state, Actions& out);
 void DrawRecommendations(const RecommendationsView& view, UiState& state, const Translations& t, Actions& out);
 void DrawSettings(const SettingsView& view, UiState& state, const Translations& t, Actions& out);
 // The forms edit state.form in place and set state.dirty when a field changes.

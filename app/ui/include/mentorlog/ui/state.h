@@ -106,9 +106,10 @@ struct RecommendationFilter {
 
 struct UiState {
   Screen screen = Screen::kToday;
-  std::string school_id;     // kSchool
-  std::string teacher_id;    // kTeacher
-  std::vector<Screen> back;  // Esc goes back
+  std::string school_id;          // kSchool
+  bool school_dashboard = false;  // kSchool shows the school's dashboard, not its log
+  std::string teacher_id;         // kTeacher
+  std::vector<Screen> back;       // Esc goes back
 
   // The open form and its draft key (DraftKey). A form with edits not yet in a draft is
   // `dirty` (DrawApp saves the draft a moment after the last keystroke); one changed since it

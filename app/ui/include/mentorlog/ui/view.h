@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mentorlog/ui/i18n.h"
@@ -27,6 +28,7 @@ enum class Screen {
   kConsultation,     // the consultation form
   kRecommendations,  // all recommendations, with filters
   kTeacher,          // one teacher: observations, rubric levels over time, deficits
+  kDistrict,         // the district view: programme indicators, ranking, no contact, workload
   kSettings,
 };
 
@@ -130,6 +132,134 @@ struct RecommendationsView {
   std::vector<Choice> owners;
 };
 
+// ---- Dashboards -------------------------------------------------------------------------
+// Built by the controller from core::Dashboard (core/dashboard.h; definitions in
+// docs/metrics.md) on its dashboard thread, already formatted; charts get plain series.
+
+enum class Mark { kNone, kMet, kNotMet };  // an indicator against its target
+
+struct IndicatorRow {
+  std::string code;    // core's ProgrammeIndicatorCode
+  std::string label;   // "Supported schools in a network partnership"
+  std::string value;   // "67% (4 of 6)", or "—" when nothing to count
+  std::string target;  // "target ≥ 50%", "" when none
+  std::string change;  // "+17 pp since 30.06.2026", "" when no previous value
+  Mark mark = Mark::kNone;
+  float share = -1;         // 0..1 for the bar; < 0: none
+  float target_share = -1;  // 0..1; < 0: none
+};
+
+struct RankedSchoolRow {
+  std::string school_id;
+  std::string name;
+  std::string index;            // "0.12 · low (2026)", "—" when not ranked
+  std::string contact;          // "41 days ago", "never"
+  int days_since_contact = -1;  // -1: never
+  int overdue = 0;
+  int risks = 0;
+  std::vector<std::string> why;  // lagging reasons
+};
+
+struct WorkloadRow {
+  std::string person_id;
+  std::string name;
+  std::string role;  // "mentor", "tutor", "mentor, tutor" (translated)
+  int schools = 0;
+  int visits = 0;
+  int observations = 0;
+  int consultations = 0;
+  int open_recommendations = 0;
+};
+
+struct DistrictDashboardView {
+  std::string as_of;           // shown date
+  std::string previous_as_of;  // the end of the previous half-year, shown
+  int schools = 0;
+  int supported = 0;
+  int no_contact_days = 30;
+  std::vector<IndicatorRow> indicators;
+  std::vector<RankedSchoolRow> ranking;     // lagging first
+  std::vector<RankedSchoolRow> no_contact;  // longest first
+  std::vector<WorkloadRow> workload;        // by name
+};
+
+// A rubric figure's first and latest mean (a criterion of a school or of a teacher).
+struct CriterionChangeRow {
+  std::string code;
+  std::string title;   // the rubric's words, or the code
+  std::string first;   // "1.50 (2025/26 T1)"
+  std::string latest;  // "2.25 (2026/27 T1)"
+  float first_mean = 0;
+  float latest_mean = 0;
+};
+
+struct TeacherProgressRow {
+  std::string teacher_id;
+  std::string name;
+  int observations = 0;
+  std::string first;   // "1.50 (12.09.2025)", "—" when not observed with a level
+  std::string latest;  // "2.25 (14.11.2026)"
+  float first_mean = 0;
+  float latest_mean = 0;
+  int open_deficits = 0;
+  std::vector<CriterionChangeRow> criteria;  // first vs latest observation of each criterion
+};
+
+struct LabelledValue {
+  std::string label;
+  std::string value;
+};
+
+struct RiskRow {
+  std::string title;
+  std::string evidence;  // "teacher_vacancies = 3 > 0"
+};
+
+struct ResultRow {
+  std::string year;
+  std::string assessment;  // "ОГЭ"
+  std::string subject;
+  std::string participants;
+  std::string mean_score;
+  std::string share_below_min;  // "12%"
+  std::string share_top;
+};
+
+struct SchoolDashboardView {
+  std::string school_id;
+  std::string name;
+  std::string last_contact;       // "41 days ago (12.10.2026)", "never"
+  std::string teachers_observed;  // "5 of 12 this school year (42%)"
+  // Contacts (visits + observations + consultations) by month, the 12 months up to today.
+  std::vector<float> contacts;
+  std::vector<std::string> contact_months;   // "Dec 25" / "дек 25"
+  std::vector<std::string> contact_details;  // per month: "2 visits, 1 observation, 0 consultations"
+  // The mean rubric level of each term with observations, oldest first.
+  std::vector<float> rubric_means;
+  std::vector<std::string> rubric_terms;  // "2025/26 T1"
+  float rubric_max = 3;                   // the rubric's highest level: the chart's top
+  std::vector<CriterionChangeRow> criteria;
+  std::vector<LabelledValue> recommendations;  // open, overdue, done, dropped, completion, median days
+  std::vector<ResultRow> results;              // by year, assessment, subject
+  std::vector<float> result_index;             // ИОР by year, oldest first
+  std::vector<std::string> result_index_years;
+  std::string result_index_latest;  // "0.42 · below average (2026)", "—"
+  std::string wellbeing;            // "0.61", "—"
+  std::vector<RiskRow> risks;
+  std::vector<LabelledValue> milestones;
+  std::vector<TeacherProgressRow> teachers;  // by name
+};
+
+// What the dashboards show: published as one immutable snapshot, shared between AppViews.
+struct DashboardView {
+  DistrictDashboardView district;
+  std::vector<SchoolDashboardView> schools;  // by name
+  std::string error;                         // why the figures could not be computed; "" when fine
+
+  const SchoolDashboardView* FindSchool(std::string_view school_id) const;
+  const TeacherProgressRow* FindTeacher(std::string_view teacher_id) const;
+};
+
 // ---- What forms choose from -----------------------------------------------------------
 
 struct CriterionView {
@@ -213,6 +343,11 @@ struct AppView {
   FormOptions form;
   SyncView sync;
   SettingsView settings;
+  // The dashboards as last computed; null until the first computation is done. While a newer
+  // one is being computed (after a save or a sync) `dashboard_computing` is true and the last
+  // figures stay shown.
+  std::shared_ptr<const DashboardView> dashboard;
+  bool dashboard_computing = false;
   std::string notice;  // a one-line message after an action ("Visit saved"), or an error
   bool notice_is_error = false;
   // The record the last successful SaveForm wrote, and a count of such saves: the form of that

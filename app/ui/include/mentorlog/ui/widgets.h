@@ -32,6 +32,10 @@ void BeginProbeFrame();
 std::optional<ProbeRect> FindProbe(std::string_view id);
 // Records the last ImGui item under `id` (for widgets drawn with ImGui directly).
 void Probe(std::string_view id);
+// Records a rectangle drawn by hand (a chart's bar) under `id`.
+void ProbeArea(std::string_view id, ImVec2 min, ImVec2 max);
+// Whether probes are being recorded (tests, screenshots): callers skip making ids otherwise.
+bool ProbesEnabled();
 
 // Layout of this frame: one column with large touch targets below kNarrowWidth (state.h).
 struct Layout {
