@@ -193,12 +193,16 @@ std::string_view ProgrammeIndicatorLabel(ProgrammeIndicator indicator, std::stri
 // [SECTION] Calendar
 // -----------------------------------------------------------------------------------------
 
-int SchoolYearOf(Date date) { return date.month() >= 9 ? date.year() : date.year() - 1; }
+int SchoolYearOf(Date date) {
+  const Date::YearMonthDay c = date.ymd();
+  return c.month >= 9 ? c.year : c.year - 1;
+}
 
 Term TermOf(Date date) {
-  const int m = date.month();
+  const Date::YearMonthDay c = date.ymd();
+  const int m = c.month;
   const int term = m >= 9 ? (m <= 10 ? 1 : 2) : (m <= 3 ? 3 : 4);
-  return Term{SchoolYearOf(date), term};
+  return Term{m >= 9 ? c.year : c.year - 1, term};
 }
 
 std::string TermLabel(Term term, std::string_view lang) {
@@ -283,12 +287,35 @@ class Dashboard::Impl {
   // ---- the records ----
   std::unordered_map<Uuid, SchoolRecords, UuidHash> schools_;
   std::unordered_map<Uuid, Person, UuidHash> people_;
-  std::unordered_map<Uuid, std::map<Uuid, ObservationScore>, UuidHash> scores_;  // by observation
-  std::unordered_map<Uuid, std::map<Uuid, Deficit>, UuidHash> deficits_;         // by teacher
+  // Scores by observation, their criteria interned.
+  struct Score {
+    Uuid id;
+    int criterion = 0;  // into criterion_codes_
+    int level = -1;     // -1: not observed
+  };
+  std::unordered_map<Uuid, std::vector<Score>, UuidHash> scores_;
+  std::vector<std::string> criterion_codes_;
+  std::unordered_map<std::string, int> criterion_ids_;
+  std::vector<int> criterion_order_;              // ids sorted by code
+  std::vector<std::string> domain_codes_ = {""};  // 0: a criterion of no known domain
+  std::unordered_map<std::string, int> domain_ids_ = {{"", 0}};
+  std::vector<int> domain_order_ = {0};
+  // Interns a code; keeps `order` sorted by code.
+  static int Intern(const std::string& code, std::vector<std::string>& codes, std::unordered_map<std::string, int>& ids,
+                    std::vector<int>& order) {
+    auto [it, fresh] = ids.try_emplace(code, static_cast<int>(codes.size()));
+    if (fresh) {
+      codes.push_back(code);
+      order.push_back(it->second);
+      std::sort(order.begin(), order.end(), [&](int a, int b) { return codes[a] < codes[b]; });
+    }
+    return it->second;
+  }
+  std::unordered_map<Uuid, std::map<Uuid, Deficit>, UuidHash> deficits_;  // by teacher
   std::map<Uuid, NetworkAgreement> agreements_;
   std::unordered_map<Uuid, std::set<Uuid>, UuidHash> agreements_of_;  // school -> its agreements (either side)
-  std::map<std::pair<std::string, int64_t>, std::map<std::string, std::string>>
-      domains_;  // rubric -> criterion -> domain
+  std::map<std::pair<std::string, int64_t>, std::vector<int>>
+      domains_;  // rubric -> domain id by criterion id  // rubric -> criterion -> domain
   // Where each record sits: its kind and its owner (school, observation or teacher; nil for none).
   std::unordered_map<Uuid, std::pair<RecordKind, Uuid>, UuidHash> where_;
 
@@ -426,7 +453,7 @@ void Dashboard::Impl::Remove(const Uuid& id) {
       break;
     case RecordKind::kObservationScore: {
       auto s = scores_.find(owner);
-      if (s != scores_.end()) s->second.erase(id);
+      if (s != scores_.end()) std::erase_if(s->second, [&](const Score& x) { return x.id == id; });
       Touch(SchoolOfObservation(owner));
       break;
     }
@@ -478,7 +505,9 @@ void Dashboard::Impl::Insert(const Observation& r) { InSchool(r, &SchoolRecords:
 
 void Dashboard::Impl::Insert(const ObservationScore& r) {
   Remove(r.id);
-  scores_[r.observation_id][r.id] = r;
+  scores_[r.observation_id].push_back({r.id,
+                                       Intern(r.criterion_code, criterion_codes_, criterion_ids_, criterion_order_),
+                                       r.level ? static_cast<int>(*r.level) : -1});
   where_[r.id] = {RecordKind::kObservationScore, r.observation_id};
   Touch(SchoolOfObservation(r.observation_id));
 }
@@ -505,8 +534,12 @@ void Dashboard::Impl::Insert(const RubricTemplate& r) {
   where_[r.id] = {RecordKind::kRubricTemplate, Uuid()};
   auto rubric = ParseRubric(r.body_json, r.code);
   if (!rubric.ok()) return;  // validation refused it on the way in; nothing to read
-  auto& domains = domains_[{r.code, r.version}];
-  for (const RubricCriterion& c : rubric->criteria) domains[c.code] = c.domain;
+  std::vector<int>& domain_of = domains_[{r.code, r.version}];
+  for (const RubricCriterion& c : rubric->criteria) {
+    const size_t criterion = static_cast<size_t>(Intern(c.code, criterion_codes_, criterion_ids_, criterion_order_));
+    if (domain_of.size() <= criterion) domain_of.resize(criterion + 1, 0);
+    domain_of[criterion] = Intern(c.domain, domain_codes_, domain_ids_, domain_order_);
+  }
   all_dirty_ = true;
 }
 
@@ -580,7 +613,8 @@ SchoolProgress Dashboard::Impl::Compute(const Uuid& id, const SchoolRecords& s, 
                      int PersonActivity::*per_person) {
     if (d > as_of) return;
     if (!p.last_contact || d > *p.last_contact) p.last_contact = d;
-    const int m = d.year() * 12 + d.month() - 1;
+    const Date::YearMonthDay c = d.ymd();
+    const int m = c.year * 12 + c.month - 1;
     if (m > last_month - 12) ++(p.contacts_by_month[m - (last_month - 11)].*counter);
     if (d >= half_start) {
       for (const Uuid& who : people) {
@@ -598,14 +632,17 @@ SchoolProgress Dashboard::Impl::Compute(const Uuid& id, const SchoolRecords& s, 
   }
   if (p.last_contact) p.days_since_contact = as_of.days() - p.last_contact->days();
 
-  // Teachers observed this school year; rubric means by term; per teacher.
+  // Teachers observed this school year; rubric means by term; per teacher. Criteria and
+  // domains are interned (criterion_codes_, domain_codes_): the means are vectors, not maps.
   const Date year_start = Date::FromYmd(SchoolYearOf(as_of), 9, 1).value();
+  const size_t criteria_n = criterion_codes_.size();
+  const size_t domains_n = domain_codes_.size();
   std::set<Uuid> observed;
   struct TermAcc {
     int observations = 0;
     Mean all;
-    std::map<std::string, Mean> criteria;
-    std::map<std::string, Mean> domains;
+    std::vector<Mean> criteria;
+    std::vector<Mean> domains;
   };
   std::map<Term, TermAcc> terms;
   struct Seen {
@@ -613,46 +650,51 @@ SchoolProgress Dashboard::Impl::Compute(const Uuid& id, const SchoolRecords& s, 
     Uuid id;
     double mean;
     bool scored;
-    std::map<std::string, double> levels;
+    size_t levels_begin, levels_end;  // in `levels`
   };
+  std::vector<std::pair<int, double>> levels;  // (criterion, level) of every scored criterion
   std::map<Uuid, std::vector<Seen>> by_teacher;
-  static const std::map<std::string, std::string> kNoDomains;
+  static const std::vector<int> kNoDomains;
   for (const auto& [oid, o] : s.observations) {
     if (o.date > as_of) continue;
     if (o.date >= year_start) observed.insert(o.teacher_id);
     auto d = domains_.find({o.rubric_code, o.rubric_version});
-    const auto& domains = d == domains_.end() ? kNoDomains : d->second;
+    const std::vector<int>& domain_of = d == domains_.end() ? kNoDomains : d->second;
     TermAcc& acc = terms[TermOf(o.date)];
+    if (acc.criteria.empty()) {
+      acc.criteria.resize(criteria_n);
+      acc.domains.resize(domains_n);
+    }
     ++acc.observations;
-    Seen seen{o.date, oid, 0, false, {}};
+    Seen seen{o.date, oid, 0, false, levels.size(), levels.size()};
     Mean own;
     if (auto sc = scores_.find(oid); sc != scores_.end()) {
-      for (const auto& [sid, score] : sc->second) {
-        if (!score.level) continue;
-        const double level = static_cast<double>(*score.level);
+      for (const Score& score : sc->second) {
+        if (score.level < 0) continue;  // not observed
+        const double level = score.level;
         acc.all.Add(level);
-        acc.criteria[score.criterion_code].Add(level);
-        auto dom = domains.find(score.criterion_code);
-        acc.domains[dom == domains.end() ? std::string() : dom->second].Add(level);
+        acc.criteria[score.criterion].Add(level);
+        const size_t c = static_cast<size_t>(score.criterion);
+        acc.domains[c < domain_of.size() ? domain_of[c] : 0].Add(level);
         own.Add(level);
-        seen.levels[score.criterion_code] = level;
+        levels.emplace_back(score.criterion, level);
       }
     }
+    seen.levels_end = levels.size();
     seen.scored = own.n > 0;
     seen.mean = own.value();
-    by_teacher[o.teacher_id].push_back(std::move(seen));
+    by_teacher[o.teacher_id].push_back(seen);
   }
   p.teachers_observed_this_year = static_cast<int>(observed.size());
   if (p.teachers > 0) {
     p.share_teachers_observed = std::min(1.0, static_cast<double>(observed.size()) / p.teachers);
   }
-  std::map<std::string, RubricChange> criteria;
-  std::map<std::string, RubricChange> domain_changes;
-  auto track = [](std::map<std::string, RubricChange>& changes, const std::string& code, Term term, const Mean& m) {
-    auto [it, fresh] = changes.try_emplace(code);
-    RubricChange& c = it->second;
-    if (fresh) {
-      c.code = code;
+  // First and latest mean of each criterion or domain (by interned index).
+  std::vector<RubricChange> criteria(criteria_n);
+  std::vector<RubricChange> domain_changes(domains_n);
+  auto track = [](RubricChange& c, Term term, const Mean& m) {
+    if (m.n == 0) return;
+    if (c.scores == 0) {
       c.first_term = term;
       c.first_mean = m.value();
     }
@@ -665,18 +707,28 @@ SchoolProgress Dashboard::Impl::Compute(const Uuid& id, const SchoolRecords& s, 
     tm.term = term;
     tm.observations = acc.observations;
     tm.mean = acc.all.value();
-    for (const auto& [code, m] : acc.criteria) {
-      tm.by_criterion.emplace_back(code, m.value());
-      track(criteria, code, term, m);
+    for (int c : criterion_order_) {
+      if (acc.criteria[c].n == 0) continue;
+      tm.by_criterion.emplace_back(criterion_codes_[c], acc.criteria[c].value());
+      track(criteria[c], term, acc.criteria[c]);
     }
-    for (const auto& [code, m] : acc.domains) {
-      tm.by_domain.emplace_back(code, m.value());
-      track(domain_changes, code, term, m);
+    for (int c : domain_order_) {
+      if (acc.domains[c].n == 0) continue;
+      tm.by_domain.emplace_back(domain_codes_[c], acc.domains[c].value());
+      track(domain_changes[c], term, acc.domains[c]);
     }
     p.rubric_by_term.push_back(std::move(tm));
   }
-  for (auto& [code, c] : criteria) p.criteria.push_back(std::move(c));
-  for (auto& [code, c] : domain_changes) p.domains.push_back(std::move(c));
+  auto emit = [](std::vector<RubricChange>& from, const std::vector<int>& order, const std::vector<std::string>& codes,
+                 std::vector<RubricChange>& to) {
+    for (int c : order) {
+      if (from[c].scores == 0) continue;
+      from[c].code = codes[c];
+      to.push_back(std::move(from[c]));
+    }
+  };
+  emit(criteria, criterion_order_, criterion_codes_, p.criteria);
+  emit(domain_changes, domain_order_, domain_codes_, p.domains);
 
   for (auto& [teacher, seen] : by_teacher) {
     std::sort(seen.begin(), seen.end(),
@@ -686,7 +738,7 @@ SchoolProgress Dashboard::Impl::Compute(const Uuid& id, const SchoolRecords& s, 
     t.name = NameOf(teacher);
     t.observations = static_cast<int>(seen.size());
     bool first = true;
-    std::map<std::string, RubricChange> per_criterion;
+    std::vector<RubricChange> per_criterion(criteria_n);
     for (const Seen& o : seen) {
       if (o.scored) {
         if (first) {
@@ -697,13 +749,14 @@ SchoolProgress Dashboard::Impl::Compute(const Uuid& id, const SchoolRecords& s, 
         t.latest_date = o.date;
         t.latest_mean = o.mean;
       }
-      for (const auto& [code, level] : o.levels) {
+      const Term term = TermOf(o.date);
+      for (size_t i = o.levels_begin; i < o.levels_end; ++i) {
         Mean m;
-        m.Add(level);
-        track(per_criterion, code, TermOf(o.date), m);
+        m.Add(levels[i].second);
+        track(per_criterion[levels[i].first], term, m);
       }
     }
-    for (auto& [code, c] : per_criterion) t.criteria.push_back(std::move(c));
+    emit(per_criterion, criterion_order_, criterion_codes_, t.criteria);
     if (auto ds = deficits_.find(teacher); ds != deficits_.end()) {
       for (const auto& [did, def] : ds->second) t.open_deficits += def.closed_on ? 0 : 1;
     }

@@ -184,6 +184,10 @@ Date Date::FromUnixMillis(int64_t unix_millis, int utc_offset_minutes) {
 int Date::year() const { return CivilFromDays(days_).y; }
 int Date::month() const { return CivilFromDays(days_).m; }
 int Date::day() const { return CivilFromDays(days_).d; }
+Date::YearMonthDay Date::ymd() const {
+  const Ymd c = CivilFromDays(days_);
+  return {c.y, c.m, c.d};
+}
 
 std::string Date::ToString() const {
   const Ymd c = CivilFromDays(days_);

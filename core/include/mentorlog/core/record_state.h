@@ -85,6 +85,21 @@ Result<R> RecordFromState(const RecordState& state) {
   return record;
 }
 
+// The live state of a typed record: every field in table order, values only (clocks and
+// bases left empty). For code that feeds typed records where states are expected.
+template <class R>
+RecordState StateFromRecord(const R& record) {
+  RecordState state;
+  state.kind = RecordTraits<R>::kKind;
+  state.id = record.id;
+  state.fields.reserve(FieldCount<R>());
+  ForEachFieldDef<R>([&](const auto& def) {
+    using T = std::remove_cvref_t<decltype(record.*(def.member))>;
+    state.fields.push_back({std::string(def.name), FieldCodec<T>::Encode(record.*(def.member)), {}, {}});
+  });
+  return state;
+}
+
 // The canonical bytes of a live record for state hashes: kind code, id, then each field's
 // name and value in table order. Equal records give equal bytes on every platform.
 std::string CanonicalBytes(RecordKind kind, const Uuid& id, const std::vector<FieldValue>& values);

@@ -57,6 +57,12 @@ class Date {
   int year() const;
   int month() const;
   int day() const;
+  struct YearMonthDay {
+    int year;
+    int month;
+    int day;
+  };
+  YearMonthDay ymd() const;      // the three at once (one conversion)
   std::string ToString() const;  // "YYYY-MM-DD"
   Date AddDays(int32_t n) const { return FromDays(days_ + n); }
 
