@@ -1,0 +1,182 @@
+#include "mentorlog/report/feedback.h"
+
+#include <map>
+#include <set>
+
+#include "lookup.h"
+#include "pdf_doc.h"
+#include "say.h"
+
+namespace mentorlog::report {
+
+namespace {
+
+constexpr float kBody = 10;
+constexpr Rgb kGrey{0.4f, 0.4f, 0.4f};
+
+std::string GradeAndClass(const core::Observation& o) {
+  const std::string grade = o.grade > 0 ? std::to_string(o.grade) : "";
+  if (o.class_label.empty()) return grade;
+  if (grade.empty() || o.class_label.rfind(grade, 0) == 0) return o.class_label;  // "5Б" already says 5
+  return grade + " (" + o.class_label + ")";
+}
+
+std::string OrDash(const std::string& s) { return s.empty() ? "—" : s; }
+
+}  // namespace
+
+Result<FeedbackSheet> LoadFeedbackSheet(const core::Store& store, const core::Uuid& observation_id,
+                                        std::string_view lang) {
+  FeedbackSheet sheet;
+  auto observation = store.Get<core::Observation>(observation_id);
+  if (!observation.ok()) {
+    if (observation.status().code() != StatusCode::kNotFound) return observation.status();
+    return Status::NotFound(Say(lang,
+                                "no lesson observation has the id " + observation_id.ToString() +
+                                    " in this store; `mentorlog-cli list observations` shows their ids",
+                                "в этом хранилище нет посещения урока с идентификатором " + observation_id.ToString() +
+                                    "; их идентификаторы показывает `mentorlog-cli list observations`"));
+  }
+  sheet.observation = std::move(observation).value();
+  ASSIGN_OR_RETURN(sheet.scores, store.ScoresOf(observation_id));
+  RubricBook rubrics(store);
+  ASSIGN_OR_RETURN(sheet.rubric, rubrics.Find(sheet.observation.rubric_code, sheet.observation.rubric_version));
+  PersonNames names(store);
+  ASSIGN_OR_RETURN(sheet.teacher_name, names.Of(sheet.observation.teacher_id));
+  ASSIGN_OR_RETURN(sheet.observer_name, names.Of(sheet.observation.observer_id));
+  auto school = store.Get<core::School>(sheet.observation.school_id);
+  if (school.ok()) {
+    sheet.school_name = school->name;
+  } else if (school.status().code() == StatusCode::kNotFound) {
+    sheet.school_name = sheet.observation.school_id.ToString();
+  } else {
+    return school.status();
+  }
+  return sheet;
+}
+
+Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts& fonts, std::string_view lang) {
+  const core::Observation& o = sheet.observation;
+  const core::Rubric* rubric = sheet.rubric ? &*sheet.rubric : nullptr;
+  const std::string title =
+      Say(lang, "Lesson observation: feedback for the teacher", "Лист обратной связи по итогам посещения урока");
+
+  PdfDocument doc{std::string(lang)};
+  RETURN_IF_ERROR(doc.Open(fonts, title + " — " + sheet.teacher_name));
+  PdfFlow flow(doc);
+
+  flow.Paragraph(title, Face::kBold, 15);
+  flow.Skip(6);
+  constexpr float kLabel = 150;
+  flow.LabelValue(Say(lang, "School", "Школа"), OrDash(sheet.school_name), kLabel, kBody);
+  flow.LabelValue(Say(lang, "Teacher", "Учитель"), OrDash(sheet.teacher_name), kLabel, kBody);
+  flow.LabelValue(Say(lang, "Subject", "Предмет"), OrDash(o.subject), kLabel, kBody);
+  flow.LabelValue(Say(lang, "Grade and class", "Класс"), OrDash(GradeAndClass(o)), kLabel, kBody);
+  flow.LabelValue(Say(lang, "Date", "Дата"), DateText(o.date, lang), kLabel, kBody);
+  flow.LabelValue(Say(lang, "Topic", "Тема урока"), OrDash(o.topic), kLabel, kBody);
+  flow.LabelValue(Say(lang, "Observer", "Наблюдатель"), OrDash(sheet.observer_name), kLabel, kBody);
+  flow.LabelValue(Say(lang, "Kind of visit", "Вид посещения"), std::string(core::EnumLabel(o.kind, lang)), kLabel,
+                  kBody);
+  flow.LabelValue(Say(lang, "Rubric", "Карта наблюдения"),
+                  (rubric != nullptr ? rubric->title.In(lang) : o.rubric_code) + Say(lang, ", version ", ", версия ") +
+                      std::to_string(o.rubric_version),
+                  kLabel, kBody);
+  flow.Rule();
+
+  // The criteria, grouped by domain in the rubric's order; scores of criteria the rubric does
+  // not know (or with no rubric at all) come last, by code.
+  flow.Heading(Say(lang, "Criteria", "Критерии"), 13);
+  if (rubric != nullptr && !rubric->levels.empty()) {
+    std::string scale = Say(lang, "Scale: ", "Шкала: ");
+    for (size_t i = 0; i < rubric->levels.size(); ++i) {
+      scale += (i > 0 ? "; " : "") + std::to_string(rubric->levels[i].level) + " — " + rubric->levels[i].label.In(lang);
+    }
+    flow.Paragraph(scale, Face::kRegular, 9, 0, kGrey);
+    flow.Skip(4);
+  }
+  std::map<std::string, const core::ObservationScore*> by_code;
+  for (const auto& s : sheet.scores) by_code[s.criterion_code] = &s;
+  std::set<std::string> shown;
+  int number = 0;
+  auto criterion = [&](const std::string& code, const std::string& criterion_title) {
+    shown.insert(code);
+    const core::ObservationScore* score = by_code.count(code) ? by_code[code] : nullptr;
+    const std::optional<int64_t> level = score != nullptr ? score->level : std::nullopt;
+    flow.NeedSpace(kBody * 1.3f * 3);
+    flow.Paragraph(std::to_string(++number) + ". " + criterion_title, Face::kBold, kBody, 8);
+    flow.Paragraph(Say(lang, "Level: ", "Уровень: ") + LevelText(rubric, level, lang), Face::kRegular, kBody, 22);
+    if (score != nullptr && !score->evidence.empty()) {
+      flow.Paragraph(Say(lang, "Evidence: ", "Свидетельства: ") + score->evidence, Face::kRegular, kBody, 22, kGrey);
+    }
+    flow.Skip(3);
+  };
+  if (rubric != nullptr) {
+    for (const auto& domain : rubric->domains) {
+      bool heading = false;
+      for (const auto& c : rubric->criteria) {
+        if (c.domain != domain.code) continue;
+        if (!heading) {
+          flow.Heading(domain.title.In(lang), 11.5f);
+          heading = true;
+        }
+        criterion(c.code, c.title.In(lang));
+      }
+    }
+  }
+  bool other_heading = false;
+  for (const auto& [code, score] : by_code) {
+    if (shown.count(code) > 0) continue;
+    if (!other_heading) {
+      flow.Heading(rubric != nullptr ? Say(lang, "Other criteria", "Другие критерии")
+                                     : Say(lang, "Criteria (the rubric is not in this store)",
+                                           "Критерии (карты наблюдения нет в этом хранилище)"),
+                   11.5f);
+      other_heading = true;
+    }
+    criterion(code, code);
+  }
+  if (number == 0)
+    flow.Paragraph(Say(lang, "No criterion was scored.", "Оценок по критериям нет."), Face::kRegular, kBody);
+
+  flow.Rule();
+  auto section = [&](std::string_view heading, const std::string& text) {
+    flow.Heading(heading, 12);
+    flow.Paragraph(OrDash(text), Face::kRegular, kBody);
+    flow.Skip(2);
+  };
+  section(Say(lang, "Strengths", "Сильные стороны"), o.strengths);
+  section(Say(lang, "Growth areas", "Зоны роста"), o.growth_areas);
+  section(Say(lang, "Agreed next steps", "Договорённости о следующих шагах"), o.next_steps);
+  flow.Skip(4);
+  flow.LabelValue(
+      Say(lang, "Post-lesson discussion", "Послеурочный разговор"),
+      o.discussion_held ? Say(lang, "took place", "состоялся") : Say(lang, "did not take place", "не состоялся"),
+      kLabel, kBody);
+
+  // Signatures.
+  flow.NeedSpace(60);
+  flow.Skip(36);
+  const float half = flow.width() / 2;
+  const float line_y = flow.y();
+  HPDF_Page last = doc.pages().back();
+  doc.Line(last, flow.left(), line_y, flow.left() + half - 20, line_y, 0.5f, {});
+  doc.Line(last, flow.left() + half + 20, line_y, flow.left() + flow.width(), line_y, 0.5f, {});
+  doc.Text(last, flow.left(), line_y - 11, Say(lang, "Teacher", "Учитель"), Face::kRegular, 8, kGrey);
+  doc.Text(last, flow.left() + half + 20, line_y - 11, Say(lang, "Observer", "Наблюдатель"), Face::kRegular, 8, kGrey);
+
+  // Footers: what the sheet is, and "page i of n".
+  const auto& pages = doc.pages();
+  const std::string head =
+      doc.Fit(sheet.teacher_name + " · " + OrDash(o.subject) + " · " + DateText(o.date, lang), Face::kRegular, 8, 380);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const std::string page_no =
+        Say(lang, "page ", "стр. ") + std::to_string(i + 1) + Say(lang, " of ", " из ") + std::to_string(pages.size());
+    const float y = PdfDocument::kMargin - 18;
+    doc.Text(pages[i], PdfDocument::kMargin, y, head, Face::kRegular, 8, kGrey);
+    doc.Text(pages[i], PdfDocument::kPageWidth - PdfDocument::kMargin - doc.TextWidth(page_no, Face::kRegular, 8), y,
+             page_no, Face::kRegular, 8, kGrey);
+  }
+  return doc.Save();
+}
+
+}  // namespace mentorlog::report

@@ -1,0 +1,67 @@
+#include "mentorlog/report/table.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <type_traits>
+
+#include "mentorlog/core/csv.h"
+#include "say.h"
+
+namespace mentorlog::report {
+
+namespace {
+
+// The shortest text that reads back as the same double ("0.1", not "0.10000000000000001").
+std::string NumberText(double v) {
+  char buf[64];
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+}  // namespace
+
+std::string CellText(const Cell& cell, std::string_view lang) {
+  return std::visit(
+      [&](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return "";
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return v;
+        } else if constexpr (std::is_same_v<T, int64_t>) {
+          return std::to_string(v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          return NumberText(v);
+        } else if constexpr (std::is_same_v<T, Percent>) {
+          return NumberText(v.share);
+        } else if constexpr (std::is_same_v<T, core::Date>) {
+          return v.ToString();
+        } else {
+          return v ? Say(lang, "yes", "да") : Say(lang, "no", "нет");
+        }
+      },
+      cell);
+}
+
+Result<std::string> TableToCsv(const Table& table, std::string_view lang) {
+  std::vector<std::string> header;
+  header.reserve(table.columns.size());
+  for (const auto& c : table.columns) header.push_back(c.title);
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(table.rows.size());
+  for (const auto& row : table.rows) {
+    auto& out = rows.emplace_back();
+    out.reserve(row.size());
+    for (const auto& cell : row) out.push_back(CellText(cell, lang));
+  }
+  core::CsvDialect dialect;
+  dialect.bom = true;
+  auto csv = core::WriteCsv(header, rows, dialect);
+  if (!csv.ok()) return csv.status().WithContext(table.name + ".csv");
+  return csv;
+}
+
+}  // namespace mentorlog::report

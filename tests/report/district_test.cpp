@@ -1,0 +1,154 @@
+// The district view as tables and as a workbook read back by LibreOffice; on a hand-made view
+// (exact figures) and on the demo district through a real dashboard.
+#include "mentorlog/report/district.h"
+
+#include <gtest/gtest.h>
+
+#include "mentorlog/core/demo.h"
+#include "mentorlog/report/output.h"
+#include "mentorlog/report/xlsx.h"
+#include "report_test_support.h"
+#include "test_fixtures.h"
+
+namespace mentorlog::report {
+namespace {
+
+using core::testing::Must;
+using namespace mentorlog::report::testing;  // NOLINT(google-build-using-namespace)
+
+core::DistrictView HandMadeView() {
+  core::DistrictView v;
+  v.as_of = Must(core::Date::FromYmd(2026, 11, 20));
+  v.previous_as_of = Must(core::Date::FromYmd(2026, 6, 30));
+  v.results_year = 2026;
+  v.schools = 14;
+  v.supported = 5;
+  core::IndicatorValue partnership;
+  partnership.indicator = core::ProgrammeIndicator::kSupportedInPartnership;
+  partnership.numerator = 3;
+  partnership.denominator = 4;
+  partnership.value = 0.75;
+  partnership.previous = 0.5;
+  partnership.target = core::Target{1.0, false};
+  partnership.met = false;
+  v.indicators.push_back(partnership);
+  core::IndicatorValue low;
+  low.indicator = core::ProgrammeIndicator::kLowResultsShare;
+  low.numerator = 1;
+  low.denominator = 16;
+  low.value = 0.0625;
+  low.target = core::Target{0.071, true};
+  low.met = true;
+  v.indicators.push_back(low);
+  core::RankedSchool lagging;
+  lagging.name = "МБОУ «Озёрная ООШ»";
+  lagging.result_index = core::IndexPoint{2026, 0.125, core::Quartile::kLow};
+  lagging.days_since_contact = 45;
+  lagging.overdue = 2;
+  lagging.risks = 3;
+  lagging.why = {"низкий ИОР", "нет контакта 45 дней"};
+  v.ranking.push_back(lagging);
+  v.no_contact.push_back(lagging);
+  core::RankedSchool never;
+  never.name = "МБОУ «Лесная СОШ»";
+  v.no_contact.push_back(never);
+  core::Workload w;
+  w.name = "Петров Сергей Иванович";
+  w.mentor = true;
+  w.schools = 2;
+  w.visits = 7;
+  w.observations = 11;
+  w.consultations = 3;
+  w.open_recommendations = 4;
+  v.workload.push_back(w);
+  return v;
+}
+
+TEST(DistrictReportTest, TablesKeepTheFiguresAndTheirTypes) {
+  const auto tables = DistrictTables(HandMadeView(), "ru");
+  ASSERT_EQ(tables.size(), 5u);
+  EXPECT_EQ(tables[0].name, "indicators");
+  EXPECT_EQ(tables[0].title, "Показатели");
+  EXPECT_EQ(tables[1].name, "ranking");
+  EXPECT_EQ(tables[2].name, "no_contact");
+  EXPECT_EQ(tables[3].name, "workload");
+  EXPECT_EQ(tables[4].name, "summary");
+  for (const auto& t : tables) {
+    for (const auto& row : t.rows) ASSERT_EQ(row.size(), t.columns.size()) << t.name;
+  }
+  const auto& partnership = tables[0].rows[0];
+  EXPECT_EQ(std::get<Percent>(partnership[1]), Percent{0.75});
+  EXPECT_EQ(std::get<Percent>(partnership[2]), Percent{1.0});
+  EXPECT_EQ(std::get<std::string>(partnership[3]), "не менее");
+  EXPECT_EQ(std::get<bool>(partnership[4]), false);
+  EXPECT_EQ(std::get<Percent>(partnership[5]), Percent{0.5});
+  EXPECT_EQ(std::get<std::string>(tables[0].rows[1][3]), "не более");
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(tables[0].rows[1][5])) << "no previous value: blank";
+
+  const auto& ranked = tables[1].rows[0];
+  EXPECT_DOUBLE_EQ(std::get<double>(ranked[1]), 0.125);
+  EXPECT_EQ(std::get<int64_t>(ranked[3]), 45);
+  EXPECT_EQ(std::get<std::string>(ranked[6]), "низкий ИОР; нет контакта 45 дней");
+
+  EXPECT_EQ(std::get<core::Date>(tables[2].rows[0][2]), Must(core::Date::FromYmd(2026, 10, 6)));
+  EXPECT_EQ(std::get<std::string>(tables[2].rows[1][2]), "не было");
+  EXPECT_EQ(std::get<std::string>(tables[3].rows[0][1]), "наставник");
+}
+
+TEST(DistrictReportTest, WorkbookOpensInLibreOfficeWithPercentsAndDates) {
+  if (!HaveTool("soffice")) GTEST_SKIP() << "LibreOffice (soffice) is not installed: run scripts/setup";
+  core::testing::TempDir dir;
+  const auto xlsx = dir.path() / "district.xlsx";
+  Must(WriteXlsx(DistrictTables(HandMadeView(), "en"), xlsx, "en"));
+  const auto csvs = XlsxToCsv(xlsx, dir.path());
+  ASSERT_EQ(csvs.size(), 5u);
+  std::string all;
+  for (const auto& csv : csvs) all += ReadAll(csv) + "\n";
+  EXPECT_NE(all.find("75.0%"), std::string::npos) << all;   // the share as a percent
+  EXPECT_NE(all.find("100.0%"), std::string::npos) << all;  // the target
+  EXPECT_NE(all.find("7.1%"), std::string::npos) << all;
+  EXPECT_NE(all.find("2026-10-06"), std::string::npos) << all;  // a date, formatted as one
+  EXPECT_NE(all.find("МБОУ «Озёрная ООШ»"), std::string::npos) << all;
+  EXPECT_NE(all.find("Петров Сергей Иванович"), std::string::npos) << all;
+  // Sheet names as the user sees them.
+  std::string names;
+  for (const auto& csv : csvs) names += csv.filename().string() + " ";
+  EXPECT_NE(names.find("Indicators"), std::string::npos) << names;
+  EXPECT_NE(names.find("Ranking"), std::string::npos) << names;
+  EXPECT_NE(names.find("No contact"), std::string::npos) << names;
+  EXPECT_NE(names.find("Workload"), std::string::npos) << names;
+}
+
+TEST(DistrictReportTest, DemoDistrictThroughARealDashboard) {
+  core::testing::TempDir dir;
+  platform::FakeClock clock(core::testing::kStartMillis);
+  core::StoreOptions options;
+  options.path = dir.path() / "demo.sqlite";
+  options.clock = &clock;
+  auto store = Must(core::Store::Open(options));
+  core::DemoOptions demo;
+  demo.assets_dir = MENTORLOG_ASSETS_DIR;
+  const core::DemoSummary summary = Must(core::CreateDemoDistrict(*store, demo));
+  auto dashboard = Must(BuildDashboard(*store, MENTORLOG_ASSETS_DIR, store->Today(), "ru"));
+  const auto tables = DistrictTables(dashboard->district(), "ru");
+  EXPECT_EQ(tables[0].rows.size(), std::size(core::kAllProgrammeIndicators));
+  EXPECT_EQ(static_cast<int64_t>(tables[1].rows.size()), summary.schools) << "every school is ranked";
+  EXPECT_EQ(static_cast<int64_t>(tables[3].rows.size()), summary.mentors + summary.tutors);
+  const auto out = dir.path() / "csv";
+  Must(WriteCsvFolder(tables, out, "ru"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(out / "indicators.csv"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(out / "workload.csv"));
+}
+
+TEST(DistrictReportTest, MissingConfigurationIsNotFound) {
+  core::testing::TempDir dir;
+  core::StoreOptions options;
+  options.path = dir.path() / "s.sqlite";
+  auto store = Must(core::Store::Open(options));
+  auto dashboard = BuildDashboard(*store, dir.path() / "no-assets", store->Today(), "en");
+  ASSERT_FALSE(dashboard.ok());
+  EXPECT_EQ(dashboard.status().code(), StatusCode::kNotFound) << dashboard.status().message();
+}
+
+}  // namespace
+}  // namespace mentorlog::report

@@ -1,0 +1,128 @@
+// Tables as CSV, and the files a report writes: atomically, with messages a person can act on.
+#include "mentorlog/report/table.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "mentorlog/core/csv.h"
+#include "mentorlog/report/output.h"
+#include "report_test_support.h"
+#include "test_fixtures.h"
+
+namespace mentorlog::report {
+namespace {
+
+using core::testing::Must;
+using core::testing::TempDir;
+
+Table SampleTable() {
+  Table t{"sample", "Пример", {{"Текст"}, {"Целое"}, {"Число"}, {"Доля"}, {"Дата"}, {"Да/нет"}, {"Пусто"}}, {}};
+  t.rows.push_back({std::string("Школа № 1, «Берёзка»"), int64_t{42}, 3.25, Percent{0.125},
+                    Must(core::Date::FromYmd(2026, 11, 20)), true, std::monostate{}});
+  t.rows.push_back(
+      {std::string("две\nстроки"), int64_t{-1}, 0.1, Percent{1}, core::Date::FromDays(0), false, std::monostate{}});
+  return t;
+}
+
+TEST(ReportTableTest, CellsAsCsvText) {
+  EXPECT_EQ(CellText(Cell{}, "ru"), "");
+  EXPECT_EQ(CellText(int64_t{12}, "ru"), "12");
+  EXPECT_EQ(CellText(0.1, "ru"), "0.1");
+  EXPECT_EQ(CellText(Percent{0.25}, "ru"), "0.25");
+  EXPECT_EQ(CellText(Must(core::Date::FromYmd(2026, 1, 5)), "ru"), "2026-01-05");
+  EXPECT_EQ(CellText(true, "ru"), "да");
+  EXPECT_EQ(CellText(false, "en"), "no");
+}
+
+TEST(ReportTableTest, CsvHasABomAHeaderAndReadsBack) {
+  const std::string csv = Must(TableToCsv(SampleTable(), "ru"));
+  ASSERT_EQ(csv.rfind("\xEF\xBB\xBF", 0), 0u) << "UTF-8 byte order mark for Excel";
+  const core::CsvTable back = Must(core::ParseCsv(csv, "sample.csv"));
+  EXPECT_EQ(back.separator, ',');
+  ASSERT_EQ(back.header.size(), 7u);
+  EXPECT_EQ(back.header[0], "Текст");
+  ASSERT_EQ(back.rows.size(), 2u);
+  EXPECT_EQ(back.rows[0].cells[0], "Школа № 1, «Берёзка»");
+  EXPECT_EQ(back.rows[0].cells[1], "42");
+  EXPECT_EQ(back.rows[0].cells[2], "3.25");
+  EXPECT_EQ(back.rows[0].cells[3], "0.125");
+  EXPECT_EQ(back.rows[0].cells[4], "2026-11-20");
+  EXPECT_EQ(back.rows[0].cells[5], "да");
+  EXPECT_EQ(back.rows[1].cells[0], "две\nстроки");
+}
+
+TEST(ReportTableTest, InvalidUtf8IsInvalidInputNamingTheFile) {
+  Table t{"bad", "Bad", {{"x"}}, {{std::string("\xFF\xFE")}}};
+  auto csv = TableToCsv(t, "en");
+  ASSERT_FALSE(csv.ok());
+  EXPECT_EQ(csv.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(csv.status().message().find("bad.csv"), std::string::npos) << csv.status().message();
+}
+
+TEST(ReportOutputTest, WritesAtomicallyAndLeavesNoTemporaryFile) {
+  TempDir dir;
+  const auto path = dir.path() / "report.pdf";
+  Must(WriteFileAtomically(path, "first", "en"));
+  Must(WriteFileAtomically(path, "second", "en"));
+  EXPECT_EQ(testing::ReadAll(path), "second");
+  EXPECT_FALSE(std::filesystem::exists(TempPathFor(path)));
+}
+
+TEST(ReportOutputTest, MissingFolderSaysToCreateIt) {
+  TempDir dir;
+  const auto path = dir.path() / "no-such-folder" / "report.pdf";
+  Status s = WriteFileAtomically(path, "x", "en");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(s.message().find("does not exist; create it"), std::string::npos) << s.message();
+  Status ru = WriteFileAtomically(path, "x", "ru");
+  EXPECT_NE(ru.message().find("создайте её"), std::string::npos) << ru.message();
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(ReportOutputTest, AFolderIsNotAFileName) {
+  TempDir dir;
+  Status s = WriteFileAtomically(dir.path(), "x", "en");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(s.message().find("is a folder"), std::string::npos) << s.message();
+}
+
+TEST(ReportOutputTest, UnwritableFolderSaysToChooseAnother) {
+  if (geteuid() == 0) GTEST_SKIP() << "root may write to any folder; the check needs an ordinary user";
+  TempDir dir;
+  const auto locked = dir.path() / "locked";
+  std::filesystem::create_directory(locked);
+  std::filesystem::permissions(locked, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  Status s = WriteFileAtomically(locked / "report.pdf", "x", "en");
+  std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(s.message().find("not writable"), std::string::npos) << s.message();
+}
+
+TEST(ReportOutputTest, AFailedWriteKeepsTheOldFileAndRemovesTheTemporaryOne) {
+  TempDir dir;
+  const auto path = dir.path() / "report.xlsx";
+  Must(WriteFileAtomically(path, "old", "en"));
+  Status s = ReplaceAtomically(path, "en", [](const std::filesystem::path& temp) {
+    std::ofstream(temp, std::ios::binary) << "half a fi";
+    return Status::IoError("the disk refused");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kIoError);
+  EXPECT_EQ(testing::ReadAll(path), "old");
+  EXPECT_FALSE(std::filesystem::exists(TempPathFor(path)));
+}
+
+TEST(ReportOutputTest, CsvFolderGetsOneFilePerTable) {
+  TempDir dir;
+  const auto out = dir.path() / "new" / "csv";
+  Table other = SampleTable();
+  other.name = "other";
+  Must(WriteCsvFolder({SampleTable(), other}, out, "en"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(out / "sample.csv"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(out / "other.csv"));
+  Status s = WriteCsvFolder({SampleTable()}, out / "sample.csv", "en");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(s.message().find("is a file"), std::string::npos) << s.message();
+}
+
+}  // namespace
+}  // namespace mentorlog::report
