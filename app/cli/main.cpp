@@ -31,6 +31,7 @@
 #include "mentorlog/core/rubric.h"
 #include "mentorlog/core/store.h"
 #include "mentorlog/platform/env.h"
+#include "report_commands.h"
 #include "sync_commands.h"
 
 namespace mentorlog::cli {
@@ -412,6 +413,7 @@ int main(int argc, char** argv) {
   del->add_option("ID", id, "The record's id")->required();
 
   SyncCommands sync_commands(app);
+  ReportCommands report_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -449,6 +451,8 @@ int main(int argc, char** argv) {
       s = CmdDelete(c, id);
     else if (sync_commands.Parsed())
       s = sync_commands.Run(SyncContext{c.lang, c.data_dir, *c.store});
+    else if (report_commands.Parsed())
+      s = report_commands.Run(ReportContext{c.lang, *c.store});
     return s.ok() ? 0 : Fail(s);
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";

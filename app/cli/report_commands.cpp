@@ -1,0 +1,126 @@
+// mentorlog-cli's report commands (report_commands.h).
+#include "report_commands.h"
+
+#include <iostream>
+
+#include "mentorlog/core/rubric.h"
+#include "mentorlog/report/district.h"
+#include "mentorlog/report/feedback.h"
+#include "mentorlog/report/output.h"
+#include "mentorlog/report/pdf.h"
+#include "mentorlog/report/school_log.h"
+#include "mentorlog/report/school_progress.h"
+#include "mentorlog/report/xlsx.h"
+
+namespace mentorlog::cli {
+
+namespace {
+
+std::string Say(std::string_view lang, std::string_view en, std::string_view ru) {
+  return std::string(lang == "ru" ? ru : en);
+}
+
+Status Written(const std::string& path, std::string_view lang) {
+  std::cout << Say(lang, "Written: ", "Записано: ") << path << "\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
+ReportCommands::ReportCommands(CLI::App& app) {
+  report_ = app.add_subcommand("report",
+                               "Reports to hand on: a feedback sheet (PDF), a school's log or progress "
+                               "(PDF, XLSX, CSV), the district view (XLSX, CSV); see docs/reports.md");
+  report_->require_subcommand(1);
+  auto add_common = [&](CLI::App* cmd, const std::string& out_help) {
+    cmd->add_option("--out,-o", out_, out_help)->required();
+    cmd->add_option("--lang", lang_, "Language of the report: ru or en (default: the message language)")
+        ->check(CLI::IsMember({"ru", "en"}));
+  };
+
+  feedback_ =
+      report_->add_subcommand("feedback", "The feedback sheet for the teacher after one lesson observation (PDF)");
+  feedback_->add_option("--observation", observation_, "The observation's id (`list observations` shows them)")
+      ->required();
+  add_common(feedback_, "The PDF file to write");
+
+  school_ = report_->add_subcommand("school", "A school's full log (XLSX, CSV) or one-page progress report (PDF)");
+  school_->add_option("--school", school_id_, "The school's id or code (`list schools` shows them)")->required();
+  school_->add_option("--format", format_, "pdf (the progress report), xlsx or csv (the full log)")
+      ->required()
+      ->check(CLI::IsMember({"pdf", "xlsx", "csv"}));
+  add_common(school_, "The file to write (a folder for csv: one <table>.csv per table)");
+
+  district_ = report_->add_subcommand("district", "The district view: indicators, ranking, no contact, workload");
+  district_->add_option("--format", format_, "xlsx or csv")->required()->check(CLI::IsMember({"xlsx", "csv"}));
+  add_common(district_, "The file to write (a folder for csv: one <table>.csv per table)");
+}
+
+bool ReportCommands::Parsed() const { return report_->parsed(); }
+
+Status ReportCommands::Run(const ReportContext& ctx) {
+  const std::string lang = lang_.empty() ? ctx.lang : lang_;
+  if (feedback_->parsed()) return Feedback(ctx, lang);
+  if (school_->parsed()) return School(ctx, lang);
+  return District(ctx, lang);
+}
+
+Status ReportCommands::Feedback(const ReportContext& ctx, const std::string& lang) {
+  auto id = core::Uuid::Parse(observation_);
+  if (!id.ok()) {
+    return Status::InvalidInput(Say(lang,
+                                    "«" + observation_ +
+                                        "» is not an observation id (like 0190a3c2-...); `mentorlog-cli list "
+                                        "observations` shows them",
+                                    "«" + observation_ +
+                                        "» — не идентификатор посещения урока (вида 0190a3c2-...); их показывает "
+                                        "`mentorlog-cli list observations`"));
+  }
+  RETURN_IF_ERROR(report::CheckOutputPath(out_, lang));
+  ASSIGN_OR_RETURN(report::FeedbackSheet sheet, report::LoadFeedbackSheet(ctx.store, *id, lang));
+  ASSIGN_OR_RETURN(report::PdfFonts fonts, report::FindPdfFonts(core::DefaultAssetsDir(), lang));
+  ASSIGN_OR_RETURN(std::string pdf, report::RenderFeedbackPdf(sheet, fonts, lang));
+  RETURN_IF_ERROR(report::WriteFileAtomically(out_, pdf, lang));
+  return Written(out_, lang);
+}
+
+Status ReportCommands::School(const ReportContext& ctx, const std::string& lang) {
+  ASSIGN_OR_RETURN(core::School school, report::FindSchool(ctx.store, school_id_, lang));
+  if (format_ != "csv") RETURN_IF_ERROR(report::CheckOutputPath(out_, lang));
+  if (format_ == "pdf") {
+    const core::Date today = ctx.store.Today();
+    ASSIGN_OR_RETURN(auto dashboard, report::BuildDashboard(ctx.store, core::DefaultAssetsDir(), today, lang));
+    const core::SchoolProgress* progress = dashboard->Find(school.id);
+    if (progress == nullptr) {
+      return Status::Internal(Say(lang, "the dashboard has no figures for the school «" + school.name + "»",
+                                  "на панели нет показателей школы «" + school.name + "»"));
+    }
+    ASSIGN_OR_RETURN(report::PdfFonts fonts, report::FindPdfFonts(core::DefaultAssetsDir(), lang));
+    ASSIGN_OR_RETURN(std::string pdf, report::RenderSchoolProgressPdf(*progress, today, fonts, lang));
+    RETURN_IF_ERROR(report::WriteFileAtomically(out_, pdf, lang));
+    return Written(out_, lang);
+  }
+  ASSIGN_OR_RETURN(std::vector<report::Table> tables,
+                   report::SchoolLogTables(ctx.store, school, ctx.store.Today(), lang));
+  if (format_ == "xlsx") {
+    RETURN_IF_ERROR(report::WriteXlsx(tables, out_, lang));
+  } else {
+    RETURN_IF_ERROR(report::WriteCsvFolder(tables, out_, lang));
+  }
+  return Written(out_, lang);
+}
+
+Status ReportCommands::District(const ReportContext& ctx, const std::string& lang) {
+  if (format_ == "xlsx") RETURN_IF_ERROR(report::CheckOutputPath(out_, lang));
+  ASSIGN_OR_RETURN(auto dashboard,
+                   report::BuildDashboard(ctx.store, core::DefaultAssetsDir(), ctx.store.Today(), lang));
+  const std::vector<report::Table> tables = report::DistrictTables(dashboard->district(), lang);
+  if (format_ == "xlsx") {
+    RETURN_IF_ERROR(report::WriteXlsx(tables, out_, lang));
+  } else {
+    RETURN_IF_ERROR(report::WriteCsvFolder(tables, out_, lang));
+  }
+  return Written(out_, lang);
+}
+
+}  // namespace mentorlog::cli
