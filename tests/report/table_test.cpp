@@ -86,6 +86,14 @@ TEST(ReportOutputTest, AFolderIsNotAFileName) {
   EXPECT_NE(s.message().find("is a folder"), std::string::npos) << s.message();
 }
 
+TEST(ReportOutputTest, AFileInsteadOfAFolderSaysToChooseAnother) {
+  TempDir dir;
+  Must(WriteFileAtomically(dir.path() / "plain", "x", "en"));
+  Status s = WriteFileAtomically(dir.path() / "plain" / "report.pdf", "x", "ru");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(s.message().find("не папка"), std::string::npos) << s.message();
+}
+
 TEST(ReportOutputTest, UnwritableFolderSaysToChooseAnother) {
   if (geteuid() == 0) GTEST_SKIP() << "root may write to any folder; the check needs an ordinary user";
   TempDir dir;
