@@ -16,9 +16,11 @@
 #include <charconv>
 #include <cstdio>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <utility>
 
+#include "dashboards.h"
 #include "mentorlog/core/json_text.h"
 
 namespace mentorlog::server {
@@ -210,11 +212,13 @@ HttpError Undecodable(const Status& s) {
 
 class HttpServer::Routes {
  public:
-  Routes(Storage& storage, SyncService& service, Accounts& accounts, size_t max_body_bytes)
+  Routes(Storage& storage, SyncService& service, Accounts& accounts, const HttpServerOptions& options)
       : storage_(storage),
         service_(service),
         accounts_(accounts),
-        max_body_bytes_(max_body_bytes),
+        max_body_bytes_(options.max_body_bytes),
+        assets_dir_(options.assets_dir),
+        clock_(options.clock != nullptr ? *options.clock : platform::DefaultClock()),
         storage_kind_(storage.Describe().substr(0, storage.Describe().find(':'))) {}
 
   void Install(httplib::Server& server) {
@@ -230,6 +234,19 @@ class HttpServer::Routes {
     server.Post("/v1/pull", V1Post([this](const Request& r, const std::string& body, httplib::Response& res) {
                   Pull(r, body, res);
                 }));
+    server.Get("/v1/dashboard/district", [this](const httplib::Request& req, httplib::Response& res) {
+      if (!V1Checks(req, res)) return;
+      Dashboard(req, res, std::nullopt);
+    });
+    server.Get(R"(/v1/dashboard/schools/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      if (!V1Checks(req, res)) return;
+      Result<Uuid> id = Uuid::Parse(req.matches[1].str());
+      if (!id.ok()) {
+        return Send(res, Refusal(400, "bad_request", "«" + req.matches[1].str() + "» is not a school id.",
+                                 "«" + req.matches[1].str() + "» — не идентификатор школы."));
+      }
+      Dashboard(req, res, *id);
+    });
     server.Get("/v1/admin/users", [this](const httplib::Request& req, httplib::Response& res) {
       if (!V1Checks(req, res)) return;
       AdminUsers(req, res);
@@ -401,6 +418,35 @@ class HttpServer::Routes {
     SendMessage(res, *answer);
   }
 
+  // GET /v1/dashboard/district and /v1/dashboard/schools/<id>: JSON of the caller's scope.
+  void Dashboard(const httplib::Request& req, httplib::Response& res, const std::optional<Uuid>& school) {
+    std::optional<Session> session = RecordSession(req, res);
+    if (!session) return;
+    const std::string lang = req.has_param("lang") ? req.get_param_value("lang") : "ru";
+    if (lang != "ru" && lang != "en") {
+      return Send(res, Refusal(400, "bad_request", "lang must be ru or en, not «" + lang + "».",
+                               "lang должен быть ru или en, а не «" + lang + "»."));
+    }
+    Result<Dashboards*> dashboards = DashboardsOnce();
+    if (!dashboards.ok()) return Send(res, FromStatus(dashboards.status(), req));
+    Result<std::string> json = school ? (*dashboards)->SchoolJson(session->account, *school, lang)
+                                      : (*dashboards)->DistrictJson(session->account, lang);
+    if (!json.ok()) return Send(res, FromStatus(json.status(), req));
+    res.status = 200;
+    res.set_content(*json, kJson);
+  }
+
+  // The dashboards, made at the first request (reading their configuration).
+  Result<Dashboards*> DashboardsOnce() {
+    std::lock_guard lock(dashboards_mu_);
+    if (!dashboards_) {
+      Result<core::DashboardConfig> config = core::LoadDashboardConfig(assets_dir_);
+      if (!config.ok()) return Status::Internal("dashboards: " + config.status().message());
+      dashboards_ = std::make_unique<Dashboards>(storage_, service_, std::move(config).value(), clock_);
+    }
+    return dashboards_.get();
+  }
+
   void AdminUsers(const httplib::Request& req, httplib::Response& res) {
     Result<Session> session = SessionOf(req);
     if (!session.ok()) return Send(res, FromStatus(session.status(), req));
@@ -430,7 +476,11 @@ class HttpServer::Routes {
   SyncService& service_;
   Accounts& accounts_;
   size_t max_body_bytes_;
+  std::filesystem::path assets_dir_;
+  const platform::Clock& clock_;
   std::string storage_kind_;
+  std::mutex dashboards_mu_;
+  std::unique_ptr<Dashboards> dashboards_;
 };
 
 // -----------------------------------------------------------------------------------------
@@ -522,7 +572,7 @@ Status HttpServer::Start() {
                 req.body.size(), res.body.size());
   });
 
-  routes_ = std::make_unique<Routes>(storage_, service_, accounts_, options_.max_body_bytes);
+  routes_ = std::make_unique<Routes>(storage_, service_, accounts_, options_);
   routes_->Install(server);
 
   if (options_.port == 0) {

@@ -14,12 +14,15 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "accounts.h"
+#include "mentorlog/core/rubric.h"
 #include "mentorlog/core/status.h"
+#include "mentorlog/platform/env.h"
 #include "service.h"
 #include "storage.h"
 
@@ -40,6 +43,10 @@ struct HttpServerOptions {
   // An idle kept-alive connection is closed after this; Stop() may wait for it that long.
   std::chrono::seconds keep_alive_timeout{5};
   size_t max_body_bytes = sync::kMaxBodyBytes;
+  // The dashboards' configuration (dashboard.toml, indices.toml) is read from here at the first
+  // /v1/dashboard request; "today" of the dashboards comes from `clock` (null: the system's).
+  std::filesystem::path assets_dir = core::DefaultAssetsDir();
+  const platform::Clock* clock = nullptr;
 };
 
 class HttpServer {

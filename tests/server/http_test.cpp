@@ -32,7 +32,9 @@
 #include <vector>
 
 #include "accounts.h"
+#include "dashboards.h"
 #include "http_server.h"
+#include "mentorlog/core/dashboard_json.h"
 #include "mentorlog/core/demo.h"
 #include "mentorlog/core/store.h"
 #include "mentorlog/sync/device.h"
@@ -1145,6 +1147,105 @@ TEST(HttpStorageFailureTest, DetailsStayInTheLog) {
     EXPECT_EQ(r->status, 401) << "back to normal: an unknown login";
   }
   fs::remove_all(dir);
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Dashboards (GET /v1/dashboard/...)
+// -----------------------------------------------------------------------------------------
+
+// Its own suite, so its pushes do not meet the other suites' (each suite makes its world).
+class HttpDashboardTest : public HttpTest {
+ protected:
+  // The district view a device computes from the same records (the demo store).
+  static std::string LocalDistrictJson() {
+    auto config = Must(core::LoadDashboardConfig(MENTORLOG_ASSETS_DIR), "config");
+    core::Dashboard d(config, "en");
+    Must(w().demo->ForEachLiveState([&](const core::RecordState& s) { return d.Apply(s); }), "feed");
+    d.Refresh(w().demo->Today());
+    return core::DistrictViewJson(d.district(), "en");
+  }
+};
+
+TEST_F(HttpDashboardTest, TheCoordinatorSeesTheDistrictAsTheDeviceComputesIt) {
+  const std::string token = SignIn(Who::kCoordinator, "dash-coordinator");
+  const Answer a = GetRaw("/v1/dashboard/district?lang=en", As(token));
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.content_type, "application/json");
+  EXPECT_EQ(a.body, LocalDistrictJson());
+  EXPECT_NE(a.body.find("\"schools\":" + std::to_string(w().district_schools.size()) + ","), std::string::npos);
+  const Answer ru = GetRaw("/v1/dashboard/district", As(token));  // Russian unless asked
+  ASSERT_EQ(ru.status, 200);
+  EXPECT_NE(ru.body.find("Школы в сетевом взаимодействии"), std::string::npos);
+}
+
+TEST_F(HttpDashboardTest, AMentorSeesOnlyTheirSchools) {
+  const std::string token = SignIn(Who::kMentor, "dash-mentor");
+  const Answer a = GetRaw("/v1/dashboard/district?lang=en", As(token));
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_NE(a.body.find("\"schools\":" + std::to_string(w().mentor_schools.size()) + ","), std::string::npos);
+  for (const Uuid& school : w().district_schools) {
+    const bool mine = std::binary_search(w().mentor_schools.begin(), w().mentor_schools.end(), school);
+    const Answer one = GetRaw("/v1/dashboard/schools/" + school.ToString() + "?lang=en", As(token));
+    EXPECT_EQ(one.status, mine ? 200 : 404) << school.ToString() << " " << one.body;
+    EXPECT_EQ(a.body.find(school.ToString()) != std::string::npos, mine) << school.ToString();
+    if (mine) {
+      EXPECT_EQ(one.body.rfind("{\"school_id\":\"" + school.ToString() + "\"", 0), 0u) << one.body;
+    } else {
+      EXPECT_TRUE(one.IsErrorJson()) << one.body;
+    }
+  }
+}
+
+TEST_F(HttpDashboardTest, RefusalsSayWhy) {
+  const std::string admin = SignIn(Who::kAdmin, "dash-admin");
+  EXPECT_EQ(GetRaw("/v1/dashboard/district", As(admin)).status, 403);
+  EXPECT_EQ(GetRaw("/v1/dashboard/district").status, 401);
+  const std::string token = SignIn(Who::kCoordinator, "dash-refusals");
+  const Answer lang = GetRaw("/v1/dashboard/district?lang=de", As(token));
+  EXPECT_EQ(lang.status, 400);
+  EXPECT_NE(lang.Error().message_en.find("lang must be ru or en"), std::string::npos) << lang.body;
+  const Answer id = GetRaw("/v1/dashboard/schools/not-a-school", As(token));
+  EXPECT_EQ(id.status, 400);
+  EXPECT_TRUE(id.IsErrorJson());
+  RequestOptions old = As(token);
+  old.protocol.reset();
+  EXPECT_EQ(GetRaw("/v1/dashboard/district", old).status, 426);
+}
+
+// After a push, the next answer shows the new record: the cached dashboard took only the records
+// written since, and equals one built from scratch.
+TEST_F(HttpDashboardTest, APushedVisitShowsAtTheNextRequestAsIfBuiltFromScratch) {
+  const std::string coordinator = SignIn(Who::kCoordinator, "dash-after-push");
+  ASSERT_EQ(GetRaw("/v1/dashboard/district?lang=en", As(coordinator)).status, 200);  // cached now
+  const Uuid school = w().mentor_schools.front();
+  const std::string device = "dash-pusher";
+  const std::string mentor = SignIn(Who::kMentor, device);
+  const core::Date today =
+      core::Date::FromUnixMillis(platform::DefaultClock().NowMillis(), platform::DefaultClock().UtcOffsetMinutes());
+  const core::HlcStamp now = core::HlcStamp::FromParts(static_cast<uint64_t>(platform::DefaultClock().NowMillis()), 0);
+  core::Change create;
+  create.device_id = device;
+  create.op_seq = 1;
+  create.kind = core::RecordKind::kVisit;
+  create.record_id = Uuid::MakeV7(platform::DefaultClock().NowMillis());
+  create.stamp = now;
+  create.fields.push_back(core::FieldChange{"school_id", school.ToString(), now, {}});
+  create.fields.push_back(core::FieldChange{"date", today.ToString(), now, {}});
+  create.fields.push_back(core::FieldChange{"visitor_ids", w().people.at(Who::kMentor).ToString(), now, {}});
+  const Answer push = Post("/v1/push", sync::PushRequest{device, {create}}, As(mentor));
+  ASSERT_EQ(push.status, 200) << push.body;
+  ASSERT_TRUE(DecodeAs(push, &sync::DecodePushResponse).rejected.empty());
+
+  const Answer after = GetRaw("/v1/dashboard/schools/" + school.ToString() + "?lang=en", As(coordinator));
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_NE(after.body.find("\"days_since_contact\":0,"), std::string::npos) << after.body.substr(0, 400);
+  const Answer district = GetRaw("/v1/dashboard/district?lang=en", As(coordinator));
+  ASSERT_EQ(district.status, 200);
+
+  const Account account = Must(w().accounts->Authenticate(coordinator), "session").account;
+  Dashboards fresh(*w().storage, *w().service, Must(core::LoadDashboardConfig(MENTORLOG_ASSETS_DIR), "config"),
+                   platform::DefaultClock());
+  EXPECT_EQ(district.body, Must(fresh.DistrictJson(account, "en"), "fresh"));
 }
 
 TEST(HttpStopTest, StartReportsAPortInUse) {

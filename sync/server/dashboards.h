@@ -1,0 +1,57 @@
+// The central store's dashboards (issue 5; GET /v1/dashboard/..., docs/http-api.md): for each
+// caller's scope, a core::Dashboard kept in memory and brought up to date with the records
+// written since its last use (RecordsInRange after its seq), so a request after a sync of k
+// records costs O(k + the schools they touch), not a scan of the region. A scope's dashboard is
+// rebuilt from a scan once a day (a record moved out of a scope leaves it then) and the least
+// recently used ones are dropped beyond `max_cached`.
+//
+// Thread safety: every method may be called from many threads at once; requests for one
+// scope take turns, different scopes run in parallel.
+#pragma once
+
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mentorlog/core/dashboard.h"
+#include "mentorlog/platform/env.h"
+#include "service.h"
+#include "storage.h"
+
+namespace mentorlog::server {
+
+class Dashboards {
+ public:
+  // REQUIRES: storage and service outlive this object.
+  Dashboards(Storage& storage, SyncService& service, core::DashboardConfig config, const platform::Clock& clock,
+             size_t max_cached = 8);
+  ~Dashboards();
+
+  // The district view of what `account` sees, as JSON (core/dashboard_json.h).
+  // Errors: PermissionDenied for an account that sees no records (admin); the storage's.
+  Result<std::string> DistrictJson(const Account& account, std::string_view lang);
+  // One school's progress as JSON. NotFound when the school is not in the account's scope
+  // (whether or not it exists: the answer does not tell other districts' schools apart).
+  Result<std::string> SchoolJson(const Account& account, const Uuid& school_id, std::string_view lang);
+
+  // Brings the account's dashboard up to date and calls fn with it (under its scope's lock).
+  Status With(const Account& account, std::string_view lang, const std::function<Status(const core::Dashboard&)>& fn);
+
+ private:
+  struct Entry;
+  std::shared_ptr<Entry> EntryFor(const std::vector<Uuid>& scope, std::string_view lang);
+
+  Storage& storage_;
+  SyncService& service_;
+  const core::DashboardConfig config_;
+  const platform::Clock& clock_;
+  const size_t max_cached_;
+  std::mutex mu_;
+  std::list<std::shared_ptr<Entry>> entries_;  // most recently used first
+};
+
+}  // namespace mentorlog::server
