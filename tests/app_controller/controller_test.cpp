@@ -8,6 +8,7 @@
 // [SECTION] Drafts through the controller
 // [SECTION] Sync view
 // [SECTION] Apply never waits
+// [SECTION] Dashboards
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -22,6 +23,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mentorlog/app/controller.h"
@@ -609,6 +611,102 @@ TEST_F(AppControllerTest, ApplyReturnsWhileTheWorkerIsBusy) {
   const auto draft = Must(store_->Draft(view->today.drafts[0].key), "Draft");
   ASSERT_TRUE(draft.has_value());
   EXPECT_EQ(ui::EncodeForm(*ui::DecodeForm(draft->payload)), ui::EncodeForm(ui::Form(form)));  // the last one
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Dashboards
+// -----------------------------------------------------------------------------------------
+
+// Polls View() as the UI thread does each frame until `done` holds (or a minute passes), and
+// keeps the longest a View() call took: the UI thread never waits for the dashboards.
+class ViewPoller {
+ public:
+  explicit ViewPoller(const AppController& controller) : controller_(controller) {}
+  template <class F>
+  std::shared_ptr<const ui::AppView> Until(F&& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto start = std::chrono::steady_clock::now();
+      std::shared_ptr<const ui::AppView> view = controller_.View();
+      longest_ = std::max(longest_, std::chrono::steady_clock::now() - start);
+      if (done(*view)) return view;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return nullptr;
+  }
+  std::chrono::steady_clock::duration longest() const { return longest_; }
+
+ private:
+  const AppController& controller_;
+  std::chrono::steady_clock::duration longest_{};
+};
+
+const ui::RankedSchoolRow* RankedRow(const ui::AppView& view, const std::string& school_id) {
+  if (!view.dashboard) return nullptr;
+  for (const ui::RankedSchoolRow& r : view.dashboard->district.ranking) {
+    if (r.school_id == school_id) return &r;
+  }
+  return nullptr;
+}
+
+TEST_F(AppControllerTest, ASavedVisitReachesThePublishedDistrictViewWithoutTheUiThreadWaiting) {
+  Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");  // the visitor
+  AppController controller(*store_, Options());
+  ViewPoller poll(controller);
+  const auto first = poll.Until([](const ui::AppView& v) { return v.dashboard && !v.dashboard_computing; });
+  ASSERT_TRUE(first) << "no dashboard was published";
+  ASSERT_TRUE(first->dashboard->error.empty()) << first->dashboard->error;
+  ASSERT_FALSE(first->dashboard->district.ranking.empty());
+  ASSERT_EQ(first->dashboard->schools.size(), first->dashboard->district.ranking.size());
+  // A school not contacted today.
+  std::string school;
+  for (const ui::RankedSchoolRow& r : first->dashboard->district.ranking) {
+    if (r.days_since_contact != 0) {
+      school = r.school_id;
+      break;
+    }
+  }
+  ASSERT_FALSE(school.empty());
+  const ui::SchoolDashboardView* before = first->dashboard->FindSchool(school);
+  ASSERT_NE(before, nullptr);
+  ASSERT_EQ(before->contacts.size(), 12u);
+  const float november_before = before->contacts.back();
+
+  ui::VisitForm form = VisitFormFor(Must(Uuid::Parse(school), "Uuid"));
+  const auto apply_start = std::chrono::steady_clock::now();
+  controller.Apply({ui::SaveForm{ui::Form(form), ""}});
+  EXPECT_LT(std::chrono::steady_clock::now() - apply_start, std::chrono::milliseconds(100));  // only queued
+
+  const auto after = poll.Until([&](const ui::AppView& v) {
+    const ui::RankedSchoolRow* row = RankedRow(v, school);
+    return v.notice_is_error || (row != nullptr && row->days_since_contact == 0);
+  });
+  ASSERT_TRUE(after) << "the district view never showed the new contact";
+  ASSERT_FALSE(after->notice_is_error) << after->notice;
+  const ui::RankedSchoolRow* row = RankedRow(*after, school);
+  EXPECT_EQ(row->contact, ru_("view.dash.today"));
+  for (const ui::RankedSchoolRow& r : after->dashboard->district.no_contact) EXPECT_NE(r.school_id, school);
+  const ui::SchoolDashboardView* figures = after->dashboard->FindSchool(school);
+  ASSERT_NE(figures, nullptr);
+  EXPECT_EQ(figures->contacts.back(), november_before + 1);  // this month's bar
+  // Every View() call returned at once, while the figures were computed on another thread.
+  EXPECT_LT(poll.longest(), std::chrono::milliseconds(50));
+}
+
+TEST_F(AppControllerTest, TheDashboardsSpeakTheLanguageChosenInSettings) {
+  AppController controller(*store_, Options());
+  ViewPoller poll(controller);
+  ASSERT_TRUE(poll.Until([](const ui::AppView& v) { return v.dashboard && !v.dashboard_computing; }));
+  ui::SettingsView settings;
+  settings.language = "en";
+  controller.Apply({ui::ChangeSettings{settings}});
+  const auto english = poll.Until([&](const ui::AppView& v) {
+    return v.dashboard && !v.dashboard_computing && !v.dashboard->schools.empty() &&
+           !v.dashboard->schools.front().contact_months.empty() &&
+           v.dashboard->schools.front().contact_months.back().rfind("Nov", 0) == 0;
+  });
+  ASSERT_TRUE(english) << "the month labels stayed Russian";
+  EXPECT_EQ(english->dashboard->district.indicators.size(), 6u);
 }
 
 }  // namespace

@@ -146,6 +146,15 @@ TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAn
     ASSERT_FALSE(view->today.schools.empty());
     const std::string school = view->today.schools.front().id;
     EXPECT_EQ(Must(sync::DeviceStateHash(*store), "device hash"), before);  // the first sync caught up
+    // The dashboards follow the sync in the background: built on an empty store at start, then
+    // fed what the first sync pulled, they show the mentor's scope.
+    app.WaitDashboard();
+    view = app.View();
+    ASSERT_TRUE(view->dashboard);
+    EXPECT_TRUE(view->dashboard->error.empty()) << view->dashboard->error;
+    for (const ui::SchoolCard& card : view->today.schools)
+      EXPECT_TRUE(view->dashboard->FindSchool(card.id)) << card.name;
+    EXPECT_EQ(view->dashboard->district.schools, static_cast<int>(view->dashboard->schools.size()));
 
     // No signal at the school: the server is down while the mentor records.
     ASSERT_TRUE(server.Stop().ok());
@@ -171,6 +180,11 @@ TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAn
     ASSERT_FALSE(app.View()->notice_is_error) << app.View()->notice;
     EXPECT_EQ(app.View()->saved_form_id, visit.id);
     visit_id = visit.id;
+    app.WaitDashboard();  // offline: the save alone refreshes the school's figures
+    ASSERT_TRUE(app.View()->dashboard);
+    const ui::SchoolDashboardView* figures = app.View()->dashboard->FindSchool(school);
+    ASSERT_NE(figures, nullptr);
+    EXPECT_EQ(figures->last_contact.rfind("сегодня", 0), 0u) << figures->last_contact;
 
     ui::ObservationForm obs;
     obs.id = NewFormId(platform::DefaultClock().NowMillis());

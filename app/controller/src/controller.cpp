@@ -5,17 +5,22 @@
 // [SECTION] Worker: actions
 // [SECTION] Worker: rebuilding views
 // [SECTION] Sync thread
+// [SECTION] Dashboard thread
 #include "mentorlog/app/controller.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <future>
+#include <map>
 #include <type_traits>
 #include <utility>
 #include <variant>
 
+#include "mentorlog/app/dashboard_view.h"
 #include "mentorlog/app/form_apply.h"
 #include "mentorlog/app/session.h"
 #include "mentorlog/app/view_builder.h"
+#include "mentorlog/core/dashboard.h"
 #include "mentorlog/core/field_codec.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
@@ -32,6 +37,29 @@ constexpr std::string_view kAutoSyncKey = "app_auto_sync";
 
 std::string_view KindCode(const ui::Form& form) {
   return form.index() == 0 ? "visit" : form.index() == 1 ? "observation" : "consultation";
+}
+
+// The ids of an observation's scores (none when it is not saved yet).
+void AddScoreIds(const core::Store& store, const std::string& observation_id, std::vector<core::Uuid>& ids) {
+  auto id = core::Uuid::Parse(observation_id);
+  if (!id.ok()) return;
+  auto scores = store.ScoresOf(*id);
+  if (!scores.ok()) return;
+  for (const core::ObservationScore& s : *scores) ids.push_back(s.id);
+}
+
+// What a saved form may have written besides its record: the school's recommendations (new
+// ones, checked ones) and, for an observation, its scores (`ids` holds those from before the
+// save, so one the save deleted is fed as deleted).
+void AddSavedIds(const core::Store& store, const ui::Form& form, const core::Uuid& saved,
+                 std::vector<core::Uuid>& ids) {
+  ids.push_back(saved);
+  if (form.index() == 1) AddScoreIds(store, saved.ToString(), ids);
+  auto school = core::Uuid::Parse(std::visit([](const auto& f) { return f.school_id; }, form));
+  if (!school.ok()) return;
+  auto recs = store.ListBy<core::Recommendation>("school_id", *school);
+  if (!recs.ok()) return;
+  for (const core::Recommendation& r : *recs) ids.push_back(r.id);
 }
 
 }  // namespace
@@ -110,6 +138,8 @@ AppController::AppController(core::Store& store, ControllerOptions options)
   settings_.language = options_.language;
   settings_.server = options_.server_url;
   sync_thread_ = std::make_unique<TaskThread>(nullptr, nullptr);
+  dash_ = std::make_unique<DashboardState>();
+  dashboard_thread_ = std::make_unique<TaskThread>(nullptr, nullptr);
   worker_ = std::make_unique<TaskThread>([this] { RebuildAndPublish(); }, options_.before_worker_task);
   // Loaded here unless given, before either thread can need a text (a few small files).
   Status error;
@@ -132,6 +162,7 @@ AppController::AppController(core::Store& store, ControllerOptions options)
     auto_sync_.store(settings_.auto_sync);
     if (settings_.auto_sync) KickAutoSync();  // at start: what came in while the app was closed
     MarkDirty(kAll);
+    QueueDashboard({}, /*full=*/true);  // in the language just chosen
   });
   auto_sync_thread_ = std::thread([this] { RunAutoSync(); });
 }
@@ -167,7 +198,13 @@ AppController::~AppController() {
   cancel_sync_.store(true);
   sync_thread_->Drop();
   sync_thread_.reset();  // its running job stops at the cancel flag; it may still post to the worker
-  worker_.reset();       // runs what is queued (saves, drafts), then joins
+  {
+    std::lock_guard lock(dash_mu_);
+    dash_stop_.store(true);  // no refresh is queued from here on; a running one stops early
+  }
+  dashboard_thread_->Drop();
+  dashboard_thread_.reset();  // it may still post to the worker
+  worker_.reset();            // runs what is queued (saves, drafts), then joins
 }
 
 std::shared_ptr<const ui::AppView> AppController::View() const {
@@ -185,6 +222,12 @@ std::optional<OpenedForm> AppController::TakeOpenedForm() {
 void AppController::WaitIdle() {
   sync_thread_->WaitIdle();
   worker_->WaitIdle();
+}
+
+void AppController::WaitDashboard() {
+  WaitIdle();
+  dashboard_thread_->WaitIdle();
+  worker_->WaitIdle();  // what the dashboard thread handed to it
 }
 
 void AppController::Apply(const ui::Actions& actions) {
@@ -238,6 +281,8 @@ void AppController::Publish(ui::AppView view) {
   view.sync.running = sync_running_;
   view.sync.progress = sync_progress_;
   view.sync.progress_text = sync_progress_text_;
+  view.dashboard = dashboard_;
+  view.dashboard_computing = dashboard_computing_;
   view.version = ++version_;
   view_ = std::make_shared<const ui::AppView>(std::move(view));
 }
@@ -274,6 +319,8 @@ void AppController::Handle(const ui::Action& action) {
           form_school_id_ = a.school_id;
           MarkDirty(kForm);
         } else if constexpr (std::is_same_v<A, ui::SaveForm>) {
+          std::vector<core::Uuid> changed;  // for the dashboards
+          if (const auto* o = std::get_if<ui::ObservationForm>(&a.form)) AddScoreIds(store_, o->id, changed);
           auto saved = SaveForm(store_, a.form, PersonId(), *tr);
           if (!saved.ok()) {
             Notice(saved.status().message(), true);
@@ -286,6 +333,8 @@ void AppController::Handle(const ui::Action& action) {
             Notice(deleted.ok() ? (*tr)(what) : deleted.message(), !deleted.ok());
             saved_form_id_ = std::visit([](const auto& f) { return f.id; }, a.form);
             ++saved_form_seq_;
+            AddSavedIds(store_, a.form, *saved, changed);
+            QueueDashboard(std::move(changed), /*full=*/false);
             if (auto_sync_.load()) KickAutoSync();
           }
           MarkDirty(kAll);
@@ -333,6 +382,7 @@ void AppController::Handle(const ui::Action& action) {
           filter_ = a.filter;
           MarkDirty(kRecommendations);
         } else if constexpr (std::is_same_v<A, ui::ResolveConflict>) {
+          std::optional<core::Uuid> resolved;  // the record whose field was set
           Status s = [&]() -> Status {
             ASSIGN_OR_RETURN(core::Uuid id, core::Uuid::Parse(a.conflict_id));
             ASSIGN_OR_RETURN(auto conflicts, store_.Conflicts());
@@ -348,6 +398,7 @@ void AppController::Handle(const ui::Action& action) {
                     set = core::FieldCodec<T>::FromText(a.value, record.*(def.member));
                   });
                   RETURN_IF_ERROR(set);
+                  resolved = c.record_id;
                   return store_.Save(std::move(record)).status();
                 }));
                 return store_.DismissConflict(id);
@@ -356,6 +407,7 @@ void AppController::Handle(const ui::Action& action) {
             return store_.DismissConflict(id);  // NotFound, with the store's message
           }();
           if (!s.ok()) Notice(s.message(), true);
+          if (s.ok() && resolved) QueueDashboard({*resolved}, /*full=*/false);
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::DismissConflict>) {
           auto id = core::Uuid::Parse(a.conflict_id);
@@ -378,7 +430,9 @@ void AppController::Handle(const ui::Action& action) {
             return store_.SetSyncValue(kAutoSyncKey, a.settings.auto_sync ? "1" : "0");
           });
           if (!s.ok()) Notice(s.message(), true);
+          const std::string before = Lang();
           UseLanguage(a.settings.language);
+          if (Lang() != before) QueueDashboard({}, /*full=*/true);  // the reasons are in words
           MarkDirty(kAll);
         } else {
           // StartSync, CancelSync, SignIn and SignOut never reach the worker (Apply routes them).
@@ -393,6 +447,13 @@ void AppController::Handle(const ui::Action& action) {
 
 void AppController::RebuildAndPublish() {
   const unsigned dirty = dirty_.exchange(0);
+  // A new day: "days since the last contact" and the half-year move (Refresh recomputes all).
+  bool new_day = false;
+  {
+    std::lock_guard lock(dash_mu_);
+    new_day = dash_as_of_ && *dash_as_of_ != store_.Today();
+  }
+  if (new_day) QueueDashboard({}, /*full=*/false);
   const auto tr = Tr();
   const BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_};
   ui::AppView& v = last_built_;
@@ -490,8 +551,16 @@ void AppController::RunSync(bool automatic) {
       next.sync.pending = p.pending;
       Publish(std::move(next));
     };
+    auto cursor_before = store_.GetSyncValue(sync::kCursorKey);
     sync::SyncClient client(store_, std::move(options).value());
-    result = client.Sync().status();
+    auto report = client.Sync();
+    result = report.status();
+    // Sync does not say which records it pulled: when it pulled any (or may have, before a
+    // failure: its cursor moved), the dashboards are fed every record again.
+    auto cursor_after = store_.GetSyncValue(sync::kCursorKey);
+    const bool pulled =
+        report.ok() ? report->pulled > 0 : !cursor_before.ok() || !cursor_after.ok() || *cursor_before != *cursor_after;
+    if (pulled) QueueDashboard({}, /*full=*/true);
   }
   {
     std::lock_guard lock(view_mu_);
@@ -550,6 +619,118 @@ void AppController::RunSignOut() {
     }
     MarkDirty(kAll);
   });
+}
+
+}  // namespace mentorlog::app
+
+namespace mentorlog::app {
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Dashboard thread
+// -----------------------------------------------------------------------------------------
+
+struct AppController::DashboardState {
+  std::optional<core::DashboardConfig> config;
+  std::optional<core::Dashboard> dashboard;
+  std::string lang;  // of `dashboard`'s reasons
+  RubricWords rubrics;
+};
+
+void AppController::QueueDashboard(std::vector<core::Uuid> changed, bool full) {
+  std::lock_guard lock(dash_mu_);
+  if (dash_stop_.load()) return;
+  dash_changed_.insert(dash_changed_.end(), changed.begin(), changed.end());
+  dash_full_ = dash_full_ || full;
+  if (dash_queued_) return;
+  dash_queued_ = true;
+  dashboard_thread_->Post([this] { RunDashboard(); });
+}
+
+void AppController::RunDashboard() {
+  std::vector<core::Uuid> changed;
+  bool full = false;
+  {
+    std::lock_guard lock(dash_mu_);
+    changed.swap(dash_changed_);
+    full = dash_full_;
+    dash_full_ = false;
+    dash_queued_ = false;
+  }
+  {
+    std::lock_guard lock(view_mu_);
+    dashboard_computing_ = true;
+  }
+  worker_->Post([] {});  // publishes "calculating" (the worker publishes when it is idle)
+
+  DashboardState& d = *dash_;
+  const std::string lang = Lang();
+  const auto tr = Tr();
+  Status error;
+  if (!d.config) {
+    auto config = core::LoadDashboardConfig(options_.assets_dir);
+    if (config.ok()) {
+      d.config = std::move(config).value();
+    } else {
+      error = config.status();
+    }
+  }
+  if (d.config) {
+    if (!d.dashboard || d.lang != lang) full = true;
+    if (full) {
+      // Every live record, off the UI thread and the worker. A record whose value cannot be
+      // read is skipped (Apply says so), as the store would refuse it anyway.
+      core::Dashboard fresh(*d.config, lang);
+      Status fed = store_.ForEachLiveState([&](const core::RecordState& state) -> Status {
+        if (dash_stop_.load()) return Status::Cancelled("the app is closing");
+        (void)fresh.Apply(state);
+        return Status::Ok();
+      });
+      if (fed.ok()) {
+        d.dashboard = std::move(fresh);
+        d.lang = lang;
+        d.rubrics = LoadRubricWords(store_, lang);
+      } else {
+        error = fed;
+      }
+    } else {
+      std::sort(changed.begin(), changed.end());
+      changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+      for (const core::Uuid& id : changed) {
+        auto state = store_.StateOf(id);
+        if (!state.ok()) {
+          error = state.status();
+          continue;
+        }
+        if (*state) {
+          (void)d.dashboard->Apply(**state);  // a tombstone removes the record
+        } else {
+          d.dashboard->Remove(id);
+        }
+      }
+    }
+  }
+  if (dash_stop_.load()) return;
+  std::shared_ptr<const ui::DashboardView> published;
+  const core::Date today = store_.Today();
+  if (d.dashboard) {
+    d.dashboard->Refresh(today);
+    const BuildContext ctx{std::nullopt, lang, tr.get(), &clock_};
+    ui::DashboardView view = BuildDashboardView(*d.dashboard, *d.config, d.rubrics, ctx);
+    if (!error.ok()) view.error = error.message();
+    published = std::make_shared<const ui::DashboardView>(std::move(view));
+  } else {
+    ui::DashboardView view;
+    view.error = error.message();
+    published = std::make_shared<const ui::DashboardView>(std::move(view));
+  }
+  {
+    std::lock_guard lock(view_mu_);
+    dashboard_ = std::move(published);
+    std::lock_guard dash_lock(dash_mu_);
+    dashboard_computing_ = dash_queued_;  // another refresh is coming
+    dash_as_of_ = today;
+  }
+  worker_->Post([] {});
 }
 
 }  // namespace mentorlog::app

@@ -5,7 +5,13 @@
 //     actions came; after the last queued task it rebuilds what changed and publishes a new
 //     AppView (one rebuild for a burst of actions);
 //   - the sync thread runs sign-in, sign-out and sync::SyncClient, and publishes the sync's
-//     progress as it goes; CancelSync sets the client's cancel flag.
+//     progress as it goes; CancelSync sets the client's cancel flag;
+//   - the dashboard thread keeps one core::Dashboard (core/dashboard.h): built from every
+//     record once the controller starts, then fed the records a save changed (or, after a sync
+//     that pulled something, every record again: sync does not say which ones) and refreshed;
+//     it publishes plain copies (AppView::dashboard) through the worker. Until the first one is
+//     done AppView::dashboard is null; while a newer one is computed the last stays, with
+//     AppView::dashboard_computing set. Neither the UI thread nor the worker waits for it.
 //
 // Thread safety: Apply, View and WaitIdle may be called from any thread (Apply and View are
 // meant for the UI thread: Apply only queues, View only copies a pointer under a mutex).
@@ -26,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "mentorlog/core/store.h"
 #include "mentorlog/platform/env.h"
@@ -81,6 +88,9 @@ class AppController {
   // published, and the sync thread has no job. For tests and shutdown paths; not for the UI
   // thread. REQUIRES: not called on the controller's own threads.
   void WaitIdle();
+  // WaitIdle, and then until the dashboards are computed and published with everything
+  // saved so far. For tests; not for the UI thread.
+  void WaitDashboard();
 
  private:
   enum Section : unsigned {
@@ -165,6 +175,9 @@ class AppController {
   std::string sync_progress_text_;           // GUARDED_BY(view_mu_)
   std::optional<OpenedForm> opened_;         // GUARDED_BY(view_mu_)
 
+  std::shared_ptr<const ui::DashboardView> dashboard_;  // GUARDED_BY(view_mu_)
+  bool dashboard_computing_ = false;                    // GUARDED_BY(view_mu_)
+
   std::atomic<bool> cancel_sync_{false};
   std::atomic<bool> sync_queued_{false};
 
@@ -179,8 +192,23 @@ class AppController {
   bool auto_kick_ = false;  // GUARDED_BY(auto_mu_)
   std::thread auto_sync_thread_;
 
+  // ---- Dashboard thread ----
+  // Queues a refresh of the dashboards with the current states of `changed`, or of every
+  // record when `full`; one queued refresh absorbs the next (any thread).
+  void QueueDashboard(std::vector<core::Uuid> changed, bool full);
+  void RunDashboard();
+  struct DashboardState;                  // the core::Dashboard and what goes with it
+  std::unique_ptr<DashboardState> dash_;  // the dashboard thread's only
+  std::mutex dash_mu_;
+  std::vector<core::Uuid> dash_changed_;  // GUARDED_BY(dash_mu_)
+  bool dash_full_ = false;                // GUARDED_BY(dash_mu_)
+  bool dash_queued_ = false;              // GUARDED_BY(dash_mu_)
+  std::optional<core::Date> dash_as_of_;  // GUARDED_BY(dash_mu_): the day of the last refresh
+  std::atomic<bool> dash_stop_{false};    // the destructor: a full feed stops early
+
   // Declared last: constructed after everything they use, destroyed (joined) first.
   std::unique_ptr<TaskThread> sync_thread_;
+  std::unique_ptr<TaskThread> dashboard_thread_;
   std::unique_ptr<TaskThread> worker_;
 };
 
