@@ -287,6 +287,7 @@ class Dashboard::Impl {
   // ---- the records ----
   std::unordered_map<Uuid, SchoolRecords, UuidHash> schools_;
   std::unordered_map<Uuid, Person, UuidHash> people_;
+  std::set<Uuid> staff_;  // the mentors and tutors among people_ (the workload's rows)
   // Scores by observation, their criteria interned.
   struct Score {
     Uuid id;
@@ -425,6 +426,7 @@ void Dashboard::Impl::Remove(const Uuid& id) {
           if (s != schools_.end()) s->second.teachers.erase(id);
         }
         people_.erase(p);
+        staff_.erase(id);
       }
       break;
     }
@@ -494,6 +496,8 @@ void Dashboard::Impl::Insert(const School& r) {
 void Dashboard::Impl::Insert(const Person& r) {
   Remove(r.id);
   people_[r.id] = r;
+  auto has = [&](Role role) { return std::find(r.roles.begin(), r.roles.end(), role) != r.roles.end(); };
+  if (has(Role::kMentor) || has(Role::kTutor)) staff_.insert(r.id);
   where_[r.id] = {RecordKind::kPerson, Uuid()};
   if (r.school_id && std::find(r.roles.begin(), r.roles.end(), Role::kTeacher) != r.roles.end()) {
     schools_[*r.school_id].teachers.insert(r.id);
@@ -1089,10 +1093,10 @@ void Dashboard::Impl::BuildDistrict(Date as_of) {
 
   // Workload of every mentor and tutor.
   std::map<Uuid, Workload> load;
-  for (const auto& [id, person] : people_) {
+  for (const Uuid& id : staff_) {
+    const Person& person = people_.at(id);
     const bool mentor = std::find(person.roles.begin(), person.roles.end(), Role::kMentor) != person.roles.end();
     const bool tutor = std::find(person.roles.begin(), person.roles.end(), Role::kTutor) != person.roles.end();
-    if (!mentor && !tutor) continue;
     Workload& w = load[id];
     w.person_id = id;
     w.name = person.full_name;
