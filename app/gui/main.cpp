@@ -124,10 +124,20 @@ bool WritePng(const std::string& path, int w, int h) {
   return stbi_write_png(path.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
 }
 
-// Puts the UI on `screen` with the first of my schools, as a user would get there.
+// Screens drawn from the dashboards: placed and taken once the figures are computed.
+bool NeedsDashboard(const std::string& screen) { return screen == "district" || screen == "school-dashboard"; }
+
+// Puts the UI on `screen` with the first of my schools, as a user would get there (the school's
+// dashboard: the district's most lagging school, as a click on the district's ranking does).
 void GoTo(const std::string& screen, const ui::AppView& view, ui::UiState& state, ui::Actions& out) {
   const std::string school = view.today.schools.empty() ? std::string() : view.today.schools.front().id;
-  if (screen == "today") {
+  if (screen == "district") {
+    state.screen = ui::Screen::kDistrict;
+  } else if (screen == "school-dashboard") {
+    const bool ranked = view.dashboard && !view.dashboard->district.ranking.empty();
+    const std::string lagging = ranked ? view.dashboard->district.ranking.front().school_id : school;
+    if (!lagging.empty()) ui::OpenSchoolPage(lagging, /*dashboard=*/true, state, out);
+  } else if (screen == "today") {
     state.screen = ui::Screen::kToday;
   } else if (screen == "school" && !school.empty()) {
     state.screen = ui::Screen::kSchool;
@@ -179,6 +189,7 @@ bool ShowsData(const std::string& screen, const ui::AppView& view) {
   if (screen == "today") return !view.today.schools.empty();
   if (screen == "school") return !view.school.id.empty();
   if (screen == "recommendations") return !view.recommendations.rows.empty();
+  if (NeedsDashboard(screen)) return view.dashboard != nullptr && !view.dashboard_computing;
   return view.version > 0;
 }
 
@@ -334,13 +345,14 @@ int Run(const Options& o) {
         ui::OpenNewForm(state, std::move(opened->form), actions);
         state.draft_key = opened->draft_key;
       }
-      if (!placed && view->version > 0) {
+      if (!placed && view->version > 0 && (!NeedsDashboard(o.screen) || view->dashboard)) {
         if (view->first_run && o.user.empty()) state.screen = ui::Screen::kFirstRun;
         GoTo(o.screen, *view, state, actions);
         placed = true;
       }
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
+      if (!o.screenshot.empty()) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no hover effects in the picture
       if (o.bench_frames > 0) {
         // Scroll the list under the middle of the window, two notches a frame, as a user would.
         io.MousePos = ImVec2(io.DisplaySize.x / 2, io.DisplaySize.y * 0.6f);
@@ -369,7 +381,10 @@ int Run(const Options& o) {
       const auto now = std::chrono::steady_clock::now();
       const double ms = std::chrono::duration<double, std::milli>(now - frame_start).count();
       ++frame;
-      if (!o.screenshot.empty() && frame >= o.frames && placed) {
+      // A dashboard screen waits for its figures (computed off this thread), up to a minute.
+      const bool figures_ready = !NeedsDashboard(o.screen) || ShowsData(o.screen, *view) ||
+                                 std::chrono::steady_clock::now() - started > std::chrono::seconds(60);
+      if (!o.screenshot.empty() && frame >= o.frames && placed && figures_ready) {
         if (!WritePng(o.screenshot, fb_w, fb_h)) {
           std::cerr << "cannot write " << o.screenshot << "\n";
           status = 2;
@@ -424,8 +439,8 @@ int main(int argc, char** argv) {
   cli.add_option("--password-file", o.password_file, "File holding the password for --user (demo accounts)");
   cli.add_option("--size", o.size, "Window size, WIDTHxHEIGHT (default 1280x800)");
   cli.add_option("--screen", o.screen,
-                 "Screen to start on: today, school, visit, observation, consultation, recommendations, sync, "
-                 "settings, first-run (default: Today, or first run on a new device)");
+                 "Screen to start on: today, school, school-dashboard, district, visit, observation, consultation, "
+                 "recommendations, sync, settings, first-run (default: Today, or first run on a new device)");
   cli.add_option("--screenshot", o.screenshot, "Write a PNG of the screen after --frames frames, then exit");
   cli.add_option("--frames", o.frames, "Frames before the screenshot (default 30)");
   cli.add_option("--report", o.report, "With --screenshot: write the texts the font cannot draw and widget places");

@@ -114,13 +114,18 @@ void DrawLabels(const Plot& p, size_t n, std::span<const std::string> labels) {
     widest = std::max(widest, ImGui::CalcTextSize(labels[i].c_str()).x);
   const float needed = widest + ImGui::GetStyle().ItemSpacing.x;
   const size_t step = std::max<size_t>(1, static_cast<size_t>(std::ceil(needed / std::max(slot, 1.0f))));
-  for (size_t i = 0; i < n && i < labels.size(); ++i) {
-    if ((n - 1 - i) % step != 0) continue;
+  // From the newest back, so a label pushed in from the right edge still never overlaps.
+  float left_of_previous = p.max.x + needed;
+  for (size_t k = 0; k < n; k += step) {
+    const size_t i = n - 1 - k;
+    if (i >= labels.size()) continue;
     const char* text = labels[i].c_str();
     const float w = ImGui::CalcTextSize(text).x;
     float x = p.min.x + slot * (static_cast<float>(i) + 0.5f) - w / 2;
-    x = std::clamp(x, p.min.x - 0.0f, std::max(p.min.x, p.max.x - w));
+    x = std::clamp(x, p.min.x, std::max(p.min.x, p.max.x - w));
+    if (x + w + ImGui::GetStyle().ItemSpacing.x > left_of_previous) continue;
     dl->AddText(ImVec2(x, p.max.y + ImGui::GetTextLineHeight() * 0.2f), muted, text);
+    left_of_previous = x;
   }
 }
 

@@ -50,7 +50,7 @@ void DrawIndicators(const DistrictDashboardView& d, const Translations& t, bool 
     ImGui::SameLine();
     if (!row.target.empty()) {
       ImGui::TextDisabled("%s", row.target.c_str());
-      ImGui::SameLine();
+      if (!narrow) ImGui::SameLine();  // a phone has no room for the mark beside them
     }
     MarkText(row.mark, t);
     if (!row.change.empty()) Muted(row.change.c_str());

@@ -167,7 +167,7 @@ bool CheckField(const char* label, bool* value, std::string_view probe_id) {
 void Heading(const char* text) {
   ImGui::Spacing();
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.75f, 1.0f, 1.0f));
-  ImGui::TextUnformatted(text);
+  ImGui::TextWrapped("%s", text);  // a long heading on a phone
   ImGui::PopStyleColor();
   ImGui::Separator();
 }
