@@ -275,6 +275,32 @@ TEST(ChartsTest, HoveringABarShowsItsExactValue) {
   EXPECT_TRUE(ChartTooltipShown().empty());
 }
 
+TEST(ChartsTest, ALineShowsTheHoveredPointWithTheDecimalCommaInRussian) {
+  UiHarness ui(800, 600);
+  const std::vector<float> means = {1.25f, 1.5f};
+  const std::vector<std::string> terms = {"2025/26, 1 четв.", "2026/27, 1 четв."};
+  ui.SetDraw([&] {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(600, 400));
+    ImGui::Begin("charts", nullptr, ImGuiWindowFlags_NoDecoration);
+    ChartOptions options;
+    options.value_format = "%.2f";
+    options.max = 3;
+    options.decimal_comma = true;
+    LineChart("line", means, terms, ImVec2(0, ChartHeight(8)), options);
+    ImGui::End();
+  });
+  ui.Frames(2);
+  auto point = FindProbe("line/1");
+  ASSERT_TRUE(point);
+  ImGui::GetIO().MousePos = point->Center();
+  ui.Frames(2);
+  EXPECT_EQ(ChartTooltipShown(), "2026/27, 1 четв.: 1,50");
+  ImGui::GetIO().MousePos = ImVec2(700, 500);
+  ui.Frames(2);
+  EXPECT_TRUE(ChartTooltipShown().empty());
+}
+
 TEST(ChartsTest, ChartsGrowWithTheFont) {
   UiHarness ui(800, 600);
   float small = 0;

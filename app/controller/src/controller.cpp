@@ -448,10 +448,11 @@ void AppController::Handle(const ui::Action& action) {
 void AppController::RebuildAndPublish() {
   const unsigned dirty = dirty_.exchange(0);
   // A new day: "days since the last contact" and the half-year move (Refresh recomputes all).
+  const core::Date today = store_.Today();
   bool new_day = false;
   {
     std::lock_guard lock(dash_mu_);
-    new_day = dash_as_of_ && *dash_as_of_ != store_.Today();
+    new_day = dash_as_of_ && *dash_as_of_ != today;
   }
   if (new_day) QueueDashboard({}, /*full=*/false);
   const auto tr = Tr();

@@ -15,18 +15,22 @@ char g_tooltip[256] = "";
 int g_tooltip_frame = -1;
 
 // printf of one float with a format from ChartOptions (the caller's literal).
-void FormatValue(char* out, size_t size, const char* format, float value) {
+void FormatValue(char* out, size_t size, const ChartOptions& o, float value) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  std::snprintf(out, size, format, static_cast<double>(value));
+  std::snprintf(out, size, o.value_format, static_cast<double>(value));
 #pragma GCC diagnostic pop
+  if (!o.decimal_comma) return;
+  for (char* c = out; *c != '\0'; ++c) {
+    if (*c == '.' && c > out && c[-1] >= '0' && c[-1] <= '9' && c[1] >= '0' && c[1] <= '9') *c = ',';
+  }
 }
 
 const std::string* At(std::span<const std::string> list, size_t i) { return i < list.size() ? &list[i] : nullptr; }
 
-void ShowTooltip(const std::string* label, const char* format, float value, const std::string* detail) {
+void ShowTooltip(const std::string* label, const ChartOptions& o, float value, const std::string* detail) {
   char number[64];
-  FormatValue(number, sizeof number, format, value);
+  FormatValue(number, sizeof number, o, value);
   std::snprintf(g_tooltip, sizeof g_tooltip, "%s%s%s", label ? label->c_str() : "", label ? ": " : "", number);
   g_tooltip_frame = ImGui::GetFrameCount();
   ImGui::BeginTooltip();
@@ -85,9 +89,9 @@ Plot BeginPlot(const char* id, ImVec2 size, const ChartOptions& o, std::span<con
   char top[64];
   char mid[64];
   char bottom[64];
-  FormatValue(top, sizeof top, o.value_format, p.hi);
-  FormatValue(mid, sizeof mid, o.value_format, (p.lo + p.hi) / 2);
-  FormatValue(bottom, sizeof bottom, o.value_format, p.lo);
+  FormatValue(top, sizeof top, o, p.hi);
+  FormatValue(mid, sizeof mid, o, (p.lo + p.hi) / 2);
+  FormatValue(bottom, sizeof bottom, o, p.lo);
   const float axis_w =
       std::max({ImGui::CalcTextSize(top).x, ImGui::CalcTextSize(mid).x, ImGui::CalcTextSize(bottom).x}) +
       ImGui::GetStyle().ItemSpacing.x;
@@ -182,7 +186,7 @@ void BarChart(const char* id, std::span<const float> values, std::span<const std
   DrawLabels(p, n, labels);
   if (hovered >= 0) {
     const auto i = static_cast<size_t>(hovered);
-    ShowTooltip(At(labels, i), options.value_format, values[i], At(details, i));
+    ShowTooltip(At(labels, i), options, values[i], At(details, i));
   }
 }
 
@@ -206,7 +210,7 @@ void LineChart(const char* id, std::span<const float> values, std::span<const st
     const ImVec2 at(p.min.x + slot * (static_cast<float>(i) + 0.5f), p.Y(values[i]));
     ImGui::GetWindowDrawList()->AddCircle(at, thickness * 3, ImGui::GetColorU32(ImGuiCol_PlotLinesHovered), 12,
                                           thickness);
-    ShowTooltip(At(labels, i), options.value_format, values[i], nullptr);
+    ShowTooltip(At(labels, i), options, values[i], nullptr);
   }
 }
 
@@ -236,7 +240,7 @@ void Sparkline(const char* id, std::span<const float> values, std::span<const st
       ImGui::GetColorU32(ImGuiCol_PlotHistogram), 10);
   if (p.hovered) {
     const auto i = static_cast<size_t>(NearestSlot(p, n));
-    ShowTooltip(At(labels, i), options.value_format, values[i], nullptr);
+    ShowTooltip(At(labels, i), options, values[i], nullptr);
   }
 }
 

@@ -89,7 +89,9 @@ void DrawSchoolDashboard(const SchoolDashboardView& v, UiState& state, const Tra
   ImGui::TextWrapped("%s", t.Format("dashboard.teachers_observed", {v.teachers_observed}).c_str());
 
   Heading(t("dashboard.contacts"));
+  const bool comma = t.lang() == "ru";
   ChartOptions contacts;
+  contacts.decimal_comma = comma;
   contacts.axis_title = t("dashboard.contacts_axis");
   BarChart("dashboard.contacts", v.contacts, v.contact_months, ImVec2(0, ChartHeight(narrow ? 7 : 8)), contacts,
            v.contact_details);
@@ -99,6 +101,7 @@ void DrawSchoolDashboard(const SchoolDashboardView& v, UiState& state, const Tra
     Muted(t("school.none"));
   } else {
     ChartOptions rubric;
+    rubric.decimal_comma = comma;
     rubric.value_format = "%.2f";
     rubric.max = v.rubric_max;
     rubric.axis_title = t("dashboard.rubric_axis");
@@ -116,6 +119,7 @@ void DrawSchoolDashboard(const SchoolDashboardView& v, UiState& state, const Tra
   ImGui::TextWrapped("%s", t.Format("dashboard.index", {v.result_index_latest}).c_str());
   if (v.result_index.size() > 1) {
     ChartOptions index;
+    index.decimal_comma = comma;
     index.value_format = "%.2f";
     index.min = 0;
     index.max = 1;

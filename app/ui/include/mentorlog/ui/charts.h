@@ -23,6 +23,7 @@ struct ChartOptions {
   float min = 0;                      // the axis' bottom
   float max = 0;                      // the axis' top; <= min: the largest value (at least min + 1)
   const char* axis_title = nullptr;   // drawn above the chart ("Contacts"); null: none
+  bool decimal_comma = false;         // "1,50" (Russian) rather than "1.50"
 };
 
 // A chart's size: `size.x` <= 0 takes the width left on the line; `size.y` <= 0 is eight text
