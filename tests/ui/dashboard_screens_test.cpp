@@ -185,6 +185,21 @@ TEST_F(DashboardScreensTest, ClickingARankedSchoolOpensItsDashboardAndATeacherOp
   EXPECT_TRUE(ui_.Visible("dashboard.contacts"));
 }
 
+TEST_F(DashboardScreensTest, TodayOpensASchoolOnItsLogEvenAfterItsDashboardWasShown) {
+  SchoolCard card;
+  card.id = kLagging;
+  card.name = "МБОУ «Школа № 3»";
+  view_.today.schools = {card};
+  ASSERT_TRUE(ui_.Click("nav.district"));
+  ASSERT_TRUE(ui_.Click(std::string("district.school/") + kLagging));
+  ASSERT_TRUE(state_.school_dashboard);
+  ASSERT_TRUE(ui_.Click("nav.today"));
+  ASSERT_TRUE(ui_.Click(std::string("today.open_school/") + kLagging));
+  EXPECT_EQ(state_.screen, Screen::kSchool);
+  EXPECT_FALSE(state_.school_dashboard);
+  EXPECT_FALSE(ui_.Visible("dashboard.contacts"));
+}
+
 TEST_F(DashboardScreensTest, UntilTheFiguresAreComputedTheScreenSaysSoAndThenShowsTheLastOnes) {
   view_.dashboard.reset();
   ASSERT_TRUE(ui_.Click("nav.district"));

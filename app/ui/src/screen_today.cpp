@@ -69,10 +69,7 @@ void DrawToday(const TodayView& view, UiState& state, const Translations& t, Act
     if (PrimaryButton(t("today.start_visit"), "today.start_visit/" + s.id)) StartVisit(s.id, state, out);
     if (!layout.narrow) ImGui::SameLine();
     if (Button(t("today.open_school"), "today.open_school/" + s.id)) {
-      state.back.push_back(state.screen);
-      state.screen = Screen::kSchool;
-      state.school_id = s.id;
-      out.push_back(OpenSchool{s.id});
+      OpenSchoolPage(s.id, /*dashboard=*/false, state, out);  // its log: the visits, what is open
     }
     ImGui::EndGroup();
     ImGui::Separator();
