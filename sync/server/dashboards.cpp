@@ -1,6 +1,8 @@
 // The central store's dashboards (dashboards.h).
 #include "dashboards.h"
 
+#include <algorithm>
+
 #include "accounts.h"
 #include "mentorlog/core/dashboard_json.h"
 
@@ -11,7 +13,6 @@ struct Dashboards::Entry {
   std::string lang;
   std::mutex mu;  // guards what follows
   std::optional<core::Dashboard> dashboard;
-  core::Date built_on;
   uint64_t seq = 0;  // every record up to this seq is in `dashboard`
 };
 
@@ -53,22 +54,35 @@ Status Dashboards::With(const Account& account, std::string_view lang,
   const core::Date today = core::Date::FromUnixMillis(clock_.NowMillis(), clock_.UtcOffsetMinutes());
   std::shared_ptr<Entry> entry = EntryFor(scope, lang);
   std::lock_guard lock(entry->mu);
-  ScopeFilter filter;
-  filter.schools = scope;
-  filter.include_district_wide = true;
-  const bool rebuild = !entry->dashboard || entry->built_on != today;
+  const bool build = !entry->dashboard.has_value();
   RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
     ASSIGN_OR_RETURN(const uint64_t seq, tx.MaxSeq());
-    if (rebuild) {
+    if (build) {
       entry->dashboard.emplace(config_, entry->lang);  // a retried read starts over
-      RETURN_IF_ERROR(tx.ScanLive(filter, [&](const StoredRecord& r) { return entry->dashboard->Apply(r.state); }));
+      // School by school, off the (school_id, seq) index (StorageTx::ScanSchool).
+      auto apply = [&](const StoredRecord& r) { return entry->dashboard->Apply(r.state); };
+      for (const Uuid& school : scope) RETURN_IF_ERROR(tx.ScanSchool(school, apply));
+      RETURN_IF_ERROR(tx.ScanSchool(std::nullopt, apply));
     } else {
-      // Applying a record twice (a retried read) gives the same dashboard.
+      // Everything written since, wherever it is now: a record of the scope is applied, one
+      // that moved out of it is removed. Applying a record twice (a retried read) gives the
+      // same dashboard.
+      ScopeFilter everything;
+      everything.all_schools = true;
+      everything.include_district_wide = true;
       constexpr size_t kPage = 10'000;
       uint64_t after = entry->seq;
       while (after < seq) {
-        ASSIGN_OR_RETURN(std::vector<StoredRecord> page, tx.RecordsInRange(filter, after, seq, kPage));
-        for (const StoredRecord& r : page) RETURN_IF_ERROR(entry->dashboard->Apply(r.state));
+        ASSIGN_OR_RETURN(std::vector<StoredRecord> page, tx.RecordsInRange(everything, after, seq, kPage));
+        for (const StoredRecord& r : page) {
+          const bool in_scope =
+              !r.school_id || std::binary_search(entry->scope.begin(), entry->scope.end(), *r.school_id);
+          if (in_scope) {
+            RETURN_IF_ERROR(entry->dashboard->Apply(r.state));
+          } else {
+            entry->dashboard->Remove(r.state.id);
+          }
+        }
         if (page.size() < kPage) break;
         after = page.back().seq;
       }
@@ -76,7 +90,6 @@ Status Dashboards::With(const Account& account, std::string_view lang,
     entry->seq = seq;
     return Status::Ok();
   }));
-  entry->built_on = today;
   entry->dashboard->Refresh(today);
   return fn(*entry->dashboard);
 }

@@ -1,9 +1,10 @@
 // The central store's dashboards (issue 5; GET /v1/dashboard/..., docs/http-api.md): for each
 // caller's scope, a core::Dashboard kept in memory and brought up to date with the records
-// written since its last use (RecordsInRange after its seq), so a request after a sync of k
-// records costs O(k + the schools they touch), not a scan of the region. A scope's dashboard is
-// rebuilt from a scan once a day (a record moved out of a scope leaves it then) and the least
-// recently used ones are dropped beyond `max_cached`.
+// written since its last use (RecordsInRange after its seq; a record that moved out of the
+// scope leaves it), so a request after a sync of k records costs O(k + the schools they
+// touch + the district view), not a scan of the region. The first request of a scope reads it
+// school by school (StorageTx::ScanSchool). The least recently used scopes are dropped beyond
+// `max_cached`.
 //
 // Thread safety: every method may be called from many threads at once; requests for one
 // scope take turns, different scopes run in parallel.

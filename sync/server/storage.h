@@ -106,6 +106,11 @@ class StorageTx {
   // Every live (not deleted) record in the filter, ordered by id, in pages; fn may stop the
   // scan by returning an error, which ScanLive returns.
   virtual Status ScanLive(const ScopeFilter& filter, const std::function<Status(const StoredRecord&)>& fn) = 0;
+  // Every live record whose scope key is `school_id` (nullopt: the district-wide ones), in no
+  // particular order, straight off the (school_id, seq) index: the dashboards' full read.
+  // ScanLive over a scope of many schools sorts the whole scope for each page.
+  virtual Status ScanSchool(const std::optional<Uuid>& school_id,
+                            const std::function<Status(const StoredRecord&)>& fn) = 0;
   virtual Result<int64_t> CountRecords() = 0;
 
   // ---- scope indexes ----

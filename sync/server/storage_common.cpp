@@ -499,6 +499,20 @@ Status SqlStorageTx::ScanLive(const ScopeFilter& filter, const std::function<Sta
   }
 }
 
+Status SqlStorageTx::ScanSchool(const std::optional<Uuid>& school_id,
+                                const std::function<Status(const StoredRecord&)>& fn) {
+  const std::string sql = "SELECT " + std::string(kRecordColumns) + " FROM records WHERE " +
+                          (school_id ? "school_id = ?" : "school_id IS NULL") + " AND deleted = 0";
+  std::vector<SqlValue> params;
+  if (school_id) params.push_back(SqlText(school_id->ToString()));
+  ASSIGN_OR_RETURN(auto rows, session_.Query(sql, params));
+  for (const SqlRow& row : rows) {
+    ASSIGN_OR_RETURN(StoredRecord record, RecordFromRow(row));
+    RETURN_IF_ERROR(fn(record));
+  }
+  return Status::Ok();
+}
+
 Result<int64_t> SqlStorageTx::CountRecords() { return CountOf(session_, "SELECT count(*) FROM records"); }
 
 // -----------------------------------------------------------------------------------------

@@ -520,6 +520,47 @@ TEST_P(StorageTest, ScanLivePagesInIdOrderAndSkipsDeleted) {
   EXPECT_EQ(scan(Schools({}, false)), std::vector<Uuid>());
 }
 
+TEST_P(StorageTest, ScanSchoolGivesOneSchoolsLiveRecordsOrTheDistrictWideOnes) {
+  auto school_of = [](uint64_t n) -> std::optional<Uuid> {
+    if (n % 5 == 0) return std::nullopt;
+    return n % 2 ? kSchoolA : kSchoolB;
+  };
+  auto deleted = [](uint64_t n) { return n % 7 == 3; };
+  Must(Write([&](StorageTx& tx) -> Status {
+    for (uint64_t n = 0; n < 300; ++n) {
+      ASSIGN_OR_RETURN(uint64_t seq,
+                       tx.PutRecord(deleted(n) ? Tombstone(IdOf(2, n)) : SchoolState(IdOf(2, n), "s"), school_of(n)));
+      (void)seq;
+    }
+    return Status::Ok();
+  }));
+  auto scan = [&](const std::optional<Uuid>& school) {
+    std::set<Uuid> ids;
+    Must(storage_->Read([&](StorageTx& tx) {
+      return tx.ScanSchool(school, [&](const StoredRecord& r) {
+        EXPECT_FALSE(r.state.deleted.has_value());
+        EXPECT_EQ(r.school_id, school);
+        ids.insert(r.state.id);
+        return Status::Ok();
+      });
+    }));
+    return ids;
+  };
+  auto expected = [&](const std::optional<Uuid>& school) {
+    std::set<Uuid> ids;
+    for (uint64_t n = 0; n < 300; ++n) {
+      if (!deleted(n) && school_of(n) == school) ids.insert(IdOf(2, n));
+    }
+    return ids;
+  };
+  for (const std::optional<Uuid>& school :
+       {std::optional<Uuid>(kSchoolA), std::optional<Uuid>(kSchoolB), std::optional<Uuid>()}) {
+    const std::set<Uuid> want = expected(school);
+    EXPECT_FALSE(want.empty());
+    EXPECT_EQ(scan(school), want);
+  }
+}
+
 TEST_P(StorageTest, ScanLiveStopsWithTheCallbacksError) {
   Must(Write([&](StorageTx& tx) -> Status {
     for (uint64_t n = 0; n < 1'500; ++n) {

@@ -74,9 +74,12 @@ Result<R> RecordFromState(const RecordState& state) {
   R record;
   record.id = state.id;
   Status status;
+  size_t i = 0;  // complete states list the fields in table order: look there first
   ForEachFieldDef<R>([&](const auto& def) {
     if (!status.ok()) return;
-    const FieldState* f = state.Find(def.name);
+    const FieldState* f =
+        i < state.fields.size() && state.fields[i].field == def.name ? &state.fields[i] : state.Find(def.name);
+    ++i;
     if (f == nullptr) return;
     using T = std::remove_cvref_t<decltype(record.*(def.member))>;
     status = FieldCodec<T>::Decode(f->value, record.*(def.member)).WithContext(std::string(def.name));
