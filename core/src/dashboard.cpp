@@ -8,17 +8,15 @@
 // [SECTION] District view
 #include "mentorlog/core/dashboard.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <set>
 #include <span>
 #include <sstream>
 #include <unordered_map>
 
 #include "mentorlog/core/enums.h"
+#include "toml_config.h"
 
 namespace mentorlog::core {
 
@@ -28,9 +26,7 @@ namespace mentorlog::core {
 
 namespace {
 
-Status Bad(std::string_view source, const toml::node& node, const std::string& what) {
-  return Status::InvalidInput(std::string(source) + ":" + std::to_string(node.source().begin.line) + ": " + what);
-}
+using toml_config::Bad;
 
 Result<RiskRule> ParseRiskRule(std::string_view source, const toml::table& t) {
   RiskRule rule;
@@ -83,13 +79,7 @@ std::optional<ProgrammeIndicator> IndicatorFromCode(std::string_view code) {
 }  // namespace
 
 Status ParseDashboardConfig(std::string_view text, std::string_view source, DashboardConfig& config) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    return Status::InvalidInput(std::string(source) + ":" + std::to_string(e.source().begin.line) + ": " +
-                                std::string(e.description()));
-  }
+  ASSIGN_OR_RETURN(toml::table root, toml_config::Parse(text, source));
   const int64_t days = root["no_contact_days"].value_or(int64_t{30});
   if (days < 1 || days > 3650) return Status::InvalidInput(std::string(source) + ": no_contact_days must be 1..3650");
   config.no_contact_days = static_cast<int>(days);
@@ -143,11 +133,8 @@ Result<DashboardConfig> LoadDashboardConfig(const std::filesystem::path& assets_
   DashboardConfig config;
   ASSIGN_OR_RETURN(config.indices, LoadIndexConfig(assets_dir / "indices.toml"));
   const std::filesystem::path path = assets_dir / "dashboard.toml";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("no dashboard configuration at " + path.string() + "; reinstall MentorLog");
-  std::ostringstream text;
-  text << in.rdbuf();
-  RETURN_IF_ERROR(ParseDashboardConfig(text.str(), path.string(), config));
+  ASSIGN_OR_RETURN(const std::string text, toml_config::Read(path, "dashboard configuration"));
+  RETURN_IF_ERROR(ParseDashboardConfig(text, path.string(), config));
   return config;
 }
 

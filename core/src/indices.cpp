@@ -6,14 +6,11 @@
 // [SECTION] Social well-being index
 #include "mentorlog/core/indices.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "mentorlog/core/enums.h"
+#include "toml_config.h"
 
 namespace mentorlog::core {
 
@@ -23,13 +20,7 @@ namespace {
 // [SECTION] Config
 // -----------------------------------------------------------------------------------------
 
-std::string Where(std::string_view source, const toml::node& node) {
-  return std::string(source) + ":" + std::to_string(node.source().begin.line);
-}
-
-Status Bad(std::string_view source, const toml::node& node, const std::string& what) {
-  return Status::InvalidInput(Where(source, node) + ": " + what);
-}
+using toml_config::Bad;
 
 Result<double> Weight(std::string_view source, const toml::table& t) {
   const double w = t["weight"].value_or(1.0);
@@ -84,13 +75,7 @@ Result<WellbeingIndicator> ParseWellbeingIndicator(std::string_view source, cons
 }  // namespace
 
 Result<IndexConfig> ParseIndexConfig(std::string_view text, std::string_view source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    return Status::InvalidInput(std::string(source) + ":" + std::to_string(e.source().begin.line) + ": " +
-                                std::string(e.description()));
-  }
+  ASSIGN_OR_RETURN(toml::table root, toml_config::Parse(text, source));
   IndexConfig config;
   config.years = static_cast<int>(root["result_index"]["years"].value_or(int64_t{3}));
   if (config.years < 1 || config.years > 10) {
@@ -123,11 +108,8 @@ Result<IndexConfig> ParseIndexConfig(std::string_view text, std::string_view sou
 }
 
 Result<IndexConfig> LoadIndexConfig(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("no index configuration at " + path.string() + "; reinstall MentorLog");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseIndexConfig(text.str(), path.string());
+  ASSIGN_OR_RETURN(const std::string text, toml_config::Read(path, "index configuration"));
+  return ParseIndexConfig(text, path.string());
 }
 
 std::string_view QuartileLabel(Quartile q, std::string_view lang) {
