@@ -23,15 +23,13 @@
 
 #include "mentorlog/core/store.h"
 #include "mentorlog/platform/env.h"
+#include "run_command.h"
 
 extern char** environ;
 
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
+using CliRun = mentorlog::testing_support::CommandRun;
 
 // A TCP port on 127.0.0.1 that accepts connections (the kernel completes the handshake) but
 // never answers: a server that hangs.
@@ -86,16 +84,8 @@ class CliSyncTest : public ::testing::Test {
         std::string(MENTORLOG_CLI_PATH) + " --lang " + lang + " --data '" + DataDir().string() + "' " + args;
     const auto in = dir_ / "stdin.txt";
     std::ofstream(in, std::ios::binary) << stdin_text;
-    cmd += " < '" + in.string() + "' 2>&1";
-    CliRun run;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return run;
-    std::array<char, 4096> buf{};
-    size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    cmd += " < '" + in.string() + "'";
+    return mentorlog::testing_support::RunCommand(cmd);
   }
 
   // What `login` leaves behind, without a server: the server address in the store and a token

@@ -12,13 +12,11 @@
 #include <vector>
 
 #include "mentorlog/core/csv.h"
+#include "run_command.h"
 
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
+using CliRun = mentorlog::testing_support::CommandRun;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -38,16 +36,7 @@ class CliTest : public ::testing::Test {
       std::ofstream(in, std::ios::binary) << stdin_text;
       cmd += " < '" + in.string() + "'";
     }
-    cmd += " 2>&1";
-    CliRun run;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return run;
-    std::array<char, 4096> buf{};
-    size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    return mentorlog::testing_support::RunCommand(cmd);
   }
 
   std::string WriteFile(const std::string& name, const std::string& bytes) {

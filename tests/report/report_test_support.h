@@ -18,25 +18,14 @@
 #include <string>
 #include <vector>
 
+#include "run_command.h"
+
 namespace mentorlog::report::testing {
 
-struct ToolRun {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
+using ToolRun = testing_support::CommandRun;
 
 // Runs a shell command line and collects its output.
-inline ToolRun RunTool(const std::string& command) {
-  ToolRun run;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+inline ToolRun RunTool(const std::string& command) { return testing_support::RunCommand(command); }
 
 inline std::string Quote(const std::filesystem::path& p) {
   std::string out = "'";
