@@ -64,6 +64,14 @@ void AddSavedIds(const core::Store& store, const ui::Form& form, const core::Uui
 
 }  // namespace
 
+// What the dashboard thread keeps between refreshes (RunDashboard).
+struct AppController::DashboardState {
+  std::optional<core::DashboardConfig> config;
+  std::optional<core::Dashboard> dashboard;
+  std::string lang;  // of `dashboard`'s reasons
+  RubricWords rubrics;
+};
+
 // -----------------------------------------------------------------------------------------
 // [SECTION] TaskThread
 // -----------------------------------------------------------------------------------------
@@ -630,13 +638,6 @@ namespace mentorlog::app {
 // [SECTION] Dashboard thread
 // -----------------------------------------------------------------------------------------
 
-struct AppController::DashboardState {
-  std::optional<core::DashboardConfig> config;
-  std::optional<core::Dashboard> dashboard;
-  std::string lang;  // of `dashboard`'s reasons
-  RubricWords rubrics;
-};
-
 void AppController::QueueDashboard(std::vector<core::Uuid> changed, bool full) {
   std::lock_guard lock(dash_mu_);
   if (dash_stop_.load()) return;
@@ -657,14 +658,16 @@ void AppController::RunDashboard() {
     dash_full_ = false;
     dash_queued_ = false;
   }
+  DashboardState& d = *dash_;
+  const std::string lang = Lang();
   {
     std::lock_guard lock(view_mu_);
     dashboard_computing_ = true;
   }
-  worker_->Post([] {});  // publishes "calculating" (the worker publishes when it is idle)
+  // A full feed takes a while on a big store: "Updating…" is published now (the worker
+  // publishes when it is idle). A few changed records take milliseconds: the next view says it.
+  if (full || !d.dashboard || d.lang != lang) worker_->Post([] {});
 
-  DashboardState& d = *dash_;
-  const std::string lang = Lang();
   const auto tr = Tr();
   Status error;
   if (!d.config) {
