@@ -689,8 +689,9 @@ TEST_F(AppControllerTest, ASavedVisitReachesThePublishedDistrictViewWithoutTheUi
   const ui::SchoolDashboardView* figures = after->dashboard->FindSchool(school);
   ASSERT_NE(figures, nullptr);
   EXPECT_EQ(figures->contacts.back(), november_before + 1);  // this month's bar
-  // Every View() call returned at once, while the figures were computed on another thread.
-  EXPECT_LT(poll.longest(), std::chrono::milliseconds(50));
+  // Every View() call returned at once (a pointer copied under a mutex), while the figures were
+  // computed on another thread; the bound leaves room for a loaded CI machine preempting us.
+  EXPECT_LT(poll.longest(), std::chrono::milliseconds(250));
 }
 
 TEST_F(AppControllerTest, TheDashboardsSpeakTheLanguageChosenInSettings) {
