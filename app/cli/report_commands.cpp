@@ -4,13 +4,8 @@
 #include <iostream>
 
 #include "mentorlog/core/rubric.h"
-#include "mentorlog/report/district.h"
-#include "mentorlog/report/feedback.h"
-#include "mentorlog/report/output.h"
-#include "mentorlog/report/pdf.h"
+#include "mentorlog/report/make.h"
 #include "mentorlog/report/school_log.h"
-#include "mentorlog/report/school_progress.h"
-#include "mentorlog/report/xlsx.h"
 
 namespace mentorlog::cli {
 
@@ -76,50 +71,22 @@ Status ReportCommands::Feedback(const ReportContext& ctx, const std::string& lan
                                         "» — не идентификатор посещения урока (вида 0190a3c2-...); их показывает "
                                         "`mentorlog-cli list observations`"));
   }
-  RETURN_IF_ERROR(report::CheckOutputPath(out_, lang));
-  ASSIGN_OR_RETURN(report::FeedbackSheet sheet, report::LoadFeedbackSheet(ctx.store, *id, lang));
-  ASSIGN_OR_RETURN(report::PdfFonts fonts, report::FindPdfFonts(core::DefaultAssetsDir(), lang));
-  ASSIGN_OR_RETURN(std::string pdf, report::RenderFeedbackPdf(sheet, fonts, lang));
-  RETURN_IF_ERROR(report::WriteFileAtomically(out_, pdf, lang));
+  RETURN_IF_ERROR(report::MakeFeedbackPdf(ctx.store, *id, out_, core::DefaultAssetsDir(), lang));
   return Written(out_, lang);
 }
 
 Status ReportCommands::School(const ReportContext& ctx, const std::string& lang) {
   ASSIGN_OR_RETURN(core::School school, report::FindSchool(ctx.store, school_id_, lang));
-  if (format_ != "csv") RETURN_IF_ERROR(report::CheckOutputPath(out_, lang));
   if (format_ == "pdf") {
-    const core::Date today = ctx.store.Today();
-    ASSIGN_OR_RETURN(auto dashboard, report::BuildDashboard(ctx.store, core::DefaultAssetsDir(), today, lang));
-    const core::SchoolProgress* progress = dashboard->Find(school.id);
-    if (progress == nullptr) {
-      return Status::Internal(Say(lang, "the dashboard has no figures for the school «" + school.name + "»",
-                                  "на панели нет показателей школы «" + school.name + "»"));
-    }
-    ASSIGN_OR_RETURN(report::PdfFonts fonts, report::FindPdfFonts(core::DefaultAssetsDir(), lang));
-    ASSIGN_OR_RETURN(std::string pdf, report::RenderSchoolProgressPdf(*progress, today, fonts, lang));
-    RETURN_IF_ERROR(report::WriteFileAtomically(out_, pdf, lang));
-    return Written(out_, lang);
-  }
-  ASSIGN_OR_RETURN(std::vector<report::Table> tables,
-                   report::SchoolLogTables(ctx.store, school, ctx.store.Today(), lang));
-  if (format_ == "xlsx") {
-    RETURN_IF_ERROR(report::WriteXlsx(tables, out_, lang));
+    RETURN_IF_ERROR(report::MakeSchoolProgressPdf(ctx.store, school, out_, core::DefaultAssetsDir(), lang));
   } else {
-    RETURN_IF_ERROR(report::WriteCsvFolder(tables, out_, lang));
+    RETURN_IF_ERROR(report::MakeSchoolLog(ctx.store, school, out_, format_ == "csv", lang));
   }
   return Written(out_, lang);
 }
 
 Status ReportCommands::District(const ReportContext& ctx, const std::string& lang) {
-  if (format_ == "xlsx") RETURN_IF_ERROR(report::CheckOutputPath(out_, lang));
-  ASSIGN_OR_RETURN(auto dashboard,
-                   report::BuildDashboard(ctx.store, core::DefaultAssetsDir(), ctx.store.Today(), lang));
-  const std::vector<report::Table> tables = report::DistrictTables(dashboard->district(), lang);
-  if (format_ == "xlsx") {
-    RETURN_IF_ERROR(report::WriteXlsx(tables, out_, lang));
-  } else {
-    RETURN_IF_ERROR(report::WriteCsvFolder(tables, out_, lang));
-  }
+  RETURN_IF_ERROR(report::MakeDistrictView(ctx.store, out_, format_ == "csv", core::DefaultAssetsDir(), lang));
   return Written(out_, lang);
 }
 

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <map>
 #include <memory>
@@ -358,6 +359,70 @@ TEST_F(AppControllerTest, ADraftSurvivesARestartAndOpensAsTheSameForm) {
   EXPECT_EQ(controller.View()->notice, "Выезд сохранён.");
   EXPECT_FALSE(Must(store_->Draft(key), "Draft").has_value());
   EXPECT_TRUE(controller.View()->today.drafts.empty());
+}
+
+// The report buttons: files in <data>/reports, made from the store alone; the notice names the
+// file. "Save and make the feedback sheet" saves first and makes nothing when the save fails.
+TEST_F(AppControllerTest, ReportsAreWrittenIntoTheDataFolderAndTheNoticeNamesThem) {
+  AppController controller(*store_, Options());
+  auto file_of = [&](const std::string& notice) {
+    const std::string prefix = "Сохранено: ";
+    EXPECT_EQ(notice.rfind(prefix, 0), 0u) << notice;
+    return std::filesystem::path(notice.substr(std::min(notice.size(), prefix.size())));
+  };
+  auto head = [](const std::filesystem::path& path, size_t n) {
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes(n, '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(n));
+    return bytes.substr(0, static_cast<size_t>(in.gcount()));
+  };
+
+  const core::Observation observation = All<core::Observation>().front();
+  controller.Apply({ui::MakeReport{ui::ReportKind::kFeedbackPdf, observation.id.ToString(), std::nullopt, ""}});
+  controller.WaitIdle();
+  ASSERT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+  const std::filesystem::path pdf = file_of(controller.View()->notice);
+  EXPECT_EQ(pdf.parent_path(), dir_.path() / "reports");
+  EXPECT_EQ(head(pdf, 5), "%PDF-");
+
+  controller.Apply({ui::MakeReport{ui::ReportKind::kDistrictXlsx, "", std::nullopt, ""}});
+  controller.WaitIdle();
+  ASSERT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+  EXPECT_EQ(head(file_of(controller.View()->notice), 2), "PK");  // a zip: the workbook
+
+  const core::School school = All<core::School>().front();
+  for (ui::ReportKind kind : {ui::ReportKind::kSchoolPdf, ui::ReportKind::kSchoolXlsx}) {
+    controller.Apply({ui::MakeReport{kind, school.id.ToString(), std::nullopt, ""}});
+    controller.WaitIdle();
+    ASSERT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+    EXPECT_EQ(head(file_of(controller.View()->notice), 2), kind == ui::ReportKind::kSchoolPdf ? "%P" : "PK");
+  }
+
+  // Edited and saved in one tap: the sheet shows the new next steps.
+  Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");
+  ui::Form form = Must(FormForRecord(*store_, observation.id.ToString()), "form");
+  std::get<ui::ObservationForm>(form).next_steps = "Провести открытый урок до конца четверти";
+  std::filesystem::remove(pdf);
+  controller.Apply({ui::MakeReport{ui::ReportKind::kFeedbackPdf, observation.id.ToString(), form, ""}});
+  controller.WaitIdle();
+  ASSERT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+  EXPECT_EQ(Must(store_->Get<core::Observation>(observation.id), "saved").next_steps,
+            "Провести открытый урок до конца четверти");
+  EXPECT_TRUE(std::filesystem::exists(file_of(controller.View()->notice)));
+
+  // A form the store refuses: its message, and no sheet.
+  std::get<ui::ObservationForm>(form).teacher_id.clear();
+  std::filesystem::remove_all(dir_.path() / "reports");
+  controller.Apply({ui::MakeReport{ui::ReportKind::kFeedbackPdf, observation.id.ToString(), form, ""}});
+  controller.WaitIdle();
+  EXPECT_TRUE(controller.View()->notice_is_error);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "reports"));
+
+  // An unknown observation: a clear message.
+  controller.Apply({ui::MakeReport{ui::ReportKind::kFeedbackPdf, Uuid::MakeV7(1).ToString(), std::nullopt, ""}});
+  controller.WaitIdle();
+  EXPECT_TRUE(controller.View()->notice_is_error);
+  EXPECT_FALSE(controller.View()->notice.empty());
 }
 
 TEST_F(AppControllerTest, ADraftSurvivesTheAppBeingKilled) {

@@ -185,6 +185,23 @@ TEST_F(DashboardScreensTest, ClickingARankedSchoolOpensItsDashboardAndATeacherOp
   EXPECT_TRUE(ui_.Visible("dashboard.contacts"));
 }
 
+TEST_F(DashboardScreensTest, TheReportButtonsAskForTheDistrictWorkbookAndTheSchoolsReports) {
+  ASSERT_TRUE(ui_.Click("nav.district"));
+  ASSERT_TRUE(ui_.Click("district.report_xlsx"));
+  auto reports = Sent<MakeReport>();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].kind, ReportKind::kDistrictXlsx);
+  ASSERT_TRUE(ui_.Click(std::string("district.school/") + kLagging));
+  ASSERT_TRUE(ui_.Click("school.report_pdf"));
+  ASSERT_TRUE(ui_.Click("school.report_xlsx"));
+  reports = Sent<MakeReport>();
+  ASSERT_EQ(reports.size(), 3u);
+  EXPECT_EQ(reports[1].kind, ReportKind::kSchoolPdf);
+  EXPECT_EQ(reports[1].id, kLagging);
+  EXPECT_EQ(reports[2].kind, ReportKind::kSchoolXlsx);
+  EXPECT_FALSE(reports[2].save_first.has_value());
+}
+
 TEST_F(DashboardScreensTest, TodayOpensASchoolOnItsLogEvenAfterItsDashboardWasShown) {
   SchoolCard card;
   card.id = kLagging;

@@ -141,6 +141,21 @@ TEST_F(ScreensTest, UntilTheStoreIsOpenOnlyThatIsShown) {
   EXPECT_TRUE(actions_.empty());
 }
 
+TEST_F(ScreensTest, TheFeedbackSheetButtonSavesTheObservationAsTypedFirst) {
+  ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
+  ASSERT_TRUE(ui_.Click("visit.start_observation"));
+  ASSERT_TRUE(ui_.Type("observation.next_steps", "Попробовать «светофор»"));
+  ASSERT_TRUE(ui_.Click("observation.feedback_pdf"));
+  const auto reports = Sent<MakeReport>();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].kind, ReportKind::kFeedbackPdf);
+  ASSERT_TRUE(reports[0].save_first.has_value());
+  const auto* o = std::get_if<ObservationForm>(&*reports[0].save_first);
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(reports[0].id, o->id);
+  EXPECT_EQ(o->next_steps, "Попробовать «светофор»");
+}
+
 TEST_F(ScreensTest, FillAnObservationWithTheRubric) {
   ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
   ASSERT_TRUE(ui_.Click("visit.start_observation"));

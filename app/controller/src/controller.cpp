@@ -24,6 +24,7 @@
 #include "mentorlog/core/field_codec.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
+#include "reports.h"
 
 namespace mentorlog::app {
 
@@ -442,6 +443,18 @@ void AppController::Handle(const ui::Action& action) {
           UseLanguage(a.settings.language);
           if (Lang() != before) QueueDashboard({}, /*full=*/true);  // the reasons are in words
           MarkDirty(kAll);
+        } else if constexpr (std::is_same_v<A, ui::MakeReport>) {
+          if (a.save_first) {
+            Handle(ui::SaveForm{*a.save_first, a.draft_key});
+            if (notice_is_error_) return;  // the save's own message says what to fix
+          }
+          auto path = WriteReport(store_, a, options_.data_dir / "reports", options_.assets_dir, Lang());
+          if (path.ok()) {
+            Notice(tr->Format("view.notice.report_saved", {path->string()}), false);
+          } else {
+            Notice(path.status().message(), true);
+          }
+          MarkDirty(kToday);
         } else {
           // StartSync, CancelSync, SignIn and SignOut never reach the worker (Apply routes them).
         }

@@ -219,6 +219,9 @@ void DrawDistrict(const DashboardView* dashboard, bool computing, UiState& state
   const DistrictDashboardView& d = dashboard->district;
   Muted(t.Format("district.as_of", {d.as_of, d.previous_as_of}).c_str());
   Muted(t.Format("district.summary", {std::to_string(d.schools), std::to_string(d.supported)}).c_str());
+  if (Button(t("report.district_xlsx"), "district.report_xlsx")) {
+    out.push_back(MakeReport{ReportKind::kDistrictXlsx, "", std::nullopt, ""});
+  }
   DrawIndicators(d, t, narrow);
   DrawRanking(d, state, t, out, narrow);
   DrawNoContact(d, state, t, out);

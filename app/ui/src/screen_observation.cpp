@@ -82,6 +82,10 @@ void DrawObservationForm(const FormOptions& options, ObservationForm& form, UiSt
 
   changed |= DrawNewRecommendations(form.recommendations, options, t, "observation");
   if (changed) state.Touch(ImGui::GetTime());
+  // Saves the observation, then writes the teacher's feedback sheet from it (offline).
+  if (Button(t("report.feedback_pdf"), "observation.feedback_pdf")) {
+    out.push_back(MakeReport{ReportKind::kFeedbackPdf, form.id, Form(form), state.draft_key});
+  }
   if (DrawFormButtons(form, state, t, out, "observation")) CloseForm(state, out);
 }
 

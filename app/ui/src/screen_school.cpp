@@ -306,6 +306,14 @@ void DrawSchool(const SchoolView& view, const DashboardView* dashboard, bool com
     Muted(t("dashboard.none"));
     return;
   }
+  // The reports of this school, made on the device (no signal needed).
+  if (Button(t("report.school_pdf"), "school.report_pdf")) {
+    out.push_back(MakeReport{ReportKind::kSchoolPdf, state.school_id, std::nullopt, ""});
+  }
+  ImGui::SameLine();
+  if (Button(t("report.school_xlsx"), "school.report_xlsx")) {
+    out.push_back(MakeReport{ReportKind::kSchoolXlsx, state.school_id, std::nullopt, ""});
+  }
   DrawSchoolDashboard(*figures, state, t, out);
 }
 

@@ -2,6 +2,7 @@
 // them (app/controller), posting slow ones to a worker, and the next AppView shows the result.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -67,10 +68,20 @@ struct SignOut {};
 struct ChangeSettings {
   SettingsView settings;
 };
+// A report written into the data folder's reports/ (docs/reports.md); the notice names the file.
+enum class ReportKind { kFeedbackPdf, kSchoolPdf, kSchoolXlsx, kDistrictXlsx };
+struct MakeReport {
+  ReportKind kind = ReportKind::kFeedbackPdf;
+  std::string id;  // the observation (feedback) or the school; empty for the district
+  // Saved first, and the report made only when the save succeeds (the feedback sheet of the
+  // observation being typed).
+  std::optional<Form> save_first;
+  std::string draft_key;
+};
 
 using Action = std::variant<OpenSchool, OpenTeacher, PrepareForm, SaveForm, SaveDraft, DiscardDraft, OpenDraft,
                             OpenRecord, FilterRecommendations, StartSync, CancelSync, ResolveConflict, DismissConflict,
-                            SignIn, WorkOffline, SignOut, ChangeSettings>;
+                            SignIn, WorkOffline, SignOut, ChangeSettings, MakeReport>;
 
 using Actions = std::vector<Action>;
 

@@ -1,0 +1,21 @@
+// The reports the app makes (ui::MakeReport): each written into `dir` with the report library
+// (app/report), from the device's store alone, so they work with no signal.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include "mentorlog/core/store.h"
+#include "mentorlog/ui/action.h"
+
+namespace mentorlog::app {
+
+// Writes the report and returns its path: `dir`/feedback-<date>-<teacher>.pdf,
+// school-<date>-<school>.pdf|xlsx, district-<date>.xlsx (an existing file is replaced).
+// Errors: the report library's (NotFound for an unknown observation or school, InvalidInput
+// for a folder that cannot be written), in `lang`.
+Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::MakeReport& request,
+                                          const std::filesystem::path& dir, const std::filesystem::path& assets_dir,
+                                          std::string_view lang);
+
+}  // namespace mentorlog::app

@@ -1,0 +1,32 @@
+// Each report from the store to a file in one call: what mentorlog-cli's `report` commands and
+// the app's report buttons both do. Everything comes from the device's store (offline).
+//
+// Thread safety: reads through the Store's lock; no shared state.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include "mentorlog/core/store.h"
+#include "mentorlog/core/types.h"
+
+namespace mentorlog::report {
+
+// The teacher's feedback sheet of one observation (PDF). Errors: NotFound for an unknown
+// observation; CheckOutputPath's and WriteFileAtomically's; a missing font (NotFound).
+Status MakeFeedbackPdf(const core::Store& store, const core::Uuid& observation_id, const std::filesystem::path& out,
+                       const std::filesystem::path& assets_dir, std::string_view lang);
+
+// A school's one-page progress report (PDF), as of the store's today.
+Status MakeSchoolProgressPdf(const core::Store& store, const core::School& school, const std::filesystem::path& out,
+                             const std::filesystem::path& assets_dir, std::string_view lang);
+
+// A school's full log (XLSX, or with `csv` a folder of one <table>.csv per table).
+Status MakeSchoolLog(const core::Store& store, const core::School& school, const std::filesystem::path& out, bool csv,
+                     std::string_view lang);
+
+// The district view of every school in the store (XLSX, or with `csv` a folder of CSV files).
+Status MakeDistrictView(const core::Store& store, const std::filesystem::path& out, bool csv,
+                        const std::filesystem::path& assets_dir, std::string_view lang);
+
+}  // namespace mentorlog::report

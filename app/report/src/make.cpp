@@ -1,0 +1,53 @@
+// Each report from the store to a file (make.h).
+#include "mentorlog/report/make.h"
+
+#include "mentorlog/report/district.h"
+#include "mentorlog/report/feedback.h"
+#include "mentorlog/report/output.h"
+#include "mentorlog/report/pdf.h"
+#include "mentorlog/report/school_log.h"
+#include "mentorlog/report/school_progress.h"
+#include "mentorlog/report/xlsx.h"
+
+namespace mentorlog::report {
+
+Status MakeFeedbackPdf(const core::Store& store, const core::Uuid& observation_id, const std::filesystem::path& out,
+                       const std::filesystem::path& assets_dir, std::string_view lang) {
+  RETURN_IF_ERROR(CheckOutputPath(out, lang));
+  ASSIGN_OR_RETURN(FeedbackSheet sheet, LoadFeedbackSheet(store, observation_id, lang));
+  ASSIGN_OR_RETURN(PdfFonts fonts, FindPdfFonts(assets_dir, lang));
+  ASSIGN_OR_RETURN(std::string pdf, RenderFeedbackPdf(sheet, fonts, lang));
+  return WriteFileAtomically(out, pdf, lang);
+}
+
+Status MakeSchoolProgressPdf(const core::Store& store, const core::School& school, const std::filesystem::path& out,
+                             const std::filesystem::path& assets_dir, std::string_view lang) {
+  RETURN_IF_ERROR(CheckOutputPath(out, lang));
+  const core::Date today = store.Today();
+  ASSIGN_OR_RETURN(auto dashboard, BuildDashboard(store, assets_dir, today, lang));
+  const core::SchoolProgress* progress = dashboard->Find(school.id);
+  if (progress == nullptr) {
+    return Status::Internal(lang == "ru" ? "на панели нет показателей школы «" + school.name + "»"
+                                         : "the dashboard has no figures for the school «" + school.name + "»");
+  }
+  ASSIGN_OR_RETURN(PdfFonts fonts, FindPdfFonts(assets_dir, lang));
+  ASSIGN_OR_RETURN(std::string pdf, RenderSchoolProgressPdf(*progress, today, fonts, lang));
+  return WriteFileAtomically(out, pdf, lang);
+}
+
+Status MakeSchoolLog(const core::Store& store, const core::School& school, const std::filesystem::path& out, bool csv,
+                     std::string_view lang) {
+  if (!csv) RETURN_IF_ERROR(CheckOutputPath(out, lang));
+  ASSIGN_OR_RETURN(std::vector<Table> tables, SchoolLogTables(store, school, store.Today(), lang));
+  return csv ? WriteCsvFolder(tables, out, lang) : WriteXlsx(tables, out, lang);
+}
+
+Status MakeDistrictView(const core::Store& store, const std::filesystem::path& out, bool csv,
+                        const std::filesystem::path& assets_dir, std::string_view lang) {
+  if (!csv) RETURN_IF_ERROR(CheckOutputPath(out, lang));
+  ASSIGN_OR_RETURN(auto dashboard, BuildDashboard(store, assets_dir, store.Today(), lang));
+  const std::vector<Table> tables = DistrictTables(dashboard->district(), lang);
+  return csv ? WriteCsvFolder(tables, out, lang) : WriteXlsx(tables, out, lang);
+}
+
+}  // namespace mentorlog::report
