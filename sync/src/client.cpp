@@ -337,7 +337,7 @@ class SyncClient::Impl {
                                 Say(lang_, "sync stopped so as not to repeat itself. Tell your coordinator.",
                                     "синхронизация остановлена, чтобы не повторяться. Сообщите координатору."));
       }
-      ASSIGN_OR_RETURN(size_t changed, ApplyPullResponse(store_, answer, clock_.NowMillis()));
+      ASSIGN_OR_RETURN(size_t changed, ApplyPullResponse(store_, answer, clock_.NowMillis(), &report.pulled_ids));
       report.pulled += static_cast<int64_t>(changed);
       report.conflicts += static_cast<int64_t>(answer.conflicts.size());
       ++report.pull_batches;

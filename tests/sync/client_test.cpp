@@ -437,6 +437,7 @@ TEST_F(SyncClientTest, PullInTwoBatchesStoresTheCursorOfEach) {
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->pull_batches, 2);
   EXPECT_EQ(report->pulled, 2);
+  EXPECT_EQ(report->pulled_ids, (std::vector<Uuid>{s1.id, s2.id}));  // what the dashboards feed again
   EXPECT_EQ(cursor_seen_by_second_request, "c1");
   EXPECT_EQ(SyncValue(kCursorKey), "c2");
   EXPECT_EQ(Must(store().Get<core::School>(s2.id), "s2 pulled").name, "Школа вторая");

@@ -577,12 +577,20 @@ void AppController::RunSync(bool automatic) {
     sync::SyncClient client(store_, std::move(options).value());
     auto report = client.Sync();
     result = report.status();
-    // Sync does not say which records it pulled: when it pulled any (or may have, before a
-    // failure: its cursor moved), the dashboards are fed every record again.
+    // The dashboards take the records the sync pulled (a first sync's many: every record again,
+    // which reads faster than one by one). A failed sync does not say what it pulled before it
+    // failed: when its cursor moved, every record again.
     auto cursor_after = store_.GetSyncValue(sync::kCursorKey);
-    const bool pulled =
-        report.ok() ? report->pulled > 0 : !cursor_before.ok() || !cursor_after.ok() || *cursor_before != *cursor_after;
-    if (pulled) QueueDashboard({}, /*full=*/true);
+    constexpr size_t kFeedOneByOneUpTo = 20'000;
+    if (report.ok()) {
+      if (report->pulled_ids.size() > kFeedOneByOneUpTo) {
+        QueueDashboard({}, /*full=*/true);
+      } else if (!report->pulled_ids.empty()) {
+        QueueDashboard(std::move(report->pulled_ids), /*full=*/false);
+      }
+    } else if (!cursor_before.ok() || !cursor_after.ok() || *cursor_before != *cursor_after) {
+      QueueDashboard({}, /*full=*/true);
+    }
   }
   {
     std::lock_guard lock(view_mu_);
@@ -710,6 +718,7 @@ void AppController::RunDashboard() {
         error = fed;
       }
     } else {
+      bool rubric_changed = false;
       std::sort(changed.begin(), changed.end());
       changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
       for (const core::Uuid& id : changed) {
@@ -720,10 +729,12 @@ void AppController::RunDashboard() {
         }
         if (*state) {
           (void)d.dashboard->Apply(**state);  // a tombstone removes the record
+          rubric_changed = rubric_changed || (*state)->kind == core::RecordKind::kRubricTemplate;
         } else {
           d.dashboard->Remove(id);
         }
       }
+      if (rubric_changed) d.rubrics = LoadRubricWords(store_, lang);  // a pulled template's words
     }
   }
   if (dash_stop_.load()) return;
