@@ -121,14 +121,9 @@ TEST(DistrictReportTest, WorkbookOpensInLibreOfficeWithPercentsAndDates) {
 
 TEST(DistrictReportTest, DemoDistrictThroughARealDashboard) {
   core::testing::TempDir dir;
-  platform::FakeClock clock(core::testing::kStartMillis);
-  core::StoreOptions options;
-  options.path = dir.path() / "demo.sqlite";
-  options.clock = &clock;
-  auto store = Must(core::Store::Open(options));
-  core::DemoOptions demo;
-  demo.assets_dir = MENTORLOG_ASSETS_DIR;
-  const core::DemoSummary summary = Must(core::CreateDemoDistrict(*store, demo));
+  const auto demo = MakeDemoStore(dir.path());
+  core::Store* store = demo->store.get();
+  const core::DemoSummary& summary = demo->summary;
   auto dashboard = Must(BuildDashboard(*store, MENTORLOG_ASSETS_DIR, store->Today(), "ru"));
   const auto tables = DistrictTables(dashboard->district(), "ru");
   EXPECT_EQ(tables[0].rows.size(), std::size(core::kAllProgrammeIndicators));

@@ -18,7 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "mentorlog/core/demo.h"
+#include "mentorlog/core/store.h"
+#include "mentorlog/platform/env.h"
 #include "run_command.h"
+#include "test_fixtures.h"
 
 namespace mentorlog::report::testing {
 
@@ -114,6 +118,24 @@ inline std::vector<std::filesystem::path> XlsxToCsv(const std::filesystem::path&
   }
   std::sort(csvs.begin(), csvs.end());
   return csvs;
+}
+
+// A store in `dir` holding the demo district, its clock fixed at kStartMillis.
+struct DemoStore {
+  platform::FakeClock clock{core::testing::kStartMillis};
+  std::unique_ptr<core::Store> store;
+  core::DemoSummary summary;
+};
+inline std::unique_ptr<DemoStore> MakeDemoStore(const std::filesystem::path& dir) {
+  auto demo = std::make_unique<DemoStore>();
+  core::StoreOptions options;
+  options.path = dir / "demo.sqlite";
+  options.clock = &demo->clock;
+  demo->store = core::testing::Must(core::Store::Open(options), "open the demo store");
+  core::DemoOptions demo_options;
+  demo_options.assets_dir = MENTORLOG_ASSETS_DIR;
+  demo->summary = core::testing::Must(core::CreateDemoDistrict(*demo->store, demo_options), "the demo district");
+  return demo;
 }
 
 }  // namespace mentorlog::report::testing

@@ -186,14 +186,8 @@ TEST_F(SchoolLogTest, CsvFolderHasOneFilePerTable) {
 // The demo district: every supported school's log builds, with activity in it.
 TEST(SchoolLogDemoTest, EveryDemoSchoolHasALog) {
   core::testing::TempDir dir;
-  platform::FakeClock clock(core::testing::kStartMillis);
-  core::StoreOptions options;
-  options.path = dir.path() / "demo.sqlite";
-  options.clock = &clock;
-  auto store = Must(core::Store::Open(options));
-  core::DemoOptions demo;
-  demo.assets_dir = MENTORLOG_ASSETS_DIR;
-  Must(core::CreateDemoDistrict(*store, demo));
+  const auto demo = MakeDemoStore(dir.path());
+  core::Store* store = demo->store.get();
   int with_visits = 0;
   for (const auto& school : Must(store->List<core::School>())) {
     const auto tables = Must(SchoolLogTables(*store, school, store->Today(), "ru"));

@@ -130,14 +130,8 @@ TEST_F(SchoolProgressTest, EmptyProgressStillRenders) {
 }
 
 TEST_F(SchoolProgressTest, EveryDemoSchoolFitsOnOnePage) {
-  platform::FakeClock clock(core::testing::kStartMillis);
-  core::StoreOptions options;
-  options.path = dir_.path() / "demo.sqlite";
-  options.clock = &clock;
-  auto store = Must(core::Store::Open(options));
-  core::DemoOptions demo;
-  demo.assets_dir = MENTORLOG_ASSETS_DIR;
-  Must(core::CreateDemoDistrict(*store, demo));
+  const auto demo = MakeDemoStore(dir_.path());
+  core::Store* store = demo->store.get();
   auto dashboard = Must(BuildDashboard(*store, MENTORLOG_ASSETS_DIR, store->Today(), "ru"));
   int rendered = 0;
   for (const core::SchoolProgress* p : dashboard->schools()) {

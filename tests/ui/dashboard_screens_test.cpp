@@ -12,6 +12,7 @@
 #include "mentorlog/ui/charts.h"
 #include "mentorlog/ui/fonts.h"
 #include "mentorlog/ui/screens.h"
+#include "screens_fixture.h"
 #include "ui_harness.h"
 
 namespace mentorlog::ui {
@@ -103,32 +104,14 @@ std::shared_ptr<const DashboardView> KnownFigures() {
   return d;
 }
 
-class DashboardScreensTest : public ::testing::Test {
+class DashboardScreensTest : public testing::ScreensFixture {
  protected:
-  void SetUp() override {
-    auto loaded = Translations::Load(MENTORLOG_ASSETS_DIR "/i18n", "en");
-    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-    t_ = std::move(loaded).value();
-    view_.version = 1;
-    view_.dashboard = KnownFigures();
-    ui_.SetDraw([this] { DrawApp(view_, state_, t_, actions_); });
-    ui_.Frames(2);
+  AppView InitialView() override {
+    AppView v;
+    v.version = 1;
+    v.dashboard = KnownFigures();
+    return v;
   }
-
-  template <class A>
-  std::vector<A> Sent() const {
-    std::vector<A> out;
-    for (const Action& a : actions_) {
-      if (auto* x = std::get_if<A>(&a)) out.push_back(*x);
-    }
-    return out;
-  }
-
-  UiHarness ui_;
-  Translations t_;
-  AppView view_;
-  UiState state_;
-  Actions actions_;
 };
 
 TEST_F(DashboardScreensTest, TheDistrictShowsIndicatorsRankingNoContactAndWorkload) {

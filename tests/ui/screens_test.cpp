@@ -8,6 +8,7 @@
 
 #include "mentorlog/ui/fonts.h"
 #include "mentorlog/ui/screens.h"
+#include "screens_fixture.h"
 #include "ui_harness.h"
 
 namespace mentorlog::ui {
@@ -60,31 +61,9 @@ AppView DemoView() {
   return v;
 }
 
-class ScreensTest : public ::testing::Test {
+class ScreensTest : public testing::ScreensFixture {
  protected:
-  void SetUp() override {
-    auto loaded = Translations::Load(MENTORLOG_ASSETS_DIR "/i18n", "en");
-    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-    t_ = std::move(loaded).value();
-    view_ = DemoView();
-    ui_.SetDraw([this] { DrawApp(view_, state_, t_, actions_); });
-    ui_.Frames(2);
-  }
-
-  template <class A>
-  std::vector<A> Sent() const {
-    std::vector<A> out;
-    for (const Action& a : actions_) {
-      if (auto* x = std::get_if<A>(&a)) out.push_back(*x);
-    }
-    return out;
-  }
-
-  UiHarness ui_;
-  Translations t_;
-  AppView view_;
-  UiState state_;
-  Actions actions_;
+  AppView InitialView() override { return DemoView(); }
 };
 
 TEST_F(ScreensTest, FillAndSaveAVisitThatChecksOffAnOpenRecommendation) {
