@@ -69,15 +69,30 @@ int Cli(const fs::path& data, const std::string& args, std::string* out) {
 
 class AppEndToEndTest : public ::testing::Test {
  protected:
-  // The demo district in a central store, its server on 127.0.0.1, and an empty device store.
-  void SetUp() override {
-    central_ = {"--db", (dir_.path() / "central.db").string(), "--argon2-memlimit-mb", "1"};
-    std::vector<std::string> demo_args = central_;
-    demo_args.push_back("demo");
+  // The demo district in a central store, made once for the suite (`mentorlog-server demo` is
+  // seconds under the sanitizers); each test copies it.
+  static void SetUpTestSuite() {
+    suite_dir_ = new core::testing::TempDir;
+    const std::vector<std::string> demo_args = {"--db", (suite_dir_->path() / "central.db").string(),
+                                                "--argon2-memlimit-mb", "1", "demo"};
     const server::CommandRun demo = Must(server::RunServerCommand(demo_args), "demo");
     ASSERT_EQ(demo.exit_code, 0) << demo.err;
-    password_ = Password(demo.out, "demo.mentor1");
-    ASSERT_FALSE(password_.empty()) << demo.out;
+    suite_password_ = Password(demo.out, "demo.mentor1");
+    ASSERT_FALSE(suite_password_.empty()) << demo.out;
+  }
+  static void TearDownTestSuite() {
+    delete suite_dir_;
+    suite_dir_ = nullptr;
+  }
+
+  // A copy of the central store, its server on 127.0.0.1, and an empty device store.
+  void SetUp() override {
+    ASSERT_FALSE(suite_password_.empty()) << "the demo central store was not made";
+    for (const char* file : {"central.db", "central.db-wal"}) {  // the server that made it has exited
+      if (fs::exists(suite_dir_->path() / file)) fs::copy_file(suite_dir_->path() / file, dir_.path() / file);
+    }
+    central_ = {"--db", (dir_.path() / "central.db").string(), "--argon2-memlimit-mb", "1"};
+    password_ = suite_password_;
     server::ServerProcessOptions so;
     so.global_args = central_;
     server_ = std::make_unique<server::ServerProcess>(so);
@@ -120,6 +135,8 @@ class AppEndToEndTest : public ::testing::Test {
     EXPECT_NE(out.find(hash), std::string::npos) << out;
   }
 
+  static inline core::testing::TempDir* suite_dir_ = nullptr;
+  static inline std::string suite_password_;
   core::testing::TempDir dir_;
   std::vector<std::string> central_;
   std::string password_;

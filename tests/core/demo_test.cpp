@@ -42,13 +42,22 @@ constexpr int64_t kDayMillis = 86'400'000;
 
 class DemoTest : public ::testing::Test {
  protected:
+  // The default demo (seed 20251, 2026-11-20), made once for the suite: most tests only read
+  // it, and making a district is the slow part of this suite (seconds under the sanitizers).
+  static void SetUpTestSuite() {
+    shared_ = new Shared;
+    shared_->store = OpenStoreIn(shared_->dir, "shared.sqlite", shared_->clock, "ru");
+    shared_->summary = Must(CreateDemoDistrict(*shared_->store, Options()), "CreateDemoDistrict");
+  }
+  static void TearDownTestSuite() {
+    delete shared_;
+    shared_ = nullptr;
+  }
+  static const Store& Demo() { return *shared_->store; }
+  static const DemoSummary& DemoSummaryOf() { return shared_->summary; }
+
   std::unique_ptr<Store> OpenStore(std::string_view file, std::string language = "ru") {
-    StoreOptions options;
-    options.path = dir_.path() / file;
-    options.device_id = "demo-device";
-    options.clock = &clock_;
-    options.language = std::move(language);
-    return Must(Store::Open(options), "Store::Open");
+    return OpenStoreIn(dir_, file, clock_, std::move(language));
   }
 
   static DemoOptions Options(uint64_t seed = 20251) {
@@ -60,6 +69,25 @@ class DemoTest : public ::testing::Test {
 
   TempDir dir_;
   platform::FakeClock clock_{kNovember20};
+
+ private:
+  static std::unique_ptr<Store> OpenStoreIn(const TempDir& dir, std::string_view file, platform::FakeClock& clock,
+                                            std::string language) {
+    StoreOptions options;
+    options.path = dir.path() / file;
+    options.device_id = "demo-device";
+    options.clock = &clock;
+    options.language = std::move(language);
+    return Must(Store::Open(options), "Store::Open");
+  }
+
+  struct Shared {
+    TempDir dir;
+    platform::FakeClock clock{kNovember20};
+    std::unique_ptr<Store> store;
+    DemoSummary summary;
+  };
+  static inline Shared* shared_ = nullptr;
 };
 
 template <class R>
@@ -106,8 +134,8 @@ Content ContentOf(const Store& store) {
 // -----------------------------------------------------------------------------------------
 
 TEST_F(DemoTest, CreatesADistrictOfTheExpectedSize) {
-  auto store = OpenStore("demo.sqlite");
-  const DemoSummary summary = Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const Store* store = &Demo();
+  const DemoSummary& summary = DemoSummaryOf();
 
   EXPECT_GE(summary.schools, 13);
   EXPECT_LE(summary.schools, 15);
@@ -149,8 +177,8 @@ TEST_F(DemoTest, CreatesADistrictOfTheExpectedSize) {
 }
 
 TEST_F(DemoTest, SummaryEqualsTheStoreCounts) {
-  auto store = OpenStore("demo.sqlite");
-  const DemoSummary summary = Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const Store* store = &Demo();
+  const DemoSummary& summary = DemoSummaryOf();
   const auto count = [&](RecordKind kind) { return Must(store->Count(kind), "Count"); };
 
   EXPECT_EQ(summary.schools, count(RecordKind::kSchool));
@@ -190,13 +218,11 @@ TEST_F(DemoTest, SummaryEqualsTheStoreCounts) {
 // -----------------------------------------------------------------------------------------
 
 TEST_F(DemoTest, SameSeedGivesTheSameDistrict) {
-  auto first = OpenStore("first.sqlite");
-  auto second = OpenStore("second.sqlite");
-  const DemoSummary a = Must(CreateDemoDistrict(*first, Options(7)), "first run");
-  const DemoSummary b = Must(CreateDemoDistrict(*second, Options(7)), "second run");
-  EXPECT_EQ(a, b);
-  const Content ca = ContentOf(*first);
-  const Content cb = ContentOf(*second);
+  auto again = OpenStore("again.sqlite");
+  const DemoSummary b = Must(CreateDemoDistrict(*again, Options()), "second run");
+  EXPECT_EQ(DemoSummaryOf(), b);
+  const Content ca = ContentOf(Demo());
+  const Content cb = ContentOf(*again);
   EXPECT_EQ(ca.school_names, cb.school_names);
   EXPECT_EQ(ca.teacher_names, cb.teacher_names);
   EXPECT_EQ(ca.visit_dates, cb.visit_dates);
@@ -204,12 +230,10 @@ TEST_F(DemoTest, SameSeedGivesTheSameDistrict) {
 }
 
 TEST_F(DemoTest, OtherSeedGivesAnotherDistrict) {
-  auto first = OpenStore("first.sqlite");
-  auto second = OpenStore("second.sqlite");
-  Must(CreateDemoDistrict(*first, Options(1)), "seed 1");
-  Must(CreateDemoDistrict(*second, Options(2)), "seed 2");
-  const Content ca = ContentOf(*first);
-  const Content cb = ContentOf(*second);
+  auto other = OpenStore("other.sqlite");
+  Must(CreateDemoDistrict(*other, Options(2)), "seed 2");
+  const Content ca = ContentOf(Demo());
+  const Content cb = ContentOf(*other);
   EXPECT_NE(ca.teacher_names, cb.teacher_names);
   EXPECT_NE(ca.visit_dates, cb.visit_dates);
   EXPECT_NE(ca.recommendation_texts, cb.recommendation_texts);
@@ -281,8 +305,7 @@ TEST_F(DemoTest, InstalledRubricsAreKept) {
 // -----------------------------------------------------------------------------------------
 
 TEST_F(DemoTest, StoreChecksPass) {
-  auto store = OpenStore("demo.sqlite");
-  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const Store* store = &Demo();
   EXPECT_EQ(Must(store->ConsistencyProblems(), "ConsistencyProblems"), std::vector<std::string>{});
   EXPECT_EQ(Must(store->IntegrityCheck(), "IntegrityCheck"), "ok");
 }
@@ -317,8 +340,7 @@ void ExpectNothingAfter(const Store& store, Date today) {
 }
 
 TEST_F(DemoTest, NothingIsDatedAfterToday) {
-  auto store = OpenStore("demo.sqlite");
-  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const Store* store = &Demo();
   ExpectNothingAfter(*store, store->Today());
 }
 
@@ -347,8 +369,7 @@ TEST_F(DemoTest, WorksOnAnyDayOfTheYear) {
 // -----------------------------------------------------------------------------------------
 
 TEST_F(DemoTest, ObservationsHaveAFullSetOfScores) {
-  auto store = OpenStore("demo.sqlite");
-  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const Store* store = &Demo();
   const auto observations = All<Observation>(*store);
   ASSERT_FALSE(observations.empty());
   std::map<Uuid, std::vector<ObservationScore>> by_observation;
@@ -377,8 +398,7 @@ TEST_F(DemoTest, ObservationsHaveAFullSetOfScores) {
 }
 
 TEST_F(DemoTest, LevelsRiseOverTime) {
-  auto store = OpenStore("demo.sqlite");
-  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const Store* store = &Demo();
   std::map<Uuid, Date> date_of;
   for (const auto& o : All<Observation>(*store)) date_of[o.id] = o.date;
   Date first = store->Today();
@@ -402,8 +422,7 @@ TEST_F(DemoTest, LevelsRiseOverTime) {
 }
 
 TEST_F(DemoTest, RecommendationsAreVariedAndMostlyClosed) {
-  auto store = OpenStore("demo.sqlite");
-  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const Store* store = &Demo();
   const auto recs = All<Recommendation>(*store);
   std::set<std::string> texts;
   std::map<RecommendationStatus, int> by_status;
@@ -440,8 +459,7 @@ TEST_F(DemoTest, RecommendationsAreVariedAndMostlyClosed) {
 }
 
 TEST_F(DemoTest, SupportedSchoolsHaveMentorsTutorsAndProgrammes) {
-  auto store = OpenStore("demo.sqlite");
-  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const Store* store = &Demo();
   const auto schools = All<School>(*store);
   const auto assignments = All<Assignment>(*store);
   const auto agreements = All<NetworkAgreement>(*store);
@@ -478,8 +496,7 @@ TEST_F(DemoTest, SupportedSchoolsHaveMentorsTutorsAndProgrammes) {
 }
 
 TEST_F(DemoTest, LowResultsSchoolsScoreLowerAndImprove) {
-  auto store = OpenStore("demo.sqlite");
-  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+  const Store* store = &Demo();
   std::set<Uuid> low;
   for (const auto& s : All<School>(*store)) {
     if (HasStatus(s, SchoolStatus::kLowResults)) low.insert(s.id);
