@@ -46,7 +46,7 @@ Fed& FedFor(int schools, int64_t records) {
   if (fed.dashboard && fed.schools == schools && fed.records == records) return fed;
   fed.dashboard.reset();
   fed.school_ids.clear();
-  fed.dashboard = std::make_unique<Dashboard>(Config(), "ru");
+  fed.dashboard = std::make_unique<Dashboard>(Config());
   DistrictShape shape{.schools = schools, .records = records};
   MakeDistrict(shape, Rubric(), [&](const auto& r) {
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(r)>, core::School>) fed.school_ids.push_back(r.id);
@@ -77,7 +77,7 @@ void BM_Feed(benchmark::State& state) {
   const core::DashboardConfig config = Config();
   int64_t fed = 0;
   for (auto _ : state) {
-    Dashboard d(config, "ru");
+    Dashboard d(config);
     MakeDistrict(shape, rubric, [&](const auto& r) { d.Put(r); });
     fed = d.records();
     benchmark::DoNotOptimize(fed);

@@ -266,10 +266,9 @@ struct Mean {
 
 class Dashboard::Impl {
  public:
-  Impl(DashboardConfig config, std::string lang) : config_(std::move(config)), lang_(std::move(lang)) {}
+  explicit Impl(DashboardConfig config) : config_(std::move(config)) {}
 
   DashboardConfig config_;
-  std::string lang_;
 
   // ---- the records ----
   std::unordered_map<Uuid, SchoolRecords, UuidHash> schools_;
@@ -965,7 +964,6 @@ void Dashboard::Impl::Finish(SchoolProgress& p, const RiskInputs& inputs) const 
 // -----------------------------------------------------------------------------------------
 
 void Dashboard::Impl::BuildDistrict(Date as_of) {
-  const bool ru = lang_ == "ru";
   DistrictView v;
   v.as_of = as_of;
   v.previous_as_of = PreviousHalfYearEnd(as_of);
@@ -1050,19 +1048,22 @@ void Dashboard::Impl::BuildDistrict(Date as_of) {
     r.overdue = p->recommendations.overdue;
     r.risks = static_cast<int>(p->risks.size());
     if (r.result_index && r.result_index->quartile == Quartile::kLow) {
-      r.why.push_back(std::string(ru ? "ИОР: " : "Result index: ") + std::string(QuartileLabel(Quartile::kLow, lang_)));
+      r.why.push_back({"ИОР: " + std::string(QuartileLabel(Quartile::kLow, "ru")),
+                       "Result index: " + std::string(QuartileLabel(Quartile::kLow, "en"))});
     }
     if (p->now.better_results == false)
-      r.why.push_back(ru ? "результаты хуже прошлого года" : "results worse than last year");
+      r.why.push_back({"результаты хуже прошлого года", "results worse than last year"});
     if (!r.days_since_contact) {
-      r.why.push_back(ru ? "не было контактов" : "never contacted");
+      r.why.push_back({"не было контактов", "never contacted"});
     } else if (*r.days_since_contact > config_.no_contact_days) {
-      r.why.push_back((ru ? "нет контакта " : "no contact for ") + std::to_string(*r.days_since_contact) +
-                      (ru ? " дн." : " days"));
+      const std::string days = std::to_string(*r.days_since_contact);
+      r.why.push_back({"нет контакта " + days + " дн.", "no contact for " + days + " days"});
     }
-    if (r.overdue > 0)
-      r.why.push_back((ru ? "просрочено рекомендаций: " : "overdue recommendations: ") + std::to_string(r.overdue));
-    for (const RiskFlag& f : p->risks) r.why.push_back(f.title.In(lang_));
+    if (r.overdue > 0) {
+      const std::string n = std::to_string(r.overdue);
+      r.why.push_back({"просрочено рекомендаций: " + n, "overdue recommendations: " + n});
+    }
+    for (const RiskFlag& f : p->risks) r.why.push_back(f.title);
     const bool silent = !r.days_since_contact || *r.days_since_contact > config_.no_contact_days;
     if (silent) v.no_contact.push_back(r);
     v.ranking.push_back(std::move(r));
@@ -1114,8 +1115,7 @@ void Dashboard::Impl::BuildDistrict(Date as_of) {
 // Dashboard
 // -----------------------------------------------------------------------------------------
 
-Dashboard::Dashboard(DashboardConfig config, std::string lang)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(lang))) {}
+Dashboard::Dashboard(DashboardConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 Dashboard::~Dashboard() = default;
 Dashboard::Dashboard(Dashboard&&) noexcept = default;
 Dashboard& Dashboard::operator=(Dashboard&&) noexcept = default;

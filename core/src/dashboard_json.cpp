@@ -166,7 +166,7 @@ void WriteRanked(JsonWriter& w, const RankedSchool& r, std::string_view lang) {
   w.Maybe(r.result_index, [&](const IndexPoint& p) { WriteIndexPoint(w, p, lang); });
   w.Key("days_since_contact").MaybeInt(r.days_since_contact).Key("overdue").Int(r.overdue).Key("risks").Int(r.risks);
   w.Key("why").Array();
-  for (const std::string& why : r.why) w.String(why);
+  for (const LocalText& why : r.why) w.String(why.In(lang));
   w.End().End();
 }
 

@@ -1,16 +1,88 @@
 // The central store's dashboards (dashboards.h).
 #include "dashboards.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <thread>
 
 #include "accounts.h"
 #include "mentorlog/core/dashboard_json.h"
 
 namespace mentorlog::server {
+namespace {
+
+// Feeds a dashboard being built on a thread of its own, so that reading and decoding the
+// stored states (the caller's thread) and feeding them (this one) overlap: each is about half
+// of a build. A record the dashboard cannot read is skipped and counted, as a device skips it.
+class Feeder {
+ public:
+  explicit Feeder(core::Dashboard& dashboard) : thread_([this, &dashboard] { Run(dashboard); }) {}
+  ~Feeder() { Finish(); }
+
+  void Add(const core::RecordState& state) {
+    batch_.push_back(state);
+    if (batch_.size() >= kBatch) Flush();
+  }
+  // Waits until every state added is fed. Returns how many were skipped.
+  int64_t Finish() {
+    if (!thread_.joinable()) return skipped_;
+    Flush();
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    ready_.notify_all();
+    thread_.join();
+    return skipped_;
+  }
+
+ private:
+  static constexpr size_t kBatch = 2'000;
+  static constexpr size_t kMaxQueued = 8;  // batches: bounds the memory held between the two
+
+  void Flush() {
+    if (batch_.empty()) return;
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] { return queue_.size() < kMaxQueued; });
+    queue_.push_back(std::move(batch_));
+    batch_.clear();
+    ready_.notify_one();
+  }
+  void Run(core::Dashboard& dashboard) {
+    for (;;) {
+      std::vector<core::RecordState> batch;
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return !queue_.empty() || done_; });
+        if (queue_.empty()) return;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+        room_.notify_one();
+      }
+      for (const core::RecordState& state : batch) {
+        if (!dashboard.Apply(state).ok()) ++skipped_;
+      }
+    }
+  }
+
+  std::vector<core::RecordState> batch_;  // the reader's, not yet queued
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::condition_variable room_;
+  std::deque<std::vector<core::RecordState>> queue_;
+  bool done_ = false;
+  int64_t skipped_ = 0;  // written by the feeder, read after join
+  std::thread thread_;   // last: starts once the rest is constructed
+};
+
+}  // namespace
 
 struct Dashboards::Entry {
   std::vector<Uuid> scope;
-  std::string lang;
   std::mutex mu;  // guards what follows
   std::optional<core::Dashboard> dashboard;
   uint64_t seq = 0;  // every record up to this seq is in `dashboard`
@@ -26,43 +98,41 @@ Dashboards::Dashboards(Storage& storage, SyncService& service, core::DashboardCo
 
 Dashboards::~Dashboards() = default;
 
-std::shared_ptr<Dashboards::Entry> Dashboards::EntryFor(const std::vector<Uuid>& scope, std::string_view lang) {
+std::shared_ptr<Dashboards::Entry> Dashboards::EntryFor(const std::vector<Uuid>& scope) {
   std::lock_guard lock(mu_);
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if ((*it)->scope == scope && (*it)->lang == lang) {
+    if ((*it)->scope == scope) {
       entries_.splice(entries_.begin(), entries_, it);
       return entries_.front();
     }
   }
   auto entry = std::make_shared<Entry>();
   entry->scope = scope;
-  entry->lang = std::string(lang);
   entries_.push_front(entry);
   while (entries_.size() > max_cached_) entries_.pop_back();  // a request using it keeps it alive
   return entry;
 }
 
-Status Dashboards::With(const Account& account, std::string_view lang,
-                        const std::function<Status(const core::Dashboard&)>& fn) {
-  if (!service_.SeesRecords(account)) {
-    return Status::PermissionDenied(Bilingual(
-        "An administrator's account manages accounts and has no dashboards. Sign in as a coordinator, mentor or tutor.",
-        "У учётной записи администратора нет показателей: она управляет учётными записями. Войдите как координатор, "
-        "наставник или тьютор."));
-  }
-  ASSIGN_OR_RETURN(std::vector<Uuid> scope, service_.ScopeOf(account));
-  const core::Date today = core::Date::FromUnixMillis(clock_.NowMillis(), clock_.UtcOffsetMinutes());
-  std::shared_ptr<Entry> entry = EntryFor(scope, lang);
-  std::lock_guard lock(entry->mu);
-  const bool build = !entry->dashboard.has_value();
-  RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
+Status Dashboards::Update(Entry& entry, const std::atomic<bool>* cancel) {
+  const bool build = !entry.dashboard.has_value();
+  Status read = storage_.Read([&](StorageTx& tx) -> Status {
     ASSIGN_OR_RETURN(const uint64_t seq, tx.MaxSeq());
     if (build) {
-      entry->dashboard.emplace(config_, entry->lang);  // a retried read starts over
+      entry.dashboard.emplace(config_);  // a retried read starts over
       // School by school, off the (school_id, seq) index (StorageTx::ScanSchool).
-      auto apply = [&](const StoredRecord& r) { return entry->dashboard->Apply(r.state); };
-      for (const Uuid& school : scope) RETURN_IF_ERROR(tx.ScanSchool(school, apply));
-      RETURN_IF_ERROR(tx.ScanSchool(std::nullopt, apply));
+      Feeder feeder(*entry.dashboard);
+      auto add = [&](const StoredRecord& r) {
+        feeder.Add(r.state);
+        return Status::Ok();
+      };
+      for (const Uuid& school : entry.scope) {
+        if (cancel != nullptr && cancel->load()) return Status::Cancelled("the server is stopping");
+        RETURN_IF_ERROR(tx.ScanSchool(school, add));
+      }
+      RETURN_IF_ERROR(tx.ScanSchool(std::nullopt, add));
+      if (const int64_t skipped = feeder.Finish(); skipped > 0) {
+        spdlog::warn("dashboards: {} stored record(s) could not be read and are left out of the figures", skipped);
+      }
     } else {
       // Everything written since, wherever it is now: a record of the scope is applied, one
       // that moved out of it is removed. Applying a record twice (a retried read) gives the
@@ -71,32 +141,79 @@ Status Dashboards::With(const Account& account, std::string_view lang,
       everything.all_schools = true;
       everything.include_district_wide = true;
       constexpr size_t kPage = 10'000;
-      uint64_t after = entry->seq;
+      uint64_t after = entry.seq;
       while (after < seq) {
         ASSIGN_OR_RETURN(std::vector<StoredRecord> page, tx.RecordsInRange(everything, after, seq, kPage));
         for (const StoredRecord& r : page) {
           const bool in_scope =
-              !r.school_id || std::binary_search(entry->scope.begin(), entry->scope.end(), *r.school_id);
+              !r.school_id || std::binary_search(entry.scope.begin(), entry.scope.end(), *r.school_id);
           if (in_scope) {
-            RETURN_IF_ERROR(entry->dashboard->Apply(r.state));
+            if (!entry.dashboard->Apply(r.state).ok()) {
+              spdlog::warn("dashboards: record {} could not be read and is left out of the figures",
+                           r.state.id.ToString());
+            }
           } else {
-            entry->dashboard->Remove(r.state.id);
+            entry.dashboard->Remove(r.state.id);
           }
         }
         if (page.size() < kPage) break;
         after = page.back().seq;
       }
     }
-    entry->seq = seq;
+    entry.seq = seq;
+    return Status::Ok();
+  });
+  if (!read.ok() && build) entry.dashboard.reset();  // half a scope is no dashboard: build again next time
+  if (!read.ok()) return read;
+  if (build) ++builds_;
+  entry.dashboard->Refresh(core::Date::FromUnixMillis(clock_.NowMillis(), clock_.UtcOffsetMinutes()));
+  return Status::Ok();
+}
+
+Status Dashboards::With(const Account& account, const std::function<Status(const core::Dashboard&)>& fn) {
+  if (!service_.SeesRecords(account)) {
+    return Status::PermissionDenied(Bilingual(
+        "An administrator's account manages accounts and has no dashboards. Sign in as a coordinator, mentor or tutor.",
+        "У учётной записи администратора нет показателей: она управляет учётными записями. Войдите как координатор, "
+        "наставник или тьютор."));
+  }
+  ASSIGN_OR_RETURN(std::vector<Uuid> scope, service_.ScopeOf(account));
+  std::shared_ptr<Entry> entry = EntryFor(scope);
+  std::lock_guard lock(entry->mu);
+  RETURN_IF_ERROR(Update(*entry, nullptr));
+  return fn(*entry->dashboard);
+}
+
+Status Dashboards::WarmUp(const std::atomic<bool>& cancel) {
+  std::vector<Account> accounts;
+  RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
+    ASSIGN_OR_RETURN(accounts, tx.ListAccounts());
     return Status::Ok();
   }));
-  entry->dashboard->Refresh(today);
-  return fn(*entry->dashboard);
+  std::vector<std::vector<Uuid>> scopes;
+  for (const Account& a : accounts) {
+    if (a.role != Role::kCoordinator || a.disabled) continue;
+    ASSIGN_OR_RETURN(std::vector<Uuid> scope, service_.ScopeOf(a));
+    if (std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) scopes.push_back(std::move(scope));
+  }
+  std::stable_sort(scopes.begin(), scopes.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  if (scopes.size() > max_cached_) scopes.resize(max_cached_);
+  for (const std::vector<Uuid>& scope : scopes) {
+    if (cancel.load()) return Status::Cancelled("the server is stopping");
+    std::shared_ptr<Entry> entry = EntryFor(scope);
+    std::lock_guard lock(entry->mu);
+    if (entry->dashboard) continue;  // a request built it meanwhile
+    const auto started = std::chrono::steady_clock::now();
+    RETURN_IF_ERROR(Update(*entry, &cancel));
+    spdlog::info("dashboards: {} school(s), {} record(s) ready in {:.1f} s", scope.size(), entry->dashboard->records(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+  return Status::Ok();
 }
 
 Result<std::string> Dashboards::DistrictJson(const Account& account, std::string_view lang) {
   std::string out;
-  RETURN_IF_ERROR(With(account, lang, [&](const core::Dashboard& d) {
+  RETURN_IF_ERROR(With(account, [&](const core::Dashboard& d) {
     out = core::DistrictViewJson(d.district(), lang);
     return Status::Ok();
   }));
@@ -105,7 +222,7 @@ Result<std::string> Dashboards::DistrictJson(const Account& account, std::string
 
 Result<std::string> Dashboards::SchoolJson(const Account& account, const Uuid& school_id, std::string_view lang) {
   std::string out;
-  RETURN_IF_ERROR(With(account, lang, [&](const core::Dashboard& d) -> Status {
+  RETURN_IF_ERROR(With(account, [&](const core::Dashboard& d) -> Status {
     const core::SchoolProgress* p = d.Find(school_id);
     if (p == nullptr) {
       return Status::NotFound(Bilingual("No school " + school_id.ToString() + " among the schools you work with.",

@@ -2,14 +2,17 @@
 // caller's scope, a core::Dashboard kept in memory and brought up to date with the records
 // written since its last use (RecordsInRange after its seq; a record that moved out of the
 // scope leaves it), so a request after a sync of k records costs O(k + the schools they
-// touch + the district view), not a scan of the region. The first request of a scope reads it
-// school by school (StorageTx::ScanSchool). The least recently used scopes are dropped beyond
-// `max_cached`.
+// touch + the district view), not a scan of the region. The first use of a scope reads it
+// school by school (StorageTx::ScanSchool): seconds for a district, tens of seconds for a
+// region of millions of records, so `serve` builds the coordinators' scopes at start
+// (WarmUp) rather than at their first request. The least recently used scopes are dropped
+// beyond `max_cached`. A dashboard holds no language: one serves ru and en callers.
 //
 // Thread safety: every method may be called from many threads at once; requests for one
-// scope take turns, different scopes run in parallel.
+// scope take turns (one waits for a build in progress), different scopes run in parallel.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <list>
 #include <memory>
@@ -40,11 +43,21 @@ class Dashboards {
   Result<std::string> SchoolJson(const Account& account, const Uuid& school_id, std::string_view lang);
 
   // Brings the account's dashboard up to date and calls fn with it (under its scope's lock).
-  Status With(const Account& account, std::string_view lang, const std::function<Status(const core::Dashboard&)>& fn);
+  Status With(const Account& account, const std::function<Status(const core::Dashboard&)>& fn);
+
+  // Builds the dashboard of every enabled coordinator's scope not yet held (at most
+  // `max_cached`, the widest scopes first), so their first request does not wait for it.
+  // Returns when done, or Cancelled soon after `cancel` becomes true.
+  Status WarmUp(const std::atomic<bool>& cancel);
+
+  // How many times a scope was read whole (built), for tests and benchmarks.
+  int64_t builds() const { return builds_.load(); }
 
  private:
   struct Entry;
-  std::shared_ptr<Entry> EntryFor(const std::vector<Uuid>& scope, std::string_view lang);
+  std::shared_ptr<Entry> EntryFor(const std::vector<Uuid>& scope);
+  // Brings entry's dashboard up to date (building it the first time). REQUIRES: entry->mu held.
+  Status Update(Entry& entry, const std::atomic<bool>* cancel);
 
   Storage& storage_;
   SyncService& service_;
@@ -53,6 +66,7 @@ class Dashboards {
   const size_t max_cached_;
   std::mutex mu_;
   std::list<std::shared_ptr<Entry>> entries_;  // most recently used first
+  std::atomic<int64_t> builds_{0};
 };
 
 }  // namespace mentorlog::server

@@ -253,6 +253,15 @@ class HttpServer::Routes {
     });
   }
 
+  // The coordinators' dashboards, built now (HttpServerOptions::warm_dashboards).
+  void WarmDashboards(const std::atomic<bool>& cancel) {
+    Result<Dashboards*> dashboards = DashboardsOnce();
+    Status warmed = dashboards.ok() ? (*dashboards)->WarmUp(cancel) : dashboards.status();
+    if (!warmed.ok() && warmed.code() != StatusCode::kCancelled) {
+      spdlog::warn("dashboards: not built at start ({}); each is built at its first request", warmed.message());
+    }
+  }
+
  private:
   using Request = httplib::Request;
   using BodyHandler = std::function<void(const Request&, const std::string& body, httplib::Response&)>;
@@ -598,11 +607,14 @@ Status HttpServer::Start() {
     return Status::Unavailable("the server stopped as soon as it started on " + options_.host + ":" +
                                std::to_string(port_));
   }
+  if (options_.warm_dashboards) warm_up_ = std::thread([this] { routes_->WarmDashboards(stopping_); });
   return Status::Ok();
 }
 
 void HttpServer::Stop() {
   if (!server_) return;
+  stopping_.store(true);
+  if (warm_up_.joinable()) warm_up_.join();  // it stops between two schools
   // stop() closes the listening socket; listen_after_bind() then shuts the thread pool down,
   // which finishes every request already accepted before it returns.
   server_->stop();

@@ -12,6 +12,7 @@
 // on the pool. Storage, SyncService and Accounts must be safe for concurrent use (they are).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
@@ -47,6 +48,9 @@ struct HttpServerOptions {
   // /v1/dashboard request; "today" of the dashboards comes from `clock` (null: the system's).
   std::filesystem::path assets_dir = core::DefaultAssetsDir();
   const platform::Clock* clock = nullptr;
+  // Build the coordinators' dashboards in the background as soon as the server listens
+  // (Dashboards::WarmUp), so the first request of a region does not read it all. `serve` sets it.
+  bool warm_dashboards = false;
 };
 
 class HttpServer {
@@ -81,6 +85,8 @@ class HttpServer {
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<Routes> routes_;
   std::thread listener_;
+  std::thread warm_up_;
+  std::atomic<bool> stopping_{false};
   int port_ = 0;
 };
 

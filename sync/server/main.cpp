@@ -184,6 +184,7 @@ Status CmdServe(Context& ctx) {
   options.tls_cert = ctx.config.tls_cert.value_or("");
   options.tls_key = ctx.config.tls_key.value_or("");
   options.threads = static_cast<int>(ctx.config.threads.value_or(kDefaultThreads));
+  options.warm_dashboards = true;
   HttpServer server(*ctx.storage, *ctx.service, *ctx.accounts, options);
   RETURN_IF_ERROR(server.Start());
   const std::string host = address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host;

@@ -24,6 +24,11 @@ Uuid Nth(int n) {
   return Must(Uuid::Parse(text), "id");
 }
 Date On(const char* ymd) { return Must(Date::Parse(ymd), ymd); }
+std::vector<std::string> Words(const std::vector<LocalText>& texts, std::string_view lang) {
+  std::vector<std::string> out;
+  for (const LocalText& t : texts) out.push_back(t.In(lang));
+  return out;
+}
 
 // The fixture's ids.
 const Uuid kA = Nth(1), kB = Nth(2), kC = Nth(3);
@@ -289,7 +294,7 @@ class DashboardTest : public ::testing::Test {
     if (p == nullptr) throw std::runtime_error("no such school");
     return *p;
   }
-  Dashboard dashboard_{TestConfig(), "en"};
+  Dashboard dashboard_{TestConfig()};
 };
 
 TEST_F(DashboardTest, ContactsByMonthCountTheTwelveMonthsUpToTodayAndNothingAfter) {
@@ -462,9 +467,11 @@ TEST_F(DashboardTest, RankingPutsTheLaggingFirstWithTheirReasons) {
   EXPECT_EQ(v.ranking[1].school_id, kA);
   EXPECT_EQ(v.ranking[2].school_id, kB);
   const std::vector<std::string> c_why = {"Result index: low", "never contacted", "Risk of failing"};
-  EXPECT_EQ(v.ranking[0].why, c_why);
+  EXPECT_EQ(Words(v.ranking[0].why, "en"), c_why);
   const std::vector<std::string> a_why = {"overdue recommendations: 1", "Teacher shortage", "Competence"};
-  EXPECT_EQ(v.ranking[1].why, a_why);
+  EXPECT_EQ(Words(v.ranking[1].why, "en"), a_why);
+  const std::vector<std::string> a_why_ru = {"просрочено рекомендаций: 1", "Дефицит кадров", "Компетентность"};
+  EXPECT_EQ(Words(v.ranking[1].why, "ru"), a_why_ru);
 
   ASSERT_EQ(v.no_contact.size(), 2u);  // B and C: never
   EXPECT_EQ(v.no_contact[0].school_id, kB);
@@ -528,7 +535,7 @@ TEST_F(DashboardTest, AnObservationMovedToAnotherSchoolLeavesTheFirst) {
 }
 
 TEST(DashboardEmptyTest, ASchoolWithNothingRecordedHasNoFiguresRatherThanZeros) {
-  Dashboard d(TestConfig(), "ru");
+  Dashboard d(TestConfig());
   School s;
   s.id = kA;
   s.name = "Пустая";
@@ -545,11 +552,11 @@ TEST(DashboardEmptyTest, ASchoolWithNothingRecordedHasNoFiguresRatherThanZeros) 
   EXPECT_FALSE(v.indicators[0].value.has_value());  // no supported school
   EXPECT_FALSE(v.indicators[0].met.has_value());
   EXPECT_EQ(v.no_contact.size(), 1u);
-  EXPECT_EQ(v.ranking.at(0).why.at(0), "не было контактов");
+  EXPECT_EQ(v.ranking.at(0).why.at(0), (LocalText{"не было контактов", "never contacted"}));
 }
 
 TEST(DashboardEmptyTest, RecordsOfAnUnknownSchoolWaitForIt) {
-  Dashboard d(TestConfig(), "en");
+  Dashboard d(TestConfig());
   Visit v;
   v.id = Nth(5);
   v.school_id = kA;
@@ -625,7 +632,7 @@ TEST(DashboardIncrementalTest, FedOnlyTheChangesItEqualsOneBuiltFromScratch) {
   Must(CreateDemoDistrict(*store, DemoOptions{}), "demo");
   const DashboardConfig config = Must(LoadDashboardConfig(DefaultAssetsDir()), "config");
   auto build = [&] {
-    Dashboard d(config, "ru");
+    Dashboard d(config);
     Must(store->ForEachLiveState([&](const RecordState& s) { return d.Apply(s); }), "feed");
     d.Refresh(store->Today());
     return d;

@@ -46,7 +46,7 @@ core::DistrictView HandMadeView() {
   lagging.days_since_contact = 45;
   lagging.overdue = 2;
   lagging.risks = 3;
-  lagging.why = {"низкий ИОР", "нет контакта 45 дней"};
+  lagging.why = {{"низкий ИОР", "low ИОР"}, {"нет контакта 45 дней", "no contact for 45 days"}};
   v.ranking.push_back(lagging);
   v.no_contact.push_back(lagging);
   core::RankedSchool never;
@@ -124,7 +124,7 @@ TEST(DistrictReportTest, DemoDistrictThroughARealDashboard) {
   const auto demo = MakeDemoStore(dir.path());
   core::Store* store = demo->store.get();
   const core::DemoSummary& summary = demo->summary;
-  auto dashboard = Must(BuildDashboard(*store, MENTORLOG_ASSETS_DIR, store->Today(), "ru"));
+  auto dashboard = Must(BuildDashboard(*store, MENTORLOG_ASSETS_DIR, store->Today()));
   const auto tables = DistrictTables(dashboard->district(), "ru");
   EXPECT_EQ(tables[0].rows.size(), std::size(core::kAllProgrammeIndicators));
   EXPECT_EQ(static_cast<int64_t>(tables[1].rows.size()), summary.schools) << "every school is ranked";
@@ -140,7 +140,7 @@ TEST(DistrictReportTest, MissingConfigurationIsNotFound) {
   core::StoreOptions options;
   options.path = dir.path() / "s.sqlite";
   auto store = Must(core::Store::Open(options));
-  auto dashboard = BuildDashboard(*store, dir.path() / "no-assets", store->Today(), "en");
+  auto dashboard = BuildDashboard(*store, dir.path() / "no-assets", store->Today());
   ASSERT_FALSE(dashboard.ok());
   EXPECT_EQ(dashboard.status().code(), StatusCode::kNotFound) << dashboard.status().message();
 }

@@ -1159,7 +1159,7 @@ class HttpDashboardTest : public HttpTest {
   // The district view a device computes from the same records (the demo store).
   static std::string LocalDistrictJson() {
     auto config = Must(core::LoadDashboardConfig(MENTORLOG_ASSETS_DIR), "config");
-    core::Dashboard d(config, "en");
+    core::Dashboard d(config);
     Must(w().demo->ForEachLiveState([&](const core::RecordState& s) { return d.Apply(s); }), "feed");
     d.Refresh(w().demo->Today());
     return core::DistrictViewJson(d.district(), "en");
@@ -1246,6 +1246,31 @@ TEST_F(HttpDashboardTest, APushedVisitShowsAtTheNextRequestAsIfBuiltFromScratch)
   Dashboards fresh(*w().storage, *w().service, Must(core::LoadDashboardConfig(MENTORLOG_ASSETS_DIR), "config"),
                    platform::DefaultClock());
   EXPECT_EQ(district.body, Must(fresh.DistrictJson(account, "en"), "fresh"));
+}
+
+// `serve` builds the coordinators' dashboards at start: their first request then reads only
+// what was written since. A stop cancels the warm-up, and the scope is built at its request.
+TEST_F(HttpDashboardTest, TheWarmUpBuildsTheCoordinatorsScopeBeforeItsFirstRequest) {
+  const auto config = Must(core::LoadDashboardConfig(MENTORLOG_ASSETS_DIR), "config");
+  const std::string coordinator = SignIn(Who::kCoordinator, "dash-warm-up");
+  const Account account = Must(w().accounts->Authenticate(coordinator), "session").account;
+
+  Dashboards warm(*w().storage, *w().service, config, platform::DefaultClock());
+  const std::atomic<bool> go{false};
+  Must(warm.WarmUp(go), "WarmUp");
+  EXPECT_EQ(warm.builds(), 1);  // one coordinator's district
+  const std::string en = Must(warm.DistrictJson(account, "en"), "en");
+  const std::string ru = Must(warm.DistrictJson(account, "ru"), "ru");
+  EXPECT_EQ(warm.builds(), 1);  // neither request read the district again, in either language
+  EXPECT_NE(en.find("\"schools\":" + std::to_string(w().district_schools.size()) + ","), std::string::npos);
+  EXPECT_NE(ru.find("Школы в сетевом взаимодействии"), std::string::npos);
+
+  Dashboards stopped(*w().storage, *w().service, config, platform::DefaultClock());
+  const std::atomic<bool> stop{true};
+  EXPECT_EQ(stopped.WarmUp(stop).code(), StatusCode::kCancelled);
+  EXPECT_EQ(stopped.builds(), 0);
+  EXPECT_EQ(Must(stopped.DistrictJson(account, "en"), "after a cancelled warm-up"), en);  // as warmed
+  EXPECT_EQ(stopped.builds(), 1);
 }
 
 TEST(HttpStopTest, StartReportsAPortInUse) {

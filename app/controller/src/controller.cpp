@@ -171,7 +171,7 @@ AppController::AppController(core::Store& store, ControllerOptions options)
     auto_sync_.store(settings_.auto_sync);
     if (settings_.auto_sync) KickAutoSync();  // at start: what came in while the app was closed
     MarkDirty(kAll);
-    QueueDashboard({}, /*full=*/true);  // in the language just chosen
+    QueueDashboard({}, /*full=*/true);
   });
   auto_sync_thread_ = std::thread([this] { RunAutoSync(); });
 }
@@ -441,7 +441,7 @@ void AppController::Handle(const ui::Action& action) {
           if (!s.ok()) Notice(s.message(), true);
           const std::string before = Lang();
           UseLanguage(a.settings.language);
-          if (Lang() != before) QueueDashboard({}, /*full=*/true);  // the reasons are in words
+          if (Lang() != before) QueueDashboard({}, /*full=*/false);  // the figures again, in its words
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::MakeReport>) {
           if (a.save_first) {
@@ -687,7 +687,7 @@ void AppController::RunDashboard() {
   }
   // A full feed takes a while on a big store: "Updating…" is published now (the worker
   // publishes when it is idle). A few changed records take milliseconds: the next view says it.
-  if (full || !d.dashboard || d.lang != lang) worker_->Post([] {});
+  if (full || !d.dashboard) worker_->Post([] {});
 
   const auto tr = Tr();
   Status error;
@@ -700,11 +700,11 @@ void AppController::RunDashboard() {
     }
   }
   if (d.config) {
-    if (!d.dashboard || d.lang != lang) full = true;
+    if (!d.dashboard) full = true;
     if (full) {
       // Every live record, off the UI thread and the worker. A record whose value cannot be
       // read is skipped (Apply says so), as the store would refuse it anyway.
-      core::Dashboard fresh(*d.config, lang);
+      core::Dashboard fresh(*d.config);
       Status fed = store_.ForEachLiveState([&](const core::RecordState& state) -> Status {
         if (dash_stop_.load()) return Status::Cancelled("the app is closing");
         (void)fresh.Apply(state);
@@ -734,7 +734,12 @@ void AppController::RunDashboard() {
           d.dashboard->Remove(id);
         }
       }
-      if (rubric_changed) d.rubrics = LoadRubricWords(store_, lang);  // a pulled template's words
+      // A pulled template's words, or the words of a language just chosen (the figures hold
+      // every text in both languages: no feed again).
+      if (rubric_changed || d.lang != lang) {
+        d.rubrics = LoadRubricWords(store_, lang);
+        d.lang = lang;
+      }
     }
   }
   if (dash_stop_.load()) return;

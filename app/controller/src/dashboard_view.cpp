@@ -60,7 +60,7 @@ ui::RankedSchoolRow Ranked(const core::RankedSchool& r, const BuildContext& ctx)
   row.days_since_contact = r.days_since_contact.value_or(-1);
   row.overdue = r.overdue;
   row.risks = r.risks;
-  row.why = r.why;
+  for (const core::LocalText& why : r.why) row.why.push_back(why.In(ctx.lang));
   return row;
 }
 

@@ -18,19 +18,18 @@ Cell OptionalInt(const std::optional<int>& n) {
   return int64_t{*n};
 }
 
-std::string Joined(const std::vector<std::string>& items) {
+std::string Joined(const std::vector<core::LocalText>& items, std::string_view lang) {
   std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : "; ") + s;
+  for (const auto& s : items) out += (out.empty() ? "" : "; ") + s.In(lang);
   return out;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<core::Dashboard>> BuildDashboard(const core::Store& store,
-                                                        const std::filesystem::path& assets_dir, core::Date as_of,
-                                                        std::string_view lang) {
+                                                        const std::filesystem::path& assets_dir, core::Date as_of) {
   ASSIGN_OR_RETURN(core::DashboardConfig config, core::LoadDashboardConfig(assets_dir));
-  auto dashboard = std::make_unique<core::Dashboard>(std::move(config), std::string(lang));
+  auto dashboard = std::make_unique<core::Dashboard>(std::move(config));
   RETURN_IF_ERROR(store.ForEachLiveState([&](const core::RecordState& s) -> Status {
     Status applied = dashboard->Apply(s);
     // A record that cannot be read is skipped (Apply's contract); the rest still count.
@@ -85,7 +84,7 @@ std::vector<Table> DistrictTables(const core::DistrictView& view, std::string_vi
       quartile = std::string(core::QuartileLabel(s.result_index->quartile, lang));
     }
     ranking.rows.push_back({s.name, index, quartile, OptionalInt(s.days_since_contact), int64_t{s.overdue},
-                            int64_t{s.risks}, Joined(s.why)});
+                            int64_t{s.risks}, Joined(s.why, lang)});
   }
   tables.push_back(std::move(ranking));
 

@@ -24,7 +24,7 @@ Status MakeSchoolProgressPdf(const core::Store& store, const core::School& schoo
                              const std::filesystem::path& assets_dir, std::string_view lang) {
   RETURN_IF_ERROR(CheckOutputPath(out, lang));
   const core::Date today = store.Today();
-  ASSIGN_OR_RETURN(auto dashboard, BuildDashboard(store, assets_dir, today, lang));
+  ASSIGN_OR_RETURN(auto dashboard, BuildDashboard(store, assets_dir, today));
   const core::SchoolProgress* progress = dashboard->Find(school.id);
   if (progress == nullptr) {
     return Status::Internal(lang == "ru" ? "на панели нет показателей школы «" + school.name + "»"
@@ -45,7 +45,7 @@ Status MakeSchoolLog(const core::Store& store, const core::School& school, const
 Status MakeDistrictView(const core::Store& store, const std::filesystem::path& out, bool csv,
                         const std::filesystem::path& assets_dir, std::string_view lang) {
   if (!csv) RETURN_IF_ERROR(CheckOutputPath(out, lang));
-  ASSIGN_OR_RETURN(auto dashboard, BuildDashboard(store, assets_dir, store.Today(), lang));
+  ASSIGN_OR_RETURN(auto dashboard, BuildDashboard(store, assets_dir, store.Today()));
   const std::vector<Table> tables = DistrictTables(dashboard->district(), lang);
   return csv ? WriteCsvFolder(tables, out, lang) : WriteXlsx(tables, out, lang);
 }

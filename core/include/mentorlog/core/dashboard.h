@@ -15,6 +15,9 @@
 //   dashboard.Refresh(store.Today());
 //   const DistrictView& district = dashboard.district();
 //
+// The figures do not depend on a language: every text in them is a LocalText (both languages),
+// so one Dashboard serves Russian and English callers alike.
+//
 // Thread safety: a Dashboard is a value owned by one thread at a time; the app builds and
 // refreshes one on a worker thread and publishes copies of the results.
 #pragma once
@@ -293,7 +296,7 @@ struct RankedSchool {
   std::optional<int> days_since_contact;
   int overdue = 0;
   int risks = 0;
-  std::vector<std::string> why;  // lagging reasons, in the UI language of the call
+  std::vector<LocalText> why;  // lagging reasons, in both languages (shown in the caller's)
   friend bool operator==(const RankedSchool&, const RankedSchool&) = default;
 };
 
@@ -329,7 +332,7 @@ struct DistrictView {
 
 class Dashboard {
  public:
-  explicit Dashboard(DashboardConfig config, std::string lang = "ru");
+  explicit Dashboard(DashboardConfig config);
   ~Dashboard();
   Dashboard(Dashboard&&) noexcept;
   Dashboard& operator=(Dashboard&&) noexcept;

@@ -26,11 +26,10 @@
 namespace mentorlog::report {
 
 // A dashboard over every live record of `store`, refreshed as of `as_of`, with the
-// configuration in `assets_dir` (dashboard.toml, indices.toml) and texts in `lang`.
+// configuration in `assets_dir` (dashboard.toml, indices.toml).
 // Errors: LoadDashboardConfig's (NotFound, InvalidInput), the store's.
 Result<std::unique_ptr<core::Dashboard>> BuildDashboard(const core::Store& store,
-                                                        const std::filesystem::path& assets_dir, core::Date as_of,
-                                                        std::string_view lang);
+                                                        const std::filesystem::path& assets_dir, core::Date as_of);
 
 // The tables above, in `lang` ("ru" or "en").
 std::vector<Table> DistrictTables(const core::DistrictView& view, std::string_view lang);
