@@ -103,12 +103,13 @@ class StorageTx {
                                                                size_t max_rows) = 0;
   // The highest seq given so far (0 when empty).
   virtual Result<uint64_t> MaxSeq() = 0;
-  // Every live (not deleted) record in the filter, ordered by id, in pages; fn may stop the
-  // scan by returning an error, which ScanLive returns.
+  // Every live (not deleted) record in the filter; fn may stop the scan by returning an error,
+  // which ScanLive returns. With `all_schools`, ordered by id in pages of kScanPageRows; with a
+  // list of schools, school by school (ScanSchool), in no particular order: a page ordered by
+  // id over many schools would sort the whole scope for each page.
   virtual Status ScanLive(const ScopeFilter& filter, const std::function<Status(const StoredRecord&)>& fn) = 0;
   // Every live record whose scope key is `school_id` (nullopt: the district-wide ones), in no
   // particular order, straight off the (school_id, seq) index: the dashboards' full read.
-  // ScanLive over a scope of many schools sorts the whole scope for each page.
   virtual Status ScanSchool(const std::optional<Uuid>& school_id,
                             const std::function<Status(const StoredRecord&)>& fn) = 0;
   virtual Result<int64_t> CountRecords() = 0;

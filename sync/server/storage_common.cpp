@@ -187,22 +187,31 @@ int64_t NowMillis() {
 constexpr std::string_view kRecordColumns = "record_id, school_id, seq, state";
 
 Result<StoredRecord> RecordFromRow(const SqlRow& row) {
-  ASSIGN_OR_RETURN(std::string id_text, TextAt(row, 0, "records.record_id"));
-  const std::string what = "record " + id_text;
   ASSIGN_OR_RETURN(Uuid id, UuidAt(row, 0, "records.record_id"));
+  // Read once per stored record on a full scan: the context of an error is made only for one.
+  const auto what = [&] { return "record " + id.ToString(); };
   StoredRecord out;
-  ASSIGN_OR_RETURN(out.school_id, OptUuidAt(row, 1, what + ": school_id"));
-  ASSIGN_OR_RETURN(out.seq, SeqAt(row, 2, what + ": seq"));
-  ASSIGN_OR_RETURN(std::string bytes, BytesAt(row, 3, what + ": state"));
-  auto state = core::DecodeBinary<RecordState>(bytes);
+  Result<std::optional<Uuid>> school = OptUuidAt(row, 1, "school_id");
+  if (!school.ok()) return school.status().WithContext(what());
+  out.school_id = *school;
+  Result<uint64_t> seq = SeqAt(row, 2, "seq");
+  if (!seq.ok()) return seq.status().WithContext(what());
+  out.seq = *seq;
+  const std::string* bytes = nullptr;
+  if (row.size() > 3) {
+    if (const auto* b = std::get_if<SqlBlob>(&row[3])) bytes = &b->bytes;
+    if (const auto* t = std::get_if<std::string>(&row[3])) bytes = t;  // SQLite: bytes written as text
+  }
+  if (bytes == nullptr) return BadColumn(what() + ": state", "bytes");
+  auto state = core::DecodeBinary<RecordState>(*bytes);
   if (!state.ok()) {
     const Status& s = state.status();
-    if (s.code() == StatusCode::kUnsupported) return s.WithContext(what);
-    return Status::Corruption(what + ": its stored state cannot be read (" + s.message() +
+    if (s.code() == StatusCode::kUnsupported) return s.WithContext(what());
+    return Status::Corruption(what() + ": its stored state cannot be read (" + s.message() +
                               "); the server database is damaged");
   }
   if (state->id != id) {
-    return Status::Corruption(what + ": its stored state is of record " + state->id.ToString() +
+    return Status::Corruption(what() + ": its stored state is of record " + state->id.ToString() +
                               "; the server database is damaged");
   }
   out.state = std::move(state).value();
@@ -480,6 +489,10 @@ Result<uint64_t> SqlStorageTx::MaxSeq() {
 }
 
 Status SqlStorageTx::ScanLive(const ScopeFilter& filter, const std::function<Status(const StoredRecord&)>& fn) {
+  if (!filter.all_schools) {  // school by school: no sort of the scope (storage.h)
+    for (const Uuid& school : filter.schools) RETURN_IF_ERROR(ScanSchool(school, fn));
+    return filter.include_district_wide ? ScanSchool(std::nullopt, fn) : Status::Ok();
+  }
   const ScopeSql scope = ScopeFilterSql(filter, session_.dialect());
   const std::string sql = "SELECT " + std::string(kRecordColumns) + " FROM records WHERE deleted = 0 AND " +
                           scope.where + " AND record_id > ? ORDER BY record_id LIMIT ?";

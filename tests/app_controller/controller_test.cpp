@@ -386,14 +386,14 @@ TEST_F(AppControllerTest, ReportsAreWrittenIntoTheDataFolderAndTheNoticeNamesThe
   EXPECT_EQ(head(pdf, 5), "%PDF-");
 
   controller.Apply({ui::MakeReport{ui::ReportKind::kDistrictXlsx, "", std::nullopt, ""}});
-  controller.WaitIdle();
+  controller.WaitDashboard();  // made on the dashboard thread, from its figures
   ASSERT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
   EXPECT_EQ(head(file_of(controller.View()->notice), 2), "PK");  // a zip: the workbook
 
   const core::School school = All<core::School>().front();
   for (ui::ReportKind kind : {ui::ReportKind::kSchoolPdf, ui::ReportKind::kSchoolXlsx}) {
     controller.Apply({ui::MakeReport{kind, school.id.ToString(), std::nullopt, ""}});
-    controller.WaitIdle();
+    controller.WaitDashboard();
     ASSERT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
     EXPECT_EQ(head(file_of(controller.View()->notice), 2), kind == ui::ReportKind::kSchoolPdf ? "%P" : "PK");
   }

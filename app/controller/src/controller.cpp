@@ -448,6 +448,10 @@ void AppController::Handle(const ui::Action& action) {
             Handle(ui::SaveForm{*a.save_first, a.draft_key});
             if (notice_is_error_) return;  // the save's own message says what to fix
           }
+          if (UsesDashboard(a.kind)) {  // the dashboard thread holds the figures: no feed here
+            dashboard_thread_->Post([this, a] { MakeReportFromDashboard(a); });
+            return;
+          }
           auto path = WriteReport(store_, a, options_.data_dir / "reports", options_.assets_dir, Lang());
           if (path.ok()) {
             Notice(tr->Format("view.notice.report_saved", {path->string()}), false);
@@ -667,6 +671,29 @@ void AppController::QueueDashboard(std::vector<core::Uuid> changed, bool full) {
   if (dash_queued_) return;
   dash_queued_ = true;
   dashboard_thread_->Post([this] { RunDashboard(); });
+}
+
+void AppController::MakeReportFromDashboard(const ui::MakeReport& request) {
+  bool pending = false;
+  {
+    std::lock_guard lock(dash_mu_);
+    pending = dash_queued_ || dash_full_ || !dash_changed_.empty();
+  }
+  if (pending) RunDashboard();  // what was saved before the tap (its refresh was queued first)
+  if (dash_stop_.load()) return;
+  DashboardState& d = *dash_;
+  if (d.dashboard) d.dashboard->Refresh(store_.Today());
+  auto path = WriteReport(store_, request, options_.data_dir / "reports", options_.assets_dir, Lang(),
+                          d.dashboard ? &*d.dashboard : nullptr);
+  worker_->Post([this, path = std::move(path)] {
+    const auto tr = Tr();
+    if (path.ok()) {
+      Notice(tr->Format("view.notice.report_saved", {path->string()}), false);
+    } else {
+      Notice(path.status().message(), true);
+    }
+    MarkDirty(kToday);
+  });
 }
 
 void AppController::RunDashboard() {

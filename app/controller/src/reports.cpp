@@ -24,15 +24,20 @@ std::string Slug(std::string_view name) {
 
 }  // namespace
 
+bool UsesDashboard(ui::ReportKind kind) {
+  return kind == ui::ReportKind::kDistrictXlsx || kind == ui::ReportKind::kSchoolPdf;
+}
+
 Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::MakeReport& request,
                                           const std::filesystem::path& dir, const std::filesystem::path& assets_dir,
-                                          std::string_view lang) {
+                                          std::string_view lang, const core::Dashboard* dashboard) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);  // a failure is reported by the writer, naming the folder
   const std::string today = store.Today().ToString();
   if (request.kind == ui::ReportKind::kDistrictXlsx) {
     const auto path = dir / ("district-" + today + ".xlsx");
-    RETURN_IF_ERROR(report::MakeDistrictView(store, path, /*csv=*/false, assets_dir, lang));
+    RETURN_IF_ERROR(dashboard ? report::WriteDistrictView(dashboard->district(), path, /*csv=*/false, lang)
+                              : report::MakeDistrictView(store, path, /*csv=*/false, assets_dir, lang));
     return path;
   }
   if (request.kind == ui::ReportKind::kFeedbackPdf) {
@@ -52,7 +57,9 @@ Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::Ma
   const std::string name = "school-" + today + "-" + Slug(school.short_name.empty() ? school.name : school.short_name);
   if (request.kind == ui::ReportKind::kSchoolPdf) {
     const auto path = dir / (name + ".pdf");
-    RETURN_IF_ERROR(report::MakeSchoolProgressPdf(store, school, path, assets_dir, lang));
+    const core::SchoolProgress* progress = dashboard ? dashboard->Find(school.id) : nullptr;
+    RETURN_IF_ERROR(progress ? report::WriteSchoolProgressPdf(*progress, store.Today(), path, assets_dir, lang)
+                             : report::MakeSchoolProgressPdf(store, school, path, assets_dir, lang));
     return path;
   }
   const auto path = dir / (name + ".xlsx");

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "mentorlog/core/dashboard.h"
 #include "mentorlog/core/store.h"
 #include "mentorlog/ui/action.h"
 
@@ -12,10 +13,16 @@ namespace mentorlog::app {
 
 // Writes the report and returns its path: `dir`/feedback-<date>-<teacher>.pdf,
 // school-<date>-<school>.pdf|xlsx, district-<date>.xlsx (an existing file is replaced).
+// The district workbook and the school's PDF take their figures from `dashboard` (refreshed
+// to the store's today) when given, else from a dashboard fed the whole store.
 // Errors: the report library's (NotFound for an unknown observation or school, InvalidInput
 // for a folder that cannot be written), in `lang`.
 Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::MakeReport& request,
                                           const std::filesystem::path& dir, const std::filesystem::path& assets_dir,
-                                          std::string_view lang);
+                                          std::string_view lang, const core::Dashboard* dashboard = nullptr);
+
+// Whether the report is made of the dashboards' figures (then the app makes it on its
+// dashboard thread, from the Dashboard that thread keeps).
+bool UsesDashboard(ui::ReportKind kind);
 
 }  // namespace mentorlog::app

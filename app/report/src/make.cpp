@@ -30,8 +30,14 @@ Status MakeSchoolProgressPdf(const core::Store& store, const core::School& schoo
     return Status::Internal(lang == "ru" ? "на панели нет показателей школы «" + school.name + "»"
                                          : "the dashboard has no figures for the school «" + school.name + "»");
   }
+  return WriteSchoolProgressPdf(*progress, today, out, assets_dir, lang);
+}
+
+Status WriteSchoolProgressPdf(const core::SchoolProgress& progress, core::Date today, const std::filesystem::path& out,
+                              const std::filesystem::path& assets_dir, std::string_view lang) {
+  RETURN_IF_ERROR(CheckOutputPath(out, lang));
   ASSIGN_OR_RETURN(PdfFonts fonts, FindPdfFonts(assets_dir, lang));
-  ASSIGN_OR_RETURN(std::string pdf, RenderSchoolProgressPdf(*progress, today, fonts, lang));
+  ASSIGN_OR_RETURN(std::string pdf, RenderSchoolProgressPdf(progress, today, fonts, lang));
   return WriteFileAtomically(out, pdf, lang);
 }
 
@@ -46,7 +52,13 @@ Status MakeDistrictView(const core::Store& store, const std::filesystem::path& o
                         const std::filesystem::path& assets_dir, std::string_view lang) {
   if (!csv) RETURN_IF_ERROR(CheckOutputPath(out, lang));
   ASSIGN_OR_RETURN(auto dashboard, BuildDashboard(store, assets_dir, store.Today()));
-  const std::vector<Table> tables = DistrictTables(dashboard->district(), lang);
+  return WriteDistrictView(dashboard->district(), out, csv, lang);
+}
+
+Status WriteDistrictView(const core::DistrictView& view, const std::filesystem::path& out, bool csv,
+                         std::string_view lang) {
+  if (!csv) RETURN_IF_ERROR(CheckOutputPath(out, lang));
+  const std::vector<Table> tables = DistrictTables(view, lang);
   return csv ? WriteCsvFolder(tables, out, lang) : WriteXlsx(tables, out, lang);
 }
 

@@ -197,6 +197,9 @@ class AppController {
   // record when `full`; one queued refresh absorbs the next (any thread).
   void QueueDashboard(std::vector<core::Uuid> changed, bool full);
   void RunDashboard();
+  // A report of the dashboards' figures, from the Dashboard this thread keeps (brought up to
+  // date first); the notice goes back through the worker.
+  void MakeReportFromDashboard(const ui::MakeReport& request);
   struct DashboardState;                  // the core::Dashboard and what goes with it
   std::unique_ptr<DashboardState> dash_;  // the dashboard thread's only
   std::mutex dash_mu_;

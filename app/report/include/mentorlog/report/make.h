@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "mentorlog/core/dashboard.h"
 #include "mentorlog/core/store.h"
 #include "mentorlog/core/types.h"
 
@@ -28,5 +29,12 @@ Status MakeSchoolLog(const core::Store& store, const core::School& school, const
 // The district view of every school in the store (XLSX, or with `csv` a folder of CSV files).
 Status MakeDistrictView(const core::Store& store, const std::filesystem::path& out, bool csv,
                         const std::filesystem::path& assets_dir, std::string_view lang);
+
+// The same two from a dashboard already refreshed (the app's dashboard thread keeps one): no
+// store is read again.
+Status WriteSchoolProgressPdf(const core::SchoolProgress& progress, core::Date today, const std::filesystem::path& out,
+                              const std::filesystem::path& assets_dir, std::string_view lang);
+Status WriteDistrictView(const core::DistrictView& view, const std::filesystem::path& out, bool csv,
+                         std::string_view lang);
 
 }  // namespace mentorlog::report
