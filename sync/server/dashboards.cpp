@@ -10,6 +10,7 @@
 #include "mentorlog/core/dashboard_json.h"
 
 namespace mentorlog::server {
+
 struct Dashboards::Entry {
   std::vector<Uuid> scope;
   std::mutex mu;  // guards what follows

@@ -76,7 +76,8 @@ Result<fs::path> DefaultDbPath() {
 
 Result<std::unique_ptr<Storage>> OpenStorage(const ServerConfig& config) {
   if (config.pg) {
-    return OpenPostgresStorage(*config.pg, static_cast<int>(config.threads.value_or(kDefaultThreads)));
+    // A connection per request thread, and one for the dashboards' build at start (WarmUp).
+    return OpenPostgresStorage(*config.pg, static_cast<int>(config.threads.value_or(kDefaultThreads)) + 1);
   }
   fs::path path;
   if (config.db) {
