@@ -150,8 +150,9 @@ Row Run(const std::string& backend, const DistrictShape& shape, const std::strin
         ++scanned;
         return Status::Ok();
       };
-      for (const core::Uuid& school : schools) RETURN_IF_ERROR(tx.ScanSchool(school, count));
-      return tx.ScanSchool(std::nullopt, count);
+      server::ScopeFilter scope;
+      scope.schools = schools;
+      return tx.ScanLive(scope, count);
     });
     if (!scan.ok()) Fail("scan", scan);
     row.scan_s = Seconds(t);

@@ -3,7 +3,7 @@
 // written since its last use (RecordsInRange after its seq; a record that moved out of the
 // scope leaves it), so a request after a sync of k records costs O(k + the schools they
 // touch + the district view), not a scan of the region. The first use of a scope reads it
-// school by school (StorageTx::ScanSchool): seconds for a district, tens of seconds for a
+// school by school (StorageTx::ScanLive): seconds for a district, tens of seconds for a
 // region of millions of records, so `serve` builds the coordinators' scopes at start
 // (WarmUp) rather than at their first request. The least recently used scopes are dropped
 // beyond `max_cached`. A dashboard holds no language: one serves ru and en callers.

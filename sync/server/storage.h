@@ -109,7 +109,7 @@ class StorageTx {
   // id over many schools would sort the whole scope for each page.
   virtual Status ScanLive(const ScopeFilter& filter, const std::function<Status(const StoredRecord&)>& fn) = 0;
   // Every live record whose scope key is `school_id` (nullopt: the district-wide ones), in no
-  // particular order, straight off the (school_id, seq) index: the dashboards' full read.
+  // particular order, straight off the (school_id, seq) index.
   virtual Status ScanSchool(const std::optional<Uuid>& school_id,
                             const std::function<Status(const StoredRecord&)>& fn) = 0;
   virtual Result<int64_t> CountRecords() = 0;

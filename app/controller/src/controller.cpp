@@ -69,7 +69,7 @@ void AddSavedIds(const core::Store& store, const ui::Form& form, const core::Uui
 struct AppController::DashboardState {
   std::optional<core::DashboardConfig> config;
   std::optional<core::Dashboard> dashboard;
-  std::string lang;  // of `dashboard`'s reasons
+  std::string lang;  // of `rubrics` (the figures hold both languages)
   RubricWords rubrics;
 };
 
