@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "mentorlog/core/enums.h"
+#include "mentorlog/core/rules.h"
 #include "toml_config.h"
 
 namespace mentorlog::core {
@@ -763,7 +764,7 @@ SchoolProgress Dashboard::Impl::Compute(const Uuid& id, const SchoolRecords& s, 
       case RecommendationStatus::kOpen:
       case RecommendationStatus::kInProgress:
         ++p.recommendations.open;
-        if (r.due_on < as_of) ++p.recommendations.overdue;
+        if (IsOverdue(r, as_of)) ++p.recommendations.overdue;
         if (r.responsible_id) {
           activity[*r.responsible_id].person_id = *r.responsible_id;
           ++activity[*r.responsible_id].open_recommendations;

@@ -34,6 +34,8 @@
 #include <utility>
 #include <vector>
 
+#include "mentorlog/core/rules.h"
+
 namespace mentorlog::core {
 
 namespace {
@@ -2105,7 +2107,7 @@ Status DistrictBuilder::ProgressOne(const DemoRecommendation& plan) {
   Date last_visit = closed;
   for (size_t v : schools_[plan.school].visits) last_visit = Later(last_visit, visits_[v].date);
   rec.due_on = Later(rec.due_on, last_visit.AddDays(rng_.Int(21, 35)));
-  if (rec.due_on < today_) ++summary_.overdue_recommendations;
+  if (IsOverdue(rec, today_)) ++summary_.overdue_recommendations;
   return Put(rec).WithContext("recommendation «" + rec.text + "»");
 }
 

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "mentorlog/core/field_codec.h"
+#include "mentorlog/core/rules.h"
 #include "mentorlog/core/serialize.h"
 #include "migrations.h"
 #include "sqlite_db.h"
@@ -549,7 +550,8 @@ Status Store::Impl::WriteClocksAndOutbox(RecordKind kind, const Uuid& id, std::v
 // -----------------------------------------------------------------------------------------
 
 template <class R>
-static Status CheckKindRules(const R&, const R&, Store::Impl::SaveMode, std::string_view) {
+static Status CheckKindRules(const R&, const R&, Store::Impl::SaveMode, std::string_view lang) {
+  if (IsAppendOnly(RecordTraits<R>::kKind)) return Status::Conflict(AppendOnlyRefusal().In(lang));
   return Status::Ok();
 }
 
@@ -569,12 +571,6 @@ static Status CheckKindRules(const Recommendation& old, const Recommendation& ne
                 std::string(EnumLabel(next.status, "ru")) + "». Чтобы снова работать над ней, возобновите её."));
   }
   return Status::Ok();
-}
-
-static Status CheckKindRules(const RecommendationEvent&, const RecommendationEvent&, Store::Impl::SaveMode,
-                             std::string_view lang) {
-  return Status::Conflict(Say(lang, "History entries cannot be changed; add a new comment instead.",
-                              "Записи истории не изменяются; добавьте новый комментарий."));
 }
 
 template <class R>

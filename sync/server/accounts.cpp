@@ -229,6 +229,18 @@ const std::string& Accounts::DummyHash() {
   return dummy_hash_;
 }
 
+namespace {
+
+Status DeviceOfAnotherAccount() {
+  return Status::Conflict(
+      Bilingual("This device already syncs the records of another account. Sign in with that account, or use a "
+                "separate data folder for each account (mentorlog --data FOLDER).",
+                "С этого устройства уже синхронизируются записи другой учётной записи. Войдите под той учётной "
+                "записью или заведите для каждой учётной записи свою папку данных (mentorlog --data ПАПКА)."));
+}
+
+}  // namespace
+
 Result<sync::LoginResponse> Accounts::Login(const sync::LoginRequest& request) {
   RETURN_IF_ERROR(CheckDeviceId(request.device_id));
   const std::string login = NormalizeLogin(request.login);
@@ -266,6 +278,10 @@ Result<sync::LoginResponse> Accounts::Login(const sync::LoginRequest& request) {
     // The password changed while we checked the old one: that sign-in no longer counts.
     if (!current || current->password_hash != account->password_hash) return WrongPassword();
     if (current->disabled) return AccountDisabled();
+    // A device id belongs to the first account that signs in with it (service.h).
+    ASSIGN_OR_RETURN(std::optional<int64_t> owner, tx.DeviceOwner(request.device_id));
+    if (owner && *owner != current->id) return DeviceOfAnotherAccount();
+    if (!owner) RETURN_IF_ERROR(tx.SetDeviceOpSeq(request.device_id, current->id, 0));
     if (rehashed) {
       current->password_hash = *rehashed;
       RETURN_IF_ERROR(tx.UpdateAccount(*current));

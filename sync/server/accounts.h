@@ -107,7 +107,10 @@ class Accounts {
   //     time spent: an unknown login is checked against a dummy hash).
   //   PermissionDenied: the password is right but the account is disabled.
   //   InvalidInput: the device id is empty or not printable ASCII (at most 128 characters).
+  //   Conflict: the device id belongs to another account (the first to sign in with it, or
+  //     to push under it, owns it; service.h); the message says what to do.
   //   Unavailable / IoError / Internal: the storage.
+  // The first sign-in with a device id binds it to the account.
   Result<sync::LoginResponse> Login(const sync::LoginRequest& request);
 
   // The session behind a token.

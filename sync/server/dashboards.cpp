@@ -12,7 +12,7 @@
 namespace mentorlog::server {
 
 struct Dashboards::Entry {
-  std::vector<Uuid> scope;
+  AccountScope scope;
   std::mutex mu;  // guards what follows
   std::optional<core::Dashboard> dashboard;
   uint64_t seq = 0;  // every record up to this seq is in `dashboard`
@@ -28,7 +28,7 @@ Dashboards::Dashboards(Storage& storage, SyncService& service, core::DashboardCo
 
 Dashboards::~Dashboards() = default;
 
-std::shared_ptr<Dashboards::Entry> Dashboards::EntryFor(const std::vector<Uuid>& scope) {
+std::shared_ptr<Dashboards::Entry> Dashboards::EntryFor(const AccountScope& scope) {
   std::lock_guard lock(mu_);
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if ((*it)->scope == scope) {
@@ -53,7 +53,8 @@ Status Dashboards::Update(Entry& entry, const std::atomic<bool>* cancel) {
       // feeding on a second one made the build slower (1.9 s -> 3.2 s for 500k records), the
       // threads contending in malloc (bench/README.md).
       ScopeFilter filter;
-      filter.schools = entry.scope;
+      filter.schools = entry.scope.schools;
+      filter.district = entry.scope.district;
       filter.include_district_wide = true;
       int64_t skipped = 0;
       RETURN_IF_ERROR(tx.ScanLive(filter, [&](const StoredRecord& r) -> Status {
@@ -76,8 +77,10 @@ Status Dashboards::Update(Entry& entry, const std::atomic<bool>* cancel) {
       while (after < seq) {
         ASSIGN_OR_RETURN(std::vector<StoredRecord> page, tx.RecordsInRange(everything, after, seq, kPage));
         for (const StoredRecord& r : page) {
+          const std::vector<Uuid>& schools = entry.scope.schools;
           const bool in_scope =
-              !r.school_id || std::binary_search(entry.scope.begin(), entry.scope.end(), *r.school_id);
+              r.school_id ? std::binary_search(schools.begin(), schools.end(), *r.school_id)
+                          : r.district && (*r.district == entry.scope.district || *r.district == kSharedDistrict);
           if (in_scope) {
             if (!entry.dashboard->Apply(r.state).ok()) {
               spdlog::warn("dashboards: record {} could not be read and is left out of the figures",
@@ -108,7 +111,7 @@ Status Dashboards::With(const Account& account, const std::function<Status(const
         "У учётной записи администратора нет показателей: она управляет учётными записями. Войдите как координатор, "
         "наставник или тьютор."));
   }
-  ASSIGN_OR_RETURN(std::vector<Uuid> scope, service_.ScopeOf(account));
+  ASSIGN_OR_RETURN(AccountScope scope, service_.ScopeOf(account));
   std::shared_ptr<Entry> entry = EntryFor(scope);
   std::lock_guard lock(entry->mu);
   RETURN_IF_ERROR(Update(*entry, nullptr));
@@ -121,22 +124,23 @@ Status Dashboards::WarmUp(const std::atomic<bool>& cancel) {
     ASSIGN_OR_RETURN(accounts, tx.ListAccounts());
     return Status::Ok();
   }));
-  std::vector<std::vector<Uuid>> scopes;
+  std::vector<AccountScope> scopes;
   for (const Account& a : accounts) {
     if (a.role != Role::kCoordinator || a.disabled) continue;
-    ASSIGN_OR_RETURN(std::vector<Uuid> scope, service_.ScopeOf(a));
+    ASSIGN_OR_RETURN(AccountScope scope, service_.ScopeOf(a));
     if (std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) scopes.push_back(std::move(scope));
   }
-  std::stable_sort(scopes.begin(), scopes.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  std::stable_sort(scopes.begin(), scopes.end(),
+                   [](const auto& a, const auto& b) { return a.schools.size() > b.schools.size(); });
   if (scopes.size() > max_cached_) scopes.resize(max_cached_);
-  for (const std::vector<Uuid>& scope : scopes) {
+  for (const AccountScope& scope : scopes) {
     if (cancel.load()) return Status::Cancelled("the server is stopping");
     std::shared_ptr<Entry> entry = EntryFor(scope);
     std::lock_guard lock(entry->mu);
     if (entry->dashboard) continue;  // a request built it meanwhile
     const auto started = std::chrono::steady_clock::now();
     RETURN_IF_ERROR(Update(*entry, &cancel));
-    spdlog::info("dashboards: {} school(s), {} record(s) ready in {:.1f} s", scope.size(), entry->dashboard->records(),
+    spdlog::info("dashboards: {} school(s), {} record(s) ready in {:.1f} s", scope.schools.size(), entry->dashboard->records(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
   return Status::Ok();

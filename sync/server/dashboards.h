@@ -55,7 +55,7 @@ class Dashboards {
 
  private:
   struct Entry;
-  std::shared_ptr<Entry> EntryFor(const std::vector<Uuid>& scope);
+  std::shared_ptr<Entry> EntryFor(const AccountScope& scope);
   // Brings entry's dashboard up to date (building it the first time). REQUIRES: entry->mu held.
   Status Update(Entry& entry, const std::atomic<bool>* cancel);
 

@@ -4,7 +4,7 @@
 //     serve --listen HOST:PORT [--tls-cert F --tls-key F] [--threads N]
 //     user add LOGIN --role R [--person ID] [--district NAME] --password-stdin
 //     user passwd LOGIN --password-stdin | user disable LOGIN | user list
-//     import KIND FILE [--skip-bad]
+//     import KIND FILE [--skip-bad] [--district NAME]
 //     demo [--seed S]
 //     state-hash --as LOGIN
 //
@@ -266,7 +266,8 @@ Status CmdUserList(Context& ctx) {
   return Status::Ok();
 }
 
-Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& file, bool skip_bad) {
+Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& file, bool skip_bad,
+                 const std::string& district) {
   std::optional<core::RecordKind> kind = core::KindFromName(kind_word);
   if (!kind) {
     return Status::InvalidInput("unknown kind «" + kind_word +
@@ -291,7 +292,7 @@ Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& 
         std::to_string(report.bad_rows) +
         " bad row(s): nothing was imported. Fix them, or run again with --skip-bad to import the good rows.");
   }
-  ASSIGN_OR_RETURN(size_t applied, ctx.service->IngestStore(store));
+  ASSIGN_OR_RETURN(size_t applied, ctx.service->IngestStore(store, district));
   std::cout << "Imported: " << report.inserted << " new, " << report.updated << " updated, " << report.unchanged
             << " unchanged";
   if (report.bad_rows > 0) std::cout << "; skipped bad rows: " << report.bad_rows;
@@ -464,6 +465,8 @@ int main(int argc, char** argv) {
   import->add_option("FILE", file, "The CSV file (UTF-8 or Windows-1251, ',' or ';')")->required();
   import->add_flag("--skip-bad", skip_bad,
                    "Import the good rows and report the bad ones (default: import nothing if any row is bad)");
+  import->add_option("--district", district,
+                     "The district of the imported people without a school (default: the only one)");
 
   auto* demo = app.add_subcommand("demo", "Fill an empty central store with the demo district and demo accounts");
   demo->add_option("--seed", seed, "Seed of the generator (same seed, same district)");
@@ -533,7 +536,7 @@ int main(int argc, char** argv) {
     else if (user_list->parsed())
       s = CmdUserList(c);
     else if (import->parsed())
-      s = CmdImport(c, kind, file, skip_bad);
+      s = CmdImport(c, kind, file, skip_bad, district);
     else if (demo->parsed())
       s = CmdDemo(c, seed);
     else if (state_hash->parsed())

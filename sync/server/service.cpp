@@ -9,8 +9,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
+#include "accounts.h"
 #include "mentorlog/core/rubric.h"
+#include "mentorlog/core/rules.h"
 #include "mentorlog/sync/device.h"
 #include "mentorlog/sync/merge.h"
 
@@ -32,18 +35,25 @@ SyncService::SyncService(Storage& storage, ServiceOptions options)
 
 namespace {
 
-Result<std::vector<Uuid>> ScopeIn(StorageTx& tx, const Account& account, core::Date today) {
-  std::vector<Uuid> schools;
+Result<AccountScope> ScopeIn(StorageTx& tx, const Account& account, core::Date today) {
+  AccountScope scope;
+  std::vector<Uuid>& schools = scope.schools;
   switch (account.role) {
     case Role::kAdmin:
       break;
     case Role::kCoordinator: {
+      scope.district = account.district;
       ASSIGN_OR_RETURN(schools, tx.SchoolsOfDistrict(account.district));
       break;
     }
     case Role::kMentor:
     case Role::kTutor: {
       if (!account.person_id) break;
+      ASSIGN_OR_RETURN(std::optional<StoredRecord> person, tx.LoadRecord(*account.person_id));
+      if (person && person->state.kind == RecordKind::kPerson && person->district &&
+          *person->district != kSharedDistrict) {
+        scope.district = *person->district;
+      }
       ASSIGN_OR_RETURN(std::vector<AssignmentIndexRow> rows, tx.AssignmentsOf(*account.person_id));
       for (const auto& a : rows) {
         if (a.deleted || a.starts_on > today || (a.ends_on && *a.ends_on < today)) continue;
@@ -56,7 +66,25 @@ Result<std::vector<Uuid>> ScopeIn(StorageTx& tx, const Account& account, core::D
   }
   std::sort(schools.begin(), schools.end());
   schools.erase(std::unique(schools.begin(), schools.end()), schools.end());
-  return schools;
+  return scope;
+}
+
+Status ChooseTheDistrict() {
+  return Status::InvalidInput(
+      Bilingual("Records without a school (people, templates) belong to a district, and it is not clear which: "
+                "the central store has several districts, or none yet. Name it with --district.",
+                "Записи без школы (люди, шаблоны) относятся к району, а какому — неясно: в центральном хранилище "
+                "несколько районов или пока ни одного. Укажите район в --district."));
+}
+
+Status DeviceOfAnotherAccount() {
+  return Status::PermissionDenied(
+      Bilingual("This device already syncs the records of another account, so the server did not take these "
+                "changes; they stay on this device. Sign in with that account, or use a separate data folder "
+                "for each account.",
+                "С этого устройства уже синхронизируются записи другой учётной записи, поэтому сервер не принял "
+                "изменения; они сохранены на устройстве. Войдите под той учётной записью или заведите для каждой "
+                "учётной записи свою папку данных."));
 }
 
 sync::StateLoader LoaderOf(StorageTx& tx) {
@@ -76,8 +104,8 @@ std::string TextOf(const RecordState& s, std::string_view field) {
 
 }  // namespace
 
-Result<std::vector<Uuid>> SyncService::ScopeOf(const Account& account) {
-  std::vector<Uuid> out;
+Result<AccountScope> SyncService::ScopeOf(const Account& account) {
+  AccountScope out;
   const core::Date today = core::Date::FromUnixMillis(clock_.NowMillis(), clock_.UtcOffsetMinutes());
   RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
     ASSIGN_OR_RETURN(out, ScopeIn(tx, account, today));
@@ -108,10 +136,36 @@ Rejection NotYourSchool(const Change& c) {
 
 Rejection CoordinatorOnly(const Change& c) {
   return Refuse(c, "permission",
-                "Only a coordinator can change " + std::string(core::EnumLabel(c.kind, "en")) +
+                "Only a coordinator of the district can change " + std::string(core::EnumLabel(c.kind, "en")) +
                     " records; the change stays on this device in the list of rejected changes.",
                 "Изменять записи «" + std::string(core::EnumLabel(c.kind, "ru")) +
-                    "» может только координатор; изменение сохранено на устройстве в списке отклонённых.");
+                    "» может только координатор района; изменение сохранено на устройстве в списке отклонённых.");
+}
+
+Rejection SchoolsAreTheCoordinators(const Change& c) {
+  return Refuse(c, "permission",
+                "Only a coordinator of the district can add or delete a school or move it to another district; "
+                "the change stays on this device in the list of rejected changes.",
+                "Добавить или удалить школу либо перенести её в другой район может только координатор района; "
+                "изменение сохранено на устройстве в списке отклонённых.");
+}
+
+Rejection SharedRecord(const Change& c) {
+  return Refuse(c, "permission",
+                "This record is shared by every district (a rubric that comes with MentorLog) and cannot be "
+                "changed; make your own copy instead. The change stays on this device in the list of rejected "
+                "changes.",
+                "Эта запись общая для всех районов (шкала, поставляемая с MentorLog), её нельзя изменить; "
+                "создайте свою копию. Изменение сохранено на устройстве в списке отклонённых.");
+}
+
+Rejection FieldTwice(const Change& c, std::string_view field) {
+  return Refuse(c, "validation",
+                "This change names the field «" + std::string(field) +
+                    "» twice, so the server cannot tell which value is meant; update MentorLog on this device.",
+                "Изменение дважды называет поле «" + std::string(field) +
+                    "», поэтому сервер не может понять, какое значение верное; обновите MentorLog на этом "
+                    "устройстве.");
 }
 
 bool SameValues(const RecordState& a, const RecordState& b) {
@@ -127,17 +181,72 @@ bool CoordinatorKind(RecordKind kind) {
          kind == RecordKind::kNetworkAgreement;
 }
 
+// The first field a change names twice, if any.
+std::optional<std::string> FieldNamedTwice(const Change& c) {
+  std::vector<std::string_view> names;
+  names.reserve(c.fields.size());
+  for (const auto& f : c.fields) names.push_back(f.field);
+  std::sort(names.begin(), names.end());
+  const auto twice = std::adjacent_find(names.begin(), names.end());
+  if (twice == names.end()) return std::nullopt;
+  return std::string(*twice);
+}
+
+// Where a record is, for permission: its school, or (none) its district.
+struct Place {
+  std::optional<Uuid> school;
+  std::optional<std::string> district;  // nullopt: unknown (nobody may write it)
+};
+
+// Who writes: an account and what it sees, or (account null) the central store itself (an
+// import, the demo), which may write anything and puts district-wide records in
+// `ingest_district`.
+class Writer {
+ public:
+  Writer(const Account* account, AccountScope scope, std::string ingest_district)
+      : account_(account), scope_(std::move(scope)), ingest_district_(std::move(ingest_district)) {}
+
+  bool coordinator() const { return account_ == nullptr || account_->role == Role::kCoordinator; }
+  bool all_rights() const { return account_ == nullptr; }
+  const std::string& district() const { return account_ ? scope_.district : ingest_district_; }
+  bool InScope(const Uuid& school) const {
+    return std::binary_search(scope_.schools.begin(), scope_.schools.end(), school);
+  }
+  void AddSchool(const Uuid& school) {
+    if (!InScope(school)) {
+      scope_.schools.insert(std::upper_bound(scope_.schools.begin(), scope_.schools.end(), school), school);
+    }
+  }
+
+  bool CanSee(const Place& p) const {
+    if (all_rights()) return true;
+    if (p.school) return InScope(*p.school);
+    return p.district && (*p.district == kSharedDistrict || (!district().empty() && *p.district == district()));
+  }
+  bool CanWrite(const Place& p) const {
+    if (all_rights()) return true;
+    if (p.school) return InScope(*p.school);
+    return coordinator() && p.district && !district().empty() && *p.district == district();
+  }
+
+ private:
+  const Account* account_;
+  AccountScope scope_;
+  std::string ingest_district_;
+};
+
 }  // namespace
 
 Result<sync::PushResponse> SyncService::Push(const Session& session, const sync::PushRequest& request) {
   if (!SeesRecords(session.account)) {
     return Status::PermissionDenied("An administrator's account manages accounts and has no records to sync.");
   }
-  return PushAs(&session.account, request.device_id, request.changes);
+  return PushAs(&session.account, request.device_id, request.changes, std::string());
 }
 
 Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std::string& device_id,
-                                               const std::vector<Change>& changes) {
+                                               const std::vector<Change>& changes,
+                                               const std::string& ingest_district) {
   for (const Change& c : changes) {
     if (c.device_id != device_id) {
       return Status::InvalidInput("change " + std::to_string(c.op_seq) + " was made on another device (" + c.device_id +
@@ -146,20 +255,30 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
   }
   const int64_t now = clock_.NowMillis();
   const core::Date today = core::Date::FromUnixMillis(now, clock_.UtcOffsetMinutes());
+  const int64_t writer_id = account ? account->id : 0;
   sync::PushResponse response;
   response.server_millis = now;
 
   Status s = storage_.Write([&](StorageTx& tx) -> Status {
     response.rejected.clear();
     response.clamped = 0;
-    std::vector<Uuid> scope;
+    // A device id belongs to the account that first used it: pushing under another account's
+    // device id would advance its op seq, and that device's next real changes would be
+    // skipped as replays.
+    ASSIGN_OR_RETURN(std::optional<int64_t> owner, tx.DeviceOwner(device_id));
+    if (owner && *owner != writer_id) return DeviceOfAnotherAccount();
+    AccountScope scope;
     if (account) {
       ASSIGN_OR_RETURN(scope, ScopeIn(tx, *account, today));
     }
-    auto in_scope = [&](const std::optional<Uuid>& school) {
-      return school && std::binary_search(scope.begin(), scope.end(), *school);
-    };
+    Writer writer(account, std::move(scope), ingest_district);
     const sync::StateLoader load = LoaderOf(tx);
+    // The district of a school as the central store holds it (nullopt: no such school).
+    auto district_of_school = [&](const Uuid& school) -> Result<std::optional<std::string>> {
+      ASSIGN_OR_RETURN(std::optional<StoredRecord> r, tx.LoadRecord(school));
+      if (!r || r->state.kind != RecordKind::kSchool) return std::optional<std::string>();
+      return std::optional<std::string>(TextOf(r->state, "district"));
+    };
 
     ASSIGN_OR_RETURN(uint64_t applied, tx.DeviceOpSeq(device_id));
     for (const Change& original : changes) {
@@ -184,6 +303,7 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
         ++clamped_total_;
       }
 
+      // The change's own shape, which tells nothing about stored records.
       bool known_fields = true;
       for (const auto& f : c.fields) known_fields = known_fields && core::IsFieldOf(c.kind, f.field);
       if (!known_fields || static_cast<int>(c.kind) < 0 ||
@@ -195,8 +315,20 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
                                            "этом устройстве."));
         continue;
       }
+      if (std::optional<std::string> twice = FieldNamedTwice(c)) {
+        response.rejected.push_back(FieldTwice(c, *twice));
+        continue;
+      }
 
+      // Permission comes before anything about the stored record: a record the writer cannot
+      // see is "not your school", whatever its kind and whether or not its id exists.
       ASSIGN_OR_RETURN(std::optional<StoredRecord> current, tx.LoadRecord(c.record_id));
+      const std::optional<Place> was =
+          current ? std::optional<Place>(Place{current->school_id, current->district}) : std::nullopt;
+      if (was && !writer.CanSee(*was)) {
+        response.rejected.push_back(NotYourSchool(c));
+        continue;
+      }
       if (current && current->state.kind != c.kind) {
         response.rejected.push_back(Refuse(c, "validation", "This id already belongs to another kind of record.",
                                            "Этот идентификатор уже занят записью другого вида."));
@@ -207,46 +339,67 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
       if (current) current_state = current->state;
 
       // Append-only history: an entry is created once and never edited.
-      if (c.kind == RecordKind::kRecommendationEvent && current && !current->state.deleted) {
+      if (core::IsAppendOnly(c.kind) && current && !current->state.deleted) {
         bool edits = false;
         for (const auto& f : incoming.fields) {
           const core::FieldState* cur = current->state.Find(f.field);
           edits = edits || cur == nullptr || cur->value != f.value;
         }
         if (edits) {
-          response.rejected.push_back(Refuse(c, "append_only",
-                                             "History entries cannot be changed; add a new comment instead.",
-                                             "Записи истории не изменяются; добавьте новый комментарий."));
+          const core::LocalText why = core::AppendOnlyRefusal();
+          response.rejected.push_back(Refuse(c, "append_only", why.en, why.ru));
           continue;
         }
       }
 
       sync::MergeResult merged = sync::MergeOnServer(current_state, incoming);
-      // A change that leaves every value as it is (a bundled rubric template installed on the
-      // device too, an edit that was already made) is harmless whoever sends it: accepted as is.
+      // A change that leaves every value of a record the writer sees as it is (a bundled rubric
+      // template installed on the device too, an edit that was already made) is accepted as is.
       if (current && merged.conflicts.empty() && SameValues(current->state, merged.next)) continue;
-      ASSIGN_OR_RETURN(std::optional<Uuid> school, sync::SchoolOf(merged.next, load));
 
-      if (account) {
-        const bool coordinator = account->role == Role::kCoordinator;
-        std::optional<Rejection> refusal;
-        if (c.kind == RecordKind::kSchool) {
-          // A coordinator adds and edits the schools of their district; others edit their own.
-          const bool ok = coordinator ? (TextOf(merged.next, "district") == account->district &&
-                                         (!current || in_scope(current->school_id)))
-                                      : (current && in_scope(current->school_id));
-          if (!ok) refusal = coordinator ? NotYourSchool(c) : CoordinatorOnly(c);
-        } else if (CoordinatorKind(c.kind) && !coordinator) {
-          refusal = CoordinatorOnly(c);
-        } else if (!school || (current && !current->school_id)) {
-          if (!coordinator) refusal = CoordinatorOnly(c);  // district-wide records
-        } else if (!in_scope(school) || (current && current->school_id && !in_scope(current->school_id))) {
-          refusal = NotYourSchool(c);
+      // Where the change puts the record: its school, or for a district-wide record the
+      // district it was in (a new one: the writer's).
+      Place next;
+      ASSIGN_OR_RETURN(next.school, sync::SchoolOf(merged.next, load));
+      if (c.kind == RecordKind::kSchool) {
+        next.district = TextOf(merged.next, "district");
+      } else if (next.school) {
+        ASSIGN_OR_RETURN(next.district, district_of_school(*next.school));
+      } else if (was) {
+        next.district = was->district;
+      } else {
+        next.district = writer.district();
+        if (!account && next.district->empty()) return ChooseTheDistrict();  // an import, several districts
+      }
+
+      std::optional<Rejection> refusal;
+      if (c.kind == RecordKind::kSchool) {
+        // A coordinator adds, edits and deletes the schools of their district; the others may
+        // edit the schools they work with, but not delete one or move it to another district.
+        const bool deletes = merged.next.deleted && !(current && current->state.deleted);
+        const bool moves = !was || was->district != next.district;
+        const bool ok = writer.coordinator()
+                            ? (writer.all_rights() || *next.district == writer.district()) && (!was || writer.CanWrite(*was))
+                            : was && writer.CanWrite(*was) && !deletes && !moves;
+        if (!ok) refusal = writer.coordinator() ? NotYourSchool(c) : SchoolsAreTheCoordinators(c);
+      } else if (CoordinatorKind(c.kind) && !writer.coordinator()) {
+        refusal = CoordinatorOnly(c);
+      } else {
+        const Place* was_place = was ? &*was : nullptr;
+        for (const Place* p : {was_place, static_cast<const Place*>(&next)}) {
+          if (p == nullptr || writer.CanWrite(*p) || refusal) continue;
+          if (!p->school && p->district == std::optional<std::string>(kSharedDistrict)) {
+            refusal = SharedRecord(c);
+          } else if (!p->school && !writer.coordinator()) {
+            refusal = CoordinatorOnly(c);  // district-wide records
+          } else {
+            refusal = NotYourSchool(c);
+          }
         }
-        if (refusal) {
-          response.rejected.push_back(*refusal);
-          continue;
-        }
+      }
+      if (refusal) {
+        response.rejected.push_back(*refusal);
+        continue;
       }
 
       // The merged record must read back as its types (a hostile or broken client).
@@ -256,16 +409,15 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
         continue;
       }
 
+      const std::string district = next.district.value_or(writer.district());
       if (merged.changed) {
-        RETURN_IF_ERROR(tx.PutRecord(merged.next, school).status());
+        RETURN_IF_ERROR(tx.PutRecord(merged.next, next.school, district).status());
         if (c.kind == RecordKind::kSchool) {
-          const std::string district = TextOf(merged.next, "district");
           RETURN_IF_ERROR(tx.PutSchoolIndex(merged.next.id, district, merged.next.deleted.has_value()));
           // A school a coordinator adds is theirs for the rest of this batch too (its people,
           // assignments and visits usually follow it in the same batch).
-          if (account && account->role == Role::kCoordinator && district == account->district && !merged.next.deleted &&
-              !std::binary_search(scope.begin(), scope.end(), merged.next.id)) {
-            scope.insert(std::upper_bound(scope.begin(), scope.end(), merged.next.id), merged.next.id);
+          if (writer.coordinator() && district == writer.district() && !merged.next.deleted) {
+            writer.AddSchool(merged.next.id);
           }
         } else if (c.kind == RecordKind::kAssignment) {
           ASSIGN_OR_RETURN(core::Assignment a, core::RecordFromState<core::Assignment>(merged.next));
@@ -286,10 +438,10 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
         conflict.lost_clock = m.lost.clock;
         conflict.reason = m.reason;
         conflict.noticed_millis = now;
-        RETURN_IF_ERROR(tx.PutConflict(conflict, school).status());
+        RETURN_IF_ERROR(tx.PutConflict(conflict, next.school, district).status());
       }
     }
-    RETURN_IF_ERROR(tx.SetDeviceOpSeq(device_id, account ? account->id : 0, applied));
+    RETURN_IF_ERROR(tx.SetDeviceOpSeq(device_id, writer_id, applied));
     response.acked_op_seq = applied;
     return Status::Ok();
   });
@@ -407,7 +559,8 @@ Result<sync::PullResponse> SyncService::Pull(const Session& session, const sync:
     // A retried transaction runs this again: start from an empty answer.
     response.records.clear();
     response.conflicts.clear();
-    ASSIGN_OR_RETURN(std::vector<Uuid> scope, ScopeIn(tx, session.account, today));
+    ASSIGN_OR_RETURN(AccountScope account_scope, ScopeIn(tx, session.account, today));
+    const std::vector<Uuid>& scope = account_scope.schools;
     response.scope = scope;
     Cursor cursor;
     if (request.cursor.empty()) {
@@ -435,6 +588,7 @@ Result<sync::PullResponse> SyncService::Pull(const Session& session, const sync:
     }
 
     ScopeFilter filter;
+    filter.district = account_scope.district;
     uint64_t after = cursor.seq;
     uint64_t upto = UINT64_MAX;
     if (cursor.backfilling) {
@@ -512,7 +666,9 @@ Result<std::string> SyncService::StateHash(const Account& account) {
   RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
     hasher = sync::StateHasher();  // a retried transaction starts over
     ScopeFilter filter;
-    ASSIGN_OR_RETURN(filter.schools, ScopeIn(tx, account, today));
+    ASSIGN_OR_RETURN(AccountScope scope, ScopeIn(tx, account, today));
+    filter.schools = std::move(scope.schools);
+    filter.district = std::move(scope.district);
     filter.include_district_wide = true;
     return tx.ScanLive(filter, [&](const StoredRecord& r) -> Status {
       ASSIGN_OR_RETURN(std::vector<core::FieldValue> values, core::CompleteValues(r.state));
@@ -539,7 +695,7 @@ Result<size_t> SyncService::InstallBundledRubrics(const std::filesystem::path& a
         using T = std::remove_cvref_t<decltype(t.*(def.member))>;
         state.fields.push_back({std::string(def.name), core::FieldCodec<T>::Encode(t.*(def.member)), clock, {}});
       });
-      RETURN_IF_ERROR(tx.PutRecord(state, std::nullopt).status());
+      RETURN_IF_ERROR(tx.PutRecord(state, std::nullopt, std::string(kSharedDistrict)).status());
       ++installed;
     }
     return Status::Ok();
@@ -547,7 +703,20 @@ Result<size_t> SyncService::InstallBundledRubrics(const std::filesystem::path& a
   return installed;
 }
 
-Result<size_t> SyncService::IngestStore(core::Store& store) {
+Result<size_t> SyncService::IngestStore(core::Store& store, std::string district) {
+  if (district.empty()) {
+    // The one district of the schools here and in the central store; with several, a record
+    // without a school that is new to the central store asks for --district (PushAs).
+    std::set<std::string> districts;
+    ASSIGN_OR_RETURN(std::vector<core::School> schools, store.List<core::School>());
+    for (const core::School& school : schools) districts.insert(school.district);
+    RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
+      ASSIGN_OR_RETURN(std::vector<std::string> known, tx.Districts());
+      districts.insert(known.begin(), known.end());
+      return Status::Ok();
+    }));
+    if (districts.size() == 1) district = *districts.begin();
+  }
   size_t applied = 0;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<core::OutboxEntry> entries, store.PendingChanges(1000));
@@ -555,7 +724,7 @@ Result<size_t> SyncService::IngestStore(core::Store& store) {
     std::vector<Change> changes;
     changes.reserve(entries.size());
     for (auto& e : entries) changes.push_back(std::move(e.change));
-    ASSIGN_OR_RETURN(sync::PushResponse answer, PushAs(nullptr, store.device_id(), changes));
+    ASSIGN_OR_RETURN(sync::PushResponse answer, PushAs(nullptr, store.device_id(), changes, district));
     if (answer.acked_op_seq < changes.front().op_seq) {
       return Status::Internal("the central store did not take change " + std::to_string(changes.front().op_seq));
     }

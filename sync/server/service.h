@@ -5,8 +5,20 @@
 // Scope (docs/http-api.md): a mentor sees the schools of their current mentor assignments; a
 // tutor the schools of their current tutor assignments (a teacher's school, or a school and
 // subject); a coordinator every school of their district; an admin no records. Everyone who
-// sees records also sees district-wide ones (people without a school, rubric templates,
-// district roadmap items). Scope comes from the account, never from the request.
+// sees records also sees the district-wide ones of their own district (people without a
+// school, rubric templates, district roadmap items) and the shared bundled rubric templates.
+// A coordinator's district is their account's; a mentor's or tutor's is their person record's.
+// Scope comes from the account, never from the request.
+//
+// Who may change what (Push): a change is checked for its shape first (known kind and fields,
+// each field once), then for permission before anything about the record is told: a record
+// the writer cannot see is refused as "not your school" whether or not its id exists. The
+// writer must be allowed to write the record where it is now and where the change puts it
+// (its school, or for a district-wide record its district): a change can never move a record
+// out of the writer's scope. Schools are added, deleted and moved between districts by a
+// coordinator of their district only; assignments, rubric templates and network agreements
+// are a coordinator's; district-wide records are written by a coordinator of their district;
+// shared records by nobody. A device id belongs to the account that first signed in with it.
 //
 // Thread safety: every method may be called from many threads at once.
 #pragma once
@@ -35,6 +47,13 @@ struct Session {
   std::string token_hash;
 };
 
+// What an account sees: schools (sorted) and the district of its district-wide records.
+struct AccountScope {
+  std::vector<Uuid> schools;
+  std::string district;  // "" when it has none (an admin; a mentor whose record has none)
+  bool operator==(const AccountScope&) const = default;
+};
+
 struct ServiceOptions {
   const platform::Clock* clock = nullptr;  // null: the system clock
   // Stamps more than this ahead of the server's clock are clamped to it (and logged).
@@ -47,13 +66,14 @@ class SyncService {
  public:
   SyncService(Storage& storage, ServiceOptions options);
 
-  // The schools the account sees now (sorted), and whether it sees records at all.
-  Result<std::vector<Uuid>> ScopeOf(const Account& account);
+  // What the account sees now, and whether it sees records at all.
+  Result<AccountScope> ScopeOf(const Account& account);
   bool SeesRecords(const Account& account) const { return account.role != Role::kAdmin; }
 
   // Applies a device's batch. Changes at or below the device's recorded op seq are skipped
   // (a replay); a change after a gap stops the batch (the answer's op seq says where to
   // resume). Each applied or refused change advances the op seq in the same transaction.
+  // PermissionDenied (nothing applied) when the device id belongs to another account.
   Result<sync::PushResponse> Push(const Session& session, const sync::PushRequest& request);
 
   // The next batch of what the account sees after `request.cursor`.
@@ -68,8 +88,11 @@ class SyncService {
 
   // Feeds a local store's unacknowledged changes (a demo district, an import) into the central
   // store as if a device with full rights had pushed them, then acknowledges them in `store`.
+  // Records without a school are put in `district`; when it is empty, in the one district of
+  // the schools ingested and of the central store (InvalidInput when there are several or
+  // none and a new record without a school needs one: the message asks for --district).
   // Returns the number of changes applied.
-  Result<size_t> IngestStore(core::Store& store);
+  Result<size_t> IngestStore(core::Store& store, std::string district = std::string());
 
   // Copies every live and deleted record of the central store into `store` (empty) so an
   // import can match natural keys against what the server holds.
@@ -79,7 +102,7 @@ class SyncService {
 
  private:
   Result<sync::PushResponse> PushAs(const Account* account, const std::string& device_id,
-                                    const std::vector<sync::Change>& changes);
+                                    const std::vector<sync::Change>& changes, const std::string& ingest_district);
 
   Storage& storage_;
   ServiceOptions options_;

@@ -53,9 +53,17 @@ struct TokenRow {
   bool revoked = false;
 };
 
+// The district a record that is shared by every district belongs to (the bundled rubric
+// templates): every account reads it, no push may change it.
+inline constexpr std::string_view kSharedDistrict = "*";
+
 struct StoredRecord {
   RecordState state;
   std::optional<Uuid> school_id;  // the scope key; nullopt = district-wide (people, rubrics)
+  // The district it belongs to: its school's, or for a district-wide record the district it
+  // was written in (kSharedDistrict: every district's). nullopt: none is known (a record
+  // written before districts were kept, in a store of several districts): nobody sees it.
+  std::optional<std::string> district;
   uint64_t seq = 0;
 };
 
@@ -78,10 +86,13 @@ struct AssignmentIndexRow {
 };
 
 // Which records a query may return: those whose school is in `schools`, and, when
-// `include_district_wide`, those with no school. `all_schools` lifts the school filter.
+// `include_district_wide`, those with no school of `district` (and the shared ones,
+// kSharedDistrict). `all_schools` lifts the school filter; with `include_district_wide` too,
+// it lifts every filter (the whole store: export, the dashboards' catch-up).
 struct ScopeFilter {
   std::vector<Uuid> schools;
   bool include_district_wide = true;
+  std::string district;
   bool all_schools = false;
 };
 
@@ -91,10 +102,13 @@ class StorageTx {
 
   // ---- records and conflicts ----
   virtual Result<std::optional<StoredRecord>> LoadRecord(const Uuid& id) = 0;
-  // Inserts or replaces the record's state and scope key; returns its new seq.
-  virtual Result<uint64_t> PutRecord(const RecordState& state, const std::optional<Uuid>& school_id) = 0;
-  // Stores a conflict; returns its seq.
-  virtual Result<uint64_t> PutConflict(const ConflictRecord& conflict, const std::optional<Uuid>& school_id) = 0;
+  // Inserts or replaces the record's state and scope key (its school, its district); returns
+  // its new seq.
+  virtual Result<uint64_t> PutRecord(const RecordState& state, const std::optional<Uuid>& school_id,
+                                     const std::string& district = std::string()) = 0;
+  // Stores a conflict with the scope key of its record; returns its seq.
+  virtual Result<uint64_t> PutConflict(const ConflictRecord& conflict, const std::optional<Uuid>& school_id,
+                                       const std::string& district = std::string()) = 0;
   // Records (live and tombstoned) with after < seq <= upto in the filter, seq ascending, at
   // most max_rows. upto = UINT64_MAX for "no upper bound".
   virtual Result<std::vector<StoredRecord>> RecordsInRange(const ScopeFilter& filter, uint64_t after, uint64_t upto,
@@ -108,10 +122,12 @@ class StorageTx {
   // list of schools, school by school (ScanSchool), in no particular order: a page ordered by
   // id over many schools would sort the whole scope for each page.
   virtual Status ScanLive(const ScopeFilter& filter, const std::function<Status(const StoredRecord&)>& fn) = 0;
-  // Every live record whose scope key is `school_id` (nullopt: the district-wide ones), in no
-  // particular order, straight off the (school_id, seq) index.
+  // Every live record whose scope key is `school_id` (nullopt: the district-wide ones of
+  // `district` and the shared ones), in no particular order, straight off the (school_id, seq)
+  // index.
   virtual Status ScanSchool(const std::optional<Uuid>& school_id,
-                            const std::function<Status(const StoredRecord&)>& fn) = 0;
+                            const std::function<Status(const StoredRecord&)>& fn,
+                            const std::string& district = std::string()) = 0;
   virtual Result<int64_t> CountRecords() = 0;
 
   // ---- scope indexes ----
@@ -125,6 +141,11 @@ class StorageTx {
   // ---- devices ----
   // The highest op seq applied for the device (0 when never seen).
   virtual Result<uint64_t> DeviceOpSeq(const std::string& device_id) = 0;
+  // The account the device id is bound to (nullopt: never seen; 0: the central store's own
+  // writes, an import or the demo).
+  virtual Result<std::optional<int64_t>> DeviceOwner(const std::string& device_id) = 0;
+  // Sets the device's op seq. The first call binds the device id to `account_id`; later calls
+  // never change the binding (the caller checks DeviceOwner first).
   virtual Status SetDeviceOpSeq(const std::string& device_id, int64_t account_id, uint64_t op_seq) = 0;
 
   // ---- accounts and tokens ----

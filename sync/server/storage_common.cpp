@@ -67,7 +67,34 @@ CREATE INDEX tokens_account ON tokens (account_id);
 INSERT INTO meta (key, value) VALUES ('last_seq', '0');
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1};
+// Every record belongs to a district (docs/http-api.md, "Districts"). A school's records take
+// their school's; a district-wide one (people without a school, rubric templates, district
+// roadmap items) the district it was written in. For the records stored before, in this order:
+// a coordinator's own person record their account's district; a mentor's or tutor's the
+// district of the schools they are assigned to; in a store of one district, that district;
+// rubric templates are shared by every district; anything else keeps no district, and nobody
+// sees it until a coordinator writes it again.
+constexpr std::string_view kMigration2 = R"sql(
+ALTER TABLE records ADD COLUMN district {key};
+ALTER TABLE conflicts ADD COLUMN district {key};
+UPDATE records SET district = (SELECT s.district FROM school_index s WHERE s.school_id = records.school_id)
+  WHERE school_id IS NOT NULL;
+UPDATE records SET district = (SELECT min(a.district) FROM accounts a
+                               WHERE a.person_id = records.record_id AND a.district <> '')
+  WHERE school_id IS NULL;
+UPDATE records SET district = (SELECT min(s.district) FROM assignment_index ai
+                               JOIN school_index s ON s.school_id = ai.school_id
+                               WHERE ai.assignee_id = records.record_id)
+  WHERE school_id IS NULL AND district IS NULL;
+UPDATE records SET district = (SELECT min(district) FROM school_index)
+  WHERE school_id IS NULL AND district IS NULL AND (SELECT count(DISTINCT district) FROM school_index) = 1;
+UPDATE records SET district = '*' WHERE school_id IS NULL AND district IS NULL AND kind = 14;
+UPDATE conflicts SET district = (SELECT r.district FROM records r WHERE r.record_id = conflicts.record_id);
+CREATE INDEX records_district_wide ON records (district, seq) WHERE school_id IS NULL;
+)sql";
+static_assert(static_cast<int>(core::RecordKind::kRubricTemplate) == 14, "kMigration2 names the kind by number");
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2};
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 
 // The tables a MentorLog server database holds; finding one of them without meta means the
@@ -183,8 +210,8 @@ int64_t NowMillis() {
       .count();
 }
 
-// Columns: record_id, school_id, seq, state.
-constexpr std::string_view kRecordColumns = "record_id, school_id, seq, state";
+// Columns: record_id, school_id, seq, state, district.
+constexpr std::string_view kRecordColumns = "record_id, school_id, seq, state, district";
 
 Result<StoredRecord> RecordFromRow(const SqlRow& row) {
   ASSIGN_OR_RETURN(Uuid id, UuidAt(row, 0, "records.record_id"));
@@ -215,6 +242,11 @@ Result<StoredRecord> RecordFromRow(const SqlRow& row) {
                               "; the server database is damaged");
   }
   out.state = std::move(state).value();
+  if (!IsNullAt(row, 4)) {
+    Result<std::string> district = TextAt(row, 4, "district");
+    if (!district.ok()) return district.status().WithContext(what());
+    out.district = std::move(district).value();
+  }
   return out;
 }
 
@@ -354,7 +386,11 @@ ScopeSql ScopeFilterSql(const ScopeFilter& filter, SqlDialect dialect) {
       out.param = SqlText("{" + list + "}");
     }
   }
-  if (filter.include_district_wide) any_of.emplace_back("school_id IS NULL");
+  if (filter.include_district_wide) {
+    // The district is a parameter after the school list: quoted by the driver, not by us.
+    any_of.emplace_back("(school_id IS NULL AND (district = ? OR district = '*'))");
+    out.district_param = SqlText(filter.district);
+  }
   if (any_of.empty()) {
     out.where = "1 = 0";
     return out;
@@ -413,31 +449,33 @@ Result<std::optional<StoredRecord>> SqlStorageTx::LoadRecord(const Uuid& id) {
   return std::optional<StoredRecord>(std::move(record));
 }
 
-Result<uint64_t> SqlStorageTx::PutRecord(const RecordState& state, const std::optional<Uuid>& school_id) {
+Result<uint64_t> SqlStorageTx::PutRecord(const RecordState& state, const std::optional<Uuid>& school_id,
+                                         const std::string& district) {
   RETURN_IF_ERROR(RequireWrite("PutRecord"));
   ASSIGN_OR_RETURN(uint64_t seq, NextSeq());
   RETURN_IF_ERROR(session_
-                      .Query("INSERT INTO records (record_id, kind, school_id, deleted, seq, state) "
-                             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
+                      .Query("INSERT INTO records (record_id, kind, school_id, deleted, seq, state, district) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
                              "kind = excluded.kind, school_id = excluded.school_id, deleted = excluded.deleted, "
-                             "seq = excluded.seq, state = excluded.state",
+                             "seq = excluded.seq, state = excluded.state, district = excluded.district",
                              {SqlText(state.id.ToString()), SqlInt(static_cast<int64_t>(state.kind)),
                               OptUuidValue(school_id), SqlInt(state.deleted ? 1 : 0), SqlInt(SeqToSql(seq)),
-                              SqlBytes(core::EncodeBinary<RecordState>(state))})
+                              SqlBytes(core::EncodeBinary<RecordState>(state)), SqlText(district)})
                       .status()
                       .WithContext("record " + state.id.ToString()));
   return seq;
 }
 
-Result<uint64_t> SqlStorageTx::PutConflict(const ConflictRecord& conflict, const std::optional<Uuid>& school_id) {
+Result<uint64_t> SqlStorageTx::PutConflict(const ConflictRecord& conflict, const std::optional<Uuid>& school_id,
+                                           const std::string& district) {
   RETURN_IF_ERROR(RequireWrite("PutConflict"));
   ASSIGN_OR_RETURN(uint64_t seq, NextSeq());
   RETURN_IF_ERROR(
       session_
-          .Query("INSERT INTO conflicts (seq, conflict_id, record_id, school_id, body) "
-                 "VALUES (?, ?, ?, ?, ?)",
+          .Query("INSERT INTO conflicts (seq, conflict_id, record_id, school_id, body, district) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
                  {SqlInt(SeqToSql(seq)), SqlText(conflict.id.ToString()), SqlText(conflict.record_id.ToString()),
-                  OptUuidValue(school_id), SqlBytes(sync::EncodeConflict(conflict))})
+                  OptUuidValue(school_id), SqlBytes(sync::EncodeConflict(conflict)), SqlText(district)})
           .status()
           .WithContext("conflict " + conflict.id.ToString()));
   return seq;
@@ -450,6 +488,7 @@ Result<std::vector<StoredRecord>> SqlStorageTx::RecordsInRange(const ScopeFilter
   const ScopeSql scope = ScopeFilterSql(filter, session_.dialect());
   std::vector<SqlValue> params = {SqlInt(SeqToSql(after)), SqlInt(SeqToSql(upto))};
   if (scope.param) params.push_back(*scope.param);
+  if (scope.district_param) params.push_back(*scope.district_param);
   params.push_back(SqlInt(RowsToSql(max_rows)));
   ASSIGN_OR_RETURN(auto rows, session_.Query("SELECT " + std::string(kRecordColumns) +
                                                  " FROM records WHERE seq > ? AND seq <= ? AND " + scope.where +
@@ -470,6 +509,7 @@ Result<std::vector<StoredConflict>> SqlStorageTx::ConflictsInRange(const ScopeFi
   const ScopeSql scope = ScopeFilterSql(filter, session_.dialect());
   std::vector<SqlValue> params = {SqlInt(SeqToSql(after)), SqlInt(SeqToSql(upto))};
   if (scope.param) params.push_back(*scope.param);
+  if (scope.district_param) params.push_back(*scope.district_param);
   params.push_back(SqlInt(RowsToSql(max_rows)));
   ASSIGN_OR_RETURN(auto rows, session_.Query("SELECT seq, school_id, body FROM conflicts WHERE seq > ? AND seq <= ? "
                                              "AND " +
@@ -490,8 +530,8 @@ Result<uint64_t> SqlStorageTx::MaxSeq() {
 
 Status SqlStorageTx::ScanLive(const ScopeFilter& filter, const std::function<Status(const StoredRecord&)>& fn) {
   if (!filter.all_schools) {  // school by school: no sort of the scope (storage.h)
-    for (const Uuid& school : filter.schools) RETURN_IF_ERROR(ScanSchool(school, fn));
-    return filter.include_district_wide ? ScanSchool(std::nullopt, fn) : Status::Ok();
+    for (const Uuid& school : filter.schools) RETURN_IF_ERROR(ScanSchool(school, fn, filter.district));
+    return filter.include_district_wide ? ScanSchool(std::nullopt, fn, filter.district) : Status::Ok();
   }
   const ScopeSql scope = ScopeFilterSql(filter, session_.dialect());
   const std::string sql = "SELECT " + std::string(kRecordColumns) + " FROM records WHERE deleted = 0 AND " +
@@ -500,6 +540,7 @@ Status SqlStorageTx::ScanLive(const ScopeFilter& filter, const std::function<Sta
   while (true) {
     std::vector<SqlValue> params;
     if (scope.param) params.push_back(*scope.param);
+    if (scope.district_param) params.push_back(*scope.district_param);
     params.push_back(SqlText(last));
     params.push_back(SqlInt(kScanPageRows));
     ASSIGN_OR_RETURN(auto rows, session_.Query(sql, params));
@@ -513,11 +554,12 @@ Status SqlStorageTx::ScanLive(const ScopeFilter& filter, const std::function<Sta
 }
 
 Status SqlStorageTx::ScanSchool(const std::optional<Uuid>& school_id,
-                                const std::function<Status(const StoredRecord&)>& fn) {
+                                const std::function<Status(const StoredRecord&)>& fn, const std::string& district) {
   const std::string sql = "SELECT " + std::string(kRecordColumns) + " FROM records WHERE " +
-                          (school_id ? "school_id = ?" : "school_id IS NULL") + " AND deleted = 0";
+                          (school_id ? "school_id = ?" : "school_id IS NULL AND (district = ? OR district = '*')") +
+                          " AND deleted = 0";
   std::vector<SqlValue> params;
-  if (school_id) params.push_back(SqlText(school_id->ToString()));
+  params.push_back(school_id ? SqlText(school_id->ToString()) : SqlText(district));
   ASSIGN_OR_RETURN(auto rows, session_.Query(sql, params));
   for (const SqlRow& row : rows) {
     ASSIGN_OR_RETURN(StoredRecord record, RecordFromRow(row));
@@ -617,12 +659,19 @@ Result<uint64_t> SqlStorageTx::DeviceOpSeq(const std::string& device_id) {
   return SeqAt(rows[0], 0, "devices.op_seq of " + device_id);
 }
 
+Result<std::optional<int64_t>> SqlStorageTx::DeviceOwner(const std::string& device_id) {
+  ASSIGN_OR_RETURN(auto rows, session_.Query("SELECT account_id FROM devices WHERE device_id = ?", {SqlText(device_id)}));
+  if (rows.empty()) return std::optional<int64_t>();
+  ASSIGN_OR_RETURN(int64_t owner, IntAt(rows[0], 0, "devices.account_id of " + device_id));
+  return std::optional<int64_t>(owner);
+}
+
 Status SqlStorageTx::SetDeviceOpSeq(const std::string& device_id, int64_t account_id, uint64_t op_seq) {
   RETURN_IF_ERROR(RequireWrite("SetDeviceOpSeq"));
   return session_
       .Query(
           "INSERT INTO devices (device_id, account_id, op_seq, updated_millis) VALUES (?, ?, ?, ?) "
-          "ON CONFLICT (device_id) DO UPDATE SET account_id = excluded.account_id, op_seq = excluded.op_seq, "
+          "ON CONFLICT (device_id) DO UPDATE SET op_seq = excluded.op_seq, "
           "updated_millis = excluded.updated_millis",
           {SqlText(device_id), SqlInt(account_id), SqlInt(SeqToSql(op_seq)), SqlInt(NowMillis())})
       .status();

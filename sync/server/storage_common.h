@@ -31,7 +31,7 @@ enum class SqlDialect { kSqlite, kPostgres };
 
 // The schema version this server writes (meta.schema_version). A database with a larger one
 // was written by a newer server and is refused.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // ScanLive reads this many records per query, so memory stays bounded for any store size.
 inline constexpr int64_t kScanPageRows = 1000;
@@ -102,13 +102,14 @@ Status MigrateSchema(SqlSession& session, std::string_view where);
 
 // ---- scope ---------------------------------------------------------------------------------
 
-// The WHERE fragment selecting `filter`'s rows of a table with a `school_id` column, and the
-// one parameter it needs, if any (the school list as one value: a JSON array for SQLite's
+// The WHERE fragment selecting `filter`'s rows of a table with `school_id` and `district`
+// columns, and the parameters it needs, if any (the school list as one value: a JSON array for SQLite's
 // json_each, a text[] literal for PostgreSQL's ANY), so a list of 5,000 schools is one bound
 // value, not 5,000 placeholders.
 struct ScopeSql {
   std::string where;
-  std::optional<SqlValue> param;
+  std::optional<SqlValue> param;           // the school list, first
+  std::optional<SqlValue> district_param;  // the district of district-wide rows, second
 };
 ScopeSql ScopeFilterSql(const ScopeFilter& filter, SqlDialect dialect);
 
@@ -126,16 +127,18 @@ class SqlStorageTx final : public StorageTx {
   SqlStorageTx(SqlSession& session, TxMode mode) : session_(session), mode_(mode) {}
 
   Result<std::optional<StoredRecord>> LoadRecord(const Uuid& id) override;
-  Result<uint64_t> PutRecord(const RecordState& state, const std::optional<Uuid>& school_id) override;
-  Result<uint64_t> PutConflict(const ConflictRecord& conflict, const std::optional<Uuid>& school_id) override;
+  Result<uint64_t> PutRecord(const RecordState& state, const std::optional<Uuid>& school_id,
+                             const std::string& district) override;
+  Result<uint64_t> PutConflict(const ConflictRecord& conflict, const std::optional<Uuid>& school_id,
+                               const std::string& district) override;
   Result<std::vector<StoredRecord>> RecordsInRange(const ScopeFilter& filter, uint64_t after, uint64_t upto,
                                                    size_t max_rows) override;
   Result<std::vector<StoredConflict>> ConflictsInRange(const ScopeFilter& filter, uint64_t after, uint64_t upto,
                                                        size_t max_rows) override;
   Result<uint64_t> MaxSeq() override;
   Status ScanLive(const ScopeFilter& filter, const std::function<Status(const StoredRecord&)>& fn) override;
-  Status ScanSchool(const std::optional<Uuid>& school_id,
-                    const std::function<Status(const StoredRecord&)>& fn) override;
+  Status ScanSchool(const std::optional<Uuid>& school_id, const std::function<Status(const StoredRecord&)>& fn,
+                    const std::string& district) override;
   Result<int64_t> CountRecords() override;
 
   Status PutSchoolIndex(const Uuid& school_id, const std::string& district, bool deleted) override;
@@ -145,6 +148,7 @@ class SqlStorageTx final : public StorageTx {
   Result<std::vector<AssignmentIndexRow>> AssignmentsOf(const Uuid& person_id) override;
 
   Result<uint64_t> DeviceOpSeq(const std::string& device_id) override;
+  Result<std::optional<int64_t>> DeviceOwner(const std::string& device_id) override;
   Status SetDeviceOpSeq(const std::string& device_id, int64_t account_id, uint64_t op_seq) override;
 
   Result<int64_t> CreateAccount(const Account& account) override;

@@ -68,7 +68,11 @@ void MergeFields(RecordState& next, const RecordState& incoming, std::vector<Mer
       // A concurrent edit: the winner's writer had not seen the loser's value.
       const FieldState& winner = in_wins ? in : *slot;
       const FieldState& loser = in_wins ? *slot : in;
-      if (winner.base != loser.clock) conflicts->push_back({in.field, winner, loser, "concurrent_edit"});
+      // Two writes of one device are never concurrent: it sends them in the order it made
+      // them, each after the one before. (Its base may still differ from the stored clock: the
+      // server clamps the stamps of a device whose clock runs ahead.)
+      const bool concurrent = winner.base != loser.clock && winner.clock.device_id != loser.clock.device_id;
+      if (concurrent) conflicts->push_back({in.field, winner, loser, "concurrent_edit"});
     }
     if (in_wins) *slot = in;
   }

@@ -334,7 +334,7 @@ TEST(AccountsEmptyStoreTest, ACoordinatorNeedsSchoolsFirst) {
     coordinator.full_name = "Координатор без школ";
     coordinator.roles = {core::Role::kCoordinator};
     coordinator = Must(store->Save(coordinator), "save the coordinator");
-    Must(service.IngestStore(*store), "ingest");
+    Must(service.IngestStore(*store, "Заречный"), "ingest");
 
     AccountsOptions o;
     o.argon2_opslimit = kFastOps;

@@ -337,11 +337,13 @@ TEST_P(SyncServiceTest, AppendOnlyHistoryRefusesEdits) {
 }
 
 TEST_P(SyncServiceTest, ScopeIsTheAccountsNotTheRequests) {
-  EXPECT_EQ(Must(service_->ScopeOf(district_.mentor1_account)), std::vector<Uuid>{district_.school1});
-  EXPECT_EQ(Must(service_->ScopeOf(district_.tutor_account)), std::vector<Uuid>{district_.school2});
+  EXPECT_EQ(Must(service_->ScopeOf(district_.mentor1_account)).schools, std::vector<Uuid>{district_.school1});
+  EXPECT_EQ(Must(service_->ScopeOf(district_.mentor1_account)).district, "Заречный") << "their person record's";
+  EXPECT_EQ(Must(service_->ScopeOf(district_.tutor_account)).schools, std::vector<Uuid>{district_.school2});
   auto coordinator = Must(service_->ScopeOf(district_.coordinator_account));
-  EXPECT_EQ(coordinator.size(), 2u) << "the district's two schools, not the other district's";
-  EXPECT_TRUE(Must(service_->ScopeOf(district_.admin_account)).empty());
+  EXPECT_EQ(coordinator.schools.size(), 2u) << "the district's two schools, not the other district's";
+  EXPECT_EQ(coordinator.district, "Заречный");
+  EXPECT_TRUE(Must(service_->ScopeOf(district_.admin_account)).schools.empty());
   auto pull = service_->Pull(SessionOf(district_.admin_account), {"x", "", 100, 1 << 20});
   ASSERT_FALSE(pull.ok());
   EXPECT_EQ(pull.status().code(), StatusCode::kPermissionDenied);

@@ -922,7 +922,7 @@ TEST_P(StorageTest, ReopeningKeepsTheData) {
 
 TEST_P(StorageTest, NewerSchemaVersionIsUnsupported) {
   storage_.reset();
-  Must(RawExec(location_, "UPDATE meta SET value = '2' WHERE key = 'schema_version'"));
+  Must(RawExec(location_, "UPDATE meta SET value = '999' WHERE key = 'schema_version'"));
   auto reopened = OpenAt(location_);
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.status().code(), StatusCode::kUnsupported);

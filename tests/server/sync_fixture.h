@@ -187,7 +187,7 @@ struct MiniDistrict {
     d.assignment1 = assign(core::AssignmentKind::kMentorSchool, d.mentor1, d.school1, std::nullopt);
     assign(core::AssignmentKind::kMentorSchool, d.mentor2, d.school2, std::nullopt);
     assign(core::AssignmentKind::kTutorTeacher, d.tutor, d.school2, d.teacher2);
-    Must(service.IngestStore(*store), "ingest");
+    Must(service.IngestStore(*store, "Заречный"), "ingest");
 
     auto account = [&](std::string login, Role role, std::optional<core::Uuid> person_id) {
       Account a;

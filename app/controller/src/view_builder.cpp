@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mentorlog/core/enums.h"
+#include "mentorlog/core/rules.h"
 #include "mentorlog/core/rubric.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
@@ -95,10 +96,7 @@ bool Has(const std::vector<E>& values, E v) {
   return std::find(values.begin(), values.end(), v) != values.end();
 }
 
-bool IsOpen(const core::Recommendation& r) {
-  return r.status == core::RecommendationStatus::kOpen || r.status == core::RecommendationStatus::kInProgress;
-}
-bool IsOverdue(const core::Recommendation& r, Date today) { return IsOpen(r) && r.due_on < today; }
+bool IsOpen(const core::Recommendation& r) { return core::IsOpen(r.status); }
 
 std::string SchoolName(const core::School& s) { return s.short_name.empty() ? s.name : s.short_name; }
 

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "lookup.h"
+#include "mentorlog/core/rules.h"
 #include "say.h"
 
 namespace mentorlog::report {
@@ -271,9 +272,7 @@ Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core:
       ASSIGN_OR_RETURN(std::string teacher, names.Of(r.teacher_id));
       ASSIGN_OR_RETURN(std::string responsible, names.Of(r.responsible_id));
       if (responsible.empty()) responsible = r.responsible_name;
-      const bool open =
-          r.status == core::RecommendationStatus::kOpen || r.status == core::RecommendationStatus::kInProgress;
-      t.rows.push_back({r.created_on, r.due_on, std::string(EnumLabel(r.status, lang)), open && r.due_on < today,
+      t.rows.push_back({r.created_on, r.due_on, std::string(EnumLabel(r.status, lang)), core::IsOverdue(r, today),
                         Text(r.text), Text(teacher), Text(responsible), std::string(EnumLabel(r.source_kind, lang)),
                         OptionalDate(r.closed_on), Text(r.evidence), r.reopen_count});
     }

@@ -11,6 +11,8 @@
 // - On the server, an incoming value that replaces a value its writer had not seen (its base
 //   clock is not the current clock) and differs from it is a concurrent edit: the losing
 //   value is returned as a conflict so it can be stored and shown, never dropped silently.
+//   Two writes of one device are never concurrent (a device pushes them in order), even when
+//   the server clamped the first one's stamp.
 // - On the device, pulled states are the server's word for every field that has no
 //   unacknowledged local write (`pending`); pending fields merge by the rule above and are
 //   pushed again, and the server's answer settles them.

@@ -1,0 +1,68 @@
+// The shared rules (rules.h), and the one place that restates one in SQL.
+#include "mentorlog/core/rules.h"
+
+#include <gtest/gtest.h>
+
+#include "test_fixtures.h"
+
+namespace mentorlog::core::testing {
+namespace {
+
+class RulesTest : public StoreFixture {};
+
+TEST_F(RulesTest, OverdueMeansOpenAndDueBeforeToday) {
+  Recommendation r;
+  r.due_on = Date::FromDays(20'030);
+  const Date due = r.due_on;
+  for (RecommendationStatus s : {RecommendationStatus::kOpen, RecommendationStatus::kInProgress}) {
+    r.status = s;
+    EXPECT_TRUE(IsOpen(s));
+    EXPECT_FALSE(IsOverdue(r, due)) << "due today is not overdue yet";
+    EXPECT_TRUE(IsOverdue(r, due.AddDays(1)));
+    EXPECT_FALSE(IsOverdue(r, due.AddDays(-1)));
+  }
+  for (RecommendationStatus s : {RecommendationStatus::kDone, RecommendationStatus::kDropped}) {
+    r.status = s;
+    EXPECT_FALSE(IsOpen(s));
+    EXPECT_FALSE(IsOverdue(r, due.AddDays(100))) << "a closed recommendation is never overdue";
+  }
+}
+
+TEST_F(RulesTest, OnlyTheHistoryIsAppendOnly) {
+  for (int k = 0; k <= static_cast<int>(RecordKind::kRubricTemplate); ++k) {
+    const auto kind = static_cast<RecordKind>(k);
+    EXPECT_EQ(IsAppendOnly(kind), kind == RecordKind::kRecommendationEvent) << EnumCode(kind);
+  }
+  EXPECT_FALSE(AppendOnlyRefusal().en.empty());
+  EXPECT_FALSE(AppendOnlyRefusal().ru.empty());
+}
+
+// Store::ActivityOf counts overdue recommendations in SQL: it must count what IsOverdue says.
+TEST_F(RulesTest, TheStoresOverdueCountIsIsOverdue) {
+  const School school = MakeSchool();
+  const Person mentor = MakeMentor();
+  const Visit visit = Must(store().Save(NewVisit(school.id, mentor.id)));
+  std::vector<Recommendation> saved;
+  for (int due = 1; due <= 12; ++due) {
+    Recommendation r = NewRecommendation(visit, "Рекомендация " + std::to_string(due));
+    r.due_on = visit.date.AddDays(due);
+    saved.push_back(Must(store().Save(r)));
+  }
+  Must(store().AdvanceRecommendation(saved[2].id, RecommendationStatus::kInProgress, "начали"));
+  Must(store().AdvanceRecommendation(saved[3].id, RecommendationStatus::kDone, "сделано"));
+  Must(store().AdvanceRecommendation(saved[4].id, RecommendationStatus::kDropped, "не нужно"));
+  for (int offset = 0; offset <= 14; ++offset) {
+    const Date today = visit.date.AddDays(offset);
+    int64_t open = 0, overdue = 0;
+    for (const Recommendation& r : Must(store().List<Recommendation>())) {
+      open += IsOpen(r.status) ? 1 : 0;
+      overdue += IsOverdue(r, today) ? 1 : 0;
+    }
+    const Store::SchoolActivity activity = Must(store().ActivityOf(school.id, today));
+    EXPECT_EQ(activity.open_recommendations, open) << today.ToString();
+    EXPECT_EQ(activity.overdue_recommendations, overdue) << today.ToString();
+  }
+}
+
+}  // namespace
+}  // namespace mentorlog::core::testing
