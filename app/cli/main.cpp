@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -30,6 +31,7 @@
 #include "mentorlog/core/record_json.h"
 #include "mentorlog/core/rubric.h"
 #include "mentorlog/core/store.h"
+#include "mentorlog/core/text.h"
 #include "mentorlog/platform/env.h"
 #include "report_commands.h"
 #include "sync_commands.h"
@@ -127,6 +129,77 @@ Result<RecordKind> ParseKind(const std::string& word, const Context& ctx) {
 // -----------------------------------------------------------------------------------------
 // [SECTION] Output helpers
 // -----------------------------------------------------------------------------------------
+
+// What the CLI prints for a person (record texts, names and reasons from the server, messages
+// quoting a cell) passes through core::ToTerminalText on its way out, so a record holding an
+// escape sequence cannot move the cursor, recolour the terminal, set its title or hide text.
+// A streambuf in front of std::cout's or std::cerr's: it hands complete lines (and what a
+// flush asks for, up to the last whole UTF-8 character) to ToTerminalText, then to the
+// terminal. Every command's output goes through it, except the data `export` writes.
+class TerminalTextBuf final : public std::streambuf {
+ public:
+  explicit TerminalTextBuf(std::streambuf* target) : target_(target) {}
+  ~TerminalTextBuf() override { Pass(pending_.size()); }
+  TerminalTextBuf(const TerminalTextBuf&) = delete;
+  TerminalTextBuf& operator=(const TerminalTextBuf&) = delete;
+
+  std::streambuf* target() const { return target_; }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (traits_type::eq_int_type(ch, traits_type::eof())) return traits_type::not_eof(ch);
+    pending_.push_back(traits_type::to_char_type(ch));
+    if (ch == '\n') Pass(WholeCharacters());
+    return ch;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    pending_.append(s, static_cast<size_t>(n));
+    if (std::memchr(s, '\n', static_cast<size_t>(n)) != nullptr) Pass(WholeCharacters());
+    return n;
+  }
+  int sync() override {
+    Pass(WholeCharacters());
+    return target_->pubsync();
+  }
+
+ private:
+  // The length of pending_ without a UTF-8 character cut short at its end.
+  size_t WholeCharacters() const {
+    const size_t size = pending_.size();
+    for (size_t back = 1; back <= 3 && back <= size; ++back) {
+      const auto c = static_cast<unsigned char>(pending_[size - back]);
+      if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+      const size_t needed = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      return needed > back ? size - back : size;
+    }
+    return size;
+  }
+  void Pass(size_t length) {
+    if (length == 0) return;
+    const std::string out = ToTerminalText(std::string_view(pending_).substr(0, length));
+    target_->sputn(out.data(), static_cast<std::streamsize>(out.size()));
+    pending_.erase(0, length);
+  }
+
+  std::streambuf* target_;
+  std::string pending_;
+};
+
+// Puts a TerminalTextBuf in front of `stream` for its lifetime.
+class TerminalOutput {
+ public:
+  explicit TerminalOutput(std::ostream& stream) : stream_(stream), buf_(stream.rdbuf()) { stream_.rdbuf(&buf_); }
+  ~TerminalOutput() {
+    stream_.flush();
+    stream_.rdbuf(buf_.target());
+  }
+  TerminalOutput(const TerminalOutput&) = delete;
+  TerminalOutput& operator=(const TerminalOutput&) = delete;
+
+ private:
+  std::ostream& stream_;
+  TerminalTextBuf buf_;
+};
 
 // A field as a person reads it: vocabulary values as labels in `lang` ("село", not "rural").
 template <class T>
@@ -425,6 +498,12 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 1;
   }
+
+  // Messages and record texts to a terminal lose their control characters; the data `export`
+  // writes to standard output is a file's bytes and stays as it is.
+  const TerminalOutput err_output(std::cerr);
+  std::optional<TerminalOutput> out_output;
+  if (!exp->parsed()) out_output.emplace(std::cout);
 
   try {
     auto ctx = OpenContext(g);

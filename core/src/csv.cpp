@@ -234,8 +234,62 @@ Status CheckLooksLikeText(std::string_view bytes, std::string_view file_name) {
   }
   const std::size_t nul = bytes.find('\0');
   if (nul != std::string_view::npos) {
-    return Status::Corruption(AtLine(file_name, LineAt(bytes, nul)) +
-                              "the file contains a NUL byte, so it is not a CSV text file");
+    return Status::InvalidInput(AtLine(file_name, LineAt(bytes, nul)) +
+                                "the line has a NUL byte (an invisible code 0), which a CSV text file cannot hold; "
+                                "delete it, or save the file again from Excel as CSV");
+  }
+  return Status::Ok();
+}
+
+// How a line's bytes read: only ASCII (either encoding), UTF-8 with other characters, or not
+// UTF-8 (so Windows-1251).
+enum class LineEncoding { kAscii, kUtf8, kOther };
+
+LineEncoding EncodingOfLine(std::string_view line) {
+  bool ascii = true;
+  for (const char c : line) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return LineEncoding::kAscii;
+  return FirstInvalidUtf8(line) == std::string_view::npos ? LineEncoding::kUtf8 : LineEncoding::kOther;
+}
+
+// Checks that every line of `text` is in the file's encoding: UTF-8 when `utf8` (a BOM said so),
+// otherwise that of the first line with non-ASCII bytes. A file whose lines mix UTF-8 and
+// Windows-1251 (rows pasted from another file) would otherwise be read as Windows-1251 and its
+// UTF-8 rows garbled. `first_line` is the line number of text's first byte.
+Status CheckOneEncoding(std::string_view text, bool utf8, int first_line, std::string_view file_name) {
+  std::optional<LineEncoding> file_encoding;
+  if (utf8) file_encoding = LineEncoding::kUtf8;
+  int file_encoding_line = 0;
+  int line = first_line;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t end = std::min(text.find_first_of("\r\n", pos), text.size());
+    const LineEncoding encoding = EncodingOfLine(text.substr(pos, end - pos));
+    if (encoding != LineEncoding::kAscii) {
+      if (!file_encoding) {
+        file_encoding = encoding;
+        file_encoding_line = line;
+      } else if (encoding != *file_encoding) {
+        const auto name = [](LineEncoding e) { return e == LineEncoding::kUtf8 ? "UTF-8" : "Windows-1251"; };
+        const std::string other = file_encoding_line > 0
+                                      ? "line " + std::to_string(file_encoding_line) + " is in " + name(*file_encoding)
+                                      : std::string("the file starts with a UTF-8 byte order mark");
+        return Status::InvalidInput(
+            AtLine(file_name, line) + "this line is " +
+            (encoding == LineEncoding::kUtf8 ? std::string("in UTF-8") : std::string("not in UTF-8")) + ", but " +
+            other +
+            ": the file mixes encodings (for example, rows pasted from another file). Open it in Excel or a text "
+            "editor, save it again as \"CSV UTF-8\", check these rows and import it again");
+      }
+    }
+    if (end >= text.size()) break;
+    pos = SkipLineBreak(text, end);
+    ++line;
   }
   return Status::Ok();
 }
@@ -650,17 +704,13 @@ Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view file_name) {
   std::string_view text;
   if (bytes.starts_with(kUtf8Bom)) {
     text = bytes.substr(kUtf8Bom.size());
-    const std::size_t bad = FirstInvalidUtf8(text);
-    if (bad != std::string_view::npos) {
-      return Status::Corruption(AtLine(file_name, LineAt(text, bad)) +
-                                "the file starts with a UTF-8 byte order mark but byte " +
-                                ByteName(static_cast<unsigned char>(text[bad])) + " here is not valid UTF-8");
-    }
+    RETURN_IF_ERROR(CheckOneEncoding(text, /*utf8=*/true, 1, file_name));
     table.encoding = TextEncoding::kUtf8;
   } else if (IsValidUtf8(bytes)) {
     text = bytes;
     table.encoding = TextEncoding::kUtf8;
   } else {
+    RETURN_IF_ERROR(CheckOneEncoding(bytes, /*utf8=*/false, 1, file_name));
     decoded = Windows1251ToUtf8(bytes);
     text = decoded;
     table.encoding = TextEncoding::kWindows1251;
@@ -719,6 +769,19 @@ Result<std::string> WriteCsv(const std::vector<std::string>& header, const std::
   }
   return out;
 }
+
+namespace {
+bool StartsLikeFormula(std::string_view text) {
+  return !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
+}
+}  // namespace
+
+std::string GuardFormulaText(std::string_view text) {
+  if (!StartsLikeFormula(text)) return std::string(text);
+  return "'" + std::string(text);
+}
+
+bool IsFormulaGuarded(std::string_view cell) { return cell.size() >= 2 && cell[0] == '\'' && StartsLikeFormula(cell.substr(1)); }
 
 std::string NormalizeHeader(std::string_view utf8) {
   std::string out;

@@ -9,6 +9,7 @@
 #include "mentorlog/core/field_codec.h"
 #include "mentorlog/core/json_text.h"
 #include "mentorlog/core/records.h"
+#include "mentorlog/core/text.h"
 
 namespace mentorlog::core {
 
@@ -42,11 +43,10 @@ std::string CellText(const T& v, DecimalMark mark) {
   }
 }
 
-Status CheckUtf8(std::string_view text, const Uuid& id, std::string_view field) {
-  if (IsValidUtf8(text)) return Status::Ok();
-  return Status::Corruption("the stored field «" + std::string(field) + "» of record " + id.ToString() +
-                            " is not valid UTF-8");
-}
+// Whether a field holds free text (a text, or a list of texts) rather than a number, a date,
+// an id or a code.
+template <class T>
+constexpr bool kIsTextField = std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<std::string>>;
 
 std::string Say(std::string_view lang, std::string en, std::string ru) {
   return lang == "ru" ? std::move(ru) : std::move(en);
@@ -58,19 +58,23 @@ Result<std::string> ExportCsv(const std::vector<R>& records, bool excel, std::st
   ForEachFieldDef<R>([&](const auto& def) { header.emplace_back(def.name); });
   const DecimalMark mark = excel ? DecimalMark::kComma : DecimalMark::kPoint;
 
+  // Windows-1251 has no U+FFFD.
+  const std::string_view replacement = excel ? std::string_view("?") : std::string_view("\xEF\xBF\xBD");
   std::vector<std::vector<std::string>> rows;
   rows.reserve(records.size());
-  Status status;
   for (const R& r : records) {
     std::vector<std::string>& row = rows.emplace_back();
     row.reserve(header.size());
     row.push_back(r.id.ToString());
     ForEachFieldDef<R>([&](const auto& def) {
-      row.push_back(CellText(r.*(def.member), mark));
-      if (status.ok()) status = CheckUtf8(row.back(), r.id, def.name);
+      using T = std::remove_cvref_t<decltype(r.*(def.member))>;
+      // A text stored by an old version may hold what records may not (text.h): written
+      // with a replacement character rather than failing the export.
+      std::string cell = ToRecordText(CellText(r.*(def.member), mark), replacement);
+      if constexpr (kIsTextField<T>) cell = GuardFormulaText(cell);
+      row.push_back(std::move(cell));
     });
   }
-  RETURN_IF_ERROR(status);
 
   const CsvDialect dialect = excel ? CsvDialect::Excel() : CsvDialect{',', TextEncoding::kUtf8, false};
   Result<std::string> bytes = WriteCsv(header, rows, dialect);
@@ -85,22 +89,21 @@ Result<std::string> ExportCsv(const std::vector<R>& records, bool excel, std::st
   return bytes;
 }
 
-// Appends the JSON value of one field; a text that is not UTF-8 fails.
+// Appends the JSON value of one field. Texts go through ToRecordText, so a stored text that
+// is not valid UTF-8 or holds a NUL (written by an old version) still gives valid JSON.
 template <class T>
-Status AppendJsonValue(std::string& out, const T& v, const Uuid& id, std::string_view field) {
+Status AppendJsonValue(std::string& out, const T& v) {
   if constexpr (IsOptional<T>::value) {
     if (!v) {
       out += "null";
       return Status::Ok();
     }
-    return AppendJsonValue(out, *v, id, field);
+    return AppendJsonValue(out, *v);
   } else if constexpr (IsVector<T>::value) {
     out += '[';
     for (size_t i = 0; i < v.size(); ++i) {
       if (i) out += ", ";
-      const std::string text = FieldCodec<typename T::value_type>::ToText(v[i]);
-      RETURN_IF_ERROR(CheckUtf8(text, id, field));
-      AppendJsonString(out, text);
+      AppendJsonString(out, ToRecordText(FieldCodec<typename T::value_type>::ToText(v[i])));
     }
     out += ']';
     return Status::Ok();
@@ -115,9 +118,7 @@ Status AppendJsonValue(std::string& out, const T& v, const Uuid& id, std::string
     out += std::isfinite(v) ? FieldCodec<double>::ToText(v) : std::string("null");
     return Status::Ok();
   } else {
-    const std::string text = FieldCodec<T>::ToText(v);
-    RETURN_IF_ERROR(CheckUtf8(text, id, field));
-    AppendJsonString(out, text);
+    AppendJsonString(out, ToRecordText(FieldCodec<T>::ToText(v)));
     return Status::Ok();
   }
 }
@@ -136,7 +137,7 @@ Result<std::string> ExportJson(const std::vector<R>& records) {
       out += ", ";
       AppendJsonString(out, def.name);
       out += ": ";
-      status = AppendJsonValue(out, r.*(def.member), r.id, def.name);
+      status = AppendJsonValue(out, r.*(def.member));
     });
     RETURN_IF_ERROR(status);
     out += '}';

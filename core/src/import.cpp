@@ -256,11 +256,18 @@ std::string EmptyCell(Lang lang, std::string_view what_en, std::string_view what
   return Say(lang, "the cell is empty; write " + std::string(what_en), "ячейка пуста; впишите " + std::string(what_ru));
 }
 
+// A text cell without the export's guard against formulas (csv.h's GuardFormulaText): "'=1+1"
+// is "=1+1", so an exported file imports back unchanged. Other apostrophes stay.
+std::string_view WithoutFormulaGuard(std::string_view text) {
+  if (IsFormulaGuarded(text)) text.remove_prefix(1);
+  return text;
+}
+
 // Parses one cell into `out`. Returns the reason in `lang` when the text is not a value of T.
 template <class T>
 std::optional<std::string> ParseCell(std::string_view text, T& out, Lang lang) {
   if constexpr (std::is_same_v<T, std::string>) {
-    out = std::string(text);
+    out = std::string(WithoutFormulaGuard(text));
     return std::nullopt;
   } else if constexpr (IsOptional<T>::value) {
     if (IsBlank(text)) {
@@ -324,7 +331,7 @@ std::optional<std::string> ParseCell(std::string_view text, T& out, Lang lang) {
     }
     return std::nullopt;
   } else if constexpr (IsVector<T>::value) {
-    Status s = FieldCodec<T>::FromText(text, out);  // texts: split on ';' and line breaks
+    Status s = FieldCodec<T>::FromText(WithoutFormulaGuard(text), out);  // texts: split on ';' and line breaks
     if (s.ok()) return std::nullopt;
     return s.message();
   } else {

@@ -80,6 +80,12 @@ class Errors {
           std::string(ru) + " (" + then.ToString() + " < " + first.ToString() + ").");
   }
 
+  // Every text and text-list field of `r` (text.h's rule), through the field table.
+  template <class R>
+  void Texts(const R& r) {
+    for (FieldError& err : CheckRecordTexts(r)) list_.push_back(std::move(err));
+  }
+
   ValidationErrors Take() { return std::move(list_); }
 
  private:
@@ -95,6 +101,7 @@ bool Has(const std::vector<E>& v, E e) {
 
 ValidationErrors Validate(const School& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.Required("code", r.code, "the school code", "код ОО");
   e.Required("name", r.name, "the school name", "наименование");
   e.Required("municipality", r.municipality, "the municipality", "муниципалитет");
@@ -125,6 +132,7 @@ ValidationErrors Validate(const School& r, const ValidationContext& ctx) {
 
 ValidationErrors Validate(const Person& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.Required("full_name", r.full_name, "the full name", "ФИО");
   if (r.roles.empty()) e.Add("roles", "Choose at least one role.", "Укажите хотя бы одну роль.");
   const bool school_staff = Has(r.roles, Role::kTeacher) || Has(r.roles, Role::kSchoolCoordinator) ||
@@ -142,6 +150,7 @@ ValidationErrors Validate(const Person& r, const ValidationContext& ctx) {
 
 ValidationErrors Validate(const Assignment& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   const Role role = r.kind == AssignmentKind::kMentorSchool ? Role::kMentor : Role::kTutor;
   e.PersonExists("assignee_id", r.assignee_id, ctx, role);
   e.SchoolExists("school_id", r.school_id, ctx);
@@ -161,6 +170,7 @@ ValidationErrors Validate(const Assignment& r, const ValidationContext& ctx) {
 
 ValidationErrors Validate(const Visit& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.SchoolExists("school_id", r.school_id, ctx);
   e.NotAfterToday("date", r.date, ctx, "visit", "выезда");
   if (r.visitor_ids.empty()) e.Add("visitor_ids", "Say who visited.", "Укажите, кто выезжал.");
@@ -171,6 +181,7 @@ ValidationErrors Validate(const Visit& r, const ValidationContext& ctx) {
 
 ValidationErrors Validate(const Observation& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.SchoolExists("school_id", r.school_id, ctx);
   e.TeacherOfSchool("teacher_id", r.teacher_id, r.school_id, ctx);
   e.PersonExists("observer_id", r.observer_id, ctx);
@@ -187,6 +198,7 @@ ValidationErrors Validate(const Observation& r, const ValidationContext& ctx) {
 
 ValidationErrors Validate(const ObservationScore& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   const auto obs = ctx.FindObservation(r.observation_id);
   if (!obs) {
     e.Add("observation_id", "Save the observation before its scores.", "Сначала сохраните посещение урока.");
@@ -211,6 +223,7 @@ ValidationErrors Validate(const ObservationScore& r, const ValidationContext& ct
 
 ValidationErrors Validate(const Consultation& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.SchoolExists("school_id", r.school_id, ctx);
   e.PersonExists("consultant_id", r.consultant_id, ctx);
   e.NotAfterToday("date", r.date, ctx, "consultation", "консультации");
@@ -228,6 +241,7 @@ ValidationErrors Validate(const Consultation& r, const ValidationContext& ctx) {
 
 ValidationErrors Validate(const Recommendation& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.Required("text", r.text, "the recommendation", "текст рекомендации");
   e.SchoolExists("school_id", r.school_id, ctx);
   if (r.teacher_id) e.TeacherOfSchool("teacher_id", *r.teacher_id, r.school_id, ctx);
@@ -260,6 +274,7 @@ ValidationErrors Validate(const Recommendation& r, const ValidationContext& ctx)
 
 ValidationErrors Validate(const RecommendationEvent& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   if (r.recommendation_id.IsNil()) e.Add("recommendation_id", "Choose the recommendation.", "Выберите рекомендацию.");
   if (r.kind == RecommendationEventKind::kComment || r.kind == RecommendationEventKind::kReopen) {
     e.Required("text", r.text, "the text", "текст");
@@ -270,6 +285,7 @@ ValidationErrors Validate(const RecommendationEvent& r, const ValidationContext&
 
 ValidationErrors Validate(const Deficit& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.PersonExists("teacher_id", r.teacher_id, ctx, Role::kTeacher);
   e.Required("area", r.area, "the competence area", "область компетенций");
   e.NotAfterToday("found_on", r.found_on, ctx, "finding", "выявления");
@@ -287,6 +303,7 @@ ValidationErrors Validate(const Deficit& r, const ValidationContext& ctx) {
 
 ValidationErrors Validate(const RoadmapItem& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.Required("title", r.title, "the title", "наименование мероприятия");
   e.Order("ends_on", r.starts_on, r.ends_on, "The item ends before it starts",
           "Мероприятие заканчивается раньше, чем начинается");
@@ -302,6 +319,7 @@ ValidationErrors Validate(const RoadmapItem& r, const ValidationContext& ctx) {
 
 ValidationErrors Validate(const NetworkAgreement& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.Required("number", r.number, "the agreement number", "номер договора");
   e.NotAfterToday("signed_on", r.signed_on, ctx, "signature", "заключения договора");
   e.SchoolExists("supported_school_id", r.supported_school_id, ctx);
@@ -317,6 +335,7 @@ ValidationErrors Validate(const NetworkAgreement& r, const ValidationContext& ct
 
 ValidationErrors Validate(const AssessmentResult& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.SchoolExists("school_id", r.school_id, ctx);
   e.Range("year", static_cast<double>(r.year), 2000, ctx.Today().year() + 1, "year", "год");
   e.Required("subject", r.subject, "the subject", "предмет");
@@ -334,6 +353,7 @@ ValidationErrors Validate(const AssessmentResult& r, const ValidationContext& ct
 
 ValidationErrors Validate(const ContextIndicator& r, const ValidationContext& ctx) {
   Errors e;
+  e.Texts(r);
   e.SchoolExists("school_id", r.school_id, ctx);
   e.Range("year", static_cast<double>(r.year), 2000, ctx.Today().year() + 1, "year", "год");
   const auto known = KnownContextIndicators();
@@ -353,6 +373,7 @@ ValidationErrors Validate(const ContextIndicator& r, const ValidationContext& ct
 
 ValidationErrors Validate(const RubricTemplate& r, const ValidationContext& /*ctx*/) {
   Errors e;
+  e.Texts(r);
   auto rubric = ParseRubric(r.body_json, r.code);
   if (!rubric.ok()) {
     e.Add("body_json", rubric.status().message(), "Шаблон протокола повреждён: " + rubric.status().message());
@@ -361,6 +382,22 @@ ValidationErrors Validate(const RubricTemplate& r, const ValidationContext& /*ct
           "Код и версия шаблона не совпадают с файлом.");
   }
   return e.Take();
+}
+
+std::optional<FieldError> CheckFieldText(std::string_view field, std::string_view text) {
+  std::optional<TextFault> fault = FindTextFault(text);
+  if (!fault) return std::nullopt;
+  return FieldError{std::string(field), std::move(fault->en), std::move(fault->ru)};
+}
+
+ValidationErrors CheckStateTexts(const RecordState& state) {
+  ValidationErrors errors;
+  for (const FieldState& f : state.fields) {
+    const auto* text = std::get_if<std::string>(&f.value);
+    if (text == nullptr) continue;
+    if (auto err = CheckFieldText(f.field, *text)) errors.push_back(std::move(*err));
+  }
+  return errors;
 }
 
 bool IsForwardStatusMove(RecommendationStatus from, RecommendationStatus to) {

@@ -207,4 +207,116 @@ TEST_F(CliTest, RussianMessagesUnderRussianLanguage) {
   EXPECT_NE(r.out.find("неизвестный вид записей"), std::string::npos) << r.out;
 }
 
+// ---- Issue 13: hostile texts ------------------------------------------------------------
+
+class CliTextTest : public CliTest {
+ protected:
+  // A visit saved through `add`, with the school and mentor ImportSchoolAndTeacher made.
+  std::string AddVisit(const std::string& summary_json) {
+    const auto schools = Ids(Cli("list schools").out);
+    EXPECT_EQ(schools.size(), 1u);
+    std::string mentor;
+    std::istringstream lines(Cli("list people").out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("Петров") != std::string::npos) mentor = line.substr(0, 36);
+    }
+    const CliRun add = Cli("add visit --json -", R"({"school_id": ")" + schools.at(0) +
+                                                     R"(", "date": "2025-03-14", "visitor_ids": [")" + mentor +
+                                                     R"("], "purposes": ["diagnostics"], "summary": )" + summary_json +
+                                                     "}");
+    EXPECT_EQ(add.exit_code, 0) << add.out;
+    return add.out.substr(0, 36);
+  }
+
+  // Runs SQL on the data folder's store with the sqlite3 shell: a row written around
+  // validation, as an old version could have.
+  void RawSql(const std::string& sql) {
+    const auto run = mentorlog::testing_support::RunCommand("sqlite3 '" + dir_.string() + "/data/mentorlog.db' \"" +
+                                                            sql + "\"");
+    ASSERT_EQ(run.exit_code, 0) << run.out;
+  }
+
+  static void ExpectNoControls(const std::string& out) {
+    for (size_t i = 0; i < out.size(); ++i) {
+      const auto c = static_cast<unsigned char>(out[i]);
+      EXPECT_FALSE(c < 0x20 && c != '\n' && c != '\t') << "control byte " << int{c} << " at " << i << ":\n" << out;
+      EXPECT_FALSE(c == 0x7F) << out;
+      EXPECT_FALSE(c == 0xC2 && i + 1 < out.size() && static_cast<unsigned char>(out[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(out[i + 1]) <= 0x9F)
+          << "C1 control at " << i << ":\n" << out;
+    }
+  }
+};
+
+TEST_F(CliTextTest, ListAndShowPrintNoTerminalControlSequences) {
+  if (mentorlog::testing_support::RunCommand("command -v sqlite3").exit_code != 0) {
+    GTEST_SKIP() << "the sqlite3 shell is not installed: run scripts/setup";
+  }
+  ImportSchoolAndTeacher();
+  // A C1 CSI (U+009B) is a valid character, so `add` stores it; ESC, BEL and CR only an old
+  // version could have stored.
+  const std::string id = AddVisit(R"("Итоги \u009b2J выезда")");
+  RawSql("UPDATE visits SET strengths = 'Сильные' || char(27) || '[31mКРАСНЫЕ' || char(27) || '[0m' || "
+         "char(27) || ']0;title' || char(7) || char(13) || ' стороны' WHERE id = '" +
+         id + "'");
+  const CliRun list = Cli("list visits");
+  EXPECT_EQ(list.exit_code, 0) << list.out;
+  EXPECT_NE(list.out.find("Итоги  выезда"), std::string::npos) << list.out;
+  ExpectNoControls(list.out);
+  const CliRun show = Cli("show " + id);
+  EXPECT_EQ(show.exit_code, 0) << show.out;
+  EXPECT_NE(show.out.find("strengths: СильныеКРАСНЫЕ стороны"), std::string::npos) << show.out;
+  ExpectNoControls(show.out);
+  // A message that quotes a file's cell goes through the same filter.
+  const CliRun import = Cli("import people '" +
+                            WriteFile("p2.csv", "full_name,roles,school_code\nX,teacher,S\x1B]0;pwned\x07-9\n") + "'");
+  EXPECT_EQ(import.exit_code, 1) << import.out;
+  EXPECT_NE(import.out.find("no school with code «S-9»"), std::string::npos) << import.out;
+  ExpectNoControls(import.out);
+}
+
+TEST_F(CliTextTest, DeeplyNestedJsonIsExitOneNotACrash) {
+  CliRun r = Cli("add visit --json -", "{\"summary\": " + std::string(1'000'000, '['));
+  EXPECT_EQ(r.exit_code, 1) << r.out.substr(0, 300);
+  EXPECT_NE(r.out.find("nested more than"), std::string::npos) << r.out.substr(0, 300);
+  r = Cli("add visit --json -", std::string(1'000'000, '{'));
+  EXPECT_EQ(r.exit_code, 1) << r.out.substr(0, 300);
+}
+
+TEST_F(CliTextTest, AddRefusesTextsARecordMayNotHold) {
+  ImportSchoolAndTeacher();
+  const auto schools = Ids(Cli("list schools").out);
+  ASSERT_EQ(schools.size(), 1u);
+  const std::string start = R"({"school_id": ")" + schools[0] + R"(", "date": "2025-03-14", "summary": )";
+  CliRun r = Cli("add visit --json -", start + R"("a\u0000b"})");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("NUL"), std::string::npos) << r.out;
+  r = Cli("add visit --json -", start + "\"bad \xED\xA0\x80 surrogate\"}");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("not UTF-8"), std::string::npos) << r.out;
+  r = Cli("add visit --json -", start + R"("\u001b[2J"})", "ru");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("управляющий символ (U+001B)"), std::string::npos) << r.out;
+  EXPECT_TRUE(Ids(Cli("list visits").out).empty());
+}
+
+TEST_F(CliTextTest, ImportWithANulOrMixedEncodingsIsExitOneNamingTheLine) {
+  const std::string nul = WriteFile("nul.csv", std::string("code,name\n101,a\0b\n", 18));
+  CliRun r = Cli("import schools '" + nul + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("nul.csv, line 2"), std::string::npos) << r.out;
+
+  const std::string mixed = WriteFile(
+      "mixed.csv",
+      "\xEA\xEE\xE4;\xED\xE0\xE8\xEC\xE5\xED\xEE\xE2\xE0\xED\xE8\xE5;\xEC\xF3\xED\xE8\xF6\xE8\xEF\xE0\xEB"
+      "\xE8\xF2\xE5\xF2\r\n"
+      "S-1;\xD8\xEA\xEE\xEB\xE0;\xD0\xE0\xE9\xEE\xED\r\n"
+      "S-2;Школа;Район\r\n");
+  r = Cli("import schools '" + mixed + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("mixed.csv, line 3: this line is in UTF-8, but line 1 is in Windows-1251"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace

@@ -105,11 +105,40 @@ TEST(CsvTest, IsValidUtf8IsStrict) {
   EXPECT_FALSE(IsValidUtf8("\xC0\xE0"));          // "Аа" in cp1251.
 }
 
-TEST(CsvTest, BomFollowedByInvalidUtf8IsCorruption) {
+TEST(CsvTest, BomFollowedByInvalidUtf8IsAnInputErrorNamingTheLine) {
   const Result<CsvTable> table = ParseCsv("\uFEFFa;b\n\xC0\xE0;1\n", "list.csv");
   ASSERT_FALSE(table.ok());
-  EXPECT_EQ(table.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(table.status().message().find("list.csv, line 2"), std::string::npos) << table.status().message();
+  EXPECT_EQ(table.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(table.status().message().find("list.csv, line 2: this line is not in UTF-8"), std::string::npos)
+      << table.status().message();
+}
+
+// Issue 13: rows pasted from a file in the other encoding were read as Windows-1251 and garbled.
+TEST(CsvTest, RowsThatMixEncodingsAreRefusedNamingTheFirstOddLine) {
+  // Windows-1251 first ("Код;Имя" and a row), then a UTF-8 row.
+  const std::string cp1251_then_utf8 = "\xCA\xEE\xE4;\xC8\xEC\xFF\r\n1;\xC0\xED\xED\xE0\r\n2;x\r\n3;Мария\r\n";
+  const Result<CsvTable> a = ParseCsv(cp1251_then_utf8, "people.csv");
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(a.status().message().find("people.csv, line 4: this line is in UTF-8, but line 1 is in Windows-1251"),
+            std::string::npos)
+      << a.status().message();
+  EXPECT_NE(a.status().message().find("CSV UTF-8"), std::string::npos) << a.status().message();
+
+  // UTF-8 first, then a Windows-1251 row (after a quoted cell that spans lines).
+  const std::string utf8_then_cp1251 = "code;name\n1;\"Анна\nПетровна\"\n2;Olga\n3;\xC0\xED\xED\xE0\n";
+  const Result<CsvTable> b = ParseCsv(utf8_then_cp1251, "people.csv");
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(b.status().message().find("people.csv, line 5: this line is not in UTF-8, but line 2 is in UTF-8"),
+            std::string::npos)
+      << b.status().message();
+
+  // One encoding throughout still reads, either one.
+  const Result<CsvTable> cp1251 = ParseCsv("\xCA\xEE\xE4;\xC8\xEC\xFF\r\n1;\xC0\xED\xED\xE0\r\n", "p.csv");
+  ASSERT_TRUE(cp1251.ok()) << cp1251.status().ToString();
+  EXPECT_EQ(cp1251->encoding, TextEncoding::kWindows1251);
+  EXPECT_EQ(cp1251->rows[0].cells[1], "Анна");
 }
 
 TEST(CsvTest, RejectsFilesThatAreNotCsvText) {
@@ -123,7 +152,7 @@ TEST(CsvTest, RejectsFilesThatAreNotCsvText) {
 
   const Result<CsvTable> nul = ParseCsv(std::string_view("a;b\n1;\0\n", 8), "a.csv");
   ASSERT_FALSE(nul.ok());
-  EXPECT_EQ(nul.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(nul.status().code(), StatusCode::kInvalidInput);  // the person's file, not our bug (issue 13)
   EXPECT_NE(nul.status().message().find("a.csv, line 2"), std::string::npos);
 }
 

@@ -751,7 +751,8 @@ TEST_F(ImportTest, CsvErrorsPassThrough) {
   Result<ImportReport> binary = ImportCsv(*store_, RecordKind::kSchool, std::string_view("code\n\0\n", 7),
                                           "schools.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(binary.ok());
-  EXPECT_EQ(binary.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(binary.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(binary.status().message().find("schools.csv, line 2"), std::string::npos) << binary.status().message();
 }
 
 TEST_F(ImportTest, FileErrors) {

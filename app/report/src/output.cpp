@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <system_error>
 
@@ -39,16 +42,55 @@ Status DiskError(const std::filesystem::path& path, int err, std::string_view la
       Say(lang, "cannot write " + Quoted(path) + ": " + why, "не удалось записать " + Quoted(path) + ": " + why));
 }
 
-// Flushes `path`'s data to the disk.
-Status SyncFile(const std::filesystem::path& path, std::string_view lang) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return DiskError(path, errno, lang);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return DiskError(path, err, lang);
-  return Status::Ok();
+// Creates the temporary file `temp` for writing, never following a symbolic link and never
+// writing into a file it did not create (O_CREAT | O_EXCL | O_NOFOLLOW). Whatever is already
+// at that name (the temporary file of a killed run, or a link someone planted to make us
+// overwrite another file) is unlinked first: unlink removes a link, not what it points to.
+// Returns the descriptor, or -1 with errno set.
+int CreateTemporary(const std::filesystem::path& temp) {
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+  int fd = ::open(temp.c_str(), kFlags, 0644);
+  if (fd < 0 && errno == EEXIST && ::unlink(temp.c_str()) == 0) fd = ::open(temp.c_str(), kFlags, 0644);
+  return fd;
 }
+
+// Writes all of `bytes` to `fd` and flushes them to the disk; errno on failure.
+bool WriteAndSync(int fd, std::string_view bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return ::fsync(fd) == 0;
+}
+
+// A new folder only this user can enter, in the system's temporary folder, for a library that
+// writes a file by name (libxlsxwriter): nobody else can plant a link in it. Removed by the
+// destructor with what is in it.
+class PrivateFolder {
+ public:
+  PrivateFolder() {
+    std::error_code ec;
+    std::string pattern = (std::filesystem::temp_directory_path(ec) / "mentorlog-report-XXXXXX").string();
+    if (ec) pattern = "/tmp/mentorlog-report-XXXXXX";
+    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~PrivateFolder() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  PrivateFolder(const PrivateFolder&) = delete;
+  PrivateFolder& operator=(const PrivateFolder&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }  // empty when mkdtemp failed
+
+ private:
+  std::filesystem::path path_;
+};
 
 // Makes the rename itself durable (best effort: some file systems refuse fsync on a folder).
 void SyncFolder(const std::filesystem::path& dir) {
@@ -94,40 +136,38 @@ Status CheckOutputPath(const std::filesystem::path& path, std::string_view lang)
   return Status::Ok();
 }
 
-Status ReplaceAtomically(const std::filesystem::path& path, std::string_view lang,
-                         const std::function<Status(const std::filesystem::path& temp_path)>& write) {
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes, std::string_view lang) {
   RETURN_IF_ERROR(CheckOutputPath(path, lang));
   const std::filesystem::path temp = TempPathFor(path);
-  std::error_code ec;
-  Status s = write(temp);
-  if (s.ok()) s = SyncFile(temp, lang);
+  const int fd = CreateTemporary(temp);
+  if (fd < 0) return DiskError(temp, errno, lang);
+  Status s;
+  if (!WriteAndSync(fd, bytes)) s = DiskError(path, errno, lang);
+  if (::close(fd) != 0 && s.ok()) s = DiskError(path, errno, lang);
   if (s.ok() && std::rename(temp.c_str(), path.c_str()) != 0) s = DiskError(path, errno, lang);
   if (!s.ok()) {
-    std::filesystem::remove(temp, ec);
+    ::unlink(temp.c_str());
     return s;
   }
   SyncFolder(FolderOf(path));
   return Status::Ok();
 }
 
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes, std::string_view lang) {
-  return ReplaceAtomically(path, lang, [&](const std::filesystem::path& temp) -> Status {
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return DiskError(temp, errno, lang);
-    size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        const int err = errno;
-        ::close(fd);
-        return DiskError(path, err, lang);
-      }
-      done += static_cast<size_t>(n);
-    }
-    if (::close(fd) != 0) return DiskError(path, errno, lang);
-    return Status::Ok();
-  });
+Status ReplaceAtomically(const std::filesystem::path& path, std::string_view lang,
+                         const std::function<Status(const std::filesystem::path& temp_path)>& write) {
+  RETURN_IF_ERROR(CheckOutputPath(path, lang));
+  const PrivateFolder folder;
+  if (folder.path().empty()) {
+    const int err = errno;
+    std::error_code ec;
+    return DiskError(std::filesystem::temp_directory_path(ec), err, lang);
+  }
+  const std::filesystem::path written = folder.path() / path.filename();
+  RETURN_IF_ERROR(write(written));
+  std::ifstream in(written, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.is_open() || in.bad()) return DiskError(written, EIO, lang);
+  return WriteFileAtomically(path, bytes, lang);
 }
 
 Status PrepareOutputDir(const std::filesystem::path& dir, std::string_view lang) {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <system_error>
 
-#include "mentorlog/core/csv.h"
+#include "mentorlog/core/text.h"
 #include "say.h"
 
 namespace mentorlog::report {
@@ -27,19 +27,17 @@ size_t CodePointLength(unsigned char c) {
 }
 
 // Text libharu can draw on one line: tabs as spaces, other control characters dropped, and
-// bytes that are not UTF-8 as '?'.
+// what a record may not hold (bytes that are not UTF-8, a NUL: core/text.h) as '?'.
 std::string Printable(std::string_view text) {
+  const std::string record_text = core::ToRecordText(text, "?");
   std::string out;
-  out.reserve(text.size());
-  const bool valid = core::IsValidUtf8(text);
-  for (char ch : text) {
+  out.reserve(record_text.size());
+  for (char ch : record_text) {
     const auto c = static_cast<unsigned char>(ch);
     if (c == '\t') {
       out += ' ';
     } else if (c < 0x20 || c == 0x7F) {
       continue;
-    } else if (c >= 0x80 && !valid) {
-      out += '?';
     } else {
       out += ch;
     }

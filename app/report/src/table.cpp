@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "mentorlog/core/csv.h"
+#include "mentorlog/core/text.h"
 #include "say.h"
 
 namespace mentorlog::report {
@@ -55,7 +56,15 @@ Result<std::string> TableToCsv(const Table& table, std::string_view lang) {
   for (const auto& row : table.rows) {
     auto& out = rows.emplace_back();
     out.reserve(row.size());
-    for (const auto& cell : row) out.push_back(CellText(cell, lang));
+    for (const auto& cell : row) {
+      // Free text (from records) is guarded against formulas and made valid UTF-8 without a
+      // NUL (a record written by an old version); numbers and dates are written as they are.
+      if (const auto* text = std::get_if<std::string>(&cell)) {
+        out.push_back(core::GuardFormulaText(core::ToRecordText(*text)));
+      } else {
+        out.push_back(CellText(cell, lang));
+      }
+    }
   }
   core::CsvDialect dialect;
   dialect.bom = true;

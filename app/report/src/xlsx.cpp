@@ -7,6 +7,7 @@
 #include <string>
 #include <type_traits>
 
+#include "mentorlog/core/text.h"
 #include "mentorlog/report/output.h"
 #include "say.h"
 
@@ -38,14 +39,18 @@ std::string CutToCodePoints(std::string_view s, size_t max_chars) {
 }
 
 // Excel counts UTF-16 units; Cyrillic is one unit a character, so code points are close enough
-// for the texts we write, and the cut leaves room for the ellipsis.
-std::string CellString(const std::string& s) {
+// for the texts we write, and the cut leaves room for the ellipsis. A text a record may not
+// hold (bytes that are not UTF-8, a NUL: core/text.h), written by an old version, gets U+FFFD
+// there: the XML of the sheet must stay valid. The text is written as a string, never a
+// formula, even when it starts with '='.
+std::string CellString(const std::string& text) {
+  std::string s = core::ToRecordText(text);
   if (CodePoints(s) < kMaxCellChars) return s;
   return CutToCodePoints(s, kMaxCellChars - 2) + "…";
 }
 
 std::string SheetName(const Table& table, std::set<std::string>& used) {
-  std::string name = table.title.empty() ? table.name : table.title;
+  std::string name = core::ToRecordText(table.title.empty() ? table.name : table.title);
   for (char& c : name) {
     if (c == '[' || c == ']' || c == ':' || c == '*' || c == '?' || c == '/' || c == '\\') c = '_';
   }

@@ -42,7 +42,9 @@ struct CsvTable {
 // Parses the bytes of a CSV file. `file_name` is used only in error messages.
 //
 // Encoding: a UTF-8 BOM means UTF-8 (the BOM is dropped); otherwise bytes that are valid UTF-8
-// are UTF-8, and anything else is read as Windows-1251. All returned text is UTF-8.
+// are UTF-8, and anything else is read as Windows-1251. All returned text is UTF-8. Every line
+// must be in the file's encoding (UTF-8 after a BOM, else that of the first line with non-ASCII
+// bytes): a line with non-ASCII bytes in the other one is an error naming it.
 // Separator: an Excel hint line "sep=;" (also "sep=," / "sep=<tab>") as the first line wins and
 // is skipped. Otherwise the most frequent of ';' ',' '\t' outside quotes on the header line
 // (the first line with any other content); ties prefer ';', then ',', then '\t'; ',' if none.
@@ -60,8 +62,9 @@ struct CsvTable {
 //     closed before the end of the file (line of its opening quote); text after a closing quote;
 //     a record with more than kMaxCsvFieldsPerRecord fields or a file with more than
 //     kMaxCsvCells cells; an unsupported "sep=" hint; a UTF-16 file or an Excel workbook
-//     (.xlsx/.xls) instead of CSV.
-//   Corruption: a NUL byte (not a text file); a UTF-8 BOM followed by invalid UTF-8.
+//     (.xlsx/.xls) instead of CSV; a NUL byte (naming its line); lines in different encodings
+//     (naming the first line that differs from the file's encoding, which includes a UTF-8 BOM
+//     followed by bytes that are not UTF-8).
 Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view file_name);
 
 // Exact conversions between Windows-1251 and UTF-8. Byte 0x98, unassigned in cp1251, maps to
@@ -111,6 +114,17 @@ struct CsvDialect {
 // character it cannot encode. Cell errors name the place: "row 3, column «Название»: ...".
 Result<std::string> WriteCsv(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                              const CsvDialect& dialect);
+
+// A text cell for a file a spreadsheet will open: `text` with an apostrophe before it when it
+// starts with '=', '+', '-', '@', a tab or a CR, which Excel and LibreOffice would otherwise
+// read as the start of a formula (formula injection: "=HYPERLINK(...)" typed into a note).
+// The spreadsheet shows the apostrophe; the import (import.h) removes it again. Only for free
+// text: numbers, dates, ids and codes are written as they are.
+std::string GuardFormulaText(std::string_view text);
+
+// Whether a cell of free text starts as GuardFormulaText writes it: "'=", "'+", "'-", "'@", "'"
+// + tab, "'" + CR.
+bool IsFormulaGuarded(std::string_view cell);
 
 // Key for matching header names typed by people: lowercases ASCII and Cyrillic (А-Я, Ё and the
 // other Cyrillic capitals U+0400..U+042F, Ґ), turns every run of whitespace (ASCII, NBSP,

@@ -22,7 +22,9 @@ enum class ExportFormat { kCsv, kJson };
 // Returns the bytes of the export of every live record of `kind`.
 //
 // kCsv: a header row, then one row per record; every record ends in "\r\n" (csv.h's WriteCsv).
-//   List fields are their items joined by "; ". With `excel` false: UTF-8 without a byte order
+//   List fields are their items joined by "; ". A text (or text list) cell that starts with
+//   '=', '+', '-', '@', a tab or a CR gets an apostrophe before it (csv.h's GuardFormulaText),
+//   so a spreadsheet never reads it as a formula; numbers, dates, ids and codes never do. With `excel` false: UTF-8 without a byte order
 //   mark, ',' between cells, numbers with a decimal point. With `excel` true: what Russian
 //   Excel opens with a double click: Windows-1251, ';' between cells, a decimal comma ("12,5").
 // kJson: an array of objects, one per line: {"id": "...", "<field>": value, ...}. Integers and
@@ -33,7 +35,9 @@ enum class ExportFormat { kCsv, kJson };
 //   InvalidInput: `excel` with kJson; with `excel`, a character Windows-1251 cannot encode
 //     (the message names the row, the column and the character, and says to export without
 //     --excel).
-//   Corruption: a stored text that is not valid UTF-8; IoError and Corruption from the store.
+//   IoError and Corruption from the store.
+// A stored text that records may not hold (text.h: written by an old version) never fails the
+// export: ToRecordText writes U+FFFD in place of what is wrong ('?' with `excel`).
 Result<std::string> Export(const Store& store, RecordKind kind, ExportFormat format, bool excel);
 
 }  // namespace mentorlog::core

@@ -13,7 +13,9 @@
 //     ImportReport::notes. A column whose cells are all empty and whose name is empty (what
 //     Excel leaves after the last column) is ignored silently.
 //   - Cells: parsed with FieldCodec (field_codec.h); numbers also as Russian Excel writes them
-//     ("1 234,5", csv.h's ParseDecimal); shares as 0..1 or as percent with '%' ("12,5%").
+//     ("1 234,5", csv.h's ParseDecimal); shares as 0..1 or as percent with '%' ("12,5%"). A
+//     text cell loses the apostrophe the export puts before a formula-like text ("'=1+1" is
+//     "=1+1", csv.h's GuardFormulaText). Texts a record may not hold (text.h) are bad rows.
 //   - Empty cells: in an optional column, none/0/no; in a required one, an error for numbers,
 //     dates and choices (texts go to the store's validation).
 //   - Rows: each row is upserted by its natural key (school code; person code, or full name
@@ -83,9 +85,8 @@ struct ImportReport {
 // Messages are in the store's language (Store::language()).
 // Errors:
 //   InvalidInput: `kind` cannot be imported; the file is not CSV or cannot be parsed (ParseCsv's
-//     message); a required column is missing (the message names it and its accepted names);
-//     two columns mean the same field.
-//   Corruption: ParseCsv's (a NUL byte, a BOM before invalid UTF-8).
+//     message: also a NUL byte, lines in mixed encodings); a required column is missing (the
+//     message names it and its accepted names); two columns mean the same field.
 //   IoError / Internal / Corruption from the store: nothing was written.
 Result<ImportReport> ImportCsv(Store& store, RecordKind kind, std::string_view bytes, std::string_view file_name,
                                BadRowPolicy policy);

@@ -15,8 +15,10 @@
 namespace mentorlog::core {
 
 // Applies the fields of `json` to `record`. Errors (InvalidInput) name the field and say
-// what was expected; an unknown key is an error listing the known ones. "id" is ignored
-// when `allow_id` is false.
+// what was expected; an unknown key is an error listing the known ones; JSON nested more than
+// 8 levels deep (a record uses 3) is refused before it is parsed, so no input can exhaust the
+// stack. "id" is ignored when `allow_id` is false. Texts are taken as they are: the record's
+// validation refuses those a record may not hold (text.h).
 template <class R>
 Status ApplyJson(std::string_view json, R& record, bool allow_id = false);
 

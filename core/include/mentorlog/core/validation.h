@@ -10,11 +10,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
+#include "mentorlog/core/record_state.h"
 #include "mentorlog/core/records.h"
 #include "mentorlog/core/rubric.h"
 #include "mentorlog/core/status.h"
+#include "mentorlog/core/text.h"
 
 namespace mentorlog::core {
 
@@ -40,6 +43,8 @@ class ValidationContext {
   virtual std::optional<Rubric> FindRubric(std::string_view code, int64_t version) const = 0;
 };
 
+// Every Validate below also refuses a text that text.h's rule refuses (a NUL, a control
+// character, bytes that are not UTF-8), in every text and text-list field (CheckRecordTexts).
 ValidationErrors Validate(const School& r, const ValidationContext& ctx);
 ValidationErrors Validate(const Person& r, const ValidationContext& ctx);
 ValidationErrors Validate(const Assignment& r, const ValidationContext& ctx);
@@ -55,6 +60,36 @@ ValidationErrors Validate(const NetworkAgreement& r, const ValidationContext& ct
 ValidationErrors Validate(const AssessmentResult& r, const ValidationContext& ctx);
 ValidationErrors Validate(const ContextIndicator& r, const ValidationContext& ctx);
 ValidationErrors Validate(const RubricTemplate& r, const ValidationContext& ctx);
+
+// The error for one text field, or nullopt when `text` is acceptable (text.h's FindTextFault).
+std::optional<FieldError> CheckFieldText(std::string_view field, std::string_view text);
+
+// One FieldError for each text field (std::string) and text-list field (a list of texts) of
+// `record` that text.h's rule refuses, found through RecordTraits<R>::kFields, so a field
+// added to a table is checked without more code. A list field gets one error at most.
+template <class R>
+ValidationErrors CheckRecordTexts(const R& record) {
+  ValidationErrors errors;
+  ForEachFieldDef<R>([&](const auto& def) {
+    using T = std::remove_cvref_t<decltype(record.*(def.member))>;
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (auto err = CheckFieldText(def.name, record.*(def.member))) errors.push_back(std::move(*err));
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      for (const std::string& item : record.*(def.member)) {
+        if (auto err = CheckFieldText(def.name, item)) {
+          errors.push_back(std::move(*err));
+          break;
+        }
+      }
+    }
+  });
+  return errors;
+}
+
+// The same rule for a state (a pushed change, a stored row read back): one FieldError for each
+// field whose value is a text that the rule refuses. Values of every field type are checked
+// (dates, ids and codes travel as texts too); non-text values pass.
+ValidationErrors CheckStateTexts(const RecordState& state);
 
 // May a recommendation's status go from `from` to `to` without a reopen? Forward only:
 // open < in progress < done | dropped; done and dropped are final.

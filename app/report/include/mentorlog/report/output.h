@@ -2,6 +2,10 @@
 // name: the bytes go to "<path>.tmp", are flushed to the disk, and the temporary file is then
 // renamed over `path` (an atomic replace on POSIX file systems).
 //
+// The temporary file is created with O_CREAT | O_EXCL | O_NOFOLLOW: a symbolic link planted at
+// "<path>.tmp" (to make the report overwrite another file) is never followed; whatever is at
+// that name is unlinked (a link is removed, not what it points to) and a new file created.
+//
 // Messages are for a person, in `lang` ("ru" or "en"), and say what to do.
 //
 // Thread safety: no shared state; two calls for the same path race on "<path>.tmp".
@@ -29,9 +33,11 @@ Status CheckOutputPath(const std::filesystem::path& path, std::string_view lang)
 // refused: full, read-only).
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes, std::string_view lang);
 
-// For writers that must write a file themselves (libxlsxwriter): calls `write` with the
-// temporary path, then flushes and renames it over `path`. When `write` fails, or the rename
-// does, the temporary file is removed and its Status returned.
+// For writers that must write a file themselves by name (libxlsxwriter): calls `write` with a
+// path in a new folder that only this user can enter (mkdtemp in the system's temporary
+// folder), then writes that file's bytes to `path` as WriteFileAtomically does. The folder is
+// removed in every case. When `write` fails its Status is returned and `path` is left as it was.
+// Errors: also IoError when the private folder cannot be made or read.
 Status ReplaceAtomically(const std::filesystem::path& path, std::string_view lang,
                          const std::function<Status(const std::filesystem::path& temp_path)>& write);
 
