@@ -320,12 +320,12 @@ class SyncClient::Impl {
       // already applied, so acknowledging it would lose it.
       ASSIGN_OR_RETURN(const int64_t pending, store_.PendingCount());  // pending op seqs: first, first + 1, ...
       if (answer.acked_op_seq > first + static_cast<uint64_t>(std::max<int64_t>(pending, 1)) - 1) {
-        return Status::Internal(ServerFault(
-            lang_,
-            "The server says it already has more changes from this device than this device has made "
-            "(the server, or this device, may have been restored from a backup).",
-            "Сервер считает, что уже получил от этого устройства больше изменений, чем оно сделало "
-            "(возможно, сервер или это устройство восстановлены из резервной копии)."));
+        return Status::Internal(
+            ServerFault(lang_,
+                        "The server says it already has more changes from this device than this device has made "
+                        "(the server, or this device, may have been restored from a backup).",
+                        "Сервер считает, что уже получил от этого устройства больше изменений, чем оно сделало "
+                        "(возможно, сервер или это устройство восстановлены из резервной копии)."));
       }
       RETURN_IF_ERROR(ApplyPushResponse(store_, request.changes, answer, clock_.NowMillis()));
       const auto acked = std::count_if(request.changes.begin(), request.changes.end(),
@@ -392,12 +392,12 @@ class SyncClient::Impl {
       Notify();
       if (!answer.more) return Status::Ok();
       if (options_.max_pull_batches > 0 && batches >= options_.max_pull_batches) {
-        return Status::Internal(ServerFault(
-            lang_,
-            "The server keeps saying there is more to receive, far longer than any district needs; what "
-            "was received so far is saved.",
-            "Сервер всё сообщает, что данные ещё есть, гораздо дольше, чем нужно для любого района; уже "
-            "полученное сохранено."));
+        return Status::Internal(
+            ServerFault(lang_,
+                        "The server keeps saying there is more to receive, far longer than any district needs; what "
+                        "was received so far is saved.",
+                        "Сервер всё сообщает, что данные ещё есть, гораздо дольше, чем нужно для любого района; уже "
+                        "полученное сохранено."));
       }
     }
   }

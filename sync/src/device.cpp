@@ -37,7 +37,8 @@ Status ApplyPushResponse(core::Store& store, const std::vector<Change>& sent, co
   for (const Rejection& x : answer.rejected) {
     const auto refused = std::lower_bound(sent.begin(), sent.end(), x.op_seq,
                                           [](const Change& c, uint64_t op_seq) { return c.op_seq < op_seq; });
-    if (refused == sent.end() || refused->op_seq != x.op_seq || x.op_seq > acked || refused->record_id != x.record_id || refused->kind != x.kind) {
+    if (refused == sent.end() || refused->op_seq != x.op_seq || x.op_seq > acked || refused->record_id != x.record_id ||
+        refused->kind != x.kind) {
       const bool ru = store.language() == "ru";
       return Status::Internal(
           ru ? "Сервер отказал в изменении, которого это устройство ему не отправляло. Это ошибка сервера: "

@@ -144,9 +144,8 @@ class HttpTransport::Impl {
     // the limit for low_speed_time_s in a row the transfer ends with CURLE_OPERATION_TIMEDOUT.
     ok = ok && curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_LIMIT,
                                 static_cast<long>(std::max(1, options_.low_speed_limit_bytes))) == CURLE_OK;
-    ok = ok &&
-         curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max(1, options_.low_speed_time_s))) ==
-             CURLE_OK;
+    ok = ok && curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_TIME,
+                                static_cast<long>(std::max(1, options_.low_speed_time_s))) == CURLE_OK;
     ok = ok && curl_easy_setopt(handle_, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK;
     ok = ok && curl_easy_setopt(handle_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes)) == CURLE_OK;
     ok = ok && curl_easy_setopt(handle_, CURLOPT_USERAGENT, "MentorLog/0.1") == CURLE_OK;

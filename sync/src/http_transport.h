@@ -6,8 +6,8 @@
 // content type, TLS verification (curl's defaults: peer and host verified; CURLOPT_CAINFO when
 // a CA file is given), the connect timeout, a low-speed limit instead of a total timeout (an
 // answer slower than low_speed_limit_bytes per second for low_speed_time_s is dropped, so a
-// stalled or dripping server cannot hold a request for ever), no signals, a progress callback that aborts when *cancel becomes true, and a cap of
-// kMaxBodyBytes on the answer.
+// stalled or dripping server cannot hold a request for ever), no signals, a progress callback
+// that aborts when *cancel becomes true, and a cap of kMaxBodyBytes on the answer.
 //
 // Thread safety: one thread at a time. The cancel flag may be set from any thread.
 #pragma once

@@ -766,13 +766,14 @@ void SendSlowly(httplib::Response& res, std::string body, size_t chunk, std::chr
                 const std::atomic<bool>* stop) {
   const size_t size = body.size();
   res.status = 200;
-  res.set_content_provider(size, std::string(kContentType),
-                           [body = std::move(body), chunk, every, stop](size_t offset, size_t, httplib::DataSink& sink) {
-                             if (stop->load()) return false;
-                             std::this_thread::sleep_for(every);
-                             const size_t n = std::min(chunk, body.size() - offset);
-                             return sink.write(body.data() + offset, n);
-                           });
+  res.set_content_provider(
+      size, std::string(kContentType),
+      [body = std::move(body), chunk, every, stop](size_t offset, size_t, httplib::DataSink& sink) {
+        if (stop->load()) return false;
+        std::this_thread::sleep_for(every);
+        const size_t n = std::min(chunk, body.size() - offset);
+        return sink.write(body.data() + offset, n);
+      });
 }
 
 TEST_F(SyncClientTest, ADrippingAnswerTimesOutAsNoConnection) {
@@ -829,9 +830,8 @@ TEST_F(SyncClientTest, ASlowButSteadyAnswerCompletes) {
   ASSERT_GT(body.size(), 20'000u);
 
   std::atomic<bool> stop{false};
-  server_.On("/v1/pull", [&](const auto&, auto& res, int) {
-    SendSlowly(res, body, 625, std::chrono::milliseconds(100), &stop);
-  });
+  server_.On("/v1/pull",
+             [&](const auto&, auto& res, int) { SendSlowly(res, body, 625, std::chrono::milliseconds(100), &stop); });
   server_.Start();
   ClientOptions o = ClientOpts();
   o.low_speed_time_s = 2;
