@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "http_transport.h"
@@ -92,6 +93,16 @@ Status StatusForAnswer(long http_status, std::string_view body, std::string_view
 }
 
 bool IsRetryableStatus(long http_status) { return http_status >= 500 || http_status == 429; }
+
+// An answer a working server never gives: what it was, whose fault, and what to do.
+std::string ServerFault(std::string_view lang, std::string_view what_en, std::string_view what_ru) {
+  return Say(lang, what_en, what_ru) +
+         Say(lang,
+             " This is a fault of the server, not of this device: sync stopped, and every change not yet "
+             "confirmed stays on this device. Try again later; if it happens again, tell your coordinator.",
+             " Это ошибка сервера, а не этого устройства: синхронизация остановлена, неподтверждённые изменения "
+             "остаются на этом устройстве. Попробуйте позже; если повторится, сообщите координатору.");
+}
 
 Status Unreadable(std::string_view lang, const Status& why) {
   return Status::Corruption(Say(lang, "The server's answer could not be read: ", "Ответ сервера не читается: ") +
@@ -189,6 +200,7 @@ TransportOptions TransportOptionsFor(const ClientOptions& options, std::string_v
   t.ca_file = options.ca_file;
   t.protocol_version = options.protocol_version;
   t.connect_timeout_s = options.connect_timeout_s;
+  t.low_speed_limit_bytes = options.low_speed_limit_bytes;
   t.low_speed_time_s = options.low_speed_time_s;
   t.cancel = options.cancel;
   t.language = std::string(lang);
@@ -301,6 +313,20 @@ class SyncClient::Impl {
                 ". Синхронизация остановлена, чтобы не повторяться; здесь ничего не потеряно. Сообщите "
                 "координатору (возможно, сервер восстановлен из резервной копии)."));
       }
+      // An answer beyond this batch is legal up to the last change this device has made (the
+      // answer to a bigger batch was lost, and the server has that batch): ApplyPushResponse
+      // acknowledges this batch only, and the next one gets the rest. Beyond every change this
+      // device ever made, the server counts changes that are not ours: it skipped this batch as
+      // already applied, so acknowledging it would lose it.
+      ASSIGN_OR_RETURN(const int64_t pending, store_.PendingCount());  // pending op seqs: first, first + 1, ...
+      if (answer.acked_op_seq > first + static_cast<uint64_t>(std::max<int64_t>(pending, 1)) - 1) {
+        return Status::Internal(
+            ServerFault(lang_,
+                        "The server says it already has more changes from this device than this device has made "
+                        "(the server, or this device, may have been restored from a backup).",
+                        "Сервер считает, что уже получил от этого устройства больше изменений, чем оно сделало "
+                        "(возможно, сервер или это устройство восстановлены из резервной копии)."));
+      }
       RETURN_IF_ERROR(ApplyPushResponse(store_, request.changes, answer, clock_.NowMillis()));
       const auto acked = std::count_if(request.changes.begin(), request.changes.end(),
                                        [&](const Change& c) { return c.op_seq <= answer.acked_op_seq; });
@@ -316,9 +342,25 @@ class SyncClient::Impl {
     }
   }
 
+  // A short digest of a pull position (positions can hold every school of a region).
+  static std::string PositionDigest(std::string_view cursor) {
+    std::string digest(16, '\0');
+    crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(),
+                       reinterpret_cast<const unsigned char*>(cursor.data()), cursor.size(), nullptr, 0);
+    return digest;
+  }
+
+  // Pulls until the server says there is no more. A working server's position moves on with
+  // every batch that has more after it, so a position this pull already asked from is a loop;
+  // the second one stops the sync (one is tolerated: a school that joins and leaves the scope
+  // during one sync can bring a position back once). A server that says "more" with ever new
+  // positions is stopped by max_pull_batches.
   Status PullAll(SyncReport& report) {
     progress_.phase = SyncProgress::Phase::kPull;
     progress_.batches = 0;
+    std::set<std::string> asked;  // digests of the positions sent in this pull
+    int returns = 0;
+    int64_t batches = 0;
     while (true) {
       if (IsCancelled(options_)) return Status::Cancelled(Stopped(lang_, Endpoint::kSync));
       PullRequest request;
@@ -327,24 +369,36 @@ class SyncClient::Impl {
       request.cursor = cursor.value_or("");
       request.max_rows = sizer_.rows();
       request.max_bytes = sizer_.bytes();
+      asked.insert(PositionDigest(request.cursor));
       ASSIGN_OR_RETURN(std::string plain, TimedExchange("/v1/pull", Encode(request)));
       auto decoded = DecodePullResponse(plain);
       if (!decoded.ok()) return Unreadable(lang_, decoded.status());
       const PullResponse& answer = *decoded;
-      if (answer.more && answer.next_cursor == request.cursor) {
-        return Status::Internal(Say(lang_, "The server says there is more to pull but gives the same position again; ",
-                                    "Сервер сообщает, что данные ещё есть, но не сдвигает позицию; ") +
-                                Say(lang_, "sync stopped so as not to repeat itself. Tell your coordinator.",
-                                    "синхронизация остановлена, чтобы не повторяться. Сообщите координатору."));
+      if (answer.more && asked.contains(PositionDigest(answer.next_cursor)) && ++returns >= 2) {
+        return Status::Internal(ServerFault(
+            lang_,
+            "The server keeps sending this device back to records it has already received, so receiving "
+            "would never end.",
+            "Сервер раз за разом возвращает устройство к уже полученным записям, и получение не закончилось "
+            "бы никогда."));
       }
       ASSIGN_OR_RETURN(size_t changed, ApplyPullResponse(store_, answer, clock_.NowMillis(), &report.pulled_ids));
       report.pulled += static_cast<int64_t>(changed);
       report.conflicts += static_cast<int64_t>(answer.conflicts.size());
       ++report.pull_batches;
       ++progress_.batches;
+      ++batches;
       progress_.records_pulled += static_cast<int64_t>(changed);
       Notify();
       if (!answer.more) return Status::Ok();
+      if (options_.max_pull_batches > 0 && batches >= options_.max_pull_batches) {
+        return Status::Internal(
+            ServerFault(lang_,
+                        "The server keeps saying there is more to receive, far longer than any district needs; what "
+                        "was received so far is saved.",
+                        "Сервер всё сообщает, что данные ещё есть, гораздо дольше, чем нужно для любого района; уже "
+                        "полученное сохранено."));
+      }
     }
   }
 

@@ -27,22 +27,41 @@ Result<std::vector<Change>> NextPushBatch(const core::Store& store, size_t max_r
 
 Status ApplyPushResponse(core::Store& store, const std::vector<Change>& sent, const PushResponse& answer,
                          int64_t now_millis) {
-  return store.InTransaction([&]() -> Status {
-    for (const Rejection& x : answer.rejected) {
-      core::RejectedEntry entry;
-      entry.op_seq = x.op_seq;
-      entry.kind = x.kind;
-      entry.record_id = x.record_id;
-      entry.code = x.code;
-      entry.reason_en = x.reason_en;
-      entry.reason_ru = x.reason_ru;
-      entry.rejected_millis = now_millis;
-      for (const Change& c : sent) {
-        if (c.op_seq == x.op_seq) entry.change = c;
-      }
-      RETURN_IF_ERROR(store.AddRejected(entry));
+  uint64_t last_sent = 0;
+  for (const Change& c : sent) last_sent = std::max(last_sent, c.op_seq);
+  const uint64_t acked = std::min(answer.acked_op_seq, last_sent);
+  // Every rejection must be of a change in this batch that the answer acknowledges; anything
+  // else would store a refusal without its change, or refuse what the server never took.
+  std::vector<core::RejectedEntry> entries;
+  entries.reserve(answer.rejected.size());
+  for (const Rejection& x : answer.rejected) {
+    const auto refused = std::lower_bound(sent.begin(), sent.end(), x.op_seq,
+                                          [](const Change& c, uint64_t op_seq) { return c.op_seq < op_seq; });
+    if (refused == sent.end() || refused->op_seq != x.op_seq || x.op_seq > acked || refused->record_id != x.record_id ||
+        refused->kind != x.kind) {
+      const bool ru = store.language() == "ru";
+      return Status::Internal(
+          ru ? "Сервер отказал в изменении, которого это устройство ему не отправляло. Это ошибка сервера: "
+               "синхронизация остановлена, неподтверждённые изменения остаются на этом устройстве. Попробуйте "
+               "позже; если повторится, сообщите координатору."
+             : "The server refused a change this device did not send it. This is a fault of the server: sync "
+               "stopped, and every change not yet confirmed stays on this device. Try again later; if it "
+               "happens again, tell your coordinator.");
     }
-    return store.MarkAcked(answer.acked_op_seq);
+    core::RejectedEntry entry;
+    entry.op_seq = x.op_seq;
+    entry.kind = refused->kind;
+    entry.record_id = refused->record_id;
+    entry.code = x.code;
+    entry.reason_en = x.reason_en;
+    entry.reason_ru = x.reason_ru;
+    entry.rejected_millis = now_millis;
+    entry.change = *refused;
+    entries.push_back(std::move(entry));
+  }
+  return store.InTransaction([&]() -> Status {
+    for (const core::RejectedEntry& entry : entries) RETURN_IF_ERROR(store.AddRejected(entry));
+    return store.MarkAcked(acked);
   });
 }
 

@@ -140,9 +140,12 @@ class HttpTransport::Impl {
     ok = ok && curl_easy_setopt(handle_, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK;
     ok = ok &&
          curl_easy_setopt(handle_, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options_.connect_timeout_s)) == CURLE_OK;
-    ok = ok && curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_LIMIT, 1L) == CURLE_OK;
-    ok = ok &&
-         curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time_s)) == CURLE_OK;
+    // curl measures the speed over its last few seconds, uploads and downloads together; below
+    // the limit for low_speed_time_s in a row the transfer ends with CURLE_OPERATION_TIMEDOUT.
+    ok = ok && curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_LIMIT,
+                                static_cast<long>(std::max(1, options_.low_speed_limit_bytes))) == CURLE_OK;
+    ok = ok && curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_TIME,
+                                static_cast<long>(std::max(1, options_.low_speed_time_s))) == CURLE_OK;
     ok = ok && curl_easy_setopt(handle_, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK;
     ok = ok && curl_easy_setopt(handle_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes)) == CURLE_OK;
     ok = ok && curl_easy_setopt(handle_, CURLOPT_USERAGENT, "MentorLog/0.1") == CURLE_OK;
@@ -219,6 +222,21 @@ class HttpTransport::Impl {
     } else if ((code == CURLE_WRITE_ERROR && transfer.too_large) || code == CURLE_FILESIZE_EXCEEDED) {
       out.error = Status::Corruption(Say(lang, "The server's answer is larger than the ", "Ответ сервера больше ") +
                                      std::to_string(kMaxBodyBytes >> 20) + Say(lang, " MB allowed.", " МБ."));
+    } else if (code == CURLE_OPERATION_TIMEDOUT) {
+      // The connect timeout, or the low-speed limit: a stalled or dripping answer.
+      curl_off_t pretransfer = 0;
+      curl_easy_getinfo(handle_, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+      if (pretransfer > 0) {
+        out.error = Status::Unavailable(
+            Say(lang, "the server's answer came too slowly: under ", "ответ сервера шёл слишком медленно: меньше ") +
+            std::to_string(std::max(1, options_.low_speed_limit_bytes)) +
+            Say(lang, " bytes a second for ", " байт в секунду в течение ") +
+            std::to_string(std::max(1, options_.low_speed_time_s)) + Say(lang, " s", " с"));
+      } else {
+        out.error = Status::Unavailable(Say(lang, "the server did not answer within ", "сервер не ответил за ") +
+                                        std::to_string(options_.connect_timeout_s) + Say(lang, " s", " с"));
+      }
+      out.retryable = true;
     } else if (IsTransient(code)) {
       out.error = Status::Unavailable(detail);
       out.retryable = true;

@@ -4,9 +4,10 @@
 //
 // What it sets on every request: the protocol header, the bearer token (when given), the
 // content type, TLS verification (curl's defaults: peer and host verified; CURLOPT_CAINFO when
-// a CA file is given), the connect timeout, a low-speed limit instead of a total timeout, no
-// signals, a progress callback that aborts when *cancel becomes true, and a cap of
-// kMaxBodyBytes on the answer.
+// a CA file is given), the connect timeout, a low-speed limit instead of a total timeout (an
+// answer slower than low_speed_limit_bytes per second for low_speed_time_s is dropped, so a
+// stalled or dripping server cannot hold a request for ever), no signals, a progress callback
+// that aborts when *cancel becomes true, and a cap of kMaxBodyBytes on the answer.
 //
 // Thread safety: one thread at a time. The cancel flag may be set from any thread.
 #pragma once
@@ -26,6 +27,7 @@ struct TransportOptions {
   std::string ca_file;
   uint32_t protocol_version = 0;
   int connect_timeout_s = 15;
+  int low_speed_limit_bytes = 256;  // bytes per second, up and down together
   int low_speed_time_s = 60;
   const std::atomic<bool>* cancel = nullptr;
   std::string language = "en";  // of the messages

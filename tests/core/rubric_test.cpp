@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "mentorlog/core/status.h"
+#include "test_fixtures.h"
 
 #ifndef MENTORLOG_ASSETS_DIR
 #error "MENTORLOG_ASSETS_DIR must be defined for the tests as the path to assets/"
@@ -39,6 +40,8 @@ namespace {
 // -----------------------------------------------------------------------------------------
 // [SECTION] Helpers: the real file and a small template builder
 // -----------------------------------------------------------------------------------------
+
+using testing::Must;
 
 const std::filesystem::path kAssetsDir = MENTORLOG_ASSETS_DIR;
 const std::filesystem::path kBundledFile = kAssetsDir / "rubrics" / "lesson_observation_v1.json";
@@ -205,6 +208,56 @@ TEST(RubricTest, LoadTemplateFileKeepsTheBody) {
   EXPECT_EQ(t->id.version(), 8);
   EXPECT_NE(RubricTemplateId("lesson_observation", 2), t->id);
   EXPECT_EQ(t->body_json, ReadFile(kBundledFile));
+}
+
+// The state the server installs (SyncService::InstallBundledRubrics builds it field by field):
+// a device must hold the same one, or the two would disagree on the template.
+TEST(RubricTest, BundledRubricStateIsTheStateTheServerInstalls) {
+  const RubricTemplate t = Must(LoadRubricTemplateFile(kBundledFile), "LoadRubricTemplateFile");
+  RecordState server;
+  server.kind = RecordKind::kRubricTemplate;
+  server.id = t.id;
+  const FieldClock clock{HlcStamp::FromParts(0, 1), "bundled"};
+  ForEachFieldDef<RubricTemplate>([&](const auto& def) {
+    using T = std::remove_cvref_t<decltype(t.*(def.member))>;
+    server.fields.push_back({std::string(def.name), FieldCodec<T>::Encode(t.*(def.member)), clock, {}});
+  });
+  EXPECT_EQ(BundledRubricState(t), server);
+}
+
+class RubricInstallTest : public testing::StoreFixture {};
+
+TEST_F(RubricInstallTest, InstalledTemplatesAreNotInTheOutbox) {
+  ASSERT_TRUE(InstallBundledRubrics(store(), kAssetsDir).ok());
+  EXPECT_EQ(Pending(), 0) << "a new device's first sync would push templates the server already has";
+  const auto bundled = Must(LoadBundledRubrics(kAssetsDir), "LoadBundledRubrics");
+  ASSERT_FALSE(bundled.empty());
+  for (const RubricTemplate& t : bundled) {
+    SCOPED_TRACE(t.code);
+    EXPECT_EQ(Must(store().StateOf(t.id), "StateOf"), BundledRubricState(t)) << "the same state as the server's";
+    EXPECT_EQ(Must(store().Get<RubricTemplate>(t.id), "Get").body_json, t.body_json);
+  }
+  EXPECT_TRUE(Must(store().ConsistencyProblems(), "ConsistencyProblems").empty());
+
+  // Every start installs again: nothing changes, nothing is queued.
+  ASSERT_TRUE(InstallBundledRubrics(store(), kAssetsDir).ok());
+  EXPECT_EQ(Pending(), 0);
+  EXPECT_EQ(Must(store().List<RubricTemplate>(), "List").size(), bundled.size());
+
+  // A later edit on the device is an ordinary write after the bundled clock: it is pushed.
+  RubricTemplate edited = Must(store().Get<RubricTemplate>(bundled[0].id), "Get");
+  edited.title_en += " (edited)";
+  ASSERT_TRUE(store().Save(edited).ok());
+  EXPECT_EQ(Pending(), 1);
+}
+
+TEST_F(RubricInstallTest, ADeletedTemplateIsNotInstalledAgain) {
+  ASSERT_TRUE(InstallBundledRubrics(store(), kAssetsDir).ok());
+  const auto bundled = Must(LoadBundledRubrics(kAssetsDir), "LoadBundledRubrics");
+  ASSERT_TRUE(store().Delete(RecordKind::kRubricTemplate, bundled[0].id).ok());
+  ASSERT_TRUE(InstallBundledRubrics(store(), kAssetsDir).ok());
+  EXPECT_TRUE(Must(store().StateOf(bundled[0].id), "StateOf")->deleted.has_value());
+  EXPECT_EQ(Pending(), 1);  // the delete, nothing else
 }
 
 TEST(RubricTest, LoadMissingFilesFails) {

@@ -16,10 +16,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <vector>
 
 #include "core/test_fixtures.h"
+#include "mentorlog/core/rubric.h"
 #include "mentorlog/sync/device.h"
 #include "mentorlog/sync/protocol.h"
 
@@ -555,7 +557,291 @@ TEST_F(SyncClientTest, APullThatDoesNotAdvanceStopsInsteadOfLooping) {
   auto report = SyncClient(store(), ClientOpts()).Pull();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kInternal);
-  EXPECT_EQ(server_.Count("/v1/pull"), 1);
+  EXPECT_NE(report.status().message().find("ошибка сервера"), std::string::npos) << report.status().message();
+  EXPECT_EQ(server_.Count("/v1/pull"), 2);  // one return to a position is tolerated, the second stops
+}
+
+TEST_F(SyncClientTest, AFreshDeviceSendsNoBundledRubricTemplate) {
+  ASSERT_TRUE(core::InstallBundledRubrics(store(), MENTORLOG_ASSETS_DIR).ok());
+  const auto bundled = Must(core::LoadBundledRubrics(MENTORLOG_ASSETS_DIR), "LoadBundledRubrics");
+  ASSERT_FALSE(bundled.empty());
+  server_.On("/v1/push", [](const auto& req, auto& res, int) { AckAll(req, res); });
+  // The server installed the same templates at its start, and sends them to a fresh device.
+  server_.On("/v1/pull", [&](const auto&, auto& res, int) {
+    PullResponse answer;
+    for (const auto& t : bundled) answer.records.push_back(core::BundledRubricState(t));
+    answer.next_cursor = "c1";
+    AnswerWith(res, Encode(answer));
+  });
+  server_.Start();
+  auto report = SyncClient(store(), ClientOpts()).Sync();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(server_.Count("/v1/push"), 0) << "the first sync pushed the templates the server has";
+  EXPECT_EQ(report->pulled, 0) << "the server's templates are the device's, byte for byte";
+  // Both sides hash the same records the same way.
+  StateHasher server_hash;
+  for (const auto& t : bundled) {
+    const RecordState state = core::BundledRubricState(t);
+    server_hash.Add(t.id, core::CanonicalBytes(state.kind, t.id, Must(core::CompleteValues(state), "values")));
+  }
+  EXPECT_EQ(Must(DeviceStateHash(store()), "DeviceStateHash"), server_hash.FinishHex());
+  ExpectConsistent();
+}
+
+// -----------------------------------------------------------------------------------------
+// A broken or hostile server: each answer ends the sync with an error that blames the server,
+// and the outbox keeps every change the server did not really take
+// -----------------------------------------------------------------------------------------
+
+// The message every server fault ends with (the store's language is Russian).
+void ExpectServerFault(const Result<SyncReport>& report) {
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kInternal) << report.status().ToString();
+  EXPECT_NE(report.status().message().find("Это ошибка сервера"), std::string::npos) << report.status().message();
+  EXPECT_NE(report.status().message().find("сообщите координатору"), std::string::npos) << report.status().message();
+}
+
+TEST_F(SyncClientTest, AnAckBeyondEveryChangeThisDeviceMadeStopsAndLosesNothing) {
+  MakeSchools(3);
+  server_.On("/v1/push", [](const auto& req, auto& res, int) {
+    auto request = DecodePushRequest(Must(Decompress(req.body), "push body"));
+    ASSERT_TRUE(request.ok());
+    PushResponse answer;  // "I already have up to 103": changes this device never made
+    answer.acked_op_seq = request->changes.back().op_seq + 100;
+    AnswerWith(res, Encode(answer));
+  });
+  server_.On("/v1/pull", [](const auto& req, auto& res, int) { NothingToPull(req, res); });
+  server_.Start();
+  auto report = SyncClient(store(), ClientOpts()).Sync();
+  ExpectServerFault(report);
+  EXPECT_EQ(server_.Count("/v1/push"), 1);
+  EXPECT_EQ(server_.Count("/v1/pull"), 0);
+  EXPECT_EQ(Pending(), 3) << "the server skipped them as replays: acknowledging them would lose them";
+  EXPECT_EQ(SyncValue(kLastErrorKey), report.status().message());
+  ExpectConsistent();
+}
+
+TEST_F(SyncClientTest, AnAckBeyondTheBatchAcknowledgesOnlyWhatWasSent) {
+  // The server has op seqs 1..4 (the answer to a batch of four was lost); the device, starting
+  // again with smaller batches, sends 1..2: the answer says 4, legally. Only 1..2 are
+  // acknowledged; 3..4 go in the next batch, which the server skips and answers the same.
+  MakeSchools(4);
+  std::vector<size_t> first_op_seqs;
+  server_.On("/v1/push", [&](const auto& req, auto& res, int) {
+    auto request = DecodePushRequest(Must(Decompress(req.body), "push body"));
+    ASSERT_TRUE(request.ok());
+    first_op_seqs.push_back(request->changes.front().op_seq);
+    PushResponse answer;
+    answer.acked_op_seq = 4;
+    AnswerWith(res, Encode(answer));
+  });
+  server_.On("/v1/pull", [](const auto& req, auto& res, int) { NothingToPull(req, res); });
+  server_.Start();
+  ClientOptions o = ClientOpts();
+  o.batch_rows = 2;
+  o.batch_growth = BatchGrowth::kFixed;
+  auto report = SyncClient(store(), o).Sync();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(first_op_seqs, (std::vector<size_t>{1, 3}));
+  EXPECT_EQ(report->acked, 4);
+  EXPECT_EQ(Pending(), 0);
+  ExpectConsistent();
+}
+
+TEST_F(SyncClientTest, AnAckGoingBackwardsStops) {
+  MakeSchools(2);
+  server_.On("/v1/push", [](const auto& req, auto& res, int attempt) {
+    if (attempt == 1) return AckAll(req, res);
+    PushResponse answer;  // after acknowledging 1..2, "I have nothing": restored from a backup
+    AnswerWith(res, Encode(answer));
+  });
+  server_.On("/v1/pull", [](const auto& req, auto& res, int) { NothingToPull(req, res); });
+  server_.Start();
+  ASSERT_TRUE(SyncClient(store(), ClientOpts()).Sync().ok());
+  MakeSchool("S-new", "Новая школа");
+  auto report = SyncClient(store(), ClientOpts()).Sync();
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(server_.Count("/v1/push"), 2);
+  EXPECT_EQ(Pending(), 1);
+  ExpectConsistent();
+}
+
+TEST_F(SyncClientTest, ARejectionOfAChangeNotSentStopsAndStoresNothing) {
+  MakeSchools(2);
+  const std::vector<Change> outbox = [&] {
+    std::vector<Change> out;
+    for (auto& e : Outbox()) out.push_back(e.change);
+    return out;
+  }();
+  ASSERT_EQ(outbox.size(), 2u);
+  struct Case {
+    std::string name;
+    Rejection rejection;
+    uint64_t acked;
+  };
+  const std::vector<Case> cases = {
+      {"an op seq not in the batch", {77, outbox[0].kind, outbox[0].record_id, "permission", "no", "нет"}, 2},
+      {"another record", {1, outbox[0].kind, Uuid(), "permission", "no", "нет"}, 2},
+      {"a change not acknowledged", {2, outbox[1].kind, outbox[1].record_id, "permission", "no", "нет"}, 1},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    FakeServer server;
+    server.On("/v1/push", [&](const auto&, auto& res, int) {
+      PushResponse answer;
+      answer.acked_op_seq = c.acked;
+      answer.rejected = {c.rejection};
+      AnswerWith(res, Encode(answer));
+    });
+    server.Start();
+    ClientOptions o = ClientOpts();
+    o.server_url = server.url();
+    auto report = SyncClient(store(), o).Push();
+    ExpectServerFault(report);
+    EXPECT_EQ(server.Count("/v1/push"), 1);
+    EXPECT_EQ(Pending(), 2);
+    EXPECT_TRUE(Must(store().Rejected(), "Rejected").empty());
+  }
+  ExpectConsistent();
+}
+
+TEST_F(SyncClientTest, APullThatComesBackToAnEarlierPositionStops) {
+  // a, b, a, b, ...: every answer a new position for the request it answers, but a loop. (After
+  // 100 the fake gives up, so a client that does not see the loop ends too, and fails.)
+  server_.On("/v1/pull", [](const auto&, auto& res, int attempt) {
+    PullResponse answer;
+    answer.next_cursor = attempt % 2 == 1 ? "a" : "b";
+    answer.more = attempt < 100;
+    AnswerWith(res, Encode(answer));
+  });
+  server_.Start();
+  auto report = SyncClient(store(), ClientOpts()).Pull();
+  ExpectServerFault(report);
+  EXPECT_EQ(server_.Count("/v1/pull"), 4);  // "" -> a, a -> b, b -> a (tolerated once), a -> b
+  EXPECT_EQ(SyncValue(kCursorKey), "a");    // what was applied stays
+}
+
+TEST_F(SyncClientTest, APullThatSaysMoreForEverStopsAtTheBound) {
+  // A new position and the same record every time. (After 200 the fake gives up, so without the
+  // bound the test ends too, and fails.)
+  core::School school = MakeSchool("P-1", "Школа");
+  const RecordState state = *Must(store().StateOf(school.id), "state");
+  server_.On("/v1/pull", [&](const auto&, auto& res, int attempt) {
+    PullResponse answer;
+    answer.records = {state};
+    answer.scope = {school.id};
+    answer.next_cursor = "c" + std::to_string(attempt);
+    answer.more = attempt < 200;
+    AnswerWith(res, Encode(answer));
+  });
+  server_.Start();
+  ClientOptions o = ClientOpts();
+  o.max_pull_batches = 50;
+  auto report = SyncClient(store(), o).Pull();
+  ExpectServerFault(report);
+  EXPECT_EQ(server_.Count("/v1/pull"), 50);
+  EXPECT_EQ(SyncValue(kCursorKey), "c50");  // every batch received is saved
+  ExpectConsistent();
+}
+
+TEST_F(SyncClientTest, ALongLegalPullIsNotCutShort) {
+  // 60 batches, each a new position with nothing in it (the server skips this device's own
+  // records): far more rounds than records, and still a working server.
+  server_.On("/v1/pull", [](const auto&, auto& res, int attempt) {
+    PullResponse answer;
+    answer.next_cursor = "c" + std::to_string(attempt);
+    answer.more = attempt < 60;
+    AnswerWith(res, Encode(answer));
+  });
+  server_.Start();
+  auto report = SyncClient(store(), ClientOpts()).Pull();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->pull_batches, 60);
+}
+
+// An answer sent `chunk` bytes at a time, one chunk every `every`, until it is all sent, the
+// client hangs up, or *stop.
+void SendSlowly(httplib::Response& res, std::string body, size_t chunk, std::chrono::milliseconds every,
+                const std::atomic<bool>* stop) {
+  const size_t size = body.size();
+  res.status = 200;
+  res.set_content_provider(
+      size, std::string(kContentType),
+      [body = std::move(body), chunk, every, stop](size_t offset, size_t, httplib::DataSink& sink) {
+        if (stop->load()) return false;
+        std::this_thread::sleep_for(every);
+        const size_t n = std::min(chunk, body.size() - offset);
+        return sink.write(body.data() + offset, n);
+      });
+}
+
+TEST_F(SyncClientTest, ADrippingAnswerTimesOutAsNoConnection) {
+  MakeSchools(1);
+  std::atomic<bool> stop{false};
+  server_.On("/v1/push", [&](const auto& req, auto& res, int) {
+    auto request = DecodePushRequest(Must(Decompress(req.body), "push body"));
+    ASSERT_TRUE(request.ok());
+    PushResponse answer;
+    answer.acked_op_seq = request->changes.back().op_seq;
+    // Padded to 1,000 bytes, three bytes a second: five and a half minutes for the answer.
+    std::string body = Compress(Encode(answer));
+    body.resize(1000, '\0');
+    SendSlowly(res, std::move(body), 1, std::chrono::milliseconds(300), &stop);
+  });
+  server_.Start();
+  ClientOptions o = ClientOpts();
+  o.low_speed_time_s = 2;
+  o.max_attempts = 2;
+  const auto start = Clock::now();
+  auto report = SyncClient(store(), o).Sync();
+  const auto elapsed = Clock::now() - start;
+  stop.store(true);
+  server_.Stop();  // the provider reads `stop`
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kUnavailable) << report.status().ToString();
+  EXPECT_NE(report.status().message().find("Нет связи с сервером"), std::string::npos) << report.status().message();
+  EXPECT_NE(report.status().message().find("слишком медленно"), std::string::npos) << report.status().message();
+  EXPECT_LT(elapsed, std::chrono::seconds(60));  // about 2 x (2 s + curl's 5 s window) at most
+  EXPECT_EQ(server_.Count("/v1/push"), 2);
+  EXPECT_EQ(Pending(), 1);
+  ExpectConsistent();
+}
+
+TEST_F(SyncClientTest, ASlowButSteadyAnswerCompletes) {
+  // A pull answer of about 25 KB that does not compress, at 50 kbit/s (625 bytes every 100 ms):
+  // four seconds, twice the low-speed time, on the rural link the limits are set for.
+  std::mt19937_64 rng(11);
+  static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+  std::string long_text;
+  for (int i = 0; i < 33'000; ++i) long_text.push_back(kAlphabet[rng() % kAlphabet.size()]);
+  core::School s;
+  s.id = Uuid::MakeV7(core::testing::kStartMillis);
+  s.code = "P-1";
+  s.name = long_text;
+  s.district = "Заречный";
+  RecordState state = core::StateFromRecord(s);
+  for (auto& f : state.fields) f.clock = {core::HlcStamp::FromParts(core::testing::kStartMillis, 0), "dev-b"};
+  PullResponse answer;
+  answer.records = {state};
+  answer.scope = {s.id};
+  answer.next_cursor = "c1";
+  const std::string body = Compress(Encode(answer));
+  ASSERT_GT(body.size(), 20'000u);
+
+  std::atomic<bool> stop{false};
+  server_.On("/v1/pull",
+             [&](const auto&, auto& res, int) { SendSlowly(res, body, 625, std::chrono::milliseconds(100), &stop); });
+  server_.Start();
+  ClientOptions o = ClientOpts();
+  o.low_speed_time_s = 2;
+  o.max_attempts = 1;
+  auto report = SyncClient(store(), o).Pull();
+  stop.store(true);
+  server_.Stop();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->pulled, 1);
+  EXPECT_EQ(Must(store().Get<core::School>(s.id), "pulled").name, long_text);
 }
 
 TEST_F(SyncClientTest, RejectionsAreStoredAndTheQueueMovesOn) {

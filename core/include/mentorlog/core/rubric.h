@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mentorlog/core/record_state.h"
 #include "mentorlog/core/records.h"
 #include "mentorlog/core/status.h"
 
@@ -69,9 +70,16 @@ Result<RubricTemplate> LoadRubricTemplateFile(const std::filesystem::path& path)
 // The templates shipped in `assets_dir`/rubrics, sorted by (code, version).
 Result<std::vector<RubricTemplate>> LoadBundledRubrics(const std::filesystem::path& assets_dir);
 
+// The state a bundled template is installed with, on the server and on every device: every
+// field with the clock (stamp 0.1, device "bundled"), older than any write. So every replica
+// holds the same state, byte for byte, and nobody has it to push.
+RecordState BundledRubricState(const RubricTemplate& t);
+
 class Store;
-// Saves every bundled template `store` does not have yet (by code and version). Bundled
-// templates have the same id everywhere (RubricTemplateId), so devices' copies never conflict.
+// Installs every bundled template `store` does not have yet (by id, live or deleted, and by code
+// and version) as BundledRubricState, the way a pulled state lands: no outbox entry, so a new
+// device's first sync does not send the server the templates it already has. Bundled
+// templates have the same id everywhere (RubricTemplateId), so copies never conflict.
 Status InstallBundledRubrics(Store& store, const std::filesystem::path& assets_dir);
 
 // The assets directory: $MENTORLOG_ASSETS if set, else the source tree's assets/.

@@ -10,12 +10,19 @@
 //   PermissionDenied  the server refused this user (403); its message says why.
 //   Unsupported       this app speaks a protocol the server no longer accepts (426): update.
 //   InvalidInput      any other 4xx (the server's message), a bad server URL or CA file.
-//   Unavailable       no answer after max_attempts tries (network errors, 5xx, 429), or the
-//                     server's certificate could not be verified.
+//   Unavailable       no answer after max_attempts tries (network errors, 5xx, 429, an answer
+//                     slower than the low-speed limit), or the server's certificate could not
+//                     be verified.
 //   Corruption        the server answered 2xx with a body that is not our message.
 //   Cancelled         *cancel became true; the request in flight was aborted.
-//   Internal          the server's answer makes no progress (a bug on one side): the loop stops
-//                     rather than send the same batch for ever.
+//   Internal          the server's answer is impossible, a fault of the server (or of a restore
+//                     from a backup): a push answer that acknowledges less than this device had
+//                     already seen acknowledged, or changes this device never made, or rejects a
+//                     change it was not sent; a pull whose position comes back to one already
+//                     pulled from in this sync twice, or that says "more" for max_pull_batches
+//                     batches. The sync stops instead of looping; nothing beyond what the server
+//                     answered for is acknowledged, so nothing leaves the outbox unsent, and the
+//                     message says to try later and to tell the coordinator (docs/sync.md).
 // The store's own errors (IoError, ...) are passed through as they are.
 //
 // Thread safety: a SyncClient is used by one thread at a time (the one calling Sync/Push/Pull);
@@ -76,9 +83,19 @@ struct ClientOptions {
   int64_t backoff_max_ms = 30000;
   uint64_t jitter_seed = 0;  // 0: a random seed
   int connect_timeout_s = 15;
-  // A transfer that moves less than one byte per second for this long is dropped (and retried).
-  // There is no total timeout: a 10k-record push over 50 kbps is legal.
+  // A request whose transfer moves fewer than low_speed_limit_bytes per second (sent and
+  // received together, measured over curl's last few seconds) for low_speed_time_s seconds in a
+  // row is dropped and retried like a cut connection: a server that stalls, or drips its answer
+  // a byte every few seconds, costs at most about low_speed_time_s + 5 s per attempt, and the
+  // sync ends Unavailable after max_attempts. There is no total timeout: a 4 MiB batch over a
+  // 50 kbit/s link (about 6 KB/s) takes ten minutes and is legal; 256 B/s is what is left of a
+  // link that is practically gone. The server's work before it answers counts as silence.
+  int low_speed_limit_bytes = 256;
   int low_speed_time_s = 60;
+  // At most this many pull batches in one Sync or Pull. Generous: a first sync of a
+  // 10-million-record region at the first batch size (500 rows, growing) takes 20,000; only a
+  // server that says "more" for ever reaches it. 0: no bound (the no-progress rule still holds).
+  int64_t max_pull_batches = 100'000;
   std::function<void(const SyncProgress&)> on_progress;  // may be empty
   const std::atomic<bool>* cancel = nullptr;             // may be null; read, never written
   const platform::Clock* clock = nullptr;                // null: platform::DefaultClock()

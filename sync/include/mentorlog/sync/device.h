@@ -31,7 +31,13 @@ inline constexpr std::string_view kLoginKey = "login";
 // `max_rows`, and no more than `max_bytes` of encoded changes (at least one).
 Result<std::vector<Change>> NextPushBatch(const core::Store& store, size_t max_rows, size_t max_bytes);
 
-// Stores the server's answer to a push of `sent`.
+// Stores the server's answer to a push of `sent` (op seq order) in one transaction: marks
+// the outbox acknowledged up to answer.acked_op_seq, but never beyond the last change of
+// `sent` (a larger answer is legal after an answer to a bigger batch was lost: the rest is
+// acknowledged when it is sent again), and stores each rejection with the change it refused.
+// Internal, with nothing written, when a rejection names a change that is not in `sent`, not
+// the same record, or not acknowledged by the answer: a broken server (the message, in the
+// store's language, says so).
 Status ApplyPushResponse(core::Store& store, const std::vector<Change>& sent, const PushResponse& answer,
                          int64_t now_millis);
 
