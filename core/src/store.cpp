@@ -576,7 +576,11 @@ static Status CheckKindRules(const Recommendation& old, const Recommendation& ne
 template <class R>
 Result<R> Store::Impl::Save(R record, SaveMode mode) {
   std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(ToStatus(Validate(record, *this), options_.language));
+  // The record's own rules refuse any change; a rule across records only a change of its field
+  // (validation.h, RuleSpan), checked once the changed fields are known.
+  const ValidationErrors errors = Validate(record, *this);
+  static const std::vector<std::string_view> kNoField;
+  RETURN_IF_ERROR(ToStatus(Refusing(errors, &kNoField), options_.language));
   Status s = WriteOnce([&](bool& wrote) -> Status {
     const std::vector<FieldValue> values = EncodeFields(record);  // the id is not a field
     bool existed = false;
@@ -616,6 +620,9 @@ Result<R> Store::Impl::Save(R record, SaveMode mode) {
       if (!existed || values[i] != old_values[i]) changed.push_back(i);
     }
     if (changed.empty()) return Status::Ok();
+    std::vector<std::string_view> written;
+    for (size_t i : changed) written.push_back(names[i]);
+    RETURN_IF_ERROR(ToStatus(Refusing(errors, existed ? &written : nullptr), options_.language));
     if constexpr (std::is_same_v<R, Recommendation>) {
       // A status change carries the reopen count it was made under: the merge orders
       // statuses by (reopen_count, rank) (sync/merge.h).

@@ -9,8 +9,13 @@ namespace {
 
 class Errors {
  public:
+  // A rule the record must satisfy by itself.
   void Add(std::string_view field, std::string en, std::string ru) {
-    list_.push_back({std::string(field), std::move(en), std::move(ru)});
+    list_.push_back({std::string(field), std::move(en), std::move(ru), RuleSpan::kRecord});
+  }
+  // A rule that spans records or depends on the device's clock (validation.h).
+  void Across(std::string_view field, std::string en, std::string ru) {
+    list_.push_back({std::string(field), std::move(en), std::move(ru), RuleSpan::kAcrossRecords});
   }
   void Required(std::string_view field, const std::string& value, std::string_view what_en, std::string_view what_ru) {
     if (value.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -20,8 +25,8 @@ class Errors {
   void NotAfterToday(std::string_view field, const Date& date, const ValidationContext& ctx, std::string_view what_en,
                      std::string_view what_ru) {
     if (date > ctx.Today()) {
-      Add(field,
-          "The " + std::string(what_en) + " date " + date.ToString() + " is in the future; today is " +
+      Across(field,
+             "The " + std::string(what_en) + " date " + date.ToString() + " is in the future; today is " +
               ctx.Today().ToString() + ".",
           "Дата (" + std::string(what_ru) + ") " + date.ToString() + " ещё не наступила; сегодня " +
               ctx.Today().ToString() + ".");
@@ -31,7 +36,8 @@ class Errors {
     if (id.IsNil()) {
       Add(field, "Choose a school.", "Выберите школу.");
     } else if (!ctx.FindSchool(id)) {
-      Add(field, "The school " + id.ToString() + " is not in this store.", "Школа " + id.ToString() + " не найдена.");
+      Across(field, "The school " + id.ToString() + " is not in this store.",
+             "Школа " + id.ToString() + " не найдена.");
     }
   }
   // The person exists; when `role` is given they must have it.
@@ -43,12 +49,13 @@ class Errors {
     }
     auto p = ctx.FindPerson(id);
     if (!p) {
-      Add(field, "The person " + id.ToString() + " is not in this store.", "Человек " + id.ToString() + " не найден.");
+      Across(field, "The person " + id.ToString() + " is not in this store.",
+             "Человек " + id.ToString() + " не найден.");
       return std::nullopt;
     }
     if (role && std::find(p->roles.begin(), p->roles.end(), *role) == p->roles.end()) {
-      Add(field, p->full_name + " is not a " + std::string(EnumLabel(*role, "en")) + ".",
-          p->full_name + " не является: " + std::string(EnumLabel(*role, "ru")) + ".");
+      Across(field, p->full_name + " is not a " + std::string(EnumLabel(*role, "en")) + ".",
+             p->full_name + " не является: " + std::string(EnumLabel(*role, "ru")) + ".");
     }
     return p;
   }
@@ -60,8 +67,8 @@ class Errors {
     if (!p->school_id || *p->school_id != school_id) {
       const auto school = ctx.FindSchool(school_id);
       const std::string name = school ? school->name : school_id.ToString();
-      Add(field, p->full_name + " does not teach at " + name + ". Choose a teacher of this school.",
-          p->full_name + " не работает в школе «" + name + "». Выберите учителя этой школы.");
+      Across(field, p->full_name + " does not teach at " + name + ". Choose a teacher of this school.",
+             p->full_name + " не работает в школе «" + name + "». Выберите учителя этой школы.");
     }
   }
   void Range(std::string_view field, double value, double lo, double hi, std::string_view what_en,
@@ -72,6 +79,15 @@ class Errors {
               FieldValueToString(lo) + " and " + FieldValueToString(hi) + ".",
           "Значение «" + std::string(what_ru) + "» " + FieldValueToString(value) + " должно быть от " +
               FieldValueToString(lo) + " до " + FieldValueToString(hi) + ".");
+    }
+  }
+  // A year between 2000 and 2100, and (a rule of the device's clock) not after next year.
+  void Year(std::string_view field, int64_t year, const ValidationContext& ctx) {
+    Range(field, static_cast<double>(year), 2000, 2100, "year", "год");
+    const int64_t last = ctx.Today().year() + 1;
+    if (year > last && year <= 2100) {
+      Across(field, "The year " + std::to_string(year) + " is after " + std::to_string(last) + ".",
+             "Год " + std::to_string(year) + " позже " + std::to_string(last) + ".");
     }
   }
   void Order(std::string_view field, const Date& first, const Date& then, std::string_view en, std::string_view ru) {
@@ -189,7 +205,7 @@ ValidationErrors Validate(const Observation& r, const ValidationContext& ctx) {
   e.Required("subject", r.subject, "the subject", "предмет");
   e.Range("grade", static_cast<double>(r.grade), 1, 11, "grade", "класс");
   if (!ctx.FindRubric(r.rubric_code, r.rubric_version)) {
-    e.Add("rubric_code",
+    e.Across("rubric_code",
           "The rubric «" + r.rubric_code + "» version " + std::to_string(r.rubric_version) + " is not installed.",
           "Шаблон протокола «" + r.rubric_code + "» версии " + std::to_string(r.rubric_version) + " не установлен.");
   }
@@ -201,21 +217,21 @@ ValidationErrors Validate(const ObservationScore& r, const ValidationContext& ct
   e.Texts(r);
   const auto obs = ctx.FindObservation(r.observation_id);
   if (!obs) {
-    e.Add("observation_id", "Save the observation before its scores.", "Сначала сохраните посещение урока.");
+    e.Across("observation_id", "Save the observation before its scores.", "Сначала сохраните посещение урока.");
     return e.Take();
   }
   const auto rubric = ctx.FindRubric(obs->rubric_code, obs->rubric_version);
   if (!rubric) return e.Take();  // reported on the observation itself
   const RubricCriterion* criterion = rubric->FindCriterion(r.criterion_code);
   if (criterion == nullptr) {
-    e.Add("criterion_code", "The rubric has no criterion «" + r.criterion_code + "».",
+    e.Across("criterion_code", "The rubric has no criterion «" + r.criterion_code + "».",
           "В шаблоне нет критерия «" + r.criterion_code + "».");
   }
   if (r.level && (*r.level < rubric->min_level || *r.level > rubric->max_level)) {
     const std::string name = criterion ? criterion->title.en : r.criterion_code;
     const std::string name_ru = criterion ? criterion->title.ru : r.criterion_code;
     const std::string range = std::to_string(rubric->min_level) + ".." + std::to_string(rubric->max_level);
-    e.Add("level", "Level " + std::to_string(*r.level) + " for «" + name + "» is outside the scale " + range + ".",
+    e.Across("level", "Level " + std::to_string(*r.level) + " for «" + name + "» is outside the scale " + range + ".",
           "Уровень " + std::to_string(*r.level) + " по критерию «" + name_ru + "» вне шкалы " + range + ".");
   }
   return e.Take();
@@ -251,12 +267,12 @@ ValidationErrors Validate(const Recommendation& r, const ValidationContext& ctx)
   if (r.responsible_id) e.PersonExists("responsible_id", *r.responsible_id, ctx);
   const auto source_date = ctx.SourceDate(r.source_kind, r.source_id);
   if (!source_date) {
-    e.Add(
+    e.Across(
         "source_id",
         "The " + std::string(EnumLabel(r.source_kind, "en")) + " this recommendation comes from is not in this store.",
         "Не найден источник рекомендации (" + std::string(EnumLabel(r.source_kind, "ru")) + ").");
   } else if (r.due_on <= *source_date) {
-    e.Add("due_on",
+    e.Across("due_on",
           "The due date " + r.due_on.ToString() + " must be after the " + std::string(EnumLabel(r.source_kind, "en")) +
               " (" + source_date->ToString() + ").",
           "Срок " + r.due_on.ToString() + " должен быть позже даты, когда рекомендация дана (" +
@@ -295,7 +311,7 @@ ValidationErrors Validate(const Deficit& r, const ValidationContext& ctx) {
     e.NotAfterToday("closed_on", *r.closed_on, ctx, "closing", "закрытия");
   }
   if (r.observation_id && !ctx.FindObservation(*r.observation_id)) {
-    e.Add("observation_id", "The observation " + r.observation_id->ToString() + " is not in this store.",
+    e.Across("observation_id", "The observation " + r.observation_id->ToString() + " is not in this store.",
           "Посещение урока " + r.observation_id->ToString() + " не найдено.");
   }
   return e.Take();
@@ -337,7 +353,7 @@ ValidationErrors Validate(const AssessmentResult& r, const ValidationContext& ct
   Errors e;
   e.Texts(r);
   e.SchoolExists("school_id", r.school_id, ctx);
-  e.Range("year", static_cast<double>(r.year), 2000, ctx.Today().year() + 1, "year", "год");
+  e.Year("year", r.year, ctx);
   e.Required("subject", r.subject, "the subject", "предмет");
   e.Range("grade", static_cast<double>(r.grade), 1, 11, "grade", "класс");
   e.Range("participants", static_cast<double>(r.participants), 0, 10000, "number of participants", "участников");
@@ -355,7 +371,7 @@ ValidationErrors Validate(const ContextIndicator& r, const ValidationContext& ct
   Errors e;
   e.Texts(r);
   e.SchoolExists("school_id", r.school_id, ctx);
-  e.Range("year", static_cast<double>(r.year), 2000, ctx.Today().year() + 1, "year", "год");
+  e.Year("year", r.year, ctx);
   const auto known = KnownContextIndicators();
   const auto it = std::find_if(known.begin(), known.end(), [&](const auto& k) { return k.code == r.indicator; });
   if (it == known.end()) {
@@ -387,7 +403,7 @@ ValidationErrors Validate(const RubricTemplate& r, const ValidationContext& /*ct
 std::optional<FieldError> CheckFieldText(std::string_view field, std::string_view text) {
   std::optional<TextFault> fault = FindTextFault(text);
   if (!fault) return std::nullopt;
-  return FieldError{std::string(field), std::move(fault->en), std::move(fault->ru)};
+  return FieldError{std::string(field), std::move(fault->en), std::move(fault->ru), RuleSpan::kRecord};
 }
 
 ValidationErrors CheckStateTexts(const RecordState& state) {
@@ -403,6 +419,14 @@ ValidationErrors CheckStateTexts(const RecordState& state) {
 bool IsForwardStatusMove(RecommendationStatus from, RecommendationStatus to) {
   if (from == RecommendationStatus::kDone || from == RecommendationStatus::kDropped) return false;
   return static_cast<int>(to) > static_cast<int>(from);
+}
+
+ValidationErrors Refusing(ValidationErrors errors, const std::vector<std::string_view>* written) {
+  if (written == nullptr) return errors;
+  std::erase_if(errors, [&](const FieldError& e) {
+    return e.span == RuleSpan::kAcrossRecords && std::find(written->begin(), written->end(), e.field) == written->end();
+  });
+  return errors;
 }
 
 Status ToStatus(const ValidationErrors& errors, std::string_view lang) {

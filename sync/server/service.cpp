@@ -14,6 +14,7 @@
 #include "accounts.h"
 #include "mentorlog/core/rubric.h"
 #include "mentorlog/core/rules.h"
+#include "mentorlog/core/validation.h"
 #include "mentorlog/sync/device.h"
 #include "mentorlog/sync/merge.h"
 
@@ -166,6 +167,37 @@ Rejection FieldTwice(const Change& c, std::string_view field) {
                 "Изменение дважды называет поле «" + std::string(field) +
                     "», поэтому сервер не может понять, какое значение верное; обновите MentorLog на этом "
                     "устройстве.");
+}
+
+// A change that breaks rules of validation.h, naming each in both languages.
+Rejection Invalid(const Change& c, const core::ValidationErrors& errors) {
+  return Refuse(c, "validation", core::ToStatus(errors, "en").message(), core::ToStatus(errors, "ru").message());
+}
+
+// Answers Validate's questions about other records with "unknown": the central store refuses
+// only what a record breaks by itself, and those rules ask nothing (RuleSpan).
+class RecordAlone final : public core::ValidationContext {
+ public:
+  explicit RecordAlone(core::Date today) : today_(today) {}
+  core::Date Today() const override { return today_; }
+  std::optional<core::School> FindSchool(const Uuid&) const override { return std::nullopt; }
+  std::optional<core::Person> FindPerson(const Uuid&) const override { return std::nullopt; }
+  std::optional<core::Date> SourceDate(core::SourceKind, const Uuid&) const override { return std::nullopt; }
+  std::optional<core::Observation> FindObservation(const Uuid&) const override { return std::nullopt; }
+  std::optional<core::Rubric> FindRubric(std::string_view, int64_t) const override { return std::nullopt; }
+
+ private:
+  core::Date today_;
+};
+
+// The kRecord rules `state` breaks (validation.h).
+Result<core::ValidationErrors> RecordRulesBroken(const RecordState& state, core::Date today) {
+  const RecordAlone context(today);
+  static const std::vector<std::string_view> kNoField;
+  return core::VisitKind(state.kind, [&]<class R>() -> Result<core::ValidationErrors> {
+    ASSIGN_OR_RETURN(R record, core::RecordFromState<R>(state));
+    return core::Refusing(core::Validate(record, context), &kNoField);
+  });
 }
 
 bool SameValues(const RecordState& a, const RecordState& b) {
@@ -353,8 +385,9 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
       }
 
       sync::MergeResult merged = sync::MergeOnServer(current_state, incoming);
-      // A change that leaves every value of a record the writer sees as it is (a bundled rubric
-      // template installed on the device too, an edit that was already made) is accepted as is.
+      // A change that leaves every value of a record the writer sees as it is (an edit that was
+      // already made; a bundled rubric template that an older device installed with an outbox
+      // entry) is accepted as is.
       if (current && merged.conflicts.empty() && SameValues(current->state, merged.next)) continue;
 
       // Where the change puts the record: its school, or for a district-wide record the
@@ -407,6 +440,20 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
         response.rejected.push_back(Refuse(c, "validation", "The record is not valid: " + values.status().message(),
                                            "Запись некорректна: " + values.status().message()));
         continue;
+      }
+      // The rules a record must keep by itself, the device's own (validation.h): what the
+      // change writes and the record it makes. A rule across records or of the clock is not a
+      // reason to refuse here (RuleSpan).
+      if (core::ValidationErrors texts = core::CheckStateTexts(incoming); !texts.empty()) {
+        response.rejected.push_back(Invalid(c, texts));
+        continue;
+      }
+      if (!merged.next.deleted) {
+        ASSIGN_OR_RETURN(core::ValidationErrors broken, RecordRulesBroken(merged.next, today));
+        if (!broken.empty()) {
+          response.rejected.push_back(Invalid(c, broken));
+          continue;
+        }
       }
 
       const std::string district = next.district.value_or(writer.district());
@@ -687,15 +734,8 @@ Result<size_t> SyncService::InstallBundledRubrics(const std::filesystem::path& a
     for (const core::RubricTemplate& t : bundled) {
       ASSIGN_OR_RETURN(std::optional<StoredRecord> existing, tx.LoadRecord(t.id));
       if (existing) continue;
-      RecordState state;
-      state.kind = RecordKind::kRubricTemplate;
-      state.id = t.id;
-      const core::FieldClock clock{core::HlcStamp::FromParts(0, 1), "bundled"};
-      core::ForEachFieldDef<core::RubricTemplate>([&](const auto& def) {
-        using T = std::remove_cvref_t<decltype(t.*(def.member))>;
-        state.fields.push_back({std::string(def.name), core::FieldCodec<T>::Encode(t.*(def.member)), clock, {}});
-      });
-      RETURN_IF_ERROR(tx.PutRecord(state, std::nullopt, std::string(kSharedDistrict)).status());
+      // The same state every device installs, so nobody has it to push.
+      RETURN_IF_ERROR(tx.PutRecord(core::BundledRubricState(t), std::nullopt, std::string(kSharedDistrict)).status());
       ++installed;
     }
     return Status::Ok();

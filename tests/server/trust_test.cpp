@@ -73,12 +73,51 @@ class TrustTest : public BackendTest {
     return answer.rejected.front().code;
   }
 
-  // Creates a record as the district's coordinator (who may write both schools).
-  Uuid Create(RecordKind kind, const TrustFields& fields) {
-    const Uuid id = Uuid::MakeV7(clock_.NowMillis());
-    clock_.Advance(1);
-    EXPECT_EQ(Push(district_.coordinator_account, kind, id, fields), "") << core::EnumCode(kind);
-    return id;
+  // Creates a record, every field of it, as the district's coordinator (who may write both
+  // schools).
+  template <class R>
+  Uuid Create(R record) {
+    record.id = Uuid::MakeV7(clock_.NowMillis());
+    TrustFields fields;
+    for (const core::FieldState& f : core::StateFromRecord(record).fields) fields.emplace_back(f.field, f.value);
+    EXPECT_EQ(Push(district_.coordinator_account, core::RecordTraits<R>::kKind, record.id, fields), "")
+        << core::EnumCode(core::RecordTraits<R>::kKind) << ": " << last_rejection_.reason_en;
+    return record.id;
+  }
+
+  core::Date Yesterday() const { return core::Date::FromUnixMillis(clock_.NowMillis(), 0).AddDays(-1); }
+
+  core::Visit VisitTo(const Uuid& school, std::string summary = "Выезд") const {
+    core::Visit v;
+    v.school_id = school;
+    v.date = Yesterday();
+    v.visitor_ids = {district_.mentor1};
+    v.purposes = {core::VisitPurpose::kDiagnostics};
+    v.summary = std::move(summary);
+    return v;
+  }
+  core::Observation ObservationOf(const Uuid& school, const Uuid& teacher) const {
+    core::Observation o;
+    o.school_id = school;
+    o.teacher_id = teacher;
+    o.observer_id = district_.tutor;
+    o.subject = "математика";
+    o.grade = 7;
+    o.date = Yesterday();
+    o.rubric_code = "lesson_observation";
+    o.rubric_version = 1;
+    return o;
+  }
+  core::Recommendation RecommendationFor(const Uuid& school, std::string text) const {
+    core::Recommendation r;
+    r.source_kind = core::SourceKind::kVisit;
+    r.source_id = Uuid::MakeV7(clock_.NowMillis());
+    r.school_id = school;
+    r.text = std::move(text);
+    r.responsible_name = "Завуч";
+    r.created_on = Yesterday();
+    r.due_on = Yesterday().AddDays(30);
+    return r;
   }
 
   std::optional<StoredRecord> Stored(const Uuid& id) {
@@ -215,12 +254,49 @@ TEST_P(TrustTest, OnlyACoordinatorOfItsDistrictDeletesOrMovesASchool) {
 // their school anywhere they may not write, nor reach one they cannot see.
 TEST_P(TrustTest, NoFieldThatDecidesScopeMovesARecordOutOfTheWritersScope) {
   const Uuid s1 = district_.school1, s2 = district_.school2;
-  const Uuid o1 = Create(RecordKind::kObservation,
-                         {{"school_id", TrustId(s1)}, {"teacher_id", TrustId(district_.teacher1)}});
-  const Uuid o2 = Create(RecordKind::kObservation,
-                         {{"school_id", TrustId(s2)}, {"teacher_id", TrustId(district_.teacher2)}});
-  const Uuid r1 = Create(RecordKind::kRecommendation, {{"school_id", TrustId(s1)}, {"text", "Провести урок"}});
-  const Uuid r2 = Create(RecordKind::kRecommendation, {{"school_id", TrustId(s2)}, {"text", "Чужая"}});
+  const Uuid o1 = Create(ObservationOf(s1, district_.teacher1));
+  const Uuid o2 = Create(ObservationOf(s2, district_.teacher2));
+  const Uuid r1 = Create(RecommendationFor(s1, "Провести урок"));
+  const Uuid r2 = Create(RecommendationFor(s2, "Чужая"));
+  core::ObservationScore score;
+  score.observation_id = o1;
+  score.criterion_code = "a1";
+  core::RecommendationEvent event;
+  event.recommendation_id = r1;
+  event.date = Yesterday();
+  event.text = "Начали";
+  core::Consultation consultation;
+  consultation.school_id = s1;
+  consultation.date = Yesterday();
+  consultation.consultant_id = district_.mentor1;
+  consultation.minutes = 45;
+  consultation.topics = {core::ConsultationTopic{}};
+  core::Deficit deficit;
+  deficit.teacher_id = district_.teacher1;
+  deficit.area = "оценивание";
+  deficit.found_on = Yesterday();
+  core::RoadmapItem item;
+  item.title = "Методический день";
+  item.level = core::RoadmapLevel::kSchool;
+  item.school_id = s1;
+  item.starts_on = Yesterday();
+  item.ends_on = Yesterday().AddDays(5);
+  core::AssessmentResult result;
+  result.school_id = s1;
+  result.year = 2025;
+  result.subject = "математика";
+  result.grade = 9;
+  result.participants = 20;
+  result.mean_score = 50;
+  core::ContextIndicator indicator;
+  indicator.school_id = s1;
+  indicator.year = 2025;
+  indicator.indicator = std::string(core::KnownContextIndicators().front().code);
+  core::NetworkAgreement agreement;
+  agreement.number = "7";
+  agreement.signed_on = Yesterday();
+  agreement.supported_school_id = s1;
+  agreement.leader_school_id = district_.other_district_school;
   struct Move {
     RecordKind kind;
     Uuid id;
@@ -228,32 +304,20 @@ TEST_P(TrustTest, NoFieldThatDecidesScopeMovesARecordOutOfTheWritersScope) {
     FieldValue value;
   };
   const std::vector<Move> moves = {
-      {RecordKind::kVisit, Create(RecordKind::kVisit, {{"school_id", TrustId(s1)}}), "school_id", TrustId(s2)},
+      {RecordKind::kVisit, Create(VisitTo(s1)), "school_id", TrustId(s2)},
       {RecordKind::kObservation, o1, "school_id", TrustId(s2)},
-      {RecordKind::kObservationScore,
-       Create(RecordKind::kObservationScore, {{"observation_id", TrustId(o1)}, {"criterion_code", "a1"}}),
-       "observation_id", TrustId(o2)},
-      {RecordKind::kConsultation, Create(RecordKind::kConsultation, {{"school_id", TrustId(s1)}}), "school_id",
-       TrustId(s2)},
+      {RecordKind::kObservationScore, Create(score), "observation_id", TrustId(o2)},
+      {RecordKind::kConsultation, Create(consultation), "school_id", TrustId(s2)},
       {RecordKind::kRecommendation, r1, "school_id", TrustId(s2)},
-      {RecordKind::kRecommendationEvent,
-       Create(RecordKind::kRecommendationEvent, {{"recommendation_id", TrustId(r1)}}), "recommendation_id",
-       TrustId(r2)},
-      {RecordKind::kDeficit, Create(RecordKind::kDeficit, {{"teacher_id", TrustId(district_.teacher1)}}),
-       "teacher_id", TrustId(district_.teacher2)},
-      {RecordKind::kRoadmapItem, Create(RecordKind::kRoadmapItem, {{"school_id", TrustId(s1)}}), "school_id",
-       TrustId(s2)},
-      {RecordKind::kRoadmapItem, Create(RecordKind::kRoadmapItem, {{"school_id", TrustId(s1)}}), "school_id",
-       std::string()},  // district-wide: a coordinator's
+      {RecordKind::kRecommendationEvent, Create(event), "recommendation_id", TrustId(r2)},
+      {RecordKind::kDeficit, Create(deficit), "teacher_id", TrustId(district_.teacher2)},
+      {RecordKind::kRoadmapItem, Create(item), "school_id", TrustId(s2)},
+      {RecordKind::kRoadmapItem, Create(item), "school_id", FieldValue{}},  // district-wide: a coordinator's
       {RecordKind::kPerson, district_.teacher1, "school_id", TrustId(s2)},
       {RecordKind::kPerson, district_.teacher1, "roles", "mentor"},  // district-wide: a coordinator's
-      {RecordKind::kAssessmentResult, Create(RecordKind::kAssessmentResult, {{"school_id", TrustId(s1)}}),
-       "school_id", TrustId(s2)},
-      {RecordKind::kContextIndicator, Create(RecordKind::kContextIndicator, {{"school_id", TrustId(s1)}}),
-       "school_id", TrustId(s2)},
-      {RecordKind::kNetworkAgreement,
-       Create(RecordKind::kNetworkAgreement, {{"supported_school_id", TrustId(s1)}}), "supported_school_id",
-       TrustId(s2)},
+      {RecordKind::kAssessmentResult, Create(result), "school_id", TrustId(s2)},
+      {RecordKind::kContextIndicator, Create(indicator), "school_id", TrustId(s2)},
+      {RecordKind::kNetworkAgreement, Create(agreement), "supported_school_id", TrustId(s2)},
       {RecordKind::kAssignment, district_.assignment1, "school_id", TrustId(s2)},
       {RecordKind::kAssignment, district_.assignment1, "assignee_id", TrustId(district_.mentor2)},
   };
@@ -338,7 +402,7 @@ TEST_P(TrustTest, AChangeThatNamesAFieldTwiceIsRefused) {
 // Case 5: an unchanged value was accepted before the permission check (a guess confirmed), and
 // another kind pushed onto an existing id said "validation".
 TEST_P(TrustTest, PermissionComesFirstAndAnswersTheSameWhetherTheIdExists) {
-  const Uuid foreign = Create(RecordKind::kVisit, {{"school_id", TrustId(district_.school2)}, {"summary", "тайна"}});
+  const Uuid foreign = Create(VisitTo(district_.school2, "тайна"));
   const Account& mentor = district_.mentor1_account;
   EXPECT_EQ(Push(mentor, RecordKind::kVisit, foreign, {{"summary", "тайна"}}), "permission")
       << "a right guess of a value must not be accepted";
@@ -383,6 +447,37 @@ TEST_P(TrustTest, ADeviceWithAFastClockGetsNoConflictsWithItself) {
   EXPECT_TRUE(Must(d->store().Conflicts()).empty()) << "sequential edits of one device are never a conflict";
   EXPECT_EQ(TextOf(v.id, "summary"), "третья запись");
   EXPECT_EQ(d->Hash(), Must(service_->StateHash(district_.mentor1_account)));
+}
+
+// One rulebook: the central store refuses what the device's store refuses for the record by
+// itself (validation.h, kRecord), in both languages; a rule across records or of the clock is
+// not a reason to refuse a change there, as it cannot be guaranteed offline.
+TEST_P(TrustTest, TheServerKeepsTheRecordsOwnRulesAndNotThoseAcrossRecords) {
+  const Account& mentor = district_.mentor1_account;
+  const Uuid observation = Create(ObservationOf(district_.school1, district_.teacher1));
+  EXPECT_EQ(Push(mentor, RecordKind::kObservation, observation, {{"grade", int64_t{99}}}), "validation");
+  EXPECT_NE(last_rejection_.reason_en.find("grade 99 must be between 1 and 11"), std::string::npos)
+      << last_rejection_.reason_en;
+  EXPECT_NE(last_rejection_.reason_ru.find("класс"), std::string::npos) << last_rejection_.reason_ru;
+  EXPECT_EQ(Push(mentor, RecordKind::kObservation, observation, {{"subject", "  "}}), "validation");
+  EXPECT_EQ(Push(mentor, RecordKind::kObservation, observation, {{"topic", std::string("дроби") + '\0' + "и"}}),
+            "validation")
+      << "a NUL in a text";
+  EXPECT_EQ(Push(mentor, RecordKind::kObservation, observation, {{"topic", std::string("\xed\xa0\x80")}}),
+            "validation")
+      << "a lone surrogate";
+  const auto stored = Stored(observation);
+  EXPECT_EQ(stored->state.Find("grade")->value, FieldValue(int64_t{7}));
+  EXPECT_EQ(Push(mentor, RecordKind::kObservation, observation, {{"grade", int64_t{8}}}), "") << "a valid edit";
+
+  // Due before the visit it came from: the device shows it; the server takes it.
+  const Uuid visit = Create(VisitTo(district_.school1));
+  core::Recommendation early = RecommendationFor(district_.school1, "Срок раньше выезда");
+  early.source_id = visit;
+  early.due_on = Yesterday().AddDays(-10);
+  const Uuid r = Create(early);
+  EXPECT_TRUE(Stored(r).has_value());
+  EXPECT_EQ(Push(mentor, RecordKind::kRecommendation, r, {{"evidence", "Протокол"}}), "");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TrustTest, ::testing::Values("Sqlite", "Postgres"), BackendName);

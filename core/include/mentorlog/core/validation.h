@@ -21,10 +21,21 @@
 
 namespace mentorlog::core {
 
+// What a rule looks at. A record's own fields (a required field, a range, one date before
+// another of the same record) are kRecord: every change must keep them, and the device and
+// the central store refuse a change that breaks one. A rule that reads another record (a
+// reference, "the due date after the observation") or the device's clock ("not in the
+// future") is kAcrossRecords: under offline and concurrent editing nobody can guarantee it
+// (another device moves the observation's date; this device's clock is a day behind), so
+// the device refuses only a change that writes the field the rule is about (where the user
+// can fix it), never an edit of another field, and the central store does not refuse it.
+enum class RuleSpan { kRecord, kAcrossRecords };
+
 struct FieldError {
   std::string field;  // the field's name in RecordTraits, e.g. "due_on"
   std::string en;
   std::string ru;
+  RuleSpan span = RuleSpan::kRecord;
 
   const std::string& In(std::string_view lang) const { return lang == "ru" ? ru : en; }
 };
@@ -94,6 +105,11 @@ ValidationErrors CheckStateTexts(const RecordState& state);
 // May a recommendation's status go from `from` to `to` without a reopen? Forward only:
 // open < in progress < done | dropped; done and dropped are final.
 bool IsForwardStatusMove(RecommendationStatus from, RecommendationStatus to);
+
+// The errors that refuse a change (RuleSpan above): every kRecord error, and a kAcrossRecords
+// error whose field the change writes. `written`: the fields the change writes; nullptr for a
+// new record, which writes them all.
+ValidationErrors Refusing(ValidationErrors errors, const std::vector<std::string_view>* written);
 
 // One Status (InvalidInput) listing every error in `lang`, or Ok when there are none.
 Status ToStatus(const ValidationErrors& errors, std::string_view lang);
