@@ -32,7 +32,7 @@ LoginThrottle::Bucket& LoginThrottle::At(Buckets& buckets, const std::string& ke
 int64_t LoginThrottle::Wait(const Bucket& b, std::chrono::milliseconds refill) {
   if (b.tokens >= 1) return 0;
   const double seconds = (1 - b.tokens) * std::chrono::duration<double>(refill).count();
-  return std::max<int64_t>(1, static_cast<int64_t>(std::ceil(seconds)));
+  return std::max<int64_t>(1, static_cast<int64_t>(std::ceil(seconds - 1e-6)));  // 1e-6: the sum's rounding
 }
 
 void LoginThrottle::Trim(Buckets& buckets, double burst, std::chrono::milliseconds refill, Clock::time_point now) {

@@ -169,7 +169,8 @@ class HostileClientTest : public BackendTest {
     storage_.reset();
     for (const char* login : {"mentor1", "mentor2"}) {
       std::vector<std::string> args = ServerStorageArgs();
-      args.insert(args.end(), {"user", "passwd", login, "--password-stdin"});
+      // Cheap hashes for the accounts (the server checks each with its own parameters).
+      args.insert(args.end(), {"--argon2-memlimit-mb", "8", "user", "passwd", login, "--password-stdin"});
       auto run = Must(RunServerCommand(args, std::string(kHostilePassword) + "\n"), "user passwd");
       ASSERT_EQ(run.exit_code, 0) << run.err;
     }
