@@ -437,8 +437,13 @@ class HttpServer::Routes {
                                "The server is busy signing other people in. Try again in a minute.",
                                "Сервер сейчас занят входом других пользователей. Попробуйте через минуту."));
     }
-    Result<sync::LoginResponse> answer = accounts_.Login(*request);
-    hash_slots_.release();
+    Result<sync::LoginResponse> answer = [&] {
+      struct Release {
+        Slots& slots;
+        ~Release() { slots.release(); }
+      } release{hash_slots_};
+      return accounts_.Login(*request);
+    }();
     if (!answer.ok()) {
       if (answer.status().code() == StatusCode::kUnauthenticated) throttle_.Failed(request->login, req.remote_addr);
       return Send(res, FromStatus(answer.status(), req));
@@ -744,8 +749,10 @@ void HttpServer::Stop() {
   purge_cv_.notify_all();
   if (purger_.joinable()) purger_.join();
   if (warm_up_.joinable()) warm_up_.join();  // it stops between two schools
-  // stop() closes the listening socket; listen_after_bind() then shuts the thread pool down,
-  // which finishes every request already accepted before it returns.
+  // stop() closes the listening socket; listen_after_bind() then waits for the connections'
+  // threads: those waiting for a request end within 200 ms (FrontState::Stop), those serving
+  // one finish it and write its answer.
+  if (front_) front_->Stop();
   server_->stop();
   if (listener_.joinable()) listener_.join();
   server_.reset();

@@ -52,9 +52,7 @@ struct HttpServerOptions {
   std::string tls_key;
   // Requests that work on the storage (push, pull, dashboards, logout, admin) at once.
   int threads = 8;
-  // Connections, deadlines and sizes (request_front.h). An idle kept-alive connection is
-  // closed after front.keep_alive_timeout; Stop() may wait for it that long, and for a slow
-  // request's head up to front.head_timeout. front.body_limit is set by Start.
+  // Connections, deadlines and sizes (request_front.h). front.body_limit is set by Start.
   FrontLimits front;
   // Sign-ins whose password is hashed at once (each takes Argon2id's memory); a sign-in that
   // finds none free within login_wait gets 503 with Retry-After.
@@ -91,7 +89,8 @@ class HttpServer {
   bool tls() const { return !options_.tls_cert.empty(); }
 
   // Stops accepting connections, lets the requests in progress finish (a push batch is
-  // committed or rolled back as a whole, never cut), and returns when they have. Idempotent.
+  // committed or rolled back as a whole, never cut), and returns when they have; a connection
+  // still sending its request, or idle between two, is closed within 200 ms. Idempotent.
   void Stop();
 
  private:

@@ -94,37 +94,41 @@ class ConnectionThreads final : public httplib::TaskQueue {
  public:
   void enqueue(std::function<void()> fn) override {
     {
-      std::lock_guard lock(mu_);
-      ++running_;
+      std::lock_guard lock(count_->mu);
+      ++count_->running;
     }
     try {
-      std::thread([this, fn = std::move(fn)] {
+      // The thread holds the count itself: shutdown() may return, and this queue be deleted,
+      // while the last thread is still leaving Done().
+      std::thread([count = count_, fn = std::move(fn)] {
         fn();
-        Done();
+        count->Done();
       }).detach();
     } catch (const std::system_error& e) {
       // No thread to be had (the system's limit): serve this connection on the accepting
       // thread rather than leak its socket, which cpp-httplib handed over inside `fn`.
       spdlog::error("connections: cannot start a thread ({}); serving on the accepting thread", e.what());
       fn();
-      Done();
+      count_->Done();
     }
   }
 
   void shutdown() override {
-    std::unique_lock lock(mu_);
-    idle_.wait(lock, [this] { return running_ == 0; });
+    std::unique_lock lock(count_->mu);
+    count_->idle.wait(lock, [this] { return count_->running == 0; });
   }
 
  private:
-  void Done() {
-    std::lock_guard lock(mu_);
-    if (--running_ == 0) idle_.notify_all();
-  }
-
-  std::mutex mu_;
-  std::condition_variable idle_;
-  size_t running_ = 0;
+  struct Count {
+    std::mutex mu;
+    std::condition_variable idle;
+    size_t running = 0;
+    void Done() {
+      std::lock_guard lock(mu);
+      if (--running == 0) idle.notify_all();
+    }
+  };
+  std::shared_ptr<Count> count_ = std::make_shared<Count>();
 };
 
 httplib::TaskQueue* NewConnectionThreads() { return new ConnectionThreads(); }
@@ -140,13 +144,15 @@ using Deadline = Clock::time_point;
 
 enum class Io { kOk, kClosed, kTimedOut, kFailed };
 
-// Waits until `fd` is ready for `events` or the deadline passes.
-Io WaitFor(int fd, short events, Deadline deadline) {
+// Waits until `fd` is ready for `events` or the deadline passes; a wait to read also ends
+// (kClosed) when the server stops (`stopping`, checked every 200 ms).
+Io WaitFor(int fd, short events, Deadline deadline, const std::atomic<bool>* stopping = nullptr) {
   while (true) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return Io::kTimedOut;
+    if (stopping != nullptr && stopping->load()) return Io::kClosed;
     pollfd p{fd, events, 0};
-    const int n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 1000)));
+    const int n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 200)));
     if (n > 0) return Io::kOk;
     if (n < 0 && errno != EINTR) return Io::kFailed;
   }
@@ -154,7 +160,7 @@ Io WaitFor(int fd, short events, Deadline deadline) {
 
 class Transport {
  public:
-  explicit Transport(int fd) : fd_(fd) {}
+  Transport(int fd, const std::atomic<bool>& stopping) : fd_(fd), stopping_(stopping) {}
   virtual ~Transport() = default;
   // Reads what is there (at most `size`), waiting until the deadline for something.
   virtual Io Read(char* data, size_t size, Deadline deadline, size_t& got) = 0;
@@ -163,6 +169,7 @@ class Transport {
 
  protected:
   int fd_;
+  const std::atomic<bool>& stopping_;  // ends waits to read (not to write: answers go out)
 };
 
 class PlainTransport final : public Transport {
@@ -178,7 +185,7 @@ class PlainTransport final : public Transport {
       if (n == 0) return Io::kClosed;
       if (errno == EINTR) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) return Io::kFailed;
-      if (Io w = WaitFor(fd_, POLLIN, deadline); w != Io::kOk) return w;
+      if (Io w = WaitFor(fd_, POLLIN, deadline, &stopping_); w != Io::kOk) return w;
     }
   }
   Io WriteAll(const char* data, size_t size, Deadline deadline) override {
@@ -199,7 +206,7 @@ class PlainTransport final : public Transport {
 
 class TlsTransport final : public Transport {
  public:
-  TlsTransport(int fd, SSL* ssl) : Transport(fd), ssl_(ssl) {}
+  TlsTransport(int fd, SSL* ssl, const std::atomic<bool>& stopping) : Transport(fd, stopping), ssl_(ssl) {}
   ~TlsTransport() override {
     if (handshaken_) SSL_shutdown(ssl_);  // one close_notify, not waiting for the peer's
     SSL_free(ssl_);
@@ -213,7 +220,7 @@ class TlsTransport final : public Transport {
         handshaken_ = true;
         return Io::kOk;
       }
-      if (Io w = WaitOn(SSL_get_error(ssl_, r), deadline); w != Io::kOk) return w;
+      if (Io w = WaitOn(SSL_get_error(ssl_, r), deadline, &stopping_); w != Io::kOk) return w;
     }
   }
   Io Read(char* data, size_t size, Deadline deadline, size_t& got) override {
@@ -226,7 +233,7 @@ class TlsTransport final : public Transport {
       }
       const int e = SSL_get_error(ssl_, n);
       if (e == SSL_ERROR_ZERO_RETURN) return Io::kClosed;
-      if (Io w = WaitOn(e, deadline); w != Io::kOk) return w;
+      if (Io w = WaitOn(e, deadline, &stopping_); w != Io::kOk) return w;
     }
   }
   Io WriteAll(const char* data, size_t size, Deadline deadline) override {
@@ -244,9 +251,9 @@ class TlsTransport final : public Transport {
   }
 
  private:
-  Io WaitOn(int ssl_error, Deadline deadline) {
-    if (ssl_error == SSL_ERROR_WANT_READ) return WaitFor(fd_, POLLIN, deadline);
-    if (ssl_error == SSL_ERROR_WANT_WRITE) return WaitFor(fd_, POLLOUT, deadline);
+  Io WaitOn(int ssl_error, Deadline deadline, const std::atomic<bool>* stopping = nullptr) {
+    if (ssl_error == SSL_ERROR_WANT_READ) return WaitFor(fd_, POLLIN, deadline, stopping);
+    if (ssl_error == SSL_ERROR_WANT_WRITE) return WaitFor(fd_, POLLOUT, deadline, stopping);
     if (ssl_error == SSL_ERROR_SYSCALL && errno == EINTR) return Io::kOk;
     return ssl_error == SSL_ERROR_ZERO_RETURN ? Io::kClosed : Io::kFailed;
   }
@@ -551,6 +558,9 @@ class Connection {
     }
   }
 
+  // Whether the connection ended with a refusal the client may still be sending into.
+  bool refused() const { return refused_; }
+
  private:
   // Reads more into buffer_; false when the connection is over (answered 408 on a timeout
   // unless `quiet`).
@@ -570,6 +580,7 @@ class Connection {
   }
 
   void Refuse(const Refusal& r) {
+    refused_ = true;
     const std::string bytes = RefusalBytes(r);
     (void)transport_.WriteAll(bytes.data(), bytes.size(), Clock::now() + std::chrono::seconds(2));
   }
@@ -645,7 +656,27 @@ class Connection {
   std::string ip_;
   int port_;
   std::string buffer_;  // read and not yet handed on
+  bool refused_ = false;
 };
+
+// After a refusal, the client may still be sending the body it was refused: closing at once
+// would make the kernel reset the connection, and the client would lose the answer. So, as
+// nginx's lingering close does, the sending half is closed and what arrives is read and
+// dropped for at most 2 s or 64 MiB, then the socket is closed.
+void LingerAfterRefusal(int fd) {
+  ::shutdown(fd, SHUT_WR);
+  const Deadline until = Clock::now() + std::chrono::seconds(2);
+  char sink[16 << 10];
+  for (size_t dropped = 0; dropped < (size_t{64} << 20);) {
+    const ssize_t n = ::recv(fd, sink, sizeof(sink), 0);
+    if (n > 0) {
+      dropped += static_cast<size_t>(n);
+      continue;
+    }
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return;
+    if (WaitFor(fd, POLLIN, until) != Io::kOk) return;
+  }
+}
 
 // The capped entry of a connection: counted in, or answered 503 (plain) / closed (TLS).
 class Admission {
@@ -697,7 +728,7 @@ class BoundedServer final : public httplib::Server, public Backlogged {
     {
       Admission admission(state_, sock);
       MakeNonBlocking(sock);
-      PlainTransport transport(sock);
+      PlainTransport transport(sock, state_.stopping());
       if (!admission.admitted()) {
         const std::string bytes = RefusalBytes(Busy());
         (void)transport.WriteAll(bytes.data(), bytes.size(), Clock::now() + std::chrono::seconds(1));
@@ -705,6 +736,7 @@ class BoundedServer final : public httplib::Server, public Backlogged {
         Connection c(state_, transport, admission.ip(), admission.port());
         c.Run(Clock::now() + state_.limits().head_timeout,
               [this](httplib::Stream& s, bool close, bool& closed) { return process_request(s, close, closed, nullptr); });
+        if (c.refused()) LingerAfterRefusal(sock);
       }
     }
     CloseSocket(sock);
@@ -728,13 +760,14 @@ class BoundedTlsServer final : public httplib::SSLServer, public Backlogged {
       if (ssl != nullptr) {
         MakeNonBlocking(sock);
         SSL_set_fd(ssl, sock);
-        TlsTransport transport(sock, ssl);  // owns ssl from here
+        TlsTransport transport(sock, ssl, state_.stopping());  // owns ssl from here
         const Deadline deadline = Clock::now() + state_.limits().handshake_timeout;
         if (const Io io = transport.Handshake(deadline); io == Io::kOk) {
           Connection c(state_, transport, admission.ip(), admission.port());
           c.Run(Clock::now() + state_.limits().head_timeout, [this](httplib::Stream& s, bool close, bool& closed) {
             return process_request(s, close, closed, nullptr);
           });
+          if (c.refused()) LingerAfterRefusal(sock);
         } else if (io == Io::kTimedOut) {
           TimeoutLog().Warn(admission.ip() + ": no TLS handshake within its time; the connection is closed");
         }

@@ -28,6 +28,7 @@
 // Thread safety: the connection threads share one FrontState (a mutex inside).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -87,6 +88,10 @@ class FrontState {
   bool ReserveBody(size_t bytes);
   void ReleaseBody(size_t bytes);
   size_t open_connections() const;
+  // Set when the server stops: connections stop waiting for requests (within 200 ms); the
+  // requests being served finish and their answers are written.
+  void Stop() { stopping_.store(true); }
+  const std::atomic<bool>& stopping() const { return stopping_; }
 
  private:
   const FrontLimits limits_;
@@ -94,6 +99,7 @@ class FrontState {
   size_t open_ = 0;
   std::map<std::string, size_t> per_address_;
   size_t body_bytes_ = 0;
+  std::atomic<bool> stopping_{false};
 };
 
 // cpp-httplib's task queue as one thread per connection: a thread is made at each accept and
