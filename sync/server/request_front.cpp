@@ -380,7 +380,8 @@ std::variant<Head, Refusal> ParseHead(std::string_view head, const FrontLimits& 
       h.content_encoding = std::string(value);
     } else if (EqualsNoCase(name, "Expect") && EqualsNoCase(value, "100-continue")) {
       h.expect_continue = true;
-      h.expect_line_begin = begin;
+      // The line and its CRLF; the last line has none of its own: take the one before it.
+      h.expect_line_begin = pos == std::string_view::npos ? begin - 2 : begin;
       h.expect_line_end = pos == std::string_view::npos ? head.size() : pos + 2;
     }
   }
