@@ -622,13 +622,14 @@ class Connection {
     }
     const size_t length = static_cast<size_t>(head.content_length.value_or(0));
     const size_t head_size = end + 4;
-    if (length > 0 && !state_.ReserveBody(length)) {
+    const size_t budgeted = length > limits_.unbudgeted_body_bytes ? length : 0;
+    if (budgeted > 0 && !state_.ReserveBody(budgeted)) {
       OverCapLog().Warn(ip_ + " " + LogSafe(head.path) + ": the bodies being read fill their budget (" +
                         std::to_string(limits_.body_budget_bytes) + " bytes); refused with 503");
       Refuse(Busy());
       return false;
     }
-    reserved = length;
+    reserved = budgeted;
     if (head.expect_continue && length > 0) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       if (transport_.WriteAll(kContinue.data(), kContinue.size(), Clock::now() + limits_.write_timeout) != Io::kOk) {

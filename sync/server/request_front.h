@@ -22,7 +22,7 @@
 //    than the route takes (FrontLimits::BodyLimit): 413, all without reading the body, and the
 //    connection is closed after the answer;
 //  - all bodies being read at once hold at most body_budget_bytes: past it, 503 with
-//    Retry-After.
+//    Retry-After (bodies up to unbudgeted_body_bytes are not counted).
 // The log names the client and what was refused, with control characters escaped.
 //
 // Thread safety: the connection threads share one FrontState (a mutex inside).
@@ -63,6 +63,9 @@ struct FrontLimits {
   size_t max_head_bytes = 32 << 10;
   size_t max_header_lines = 64;
   size_t body_budget_bytes = 128 << 20;
+  // A body this small (a sign-in, a pull) is not counted against the budget, so bodies that
+  // fill it cannot stop them; the connection cap bounds them instead.
+  size_t unbudgeted_body_bytes = 64 << 10;
   // The most a request of `method` and `path` (no query) may send: 0 for a route that takes no
   // body; set by the HTTP layer, which knows its routes. Null: no body anywhere.
   std::function<size_t(std::string_view method, std::string_view path)> body_limit;

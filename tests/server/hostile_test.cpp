@@ -533,6 +533,45 @@ TEST_P(HostileClientTest, LogLinesCannotBeForgedThroughAUrl) {
   EXPECT_EQ(log.find('\x1b'), std::string::npos);
 }
 
+// One address holds at most 512 connections, and the bodies being read at once at most
+// 128 MiB; past them, 503 with Retry-After, while other addresses and requests go on.
+TEST_P(HostileClientTest, ConnectionsPerAddressAndBodiesInFlightAreCapped) {
+  StartServer(false);
+  std::vector<std::unique_ptr<HostileSocket>> held;
+  for (int i = 0; i < 512; ++i) {
+    held.push_back(std::make_unique<HostileSocket>(server_->port(), "127.0.0.3"));
+    ASSERT_TRUE(held.back()->ok()) << i;
+  }
+  // Let the server take all of them in before the one too many.
+  std::this_thread::sleep_for(milliseconds(500));
+  HostileSocket over(server_->port(), "127.0.0.3");
+  const std::string refused = over.ReadAll(seconds(5));
+  EXPECT_EQ(HostileStatusOf(refused), 503) << refused.substr(0, 200);
+  EXPECT_NE(refused.find("Retry-After: "), std::string::npos);
+  auto health = Client().Get("/healthz");  // from 127.0.0.1
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  held.clear();
+
+  // Four 32 MiB push bodies announced (and never sent) fill the budget; a fifth is refused.
+  std::vector<std::unique_ptr<HostileSocket>> bodies;
+  const std::string head = "POST /v1/push HTTP/1.1\r\nHost: x\r\nContent-Type: " + std::string(sync::kContentType) +
+                           "\r\nContent-Length: " + std::to_string(sync::kMaxBodyBytes) + "\r\n\r\n";
+  for (int i = 0; i < 4; ++i) {
+    bodies.push_back(std::make_unique<HostileSocket>(server_->port()));
+    ASSERT_TRUE(bodies.back()->Send(head));
+  }
+  std::this_thread::sleep_for(milliseconds(500));
+  HostileSocket fifth(server_->port());
+  ASSERT_TRUE(fifth.Send(head));
+  const std::string busy = fifth.ReadAll(seconds(5));
+  EXPECT_EQ(HostileStatusOf(busy), 503) << busy.substr(0, 200);
+  // Small bodies are not counted: a sign-in and a pull still go through.
+  const std::string token = SignIn("mentor1", "cap-device");
+  ASSERT_FALSE(token.empty());
+  ExpectHealthAndPullAnswerInTime(token, "cap-device", "with the body budget full");
+}
+
 // The front answers "100 Continue" itself before reading a body and takes the Expect line out
 // of what cpp-httplib parses, wherever the line is: the client gets one 100 and one answer.
 TEST_P(HostileClientTest, AnExpectedContinueIsAnsweredOnce) {
