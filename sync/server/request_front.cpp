@@ -641,14 +641,21 @@ class Connection {
     while (buffer_.size() < head_size + length) {
       if (!Fill(body_deadline, /*quiet=*/false)) return false;
     }
-    // cpp-httplib would answer Expect itself: the front already did, so the line goes.
+    // cpp-httplib would answer Expect itself: the front already did, so the line goes. What
+    // follows the request (a pipelined one) is kept in a new string: buffer_ must not keep the
+    // capacity of a large body while the connection idles.
+    const size_t n = head_size + length;
     if (head.expect_continue) {
-      request = buffer_.substr(0, head.expect_line_begin) + buffer_.substr(head.expect_line_end, head_size + length -
-                                                                                                     head.expect_line_end);
+      request = buffer_.substr(0, head.expect_line_begin) +
+                buffer_.substr(head.expect_line_end, n - head.expect_line_end);
+      buffer_ = buffer_.substr(n);
+    } else if (buffer_.size() == n) {
+      request = std::move(buffer_);
+      buffer_ = std::string();
     } else {
-      request = buffer_.substr(0, head_size + length);
+      request = buffer_.substr(0, n);
+      buffer_ = buffer_.substr(n);
     }
-    buffer_.erase(0, head_size + length);
     return true;
   }
 
