@@ -6,7 +6,7 @@
 //   pg = "host=... dbname=..."        a PostgreSQL connection string (not both)
 //   tls_cert = "cert.pem"             TLS certificate chain and key (both or neither)
 //   tls_key = "key.pem"
-//   threads = 8                       request threads (and PostgreSQL connections)
+//   threads = 8                       requests working on the storage at once (PostgreSQL connections: this + 4)
 //   token_days = 90                   how long a sign-in lasts
 //   log_level = "info"                trace, debug, info, warn, error, critical, off
 //   max_clock_skew_seconds = 300      device stamps further ahead are clamped

@@ -9,6 +9,7 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -18,9 +19,12 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <utility>
 
 #include "dashboards.h"
+#include "login_throttle.h"
+#include "request_front.h"
 #include "mentorlog/core/json_text.h"
 
 namespace mentorlog::server {
@@ -62,6 +66,8 @@ std::string_view ErrorCodeFor(int status) {
       return "not_found";
     case 405:
       return "method_not_allowed";
+    case 408:
+      return "request_timeout";
     case 409:
       return "conflict";
     case 411:
@@ -72,6 +78,10 @@ std::string_view ErrorCodeFor(int status) {
       return "unsupported_media_type";
     case 426:
       return "upgrade_required";
+    case 429:
+      return "too_many_requests";
+    case 431:
+      return "header_too_large";
     case 503:
       return "unavailable";
     default:
@@ -120,11 +130,11 @@ HttpError StorageUnavailable() {
 HttpError FromStatus(const Status& s, const httplib::Request& req) {
   const int status = HttpStatusOf(s.code());
   if (status == 503) {
-    spdlog::warn("{} {}: storage unavailable: {}", req.method, req.path, s.message());
+    spdlog::warn("{} {}: storage unavailable: {}", LogSafe(req.method, 16), LogSafe(req.path), s.message());
     return StorageUnavailable();
   }
   if (status >= 500) {
-    spdlog::error("{} {}: {}", req.method, req.path, s.message());
+    spdlog::error("{} {}: {}", LogSafe(req.method, 16), LogSafe(req.path), s.message());
     return InternalProblem();
   }
   auto [en, ru] = SplitBilingual(s.message());
@@ -219,27 +229,37 @@ class HttpServer::Routes {
         max_body_bytes_(options.max_body_bytes),
         assets_dir_(options.assets_dir),
         clock_(options.clock != nullptr ? *options.clock : platform::DefaultClock()),
-        storage_kind_(storage.Describe().substr(0, storage.Describe().find(':'))) {}
+        storage_kind_(storage.Describe().substr(0, storage.Describe().find(':'))),
+        work_slots_(std::max(1, options.threads)),
+        hash_slots_(std::max(1, options.concurrent_logins)),
+        hash_wait_(options.login_wait),
+        throttle_(options.login_throttle) {}
 
   void Install(httplib::Server& server) {
     server.Get("/healthz", [this](const httplib::Request& req, httplib::Response& res) { Healthz(req, res); });
     server.Post("/v1/login", V1Post([this](const Request& r, const std::string& body, httplib::Response& res) {
                   Login(r, body, res);
                 }));
-    server.Post("/v1/logout",
-                V1Post([this](const Request& r, const std::string&, httplib::Response& res) { Logout(r, res); }));
+    server.Post("/v1/logout", V1Post([this](const Request& r, const std::string&, httplib::Response& res) {
+                  WorkSlot slot(work_slots_);
+                  Logout(r, res);
+                }));
     server.Post("/v1/push", V1Post([this](const Request& r, const std::string& body, httplib::Response& res) {
+                  WorkSlot slot(work_slots_);
                   Push(r, body, res);
                 }));
     server.Post("/v1/pull", V1Post([this](const Request& r, const std::string& body, httplib::Response& res) {
+                  WorkSlot slot(work_slots_);
                   Pull(r, body, res);
                 }));
     server.Get("/v1/dashboard/district", [this](const httplib::Request& req, httplib::Response& res) {
       if (!V1Checks(req, res)) return;
+      WorkSlot slot(work_slots_);
       Dashboard(req, res, std::nullopt);
     });
     server.Get(R"(/v1/dashboard/schools/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
       if (!V1Checks(req, res)) return;
+      WorkSlot slot(work_slots_);
       Result<Uuid> id = Uuid::Parse(req.matches[1].str());
       if (!id.ok()) {
         return Send(res, Refusal(400, "bad_request", "«" + req.matches[1].str() + "» is not a school id.",
@@ -249,6 +269,7 @@ class HttpServer::Routes {
     });
     server.Get("/v1/admin/users", [this](const httplib::Request& req, httplib::Response& res) {
       if (!V1Checks(req, res)) return;
+      WorkSlot slot(work_slots_);
       AdminUsers(req, res);
     });
   }
@@ -265,6 +286,20 @@ class HttpServer::Routes {
  private:
   using Request = httplib::Request;
   using BodyHandler = std::function<void(const Request&, const std::string& body, httplib::Response&)>;
+  using Slots = std::counting_semaphore<1 << 16>;
+
+  // One of the `threads` requests that work on the storage at once (push, pull, dashboards,
+  // logout, admin): the connection threads are many, the storage's connections are not.
+  class WorkSlot {
+   public:
+    explicit WorkSlot(Slots& slots) : slots_(slots) { slots_.acquire(); }
+    ~WorkSlot() { slots_.release(); }
+    WorkSlot(const WorkSlot&) = delete;
+    WorkSlot& operator=(const WorkSlot&) = delete;
+
+   private:
+    Slots& slots_;
+  };
 
   // Every /v1 answer names the server's protocol; every /v1 request must name the client's.
   // Returns false when the answer is already made.
@@ -360,9 +395,9 @@ class HttpServer::Routes {
   // Unpacks and decodes the body as `decode` says; on failure the answer is already set.
   template <class M>
   std::optional<M> Body(const httplib::Request& req, const std::string& body, httplib::Response& res,
-                        Result<M> (*decode)(std::string_view)) const {
+                        Result<M> (*decode)(std::string_view), size_t max_bytes = 0) const {
     std::optional<HttpError> refusal;
-    Result<std::string> bytes = UnpackBody(req, body, max_body_bytes_, refusal);
+    Result<std::string> bytes = UnpackBody(req, body, max_bytes > 0 ? max_bytes : max_body_bytes_, refusal);
     if (!bytes.ok()) {
       Send(res, refusal ? *refusal : Undecodable(bytes.status()));
       return std::nullopt;
@@ -385,13 +420,48 @@ class HttpServer::Routes {
                     kJson);
   }
 
+  // A sign-in: throttled per account and address (LoginThrottle) before its password is
+  // hashed, and hashed on one of `concurrent_logins` slots, apart from the work slots, so that
+  // a flood of sign-ins neither reaches Argon2id nor delays a sync.
   void Login(const httplib::Request& req, const std::string& body, httplib::Response& res) {
-    std::optional<sync::LoginRequest> request = Body(req, body, res, &sync::DecodeLoginRequest);
+    std::optional<sync::LoginRequest> request = Body(req, body, res, &sync::DecodeLoginRequest, kMaxLoginBytes);
     if (!request) return;
-    Result<sync::LoginResponse> answer = accounts_.Login(*request);
-    if (!answer.ok()) return Send(res, FromStatus(answer.status(), req));
-    spdlog::info("signed in: {} ({}) on device {}", request->login, sync::RoleCode(answer->role), request->device_id);
+    if (const int64_t wait = throttle_.RetryAfterSeconds(request->login, req.remote_addr); wait > 0) {
+      spdlog::warn("{}: sign-in of «{}» refused for {} s: too many failed sign-ins", LogSafe(req.remote_addr),
+                   LogSafe(request->login, 64), wait);
+      return SendThrottled(res, wait);
+    }
+    if (!hash_slots_.try_acquire_for(hash_wait_)) {
+      res.set_header("Retry-After", "10");
+      return Send(res, Refusal(503, "unavailable",
+                               "The server is busy signing other people in. Try again in a minute.",
+                               "Сервер сейчас занят входом других пользователей. Попробуйте через минуту."));
+    }
+    Result<sync::LoginResponse> answer = [&] {
+      struct Release {
+        Slots& slots;
+        ~Release() { slots.release(); }
+      } release{hash_slots_};
+      return accounts_.Login(*request);
+    }();
+    if (!answer.ok()) {
+      if (answer.status().code() == StatusCode::kUnauthenticated) throttle_.Failed(request->login, req.remote_addr);
+      return Send(res, FromStatus(answer.status(), req));
+    }
+    throttle_.Succeeded(request->login);
+    spdlog::info("signed in: {} ({}) on device {}", LogSafe(request->login, 64), sync::RoleCode(answer->role),
+                 LogSafe(request->device_id, 64));
     SendMessage(res, *answer);
+  }
+
+  static void SendThrottled(httplib::Response& res, int64_t wait_seconds) {
+    const std::string s = std::to_string(wait_seconds);
+    res.set_header("Retry-After", s);
+    Send(res, Refusal(429, "too_many_requests",
+                      "Too many failed sign-ins. Wait " + s +
+                          " s, then sign in again with the right password; ask your coordinator if you forgot it.",
+                      "Слишком много неудачных попыток входа. Подождите " + s +
+                          " с и войдите снова с правильным паролем; если вы его забыли, обратитесь к координатору."));
   }
 
   void Logout(const httplib::Request& req, httplib::Response& res) {
@@ -409,7 +479,8 @@ class HttpServer::Routes {
     if (auto refusal = CheckDevice(*session, request->device_id)) return Send(res, *refusal);
     Result<sync::PushResponse> answer = service_.Push(*session, *request);
     if (!answer.ok()) return Send(res, FromStatus(answer.status(), req));
-    spdlog::debug("push by {} from {}: {} change(s), acked {}, rejected {}", session->account.login, request->device_id,
+    spdlog::debug("push by {} from {}: {} change(s), acked {}, rejected {}", session->account.login,
+                  LogSafe(request->device_id, 64),
                   request->changes.size(), answer->acked_op_seq, answer->rejected.size());
     SendMessage(res, *answer);
   }
@@ -423,7 +494,7 @@ class HttpServer::Routes {
     Result<sync::PullResponse> answer = service_.Pull(*session, *request);
     if (!answer.ok()) return Send(res, FromStatus(answer.status(), req));
     spdlog::debug("pull by {} from {}: {} record(s), {} conflict(s), more={}", session->account.login,
-                  request->device_id, answer->records.size(), answer->conflicts.size(), answer->more);
+                  LogSafe(request->device_id, 64), answer->records.size(), answer->conflicts.size(), answer->more);
     SendMessage(res, *answer);
   }
 
@@ -490,6 +561,10 @@ class HttpServer::Routes {
   std::string storage_kind_;
   std::mutex dashboards_mu_;
   std::unique_ptr<Dashboards> dashboards_;
+  Slots work_slots_;
+  Slots hash_slots_;
+  std::chrono::milliseconds hash_wait_;
+  LoginThrottle throttle_;
 };
 
 // -----------------------------------------------------------------------------------------
@@ -505,8 +580,33 @@ Status HttpServer::Start() {
   if (options_.tls_cert.empty() != options_.tls_key.empty()) {
     return Status::InvalidInput("TLS needs both a certificate and its key");
   }
+  FrontLimits limits = options_.front;
+  // Each connection is a descriptor: take the process's whole allowance, and keep the cap
+  // within it (with room for the storage's files and connections).
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    if (files.rlim_cur < files.rlim_max) {
+      files.rlim_cur = files.rlim_max;
+      (void)::setrlimit(RLIMIT_NOFILE, &files);
+    }
+    constexpr rlim_t kReserved = 128;
+    if (files.rlim_cur != RLIM_INFINITY && limits.max_connections + kReserved > files.rlim_cur) {
+      limits.max_connections = files.rlim_cur > 2 * kReserved ? files.rlim_cur - kReserved : files.rlim_cur / 2;
+      limits.max_connections_per_address = std::min(limits.max_connections_per_address, limits.max_connections);
+      spdlog::warn("connections: at most {} open (the process may open {} files)", limits.max_connections,
+                   files.rlim_cur);
+    }
+  }
+  const size_t max_body = options_.max_body_bytes;
+  limits.body_limit = [max_body](std::string_view method, std::string_view path) -> size_t {
+    if (method != "POST") return 0;
+    if (path == "/v1/push" || path == "/v1/pull") return max_body;
+    if (path == "/v1/login" || path == "/v1/logout") return kMaxLoginBytes;
+    return 0;
+  };
+  front_ = std::make_unique<FrontState>(std::move(limits));
   if (tls()) {
-    auto ssl = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
+    auto ssl = NewBoundedTlsServer(*front_, options_.tls_cert, options_.tls_key);
     if (!ssl->is_valid()) {
       return Status::InvalidInput("cannot use the TLS certificate " + options_.tls_cert + " with the key " +
                                   options_.tls_key +
@@ -515,14 +615,16 @@ Status HttpServer::Start() {
     }
     server_ = std::move(ssl);
   } else {
-    server_ = std::make_unique<httplib::Server>();
+    server_ = NewBoundedServer(*front_);
   }
   httplib::Server& server = *server_;
-  const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_read_timeout(options_.read_timeout);
-  server.set_write_timeout(options_.write_timeout);
-  server.set_keep_alive_timeout(options_.keep_alive_timeout.count());
+  // A thread per connection (the front caps how many): a slow client holds its own thread
+  // only. The requests that work on the storage take one of `threads` slots (Routes).
+  server.new_task_queue = [] { return NewConnectionThreads(); };
+  // What cpp-httplib writes in Keep-Alive; the front enforces both.
+  server.set_keep_alive_timeout(
+      std::max<time_t>(1, std::chrono::duration_cast<std::chrono::seconds>(options_.front.keep_alive_timeout).count()));
+  server.set_keep_alive_max_count(options_.front.keep_alive_max_requests);
   server.set_payload_max_length(options_.max_body_bytes);
   // An answer goes out as headers then body: with Nagle's algorithm the body waits for the
   // client's delayed ACK, ~40 ms per request (half the time of a 500-record batch on a LAN).
@@ -567,9 +669,9 @@ Status HttpServer::Start() {
     try {
       if (ep) std::rethrow_exception(ep);
     } catch (const std::exception& e) {
-      spdlog::error("{} {}: exception: {}", req.method, req.path, e.what());
+      spdlog::error("{} {}: exception: {}", LogSafe(req.method, 16), LogSafe(req.path), e.what());
     } catch (...) {
-      spdlog::error("{} {}: unknown exception", req.method, req.path);
+      spdlog::error("{} {}: unknown exception", LogSafe(req.method, 16), LogSafe(req.path));
     }
     Send(res, InternalProblem());
   });
@@ -577,7 +679,8 @@ Status HttpServer::Start() {
     const auto level = res.status >= 500   ? spdlog::level::err
                        : res.status >= 400 ? spdlog::level::warn
                                            : spdlog::level::debug;
-    spdlog::log(level, "{} {} {} -> {} ({} bytes in, {} out)", req.remote_addr, req.method, req.path, res.status,
+    spdlog::log(level, "{} {} {} -> {} ({} bytes in, {} out)", LogSafe(req.remote_addr), LogSafe(req.method, 16),
+                LogSafe(req.path), res.status,
                 req.body.size(), res.body.size());
   });
 
@@ -594,6 +697,10 @@ Status HttpServer::Start() {
     return Status::Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
                                ": the address is in use, not this machine's, or needs more permissions");
   }
+  // cpp-httplib listens with a backlog of 5: a burst of connections (a school's devices at
+  // 9:00) would see refusals before the front could answer them.
+  SetListenBacklog(server, options_.front.listen_backlog);
+  PurgeTokens();
   auto exited = std::make_shared<std::atomic<bool>>(false);
   listener_ = std::thread([&server, exited] {
     server.listen_after_bind();
@@ -608,15 +715,44 @@ Status HttpServer::Start() {
                                std::to_string(port_));
   }
   if (options_.warm_dashboards) warm_up_ = std::thread([this] { routes_->WarmDashboards(stopping_); });
+  purger_ = std::thread([this] {
+    std::unique_lock lock(purge_mu_);
+    while (!purge_cv_.wait_for(lock, options_.token_purge_interval, [this] { return stopping_.load(); })) {
+      lock.unlock();
+      PurgeTokens();
+      lock.lock();
+    }
+  });
   return Status::Ok();
+}
+
+void HttpServer::PurgeTokens() {
+  const platform::Clock& clock = options_.clock != nullptr ? *options_.clock : platform::DefaultClock();
+  int64_t purged = 0;
+  Status s = storage_.Write([&](StorageTx& tx) {
+    ASSIGN_OR_RETURN(purged, tx.PurgeTokens(clock.NowMillis()));
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    spdlog::warn("tokens: expired and revoked tokens not deleted ({}); tried again later", s.message());
+  } else if (purged > 0) {
+    spdlog::info("tokens: {} expired or revoked token(s) deleted", purged);
+  }
 }
 
 void HttpServer::Stop() {
   if (!server_) return;
-  stopping_.store(true);
+  {
+    std::lock_guard lock(purge_mu_);
+    stopping_.store(true);
+  }
+  purge_cv_.notify_all();
+  if (purger_.joinable()) purger_.join();
   if (warm_up_.joinable()) warm_up_.join();  // it stops between two schools
-  // stop() closes the listening socket; listen_after_bind() then shuts the thread pool down,
-  // which finishes every request already accepted before it returns.
+  // stop() closes the listening socket; listen_after_bind() then waits for the connections'
+  // threads: those waiting for a request end within 200 ms (FrontState::Stop), those serving
+  // one finish it and write its answer.
+  if (front_) front_->Stop();
   server_->stop();
   if (listener_.joinable()) listener_.join();
   server_.reset();

@@ -4,9 +4,15 @@
 // that cannot reach it (no token, an admin asking for records, a device id that is not the
 // token's).
 //
-// Built on cpp-httplib: plain HTTP, or HTTPS when given a certificate and key. Requests run
-// on a fixed pool of threads; a body larger than sync::kMaxBodyBytes (compressed or not) is
-// refused with 413 before decoding.
+// Built on cpp-httplib: plain HTTP, or HTTPS when given a certificate and key. Every
+// connection goes through the server's own front (request_front.h, decision 0006): a thread of
+// its own, caps on connections, deadlines on a request's head and body, no chunked or
+// content-encoded bodies, and a body no larger than its route takes (sync::kMaxBodyBytes for
+// push and pull, kMaxLoginBytes for login and logout), all refused before the body is read.
+// Requests that work on the storage run `threads` at once; sign-ins hash `concurrent_logins`
+// passwords at once, apart from them, and are throttled per account and address
+// (login_throttle.h: 429 with Retry-After). Expired and revoked tokens are deleted at Start
+// and every `token_purge_interval`. Every bound is listed in docs/http-api.md, "Limits".
 //
 // Thread safety: Start and Stop are called from one controlling thread; requests are served
 // on the pool. Storage, SyncService and Accounts must be safe for concurrent use (they are).
@@ -14,6 +20,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -21,9 +28,11 @@
 #include <thread>
 
 #include "accounts.h"
+#include "login_throttle.h"
 #include "mentorlog/core/rubric.h"
 #include "mentorlog/core/status.h"
 #include "mentorlog/platform/env.h"
+#include "request_front.h"
 #include "service.h"
 #include "storage.h"
 
@@ -33,16 +42,24 @@ class Server;
 
 namespace mentorlog::server {
 
+// The most a sign-in or sign-out request may send (compressed, and unpacked).
+inline constexpr size_t kMaxLoginBytes = 64 << 10;
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;          // 0: any free port; port() says which one was taken
   std::string tls_cert;  // PEM files; both set: HTTPS, both empty: HTTP
   std::string tls_key;
+  // Requests that work on the storage (push, pull, dashboards, logout, admin) at once.
   int threads = 8;
-  std::chrono::seconds read_timeout{120};
-  std::chrono::seconds write_timeout{120};
-  // An idle kept-alive connection is closed after this; Stop() may wait for it that long.
-  std::chrono::seconds keep_alive_timeout{5};
+  // Connections, deadlines and sizes (request_front.h). front.body_limit is set by Start.
+  FrontLimits front;
+  // Sign-ins whose password is hashed at once (each takes Argon2id's memory); a sign-in that
+  // finds none free within login_wait gets 503 with Retry-After.
+  int concurrent_logins = 2;
+  std::chrono::milliseconds login_wait{10'000};
+  LoginThrottleOptions login_throttle;
+  std::chrono::milliseconds token_purge_interval{3'600'000};
   size_t max_body_bytes = sync::kMaxBodyBytes;
   // The dashboards' configuration (dashboard.toml, indices.toml) is read from here at the first
   // /v1/dashboard request; "today" of the dashboards comes from `clock` (null: the system's).
@@ -72,7 +89,8 @@ class HttpServer {
   bool tls() const { return !options_.tls_cert.empty(); }
 
   // Stops accepting connections, lets the requests in progress finish (a push batch is
-  // committed or rolled back as a whole, never cut), and returns when they have. Idempotent.
+  // committed or rolled back as a whole, never cut), and returns when they have; a connection
+  // still sending its request, or idle between two, is closed within 200 ms. Idempotent.
   void Stop();
 
  private:
@@ -82,10 +100,17 @@ class HttpServer {
   SyncService& service_;
   Accounts& accounts_;
   HttpServerOptions options_;
+  // Deletes expired and revoked tokens now; logs what it did.
+  void PurgeTokens();
+
+  std::unique_ptr<FrontState> front_;
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<Routes> routes_;
   std::thread listener_;
   std::thread warm_up_;
+  std::thread purger_;
+  std::mutex purge_mu_;
+  std::condition_variable purge_cv_;
   std::atomic<bool> stopping_{false};
   int port_ = 0;
 };

@@ -76,8 +76,10 @@ Result<fs::path> DefaultDbPath() {
 
 Result<std::unique_ptr<Storage>> OpenStorage(const ServerConfig& config) {
   if (config.pg) {
-    // A connection per request thread, and one for the dashboards' build at start (WarmUp).
-    return OpenPostgresStorage(*config.pg, static_cast<int>(config.threads.value_or(kDefaultThreads)) + 1);
+    // A connection per request slot, per sign-in being hashed (HttpServerOptions), and two for
+    // the dashboards' build at start (WarmUp) and /healthz or the token purge.
+    return OpenPostgresStorage(*config.pg, static_cast<int>(config.threads.value_or(kDefaultThreads)) +
+                                               HttpServerOptions{}.concurrent_logins + 2);
   }
   fs::path path;
   if (config.db) {
@@ -189,8 +191,12 @@ Status CmdServe(Context& ctx) {
   HttpServer server(*ctx.storage, *ctx.service, *ctx.accounts, options);
   RETURN_IF_ERROR(server.Start());
   const std::string host = address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host;
-  spdlog::info("serving {} over {} with {} thread(s), storage {}", host + ":" + std::to_string(server.port()),
-               server.tls() ? "HTTPS" : "HTTP", options.threads, ctx.storage->Describe());
+  spdlog::info(
+      "serving {} over {} with {} request slot(s), at most {} connection(s) ({} per address), listen backlog {}, "
+      "storage {}",
+      host + ":" + std::to_string(server.port()), server.tls() ? "HTTPS" : "HTTP", options.threads,
+      options.front.max_connections, options.front.max_connections_per_address, options.front.listen_backlog,
+      ctx.storage->Describe());
   std::printf("listening on %s:%d\n", host.c_str(), server.port());
   std::fflush(stdout);
 
@@ -437,7 +443,7 @@ int main(int argc, char** argv) {
   auto* key_opt = serve->add_option("--tls-key", tls_key, "PEM private key of the certificate");
   cert_opt->needs(key_opt);
   key_opt->needs(cert_opt);
-  auto* threads_opt = serve->add_option("--threads", threads, "Request threads (default 8)");
+  auto* threads_opt = serve->add_option("--threads", threads, "Requests working on the storage at once (default 8); connections have threads of their own");
 
   std::string login, role, person, district, kind, file;
   bool skip_bad = false, password_stdin = false;

@@ -13,7 +13,13 @@
 // Thread safety: SqliteStorage is shared by all request threads; a connection is used by one
 // thread at a time (SQLITE_OPEN_NOMUTEX).
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <mutex>
 #include <string>
@@ -274,6 +280,16 @@ class SqliteStorage final : public Storage {
 
 Result<std::unique_ptr<Storage>> OpenSqliteStorage(const std::string& path) {
   if (path.empty()) return Status::InvalidInput("the SQLite storage needs a file path");
+  // The store holds password hashes and tokens' hashes: only its owner may read it. SQLite
+  // makes the -wal and -shm files with the mode of the database file, so 0600 here is 0600
+  // for all three. An existing file keeps the mode its owner gave it.
+  if (::access(path.c_str(), F_OK) != 0) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
+      return Status::IoError("cannot create the central store " + path + ": " + std::strerror(errno));
+    }
+    if (fd >= 0) ::close(fd);
+  }
   auto storage = std::make_unique<SqliteStorage>(path);
   RETURN_IF_ERROR(storage->Migrate());
   return std::unique_ptr<Storage>(std::move(storage));

@@ -159,6 +159,9 @@ class StorageTx {
   virtual Result<std::optional<TokenRow>> FindToken(const std::string& token_hash) = 0;
   virtual Status RevokeToken(const std::string& token_hash) = 0;
   virtual Status RevokeTokensOf(int64_t account_id) = 0;
+  // Deletes every token that expired at or before `now_millis` or was revoked; returns how many.
+  // A deleted token authenticates no more than it did (FindToken finds nothing: 401).
+  virtual Result<int64_t> PurgeTokens(int64_t now_millis) = 0;
 };
 
 class Storage {

@@ -774,6 +774,14 @@ Status SqlStorageTx::RevokeTokensOf(int64_t account_id) {
       .status();
 }
 
+Result<int64_t> SqlStorageTx::PurgeTokens(int64_t now_millis) {
+  RETURN_IF_ERROR(RequireWrite("PurgeTokens"));
+  ASSIGN_OR_RETURN(auto rows, session_.Query("DELETE FROM tokens WHERE revoked <> 0 OR expires_millis <= ? "
+                                             "RETURNING account_id",
+                                             {SqlInt(now_millis)}));
+  return static_cast<int64_t>(rows.size());
+}
+
 // -----------------------------------------------------------------------------------------
 // [SECTION] Helpers
 // -----------------------------------------------------------------------------------------

@@ -160,6 +160,7 @@ class SqlStorageTx final : public StorageTx {
   Result<std::optional<TokenRow>> FindToken(const std::string& token_hash) override;
   Status RevokeToken(const std::string& token_hash) override;
   Status RevokeTokensOf(int64_t account_id) override;
+  Result<int64_t> PurgeTokens(int64_t now_millis) override;
 
   // The backend calls this after the callback succeeded, just before COMMIT.
   Status BeforeCommit();
