@@ -313,8 +313,17 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
     };
 
     ASSIGN_OR_RETURN(uint64_t applied, tx.DeviceOpSeq(device_id));
+    // A batch sent again after its answer was lost gets the same answer: what was refused then
+    // is refused again, from the record kept of it (the device stores it in `rejected` only
+    // when an answer reaches it).
+    std::optional<std::pair<uint64_t, uint64_t>> replayed;
     for (const Change& original : changes) {
-      if (original.op_seq <= applied) continue;   // a replay: already applied or refused
+      if (original.op_seq <= applied) {  // a replay: already applied or refused
+        if (!replayed) replayed.emplace(original.op_seq, original.op_seq);
+        replayed->first = std::min(replayed->first, original.op_seq);
+        replayed->second = std::max(replayed->second, original.op_seq);
+        continue;
+      }
       if (original.op_seq != applied + 1) break;  // a gap: the device resends from applied + 1
       applied = original.op_seq;
 
@@ -486,6 +495,29 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
         conflict.reason = m.reason;
         conflict.noticed_millis = now;
         RETURN_IF_ERROR(tx.PutConflict(conflict, next.school, district).status());
+      }
+    }
+    for (const Rejection& refused : response.rejected) {
+      sync::PushResponse one;
+      one.rejected.push_back(refused);
+      RETURN_IF_ERROR(tx.PutRejection(device_id, refused.op_seq, sync::Encode(one)));
+    }
+    if (replayed) {
+      ASSIGN_OR_RETURN(std::vector<std::string> kept, tx.RejectionsOf(device_id, replayed->first, replayed->second));
+      std::vector<Rejection> again;
+      for (const std::string& body : kept) {
+        ASSIGN_OR_RETURN(sync::PushResponse one, sync::DecodePushResponse(body));
+        again.insert(again.end(), one.rejected.begin(), one.rejected.end());
+      }
+      response.rejected.insert(response.rejected.begin(), again.begin(), again.end());
+    }
+    // Which refused records the writer has no copy of here: its device drops its own.
+    response.not_held.clear();
+    for (const Rejection& refused : response.rejected) {
+      ASSIGN_OR_RETURN(std::optional<StoredRecord> held, tx.LoadRecord(refused.record_id));
+      if (held && writer.CanSee(Place{held->school_id, held->district})) continue;
+      if (std::find(response.not_held.begin(), response.not_held.end(), refused.record_id) == response.not_held.end()) {
+        response.not_held.push_back(refused.record_id);
       }
     }
     RETURN_IF_ERROR(tx.SetDeviceOpSeq(device_id, writer_id, applied));

@@ -147,6 +147,12 @@ class StorageTx {
   // Sets the device's op seq. The first call binds the device id to `account_id`; later calls
   // never change the binding (the caller checks DeviceOwner first).
   virtual Status SetDeviceOpSeq(const std::string& device_id, int64_t account_id, uint64_t op_seq) = 0;
+  // The device's refused changes, kept so that a push sent again (its answer was lost) is
+  // answered with them again: `body` is opaque to the storage (SyncService encodes it).
+  virtual Status PutRejection(const std::string& device_id, uint64_t op_seq, const std::string& body) = 0;
+  // The bodies stored for first <= op seq <= last, in op seq order.
+  virtual Result<std::vector<std::string>> RejectionsOf(const std::string& device_id, uint64_t first,
+                                                        uint64_t last) = 0;
 
   // ---- accounts and tokens ----
   // AlreadyExists is reported as Conflict with a message naming the login.

@@ -73,7 +73,8 @@ INSERT INTO meta (key, value) VALUES ('last_seq', '0');
 // a coordinator's own person record their account's district; a mentor's or tutor's the
 // district of the schools they are assigned to; in a store of one district, that district;
 // rubric templates are shared by every district; anything else keeps no district, and nobody
-// sees it until a coordinator writes it again.
+// sees it until a coordinator writes it again. And the changes refused from each device, so a
+// push sent again after a lost answer gets the same answer, rejections included.
 constexpr std::string_view kMigration2 = R"sql(
 ALTER TABLE records ADD COLUMN district {key};
 ALTER TABLE conflicts ADD COLUMN district {key};
@@ -91,6 +92,8 @@ UPDATE records SET district = (SELECT min(district) FROM school_index)
 UPDATE records SET district = '*' WHERE school_id IS NULL AND district IS NULL AND kind = 14;
 UPDATE conflicts SET district = (SELECT r.district FROM records r WHERE r.record_id = conflicts.record_id);
 CREATE INDEX records_district_wide ON records (district, seq) WHERE school_id IS NULL;
+CREATE TABLE rejections (
+  device_id {key} NOT NULL, op_seq BIGINT NOT NULL, body {blob} NOT NULL, PRIMARY KEY (device_id, op_seq));
 )sql";
 static_assert(static_cast<int>(core::RecordKind::kRubricTemplate) == 14, "kMigration2 names the kind by number");
 
@@ -664,6 +667,29 @@ Result<std::optional<int64_t>> SqlStorageTx::DeviceOwner(const std::string& devi
   if (rows.empty()) return std::optional<int64_t>();
   ASSIGN_OR_RETURN(int64_t owner, IntAt(rows[0], 0, "devices.account_id of " + device_id));
   return std::optional<int64_t>(owner);
+}
+
+Status SqlStorageTx::PutRejection(const std::string& device_id, uint64_t op_seq, const std::string& body) {
+  RETURN_IF_ERROR(RequireWrite("PutRejection"));
+  return session_
+      .Query("INSERT INTO rejections (device_id, op_seq, body) VALUES (?, ?, ?) "
+             "ON CONFLICT (device_id, op_seq) DO UPDATE SET body = excluded.body",
+             {SqlText(device_id), SqlInt(SeqToSql(op_seq)), SqlBytes(body)})
+      .status();
+}
+
+Result<std::vector<std::string>> SqlStorageTx::RejectionsOf(const std::string& device_id, uint64_t first,
+                                                           uint64_t last) {
+  ASSIGN_OR_RETURN(auto rows, session_.Query("SELECT body FROM rejections WHERE device_id = ? AND op_seq >= ? AND "
+                                             "op_seq <= ? ORDER BY op_seq",
+                                             {SqlText(device_id), SqlInt(SeqToSql(first)), SqlInt(SeqToSql(last))}));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    ASSIGN_OR_RETURN(std::string body, BytesAt(row, 0, "rejections.body of " + device_id));
+    out.push_back(std::move(body));
+  }
+  return out;
 }
 
 Status SqlStorageTx::SetDeviceOpSeq(const std::string& device_id, int64_t account_id, uint64_t op_seq) {

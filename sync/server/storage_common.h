@@ -150,6 +150,8 @@ class SqlStorageTx final : public StorageTx {
   Result<uint64_t> DeviceOpSeq(const std::string& device_id) override;
   Result<std::optional<int64_t>> DeviceOwner(const std::string& device_id) override;
   Status SetDeviceOpSeq(const std::string& device_id, int64_t account_id, uint64_t op_seq) override;
+  Status PutRejection(const std::string& device_id, uint64_t op_seq, const std::string& body) override;
+  Result<std::vector<std::string>> RejectionsOf(const std::string& device_id, uint64_t first, uint64_t last) override;
 
   Result<int64_t> CreateAccount(const Account& account) override;
   Result<std::optional<Account>> FindAccount(const std::string& login) override;

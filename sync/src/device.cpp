@@ -59,8 +59,25 @@ Status ApplyPushResponse(core::Store& store, const std::vector<Change>& sent, co
     entry.change = *refused;
     entries.push_back(std::move(entry));
   }
+  // A refused record the server holds no copy of is dropped here too (the change stays in
+  // `rejected`), as a refused edit is replaced by the server's state at the next pull: the
+  // device then holds what the server holds. Only records of changes this answer refused.
+  std::vector<Uuid> drop;
+  for (const Uuid& id : answer.not_held) {
+    const bool refused_here = std::any_of(entries.begin(), entries.end(),
+                                          [&](const core::RejectedEntry& e) { return e.record_id == id; });
+    if (refused_here) drop.push_back(id);
+  }
   return store.InTransaction([&]() -> Status {
     for (const core::RejectedEntry& entry : entries) RETURN_IF_ERROR(store.AddRejected(entry));
+    for (const Uuid& id : drop) {
+      ASSIGN_OR_RETURN(std::optional<RecordState> state, store.StateOf(id));
+      if (!state || state->deleted) continue;
+      // A tombstone older than any write: a state the server sends later (the school back in
+      // scope) replaces it.
+      state->deleted = core::FieldClock{core::HlcStamp::FromParts(0, 1), "server"};
+      RETURN_IF_ERROR(store.ApplyState(*state));
+    }
     return store.MarkAcked(acked);
   });
 }

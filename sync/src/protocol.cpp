@@ -338,6 +338,8 @@ std::string Encode(const PushResponse& m) {
   }
   w.U32(m.clamped);
   w.I64(m.server_millis);
+  w.U32(static_cast<uint32_t>(m.not_held.size()));
+  for (const auto& id : m.not_held) w.Id(id);
   return w.Take();
 }
 
@@ -358,6 +360,8 @@ Result<PushResponse> DecodePushResponse(std::string_view bytes) {
   }
   m.clamped = r.U32();
   m.server_millis = r.I64();
+  const uint32_t held = r.Count(16);
+  for (uint32_t i = 0; i < held && r.ok(); ++i) m.not_held.push_back(r.Id());
   RETURN_IF_ERROR(r.Finish());
   return m;
 }

@@ -480,6 +480,52 @@ TEST_P(TrustTest, TheServerKeepsTheRecordsOwnRulesAndNotThoseAcrossRecords) {
   EXPECT_EQ(Push(mentor, RecordKind::kRecommendation, r, {{"evidence", "Протокол"}}), "");
 }
 
+// Found by the randomised convergence run: a change refused just after a reassignment, whose
+// answer was lost (cut, or the client killed after the server committed), was skipped as a
+// replay when sent again and answered without its refusal, so the device dropped it from its
+// queue and it was on neither side; and a refused new record stayed on the device only, so
+// once the school came back the device and the server differed for good.
+TEST_P(TrustTest, ARefusalIsAnsweredAgainAndARefusedNewRecordLeavesTheDevice) {
+  auto d = NewDevice("mentor1-laptop");
+  const Session s = SessionOf(district_.mentor1_account);
+  d->Sync(*service_, s);
+  ASSERT_TRUE(d->store().Get<core::School>(district_.school1).ok());
+  // The coordinator ends the mentor's assignment to school 1 while the mentor is offline.
+  EXPECT_EQ(Push(district_.coordinator_account, RecordKind::kAssignment, district_.assignment1,
+                 {{"ends_on", Yesterday().AddDays(-1).ToString()}}),
+            "");
+  core::Visit v = VisitTo(district_.school1, "Выезд после снятия закрепления");
+  v.date = d->store().Today().AddDays(-1);
+  v = Must(d->store().Save(v));
+
+  const auto batch = Must(sync::NextPushBatch(d->store(), 100, 1 << 20));
+  ASSERT_EQ(batch.size(), 1u);
+  Session sd = s;
+  sd.device_id = d->id();
+  const auto first = Must(service_->Push(sd, sync::PushRequest{d->id(), batch}));
+  ASSERT_EQ(first.rejected.size(), 1u);
+  // That answer is lost; the device sends the batch again.
+  const auto again = Must(service_->Push(sd, sync::PushRequest{d->id(), batch}));
+  EXPECT_EQ(again.acked_op_seq, first.acked_op_seq);
+  ASSERT_EQ(again.rejected.size(), 1u) << "the same answer, refusal included";
+  EXPECT_EQ(again.rejected[0].op_seq, first.rejected[0].op_seq);
+  EXPECT_EQ(again.rejected[0].code, "permission");
+  EXPECT_EQ(again.rejected[0].reason_ru, first.rejected[0].reason_ru);
+  EXPECT_EQ(again.not_held, std::vector<Uuid>{v.id}) << "the server holds no copy of the new visit";
+  Must(sync::ApplyPushResponse(d->store(), batch, again, 0));
+  const auto rejected = Must(d->store().Rejected());
+  ASSERT_EQ(rejected.size(), 1u) << "nothing is lost: the change is kept in the rejected list";
+  EXPECT_EQ(rejected[0].record_id, v.id);
+  EXPECT_FALSE(d->store().Get<core::Visit>(v.id).ok()) << "the device no longer holds what the server refused";
+
+  // The coordinator gives the school back: the device and the server hold the same again.
+  EXPECT_EQ(Push(district_.coordinator_account, RecordKind::kAssignment, district_.assignment1, {{"ends_on", FieldValue{}}}),
+            "");
+  d->Sync(*service_, s);
+  EXPECT_TRUE(d->store().Get<core::School>(district_.school1).ok());
+  EXPECT_EQ(d->Hash(), Must(service_->StateHash(district_.mentor1_account)));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TrustTest, ::testing::Values("Sqlite", "Postgres"), BackendName);
 
 }  // namespace

@@ -39,12 +39,14 @@ TEST(ProtocolTest, PushRoundTrip) {
   resp.rejected.push_back({2, RecordKind::kVisit, req.changes[1].record_id, "permission", "no", "нет"});
   resp.clamped = 1;
   resp.server_millis = 42;
+  resp.not_held = {req.changes[1].record_id};
   auto r = DecodePushResponse(Encode(resp));
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->acked_op_seq, 2u);
   ASSERT_EQ(r->rejected.size(), 1u);
   EXPECT_EQ(r->rejected[0].reason_ru, "нет");
   EXPECT_EQ(r->clamped, 1u);
+  EXPECT_EQ(r->not_held, resp.not_held);
 }
 
 TEST(ProtocolTest, PullRoundTrip) {

@@ -35,8 +35,9 @@ using core::RecordState;
 using core::Uuid;
 
 // Version 1 was the first. The server answers 426 to a version below kOldestProtocol.
-inline constexpr uint32_t kProtocolVersion = 2;
-inline constexpr uint32_t kOldestProtocol = 2;
+// Version 3: a push answer names the refused records the server holds no copy of (not_held).
+inline constexpr uint32_t kProtocolVersion = 3;
+inline constexpr uint32_t kOldestProtocol = 3;
 inline constexpr std::string_view kProtocolHeader = "X-MentorLog-Protocol";
 inline constexpr std::string_view kContentType = "application/x-mentorlog+zstd";
 
@@ -93,6 +94,10 @@ struct PushResponse {
   std::vector<Rejection> rejected;
   uint32_t clamped = 0;  // how many stamps were too far ahead of the server's clock
   int64_t server_millis = 0;
+  // The records of refused changes of which the server holds no copy this account may see
+  // (a record created in a school that is not the writer's): the device drops its own copy,
+  // as it takes the server's word for a refused edit, and keeps the change in `rejected`.
+  std::vector<Uuid> not_held;
 };
 
 // ---- /v1/pull -------------------------------------------------------------------------
