@@ -322,13 +322,17 @@ class ConvRun {
     Trace(d.name + " " + args.front() + " -> " + std::to_string(code));
     return code;
   }
-  // MENTORLOG_CONVERGE_TRACE=1: each step with the milliseconds since the run began.
-  void Trace(const std::string& what) const {
+  // Each step with the milliseconds since the run began, in the run's folder (run.log) and,
+  // with MENTORLOG_CONVERGE_TRACE=1, on stderr.
+  void Trace(const std::string& what) {
     static const bool on = std::getenv("MENTORLOG_CONVERGE_TRACE") != nullptr;
-    if (!on) return;
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began_).count();
-    std::fprintf(stderr, "[%6lld ms] %s\n", static_cast<long long>(ms), what.c_str());
+    char stamp[32];
+    std::snprintf(stamp, sizeof stamp, "[%6lld ms] ", static_cast<long long>(ms));
+    if (!log_.is_open()) log_.open(folder_ / "run.log", std::ios::app);
+    log_ << stamp << what << "\n";
+    if (on) std::fprintf(stderr, "%s%s\n", stamp, what.c_str());
   }
 
   Status Setup();
@@ -349,6 +353,7 @@ class ConvRun {
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<mentorlog::testing::FaultProxy> proxy_;
   int texts_ = 0;
+  std::ofstream log_;
   std::chrono::steady_clock::time_point began_ = std::chrono::steady_clock::now();
 };
 
@@ -415,6 +420,7 @@ Status ConvRun::Setup() {
       ASSIGN_OR_RETURN(auto store, d.Open());
       d.device_id = store->device_id();
     }
+    Trace(d.name + " is device " + d.device_id + ", clock offset " + std::to_string(d.offset_ms) + " ms");
     if (Cli(d, {"sync", "--quiet"}, &out) != 0) return Status::Unavailable(d.name + " first sync: " + out);
     devices_.push_back(std::move(d));
   }
@@ -440,6 +446,7 @@ void ConvRun::EditTwice(ConvDevice& d) {
   for (int i = 0; i < 2; ++i) {
     const std::string json = "{\"" + field + "\": \"правка " + std::to_string(++texts_) + " на " + d.name + "\"}";
     (void)Cli(d, {"edit", id.ToString(), "--json", "-"}, nullptr, json);
+    Trace("  " + id.ToString() + "." + field);
   }
 }
 
@@ -459,13 +466,14 @@ void ConvRun::Reassign(ConvDevice& d) {
   const core::Date today = store.Today();
   old.ends_on = today.AddDays(-1);
   if (!store.Save(old).ok()) return;
+  Trace(d.name + " ended assignment " + old.id.ToString());
   if (Chance(0.7)) {
     core::Assignment now;
     now.kind = core::AssignmentKind::kMentorSchool;
     now.assignee_id = old.assignee_id;
     now.school_id = district_.schools[Pick(district_.schools.size())];
     now.starts_on = today.AddDays(-static_cast<int>(Pick(3)));
-    (void)store.Save(now);
+    if (auto saved = store.Save(now); saved.ok()) Trace(d.name + " new assignment " + saved->id.ToString());
   }
 }
 
@@ -487,8 +495,12 @@ Status ConvRun::Operate(ConvDevice& d) {
       if (auto id = Uuid::Parse(*person); id.ok()) w.as_person = *id;
     }
     auto done = core::RunWorkload(*store, w);
-    if (!done.ok()) Problem(d.name + ": workload failed: " + done.status().message());
-    Trace(d.name + " workload in process");
+    if (!done.ok()) {
+      Problem(d.name + ": workload failed: " + done.status().message());
+    } else {
+      Trace(d.name + " workload in process: created " + std::to_string(done->created) + ", edited " +
+            std::to_string(done->edited) + ", deleted " + std::to_string(done->deleted));
+    }
   }
   if (Chance(0.4)) EditTwice(d);
   if (Chance(0.1)) {
@@ -542,10 +554,14 @@ Status ConvRun::SyncUnderFault(ConvDevice& d) {
     if (fault == ConvFault::kKillClient || fault == ConvFault::kKillServer) {
       std::this_thread::sleep_for(std::chrono::milliseconds(Pick(250)));
       if (fault == ConvFault::kKillClient) {
-        if (run.Running()) ++report_.client_kills;
+        if (run.Running()) {
+          ++report_.client_kills;
+          Trace(d.name + " sync killed");
+        }
         run.Kill();
       } else {
         ++report_.server_kills;
+        Trace("server killed");
         server_->Kill();
         (void)run.Wait();
         RETURN_IF_ERROR(server_->Start());
@@ -553,7 +569,9 @@ Status ConvRun::SyncUnderFault(ConvDevice& d) {
       }
     }
     const int code = run.Wait();  // a failed sync is allowed here: the final sync must succeed
-    Trace(d.name + " sync under fault " + std::to_string(static_cast<int>(fault)) + " -> " + std::to_string(code));
+    static constexpr const char* kFaultNames[] = {"none",           "segment loss", "request cut", "response cut",
+                                                  "swallowed answer", "client kill",  "server kill"};
+    Trace(d.name + " sync (" + kFaultNames[static_cast<int>(fault)] + ") -> " + std::to_string(code));
   }
   if (proxied) proxy_->Set({});
   return Status::Ok();

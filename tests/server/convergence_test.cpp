@@ -9,14 +9,15 @@
 namespace mentorlog::server::converge {
 namespace {
 
-// Seeds 1..kConvergeCiSeeds; rounds kept short for CI time.
+// Seeds 1..kConvergeCiSeeds, with at most 4 devices and 2 rounds each, for CI time.
 constexpr int kConvergeCiSeeds = 24;
 
 class ConvergenceTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ConvergenceTest, SeededRunsConvergeLoseNothingAndShowEveryConflict) {
   ConvergeOptions options;
-  options.rounds = 3;
+  options.rounds = 2;
+  options.max_devices = 4;
   if (GetParam() == "Postgres") {
     auto base = TestPgConnstr();
     if (!base) {
@@ -41,7 +42,7 @@ TEST_P(ConvergenceTest, SeededRunsConvergeLoseNothingAndShowEveryConflict) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConvergenceTest, ::testing::Values("Sqlite", "Postgres"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
 
 }  // namespace
 }  // namespace mentorlog::server::converge
