@@ -53,7 +53,7 @@ using core::Uuid;
 constexpr int64_t kConvDay = 24LL * 3600 * 1000;
 constexpr int64_t kConvClampMillis = 5 * 60 * 1000;  // the server's default max clock skew
 constexpr std::string_view kConvPassword = "convergence password";
-constexpr size_t kConvMaxProblems = 12;
+constexpr int kConvMaxProblemsOfAKind = 5;
 
 std::string ConvReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -301,8 +301,10 @@ class ConvRun {
   uint64_t Pick(uint64_t n) { return n == 0 ? 0 : rng_() % n; }
   bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
 
+  // Keeps the first few problems of each kind (the text up to its first ':').
   void Problem(std::string text) {
-    if (report_.problems.size() < kConvMaxProblems) report_.problems.push_back(std::move(text));
+    const std::string kind = text.substr(0, text.find(':'));
+    if (++problem_counts_[kind] <= kConvMaxProblemsOfAKind) report_.problems.push_back(std::move(text));
   }
   std::vector<std::string> StorageArgs() const {
     if (pg_) return {"--pg", pg_->connstr()};
@@ -353,6 +355,7 @@ class ConvRun {
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<mentorlog::testing::FaultProxy> proxy_;
   int texts_ = 0;
+  std::map<std::string, int> problem_counts_;
   std::ofstream log_;
   std::chrono::steady_clock::time_point began_ = std::chrono::steady_clock::now();
 };
@@ -483,7 +486,7 @@ Status ConvRun::Operate(ConvDevice& d) {
   const uint64_t seed = rng_() % 1000000;
   if (Chance(0.25)) {
     const int code = Cli(d, {"workload", "--seed", std::to_string(seed), "--ops", std::to_string(ops)}, &out);
-    if (code != 0) Problem(d.name + ": workload failed (" + std::to_string(code) + "): " + ConvTrim(out));
+    if (code != 0) Problem("workload failed: " + d.name + " (" + std::to_string(code) + "): " + ConvTrim(out));
   } else {
     // What `mentorlog-cli workload` does, in process (a process start costs more than the work).
     ASSIGN_OR_RETURN(auto store, d.Open());
@@ -496,7 +499,7 @@ Status ConvRun::Operate(ConvDevice& d) {
     }
     auto done = core::RunWorkload(*store, w);
     if (!done.ok()) {
-      Problem(d.name + ": workload failed: " + done.status().message());
+      Problem("workload failed: " + d.name + ": " + done.status().message());
     } else {
       Trace(d.name + " workload in process: created " + std::to_string(done->created) + ", edited " +
             std::to_string(done->edited) + ", deleted " + std::to_string(done->deleted));
@@ -585,7 +588,7 @@ Status ConvRun::FinalSync() {
       std::string out;
       int code = Cli(d, {"sync", "--quiet"}, &out);
       if (code != 0) code = Cli(d, {"sync", "--quiet"}, &out);
-      if (code != 0) Problem(d.name + ": the clean final sync failed: " + ConvTrim(out));
+      if (code != 0) Problem("final sync failed: " + d.name + ": " + ConvTrim(out));
     }
   }
   return Status::Ok();

@@ -23,8 +23,10 @@
 //     changes).
 //
 // The checks, each counted per run:
-//  (1) Converged: every device has nothing left to send, and its `state-hash` equals
-//      `mentorlog-server state-hash --as <its account>`.
+//  (1) Converged: every device has nothing left to send, and its state hash equals the
+//      server's for its account (what `mentorlog-cli state-hash` and `mentorlog-server
+//      state-hash --as <login>` print: sync::DeviceStateHash and SyncService::StateHash, called
+//      here in process once the server has stopped).
 //  (2) Nothing acknowledged is lost. A *write* is one field of one acknowledged, not refused
 //      outbox entry of a device (the outbox keeps acknowledged entries; refused ones are in the
 //      device's `rejected` table with the change, so they are kept, not lost). Recommendation
@@ -45,7 +47,8 @@
 //      overwritten clock as its base. An acknowledged delete is accounted for when the
 //      server's record is deleted. Anything else is *lost*.
 //  (3) Every conflict visible: each conflict the server holds for a school in the device's
-//      account's current scope (or district-wide) is in the device's conflicts table.
+//      account's current scope (SyncService::ScopeOf), or district-wide, is in the device's
+//      conflicts table (what `mentorlog-cli conflicts --all` lists).
 //  (4) No spurious conflict: a "concurrent_edit" conflict whose kept and lost values were both
 //      written by one device (a device cannot edit concurrently with itself).
 // A run is *lost* when (2) fails; *diverged* when (1) or (3) fails; *spurious* when (4) fails.
@@ -106,7 +109,7 @@ struct ConvergeReport {
   int diverged_devices = 0;     // check (1)
   int hidden_conflicts = 0;     // check (3)
   int spurious_conflicts = 0;   // check (4)
-  std::vector<std::string> problems;  // the first few, described
+  std::vector<std::string> problems;  // the first few of each kind, described
   std::filesystem::path folder;       // the run's files (removed unless keep_files or failed)
 
   bool lost() const { return lost_writes > 0; }
