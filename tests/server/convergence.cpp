@@ -715,8 +715,8 @@ Status ConvRun::Check() {
 
   // (3) Every conflict in the account's scope is on each of its devices.
   for (const ConvDevice& d : devices_) {
-    ASSIGN_OR_RETURN(std::vector<Uuid> scope, service.ScopeOf(accounts[d.account->login]));
-    std::set<Uuid> in_scope(scope.begin(), scope.end());
+    ASSIGN_OR_RETURN(AccountScope scope, service.ScopeOf(accounts[d.account->login]));
+    std::set<Uuid> in_scope(scope.schools.begin(), scope.schools.end());
     ASSIGN_OR_RETURN(auto store, d.Open());
     ASSIGN_OR_RETURN(auto seen, store->Conflicts(true));
     std::set<Uuid> seen_ids;

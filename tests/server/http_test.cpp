@@ -1234,6 +1234,8 @@ TEST_F(HttpDashboardTest, APushedVisitShowsAtTheNextRequestAsIfBuiltFromScratch)
   create.fields.push_back(core::FieldChange{"school_id", school.ToString(), now, {}});
   create.fields.push_back(core::FieldChange{"date", today.ToString(), now, {}});
   create.fields.push_back(core::FieldChange{"visitor_ids", w().people.at(Who::kMentor).ToString(), now, {}});
+  create.fields.push_back(
+      core::FieldChange{"purposes", std::string(core::EnumCode(core::VisitPurpose::kDiagnostics)), now, {}});
   const Answer push = Post("/v1/push", sync::PushRequest{device, {create}}, As(mentor));
   ASSERT_EQ(push.status, 200) << push.body;
   ASSERT_TRUE(DecodeAs(push, &sync::DecodePushResponse).rejected.empty());
