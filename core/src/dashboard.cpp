@@ -388,7 +388,9 @@ class Dashboard::Impl {
 void Dashboard::Impl::Remove(const Uuid& id) {
   auto w = where_.find(id);
   if (w == where_.end()) return;
-  const auto [kind, owner] = w->second;
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  const RecordKind kind = w->second.first;
+  const Uuid owner = w->second.second;
   where_.erase(w);
   auto in_school = [&](auto SchoolRecords::*table) {
     auto s = schools_.find(owner);
