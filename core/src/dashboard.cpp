@@ -114,7 +114,7 @@ Status ParseDashboardConfig(std::string_view text, std::string_view source, Dash
       auto indicator = IndicatorFromCode(key.str());
       if (!indicator) return Bad(source, node, "targets." + std::string(key.str()) + " is not a programme indicator");
       const std::optional<double> v = node.value<double>();
-      if (!v || *v < 0 || *v > 1) return Bad(source, node, "a target is a share from 0 to 1");
+      if (!v || !(*v >= 0 && *v <= 1)) return Bad(source, node, "a target is a share from 0 to 1");
       config.targets[*indicator] = Target{*v, *indicator == ProgrammeIndicator::kLowResultsShare};
     }
   }
@@ -122,7 +122,7 @@ Status ParseDashboardConfig(std::string_view text, std::string_view source, Dash
   if (const toml::table* by = root["low_results_share_by_district"].as_table()) {
     for (const auto& [key, node] : *by) {
       const std::optional<double> v = node.value<double>();
-      if (!v || *v < 0 || *v > 1) return Bad(source, node, "a target is a share from 0 to 1");
+      if (!v || !(*v >= 0 && *v <= 1)) return Bad(source, node, "a target is a share from 0 to 1");
       config.low_results_share_by_district[std::string(key.str())] = *v;
     }
   }

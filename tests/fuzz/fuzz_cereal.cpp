@@ -24,11 +24,11 @@ namespace core = mentorlog::core;
 using mentorlog::fuzz::FuzzCheck;
 using mentorlog::fuzz::FuzzSplit;
 
-using CerealTypes = std::tuple<core::Change, core::RecordState, core::School, core::Person, core::Assignment,
-                               core::Visit, core::Observation, core::ObservationScore, core::Consultation,
-                               core::Recommendation, core::RecommendationEvent, core::Deficit, core::RoadmapItem,
-                               core::NetworkAgreement, core::AssessmentResult, core::ContextIndicator,
-                               core::RubricTemplate>;
+using CerealTypes =
+    std::tuple<core::Change, core::RecordState, core::School, core::Person, core::Assignment, core::Visit,
+               core::Observation, core::ObservationScore, core::Consultation, core::Recommendation,
+               core::RecommendationEvent, core::Deficit, core::RoadmapItem, core::NetworkAgreement,
+               core::AssessmentResult, core::ContextIndicator, core::RubricTemplate>;
 
 template <class T>
 void CerealRoundTrip(std::string_view bytes, bool json) {

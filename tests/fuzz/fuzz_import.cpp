@@ -58,8 +58,9 @@ void ImportRemoveStore() {
 
 core::Store& ImportStore() {
   static std::unique_ptr<core::Store> store = [] {
-    const std::filesystem::path dir =
-        std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path();
+    const std::filesystem::path dir = std::filesystem::is_directory("/dev/shm")
+                                          ? std::filesystem::path("/dev/shm")
+                                          : std::filesystem::temp_directory_path();
     ImportStorePath() = dir / ("mentorlog_fuzz_import_" + std::to_string(getpid()) + ".db");
     ImportRemoveStore();
     std::atexit(ImportRemoveStore);
@@ -67,8 +68,8 @@ core::Store& ImportStore() {
     options.path = ImportStorePath();
     auto opened = core::Store::Open(options);
     FuzzCheck(opened.ok(), "cannot open the import store");
-    for (auto [kind, csv] : {std::pair{core::RecordKind::kSchool, kImportSchools},
-                             std::pair{core::RecordKind::kPerson, kImportPeople}}) {
+    for (auto [kind, csv] :
+         {std::pair{core::RecordKind::kSchool, kImportSchools}, std::pair{core::RecordKind::kPerson, kImportPeople}}) {
       auto report = core::ImportCsv(**opened, kind, csv, "seed.csv", core::BadRowPolicy::kRejectFile);
       FuzzCheck(report.ok() && report->committed, "cannot fill the import store");
     }
@@ -97,7 +98,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t selector = choice.selector;
   const std::string_view csv = choice.rest;
   const core::RecordKind kind = kImportKinds[selector % 5];
-  const core::BadRowPolicy policy = (selector & 8) != 0 ? core::BadRowPolicy::kSkipBad : core::BadRowPolicy::kRejectFile;
+  const core::BadRowPolicy policy =
+      (selector & 8) != 0 ? core::BadRowPolicy::kSkipBad : core::BadRowPolicy::kRejectFile;
   core::Store& store = ImportStore();
   const mentorlog::Status rolled_back = store.InTransaction([&]() -> mentorlog::Status {
     auto first = core::ImportCsv(store, kind, csv, "fuzz.csv", policy);

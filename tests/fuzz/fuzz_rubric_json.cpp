@@ -39,7 +39,8 @@ void RubricCheck(const core::Rubric& rubric) {
     FuzzCheck(criteria.insert(criterion.code).second, "a rubric criterion listed twice");
     FuzzCheck(domains.contains(criterion.domain), "a rubric criterion in an unknown domain");
     used.insert(criterion.domain);
-    FuzzCheck(criterion.descriptors.size() == rubric.levels.size(), "a rubric criterion without one descriptor a level");
+    FuzzCheck(criterion.descriptors.size() == rubric.levels.size(),
+              "a rubric criterion without one descriptor a level");
     FuzzCheck(rubric.FindCriterion(criterion.code) == &criterion, "FindCriterion does not find a criterion");
   }
   FuzzCheck(used.size() == domains.size(), "a rubric domain without a criterion");

@@ -67,7 +67,8 @@ core::Change SeedUpsert() {
   c.op = core::ChangeOp::kUpsert;
   c.stamp = core::HlcStamp::FromParts(1'795'168'800'000, 2);
   c.fields.push_back({"code", core::FieldValue(std::string("101")), c.stamp, {}});
-  c.fields.push_back({"name", core::FieldValue(std::string("МБОУ СОШ № 1")), c.stamp, SeedClock(1'795'000'000'000, "dev-b")});
+  c.fields.push_back(
+      {"name", core::FieldValue(std::string("МБОУ СОШ № 1")), c.stamp, SeedClock(1'795'000'000'000, "dev-b")});
   c.fields.push_back({"distance_km", core::FieldValue(12.5), c.stamp, {}});
   c.fields.push_back({"pupils", core::FieldValue(int64_t{312}), c.stamp, {}});
   c.fields.push_back({"leader_partner_id", core::FieldValue(), c.stamp, {}});
@@ -110,8 +111,8 @@ void SyncBodies() {
   sync::PushRequest push{"dev-a", {SeedUpsert(), SeedDelete()}};
   sync::PushResponse pushed;
   pushed.acked_op_seq = 8;
-  pushed.rejected.push_back({8, core::RecordKind::kVisit, SeedId(2), "permission", "You may not delete it.",
-                             "Удалить нельзя."});
+  pushed.rejected.push_back(
+      {8, core::RecordKind::kVisit, SeedId(2), "permission", "You may not delete it.", "Удалить нельзя."});
   pushed.clamped = 1;
   pushed.server_millis = 1'795'168'900'123;
   sync::PullRequest pull{"dev-a", server::EncodePullCursor(SeedCursor(false)), 500, 512u << 10};
@@ -219,7 +220,8 @@ void Import() {
   Seed(target, "assignments.csv", Selected(2, kAssignmentsCsv));
   Seed(target, "results.csv", Selected(3, kResultsCsv));
   Seed(target, "indicators.csv", Selected(4, kIndicatorsCsv));
-  Seed(target, "schools_skip_bad.csv", Selected(10, "Код ОО;Наименование;Обучающихся\n104;Школа;много\n105;Гимназия;120\n"));
+  Seed(target, "schools_skip_bad.csv",
+       Selected(10, "Код ОО;Наименование;Обучающихся\n104;Школа;много\n105;Гимназия;120\n"));
   auto cp1251 = core::Utf8ToWindows1251(kResultsCsv);
   if (cp1251.ok()) Seed(target, "results_cp1251.csv", Selected(3, *cp1251));
 }
@@ -230,21 +232,18 @@ void RecordJson() {
   Seed(target, "school.json",
        Selected(0, R"({"code": "101", "name": "МБОУ СОШ № 1", "settlement": "rural", "distance_km": 12.5,
  "pupils": 312, "statuses": ["low_results"], "status_year": 2024, "management_team_trained": true})"));
-  Seed(target, "school_with_id.json",
-       Selected(30, R"({"id": "018f0000-0000-7000-8000-000000000001", "code": "102"})"));
+  Seed(target, "school_with_id.json", Selected(30, R"({"id": "018f0000-0000-7000-8000-000000000001", "code": "102"})"));
   Seed(target, "person.json",
        Selected(1, R"({"full_name": "Иванова Анна", "roles": ["teacher"], "subjects": ["математика", "физика"],
  "school_id": "018f0000-0000-7000-8000-000000000001", "email": null})"));
-  Seed(target, "visit.json",
-       Selected(3, R"({"school_id": "018f0000-0000-7000-8000-000000000001", "date": "05.10.2026",
+  Seed(target, "visit.json", Selected(3, R"({"school_id": "018f0000-0000-7000-8000-000000000001", "date": "05.10.2026",
  "visitor_ids": ["018f0000-0000-7000-8000-000000000009"], "summary": "Разговор с директором"})"));
   Seed(target, "observation_scores.json",
        Selected(4, R"({"subject": "математика", "grade": 5, "date": "2026-10-05", "rubric_code": "lesson_observation",
  "rubric_version": 1, "discussion_held": false,
  "scores": [{"criterion_code": "aims_clear", "level": 2, "evidence": "цель на доске"},
             {"criterion_code": "pace", "level": null}]})"));
-  Seed(target, "result.json",
-       Selected(12, R"({"year": 2024, "assessment": "vpr", "subject": "Математика", "grade": 5,
+  Seed(target, "result.json", Selected(12, R"({"year": 2024, "assessment": "vpr", "subject": "Математика", "grade": 5,
  "participants": 40, "mean_score": 12.5, "share_below_min": 0.125})"));
 }
 
@@ -294,9 +293,10 @@ void TomlConfig(const fs::path& assets) {
   Seed(target, "indices.toml", Selected(0, ReadAsset(assets / "indices.toml")));
   Seed(target, "dashboard.toml", Selected(1, ReadAsset(assets / "dashboard.toml")));
   Seed(target, "server_sqlite.toml",
-       Selected(2, "listen = \"0.0.0.0:8443\"\ndb = \"/var/lib/mentorlog/central.db\"\ntls_cert = \"cert.pem\"\n"
-                   "tls_key = \"key.pem\"\nthreads = 8\ntoken_days = 90\nlog_level = \"info\"\n"
-                   "max_clock_skew_seconds = 300\nargon2_memlimit_mb = 64\n"));
+       Selected(2,
+                "listen = \"0.0.0.0:8443\"\ndb = \"/var/lib/mentorlog/central.db\"\ntls_cert = \"cert.pem\"\n"
+                "tls_key = \"key.pem\"\nthreads = 8\ntoken_days = 90\nlog_level = \"info\"\n"
+                "max_clock_skew_seconds = 300\nargon2_memlimit_mb = 64\n"));
   Seed(target, "server_pg.toml",
        Selected(2, "listen = \"[::1]:0\"  # any port\npg = 'host=127.0.0.1 dbname=mentorlog'\nthreads = 2\n"));
 }
