@@ -115,7 +115,7 @@ Status ParseDashboardConfig(std::string_view text, std::string_view source, Dash
       auto indicator = IndicatorFromCode(key.str());
       if (!indicator) return Bad(source, node, "targets." + std::string(key.str()) + " is not a programme indicator");
       const std::optional<double> v = node.value<double>();
-      if (!v || *v < 0 || *v > 1) return Bad(source, node, "a target is a share from 0 to 1");
+      if (!v || !(*v >= 0 && *v <= 1)) return Bad(source, node, "a target is a share from 0 to 1");
       config.targets[*indicator] = Target{*v, *indicator == ProgrammeIndicator::kLowResultsShare};
     }
   }
@@ -123,7 +123,7 @@ Status ParseDashboardConfig(std::string_view text, std::string_view source, Dash
   if (const toml::table* by = root["low_results_share_by_district"].as_table()) {
     for (const auto& [key, node] : *by) {
       const std::optional<double> v = node.value<double>();
-      if (!v || *v < 0 || *v > 1) return Bad(source, node, "a target is a share from 0 to 1");
+      if (!v || !(*v >= 0 && *v <= 1)) return Bad(source, node, "a target is a share from 0 to 1");
       config.low_results_share_by_district[std::string(key.str())] = *v;
     }
   }
@@ -389,7 +389,9 @@ class Dashboard::Impl {
 void Dashboard::Impl::Remove(const Uuid& id) {
   auto w = where_.find(id);
   if (w == where_.end()) return;
-  const auto [kind, owner] = w->second;
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  const RecordKind kind = w->second.first;
+  const Uuid owner = w->second.second;
   where_.erase(w);
   auto in_school = [&](auto SchoolRecords::*table) {
     auto s = schools_.find(owner);

@@ -17,6 +17,7 @@
 #include "mentorlog/core/validation.h"
 #include "mentorlog/sync/device.h"
 #include "mentorlog/sync/merge.h"
+#include "pull_cursor.h"
 
 namespace mentorlog::server {
 
@@ -539,76 +540,6 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
 
 namespace {
 
-// The device's position: the seq it has everything up to, the schools it has everything of,
-// and, while a newly visible school is being back-filled, how far that got.
-struct Cursor {
-  uint64_t seq = 0;
-  std::vector<Uuid> known;
-  bool backfilling = false;
-  std::vector<Uuid> backfill_schools;
-  uint64_t backfill_upto = 0;
-  uint64_t backfill_after = 0;
-};
-
-constexpr uint8_t kCursorVersion = 1;
-
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFFu));
-}
-
-void PutIds(std::string& out, const std::vector<Uuid>& ids) {
-  PutU64(out, ids.size());
-  for (const Uuid& id : ids) out.append(reinterpret_cast<const char*>(id.bytes().data()), 16);
-}
-
-std::string EncodeCursor(const Cursor& c) {
-  std::string out = "MC";
-  out.push_back(static_cast<char>(kCursorVersion));
-  PutU64(out, c.seq);
-  PutIds(out, c.known);
-  out.push_back(c.backfilling ? 1 : 0);
-  if (c.backfilling) {
-    PutIds(out, c.backfill_schools);
-    PutU64(out, c.backfill_upto);
-    PutU64(out, c.backfill_after);
-  }
-  return out;
-}
-
-// nullopt when the bytes are not a cursor of ours (the pull then starts over: safe, as
-// applying a state twice changes nothing).
-std::optional<Cursor> DecodeCursor(std::string_view in) {
-  size_t at = 0;
-  auto u64 = [&](uint64_t& v) {
-    if (in.size() - at < 8) return false;
-    v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(in[at + i])) << (8 * i);
-    at += 8;
-    return true;
-  };
-  auto ids = [&](std::vector<Uuid>& out) {
-    uint64_t n = 0;
-    if (!u64(n) || n > (in.size() - at) / 16) return false;
-    for (uint64_t i = 0; i < n; ++i) {
-      std::array<uint8_t, 16> b{};
-      std::memcpy(b.data(), in.data() + at, 16);
-      at += 16;
-      out.emplace_back(b);
-    }
-    return true;
-  };
-  Cursor c;
-  if (in.size() < 4 || in.substr(0, 2) != "MC" || static_cast<uint8_t>(in[2]) != kCursorVersion) return std::nullopt;
-  at = 3;
-  if (!u64(c.seq) || !ids(c.known) || at >= in.size()) return std::nullopt;
-  c.backfilling = in[at++] == 1;
-  if (c.backfilling && !(ids(c.backfill_schools) && u64(c.backfill_upto) && u64(c.backfill_after))) {
-    return std::nullopt;
-  }
-  if (at != in.size()) return std::nullopt;
-  return c;
-}
-
 bool AllWrittenBy(const RecordState& state, const std::string& device_id) {
   if (state.deleted && state.deleted->device_id != device_id) return false;
   for (const auto& f : state.fields) {
@@ -641,10 +572,10 @@ Result<sync::PullResponse> SyncService::Pull(const Session& session, const sync:
     ASSIGN_OR_RETURN(AccountScope account_scope, ScopeIn(tx, session.account, today));
     const std::vector<Uuid>& scope = account_scope.schools;
     response.scope = scope;
-    Cursor cursor;
+    PullCursor cursor;
     if (request.cursor.empty()) {
       cursor.known = scope;  // a fresh device gets everything in scope from seq 0
-    } else if (auto decoded = DecodeCursor(request.cursor)) {
+    } else if (auto decoded = DecodePullCursor(request.cursor)) {
       cursor = std::move(*decoded);
     } else {
       if (options_.log_warning) options_.log_warning("device " + request.device_id + " sent a damaged cursor");
@@ -728,7 +659,7 @@ Result<sync::PullResponse> SyncService::Pull(const Session& session, const sync:
       cursor.seq = last;
       response.more = !exhausted;
     }
-    response.next_cursor = EncodeCursor(cursor);
+    response.next_cursor = EncodePullCursor(cursor);
     return Status::Ok();
   }));
   return response;

@@ -615,6 +615,10 @@ TEST(DashboardConfigTest, MistakesNameTheLineAndWhatIsAccepted) {
       error("[[risk]]\ncode = \"x\"\nru = \"х\"\nen = \"x\"\n[[risk.when]]\nfrom = \"overdue_recommendations\"\n"),
       "d.toml:5: a rule needs `above` or `below`");
   EXPECT_EQ(error("[targets]\nteachers_trained = 50\n"), "d.toml:2: a target is a share from 0 to 1");
+  // TOML's nan is no share (found by tests/fuzz/fuzz_toml_config).
+  EXPECT_EQ(error("[targets]\nteachers_trained = nan\n"), "d.toml:2: a target is a share from 0 to 1");
+  EXPECT_EQ(error("[low_results_share_by_district]\n\"Кировский\" = -nan\n"),
+            "d.toml:2: a target is a share from 0 to 1");
   EXPECT_EQ(error("[targets]\nhappiness = 0.5\n"), "d.toml:2: targets.happiness is not a programme indicator");
   EXPECT_EQ(error("no_contact_days = 0\n"), "d.toml: no_contact_days must be 1..3650");
   EXPECT_EQ(error("[[risk]]\ncode = \"x\"\n"), "d.toml:1: a risk needs code, ru and en");
