@@ -18,6 +18,8 @@
 #include <system_error>
 #include <utility>
 
+#include "mentorlog/core/text.h"
+
 namespace mentorlog::core {
 namespace {
 
@@ -49,42 +51,6 @@ std::string ByteName(unsigned char byte) {
 
 // [SECTION] UTF-8 -----------------------------------------------------------------------------
 
-// Decodes the code point starting at `pos` (REQUIRES: pos < s.size()). Returns its length in
-// bytes, or 0 when the bytes there are not strict UTF-8 (truncated, overlong, surrogate, or
-// above U+10FFFF).
-std::size_t DecodeUtf8(std::string_view s, std::size_t pos, char32_t& cp) {
-  const unsigned char lead = static_cast<unsigned char>(s[pos]);
-  if (lead < 0x80) {
-    cp = lead;
-    return 1;
-  }
-  std::size_t length = 0;
-  char32_t smallest = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    cp = lead & 0x1Fu;
-    smallest = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    cp = lead & 0x0Fu;
-    smallest = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    cp = lead & 0x07u;
-    smallest = 0x10000;
-  } else {
-    return 0;
-  }
-  if (s.size() - pos < length) return 0;
-  for (std::size_t i = 1; i < length; ++i) {
-    const unsigned char next = static_cast<unsigned char>(s[pos + i]);
-    if ((next & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (next & 0x3Fu);
-  }
-  if (cp < smallest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return length;
-}
-
 // Offset of the first byte that does not start a valid UTF-8 sequence, or npos.
 std::size_t FirstInvalidUtf8(std::string_view s) {
   std::size_t pos = 0;
@@ -94,7 +60,7 @@ std::size_t FirstInvalidUtf8(std::string_view s) {
       continue;
     }
     char32_t cp = 0;
-    const std::size_t length = DecodeUtf8(s, pos, cp);
+    const std::size_t length = DecodeUtf8At(s, pos, cp);
     if (length == 0) return pos;
     pos += length;
   }
@@ -674,7 +640,7 @@ Result<std::string> Utf8ToWindows1251(std::string_view utf8) {
       continue;
     }
     char32_t cp = 0;
-    const std::size_t length = DecodeUtf8(utf8, pos, cp);
+    const std::size_t length = DecodeUtf8At(utf8, pos, cp);
     if (length == 0) {
       return Status::InvalidInput("byte " + ByteName(static_cast<unsigned char>(utf8[pos])) + " at offset " +
                                   std::to_string(pos) + " is not valid UTF-8");
@@ -790,7 +756,7 @@ std::string NormalizeHeader(std::string_view utf8) {
   std::size_t pos = 0;
   while (pos < utf8.size()) {
     char32_t cp = 0;
-    const std::size_t length = DecodeUtf8(utf8, pos, cp);
+    const std::size_t length = DecodeUtf8At(utf8, pos, cp);
     if (length != 0 && IsHeaderSpace(cp)) {
       pending_space = !out.empty();
       pos += length;

@@ -9,41 +9,6 @@ namespace {
 
 constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";  // U+FFFD
 
-// Decodes the code point at `pos` (REQUIRES: pos < s.size()). Returns its length in bytes, or
-// 0 when the bytes there are not strict UTF-8 (truncated, overlong, a surrogate, above U+10FFFF).
-size_t DecodeAt(std::string_view s, size_t pos, char32_t& cp) {
-  const auto lead = static_cast<unsigned char>(s[pos]);
-  if (lead < 0x80) {
-    cp = lead;
-    return 1;
-  }
-  size_t length = 0;
-  char32_t smallest = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    cp = lead & 0x1Fu;
-    smallest = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    cp = lead & 0x0Fu;
-    smallest = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    cp = lead & 0x07u;
-    smallest = 0x10000;
-  } else {
-    return 0;
-  }
-  if (s.size() - pos < length) return 0;
-  for (size_t i = 1; i < length; ++i) {
-    const auto next = static_cast<unsigned char>(s[pos + i]);
-    if ((next & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (next & 0x3Fu);
-  }
-  if (cp < smallest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return length;
-}
-
 // Whether a decoded character may stand in a record (XML 1.0's Char, surrogates aside).
 bool IsAllowedChar(char32_t cp) {
   if (cp < 0x20) return cp == '\t' || cp == '\n' || cp == '\r';
@@ -97,11 +62,44 @@ TextFault MakeFault(std::string_view text, size_t offset, std::string what_en, s
 
 }  // namespace
 
+size_t DecodeUtf8At(std::string_view s, size_t pos, char32_t& cp) {
+  const auto lead = static_cast<unsigned char>(s[pos]);
+  if (lead < 0x80) {
+    cp = lead;
+    return 1;
+  }
+  size_t length = 0;
+  char32_t smallest = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    cp = lead & 0x1Fu;
+    smallest = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    cp = lead & 0x0Fu;
+    smallest = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    cp = lead & 0x07u;
+    smallest = 0x10000;
+  } else {
+    return 0;
+  }
+  if (s.size() - pos < length) return 0;
+  for (size_t i = 1; i < length; ++i) {
+    const auto next = static_cast<unsigned char>(s[pos + i]);
+    if ((next & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (next & 0x3Fu);
+  }
+  if (cp < smallest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return length;
+}
+
 std::optional<TextFault> FindTextFault(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     char32_t cp = 0;
-    const size_t length = DecodeAt(text, pos, cp);
+    const size_t length = DecodeUtf8At(text, pos, cp);
     if (length == 0) {
       return MakeFault(text, pos,
                        "bytes that are not UTF-8 text (" + ByteName(static_cast<unsigned char>(text[pos])) + ")",
@@ -153,7 +151,7 @@ std::string ToRecordText(std::string_view text, std::string_view replacement) {
   size_t pos = 0;
   while (pos < text.size()) {
     char32_t cp = 0;
-    const size_t length = DecodeAt(text, pos, cp);
+    const size_t length = DecodeUtf8At(text, pos, cp);
     if (length == 0) {
       out += replacement;
       ++pos;
@@ -207,7 +205,7 @@ std::string ToTerminalText(std::string_view text) {
   };
   while (pos < text.size()) {
     char32_t cp = 0;
-    const size_t length = DecodeAt(text, pos, cp);
+    const size_t length = DecodeUtf8At(text, pos, cp);
     if (length == 0) {
       out += kReplacementChar;
       ++pos;

@@ -9,21 +9,11 @@
 // pull answer within 1 s while 200 slow and 200 silent connections are open (plain and TLS);
 // failed sign-ins get 429 with Retry-After per account (after 5) and per address (after 30).
 
-// mentorlog_server links cpp-httplib privately, so its compile definitions do not reach the
-// tests; the header must see the ones the library was built with, or the classes differ.
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_ZLIB_SUPPORT
-#define CPPHTTPLIB_ZLIB_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_BROTLI_SUPPORT
-#define CPPHTTPLIB_BROTLI_SUPPORT
-#endif
+#include "server/httplib_for_tests.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <httplib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>

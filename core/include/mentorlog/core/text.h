@@ -36,6 +36,11 @@ struct TextFault {
 // The first fault of `text` as a record's text, or nullopt when it is acceptable.
 std::optional<TextFault> FindTextFault(std::string_view text);
 
+// Decodes the code point at `pos` (REQUIRES: pos < s.size()). Returns its length in bytes, or
+// 0 when the bytes there are not strict UTF-8 (truncated, overlong, a surrogate, above
+// U+10FFFF). The one UTF-8 decoder of the core (csv.cpp reads files with it too).
+size_t DecodeUtf8At(std::string_view s, size_t pos, char32_t& cp);
+
 // Whether `text` is acceptable in a record (FindTextFault finds nothing).
 bool IsRecordText(std::string_view text);
 
