@@ -747,7 +747,9 @@ std::string GuardFormulaText(std::string_view text) {
   return "'" + std::string(text);
 }
 
-bool IsFormulaGuarded(std::string_view cell) { return cell.size() >= 2 && cell[0] == '\'' && StartsLikeFormula(cell.substr(1)); }
+bool IsFormulaGuarded(std::string_view cell) {
+  return cell.size() >= 2 && cell[0] == '\'' && StartsLikeFormula(cell.substr(1));
+}
 
 std::string NormalizeHeader(std::string_view utf8) {
   std::string out;

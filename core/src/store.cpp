@@ -577,10 +577,8 @@ template <class R>
 Result<R> Store::Impl::Save(R record, SaveMode mode) {
   std::lock_guard lock(mu_);
   // The record's own rules refuse any change; a rule across records only a change of its field
-  // (validation.h, RuleSpan), checked once the changed fields are known.
+  // (validation.h, RuleSpan): checked, all at once, when the changed fields are known.
   const ValidationErrors errors = Validate(record, *this);
-  static const std::vector<std::string_view> kNoField;
-  RETURN_IF_ERROR(ToStatus(Refusing(errors, &kNoField), options_.language));
   Status s = WriteOnce([&](bool& wrote) -> Status {
     const std::vector<FieldValue> values = EncodeFields(record);  // the id is not a field
     bool existed = false;

@@ -44,8 +44,8 @@ std::string WordsBefore(std::string_view text, size_t offset) {
   return (start > 0 ? "…" : "") + words;
 }
 
-TextFault MakeFault(std::string_view text, size_t offset, std::string what_en, std::string what_ru,
-                    std::string fix_en, std::string fix_ru) {
+TextFault MakeFault(std::string_view text, size_t offset, std::string what_en, std::string what_ru, std::string fix_en,
+                    std::string fix_ru) {
   TextFault fault;
   fault.offset = offset;
   std::string where_en = "at its start";

@@ -27,9 +27,9 @@ class Errors {
     if (date > ctx.Today()) {
       Across(field,
              "The " + std::string(what_en) + " date " + date.ToString() + " is in the future; today is " +
-              ctx.Today().ToString() + ".",
-          "Дата (" + std::string(what_ru) + ") " + date.ToString() + " ещё не наступила; сегодня " +
-              ctx.Today().ToString() + ".");
+                 ctx.Today().ToString() + ".",
+             "Дата (" + std::string(what_ru) + ") " + date.ToString() + " ещё не наступила; сегодня " +
+                 ctx.Today().ToString() + ".");
     }
   }
   void SchoolExists(std::string_view field, const Uuid& id, const ValidationContext& ctx) {
@@ -206,8 +206,8 @@ ValidationErrors Validate(const Observation& r, const ValidationContext& ctx) {
   e.Range("grade", static_cast<double>(r.grade), 1, 11, "grade", "класс");
   if (!ctx.FindRubric(r.rubric_code, r.rubric_version)) {
     e.Across("rubric_code",
-          "The rubric «" + r.rubric_code + "» version " + std::to_string(r.rubric_version) + " is not installed.",
-          "Шаблон протокола «" + r.rubric_code + "» версии " + std::to_string(r.rubric_version) + " не установлен.");
+             "The rubric «" + r.rubric_code + "» version " + std::to_string(r.rubric_version) + " is not installed.",
+             "Шаблон протокола «" + r.rubric_code + "» версии " + std::to_string(r.rubric_version) + " не установлен.");
   }
   return e.Take();
 }
@@ -225,14 +225,14 @@ ValidationErrors Validate(const ObservationScore& r, const ValidationContext& ct
   const RubricCriterion* criterion = rubric->FindCriterion(r.criterion_code);
   if (criterion == nullptr) {
     e.Across("criterion_code", "The rubric has no criterion «" + r.criterion_code + "».",
-          "В шаблоне нет критерия «" + r.criterion_code + "».");
+             "В шаблоне нет критерия «" + r.criterion_code + "».");
   }
   if (r.level && (*r.level < rubric->min_level || *r.level > rubric->max_level)) {
     const std::string name = criterion ? criterion->title.en : r.criterion_code;
     const std::string name_ru = criterion ? criterion->title.ru : r.criterion_code;
     const std::string range = std::to_string(rubric->min_level) + ".." + std::to_string(rubric->max_level);
     e.Across("level", "Level " + std::to_string(*r.level) + " for «" + name + "» is outside the scale " + range + ".",
-          "Уровень " + std::to_string(*r.level) + " по критерию «" + name_ru + "» вне шкалы " + range + ".");
+             "Уровень " + std::to_string(*r.level) + " по критерию «" + name_ru + "» вне шкалы " + range + ".");
   }
   return e.Take();
 }
@@ -273,10 +273,10 @@ ValidationErrors Validate(const Recommendation& r, const ValidationContext& ctx)
         "Не найден источник рекомендации (" + std::string(EnumLabel(r.source_kind, "ru")) + ").");
   } else if (r.due_on <= *source_date) {
     e.Across("due_on",
-          "The due date " + r.due_on.ToString() + " must be after the " + std::string(EnumLabel(r.source_kind, "en")) +
-              " (" + source_date->ToString() + ").",
-          "Срок " + r.due_on.ToString() + " должен быть позже даты, когда рекомендация дана (" +
-              source_date->ToString() + ").");
+             "The due date " + r.due_on.ToString() + " must be after the " +
+                 std::string(EnumLabel(r.source_kind, "en")) + " (" + source_date->ToString() + ").",
+             "Срок " + r.due_on.ToString() + " должен быть позже даты, когда рекомендация дана (" +
+                 source_date->ToString() + ").");
   }
   if (r.closed_on) {
     e.NotAfterToday("closed_on", *r.closed_on, ctx, "closing", "закрытия");
@@ -312,7 +312,7 @@ ValidationErrors Validate(const Deficit& r, const ValidationContext& ctx) {
   }
   if (r.observation_id && !ctx.FindObservation(*r.observation_id)) {
     e.Across("observation_id", "The observation " + r.observation_id->ToString() + " is not in this store.",
-          "Посещение урока " + r.observation_id->ToString() + " не найдено.");
+             "Посещение урока " + r.observation_id->ToString() + " не найдено.");
   }
   return e.Take();
 }

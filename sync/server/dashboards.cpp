@@ -140,7 +140,8 @@ Status Dashboards::WarmUp(const std::atomic<bool>& cancel) {
     if (entry->dashboard) continue;  // a request built it meanwhile
     const auto started = std::chrono::steady_clock::now();
     RETURN_IF_ERROR(Update(*entry, &cancel));
-    spdlog::info("dashboards: {} school(s), {} record(s) ready in {:.1f} s", scope.schools.size(), entry->dashboard->records(),
+    spdlog::info("dashboards: {} school(s), {} record(s) ready in {:.1f} s", scope.schools.size(),
+                 entry->dashboard->records(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
   return Status::Ok();

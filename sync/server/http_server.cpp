@@ -24,8 +24,8 @@
 
 #include "dashboards.h"
 #include "login_throttle.h"
-#include "request_front.h"
 #include "mentorlog/core/json_text.h"
+#include "request_front.h"
 
 namespace mentorlog::server {
 namespace {
@@ -433,8 +433,7 @@ class HttpServer::Routes {
     }
     if (!hash_slots_.try_acquire_for(hash_wait_)) {
       res.set_header("Retry-After", "10");
-      return Send(res, Refusal(503, "unavailable",
-                               "The server is busy signing other people in. Try again in a minute.",
+      return Send(res, Refusal(503, "unavailable", "The server is busy signing other people in. Try again in a minute.",
                                "Сервер сейчас занят входом других пользователей. Попробуйте через минуту."));
     }
     Result<sync::LoginResponse> answer = [&] {
@@ -480,8 +479,8 @@ class HttpServer::Routes {
     Result<sync::PushResponse> answer = service_.Push(*session, *request);
     if (!answer.ok()) return Send(res, FromStatus(answer.status(), req));
     spdlog::debug("push by {} from {}: {} change(s), acked {}, rejected {}", session->account.login,
-                  LogSafe(request->device_id, 64),
-                  request->changes.size(), answer->acked_op_seq, answer->rejected.size());
+                  LogSafe(request->device_id, 64), request->changes.size(), answer->acked_op_seq,
+                  answer->rejected.size());
     SendMessage(res, *answer);
   }
 
@@ -680,8 +679,7 @@ Status HttpServer::Start() {
                        : res.status >= 400 ? spdlog::level::warn
                                            : spdlog::level::debug;
     spdlog::log(level, "{} {} {} -> {} ({} bytes in, {} out)", LogSafe(req.remote_addr), LogSafe(req.method, 16),
-                LogSafe(req.path), res.status,
-                req.body.size(), res.body.size());
+                LogSafe(req.path), res.status, req.body.size(), res.body.size());
   });
 
   routes_ = std::make_unique<Routes>(storage_, service_, accounts_, options_);

@@ -443,7 +443,9 @@ int main(int argc, char** argv) {
   auto* key_opt = serve->add_option("--tls-key", tls_key, "PEM private key of the certificate");
   cert_opt->needs(key_opt);
   key_opt->needs(cert_opt);
-  auto* threads_opt = serve->add_option("--threads", threads, "Requests working on the storage at once (default 8); connections have threads of their own");
+  auto* threads_opt =
+      serve->add_option("--threads", threads,
+                        "Requests working on the storage at once (default 8); connections have threads of their own");
 
   std::string login, role, person, district, kind, file;
   bool skip_bad = false, password_stdin = false;

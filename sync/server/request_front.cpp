@@ -303,8 +303,7 @@ std::string RefusalBytes(const Refusal& r) {
 }
 
 Refusal Busy() {
-  return Refusal{503,
-                 "unavailable",
+  return Refusal{503, "unavailable",
                  "The server is busy with too many connections right now. Try again in a minute; your records stay "
                  "on this device.",
                  "Сервер сейчас перегружен подключениями. Попробуйте через минуту; ваши записи остаются на этом "
@@ -313,8 +312,7 @@ Refusal Busy() {
 }
 
 Refusal TooSlow() {
-  return Refusal{408, "request_timeout",
-                 "The request did not arrive in time. Check the connection and try again.",
+  return Refusal{408, "request_timeout", "The request did not arrive in time. Check the connection and try again.",
                  "Запрос не пришёл вовремя. Проверьте подключение и попробуйте снова."};
 }
 
@@ -603,8 +601,8 @@ class Connection {
     }
     if (end > limits_.max_head_bytes) {
       spdlog::warn("{}: a request head of more than {} bytes refused", ip_, limits_.max_head_bytes);
-      Refuse(Refusal{431, "header_too_large", "The request's header is too large.",
-                     "Заголовок запроса слишком большой."});
+      Refuse(
+          Refusal{431, "header_too_large", "The request's header is too large.", "Заголовок запроса слишком большой."});
       return false;
     }
     std::variant<Head, Refusal> parsed = ParseHead(std::string_view(buffer_).substr(0, end), limits_);
@@ -646,8 +644,8 @@ class Connection {
     // capacity of a large body while the connection idles.
     const size_t n = head_size + length;
     if (head.expect_continue) {
-      request = buffer_.substr(0, head.expect_line_begin) +
-                buffer_.substr(head.expect_line_end, n - head.expect_line_end);
+      request =
+          buffer_.substr(0, head.expect_line_begin) + buffer_.substr(head.expect_line_end, n - head.expect_line_end);
       buffer_ = buffer_.substr(n);
     } else if (buffer_.size() == n) {
       request = std::move(buffer_);
@@ -743,8 +741,9 @@ class BoundedServer final : public httplib::Server, public Backlogged {
         (void)transport.WriteAll(bytes.data(), bytes.size(), Clock::now() + std::chrono::seconds(1));
       } else {
         Connection c(state_, transport, admission.ip(), admission.port());
-        c.Run(Clock::now() + state_.limits().head_timeout,
-              [this](httplib::Stream& s, bool close, bool& closed) { return process_request(s, close, closed, nullptr); });
+        c.Run(Clock::now() + state_.limits().head_timeout, [this](httplib::Stream& s, bool close, bool& closed) {
+          return process_request(s, close, closed, nullptr);
+        });
         if (c.refused()) LingerAfterRefusal(sock);
       }
     }

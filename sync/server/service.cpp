@@ -278,8 +278,7 @@ Result<sync::PushResponse> SyncService::Push(const Session& session, const sync:
 }
 
 Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std::string& device_id,
-                                               const std::vector<Change>& changes,
-                                               const std::string& ingest_district) {
+                                               const std::vector<Change>& changes, const std::string& ingest_district) {
   for (const Change& c : changes) {
     if (c.device_id != device_id) {
       return Status::InvalidInput("change " + std::to_string(c.op_seq) + " was made on another device (" + c.device_id +
@@ -421,9 +420,9 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
         // edit the schools they work with, but not delete one or move it to another district.
         const bool deletes = merged.next.deleted && !(current && current->state.deleted);
         const bool moves = !was || was->district != next.district;
-        const bool ok = writer.coordinator()
-                            ? (writer.all_rights() || *next.district == writer.district()) && (!was || writer.CanWrite(*was))
-                            : was && writer.CanWrite(*was) && !deletes && !moves;
+        const bool ok = writer.coordinator() ? (writer.all_rights() || *next.district == writer.district()) &&
+                                                   (!was || writer.CanWrite(*was))
+                                             : was && writer.CanWrite(*was) && !deletes && !moves;
         if (!ok) refusal = writer.coordinator() ? NotYourSchool(c) : SchoolsAreTheCoordinators(c);
       } else if (CoordinatorKind(c.kind) && !writer.coordinator()) {
         refusal = CoordinatorOnly(c);

@@ -125,8 +125,7 @@ class StorageTx {
   // Every live record whose scope key is `school_id` (nullopt: the district-wide ones of
   // `district` and the shared ones), in no particular order, straight off the (school_id, seq)
   // index.
-  virtual Status ScanSchool(const std::optional<Uuid>& school_id,
-                            const std::function<Status(const StoredRecord&)>& fn,
+  virtual Status ScanSchool(const std::optional<Uuid>& school_id, const std::function<Status(const StoredRecord&)>& fn,
                             const std::string& district = std::string()) = 0;
   virtual Result<int64_t> CountRecords() = 0;
 

@@ -663,7 +663,8 @@ Result<uint64_t> SqlStorageTx::DeviceOpSeq(const std::string& device_id) {
 }
 
 Result<std::optional<int64_t>> SqlStorageTx::DeviceOwner(const std::string& device_id) {
-  ASSIGN_OR_RETURN(auto rows, session_.Query("SELECT account_id FROM devices WHERE device_id = ?", {SqlText(device_id)}));
+  ASSIGN_OR_RETURN(auto rows,
+                   session_.Query("SELECT account_id FROM devices WHERE device_id = ?", {SqlText(device_id)}));
   if (rows.empty()) return std::optional<int64_t>();
   ASSIGN_OR_RETURN(int64_t owner, IntAt(rows[0], 0, "devices.account_id of " + device_id));
   return std::optional<int64_t>(owner);
@@ -672,14 +673,15 @@ Result<std::optional<int64_t>> SqlStorageTx::DeviceOwner(const std::string& devi
 Status SqlStorageTx::PutRejection(const std::string& device_id, uint64_t op_seq, const std::string& body) {
   RETURN_IF_ERROR(RequireWrite("PutRejection"));
   return session_
-      .Query("INSERT INTO rejections (device_id, op_seq, body) VALUES (?, ?, ?) "
-             "ON CONFLICT (device_id, op_seq) DO UPDATE SET body = excluded.body",
-             {SqlText(device_id), SqlInt(SeqToSql(op_seq)), SqlBytes(body)})
+      .Query(
+          "INSERT INTO rejections (device_id, op_seq, body) VALUES (?, ?, ?) "
+          "ON CONFLICT (device_id, op_seq) DO UPDATE SET body = excluded.body",
+          {SqlText(device_id), SqlInt(SeqToSql(op_seq)), SqlBytes(body)})
       .status();
 }
 
 Result<std::vector<std::string>> SqlStorageTx::RejectionsOf(const std::string& device_id, uint64_t first,
-                                                           uint64_t last) {
+                                                            uint64_t last) {
   ASSIGN_OR_RETURN(auto rows, session_.Query("SELECT body FROM rejections WHERE device_id = ? AND op_seq >= ? AND "
                                              "op_seq <= ? ORDER BY op_seq",
                                              {SqlText(device_id), SqlInt(SeqToSql(first)), SqlInt(SeqToSql(last))}));

@@ -64,8 +64,8 @@ Status ApplyPushResponse(core::Store& store, const std::vector<Change>& sent, co
   // device then holds what the server holds. Only records of changes this answer refused.
   std::vector<Uuid> drop;
   for (const Uuid& id : answer.not_held) {
-    const bool refused_here = std::any_of(entries.begin(), entries.end(),
-                                          [&](const core::RejectedEntry& e) { return e.record_id == id; });
+    const bool refused_here =
+        std::any_of(entries.begin(), entries.end(), [&](const core::RejectedEntry& e) { return e.record_id == id; });
     if (refused_here) drop.push_back(id);
   }
   return store.InTransaction([&]() -> Status {

@@ -220,10 +220,9 @@ class CliTextTest : public CliTest {
     for (std::string line; std::getline(lines, line);) {
       if (line.find("Петров") != std::string::npos) mentor = line.substr(0, 36);
     }
-    const CliRun add = Cli("add visit --json -", R"({"school_id": ")" + schools.at(0) +
-                                                     R"(", "date": "2025-03-14", "visitor_ids": [")" + mentor +
-                                                     R"("], "purposes": ["diagnostics"], "summary": )" + summary_json +
-                                                     "}");
+    const CliRun add = Cli("add visit --json -",
+                           R"({"school_id": ")" + schools.at(0) + R"(", "date": "2025-03-14", "visitor_ids": [")" +
+                               mentor + R"("], "purposes": ["diagnostics"], "summary": )" + summary_json + "}");
     EXPECT_EQ(add.exit_code, 0) << add.out;
     return add.out.substr(0, 36);
   }
@@ -231,8 +230,8 @@ class CliTextTest : public CliTest {
   // Runs SQL on the data folder's store with the sqlite3 shell: a row written around
   // validation, as an old version could have.
   void RawSql(const std::string& sql) {
-    const auto run = mentorlog::testing_support::RunCommand("sqlite3 '" + dir_.string() + "/data/mentorlog.db' \"" +
-                                                            sql + "\"");
+    const auto run =
+        mentorlog::testing_support::RunCommand("sqlite3 '" + dir_.string() + "/data/mentorlog.db' \"" + sql + "\"");
     ASSERT_EQ(run.exit_code, 0) << run.out;
   }
 
@@ -243,7 +242,8 @@ class CliTextTest : public CliTest {
       EXPECT_FALSE(c == 0x7F) << out;
       EXPECT_FALSE(c == 0xC2 && i + 1 < out.size() && static_cast<unsigned char>(out[i + 1]) >= 0x80 &&
                    static_cast<unsigned char>(out[i + 1]) <= 0x9F)
-          << "C1 control at " << i << ":\n" << out;
+          << "C1 control at " << i << ":\n"
+          << out;
     }
   }
 };
@@ -256,9 +256,10 @@ TEST_F(CliTextTest, ListAndShowPrintNoTerminalControlSequences) {
   // A C1 CSI (U+009B) is a valid character, so `add` stores it; ESC, BEL and CR only an old
   // version could have stored.
   const std::string id = AddVisit(R"("Итоги \u009b2J выезда")");
-  RawSql("UPDATE visits SET strengths = 'Сильные' || char(27) || '[31mКРАСНЫЕ' || char(27) || '[0m' || "
-         "char(27) || ']0;title' || char(7) || char(13) || ' стороны' WHERE id = '" +
-         id + "'");
+  RawSql(
+      "UPDATE visits SET strengths = 'Сильные' || char(27) || '[31mКРАСНЫЕ' || char(27) || '[0m' || "
+      "char(27) || ']0;title' || char(7) || char(13) || ' стороны' WHERE id = '" +
+      id + "'");
   const CliRun list = Cli("list visits");
   EXPECT_EQ(list.exit_code, 0) << list.out;
   EXPECT_NE(list.out.find("Итоги  выезда"), std::string::npos) << list.out;
@@ -306,16 +307,15 @@ TEST_F(CliTextTest, ImportWithANulOrMixedEncodingsIsExitOneNamingTheLine) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("nul.csv, line 2"), std::string::npos) << r.out;
 
-  const std::string mixed = WriteFile(
-      "mixed.csv",
-      "\xEA\xEE\xE4;\xED\xE0\xE8\xEC\xE5\xED\xEE\xE2\xE0\xED\xE8\xE5;\xEC\xF3\xED\xE8\xF6\xE8\xEF\xE0\xEB"
-      "\xE8\xF2\xE5\xF2\r\n"
-      "S-1;\xD8\xEA\xEE\xEB\xE0;\xD0\xE0\xE9\xEE\xED\r\n"
-      "S-2;Школа;Район\r\n");
+  const std::string mixed =
+      WriteFile("mixed.csv",
+                "\xEA\xEE\xE4;\xED\xE0\xE8\xEC\xE5\xED\xEE\xE2\xE0\xED\xE8\xE5;\xEC\xF3\xED\xE8\xF6\xE8\xEF\xE0\xEB"
+                "\xE8\xF2\xE5\xF2\r\n"
+                "S-1;\xD8\xEA\xEE\xEB\xE0;\xD0\xE0\xE9\xEE\xED\r\n"
+                "S-2;Школа;Район\r\n");
   r = Cli("import schools '" + mixed + "'");
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_NE(r.out.find("mixed.csv, line 3: this line is in UTF-8, but line 1 is in Windows-1251"),
-            std::string::npos)
+  EXPECT_NE(r.out.find("mixed.csv, line 3: this line is in UTF-8, but line 1 is in Windows-1251"), std::string::npos)
       << r.out;
 }
 

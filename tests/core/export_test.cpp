@@ -298,9 +298,10 @@ TEST_F(ExportTest, StoredTextARecordMayNotHoldIsWrittenWithAReplacementCharacter
   const School saved = testing::Must(store_->Save(s));
   {
     testing::RawDb db(dir_ / "store.db");
-    db.Exec("UPDATE schools SET name = 'Шк' || char(0) || 'ола' || CAST(X'C0E1' AS TEXT), "
-            "short_name = CAST(X'41EDA080' AS TEXT), district = 'x' || char(27) || '[2J' WHERE id = '" +
-            saved.id.ToString() + "'");
+    db.Exec(
+        "UPDATE schools SET name = 'Шк' || char(0) || 'ола' || CAST(X'C0E1' AS TEXT), "
+        "short_name = CAST(X'41EDA080' AS TEXT), district = 'x' || char(27) || '[2J' WHERE id = '" +
+        saved.id.ToString() + "'");
   }
   const std::string csv = ExportOk(RecordKind::kSchool, ExportFormat::kCsv, false);
   EXPECT_NE(csv.find("Шк\uFFFDола\uFFFD\uFFFD"), std::string::npos) << csv;

@@ -13,7 +13,14 @@ namespace {
 
 constexpr int64_t kRulebookDay = 24LL * 3600 * 1000;
 
-class RulebookTest : public StoreFixture {};
+class RulebookTest : public StoreFixture {
+ protected:
+  void SetUp() override {
+    StoreOptions o = Options();
+    o.language = "en";
+    OpenStore(o);
+  }
+};
 
 TEST_F(RulebookTest, ARuleAcrossRecordsNeverBlocksAnEditOfAnotherField) {
   const School school = MakeSchool();

@@ -41,13 +41,13 @@ TEST(RecordTextTest, RefusesNulControlsAndBytesThatAreNotUtf8) {
       {"ab\0cd"s, 2, "NUL"},
       {"Итоги\x1B[31m", 10, "control character (U+001B)"},
       {"a\x07", 1, "U+0007"},
-      {"x\xC0\x80", 1, "not UTF-8 text (0xC0)"},        // overlong NUL
-      {"x\xE0\x80\xAF", 1, "not UTF-8"},                // overlong '/'
-      {"x\xED\xA0\x80", 1, "not UTF-8 text (0xED)"},    // a lone surrogate U+D800
-      {"x\xED\xBF\xBF", 1, "not UTF-8"},                // U+DFFF
-      {"x\xF4\x90\x80\x80", 1, "not UTF-8"},            // above U+10FFFF
-      {"Шк\xD0", 4, "not UTF-8"},                       // truncated
-      {"\xC0\xE0", 0, "not UTF-8"},                     // Windows-1251 "Аа"
+      {"x\xC0\x80", 1, "not UTF-8 text (0xC0)"},      // overlong NUL
+      {"x\xE0\x80\xAF", 1, "not UTF-8"},              // overlong '/'
+      {"x\xED\xA0\x80", 1, "not UTF-8 text (0xED)"},  // a lone surrogate U+D800
+      {"x\xED\xBF\xBF", 1, "not UTF-8"},              // U+DFFF
+      {"x\xF4\x90\x80\x80", 1, "not UTF-8"},          // above U+10FFFF
+      {"Шк\xD0", 4, "not UTF-8"},                     // truncated
+      {"\xC0\xE0", 0, "not UTF-8"},                   // Windows-1251 "Аа"
       {"a\xEF\xBF\xBF", 1, "not allowed in text (U+FFFF)"},
       {"a\xEF\xBF\xBE", 1, "U+FFFE"},
   };
@@ -89,11 +89,17 @@ TEST(RecordTextTest, ToTerminalTextRemovesControlSequences) {
   EXPECT_EQ(ToTerminalText("\x1B[31;1mRED\x1B[0m"), "RED");
   EXPECT_EQ(ToTerminalText("a\x1B]0;title\x07z"), "az");              // OSC window title
   EXPECT_EQ(ToTerminalText("a\x1B]8;;http://x\x1B\\link"), "alink");  // OSC hyperlink
-  EXPECT_EQ(ToTerminalText("a\x1B" "cz"), "az");                      // reset the terminal
-  EXPECT_EQ(ToTerminalText("a\xC2\x9B" "2Jz"), "az");                 // C1 CSI
-  EXPECT_EQ(ToTerminalText("a\xC2\x85\xC2\x9Fz\x7F"), "az");          // other C1, DEL
+  EXPECT_EQ(ToTerminalText("a\x1B"
+                           "cz"),
+            "az");  // reset the terminal
+  EXPECT_EQ(ToTerminalText("a\xC2\x9B"
+                           "2Jz"),
+            "az");                                            // C1 CSI
+  EXPECT_EQ(ToTerminalText("a\xC2\x85\xC2\x9Fz\x7F"), "az");  // other C1, DEL
   EXPECT_EQ(ToTerminalText("over\rwrite\b\x07"), "overwrite");
-  EXPECT_EQ(ToTerminalText("a\x9B" "2Jz"), "a\uFFFD2Jz");  // a raw 0x9B byte is not UTF-8
+  EXPECT_EQ(ToTerminalText("a\x9B"
+                           "2Jz"),
+            "a\uFFFD2Jz");  // a raw 0x9B byte is not UTF-8
   EXPECT_EQ(ToTerminalText("a\0b"s), "ab");
 }
 

@@ -55,12 +55,14 @@ class StoredTextReportTest : public core::testing::StoreFixture {
 
     // What an old version let through, written around validation.
     core::testing::RawDb db(StorePath());
-    db.Exec("UPDATE visits SET summary = 'Итоги' || char(0) || 'выезда' || CAST(X'EDA080' AS TEXT) || "
-            "CAST(X'C0E1' AS TEXT) || ' конец' WHERE id = '" +
-            visit_.id.ToString() + "'");
-    db.Exec("UPDATE observations SET strengths = 'Ёлочка' || char(0) || CAST(X'EDBFBF' AS TEXT) || ' Берёзка', "
-            "topic = 'Дроби' || char(1) || CAST(X'FF' AS TEXT) WHERE id = '" +
-            observation_.id.ToString() + "'");
+    db.Exec(
+        "UPDATE visits SET summary = 'Итоги' || char(0) || 'выезда' || CAST(X'EDA080' AS TEXT) || "
+        "CAST(X'C0E1' AS TEXT) || ' конец' WHERE id = '" +
+        visit_.id.ToString() + "'");
+    db.Exec(
+        "UPDATE observations SET strengths = 'Ёлочка' || char(0) || CAST(X'EDBFBF' AS TEXT) || ' Берёзка', "
+        "topic = 'Дроби' || char(1) || CAST(X'FF' AS TEXT) WHERE id = '" +
+        observation_.id.ToString() + "'");
   }
 
   core::School school_;
@@ -119,9 +121,7 @@ TEST_F(StoredTextReportTest, CsvTablesGuardFormulasAndReplaceWhatRecordsMayNotHo
 TEST(ReportTemporaryFileTest, APlantedLinkIsNeverFollowed) {
   core::testing::TempDir dir;
   const auto victim = dir.path() / "victim.txt";
-  {
-    std::ofstream(victim, std::ios::binary) << "precious";
-  }
+  { std::ofstream(victim, std::ios::binary) << "precious"; }
   const auto pdf = dir.path() / "report.pdf";
   std::filesystem::create_symlink(victim, TempPathFor(pdf));
   Must(WriteFileAtomically(pdf, "%PDF-1.4 report", "en"));

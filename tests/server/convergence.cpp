@@ -234,16 +234,15 @@ Result<ConvDistrict> ConvMakeDistrict(Storage& storage, const fs::path& dir, std
   for (int i = 0; i < mentors; ++i) {
     RETURN_IF_ERROR(assign(core::AssignmentKind::kMentorSchool, d.mentors[i], d.schools[i % 3], std::nullopt));
     if (rng() % 2 == 0) {
-      RETURN_IF_ERROR(
-          assign(core::AssignmentKind::kMentorSchool, d.mentors[i], d.schools[(i + 1) % 3], std::nullopt));
+      RETURN_IF_ERROR(assign(core::AssignmentKind::kMentorSchool, d.mentors[i], d.schools[(i + 1) % 3], std::nullopt));
     }
   }
   const size_t tutor_school = rng() % d.schools.size();
-  RETURN_IF_ERROR(
-      assign(core::AssignmentKind::kTutorTeacher, tutor, d.schools[tutor_school], teachers[tutor_school]));
+  RETURN_IF_ERROR(assign(core::AssignmentKind::kTutorTeacher, tutor, d.schools[tutor_school], teachers[tutor_school]));
   RETURN_IF_ERROR(service.IngestStore(*store).status());
 
-  for (int i = 0; i < mentors; ++i) d.accounts.push_back({"mentor" + std::to_string(i + 1), Role::kMentor, d.mentors[i]});
+  for (int i = 0; i < mentors; ++i)
+    d.accounts.push_back({"mentor" + std::to_string(i + 1), Role::kMentor, d.mentors[i]});
   d.accounts.push_back({"tutor", Role::kTutor, tutor});
   d.accounts.push_back({"coordinator", Role::kCoordinator, coordinator});
   return d;
@@ -274,9 +273,7 @@ struct ConvDevice {
   std::string device_id;
 
   bool clamped() const { return offset_ms > kConvClampMillis; }
-  std::vector<std::string> Env() const {
-    return {"MENTORLOG_CLOCK_OFFSET_MS=" + std::to_string(offset_ms)};
-  }
+  std::vector<std::string> Env() const { return {"MENTORLOG_CLOCK_OFFSET_MS=" + std::to_string(offset_ms)}; }
   Result<std::unique_ptr<core::Store>> Open() const {
     static thread_local std::unique_ptr<ConvOffsetClock> clock;
     clock = std::make_unique<ConvOffsetClock>(offset_ms);
@@ -412,7 +409,10 @@ Status ConvRun::Setup() {
     d.name = "device" + std::to_string(i + 1) + "-" + owners[i]->login;
     d.data = folder_ / d.name;
     const uint64_t clock = Pick(10);
-    d.offset_ms = clock < 5 ? 0 : clock < 7 ? static_cast<int64_t>(Pick(4001)) - 2000 : clock < 9 ? kConvDay : -kConvDay;
+    d.offset_ms = clock < 5   ? 0
+                  : clock < 7 ? static_cast<int64_t>(Pick(4001)) - 2000
+                  : clock < 9 ? kConvDay
+                              : -kConvDay;
     fs::create_directories(d.data);
     std::string out;
     if (Cli(d, {"login", "--server", Url(), "--user", d.account->login, "--password-stdin"}, &out,
@@ -572,8 +572,8 @@ Status ConvRun::SyncUnderFault(ConvDevice& d) {
       }
     }
     const int code = run.Wait();  // a failed sync is allowed here: the final sync must succeed
-    static constexpr const char* kFaultNames[] = {"none",           "segment loss", "request cut", "response cut",
-                                                  "swallowed answer", "client kill",  "server kill"};
+    static constexpr const char* kFaultNames[] = {
+        "none", "segment loss", "request cut", "response cut", "swallowed answer", "client kill", "server kill"};
     Trace(d.name + " sync (" + kFaultNames[static_cast<int>(fault)] + ") -> " + std::to_string(code));
   }
   if (proxied) proxy_->Set({});
@@ -806,8 +806,8 @@ Status ConvRun::Check() {
     }
     for (const ConvWrite& w : list) {
       ++report_.writes_checked;
-      const bool kept = std::any_of(kept_values.begin(), kept_values.end(),
-                                    [&](const core::FieldValue* v) { return *v == w.value; });
+      const bool kept =
+          std::any_of(kept_values.begin(), kept_values.end(), [&](const core::FieldValue* v) { return *v == w.value; });
       if (kept) continue;
       ++report_.lost_writes;
       Problem("lost write: " + w.device->name + " (offset " + std::to_string(w.device->offset_ms) + " ms) #" +
@@ -848,8 +848,8 @@ std::string ConvergeReproCommand(uint64_t seed, ConvergeBackend backend) {
 std::string ConvergeReport::Summary() const {
   std::ostringstream s;
   s << "seed " << seed << " (" << ConvergeBackendName(backend) << "): " << devices << " devices, " << rounds
-    << " rounds, " << syncs << " syncs (" << proxy_faults << " under proxy faults, " << client_kills
-    << " clients and " << server_kills << " servers killed), " << writes_checked << " writes checked, " << conflicts
+    << " rounds, " << syncs << " syncs (" << proxy_faults << " under proxy faults, " << client_kills << " clients and "
+    << server_kills << " servers killed), " << writes_checked << " writes checked, " << conflicts
     << " conflicts, rejected:";
   if (rejected.empty()) s << " none";
   for (const auto& [code, n] : rejected) s << " " << code << "=" << n;
@@ -874,9 +874,9 @@ Result<ConvergeReport> RunConvergence(const ConvergeOptions& options) {
   fs::path base = options.work_dir;
   if (base.empty()) base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
   fs::create_directories(base, ec);
-  std::string pattern = (base / ("converge-" + ConvergeBackendName(options.backend) + "-" +
-                                 std::to_string(options.seed) + "-XXXXXX"))
-                            .string();
+  std::string pattern =
+      (base / ("converge-" + ConvergeBackendName(options.backend) + "-" + std::to_string(options.seed) + "-XXXXXX"))
+          .string();
   if (::mkdtemp(pattern.data()) == nullptr) return Status::IoError("cannot make a folder in " + base.string());
   report.folder = pattern;
   Status status;

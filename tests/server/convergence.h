@@ -12,13 +12,12 @@
 //  3. Rounds; in each, each device in a random order: `mentorlog-cli workload` (random
 //     creates, text and date edits, deletes, recommendation status moves and reopenings,
 //     comments; a quarter of the time as a process, else the same core::RunWorkload on the
-//     device's store in process, since a process start costs more than the work), sometimes the same field of a visit or recommendation edited twice with
-//     `mentorlog-cli edit`, sometimes a `delete`; the coordinator sometimes ends a mentor's
-//     assignment or moves the mentor to another school (written in its store in process, as
-//     the app does: the CLI has no command for assignments); then a sync under one fault:
-//     none, segment loss, a request cut, a response cut, a swallowed answer (the client sends
-//     the committed batch again: a duplicate), the client SIGKILLed at a random moment, or
-//     the server SIGKILLed at a random moment and restarted on the same database.
+//     device's store in process, since a process start costs more than the work), sometimes the same field of a visit
+//     or recommendation edited twice with `mentorlog-cli edit`, sometimes a `delete`; the coordinator sometimes ends a
+//     mentor's assignment or moves the mentor to another school (written in its store in process, as the app does: the
+//     CLI has no command for assignments); then a sync under one fault: none, segment loss, a request cut, a response
+//     cut, a swallowed answer (the client sends the committed batch again: a duplicate), the client SIGKILLed at a
+//     random moment, or the server SIGKILLed at a random moment and restarted on the same database.
 //  4. A clean final sync of every device, twice over (so each has seen the others' last
 //     changes).
 //
@@ -102,13 +101,13 @@ struct ConvergeReport {
   int server_kills = 0;
   int proxy_faults = 0;  // syncs run under loss, a cut or a swallowed answer
   int writes_checked = 0;
-  int conflicts = 0;  // conflicts the server holds at the end
+  int conflicts = 0;                    // conflicts the server holds at the end
   std::map<std::string, int> rejected;  // refused changes by code
 
-  int lost_writes = 0;          // check (2)
-  int diverged_devices = 0;     // check (1)
-  int hidden_conflicts = 0;     // check (3)
-  int spurious_conflicts = 0;   // check (4)
+  int lost_writes = 0;                // check (2)
+  int diverged_devices = 0;           // check (1)
+  int hidden_conflicts = 0;           // check (3)
+  int spurious_conflicts = 0;         // check (4)
   std::vector<std::string> problems;  // the first few of each kind, described
   std::filesystem::path folder;       // the run's files (removed unless keep_files or failed)
 

@@ -11,15 +11,15 @@
 // set up.
 #include <chrono>
 #include <cstdlib>
-#include <map>
 #include <iostream>
+#include <map>
 #include <string>
 
 #include "server/convergence.h"
 #include "server/pg_env.h"
 
 int main(int argc, char** argv) {
-  using namespace mentorlog::server;           // NOLINT(google-build-using-namespace)
+  using namespace mentorlog::server;            // NOLINT(google-build-using-namespace)
   using namespace mentorlog::server::converge;  // NOLINT(google-build-using-namespace)
   int runs = 1000;
   double minutes = 0;  // 0: no time limit
@@ -74,8 +74,7 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   uint64_t last = first;
   for (int i = 0; i < runs; ++i) {
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60.0;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60.0;
     if (minutes > 0 && elapsed >= minutes) break;
     options.seed = first + static_cast<uint64_t>(i);
     last = options.seed;
@@ -103,10 +102,10 @@ int main(int argc, char** argv) {
     }
   }
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
-  std::cout << "details: backend=" << ConvergeBackendName(options.backend) << " seeds=" << first << ".."
-            << last << " seconds=" << secs.count() << " writes_checked=" << writes
-            << " conflicts=" << conflicts << " server_kills=" << server_kills << " client_kills=" << client_kills
-            << " spurious=" << spurious << " setup_failures=" << setup_failures << " rejected:";
+  std::cout << "details: backend=" << ConvergeBackendName(options.backend) << " seeds=" << first << ".." << last
+            << " seconds=" << secs.count() << " writes_checked=" << writes << " conflicts=" << conflicts
+            << " server_kills=" << server_kills << " client_kills=" << client_kills << " spurious=" << spurious
+            << " setup_failures=" << setup_failures << " rejected:";
   if (rejected.empty()) std::cout << " none";
   for (const auto& [code, n] : rejected) std::cout << " " << code << "=" << n;
   std::cout << "\n";

@@ -147,14 +147,14 @@ class HostileClientTest : public BackendTest {
     district_ = MiniDistrict::Create(*service_, *storage_, dir_.path(), clock_);
     // Tokens for the purge: one expired, one revoked, one good (the server's clock is the
     // system's; the fixture's is in the past).
-    const int64_t now = std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    const int64_t now =
+        std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     Must(storage_->Write([&](StorageTx& tx) {
-           const int64_t id = district_.coordinator_account.id;  // `user passwd` below revokes mentors' tokens
-           RETURN_IF_ERROR(tx.PutToken(TokenRow{"expired-token", id, "d", now - 1000, false}));
-           RETURN_IF_ERROR(tx.PutToken(TokenRow{"revoked-token", id, "d", now + 3600'000, true}));
-           return tx.PutToken(TokenRow{"good-token", id, "d", now + 3600'000, false});
-         }),
+      const int64_t id = district_.coordinator_account.id;  // `user passwd` below revokes mentors' tokens
+      RETURN_IF_ERROR(tx.PutToken(TokenRow{"expired-token", id, "d", now - 1000, false}));
+      RETURN_IF_ERROR(tx.PutToken(TokenRow{"revoked-token", id, "d", now + 3600'000, true}));
+      return tx.PutToken(TokenRow{"good-token", id, "d", now + 3600'000, false});
+    }),
          "put tokens");
     service_.reset();
     storage_.reset();
@@ -327,9 +327,9 @@ TEST_P(HostileClientTest, MemoryStaysBoundedWhateverAClientSends) {
   }
   for (const char* path : {"/v1/login", "/nothing/here"}) {
     HostileSocket s(server_->port());
-    (void)s.Send(std::string("POST ") + path + " HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Type: " +
-                 std::string(sync::kContentType) + "\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n\r\n" +
-                 bomb);
+    (void)s.Send(std::string("POST ") + path +
+                 " HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Type: " + std::string(sync::kContentType) +
+                 "\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
     EXPECT_EQ(HostileStatusOf(s.ReadAll(seconds(5))), 415) << path;
   }
   // Endless header lines: 431 after 32 KB of head.
@@ -420,7 +420,8 @@ TEST_P(HostileClientTest, FailedSignInsAreThrottledPerAccountAndPerAddress) {
   // From another address (127.0.0.2), mentor2 signs in.
   HostileSocket other(server_->port(), "127.0.0.2");
   ASSERT_TRUE(other.ok());
-  const std::string body = sync::Compress(sync::Encode(sync::LoginRequest{"mentor2", std::string(kHostilePassword), "x"}));
+  const std::string body =
+      sync::Compress(sync::Encode(sync::LoginRequest{"mentor2", std::string(kHostilePassword), "x"}));
   ASSERT_TRUE(other.Send("POST /v1/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
                          std::string(sync::kProtocolHeader) + ": " + std::to_string(sync::kProtocolVersion) +
                          "\r\nContent-Type: " + std::string(sync::kContentType) +
@@ -444,8 +445,8 @@ TEST_P(HostileClientTest, SignInFloodDoesNotDelayPull) {
         HostileSocket s(server_->port(), from);
         const std::string body =
             sync::Compress(sync::Encode(sync::LoginRequest{"flood" + std::to_string(i), "wrong", "x"}));
-        if (!s.Send("POST /v1/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
-                    std::string(sync::kProtocolHeader) + ": " + std::to_string(sync::kProtocolVersion) +
+        if (!s.Send("POST /v1/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + std::string(sync::kProtocolHeader) +
+                    ": " + std::to_string(sync::kProtocolVersion) +
                     "\r\nContent-Type: " + std::string(sync::kContentType) +
                     "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body)) {
           continue;
@@ -467,17 +468,16 @@ TEST_P(HostileClientTest, SignInFloodDoesNotDelayPull) {
 TEST_P(HostileClientTest, ExpiredAndRevokedTokensArePurgedAndTheStoreIsTheOwnersOnly) {
   StartServer(false);
   // The server purged at start: the expired and the revoked token are gone, the good one stays.
-  std::unique_ptr<Storage> storage =
-      pg_ ? Must(OpenPostgresStorage(pg_->connstr(), 1), "open")
-          : Must(OpenSqliteStorage((dir_.path() / "central.db").string()), "open");
-  for (const auto& [hash, kept] : {std::pair<std::string, bool>{"expired-token", false},
-                                   std::pair<std::string, bool>{"revoked-token", false},
-                                   std::pair<std::string, bool>{"good-token", true}}) {
+  std::unique_ptr<Storage> storage = pg_ ? Must(OpenPostgresStorage(pg_->connstr(), 1), "open")
+                                         : Must(OpenSqliteStorage((dir_.path() / "central.db").string()), "open");
+  for (const auto& [hash, kept] :
+       {std::pair<std::string, bool>{"expired-token", false}, std::pair<std::string, bool>{"revoked-token", false},
+        std::pair<std::string, bool>{"good-token", true}}) {
     std::optional<TokenRow> row;
     Must(storage->Read([&](StorageTx& tx) {
-           ASSIGN_OR_RETURN(row, tx.FindToken(hash));
-           return Status::Ok();
-         }),
+      ASSIGN_OR_RETURN(row, tx.FindToken(hash));
+      return Status::Ok();
+    }),
          "find token");
     EXPECT_EQ(row.has_value(), kept) << hash;
   }
@@ -489,10 +489,10 @@ TEST_P(HostileClientTest, ExpiredAndRevokedTokensArePurgedAndTheStoreIsTheOwners
   storage = pg_ ? Must(OpenPostgresStorage(pg_->connstr(), 1), "open")
                 : Must(OpenSqliteStorage((dir_.path() / "central.db").string()), "open");
   Must(storage->Read([&](StorageTx& tx) {
-         ASSIGN_OR_RETURN(std::optional<TokenRow> row, tx.FindToken("good-token"));
-         EXPECT_FALSE(row.has_value());
-         return Status::Ok();
-       }),
+    ASSIGN_OR_RETURN(std::optional<TokenRow> row, tx.FindToken("good-token"));
+    EXPECT_FALSE(row.has_value());
+    return Status::Ok();
+  }),
        "find token");
 
   if (!pg_) {
@@ -513,8 +513,9 @@ TEST_P(HostileClientTest, ExpiredAndRevokedTokensArePurgedAndTheStoreIsTheOwners
 TEST_P(HostileClientTest, LogLinesCannotBeForgedThroughAUrl) {
   StartServer(false);
   HostileSocket s(server_->port());
-  ASSERT_TRUE(s.Send("GET /x%0D%0A[2026-01-01%2000:00:00.000]%20[mentorlog-server]%20[info]%20signed%20in:%20admin%1B[2J "
-                     "HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      s.Send("GET /x%0D%0A[2026-01-01%2000:00:00.000]%20[mentorlog-server]%20[info]%20signed%20in:%20admin%1B[2J "
+             "HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   EXPECT_EQ(HostileStatusOf(s.ReadAll(seconds(5))), 404);
   std::this_thread::sleep_for(milliseconds(200));
   const std::string log = server_->Log();
@@ -572,8 +573,8 @@ TEST_P(HostileClientTest, AnExpectedContinueIsAnsweredOnce) {
                              std::string(sync::kProtocolHeader) + ": " + std::to_string(sync::kProtocolVersion) +
                              "\r\nContent-Type: " + std::string(sync::kContentType) + "\r\n";
   const std::string length = "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  for (const std::string& head : {common + "Expect: 100-continue\r\n" + length, common + length +
-                                                                                "Expect: 100-continue\r\n"}) {
+  for (const std::string& head :
+       {common + "Expect: 100-continue\r\n" + length, common + length + "Expect: 100-continue\r\n"}) {
     HostileSocket s(server_->port());
     ASSERT_TRUE(s.Send(head + "\r\n"));
     const std::string interim = s.ReadAll(seconds(5), 25);

@@ -47,7 +47,8 @@ TEST(LoginThrottleTest, KeepsAtMostMaxKeys) {
   LoginThrottle throttle(o);
   const auto t0 = LoginThrottle::Clock::time_point{} + seconds(1000);
   for (int i = 0; i < 100; ++i) {
-    for (int k = 0; k < 5; ++k) throttle.Failed("a" + std::to_string(i), "10.0.1." + std::to_string(i), t0 + seconds(i));
+    for (int k = 0; k < 5; ++k)
+      throttle.Failed("a" + std::to_string(i), "10.0.1." + std::to_string(i), t0 + seconds(i));
   }
   // The latest accounts are kept (still throttled); the oldest were dropped (a fresh start).
   const auto end = t0 + seconds(100);

@@ -64,8 +64,7 @@ class TrustTest : public BackendTest {
   }
 
   // TryPush that must be answered; returns the rejection's code ("" when accepted).
-  std::string Push(const Account& account, RecordKind kind, Uuid id, const TrustFields& fields,
-                   bool remove = false) {
+  std::string Push(const Account& account, RecordKind kind, Uuid id, const TrustFields& fields, bool remove = false) {
     auto answer = Must(TryPush(account, "device-of-" + account.login, kind, id, fields, remove), "Push");
     EXPECT_EQ(answer.acked_op_seq, op_seqs_["device-of-" + account.login]) << "the change is acknowledged";
     if (answer.rejected.empty()) return "";
@@ -243,8 +242,7 @@ TEST_P(TrustTest, OnlyACoordinatorOfItsDistrictDeletesOrMovesASchool) {
   // school away either, but deletes it.
   EXPECT_EQ(Push(coordinator2_, RecordKind::kSchool, school, {{"district", "Нагорный"}}), "permission");
   EXPECT_EQ(Push(coordinator2_, RecordKind::kSchool, school, {}, true), "permission");
-  EXPECT_EQ(Push(district_.coordinator_account, RecordKind::kSchool, school, {{"district", "Нагорный"}}),
-            "permission");
+  EXPECT_EQ(Push(district_.coordinator_account, RecordKind::kSchool, school, {{"district", "Нагорный"}}), "permission");
   EXPECT_EQ(TextOf(school, "district"), "Заречный");
   EXPECT_EQ(Push(district_.coordinator_account, RecordKind::kSchool, school, {}, true), "");
   EXPECT_TRUE(Stored(school)->state.deleted.has_value());
@@ -353,14 +351,13 @@ TEST_P(TrustTest, DistrictsAreIsolated) {
   EXPECT_EQ(Push(district_.mentor1_account, RecordKind::kPerson, district_.teacher1, {{"roles", "mentor"}}),
             "permission");
   EXPECT_EQ(TextOf(district_.teacher1, "roles"), "teacher");
-  EXPECT_EQ(Push(district_.coordinator_account, RecordKind::kPerson, district_.teacher1, {{"roles", "mentor"}}),
-            "");
+  EXPECT_EQ(Push(district_.coordinator_account, RecordKind::kPerson, district_.teacher1, {{"roles", "mentor"}}), "");
   EXPECT_EQ(Stored(district_.teacher1)->district, std::optional<std::string>("Заречный"));
 
   // District 2's coordinator adds their own staff, which district 1 never sees or changes.
   const Uuid own = Uuid::MakeV7(clock_.NowMillis());
-  EXPECT_EQ(Push(coordinator2_, RecordKind::kPerson, own, {{"full_name", "Наставник Нагорного"}, {"roles", "mentor"},
-                                                           {"email", "n@example.org"}}),
+  EXPECT_EQ(Push(coordinator2_, RecordKind::kPerson, own,
+                 {{"full_name", "Наставник Нагорного"}, {"roles", "mentor"}, {"email", "n@example.org"}}),
             "");
   EXPECT_EQ(Stored(own)->district, std::optional<std::string>("Нагорный"));
   EXPECT_EQ(Push(district_.coordinator_account, RecordKind::kPerson, own, {{"phone", "+7 900"}}), "permission");
@@ -368,8 +365,8 @@ TEST_P(TrustTest, DistrictsAreIsolated) {
   auto d2 = NewDevice("nagorny-office");
   d2->Sync(*service_, SessionOf(coordinator2_));
   EXPECT_TRUE(d2->store().Get<core::Person>(own).ok());
-  for (const Uuid& person : {district_.mentor1, district_.mentor2, district_.tutor, district_.coordinator,
-                             district_.teacher1}) {
+  for (const Uuid& person :
+       {district_.mentor1, district_.mentor2, district_.tutor, district_.coordinator, district_.teacher1}) {
     EXPECT_FALSE(d2->store().Get<core::Person>(person).ok()) << "district 1's staff stay in district 1";
   }
   EXPECT_TRUE(d2->store().Get<core::School>(district_.other_district_school).ok());
@@ -463,8 +460,7 @@ TEST_P(TrustTest, TheServerKeepsTheRecordsOwnRulesAndNotThoseAcrossRecords) {
   EXPECT_EQ(Push(mentor, RecordKind::kObservation, observation, {{"topic", std::string("дроби") + '\0' + "и"}}),
             "validation")
       << "a NUL in a text";
-  EXPECT_EQ(Push(mentor, RecordKind::kObservation, observation, {{"topic", std::string("\xed\xa0\x80")}}),
-            "validation")
+  EXPECT_EQ(Push(mentor, RecordKind::kObservation, observation, {{"topic", std::string("\xed\xa0\x80")}}), "validation")
       << "a lone surrogate";
   const auto stored = Stored(observation);
   EXPECT_EQ(stored->state.Find("grade")->value, FieldValue(int64_t{7}));
@@ -519,8 +515,9 @@ TEST_P(TrustTest, ARefusalIsAnsweredAgainAndARefusedNewRecordLeavesTheDevice) {
   EXPECT_FALSE(d->store().Get<core::Visit>(v.id).ok()) << "the device no longer holds what the server refused";
 
   // The coordinator gives the school back: the device and the server hold the same again.
-  EXPECT_EQ(Push(district_.coordinator_account, RecordKind::kAssignment, district_.assignment1, {{"ends_on", FieldValue{}}}),
-            "");
+  EXPECT_EQ(
+      Push(district_.coordinator_account, RecordKind::kAssignment, district_.assignment1, {{"ends_on", FieldValue{}}}),
+      "");
   d->Sync(*service_, s);
   EXPECT_TRUE(d->store().Get<core::School>(district_.school1).ok());
   EXPECT_EQ(d->Hash(), Must(service_->StateHash(district_.mentor1_account)));

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "mentorlog/core/enums.h"
-#include "mentorlog/core/rules.h"
 #include "mentorlog/core/rubric.h"
+#include "mentorlog/core/rules.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
 

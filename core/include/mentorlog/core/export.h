@@ -24,9 +24,9 @@ enum class ExportFormat { kCsv, kJson };
 // kCsv: a header row, then one row per record; every record ends in "\r\n" (csv.h's WriteCsv).
 //   List fields are their items joined by "; ". A text (or text list) cell that starts with
 //   '=', '+', '-', '@', a tab or a CR gets an apostrophe before it (csv.h's GuardFormulaText),
-//   so a spreadsheet never reads it as a formula; numbers, dates, ids and codes never do. With `excel` false: UTF-8 without a byte order
-//   mark, ',' between cells, numbers with a decimal point. With `excel` true: what Russian
-//   Excel opens with a double click: Windows-1251, ';' between cells, a decimal comma ("12,5").
+//   so a spreadsheet never reads it as a formula; numbers, dates, ids and codes never do. With `excel` false: UTF-8
+//   without a byte order mark, ',' between cells, numbers with a decimal point. With `excel` true: what Russian Excel
+//   opens with a double click: Windows-1251, ';' between cells, a decimal comma ("12,5").
 // kJson: an array of objects, one per line: {"id": "...", "<field>": value, ...}. Integers and
 //   reals are JSON numbers, booleans true/false, empty optional fields null, lists arrays of
 //   strings, everything else strings. UTF-8; `excel` must be false.
