@@ -37,18 +37,6 @@ std::string InFile(std::string_view file_name) {
   return file_name.empty() ? std::string() : std::string(file_name) + ": ";
 }
 
-std::string CodePointName(char32_t cp) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(cp));
-  return buffer;
-}
-
-std::string ByteName(unsigned char byte) {
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "0x%02X", static_cast<unsigned>(byte));
-  return buffer;
-}
-
 // [SECTION] UTF-8 -----------------------------------------------------------------------------
 
 // Offset of the first byte that does not start a valid UTF-8 sequence, or npos.

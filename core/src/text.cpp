@@ -15,18 +15,6 @@ bool IsAllowedChar(char32_t cp) {
   return cp != 0xFFFE && cp != 0xFFFF;
 }
 
-std::string CodeName(char32_t cp) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(cp));
-  return buffer;
-}
-
-std::string ByteName(unsigned char byte) {
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "0x%02X", static_cast<unsigned>(byte));
-  return buffer;
-}
-
 // Up to the last 20 characters before `offset` (which starts a character of valid text), on
 // one line, for a message to quote.
 std::string WordsBefore(std::string_view text, size_t offset) {
@@ -61,6 +49,18 @@ TextFault MakeFault(std::string_view text, size_t offset, std::string what_en, s
 }
 
 }  // namespace
+
+std::string CodePointName(char32_t cp) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(cp));
+  return buffer;
+}
+
+std::string ByteName(unsigned char byte) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "0x%02X", static_cast<unsigned>(byte));
+  return buffer;
+}
 
 size_t DecodeUtf8At(std::string_view s, size_t pos, char32_t& cp) {
   const auto lead = static_cast<unsigned char>(s[pos]);
@@ -113,12 +113,12 @@ std::optional<TextFault> FindTextFault(std::string_view text) {
                          "Delete it and save again.", "Удалите его и сохраните снова.");
       }
       if (cp < 0x20) {
-        return MakeFault(text, pos, "an invisible control character (" + CodeName(cp) + ")",
-                         "невидимый управляющий символ (" + CodeName(cp) + ")", "Delete it and save again.",
+        return MakeFault(text, pos, "an invisible control character (" + CodePointName(cp) + ")",
+                         "невидимый управляющий символ (" + CodePointName(cp) + ")", "Delete it and save again.",
                          "Удалите его и сохраните снова.");
       }
-      return MakeFault(text, pos, "a character that is not allowed in text (" + CodeName(cp) + ")",
-                       "недопустимый в тексте символ (" + CodeName(cp) + ")", "Delete it and save again.",
+      return MakeFault(text, pos, "a character that is not allowed in text (" + CodePointName(cp) + ")",
+                       "недопустимый в тексте символ (" + CodePointName(cp) + ")", "Delete it and save again.",
                        "Удалите его и сохраните снова.");
     }
     pos += length;

@@ -144,6 +144,27 @@ using Deadline = Clock::time_point;
 
 enum class Io { kOk, kClosed, kTimedOut, kFailed };
 
+// The address of one end of `fd` as `name` (getsockname or getpeername) gives it; `ip` and
+// `port` are left as they are when it cannot be read.
+void AddressOf(int fd, int (*name)(int, sockaddr*, socklen_t*), std::string& ip, int& port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  if (name(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (addr.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+    ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof(text));
+    port = ntohs(a->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+    ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof(text));
+    port = ntohs(a->sin6_port);
+  } else {
+    return;
+  }
+  ip = text;
+}
+
 // Waits until `fd` is ready for `events` or the deadline passes; a wait to read also ends
 // (kClosed) when the server stops (`stopping`, checked every 200 ms).
 Io WaitFor(int fd, short events, Deadline deadline, const std::atomic<bool>* stopping = nullptr) {
@@ -446,22 +467,9 @@ class ReadRequestStream final : public httplib::Stream {
     port = port_;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof(addr);
     ip.clear();
     port = 0;
-    if (::getsockname(transport_.fd(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
-    char text[INET6_ADDRSTRLEN] = {};
-    if (addr.ss_family == AF_INET) {
-      const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
-      ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof(text));
-      port = ntohs(a->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
-      ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof(text));
-      port = ntohs(a->sin6_port);
-    }
-    ip = text;
+    AddressOf(transport_.fd(), ::getsockname, ip, port);
   }
   socket_t socket() const override { return transport_.fd(); }
 
@@ -476,22 +484,9 @@ class ReadRequestStream final : public httplib::Stream {
 };
 
 void PeerOf(int fd, std::string& ip, int& port) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof(addr);
   ip = "?";
   port = 0;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
-  char text[INET6_ADDRSTRLEN] = {};
-  if (addr.ss_family == AF_INET) {
-    const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
-    ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof(text));
-    port = ntohs(a->sin_port);
-  } else if (addr.ss_family == AF_INET6) {
-    const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
-    ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof(text));
-    port = ntohs(a->sin6_port);
-  }
-  ip = text;
+  AddressOf(fd, ::getpeername, ip, port);
 }
 
 // Logs at most one line per 10 s for a kind of event that can come in floods.

@@ -8,7 +8,7 @@
 #include "service.h"
 
 #include <algorithm>
-#include <cstring>
+#include <map>
 #include <set>
 
 #include "accounts.h"
@@ -305,11 +305,17 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
     }
     Writer writer(account, std::move(scope), ingest_district);
     const sync::StateLoader load = LoaderOf(tx);
-    // The district of a school as the central store holds it (nullopt: no such school).
+    // The district of a school as the central store holds it (nullopt: no such school), read
+    // once a batch per school (a batch is mostly one school's records); a school written in
+    // the batch is read again.
+    std::map<Uuid, std::optional<std::string>> districts;
     auto district_of_school = [&](const Uuid& school) -> Result<std::optional<std::string>> {
+      if (auto known = districts.find(school); known != districts.end()) return known->second;
       ASSIGN_OR_RETURN(std::optional<StoredRecord> r, tx.LoadRecord(school));
-      if (!r || r->state.kind != RecordKind::kSchool) return std::optional<std::string>();
-      return std::optional<std::string>(TextOf(r->state, "district"));
+      std::optional<std::string> district;
+      if (r && r->state.kind == RecordKind::kSchool) district = TextOf(r->state, "district");
+      districts.emplace(school, district);
+      return district;
     };
 
     ASSIGN_OR_RETURN(uint64_t applied, tx.DeviceOpSeq(device_id));
@@ -469,6 +475,7 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
       if (merged.changed) {
         RETURN_IF_ERROR(tx.PutRecord(merged.next, next.school, district).status());
         if (c.kind == RecordKind::kSchool) {
+          districts.erase(merged.next.id);
           RETURN_IF_ERROR(tx.PutSchoolIndex(merged.next.id, district, merged.next.deleted.has_value()));
           // A school a coordinator adds is theirs for the rest of this batch too (its people,
           // assignments and visits usually follow it in the same batch).

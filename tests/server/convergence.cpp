@@ -248,19 +248,6 @@ Result<ConvDistrict> ConvMakeDistrict(Storage& storage, const fs::path& dir, std
   return d;
 }
 
-std::string ConvRoleWord(Role role) {
-  switch (role) {
-    case Role::kMentor:
-      return "mentor";
-    case Role::kTutor:
-      return "tutor";
-    case Role::kCoordinator:
-      return "coordinator";
-    default:
-      return "admin";
-  }
-}
-
 // -----------------------------------------------------------------------------------------
 // [SECTION] One device's operations and syncs
 // -----------------------------------------------------------------------------------------
@@ -371,8 +358,8 @@ Status ConvRun::Setup() {
   }
   for (const ConvAccount& a : district_.accounts) {
     std::vector<std::string> args = StorageArgs();
-    args.insert(args.end(), {"--argon2-memlimit-mb", "8", "user", "add", a.login, "--role", ConvRoleWord(a.role),
-                             "--person", a.person.ToString(), "--password-stdin"});
+    args.insert(args.end(), {"--argon2-memlimit-mb", "8", "user", "add", a.login, "--role",
+                             std::string(sync::RoleCode(a.role)), "--person", a.person.ToString(), "--password-stdin"});
     ASSIGN_OR_RETURN(CommandRun run, RunServerCommand(args, std::string(kConvPassword) + "\n"));
     if (run.exit_code != 0) return Status::Unavailable("user add " + a.login + ": " + run.out + run.err);
   }

@@ -41,6 +41,10 @@ std::optional<TextFault> FindTextFault(std::string_view text);
 // U+10FFFF). The one UTF-8 decoder of the core (csv.cpp reads files with it too).
 size_t DecodeUtf8At(std::string_view s, size_t pos, char32_t& cp);
 
+// How messages name a character ("U+00A0") and a byte that is not text ("0xC3").
+std::string CodePointName(char32_t cp);
+std::string ByteName(unsigned char byte);
+
 // Whether `text` is acceptable in a record (FindTextFault finds nothing).
 bool IsRecordText(std::string_view text);
 
