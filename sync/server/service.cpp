@@ -338,8 +338,11 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
       const uint64_t limit_millis = static_cast<uint64_t>(now + options_.max_clock_skew_millis);
       bool clamped = false;
       auto clamp = [&](core::HlcStamp& stamp) {
-        if (stamp.millis() <= limit_millis) return;
         std::lock_guard lock(hlc_mu_);
+        if (stamp.millis() <= limit_millis) {
+          hlc_.Observe(stamp);  // a clamped stamp comes after every stamp accepted before it
+          return;
+        }
         stamp = hlc_.Now();
         clamped = true;
       };

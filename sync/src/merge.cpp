@@ -39,6 +39,10 @@ bool Wins(RecordKind kind, const FieldState& cur, const FieldState& in, int64_t 
   } else if (kind == RecordKind::kRecommendation && in.field == "reopen_count") {
     if (IntOf(in.value) != IntOf(cur.value)) return IntOf(in.value) > IntOf(cur.value);
   }
+  // A write made over the stored value (its writer had seen it) replaces it, even when its
+  // stamp is lower: the server clamps the stamps of a device whose clock runs ahead, and a
+  // clamped stamp can fall below that of the value the device saw.
+  if (in.base == cur.clock) return true;
   return in.clock > cur.clock;
 }
 

@@ -78,6 +78,27 @@ TEST(MergeTest, EqualStampsAreOrderedByDeviceId) {
   EXPECT_EQ(std::get<std::string>(MergeOnServer(MergeOnServer(base, b).next, a).next.Find("summary")->value), "B");
 }
 
+// Seed 58 of the convergence run: a mentor's clock is a second ahead of the server's; the
+// coordinator's is a day ahead, so the server clamps the coordinator's stamp to its own clock,
+// below the mentor's. The coordinator had seen the mentor's value: its edit still replaces it,
+// on the server and on a device that pulls the result.
+TEST(MergeTest, AWriteOverTheValueItSawWinsEvenWithALowerStamp) {
+  RecordState cur = Visit({Text("next_steps", "mentor's", Clock(2000, "mentor"))});
+  RecordState in = cur;
+  in.fields = {Text("next_steps", "coordinator's", Clock(1000, "coordinator"), Clock(2000, "mentor"))};
+  MergeResult r = MergeOnServer(cur, in);
+  ASSERT_TRUE(r.changed);
+  EXPECT_EQ(std::get<std::string>(r.next.Find("next_steps")->value), "coordinator's");
+  EXPECT_TRUE(r.conflicts.empty()) << "a sequential edit is never a conflict, whatever its stamp";
+
+  // A third device that had seen only the mentor's value edits concurrently: a conflict.
+  RecordState other = cur;
+  other.fields = {Text("next_steps", "tutor's", Clock(3000, "tutor"), Clock(2000, "mentor"))};
+  MergeResult r2 = MergeOnServer(r.next, other);
+  ASSERT_EQ(r2.conflicts.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(r2.conflicts[0].lost.value), "coordinator's");
+}
+
 TEST(MergeTest, TheSameWriteTwiceChangesNothing) {
   RecordState cur = Visit({Text("summary", "x", Clock(10, "A"))});
   MergeResult r = MergeOnServer(cur, cur);
