@@ -1,6 +1,7 @@
 #include "mentorlog/core/record_json.h"
 
 #include <stdexcept>
+#include "json_guard.h"
 #include "rapidjson_config.h"
 
 #include "mentorlog/core/field_codec.h"
@@ -32,40 +33,16 @@ Result<std::string> JsonToText(const rapidjson::Value& v, std::string_view field
 }
 
 // A record is flat: {"field": value} with lists as arrays, and an observation's scores one
-// level more ({"scores": [{...}]}). Deeper input is refused before rapidjson sees it: its
-// parser recurses once per level, so a million '[' would overflow the stack.
-constexpr int kMaxJsonDepth = 8;
-
-// Whether some array or object in `json` is nested deeper than kMaxJsonDepth. A lexical scan:
-// brackets inside strings do not count.
-bool NestedTooDeeply(std::string_view json) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
+// level more ({"scores": [{...}]}). Deeper input is refused before rapidjson sees it
+// (json_guard.h).
+constexpr JsonLimits kFlatJsonLimits{.max_depth = 8};
 
 Result<rapidjson::Document> ParseObject(std::string_view json) {
   if (json.size() > (16u << 20)) return Status::InvalidInput("the JSON is larger than 16 MiB");
-  if (NestedTooDeeply(json)) {
-    return Status::InvalidInput("the JSON is nested more than " + std::to_string(kMaxJsonDepth) +
-                                " levels deep; a record is one object of fields whose values are texts, numbers, "
-                                "true/false, null or lists of texts");
+  if (auto problem = JsonInputProblem(json, kFlatJsonLimits)) {
+    return Status::InvalidInput("the JSON cannot be read: " + *problem +
+                                " (a record is one object of fields whose values are texts, numbers, "
+                                "true/false, null or lists of texts)");
   }
   rapidjson::Document doc;
   try {

@@ -13,6 +13,7 @@
 // because template files are input.
 #include <stdexcept>
 
+#include "json_guard.h"
 #include "rapidjson_config.h"
 
 namespace mentorlog::core {
@@ -166,6 +167,10 @@ Status ParseInto(const rapidjson::Document& doc, const RubricReader& r, Rubric& 
 Result<Rubric> ParseRubric(std::string_view json, std::string_view source) {
   RubricReader reader(source);
   if (json.size() > (4u << 20)) return reader.Error("the file is larger than 4 MiB");
+  // A template nests five deep (domains > criteria > levels); json_guard.h says why the rest.
+  if (auto problem = JsonInputProblem(json, JsonLimits{.max_depth = 16})) {
+    return reader.Error(*problem);
+  }
   rapidjson::Document doc;
   try {
     doc.Parse(json.data(), json.size());

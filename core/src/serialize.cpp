@@ -49,6 +49,7 @@
 
 // rapidjson must throw on a failed assert (a wrong-typed value in untrusted JSON reaches one);
 // rapidjson_config.h sets that for the whole program, before cereal sees rapidjson.
+#include "json_guard.h"
 #include "rapidjson_config.h"
 
 #include <rapidjson/error/en.h>
@@ -701,51 +702,7 @@ namespace {
 
 // Our JSON nests four deep (change > fields > field > value); anything far deeper is hostile
 // and would recurse in the DOM parser cereal uses.
-constexpr int kMaxJsonDepth = 32;
-// The longest number we write is ~25 characters. Longer ones only reach rapidjson's
-// slow, historically fragile full-precision paths.
-constexpr size_t kMaxJsonNumberChars = 64;
-
-// Checks what rapidjson would accept but we must not feed it: NUL bytes (it would stop there
-// and ignore the rest), nesting deeper than kMaxJsonDepth, absurdly long numbers, and a root
-// that is not an object. Returns the reason, or nothing.
-std::optional<std::string> CheckJsonShape(std::string_view json) {
-  const size_t first = json.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return "the text is empty";
-  if (json[first] != '{') return "expected a JSON object ({...}) at byte " + std::to_string(first);
-  int depth = 0;
-  bool in_string = false;
-  size_t number_run = 0;
-  for (size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (c == '\0') return "a NUL byte at byte " + std::to_string(i);
-    if (in_string) {
-      if (c == '\\') {
-        ++i;  // skips the escaped character (a NUL there is caught by rapidjson's grammar)
-        if (i < json.size() && json[i] == '\0') return "a NUL byte at byte " + std::to_string(i);
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    const bool numeric = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
-    number_run = numeric ? number_run + 1 : 0;
-    if (number_run > kMaxJsonNumberChars) {
-      return "a number longer than " + std::to_string(kMaxJsonNumberChars) + " characters at byte " +
-             std::to_string(i + 1 - number_run);
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxJsonDepth) {
-        return "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels at byte " + std::to_string(i);
-      }
-    } else if (c == '}' || c == ']') {
-      if (depth > 0) --depth;
-    }
-  }
-  return std::nullopt;
-}
+constexpr JsonLimits kRecordJsonLimits{.max_depth = 32, .max_number_chars = 64, .object_root = true};
 
 // Parses without building a DOM, for rapidjson's syntax errors with their offset (cereal's
 // archive ignores them). Iterative, so no recursion whatever the input.
@@ -871,7 +828,7 @@ template <class R>
 Result<R> DecodeJson(std::string_view json) {
   RETURN_IF_ERROR(CheckSize<R>(json));
   const std::string prefix = "the " + std::string(Noun<R>()) + " JSON is not valid: ";
-  if (auto problem = CheckJsonShape(json)) return Status::Corruption(prefix + *problem);
+  if (auto problem = JsonInputProblem(json, kRecordJsonLimits)) return Status::Corruption(prefix + *problem);
   if (auto problem = CheckJsonSyntax(json)) return Status::Corruption(prefix + *problem);
   R value;
   RETURN_IF_ERROR(Guarded<R>("JSON is not valid", [&] {

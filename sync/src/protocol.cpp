@@ -445,64 +445,6 @@ size_t WireSize(const RecordState& state) {
 // [SECTION] Errors as JSON
 // -----------------------------------------------------------------------------------------
 
-namespace {
-
-// The string value of "key" in a flat JSON object written by EncodeErrorJson (a small,
-// forgiving reader: our own bodies are flat objects of strings).
-std::optional<std::string> JsonField(std::string_view body, std::string_view key) {
-  const std::string needle = "\"" + std::string(key) + "\"";
-  size_t at = body.find(needle);
-  if (at == std::string_view::npos) return std::nullopt;
-  at = body.find(':', at + needle.size());
-  if (at == std::string_view::npos) return std::nullopt;
-  at = body.find('"', at);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::string out;
-  for (size_t i = at + 1; i < body.size(); ++i) {
-    const char ch = body[i];
-    if (ch == '"') return out;
-    if (ch != '\\' || i + 1 >= body.size()) {
-      out.push_back(ch);
-      continue;
-    }
-    const char esc = body[++i];
-    if (esc == 'n' || esc == 't' || esc == 'r' || esc == 'b' || esc == 'f') {
-      out.push_back(esc == 'n' ? '\n' : esc == 't' ? '\t' : esc == 'r' ? '\r' : esc == 'b' ? '\b' : '\f');
-    } else if (esc == 'u' && i + 4 < body.size()) {
-      // \uXXXX as UTF-8 (surrogate pairs are not joined: our own bodies never need them).
-      uint32_t cp = 0;
-      bool hex = true;
-      for (size_t k = 1; k <= 4; ++k) {
-        const char h = body[i + k];
-        const int d = h >= '0' && h <= '9'   ? h - '0'
-                      : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                      : h >= 'A' && h <= 'F' ? h - 'A' + 10
-                                             : -1;
-        hex = hex && d >= 0;
-        cp = cp * 16 + static_cast<uint32_t>(d < 0 ? 0 : d);
-      }
-      if (!hex) {
-        out.push_back('?');
-      } else if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-      } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-      } else {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-      }
-      i += 4;
-    } else {
-      out.push_back(esc);
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 std::string EncodeErrorJson(const ErrorBody& e) {
   return "{\"code\": " + core::JsonString(e.code) + ", \"message_en\": " + core::JsonString(e.message_en) +
          ", \"message_ru\": " + core::JsonString(e.message_ru) + "}";
@@ -510,14 +452,16 @@ std::string EncodeErrorJson(const ErrorBody& e) {
 
 ErrorBody DecodeErrorJson(std::string_view body) {
   ErrorBody e;
-  auto code = JsonField(body, "code");
-  auto en = JsonField(body, "message_en");
-  auto ru = JsonField(body, "message_ru");
-  if (code && en) {
-    e.code = *code;
-    e.message_en = *en;
-    e.message_ru = ru.value_or(*en);
-    return e;
+  if (auto texts = core::JsonObjectTexts(body)) {
+    auto code = texts->find("code");
+    auto en = texts->find("message_en");
+    auto ru = texts->find("message_ru");
+    if (code != texts->end() && en != texts->end()) {
+      e.code = code->second;
+      e.message_en = en->second;
+      e.message_ru = ru != texts->end() ? ru->second : en->second;
+      return e;
+    }
   }
   e.code = "http_error";
   std::string text(body.substr(0, 200));

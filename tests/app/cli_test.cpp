@@ -279,7 +279,7 @@ TEST_F(CliTextTest, ListAndShowPrintNoTerminalControlSequences) {
 TEST_F(CliTextTest, DeeplyNestedJsonIsExitOneNotACrash) {
   CliRun r = Cli("add visit --json -", "{\"summary\": " + std::string(1'000'000, '['));
   EXPECT_EQ(r.exit_code, 1) << r.out.substr(0, 300);
-  EXPECT_NE(r.out.find("nested more than"), std::string::npos) << r.out.substr(0, 300);
+  EXPECT_NE(r.out.find("nested deeper than 8 levels"), std::string::npos) << r.out.substr(0, 300);
   r = Cli("add visit --json -", std::string(1'000'000, '{'));
   EXPECT_EQ(r.exit_code, 1) << r.out.substr(0, 300);
 }

@@ -199,6 +199,16 @@ TEST(CsvTest, ExcelSeparatorHintLine) {
   EXPECT_NE(odd.status().message().find("x.csv, line 1"), std::string::npos);
 }
 
+// Finding 2 of tests/fuzz/README.md: an exporter that writes the hint line and then a BOM.
+// The BOM was kept as the start of the first name, and a file written back lost it.
+TEST(CsvTest, ABomAfterTheSeparatorHintIsNotPartOfTheFirstName) {
+  const CsvTable table = ParseOk("sep=;\r\n\xEF\xBB\xBFname;code\r\nA;1\r\n");
+  EXPECT_EQ(table.header, (Cells{"name", "code"}));
+  const Result<std::string> written = WriteCsv(table.header, {table.rows[0].cells}, CsvDialect{});
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  EXPECT_EQ(ParseOk(*written).header, table.header);
+}
+
 TEST(CsvTest, QuotedSeparatorsAndDoubledQuotes) {
   const CsvTable table = ParseOk(
       "name;note\n"

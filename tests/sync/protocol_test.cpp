@@ -141,8 +141,16 @@ TEST(ProtocolTest, ErrorBodiesRoundTripAndForeignTextIsKept) {
   EXPECT_EQ(back.code, e.code);
   EXPECT_EQ(back.message_en, e.message_en);
   EXPECT_EQ(back.message_ru, e.message_ru);
-  ErrorBody escaped = DecodeErrorJson(R"({"code": "x", "message_en": "\u0416 \uZZZZ", "message_ru": "a"})");
-  EXPECT_EQ(escaped.message_en, "Ж ?") << "escaped Cyrillic is decoded; a bad escape never throws";
+  ErrorBody escaped = DecodeErrorJson(R"({"code": "x", "message_en": "\u0416 \ud83d\ude00", "message_ru": "a"})");
+  EXPECT_EQ(escaped.message_en, "Ж 😀") << "escaped Cyrillic and surrogate pairs are decoded";
+  ErrorBody bad_escape = DecodeErrorJson(R"({"code": "x", "message_en": "\uZZZZ", "message_ru": "a"})");
+  EXPECT_EQ(bad_escape.code, "http_error") << "not JSON: kept as the server's text";
+  EXPECT_NE(bad_escape.message_en.find("uZZZZ"), std::string::npos);
+  // A key's name inside another value is not that key (finding 1 of tests/fuzz/README.md).
+  ErrorBody inside = DecodeErrorJson(R"({"message_en": "say \"code\": \"no\"", "code": "yes", "other": 1})");
+  EXPECT_EQ(inside.code, "yes");
+  EXPECT_EQ(inside.message_en, "say \"code\": \"no\"");
+  EXPECT_EQ(inside.message_ru, inside.message_en) << "no Russian text: the English one";
   // The server's error bodies (http_server.cpp) write tabs and returns as \t and \r.
   ErrorBody control = DecodeErrorJson(R"({"code": "x", "message_en": "a\tb\r\nc\/\"", "message_ru": "\b\f"})");
   EXPECT_EQ(control.message_en, "a\tb\r\nc/\"");
