@@ -752,6 +752,17 @@ Result<std::vector<R>> Store::ListBy(std::string_view field, const Uuid& id) con
   return DecodeRows<R>(*st);
 }
 
+template <class R>
+ValidationErrors Store::RuleWarnings(const R& record) const {
+  ValidationErrors errors;
+  {
+    std::lock_guard lock(impl_->mu_);
+    errors = Validate(record, *impl_);
+  }
+  std::erase_if(errors, [](const FieldError& e) { return e.span != RuleSpan::kAcrossRecords; });
+  return errors;
+}
+
 Status Store::Delete(RecordKind kind, const Uuid& id) { return impl_->Delete(kind, id); }
 Status Store::InTransaction(const std::function<Status()>& fn) { return impl_->InTransaction(fn); }
 
@@ -759,7 +770,8 @@ Status Store::InTransaction(const std::function<Status()>& fn) { return impl_->I
   template Result<R> Store::Save<R>(R);                   \
   template Result<R> Store::Get<R>(const Uuid&) const;    \
   template Result<std::vector<R>> Store::List<R>() const; \
-  template Result<std::vector<R>> Store::ListBy<R>(std::string_view, const Uuid&) const;
+  template Result<std::vector<R>> Store::ListBy<R>(std::string_view, const Uuid&) const; \
+  template ValidationErrors Store::RuleWarnings<R>(const R&) const;
 MENTORLOG_STORE_INSTANTIATE(School)
 MENTORLOG_STORE_INSTANTIATE(Person)
 MENTORLOG_STORE_INSTANTIATE(Assignment)

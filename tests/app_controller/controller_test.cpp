@@ -242,6 +242,53 @@ TEST_F(AppControllerTest, SavingAVisitChecksOffARecommendationInOneTransaction) 
   EXPECT_EQ(school.timeline.front().date, "20.11.2026");
 }
 
+// Issue 13: a rule across records that cannot hold under offline editing (the due date after
+// the lesson it came from, whose date another device moved) is shown beside the record, in the
+// UI's language, and blocks no edit of another field.
+TEST_F(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecordAndBlocksNothing) {
+  const core::Person mentor = Mentor();
+  std::optional<core::Recommendation> rec;
+  for (const auto& r : All<core::Recommendation>()) {
+    if (IsOpen(r) && r.source_kind == core::SourceKind::kVisit && r.due_on < store_->Today()) rec = r;
+  }
+  ASSERT_TRUE(rec.has_value()) << "the demo has an overdue recommendation from a visit";
+  auto warned = [](const std::vector<ui::RecommendationRow>& rows) {
+    std::vector<std::string> out;
+    for (const auto& row : rows) {
+      if (!row.warning.empty()) out.push_back(row.id + ": " + row.warning);
+    }
+    return out;
+  };
+  EXPECT_EQ(warned(Must(BuildRecommendationsView(*store_, Context(mentor.id, ru_), {}), "view").rows),
+            std::vector<std::string>{})
+      << "the demo breaks no rule";
+
+  // Another device moved the visit to today, after the recommendation's due date.
+  core::Visit visit = Must(store_->Get<core::Visit>(rec->source_id), "visit");
+  visit.date = store_->Today();
+  Must(store_->Save(visit), "moving the visit");
+
+  const ui::RecommendationsView en = Must(BuildRecommendationsView(*store_, Context(mentor.id, en_), {}), "view");
+  const std::string expected_en = "The due date " + rec->due_on.ToString() + " must be after the visit (" +
+                                  visit.date.ToString() + ").";
+  EXPECT_EQ(warned(en.rows), std::vector<std::string>{rec->id.ToString() + ": " + expected_en});
+  const ui::SchoolView school =
+      Must(BuildSchoolView(*store_, Context(mentor.id, ru_), rec->school_id.ToString()), "BuildSchoolView");
+  const std::vector<std::string> ru = warned(school.open_recommendations);
+  ASSERT_EQ(ru.size(), 1u);
+  EXPECT_NE(ru[0].find("должен быть позже даты, когда рекомендация дана"), std::string::npos) << ru[0];
+
+  // The evidence of the recommendation is still written; the warning stays until the due date is moved.
+  core::Recommendation edited = *rec;
+  edited.evidence = "План урока с целями";
+  Must(store_->Save(edited), "an edit of another field");
+  EXPECT_EQ(warned(Must(BuildRecommendationsView(*store_, Context(mentor.id, en_), {}), "view").rows).size(), 1u);
+  edited.due_on = visit.date.AddDays(7);
+  Must(store_->Save(edited), "moving the due date");
+  EXPECT_EQ(warned(Must(BuildRecommendationsView(*store_, Context(mentor.id, en_), {}), "view").rows),
+            std::vector<std::string>{});
+}
+
 TEST_F(AppControllerTest, AValidationErrorWritesNothing) {
   const core::Recommendation rec = OpenRecommendation();
   const core::Person mentor = Mentor();

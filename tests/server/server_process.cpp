@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -97,6 +98,9 @@ std::optional<int> WaitFor(pid_t pid, std::chrono::milliseconds timeout) {
 }  // namespace
 
 std::string ServerProgramPath() {
+  if (const char* program = std::getenv("MENTORLOG_SERVER_PROGRAM"); program != nullptr && *program != '\0') {
+    return program;
+  }
 #ifdef MENTORLOG_SERVER_PATH
   return MENTORLOG_SERVER_PATH;
 #else

@@ -21,7 +21,9 @@
 
 namespace mentorlog::server {
 
-// The mentorlog-server program the tests run (MENTORLOG_SERVER_PATH from the build).
+// The mentorlog-server program the tests run: $MENTORLOG_SERVER_PROGRAM when set (scripts/converge
+// runs a copy, so that a rebuild during its hours does not change the program under it), else
+// MENTORLOG_SERVER_PATH from the build.
 std::string ServerProgramPath();
 
 // A TCP port of 127.0.0.1 that was free a moment ago (bound to port 0, then closed).

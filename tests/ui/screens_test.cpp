@@ -220,16 +220,22 @@ TEST_F(ScreensTest, CtrlFSearchesTheRecommendations) {
 
 TEST_F(ScreensTest, ATimelineEntryOpensItsRecordToCorrect) {
   constexpr char kVisit[] = "0195c000-0000-7000-8000-0000000000cc";
+  constexpr char kWarned[] = "0195c000-0000-7000-8000-0000000000cd";
   view_.school.id = kSchool;
   view_.school.name = "МБОУ «Школа № 3»";
-  view_.school.timeline = {{EntryKind::kVisit, kVisit, "12.11.2026", "Выезд: диагностика", ""}};
+  view_.school.timeline = {{EntryKind::kVisit, kVisit, "12.11.2026", "Выезд: диагностика", "", ""},
+                           {EntryKind::kVisit, kWarned, "11.11.2026", "Выезд: мониторинг", "",
+                            "Человек 0195c000-0000-7000-8000-0000000000ff не найден."}};
   state_.screen = Screen::kSchool;
   state_.school_id = kSchool;
   ui_.Frames(2);
   ASSERT_TRUE(ui_.Click(std::string("school.entry/") + kVisit));
+  // An entry with a warning (a rule across records it breaks) opens too, to be corrected.
+  ASSERT_TRUE(ui_.Click(std::string("school.entry/") + kWarned));
   const auto opens = Sent<OpenRecord>();
-  ASSERT_EQ(opens.size(), 1u);
+  ASSERT_EQ(opens.size(), 2u);
   EXPECT_EQ(opens[0].record_id, kVisit);
+  EXPECT_EQ(opens[1].record_id, kWarned);
 }
 
 TEST_F(ScreensTest, AServerIsAddedLaterFromSettings) {

@@ -137,6 +137,18 @@ class SchoolNames {
   std::map<Uuid, std::string> names_;
 };
 
+// The rules across records `record` breaks as stored (Store::RuleWarnings), in the UI's language.
+template <class R>
+std::string WarningOf(const core::Store& store, const R& record, const BuildContext& ctx) {
+  std::string out;
+  for (const core::FieldError& e : store.RuleWarnings(record)) {
+    if (!out.empty()) out += ' ';
+    out += e.In(ctx.lang);
+  }
+  return out;
+}
+
+// A row without its warning (WarningOf, once the row is known to be shown).
 ui::RecommendationRow MakeRow(const core::Recommendation& r, const std::string& school, Names& people, Date today,
                               const BuildContext& ctx) {
   ui::RecommendationRow row;
@@ -172,6 +184,7 @@ Result<std::vector<ui::RecommendationRow>> OpenRows(const core::Store& store, co
   for (auto& r : recs) {
     if (!IsOpen(r)) continue;
     ui::RecommendationRow row = MakeRow(r, SchoolName(school), people, today, ctx);
+    row.warning = WarningOf(store, r, ctx);
     rows.emplace_back(std::move(r), std::move(row));
   }
   SortRows(rows);
@@ -185,9 +198,10 @@ std::string ObservationTitle(const core::Observation& o, const std::string& teac
   return ctx.tr->Format("view.timeline.observation", {o.subject, cls, teacher});
 }
 
-ui::TimelineEntry ObservationEntry(const core::Observation& o, const std::string& teacher, const BuildContext& ctx) {
+ui::TimelineEntry ObservationEntry(const core::Store& store, const core::Observation& o, const std::string& teacher,
+                                  const BuildContext& ctx) {
   return {ui::EntryKind::kObservation, o.id.ToString(), ShowDate(o.date), ObservationTitle(o, teacher, ctx),
-          OneLine(o.topic)};
+          OneLine(o.topic), WarningOf(store, o, ctx)};
 }
 
 // Rubrics by (code, version), parsed once per build.
@@ -409,18 +423,19 @@ Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildCont
   for (const auto& v : visits) {
     entries.push_back({{v.date, v.id},
                        {ui::EntryKind::kVisit, v.id.ToString(), ShowDate(v.date),
-                        ctx.tr->Format("view.timeline.visit", {Labels(v.purposes, ctx.lang)}), OneLine(v.summary)}});
+                        ctx.tr->Format("view.timeline.visit", {Labels(v.purposes, ctx.lang)}), OneLine(v.summary),
+                        WarningOf(store, v, ctx)}});
   }
   ASSIGN_OR_RETURN(auto observations, store.ListBy<core::Observation>("school_id", id));
   for (const auto& o : observations) {
-    entries.push_back({{o.date, o.id}, ObservationEntry(o, people.Of(o.teacher_id), ctx)});
+    entries.push_back({{o.date, o.id}, ObservationEntry(store, o, people.Of(o.teacher_id), ctx)});
   }
   ASSIGN_OR_RETURN(auto consultations, store.ListBy<core::Consultation>("school_id", id));
   for (const auto& c : consultations) {
     entries.push_back({{c.date, c.id},
                        {ui::EntryKind::kConsultation, c.id.ToString(), ShowDate(c.date),
                         ctx.tr->Format("view.timeline.consultation", {Labels(c.topics, ctx.lang)}),
-                        OneLine(c.questions.empty() ? c.advice : c.questions)}});
+                        OneLine(c.questions.empty() ? c.advice : c.questions), WarningOf(store, c, ctx)}});
   }
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (auto& e : entries) view.timeline.push_back(std::move(e.second));
@@ -482,7 +497,7 @@ Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildCo
   for (auto& s : series) view.rubric.push_back(std::move(s.series));
 
   for (auto it = observations.rbegin(); it != observations.rend(); ++it) {
-    view.observations.push_back(ObservationEntry(*it, teacher.full_name, ctx));
+    view.observations.push_back(ObservationEntry(store, *it, teacher.full_name, ctx));
   }
 
   ASSIGN_OR_RETURN(auto deficits, store.ListBy<core::Deficit>("teacher_id", id));
@@ -533,6 +548,7 @@ Result<ui::RecommendationsView> BuildRecommendationsView(const core::Store& stor
       const std::string haystack = core::FoldCase(row.text + "\n" + row.school + "\n" + row.teacher + "\n" + row.owner);
       if (haystack.find(search) == std::string::npos) continue;
     }
+    row.warning = WarningOf(store, r, ctx);
     rows.emplace_back(std::move(r), std::move(row));
   }
   SortRows(rows);

@@ -49,6 +49,10 @@ void DrawRecommendations(const RecommendationsView& view, UiState& state, const 
       ImGui::TextUnformatted(r.school.c_str());
       ImGui::SameLine();
       ImGui::TextUnformatted(r.text.c_str());
+      if (!r.warning.empty()) {  // on the row's line: the clipper needs rows of one height
+        ImGui::SameLine();
+        ImGui::TextColored(kWarningColour, "— %s", r.warning.c_str());
+      }
       ImGui::PopID();
     }
   }

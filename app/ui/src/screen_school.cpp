@@ -232,6 +232,7 @@ void DrawSchoolLog(const SchoolView& view, UiState& state, const Translations& t
     ImGui::TextWrapped("%s", r.text.c_str());
     std::string meta = r.owner + " · " + r.due + " · " + r.status;
     Muted(meta.c_str());
+    if (!r.warning.empty()) Warning(r.warning.c_str());
     ImGui::PopID();
   }
 
@@ -242,9 +243,13 @@ void DrawSchoolLog(const SchoolView& view, UiState& state, const Translations& t
   while (clipper.Step()) {
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const TimelineEntry& e = view.timeline[static_cast<size_t>(i)];
-      // A click opens the record as its form, to correct it.
+      // A click opens the record as its form, to correct it. A warning stays on the entry's one
+      // line (the clipper needs rows of one height), in the warning colour.
       ImGui::PushID(e.id.c_str());
-      if (ImGui::Selectable((e.date + "  " + e.title).c_str())) out.push_back(OpenRecord{e.id});
+      if (!e.warning.empty()) ImGui::PushStyleColor(ImGuiCol_Text, kWarningColour);
+      const std::string label = e.date + "  " + e.title + (e.warning.empty() ? "" : "  — " + e.warning);
+      if (ImGui::Selectable(label.c_str())) out.push_back(OpenRecord{e.id});
+      if (!e.warning.empty()) ImGui::PopStyleColor();
       Probe("school.entry/" + e.id);
       ImGui::PopID();
     }

@@ -40,6 +40,7 @@ void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, Ui
     ImGui::TextUnformatted(e.date.c_str());
     ImGui::SameLine();
     ImGui::TextWrapped("%s", e.title.c_str());
+    if (!e.warning.empty()) Warning(e.warning.c_str());
   }
 
   Heading(t("teacher.deficits"));

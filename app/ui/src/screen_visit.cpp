@@ -29,6 +29,7 @@ bool DrawCheck(const RecommendationRow& row, VisitForm& form, const Translations
   meta += " · " + row.status;
   if (row.overdue) meta += " · " + std::string(t("visit.overdue"));
   Muted(meta.c_str());
+  if (!row.warning.empty()) Warning(row.warning.c_str());
   RecommendationCheck& check = CheckFor(form, row.id);
   static const char* const kStatuses[] = {"", "in_progress", "done", "dropped"};
   static const char* const kKeys[] = {"visit.check_leave", "visit.check_in_progress", "visit.check_done",

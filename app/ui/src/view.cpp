@@ -24,10 +24,10 @@ std::vector<std::string> TextsOf(const AppView& v) {
     if (!s.empty()) out.push_back(s);
   };
   auto rec = [&](const RecommendationRow& r) {
-    for (const std::string* s : {&r.school, &r.teacher, &r.text, &r.owner, &r.due, &r.status}) add(*s);
+    for (const std::string* s : {&r.school, &r.teacher, &r.text, &r.owner, &r.due, &r.status, &r.warning}) add(*s);
   };
   auto entry = [&](const TimelineEntry& e) {
-    for (const std::string* s : {&e.date, &e.title, &e.detail}) add(*s);
+    for (const std::string* s : {&e.date, &e.title, &e.detail, &e.warning}) add(*s);
   };
   add(v.today.user_name);
   for (const SchoolCard& s : v.today.schools) {

@@ -178,4 +178,10 @@ void Muted(const char* text) {
   ImGui::PopStyleColor();
 }
 
+void Warning(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, kWarningColour);
+  ImGui::TextWrapped("%s", text);
+  ImGui::PopStyleColor();
+}
+
 }  // namespace mentorlog::ui

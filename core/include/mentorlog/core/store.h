@@ -135,6 +135,13 @@ class Store {
   template <class R>
   Result<std::vector<R>> ListBy(std::string_view field, const Uuid& id) const;
 
+  // The rules across records (validation.h, RuleSpan::kAcrossRecords) that `record` breaks as
+  // it is: a recommendation due before the observation it came from, after that observation's
+  // date was moved on another device. No edit of another field is refused for them, so the app
+  // shows them beside the record, where the user can fix them. Empty when there are none.
+  template <class R>
+  ValidationErrors RuleWarnings(const R& record) const;
+
   // Marks a record deleted (a tombstone). NotFound when absent or already deleted.
   Status Delete(RecordKind kind, const Uuid& id);
 

@@ -74,6 +74,9 @@ struct TimelineEntry {
   std::string date;    // shown
   std::string title;   // "Visit: diagnostics, monitoring" / "Lesson: maths, 5B — Ivanova A."
   std::string detail;  // one line of its summary
+  // The rules across records it breaks as stored (core Store::RuleWarnings), in the UI's
+  // language: "" when none. Shown beside it; they never block an edit of another field.
+  std::string warning;
 };
 
 struct RecommendationRow {
@@ -87,6 +90,7 @@ struct RecommendationRow {
   std::string status;       // shown
   std::string status_code;  // core's RecommendationStatus code: "open", "in_progress", "done", "dropped"
   bool overdue = false;
+  std::string warning;  // as TimelineEntry::warning: "the due date must be after the observation"
 };
 
 struct PersonRow {

@@ -64,5 +64,9 @@ bool CheckField(const char* label, bool* value, std::string_view probe_id);
 void Heading(const char* text);
 // Text in the muted colour, wrapped.
 void Muted(const char* text);
+// The colour of a warning: a rule across records that a record breaks (view.h's `warning`).
+inline const ImVec4 kWarningColour{0.95f, 0.65f, 0.15f, 1.0f};
+// Text in the warning colour, wrapped.
+void Warning(const char* text);
 
 }  // namespace mentorlog::ui
