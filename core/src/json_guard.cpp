@@ -9,37 +9,36 @@ bool IsNumberChar(char c) {
   return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
-// Whether rapidjson 1.1.0 sends `number` (a token of IsNumberChar characters) down its
-// full-precision path with no significant digit: every digit of the significand is '0' and
-// its decimal exponent p (the exponent less the digits after the point) is outside the fast
-// path's -22..37. A malformed token is left to rapidjson's grammar.
-bool IsZeroRapidjsonCannotRead(std::string_view number) {
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether rapidjson 1.1.0 sends the number at the start of `token` (a run of IsNumberChar
+// characters) down its full-precision path with no significant digit: every digit of the
+// significand is '0', and its decimal exponent p (the exponent less the digits after the
+// point) is outside the fast path's -22..37. Read as rapidjson reads it: the longest prefix
+// that is a number ("0e40" of "0e40.0-40": rapidjson converts it, then stops at the '.').
+// A prefix rapidjson refuses before converting ("0e", "0.") is not such a zero.
+bool IsZeroRapidjsonCannotRead(std::string_view token) {
   size_t i = 0;
-  if (i < number.size() && number[i] == '-') ++i;
-  bool digits = false;
-  int fraction_digits = 0;
-  bool in_fraction = false;
-  for (; i < number.size() && number[i] != 'e' && number[i] != 'E'; ++i) {
-    const char c = number[i];
-    if (c == '.') {
-      in_fraction = true;
-    } else if (c == '0') {
-      digits = true;
-      if (in_fraction) fraction_digits = std::min(fraction_digits + 1, 100000);
-    } else {
-      return false;  // a significant digit, or a character rapidjson refuses anyway
+  const size_t n = token.size();
+  if (i < n && token[i] == '-') ++i;
+  if (i >= n || token[i] != '0') return false;  // a significant digit, or not a number
+  ++i;                                           // after a leading 0 the integer part ends
+  long fraction_digits = 0;
+  if (i < n && token[i] == '.') {
+    ++i;
+    if (i >= n || !IsDigit(token[i])) return false;  // "0.": refused by rapidjson's grammar
+    for (; i < n && IsDigit(token[i]); ++i) {
+      if (token[i] != '0') return false;
+      fraction_digits = std::min(fraction_digits + 1, 1'000'000L);
     }
   }
-  if (!digits) return false;
   long exponent = 0;
-  if (i < number.size()) {  // 'e' or 'E'
+  if (i < n && (token[i] == 'e' || token[i] == 'E')) {
     ++i;
     bool minus = false;
-    if (i < number.size() && (number[i] == '+' || number[i] == '-')) minus = number[i++] == '-';
-    for (; i < number.size(); ++i) {
-      if (number[i] < '0' || number[i] > '9') return false;
-      exponent = std::min(exponent * 10 + (number[i] - '0'), 1000000L);
-    }
+    if (i < n && (token[i] == '+' || token[i] == '-')) minus = token[i++] == '-';
+    if (i >= n || !IsDigit(token[i])) return false;  // "0e": refused by rapidjson's grammar
+    for (; i < n && IsDigit(token[i]); ++i) exponent = std::min(exponent * 10 + (token[i] - '0'), 1'000'000L);
     if (minus) exponent = -exponent;
   }
   const long p = exponent - fraction_digits;

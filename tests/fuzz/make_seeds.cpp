@@ -272,6 +272,8 @@ constexpr std::string_view kRubric = R"({
 void RubricJson() {
   Seed("rubric_json", "two_domains.json", kRubric);
   Seed("rubric_json", "zero_exponent.json", R"({"code": "x", "version": 0e400, "scale": {"min": -0.0e-40}})");
+  // The input that found the first guard's gap: rapidjson converts "0e40", then stops at '.'.
+  Seed("rubric_json", "zero_exponent_then_dot.json", R"({"ce": "]", "version": 0e40.0-40}40}m)");
   Seed("rubric_json", "negative_scale.json",
        R"({"code": "x", "version": 1, "title": {"ru": "т", "en": "t"},
  "scale": {"min": -1, "max": 0, "levels": [{"level": -1, "label": {"ru": "а", "en": "a"}}, {"level": 0, "label": {"ru": "б", "en": "b"}}],
