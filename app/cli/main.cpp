@@ -369,6 +369,11 @@ Status CmdShow(Context& ctx, const std::string& id_text) {
         std::cout << "  score " << s.criterion_code << ": " << (s.level ? std::to_string(*s.level) : "—") << "\n";
       }
     }
+    // Rules across records it breaks as it is (after a change on another device): edit the
+    // field named to fix it; no edit of another field is refused for them.
+    for (const FieldError& e : ctx.store->RuleWarnings(r)) {
+      std::cout << ctx.Say("  warning (", "  предупреждение (") << e.field << "): " << e.In(ctx.lang) << "\n";
+    }
     return Status::Ok();
   });
 }

@@ -167,6 +167,24 @@ TEST_F(CliTest, AddEditShowDeleteAVisit) {
   EXPECT_EQ(show.exit_code, 0);
   EXPECT_NE(show.out.find("Диагностика управленческой команды"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("2025-03-14"), std::string::npos) << show.out;
+  EXPECT_EQ(show.out.find("warning"), std::string::npos) << show.out;
+
+  // A recommendation due after the visit; then the visit is moved past its due date (as another
+  // device might): `show` names the rule the recommendation now breaks, and an edit of another
+  // of its fields is not refused for it (issue 13, rules across records).
+  CliRun rec = Cli("add recommendation --json -",
+                   R"({"school_id": ")" + schools[0] + R"(", "source_kind": "visit", "source_id": ")" + id +
+                       R"(", "text": "Провести педсовет", "responsible_name": "Директор", "created_on": "2025-03-14",
+                       "due_on": "2025-04-01"})");
+  ASSERT_EQ(rec.exit_code, 0) << rec.out;
+  const std::string rec_id = rec.out.substr(0, 36);
+  ASSERT_EQ(Cli("edit " + id + " --json -", R"({"date": "2025-04-10"})").exit_code, 0);
+  show = Cli("show " + rec_id);
+  EXPECT_NE(show.out.find("warning (due_on): The due date 2025-04-01 must be after the visit (2025-04-10)."),
+            std::string::npos)
+      << show.out;
+  CliRun evidence = Cli("edit " + rec_id + " --json -", R"({"evidence": "Протокол педсовета"})");
+  EXPECT_EQ(evidence.exit_code, 0) << evidence.out;
 
   ASSERT_EQ(Cli("delete " + id).exit_code, 0);
   EXPECT_EQ(Cli("show " + id).exit_code, 1);
