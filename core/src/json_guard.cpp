@@ -5,9 +5,7 @@
 namespace mentorlog::core {
 namespace {
 
-bool IsNumberChar(char c) {
-  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
-}
+bool IsNumberChar(char c) { return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'; }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -22,7 +20,7 @@ bool IsZeroRapidjsonCannotRead(std::string_view token) {
   const size_t n = token.size();
   if (i < n && token[i] == '-') ++i;
   if (i >= n || token[i] != '0') return false;  // a significant digit, or not a number
-  ++i;                                           // after a leading 0 the integer part ends
+  ++i;                                          // after a leading 0 the integer part ends
   long fraction_digits = 0;
   if (i < n && token[i] == '.') {
     ++i;

@@ -18,9 +18,9 @@
 namespace mentorlog::core {
 
 struct JsonLimits {
-  int max_depth = 32;               // arrays and objects nested in each other
-  size_t max_number_chars = 64;     // the longest number the program writes is ~25 characters
-  bool object_root = false;         // the first non-space character must be '{'
+  int max_depth = 32;            // arrays and objects nested in each other
+  size_t max_number_chars = 64;  // the longest number the program writes is ~25 characters
+  bool object_root = false;      // the first non-space character must be '{'
 };
 
 // The first problem, in English with its byte offset, or nothing: an empty text (with

@@ -766,10 +766,10 @@ ValidationErrors Store::RuleWarnings(const R& record) const {
 Status Store::Delete(RecordKind kind, const Uuid& id) { return impl_->Delete(kind, id); }
 Status Store::InTransaction(const std::function<Status()>& fn) { return impl_->InTransaction(fn); }
 
-#define MENTORLOG_STORE_INSTANTIATE(R)                    \
-  template Result<R> Store::Save<R>(R);                   \
-  template Result<R> Store::Get<R>(const Uuid&) const;    \
-  template Result<std::vector<R>> Store::List<R>() const; \
+#define MENTORLOG_STORE_INSTANTIATE(R)                                                   \
+  template Result<R> Store::Save<R>(R);                                                  \
+  template Result<R> Store::Get<R>(const Uuid&) const;                                   \
+  template Result<std::vector<R>> Store::List<R>() const;                                \
   template Result<std::vector<R>> Store::ListBy<R>(std::string_view, const Uuid&) const; \
   template ValidationErrors Store::RuleWarnings<R>(const R&) const;
 MENTORLOG_STORE_INSTANTIATE(School)

@@ -269,8 +269,8 @@ TEST_F(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecor
   Must(store_->Save(visit), "moving the visit");
 
   const ui::RecommendationsView en = Must(BuildRecommendationsView(*store_, Context(mentor.id, en_), {}), "view");
-  const std::string expected_en = "The due date " + rec->due_on.ToString() + " must be after the visit (" +
-                                  visit.date.ToString() + ").";
+  const std::string expected_en =
+      "The due date " + rec->due_on.ToString() + " must be after the visit (" + visit.date.ToString() + ").";
   EXPECT_EQ(warned(en.rows), std::vector<std::string>{rec->id.ToString() + ": " + expected_en});
   const ui::SchoolView school =
       Must(BuildSchoolView(*store_, Context(mentor.id, ru_), rec->school_id.ToString()), "BuildSchoolView");

@@ -17,10 +17,9 @@ namespace {
 std::optional<std::string> Problem(std::string_view json) { return JsonInputProblem(json, JsonLimits{}); }
 
 TEST(JsonGuardTest, ZerosAndNumbersRapidjsonReadsPass) {
-  for (std::string_view json :
-       {"0", "-0", "0.0", "0e5", "00e70", "0.e70", "0e+", "10e70", "0.01e-30", 
-        "0E+37", "0.0e-21", "0e-22", "0.0000000000000000000000e22", "1e70", "-2.5e-300", "[0, 0.0, 7]",
-        R"({"a": "0e70 in a text", "b": [1, 2]})", R"("\"0e70\"")"}) {
+  for (std::string_view json : {"0", "-0", "0.0", "0e5", "00e70", "0.e70", "0e+", "10e70", "0.01e-30", "0E+37",
+                                "0.0e-21", "0e-22", "0.0000000000000000000000e22", "1e70", "-2.5e-300", "[0, 0.0, 7]",
+                                R"({"a": "0e70 in a text", "b": [1, 2]})", R"("\"0e70\"")"}) {
     EXPECT_EQ(Problem(json), std::nullopt) << json;
   }
 }
@@ -34,8 +33,9 @@ TEST(JsonGuardTest, AZeroOffRapidjsonsFastPathIsRefusedWithHowToWriteIt) {
     ASSERT_TRUE(problem.has_value()) << json;
     EXPECT_NE(problem->find("write it as 0"), std::string::npos) << *problem;
   }
-  EXPECT_EQ(Problem("[1, 0e400]"), "the number 0e400 at byte 4 is a zero with an exponent this program cannot read; "
-                                   "write it as 0");
+  EXPECT_EQ(Problem("[1, 0e400]"),
+            "the number 0e400 at byte 4 is a zero with an exponent this program cannot read; "
+            "write it as 0");
 }
 
 TEST(JsonGuardTest, DepthNulLongNumbersAndTheRoot) {

@@ -183,7 +183,7 @@ TEST(RecordJsonDepthTest, DeepNestingIsRefusedWithAMessage) {
   Visit visit;
   const Status deep = ApplyJson(R"({"purposes": [[[[[[[[["x"]]]]]]]]]})", visit);
   EXPECT_EQ(deep.code(), StatusCode::kInvalidInput);
-  EXPECT_NE(deep.message().find("nested more than"), std::string::npos) << deep.message();
+  EXPECT_NE(deep.message().find("nested deeper than 8 levels"), std::string::npos) << deep.message();
   // Brackets inside texts are text, not nesting.
   Visit texts;
   EXPECT_TRUE(ApplyJson(R"({"summary": "[[[[[[[[[[[[{{{{{{{{{{{ \" [[[[[[[[[["})", texts).ok());

@@ -77,8 +77,8 @@ class ConvCli {
       : out_(data.parent_path() / (data.filename().string() + ".cli.out")), err_(out_.string() + ".err") {
     // $MENTORLOG_CLI_PROGRAM: a copy of the program (scripts/converge), as for the server.
     const char* program = std::getenv("MENTORLOG_CLI_PROGRAM");
-    std::vector<std::string> argv = {program != nullptr && *program != '\0' ? program : MENTORLOG_CLI_PATH,
-                                     "--data", data.string(), "--lang", "en"};
+    std::vector<std::string> argv = {program != nullptr && *program != '\0' ? program : MENTORLOG_CLI_PATH, "--data",
+                                     data.string(), "--lang", "en"};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<std::string> env_copy = env;
     std::vector<char*> cargv;

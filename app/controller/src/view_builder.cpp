@@ -199,9 +199,9 @@ std::string ObservationTitle(const core::Observation& o, const std::string& teac
 }
 
 ui::TimelineEntry ObservationEntry(const core::Store& store, const core::Observation& o, const std::string& teacher,
-                                  const BuildContext& ctx) {
-  return {ui::EntryKind::kObservation, o.id.ToString(), ShowDate(o.date), ObservationTitle(o, teacher, ctx),
-          OneLine(o.topic), WarningOf(store, o, ctx)};
+                                   const BuildContext& ctx) {
+  return {ui::EntryKind::kObservation,       o.id.ToString(),  ShowDate(o.date),
+          ObservationTitle(o, teacher, ctx), OneLine(o.topic), WarningOf(store, o, ctx)};
 }
 
 // Rubrics by (code, version), parsed once per build.
