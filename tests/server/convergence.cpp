@@ -41,8 +41,6 @@
 #include "service.h"
 #include "storage.h"
 
-extern char** environ;
-
 namespace mentorlog::server::converge {
 namespace {
 
@@ -80,33 +78,8 @@ class ConvCli {
     std::vector<std::string> argv = {program != nullptr && *program != '\0' ? program : MENTORLOG_CLI_PATH, "--data",
                                      data.string(), "--lang", "en"};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> env_copy = env;
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    std::vector<char*> cenv;
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string_view(*e).starts_with("MENTORLOG_CLOCK_OFFSET_MS=")) continue;
-      cenv.push_back(*e);
-    }
-    for (auto& e : env_copy) cenv.push_back(e.data());
-    cenv.push_back(nullptr);
-    int in_pipe[2];
-    if (pipe(in_pipe) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(in_pipe[0], 0);
-      close(in_pipe[1]);
-      const int o = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      const int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(o, 1);
-      dup2(e, 2);
-      execve(cargv[0], cargv.data(), cenv.data());
-      _exit(127);
-    }
-    close(in_pipe[0]);
-    if (!stdin_text.empty()) (void)!write(in_pipe[1], stdin_text.data(), stdin_text.size());
-    close(in_pipe[1]);
+    // The device's clock offset is the run's to set, not the environment's.
+    pid_ = server::SpawnWithFiles(std::move(argv), env, "MENTORLOG_CLOCK_OFFSET_MS=", stdin_text, out_, err_);
   }
   ~ConvCli() {
     if (pid_ > 0 && code_ < 0) Kill();

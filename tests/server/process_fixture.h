@@ -25,8 +25,6 @@
 #include "server/server_process.h"
 #include "server/sync_fixture.h"
 
-extern char** environ;
-
 namespace mentorlog::server::testing {
 
 inline constexpr std::string_view kPassword = "correct horse battery";
@@ -47,30 +45,9 @@ class CliRun {
       : out_(data / ("cli-" + std::to_string(++counter_) + ".out")), err_(out_.string() + ".err") {
     std::vector<std::string> argv = {MENTORLOG_CLI_PATH, "--data", data.string(), "--lang", "en"};
     argv.insert(argv.end(), args.begin(), args.end());
-    // Built before fork: the child only calls async-signal-safe functions.
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    std::vector<char*> cenv;
-    for (char** e = environ; *e != nullptr; ++e) cenv.push_back(*e);
-    for (auto& e : env) cenv.push_back(e.data());
-    cenv.push_back(nullptr);
-    int in_pipe[2];
-    if (pipe(in_pipe) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(in_pipe[0], 0);
-      close(in_pipe[1]);
-      const int o = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      const int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(o, 1);
-      dup2(e, 2);
-      execve(cargv[0], cargv.data(), cenv.data());
-      _exit(127);
-    }
-    close(in_pipe[0]);
-    if (!stdin_text.empty()) (void)!write(in_pipe[1], stdin_text.data(), stdin_text.size());
-    close(in_pipe[1]);
+    const std::string program = argv.front();
+    pid_ = server::SpawnWithFiles(std::move(argv), std::move(env), "", stdin_text, out_, err_);
+    if (pid_ < 0) throw std::runtime_error("could not start " + program);
   }
   ~CliRun() {
     if (pid_ > 0 && exit_code_ < 0) Kill();

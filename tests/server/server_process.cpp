@@ -108,6 +108,38 @@ std::string ServerProgramPath() {
 #endif
 }
 
+pid_t SpawnWithFiles(std::vector<std::string> argv, std::vector<std::string> env, std::string_view drop_env,
+                     const std::string& stdin_text, const std::filesystem::path& out,
+                     const std::filesystem::path& err) {
+  // Built before fork: the child only calls async-signal-safe functions.
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  std::vector<char*> cenv;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (drop_env.empty() || !std::string_view(*e).starts_with(drop_env)) cenv.push_back(*e);
+  }
+  for (auto& e : env) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+  int in_pipe[2];
+  if (pipe(in_pipe) != 0) return -1;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(in_pipe[0], 0);
+    close(in_pipe[1]);
+    const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(o, 1);
+    dup2(e, 2);
+    execve(cargv[0], cargv.data(), cenv.data());
+    _exit(127);
+  }
+  close(in_pipe[0]);
+  if (pid > 0 && !stdin_text.empty()) (void)!write(in_pipe[1], stdin_text.data(), stdin_text.size());
+  close(in_pipe[1]);
+  return pid;
+}
+
 Result<int> FreePort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return Status::IoError("socket: " + std::string(std::strerror(errno)));

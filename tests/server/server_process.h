@@ -26,6 +26,13 @@ namespace mentorlog::server {
 // MENTORLOG_SERVER_PATH from the build.
 std::string ServerProgramPath();
 
+// Starts `argv` (argv[0]: the program's path) with this process's environment, less the entries
+// whose name starts with `drop_env`, plus `env` ("NAME=value"); writes `stdin_text` to its
+// standard input and sends its standard output and error to the files `out` and `err`.
+// Returns its pid, or -1 when it could not be started (the caller waits for it with waitpid).
+pid_t SpawnWithFiles(std::vector<std::string> argv, std::vector<std::string> env, std::string_view drop_env,
+                     const std::string& stdin_text, const std::filesystem::path& out, const std::filesystem::path& err);
+
 // A TCP port of 127.0.0.1 that was free a moment ago (bound to port 0, then closed).
 // Another process may take it meanwhile; the server's "cannot listen" error says so.
 Result<int> FreePort();
