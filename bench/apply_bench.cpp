@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/record_state.h"
+#include "mentorlog/domain/record_state.h"
 #include "mentorlog/sync/device.h"
 #include "sync_bench_common.h"
 

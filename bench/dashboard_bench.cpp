@@ -13,7 +13,7 @@
 #include <stdexcept>
 
 #include "district_data.h"
-#include "mentorlog/core/dashboard.h"
+#include "mentorlog/domain/dashboard.h"
 
 namespace mentorlog::bench {
 namespace {

@@ -26,7 +26,7 @@
 
 #include "dashboards.h"
 #include "district_data.h"
-#include "mentorlog/core/record_state.h"
+#include "mentorlog/domain/record_state.h"
 #include "mentorlog/sync/device.h"
 #include "pg_schema.h"
 #include "service.h"
@@ -128,7 +128,7 @@ Row Run(const std::string& backend, const DistrictShape& shape, const std::strin
     server::SyncService service(st, server::ServiceOptions{});
     auto config = core::LoadDashboardConfig(MENTORLOG_ASSETS_DIR);
     if (!config.ok()) Fail("config", config.status());
-    platform::FakeClock clock(int64_t{shape.today.days()} * 86'400'000 + 12 * 3'600'000);
+    mentorlog::FakeClock clock(int64_t{shape.today.days()} * 86'400'000 + 12 * 3'600'000);
     server::Account coordinator;
     coordinator.login = "region.coordinator";
     coordinator.role = sync::Role::kCoordinator;

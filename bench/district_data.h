@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/rubric.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/rubric.h"
 
 namespace mentorlog::bench {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/indices.h"
+#include "mentorlog/domain/indices.h"
 
 namespace mentorlog::core {
 namespace {

@@ -38,10 +38,11 @@
 #include <thread>
 #include <vector>
 
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/workload.h"
+#include "mentorlog/base/random.h"
+#include "mentorlog/domain/rubric.h"
 #include "mentorlog/sync/client.h"
 #include "sync_bench_common.h"
+#include "workload.h"
 
 namespace mentorlog::bench {
 namespace {
@@ -186,7 +187,7 @@ Outcome RunBackend(Backend backend, int mentors, int threads, const std::string&
         a.password_hash = "!bench: no password";
         ASSIGN_OR_RETURN(a.id, tx.CreateAccount(a));
         std::array<unsigned char, 32> raw{};
-        RETURN_IF_ERROR(platform::RandomBytes(raw.data(), raw.size()));
+        RETURN_IF_ERROR(mentorlog::RandomBytes(raw.data(), raw.size()));
         std::string token;
         for (unsigned char b : raw) {
           static constexpr char kHex[] = "0123456789abcdef";

@@ -9,7 +9,7 @@
 #include <random>
 #include <string>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 
 namespace mentorlog::bench {
 

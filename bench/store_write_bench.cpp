@@ -24,11 +24,11 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/demo.h"
-#include "mentorlog/core/field_codec.h"
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/domain/field_codec.h"
+#include "mentorlog/domain/records.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/demo.h"
+#include "mentorlog/store/store.h"
 
 namespace mentorlog::core {
 namespace {

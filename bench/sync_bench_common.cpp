@@ -31,9 +31,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "mentorlog/core/demo.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/serialize.h"
+#include "mentorlog/base/random.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/domain/serialize.h"
+#include "mentorlog/store/demo.h"
 
 namespace mentorlog::bench {
 
@@ -662,7 +663,7 @@ Result<server::Account> Central::AddAccount(const std::string& login, sync::Role
 
 Result<std::string> Central::IssueToken(const server::Account& account, const std::string& device_id) {
   std::array<unsigned char, 32> raw{};
-  RETURN_IF_ERROR(platform::RandomBytes(raw.data(), raw.size()));
+  RETURN_IF_ERROR(mentorlog::RandomBytes(raw.data(), raw.size()));
   static constexpr char kHex[] = "0123456789abcdef";
   std::string token;
   for (unsigned char b : raw) {
@@ -680,7 +681,7 @@ Result<std::string> Central::IssueToken(const server::Account& account, const st
 // -----------------------------------------------------------------------------------------
 
 Result<std::unique_ptr<core::Store>> OpenDevice(const std::filesystem::path& path, const std::string& device_id,
-                                                const platform::Clock* clock) {
+                                                const mentorlog::Clock* clock) {
   core::StoreOptions o;
   o.path = path;
   o.device_id = device_id;

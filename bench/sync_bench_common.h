@@ -29,10 +29,10 @@
 
 #include "accounts.h"
 #include "http_server.h"
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/records.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/store.h"
 #include "service.h"
 #include "storage.h"
 
@@ -67,7 +67,7 @@ class TempDir {
 // at real speed, from the moment the clock is made. The demo district and the data set
 // depend on Today(), so pinning the day makes them the same on every day the benchmark runs;
 // the time stays behind the real clock, so the server never clamps these stamps.
-class DayClock final : public platform::Clock {
+class DayClock final : public mentorlog::Clock {
  public:
   DayClock();
   int64_t NowMillis() const override;
@@ -203,7 +203,7 @@ class Central {
 
 // A device store at `path` (created) with language "en"; `clock` may be null (system clock).
 Result<std::unique_ptr<core::Store>> OpenDevice(const std::filesystem::path& path, const std::string& device_id,
-                                                const platform::Clock* clock = nullptr);
+                                                const mentorlog::Clock* clock = nullptr);
 
 // -----------------------------------------------------------------------------------------
 // [SECTION] Figures

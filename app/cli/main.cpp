@@ -24,15 +24,16 @@
 #include <sstream>
 #include <string>
 
-#include "mentorlog/core/demo.h"
-#include "mentorlog/core/export.h"
-#include "mentorlog/core/field_codec.h"
-#include "mentorlog/core/import.h"
-#include "mentorlog/core/record_json.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/store.h"
-#include "mentorlog/core/text.h"
+#include "mentorlog/domain/field_codec.h"
+#include "mentorlog/domain/import.h"
+#include "mentorlog/domain/record_json.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/domain/text.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/bundled_rubrics.h"
+#include "mentorlog/store/demo.h"
+#include "mentorlog/store/export.h"
+#include "mentorlog/store/store.h"
 #include "report_commands.h"
 #include "sync_commands.h"
 
@@ -65,7 +66,7 @@ struct Context {
 
 // The system clock shifted by a fixed offset: MENTORLOG_CLOCK_OFFSET_MS, a testing aid that
 // makes this device's clock run ahead or behind (the sync tests' skewed devices).
-class OffsetClock final : public platform::Clock {
+class OffsetClock final : public mentorlog::Clock {
  public:
   explicit OffsetClock(int64_t offset_millis) : offset_(offset_millis) {}
   int64_t NowMillis() const override { return platform::DefaultClock().NowMillis() + offset_; }
@@ -76,9 +77,9 @@ class OffsetClock final : public platform::Clock {
 };
 
 // Null when MENTORLOG_CLOCK_OFFSET_MS is unset or empty: the system clock.
-Result<const platform::Clock*> ClockFromEnvironment() {
+Result<const mentorlog::Clock*> ClockFromEnvironment() {
   const char* text = std::getenv("MENTORLOG_CLOCK_OFFSET_MS");
-  if (text == nullptr || *text == '\0') return static_cast<const platform::Clock*>(nullptr);
+  if (text == nullptr || *text == '\0') return static_cast<const mentorlog::Clock*>(nullptr);
   char* end = nullptr;
   errno = 0;
   const long long offset = std::strtoll(text, &end, 10);
@@ -87,7 +88,7 @@ Result<const platform::Clock*> ClockFromEnvironment() {
                                 std::string(text) + "»");
   }
   static const OffsetClock clock(offset);
-  return static_cast<const platform::Clock*>(&clock);
+  return static_cast<const mentorlog::Clock*>(&clock);
 }
 
 Result<Context> OpenContext(const GlobalOptions& g) {

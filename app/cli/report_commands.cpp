@@ -3,7 +3,7 @@
 
 #include <iostream>
 
-#include "mentorlog/core/rubric.h"
+#include "mentorlog/domain/rubric.h"
 #include "mentorlog/report/make.h"
 #include "mentorlog/report/school_log.h"
 

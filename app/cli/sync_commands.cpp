@@ -17,10 +17,10 @@
 #include <optional>
 
 #include "mentorlog/app/session.h"
-#include "mentorlog/core/workload.h"
 #include "mentorlog/platform/env.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
+#include "workload.h"
 
 namespace mentorlog::cli {
 

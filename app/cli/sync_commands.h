@@ -14,8 +14,8 @@
 #include <filesystem>
 #include <string>
 
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/store/store.h"
 
 namespace mentorlog::cli {
 

@@ -23,9 +23,10 @@
 #include <vector>
 
 #include "mentorlog/app/controller.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/domain/rubric.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/bundled_rubrics.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/ui/fonts.h"
 #include "mentorlog/ui/screens.h"
 #include "mentorlog/ui/widgets.h"

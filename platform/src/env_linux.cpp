@@ -1,11 +1,10 @@
 // The Linux implementation of mentorlog/platform/env.h: XDG data directory, secret
-// files written atomically with mode 0600, getrandom(2) and the system clock.
+// files written atomically with mode 0600, and the system clock.
 //
 // Every OS error is turned into a Status here; messages name the path and what to do.
 #if defined(__linux__) && !defined(__ANDROID__)
 
 #include <fcntl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -20,6 +19,8 @@
 #include <system_error>
 
 #include "mentorlog/platform/env.h"
+
+#include "mentorlog/base/random.h"
 
 namespace mentorlog::platform {
 namespace {
@@ -125,7 +126,7 @@ Status SyncDir(const fs::path& dir) {
 // umask), writes `contents` and fsyncs it. The caller renames it into place.
 Result<fs::path> WriteSyncedTemp(const fs::path& target, std::string_view contents) {
   unsigned char suffix[6];
-  RETURN_IF_ERROR(RandomBytes(suffix, sizeof(suffix)));
+  RETURN_IF_ERROR(mentorlog::RandomBytes(suffix, sizeof(suffix)));
   std::string name(1, '.');
   name.append(target.filename().string()).append(".tmp-").append(ToHex(suffix, sizeof(suffix)));
   fs::path tmp = ParentDir(target) / name;
@@ -298,23 +299,6 @@ Result<std::string> ReadSecretFile(const fs::path& path) {
 }
 
 // [SECTION] Randomness and identity
-
-Status RandomBytes(void* out, size_t n) {
-  assert(out != nullptr || n == 0);
-  auto* p = static_cast<unsigned char*>(out);
-  while (n > 0) {
-    // Blocks only until the kernel's pool is first initialised, early in boot.
-    ssize_t got = ::getrandom(p, n, 0);
-    if (got < 0) {
-      int err = errno;
-      if (err == EINTR) continue;
-      return Status::IoError("getrandom failed: " + ErrnoText(err) + ". A Linux 3.17 or newer kernel is required.");
-    }
-    p += got;
-    n -= static_cast<size_t>(got);
-  }
-  return Status::Ok();
-}
 
 std::string UserLanguage(std::string_view flag) {
   if (flag == "ru" || flag == "en") return std::string(flag);

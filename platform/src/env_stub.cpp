@@ -51,7 +51,6 @@ Clock& DefaultClock() {
 Result<std::filesystem::path> ResolveDataDir(const std::optional<std::filesystem::path>&) { return NotYet(); }
 Status WriteSecretFile(const std::filesystem::path&, std::string_view) { return NotYet(); }
 Result<std::string> ReadSecretFile(const std::filesystem::path&) { return NotYet(); }
-Status RandomBytes(void*, size_t) { return NotYet(); }
 std::string UserLanguage(std::string_view flag) { return flag == "ru" ? "ru" : "en"; }
 
 double MillisSinceProcessStart() { return -1; }

@@ -13,8 +13,8 @@
 #include <semaphore>
 #include <variant>
 
-#include "mentorlog/core/record_state.h"
-#include "mentorlog/core/records.h"
+#include "mentorlog/domain/record_state.h"
+#include "mentorlog/domain/records.h"
 
 namespace mentorlog::server {
 

@@ -26,7 +26,7 @@
 #include <utility>
 #include <vector>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 #include "mentorlog/platform/env.h"
 #include "mentorlog/sync/protocol.h"
 #include "service.h"
@@ -56,7 +56,7 @@ inline constexpr size_t kMinPasswordChars = 8;
 inline constexpr size_t kMaxPasswordBytes = 1024;
 
 struct AccountsOptions {
-  const platform::Clock* clock = nullptr;  // null: the system clock
+  const mentorlog::Clock* clock = nullptr;  // null: the system clock
   uint64_t argon2_opslimit = kDefaultArgon2Opslimit;
   size_t argon2_memlimit_bytes = kDefaultArgon2MemlimitBytes;
   // Hashes (sign-ins, new passwords) running at once; more wait their turn.
@@ -151,7 +151,7 @@ class Accounts {
 
   Storage& storage_;
   AccountsOptions options_;
-  const platform::Clock& clock_;
+  const mentorlog::Clock& clock_;
   std::unique_ptr<HashSlots> slots_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;

@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 
 namespace mentorlog::server {
 

@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "accounts.h"
-#include "mentorlog/core/dashboard_json.h"
+#include "mentorlog/domain/dashboard_json.h"
 
 namespace mentorlog::server {
 
@@ -19,7 +19,7 @@ struct Dashboards::Entry {
 };
 
 Dashboards::Dashboards(Storage& storage, SyncService& service, core::DashboardConfig config,
-                       const platform::Clock& clock, size_t max_cached)
+                       const mentorlog::Clock& clock, size_t max_cached)
     : storage_(storage),
       service_(service),
       config_(std::move(config)),

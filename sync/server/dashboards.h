@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mentorlog/core/dashboard.h"
+#include "mentorlog/domain/dashboard.h"
 #include "mentorlog/platform/env.h"
 #include "service.h"
 #include "storage.h"
@@ -31,7 +31,7 @@ namespace mentorlog::server {
 class Dashboards {
  public:
   // REQUIRES: storage and service outlive this object.
-  Dashboards(Storage& storage, SyncService& service, core::DashboardConfig config, const platform::Clock& clock,
+  Dashboards(Storage& storage, SyncService& service, core::DashboardConfig config, const mentorlog::Clock& clock,
              size_t max_cached = 8);
   ~Dashboards();
 
@@ -62,7 +62,7 @@ class Dashboards {
   Storage& storage_;
   SyncService& service_;
   const core::DashboardConfig config_;
-  const platform::Clock& clock_;
+  const mentorlog::Clock& clock_;
   const size_t max_cached_;
   std::mutex mu_;
   std::list<std::shared_ptr<Entry>> entries_;  // most recently used first

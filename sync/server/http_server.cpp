@@ -24,7 +24,7 @@
 
 #include "dashboards.h"
 #include "login_throttle.h"
-#include "mentorlog/core/json_text.h"
+#include "mentorlog/domain/json_text.h"
 #include "request_front.h"
 
 namespace mentorlog::server {
@@ -556,7 +556,7 @@ class HttpServer::Routes {
   Accounts& accounts_;
   size_t max_body_bytes_;
   std::filesystem::path assets_dir_;
-  const platform::Clock& clock_;
+  const mentorlog::Clock& clock_;
   std::string storage_kind_;
   std::mutex dashboards_mu_;
   std::unique_ptr<Dashboards> dashboards_;
@@ -725,7 +725,7 @@ Status HttpServer::Start() {
 }
 
 void HttpServer::PurgeTokens() {
-  const platform::Clock& clock = options_.clock != nullptr ? *options_.clock : platform::DefaultClock();
+  const mentorlog::Clock& clock = options_.clock != nullptr ? *options_.clock : platform::DefaultClock();
   int64_t purged = 0;
   Status s = storage_.Write([&](StorageTx& tx) {
     ASSIGN_OR_RETURN(purged, tx.PurgeTokens(clock.NowMillis()));

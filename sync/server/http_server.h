@@ -29,8 +29,8 @@
 
 #include "accounts.h"
 #include "login_throttle.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/rubric.h"
 #include "mentorlog/platform/env.h"
 #include "request_front.h"
 #include "service.h"
@@ -64,7 +64,7 @@ struct HttpServerOptions {
   // The dashboards' configuration (dashboard.toml, indices.toml) is read from here at the first
   // /v1/dashboard request; "today" of the dashboards comes from `clock` (null: the system's).
   std::filesystem::path assets_dir = core::DefaultAssetsDir();
-  const platform::Clock* clock = nullptr;
+  const mentorlog::Clock* clock = nullptr;
   // Build the coordinators' dashboards in the background as soon as the server listens
   // (Dashboards::WarmUp), so the first request of a region does not read it all. `serve` sets it.
   bool warm_dashboards = false;

@@ -35,11 +35,12 @@
 #include "accounts.h"
 #include "config.h"
 #include "http_server.h"
-#include "mentorlog/core/demo.h"
-#include "mentorlog/core/import.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/random.h"
+#include "mentorlog/domain/import.h"
+#include "mentorlog/domain/rubric.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/demo.h"
+#include "mentorlog/store/store.h"
 #include "service.h"
 #include "storage.h"
 
@@ -312,7 +313,7 @@ Result<std::string> DemoPassword() {
   std::string out;
   while (out.size() < 12) {
     unsigned char byte = 0;
-    RETURN_IF_ERROR(platform::RandomBytes(&byte, 1));
+    RETURN_IF_ERROR(mentorlog::RandomBytes(&byte, 1));
     if (byte >= 256 - 256 % kAlphabet.size()) continue;  // keep the choice uniform
     out += kAlphabet[byte % kAlphabet.size()];
   }

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mentorlog/core/types.h"
+#include "mentorlog/domain/types.h"
 
 namespace mentorlog::server {
 

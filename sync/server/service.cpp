@@ -12,9 +12,9 @@
 #include <set>
 
 #include "accounts.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/rules.h"
-#include "mentorlog/core/validation.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/domain/rules.h"
+#include "mentorlog/domain/validation.h"
 #include "mentorlog/sync/device.h"
 #include "mentorlog/sync/merge.h"
 #include "pull_cursor.h"

@@ -32,9 +32,9 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/hlc.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/domain/hlc.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/sync/protocol.h"
 #include "storage.h"
 
@@ -55,7 +55,7 @@ struct AccountScope {
 };
 
 struct ServiceOptions {
-  const platform::Clock* clock = nullptr;  // null: the system clock
+  const mentorlog::Clock* clock = nullptr;  // null: the system clock
   // Stamps more than this ahead of the server's clock are clamped to it (and logged).
   int64_t max_clock_skew_millis = 5 * 60 * 1000;
   // Called with a line for the log (the server passes spdlog); may be empty.
@@ -106,7 +106,7 @@ class SyncService {
 
   Storage& storage_;
   ServiceOptions options_;
-  const platform::Clock& clock_;
+  const mentorlog::Clock& clock_;
   std::mutex hlc_mu_;
   core::HybridLogicalClock hlc_;
   std::atomic<uint64_t> clamped_total_{0};

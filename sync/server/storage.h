@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/record_state.h"
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/types.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/record_state.h"
+#include "mentorlog/domain/types.h"
 #include "mentorlog/sync/protocol.h"
 
 namespace mentorlog::server {

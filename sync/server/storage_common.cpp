@@ -15,7 +15,7 @@
 #include <limits>
 #include <utility>
 
-#include "mentorlog/core/serialize.h"
+#include "mentorlog/domain/serialize.h"
 #include "mentorlog/sync/protocol.h"
 
 namespace mentorlog::server {

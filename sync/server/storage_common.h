@@ -22,7 +22,7 @@
 #include <variant>
 #include <vector>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 #include "storage.h"
 
 namespace mentorlog::server {

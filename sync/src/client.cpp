@@ -404,7 +404,7 @@ class SyncClient::Impl {
 
   core::Store& store_;
   ClientOptions options_;
-  const platform::Clock& clock_;
+  const mentorlog::Clock& clock_;
   std::string lang_;
   std::mt19937_64 rng_;
   std::unique_ptr<HttpTransport> transport_;  // made at the first sync, then reused

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "mentorlog/core/serialize.h"
+#include "mentorlog/domain/serialize.h"
 #include "mentorlog/sync/merge.h"
 
 namespace mentorlog::sync {

@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 
 namespace mentorlog::sync {
 

@@ -14,8 +14,8 @@
 #include <cstring>
 #include <memory>
 
-#include "mentorlog/core/json_text.h"
-#include "mentorlog/core/serialize.h"
+#include "mentorlog/domain/json_text.h"
+#include "mentorlog/domain/serialize.h"
 
 namespace mentorlog::sync {
 

@@ -21,8 +21,8 @@
 #include <thread>
 #include <vector>
 
-#include "mentorlog/core/store.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/store.h"
 #include "run_command.h"
 
 extern char** environ;

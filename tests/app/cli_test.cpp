@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/csv.h"
+#include "mentorlog/domain/csv.h"
 #include "run_command.h"
 
 namespace {

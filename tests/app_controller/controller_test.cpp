@@ -19,6 +19,7 @@
 #include <chrono>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,9 +31,9 @@
 #include "mentorlog/app/controller.h"
 #include "mentorlog/app/form_apply.h"
 #include "mentorlog/app/view_builder.h"
-#include "mentorlog/core/demo.h"
-#include "mentorlog/core/store.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/demo.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/ui/i18n.h"
 #include "mentorlog/ui/state.h"
 #include "test_fixtures.h"
@@ -56,7 +57,7 @@ class AppControllerTest : public ::testing::Test {
   // The demo district is made once per suite (seconds under ASan) and copied for each test.
   static void SetUpTestSuite() {
     demo_dir_ = new core::testing::TempDir();
-    platform::FakeClock clock{kNovember20};
+    mentorlog::FakeClock clock{kNovember20};
     core::StoreOptions options;
     options.path = demo_dir_->path() / "mentorlog.db";
     options.clock = &clock;
@@ -136,7 +137,7 @@ class AppControllerTest : public ::testing::Test {
 
   static core::testing::TempDir* demo_dir_;
   core::testing::TempDir dir_;
-  platform::FakeClock clock_{kNovember20};
+  mentorlog::FakeClock clock_{kNovember20};
   std::unique_ptr<core::Store> store_;
   ui::Translations ru_;
   ui::Translations en_;
@@ -198,6 +199,51 @@ TEST_F(AppControllerTest, TodayOfAMentorListsExactlyTheirSchoolsWithContactsAndO
 TEST_F(AppControllerTest, TodayWithoutAPersonListsEverySchool) {
   const ui::TodayView view = Must(BuildTodayView(*store_, Context(std::nullopt, en_)), "BuildTodayView");
   EXPECT_EQ(view.schools.size(), All<core::School>().size());
+}
+
+// "Without contact" is one rule (core::WithoutContact) with the district's threshold: the Today
+// cards follow BuildContext::no_contact_days, and the controller takes it from dashboard.toml.
+TEST_F(AppControllerTest, TodaySaysWithoutContactByTheDistrictsThreshold) {
+  BuildContext ctx = Context(std::nullopt, en_);
+  for (int threshold : {1, 5, 30, 400}) {
+    ctx.no_contact_days = threshold;
+    const ui::TodayView view = Must(BuildTodayView(*store_, ctx), "BuildTodayView");
+    int without = 0;
+    for (const ui::SchoolCard& card : view.schools) {
+      const bool expected = card.days_since_contact < 0 || card.days_since_contact > threshold;
+      EXPECT_EQ(card.without_contact, expected) << card.name << ", threshold " << threshold;
+      without += card.without_contact;
+    }
+    if (threshold == 1) {
+      EXPECT_GT(without, 0) << "the demo has schools not contacted yesterday or today";
+    }
+  }
+
+  // The threshold of the district's own dashboard.toml reaches the cards the app shows.
+  core::testing::TempDir assets;
+  std::filesystem::copy(MENTORLOG_ASSETS_DIR, assets.path(), std::filesystem::copy_options::recursive);
+  const std::filesystem::path toml = assets.path() / "dashboard.toml";
+  std::string text;
+  {
+    std::ifstream in(toml, std::ios::binary);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const size_t at = text.find("no_contact_days = 30");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string("no_contact_days = 30").size(), "no_contact_days = 1");
+  std::ofstream(toml, std::ios::binary | std::ios::trunc) << text;
+  ControllerOptions options = Options();
+  options.assets_dir = assets.path();
+  AppController app(*store_, options);
+  app.WaitIdle();
+  const auto shown = app.View();
+  ASSERT_FALSE(shown->today.schools.empty());
+  int without = 0;
+  for (const ui::SchoolCard& card : shown->today.schools) {
+    EXPECT_EQ(card.without_contact, card.days_since_contact < 0 || card.days_since_contact > 1) << card.name;
+    without += card.without_contact;
+  }
+  EXPECT_GT(without, 0);
 }
 
 // -----------------------------------------------------------------------------------------

@@ -17,14 +17,15 @@
 #include "fault_proxy.h"
 #include "mentorlog/app/controller.h"
 #include "mentorlog/app/form_apply.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/workload.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/store/bundled_rubrics.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
 #include "mentorlog/ui/screens.h"
 #include "server/server_process.h"
 #include "test_fixtures.h"
 #include "ui/ui_harness.h"
+#include "workload.h"
 
 namespace mentorlog::app {
 namespace {

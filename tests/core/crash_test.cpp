@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "mentorlog/core/store.h"
+#include "mentorlog/store/store.h"
 #include "test_fixtures.h"
 
 namespace mentorlog::core {
@@ -149,7 +149,7 @@ std::filesystem::path ChildErrorFile(const StoreOptions& options) {
 // The child: opens the store and writes until it is killed.
 // Writes until killed. Once the store is open and read (slow under ASan, slower on a busy
 // machine), it says so with a byte on `ready_fd`: the parent's random delay starts from there.
-[[noreturn]] void RunWriter(StoreOptions options, platform::FakeClock& clock, uint32_t seed, int ready_fd) {
+[[noreturn]] void RunWriter(StoreOptions options, mentorlog::FakeClock& clock, uint32_t seed, int ready_fd) {
   auto opened = Store::Open(options);
   if (!opened.ok()) ExitWithError(options, kOpenFailed, opened.status());
   Store& store = **opened;

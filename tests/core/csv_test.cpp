@@ -1,4 +1,4 @@
-#include "mentorlog/core/csv.h"
+#include "mentorlog/domain/csv.h"
 
 #include <gtest/gtest.h>
 

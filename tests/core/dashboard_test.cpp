@@ -1,7 +1,7 @@
 // Per-school progress and the district view against values worked out by hand (docs/metrics.md
 // shows the same fixture's arithmetic), the configuration's errors, the calendar, and the
 // incremental refresh: a dashboard fed only the changed records equals one built from scratch.
-#include "mentorlog/core/dashboard.h"
+#include "mentorlog/domain/dashboard.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,9 @@
 #include <set>
 #include <string>
 
-#include "mentorlog/core/demo.h"
-#include "mentorlog/core/workload.h"
+#include "mentorlog/store/demo.h"
 #include "test_fixtures.h"
+#include "workload.h"
 
 namespace mentorlog::core {
 namespace dashboard_testing {
@@ -628,7 +628,7 @@ TEST(DashboardConfigTest, MistakesNameTheLineAndWhatIsAccepted) {
 // from the whole store gives, and recomputes only the schools they touched.
 TEST(DashboardIncrementalTest, FedOnlyTheChangesItEqualsOneBuiltFromScratch) {
   testing::TempDir dir;
-  platform::FakeClock clock(testing::kStartMillis);
+  mentorlog::FakeClock clock(testing::kStartMillis);
   StoreOptions options;
   options.path = dir.path() / "store.db";
   options.clock = &clock;

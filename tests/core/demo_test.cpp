@@ -7,7 +7,7 @@
 // [SECTION] Errors
 // [SECTION] Consistency and dates
 // [SECTION] Content
-#include "mentorlog/core/demo.h"
+#include "mentorlog/store/demo.h"
 
 #include <gtest/gtest.h>
 
@@ -21,9 +21,9 @@
 #include <string_view>
 #include <vector>
 
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/domain/records.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/store.h"
 #include "test_fixtures.h"
 
 namespace mentorlog::core {
@@ -68,10 +68,10 @@ class DemoTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  platform::FakeClock clock_{kNovember20};
+  mentorlog::FakeClock clock_{kNovember20};
 
  private:
-  static std::unique_ptr<Store> OpenStoreIn(const TempDir& dir, std::string_view file, platform::FakeClock& clock,
+  static std::unique_ptr<Store> OpenStoreIn(const TempDir& dir, std::string_view file, mentorlog::FakeClock& clock,
                                             std::string language) {
     StoreOptions options;
     options.path = dir.path() / file;
@@ -83,7 +83,7 @@ class DemoTest : public ::testing::Test {
 
   struct Shared {
     TempDir dir;
-    platform::FakeClock clock{kNovember20};
+    mentorlog::FakeClock clock{kNovember20};
     std::unique_ptr<Store> store;
     DemoSummary summary;
   };
@@ -101,7 +101,7 @@ bool HasStatus(const School& s, SchoolStatus status) {
   return std::find(s.statuses.begin(), s.statuses.end(), status) != s.statuses.end();
 }
 
-bool IsOverdue(const Recommendation& r, Date today) {
+bool OverdueByHand(const Recommendation& r, Date today) {
   return (r.status == RecommendationStatus::kOpen || r.status == RecommendationStatus::kInProgress) && r.due_on < today;
 }
 
@@ -203,7 +203,7 @@ TEST_F(DemoTest, SummaryEqualsTheStoreCounts) {
   const auto recs = All<Recommendation>(*store);
   const Date today = store->Today();
   EXPECT_EQ(summary.overdue_recommendations,
-            std::count_if(recs.begin(), recs.end(), [&](const Recommendation& r) { return IsOverdue(r, today); }));
+            std::count_if(recs.begin(), recs.end(), [&](const Recommendation& r) { return OverdueByHand(r, today); }));
 
   // The school's teacher count is its staff as people.
   std::map<Uuid, int64_t> staff;

@@ -1,5 +1,5 @@
 // CSV and JSON export: header, Excel dialect, round trips through the import, JSON values.
-#include "mentorlog/core/export.h"
+#include "mentorlog/store/export.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -17,8 +17,8 @@
 #endif
 #include "rapidjson_config.h"
 
-#include "mentorlog/core/csv.h"
-#include "mentorlog/core/import.h"
+#include "mentorlog/domain/csv.h"
+#include "mentorlog/domain/import.h"
 #include "mentorlog/platform/env.h"
 #include "test_fixtures.h"
 
@@ -102,7 +102,7 @@ class ExportTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  platform::FakeClock clock_{testing::NoonMillis(2025, 3, 15)};
+  mentorlog::FakeClock clock_{testing::NoonMillis(2025, 3, 15)};
   std::unique_ptr<Store> store_;
 };
 

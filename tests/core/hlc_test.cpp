@@ -1,5 +1,5 @@
 // Tests of the hybrid logical clock (hlc.h) and of the store's use of it across restarts.
-#include "mentorlog/core/hlc.h"
+#include "mentorlog/domain/hlc.h"
 
 #include <gtest/gtest.h>
 
@@ -28,7 +28,7 @@ TEST(HlcTest, StampLayoutIs48BitsOfMillisAnd16OfCounter) {
 }
 
 TEST(HlcTest, FirstStampFollowsTheWallClock) {
-  platform::FakeClock wall(kStartMillis);
+  mentorlog::FakeClock wall(kStartMillis);
   HybridLogicalClock hlc(wall);
   const HlcStamp s = hlc.Now();
   EXPECT_EQ(s.millis(), kStart);
@@ -38,7 +38,7 @@ TEST(HlcTest, FirstStampFollowsTheWallClock) {
 }
 
 TEST(HlcTest, MonotonicUnderAClockGoingBackwards) {
-  platform::FakeClock wall(kStartMillis);
+  mentorlog::FakeClock wall(kStartMillis);
   HybridLogicalClock hlc(wall);
   std::mt19937 rng(7);
   std::uniform_int_distribution<int64_t> step(-5'000, 3'000);
@@ -54,7 +54,7 @@ TEST(HlcTest, MonotonicUnderAClockGoingBackwards) {
 }
 
 TEST(HlcTest, CounterIncrementsWithinOneMillisecond) {
-  platform::FakeClock wall(kStartMillis);
+  mentorlog::FakeClock wall(kStartMillis);
   HybridLogicalClock hlc(wall);
   const HlcStamp a = hlc.Now();
   const HlcStamp b = hlc.Now();
@@ -71,7 +71,7 @@ TEST(HlcTest, CounterIncrementsWithinOneMillisecond) {
 }
 
 TEST(HlcTest, CounterOverflowRollsIntoTheNextMillisecond) {
-  platform::FakeClock wall(kStartMillis);
+  mentorlog::FakeClock wall(kStartMillis);
   HybridLogicalClock hlc(wall);
   HlcStamp s = hlc.Now();
   for (uint32_t i = 1; i <= 0xFFFF; ++i) s = hlc.Now();
@@ -87,7 +87,7 @@ TEST(HlcTest, CounterOverflowRollsIntoTheNextMillisecond) {
 }
 
 TEST(HlcTest, ObserveRemoteAheadMovesNowPastIt) {
-  platform::FakeClock wall(kStartMillis);
+  mentorlog::FakeClock wall(kStartMillis);
   HybridLogicalClock hlc(wall);
   (void)hlc.Now();
   const HlcStamp remote = HlcStamp::FromParts(kStart + 600'000, 42);  // ten minutes ahead
@@ -134,8 +134,8 @@ TEST(HlcTest, FieldClocksOrderByStampThenDevice) {
 // Two devices whose wall clocks disagree by ten minutes pass stamps back and forth, as sync
 // does: every reply is stamped after what it answers, whichever clock is ahead.
 TEST(HlcTest, SkewedDevicesExchangingStampsKeepCausalOrder) {
-  platform::FakeClock wall_a(kStartMillis);
-  platform::FakeClock wall_b(kStartMillis - 600'000);
+  mentorlog::FakeClock wall_a(kStartMillis);
+  mentorlog::FakeClock wall_b(kStartMillis - 600'000);
   HybridLogicalClock a(wall_a);
   HybridLogicalClock b(wall_b);
   std::mt19937 rng(11);

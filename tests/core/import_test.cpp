@@ -5,7 +5,7 @@
 // [SECTION] Bad rows and policies
 // [SECTION] Re-import and upserts
 // [SECTION] Header problems and file errors
-#include "mentorlog/core/import.h"
+#include "mentorlog/domain/import.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/csv.h"
+#include "mentorlog/domain/csv.h"
 #include "mentorlog/platform/env.h"
 #include "test_fixtures.h"
 
@@ -119,7 +119,7 @@ class ImportTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  platform::FakeClock clock_{testing::NoonMillis(2025, 3, 15)};
+  mentorlog::FakeClock clock_{testing::NoonMillis(2025, 3, 15)};
   std::unique_ptr<Store> store_;
 };
 

@@ -1,6 +1,6 @@
 // The ИОР and the social well-being index against values worked out by hand (docs/metrics.md),
 // and the configuration file's errors.
-#include "mentorlog/core/indices.h"
+#include "mentorlog/domain/indices.h"
 
 #include <gtest/gtest.h>
 

@@ -6,10 +6,10 @@
 
 #include <string>
 
-#include "mentorlog/core/record_json.h"
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/serialize.h"
+#include "mentorlog/domain/record_json.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/domain/serialize.h"
 
 namespace mentorlog::core {
 namespace {

@@ -1,4 +1,4 @@
-// Tests for mentorlog/core/rubric.h: the bundled template, and ParseRubric's checks.
+// Tests for mentorlog/domain/rubric.h: the bundled template, and ParseRubric's checks.
 //
 // Template bodies are input (a file on disk, a record arriving by sync), so besides the
 // rules of assets/rubrics/README.md the parser must survive any bytes: truncated prefixes
@@ -9,7 +9,8 @@
 // [SECTION] The bundled rubric
 // [SECTION] ParseRubric rejects broken templates
 // [SECTION] Robustness on damaged input
-#include "mentorlog/core/rubric.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/store/bundled_rubrics.h"
 
 #include <gtest/gtest.h>
 
@@ -27,7 +28,7 @@
 #include <tuple>
 #include <vector>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 #include "test_fixtures.h"
 
 #ifndef MENTORLOG_ASSETS_DIR

@@ -5,7 +5,7 @@
 // every later edit of the recommendation fail, even of its evidence.)
 #include <gtest/gtest.h>
 
-#include "mentorlog/core/validation.h"
+#include "mentorlog/domain/validation.h"
 #include "test_fixtures.h"
 
 namespace mentorlog::core::testing {

@@ -1,5 +1,5 @@
 // The shared rules (rules.h), and the one place that restates one in SQL.
-#include "mentorlog/core/rules.h"
+#include "mentorlog/domain/rules.h"
 
 #include <gtest/gtest.h>
 
@@ -35,6 +35,42 @@ TEST_F(RulesTest, OnlyTheHistoryIsAppendOnly) {
   }
   EXPECT_FALSE(AppendOnlyRefusal().en.empty());
   EXPECT_FALSE(AppendOnlyRefusal().ru.empty());
+}
+
+TEST_F(RulesTest, AnEditKeepsTheStatusForwardAndTheHistoryUnchanged) {
+  Recommendation old;
+  old.status = RecommendationStatus::kInProgress;
+  Recommendation next = old;
+  next.status = RecommendationStatus::kDone;
+  EXPECT_TRUE(CheckEdit(old, next, EditAction::kSave, "en").ok());
+  next.status = RecommendationStatus::kOpen;
+  const Status back = CheckEdit(old, next, EditAction::kSave, "ru");
+  EXPECT_EQ(back.code(), StatusCode::kConflict);
+  EXPECT_NE(back.message().find("возобновите"), std::string::npos) << back.message();
+  EXPECT_NE(CheckEdit(old, next, EditAction::kSave, "en").message().find("reopen it"), std::string::npos);
+
+  next = old;
+  next.reopen_count = old.reopen_count + 1;
+  EXPECT_EQ(CheckEdit(old, next, EditAction::kSave, "en").code(), StatusCode::kConflict);
+  next.status = RecommendationStatus::kOpen;
+  EXPECT_TRUE(CheckEdit(old, next, EditAction::kReopen, "en").ok()) << "a reopening goes back, and counts";
+
+  RecommendationEvent event;
+  EXPECT_EQ(CheckEdit(event, event, EditAction::kSave, "en").code(), StatusCode::kConflict);
+  Visit visit;
+  EXPECT_TRUE(CheckEdit(visit, visit, EditAction::kSave, "en").ok());
+}
+
+TEST_F(RulesTest, WithoutContactMeansNeverOrLongerThanTheThreshold) {
+  const Date today = Date::FromDays(20'400);
+  EXPECT_EQ(DaysSinceContact(std::nullopt, today), std::nullopt);
+  EXPECT_EQ(DaysSinceContact(today.AddDays(-12), today), 12);
+  EXPECT_EQ(DaysSinceContact(today, today), 0);
+  EXPECT_TRUE(WithoutContact(std::nullopt, kDefaultNoContactDays));
+  EXPECT_FALSE(WithoutContact(kDefaultNoContactDays, kDefaultNoContactDays)) << "30 days ago is still in time";
+  EXPECT_TRUE(WithoutContact(kDefaultNoContactDays + 1, kDefaultNoContactDays));
+  EXPECT_FALSE(WithoutContact(0, 1));
+  EXPECT_TRUE(WithoutContact(2, 1));
 }
 
 // Store::ActivityOf counts overdue recommendations in SQL: it must count what IsOverdue says.

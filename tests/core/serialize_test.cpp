@@ -6,8 +6,8 @@
 // [SECTION] Change round trips and the JSON shape
 // [SECTION] Damaged, forged and hostile input
 
-#include "mentorlog/core/serialize.h"
-#include "mentorlog/core/field_codec.h"
+#include "mentorlog/domain/serialize.h"
+#include "mentorlog/domain/field_codec.h"
 
 #include <gtest/gtest.h>
 

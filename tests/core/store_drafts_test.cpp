@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/store.h"
+#include "mentorlog/store/store.h"
 #include "test_fixtures.h"
 
 namespace mentorlog::core {

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "mentorlog/core/store.h"
+#include "mentorlog/store/store.h"
 #include "test_fixtures.h"
 
 namespace mentorlog::core {

@@ -2,7 +2,7 @@
 // rejections and sync values.
 #include <gtest/gtest.h>
 
-#include "mentorlog/core/serialize.h"
+#include "mentorlog/domain/serialize.h"
 #include "test_fixtures.h"
 
 namespace mentorlog::core::testing {

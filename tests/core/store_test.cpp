@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "mentorlog/core/store.h"
+#include "mentorlog/store/store.h"
 #include "migrations.h"
 #include "test_fixtures.h"
 

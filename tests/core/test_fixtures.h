@@ -21,12 +21,12 @@
 #include <type_traits>
 #include <vector>
 
-#include "mentorlog/core/field_codec.h"
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/field_codec.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/rubric.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/store.h"
 
 namespace mentorlog::core::testing {
 
@@ -238,7 +238,7 @@ class StoreFixture : public ::testing::Test {
   }
 
   TempDir dir_;
-  platform::FakeClock clock_{kStartMillis};
+  mentorlog::FakeClock clock_{kStartMillis};
   std::unique_ptr<Store> store_;
 };
 

@@ -1,7 +1,7 @@
-// Tests for mentorlog/core/text.h (which texts a record may hold, and their safe output forms)
+// Tests for mentorlog/domain/text.h (which texts a record may hold, and their safe output forms)
 // and for the rule applied to every text field of every record kind (validation.h), the store
 // and the JSON input.
-#include "mentorlog/core/text.h"
+#include "mentorlog/domain/text.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -10,9 +10,9 @@
 #include <string_view>
 #include <type_traits>
 
-#include "mentorlog/core/record_json.h"
-#include "mentorlog/core/record_state.h"
-#include "mentorlog/core/validation.h"
+#include "mentorlog/domain/record_json.h"
+#include "mentorlog/domain/record_state.h"
+#include "mentorlog/domain/validation.h"
 #include "test_fixtures.h"
 
 namespace mentorlog::core {

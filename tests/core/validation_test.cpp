@@ -1,4 +1,4 @@
-// Tests for mentorlog/core/validation.h: every rule of validation.cpp, for every record kind.
+// Tests for mentorlog/domain/validation.h: every rule of validation.cpp, for every record kind.
 //
 // A valid record of each kind passes with no errors; then each test breaks one thing and
 // checks that exactly the expected field is reported, with a message in both languages.
@@ -23,7 +23,7 @@
 // [SECTION] RubricTemplate
 // [SECTION] Enum fields from text (FieldCodec<E>)
 // [SECTION] IsForwardStatusMove and ToStatus
-#include "mentorlog/core/validation.h"
+#include "mentorlog/domain/validation.h"
 
 #include <gtest/gtest.h>
 
@@ -39,12 +39,12 @@
 #include <utility>
 #include <vector>
 
-#include "mentorlog/core/enums.h"
-#include "mentorlog/core/field_codec.h"
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/types.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/enums.h"
+#include "mentorlog/domain/field_codec.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/domain/types.h"
 
 namespace mentorlog::core {
 namespace {

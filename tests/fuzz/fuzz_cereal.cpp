@@ -1,4 +1,4 @@
-// libFuzzer target: the cereal decoders of core/include/mentorlog/core/serialize.h (the outbox
+// libFuzzer target: the cereal decoders of core/include/mentorlog/domain/serialize.h (the outbox
 // and the wire's Change and RecordState, every record type; portable binary and JSON).
 //
 // Input: a selector byte, then the bytes to decode. selector & 1: 0 binary, 1 JSON;
@@ -13,10 +13,10 @@
 #include <tuple>
 
 #include "fuzz_support.h"
-#include "mentorlog/core/change.h"
-#include "mentorlog/core/record_state.h"
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/serialize.h"
+#include "mentorlog/domain/change.h"
+#include "mentorlog/domain/record_state.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/serialize.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// libFuzzer target: reading CSV files (core/include/mentorlog/core/csv.h) and the text
+// libFuzzer target: reading CSV files (core/include/mentorlog/domain/csv.h) and the text
 // conversions the import uses.
 //
 // Invariants (csv.h's contracts): a parsed table, written back with ',' in UTF-8 (with and
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "fuzz_support.h"
-#include "mentorlog/core/csv.h"
+#include "mentorlog/domain/csv.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// libFuzzer target: importing CSV files into a store (core/include/mentorlog/core/import.h).
+// libFuzzer target: importing CSV files into a store (core/include/mentorlog/domain/import.h).
 //
 // Input: a selector byte, then the file's bytes. selector % 5 picks the kind (schools, people,
 // assignments, assessment results, context indicators); bit 3 the bad-row policy. The store
@@ -20,8 +20,8 @@
 #include <string_view>
 
 #include "fuzz_support.h"
-#include "mentorlog/core/import.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/domain/import.h"
+#include "mentorlog/store/store.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // libFuzzer target: records read from JSON written by people and scripts
-// (core/include/mentorlog/core/record_json.h: ApplyJson for every record type, ScoresFromJson).
+// (core/include/mentorlog/domain/record_json.h: ApplyJson for every record type, ScoresFromJson).
 //
 // Input: a selector byte, then the JSON. selector % 15 picks the record type (RecordKind
 // order); bit 4 is ApplyJson's allow_id. Invariants: applying a JSON that applied once to the
@@ -17,10 +17,10 @@
 #include <variant>
 
 #include "fuzz_support.h"
-#include "mentorlog/core/field_codec.h"
-#include "mentorlog/core/record_json.h"
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/serialize.h"
+#include "mentorlog/domain/field_codec.h"
+#include "mentorlog/domain/record_json.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/serialize.h"
 
 namespace {
 

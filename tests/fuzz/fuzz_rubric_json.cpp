@@ -1,4 +1,4 @@
-// libFuzzer target: rubric templates (core/include/mentorlog/core/rubric.h: ParseRubric).
+// libFuzzer target: rubric templates (core/include/mentorlog/domain/rubric.h: ParseRubric).
 //
 // Invariants: what ParseRubric accepts keeps rubric.h's promises: 2 to 11 levels in order
 // from min to max, unique domain and criterion codes, every criterion in a known domain and
@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "fuzz_support.h"
-#include "mentorlog/core/rubric.h"
+#include "mentorlog/domain/rubric.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // libFuzzer target: the TOML configuration readers: assets/indices.toml
-// (core/include/mentorlog/core/indices.h), assets/dashboard.toml (core/.../dashboard.h) and
+// (core/include/mentorlog/domain/indices.h), assets/dashboard.toml (core/.../dashboard.h) and
 // mentorlog-server's config file (sync/server/config.h).
 //
 // Input: a selector byte, then the TOML. selector % 3: 0 indices, 1 dashboard, 2 server.
@@ -15,8 +15,8 @@
 
 #include "config.h"
 #include "fuzz_support.h"
-#include "mentorlog/core/dashboard.h"
-#include "mentorlog/core/indices.h"
+#include "mentorlog/domain/dashboard.h"
+#include "mentorlog/domain/indices.h"
 
 namespace {
 

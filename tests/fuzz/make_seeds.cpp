@@ -11,11 +11,11 @@
 #include <string>
 #include <string_view>
 
-#include "mentorlog/core/change.h"
-#include "mentorlog/core/csv.h"
-#include "mentorlog/core/record_state.h"
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/serialize.h"
+#include "mentorlog/domain/change.h"
+#include "mentorlog/domain/csv.h"
+#include "mentorlog/domain/record_state.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/serialize.h"
 #include "mentorlog/sync/protocol.h"
 #include "pull_cursor.h"
 

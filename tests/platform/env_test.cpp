@@ -32,18 +32,6 @@ namespace fs = std::filesystem;
 
 // [SECTION] Clocks (every platform)
 
-TEST(ClockTest, FakeClockSetAndAdvance) {
-  FakeClock clock(1'000, 180);
-  EXPECT_EQ(clock.NowMillis(), 1'000);
-  EXPECT_EQ(clock.UtcOffsetMinutes(), 180);
-  clock.Advance(250);
-  EXPECT_EQ(clock.NowMillis(), 1'250);
-  clock.Set(-5);  // Clocks may go backwards.
-  EXPECT_EQ(clock.NowMillis(), -5);
-  clock.Advance(-10);
-  EXPECT_EQ(clock.NowMillis(), -15);
-}
-
 TEST(ClockTest, SystemClockIsNearTime) {
   // Compared with std::chrono's clock, not std::time(): time() reads the kernel's coarse clock,
   // which may lag a few milliseconds behind (this test once failed by 2 ms that way).
@@ -349,18 +337,7 @@ TEST_F(EnvTest, ReadSecretFileOnDirectoryIsIoError) {
   EXPECT_EQ(ReadSecretFile(dir_ / "token").status().code(), StatusCode::kIoError);
 }
 
-// [SECTION] Randomness, clock zone and name
-
-TEST(RandomBytesTest, FillsDistinctValues) {
-  std::array<unsigned char, 256> a{};
-  std::array<unsigned char, 256> b{};
-  ASSERT_TRUE(RandomBytes(a.data(), a.size()).ok());
-  ASSERT_TRUE(RandomBytes(b.data(), b.size()).ok());
-  EXPECT_NE(a, b);
-  // 256 uniform bytes take about 162 distinct values; fewer than 100 is practically impossible.
-  EXPECT_GT(std::set<unsigned char>(a.begin(), a.end()).size(), 100u);
-  EXPECT_TRUE(RandomBytes(nullptr, 0).ok());
-}
+// [SECTION] Clock zone and name
 
 TEST(ClockTest, SystemClockFollowsTimeZone) {
   SystemClock clock;
@@ -388,8 +365,6 @@ TEST(PlatformTest, StubSaysSoAndIsUnsupported) {
   EXPECT_EQ(ResolveDataDir(std::nullopt).status().code(), StatusCode::kUnsupported);
   EXPECT_EQ(WriteSecretFile(fs::path("x"), "y").code(), StatusCode::kUnsupported);
   EXPECT_EQ(ReadSecretFile(fs::path("x")).status().code(), StatusCode::kUnsupported);
-  unsigned char byte = 0;
-  EXPECT_EQ(RandomBytes(&byte, 1).code(), StatusCode::kUnsupported);
 }
 
 #endif

@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/demo.h"
-#include "mentorlog/core/store.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/demo.h"
+#include "mentorlog/store/store.h"
 #include "run_command.h"
 #include "test_fixtures.h"
 
@@ -122,7 +122,7 @@ inline std::vector<std::filesystem::path> XlsxToCsv(const std::filesystem::path&
 
 // A store in `dir` holding the demo district, its clock fixed at kStartMillis.
 struct DemoStore {
-  platform::FakeClock clock{core::testing::kStartMillis};
+  mentorlog::FakeClock clock{core::testing::kStartMillis};
   std::unique_ptr<core::Store> store;
   core::DemoSummary summary;
 };

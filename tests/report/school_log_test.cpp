@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include "mentorlog/core/csv.h"
-#include "mentorlog/core/demo.h"
+#include "mentorlog/domain/csv.h"
 #include "mentorlog/report/output.h"
 #include "mentorlog/report/xlsx.h"
+#include "mentorlog/store/demo.h"
 #include "report_test_support.h"
 #include "test_fixtures.h"
 

@@ -8,12 +8,12 @@
 #include <filesystem>
 #include <string>
 
-#include "mentorlog/core/csv.h"
-#include "mentorlog/core/export.h"
+#include "mentorlog/domain/csv.h"
 #include "mentorlog/report/make.h"
 #include "mentorlog/report/output.h"
 #include "mentorlog/report/school_log.h"
 #include "mentorlog/report/xlsx.h"
+#include "mentorlog/store/export.h"
 #include "report_test_support.h"
 #include "test_fixtures.h"
 

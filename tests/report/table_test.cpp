@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "mentorlog/core/csv.h"
+#include "mentorlog/domain/csv.h"
 #include "mentorlog/report/output.h"
 #include "report_test_support.h"
 #include "test_fixtures.h"

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "accounts.h"
-#include "mentorlog/core/store.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/store.h"
 #include "service.h"
 #include "storage.h"
 
@@ -138,7 +138,7 @@ class AccountsTest : public ::testing::Test {
     return a;
   }
 
-  platform::FakeClock clock_{kStartMillis};
+  mentorlog::FakeClock clock_{kStartMillis};
   std::filesystem::path dir_;
   std::unique_ptr<Storage> storage_;
   std::unique_ptr<SyncService> service_;

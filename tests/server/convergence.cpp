@@ -29,17 +29,17 @@
 #include <tuple>
 
 #include "fault_proxy.h"
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/serialize.h"
-#include "mentorlog/core/store.h"
-#include "mentorlog/core/workload.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/serialize.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
 #include "server/pg_env.h"
 #include "server/server_process.h"
 #include "service.h"
 #include "storage.h"
+#include "workload.h"
 
 namespace mentorlog::server::converge {
 namespace {
@@ -127,7 +127,7 @@ class ConvCli {
 
 // The system clock shifted, for writes made in process on a device's store (its CLI runs
 // with the same offset in MENTORLOG_CLOCK_OFFSET_MS).
-class ConvOffsetClock final : public platform::Clock {
+class ConvOffsetClock final : public mentorlog::Clock {
  public:
   explicit ConvOffsetClock(int64_t offset) : offset_(offset) {}
   int64_t NowMillis() const override { return platform::DefaultClock().NowMillis() + offset_; }

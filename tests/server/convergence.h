@@ -62,7 +62,7 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 
 namespace mentorlog::server::converge {
 

@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 
 namespace mentorlog::server {
 

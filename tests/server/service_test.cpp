@@ -21,7 +21,7 @@ class SyncServiceTest : public BackendTest {
     district_ = MiniDistrict::Create(*service_, *storage_, dir_.path(), clock_);
   }
 
-  std::unique_ptr<Device> NewDevice(const std::string& name, const platform::Clock* clock = nullptr) {
+  std::unique_ptr<Device> NewDevice(const std::string& name, const mentorlog::Clock* clock = nullptr) {
     return std::make_unique<Device>(dir_.path(), name, clock ? *clock : clock_);
   }
 
@@ -169,8 +169,8 @@ TEST_P(SyncServiceTest, AReplayedOrOutOfOrderBatchChangesNothing) {
 }
 
 TEST_P(SyncServiceTest, ClocksAYearAheadOrBehindCannotWinOrLoseUnfairly) {
-  platform::FakeClock ahead(clock_.NowMillis() + 365 * kDay);
-  platform::FakeClock behind(clock_.NowMillis() - 365 * kDay);
+  mentorlog::FakeClock ahead(clock_.NowMillis() + 365 * kDay);
+  mentorlog::FakeClock behind(clock_.NowMillis() - 365 * kDay);
   auto fast = NewDevice("fast", &ahead);
   auto slow = NewDevice("slow", &behind);
   auto ok = NewDevice("ok");

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/test_fixtures.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/sync/device.h"
 #include "mentorlog/sync/protocol.h"
 #include "server/pg_env.h"
@@ -55,7 +55,7 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
   }
 
   TempDir dir_;
-  platform::FakeClock clock_{core::testing::kStartMillis};
+  mentorlog::FakeClock clock_{core::testing::kStartMillis};
   std::unique_ptr<PgTestSchema> pg_;
   std::unique_ptr<Storage> storage_;
   std::unique_ptr<SyncService> service_;
@@ -67,7 +67,7 @@ inline std::string BackendName(const ::testing::TestParamInfo<std::string>& info
 // sync (device.h), exactly as SyncClient does over HTTP.
 class Device {
  public:
-  Device(const std::filesystem::path& dir, std::string device_id, const platform::Clock& clock) {
+  Device(const std::filesystem::path& dir, std::string device_id, const mentorlog::Clock& clock) {
     core::StoreOptions o;
     o.path = dir / (device_id + ".sqlite");
     o.device_id = device_id;
@@ -138,7 +138,7 @@ struct MiniDistrict {
   Account mentor1_account, mentor2_account, tutor_account, coordinator_account, admin_account;
 
   static MiniDistrict Create(SyncService& service, Storage& storage, const std::filesystem::path& dir,
-                             const platform::Clock& clock) {
+                             const mentorlog::Clock& clock) {
     MiniDistrict d;
     core::StoreOptions o;
     o.path = dir / "seed.sqlite";

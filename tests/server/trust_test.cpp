@@ -8,7 +8,7 @@
 #include <map>
 
 #include "accounts.h"
-#include "mentorlog/core/rules.h"
+#include "mentorlog/domain/rules.h"
 #include "server/sync_fixture.h"
 
 namespace mentorlog::server::testing {
@@ -137,7 +137,7 @@ class TrustTest : public BackendTest {
     return t ? *t : "<not text>";
   }
 
-  std::unique_ptr<Device> NewDevice(const std::string& name, const platform::Clock* clock = nullptr) {
+  std::unique_ptr<Device> NewDevice(const std::string& name, const mentorlog::Clock* clock = nullptr) {
     return std::make_unique<Device>(dir_.path(), name, clock ? *clock : clock_);
   }
 
@@ -421,7 +421,7 @@ TEST_P(TrustTest, PermissionComesFirstAndAnswersTheSameWhetherTheIdExists) {
 // Found by a randomised run: the server clamps the stamps of a device whose clock runs ahead,
 // and the device's next edit then named a base the server no longer had.
 TEST_P(TrustTest, ADeviceWithAFastClockGetsNoConflictsWithItself) {
-  platform::FakeClock ahead(clock_.NowMillis() + kTrustDay);
+  mentorlog::FakeClock ahead(clock_.NowMillis() + kTrustDay);
   auto d = NewDevice("fast-clock", &ahead);
   const Session s = SessionOf(district_.mentor1_account);
   d->Sync(*service_, s);

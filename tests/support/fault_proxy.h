@@ -18,7 +18,7 @@
 #include <memory>
 #include <string>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 
 namespace mentorlog::testing {
 

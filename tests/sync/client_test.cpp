@@ -21,7 +21,8 @@
 #include <vector>
 
 #include "core/test_fixtures.h"
-#include "mentorlog/core/rubric.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/store/bundled_rubrics.h"
 #include "mentorlog/sync/device.h"
 #include "mentorlog/sync/protocol.h"
 

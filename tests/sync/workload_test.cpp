@@ -1,5 +1,5 @@
 // RunWorkload: reproducible, bounded by `ops`, and writing only what validation accepts.
-#include "mentorlog/core/workload.h"
+#include "workload.h"
 
 #include <gtest/gtest.h>
 
@@ -71,7 +71,7 @@ struct OpenedStore {
   std::unique_ptr<Store> store;
 };
 
-std::unique_ptr<OpenedStore> OpenFresh(const platform::Clock& clock) {
+std::unique_ptr<OpenedStore> OpenFresh(const mentorlog::Clock& clock) {
   auto out = std::make_unique<OpenedStore>();
   StoreOptions options;
   options.path = out->dir.path() / "store.sqlite";

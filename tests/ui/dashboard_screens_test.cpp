@@ -55,6 +55,7 @@ std::shared_ptr<const DashboardView> KnownFigures() {
   lagging.index = "0.00 · low (2026)";
   lagging.contact = "41 days ago";
   lagging.days_since_contact = 41;
+  lagging.without_contact = true;
   lagging.overdue = 2;
   lagging.risks = 3;
   lagging.why = {"ИОР in the low quartile", "2 overdue recommendations"};

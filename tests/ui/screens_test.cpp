@@ -29,6 +29,7 @@ AppView DemoView() {
   card.municipality = "Заречный район";
   card.statuses = {"ШНОР"};
   card.days_since_contact = 41;
+  card.without_contact = true;
   card.open_recommendations = 1;
   card.overdue_recommendations = 1;
   card.next_roadmap = {"12.12.2026 — Семинар для учителей"};

@@ -20,8 +20,8 @@
 #include "mentorlog/app/form_apply.h"
 #include "mentorlog/app/session.h"
 #include "mentorlog/app/view_builder.h"
-#include "mentorlog/core/dashboard.h"
-#include "mentorlog/core/field_codec.h"
+#include "mentorlog/domain/dashboard.h"
+#include "mentorlog/domain/field_codec.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
 #include "reports.h"
@@ -158,6 +158,12 @@ AppController::AppController(core::Store& store, ControllerOptions options)
     auto tr = ui::Translations::Load(options_.assets_dir / "i18n", options_.language);
     if (tr.ok()) tr_ = std::make_shared<ui::Translations>(std::move(tr).value());
     error = tr.status();
+  }
+  // The dashboards' settings; the Today cards need its no-contact threshold. When the file
+  // cannot be read, the dashboard thread tries again and says why.
+  if (auto config = core::LoadDashboardConfig(options_.assets_dir); config.ok()) {
+    no_contact_days_ = config->no_contact_days;
+    dash_->config = std::move(config).value();
   }
   worker_->Post([this, error] {
     if (!error.ok()) Notice(error.message(), true);
@@ -348,7 +354,7 @@ void AppController::Handle(const ui::Action& action) {
           }
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::SaveDraft>) {
-          BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_};
+          BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_, no_contact_days_};
           core::DraftEntry draft;
           draft.key = a.key.empty() ? ui::DraftKey(a.form) : a.key;
           draft.kind = std::string(KindCode(a.form));
@@ -481,7 +487,7 @@ void AppController::RebuildAndPublish() {
   }
   if (new_day) QueueDashboard({}, /*full=*/false);
   const auto tr = Tr();
-  const BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_};
+  const BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_, no_contact_days_};
   ui::AppView& v = last_built_;
   auto keep = [&](auto result, auto& into) {
     if (result.ok()) {
@@ -774,7 +780,7 @@ void AppController::RunDashboard() {
   const core::Date today = store_.Today();
   if (d.dashboard) {
     d.dashboard->Refresh(today);
-    const BuildContext ctx{std::nullopt, lang, tr.get(), &clock_};
+    const BuildContext ctx{std::nullopt, lang, tr.get(), &clock_, no_contact_days_};
     ui::DashboardView view = BuildDashboardView(*d.dashboard, *d.config, d.rubrics, ctx);
     if (!error.ok()) view.error = error.message();
     published = std::make_shared<const ui::DashboardView>(std::move(view));

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "mentorlog/core/enums.h"
-#include "mentorlog/core/rubric.h"
+#include "mentorlog/domain/enums.h"
+#include "mentorlog/domain/rubric.h"
 
 namespace mentorlog::app {
 namespace {
@@ -58,6 +58,7 @@ ui::RankedSchoolRow Ranked(const core::RankedSchool& r, const BuildContext& ctx)
   row.index = IndexText(r.result_index, ctx);
   row.contact = Contact(r.days_since_contact, ctx);
   row.days_since_contact = r.days_since_contact.value_or(-1);
+  row.without_contact = core::WithoutContact(r.days_since_contact, ctx.no_contact_days);
   row.overdue = r.overdue;
   row.risks = r.risks;
   for (const core::LocalText& why : r.why) row.why.push_back(why.In(ctx.lang));
@@ -216,7 +217,9 @@ RubricWords LoadRubricWords(const core::Store& store, std::string_view lang) {
 }
 
 ui::DashboardView BuildDashboardView(const core::Dashboard& dashboard, const core::DashboardConfig& config,
-                                     const RubricWords& rubrics, const BuildContext& ctx) {
+                                     const RubricWords& rubrics, const BuildContext& context) {
+  BuildContext ctx = context;
+  ctx.no_contact_days = config.no_contact_days;
   ui::DashboardView view;
   const core::DistrictView& d = dashboard.district();
   ui::DistrictDashboardView& out = view.district;

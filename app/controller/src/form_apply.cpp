@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-#include "mentorlog/core/enums.h"
+#include "mentorlog/domain/enums.h"
 
 namespace mentorlog::app {
 

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string_view>
 
-#include "mentorlog/core/dashboard.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/domain/dashboard.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/ui/action.h"
 
 namespace mentorlog::app {

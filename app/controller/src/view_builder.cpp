@@ -15,9 +15,9 @@
 #include <utility>
 #include <vector>
 
-#include "mentorlog/core/enums.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/rules.h"
+#include "mentorlog/domain/enums.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/domain/rules.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
 
@@ -34,7 +34,7 @@ namespace {
 
 constexpr int64_t kDayMillis = 86'400'000;
 
-const platform::Clock& ClockOf(const BuildContext& ctx) { return ctx.clock ? *ctx.clock : platform::DefaultClock(); }
+const mentorlog::Clock& ClockOf(const BuildContext& ctx) { return ctx.clock ? *ctx.clock : platform::DefaultClock(); }
 
 std::string Two(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
 
@@ -274,7 +274,7 @@ std::string ShowDate(const Date& date) {
 }
 
 std::string ShowTime(int64_t millis, const BuildContext& ctx) {
-  const platform::Clock& clock = ClockOf(ctx);
+  const mentorlog::Clock& clock = ClockOf(ctx);
   const int offset = clock.UtcOffsetMinutes();
   const Date day = Date::FromUnixMillis(millis, offset);
   const Date today = Date::FromUnixMillis(clock.NowMillis(), offset);
@@ -314,7 +314,9 @@ Result<ui::SchoolCard> MakeCard(const core::Store& store, const BuildContext& ct
   for (core::SchoolStatus s : school.statuses) card.statuses.emplace_back(core::EnumLabel(s, ctx.lang));
 
   ASSIGN_OR_RETURN(core::Store::SchoolActivity activity, store.ActivityOf(school.id, today));
-  if (activity.last_contact) card.days_since_contact = today.days() - activity.last_contact->days();
+  const std::optional<int> days = core::DaysSinceContact(activity.last_contact, today);
+  card.days_since_contact = days.value_or(-1);
+  card.without_contact = core::WithoutContact(days, ctx.no_contact_days);
   card.open_recommendations = static_cast<int>(activity.open_recommendations);
   card.overdue_recommendations = static_cast<int>(activity.overdue_recommendations);
 

@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/store/store.h"
 
 namespace mentorlog::report {
 

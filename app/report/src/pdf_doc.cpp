@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <system_error>
 
-#include "mentorlog/core/text.h"
+#include "mentorlog/domain/text.h"
 #include "say.h"
 
 namespace mentorlog::report {

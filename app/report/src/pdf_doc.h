@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 #include "mentorlog/report/pdf.h"
 
 namespace mentorlog::report {

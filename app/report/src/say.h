@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "mentorlog/core/types.h"
+#include "mentorlog/domain/types.h"
 
 namespace mentorlog::report {
 

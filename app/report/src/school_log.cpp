@@ -7,7 +7,7 @@
 #include <tuple>
 
 #include "lookup.h"
-#include "mentorlog/core/rules.h"
+#include "mentorlog/domain/rules.h"
 #include "say.h"
 
 namespace mentorlog::report {

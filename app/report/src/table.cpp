@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <type_traits>
 
-#include "mentorlog/core/csv.h"
-#include "mentorlog/core/text.h"
+#include "mentorlog/domain/csv.h"
+#include "mentorlog/domain/text.h"
 #include "say.h"
 
 namespace mentorlog::report {

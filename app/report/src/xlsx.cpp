@@ -7,7 +7,7 @@
 #include <string>
 #include <type_traits>
 
-#include "mentorlog/core/text.h"
+#include "mentorlog/domain/text.h"
 #include "mentorlog/report/output.h"
 #include "say.h"
 

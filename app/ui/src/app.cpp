@@ -6,8 +6,8 @@
 #include <imgui.h>
 
 #include <chrono>
-#include <cstdio>
-#include <random>
+
+#include "mentorlog/base/uuid.h"
 
 #include "mentorlog/ui/screens.h"
 #include "mentorlog/ui/widgets.h"
@@ -19,22 +19,9 @@ namespace mentorlog::ui {
 // -----------------------------------------------------------------------------------------
 
 std::string NewRecordId() {
-  // RFC 9562 UUIDv7: 48 bits of Unix milliseconds, then random bits, version 7, variant 10.
-  static std::mt19937_64 rng{std::random_device{}()};
-  const auto ms = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
-  unsigned char b[16];
-  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
-  const uint64_t r1 = rng();
-  const uint64_t r2 = rng();
-  for (int i = 6; i < 16; ++i) b[i] = static_cast<unsigned char>((i < 11 ? r1 : r2) >> (8 * (i % 8)));
-  b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0F));
-  b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3F));
-  char out[37];
-  std::snprintf(out, sizeof(out), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-  return out;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  return Uuid::MakeV7(ms.count()).ToString();
 }
 
 // -----------------------------------------------------------------------------------------

@@ -67,8 +67,8 @@ void SchoolLink(const RankedSchoolRow& r, const char* probe_prefix, UiState& sta
   Probe(std::string(probe_prefix) + r.school_id);
 }
 
-void ContactText(const RankedSchoolRow& r, int no_contact_days) {
-  const bool stale = r.days_since_contact < 0 || r.days_since_contact > no_contact_days;
+void ContactText(const RankedSchoolRow& r) {
+  const bool stale = r.without_contact;
   if (stale) {
     ImGui::TextColored(kStaleColour, "%s", r.contact.c_str());
   } else {
@@ -115,7 +115,7 @@ void DrawRanking(const DistrictDashboardView& d, UiState& state, const Translati
     ImGui::TableNextColumn();
     ImGui::TextWrapped("%s", r.index.c_str());
     ImGui::TableNextColumn();
-    ContactText(r, d.no_contact_days);
+    ContactText(r);
     ImGui::TableNextColumn();
     if (r.overdue > 0) {
       ImGui::TextColored(kNotMetColour, "%d", r.overdue);
@@ -138,7 +138,7 @@ void DrawNoContact(const DistrictDashboardView& d, UiState& state, const Transla
     ImGui::PushID(r.school_id.c_str());
     SchoolLink(r, "district.no_contact/", state, out);
     ImGui::SameLine();
-    ContactText(r, d.no_contact_days);
+    ContactText(r);
     ImGui::PopID();
   }
 }

@@ -50,8 +50,8 @@ void DrawToday(const TodayView& view, UiState& state, const Translations& t, Act
     std::string line = s.municipality;
     for (const std::string& status : s.statuses) line += (line.empty() ? "" : " · ") + status;
     Muted(line.c_str());
-    const bool stale = s.days_since_contact < 0 || s.days_since_contact > 30;
-    ImGui::PushStyleColor(ImGuiCol_Text, stale ? ImVec4(1.0f, 0.7f, 0.3f, 1) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
+    ImGui::PushStyleColor(ImGuiCol_Text,
+                          s.without_contact ? ImVec4(1.0f, 0.7f, 0.3f, 1) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
     ImGui::TextUnformatted(DaysText(s, t).c_str());
     ImGui::PopStyleColor();
     Probe("today.days/" + s.id);

@@ -4,51 +4,26 @@
 // Implementations: Linux is real (src/env_linux.cpp). Windows, macOS, Android and iOS are
 // stubs (src/env_stub.cpp) compiled only on their OS; they return Unsupported.
 //
-// Thread safety: the free functions are safe to call from any thread. Clock implementations
-// are safe for concurrent reads; FakeClock's setters must not race with readers.
+// Thread safety: the free functions are safe to call from any thread; SystemClock is safe for
+// concurrent reads. (The Clock interface and FakeClock are in base/clock.h.)
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/clock.h"
+#include "mentorlog/base/status.h"
 
 namespace mentorlog::platform {
-
-// Wall-clock time. Injected into the core so that tests can move time.
-class Clock {
- public:
-  virtual ~Clock() = default;
-  // Milliseconds since the Unix epoch, UTC. May go backwards (the user changed the clock).
-  virtual int64_t NowMillis() const = 0;
-  // The local time zone's offset from UTC at NowMillis(), in minutes (Moscow: +180).
-  virtual int UtcOffsetMinutes() const = 0;
-};
 
 // The OS clock and time zone.
 class SystemClock final : public Clock {
  public:
   int64_t NowMillis() const override;
   int UtcOffsetMinutes() const override;
-};
-
-// A clock for tests: starts at `start_millis` and moves only when told.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(int64_t start_millis, int utc_offset_minutes = 0)
-      : now_(start_millis), offset_(utc_offset_minutes) {}
-  int64_t NowMillis() const override { return now_.load(); }
-  int UtcOffsetMinutes() const override { return offset_; }
-  void Set(int64_t millis) { now_.store(millis); }
-  void Advance(int64_t millis) { now_.fetch_add(millis); }
-
- private:
-  std::atomic<int64_t> now_;
-  int offset_;
 };
 
 // The process-wide system clock.
@@ -69,9 +44,6 @@ Status WriteSecretFile(const std::filesystem::path& path, std::string_view conte
 // Reads a file written by WriteSecretFile. NotFound when absent; IoError when its
 // permissions are wider than 0600 (someone else could read it).
 Result<std::string> ReadSecretFile(const std::filesystem::path& path);
-
-// Fills `out` with `n` cryptographically random bytes (getrandom on Linux).
-Status RandomBytes(void* out, size_t n);
 
 // The user's language for messages, "ru" or "en": `flag` when it is one of them (from
 // --lang), else the first of LC_ALL, LC_MESSAGES, LANG that is set ("ru…" is Russian),

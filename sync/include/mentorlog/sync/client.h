@@ -37,9 +37,9 @@
 #include <string>
 #include <string_view>
 
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/status.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/sync/batch_sizer.h"
 #include "mentorlog/sync/protocol.h"
 
@@ -98,7 +98,7 @@ struct ClientOptions {
   int64_t max_pull_batches = 100'000;
   std::function<void(const SyncProgress&)> on_progress;  // may be empty
   const std::atomic<bool>* cancel = nullptr;             // may be null; read, never written
-  const platform::Clock* clock = nullptr;                // null: platform::DefaultClock()
+  const mentorlog::Clock* clock = nullptr;               // null: platform::DefaultClock()
   // The language ("ru" or "en") of Login's and Logout's messages. SyncClient uses the store's.
   std::string language = "en";
 };

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mentorlog/core/store.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/sync/protocol.h"
 
 namespace mentorlog::sync {

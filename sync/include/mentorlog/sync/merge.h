@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "mentorlog/core/record_state.h"
+#include "mentorlog/domain/record_state.h"
 
 namespace mentorlog::sync {
 

@@ -21,9 +21,9 @@
 #include <string_view>
 #include <vector>
 
-#include "mentorlog/core/change.h"
-#include "mentorlog/core/record_state.h"
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/change.h"
+#include "mentorlog/domain/record_state.h"
 
 namespace mentorlog::sync {
 

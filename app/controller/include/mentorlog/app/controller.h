@@ -34,8 +34,8 @@
 #include <thread>
 #include <vector>
 
-#include "mentorlog/core/store.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/ui/action.h"
 #include "mentorlog/ui/i18n.h"
 #include "mentorlog/ui/state.h"
@@ -51,8 +51,8 @@ struct ControllerOptions {
   bool language_forced = false;
   // The translations of `language` when the caller has them loaded already; null: loaded here.
   std::shared_ptr<const ui::Translations> translations;
-  std::string server_url;                  // the default server for the first sign-in; empty: none
-  const platform::Clock* clock = nullptr;  // null: platform::DefaultClock()
+  std::string server_url;                   // the default server for the first sign-in; empty: none
+  const mentorlog::Clock* clock = nullptr;  // null: platform::DefaultClock()
   // With "sync by itself when online" on: a sync this long after the last try, and one soon
   // after each save. Offline, a try fails fast and the next comes one period later.
   std::chrono::milliseconds auto_sync_every{std::chrono::minutes(5)};
@@ -148,7 +148,8 @@ class AppController {
 
   core::Store& store_;
   const ControllerOptions options_;
-  const platform::Clock& clock_;
+  const mentorlog::Clock& clock_;
+  int no_contact_days_ = core::kDefaultNoContactDays;  // assets/dashboard.toml, read at start
 
   mutable std::mutex settings_mu_;
   std::string lang_;                            // GUARDED_BY(settings_mu_)

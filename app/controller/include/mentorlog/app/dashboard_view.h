@@ -11,8 +11,8 @@
 #include <string>
 
 #include "mentorlog/app/view_builder.h"
-#include "mentorlog/core/dashboard.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/domain/dashboard.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/ui/view.h"
 
 namespace mentorlog::app {

@@ -20,9 +20,9 @@
 #include <string>
 #include <string_view>
 
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/ui/i18n.h"
 #include "mentorlog/ui/state.h"
 

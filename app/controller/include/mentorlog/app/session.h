@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/protocol.h"
 

@@ -17,10 +17,11 @@
 #include <string>
 #include <string_view>
 
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/rules.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/store.h"
 #include "mentorlog/ui/i18n.h"
 #include "mentorlog/ui/state.h"
 #include "mentorlog/ui/view.h"
@@ -30,9 +31,10 @@ namespace mentorlog::app {
 struct BuildContext {
   // The signed-in person; nullopt when working offline without a sign-in.
   std::optional<core::Uuid> person_id;
-  std::string lang = "ru";                 // "ru" or "en": enum labels, rubric texts
-  const ui::Translations* tr = nullptr;    // REQUIRES: set, outlives the call
-  const platform::Clock* clock = nullptr;  // for times of day ("today 10:42"); null: DefaultClock()
+  std::string lang = "ru";                            // "ru" or "en": enum labels, rubric texts
+  const ui::Translations* tr = nullptr;               // REQUIRES: set, outlives the call
+  const mentorlog::Clock* clock = nullptr;            // for times of day ("today 10:42"); null: DefaultClock()
+  int no_contact_days = core::kDefaultNoContactDays;  // DashboardConfig's: when a school is without contact
 };
 
 // "20.11.2026".

@@ -18,11 +18,11 @@
 #include <string_view>
 #include <vector>
 
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/rubric.h"
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/rubric.h"
 #include "mentorlog/report/pdf.h"
+#include "mentorlog/store/store.h"
 
 namespace mentorlog::report {
 

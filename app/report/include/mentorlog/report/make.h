@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <string_view>
 
-#include "mentorlog/core/dashboard.h"
-#include "mentorlog/core/store.h"
-#include "mentorlog/core/types.h"
+#include "mentorlog/domain/dashboard.h"
+#include "mentorlog/domain/types.h"
+#include "mentorlog/store/store.h"
 
 namespace mentorlog::report {
 

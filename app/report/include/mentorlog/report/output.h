@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 #include "mentorlog/report/table.h"
 
 namespace mentorlog::report {

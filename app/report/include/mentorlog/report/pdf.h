@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 
 namespace mentorlog::report {
 

@@ -23,10 +23,10 @@
 #include <string_view>
 #include <vector>
 
-#include "mentorlog/core/records.h"
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/store.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/records.h"
 #include "mentorlog/report/table.h"
+#include "mentorlog/store/store.h"
 
 namespace mentorlog::report {
 

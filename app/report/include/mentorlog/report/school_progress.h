@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "mentorlog/core/dashboard.h"
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/dashboard.h"
 #include "mentorlog/report/pdf.h"
 
 namespace mentorlog::report {

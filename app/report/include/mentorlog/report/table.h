@@ -23,8 +23,8 @@
 #include <variant>
 #include <vector>
 
-#include "mentorlog/core/status.h"
-#include "mentorlog/core/types.h"
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/types.h"
 
 namespace mentorlog::report {
 

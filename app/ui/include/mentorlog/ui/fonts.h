@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "mentorlog/core/status.h"
+#include "mentorlog/base/status.h"
 
 namespace mentorlog::ui {
 

@@ -46,6 +46,7 @@ struct SchoolCard {
   std::string municipality;
   std::vector<std::string> statuses;  // translated: "ШНОР", "low results"...
   int days_since_contact = -1;        // -1: no contact recorded yet
+  bool without_contact = false;       // none, or none for longer than the district's threshold
   int open_recommendations = 0;
   int overdue_recommendations = 0;
   std::vector<std::string> next_roadmap;  // up to 3 lines: "12.12.2026 — Семинар для ..."
@@ -156,9 +157,10 @@ struct IndicatorRow {
 struct RankedSchoolRow {
   std::string school_id;
   std::string name;
-  std::string index;            // "0.12 · low (2026)", "—" when not ranked
-  std::string contact;          // "41 days ago", "never"
-  int days_since_contact = -1;  // -1: never
+  std::string index;             // "0.12 · low (2026)", "—" when not ranked
+  std::string contact;           // "41 days ago", "never"
+  int days_since_contact = -1;   // -1: never
+  bool without_contact = false;  // none, or none for longer than no_contact_days
   int overdue = 0;
   int risks = 0;
   std::vector<std::string> why;  // lagging reasons

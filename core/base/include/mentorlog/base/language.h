@@ -1,0 +1,24 @@
+// Language: the two languages MentorLog speaks, Russian and English.
+//
+// Thread safety: values.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace mentorlog {
+
+enum class Language { kRussian, kEnglish };
+
+// "ru" or "en" (as stored in settings and given by --lang).
+std::string_view LanguageCode(Language language);
+// The language of a code: "ru", "ru_RU.UTF-8" and other "ru…" are Russian, "en…" English;
+// nullopt for anything else.
+std::optional<Language> LanguageFromCode(std::string_view code);
+
+// The one of two texts that is in `language`: Pick(lang, "Saved", "Сохранено").
+inline std::string_view Pick(Language language, std::string_view en, std::string_view ru) {
+  return language == Language::kRussian ? ru : en;
+}
+
+}  // namespace mentorlog

@@ -1,0 +1,502 @@
+// The typed records of DOMAIN.md, one struct per kind, and their field tables.
+//
+// Every record has an `id` (UUIDv7 made on the device). Its other fields are listed in its
+// RecordTraits<R>::kFields: the one place that says which columns the store writes, which
+// fields carry a clock, what CSV/JSON export shows and what a sync change carries. The
+// store's migrations create the columns; a test checks that the two agree.
+//
+// [SECTION] Records
+// [SECTION] Field tables (RecordTraits)
+// [SECTION] Generic access (ForEachField, kind dispatch)
+//
+// Thread safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "mentorlog/domain/enums.h"
+#include "mentorlog/domain/types.h"
+
+namespace mentorlog::core {
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Records
+// -----------------------------------------------------------------------------------------
+
+struct School {
+  Uuid id;
+  std::string code;  // the region's school code (natural key on import)
+  std::string name;
+  std::string short_name;
+  std::string municipality;
+  Settlement settlement = Settlement::kRural;
+  double distance_km = 0;  // to the district centre
+  int64_t pupils = 0;
+  int64_t teachers = 0;
+  std::vector<SchoolStatus> statuses;  // for status_year; empty = an ordinary school
+  int64_t status_year = 0;
+  std::optional<Uuid> leader_partner_id;  // the leader school it is paired with
+  TransitionProgramme transition_programme = TransitionProgramme::kNone;
+  std::optional<Date> transition_programme_adopted_on;
+  bool management_team_trained = false;
+  std::string district;  // the district (муниципальный район) it belongs to
+};
+
+struct Person {
+  Uuid id;
+  std::string code;  // optional external code (табельный номер, СНИЛС-free); natural key on import
+  std::string full_name;
+  std::vector<Role> roles;
+  std::optional<Uuid> school_id;  // required for teachers and school staff
+  std::vector<std::string> subjects;
+  std::string email;
+  std::string phone;
+};
+
+// A mentor assigned to a school, a tutor to a teacher, or a tutor to a school and subject.
+struct Assignment {
+  Uuid id;
+  AssignmentKind kind = AssignmentKind::kMentorSchool;
+  Uuid assignee_id;  // the mentor or tutor
+  Uuid school_id;
+  std::optional<Uuid> teacher_id;  // kTutorTeacher
+  std::string subject;             // kTutorSchoolSubject
+  Date starts_on;
+  std::optional<Date> ends_on;
+};
+
+// A field trip to a school (выезд в ОО).
+struct Visit {
+  Uuid id;
+  Uuid school_id;
+  Date date;
+  std::vector<Uuid> visitor_ids;
+  std::vector<VisitPurpose> purposes;
+  std::string met_with;  // whom they met, free text
+  std::string summary;
+  std::string strengths;
+  std::string problems;
+};
+
+// One lesson seen (посещение урока), scored with a rubric template of a given version.
+struct Observation {
+  Uuid id;
+  std::optional<Uuid> visit_id;
+  Uuid school_id;
+  Uuid teacher_id;
+  Uuid observer_id;
+  ObservationKind kind = ObservationKind::kObservation;
+  std::string subject;
+  int64_t grade = 0;        // 1..11
+  std::string class_label;  // "5Б"
+  Date date;
+  std::string topic;
+  std::string rubric_code;
+  int64_t rubric_version = 0;
+  std::string strengths;
+  std::string growth_areas;
+  std::string next_steps;
+  bool discussion_held = false;
+};
+
+// The level given to one rubric criterion in one observation. No level = "not observed".
+struct ObservationScore {
+  Uuid id;
+  Uuid observation_id;
+  std::string criterion_code;
+  std::optional<int64_t> level;
+  std::string evidence;
+};
+
+struct Consultation {
+  Uuid id;
+  Uuid school_id;
+  Date date;
+  Uuid consultant_id;
+  ConsultationAudience audience = ConsultationAudience::kManagementTeam;
+  std::optional<Uuid> teacher_id;  // when the audience is a teacher
+  ConsultationFormat format = ConsultationFormat::kInPerson;
+  int64_t minutes = 0;
+  std::vector<ConsultationTopic> topics;
+  std::string questions;
+  std::string advice;
+  std::string follow_ups;
+};
+
+// An action item with an owner and a due date (адресная рекомендация).
+struct Recommendation {
+  Uuid id;
+  SourceKind source_kind = SourceKind::kVisit;
+  Uuid source_id;
+  Uuid school_id;
+  std::optional<Uuid> teacher_id;
+  std::string text;
+  std::optional<Uuid> responsible_id;
+  std::string responsible_name;  // when the owner is not a person in the system
+  Date created_on;
+  Date due_on;
+  RecommendationStatus status = RecommendationStatus::kOpen;
+  // How many times it was reopened. The status order is (reopen_count, status), so a reopen
+  // is the only way "back" and it is explicit (Repository::ReopenRecommendation).
+  int64_t reopen_count = 0;
+  std::string evidence;
+  std::optional<Uuid> verified_visit_id;
+  std::optional<Date> closed_on;
+};
+
+// Append-only history of a recommendation: comments, status changes, reopenings.
+struct RecommendationEvent {
+  Uuid id;
+  Uuid recommendation_id;
+  RecommendationEventKind kind = RecommendationEventKind::kComment;
+  Date date;
+  std::optional<Uuid> author_id;
+  std::string text;
+};
+
+// A teacher's professional deficit and how it is being closed.
+struct Deficit {
+  Uuid id;
+  Uuid teacher_id;
+  std::string area;  // competence area
+  Date found_on;
+  DeficitSource found_by = DeficitSource::kObservation;
+  std::optional<Uuid> observation_id;
+  DeficitRemedy remedy = DeficitRemedy::kTutorSessions;
+  std::optional<Date> closed_on;
+  std::string notes;
+};
+
+// An event of the roadmap (мероприятие дорожной карты).
+struct RoadmapItem {
+  Uuid id;
+  std::string title;
+  RoadmapLevel level = RoadmapLevel::kDistrict;
+  std::optional<Uuid> school_id;  // when the level is a school
+  Date starts_on;
+  Date ends_on;
+  std::string responsible;
+  std::string participants;
+  std::string planned_result;
+  RoadmapStatus status = RoadmapStatus::kPlanned;
+  std::string report;
+};
+
+// A network agreement between a supported school and a leader school (договор о сетевом взаимодействии).
+struct NetworkAgreement {
+  Uuid id;
+  std::string number;
+  Date signed_on;
+  Uuid supported_school_id;
+  Uuid leader_school_id;
+  NetworkModel model = NetworkModel::kHorizontal;
+  std::optional<Date> ends_on;
+  std::string subject;  // what the partnership covers
+};
+
+// One line of a regional results spreadsheet.
+struct AssessmentResult {
+  Uuid id;
+  Uuid school_id;
+  int64_t year = 0;
+  Assessment assessment = Assessment::kVpr;
+  std::string subject;
+  int64_t grade = 0;
+  int64_t participants = 0;
+  double mean_score = 0;
+  double share_below_min = 0;  // 0..1
+  double share_top = 0;        // 0..1
+};
+
+// One context indicator of a school for a year (share of low-income families, ...).
+struct ContextIndicator {
+  Uuid id;
+  Uuid school_id;
+  int64_t year = 0;
+  std::string indicator;  // a code from KnownContextIndicators()
+  double value = 0;
+};
+
+// A versioned rubric template. `body_json` is the template file's JSON (see rubric.h);
+// templates are never edited once released: a change is a new version.
+struct RubricTemplate {
+  Uuid id;
+  std::string code;
+  int64_t version = 0;
+  std::string title_ru;
+  std::string title_en;
+  std::string body_json;
+};
+
+// Context indicators the importer and the indices know: code, ru, en, is a share (0..1).
+struct ContextIndicatorInfo {
+  std::string_view code;
+  std::string_view ru;
+  std::string_view en;
+  bool is_share;
+};
+std::span<const ContextIndicatorInfo> KnownContextIndicators();
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Field tables (RecordTraits)
+// -----------------------------------------------------------------------------------------
+
+template <class R, class T>
+struct FieldDef {
+  std::string_view name;  // column name and JSON/CSV key
+  T R::*member;
+};
+
+template <class R>
+struct RecordTraits;
+
+#define MENTORLOG_F(R, name) \
+  FieldDef<R, decltype(R::name)> { #name, &R::name }
+
+template <>
+struct RecordTraits<School> {
+  static constexpr RecordKind kKind = RecordKind::kSchool;
+  static constexpr std::string_view kTable = "schools";
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(School, code), MENTORLOG_F(School, name), MENTORLOG_F(School, short_name),
+      MENTORLOG_F(School, municipality), MENTORLOG_F(School, settlement), MENTORLOG_F(School, distance_km),
+      MENTORLOG_F(School, pupils), MENTORLOG_F(School, teachers), MENTORLOG_F(School, statuses),
+      MENTORLOG_F(School, status_year), MENTORLOG_F(School, leader_partner_id),
+      MENTORLOG_F(School, transition_programme), MENTORLOG_F(School, transition_programme_adopted_on),
+      MENTORLOG_F(School, management_team_trained), MENTORLOG_F(School, district));
+};
+
+template <>
+struct RecordTraits<Person> {
+  static constexpr RecordKind kKind = RecordKind::kPerson;
+  static constexpr std::string_view kTable = "people";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(Person, code), MENTORLOG_F(Person, full_name), MENTORLOG_F(Person, roles),
+                      MENTORLOG_F(Person, school_id), MENTORLOG_F(Person, subjects), MENTORLOG_F(Person, email),
+                      MENTORLOG_F(Person, phone));
+};
+
+template <>
+struct RecordTraits<Assignment> {
+  static constexpr RecordKind kKind = RecordKind::kAssignment;
+  static constexpr std::string_view kTable = "assignments";
+  static constexpr auto kFields = std::make_tuple(MENTORLOG_F(Assignment, kind), MENTORLOG_F(Assignment, assignee_id),
+                                                  MENTORLOG_F(Assignment, school_id),
+                                                  MENTORLOG_F(Assignment, teacher_id), MENTORLOG_F(Assignment, subject),
+                                                  MENTORLOG_F(Assignment, starts_on), MENTORLOG_F(Assignment, ends_on));
+};
+
+template <>
+struct RecordTraits<Visit> {
+  static constexpr RecordKind kKind = RecordKind::kVisit;
+  static constexpr std::string_view kTable = "visits";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(Visit, school_id), MENTORLOG_F(Visit, date), MENTORLOG_F(Visit, visitor_ids),
+                      MENTORLOG_F(Visit, purposes), MENTORLOG_F(Visit, met_with), MENTORLOG_F(Visit, summary),
+                      MENTORLOG_F(Visit, strengths), MENTORLOG_F(Visit, problems));
+};
+
+template <>
+struct RecordTraits<Observation> {
+  static constexpr RecordKind kKind = RecordKind::kObservation;
+  static constexpr std::string_view kTable = "observations";
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(Observation, visit_id), MENTORLOG_F(Observation, school_id), MENTORLOG_F(Observation, teacher_id),
+      MENTORLOG_F(Observation, observer_id), MENTORLOG_F(Observation, kind), MENTORLOG_F(Observation, subject),
+      MENTORLOG_F(Observation, grade), MENTORLOG_F(Observation, class_label), MENTORLOG_F(Observation, date),
+      MENTORLOG_F(Observation, topic), MENTORLOG_F(Observation, rubric_code), MENTORLOG_F(Observation, rubric_version),
+      MENTORLOG_F(Observation, strengths), MENTORLOG_F(Observation, growth_areas), MENTORLOG_F(Observation, next_steps),
+      MENTORLOG_F(Observation, discussion_held));
+};
+
+template <>
+struct RecordTraits<ObservationScore> {
+  static constexpr RecordKind kKind = RecordKind::kObservationScore;
+  static constexpr std::string_view kTable = "observation_scores";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(ObservationScore, observation_id), MENTORLOG_F(ObservationScore, criterion_code),
+                      MENTORLOG_F(ObservationScore, level), MENTORLOG_F(ObservationScore, evidence));
+};
+
+template <>
+struct RecordTraits<Consultation> {
+  static constexpr RecordKind kKind = RecordKind::kConsultation;
+  static constexpr std::string_view kTable = "consultations";
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(Consultation, school_id), MENTORLOG_F(Consultation, date), MENTORLOG_F(Consultation, consultant_id),
+      MENTORLOG_F(Consultation, audience), MENTORLOG_F(Consultation, teacher_id), MENTORLOG_F(Consultation, format),
+      MENTORLOG_F(Consultation, minutes), MENTORLOG_F(Consultation, topics), MENTORLOG_F(Consultation, questions),
+      MENTORLOG_F(Consultation, advice), MENTORLOG_F(Consultation, follow_ups));
+};
+
+template <>
+struct RecordTraits<Recommendation> {
+  static constexpr RecordKind kKind = RecordKind::kRecommendation;
+  static constexpr std::string_view kTable = "recommendations";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(Recommendation, source_kind), MENTORLOG_F(Recommendation, source_id),
+                      MENTORLOG_F(Recommendation, school_id), MENTORLOG_F(Recommendation, teacher_id),
+                      MENTORLOG_F(Recommendation, text), MENTORLOG_F(Recommendation, responsible_id),
+                      MENTORLOG_F(Recommendation, responsible_name), MENTORLOG_F(Recommendation, created_on),
+                      MENTORLOG_F(Recommendation, due_on), MENTORLOG_F(Recommendation, status),
+                      MENTORLOG_F(Recommendation, reopen_count), MENTORLOG_F(Recommendation, evidence),
+                      MENTORLOG_F(Recommendation, verified_visit_id), MENTORLOG_F(Recommendation, closed_on));
+};
+
+template <>
+struct RecordTraits<RecommendationEvent> {
+  static constexpr RecordKind kKind = RecordKind::kRecommendationEvent;
+  static constexpr std::string_view kTable = "recommendation_events";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(RecommendationEvent, recommendation_id), MENTORLOG_F(RecommendationEvent, kind),
+                      MENTORLOG_F(RecommendationEvent, date), MENTORLOG_F(RecommendationEvent, author_id),
+                      MENTORLOG_F(RecommendationEvent, text));
+};
+
+template <>
+struct RecordTraits<Deficit> {
+  static constexpr RecordKind kKind = RecordKind::kDeficit;
+  static constexpr std::string_view kTable = "deficits";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(Deficit, teacher_id), MENTORLOG_F(Deficit, area), MENTORLOG_F(Deficit, found_on),
+                      MENTORLOG_F(Deficit, found_by), MENTORLOG_F(Deficit, observation_id),
+                      MENTORLOG_F(Deficit, remedy), MENTORLOG_F(Deficit, closed_on), MENTORLOG_F(Deficit, notes));
+};
+
+template <>
+struct RecordTraits<RoadmapItem> {
+  static constexpr RecordKind kKind = RecordKind::kRoadmapItem;
+  static constexpr std::string_view kTable = "roadmap_items";
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(RoadmapItem, title), MENTORLOG_F(RoadmapItem, level), MENTORLOG_F(RoadmapItem, school_id),
+      MENTORLOG_F(RoadmapItem, starts_on), MENTORLOG_F(RoadmapItem, ends_on), MENTORLOG_F(RoadmapItem, responsible),
+      MENTORLOG_F(RoadmapItem, participants), MENTORLOG_F(RoadmapItem, planned_result),
+      MENTORLOG_F(RoadmapItem, status), MENTORLOG_F(RoadmapItem, report));
+};
+
+template <>
+struct RecordTraits<NetworkAgreement> {
+  static constexpr RecordKind kKind = RecordKind::kNetworkAgreement;
+  static constexpr std::string_view kTable = "network_agreements";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(NetworkAgreement, number), MENTORLOG_F(NetworkAgreement, signed_on),
+                      MENTORLOG_F(NetworkAgreement, supported_school_id),
+                      MENTORLOG_F(NetworkAgreement, leader_school_id), MENTORLOG_F(NetworkAgreement, model),
+                      MENTORLOG_F(NetworkAgreement, ends_on), MENTORLOG_F(NetworkAgreement, subject));
+};
+
+template <>
+struct RecordTraits<AssessmentResult> {
+  static constexpr RecordKind kKind = RecordKind::kAssessmentResult;
+  static constexpr std::string_view kTable = "assessment_results";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(AssessmentResult, school_id), MENTORLOG_F(AssessmentResult, year),
+                      MENTORLOG_F(AssessmentResult, assessment), MENTORLOG_F(AssessmentResult, subject),
+                      MENTORLOG_F(AssessmentResult, grade), MENTORLOG_F(AssessmentResult, participants),
+                      MENTORLOG_F(AssessmentResult, mean_score), MENTORLOG_F(AssessmentResult, share_below_min),
+                      MENTORLOG_F(AssessmentResult, share_top));
+};
+
+template <>
+struct RecordTraits<ContextIndicator> {
+  static constexpr RecordKind kKind = RecordKind::kContextIndicator;
+  static constexpr std::string_view kTable = "context_indicators";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(ContextIndicator, school_id), MENTORLOG_F(ContextIndicator, year),
+                      MENTORLOG_F(ContextIndicator, indicator), MENTORLOG_F(ContextIndicator, value));
+};
+
+template <>
+struct RecordTraits<RubricTemplate> {
+  static constexpr RecordKind kKind = RecordKind::kRubricTemplate;
+  static constexpr std::string_view kTable = "rubric_templates";
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(RubricTemplate, code), MENTORLOG_F(RubricTemplate, version), MENTORLOG_F(RubricTemplate, title_ru),
+      MENTORLOG_F(RubricTemplate, title_en), MENTORLOG_F(RubricTemplate, body_json));
+};
+
+#undef MENTORLOG_F
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Generic access
+// -----------------------------------------------------------------------------------------
+
+// Calls f(field_def) for each field of R, in table order.
+template <class R, class F>
+constexpr void ForEachFieldDef(F&& f) {
+  std::apply([&](const auto&... defs) { (f(defs), ...); }, RecordTraits<R>::kFields);
+}
+
+template <class R>
+constexpr size_t FieldCount() {
+  return std::tuple_size_v<decltype(RecordTraits<R>::kFields)>;
+}
+
+// Calls f.template operator()<R>() with the record type of `kind`.
+template <class F>
+decltype(auto) VisitKind(RecordKind kind, F&& f) {
+  switch (kind) {
+    case RecordKind::kSchool:
+      return f.template operator()<School>();
+    case RecordKind::kPerson:
+      return f.template operator()<Person>();
+    case RecordKind::kAssignment:
+      return f.template operator()<Assignment>();
+    case RecordKind::kVisit:
+      return f.template operator()<Visit>();
+    case RecordKind::kObservation:
+      return f.template operator()<Observation>();
+    case RecordKind::kObservationScore:
+      return f.template operator()<ObservationScore>();
+    case RecordKind::kConsultation:
+      return f.template operator()<Consultation>();
+    case RecordKind::kRecommendation:
+      return f.template operator()<Recommendation>();
+    case RecordKind::kRecommendationEvent:
+      return f.template operator()<RecommendationEvent>();
+    case RecordKind::kDeficit:
+      return f.template operator()<Deficit>();
+    case RecordKind::kRoadmapItem:
+      return f.template operator()<RoadmapItem>();
+    case RecordKind::kNetworkAgreement:
+      return f.template operator()<NetworkAgreement>();
+    case RecordKind::kAssessmentResult:
+      return f.template operator()<AssessmentResult>();
+    case RecordKind::kContextIndicator:
+      return f.template operator()<ContextIndicator>();
+    case RecordKind::kRubricTemplate:
+      return f.template operator()<RubricTemplate>();
+  }
+  return f.template operator()<School>();  // unreachable for valid kinds
+}
+
+inline constexpr RecordKind kAllRecordKinds[] = {
+    RecordKind::kSchool,
+    RecordKind::kPerson,
+    RecordKind::kAssignment,
+    RecordKind::kVisit,
+    RecordKind::kObservation,
+    RecordKind::kObservationScore,
+    RecordKind::kConsultation,
+    RecordKind::kRecommendation,
+    RecordKind::kRecommendationEvent,
+    RecordKind::kDeficit,
+    RecordKind::kRoadmapItem,
+    RecordKind::kNetworkAgreement,
+    RecordKind::kAssessmentResult,
+    RecordKind::kContextIndicator,
+    RecordKind::kRubricTemplate,
+};
+
+// "schools", "visits", ...: the table name, also the CLI's KIND word.
+std::string_view KindTable(RecordKind kind);
+// Accepts the table name ("visits") or the singular code ("visit").
+std::optional<RecordKind> KindFromName(std::string_view name);
+
+}  // namespace mentorlog::core

@@ -1,0 +1,64 @@
+// The programme's rules about records that several places need: the store, the central
+// store, the dashboards, the screens and the reports call these, and none of them says the
+// rule again in its own words (a rule written where it is used drifts: "overdue" was once
+// defined in four places).
+//
+// The store's SQL that counts overdue recommendations (Store::ActivityOf) cannot call C++; a
+// test (rules_test.cpp) checks that it counts what IsOverdue says.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/enums.h"
+#include "mentorlog/domain/records.h"
+#include "mentorlog/domain/rubric.h"  // LocalText
+#include "mentorlog/domain/types.h"
+
+namespace mentorlog::core {
+
+// Open or in progress: someone still has to act on it.
+bool IsOpen(RecommendationStatus status);
+
+// Open and due before `today` (a recommendation due today is not overdue yet).
+bool IsOverdue(const Recommendation& r, Date today);
+
+// Records of this kind are created once and never edited (the recommendation's history:
+// comments, status changes, reopenings). Deleting one is allowed.
+bool IsAppendOnly(RecordKind kind);
+// What the store and the central store say when an edit of such a record is refused.
+LocalText AppendOnlyRefusal();
+
+// How a stored record is being changed: a save of the record, or a reopening of a
+// recommendation (Store::ReopenRecommendation, the only way its status goes back).
+enum class EditAction { kSave, kReopen };
+
+// The rules about changing the stored `old` into `next`: a record of an append-only kind is
+// never edited; a recommendation's status only moves forward (open -> in progress -> done or
+// dropped) and its reopen count changes only by a reopening. Conflict, with the message in
+// `lang` ("ru" or "en"), when the change breaks one; Ok otherwise.
+template <class R>
+Status CheckEdit(const R& old, const R& next, EditAction action, std::string_view lang) {
+  (void)old, (void)next, (void)action;
+  if (IsAppendOnly(RecordTraits<R>::kKind)) return Status::Conflict(AppendOnlyRefusal().In(lang));
+  return Status::Ok();
+}
+Status CheckEdit(const Recommendation& old, const Recommendation& next, EditAction action, std::string_view lang);
+
+// [SECTION] Contact
+
+// Days from the last contact with a school (a visit, lesson observation or consultation) to
+// `today`; nullopt when there was none.
+std::optional<int> DaysSinceContact(std::optional<Date> last_contact, Date today);
+
+// The default of `no_contact_days` (assets/dashboard.toml): a school nobody has visited,
+// observed or consulted for more days than this is "without contact".
+inline constexpr int kDefaultNoContactDays = 30;
+
+// Whether a school is without contact: never contacted, or not for more than `no_contact_days`.
+bool WithoutContact(std::optional<int> days_since_contact, int no_contact_days);
+
+}  // namespace mentorlog::core

@@ -1,0 +1,103 @@
+// The writes made of several records, over any RecordWriter (record_writer.h).
+#include "mentorlog/domain/record_writer.h"
+
+#include <algorithm>
+#include <string>
+
+#include "mentorlog/domain/enums.h"
+
+namespace mentorlog::core {
+
+std::string RecordWriter::NotFoundText(RecordKind kind, const Uuid& id) const {
+  return language() == "ru" ? "Не найдено: " + std::string(EnumLabel(kind, "ru")) + " " + id.ToString() + "."
+                            : "There is no " + std::string(EnumLabel(kind, "en")) + " " + id.ToString() + ".";
+}
+
+Result<Observation> SaveObservation(RecordWriter& writer, Observation observation,
+                                    std::vector<ObservationScore>& scores) {
+  Observation saved;
+  std::vector<ObservationScore> result = scores;
+  RETURN_IF_ERROR(writer.InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(saved, writer.Save(observation));
+    ASSIGN_OR_RETURN(std::vector<ObservationScore> existing,
+                     writer.ListBy<ObservationScore>("observation_id", saved.id));
+    for (auto& score : result) {
+      score.observation_id = saved.id;
+      for (const auto& old : existing) {
+        if (old.criterion_code == score.criterion_code) score.id = old.id;
+      }
+      ASSIGN_OR_RETURN(score, writer.Save(score));
+    }
+    for (const auto& old : existing) {
+      const bool kept = std::any_of(result.begin(), result.end(),
+                                    [&](const auto& s) { return s.criterion_code == old.criterion_code; });
+      if (!kept) RETURN_IF_ERROR(writer.Delete(RecordKind::kObservationScore, old.id));
+    }
+    return Status::Ok();
+  }));
+  scores = std::move(result);
+  return saved;
+}
+
+Result<Recommendation> AdvanceRecommendation(RecordWriter& writer, const Uuid& id, RecommendationStatus to,
+                                             std::string_view note, std::optional<Uuid> verified_visit_id,
+                                             std::optional<Date> on) {
+  const Date day = on.value_or(writer.Today());
+  const bool ru = writer.language() == "ru";
+  Recommendation out;
+  RETURN_IF_ERROR(writer.InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Recommendation rec, writer.Get<Recommendation>(id));
+    if (!IsForwardStatusMove(rec.status, to)) {
+      const std::string from(EnumLabel(rec.status, writer.language()));
+      const std::string next(EnumLabel(to, writer.language()));
+      return Status::Conflict(ru ? "Статус нельзя сменить с «" + from + "» на «" + next +
+                                       "»: он меняется только вперёд. Чтобы вернуться к работе, возобновите "
+                                       "рекомендацию."
+                                 : "The status cannot go from «" + from + "» to «" + next +
+                                       "»; a status only moves forward. Reopen it to work on it again.");
+    }
+    rec.status = to;
+    if (to == RecommendationStatus::kDone || to == RecommendationStatus::kDropped) rec.closed_on = day;
+    if (verified_visit_id) rec.verified_visit_id = verified_visit_id;
+    ASSIGN_OR_RETURN(out, writer.Save(rec));
+    RecommendationEvent event;
+    event.recommendation_id = id;
+    event.kind = verified_visit_id ? RecommendationEventKind::kVerified : RecommendationEventKind::kStatusChange;
+    event.date = day;
+    event.text = std::string(EnumCode(to)) + (note.empty() ? "" : ": " + std::string(note));
+    return writer.Save(event).status();
+  }));
+  return out;
+}
+
+Result<Recommendation> ReopenRecommendation(RecordWriter& writer, const Uuid& id, std::string_view reason,
+                                            std::optional<Date> on) {
+  const Date day = on.value_or(writer.Today());
+  const bool ru = writer.language() == "ru";
+  Recommendation out;
+  RETURN_IF_ERROR(writer.InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Recommendation rec, writer.Get<Recommendation>(id));
+    if (rec.status != RecommendationStatus::kDone && rec.status != RecommendationStatus::kDropped) {
+      return Status::Conflict(ru ? "Возобновить можно только выполненную или снятую рекомендацию."
+                                 : "Only a done or dropped recommendation can be reopened.");
+    }
+    if (reason.find_first_not_of(' ') == std::string_view::npos) {
+      return Status::InvalidInput(ru ? "Укажите, почему рекомендация возобновлена."
+                                     : "Say why the recommendation is reopened.");
+    }
+    rec.status = RecommendationStatus::kOpen;
+    rec.reopen_count += 1;
+    rec.closed_on.reset();
+    rec.verified_visit_id.reset();  // verified no longer: it is open again
+    ASSIGN_OR_RETURN(out, writer.Save(rec, EditAction::kReopen));
+    RecommendationEvent event;
+    event.recommendation_id = id;
+    event.kind = RecommendationEventKind::kReopen;
+    event.date = day;
+    event.text = std::string(reason);
+    return writer.Save(event).status();
+  }));
+  return out;
+}
+
+}  // namespace mentorlog::core

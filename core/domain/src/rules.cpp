@@ -1,0 +1,48 @@
+// The programme's shared rules (rules.h).
+#include "mentorlog/domain/rules.h"
+
+#include <string>
+
+#include "mentorlog/domain/validation.h"  // IsForwardStatusMove
+
+namespace mentorlog::core {
+
+bool IsOpen(RecommendationStatus status) {
+  return status == RecommendationStatus::kOpen || status == RecommendationStatus::kInProgress;
+}
+
+bool IsOverdue(const Recommendation& r, Date today) { return IsOpen(r.status) && r.due_on < today; }
+
+bool IsAppendOnly(RecordKind kind) { return kind == RecordKind::kRecommendationEvent; }
+
+LocalText AppendOnlyRefusal() {
+  return LocalText{"Записи истории не изменяются; добавьте новый комментарий.",
+                   "History entries cannot be changed; add a new comment instead."};
+}
+
+Status CheckEdit(const Recommendation& old, const Recommendation& next, EditAction action, std::string_view lang) {
+  const bool ru = lang == "ru";
+  if (next.reopen_count != old.reopen_count && action != EditAction::kReopen) {
+    return Status::Conflict(ru ? "Рекомендацию можно возобновить только действием «Возобновить»."
+                               : "A recommendation is reopened only with the Reopen action.");
+  }
+  if (action == EditAction::kSave && next.status != old.status && !IsForwardStatusMove(old.status, next.status)) {
+    const std::string from(EnumLabel(old.status, lang));
+    const std::string to(EnumLabel(next.status, lang));
+    return Status::Conflict(
+        ru ? "Статус нельзя вернуть из «" + from + "» в «" + to + "». Чтобы снова работать над ней, возобновите её."
+           : "The status cannot go back from «" + from + "» to «" + to + "». To work on it again, reopen it.");
+  }
+  return Status::Ok();
+}
+
+std::optional<int> DaysSinceContact(std::optional<Date> last_contact, Date today) {
+  if (!last_contact) return std::nullopt;
+  return today.days() - last_contact->days();
+}
+
+bool WithoutContact(std::optional<int> days_since_contact, int no_contact_days) {
+  return !days_since_contact || *days_since_contact > no_contact_days;
+}
+
+}  // namespace mentorlog::core

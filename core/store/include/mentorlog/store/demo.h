@@ -1,0 +1,62 @@
+// The demo district: a fictional municipal district with schools, people and two school years
+// of mentoring activity, for trying MentorLog out, for screenshots and for benchmarks.
+//
+// Everything is invented (the district, the schools, every name), and everything is written
+// through the repository API, so the demo passes the same validation as real input and syncs
+// like it. The content is a function of the seed and of the store's Today(): the same seed on
+// the same day gives the same schools, names, dates and texts (record ids are new UUIDs).
+//
+// Thread safety: CreateDemoDistrict takes the Store's lock for each write; run it once per store.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include "mentorlog/base/status.h"
+#include "mentorlog/domain/rubric.h"
+#include "mentorlog/store/store.h"
+
+namespace mentorlog::core {
+
+struct DemoOptions {
+  uint64_t seed = 20251;
+  // Where the rubric templates are (`assets_dir`/rubrics); they are installed when missing.
+  std::filesystem::path assets_dir = DefaultAssetsDir();
+};
+
+// What CreateDemoDistrict wrote. Each count is the number of live records of that kind
+// (teachers, mentors and tutors: people with that role; a tutor is also a teacher of their
+// school). `overdue_recommendations` are open or in progress with a due date before Today().
+struct DemoSummary {
+  int64_t schools = 0;
+  int64_t teachers = 0;
+  int64_t mentors = 0;
+  int64_t tutors = 0;
+  int64_t visits = 0;
+  int64_t observations = 0;
+  int64_t consultations = 0;
+  int64_t recommendations = 0;
+  int64_t overdue_recommendations = 0;
+  int64_t assessment_results = 0;
+  int64_t context_indicators = 0;
+  int64_t roadmap_items = 0;
+
+  friend bool operator==(const DemoSummary&, const DemoSummary&) = default;
+};
+
+// Creates the demo district in an empty store, in one transaction: about 14 schools of the
+// «Заречный муниципальный район» (3 low-results, 2 more adverse-conditions, a leader school in
+// network agreements with the low-results ones), about 200 teachers, 4 mentors, 6 tutors,
+// 2 coordinators, and the activity of the supported schools from 1 September two school years
+// back up to Today(): visits, lesson observations scored with the bundled rubric, consultations,
+// recommendations (most closed, some open, a few overdue or reopened), professional deficits,
+// roadmap items, assessment results and context indicators. No event is dated after Today();
+// deadlines (due dates, roadmap end dates) may be later.
+//
+// Installs the bundled rubric templates from `options.assets_dir` first when they are missing.
+// Errors: InvalidInput when the store already has schools (nothing is written); NotFound or
+// IoError when the rubric templates cannot be read; any error of the store, after which the
+// transaction is rolled back and the store is unchanged.
+Result<DemoSummary> CreateDemoDistrict(Store& store, const DemoOptions& options);
+
+}  // namespace mentorlog::core
