@@ -20,7 +20,8 @@ namespace mentorlog::core {
 
 struct DemoOptions {
   uint64_t seed = 20251;
-  // Where the rubric templates are (`assets_dir`/rubrics); they are installed when missing.
+  // Where the rubric templates are (`assets_dir`/rubrics; they are installed when missing) and
+  // the demo's vocabulary: names, texts and the district's make-up (`assets_dir`/demo/*.toml).
   std::filesystem::path assets_dir = DefaultAssetsDir();
 };
 
@@ -55,8 +56,10 @@ struct DemoSummary {
 //
 // Installs the bundled rubric templates from `options.assets_dir` first when they are missing.
 // Errors: InvalidInput when the store already has schools (nothing is written); NotFound or
-// IoError when the rubric templates cannot be read; any error of the store, after which the
-// transaction is rolled back and the store is unchanged.
+// IoError when the rubric templates cannot be read; NotFound naming the file when a file of
+// `assets_dir`/demo is missing, InvalidInput "<file>:<line>: <key> ..." when one is malformed
+// (nothing is written in either case); any error of the store, after which the transaction is
+// rolled back and the store is unchanged.
 Result<DemoSummary> CreateDemoDistrict(Store& store, const DemoOptions& options);
 
 }  // namespace mentorlog::core
