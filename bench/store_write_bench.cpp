@@ -24,10 +24,10 @@
 #include <string>
 #include <vector>
 
+#include "mentorlog/domain/demo.h"
 #include "mentorlog/domain/field_codec.h"
 #include "mentorlog/domain/records.h"
 #include "mentorlog/platform/env.h"
-#include "mentorlog/store/demo.h"
 #include "mentorlog/store/store.h"
 
 namespace mentorlog::core {

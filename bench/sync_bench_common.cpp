@@ -32,9 +32,9 @@
 #include <rapidjson/writer.h>
 
 #include "mentorlog/base/random.h"
+#include "mentorlog/domain/demo.h"
 #include "mentorlog/domain/rubric.h"
 #include "mentorlog/domain/serialize.h"
-#include "mentorlog/store/demo.h"
 
 namespace mentorlog::bench {
 

@@ -24,6 +24,7 @@
 #include <sstream>
 #include <string>
 
+#include "mentorlog/domain/demo.h"
 #include "mentorlog/domain/field_codec.h"
 #include "mentorlog/domain/import.h"
 #include "mentorlog/domain/record_json.h"
@@ -31,7 +32,6 @@
 #include "mentorlog/domain/text.h"
 #include "mentorlog/platform/env.h"
 #include "mentorlog/store/bundled_rubrics.h"
-#include "mentorlog/store/demo.h"
 #include "mentorlog/store/export.h"
 #include "mentorlog/store/store.h"
 #include "report_commands.h"

@@ -12,7 +12,6 @@
 // 2 anything else (the storage, the network, a bug).
 //
 // [SECTION] Settings, storage and logging
-// [SECTION] Temporary local stores (import, demo)
 // [SECTION] Commands
 // [SECTION] main
 #include <signal.h>
@@ -33,13 +32,14 @@
 #include <vector>
 
 #include "accounts.h"
+#include "central_writer.h"
 #include "config.h"
 #include "http_server.h"
 #include "mentorlog/base/random.h"
+#include "mentorlog/domain/demo.h"
 #include "mentorlog/domain/import.h"
 #include "mentorlog/domain/rubric.h"
 #include "mentorlog/platform/env.h"
-#include "mentorlog/store/demo.h"
 #include "mentorlog/store/store.h"
 #include "service.h"
 #include "storage.h"
@@ -136,42 +136,6 @@ Result<Context> OpenContext(const ServerConfig& config) {
   RETURN_IF_ERROR(ctx.service->InstallBundledRubrics(core::DefaultAssetsDir()).status());
   return ctx;
 }
-
-// -----------------------------------------------------------------------------------------
-// [SECTION] Temporary local stores
-// -----------------------------------------------------------------------------------------
-
-// A local store in a fresh temporary folder, removed with everything in it at the end.
-class TemporaryStore {
- public:
-  static Result<std::unique_ptr<TemporaryStore>> Open() {
-    std::string pattern = (fs::temp_directory_path() / "mentorlog-server-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      return Status::IoError("cannot create a temporary folder in " + fs::temp_directory_path().string());
-    }
-    std::unique_ptr<TemporaryStore> t(new TemporaryStore(pattern));
-    core::StoreOptions options;
-    options.path = t->dir_ / "import.db";
-    options.device_id = "server-import-" + core::Uuid::MakeV7(platform::DefaultClock().NowMillis()).ToString();
-    options.language = platform::UserLanguage();
-    ASSIGN_OR_RETURN(t->store_, core::Store::Open(options));
-    return t;
-  }
-  ~TemporaryStore() {
-    store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  TemporaryStore(const TemporaryStore&) = delete;
-  TemporaryStore& operator=(const TemporaryStore&) = delete;
-
-  core::Store& store() { return *store_; }
-
- private:
-  explicit TemporaryStore(fs::path dir) : dir_(std::move(dir)) {}
-  fs::path dir_;
-  std::unique_ptr<core::Store> store_;
-};
 
 // -----------------------------------------------------------------------------------------
 // [SECTION] Commands
@@ -280,17 +244,11 @@ Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& 
     return Status::InvalidInput("unknown kind «" + kind_word +
                                 "»; use schools, people, assignments, assessment_results or context_indicators");
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<TemporaryStore> temp, TemporaryStore::Open());
-  core::Store& store = temp->store();
-  // The import matches natural keys (school codes, people) against what the server holds.
-  RETURN_IF_ERROR(ctx.service->ExportToStore(store));
-  ASSIGN_OR_RETURN(int64_t pending, store.PendingCount());
-  if (pending > 0) {
-    // ExportToStore writes no outbox entries; should that change, none of them may be sent back.
-    RETURN_IF_ERROR(store.MarkAcked(static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
-  }
+  // Straight into the central store: the import matches natural keys (school codes, people)
+  // against what the server holds, and its rows go in as the server's own changes.
+  CentralWriter writer(*ctx.storage, *ctx.service, district, platform::UserLanguage(), platform::DefaultClock());
   ASSIGN_OR_RETURN(core::ImportReport report,
-                   core::ImportCsvFile(store, *kind, file,
+                   core::ImportCsvFile(writer, *kind, file,
                                        skip_bad ? core::BadRowPolicy::kSkipBad : core::BadRowPolicy::kRejectFile));
   for (const auto& p : report.problems) std::cerr << p.ToString() << "\n";
   for (const auto& note : report.notes) std::cerr << note << "\n";
@@ -299,7 +257,8 @@ Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& 
         std::to_string(report.bad_rows) +
         " bad row(s): nothing was imported. Fix them, or run again with --skip-bad to import the good rows.");
   }
-  ASSIGN_OR_RETURN(size_t applied, ctx.service->IngestStore(store, district));
+  for (const sync::Rejection& r : writer.refused()) std::cerr << "refused: " << r.reason_en << "\n";
+  const size_t applied = writer.sent() - writer.refused().size();
   std::cout << "Imported: " << report.inserted << " new, " << report.updated << " updated, " << report.unchanged
             << " unchanged";
   if (report.bad_rows > 0) std::cout << "; skipped bad rows: " << report.bad_rows;
@@ -344,12 +303,15 @@ Status CmdDemo(Context& ctx, uint64_t seed) {
                                 std::to_string(records) +
                                 " record(s); demo fills only an empty store. Give it a new file with --db.");
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<TemporaryStore> temp, TemporaryStore::Open());
-  core::Store& store = temp->store();
+  CentralWriter store(*ctx.storage, *ctx.service, std::string(), platform::UserLanguage(), platform::DefaultClock());
   core::DemoOptions options;
   options.seed = seed;
   ASSIGN_OR_RETURN(core::DemoSummary summary, core::CreateDemoDistrict(store, options));
-  ASSIGN_OR_RETURN(size_t applied, ctx.service->IngestStore(store));
+  if (!store.refused().empty()) {
+    return Status::Internal("the central store refused " + std::to_string(store.refused().size()) +
+                            " change(s) of the demo district, the first: " + store.refused().front().reason_en);
+  }
+  const size_t applied = store.sent();
   std::cout << "Demo district created in the central store (" << ctx.storage->Describe() << "): " << summary.schools
             << " schools, " << summary.teachers << " teachers, " << summary.mentors << " mentors, " << summary.tutors
             << " tutors; " << applied << " change(s).\n";

@@ -715,6 +715,31 @@ Result<size_t> SyncService::InstallBundledRubrics(const std::filesystem::path& a
   return installed;
 }
 
+Result<std::string> SyncService::OnlyDistrict(std::set<std::string> districts) {
+  RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
+    ASSIGN_OR_RETURN(std::vector<std::string> known, tx.Districts());
+    districts.insert(known.begin(), known.end());
+    return Status::Ok();
+  }));
+  return districts.size() == 1 ? *districts.begin() : std::string();
+}
+
+Result<std::vector<sync::Rejection>> SyncService::IngestChanges(const std::string& device_id,
+                                                                const std::vector<core::Change>& changes,
+                                                                const std::string& district) {
+  std::vector<sync::Rejection> refused;
+  for (size_t at = 0; at < changes.size(); at += 1000) {
+    const std::vector<Change> batch(changes.begin() + static_cast<std::ptrdiff_t>(at),
+                                    changes.begin() + static_cast<std::ptrdiff_t>(std::min(changes.size(), at + 1000)));
+    ASSIGN_OR_RETURN(sync::PushResponse answer, PushAs(nullptr, device_id, batch, district));
+    if (answer.acked_op_seq < batch.back().op_seq) {
+      return Status::Internal("the central store did not take change " + std::to_string(answer.acked_op_seq + 1));
+    }
+    refused.insert(refused.end(), answer.rejected.begin(), answer.rejected.end());
+  }
+  return refused;
+}
+
 Result<size_t> SyncService::IngestStore(core::Store& store, std::string district) {
   if (district.empty()) {
     // The one district of the schools here and in the central store; with several, a record
@@ -722,12 +747,7 @@ Result<size_t> SyncService::IngestStore(core::Store& store, std::string district
     std::set<std::string> districts;
     ASSIGN_OR_RETURN(std::vector<core::School> schools, store.List<core::School>());
     for (const core::School& school : schools) districts.insert(school.district);
-    RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
-      ASSIGN_OR_RETURN(std::vector<std::string> known, tx.Districts());
-      districts.insert(known.begin(), known.end());
-      return Status::Ok();
-    }));
-    if (districts.size() == 1) district = *districts.begin();
+    ASSIGN_OR_RETURN(district, OnlyDistrict(std::move(districts)));
   }
   size_t applied = 0;
   while (true) {
@@ -736,36 +756,11 @@ Result<size_t> SyncService::IngestStore(core::Store& store, std::string district
     std::vector<Change> changes;
     changes.reserve(entries.size());
     for (auto& e : entries) changes.push_back(std::move(e.change));
-    ASSIGN_OR_RETURN(sync::PushResponse answer, PushAs(nullptr, store.device_id(), changes, district));
-    if (answer.acked_op_seq < changes.front().op_seq) {
-      return Status::Internal("the central store did not take change " + std::to_string(changes.front().op_seq));
-    }
-    RETURN_IF_ERROR(store.MarkAcked(answer.acked_op_seq));
-    applied += changes.size() - answer.rejected.size();
+    ASSIGN_OR_RETURN(std::vector<sync::Rejection> refused, IngestChanges(store.device_id(), changes, district));
+    RETURN_IF_ERROR(store.MarkAcked(changes.back().op_seq));
+    applied += changes.size() - refused.size();
   }
   return applied;
-}
-
-Status SyncService::ExportToStore(core::Store& store) {
-  std::vector<RecordState> page;
-  auto flush = [&]() -> Status {
-    Status s = store.InTransaction([&]() -> Status {
-      for (const RecordState& state : page) RETURN_IF_ERROR(store.ApplyState(state));
-      return Status::Ok();
-    });
-    page.clear();
-    return s;
-  };
-  RETURN_IF_ERROR(storage_.Read([&](StorageTx& tx) -> Status {
-    ScopeFilter all;
-    all.all_schools = true;
-    return tx.ScanLive(all, [&](const StoredRecord& r) -> Status {
-      page.push_back(r.state);
-      if (page.size() >= 1000) return flush();
-      return Status::Ok();
-    });
-  }));
-  return flush();
 }
 
 }  // namespace mentorlog::server

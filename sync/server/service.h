@@ -29,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -94,9 +95,17 @@ class SyncService {
   // Returns the number of changes applied.
   Result<size_t> IngestStore(core::Store& store, std::string district = std::string());
 
-  // Copies every live and deleted record of the central store into `store` (empty) so an
-  // import can match natural keys against what the server holds.
-  Status ExportToStore(core::Store& store);
+  // Applies changes written on the central store itself (CentralWriter: an import, the demo),
+  // as a device `device_id` with full rights would push them, in batches of 1,000, each batch
+  // one transaction. Records without a school go to `district` (as IngestStore). Returns the
+  // changes the central store refused (empty: it took them all).
+  Result<std::vector<sync::Rejection>> IngestChanges(const std::string& device_id,
+                                                     const std::vector<core::Change>& changes,
+                                                     const std::string& district);
+
+  // The district for records without a school when none is given: the one district among
+  // `districts` and those of the central store; "" when there are several or none.
+  Result<std::string> OnlyDistrict(std::set<std::string> districts);
 
   uint64_t clamped_total() const { return clamped_total_.load(); }
 

@@ -127,6 +127,9 @@ class StorageTx {
   // index.
   virtual Status ScanSchool(const std::optional<Uuid>& school_id, const std::function<Status(const StoredRecord&)>& fn,
                             const std::string& district = std::string()) = 0;
+  // Every live record of `kind`, by id, in pages of kScanPageRows (the whole store: import and
+  // demo, core::RecordWriter::List through CentralWriter).
+  virtual Status ScanKind(core::RecordKind kind, const std::function<Status(const StoredRecord&)>& fn) = 0;
   virtual Result<int64_t> CountRecords() = 0;
 
   // ---- scope indexes ----

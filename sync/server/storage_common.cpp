@@ -571,6 +571,22 @@ Status SqlStorageTx::ScanSchool(const std::optional<Uuid>& school_id,
   return Status::Ok();
 }
 
+Status SqlStorageTx::ScanKind(core::RecordKind kind, const std::function<Status(const StoredRecord&)>& fn) {
+  const std::string sql = "SELECT " + std::string(kRecordColumns) +
+                          " FROM records WHERE kind = ? AND deleted = 0 AND record_id > ? ORDER BY record_id LIMIT ?";
+  std::string last;  // "" sorts before every id
+  while (true) {
+    ASSIGN_OR_RETURN(auto rows,
+                     session_.Query(sql, {SqlInt(static_cast<int64_t>(kind)), SqlText(last), SqlInt(kScanPageRows)}));
+    for (const SqlRow& row : rows) {
+      ASSIGN_OR_RETURN(StoredRecord record, RecordFromRow(row));
+      RETURN_IF_ERROR(fn(record));
+    }
+    if (static_cast<int64_t>(rows.size()) < kScanPageRows) return Status::Ok();
+    ASSIGN_OR_RETURN(last, TextAt(rows.back(), 0, "records.record_id"));
+  }
+}
+
 Result<int64_t> SqlStorageTx::CountRecords() { return CountOf(session_, "SELECT count(*) FROM records"); }
 
 // -----------------------------------------------------------------------------------------

@@ -137,6 +137,7 @@ class SqlStorageTx final : public StorageTx {
                                                        size_t max_rows) override;
   Result<uint64_t> MaxSeq() override;
   Status ScanLive(const ScopeFilter& filter, const std::function<Status(const StoredRecord&)>& fn) override;
+  Status ScanKind(core::RecordKind kind, const std::function<Status(const StoredRecord&)>& fn) override;
   Status ScanSchool(const std::optional<Uuid>& school_id, const std::function<Status(const StoredRecord&)>& fn,
                     const std::string& district) override;
   Result<int64_t> CountRecords() override;

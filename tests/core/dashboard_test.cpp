@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "mentorlog/store/demo.h"
+#include "mentorlog/domain/demo.h"
 #include "test_fixtures.h"
 #include "workload.h"
 

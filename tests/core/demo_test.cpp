@@ -1,5 +1,7 @@
 // Tests of the demo district generator: its size, that it is a function of the seed and the
-// day, that every record passes the store's checks, and that nothing happens after today.
+// day, that every record passes the store's checks, that nothing happens after today, and that
+// missing or broken assets (the rubrics, the vocabulary of assets/demo) are refused before
+// anything is written.
 //
 // [SECTION] Fixture
 // [SECTION] Size and summary
@@ -7,16 +9,19 @@
 // [SECTION] Errors
 // [SECTION] Consistency and dates
 // [SECTION] Content
-#include "mentorlog/store/demo.h"
+#include "mentorlog/domain/demo.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +70,37 @@ class DemoTest : public ::testing::Test {
     options.seed = seed;
     options.assets_dir = MENTORLOG_ASSETS_DIR;
     return options;
+  }
+
+  // A copy of the bundled assets the demo reads (the rubrics and the demo vocabulary) in this
+  // test's folder, made anew on each call, for a test to break one file of.
+  std::filesystem::path CopyOfAssets() const {
+    const std::filesystem::path copy = dir_.path() / "assets";
+    std::filesystem::remove_all(copy);
+    std::filesystem::create_directories(copy);
+    for (const char* folder : {"rubrics", "demo"}) {
+      std::filesystem::copy(std::filesystem::path(MENTORLOG_ASSETS_DIR) / folder, copy / folder,
+                            std::filesystem::copy_options::recursive);
+    }
+    return copy;
+  }
+
+  // Replaces the first `from` in `file` with `to`.
+  static void Replace(const std::filesystem::path& file, std::string_view from, std::string_view to) {
+    std::stringstream text;
+    text << std::ifstream(file, std::ios::binary).rdbuf();
+    std::string changed = text.str();
+    const size_t at = changed.find(from);
+    ASSERT_NE(at, std::string::npos) << file << " has no " << from;
+    changed.replace(at, from.size(), to);
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << changed;
+  }
+
+  // That the store has no record at all: a refused demo wrote nothing, not even the rubrics.
+  static void ExpectNothingWritten(const Store& store) {
+    EXPECT_EQ(Must(store.PendingCount(), "PendingCount"), 0);
+    EXPECT_EQ(Must(store.Count(RecordKind::kSchool), "Count"), 0);
+    EXPECT_EQ(Must(store.Count(RecordKind::kRubricTemplate), "Count"), 0);
   }
 
   TempDir dir_;
@@ -289,6 +325,71 @@ TEST_F(DemoTest, AssetsWithoutTheLessonRubricFailWithNotFound) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kNotFound) << result.status().message();
   EXPECT_EQ(Must(store->PendingCount(), "PendingCount"), 0);
+}
+
+// Each file of assets/demo, missing: NotFound naming the file, and nothing written.
+TEST_F(DemoTest, MissingVocabularyFileFailsWithNotFoundAndWritesNothing) {
+  auto store = OpenStore("demo.sqlite");
+  for (const char* file : {"names.toml", "subjects.toml", "topics.toml", "criterion_notes.toml", "recommendations.toml",
+                           "visits.toml", "district.toml"}) {
+    SCOPED_TRACE(file);
+    DemoOptions options = Options();
+    options.assets_dir = CopyOfAssets();
+    std::filesystem::remove(options.assets_dir / "demo" / file);
+    const Result<DemoSummary> result = CreateDemoDistrict(*store, options);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.status().code(), StatusCode::kNotFound) << result.status().message();
+    EXPECT_NE(result.status().message().find(file), std::string::npos) << result.status().message();
+    ExpectNothingWritten(*store);
+  }
+}
+
+// A vocabulary file broken in one place: InvalidInput naming the file, its line and the key,
+// and nothing written.
+TEST_F(DemoTest, MalformedVocabularyFileFailsWithInvalidInputAndWritesNothing) {
+  struct Breakage {
+    const char* file;
+    std::string_view from;
+    std::string_view to;
+    std::string_view says;
+  };
+  const Breakage breakages[] = {
+      // Not TOML.
+      {"names.toml", "surnames = [", "surnames = [,", "names.toml:"},
+      // A key missing, misspelt, or of the wrong kind.
+      {"topics.toml", "grade = 1, ", "", "topics.grade is missing"},
+      {"district.toml", "km = 1.2", "kms = 1.2", "school.kms is not a key the demo reads"},
+      {"criterion_notes.toml", "code = \"aims_clear\"", "code = 7", "criterion.code must be a non-empty text"},
+      {"visits.toml", "topic = \"transition_programme\"", "topic = \"programme\"",
+       "management_consultation.topic \"programme\" is none of"},
+      // A placeholder the generator does not fill in.
+      {"recommendations.toml", "карты уроков {po}", "карты уроков {subject}",
+       "teacher.text has the placeholder {subject}"},
+      // A reference to nothing, and a supported school left without a mentor.
+      {"district.toml", "subject = \"математика\"", "subject = \"матеметика\"",
+       "tutor.subject «матеметика» is not a subject of subjects.toml"},
+      {"district.toml", "schools = [\"СОШ № 5\"]", "schools = [\"СОШ № 3\"]",
+       "the supported school «СОШ № 5» has 0 mentors"},
+  };
+  auto store = OpenStore("demo.sqlite");
+  for (const Breakage& b : breakages) {
+    SCOPED_TRACE(b.says);
+    DemoOptions options = Options();
+    options.assets_dir = CopyOfAssets();
+    const std::filesystem::path file = options.assets_dir / "demo" / b.file;
+    ASSERT_NO_FATAL_FAILURE(Replace(file, b.from, b.to));
+    const Result<DemoSummary> result = CreateDemoDistrict(*store, options);
+    ASSERT_FALSE(result.ok());
+    const std::string message = result.status().message();
+    EXPECT_EQ(result.status().code(), StatusCode::kInvalidInput) << message;
+    // "<file>:<line>: ..."
+    const std::string prefix = file.string() + ":";
+    EXPECT_TRUE(message.starts_with(prefix) && message.size() > prefix.size() &&
+                std::isdigit(static_cast<unsigned char>(message[prefix.size()])))
+        << message;
+    EXPECT_NE(message.find(b.says), std::string::npos) << message;
+    ExpectNothingWritten(*store);
+  }
 }
 
 TEST_F(DemoTest, InstalledRubricsAreKept) {

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "mentorlog/domain/demo.h"
 #include "mentorlog/platform/env.h"
-#include "mentorlog/store/demo.h"
 #include "mentorlog/store/store.h"
 #include "run_command.h"
 #include "test_fixtures.h"

@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "mentorlog/domain/csv.h"
+#include "mentorlog/domain/demo.h"
 #include "mentorlog/report/output.h"
 #include "mentorlog/report/xlsx.h"
-#include "mentorlog/store/demo.h"
 #include "report_test_support.h"
 #include "test_fixtures.h"
 

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mentorlog/domain/demo.h"
 #include "mentorlog/report/district.h"
-#include "mentorlog/store/demo.h"
 #include "report_test_support.h"
 #include "test_fixtures.h"
 

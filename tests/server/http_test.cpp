@@ -35,7 +35,7 @@
 #include "dashboards.h"
 #include "http_server.h"
 #include "mentorlog/domain/dashboard_json.h"
-#include "mentorlog/store/demo.h"
+#include "mentorlog/domain/demo.h"
 #include "mentorlog/store/store.h"
 #include "mentorlog/sync/device.h"
 #include "mentorlog/sync/protocol.h"

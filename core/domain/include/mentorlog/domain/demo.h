@@ -3,24 +3,25 @@
 //
 // Everything is invented (the district, the schools, every name), and everything is written
 // through the repository API, so the demo passes the same validation as real input and syncs
-// like it. The content is a function of the seed and of the store's Today(): the same seed on
+// like it. The content is a function of the seed and of the writer's Today(): the same seed on
 // the same day gives the same schools, names, dates and texts (record ids are new UUIDs).
 //
-// Thread safety: CreateDemoDistrict takes the Store's lock for each write; run it once per store.
+// Thread safety: as the RecordWriter's (the device's Store locks each write); run it once per store.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 
 #include "mentorlog/base/status.h"
+#include "mentorlog/domain/record_writer.h"
 #include "mentorlog/domain/rubric.h"
-#include "mentorlog/store/store.h"
 
 namespace mentorlog::core {
 
 struct DemoOptions {
   uint64_t seed = 20251;
-  // Where the rubric templates are (`assets_dir`/rubrics); they are installed when missing.
+  // Where the rubric templates are (`assets_dir`/rubrics; they are installed when missing) and
+  // the demo's vocabulary: names, texts and the district's make-up (`assets_dir`/demo/*.toml).
   std::filesystem::path assets_dir = DefaultAssetsDir();
 };
 
@@ -55,8 +56,10 @@ struct DemoSummary {
 //
 // Installs the bundled rubric templates from `options.assets_dir` first when they are missing.
 // Errors: InvalidInput when the store already has schools (nothing is written); NotFound or
-// IoError when the rubric templates cannot be read; any error of the store, after which the
-// transaction is rolled back and the store is unchanged.
-Result<DemoSummary> CreateDemoDistrict(Store& store, const DemoOptions& options);
+// IoError when the rubric templates cannot be read; NotFound naming the file when a file of
+// `assets_dir`/demo is missing, InvalidInput "<file>:<line>: <key> ..." when one is malformed
+// (nothing is written in either case); any error of the store, after which the transaction is
+// rolled back and the store is unchanged.
+Result<DemoSummary> CreateDemoDistrict(RecordWriter& store, const DemoOptions& options);
 
 }  // namespace mentorlog::core
