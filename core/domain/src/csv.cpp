@@ -734,13 +734,7 @@ bool StartsLikeFormula(std::string_view text) {
 
 std::string GuardFormulaText(std::string_view text) {
   if (!StartsLikeFormula(text)) return std::string(text);
-  // Appended, not `"'" + std::string(text)`: GCC 12 at -O3 warns (-Wrestrict, its bug 105329)
-  // about the operator+ that inserts at the front.
-  std::string guarded;
-  guarded.reserve(text.size() + 1);
-  guarded += '\'';
-  guarded.append(text);
-  return guarded;
+  return "'" + std::string(text);
 }
 
 bool IsFormulaGuarded(std::string_view cell) {
