@@ -356,8 +356,7 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
       // The change's own shape, which tells nothing about stored records.
       bool known_fields = true;
       for (const auto& f : c.fields) known_fields = known_fields && core::IsFieldOf(c.kind, f.field);
-      if (!known_fields || static_cast<int>(c.kind) < 0 ||
-          static_cast<int>(c.kind) > static_cast<int>(RecordKind::kRubricTemplate)) {
+      if (!known_fields || static_cast<int>(c.kind) < 0 || static_cast<size_t>(c.kind) >= core::kRecordKindCount) {
         response.rejected.push_back(Refuse(c, "unknown_field",
                                            "This change names a field the server does not know; update MentorLog "
                                            "on this device.",

@@ -2,7 +2,7 @@
 // and the wire's Change and RecordState, every record type; portable binary and JSON).
 //
 // Input: a selector byte, then the bytes to decode. selector & 1: 0 binary, 1 JSON;
-// (selector >> 1) % 17 picks the type (Change, RecordState, then the records in RecordKind
+// (selector >> 1) % (2 + core::kRecordKindCount) picks the type (Change, RecordState, then the records in RecordKind
 // order). Invariant: a decoded value encodes to bytes that decode again, to a value that
 // encodes to the same bytes (bytes are compared, so a NaN compares equal to itself).
 
@@ -24,11 +24,9 @@ namespace core = mentorlog::core;
 using mentorlog::fuzz::FuzzCheck;
 using mentorlog::fuzz::FuzzSplit;
 
-using CerealTypes =
-    std::tuple<core::Change, core::RecordState, core::School, core::Person, core::Assignment, core::Visit,
-               core::Observation, core::ObservationScore, core::Consultation, core::Recommendation,
-               core::RecommendationEvent, core::Deficit, core::RoadmapItem, core::NetworkAgreement,
-               core::AssessmentResult, core::ContextIndicator, core::RubricTemplate>;
+#define MENTORLOG_FUZZ_TYPE(R) , core::R
+using CerealTypes = std::tuple<core::Change, core::RecordState MENTORLOG_RECORD_TYPES(MENTORLOG_FUZZ_TYPE)>;
+#undef MENTORLOG_FUZZ_TYPE
 
 template <class T>
 void CerealRoundTrip(std::string_view bytes, bool json) {

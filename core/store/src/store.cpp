@@ -717,21 +717,7 @@ Status Store::InTransaction(const std::function<Status()>& fn) { return impl_->I
   template Result<std::vector<R>> Store::List<R>() const;                                \
   template Result<std::vector<R>> Store::ListBy<R>(std::string_view, const Uuid&) const; \
   template ValidationErrors Store::RuleWarnings<R>(const R&) const;
-MENTORLOG_STORE_INSTANTIATE(School)
-MENTORLOG_STORE_INSTANTIATE(Person)
-MENTORLOG_STORE_INSTANTIATE(Assignment)
-MENTORLOG_STORE_INSTANTIATE(Visit)
-MENTORLOG_STORE_INSTANTIATE(Observation)
-MENTORLOG_STORE_INSTANTIATE(ObservationScore)
-MENTORLOG_STORE_INSTANTIATE(Consultation)
-MENTORLOG_STORE_INSTANTIATE(Recommendation)
-MENTORLOG_STORE_INSTANTIATE(RecommendationEvent)
-MENTORLOG_STORE_INSTANTIATE(Deficit)
-MENTORLOG_STORE_INSTANTIATE(RoadmapItem)
-MENTORLOG_STORE_INSTANTIATE(NetworkAgreement)
-MENTORLOG_STORE_INSTANTIATE(AssessmentResult)
-MENTORLOG_STORE_INSTANTIATE(ContextIndicator)
-MENTORLOG_STORE_INSTANTIATE(RubricTemplate)
+MENTORLOG_RECORD_TYPES(MENTORLOG_STORE_INSTANTIATE)
 #undef MENTORLOG_STORE_INSTANTIATE
 
 // -----------------------------------------------------------------------------------------

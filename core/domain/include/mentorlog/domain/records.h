@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string>
@@ -438,61 +439,54 @@ constexpr size_t FieldCount() {
   return std::tuple_size_v<decltype(RecordTraits<R>::kFields)>;
 }
 
+// Every record type, in RecordKind order: the one list of them. VisitKind, kAllRecordKinds and
+// the explicit instantiations (store.cpp, record_json.cpp) and the fuzz targets expand it, so a
+// new kind is added here once. X(R) is called with each type name.
+// clang-format off
+#define MENTORLOG_RECORD_TYPES(X) \
+  X(School)                       \
+  X(Person)                       \
+  X(Assignment)                   \
+  X(Visit)                        \
+  X(Observation)                  \
+  X(ObservationScore)             \
+  X(Consultation)                 \
+  X(Recommendation)               \
+  X(RecommendationEvent)          \
+  X(Deficit)                      \
+  X(RoadmapItem)                  \
+  X(NetworkAgreement)             \
+  X(AssessmentResult)             \
+  X(ContextIndicator)             \
+  X(RubricTemplate)
+// clang-format on
+
 // Calls f.template operator()<R>() with the record type of `kind`.
 template <class F>
 decltype(auto) VisitKind(RecordKind kind, F&& f) {
   switch (kind) {
-    case RecordKind::kSchool:
-      return f.template operator()<School>();
-    case RecordKind::kPerson:
-      return f.template operator()<Person>();
-    case RecordKind::kAssignment:
-      return f.template operator()<Assignment>();
-    case RecordKind::kVisit:
-      return f.template operator()<Visit>();
-    case RecordKind::kObservation:
-      return f.template operator()<Observation>();
-    case RecordKind::kObservationScore:
-      return f.template operator()<ObservationScore>();
-    case RecordKind::kConsultation:
-      return f.template operator()<Consultation>();
-    case RecordKind::kRecommendation:
-      return f.template operator()<Recommendation>();
-    case RecordKind::kRecommendationEvent:
-      return f.template operator()<RecommendationEvent>();
-    case RecordKind::kDeficit:
-      return f.template operator()<Deficit>();
-    case RecordKind::kRoadmapItem:
-      return f.template operator()<RoadmapItem>();
-    case RecordKind::kNetworkAgreement:
-      return f.template operator()<NetworkAgreement>();
-    case RecordKind::kAssessmentResult:
-      return f.template operator()<AssessmentResult>();
-    case RecordKind::kContextIndicator:
-      return f.template operator()<ContextIndicator>();
-    case RecordKind::kRubricTemplate:
-      return f.template operator()<RubricTemplate>();
+#define MENTORLOG_VISIT_KIND_CASE(R) \
+  case RecordTraits<R>::kKind:       \
+    return f.template operator()<R>();
+    MENTORLOG_RECORD_TYPES(MENTORLOG_VISIT_KIND_CASE)
+#undef MENTORLOG_VISIT_KIND_CASE
   }
   return f.template operator()<School>();  // unreachable for valid kinds
 }
 
 inline constexpr RecordKind kAllRecordKinds[] = {
-    RecordKind::kSchool,
-    RecordKind::kPerson,
-    RecordKind::kAssignment,
-    RecordKind::kVisit,
-    RecordKind::kObservation,
-    RecordKind::kObservationScore,
-    RecordKind::kConsultation,
-    RecordKind::kRecommendation,
-    RecordKind::kRecommendationEvent,
-    RecordKind::kDeficit,
-    RecordKind::kRoadmapItem,
-    RecordKind::kNetworkAgreement,
-    RecordKind::kAssessmentResult,
-    RecordKind::kContextIndicator,
-    RecordKind::kRubricTemplate,
+#define MENTORLOG_RECORD_KIND_OF(R) RecordTraits<R>::kKind,
+    MENTORLOG_RECORD_TYPES(MENTORLOG_RECORD_KIND_OF)
+#undef MENTORLOG_RECORD_KIND_OF
 };
+// How many kinds there are; their RecordKind values are 0 .. kRecordKindCount - 1 in list order.
+inline constexpr size_t kRecordKindCount = std::size(kAllRecordKinds);
+static_assert([] {
+  for (size_t i = 0; i < kRecordKindCount; ++i) {
+    if (static_cast<size_t>(kAllRecordKinds[i]) != i) return false;
+  }
+  return true;
+}());
 
 // "schools", "visits", ...: the table name, also the CLI's KIND word.
 std::string_view KindTable(RecordKind kind);
