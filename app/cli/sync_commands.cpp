@@ -359,9 +359,7 @@ Status SyncCommands::Conflicts(const SyncContext& ctx) {
     return device + ", " + LocalTime(static_cast<int64_t>(clock.stamp.millis()));
   };
   for (const core::ConflictEntry& c : conflicts) {
-    std::string reason = c.reason;
-    if (c.reason == "concurrent_edit") reason = Say(ctx, "edited on two devices", "изменено на двух устройствах");
-    if (c.reason == "edit_after_delete") reason = Say(ctx, "edited after it was deleted", "изменено после удаления");
+    const std::string_view reason = core::ConflictReasonLabel(c.reason, ctx.lang);
     std::cout << LocalTime(c.noticed_millis) << "  " << core::EnumLabel(c.kind, ctx.lang) << " "
               << c.record_id.ToString() << Say(ctx, "  field «", "  поле «") << c.field << "»: " << reason
               << (c.dismissed ? Say(ctx, " [dismissed]", " [скрыт]") : "") << "\n"

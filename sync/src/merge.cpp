@@ -76,7 +76,7 @@ void MergeFields(RecordState& next, const RecordState& incoming, std::vector<Mer
       // them, each after the one before. (Its base may still differ from the stored clock: the
       // server clamps the stamps of a device whose clock runs ahead.)
       const bool concurrent = winner.base != loser.clock && winner.clock.device_id != loser.clock.device_id;
-      if (concurrent) conflicts->push_back({in.field, winner, loser, "concurrent_edit"});
+      if (concurrent) conflicts->push_back({in.field, winner, loser, core::ConflictReason::kConcurrentEdit});
     }
     if (in_wins) *slot = in;
   }
@@ -98,7 +98,7 @@ MergeResult MergeOnServer(const std::optional<RecordState>& current, const Recor
       const FieldState* cur = current->Find(in.field);
       if (cur != nullptr && cur->value == in.value) continue;
       FieldState kept = cur ? *cur : FieldState{in.field, {}, *current->deleted, {}};
-      r.conflicts.push_back({in.field, kept, in, "edit_after_delete"});
+      r.conflicts.push_back({in.field, kept, in, core::ConflictReason::kEditAfterDelete});
     }
     if (incoming.deleted && *incoming.deleted > *current->deleted) r.next.deleted = incoming.deleted;
   } else {

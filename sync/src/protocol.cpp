@@ -213,7 +213,7 @@ class Reader {
   Status status_;
 };
 
-constexpr uint8_t kMaxKind = static_cast<uint8_t>(core::RecordKind::kRubricTemplate);
+constexpr uint8_t kMaxKind = static_cast<uint8_t>(core::kRecordKindCount - 1);
 
 void PutConflict(Writer& w, const ConflictRecord& c) {
   w.Id(c.id);
@@ -224,7 +224,7 @@ void PutConflict(Writer& w, const ConflictRecord& c) {
   w.Clock(c.kept_clock);
   w.Value(c.lost);
   w.Clock(c.lost_clock);
-  w.Bytes(c.reason);
+  w.Bytes(core::ConflictReasonCode(c.reason));
   w.I64(c.noticed_millis);
 }
 
@@ -238,7 +238,12 @@ ConflictRecord GetConflict(Reader& r) {
   c.kept_clock = r.Clock();
   c.lost = r.Value();
   c.lost_clock = r.Clock();
-  c.reason = r.String();
+  const std::string reason = r.String();
+  if (auto known = core::ConflictReasonFromCode(reason)) {
+    c.reason = *known;
+  } else if (r.ok()) {
+    r.Fail("the conflict reason «" + reason + "» is unknown");
+  }
   c.noticed_millis = r.I64();
   return c;
 }

@@ -708,7 +708,7 @@ TEST_F(AppControllerTest, AConflictIsResolvedWithAMergedTextAndLeavesTheList) {
   conflict.field = "summary";
   conflict.kept = visit.summary;
   conflict.lost = std::string("Итоги с планшета тьютора");
-  conflict.reason = "concurrent_edit";
+  conflict.reason = core::ConflictReason::kConcurrentEdit;
   conflict.noticed_millis = clock_.NowMillis();
   Must(store_->AddConflict(conflict), "AddConflict");
   const int64_t pending = Must(store_->PendingCount(), "pending");

@@ -127,7 +127,7 @@ TEST_F(StoreSyncTest, ConflictsRejectionsAndSyncValuesPersist) {
   c.kept = std::string("победившее");
   c.lost = std::string("проигравшее");
   c.lost_clock = {HlcStamp{5}, "dev-b"};
-  c.reason = "concurrent_edit";
+  c.reason = ConflictReason::kConcurrentEdit;
   Must(store().AddConflict(c));
   Must(store().AddConflict(c));  // the same conflict delivered twice
   RejectedEntry r;

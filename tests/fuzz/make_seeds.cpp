@@ -124,7 +124,7 @@ void SyncBodies() {
   conflict.kept_clock = SeedClock(1'795'168'800'000, "dev-a");
   conflict.lost = std::string("Школа");
   conflict.lost_clock = SeedClock(1'795'168'700'000, "dev-b");
-  conflict.reason = "concurrent_edit";
+  conflict.reason = core::ConflictReason::kConcurrentEdit;
   conflict.noticed_millis = 1'795'168'900'000;
   sync::PullResponse pulled;
   pulled.records = {core::StateFromChange(SeedUpsert()), SeedDeletedState()};

@@ -105,7 +105,7 @@ TEST_P(MergeProcessTest, ConcurrentEditsOfOneFieldKeepTheLoserAsAConflict) {
     EXPECT_EQ(conflicts[0].field, "summary");
     EXPECT_EQ(std::get<std::string>(conflicts[0].lost), "версия ноутбука") << d.filename();
     EXPECT_EQ(std::get<std::string>(conflicts[0].kept), "версия планшета") << d.filename();
-    EXPECT_EQ(conflicts[0].reason, "concurrent_edit");
+    EXPECT_EQ(conflicts[0].reason, core::ConflictReason::kConcurrentEdit);
   }
   ASSERT_EQ(Cli(a, {"conflicts"}, &out), 0);
   EXPECT_NE(out.find("lost: «версия ноутбука»"), std::string::npos) << out;
@@ -396,7 +396,7 @@ TEST_P(MergeProcessTest, DeleteWinsOverAConcurrentEditEverywhere) {
     ASSERT_EQ(conflicts.size(), 2u) << d.filename();
     std::vector<std::string> lost;
     for (const auto& c : conflicts) {
-      EXPECT_EQ(c.reason, "edit_after_delete") << d.filename();
+      EXPECT_EQ(c.reason, core::ConflictReason::kEditAfterDelete) << d.filename();
       lost.push_back(std::get<std::string>(c.lost));
     }
     std::sort(lost.begin(), lost.end());

@@ -83,7 +83,7 @@ TEST_P(SyncServiceTest, ConcurrentEditsOfOneFieldKeepTheLoserAsAConflict) {
     ASSERT_EQ(conflicts.size(), 1u) << d->id();
     EXPECT_EQ(conflicts[0].field, "summary");
     EXPECT_EQ(std::get<std::string>(conflicts[0].lost), "версия ноутбука");
-    EXPECT_EQ(conflicts[0].reason, "concurrent_edit");
+    EXPECT_EQ(conflicts[0].reason, core::ConflictReason::kConcurrentEdit);
   }
   EXPECT_EQ(a->Hash(), b->Hash());
   EXPECT_EQ(a->Hash(), ServerHash(district_.mentor1_account));
@@ -295,7 +295,7 @@ TEST_P(SyncServiceTest, DeleteWinsOverAConcurrentEditEverywhere) {
     EXPECT_FALSE(d->store().Get<core::Visit>(v.id).ok()) << d->id() << ": deleted everywhere";
     auto conflicts = Must(d->store().Conflicts());
     ASSERT_EQ(conflicts.size(), 1u) << d->id();
-    EXPECT_EQ(conflicts[0].reason, "edit_after_delete");
+    EXPECT_EQ(conflicts[0].reason, core::ConflictReason::kEditAfterDelete);
     EXPECT_EQ(std::get<std::string>(conflicts[0].lost), "правка удалённой записи") << "the edit is not lost";
   }
   EXPECT_EQ(a->Hash(), b->Hash());

@@ -118,7 +118,7 @@ ConflictRecord ConflictOf(const Uuid& id, const Uuid& record) {
   c.kept_clock = ClockAt(2'000, "dev-a");
   c.lost = std::string("lost text");
   c.lost_clock = ClockAt(1'999, "dev-b");
-  c.reason = "concurrent_edit";
+  c.reason = core::ConflictReason::kConcurrentEdit;
   c.noticed_millis = 1'700'000'000'000;
   return c;
 }

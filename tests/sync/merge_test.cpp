@@ -151,7 +151,7 @@ TEST(MergeTest, DeleteWinsAndAnEditAfterItIsKeptAsAConflict) {
   EXPECT_TRUE(e.next.deleted) << "an edit never brings a deleted record back";
   EXPECT_EQ(std::get<std::string>(e.next.Find("summary")->value), "v0");
   ASSERT_EQ(e.conflicts.size(), 1u);
-  EXPECT_EQ(e.conflicts[0].reason, "edit_after_delete");
+  EXPECT_EQ(e.conflicts[0].reason, core::ConflictReason::kEditAfterDelete);
   EXPECT_EQ(std::get<std::string>(e.conflicts[0].lost.value), "edited offline");
 
   // The other order ends the same: deleted, with the edit applied underneath the tombstone.

@@ -59,7 +59,7 @@ TEST(ProtocolTest, PullRoundTrip) {
   c.field = "summary";
   c.kept = std::string("kept");
   c.lost = int64_t{5};
-  c.reason = "concurrent_edit";
+  c.reason = core::ConflictReason::kConcurrentEdit;
   resp.conflicts.push_back(c);
   resp.next_cursor = std::string("\0\1cursor", 8);
   resp.more = true;
@@ -76,6 +76,20 @@ TEST(ProtocolTest, PullRoundTrip) {
   auto conflict = DecodeConflict(EncodeConflict(c));
   ASSERT_TRUE(conflict.ok());
   EXPECT_EQ(conflict->field, "summary");
+  EXPECT_EQ(conflict->reason, core::ConflictReason::kConcurrentEdit);
+  c.reason = core::ConflictReason::kEditAfterDelete;
+  const auto after_delete = DecodeConflict(EncodeConflict(c));
+  ASSERT_TRUE(after_delete.ok());
+  EXPECT_EQ(after_delete->reason, core::ConflictReason::kEditAfterDelete);
+
+  // A reason this program does not know is a damaged message, not a silent default.
+  std::string bytes = EncodeConflict(c);
+  const size_t at = bytes.find("edit_after_delete");
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, 4, "xxxx");
+  const auto unknown = DecodeConflict(bytes);
+  EXPECT_EQ(unknown.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(unknown.status().message().find("xxxx_after_delete"), std::string::npos) << unknown.status().message();
 }
 
 TEST(ProtocolTest, LoginRoundTripAndWrongTypeIsRefused) {

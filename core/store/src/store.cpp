@@ -1062,7 +1062,7 @@ Status Store::AddConflict(const ConflictEntry& c) {
     st->BindValue(8, c.lost);
     st->BindInt(9, static_cast<int64_t>(c.lost_clock.stamp.value));
     st->BindText(10, c.lost_clock.device_id);
-    st->BindText(11, c.reason);
+    st->BindText(11, ConflictReasonCode(c.reason));
     st->BindInt(12, c.noticed_millis);
     st->BindInt(13, c.dismissed ? 1 : 0);
     return st->Run();
@@ -1096,7 +1096,9 @@ Result<std::vector<ConflictEntry>> Store::Conflicts(bool include_dismissed) cons
     c.kept_clock = {HlcStamp{static_cast<uint64_t>(st->ColumnInt(5))}, st->ColumnText(6)};
     c.lost = st->Column(7);
     c.lost_clock = {HlcStamp{static_cast<uint64_t>(st->ColumnInt(8))}, st->ColumnText(9)};
-    c.reason = st->ColumnText(10);
+    const std::optional<ConflictReason> reason = ConflictReasonFromCode(st->ColumnText(10));
+    if (!reason) return Status::Corruption("a stored conflict has the unknown reason «" + st->ColumnText(10) + "»");
+    c.reason = *reason;
     c.noticed_millis = st->ColumnInt(11);
     c.dismissed = st->ColumnInt(12) != 0;
     out.push_back(std::move(c));

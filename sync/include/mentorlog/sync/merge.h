@@ -33,7 +33,7 @@ struct MergeConflict {
   std::string field;
   core::FieldState kept;
   core::FieldState lost;
-  std::string reason;  // "concurrent_edit" or "edit_after_delete"
+  core::ConflictReason reason = core::ConflictReason::kConcurrentEdit;
 };
 
 struct MergeResult {

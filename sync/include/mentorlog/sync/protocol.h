@@ -119,7 +119,7 @@ struct ConflictRecord {
   FieldClock kept_clock;
   FieldValue lost;
   FieldClock lost_clock;
-  std::string reason;  // "concurrent_edit" or "edit_after_delete"
+  core::ConflictReason reason = core::ConflictReason::kConcurrentEdit;
   int64_t noticed_millis = 0;
 };
 

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mentorlog/domain/enums.h"
@@ -17,6 +19,26 @@
 namespace mentorlog::core {
 
 enum class ChangeOp { kUpsert, kDelete };
+
+// Why a value lost at the server: another device's concurrent edit won, or the record had been
+// deleted when the edit arrived. Kept by the server, sent to devices, shown to the user.
+enum class ConflictReason { kConcurrentEdit, kEditAfterDelete };
+
+// "concurrent_edit" or "edit_after_delete": how the wire and both stores write it.
+inline std::string_view ConflictReasonCode(ConflictReason reason) {
+  return reason == ConflictReason::kConcurrentEdit ? "concurrent_edit" : "edit_after_delete";
+}
+inline std::optional<ConflictReason> ConflictReasonFromCode(std::string_view code) {
+  if (code == "concurrent_edit") return ConflictReason::kConcurrentEdit;
+  if (code == "edit_after_delete") return ConflictReason::kEditAfterDelete;
+  return std::nullopt;
+}
+// What a person reads: "edited on two devices", "изменено на двух устройствах".
+inline std::string_view ConflictReasonLabel(ConflictReason reason, std::string_view lang) {
+  const bool ru = lang == "ru";
+  if (reason == ConflictReason::kConcurrentEdit) return ru ? "изменено на двух устройствах" : "edited on two devices";
+  return ru ? "изменено после удаления" : "edited after it was deleted";
+}
 
 // One field's new value and the clock it was written at.
 struct FieldChange {

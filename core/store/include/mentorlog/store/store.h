@@ -64,7 +64,7 @@ struct ConflictEntry {
   FieldClock kept_clock;
   FieldValue lost;
   FieldClock lost_clock;
-  std::string reason;  // "concurrent_edit" or "edit_after_delete"
+  ConflictReason reason = ConflictReason::kConcurrentEdit;
   int64_t noticed_millis = 0;
   bool dismissed = false;
 };
