@@ -2,6 +2,7 @@
 #include "central_writer.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -43,15 +44,21 @@ class CentralWriter::Context final : public core::ValidationContext {
     }
     return std::nullopt;
   }
+  // Templates never change once released (a change is a new version): each is read once.
   std::optional<core::Rubric> FindRubric(std::string_view code, int64_t version) const override {
+    const auto key = std::make_pair(std::string(code), version);
+    if (auto it = rubrics_.find(key); it != rubrics_.end()) return it->second;
     std::optional<core::Rubric> found;
-    (void)w_.ForEachLive(RecordKind::kRubricTemplate, {}, Uuid(), [&](const RecordState& state) -> Status {
-      auto t = core::RecordFromState<core::RubricTemplate>(state);
-      if (!t.ok() || t->code != code || t->version != version) return Status::Ok();
-      auto rubric = core::ParseRubric(t->body_json, code);
-      if (rubric.ok()) found = std::move(rubric).value();
-      return Status::Cancelled("found");
-    });
+    const Status walk =
+        w_.ForEachLive(RecordKind::kRubricTemplate, {}, Uuid(), [&](const RecordState& state) -> Status {
+          auto t = core::RecordFromState<core::RubricTemplate>(state);
+          if (!t.ok() || t->code != code || t->version != version) return Status::Ok();
+          auto rubric = core::ParseRubric(t->body_json, code);
+          if (rubric.ok()) found = std::move(rubric).value();
+          return Status::Cancelled("found");
+        });
+    (void)walk;  // an unreadable template is a missing one: validation says the rubric is unknown
+    if (found) rubrics_.emplace(key, *found);  // a miss is asked again: the template may come later
     return found;
   }
 
@@ -64,6 +71,7 @@ class CentralWriter::Context final : public core::ValidationContext {
     return r.ok() ? std::optional<R>(std::move(r).value()) : std::nullopt;
   }
   const CentralWriter& w_;
+  mutable std::map<std::pair<std::string, int64_t>, core::Rubric> rubrics_;
 };
 
 CentralWriter::CentralWriter(Storage& storage, SyncService& service, std::string district, std::string language,
