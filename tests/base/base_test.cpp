@@ -42,6 +42,10 @@ TEST(LanguageTest, CodesRoundTripAndLocalesAreRead) {
   EXPECT_EQ(LanguageFromCode(""), std::nullopt);
   EXPECT_EQ(Pick(Language::kRussian, "Saved", "Сохранено"), "Сохранено");
   EXPECT_EQ(Pick(Language::kEnglish, "Saved", "Сохранено"), "Saved");
+  const LocalText saved{"Сохранено", "Saved"};
+  EXPECT_EQ(saved.In(Language::kRussian), "Сохранено");
+  EXPECT_EQ(saved.In("en"), "Saved");
+  EXPECT_EQ(saved.In("de"), "Saved") << "a language MentorLog does not speak reads English";
 }
 
 }  // namespace

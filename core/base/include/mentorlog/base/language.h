@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace mentorlog {
@@ -15,6 +16,17 @@ std::string_view LanguageCode(Language language);
 // The language of a code: "ru", "ru_RU.UTF-8" and other "ru…" are Russian, "en…" English;
 // nullopt for anything else.
 std::optional<Language> LanguageFromCode(std::string_view code);
+
+// A text in both languages, for what is shown to people in either: rubric labels, refusals,
+// risk titles.
+struct LocalText {
+  std::string ru;
+  std::string en;
+  const std::string& In(Language language) const { return language == Language::kRussian ? ru : en; }
+  // `lang`: "ru" or "en" (anything else is English).
+  const std::string& In(std::string_view lang) const { return lang == "ru" ? ru : en; }
+  friend bool operator==(const LocalText&, const LocalText&) = default;
+};
 
 // The one of two texts that is in `language`: Pick(lang, "Saved", "Сохранено").
 inline std::string_view Pick(Language language, std::string_view en, std::string_view ru) {

@@ -10,18 +10,14 @@
 #include <string_view>
 #include <vector>
 
+#include "mentorlog/base/language.h"
 #include "mentorlog/base/status.h"
 #include "mentorlog/domain/record_state.h"
 #include "mentorlog/domain/records.h"
 
 namespace mentorlog::core {
 
-struct LocalText {
-  std::string ru;
-  std::string en;
-  const std::string& In(std::string_view lang) const { return lang == "ru" ? ru : en; }
-  friend bool operator==(const LocalText&, const LocalText&) = default;
-};
+using ::mentorlog::LocalText;  // base/language.h
 
 struct RubricLevel {
   int64_t level = 0;
