@@ -667,7 +667,8 @@ Status ConvRun::Check() {
 
   // (4) No conflict of a device against itself.
   for (const StoredConflict& c : conflicts) {
-    if (c.conflict.reason == core::ConflictReason::kConcurrentEdit && c.conflict.kept_clock.device_id == c.conflict.lost_clock.device_id) {
+    if (c.conflict.reason == core::ConflictReason::kConcurrentEdit &&
+        c.conflict.kept_clock.device_id == c.conflict.lost_clock.device_id) {
       ++report_.spurious_conflicts;
       Problem("spurious conflict: " + device_of(c.conflict.kept_clock.device_id) + " (offset " +
               offset_of(c.conflict.kept_clock.device_id) + " ms) against itself on " +
