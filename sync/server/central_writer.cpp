@@ -192,21 +192,14 @@ Status CentralWriter::Send() {
 
 template <class R>
 Result<RecordState> CentralWriter::SaveTyped(RecordState state, EditAction action) {
-  const bool ru = language_ == "ru";
   ASSIGN_OR_RETURN(R record, core::RecordFromState<R>(state));
   if (record.id.IsNil()) record.id = Uuid::MakeV7(clock_.NowMillis());
   ASSIGN_OR_RETURN(std::optional<RecordState> current, Current(record.id));
   std::optional<R> stored;
   if (current) {
-    if (current->kind != core::RecordTraits<R>::kKind) {
-      const std::string other(core::EnumLabel(current->kind, language_));
-      return Status::InvalidInput(ru ? "Идентификатор " + record.id.ToString() + " уже занят: " + other + "."
-                                     : "The id " + record.id.ToString() + " already belongs to a " + other + ".");
-    }
-    if (current->deleted) {
-      return Status::NotFound(ru ? "Эта запись удалена; её нельзя изменить."
-                                 : "This record was deleted; it cannot be edited.");
-    }
+    if (current->kind != core::RecordTraits<R>::kKind)
+      return core::IdOfAnotherKind(record.id, current->kind, language_);
+    if (current->deleted) return core::DeletedRecordRefusal(language_);
     ASSIGN_OR_RETURN(R old, core::RecordFromState<R>(*current));
     stored = std::move(old);
   }
@@ -216,8 +209,9 @@ Result<RecordState> CentralWriter::SaveTyped(RecordState state, EditAction actio
   if (plan.changed.empty()) return values;
 
   // The write as a device's change: each changed field over the clock of the value it replaces.
-  for (const core::FieldState& f : current ? current->fields : std::vector<core::FieldState>())
-    hlc_.Observe(f.clock.stamp);
+  if (current) {
+    for (const core::FieldState& f : current->fields) hlc_.Observe(f.clock.stamp);
+  }
   const core::HlcStamp stamp = hlc_.Now();
   core::Change change;
   change.device_id = device_id_;
@@ -257,11 +251,7 @@ Result<RecordState> CentralWriter::SaveState(RecordState state, EditAction actio
 Status CentralWriter::Delete(RecordKind kind, const Uuid& id) {
   return InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(std::optional<RecordState> live, LiveState(kind, id));
-    if (!live) {
-      const std::string what(core::EnumLabel(kind, language_));
-      return Status::NotFound(language_ == "ru" ? "Нет записи для удаления: " + what + " " + id.ToString() + "."
-                                                : "There is no " + what + " " + id.ToString() + " to delete.");
-    }
+    if (!live) return core::NoSuchRecord(kind, id, language_, /*to_delete=*/true);
     for (const core::FieldState& f : live->fields) hlc_.Observe(f.clock.stamp);
     const core::HlcStamp stamp = hlc_.Now();
     core::Change change;

@@ -68,8 +68,7 @@ void SchoolLink(const RankedSchoolRow& r, const char* probe_prefix, UiState& sta
 }
 
 void ContactText(const RankedSchoolRow& r) {
-  const bool stale = r.without_contact;
-  if (stale) {
+  if (r.without_contact) {
     ImGui::TextColored(kStaleColour, "%s", r.contact.c_str());
   } else {
     ImGui::TextUnformatted(r.contact.c_str());

@@ -8,9 +8,24 @@
 
 namespace mentorlog::core {
 
-std::string RecordWriter::NotFoundText(RecordKind kind, const Uuid& id) const {
-  return language() == "ru" ? "Не найдено: " + std::string(EnumLabel(kind, "ru")) + " " + id.ToString() + "."
-                            : "There is no " + std::string(EnumLabel(kind, "en")) + " " + id.ToString() + ".";
+Status NoSuchRecord(RecordKind kind, const Uuid& id, std::string_view lang, bool to_delete) {
+  const std::string what(EnumLabel(kind, lang));
+  if (lang == "ru") {
+    return Status::NotFound(to_delete ? "Нет записи «" + what + "» " + id.ToString() + " для удаления."
+                                      : "Не найдено: " + what + " " + id.ToString() + ".");
+  }
+  return Status::NotFound("There is no " + what + " " + id.ToString() + (to_delete ? " to delete." : "."));
+}
+
+Status DeletedRecordRefusal(std::string_view lang) {
+  return Status::NotFound(lang == "ru" ? "Эта запись удалена; её нельзя изменить."
+                                       : "This record was deleted; it cannot be edited.");
+}
+
+Status IdOfAnotherKind(const Uuid& id, RecordKind other, std::string_view lang) {
+  const std::string what(EnumLabel(other, lang));
+  return Status::InvalidInput(lang == "ru" ? "Идентификатор " + id.ToString() + " уже занят: " + what + "."
+                                           : "The id " + id.ToString() + " already belongs to a " + what + ".");
 }
 
 Result<Observation> SaveObservation(RecordWriter& writer, Observation observation,

@@ -553,8 +553,7 @@ Result<R> Store::Impl::Save(R record, EditAction mode) {
       ASSIGN_OR_RETURN(auto loaded, Load<R>(record.id));
       if (loaded) {
         if (loaded->second) {
-          return Status::NotFound(Say(options_.language, "This record was deleted; it cannot be edited.",
-                                      "Эта запись удалена; её нельзя изменить."));
+          return DeletedRecordRefusal(options_.language);
         }
         stored = std::move(loaded->first);
       } else {
@@ -564,12 +563,7 @@ Result<R> Store::Impl::Save(R record, EditAction mode) {
         ASSIGN_OR_RETURN(bool taken, st->Step());
         const auto other = static_cast<RecordKind>(taken ? st->ColumnInt(0) : 0);
         st->Reset();
-        if (taken) {
-          return Status::InvalidInput(Say(
-              options_.language,
-              "The id " + record.id.ToString() + " already belongs to a " + std::string(EnumLabel(other, "en")) + ".",
-              "Идентификатор " + record.id.ToString() + " уже занят: " + std::string(EnumLabel(other, "ru")) + "."));
-        }
+        if (taken) return IdOfAnotherKind(record.id, other, options_.language);
       }
     }
     ASSIGN_OR_RETURN(SavePlan plan, PlanSave(stored ? &*stored : nullptr, record, errors, mode, options_.language));
@@ -625,9 +619,7 @@ Status Store::Impl::Delete(RecordKind kind, const Uuid& id) {
     st->BindText(1, id.ToString());
     RETURN_IF_ERROR(st->Run());
     if (sqlite3_changes(db_->raw()) == 0) {
-      return Status::NotFound(Say(
-          options_.language, "There is no " + std::string(EnumLabel(kind, "en")) + " " + id.ToString() + " to delete.",
-          "Нет записи «" + std::string(EnumLabel(kind, "ru")) + "» " + id.ToString() + " для удаления."));
+      return NoSuchRecord(kind, id, options_.language, /*to_delete=*/true);
     }
     return WriteClocksAndOutbox(kind, id, {}, ChangeOp::kDelete, hlc_.Now(), true);
   });
@@ -663,12 +655,7 @@ Result<R> Store::Save(R record) {
 template <class R>
 Result<R> Store::Get(const Uuid& id) const {
   ASSIGN_OR_RETURN(auto loaded, impl_->Load<R>(id));
-  if (!loaded || loaded->second) {
-    return Status::NotFound(
-        Say(impl_->options_.language,
-            "There is no " + std::string(EnumLabel(RecordTraits<R>::kKind, "en")) + " " + id.ToString() + ".",
-            "Не найдено: " + std::string(EnumLabel(RecordTraits<R>::kKind, "ru")) + " " + id.ToString() + "."));
-  }
+  if (!loaded || loaded->second) return NoSuchRecord(RecordTraits<R>::kKind, id, impl_->options_.language);
   return std::move(loaded->first);
 }
 

@@ -67,7 +67,7 @@ class RecordWriter {
   template <class R>
   Result<R> Get(const Uuid& id) const {
     ASSIGN_OR_RETURN(std::optional<RecordState> state, LiveState(RecordTraits<R>::kKind, id));
-    if (!state) return Status::NotFound(NotFoundText(RecordTraits<R>::kKind, id));
+    if (!state) return NoSuchRecord(RecordTraits<R>::kKind, id, language());
     return RecordFromState<R>(*state);
   }
   template <class R>
@@ -84,10 +84,15 @@ class RecordWriter {
     }));
     return out;
   }
-
- private:
-  std::string NotFoundText(RecordKind kind, const Uuid& id) const;
 };
+
+// What every writer says when a write is refused for what is stored, in `lang`:
+// NotFound: no live record `id` of `kind` (to read, or to delete with `to_delete`).
+Status NoSuchRecord(RecordKind kind, const Uuid& id, std::string_view lang, bool to_delete = false);
+// NotFound: the record was deleted, so it cannot be edited.
+Status DeletedRecordRefusal(std::string_view lang);
+// InvalidInput: `id` already belongs to a record of the kind `other` (ids are unique across kinds).
+Status IdOfAnotherKind(const Uuid& id, RecordKind other, std::string_view lang);
 
 // What saving `next` over the stored record writes, by the rules every writer shares.
 struct SavePlan {
@@ -119,12 +124,15 @@ Result<SavePlan> PlanSave(const R* stored, const R& next, const ValidationErrors
   if (stored) RETURN_IF_ERROR(CheckEdit(*stored, next, action, lang));
   RETURN_IF_ERROR(ToStatus(Refusing(errors, stored ? &written : nullptr), lang));
   if constexpr (std::is_same_v<R, Recommendation>) {
-    size_t status_at = 0, reopen_at = 0, k = 0;
-    ForEachFieldDef<R>([&](const auto& def) {
-      if (def.name == std::string_view("status")) status_at = k;
-      if (def.name == std::string_view("reopen_count")) reopen_at = k;
-      ++k;
-    });
+    static const auto [status_at, reopen_at] = [] {
+      size_t status = 0, reopen = 0, k = 0;
+      ForEachFieldDef<R>([&](const auto& def) {
+        if (def.name == std::string_view("status")) status = k;
+        if (def.name == std::string_view("reopen_count")) reopen = k;
+        ++k;
+      });
+      return std::pair{status, reopen};
+    }();
     auto has = [&](size_t at) { return std::find(plan.changed.begin(), plan.changed.end(), at) != plan.changed.end(); };
     if (has(status_at) && !has(reopen_at)) {
       plan.changed.push_back(reopen_at);
