@@ -382,7 +382,7 @@ class SyncClient::Impl {
             "Сервер раз за разом возвращает устройство к уже полученным записям, и получение не закончилось "
             "бы никогда."));
       }
-      ASSIGN_OR_RETURN(size_t changed, ApplyPullResponse(store_, answer, clock_.NowMillis(), &report.pulled_ids));
+      ASSIGN_OR_RETURN(size_t changed, ApplyPullResponse(store_, answer, clock_.NowMillis()));
       report.pulled += static_cast<int64_t>(changed);
       report.conflicts += static_cast<int64_t>(answer.conflicts.size());
       ++report.pull_batches;

@@ -93,12 +93,9 @@ std::string EncodeScope(const std::vector<Uuid>& scope) {
 
 }  // namespace
 
-Result<size_t> ApplyPullResponse(core::Store& store, const PullResponse& answer, int64_t now_millis,
-                                 std::vector<Uuid>* changed_ids) {
+Result<size_t> ApplyPullResponse(core::Store& store, const PullResponse& answer, int64_t now_millis) {
   size_t changed = 0;
-  std::vector<Uuid> ids;
   RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
-    ids.clear();  // only a committed batch counts
     for (const RecordState& incoming : answer.records) {
       ASSIGN_OR_RETURN(std::optional<RecordState> current, store.StateOf(incoming.id));
       std::pair<std::set<std::string>, bool> pending;
@@ -109,7 +106,6 @@ Result<size_t> ApplyPullResponse(core::Store& store, const PullResponse& answer,
       if (!merged.changed) continue;
       RETURN_IF_ERROR(store.ApplyState(merged.next));
       ++changed;
-      ids.push_back(incoming.id);
     }
     for (const ConflictRecord& c : answer.conflicts) {
       core::ConflictEntry entry;
@@ -128,7 +124,6 @@ Result<size_t> ApplyPullResponse(core::Store& store, const PullResponse& answer,
     RETURN_IF_ERROR(store.SetSyncValue(kCursorKey, answer.next_cursor));
     return store.SetSyncValue(kScopeKey, EncodeScope(answer.scope));
   }));
-  if (changed_ids != nullptr) changed_ids->insert(changed_ids->end(), ids.begin(), ids.end());
   return changed;
 }
 

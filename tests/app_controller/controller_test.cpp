@@ -852,6 +852,34 @@ TEST_F(AppControllerTest, ASavedVisitReachesThePublishedDistrictViewWithoutTheUi
   EXPECT_LT(poll.longest(), std::chrono::milliseconds(250));
 }
 
+TEST_F(AppControllerTest, AWriteByAnotherProgramReachesTheDashboardsAtTheNextAction) {
+  AppController controller(*store_, Options());
+  ViewPoller poll(controller);
+  const auto first = poll.Until([](const ui::AppView& v) { return v.dashboard && !v.dashboard_computing; });
+  ASSERT_TRUE(first) << "no dashboard was published";
+  std::string school;
+  for (const ui::RankedSchoolRow& r : first->dashboard->district.ranking) {
+    if (r.days_since_contact != 0) school = r.school_id;
+  }
+  ASSERT_FALSE(school.empty());
+
+  // Written beside the controller, as mentorlog-cli or an import would: the controller never
+  // heard of it, but the store's change feed lists it.
+  core::Visit visit;
+  visit.school_id = Must(Uuid::Parse(school), "Uuid");
+  visit.date = store_->Today();
+  visit.visitor_ids = {Mentor().id};
+  visit.purposes = {core::VisitPurpose::kMonitoring};
+  visit.summary = "Внесено из командной строки.";
+  (void)Must(store_->Save(visit), "visit");
+  controller.Apply({ui::OpenSchool{school}});
+  const auto after = poll.Until([&](const ui::AppView& v) {
+    const ui::RankedSchoolRow* row = RankedRow(v, school);
+    return row != nullptr && row->days_since_contact == 0;
+  });
+  EXPECT_TRUE(after) << "the district view never showed the visit written beside the app";
+}
+
 TEST_F(AppControllerTest, TheDashboardsSpeakTheLanguageChosenInSettings) {
   AppController controller(*store_, Options());
   ViewPoller poll(controller);

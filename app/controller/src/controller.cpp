@@ -40,36 +40,15 @@ std::string_view KindCode(const ui::Form& form) {
   return form.index() == 0 ? "visit" : form.index() == 1 ? "observation" : "consultation";
 }
 
-// The ids of an observation's scores (none when it is not saved yet).
-void AddScoreIds(const core::Store& store, const std::string& observation_id, std::vector<core::Uuid>& ids) {
-  auto id = core::Uuid::Parse(observation_id);
-  if (!id.ok()) return;
-  auto scores = store.ScoresOf(*id);
-  if (!scores.ok()) return;
-  for (const core::ObservationScore& s : *scores) ids.push_back(s.id);
-}
-
-// What a saved form may have written besides its record: the school's recommendations (new
-// ones, checked ones) and, for an observation, its scores (`ids` holds those from before the
-// save, so one the save deleted is fed as deleted).
-void AddSavedIds(const core::Store& store, const ui::Form& form, const core::Uuid& saved,
-                 std::vector<core::Uuid>& ids) {
-  ids.push_back(saved);
-  if (form.index() == 1) AddScoreIds(store, saved.ToString(), ids);
-  auto school = core::Uuid::Parse(std::visit([](const auto& f) { return f.school_id; }, form));
-  if (!school.ok()) return;
-  auto recs = store.ListBy<core::Recommendation>("school_id", *school);
-  if (!recs.ok()) return;
-  for (const core::Recommendation& r : *recs) ids.push_back(r.id);
-}
-
 }  // namespace
 
 // What the dashboard thread keeps between refreshes (RunDashboard).
 struct AppController::DashboardState {
   std::optional<core::DashboardConfig> config;
   std::optional<core::Dashboard> dashboard;
-  std::string lang;  // of `rubrics` (the figures hold both languages)
+  uint64_t cursor = 0;     // the store's change feed, read up to here into `dashboard`
+  bool announced = false;  // this refresh published "Updating…" already
+  std::string lang;        // of `rubrics` (the figures hold both languages)
   RubricWords rubrics;
 };
 
@@ -177,7 +156,8 @@ AppController::AppController(core::Store& store, ControllerOptions options)
     auto_sync_.store(settings_.auto_sync);
     if (settings_.auto_sync) KickAutoSync();  // at start: what came in while the app was closed
     MarkDirty(kAll);
-    QueueDashboard({}, /*full=*/true);
+    if (auto last = store_.LastChange(); last.ok()) dash_seen_change_ = *last;
+    QueueDashboard();  // the first: every record, from the start of the change feed
   });
   auto_sync_thread_ = std::thread([this] { RunAutoSync(); });
 }
@@ -334,8 +314,6 @@ void AppController::Handle(const ui::Action& action) {
           form_school_id_ = a.school_id;
           MarkDirty(kForm);
         } else if constexpr (std::is_same_v<A, ui::SaveForm>) {
-          std::vector<core::Uuid> changed;  // for the dashboards
-          if (const auto* o = std::get_if<ui::ObservationForm>(&a.form)) AddScoreIds(store_, o->id, changed);
           auto saved = SaveForm(store_, a.form, PersonId(), *tr);
           if (!saved.ok()) {
             Notice(saved.status().message(), true);
@@ -348,8 +326,6 @@ void AppController::Handle(const ui::Action& action) {
             Notice(deleted.ok() ? (*tr)(what) : deleted.message(), !deleted.ok());
             saved_form_id_ = std::visit([](const auto& f) { return f.id; }, a.form);
             ++saved_form_seq_;
-            AddSavedIds(store_, a.form, *saved, changed);
-            QueueDashboard(std::move(changed), /*full=*/false);
             if (auto_sync_.load()) KickAutoSync();
           }
           MarkDirty(kAll);
@@ -422,7 +398,6 @@ void AppController::Handle(const ui::Action& action) {
             return store_.DismissConflict(id);  // NotFound, with the store's message
           }();
           if (!s.ok()) Notice(s.message(), true);
-          if (s.ok() && resolved) QueueDashboard({*resolved}, /*full=*/false);
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::DismissConflict>) {
           auto id = core::Uuid::Parse(a.conflict_id);
@@ -447,7 +422,7 @@ void AppController::Handle(const ui::Action& action) {
           if (!s.ok()) Notice(s.message(), true);
           const std::string before = Lang();
           UseLanguage(a.settings.language);
-          if (Lang() != before) QueueDashboard({}, /*full=*/false);  // the figures again, in its words
+          if (Lang() != before) QueueDashboard();  // the figures again, in its words
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::MakeReport>) {
           if (a.save_first) {
@@ -485,7 +460,12 @@ void AppController::RebuildAndPublish() {
     std::lock_guard lock(dash_mu_);
     new_day = dash_as_of_ && *dash_as_of_ != today;
   }
-  if (new_day) QueueDashboard({}, /*full=*/false);
+  // Whatever wrote to the store since (a save here, a sync, another program): the dashboards
+  // read it from the store's change feed.
+  auto last_change = store_.LastChange();
+  const bool store_changed = last_change.ok() && *last_change != dash_seen_change_;
+  if (store_changed) dash_seen_change_ = *last_change;
+  if (new_day || store_changed) QueueDashboard();
   const auto tr = Tr();
   const BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_, no_contact_days_};
   ui::AppView& v = last_built_;
@@ -583,24 +563,9 @@ void AppController::RunSync(bool automatic) {
       next.sync.pending = p.pending;
       Publish(std::move(next));
     };
-    auto cursor_before = store_.GetSyncValue(sync::kCursorKey);
     sync::SyncClient client(store_, std::move(options).value());
     auto report = client.Sync();
     result = report.status();
-    // The dashboards take the records the sync pulled (a first sync's many: every record again,
-    // which reads faster than one by one). A failed sync does not say what it pulled before it
-    // failed: when its cursor moved, every record again.
-    auto cursor_after = store_.GetSyncValue(sync::kCursorKey);
-    constexpr size_t kFeedOneByOneUpTo = 20'000;
-    if (report.ok()) {
-      if (report->pulled_ids.size() > kFeedOneByOneUpTo) {
-        QueueDashboard({}, /*full=*/true);
-      } else if (!report->pulled_ids.empty()) {
-        QueueDashboard(std::move(report->pulled_ids), /*full=*/false);
-      }
-    } else if (!cursor_before.ok() || !cursor_after.ok() || *cursor_before != *cursor_after) {
-      QueueDashboard({}, /*full=*/true);
-    }
   }
   {
     std::lock_guard lock(view_mu_);
@@ -669,28 +634,64 @@ namespace mentorlog::app {
 // [SECTION] Dashboard thread
 // -----------------------------------------------------------------------------------------
 
-void AppController::QueueDashboard(std::vector<core::Uuid> changed, bool full) {
+void AppController::QueueDashboard() {
   std::lock_guard lock(dash_mu_);
-  if (dash_stop_.load()) return;
-  dash_changed_.insert(dash_changed_.end(), changed.begin(), changed.end());
-  dash_full_ = dash_full_ || full;
-  if (dash_queued_) return;
+  if (dash_stop_.load() || dash_queued_) return;  // a queued refresh reads every change up to its run
   dash_queued_ = true;
   dashboard_thread_->Post([this] { RunDashboard(); });
 }
 
-void AppController::MakeReportFromDashboard(const ui::MakeReport& request) {
-  bool pending = false;
-  {
-    std::lock_guard lock(dash_mu_);
-    pending = dash_queued_ || dash_full_ || !dash_changed_.empty();
+Status AppController::CatchUpDashboard() {
+  DashboardState& d = *dash_;
+  if (!d.config) {
+    ASSIGN_OR_RETURN(core::DashboardConfig config, core::LoadDashboardConfig(options_.assets_dir));
+    d.config = std::move(config);
   }
-  if (pending) RunDashboard();  // what was saved before the tap (its refresh was queued first)
+  const bool first = !d.dashboard;
+  if (first) {
+    d.dashboard.emplace(*d.config);
+    d.cursor = 0;
+  }
+  // Page by page: the store's lock is free between pages, so the worker's first view does not
+  // wait for a feed of the whole store. A record whose value cannot be read is skipped (Apply
+  // says so), as the store would refuse it anyway.
+  constexpr size_t kPage = 2'000;
+  bool rubric_changed = first;
+  while (!dash_stop_.load()) {
+    size_t fed = 0;
+    ASSIGN_OR_RETURN(d.cursor, store_.ChangesSince(d.cursor, kPage, [&](const core::RecordState& state) {
+      (void)d.dashboard->Apply(state);  // a tombstone removes the record
+      rubric_changed = rubric_changed || state.kind == core::RecordKind::kRubricTemplate;
+      ++fed;
+      return Status::Ok();
+    }));
+    if (fed < kPage) break;
+    // A long feed (the first, or a first sync's thousands): "Updating…" now (the worker
+    // publishes when it is idle). A few changed records take milliseconds: the next view says it.
+    if (!d.announced) {
+      d.announced = true;
+      worker_->Post([] {});
+    }
+  }
+  // A pulled template's words, or the words of a language just chosen (the figures hold every
+  // text in both languages: no feed again).
+  const std::string lang = Lang();
+  if (rubric_changed || d.lang != lang) {
+    d.rubrics = LoadRubricWords(store_, lang);
+    d.lang = lang;
+  }
+  return Status::Ok();
+}
+
+void AppController::MakeReportFromDashboard(const ui::MakeReport& request) {
+  // What was saved before the tap is in the feed already (the save ran on the worker first).
+  Status caught_up = CatchUpDashboard();
   if (dash_stop_.load()) return;
   DashboardState& d = *dash_;
   if (d.dashboard) d.dashboard->Refresh(store_.Today());
-  auto path = WriteReport(store_, request, options_.data_dir / "reports", options_.assets_dir, Lang(),
-                          d.dashboard ? &*d.dashboard : nullptr);
+  auto path = caught_up.ok() ? WriteReport(store_, request, options_.data_dir / "reports", options_.assets_dir, Lang(),
+                                           d.dashboard ? &*d.dashboard : nullptr)
+                             : Result<std::filesystem::path>(caught_up);
   worker_->Post([this, path = std::move(path)] {
     const auto tr = Tr();
     if (path.ok()) {
@@ -703,78 +704,20 @@ void AppController::MakeReportFromDashboard(const ui::MakeReport& request) {
 }
 
 void AppController::RunDashboard() {
-  std::vector<core::Uuid> changed;
-  bool full = false;
   {
     std::lock_guard lock(dash_mu_);
-    changed.swap(dash_changed_);
-    full = dash_full_;
-    dash_full_ = false;
     dash_queued_ = false;
   }
-  DashboardState& d = *dash_;
-  const std::string lang = Lang();
   {
     std::lock_guard lock(view_mu_);
     dashboard_computing_ = true;
   }
-  // A full feed takes a while on a big store: "Updating…" is published now (the worker
-  // publishes when it is idle). A few changed records take milliseconds: the next view says it.
-  if (full || !d.dashboard) worker_->Post([] {});
-
+  dash_->announced = !dash_->dashboard;
+  if (dash_->announced) worker_->Post([] {});  // the first feed: "Updating…" now
+  const Status error = CatchUpDashboard();
+  DashboardState& d = *dash_;
+  const std::string lang = Lang();
   const auto tr = Tr();
-  Status error;
-  if (!d.config) {
-    auto config = core::LoadDashboardConfig(options_.assets_dir);
-    if (config.ok()) {
-      d.config = std::move(config).value();
-    } else {
-      error = config.status();
-    }
-  }
-  if (d.config) {
-    if (!d.dashboard) full = true;
-    if (full) {
-      // Every live record, off the UI thread and the worker. A record whose value cannot be
-      // read is skipped (Apply says so), as the store would refuse it anyway.
-      core::Dashboard fresh(*d.config);
-      Status fed = store_.ForEachLiveState([&](const core::RecordState& state) -> Status {
-        if (dash_stop_.load()) return Status::Cancelled("the app is closing");
-        (void)fresh.Apply(state);
-        return Status::Ok();
-      });
-      if (fed.ok()) {
-        d.dashboard = std::move(fresh);
-        d.lang = lang;
-        d.rubrics = LoadRubricWords(store_, lang);
-      } else {
-        error = fed;
-      }
-    } else {
-      bool rubric_changed = false;
-      std::sort(changed.begin(), changed.end());
-      changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
-      for (const core::Uuid& id : changed) {
-        auto state = store_.StateOf(id);
-        if (!state.ok()) {
-          error = state.status();
-          continue;
-        }
-        if (*state) {
-          (void)d.dashboard->Apply(**state);  // a tombstone removes the record
-          rubric_changed = rubric_changed || (*state)->kind == core::RecordKind::kRubricTemplate;
-        } else {
-          d.dashboard->Remove(id);
-        }
-      }
-      // A pulled template's words, or the words of a language just chosen (the figures hold
-      // every text in both languages: no feed again).
-      if (rubric_changed || d.lang != lang) {
-        d.rubrics = LoadRubricWords(store_, lang);
-        d.lang = lang;
-      }
-    }
-  }
   if (dash_stop_.load()) return;
   std::shared_ptr<const ui::DashboardView> published;
   const core::Date today = store_.Today();

@@ -164,9 +164,21 @@ static constexpr std::string_view kMigration6 = R"sql(
 CREATE INDEX record_clocks_max_hlc ON record_clocks (max_hlc);
 )sql";
 
+// Migration 7 (0.4.0): the local change feed (Store::ChangesSince). Every write of a record on
+// this device, a save, a delete or a pulled state applied, gives its clocks row the next local
+// sequence number; readers (the app's dashboards) keep the last number they read. The records
+// already stored are numbered in the order of their newest stamp.
+static constexpr std::string_view kMigration7 = R"sql(
+ALTER TABLE record_clocks ADD COLUMN local_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE record_clocks SET local_seq = numbered.n
+  FROM (SELECT record_id, row_number() OVER (ORDER BY max_hlc, record_id) AS n FROM record_clocks) AS numbered
+  WHERE numbered.record_id = record_clocks.record_id;
+CREATE INDEX record_clocks_local_seq ON record_clocks (local_seq);
+)sql";
+
 std::span<const std::string_view> Migrations() {
-  static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3,
-                                              kMigration4, kMigration5, kMigration6};
+  static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                              kMigration5, kMigration6, kMigration7};
   return kAll;
 }
 

@@ -28,6 +28,11 @@ namespace mentorlog::core {
 
 namespace {
 
+// The change feed's next number (migration 7), as an SQL expression: one step down the
+// local_seq index. Read in the write's own statement, so two processes writing the file in
+// turn never give two writes one number.
+constexpr std::string_view kNextLocalSeq = "(SELECT coalesce(max(local_seq), 0) + 1 FROM record_clocks)";
+
 struct UuidHash {
   size_t operator()(const Uuid& id) const {
     uint64_t h = 0;
@@ -188,7 +193,7 @@ class Store::Impl final : public ValidationContext {
   const mentorlog::Clock& clock_;
   HybridLogicalClock hlc_;
   uint64_t next_op_seq_ = 1;
-  int schema_version_ = 0;
+  int schema_version_ = 0;  // of the file as opened (kLatestSchemaVersion once migrated)
   int tx_depth_ = 0;
   // Set when a repository write failed after its first statement inside an open transaction:
   // that write is half done, so the enclosing InTransaction must roll back (see WriteOnce).
@@ -477,8 +482,9 @@ Status Store::Impl::WriteClocksAndOutbox(RecordKind kind, const Uuid& id, std::v
   if (op == ChangeOp::kDelete) {
     ASSIGN_OR_RETURN(
         Statement * st,
-        db_->Prepare(std::string("UPDATE record_clocks SET deleted_hlc = ?, deleted_device = ?, max_hlc = ?") +
-                     (schema_version_ >= 3 ? ", pulled = 0" : "") + " WHERE record_id = ?"));
+        db_->Prepare("UPDATE record_clocks SET deleted_hlc = ?, deleted_device = ?, max_hlc = ?, pulled = 0, "
+                     "local_seq = " +
+                     std::string(kNextLocalSeq) + " WHERE record_id = ?"));
     st->BindInt(1, static_cast<int64_t>(stamp.value));
     st->BindText(2, options_.device_id);
     st->BindInt(3, static_cast<int64_t>(stamp.value));
@@ -500,10 +506,11 @@ Status Store::Impl::WriteClocksAndOutbox(RecordKind kind, const Uuid& id, std::v
       }
     }
     ASSIGN_OR_RETURN(Statement * st,
-                     db_->Prepare(std::string("INSERT INTO record_clocks (record_id, kind, clocks, max_hlc) "
-                                              "VALUES (?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
-                                              "clocks = excluded.clocks, max_hlc = excluded.max_hlc") +
-                                  (schema_version_ >= 3 ? ", pulled = 0" : "")));
+                     db_->Prepare("INSERT INTO record_clocks (record_id, kind, clocks, max_hlc, local_seq) "
+                                  "VALUES (?, ?, ?, ?, " +
+                                  std::string(kNextLocalSeq) +
+                                  ") ON CONFLICT (record_id) DO UPDATE SET clocks = excluded.clocks, "
+                                  "max_hlc = excluded.max_hlc, pulled = 0, local_seq = excluded.local_seq"));
     st->BindText(1, id_text);
     st->BindInt(2, static_cast<int64_t>(kind));
     st->BindText(3, EncodeClocks(clocks));
@@ -636,7 +643,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   ASSIGN_OR_RETURN(auto db, Database::Open(options.path));
   const mentorlog::Clock& clock = options.clock ? *options.clock : platform::DefaultClock();
   auto impl = std::make_unique<Impl>(std::move(db), options, clock);
-  RETURN_IF_ERROR(impl->Migrate(options.schema_version));
+  RETURN_IF_ERROR(impl->Migrate(kLatestSchemaVersion));
   RETURN_IF_ERROR(impl->BindDeviceId());
   RETURN_IF_ERROR(impl->LoadCounters());
   return std::unique_ptr<Store>(new Store(std::move(impl)));
@@ -975,10 +982,12 @@ Status Store::ApplyState(const RecordState& state) {
     }
     ASSIGN_OR_RETURN(Statement * ck,
                      impl_->db_->Prepare("INSERT INTO record_clocks (record_id, kind, clocks, max_hlc, deleted_hlc, "
-                                         "deleted_device, pulled) VALUES (?, ?, ?, ?, ?, ?, 1) "
-                                         "ON CONFLICT (record_id) DO UPDATE SET clocks = excluded.clocks, "
+                                         "deleted_device, pulled, local_seq) VALUES (?, ?, ?, ?, ?, ?, 1, " +
+                                         std::string(kNextLocalSeq) +
+                                         ") ON CONFLICT (record_id) DO UPDATE SET clocks = excluded.clocks, "
                                          "max_hlc = excluded.max_hlc, deleted_hlc = excluded.deleted_hlc, "
-                                         "deleted_device = excluded.deleted_device, pulled = 1"));
+                                         "deleted_device = excluded.deleted_device, pulled = 1, "
+                                         "local_seq = excluded.local_seq"));
     ck->BindText(1, id_text);
     ck->BindInt(2, static_cast<int64_t>(state.kind));
     ck->BindText(3, EncodeClocks(clocks));
@@ -1029,6 +1038,74 @@ Status Store::ForEachLiveState(const std::function<Status(const RecordState&)>& 
     RETURN_IF_ERROR(s);
   }
   return Status::Ok();
+}
+
+Result<uint64_t> Store::ChangesSince(uint64_t after, size_t limit,
+                                     const std::function<Status(const RecordState&)>& fn) const {
+  std::lock_guard lock(impl_->mu_);
+  struct Written {
+    uint64_t seq;
+    RecordKind kind;
+    std::string id;
+    bool deleted;
+  };
+  std::vector<Written> page;
+  {
+    ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT local_seq, kind, record_id, deleted_hlc IS NOT NULL "
+                                                         "FROM record_clocks WHERE local_seq > ? "
+                                                         "ORDER BY local_seq LIMIT ?"));
+    st->BindInt(1, static_cast<int64_t>(after));
+    st->BindInt(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+    while (true) {
+      auto row = st->Step();
+      if (!row.ok()) {
+        st->Reset();
+        return row.status();
+      }
+      if (!*row) break;
+      page.push_back({static_cast<uint64_t>(st->ColumnInt(0)), static_cast<RecordKind>(st->ColumnInt(1)),
+                      st->ColumnText(2), st->ColumnInt(3) != 0});
+    }
+    st->Reset();
+  }
+  for (const Written& w : page) {
+    RecordState state;
+    state.kind = w.kind;
+    auto id = Uuid::Parse(w.id);
+    if (!id.ok()) return Status::Corruption("record_clocks: a bad id");
+    state.id = *id;
+    if (w.deleted) {
+      state.deleted = FieldClock{};
+    } else {
+      RETURN_IF_ERROR(VisitKind(w.kind, [&]<class R>() -> Status {
+        static const std::string sql =
+            "SELECT " + SelectColumns<R>() + " FROM " + std::string(RecordTraits<R>::kTable) + " WHERE id = ?";
+        static const auto names = FieldNames<R>();
+        ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(sql));
+        st->BindText(1, w.id);
+        ASSIGN_OR_RETURN(bool found, st->Step());
+        if (!found) {
+          st->Reset();
+          return Status::Corruption("clocks without a row for " + w.id);
+        }
+        int col = 2;
+        for (std::string_view name : names) state.fields.push_back({std::string(name), st->Column(col++), {}, {}});
+        st->Reset();
+        return Status::Ok();
+      }));
+    }
+    RETURN_IF_ERROR(fn(state));
+  }
+  return page.empty() ? after : page.back().seq;
+}
+
+Result<uint64_t> Store::LastChange() const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT coalesce(max(local_seq), 0) FROM record_clocks"));
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  const uint64_t last = row ? static_cast<uint64_t>(st->ColumnInt(0)) : 0;
+  st->Reset();
+  return last;
 }
 
 Status Store::AddConflict(const ConflictEntry& c) {

@@ -105,12 +105,11 @@ struct ClientOptions {
 
 // What a Sync/Push/Pull did. Counts cover answered batches only.
 struct SyncReport {
-  int64_t pushed = 0;            // changes sent in answered push batches
-  int64_t acked = 0;             // of those, acknowledged by the server (applied or rejected)
-  int64_t rejected = 0;          // of those, refused by the server (now in Store::Rejected)
-  int64_t pulled = 0;            // records that changed on this device (new, updated or deleted)
-  std::vector<Uuid> pulled_ids;  // their ids, batch by batch (the dashboards feed these again)
-  int64_t conflicts = 0;         // conflicts the server reported (now in Store::Conflicts)
+  int64_t pushed = 0;     // changes sent in answered push batches
+  int64_t acked = 0;      // of those, acknowledged by the server (applied or rejected)
+  int64_t rejected = 0;   // of those, refused by the server (now in Store::Rejected)
+  int64_t pulled = 0;     // records that changed on this device (new, updated or deleted)
+  int64_t conflicts = 0;  // conflicts the server reported (now in Store::Conflicts)
   int push_batches = 0;
   int pull_batches = 0;
   int retries = 0;

@@ -41,10 +41,9 @@ Result<std::vector<Change>> NextPushBatch(const core::Store& store, size_t max_r
 Status ApplyPushResponse(core::Store& store, const std::vector<Change>& sent, const PushResponse& answer,
                          int64_t now_millis);
 
-// Stores one pull answer. Returns the number of records that changed here; their ids are
-// appended to `changed_ids` when given (what the dashboards feed again).
-Result<size_t> ApplyPullResponse(core::Store& store, const PullResponse& answer, int64_t now_millis,
-                                 std::vector<Uuid>* changed_ids = nullptr);
+// Stores one pull answer. Returns the number of records that changed here (the store's change
+// feed lists them: Store::ChangesSince).
+Result<size_t> ApplyPullResponse(core::Store& store, const PullResponse& answer, int64_t now_millis);
 
 // The school that decides who sees a record (nullopt: district-wide), following parents
 // through `load` (observation score -> observation, event -> recommendation, deficit ->

@@ -6,10 +6,11 @@
 //     AppView (one rebuild for a burst of actions);
 //   - the sync thread runs sign-in, sign-out and sync::SyncClient, and publishes the sync's
 //     progress as it goes; CancelSync sets the client's cancel flag;
-//   - the dashboard thread keeps one core::Dashboard (core/dashboard.h): built from every
-//     record once the controller starts, then fed the records a save changed (or, after a sync
-//     that pulled something, every record again: sync does not say which ones) and refreshed;
-//     it publishes plain copies (AppView::dashboard) through the worker. Until the first one is
+//   - the dashboard thread keeps one core::Dashboard (domain/dashboard.h) and follows the
+//     store's change feed (Store::ChangesSince) into it, as the server's dashboards follow the
+//     server's seq: every record once the controller starts, then whatever was written since
+//     (a save, a sync, another program), whenever the worker sees the feed moved; it publishes
+//     plain copies (AppView::dashboard) through the worker. Until the first one is
 //     done AppView::dashboard is null; while a newer one is computed the last stays, with
 //     AppView::dashboard_computing set. Neither the UI thread nor the worker waits for it.
 //
@@ -194,21 +195,22 @@ class AppController {
   std::thread auto_sync_thread_;
 
   // ---- Dashboard thread ----
-  // Queues a refresh of the dashboards with the current states of `changed`, or of every
-  // record when `full`; one queued refresh absorbs the next (any thread).
-  void QueueDashboard(std::vector<core::Uuid> changed, bool full);
+  // Queues a refresh of the dashboards: what the store's change feed has after the last one
+  // read (any thread); a queued refresh absorbs the next.
+  void QueueDashboard();
   void RunDashboard();
+  // Reads the change feed up to its end into the Dashboard (the first time: builds it).
+  Status CatchUpDashboard();
   // A report of the dashboards' figures, from the Dashboard this thread keeps (brought up to
   // date first); the notice goes back through the worker.
   void MakeReportFromDashboard(const ui::MakeReport& request);
   struct DashboardState;                  // the core::Dashboard and what goes with it
   std::unique_ptr<DashboardState> dash_;  // the dashboard thread's only
+  uint64_t dash_seen_change_ = 0;         // worker-owned: Store::LastChange when it last queued
   std::mutex dash_mu_;
-  std::vector<core::Uuid> dash_changed_;  // GUARDED_BY(dash_mu_)
-  bool dash_full_ = false;                // GUARDED_BY(dash_mu_)
   bool dash_queued_ = false;              // GUARDED_BY(dash_mu_)
   std::optional<core::Date> dash_as_of_;  // GUARDED_BY(dash_mu_): the day of the last refresh
-  std::atomic<bool> dash_stop_{false};    // the destructor: a full feed stops early
+  std::atomic<bool> dash_stop_{false};    // the destructor: a long feed stops early
 
   // Declared last: constructed after everything they use, destroyed (joined) first.
   std::unique_ptr<TaskThread> sync_thread_;

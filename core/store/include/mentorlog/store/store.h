@@ -29,14 +29,13 @@
 
 namespace mentorlog::core {
 
-inline constexpr int kLatestSchemaVersion = 6;
+inline constexpr int kLatestSchemaVersion = 7;
 
 struct StoreOptions {
-  std::filesystem::path path;                 // the SQLite file; created when missing
-  std::string device_id;                      // empty: the store's own (made at creation); tests may fix it
-  const mentorlog::Clock* clock = nullptr;    // null: platform::DefaultClock()
-  std::string language = "ru";                // "ru" or "en": the language of validation messages
-  int schema_version = kLatestSchemaVersion;  // tests may stop at an earlier one
+  std::filesystem::path path;               // the SQLite file; created when missing
+  std::string device_id;                    // empty: the store's own (made at creation); tests may fix it
+  const mentorlog::Clock* clock = nullptr;  // null: platform::DefaultClock()
+  std::string language = "ru";              // "ru" or "en": the language of validation messages
 };
 
 // The clock stamps of one record: one per field (in RecordTraits order) plus the tombstone's.
@@ -102,7 +101,7 @@ class Store final : public RecordWriter {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  int schema_version() const;
+  int schema_version() const;  // kLatestSchemaVersion: Open migrates the file
   // The device id that keys this store's outbox: made (128 random bits, hex) when the store
   // is created and kept in it, so a new store is always a new device to the server.
   const std::string& device_id() const;
@@ -176,6 +175,21 @@ class Store final : public RecordWriter {
     int64_t overdue_recommendations = 0;
   };
   Result<SchoolActivity> ActivityOf(const Uuid& school_id, Date today) const;
+
+  // The change feed: every write of a record on this device (Save, Delete, ApplyState) gives
+  // the record the next local sequence number, in the write's transaction; a record written
+  // twice is listed once, at its newest number. A reader keeps the number it read last (0 at
+  // first: everything) and asks for what came after it, as the server's dashboards follow the
+  // server's seq. Calls `fn` with each record written after `after`, oldest write first, at
+  // most `limit` of them, as its state now: values only (clocks and bases empty), and a deleted
+  // record as its tombstone (`deleted` set, no fields). Returns the number of the last record
+  // given: `after` when there was none. The store's lock is held for one page only: read a big
+  // feed in pages, and other calls run between them.
+  Result<uint64_t> ChangesSince(uint64_t after, size_t limit,
+                                const std::function<Status(const RecordState&)>& fn) const;
+  // The number of the newest write in the feed (0 when nothing was written): one index step,
+  // to learn cheaply whether anything was written since.
+  Result<uint64_t> LastChange() const;
 
   // Runs `fn` in one transaction: every write inside commits together or not at all.
   // A nested call is a savepoint: when its `fn` fails, only its own writes are undone.
