@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "connection_pool.h"
+#include "mentorlog/store/sqlite_db.h"
 #include "storage.h"
 #include "storage_common.h"
 
@@ -40,179 +41,102 @@ constexpr int kPoolSize = 16;
 constexpr int kBusyTimeoutMillis = 1000;
 constexpr auto kPoolWait = std::chrono::seconds(30);
 
-bool IsBusy(int rc) { return (rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED; }
-
-// An SQLite result code as our Status; `where` names the file, `what` the step.
-Status TranslateSqlite(int rc, sqlite3* db, std::string_view where, std::string_view what) {
-  std::string msg =
-      std::string(where) + ": " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  switch (rc & 0xFF) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status::Unavailable(msg + " (another writer holds the database; try again)");
-    case SQLITE_CONSTRAINT:
-      return Status::Conflict(msg);
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Status::Corruption(msg + ". The file is damaged or is not a MentorLog server database.");
-    case SQLITE_FULL:
-      return Status::IoError(msg + ". The disk is full: free some space; nothing was written.");
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-      return Status::IoError(msg + ". Check that the server may read and write the file and its folder.");
-    default:
-      return Status::IoError(msg);
-  }
-}
-
-// One sqlite3 handle and its prepared statements, keyed by SQL text.
+// One connection of the pool: the shared SQLite wrapper (store/sqlite_db.h), plus what the pool
+// asks of a connection.
 class SqliteConnection {
  public:
   static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path) {
-    sqlite3* db = nullptr;
-    const int rc =
-        sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) {
-      Status s = TranslateSqlite(rc, db, "sqlite:" + path, "cannot open");
-      sqlite3_close(db);
-      return s;
-    }
-    std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db, path));
-    sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, kBusyTimeoutMillis);
-    // WAL needs no transaction open; it is recorded in the file, the others are per connection.
+    core::DatabaseOptions options;
+    options.busy_timeout_millis = kBusyTimeoutMillis;
     // Reads go through a memory map shared by the pool's connections (the OS page cache)
     // rather than a pread per page; each connection keeps 8 MB of pages of its own.
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA temp_store=MEMORY",
-                               "PRAGMA foreign_keys=OFF", "PRAGMA cache_size=-8192", "PRAGMA mmap_size=268435456"}) {
-      RETURN_IF_ERROR(conn->Exec(pragma));
-    }
-    return conn;
+    options.cache_kib = 8 * 1024;
+    options.mmap_bytes = 256 << 20;
+    options.where = "sqlite:" + path;
+    ASSIGN_OR_RETURN(std::unique_ptr<core::Database> db, core::Database::Open(path, options));
+    return std::make_unique<SqliteConnection>(std::move(db));
   }
+  explicit SqliteConnection(std::unique_ptr<core::Database> db) : db_(std::move(db)) {}
 
-  ~SqliteConnection() {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-    sqlite3_close(db_);
-  }
-  SqliteConnection(const SqliteConnection&) = delete;
-  SqliteConnection& operator=(const SqliteConnection&) = delete;
-
-  // Runs `sql` (one or more statements, no parameters). last_rc() tells a busy failure.
-  Status Exec(std::string_view sql) {
-    char* err = nullptr;
-    last_rc_ = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err);
-    if (last_rc_ == SQLITE_OK) return Status::Ok();
-    std::string msg = err ? err : sqlite3_errstr(last_rc_);
-    sqlite3_free(err);
-    return TranslateSqlite(last_rc_, nullptr, where(), msg);
-  }
-
-  // A cached statement, reset and unbound.
-  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
-    std::string key(sql);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-    sqlite3_stmt* stmt = nullptr;
-    last_rc_ =
-        sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (last_rc_ != SQLITE_OK) {
-      if (IsBusy(last_rc_)) return TranslateSqlite(last_rc_, db_, where(), "prepare");
-      return Status::Internal(where() + ": cannot prepare «" + key + "»: " + sqlite3_errmsg(db_));
-    }
-    cache_.emplace(std::move(key), stmt);
-    return stmt;
-  }
-
-  bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+  core::Database& db() { return *db_; }
   // For the pool: a transaction left open (an exception in a callback) must not reach the
   // next caller, so it is rolled back, and the connection closed if that fails.
-  bool ReadyForReuse() { return !InTransaction() || Exec("ROLLBACK").ok(); }
-  sqlite3* db() const { return db_; }
-  int last_rc() const { return last_rc_; }
-  void set_last_rc(int rc) { last_rc_ = rc; }
-  std::string where() const { return "sqlite:" + path_; }
+  bool ReadyForReuse() { return !db_->InTransaction() || db_->Exec("ROLLBACK").ok(); }
 
  private:
-  SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-
-  sqlite3* db_;
-  std::string path_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
-  int last_rc_ = SQLITE_OK;
+  std::unique_ptr<core::Database> db_;
 };
+
+// Another connection holds the file: the whole transaction is worth another try.
+bool IsTransient(const Status& s) { return s.code() == StatusCode::kUnavailable; }
 
 class SqliteSession final : public SqlSession {
  public:
-  explicit SqliteSession(SqliteConnection& conn) : conn_(conn) {}
+  explicit SqliteSession(core::Database& db) : db_(db) {}
 
   SqlDialect dialect() const override { return SqlDialect::kSqlite; }
 
   Result<std::vector<SqlRow>> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
     if (first_error()) return first_error()->WithContext("an earlier statement of this transaction failed");
     RETURN_IF_ERROR(CheckParams(params));
-    auto prepared = conn_.Prepare(sql);
-    if (!prepared.ok()) return Fail(prepared.status(), IsBusy(conn_.last_rc()));
-    sqlite3_stmt* stmt = *prepared;
-    for (size_t i = 0; i < params.size(); ++i) Bind(stmt, static_cast<int>(i + 1), params[i]);
+    auto prepared = db_.Prepare(std::string(sql));
+    if (!prepared.ok()) return Fail(prepared.status(), IsTransient(prepared.status()));
+    core::Statement& st = **prepared;
+    for (size_t i = 0; i < params.size(); ++i) Bind(st, static_cast<int>(i + 1), params[i]);
     std::vector<SqlRow> rows;
-    int rc = SQLITE_OK;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      const int n = sqlite3_column_count(stmt);
-      SqlRow row;
-      row.reserve(static_cast<size_t>(n));
-      for (int c = 0; c < n; ++c) row.push_back(Column(stmt, c));
-      rows.push_back(std::move(row));
-    }
     Status status;
-    if (rc != SQLITE_DONE) status = TranslateSqlite(rc, conn_.db(), conn_.where(), "query");
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    conn_.set_last_rc(rc);
-    if (!status.ok()) return Fail(status, IsBusy(rc));
+    while (true) {
+      auto row = st.Step();
+      if (!row.ok()) {
+        status = row.status();
+        break;
+      }
+      if (!*row) break;
+      const int n = st.ColumnCount();
+      SqlRow out;
+      out.reserve(static_cast<size_t>(n));
+      for (int c = 0; c < n; ++c) out.push_back(Column(st, c));
+      rows.push_back(std::move(out));
+    }
+    st.Reset();
+    if (!status.ok()) return Fail(status, IsTransient(status));
     return rows;
   }
 
   Status Script(std::string_view sql) override {
     if (first_error()) return first_error()->WithContext("an earlier statement of this transaction failed");
-    Status s = conn_.Exec(sql);
-    if (!s.ok()) return Fail(s, IsBusy(conn_.last_rc()));
+    Status s = db_.Exec(sql);
+    if (!s.ok()) return Fail(s, IsTransient(s));
     return s;
   }
 
  private:
-  static void Bind(sqlite3_stmt* stmt, int index, const SqlValue& v) {
-    // SQLITE_STATIC: `params` outlives the statement's use; bindings are cleared after it.
+  static void Bind(core::Statement& st, int index, const SqlValue& v) {
     if (const auto* i = std::get_if<int64_t>(&v)) {
-      sqlite3_bind_int64(stmt, index, *i);
+      st.BindInt(index, *i);
     } else if (const auto* t = std::get_if<std::string>(&v)) {
-      sqlite3_bind_text(stmt, index, t->data(), static_cast<int>(t->size()), SQLITE_STATIC);
+      st.BindText(index, *t);
     } else if (const auto* b = std::get_if<SqlBlob>(&v)) {
-      sqlite3_bind_blob(stmt, index, b->bytes.data(), static_cast<int>(b->bytes.size()), SQLITE_STATIC);
+      st.BindBlob(index, b->bytes);
     } else {
-      sqlite3_bind_null(stmt, index);
+      st.BindNull(index);
     }
   }
 
-  static SqlValue Column(sqlite3_stmt* stmt, int c) {
-    switch (sqlite3_column_type(stmt, c)) {
+  static SqlValue Column(const core::Statement& st, int c) {
+    switch (st.ColumnType(c)) {
       case SQLITE_NULL:
         return SqlNull();
       case SQLITE_INTEGER:
-        return SqlInt(sqlite3_column_int64(stmt, c));
-      case SQLITE_BLOB: {
-        const void* p = sqlite3_column_blob(stmt, c);
-        const int n = sqlite3_column_bytes(stmt, c);
-        return SqlBytes(p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string());
-      }
-      default: {  // TEXT, and REAL (our schema has none) as its text so a decoder names it
-        const unsigned char* p = sqlite3_column_text(stmt, c);
-        const int n = sqlite3_column_bytes(stmt, c);
-        return SqlText(p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string());
-      }
+        return SqlInt(st.ColumnInt(c));
+      case SQLITE_BLOB:
+        return SqlBytes(std::string(st.ColumnBlob(c)));
+      default:  // TEXT, and REAL (our schema has none) as its text so a decoder names it
+        return SqlText(st.ColumnText(c));
     }
   }
 
-  SqliteConnection& conn_;
+  core::Database& db_;
 };
 
 class SqliteStorage final : public Storage {
@@ -240,30 +164,31 @@ class SqliteStorage final : public Storage {
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
       if (attempt > 0) std::this_thread::sleep_for(RetryBackoff(attempt - 1));
       ASSIGN_OR_RETURN(auto conn, pool_.Acquire(Describe(), [&] { return SqliteConnection::Open(path_); }));
-      Status begin = conn->Exec(mode == TxMode::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+      core::Database& db = conn->db();
+      Status begin = db.Exec(mode == TxMode::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN");
       if (!begin.ok()) {
-        if (IsBusy(conn->last_rc())) {
+        if (IsTransient(begin)) {
           last = begin;
           continue;
         }
         return begin;
       }
-      SqliteSession session(*conn);
+      SqliteSession session(db);
       SqlStorageTx tx(session, mode);
       Status s = fn(session, tx);
       if (s.ok()) s = tx.BeforeCommit();
       if (s.ok() && session.first_error()) s = *session.first_error();
       if (s.ok()) {
-        s = conn->Exec("COMMIT");
+        s = db.Exec("COMMIT");
         if (s.ok()) return s;
-        if (IsBusy(conn->last_rc())) {
-          (void)conn->Exec("ROLLBACK");
+        if (IsTransient(s)) {
+          (void)db.Exec("ROLLBACK");
           last = s;
           continue;
         }
       }
       // SQLite may already have rolled back (a full disk); the lease checks before reuse.
-      if (conn->InTransaction()) (void)conn->Exec("ROLLBACK");
+      if (db.InTransaction()) (void)db.Exec("ROLLBACK");
       if (!session.transient()) return s;
       last = s;
     }

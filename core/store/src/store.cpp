@@ -21,8 +21,8 @@
 #include "mentorlog/domain/field_codec.h"
 #include "mentorlog/domain/rules.h"
 #include "mentorlog/domain/serialize.h"
+#include "mentorlog/store/sqlite_db.h"
 #include "migrations.h"
-#include "sqlite_db.h"
 
 namespace mentorlog::core {
 
@@ -625,7 +625,7 @@ Status Store::Impl::Delete(RecordKind kind, const Uuid& id) {
     ASSIGN_OR_RETURN(Statement * st, db_->Prepare("UPDATE " + table + " SET deleted = 1 WHERE id = ? AND deleted = 0"));
     st->BindText(1, id.ToString());
     RETURN_IF_ERROR(st->Run());
-    if (sqlite3_changes(db_->raw()) == 0) {
+    if (db_->Changes() == 0) {
       return NoSuchRecord(kind, id, options_.language, /*to_delete=*/true);
     }
     return WriteClocksAndOutbox(kind, id, {}, ChangeOp::kDelete, hlc_.Now(), true);
@@ -820,9 +820,7 @@ Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) const {
   while (true) {
     ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    const void* blob = sqlite3_column_blob(st->raw(), 0);
-    const int n = sqlite3_column_bytes(st->raw(), 0);
-    auto change = DecodeBinary<Change>(std::string_view(static_cast<const char*>(blob), static_cast<size_t>(n)));
+    auto change = DecodeBinary<Change>(st->ColumnBlob(0));
     if (!change.ok()) {
       st->Reset();
       return change.status().WithContext("outbox");
@@ -908,9 +906,7 @@ Result<std::pair<std::set<std::string>, bool>> Store::PendingFieldsOf(const Uuid
   while (true) {
     ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    const void* blob = sqlite3_column_blob(st->raw(), 0);
-    const int n = sqlite3_column_bytes(st->raw(), 0);
-    auto change = DecodeBinary<Change>(std::string_view(static_cast<const char*>(blob), static_cast<size_t>(n)));
+    auto change = DecodeBinary<Change>(st->ColumnBlob(0));
     if (!change.ok()) {
       st->Reset();
       return change.status().WithContext("outbox");
@@ -1177,7 +1173,7 @@ Status Store::DismissConflict(const Uuid& id) {
     wrote = true;
     st->BindText(1, id.ToString());
     RETURN_IF_ERROR(st->Run());
-    if (sqlite3_changes(impl_->db_->raw()) == 0) {
+    if (impl_->db_->Changes() == 0) {
       return Status::NotFound(
           Say(language(), "There is no conflict " + id.ToString() + ".", "Нет конфликта " + id.ToString() + "."));
     }
@@ -1216,9 +1212,7 @@ Result<std::vector<RejectedEntry>> Store::Rejected() const {
     r.op_seq = static_cast<uint64_t>(st->ColumnInt(0));
     r.kind = static_cast<RecordKind>(st->ColumnInt(1));
     auto record = Uuid::Parse(st->ColumnText(2));
-    const void* blob = sqlite3_column_blob(st->raw(), 7);
-    const int n = sqlite3_column_bytes(st->raw(), 7);
-    auto change = DecodeBinary<Change>(std::string_view(static_cast<const char*>(blob), static_cast<size_t>(n)));
+    auto change = DecodeBinary<Change>(st->ColumnBlob(7));
     if (!record.ok() || !change.ok()) {
       st->Reset();
       return Status::Corruption("rejected: entry " + std::to_string(r.op_seq) + " is damaged");
@@ -1242,9 +1236,7 @@ Result<std::optional<std::string>> Store::GetSyncValue(std::string_view key) con
   ASSIGN_OR_RETURN(bool row, st->Step());
   std::optional<std::string> out;
   if (row) {
-    const void* blob = sqlite3_column_blob(st->raw(), 0);
-    const int n = sqlite3_column_bytes(st->raw(), 0);
-    out = n > 0 ? std::string(static_cast<const char*>(blob), static_cast<size_t>(n)) : std::string();
+    out = std::string(st->ColumnBlob(0));
   }
   st->Reset();
   return out;
