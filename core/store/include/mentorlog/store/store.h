@@ -29,7 +29,7 @@
 
 namespace mentorlog::core {
 
-inline constexpr int kLatestSchemaVersion = 6;
+inline constexpr int kLatestSchemaVersion = 7;
 
 struct StoreOptions {
   std::filesystem::path path;                 // the SQLite file; created when missing
