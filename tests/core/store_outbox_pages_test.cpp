@@ -62,29 +62,36 @@ TEST_F(StoreOutboxPagesTest, AChangeOfAFewKilobytesTakesNoPageOfItsOwn) {
   EXPECT_LE(pages * page_size * 10, bytes * 16) << pages << " pages for " << bytes << " bytes";
 }
 
-// The migration to the rowid outbox (from the last schema with the WITHOUT ROWID one) keeps
-// every entry, what was acknowledged and what was not, and the op seqs go on without a gap.
+// What the "outbox with rowids" migration changed, undone: the outbox as the schemas before it
+// left it (WITHOUT ROWID, the same columns and indexes).
+constexpr const char* kUndoOutboxWithRowids =
+    "CREATE TABLE outbox_without_rowid (device_id TEXT NOT NULL, op_seq INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    " record_id TEXT NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, payload BLOB NOT NULL,"
+    " acked INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (device_id, op_seq)) WITHOUT ROWID;"
+    "INSERT INTO outbox_without_rowid SELECT device_id, op_seq, kind, record_id, op, hlc, payload, acked FROM outbox;"
+    "DROP TABLE outbox; ALTER TABLE outbox_without_rowid RENAME TO outbox;"
+    "CREATE INDEX outbox_record ON outbox (record_id, hlc);"
+    "CREATE INDEX outbox_pending ON outbox (op_seq, acked) WHERE acked = 0;";
+
+// The migration to the rowid outbox keeps every entry, what was acknowledged and what was not,
+// and the op seqs go on without a gap.
 TEST_F(StoreOutboxPagesTest, MigrationToTheRowidOutboxKeepsEveryEntry) {
-  CloseStore();
-  std::filesystem::remove(StorePath());
-  StoreOptions old = Options();
-  old.schema_version = 6;
-  OpenStore(old);
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
   for (int i = 0; i < 3; ++i) (void)Must(store().Save(OutboxPagesVisit(school.id, mentor.id, 1'500, i)));
   Must(store().MarkAcked(3), "MarkAcked");  // the school, the mentor, the first visit
-  const int64_t pending_before = Pending();
-  ASSERT_EQ(pending_before, 2);
+  ASSERT_EQ(Pending(), 2);
   CloseStore();
   {
     RawDb raw(StorePath());
+    raw.Exec(kUndoOutboxWithRowids);
+    raw.Exec("PRAGMA user_version = " + std::to_string(kLatestSchemaVersion - 1));
     ASSERT_NE(raw.One("SELECT sql FROM sqlite_master WHERE name = 'outbox'").find("WITHOUT ROWID"), std::string::npos);
   }
 
   OpenStore();
   EXPECT_EQ(store().schema_version(), kLatestSchemaVersion);
-  EXPECT_EQ(Pending(), pending_before);
+  EXPECT_EQ(Pending(), 2);
   const std::vector<OutboxEntry> pending = Outbox();
   ASSERT_EQ(pending.size(), 2u);
   EXPECT_EQ(pending[0].change.op_seq, 4u);
@@ -95,6 +102,7 @@ TEST_F(StoreOutboxPagesTest, MigrationToTheRowidOutboxKeepsEveryEntry) {
   CloseStore();
 
   RawDb raw(StorePath());
+  EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(kLatestSchemaVersion));
   EXPECT_EQ(raw.One("SELECT sql FROM sqlite_master WHERE name = 'outbox'").find("WITHOUT ROWID"), std::string::npos);
   EXPECT_EQ(raw.One("SELECT count(*) FROM outbox"), "6");
   EXPECT_EQ(raw.One("SELECT count(*) FROM outbox WHERE acked = 1"), "3");
