@@ -34,6 +34,8 @@ using testing::FieldValues;
 using testing::kStartMillis;
 using testing::Must;
 using testing::RawDb;
+using testing::kUndoMigration;
+using testing::UndoMigrationsTo;
 
 class StoreTest : public testing::StoreFixture {
  protected:
@@ -882,28 +884,9 @@ TEST_F(StoreTest, WalModeIsOn) {
   EXPECT_EQ(raw.One("PRAGMA journal_mode"), "wal");
 }
 
-// What each migration added, undone (index v - 2 undoes migration v): today's store taken back
-// to schema v - 1 holds what a MentorLog of that schema wrote, since the record tables are
-// migration 1's. So the store writes at its latest schema only, and the migrations are tested
-// on the files the older programs left.
-constexpr const char* kUndoMigration[] = {
-    "DROP INDEX visits_school_date; DROP INDEX observations_school_date; DROP INDEX observations_teacher;"
-    "DROP INDEX observation_scores_observation; DROP INDEX consultations_school_date;"
-    "DROP INDEX recommendations_school_status; DROP INDEX recommendation_events_rec; DROP INDEX schools_code;"
-    "DROP INDEX people_school; DROP INDEX people_code; DROP INDEX assessment_results_key;"
-    "DROP INDEX context_indicators_key; DROP INDEX outbox_record;",
-    "DROP TABLE sync_state; DROP TABLE conflicts; DROP TABLE rejected; DROP INDEX outbox_pending;"
-    "ALTER TABLE record_clocks DROP COLUMN pulled;",
-    "DROP INDEX outbox_pending; CREATE INDEX outbox_pending ON outbox (op_seq) WHERE acked = 0;",
-    "DROP TABLE drafts; DROP INDEX assignments_assignee; DROP INDEX roadmap_items_school;"
-    "DROP INDEX deficits_teacher; DROP INDEX network_agreements_supported;",
-    "DROP INDEX record_clocks_max_hlc;",
-    "DROP INDEX record_clocks_local_seq; ALTER TABLE record_clocks DROP COLUMN local_seq;",
-};
-
 TEST_F(StoreTest, OlderSchemaMigratesWithDataIntact) {
   ASSERT_EQ(std::size(kUndoMigration), static_cast<size_t>(kLatestSchemaVersion - 1))
-      << "a new migration needs its undo here";
+      << "a new migration needs its undo in test_fixtures.h";
   for (int from = 1; from < kLatestSchemaVersion; ++from) {
     SCOPED_TRACE("from schema " + std::to_string(from));
     CloseStore();
@@ -917,8 +900,7 @@ TEST_F(StoreTest, OlderSchemaMigratesWithDataIntact) {
     CloseStore();
     {
       RawDb raw(StorePath());
-      for (int v = kLatestSchemaVersion; v > from; --v) raw.Exec(kUndoMigration[v - 2]);
-      raw.Exec("PRAGMA user_version = " + std::to_string(from));
+      UndoMigrationsTo(raw, from);
     }
 
     OpenStore();

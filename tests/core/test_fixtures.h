@@ -120,6 +120,38 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
+// What each migration added, undone (index v - 2 undoes migration v): today's store taken back
+// to schema v - 1 holds what a MentorLog of that schema wrote, since the record tables are
+// migration 1's. So the store writes at its latest schema only, and the migrations are tested
+// on the files the older programs left.
+inline constexpr const char* kUndoMigration[] = {
+    "DROP INDEX visits_school_date; DROP INDEX observations_school_date; DROP INDEX observations_teacher;"
+    "DROP INDEX observation_scores_observation; DROP INDEX consultations_school_date;"
+    "DROP INDEX recommendations_school_status; DROP INDEX recommendation_events_rec; DROP INDEX schools_code;"
+    "DROP INDEX people_school; DROP INDEX people_code; DROP INDEX assessment_results_key;"
+    "DROP INDEX context_indicators_key; DROP INDEX outbox_record;",
+    "DROP TABLE sync_state; DROP TABLE conflicts; DROP TABLE rejected; DROP INDEX outbox_pending;"
+    "ALTER TABLE record_clocks DROP COLUMN pulled;",
+    "DROP INDEX outbox_pending; CREATE INDEX outbox_pending ON outbox (op_seq) WHERE acked = 0;",
+    "DROP TABLE drafts; DROP INDEX assignments_assignee; DROP INDEX roadmap_items_school;"
+    "DROP INDEX deficits_teacher; DROP INDEX network_agreements_supported;",
+    "DROP INDEX record_clocks_max_hlc;",
+    "DROP INDEX record_clocks_local_seq; ALTER TABLE record_clocks DROP COLUMN local_seq;",
+    "CREATE TABLE outbox_without_rowid (device_id TEXT NOT NULL, op_seq INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    " record_id TEXT NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, payload BLOB NOT NULL,"
+    " acked INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (device_id, op_seq)) WITHOUT ROWID;"
+    "INSERT INTO outbox_without_rowid SELECT device_id, op_seq, kind, record_id, op, hlc, payload, acked FROM outbox;"
+    "DROP TABLE outbox; ALTER TABLE outbox_without_rowid RENAME TO outbox;"
+    "CREATE INDEX outbox_record ON outbox (record_id, hlc);"
+    "CREATE INDEX outbox_pending ON outbox (op_seq, acked) WHERE acked = 0;",
+};
+
+// Takes a closed store file back to schema `version`, as a MentorLog of that schema left it.
+inline void UndoMigrationsTo(RawDb& raw, int version) {
+  for (int v = static_cast<int>(std::size(kUndoMigration)) + 1; v > version; --v) raw.Exec(kUndoMigration[v - 2]);
+  raw.Exec("PRAGMA user_version = " + std::to_string(version));
+}
+
 // A fresh temporary directory, removed with everything in it.
 class TempDir {
  public:

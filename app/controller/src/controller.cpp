@@ -155,9 +155,7 @@ AppController::AppController(core::Store& store, ControllerOptions options)
     if (auto_sync.ok() && *auto_sync) settings_.auto_sync = **auto_sync == "1";
     auto_sync_.store(settings_.auto_sync);
     if (settings_.auto_sync) KickAutoSync();  // at start: what came in while the app was closed
-    MarkDirty(kAll);
-    if (auto last = store_.LastChange(); last.ok()) dash_seen_change_ = *last;
-    QueueDashboard();  // the first: every record, from the start of the change feed
+    MarkDirty(kAll);                          // the first view; then the dashboards (RebuildAndPublish)
   });
   auto_sync_thread_ = std::thread([this] { RunAutoSync(); });
 }
@@ -460,12 +458,6 @@ void AppController::RebuildAndPublish() {
     std::lock_guard lock(dash_mu_);
     new_day = dash_as_of_ && *dash_as_of_ != today;
   }
-  // Whatever wrote to the store since (a save here, a sync, another program): the dashboards
-  // read it from the store's change feed.
-  auto last_change = store_.LastChange();
-  const bool store_changed = last_change.ok() && *last_change != dash_seen_change_;
-  if (store_changed) dash_seen_change_ = *last_change;
-  if (new_day || store_changed) QueueDashboard();
   const auto tr = Tr();
   const BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_, no_contact_days_};
   ui::AppView& v = last_built_;
@@ -476,12 +468,22 @@ void AppController::RebuildAndPublish() {
       Notice(result.status().message(), true);
     }
   };
+  bool dashboards_asked = false;
   auto publish = [&] {
     v.notice = notice_;
     v.notice_is_error = notice_is_error_;
     v.saved_form_id = saved_form_id_;
     v.saved_form_seq = saved_form_seq_;
     Publish(v);
+    if (dashboards_asked) return;
+    dashboards_asked = true;
+    // Whatever wrote to the store since (a save here, a sync, another program): the dashboards
+    // read it from the store's change feed. Asked after the first publish, so a start shows
+    // Today before the dashboard thread reads the whole store.
+    auto last_change = store_.LastChange();
+    const bool store_changed = last_change.ok() && *last_change != dash_seen_change_;
+    if (store_changed) dash_seen_change_ = *last_change;
+    if (new_day || store_changed) QueueDashboard();
   };
   if (dirty & kToday) keep(BuildTodayView(store_, ctx), v.today);
   if ((dirty & kSchool) && !school_id_.empty()) keep(BuildSchoolView(store_, ctx, school_id_), v.school);
@@ -655,7 +657,7 @@ Status AppController::CatchUpDashboard() {
   // Page by page: the store's lock is free between pages, so the worker's first view does not
   // wait for a feed of the whole store. A record whose value cannot be read is skipped (Apply
   // says so), as the store would refuse it anyway.
-  constexpr size_t kPage = 2'000;
+  constexpr size_t kPage = 500;
   bool rubric_changed = first;
   while (!dash_stop_.load()) {
     size_t fed = 0;

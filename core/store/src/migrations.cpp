@@ -176,9 +176,31 @@ UPDATE record_clocks SET local_seq = numbered.n
 CREATE INDEX record_clocks_local_seq ON record_clocks (local_seq);
 )sql";
 
+// Migration 8 (0.4.0), "outbox with rowids": the outbox becomes an ordinary (rowid) table, same
+// columns, same key, same indexes. As a WITHOUT ROWID table it was a b-tree of whole rows, where
+// a row of more than about 1,000 bytes (4 KiB pages) leaves all but 489 of them on an overflow
+// page of its own, and interior pages hold whole rows too. A visit's change grew past that
+// limit when sync added the base clock of each field (8366bf3), so every Save wrote a 4 KiB
+// page for a few hundred bytes: 2.3 times the pages per write, and in long transactions the
+// page cache spilled them into the WAL twice (bench/README.md, store_write_bench). A rowid
+// table keeps rows of up to about 4,000 bytes on its leaf pages, and its interior pages hold
+// only rowids.
+static constexpr std::string_view kMigration8 = R"sql(
+CREATE TABLE outbox_with_rowids (
+  device_id TEXT NOT NULL, op_seq INTEGER NOT NULL, kind INTEGER NOT NULL, record_id TEXT NOT NULL,
+  op INTEGER NOT NULL, hlc INTEGER NOT NULL, payload BLOB NOT NULL, acked INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (device_id, op_seq));
+INSERT INTO outbox_with_rowids (device_id, op_seq, kind, record_id, op, hlc, payload, acked)
+  SELECT device_id, op_seq, kind, record_id, op, hlc, payload, acked FROM outbox ORDER BY device_id, op_seq;
+DROP TABLE outbox;
+ALTER TABLE outbox_with_rowids RENAME TO outbox;
+CREATE INDEX outbox_record ON outbox (record_id, hlc);
+CREATE INDEX outbox_pending ON outbox (op_seq, acked) WHERE acked = 0;
+)sql";
+
 std::span<const std::string_view> Migrations() {
   static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                              kMigration5, kMigration6, kMigration7};
+                                              kMigration5, kMigration6, kMigration7, kMigration8};
   return kAll;
 }
 

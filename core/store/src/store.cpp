@@ -1038,41 +1038,48 @@ Status Store::ForEachLiveState(const std::function<Status(const RecordState&)>& 
 
 Result<uint64_t> Store::ChangesSince(uint64_t after, size_t limit,
                                      const std::function<Status(const RecordState&)>& fn) const {
-  std::lock_guard lock(impl_->mu_);
-  struct Written {
-    uint64_t seq;
-    RecordKind kind;
-    std::string id;
-    bool deleted;
-  };
-  std::vector<Written> page;
+  // The page is read under the lock and handed to `fn` after it: the lock is never held while
+  // a caller works (the app's dashboards apply thousands of records at start).
+  std::vector<RecordState> states;
+  uint64_t last = after;
   {
-    ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT local_seq, kind, record_id, deleted_hlc IS NOT NULL "
-                                                         "FROM record_clocks WHERE local_seq > ? "
-                                                         "ORDER BY local_seq LIMIT ?"));
-    st->BindInt(1, static_cast<int64_t>(after));
-    st->BindInt(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
-    while (true) {
-      auto row = st->Step();
-      if (!row.ok()) {
-        st->Reset();
-        return row.status();
+    std::lock_guard lock(impl_->mu_);
+    struct Written {
+      uint64_t seq;
+      RecordKind kind;
+      std::string id;
+      bool deleted;
+    };
+    std::vector<Written> page;
+    {
+      ASSIGN_OR_RETURN(Statement * st,
+                       impl_->db_->Prepare("SELECT local_seq, kind, record_id, deleted_hlc IS NOT NULL "
+                                           "FROM record_clocks WHERE local_seq > ? ORDER BY local_seq LIMIT ?"));
+      st->BindInt(1, static_cast<int64_t>(after));
+      st->BindInt(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+      while (true) {
+        auto row = st->Step();
+        if (!row.ok()) {
+          st->Reset();
+          return row.status();
+        }
+        if (!*row) break;
+        page.push_back({static_cast<uint64_t>(st->ColumnInt(0)), static_cast<RecordKind>(st->ColumnInt(1)),
+                        st->ColumnText(2), st->ColumnInt(3) != 0});
       }
-      if (!*row) break;
-      page.push_back({static_cast<uint64_t>(st->ColumnInt(0)), static_cast<RecordKind>(st->ColumnInt(1)),
-                      st->ColumnText(2), st->ColumnInt(3) != 0});
+      st->Reset();
     }
-    st->Reset();
-  }
-  for (const Written& w : page) {
-    RecordState state;
-    state.kind = w.kind;
-    auto id = Uuid::Parse(w.id);
-    if (!id.ok()) return Status::Corruption("record_clocks: a bad id");
-    state.id = *id;
-    if (w.deleted) {
-      state.deleted = FieldClock{};
-    } else {
+    states.reserve(page.size());
+    for (const Written& w : page) {
+      RecordState& state = states.emplace_back();
+      state.kind = w.kind;
+      auto id = Uuid::Parse(w.id);
+      if (!id.ok()) return Status::Corruption("record_clocks: a bad id");
+      state.id = *id;
+      if (w.deleted) {
+        state.deleted = FieldClock{};
+        continue;
+      }
       RETURN_IF_ERROR(VisitKind(w.kind, [&]<class R>() -> Status {
         static const std::string sql =
             "SELECT " + SelectColumns<R>() + " FROM " + std::string(RecordTraits<R>::kTable) + " WHERE id = ?";
@@ -1090,9 +1097,10 @@ Result<uint64_t> Store::ChangesSince(uint64_t after, size_t limit,
         return Status::Ok();
       }));
     }
-    RETURN_IF_ERROR(fn(state));
+    if (!page.empty()) last = page.back().seq;
   }
-  return page.empty() ? after : page.back().seq;
+  for (const RecordState& state : states) RETURN_IF_ERROR(fn(state));
+  return last;
 }
 
 Result<uint64_t> Store::LastChange() const {

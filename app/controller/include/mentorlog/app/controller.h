@@ -206,7 +206,8 @@ class AppController {
   void MakeReportFromDashboard(const ui::MakeReport& request);
   struct DashboardState;                  // the core::Dashboard and what goes with it
   std::unique_ptr<DashboardState> dash_;  // the dashboard thread's only
-  uint64_t dash_seen_change_ = 0;         // worker-owned: Store::LastChange when it last queued
+  // Worker-owned: Store::LastChange when it last queued a refresh (none yet: the first is due).
+  uint64_t dash_seen_change_ = UINT64_MAX;
   std::mutex dash_mu_;
   bool dash_queued_ = false;              // GUARDED_BY(dash_mu_)
   std::optional<core::Date> dash_as_of_;  // GUARDED_BY(dash_mu_): the day of the last refresh

@@ -29,7 +29,7 @@
 
 namespace mentorlog::core {
 
-inline constexpr int kLatestSchemaVersion = 7;
+inline constexpr int kLatestSchemaVersion = 8;
 
 struct StoreOptions {
   std::filesystem::path path;               // the SQLite file; created when missing
@@ -183,8 +183,8 @@ class Store final : public RecordWriter {
   // server's seq. Calls `fn` with each record written after `after`, oldest write first, at
   // most `limit` of them, as its state now: values only (clocks and bases empty), and a deleted
   // record as its tombstone (`deleted` set, no fields). Returns the number of the last record
-  // given: `after` when there was none. The store's lock is held for one page only: read a big
-  // feed in pages, and other calls run between them.
+  // given: `after` when there was none. The store's lock is held while a page is read, not
+  // while `fn` runs: read a big feed in pages, and other calls run between them.
   Result<uint64_t> ChangesSince(uint64_t after, size_t limit,
                                 const std::function<Status(const RecordState&)>& fn) const;
   // The number of the newest write in the feed (0 when nothing was written): one index step,
