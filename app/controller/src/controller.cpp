@@ -651,12 +651,22 @@ Status AppController::CatchUpDashboard() {
   }
   const bool first = !d.dashboard;
   if (first) {
-    d.dashboard.emplace(*d.config);
-    d.cursor = 0;
+    // Every live record, table by table: three times faster than the feed's record-by-record
+    // reads on a big store (bench/README.md). The feed then goes on from the number it had
+    // before the scan (a record written meanwhile comes again: Apply is idempotent). A record
+    // whose value cannot be read is skipped (Apply says so), as the store would refuse it anyway.
+    ASSIGN_OR_RETURN(const uint64_t start, store_.LastChange());
+    core::Dashboard fresh(*d.config);
+    RETURN_IF_ERROR(store_.ForEachLiveState([&](const core::RecordState& state) -> Status {
+      if (dash_stop_.load()) return Status::Cancelled("the app is closing");
+      (void)fresh.Apply(state);
+      return Status::Ok();
+    }));
+    d.dashboard = std::move(fresh);
+    d.cursor = start;
   }
-  // Page by page: the store's lock is free between pages, so the worker's first view does not
-  // wait for a feed of the whole store. A record whose value cannot be read is skipped (Apply
-  // says so), as the store would refuse it anyway.
+  // Page by page: the store's lock is free between pages, so the worker's views do not wait for
+  // a long feed (a first sync's thousands of records).
   constexpr size_t kPage = 500;
   bool rubric_changed = first;
   while (!dash_stop_.load()) {
@@ -668,7 +678,7 @@ Status AppController::CatchUpDashboard() {
       return Status::Ok();
     }));
     if (fed < kPage) break;
-    // A long feed (the first, or a first sync's thousands): "Updating…" now (the worker
+    // A long feed (a first sync's thousands): "Updating…" now (the worker
     // publishes when it is idle). A few changed records take milliseconds: the next view says it.
     if (!d.announced) {
       d.announced = true;
