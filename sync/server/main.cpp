@@ -53,8 +53,11 @@ namespace fs = std::filesystem;
 // [SECTION] Settings, storage and logging
 // -----------------------------------------------------------------------------------------
 
+// The operator's language (LANG, LC_ALL ...): of the refusals the import and the demo print.
+Language OperatorLanguage() { return LanguageFromCode(platform::UserLanguage()).value_or(Language::kEnglish); }
+
 int Fail(const Status& s) {
-  std::cerr << s.message() << "\n";
+  std::cerr << s.message(OperatorLanguage()) << "\n";
   return ExitCodeFor(s);
 }
 
@@ -246,12 +249,13 @@ Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& 
   }
   // Straight into the central store: the import matches natural keys (school codes, people)
   // against what the server holds, and its rows go in as the server's own changes.
-  CentralWriter writer(*ctx.storage, *ctx.service, district, platform::UserLanguage(), platform::DefaultClock());
+  CentralWriter writer(*ctx.storage, *ctx.service, district, platform::DefaultClock());
   ASSIGN_OR_RETURN(core::ImportReport report,
                    core::ImportCsvFile(writer, *kind, file,
                                        skip_bad ? core::BadRowPolicy::kSkipBad : core::BadRowPolicy::kRejectFile));
-  for (const auto& p : report.problems) std::cerr << p.ToString() << "\n";
-  for (const auto& note : report.notes) std::cerr << note << "\n";
+  const Language language = OperatorLanguage();
+  for (const auto& p : report.problems) std::cerr << p.ToString(language) << "\n";
+  for (const auto& note : report.notes) std::cerr << note.In(language) << "\n";
   if (!report.committed) {
     return Status::InvalidInput(
         std::to_string(report.bad_rows) +
@@ -303,7 +307,7 @@ Status CmdDemo(Context& ctx, uint64_t seed) {
                                 std::to_string(records) +
                                 " record(s); demo fills only an empty store. Give it a new file with --db.");
   }
-  CentralWriter store(*ctx.storage, *ctx.service, std::string(), platform::UserLanguage(), platform::DefaultClock());
+  CentralWriter store(*ctx.storage, *ctx.service, std::string(), platform::DefaultClock());
   core::DemoOptions options;
   options.seed = seed;
   ASSIGN_OR_RETURN(core::DemoSummary summary, core::CreateDemoDistrict(store, options));
