@@ -99,6 +99,14 @@ std::string_view EnumLabel(E value, std::string_view lang) {
   return "?";
 }
 
+template <class E>
+std::string_view EnumLabel(E value, Language language) {
+  for (const auto& e : EnumEntries<E>()) {
+    if (e.value == value) return language == Language::kRussian ? e.ru : e.en;
+  }
+  return "?";
+}
+
 // The label in both languages, for messages kept as a LocalText (base/status.h).
 template <class E>
 LocalText EnumLocalLabel(E value) {
