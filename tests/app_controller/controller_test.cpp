@@ -61,7 +61,6 @@ class AppControllerTest : public ::testing::Test {
     core::StoreOptions options;
     options.path = demo_dir_->path() / "mentorlog.db";
     options.clock = &clock;
-    options.language = "ru";
     auto store = Must(core::Store::Open(options), "Store::Open");
     core::DemoOptions demo;
     demo.assets_dir = MENTORLOG_ASSETS_DIR;
@@ -83,7 +82,6 @@ class AppControllerTest : public ::testing::Test {
     core::StoreOptions options;
     options.path = dir_.path() / "mentorlog.db";
     options.clock = &clock_;
-    options.language = "ru";
     store_ = Must(core::Store::Open(options), "Store::Open");
   }
 

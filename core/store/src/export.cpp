@@ -75,7 +75,7 @@ Result<std::string> ExportCsv(const std::vector<R>& records, bool excel) {
   const CsvDialect dialect = excel ? CsvDialect::Excel() : CsvDialect{',', TextEncoding::kUtf8, false};
   Result<std::string> bytes = WriteCsv(header, rows, dialect);
   if (!bytes.ok() && excel) {
-    const LocalText& why = bytes.status().local_message();
+    const LocalText why = bytes.status().local_message();
     return Status::InvalidInput(
         LocalText{why.ru + "; в Windows-1251 (выгрузка --excel) такого знака нет: выгрузите без --excel, "
                            "в UTF-8 сохраняются все знаки",
