@@ -11,7 +11,7 @@
 //
 // Messages: every message meant for a person is written in English and Russian (Bilingual(),
 // a LocalText in the Status). The HTTP layer answers both as ErrorBody's message_en and
-// message_ru; the command line prints the operator's language.
+// message_ru; the command line prints both ("English. / Русский.").
 //
 // Thread safety: an Accounts may be used from many threads at once.
 #pragma once

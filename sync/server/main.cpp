@@ -53,11 +53,15 @@ namespace fs = std::filesystem;
 // [SECTION] Settings, storage and logging
 // -----------------------------------------------------------------------------------------
 
-// The operator's language (LANG, LC_ALL ...): of the refusals the import and the demo print.
+// The operator's language (LANG, LC_ALL ...): of the problems the import prints.
 Language OperatorLanguage() { return LanguageFromCode(platform::UserLanguage()).value_or(Language::kEnglish); }
 
+// The operator reads both languages, as before messages were kept as a LocalText: "English. /
+// Русский." (a single text once).
 int Fail(const Status& s) {
-  std::cerr << s.message(OperatorLanguage()) << "\n";
+  const std::string& en = s.message(Language::kEnglish);
+  const std::string& ru = s.message(Language::kRussian);
+  std::cerr << (en == ru ? en : en + " / " + ru) << "\n";
   return ExitCodeFor(s);
 }
 
