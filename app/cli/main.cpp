@@ -125,7 +125,8 @@ Result<RecordKind> ParseKind(const std::string& word) {
   if (auto k = KindFromName(word)) return *k;
   std::string names;
   for (RecordKind k : kAllRecordKinds) names += (names.empty() ? "" : ", ") + std::string(KindTable(k));
-  return Status::InvalidInput(LocalText{"неизвестный вид записей «" + word + "»; допустимо: " + names, "unknown kind «" + word + "»; use one of: " + names});
+  return Status::InvalidInput(LocalText{"неизвестный вид записей «" + word + "»; допустимо: " + names,
+                                        "unknown kind «" + word + "»; use one of: " + names});
 }
 
 // -----------------------------------------------------------------------------------------
@@ -279,7 +280,8 @@ Status ListRecords(const Context& ctx, std::ostream& out) {
     }
     out << "\n";
   }
-  out << Pick(ctx.language, std::to_string(records.size()) + " record(s)", "записей: " + std::to_string(records.size())) << "\n";
+  out << Pick(ctx.language, std::to_string(records.size()) + " record(s)", "записей: " + std::to_string(records.size()))
+      << "\n";
   return Status::Ok();
 }
 
@@ -288,8 +290,8 @@ Status ListRecords(const Context& ctx, std::ostream& out) {
 // -----------------------------------------------------------------------------------------
 
 Status CmdInit(const Context& ctx) {
-  std::cout << Pick(ctx.language, "The store is ready: ", "Хранилище готово: ") << (ctx.data_dir / "mentorlog.db").string()
-            << "\n";
+  std::cout << Pick(ctx.language, "The store is ready: ", "Хранилище готово: ")
+            << (ctx.data_dir / "mentorlog.db").string() << "\n";
   return Status::Ok();
 }
 
@@ -297,16 +299,17 @@ Status CmdDemo(Context& ctx, uint64_t seed) {
   DemoOptions options;
   options.seed = seed;
   ASSIGN_OR_RETURN(DemoSummary s, CreateDemoDistrict(*ctx.store, options));
-  std::cout << Pick(ctx.language, "Demo district created in ", "Демонстрационный район создан в ") << ctx.data_dir.string()
-            << ":\n"
+  std::cout << Pick(ctx.language, "Demo district created in ", "Демонстрационный район создан в ")
+            << ctx.data_dir.string() << ":\n"
             << Pick(ctx.language, "  schools: ", "  школ: ") << s.schools << "\n"
             << Pick(ctx.language, "  teachers: ", "  учителей: ") << s.teachers << "\n"
-            << Pick(ctx.language, "  mentors / tutors: ", "  наставников / тьюторов: ") << s.mentors << " / " << s.tutors << "\n"
+            << Pick(ctx.language, "  mentors / tutors: ", "  наставников / тьюторов: ") << s.mentors << " / "
+            << s.tutors << "\n"
             << Pick(ctx.language, "  visits: ", "  выездов: ") << s.visits << "\n"
             << Pick(ctx.language, "  lesson observations: ", "  посещений уроков: ") << s.observations << "\n"
             << Pick(ctx.language, "  consultations: ", "  консультаций: ") << s.consultations << "\n"
-            << Pick(ctx.language, "  recommendations (overdue): ", "  рекомендаций (просрочено): ") << s.recommendations << " ("
-            << s.overdue_recommendations << ")\n";
+            << Pick(ctx.language, "  recommendations (overdue): ", "  рекомендаций (просрочено): ") << s.recommendations
+            << " (" << s.overdue_recommendations << ")\n";
   return Status::Ok();
 }
 
@@ -317,12 +320,15 @@ Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& 
   for (const auto& p : report.problems) std::cerr << p.ToString(ctx.language) << "\n";
   for (const auto& note : report.notes) std::cerr << note.In(ctx.language) << "\n";
   if (!report.committed) {
-    return Status::InvalidInput(LocalText{"Ошибочных строк: " + std::to_string(report.bad_rows) +
-            "; ничего не импортировано. Исправьте их или запустите с --skip-bad, чтобы загрузить верные строки.", std::to_string(report.bad_rows) +
+    return Status::InvalidInput(LocalText{
+        "Ошибочных строк: " + std::to_string(report.bad_rows) +
+            "; ничего не импортировано. Исправьте их или запустите с --skip-bad, чтобы загрузить верные строки.",
+        std::to_string(report.bad_rows) +
             " bad row(s): nothing was imported. Fix them, or run again with --skip-bad to import the good rows."});
   }
-  std::cout << Pick(ctx.language, "Imported: ", "Импортировано: ") << report.inserted << Pick(ctx.language, " new, ", " новых, ")
-            << report.updated << Pick(ctx.language, " updated, ", " обновлено, ") << report.unchanged
+  std::cout << Pick(ctx.language, "Imported: ", "Импортировано: ") << report.inserted
+            << Pick(ctx.language, " new, ", " новых, ") << report.updated
+            << Pick(ctx.language, " updated, ", " обновлено, ") << report.unchanged
             << Pick(ctx.language, " unchanged", " без изменений");
   if (report.bad_rows > 0)
     std::cout << Pick(ctx.language, "; skipped bad rows: ", "; пропущено строк с ошибками: ") << report.bad_rows;
@@ -372,7 +378,8 @@ Status CmdShow(Context& ctx, const std::string& id_text) {
     // Rules across records it breaks as it is (after a change on another device): edit the
     // field named to fix it; no edit of another field is refused for them.
     for (const FieldError& e : ctx.store->RuleWarnings(r)) {
-      std::cout << Pick(ctx.language, "  warning (", "  предупреждение (") << e.field << "): " << e.text().In(ctx.language) << "\n";
+      std::cout << Pick(ctx.language, "  warning (", "  предупреждение (") << e.field
+                << "): " << e.text().In(ctx.language) << "\n";
     }
     return Status::Ok();
   });
@@ -403,7 +410,9 @@ Status SaveFromJson(Context& ctx, R record, const std::string& json) {
 Status CmdAdd(Context& ctx, const std::string& kind_word, const std::string& json_path) {
   ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word));
   if (!IsFieldWork(kind)) {
-    return Status::InvalidInput(LocalText{"add работает для выездов, посещений уроков, консультаций и рекомендаций; остальное загружайте через import", "add works for visits, observations, consultations and recommendations; use import for the rest"});
+    return Status::InvalidInput(LocalText{
+        "add работает для выездов, посещений уроков, консультаций и рекомендаций; остальное загружайте через import",
+        "add works for visits, observations, consultations and recommendations; use import for the rest"});
   }
   ASSIGN_OR_RETURN(std::string json, ReadInput(json_path));
   return VisitKind(kind, [&]<class R>() { return SaveFromJson(ctx, R{}, json); });
@@ -415,7 +424,8 @@ Status CmdEdit(Context& ctx, const std::string& id_text, const std::string& json
   if (!kind)
     return Status::NotFound(LocalText{"Нет записи с идентификатором " + id_text, "No record has the id " + id_text});
   if (!IsFieldWork(*kind)) {
-    return Status::InvalidInput(LocalText{"edit работает для выездов, посещений уроков, консультаций и рекомендаций", "edit works for visits, observations, consultations and recommendations"});
+    return Status::InvalidInput(LocalText{"edit работает для выездов, посещений уроков, консультаций и рекомендаций",
+                                          "edit works for visits, observations, consultations and recommendations"});
   }
   ASSIGN_OR_RETURN(std::string json, ReadInput(json_path));
   return VisitKind(*kind, [&]<class R>() -> Status {

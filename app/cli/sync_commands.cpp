@@ -79,7 +79,8 @@ Result<std::string> SyncValue(const SyncContext& ctx, std::string_view key) {
 
 Status NotSignedIn() {
   return Status::Unauthenticated(
-      LocalText{"Вход не выполнен. Сначала войдите: mentorlog-cli login --server URL --user ЛОГИН --password-stdin", "Not signed in. Sign in first: mentorlog-cli login --server URL --user LOGIN --password-stdin"});
+      LocalText{"Вход не выполнен. Сначала войдите: mentorlog-cli login --server URL --user ЛОГИН --password-stdin",
+                "Not signed in. Sign in first: mentorlog-cli login --server URL --user LOGIN --password-stdin"});
 }
 
 // The client's options from what login stored: server, CA file, token. Unauthenticated when
@@ -192,14 +193,18 @@ Status SyncCommands::Login(const SyncContext& ctx) {
   std::getline(std::cin, password);
   while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
   if (password.empty()) {
-    return Status::InvalidInput(LocalText{"Пароль не получен со стандартного ввода; передайте его: echo … | mentorlog-cli "
-                                    "login …", "No password on standard input; pipe it in: echo … | mentorlog-cli login …"});
+    return Status::InvalidInput(
+        LocalText{"Пароль не получен со стандартного ввода; передайте его: echo … | mentorlog-cli "
+                  "login …",
+                  "No password on standard input; pipe it in: echo … | mentorlog-cli login …"});
   }
   if (server_.rfind("http://", 0) == 0 && server_.rfind("http://127.0.0.1", 0) != 0 &&
       server_.rfind("http://localhost", 0) != 0) {
-    std::cerr << Pick(ctx.language, "Warning: the address starts with http://, so the password and the records travel "
-                     "unencrypted. Use https:// unless this is a test server.", "Внимание: адрес начинается с http://, пароль и записи передаются без шифрования. Используйте "
-                     "https://, если это не тестовый сервер.")
+    std::cerr << Pick(ctx.language,
+                      "Warning: the address starts with http://, so the password and the records travel "
+                      "unencrypted. Use https:// unless this is a test server.",
+                      "Внимание: адрес начинается с http://, пароль и записи передаются без шифрования. Используйте "
+                      "https://, если это не тестовый сервер.")
               << "\n";
   }
   sync::ClientOptions options;
@@ -211,11 +216,11 @@ Status SyncCommands::Login(const SyncContext& ctx) {
   if (!signed_in.ok()) return signed_in.status();
   const sync::LoginResponse& who = *signed_in;
   std::cout << Pick(ctx.language, "Signed in as ", "Вход выполнен: ") << who.display_name << " ("
-            << RoleLabel(ctx, sync::RoleCode(who.role)) << ")" << Pick(ctx.language, " at ", ", сервер ") << options.server_url
-            << "\n";
+            << RoleLabel(ctx, sync::RoleCode(who.role)) << ")" << Pick(ctx.language, " at ", ", сервер ")
+            << options.server_url << "\n";
   if (who.expires_millis > 0) {
-    std::cout << Pick(ctx.language, "The sign-in is valid until ", "Вход действителен до ") << LocalTime(who.expires_millis)
-              << "\n";
+    std::cout << Pick(ctx.language, "The sign-in is valid until ", "Вход действителен до ")
+              << LocalTime(who.expires_millis) << "\n";
   }
   return Status::Ok();
 }
@@ -229,7 +234,9 @@ Status SyncCommands::Logout(const SyncContext& ctx) {
   }
   if (!report.revoked.ok()) {
     std::cerr << report.revoked.message() << "\n"
-              << Pick(ctx.language, "The token was deleted from this device; on the server it stays valid until it expires.", "Токен удалён с этого устройства; на сервере он действует до истечения срока.")
+              << Pick(ctx.language,
+                      "The token was deleted from this device; on the server it stays valid until it expires.",
+                      "Токен удалён с этого устройства; на сервере он действует до истечения срока.")
               << "\n";
   }
   std::cout << Pick(ctx.language, "Signed out.", "Выход выполнен.") << "\n";
@@ -256,19 +263,22 @@ Status SyncCommands::Sync(const SyncContext& ctx) {
       phase = p.phase;
       if (p.retries != retries) {
         retries = p.retries;
-        std::cerr << Pick(ctx.language, "retry ", "повтор ") << p.retries << ": " << p.last_error.In(ctx.language) << "\n";
+        std::cerr << Pick(ctx.language, "retry ", "повтор ") << p.retries << ": " << p.last_error.In(ctx.language)
+                  << "\n";
         return;
       }
       if (p.batches == batches) return;
       batches = p.batches;
       if (p.phase == sync::SyncProgress::Phase::kPush) {
-        std::cerr << Pick(ctx.language, "push: batch ", "отправка: пакет ") << p.batches << Pick(ctx.language, ", ", ", отправлено ")
-                  << p.records_pushed << Pick(ctx.language, " sent, ", ", осталось ") << p.pending << Pick(ctx.language, " left, ", ", ")
+        std::cerr << Pick(ctx.language, "push: batch ", "отправка: пакет ") << p.batches
+                  << Pick(ctx.language, ", ", ", отправлено ") << p.records_pushed
+                  << Pick(ctx.language, " sent, ", ", осталось ") << p.pending << Pick(ctx.language, " left, ", ", ")
                   << Kilobytes(p.bytes_up) << Pick(ctx.language, " KB up", " КБ") << "\n";
       } else if (p.phase == sync::SyncProgress::Phase::kPull) {
         std::cerr << Pick(ctx.language, "pull: batch ", "получение: пакет ") << p.batches
-                  << Pick(ctx.language, ", ", ", изменено записей: ") << p.records_pulled << Pick(ctx.language, " records changed, ", ", ")
-                  << Kilobytes(p.bytes_down) << Pick(ctx.language, " KB down", " КБ") << "\n";
+                  << Pick(ctx.language, ", ", ", изменено записей: ") << p.records_pulled
+                  << Pick(ctx.language, " records changed, ", ", ") << Kilobytes(p.bytes_down)
+                  << Pick(ctx.language, " KB down", " КБ") << "\n";
       }
     };
   }
@@ -280,16 +290,20 @@ Status SyncCommands::Sync(const SyncContext& ctx) {
   }
   if (!report.ok()) return report.status();
   const sync::SyncReport& r = *report;
-  std::cout << Pick(ctx.language, "pushed ", "отправлено ") << r.pushed << Pick(ctx.language, ", rejected ", ", отклонено ") << r.rejected
-            << Pick(ctx.language, ", pulled ", ", получено ") << r.pulled << Pick(ctx.language, ", conflicts ", ", конфликтов ")
-            << r.conflicts << ", " << Kilobytes(r.bytes_up) << Pick(ctx.language, " KB up, ", " КБ передано, ")
-            << Kilobytes(r.bytes_down) << Pick(ctx.language, " KB down", " КБ принято") << "\n";
+  std::cout << Pick(ctx.language, "pushed ", "отправлено ") << r.pushed
+            << Pick(ctx.language, ", rejected ", ", отклонено ") << r.rejected
+            << Pick(ctx.language, ", pulled ", ", получено ") << r.pulled
+            << Pick(ctx.language, ", conflicts ", ", конфликтов ") << r.conflicts << ", " << Kilobytes(r.bytes_up)
+            << Pick(ctx.language, " KB up, ", " КБ передано, ") << Kilobytes(r.bytes_down)
+            << Pick(ctx.language, " KB down", " КБ принято") << "\n";
   if (r.rejected > 0) {
-    std::cout << Pick(ctx.language, "The server refused some changes; see them with: mentorlog-cli rejected", "Сервер отклонил часть изменений; список: mentorlog-cli rejected")
+    std::cout << Pick(ctx.language, "The server refused some changes; see them with: mentorlog-cli rejected",
+                      "Сервер отклонил часть изменений; список: mentorlog-cli rejected")
               << "\n";
   }
   if (r.conflicts > 0) {
-    std::cout << Pick(ctx.language, "Some edits lost to newer ones; see them with: mentorlog-cli conflicts", "Часть правок уступила более новым; список: mentorlog-cli conflicts")
+    std::cout << Pick(ctx.language, "Some edits lost to newer ones; see them with: mentorlog-cli conflicts",
+                      "Часть правок уступила более новым; список: mentorlog-cli conflicts")
               << "\n";
   }
   return Status::Ok();
@@ -333,9 +347,12 @@ Status SyncCommands::ShowStatus(const SyncContext& ctx) {
     signed_in = token.status().message();
   }
   std::cout << Pick(ctx.language, "Pending changes: ", "Изменений к отправке: ") << pending << "\n"
-            << Pick(ctx.language, "Last successful sync: ", "Последняя успешная синхронизация: ") << success_text << "\n"
-            << Pick(ctx.language, "Last error: ", "Последняя ошибка: ") << (last_error.empty() ? "—" : last_error) << "\n"
-            << Pick(ctx.language, "Server: ", "Сервер: ") << (server.empty() ? Pick(ctx.language, "not set", "не задан") : server) << "\n"
+            << Pick(ctx.language, "Last successful sync: ", "Последняя успешная синхронизация: ") << success_text
+            << "\n"
+            << Pick(ctx.language, "Last error: ", "Последняя ошибка: ") << (last_error.empty() ? "—" : last_error)
+            << "\n"
+            << Pick(ctx.language, "Server: ", "Сервер: ")
+            << (server.empty() ? Pick(ctx.language, "not set", "не задан") : server) << "\n"
             << Pick(ctx.language, "Signed in: ", "Вход: ") << signed_in << "\n"
             << Pick(ctx.language, "Rejected changes: ", "Отклонённых изменений: ") << rejected.size() << "\n"
             << Pick(ctx.language, "Open conflicts: ", "Открытых конфликтов: ") << conflicts.size() << "\n";
@@ -345,9 +362,10 @@ Status SyncCommands::ShowStatus(const SyncContext& ctx) {
 Status SyncCommands::Conflicts(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(auto conflicts, ctx.store.Conflicts(all_));
   auto who = [&](const core::FieldClock& clock) {
-    const std::string device = clock.device_id == ctx.store.device_id()
-                                   ? std::string(Pick(ctx.language, "this device", "это устройство"))
-                                   : std::string(Pick(ctx.language, "device ", "устройство ")) + clock.device_id.substr(0, 8);
+    const std::string device =
+        clock.device_id == ctx.store.device_id()
+            ? std::string(Pick(ctx.language, "this device", "это устройство"))
+            : std::string(Pick(ctx.language, "device ", "устройство ")) + clock.device_id.substr(0, 8);
     return device + ", " + LocalTime(static_cast<int64_t>(clock.stamp.millis()));
   };
   for (const core::ConflictEntry& c : conflicts) {
@@ -355,10 +373,10 @@ Status SyncCommands::Conflicts(const SyncContext& ctx) {
     std::cout << LocalTime(c.noticed_millis) << "  " << core::EnumLabel(c.kind, ctx.language) << " "
               << c.record_id.ToString() << Pick(ctx.language, "  field «", "  поле «") << c.field << "»: " << reason
               << (c.dismissed ? Pick(ctx.language, " [dismissed]", " [скрыт]") : "") << "\n"
-              << Pick(ctx.language, "  kept: «", "  осталось: «") << OneLine(core::FieldValueToString(c.kept), 120) << "» ("
-              << who(c.kept_clock) << ")\n"
-              << Pick(ctx.language, "  lost: «", "  уступило: «") << OneLine(core::FieldValueToString(c.lost), 120) << "» ("
-              << who(c.lost_clock) << ")\n";
+              << Pick(ctx.language, "  kept: «", "  осталось: «") << OneLine(core::FieldValueToString(c.kept), 120)
+              << "» (" << who(c.kept_clock) << ")\n"
+              << Pick(ctx.language, "  lost: «", "  уступило: «") << OneLine(core::FieldValueToString(c.lost), 120)
+              << "» (" << who(c.lost_clock) << ")\n";
   }
   if (conflicts.empty()) {
     std::cout << Pick(ctx.language, "No conflicts.", "Конфликтов нет.") << "\n";
@@ -372,8 +390,8 @@ Status SyncCommands::Rejected(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(auto rejected, ctx.store.Rejected());
   for (const core::RejectedEntry& r : rejected) {
     const std::string reason = LocalText{r.reason_ru, r.reason_en}.In(ctx.language);
-    std::cout << "#" << r.op_seq << "  " << core::EnumLabel(r.kind, ctx.language) << " " << r.record_id.ToString() << "  "
-              << LocalTime(r.rejected_millis) << "\n"
+    std::cout << "#" << r.op_seq << "  " << core::EnumLabel(r.kind, ctx.language) << " " << r.record_id.ToString()
+              << "  " << LocalTime(r.rejected_millis) << "\n"
               << "  " << r.code << ": " << OneLine(reason, 300) << "\n";
   }
   if (rejected.empty()) {
@@ -400,8 +418,9 @@ Status SyncCommands::Workload(const SyncContext& ctx) {
     if (id.ok()) options.as_person = *id;
   }
   ASSIGN_OR_RETURN(core::WorkloadReport report, core::RunWorkload(ctx.store, options));
-  std::cout << Pick(ctx.language, "created ", "создано ") << report.created << Pick(ctx.language, ", edited ", ", изменено ")
-            << report.edited << Pick(ctx.language, ", deleted ", ", удалено ") << report.deleted
+  std::cout << Pick(ctx.language, "created ", "создано ") << report.created
+            << Pick(ctx.language, ", edited ", ", изменено ") << report.edited
+            << Pick(ctx.language, ", deleted ", ", удалено ") << report.deleted
             << Pick(ctx.language, ", skipped ", ", пропущено ") << report.skipped << "\n";
   return Status::Ok();
 }

@@ -196,8 +196,7 @@ Result<RecordState> CentralWriter::SaveTyped(RecordState state, EditAction actio
   ASSIGN_OR_RETURN(std::optional<RecordState> current, Current(record.id));
   std::optional<R> stored;
   if (current) {
-    if (current->kind != core::RecordTraits<R>::kKind)
-      return core::IdOfAnotherKind(record.id, current->kind);
+    if (current->kind != core::RecordTraits<R>::kKind) return core::IdOfAnotherKind(record.id, current->kind);
     if (current->deleted) return core::DeletedRecordRefusal();
     ASSIGN_OR_RETURN(R old, core::RecordFromState<R>(*current));
     stored = std::move(old);

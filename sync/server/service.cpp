@@ -455,9 +455,9 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
 
       // The merged record must read back as its types (a hostile or broken client).
       if (auto values = core::CompleteValues(merged.next); !values.ok()) {
-        response.rejected.push_back(
-            Refuse(c, "validation", "The record is not valid: " + values.status().message(Language::kEnglish),
-                   "Запись некорректна: " + values.status().message(Language::kRussian)));
+        response.rejected.push_back(Refuse(c, "validation",
+                                           "The record is not valid: " + values.status().message(Language::kEnglish),
+                                           "Запись некорректна: " + values.status().message(Language::kRussian)));
         continue;
       }
       // The rules a record must keep by itself, the device's own (validation.h): what the

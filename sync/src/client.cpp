@@ -35,24 +35,23 @@ enum class Endpoint { kLogin, kLogout, kSync };
 
 LocalText SignInAgain() {
   return Local("Sign in again (mentorlog-cli login …); your unsynced records stay on this device.",
-             "Войдите снова (mentorlog-cli login …); несинхронизированные записи остаются на этом устройстве.");
+               "Войдите снова (mentorlog-cli login …); несинхронизированные записи остаются на этом устройстве.");
 }
 
 LocalText NoConnection(Endpoint endpoint, const LocalText& detail) {
   if (endpoint == Endpoint::kSync) {
     return Local("No connection to the server (", "Нет связи с сервером (") + detail +
            Local("); your records are saved on this device and will be sent at the next sync.",
-               "); записи сохранены на этом устройстве и будут отправлены при следующей синхронизации.");
+                 "); записи сохранены на этом устройстве и будут отправлены при следующей синхронизации.");
   }
   return Local("No connection to the server (", "Нет связи с сервером (") + detail +
-         Local("); check the address and the network, and try again.",
-             "); проверьте адрес и сеть и попробуйте снова.");
+         Local("); check the address and the network, and try again.", "); проверьте адрес и сеть и попробуйте снова.");
 }
 
 LocalText Stopped(Endpoint endpoint) {
   if (endpoint == Endpoint::kSync) {
     return Local("Sync stopped; nothing is lost, run sync again.",
-               "Синхронизация остановлена; ничего не потеряно, запустите её снова.");
+                 "Синхронизация остановлена; ничего не потеряно, запустите её снова.");
   }
   return Local("Stopped.", "Остановлено.");
 }
@@ -83,10 +82,9 @@ Status StatusForAnswer(long http_status, std::string_view body, Endpoint endpoin
   }
   if (http_status >= 400 && http_status < 500) return Status::InvalidInput(message);
   // 1xx (other than what curl handles), 3xx: we follow no redirects; the address is wrong.
-  return Status::InvalidInput(Local("The server answered HTTP ", "Сервер ответил HTTP ") +
-                              std::to_string(http_status) +
+  return Status::InvalidInput(Local("The server answered HTTP ", "Сервер ответил HTTP ") + std::to_string(http_status) +
                               Local(" instead of an answer; check the server address (https://…).",
-                                  " вместо ответа; проверьте адрес сервера (https://…)."));
+                                    " вместо ответа; проверьте адрес сервера (https://…)."));
 }
 
 bool IsRetryableStatus(long http_status) { return http_status >= 500 || http_status == 429; }
@@ -94,7 +92,8 @@ bool IsRetryableStatus(long http_status) { return http_status >= 500 || http_sta
 // An answer a working server never gives: what it was, whose fault, and what to do.
 LocalText ServerFault(std::string_view what_en, std::string_view what_ru) {
   return Local(what_en, what_ru) +
-         Local(" This is a fault of the server, not of this device: sync stopped, and every change not yet "
+         Local(
+             " This is a fault of the server, not of this device: sync stopped, and every change not yet "
              "confirmed stays on this device. Try again later; if it happens again, tell your coordinator.",
              " Это ошибка сервера, а не этого устройства: синхронизация остановлена, неподтверждённые изменения "
              "остаются на этом устройстве. Попробуйте позже; если повторится, сообщите координатору.");
@@ -145,9 +144,9 @@ int64_t BackoffMillis(const ClientOptions& options, int attempt, int64_t retry_a
 // POSTs `body` until it gets a 2xx answer (returned), a failure a retry cannot fix, or
 // max_attempts failures. Counts bytes, retries and the last error in `progress`, and calls
 // `on_retry` before each wait.
-Result<std::string> PostWithRetries(HttpTransport& transport, const ClientOptions& options, Endpoint endpoint, std::mt19937_64& rng, std::string_view path,
-                                    std::string_view body, SyncProgress& progress,
-                                    const std::function<void()>& on_retry) {
+Result<std::string> PostWithRetries(HttpTransport& transport, const ClientOptions& options, Endpoint endpoint,
+                                    std::mt19937_64& rng, std::string_view path, std::string_view body,
+                                    SyncProgress& progress, const std::function<void()>& on_retry) {
   const int attempts = std::max(1, options.max_attempts);
   const std::string_view token = endpoint == Endpoint::kLogin ? std::string_view() : options.token;
   for (int attempt = 1;; ++attempt) {
@@ -305,9 +304,9 @@ class SyncClient::Impl {
             Local(", but this device's next change is number ", ", а следующее изменение этого устройства — ") +
             std::to_string(first) +
             Local(". Sync stopped so as not to repeat itself; nothing was lost here. Tell your coordinator (the "
-                "server may have been restored from a backup).",
-                ". Синхронизация остановлена, чтобы не повторяться; здесь ничего не потеряно. Сообщите "
-                "координатору (возможно, сервер восстановлен из резервной копии)."));
+                  "server may have been restored from a backup).",
+                  ". Синхронизация остановлена, чтобы не повторяться; здесь ничего не потеряно. Сообщите "
+                  "координатору (возможно, сервер восстановлен из резервной копии)."));
       }
       // An answer beyond this batch is legal up to the last change this device has made (the
       // answer to a bigger batch was lost, and the server has that batch): ApplyPushResponse
@@ -370,7 +369,8 @@ class SyncClient::Impl {
       if (!decoded.ok()) return Unreadable(decoded.status());
       const PullResponse& answer = *decoded;
       if (answer.more && asked.contains(PositionDigest(answer.next_cursor)) && ++returns >= 2) {
-        return Status::Internal(ServerFault("The server keeps sending this device back to records it has already received, so receiving "
+        return Status::Internal(ServerFault(
+            "The server keeps sending this device back to records it has already received, so receiving "
             "would never end.",
             "Сервер раз за разом возвращает устройство к уже полученным записям, и получение не закончилось "
             "бы никогда."));

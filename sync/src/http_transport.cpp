@@ -269,12 +269,12 @@ class HttpTransport::Impl {
 Result<std::unique_ptr<HttpTransport>> HttpTransport::Create(TransportOptions options) {
   if (options.server_url.empty()) {
     return Status::InvalidInput(Local("No server address is set; sign in with the server's address first.",
-                                    "Адрес сервера не задан; сначала войдите, указав адрес сервера."));
+                                      "Адрес сервера не задан; сначала войдите, указав адрес сервера."));
   }
   if (!StartsWithNoCase(options.server_url, "https://") && !StartsWithNoCase(options.server_url, "http://")) {
     return Status::InvalidInput(Local("The server address «", "Адрес сервера «") + options.server_url +
                                 Local("» must start with https:// (or http:// for a test server).",
-                                    "» должен начинаться с https:// (или http:// для тестового сервера)."));
+                                      "» должен начинаться с https:// (или http:// для тестового сервера)."));
   }
   if (GlobalInitOnce() != CURLE_OK) return Status::Internal("libcurl could not be initialised");
   CURL* handle = curl_easy_init();

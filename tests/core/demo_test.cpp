@@ -61,9 +61,7 @@ class DemoTest : public ::testing::Test {
   static const Store& Demo() { return *shared_->store; }
   static const DemoSummary& DemoSummaryOf() { return shared_->summary; }
 
-  std::unique_ptr<Store> OpenStore(std::string_view file) {
-    return OpenStoreIn(dir_, file, clock_);
-  }
+  std::unique_ptr<Store> OpenStore(std::string_view file) { return OpenStoreIn(dir_, file, clock_); }
 
   static DemoOptions Options(uint64_t seed = 20251) {
     DemoOptions options;

@@ -583,7 +583,8 @@ TEST_F(ImportTest, DuplicateKeyInOneFileIsReported) {
                                 BadRowPolicy::kSkipBad);
   EXPECT_EQ(r.inserted, 1);
   ASSERT_EQ(r.problems.size(), 1u);
-  EXPECT_EQ(r.problems[0].ToString(Language::kEnglish), "schools.csv, line 3: repeats line 2 (the same school code); keep one of them");
+  EXPECT_EQ(r.problems[0].ToString(Language::kEnglish),
+            "schools.csv, line 3: repeats line 2 (the same school code); keep one of them");
   EXPECT_EQ(SchoolByCode("101").name, "A");
 }
 

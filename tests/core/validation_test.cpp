@@ -1532,9 +1532,7 @@ TEST(ValidationStatusTest, StayingPutIsNotAMove) {
   }
 }
 
-TEST(ValidationStatusTest, ToStatusOkWithoutErrors) {
-  EXPECT_TRUE(ToStatus({}).ok());
-}
+TEST(ValidationStatusTest, ToStatusOkWithoutErrors) { EXPECT_TRUE(ToStatus({}).ok()); }
 
 TEST(ValidationStatusTest, ToStatusJoinsMessagesInChosenLanguage) {
   const ValidationErrors errors = {

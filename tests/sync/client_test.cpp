@@ -297,7 +297,8 @@ TEST_P(SyncClientErrorTest, NeverRetriesAClientError) {
   auto report = SyncClient(store(), ClientOpts()).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), c.code) << report.status().ToString();
-  EXPECT_NE(report.status().message(Language::kRussian).find(c.message_part), std::string::npos) << report.status().message(Language::kRussian);
+  EXPECT_NE(report.status().message(Language::kRussian).find(c.message_part), std::string::npos)
+      << report.status().message(Language::kRussian);
   EXPECT_EQ(server_.Count("/v1/push"), 1);
   EXPECT_EQ(Pending(), 2);
   EXPECT_EQ(SyncValue(kLastErrorKey), report.status().message(Language::kEnglish));
@@ -561,7 +562,8 @@ TEST_F(SyncClientTest, APullThatDoesNotAdvanceStopsInsteadOfLooping) {
   auto report = SyncClient(store(), ClientOpts()).Pull();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kInternal);
-  EXPECT_NE(report.status().message(Language::kRussian).find("ошибка сервера"), std::string::npos) << report.status().message(Language::kRussian);
+  EXPECT_NE(report.status().message(Language::kRussian).find("ошибка сервера"), std::string::npos)
+      << report.status().message(Language::kRussian);
   EXPECT_EQ(server_.Count("/v1/pull"), 2);  // one return to a position is tolerated, the second stops
 }
 
@@ -601,8 +603,10 @@ TEST_F(SyncClientTest, AFreshDeviceSendsNoBundledRubricTemplate) {
 void ExpectServerFault(const Result<SyncReport>& report) {
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kInternal) << report.status().ToString();
-  EXPECT_NE(report.status().message(Language::kRussian).find("Это ошибка сервера"), std::string::npos) << report.status().message(Language::kRussian);
-  EXPECT_NE(report.status().message(Language::kRussian).find("сообщите координатору"), std::string::npos) << report.status().message(Language::kRussian);
+  EXPECT_NE(report.status().message(Language::kRussian).find("Это ошибка сервера"), std::string::npos)
+      << report.status().message(Language::kRussian);
+  EXPECT_NE(report.status().message(Language::kRussian).find("сообщите координатору"), std::string::npos)
+      << report.status().message(Language::kRussian);
 }
 
 TEST_F(SyncClientTest, AnAckBeyondEveryChangeThisDeviceMadeStopsAndLosesNothing) {
@@ -805,8 +809,10 @@ TEST_F(SyncClientTest, ADrippingAnswerTimesOutAsNoConnection) {
   server_.Stop();  // the provider reads `stop`
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnavailable) << report.status().ToString();
-  EXPECT_NE(report.status().message(Language::kRussian).find("Нет связи с сервером"), std::string::npos) << report.status().message(Language::kRussian);
-  EXPECT_NE(report.status().message(Language::kRussian).find("слишком медленно"), std::string::npos) << report.status().message(Language::kRussian);
+  EXPECT_NE(report.status().message(Language::kRussian).find("Нет связи с сервером"), std::string::npos)
+      << report.status().message(Language::kRussian);
+  EXPECT_NE(report.status().message(Language::kRussian).find("слишком медленно"), std::string::npos)
+      << report.status().message(Language::kRussian);
   EXPECT_LT(elapsed, std::chrono::seconds(60));  // about 2 x (2 s + curl's 5 s window) at most
   EXPECT_EQ(server_.Count("/v1/push"), 2);
   EXPECT_EQ(Pending(), 1);
@@ -886,7 +892,8 @@ TEST_F(SyncClientTest, AClosedPortIsUnavailableAfterMaxAttempts) {
   auto report = SyncClient(store(), o).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(report.status().message(Language::kRussian).find("Нет связи с сервером"), std::string::npos) << report.status().message(Language::kRussian);
+  EXPECT_NE(report.status().message(Language::kRussian).find("Нет связи с сервером"), std::string::npos)
+      << report.status().message(Language::kRussian);
   EXPECT_EQ(retries, 2);
   EXPECT_EQ(Pending(), 1);
   EXPECT_EQ(SyncValue(kLastErrorKey), report.status().message(Language::kEnglish));

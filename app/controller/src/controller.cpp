@@ -367,7 +367,8 @@ void AppController::Handle(const ui::Action& action) {
           if (const auto* o = std::get_if<ui::ObservationForm>(&a.form)) AddScoreIds(store_, o->id, changed);
           const auto ru = TrIn(Language::kRussian);
           const auto en = TrIn(Language::kEnglish);
-          auto saved = SaveForm(store_, a.form, PersonId(), ru ? *ru : ui::Translations(), en ? *en : ui::Translations());
+          auto saved =
+              SaveForm(store_, a.form, PersonId(), ru ? *ru : ui::Translations(), en ? *en : ui::Translations());
           if (!saved.ok()) {
             Notice(saved.status());
           } else {

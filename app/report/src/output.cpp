@@ -29,12 +29,14 @@ Status DiskError(const std::filesystem::path& path, int err) {
   const std::string why = std::strerror(err);
   if (err == ENOSPC || err == EDQUOT) {
     return Status::IoError(
-        LocalText{"не удалось записать " + Quoted(path) + ": диск заполнен; освободите место и повторите", "cannot write " + Quoted(path) + ": the disk is full; free some space and try again"});
+        LocalText{"не удалось записать " + Quoted(path) + ": диск заполнен; освободите место и повторите",
+                  "cannot write " + Quoted(path) + ": the disk is full; free some space and try again"});
   }
   if (err == EACCES || err == EPERM || err == EROFS) {
     return Status::InvalidInput(
         LocalText{"не удалось записать " + Quoted(path) + " (" + why +
-                "); укажите в --out папку, в которую у вас есть право записи", "cannot write " + Quoted(path) + " (" + why + "); choose a folder you can write to with --out"});
+                      "); укажите в --out папку, в которую у вас есть право записи",
+                  "cannot write " + Quoted(path) + " (" + why + "); choose a folder you can write to with --out"});
   }
   return Status::IoError(
       LocalText{"не удалось записать " + Quoted(path) + ": " + why, "cannot write " + Quoted(path) + ": " + why});
@@ -113,18 +115,23 @@ Status CheckOutputPath(const std::filesystem::path& path) {
   }
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    return Status::InvalidInput(LocalText{Quoted(path) + " — это папка; укажите в --out имя файла в ней", Quoted(path) + " is a folder; give --out a file name in it"});
+    return Status::InvalidInput(LocalText{Quoted(path) + " — это папка; укажите в --out имя файла в ней",
+                                          Quoted(path) + " is a folder; give --out a file name in it"});
   }
   const std::filesystem::path dir = FolderOf(path);
   if (!std::filesystem::exists(dir, ec)) {
-    return Status::InvalidInput(LocalText{"папки " + Quoted(dir) + " нет; создайте её или укажите другой путь в --out", "the folder " + Quoted(dir) + " does not exist; create it or choose another --out"});
+    return Status::InvalidInput(
+        LocalText{"папки " + Quoted(dir) + " нет; создайте её или укажите другой путь в --out",
+                  "the folder " + Quoted(dir) + " does not exist; create it or choose another --out"});
   }
   if (!std::filesystem::is_directory(dir, ec)) {
-    return Status::InvalidInput(LocalText{Quoted(dir) + " — не папка; укажите другой путь в --out", Quoted(dir) + " is not a folder; choose another --out"});
+    return Status::InvalidInput(LocalText{Quoted(dir) + " — не папка; укажите другой путь в --out",
+                                          Quoted(dir) + " is not a folder; choose another --out"});
   }
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    return Status::InvalidInput(
-        LocalText{"в папку " + Quoted(dir) + " нельзя записывать; укажите в --out папку, в которую у вас есть право записи", "the folder " + Quoted(dir) + " is not writable; choose a folder you can write to with --out"});
+    return Status::InvalidInput(LocalText{
+        "в папку " + Quoted(dir) + " нельзя записывать; укажите в --out папку, в которую у вас есть право записи",
+        "the folder " + Quoted(dir) + " is not writable; choose a folder you can write to with --out"});
   }
   return Status::Ok();
 }
@@ -170,12 +177,14 @@ Status PrepareOutputDir(const std::filesystem::path& dir) {
   }
   std::error_code ec;
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
-    return Status::InvalidInput(LocalText{Quoted(dir) + " — это файл; для CSV укажите в --out папку", Quoted(dir) + " is a file; CSV reports need a folder for --out"});
+    return Status::InvalidInput(LocalText{Quoted(dir) + " — это файл; для CSV укажите в --out папку",
+                                          Quoted(dir) + " is a file; CSV reports need a folder for --out"});
   }
   std::filesystem::create_directories(dir, ec);
   if (ec) {
     return Status::InvalidInput(
-        LocalText{"не удалось создать папку " + Quoted(dir) + " (" + ec.message() + "); укажите другой путь в --out", "cannot create the folder " + Quoted(dir) + " (" + ec.message() + "); choose another --out"});
+        LocalText{"не удалось создать папку " + Quoted(dir) + " (" + ec.message() + "); укажите другой путь в --out",
+                  "cannot create the folder " + Quoted(dir) + " (" + ec.message() + "); choose another --out"});
   }
   return Status::Ok();
 }

@@ -15,8 +15,9 @@ Result<PdfFonts> FindPdfFonts(const std::filesystem::path& assets_dir) {
   }
   const auto bundled = assets_dir / "fonts" / "DejaVuSans.ttf";
   if (std::filesystem::is_regular_file(bundled, ec)) return PdfFonts{bundled, bundled};
-  return Status::NotFound(LocalText{"не найден шрифт DejaVu Sans для отчётов PDF; установите пакет fonts-dejavu-core", "DejaVu Sans, the font of the PDF reports, is not installed; install the package "
-                              "fonts-dejavu-core"});
+  return Status::NotFound(LocalText{"не найден шрифт DejaVu Sans для отчётов PDF; установите пакет fonts-dejavu-core",
+                                    "DejaVu Sans, the font of the PDF reports, is not installed; install the package "
+                                    "fonts-dejavu-core"});
 }
 
 }  // namespace mentorlog::report

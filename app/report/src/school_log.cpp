@@ -85,9 +85,10 @@ Result<core::School> FindSchool(const core::Store& store, std::string_view id_or
       if (!s.code.empty() && s.code == wanted) return std::move(s);
     }
   }
-  return Status::NotFound(
-      LocalText{"нет школы с идентификатором или кодом «" + wanted +
-              "»; список школ этого хранилища: `mentorlog-cli list schools`", "no school has the id or code «" + wanted + "»; `mentorlog-cli list schools` shows the schools of this store"});
+  return Status::NotFound(LocalText{
+      "нет школы с идентификатором или кодом «" + wanted +
+          "»; список школ этого хранилища: `mentorlog-cli list schools`",
+      "no school has the id or code «" + wanted + "»; `mentorlog-cli list schools` shows the schools of this store"});
 }
 
 Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core::School& school, Date today,

@@ -142,7 +142,8 @@ class Workbook {
     const lxw_error err = workbook_close(book_);
     book_ = nullptr;
     if (err != LXW_NO_ERROR) {
-      return Status::IoError(LocalText{"не удалось записать книгу " + path.string() + ": " + lxw_strerror(err), "cannot write the workbook " + path.string() + ": " + lxw_strerror(err)});
+      return Status::IoError(LocalText{"не удалось записать книгу " + path.string() + ": " + lxw_strerror(err),
+                                       "cannot write the workbook " + path.string() + ": " + lxw_strerror(err)});
     }
     return Status::Ok();
   }

@@ -1564,9 +1564,9 @@ Result<DemoSummary> CreateDemoDistrict(RecordWriter& store, const DemoOptions& o
   }
   if (lesson == nullptr) {
     const std::string dir = (options.assets_dir / "rubrics").string();
-    return Status::NotFound(
-        LocalText{"В папке " + dir + " нет шаблона протокола lesson_observation; укажите папку assets MentorLog.",
-                  "There is no lesson_observation rubric template in " + dir + "; point to MentorLog's assets folder."});
+    return Status::NotFound(LocalText{
+        "В папке " + dir + " нет шаблона протокола lesson_observation; укажите папку assets MentorLog.",
+        "There is no lesson_observation rubric template in " + dir + "; point to MentorLog's assets folder."});
   }
   ASSIGN_OR_RETURN(Rubric rubric, ParseRubric(lesson->body_json, lesson->code));
   // Every text and the district's make-up, read and checked before anything is written.

@@ -75,7 +75,6 @@ struct Column {
   // Accepted header names: [0] the English one and [1] the Russian one shown in messages,
   // then other spellings seen in the region's spreadsheets.
   std::vector<std::string_view> names;
-
 };
 
 // Keep in step with docs/import.md.
@@ -184,7 +183,8 @@ class Header {
           return i < r.cells.size() && !IsBlank(r.cells[i]);
         });
         if (has_data) {
-          notes.push_back(Local(std::string(file) + ": column " + std::to_string(i + 1) + " has no name in the header and was ignored.",
+          notes.push_back(Local(
+              std::string(file) + ": column " + std::to_string(i + 1) + " has no name in the header and was ignored.",
               std::string(file) + ": у столбца " + std::to_string(i + 1) + " нет названия в заголовке; он пропущен."));
         }
         continue;
@@ -194,7 +194,8 @@ class Header {
         for (std::string_view name : columns[c].names) {
           if (MatchKey(name) != key) continue;
           if (h.index_[c] >= 0) {
-            return Status::InvalidInput(Local(std::string(file) + ": the columns " + Quote(table.header[static_cast<size_t>(h.index_[c])]) + " and " +
+            return Status::InvalidInput(Local(
+                std::string(file) + ": the columns " + Quote(table.header[static_cast<size_t>(h.index_[c])]) + " and " +
                     Quote(table.header[i]) + " both give «" + std::string(columns[c].names[0]) + "»; keep one of them.",
                 std::string(file) + ": столбцы " + Quote(table.header[static_cast<size_t>(h.index_[c])]) + " и " +
                     Quote(table.header[i]) + " означают одно и то же («" + std::string(columns[c].names[1]) +
@@ -208,7 +209,7 @@ class Header {
       if (!used) {
         notes.push_back(
             Local(std::string(file) + ": column " + Quote(table.header[i]) + " is not used and was ignored.",
-                std::string(file) + ": столбец " + Quote(table.header[i]) + " не используется; он пропущен."));
+                  std::string(file) + ": столбец " + Quote(table.header[i]) + " не используется; он пропущен."));
       }
     }
     LocalText missing;
@@ -311,9 +312,8 @@ std::optional<LocalText> ParseCell(std::string_view text, T& out) {
     }
     Status s = FieldCodec<T>::FromText(text, out);
     if (s.ok()) return std::nullopt;
-    return Local(s.message(),
-               Quote(text) + " — недопустимое значение; допустимо: " + EnumChoices<T>("ru") + " (" +
-                   EnumChoices<T>("en") + ")");
+    return Local(s.message(), Quote(text) + " — недопустимое значение; допустимо: " + EnumChoices<T>("ru") + " (" +
+                                  EnumChoices<T>("en") + ")");
   } else if constexpr (IsVector<T>::value && std::is_enum_v<typename T::value_type>) {
     // "ШНОР; ШНСУ" or "ШНОР, ШНСУ": labels never contain separators, so both split.
     out.clear();
@@ -360,18 +360,18 @@ std::optional<LocalText> ParseShare(std::string_view text, double& out) {
   double value = 0;
   if (auto error = ParseCell(number, value)) {
     return Local(Quote(text) + " is not a share (write 0,125 or 12,5%)",
-               Quote(text) + " — не доля (пишите 0,125 или 12,5%)");
+                 Quote(text) + " — не доля (пишите 0,125 или 12,5%)");
   }
   if (percent) value /= 100;
   if (!percent && value > 1) {
     return Local(Quote(text) + " is a share and must be between 0 and 1; write a percent with its sign: " +
-                   Quote(std::string(text) + "%"),
-               Quote(text) +
-                   " — доля, она должна быть от 0 до 1; процент пишите со знаком: " + Quote(std::string(text) + "%"));
+                     Quote(std::string(text) + "%"),
+                 Quote(text) +
+                     " — доля, она должна быть от 0 до 1; процент пишите со знаком: " + Quote(std::string(text) + "%"));
   }
   if (value < 0) {
     return Local(Quote(text) + " is negative; a share is between 0 and 1",
-               Quote(text) + " — отрицательное число; доля бывает от 0 до 1");
+                 Quote(text) + " — отрицательное число; доля бывает от 0 до 1");
   }
   out = value;
   return std::nullopt;
@@ -518,17 +518,17 @@ class Row {
     const size_t have = row_.cells.size();
     if (have < want) {
       Problem("", Local("the row has " + std::to_string(have) + " cells but the header has " + std::to_string(want) +
-                          "; a separator is missing, or a line break inside a value is not in quotes",
-                      "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
-                          "; пропущен разделитель или перенос строки внутри значения не взят в кавычки"));
+                            "; a separator is missing, or a line break inside a value is not in quotes",
+                        "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
+                            "; пропущен разделитель или перенос строки внутри значения не взят в кавычки"));
     } else if (have > want && std::any_of(row_.cells.begin() + static_cast<std::ptrdiff_t>(want), row_.cells.end(),
                                           [](const std::string& c) { return !IsBlank(c); })) {
       Problem("", Local("the row has " + std::to_string(have) + " cells but the header has " + std::to_string(want) +
-                          "; a value contains the separator " + Quote(std::string(1, separator_)) +
-                          " (put it in quotes, or in a ',' file write decimals with a point)",
-                      "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
-                          "; в значении есть разделитель " + Quote(std::string(1, separator_)) +
-                          " (возьмите значение в кавычки, а в файле с ',' пишите дроби через точку)"));
+                            "; a value contains the separator " + Quote(std::string(1, separator_)) +
+                            " (put it in quotes, or in a ',' file write decimals with a point)",
+                        "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
+                            "; в значении есть разделитель " + Quote(std::string(1, separator_)) +
+                            " (возьмите значение в кавычки, а в файле с ',' пишите дроби через точку)"));
     }
   }
 
@@ -542,7 +542,7 @@ class Row {
     auto it = ctx_.school_by_code.find(std::string(code));
     if (it == ctx_.school_by_code.end()) {
       Problem(field, Local("no school with code " + Quote(code) + ": import schools first",
-                         "нет школы с кодом " + Quote(code) + ": сначала импортируйте школы"));
+                           "нет школы с кодом " + Quote(code) + ": сначала импортируйте школы"));
       return std::nullopt;
     }
     return it->second;
@@ -565,12 +565,12 @@ class Row {
     if (found.size() == 1) return ctx_.people.at(found[0]).id;
     if (found.empty() && by_code.empty()) {
       Problem(field, Local("no person with code or full name " + Quote(text) + ": import people first",
-                         "нет человека с кодом или ФИО " + Quote(text) + ": сначала импортируйте людей"));
+                           "нет человека с кодом или ФИО " + Quote(text) + ": сначала импортируйте людей"));
     } else {
       const size_t n = std::max(found.size(), by_code.size());
       Problem(field,
               Local(std::to_string(n) + " people match " + Quote(text) + "; write the person's code instead",
-                  "под " + Quote(text) + " подходят " + std::to_string(n) + " человек(а); укажите код человека"));
+                    "под " + Quote(text) + " подходят " + std::to_string(n) + " человек(а); укажите код человека"));
     }
     return std::nullopt;
   }
@@ -700,8 +700,8 @@ struct Kind<Assignment> {
     // The key's fields are always "given": no teacher or subject column means none.
     d.present.insert({"assignee_id", "teacher_id", "subject"});
     if (IsBlank(row.Cell("assignee_id"))) {
-      row.Problem("assignee_id", EmptyCell("the code or full name of the mentor or tutor",
-                                           "код или ФИО наставника или тьютора"));
+      row.Problem("assignee_id",
+                  EmptyCell("the code or full name of the mentor or tutor", "код или ФИО наставника или тьютора"));
     } else if (auto id = row.PersonId("assignee_id", std::nullopt)) {
       d.record.assignee_id = *id;
     }
@@ -741,15 +741,16 @@ struct Kind<ContextIndicator> {
     if (info == nullptr) {
       std::string codes;
       for (const auto& k : KnownContextIndicators()) codes += (codes.empty() ? "" : ", ") + std::string(k.code);
-      row.Problem("indicator", Local(Quote(row.Cell("indicator")) + " is not a known indicator; write one of: " + codes +
-                                       " (or its Russian name, see docs/import.md)",
-                                   Quote(row.Cell("indicator")) + " — неизвестный показатель; впишите один из кодов: " +
-                                       codes + " (или его русское название, см. docs/import.md)"));
+      row.Problem("indicator",
+                  Local(Quote(row.Cell("indicator")) + " is not a known indicator; write one of: " + codes +
+                            " (or its Russian name, see docs/import.md)",
+                        Quote(row.Cell("indicator")) + " — неизвестный показатель; впишите один из кодов: " + codes +
+                            " (или его русское название, см. docs/import.md)"));
       return;
     }
     d.record.indicator = std::string(info->code);
-    std::optional<LocalText> error = info->is_share ? ParseShare(row.Cell("value"), d.record.value)
-                                                      : ParseCell(row.Cell("value"), d.record.value);
+    std::optional<LocalText> error =
+        info->is_share ? ParseShare(row.Cell("value"), d.record.value) : ParseCell(row.Cell("value"), d.record.value);
     if (error) row.Problem("value", std::move(*error));
   }
 };
@@ -791,17 +792,17 @@ Status ImportRows(RecordWriter& store, const CsvTable& table, const Header& head
       }
       if (!inserted) {
         row.Problem("", Local("repeats line " + std::to_string(seen->second) + " (the same " +
-                                std::string(Kind<R>::kKeyEn) + "); keep one of them",
-                            "повторяет строку " + std::to_string(seen->second) + " (те же " +
-                                std::string(Kind<R>::kKeyRu) + "); оставьте одну из них"));
+                                  std::string(Kind<R>::kKeyEn) + "); keep one of them",
+                              "повторяет строку " + std::to_string(seen->second) + " (те же " +
+                                  std::string(Kind<R>::kKeyRu) + "); оставьте одну из них"));
       } else if (found.size() > 1) {
         row.Problem(
             "",
             Local(std::to_string(found.size()) + " records in MentorLog have the same " + std::string(Kind<R>::kKeyEn) +
-                    ", so the row cannot tell which to update; delete the duplicate (for people: add a code column)",
-                "в MentorLog " + std::to_string(found.size()) + " записи(ей) с теми же " +
-                    std::string(Kind<R>::kKeyRu) +
-                    ", и непонятно, какую обновить; удалите дубликат (для людей — добавьте столбец с кодом)"));
+                      ", so the row cannot tell which to update; delete the duplicate (for people: add a code column)",
+                  "в MentorLog " + std::to_string(found.size()) + " записи(ей) с теми же " +
+                      std::string(Kind<R>::kKeyRu) +
+                      ", и непонятно, какую обновить; удалите дубликат (для людей — добавьте столбец с кодом)"));
       } else if (found.size() == 1) {
         existing = found[0];
       }
@@ -866,10 +867,10 @@ Result<ImportReport> ImportCsv(RecordWriter& store, RecordKind kind, std::string
   if (!IsImportable(kind)) {
     return Status::InvalidInput(
         Local(std::string(KindTable(kind)) + " cannot be imported from CSV; import schools, people, assignments, "
-                                           "assessment_results or context_indicators",
-            "«" + std::string(EnumLabel(kind, "ru")) +
-                "» нельзя импортировать из CSV; импортируются schools, people, assignments, assessment_results и "
-                "context_indicators"));
+                                             "assessment_results or context_indicators",
+              "«" + std::string(EnumLabel(kind, "ru")) +
+                  "» нельзя импортировать из CSV; импортируются schools, people, assignments, assessment_results и "
+                  "context_indicators"));
   }
   ASSIGN_OR_RETURN(CsvTable table, ParseCsv(bytes, file_name));
 
@@ -913,18 +914,20 @@ Result<ImportReport> ImportCsvFile(RecordWriter& store, RecordKind kind, const s
   const auto status = std::filesystem::status(path, ec);
   if (status.type() == std::filesystem::file_type::not_found) {
     return Status::NotFound(Local("There is no file " + Quote(shown) + "; check the name and the folder.",
-                                "Файл " + Quote(shown) + " не найден; проверьте имя и папку."));
+                                  "Файл " + Quote(shown) + " не найден; проверьте имя и папку."));
   }
-  const Status unreadable = Status::IoError(Local("Cannot read " + Quote(shown) + "; check that you may read it and that no other program holds it.",
+  const Status unreadable = Status::IoError(Local(
+      "Cannot read " + Quote(shown) + "; check that you may read it and that no other program holds it.",
       "Не удалось прочитать " + Quote(shown) + "; проверьте права на чтение и что файл не занят другой программой."));
   if (ec) return unreadable;
   if (std::filesystem::is_directory(status)) {
     return Status::InvalidInput(Local(Quote(shown) + " is a folder; give the CSV file inside it.",
-                                    Quote(shown) + " — папка; укажите CSV-файл."));
+                                      Quote(shown) + " — папка; укажите CSV-файл."));
   }
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxCsvBytes) {
-    return Status::InvalidInput(Local(Quote(shown) + " is larger than " + std::to_string(kMaxCsvBytes >> 20) + " MiB; split it into several files.",
+    return Status::InvalidInput(Local(
+        Quote(shown) + " is larger than " + std::to_string(kMaxCsvBytes >> 20) + " MiB; split it into several files.",
         Quote(shown) + " больше " + std::to_string(kMaxCsvBytes >> 20) + " МиБ; разделите его на несколько файлов."));
   }
   std::ifstream in(path, std::ios::binary);

@@ -10,10 +10,10 @@ namespace mentorlog::core {
 
 Status NoSuchRecord(RecordKind kind, const Uuid& id, bool to_delete) {
   const LocalText what = EnumLocalLabel(kind);
-  return Status::NotFound(LocalText{
-      to_delete ? "Нет записи «" + what.ru + "» " + id.ToString() + " для удаления."
-                : "Не найдено: " + what.ru + " " + id.ToString() + ".",
-      "There is no " + what.en + " " + id.ToString() + (to_delete ? " to delete." : ".")});
+  return Status::NotFound(
+      LocalText{to_delete ? "Нет записи «" + what.ru + "» " + id.ToString() + " для удаления."
+                          : "Не найдено: " + what.ru + " " + id.ToString() + ".",
+                "There is no " + what.en + " " + id.ToString() + (to_delete ? " to delete." : ".")});
 }
 
 Status DeletedRecordRefusal() {

@@ -147,7 +147,7 @@ class AppController {
   void RunSignOut();
 
   void Publish(ui::AppView view);  // any thread
-  std::string Lang() const;  // "ru" or "en": the UI's language now
+  std::string Lang() const;        // "ru" or "en": the UI's language now
   Language UiLanguage() const;
   // Switches the texts to "ru" or "en" (worker only); other values are ignored.
   void UseLanguage(const std::string& language);
@@ -165,7 +165,7 @@ class AppController {
   int no_contact_days_ = core::kDefaultNoContactDays;  // assets/dashboard.toml, read at start
 
   mutable std::mutex settings_mu_;
-  std::string lang_;                            // GUARDED_BY(settings_mu_)
+  std::string lang_;                                  // GUARDED_BY(settings_mu_)
   std::shared_ptr<const ui::Translations> tr_;        // GUARDED_BY(settings_mu_)
   std::shared_ptr<const ui::Translations> tr_other_;  // GUARDED_BY(settings_mu_): the other language's, once loaded
 

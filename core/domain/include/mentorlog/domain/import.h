@@ -50,10 +50,10 @@ enum class BadRowPolicy {
 
 // One bad row, or one bad cell of a row.
 struct ImportProblem {
-  std::string file;         // the file's name as given, e.g. "schools.csv"
-  int line = 0;             // 1-based line of the file where the row starts
-  std::string column;       // the column's name as written in the file's header; empty: the whole row
-  LocalText reason;         // what is wrong and how to fix it
+  std::string file;    // the file's name as given, e.g. "schools.csv"
+  int line = 0;        // 1-based line of the file where the row starts
+  std::string column;  // the column's name as written in the file's header; empty: the whole row
+  LocalText reason;    // what is wrong and how to fix it
 
   // "schools.csv, line 14, column «год»: «2O24» is not a whole number", or in Russian
   // "schools.csv, строка 14, столбец «год»: ...". Without a column: "schools.csv, line 14: ...".
