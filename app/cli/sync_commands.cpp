@@ -233,7 +233,7 @@ Status SyncCommands::Logout(const SyncContext& ctx) {
     return Status::Ok();
   }
   if (!report.revoked.ok()) {
-    std::cerr << report.revoked.message() << "\n"
+    std::cerr << report.revoked.message(ctx.language) << "\n"
               << Pick(ctx.language,
                       "The token was deleted from this device; on the server it stays valid until it expires.",
                       "Токен удалён с этого устройства; на сервере он действует до истечения срока.")
@@ -344,7 +344,7 @@ Status SyncCommands::ShowStatus(const SyncContext& ctx) {
   } else if (token.status().code() == StatusCode::kNotFound) {
     signed_in = Pick(ctx.language, "not signed in", "не выполнен");
   } else {
-    signed_in = token.status().message();
+    signed_in = token.status().message(ctx.language);
   }
   std::cout << Pick(ctx.language, "Pending changes: ", "Изменений к отправке: ") << pending << "\n"
             << Pick(ctx.language, "Last successful sync: ", "Последняя успешная синхронизация: ") << success_text
