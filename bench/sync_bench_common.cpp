@@ -686,7 +686,6 @@ Result<std::unique_ptr<core::Store>> OpenDevice(const std::filesystem::path& pat
   o.path = path;
   o.device_id = device_id;
   o.clock = clock;
-  o.language = "en";
   return core::Store::Open(o);
 }
 

@@ -51,17 +51,20 @@ struct GlobalOptions {
   std::string lang;  // "ru", "en", or empty: from LANG
 };
 
-int Fail(const Status& s) {
-  std::cerr << s.message() << "\n";
+// The language of messages: --lang, else LANG and the other locale variables, else English.
+Language MessageLanguage(const GlobalOptions& g) {
+  return LanguageFromCode(platform::UserLanguage(g.lang)).value_or(Language::kEnglish);
+}
+
+int Fail(const Status& s, Language language) {
+  std::cerr << s.message(language) << "\n";
   return ExitCodeFor(s);
 }
 
 struct Context {
-  std::string lang;
+  Language language = Language::kEnglish;
   std::filesystem::path data_dir;
   std::unique_ptr<Store> store;
-
-  std::string Say(std::string_view en, std::string_view ru) const { return std::string(lang == "ru" ? ru : en); }
 };
 
 // The system clock shifted by a fixed offset: MENTORLOG_CLOCK_OFFSET_MS, a testing aid that
@@ -93,13 +96,12 @@ Result<const mentorlog::Clock*> ClockFromEnvironment() {
 
 Result<Context> OpenContext(const GlobalOptions& g) {
   Context ctx;
-  ctx.lang = platform::UserLanguage(g.lang);
+  ctx.language = MessageLanguage(g);
   std::optional<std::filesystem::path> override_dir;
   if (!g.data_dir.empty()) override_dir = g.data_dir;
   ASSIGN_OR_RETURN(ctx.data_dir, platform::ResolveDataDir(override_dir));
   StoreOptions options;
   options.path = ctx.data_dir / "mentorlog.db";
-  options.language = ctx.lang;
   ASSIGN_OR_RETURN(options.clock, ClockFromEnvironment());
   ASSIGN_OR_RETURN(ctx.store, Store::Open(options));
   // Rubric templates ship with the program: install any the store does not have yet.
@@ -119,12 +121,12 @@ Result<std::string> ReadInput(const std::string& path) {
   return text;
 }
 
-Result<RecordKind> ParseKind(const std::string& word, const Context& ctx) {
+Result<RecordKind> ParseKind(const std::string& word) {
   if (auto k = KindFromName(word)) return *k;
   std::string names;
   for (RecordKind k : kAllRecordKinds) names += (names.empty() ? "" : ", ") + std::string(KindTable(k));
-  return Status::InvalidInput(ctx.Say("unknown kind «" + word + "»; use one of: " + names,
-                                      "неизвестный вид записей «" + word + "»; допустимо: " + names));
+  return Status::InvalidInput(LocalText{"неизвестный вид записей «" + word + "»; допустимо: " + names,
+                                        "unknown kind «" + word + "»; use one of: " + names});
 }
 
 // -----------------------------------------------------------------------------------------
@@ -204,7 +206,7 @@ class TerminalOutput {
 
 // A field as a person reads it: vocabulary values as labels in `lang` ("село", not "rural").
 template <class T>
-std::string DisplayText(const T& value, std::string_view lang) {
+std::string DisplayText(const T& value, Language lang) {
   if constexpr (std::is_enum_v<T>) {
     return std::string(EnumLabel(value, lang));
   } else if constexpr (IsVector<T>::value) {
@@ -221,7 +223,7 @@ std::string DisplayText(const T& value, std::string_view lang) {
 }
 
 template <class R>
-std::vector<std::pair<std::string, std::string>> FieldsAsText(const R& r, std::string_view lang) {
+std::vector<std::pair<std::string, std::string>> FieldsAsText(const R& r, Language lang) {
   std::vector<std::pair<std::string, std::string>> out;
   ForEachFieldDef<R>(
       [&](const auto& def) { out.emplace_back(std::string(def.name), DisplayText(r.*(def.member), lang)); });
@@ -272,13 +274,14 @@ Status ListRecords(const Context& ctx, std::ostream& out) {
   const auto wanted = ListColumns(RecordTraits<R>::kKind);
   for (const auto& r : records) {
     out << r.id.ToString();
-    for (const auto& [name, text] : FieldsAsText(r, ctx.lang)) {
+    for (const auto& [name, text] : FieldsAsText(r, ctx.language)) {
       if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), name) == wanted.end()) continue;
       out << "  " << OneLine(text, 60);
     }
     out << "\n";
   }
-  out << ctx.Say(std::to_string(records.size()) + " record(s)", "записей: " + std::to_string(records.size())) << "\n";
+  out << Pick(ctx.language, std::to_string(records.size()) + " record(s)", "записей: " + std::to_string(records.size()))
+      << "\n";
   return Status::Ok();
 }
 
@@ -287,8 +290,8 @@ Status ListRecords(const Context& ctx, std::ostream& out) {
 // -----------------------------------------------------------------------------------------
 
 Status CmdInit(const Context& ctx) {
-  std::cout << ctx.Say("The store is ready: ", "Хранилище готово: ") << (ctx.data_dir / "mentorlog.db").string()
-            << "\n";
+  std::cout << Pick(ctx.language, "The store is ready: ", "Хранилище готово: ")
+            << (ctx.data_dir / "mentorlog.db").string() << "\n";
   return Status::Ok();
 }
 
@@ -296,46 +299,48 @@ Status CmdDemo(Context& ctx, uint64_t seed) {
   DemoOptions options;
   options.seed = seed;
   ASSIGN_OR_RETURN(DemoSummary s, CreateDemoDistrict(*ctx.store, options));
-  std::cout << ctx.Say("Demo district created in ", "Демонстрационный район создан в ") << ctx.data_dir.string()
-            << ":\n"
-            << ctx.Say("  schools: ", "  школ: ") << s.schools << "\n"
-            << ctx.Say("  teachers: ", "  учителей: ") << s.teachers << "\n"
-            << ctx.Say("  mentors / tutors: ", "  наставников / тьюторов: ") << s.mentors << " / " << s.tutors << "\n"
-            << ctx.Say("  visits: ", "  выездов: ") << s.visits << "\n"
-            << ctx.Say("  lesson observations: ", "  посещений уроков: ") << s.observations << "\n"
-            << ctx.Say("  consultations: ", "  консультаций: ") << s.consultations << "\n"
-            << ctx.Say("  recommendations (overdue): ", "  рекомендаций (просрочено): ") << s.recommendations << " ("
-            << s.overdue_recommendations << ")\n";
+  std::cout << Pick(ctx.language, "Demo district created in ", "Демонстрационный район создан в ")
+            << ctx.data_dir.string() << ":\n"
+            << Pick(ctx.language, "  schools: ", "  школ: ") << s.schools << "\n"
+            << Pick(ctx.language, "  teachers: ", "  учителей: ") << s.teachers << "\n"
+            << Pick(ctx.language, "  mentors / tutors: ", "  наставников / тьюторов: ") << s.mentors << " / "
+            << s.tutors << "\n"
+            << Pick(ctx.language, "  visits: ", "  выездов: ") << s.visits << "\n"
+            << Pick(ctx.language, "  lesson observations: ", "  посещений уроков: ") << s.observations << "\n"
+            << Pick(ctx.language, "  consultations: ", "  консультаций: ") << s.consultations << "\n"
+            << Pick(ctx.language, "  recommendations (overdue): ", "  рекомендаций (просрочено): ") << s.recommendations
+            << " (" << s.overdue_recommendations << ")\n";
   return Status::Ok();
 }
 
 Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& file, bool skip_bad) {
-  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word, ctx));
+  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word));
   ASSIGN_OR_RETURN(ImportReport report, ImportCsvFile(*ctx.store, kind, file,
                                                       skip_bad ? BadRowPolicy::kSkipBad : BadRowPolicy::kRejectFile));
-  for (const auto& p : report.problems) std::cerr << p.ToString() << "\n";
-  for (const auto& note : report.notes) std::cerr << note << "\n";
+  for (const auto& p : report.problems) std::cerr << p.ToString(ctx.language) << "\n";
+  for (const auto& note : report.notes) std::cerr << note.In(ctx.language) << "\n";
   if (!report.committed) {
-    return Status::InvalidInput(ctx.Say(
-        std::to_string(report.bad_rows) +
-            " bad row(s): nothing was imported. Fix them, or run again with --skip-bad to import the good rows.",
+    return Status::InvalidInput(LocalText{
         "Ошибочных строк: " + std::to_string(report.bad_rows) +
-            "; ничего не импортировано. Исправьте их или запустите с --skip-bad, чтобы загрузить верные строки."));
+            "; ничего не импортировано. Исправьте их или запустите с --skip-bad, чтобы загрузить верные строки.",
+        std::to_string(report.bad_rows) +
+            " bad row(s): nothing was imported. Fix them, or run again with --skip-bad to import the good rows."});
   }
-  std::cout << ctx.Say("Imported: ", "Импортировано: ") << report.inserted << ctx.Say(" new, ", " новых, ")
-            << report.updated << ctx.Say(" updated, ", " обновлено, ") << report.unchanged
-            << ctx.Say(" unchanged", " без изменений");
+  std::cout << Pick(ctx.language, "Imported: ", "Импортировано: ") << report.inserted
+            << Pick(ctx.language, " new, ", " новых, ") << report.updated
+            << Pick(ctx.language, " updated, ", " обновлено, ") << report.unchanged
+            << Pick(ctx.language, " unchanged", " без изменений");
   if (report.bad_rows > 0)
-    std::cout << ctx.Say("; skipped bad rows: ", "; пропущено строк с ошибками: ") << report.bad_rows;
+    std::cout << Pick(ctx.language, "; skipped bad rows: ", "; пропущено строк с ошибками: ") << report.bad_rows;
   std::cout << "\n";
   return Status::Ok();
 }
 
 Status CmdExport(Context& ctx, const std::string& kind_word, const std::string& format, bool excel,
                  const std::string& output) {
-  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word, ctx));
+  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word));
   if (format != "csv" && format != "json") {
-    return Status::InvalidInput(ctx.Say("--format must be csv or json", "--format: допустимо csv или json"));
+    return Status::InvalidInput(LocalText{"--format: допустимо csv или json", "--format must be csv or json"});
   }
   ASSIGN_OR_RETURN(std::string bytes,
                    Export(*ctx.store, kind, format == "json" ? ExportFormat::kJson : ExportFormat::kCsv, excel));
@@ -346,12 +351,12 @@ Status CmdExport(Context& ctx, const std::string& kind_word, const std::string& 
   std::ofstream out(output, std::ios::binary | std::ios::trunc);
   out << bytes;
   out.close();
-  if (!out) return Status::IoError(ctx.Say("cannot write " + output, "не удалось записать " + output));
+  if (!out) return Status::IoError(LocalText{"не удалось записать " + output, "cannot write " + output});
   return Status::Ok();
 }
 
 Status CmdList(Context& ctx, const std::string& kind_word) {
-  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word, ctx));
+  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word));
   return VisitKind(kind, [&]<class R>() { return ListRecords<R>(ctx, std::cout); });
 }
 
@@ -359,11 +364,11 @@ Status CmdShow(Context& ctx, const std::string& id_text) {
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
   ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
   if (!kind)
-    return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
+    return Status::NotFound(LocalText{"Нет записи с идентификатором " + id_text, "No record has the id " + id_text});
   return VisitKind(*kind, [&]<class R>() -> Status {
     ASSIGN_OR_RETURN(R r, ctx.store->Get<R>(id));
-    std::cout << EnumLabel(RecordTraits<R>::kKind, ctx.lang) << " " << r.id.ToString() << "\n";
-    for (const auto& [name, text] : FieldsAsText(r, ctx.lang)) std::cout << "  " << name << ": " << text << "\n";
+    std::cout << EnumLabel(RecordTraits<R>::kKind, ctx.language) << " " << r.id.ToString() << "\n";
+    for (const auto& [name, text] : FieldsAsText(r, ctx.language)) std::cout << "  " << name << ": " << text << "\n";
     if constexpr (std::is_same_v<R, Observation>) {
       ASSIGN_OR_RETURN(auto scores, ctx.store->ScoresOf(id));
       for (const auto& s : scores) {
@@ -373,7 +378,8 @@ Status CmdShow(Context& ctx, const std::string& id_text) {
     // Rules across records it breaks as it is (after a change on another device): edit the
     // field named to fix it; no edit of another field is refused for them.
     for (const FieldError& e : ctx.store->RuleWarnings(r)) {
-      std::cout << ctx.Say("  warning (", "  предупреждение (") << e.field << "): " << e.In(ctx.lang) << "\n";
+      std::cout << Pick(ctx.language, "  warning (", "  предупреждение (") << e.field
+                << "): " << e.text().In(ctx.language) << "\n";
     }
     return Status::Ok();
   });
@@ -402,11 +408,11 @@ Status SaveFromJson(Context& ctx, R record, const std::string& json) {
 }
 
 Status CmdAdd(Context& ctx, const std::string& kind_word, const std::string& json_path) {
-  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word, ctx));
+  ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word));
   if (!IsFieldWork(kind)) {
-    return Status::InvalidInput(ctx.Say(
-        "add works for visits, observations, consultations and recommendations; use import for the rest",
-        "add работает для выездов, посещений уроков, консультаций и рекомендаций; остальное загружайте через import"));
+    return Status::InvalidInput(LocalText{
+        "add работает для выездов, посещений уроков, консультаций и рекомендаций; остальное загружайте через import",
+        "add works for visits, observations, consultations and recommendations; use import for the rest"});
   }
   ASSIGN_OR_RETURN(std::string json, ReadInput(json_path));
   return VisitKind(kind, [&]<class R>() { return SaveFromJson(ctx, R{}, json); });
@@ -416,10 +422,10 @@ Status CmdEdit(Context& ctx, const std::string& id_text, const std::string& json
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
   ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
   if (!kind)
-    return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
+    return Status::NotFound(LocalText{"Нет записи с идентификатором " + id_text, "No record has the id " + id_text});
   if (!IsFieldWork(*kind)) {
-    return Status::InvalidInput(ctx.Say("edit works for visits, observations, consultations and recommendations",
-                                        "edit работает для выездов, посещений уроков, консультаций и рекомендаций"));
+    return Status::InvalidInput(LocalText{"edit работает для выездов, посещений уроков, консультаций и рекомендаций",
+                                          "edit works for visits, observations, consultations and recommendations"});
   }
   ASSIGN_OR_RETURN(std::string json, ReadInput(json_path));
   return VisitKind(*kind, [&]<class R>() -> Status {
@@ -432,7 +438,7 @@ Status CmdDelete(Context& ctx, const std::string& id_text) {
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
   ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
   if (!kind)
-    return Status::NotFound(ctx.Say("No record has the id " + id_text, "Нет записи с идентификатором " + id_text));
+    return Status::NotFound(LocalText{"Нет записи с идентификатором " + id_text, "No record has the id " + id_text});
   return ctx.store->Delete(*kind, id);
 }
 
@@ -513,7 +519,7 @@ int main(int argc, char** argv) {
 
   try {
     auto ctx = OpenContext(g);
-    if (!ctx.ok()) return Fail(ctx.status());
+    if (!ctx.ok()) return Fail(ctx.status(), MessageLanguage(g));
     Context& c = *ctx;
     mentorlog::Status s;
     if (init->parsed())
@@ -535,10 +541,10 @@ int main(int argc, char** argv) {
     else if (del->parsed())
       s = CmdDelete(c, id);
     else if (sync_commands.Parsed())
-      s = sync_commands.Run(SyncContext{c.lang, c.data_dir, *c.store});
+      s = sync_commands.Run(SyncContext{c.language, c.data_dir, *c.store});
     else if (report_commands.Parsed())
-      s = report_commands.Run(ReportContext{c.lang, *c.store});
-    return s.ok() ? 0 : Fail(s);
+      s = report_commands.Run(ReportContext{c.language, *c.store});
+    return s.ok() ? 0 : Fail(s, c.language);
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";
     return 2;

@@ -11,12 +11,8 @@ namespace mentorlog::cli {
 
 namespace {
 
-std::string Say(std::string_view lang, std::string_view en, std::string_view ru) {
-  return std::string(lang == "ru" ? ru : en);
-}
-
-Status Written(const std::string& path, std::string_view lang) {
-  std::cout << Say(lang, "Written: ", "Записано: ") << path << "\n";
+Status Written(const std::string& path, Language language) {
+  std::cout << Pick(language, "Written: ", "Записано: ") << path << "\n";
   return Status::Ok();
 }
 
@@ -54,40 +50,44 @@ ReportCommands::ReportCommands(CLI::App& app) {
 bool ReportCommands::Parsed() const { return report_->parsed(); }
 
 Status ReportCommands::Run(const ReportContext& ctx) {
-  const std::string lang = lang_.empty() ? ctx.lang : lang_;
-  if (feedback_->parsed()) return Feedback(ctx, lang);
-  if (school_->parsed()) return School(ctx, lang);
-  return District(ctx, lang);
+  // --lang is checked to be "ru" or "en".
+  const Language language = LanguageFromCode(lang_).value_or(ctx.language);
+  if (feedback_->parsed()) return Feedback(ctx, language);
+  if (school_->parsed()) return School(ctx, language);
+  return District(ctx, language);
 }
 
-Status ReportCommands::Feedback(const ReportContext& ctx, const std::string& lang) {
+Status ReportCommands::Feedback(const ReportContext& ctx, Language language) {
   auto id = core::Uuid::Parse(observation_);
   if (!id.ok()) {
-    return Status::InvalidInput(Say(lang,
-                                    "«" + observation_ +
-                                        "» is not an observation id (like 0190a3c2-...); `mentorlog-cli list "
-                                        "observations` shows them",
-                                    "«" + observation_ +
-                                        "» — не идентификатор посещения урока (вида 0190a3c2-...); их показывает "
-                                        "`mentorlog-cli list observations`"));
+    return Status::InvalidInput(LocalText{"«" + observation_ +
+                                              "» — не идентификатор посещения урока (вида 0190a3c2-...); их показывает "
+                                              "`mentorlog-cli list observations`",
+                                          "«" + observation_ +
+                                              "» is not an observation id (like 0190a3c2-...); `mentorlog-cli list "
+                                              "observations` shows them"});
   }
-  RETURN_IF_ERROR(report::MakeFeedbackPdf(ctx.store, *id, out_, core::DefaultAssetsDir(), lang));
-  return Written(out_, lang);
+  RETURN_IF_ERROR(
+      report::MakeFeedbackPdf(ctx.store, *id, out_, core::DefaultAssetsDir(), std::string(LanguageCode(language))));
+  return Written(out_, language);
 }
 
-Status ReportCommands::School(const ReportContext& ctx, const std::string& lang) {
-  ASSIGN_OR_RETURN(core::School school, report::FindSchool(ctx.store, school_id_, lang));
+Status ReportCommands::School(const ReportContext& ctx, Language language) {
+  ASSIGN_OR_RETURN(core::School school, report::FindSchool(ctx.store, school_id_));
   if (format_ == "pdf") {
-    RETURN_IF_ERROR(report::MakeSchoolProgressPdf(ctx.store, school, out_, core::DefaultAssetsDir(), lang));
+    RETURN_IF_ERROR(report::MakeSchoolProgressPdf(ctx.store, school, out_, core::DefaultAssetsDir(),
+                                                  std::string(LanguageCode(language))));
   } else {
-    RETURN_IF_ERROR(report::MakeSchoolLog(ctx.store, school, out_, format_ == "csv", lang));
+    RETURN_IF_ERROR(
+        report::MakeSchoolLog(ctx.store, school, out_, format_ == "csv", std::string(LanguageCode(language))));
   }
-  return Written(out_, lang);
+  return Written(out_, language);
 }
 
-Status ReportCommands::District(const ReportContext& ctx, const std::string& lang) {
-  RETURN_IF_ERROR(report::MakeDistrictView(ctx.store, out_, format_ == "csv", core::DefaultAssetsDir(), lang));
-  return Written(out_, lang);
+Status ReportCommands::District(const ReportContext& ctx, Language language) {
+  RETURN_IF_ERROR(report::MakeDistrictView(ctx.store, out_, format_ == "csv", core::DefaultAssetsDir(),
+                                           std::string(LanguageCode(language))));
+  return Written(out_, language);
 }
 
 }  // namespace mentorlog::cli

@@ -27,7 +27,7 @@ namespace mentorlog::cli {
 
 // What the report commands need from the CLI's context.
 struct ReportContext {
-  std::string lang;  // "ru" or "en": messages, and the reports unless --lang says otherwise
+  Language language = Language::kEnglish;  // of the messages, and of the reports unless --lang says otherwise
   core::Store& store;
 };
 
@@ -42,9 +42,9 @@ class ReportCommands {
   Status Run(const ReportContext& ctx);
 
  private:
-  Status Feedback(const ReportContext& ctx, const std::string& lang);
-  Status School(const ReportContext& ctx, const std::string& lang);
-  Status District(const ReportContext& ctx, const std::string& lang);
+  Status Feedback(const ReportContext& ctx, Language language);
+  Status School(const ReportContext& ctx, Language language);
+  Status District(const ReportContext& ctx, Language language);
 
   CLI::App* report_ = nullptr;
   CLI::App* feedback_ = nullptr;

@@ -1,6 +1,6 @@
 // mentorlog-cli's sync commands (sync_commands.h).
 //
-// [SECTION] Helpers: language, time, the signed-in state
+// [SECTION] Helpers: time, the signed-in state
 // [SECTION] Registration
 // [SECTION] login, logout
 // [SECTION] sync
@@ -29,10 +29,6 @@ namespace {
 // -----------------------------------------------------------------------------------------
 // [SECTION] Helpers
 // -----------------------------------------------------------------------------------------
-
-std::string Say(const SyncContext& ctx, std::string_view en, std::string_view ru) {
-  return std::string(ctx.lang == "ru" ? ru : en);
-}
 
 // "2026-11-20 13:05" in the local time zone.
 std::string LocalTime(int64_t millis) {
@@ -65,13 +61,13 @@ std::string RoleLabel(const SyncContext& ctx, std::string_view code) {
   if (!role) return std::string(code);
   switch (*role) {
     case sync::Role::kMentor:
-      return Say(ctx, "mentor", "наставник");
+      return std::string(Pick(ctx.language, "mentor", "наставник"));
     case sync::Role::kTutor:
-      return Say(ctx, "tutor", "тьютор");
+      return std::string(Pick(ctx.language, "tutor", "тьютор"));
     case sync::Role::kCoordinator:
-      return Say(ctx, "coordinator", "координатор");
+      return std::string(Pick(ctx.language, "coordinator", "координатор"));
     case sync::Role::kAdmin:
-      return Say(ctx, "administrator", "администратор");
+      return std::string(Pick(ctx.language, "administrator", "администратор"));
   }
   return std::string(code);
 }
@@ -81,16 +77,16 @@ Result<std::string> SyncValue(const SyncContext& ctx, std::string_view key) {
   return value.value_or("");
 }
 
-Status NotSignedIn(const SyncContext& ctx) {
+Status NotSignedIn() {
   return Status::Unauthenticated(
-      Say(ctx, "Not signed in. Sign in first: mentorlog-cli login --server URL --user LOGIN --password-stdin",
-          "Вход не выполнен. Сначала войдите: mentorlog-cli login --server URL --user ЛОГИН --password-stdin"));
+      LocalText{"Вход не выполнен. Сначала войдите: mentorlog-cli login --server URL --user ЛОГИН --password-stdin",
+                "Not signed in. Sign in first: mentorlog-cli login --server URL --user LOGIN --password-stdin"});
 }
 
 // The client's options from what login stored: server, CA file, token. Unauthenticated when
 // there is no token or no server.
 Result<sync::ClientOptions> SignedInOptions(const SyncContext& ctx) {
-  return app::SignedInOptions(ctx.store, ctx.data_dir, ctx.lang, NotSignedIn(ctx).message());
+  return app::SignedInOptions(ctx.store, ctx.data_dir, NotSignedIn().local_message());
 }
 
 // Set by SIGINT while `sync` runs. A lock-free atomic store is async-signal-safe.
@@ -197,52 +193,53 @@ Status SyncCommands::Login(const SyncContext& ctx) {
   std::getline(std::cin, password);
   while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
   if (password.empty()) {
-    return Status::InvalidInput(Say(ctx, "No password on standard input; pipe it in: echo … | mentorlog-cli login …",
-                                    "Пароль не получен со стандартного ввода; передайте его: echo … | mentorlog-cli "
-                                    "login …"));
+    return Status::InvalidInput(
+        LocalText{"Пароль не получен со стандартного ввода; передайте его: echo … | mentorlog-cli "
+                  "login …",
+                  "No password on standard input; pipe it in: echo … | mentorlog-cli login …"});
   }
   if (server_.rfind("http://", 0) == 0 && server_.rfind("http://127.0.0.1", 0) != 0 &&
       server_.rfind("http://localhost", 0) != 0) {
-    std::cerr << Say(ctx,
-                     "Warning: the address starts with http://, so the password and the records travel "
-                     "unencrypted. Use https:// unless this is a test server.",
-                     "Внимание: адрес начинается с http://, пароль и записи передаются без шифрования. Используйте "
-                     "https://, если это не тестовый сервер.")
+    std::cerr << Pick(ctx.language,
+                      "Warning: the address starts with http://, so the password and the records travel "
+                      "unencrypted. Use https:// unless this is a test server.",
+                      "Внимание: адрес начинается с http://, пароль и записи передаются без шифрования. Используйте "
+                      "https://, если это не тестовый сервер.")
               << "\n";
   }
   sync::ClientOptions options;
   options.server_url = server_;
   if (!ca_file_.empty()) options.ca_file = std::filesystem::absolute(ca_file_).string();
-  options.language = ctx.lang;
   options.max_attempts = 4;  // someone is waiting at the keyboard
   auto signed_in = app::SignIn(ctx.store, ctx.data_dir, options, user_, password);
   std::fill(password.begin(), password.end(), '\0');
   if (!signed_in.ok()) return signed_in.status();
   const sync::LoginResponse& who = *signed_in;
-  std::cout << Say(ctx, "Signed in as ", "Вход выполнен: ") << who.display_name << " ("
-            << RoleLabel(ctx, sync::RoleCode(who.role)) << ")" << Say(ctx, " at ", ", сервер ") << options.server_url
-            << "\n";
+  std::cout << Pick(ctx.language, "Signed in as ", "Вход выполнен: ") << who.display_name << " ("
+            << RoleLabel(ctx, sync::RoleCode(who.role)) << ")" << Pick(ctx.language, " at ", ", сервер ")
+            << options.server_url << "\n";
   if (who.expires_millis > 0) {
-    std::cout << Say(ctx, "The sign-in is valid until ", "Вход действителен до ") << LocalTime(who.expires_millis)
-              << "\n";
+    std::cout << Pick(ctx.language, "The sign-in is valid until ", "Вход действителен до ")
+              << LocalTime(who.expires_millis) << "\n";
   }
   return Status::Ok();
 }
 
 Status SyncCommands::Logout(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(app::SignOutReport report,
-                   app::SignOut(ctx.store, ctx.data_dir, ctx.lang, /*max_attempts=*/2));  // best effort
+                   app::SignOut(ctx.store, ctx.data_dir, /*max_attempts=*/2));  // best effort
   if (!report.was_signed_in) {
-    std::cout << Say(ctx, "Not signed in; nothing to do.", "Вход не был выполнен; делать нечего.") << "\n";
+    std::cout << Pick(ctx.language, "Not signed in; nothing to do.", "Вход не был выполнен; делать нечего.") << "\n";
     return Status::Ok();
   }
   if (!report.revoked.ok()) {
-    std::cerr << report.revoked.message() << "\n"
-              << Say(ctx, "The token was deleted from this device; on the server it stays valid until it expires.",
-                     "Токен удалён с этого устройства; на сервере он действует до истечения срока.")
+    std::cerr << report.revoked.message(ctx.language) << "\n"
+              << Pick(ctx.language,
+                      "The token was deleted from this device; on the server it stays valid until it expires.",
+                      "Токен удалён с этого устройства; на сервере он действует до истечения срока.")
               << "\n";
   }
-  std::cout << Say(ctx, "Signed out.", "Выход выполнен.") << "\n";
+  std::cout << Pick(ctx.language, "Signed out.", "Выход выполнен.") << "\n";
   return Status::Ok();
 }
 
@@ -266,19 +263,22 @@ Status SyncCommands::Sync(const SyncContext& ctx) {
       phase = p.phase;
       if (p.retries != retries) {
         retries = p.retries;
-        std::cerr << Say(ctx, "retry ", "повтор ") << p.retries << ": " << p.last_error << "\n";
+        std::cerr << Pick(ctx.language, "retry ", "повтор ") << p.retries << ": " << p.last_error.In(ctx.language)
+                  << "\n";
         return;
       }
       if (p.batches == batches) return;
       batches = p.batches;
       if (p.phase == sync::SyncProgress::Phase::kPush) {
-        std::cerr << Say(ctx, "push: batch ", "отправка: пакет ") << p.batches << Say(ctx, ", ", ", отправлено ")
-                  << p.records_pushed << Say(ctx, " sent, ", ", осталось ") << p.pending << Say(ctx, " left, ", ", ")
-                  << Kilobytes(p.bytes_up) << Say(ctx, " KB up", " КБ") << "\n";
+        std::cerr << Pick(ctx.language, "push: batch ", "отправка: пакет ") << p.batches
+                  << Pick(ctx.language, ", ", ", отправлено ") << p.records_pushed
+                  << Pick(ctx.language, " sent, ", ", осталось ") << p.pending << Pick(ctx.language, " left, ", ", ")
+                  << Kilobytes(p.bytes_up) << Pick(ctx.language, " KB up", " КБ") << "\n";
       } else if (p.phase == sync::SyncProgress::Phase::kPull) {
-        std::cerr << Say(ctx, "pull: batch ", "получение: пакет ") << p.batches
-                  << Say(ctx, ", ", ", изменено записей: ") << p.records_pulled << Say(ctx, " records changed, ", ", ")
-                  << Kilobytes(p.bytes_down) << Say(ctx, " KB down", " КБ") << "\n";
+        std::cerr << Pick(ctx.language, "pull: batch ", "получение: пакет ") << p.batches
+                  << Pick(ctx.language, ", ", ", изменено записей: ") << p.records_pulled
+                  << Pick(ctx.language, " records changed, ", ", ") << Kilobytes(p.bytes_down)
+                  << Pick(ctx.language, " KB down", " КБ") << "\n";
       }
     };
   }
@@ -290,18 +290,20 @@ Status SyncCommands::Sync(const SyncContext& ctx) {
   }
   if (!report.ok()) return report.status();
   const sync::SyncReport& r = *report;
-  std::cout << Say(ctx, "pushed ", "отправлено ") << r.pushed << Say(ctx, ", rejected ", ", отклонено ") << r.rejected
-            << Say(ctx, ", pulled ", ", получено ") << r.pulled << Say(ctx, ", conflicts ", ", конфликтов ")
-            << r.conflicts << ", " << Kilobytes(r.bytes_up) << Say(ctx, " KB up, ", " КБ передано, ")
-            << Kilobytes(r.bytes_down) << Say(ctx, " KB down", " КБ принято") << "\n";
+  std::cout << Pick(ctx.language, "pushed ", "отправлено ") << r.pushed
+            << Pick(ctx.language, ", rejected ", ", отклонено ") << r.rejected
+            << Pick(ctx.language, ", pulled ", ", получено ") << r.pulled
+            << Pick(ctx.language, ", conflicts ", ", конфликтов ") << r.conflicts << ", " << Kilobytes(r.bytes_up)
+            << Pick(ctx.language, " KB up, ", " КБ передано, ") << Kilobytes(r.bytes_down)
+            << Pick(ctx.language, " KB down", " КБ принято") << "\n";
   if (r.rejected > 0) {
-    std::cout << Say(ctx, "The server refused some changes; see them with: mentorlog-cli rejected",
-                     "Сервер отклонил часть изменений; список: mentorlog-cli rejected")
+    std::cout << Pick(ctx.language, "The server refused some changes; see them with: mentorlog-cli rejected",
+                      "Сервер отклонил часть изменений; список: mentorlog-cli rejected")
               << "\n";
   }
   if (r.conflicts > 0) {
-    std::cout << Say(ctx, "Some edits lost to newer ones; see them with: mentorlog-cli conflicts",
-                     "Часть правок уступила более новым; список: mentorlog-cli conflicts")
+    std::cout << Pick(ctx.language, "Some edits lost to newer ones; see them with: mentorlog-cli conflicts",
+                      "Часть правок уступила более новым; список: mentorlog-cli conflicts")
               << "\n";
   }
   return Status::Ok();
@@ -315,6 +317,10 @@ Status SyncCommands::ShowStatus(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(int64_t pending, ctx.store.PendingCount());
   ASSIGN_OR_RETURN(std::string last_success, SyncValue(ctx, sync::kLastSuccessKey));
   ASSIGN_OR_RETURN(std::string last_error, SyncValue(ctx, sync::kLastErrorKey));
+  if (ctx.language == Language::kRussian) {
+    ASSIGN_OR_RETURN(std::string ru, SyncValue(ctx, sync::kLastErrorRuKey));
+    if (!ru.empty()) last_error = std::move(ru);  // else: kept by a version before both
+  }
   ASSIGN_OR_RETURN(std::string server, SyncValue(ctx, sync::kServerKey));
   ASSIGN_OR_RETURN(std::string login, SyncValue(ctx, sync::kLoginKey));
   ASSIGN_OR_RETURN(std::string display_name, SyncValue(ctx, sync::kDisplayNameKey));
@@ -323,7 +329,7 @@ Status SyncCommands::ShowStatus(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(auto conflicts, ctx.store.Conflicts(/*include_dismissed=*/false));
   auto token = platform::ReadSecretFile(TokenPath(ctx.data_dir));
 
-  std::string success_text = Say(ctx, "never", "ещё не было");
+  std::string success_text(Pick(ctx.language, "never", "ещё не было"));
   if (!last_success.empty()) {
     try {
       success_text = LocalTime(std::stoll(last_success));
@@ -333,45 +339,49 @@ Status SyncCommands::ShowStatus(const SyncContext& ctx) {
   }
   std::string signed_in;
   if (token.ok()) {
-    signed_in = login.empty() ? Say(ctx, "yes", "да") : login;
+    signed_in = login.empty() ? Pick(ctx.language, "yes", "да") : login;
     if (!display_name.empty()) signed_in += " (" + display_name + ", " + RoleLabel(ctx, role) + ")";
   } else if (token.status().code() == StatusCode::kNotFound) {
-    signed_in = Say(ctx, "not signed in", "не выполнен");
+    signed_in = Pick(ctx.language, "not signed in", "не выполнен");
   } else {
-    signed_in = token.status().message();
+    signed_in = token.status().message(ctx.language);
   }
-  std::cout << Say(ctx, "Pending changes: ", "Изменений к отправке: ") << pending << "\n"
-            << Say(ctx, "Last successful sync: ", "Последняя успешная синхронизация: ") << success_text << "\n"
-            << Say(ctx, "Last error: ", "Последняя ошибка: ") << (last_error.empty() ? "—" : last_error) << "\n"
-            << Say(ctx, "Server: ", "Сервер: ") << (server.empty() ? Say(ctx, "not set", "не задан") : server) << "\n"
-            << Say(ctx, "Signed in: ", "Вход: ") << signed_in << "\n"
-            << Say(ctx, "Rejected changes: ", "Отклонённых изменений: ") << rejected.size() << "\n"
-            << Say(ctx, "Open conflicts: ", "Открытых конфликтов: ") << conflicts.size() << "\n";
+  std::cout << Pick(ctx.language, "Pending changes: ", "Изменений к отправке: ") << pending << "\n"
+            << Pick(ctx.language, "Last successful sync: ", "Последняя успешная синхронизация: ") << success_text
+            << "\n"
+            << Pick(ctx.language, "Last error: ", "Последняя ошибка: ") << (last_error.empty() ? "—" : last_error)
+            << "\n"
+            << Pick(ctx.language, "Server: ", "Сервер: ")
+            << (server.empty() ? Pick(ctx.language, "not set", "не задан") : server) << "\n"
+            << Pick(ctx.language, "Signed in: ", "Вход: ") << signed_in << "\n"
+            << Pick(ctx.language, "Rejected changes: ", "Отклонённых изменений: ") << rejected.size() << "\n"
+            << Pick(ctx.language, "Open conflicts: ", "Открытых конфликтов: ") << conflicts.size() << "\n";
   return Status::Ok();
 }
 
 Status SyncCommands::Conflicts(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(auto conflicts, ctx.store.Conflicts(all_));
   auto who = [&](const core::FieldClock& clock) {
-    const std::string device = clock.device_id == ctx.store.device_id()
-                                   ? Say(ctx, "this device", "это устройство")
-                                   : Say(ctx, "device ", "устройство ") + clock.device_id.substr(0, 8);
+    const std::string device =
+        clock.device_id == ctx.store.device_id()
+            ? std::string(Pick(ctx.language, "this device", "это устройство"))
+            : std::string(Pick(ctx.language, "device ", "устройство ")) + clock.device_id.substr(0, 8);
     return device + ", " + LocalTime(static_cast<int64_t>(clock.stamp.millis()));
   };
   for (const core::ConflictEntry& c : conflicts) {
-    const std::string_view reason = core::ConflictReasonLabel(c.reason, ctx.lang);
-    std::cout << LocalTime(c.noticed_millis) << "  " << core::EnumLabel(c.kind, ctx.lang) << " "
-              << c.record_id.ToString() << Say(ctx, "  field «", "  поле «") << c.field << "»: " << reason
-              << (c.dismissed ? Say(ctx, " [dismissed]", " [скрыт]") : "") << "\n"
-              << Say(ctx, "  kept: «", "  осталось: «") << OneLine(core::FieldValueToString(c.kept), 120) << "» ("
-              << who(c.kept_clock) << ")\n"
-              << Say(ctx, "  lost: «", "  уступило: «") << OneLine(core::FieldValueToString(c.lost), 120) << "» ("
-              << who(c.lost_clock) << ")\n";
+    const std::string_view reason = core::ConflictReasonLabel(c.reason, LanguageCode(ctx.language));
+    std::cout << LocalTime(c.noticed_millis) << "  " << core::EnumLabel(c.kind, ctx.language) << " "
+              << c.record_id.ToString() << Pick(ctx.language, "  field «", "  поле «") << c.field << "»: " << reason
+              << (c.dismissed ? Pick(ctx.language, " [dismissed]", " [скрыт]") : "") << "\n"
+              << Pick(ctx.language, "  kept: «", "  осталось: «") << OneLine(core::FieldValueToString(c.kept), 120)
+              << "» (" << who(c.kept_clock) << ")\n"
+              << Pick(ctx.language, "  lost: «", "  уступило: «") << OneLine(core::FieldValueToString(c.lost), 120)
+              << "» (" << who(c.lost_clock) << ")\n";
   }
   if (conflicts.empty()) {
-    std::cout << Say(ctx, "No conflicts.", "Конфликтов нет.") << "\n";
+    std::cout << Pick(ctx.language, "No conflicts.", "Конфликтов нет.") << "\n";
   } else {
-    std::cout << Say(ctx, "Conflicts: ", "Конфликтов: ") << conflicts.size() << "\n";
+    std::cout << Pick(ctx.language, "Conflicts: ", "Конфликтов: ") << conflicts.size() << "\n";
   }
   return Status::Ok();
 }
@@ -379,15 +389,15 @@ Status SyncCommands::Conflicts(const SyncContext& ctx) {
 Status SyncCommands::Rejected(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(auto rejected, ctx.store.Rejected());
   for (const core::RejectedEntry& r : rejected) {
-    const std::string& reason = ctx.lang == "ru" ? r.reason_ru : r.reason_en;
-    std::cout << "#" << r.op_seq << "  " << core::EnumLabel(r.kind, ctx.lang) << " " << r.record_id.ToString() << "  "
-              << LocalTime(r.rejected_millis) << "\n"
+    const std::string reason = LocalText{r.reason_ru, r.reason_en}.In(ctx.language);
+    std::cout << "#" << r.op_seq << "  " << core::EnumLabel(r.kind, ctx.language) << " " << r.record_id.ToString()
+              << "  " << LocalTime(r.rejected_millis) << "\n"
               << "  " << r.code << ": " << OneLine(reason, 300) << "\n";
   }
   if (rejected.empty()) {
-    std::cout << Say(ctx, "No rejected changes.", "Отклонённых изменений нет.") << "\n";
+    std::cout << Pick(ctx.language, "No rejected changes.", "Отклонённых изменений нет.") << "\n";
   } else {
-    std::cout << Say(ctx, "Rejected changes: ", "Отклонённых изменений: ") << rejected.size() << "\n";
+    std::cout << Pick(ctx.language, "Rejected changes: ", "Отклонённых изменений: ") << rejected.size() << "\n";
   }
   return Status::Ok();
 }
@@ -408,9 +418,10 @@ Status SyncCommands::Workload(const SyncContext& ctx) {
     if (id.ok()) options.as_person = *id;
   }
   ASSIGN_OR_RETURN(core::WorkloadReport report, core::RunWorkload(ctx.store, options));
-  std::cout << Say(ctx, "created ", "создано ") << report.created << Say(ctx, ", edited ", ", изменено ")
-            << report.edited << Say(ctx, ", deleted ", ", удалено ") << report.deleted
-            << Say(ctx, ", skipped ", ", пропущено ") << report.skipped << "\n";
+  std::cout << Pick(ctx.language, "created ", "создано ") << report.created
+            << Pick(ctx.language, ", edited ", ", изменено ") << report.edited
+            << Pick(ctx.language, ", deleted ", ", удалено ") << report.deleted
+            << Pick(ctx.language, ", skipped ", ", пропущено ") << report.skipped << "\n";
   return Status::Ok();
 }
 

@@ -21,7 +21,7 @@ namespace mentorlog::cli {
 
 // What the sync commands need from the CLI's context.
 struct SyncContext {
-  std::string lang;  // "ru" or "en"
+  Language language = Language::kEnglish;  // of the messages
   std::filesystem::path data_dir;
   core::Store& store;
 };

@@ -63,13 +63,12 @@ bool ParseSize(const std::string& text, int* w, int* h) {
 // [SECTION] Store and fonts
 // -----------------------------------------------------------------------------------------
 
-Result<std::unique_ptr<core::Store>> OpenStore(const Options& o, const std::string& lang, fs::path* data_dir) {
+Result<std::unique_ptr<core::Store>> OpenStore(const Options& o, fs::path* data_dir) {
   std::optional<fs::path> override_dir;
   if (!o.data_dir.empty()) override_dir = o.data_dir;
   ASSIGN_OR_RETURN(*data_dir, platform::ResolveDataDir(override_dir));
   core::StoreOptions so;
   so.path = *data_dir / "mentorlog.db";
-  so.language = lang;
   ASSIGN_OR_RETURN(auto store, core::Store::Open(so));
   RETURN_IF_ERROR(core::InstallBundledRubrics(*store, o.assets_dir));
   return store;
@@ -207,6 +206,7 @@ double Percentile(std::vector<double> v, double p) {
 int Run(const Options& o) {
   const auto started = std::chrono::steady_clock::now();
   const std::string lang = platform::UserLanguage(o.lang);
+  const Language language = LanguageFromCode(lang).value_or(Language::kEnglish);
   int width = 1280;
   int height = 800;
   if (!ParseSize(o.size, &width, &height)) {
@@ -230,7 +230,7 @@ int Run(const Options& o) {
   co.server_url = o.server;
   auto loaded = ui::Translations::Load(fs::path(o.assets_dir) / "i18n", lang);
   if (!loaded.ok()) {
-    std::cerr << loaded.status().message() << "\n";
+    std::cerr << loaded.status().message(language) << "\n";
     return 2;
   }
   // Until the controller publishes its own (in the language saved in Settings), and shared with it.
@@ -240,8 +240,8 @@ int Run(const Options& o) {
 
   glfwSetErrorCallback([](int code, const char* text) { std::cerr << "GLFW " << code << ": " << text << "\n"; });
   if (!glfwInit()) {
-    std::cerr << (lang == "ru" ? "Не удалось открыть окно: нет графического экрана (DISPLAY).\n"
-                               : "Cannot open a window: no graphical display (DISPLAY).\n");
+    std::cerr << Pick(language, "Cannot open a window: no graphical display (DISPLAY).\n",
+                      "Не удалось открыть окно: нет графического экрана (DISPLAY).\n");
     return 2;
   }
   // ImGui and its font atlas are made while GLFW creates the window: the atlas rasterises on
@@ -272,15 +272,15 @@ int Run(const Options& o) {
   if (window == nullptr) {
     ImGui::DestroyContext();
     glfwTerminate();
-    std::cerr << (lang == "ru" ? "Не удалось создать окно OpenGL 3.3: обновите графический драйвер.\n"
-                               : "Cannot create an OpenGL 3.3 window: update the graphics driver.\n");
+    std::cerr << Pick(language, "Cannot create an OpenGL 3.3 window: update the graphics driver.\n",
+                      "Не удалось создать окно OpenGL 3.3: обновите графический драйвер.\n");
     return 2;
   }
   // The store opens off the UI thread (a big one takes a moment: migrations, the bundled
   // rubrics; a cold disk), and the window says so meanwhile. Started once the window exists:
   // on two cores, started earlier it slowed the window's creation (~15 ms, bench/README.md).
   std::future<Result<std::unique_ptr<core::Store>>> opening = std::async(std::launch::async, [&] {
-    auto opened = OpenStore(o, lang, &data_dir);
+    auto opened = OpenStore(o, &data_dir);
     store_ms = since_start();
     return opened;
   });
@@ -300,7 +300,7 @@ int Run(const Options& o) {
     float text_scale = 1.0f;
     // The window's own scale may differ from the primary monitor's: then the font is redone.
     if (Status s = font.ok() ? SetFontSize(window, text_scale, o.assets_dir) : font.status(); !s.ok()) {
-      std::cerr << s.message() << "\n";
+      std::cerr << s.message(language) << "\n";
       status = 2;
     }
     ui::UiState state;
@@ -321,7 +321,7 @@ int Run(const Options& o) {
       if (!controller && open_error.empty() && opening.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
         auto opened = opening.get();
         if (!opened.ok()) {
-          open_error = opened.status().message();
+          open_error = opened.status().message(language);
           std::cerr << open_error << "\n";
           status = ExitCodeFor(opened.status());
           if (!o.screenshot.empty() || o.bench_frames > 0) break;

@@ -22,18 +22,7 @@ namespace mentorlog::server {
 // [SECTION] Messages
 // -----------------------------------------------------------------------------------------
 
-std::string Bilingual(std::string_view en, std::string_view ru) {
-  std::string out(en);
-  out += kLanguageSeparator;
-  out += ru;
-  return out;
-}
-
-std::pair<std::string, std::string> SplitBilingual(std::string_view message) {
-  const size_t at = message.find(kLanguageSeparator);
-  if (at == std::string_view::npos) return {std::string(message), std::string(message)};
-  return {std::string(message.substr(0, at)), std::string(message.substr(at + kLanguageSeparator.size()))};
-}
+LocalText Bilingual(std::string_view en, std::string_view ru) { return LocalText{std::string(ru), std::string(en)}; }
 
 namespace {
 

@@ -9,9 +9,9 @@
 //   stored, bound to the device that signed in, with an expiry. Signing out revokes it;
 //   changing a password or disabling the account revokes every token of the account.
 //
-// Messages: every message meant for a person is written in English and Russian, as one
-// string "English. / Русский." (Bilingual()). The HTTP layer splits it into ErrorBody's
-// message_en and message_ru (SplitBilingual()); the command line prints it whole.
+// Messages: every message meant for a person is written in English and Russian (Bilingual(),
+// a LocalText in the Status). The HTTP layer answers both as ErrorBody's message_en and
+// message_ru; the command line prints both ("English. / Русский.").
 //
 // Thread safety: an Accounts may be used from many threads at once.
 #pragma once
@@ -36,15 +36,8 @@ namespace mentorlog::server {
 
 // ---- bilingual messages -----------------------------------------------------------------
 
-// The separator between the English and the Russian half of a message.
-inline constexpr std::string_view kLanguageSeparator = " / ";
-
-// "English. / Русский.". REQUIRES: `en` does not contain kLanguageSeparator.
-std::string Bilingual(std::string_view en, std::string_view ru);
-
-// The two halves of a message made by Bilingual (split at the first separator); a message
-// without one (e.g. from the storage) is returned as both halves.
-std::pair<std::string, std::string> SplitBilingual(std::string_view message);
+// A message for people in both languages, English first as the code reads.
+LocalText Bilingual(std::string_view en, std::string_view ru);
 
 // ---- passwords and tokens ---------------------------------------------------------------
 

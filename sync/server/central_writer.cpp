@@ -74,12 +74,11 @@ class CentralWriter::Context final : public core::ValidationContext {
   mutable std::map<std::pair<std::string, int64_t>, core::Rubric> rubrics_;
 };
 
-CentralWriter::CentralWriter(Storage& storage, SyncService& service, std::string district, std::string language,
+CentralWriter::CentralWriter(Storage& storage, SyncService& service, std::string district,
                              const mentorlog::Clock& clock)
     : storage_(storage),
       service_(service),
       district_(std::move(district)),
-      language_(std::move(language)),
       clock_(clock),
       hlc_(clock),
       device_id_("central-" + Uuid::MakeV7(clock.NowMillis()).ToString()),
@@ -197,14 +196,13 @@ Result<RecordState> CentralWriter::SaveTyped(RecordState state, EditAction actio
   ASSIGN_OR_RETURN(std::optional<RecordState> current, Current(record.id));
   std::optional<R> stored;
   if (current) {
-    if (current->kind != core::RecordTraits<R>::kKind)
-      return core::IdOfAnotherKind(record.id, current->kind, language_);
-    if (current->deleted) return core::DeletedRecordRefusal(language_);
+    if (current->kind != core::RecordTraits<R>::kKind) return core::IdOfAnotherKind(record.id, current->kind);
+    if (current->deleted) return core::DeletedRecordRefusal();
     ASSIGN_OR_RETURN(R old, core::RecordFromState<R>(*current));
     stored = std::move(old);
   }
   const core::ValidationErrors errors = core::Validate(record, *context_);
-  ASSIGN_OR_RETURN(core::SavePlan plan, core::PlanSave(stored ? &*stored : nullptr, record, errors, action, language_));
+  ASSIGN_OR_RETURN(core::SavePlan plan, core::PlanSave(stored ? &*stored : nullptr, record, errors, action));
   RecordState values = core::StateFromRecord(record);
   if (plan.changed.empty()) return values;
 
@@ -251,7 +249,7 @@ Result<RecordState> CentralWriter::SaveState(RecordState state, EditAction actio
 Status CentralWriter::Delete(RecordKind kind, const Uuid& id) {
   return InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(std::optional<RecordState> live, LiveState(kind, id));
-    if (!live) return core::NoSuchRecord(kind, id, language_, /*to_delete=*/true);
+    if (!live) return core::NoSuchRecord(kind, id, /*to_delete=*/true);
     for (const core::FieldState& f : live->fields) hlc_.Observe(f.clock.stamp);
     const core::HlcStamp stamp = hlc_.Now();
     core::Change change;

@@ -36,14 +36,12 @@ namespace mentorlog::server {
 class CentralWriter final : public core::RecordWriter {
  public:
   // `district`: where records without a school go; "" for the one district of the central store
-  // and of the schools written (SyncService::OnlyDistrict). `language`: "ru" or "en".
-  CentralWriter(Storage& storage, SyncService& service, std::string district, std::string language,
-                const mentorlog::Clock& clock);
+  // and of the schools written (SyncService::OnlyDistrict). Refusals are in both languages.
+  CentralWriter(Storage& storage, SyncService& service, std::string district, const mentorlog::Clock& clock);
   ~CentralWriter() override;
   CentralWriter(const CentralWriter&) = delete;
   CentralWriter& operator=(const CentralWriter&) = delete;
 
-  const std::string& language() const override { return language_; }
   core::Date Today() const override;
   Status InTransaction(const std::function<Status()>& fn) override;
   Result<RecordState> SaveState(RecordState state, core::EditAction action) override;
@@ -69,7 +67,6 @@ class CentralWriter final : public core::RecordWriter {
   Storage& storage_;
   SyncService& service_;
   std::string district_;
-  std::string language_;
   const mentorlog::Clock& clock_;
   core::HybridLogicalClock hlc_;
   std::string device_id_;

@@ -137,8 +137,8 @@ HttpError FromStatus(const Status& s, const httplib::Request& req) {
     spdlog::error("{} {}: {}", LogSafe(req.method, 16), LogSafe(req.path), s.message());
     return InternalProblem();
   }
-  auto [en, ru] = SplitBilingual(s.message());
-  return HttpError{status, ErrorBody{std::string(ErrorCodeFor(status)), std::move(en), std::move(ru)}};
+  return HttpError{status, ErrorBody{std::string(ErrorCodeFor(status)), s.message(Language::kEnglish),
+                                     s.message(Language::kRussian)}};
 }
 
 // -----------------------------------------------------------------------------------------

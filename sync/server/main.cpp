@@ -53,8 +53,15 @@ namespace fs = std::filesystem;
 // [SECTION] Settings, storage and logging
 // -----------------------------------------------------------------------------------------
 
+// The operator's language (LANG, LC_ALL ...): of the problems the import prints.
+Language OperatorLanguage() { return LanguageFromCode(platform::UserLanguage()).value_or(Language::kEnglish); }
+
+// The operator reads both languages, as before messages were kept as a LocalText: "English. /
+// Русский." (a single text once).
 int Fail(const Status& s) {
-  std::cerr << s.message() << "\n";
+  const std::string& en = s.message(Language::kEnglish);
+  const std::string& ru = s.message(Language::kRussian);
+  std::cerr << (en == ru ? en : en + " / " + ru) << "\n";
   return ExitCodeFor(s);
 }
 
@@ -246,12 +253,13 @@ Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& 
   }
   // Straight into the central store: the import matches natural keys (school codes, people)
   // against what the server holds, and its rows go in as the server's own changes.
-  CentralWriter writer(*ctx.storage, *ctx.service, district, platform::UserLanguage(), platform::DefaultClock());
+  CentralWriter writer(*ctx.storage, *ctx.service, district, platform::DefaultClock());
   ASSIGN_OR_RETURN(core::ImportReport report,
                    core::ImportCsvFile(writer, *kind, file,
                                        skip_bad ? core::BadRowPolicy::kSkipBad : core::BadRowPolicy::kRejectFile));
-  for (const auto& p : report.problems) std::cerr << p.ToString() << "\n";
-  for (const auto& note : report.notes) std::cerr << note << "\n";
+  const Language language = OperatorLanguage();
+  for (const auto& p : report.problems) std::cerr << p.ToString(language) << "\n";
+  for (const auto& note : report.notes) std::cerr << note.In(language) << "\n";
   if (!report.committed) {
     return Status::InvalidInput(
         std::to_string(report.bad_rows) +
@@ -303,7 +311,7 @@ Status CmdDemo(Context& ctx, uint64_t seed) {
                                 std::to_string(records) +
                                 " record(s); demo fills only an empty store. Give it a new file with --db.");
   }
-  CentralWriter store(*ctx.storage, *ctx.service, std::string(), platform::UserLanguage(), platform::DefaultClock());
+  CentralWriter store(*ctx.storage, *ctx.service, std::string(), platform::DefaultClock());
   core::DemoOptions options;
   options.seed = seed;
   ASSIGN_OR_RETURN(core::DemoSummary summary, core::CreateDemoDistrict(store, options));

@@ -172,7 +172,8 @@ Rejection FieldTwice(const Change& c, std::string_view field) {
 
 // A change that breaks rules of validation.h, naming each in both languages.
 Rejection Invalid(const Change& c, const core::ValidationErrors& errors) {
-  return Refuse(c, "validation", core::ToStatus(errors, "en").message(), core::ToStatus(errors, "ru").message());
+  const Status refusal = core::ToStatus(errors);
+  return Refuse(c, "validation", refusal.message(Language::kEnglish), refusal.message(Language::kRussian));
 }
 
 // Answers Validate's questions about other records with "unknown": the central store refuses
@@ -454,8 +455,9 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
 
       // The merged record must read back as its types (a hostile or broken client).
       if (auto values = core::CompleteValues(merged.next); !values.ok()) {
-        response.rejected.push_back(Refuse(c, "validation", "The record is not valid: " + values.status().message(),
-                                           "Запись некорректна: " + values.status().message()));
+        response.rejected.push_back(Refuse(c, "validation",
+                                           "The record is not valid: " + values.status().message(Language::kEnglish),
+                                           "Запись некорректна: " + values.status().message(Language::kRussian)));
         continue;
       }
       // The rules a record must keep by itself, the device's own (validation.h): what the

@@ -27,37 +27,33 @@ namespace {
 // [SECTION] Messages
 // -----------------------------------------------------------------------------------------
 
-std::string Say(std::string_view lang, std::string_view en, std::string_view ru) {
-  return std::string(lang == "ru" ? ru : en);
-}
-
-std::string Language(std::string_view lang) { return lang == "ru" ? "ru" : "en"; }
+// A message in both languages, English first as the code reads.
+LocalText Local(std::string_view en, std::string_view ru) { return LocalText{std::string(ru), std::string(en)}; }
 
 // Which endpoint a request goes to: the same HTTP status means different things to the user.
 enum class Endpoint { kLogin, kLogout, kSync };
 
-std::string SignInAgain(std::string_view lang) {
-  return Say(lang, "Sign in again (mentorlog-cli login …); your unsynced records stay on this device.",
-             "Войдите снова (mentorlog-cli login …); несинхронизированные записи остаются на этом устройстве.");
+LocalText SignInAgain() {
+  return Local("Sign in again (mentorlog-cli login …); your unsynced records stay on this device.",
+               "Войдите снова (mentorlog-cli login …); несинхронизированные записи остаются на этом устройстве.");
 }
 
-std::string NoConnection(std::string_view lang, Endpoint endpoint, const std::string& detail) {
+LocalText NoConnection(Endpoint endpoint, const LocalText& detail) {
   if (endpoint == Endpoint::kSync) {
-    return Say(lang, "No connection to the server (", "Нет связи с сервером (") + detail +
-           Say(lang, "); your records are saved on this device and will be sent at the next sync.",
-               "); записи сохранены на этом устройстве и будут отправлены при следующей синхронизации.");
+    return Local("No connection to the server (", "Нет связи с сервером (") + detail +
+           Local("); your records are saved on this device and will be sent at the next sync.",
+                 "); записи сохранены на этом устройстве и будут отправлены при следующей синхронизации.");
   }
-  return Say(lang, "No connection to the server (", "Нет связи с сервером (") + detail +
-         Say(lang, "); check the address and the network, and try again.",
-             "); проверьте адрес и сеть и попробуйте снова.");
+  return Local("No connection to the server (", "Нет связи с сервером (") + detail +
+         Local("); check the address and the network, and try again.", "); проверьте адрес и сеть и попробуйте снова.");
 }
 
-std::string Stopped(std::string_view lang, Endpoint endpoint) {
+LocalText Stopped(Endpoint endpoint) {
   if (endpoint == Endpoint::kSync) {
-    return Say(lang, "Sync stopped; nothing is lost, run sync again.",
-               "Синхронизация остановлена; ничего не потеряно, запустите её снова.");
+    return Local("Sync stopped; nothing is lost, run sync again.",
+                 "Синхронизация остановлена; ничего не потеряно, запустите её снова.");
   }
-  return Say(lang, "Stopped.", "Остановлено.");
+  return Local("Stopped.", "Остановлено.");
 }
 
 // DecodeErrorJson, kept from throwing: std::stoi on a malformed "\u" escape in a body from a
@@ -71,12 +67,12 @@ ErrorBody ReadErrorBody(std::string_view body) {
 }
 
 // The Status for an answered request that was not 2xx and will not be retried.
-Status StatusForAnswer(long http_status, std::string_view body, std::string_view lang, Endpoint endpoint) {
+Status StatusForAnswer(long http_status, std::string_view body, Endpoint endpoint) {
   const ErrorBody error = ReadErrorBody(body);
-  const std::string message = lang == "ru" ? error.message_ru : error.message_en;
+  const LocalText message{error.message_ru, error.message_en};
   switch (http_status) {
     case 401:
-      return Status::Unauthenticated(endpoint == Endpoint::kLogin ? message : SignInAgain(lang));
+      return Status::Unauthenticated(endpoint == Endpoint::kLogin ? message : SignInAgain());
     case 403:
       return Status::PermissionDenied(message);
     case 426:
@@ -86,27 +82,26 @@ Status StatusForAnswer(long http_status, std::string_view body, std::string_view
   }
   if (http_status >= 400 && http_status < 500) return Status::InvalidInput(message);
   // 1xx (other than what curl handles), 3xx: we follow no redirects; the address is wrong.
-  return Status::InvalidInput(Say(lang, "The server answered HTTP ", "Сервер ответил HTTP ") +
-                              std::to_string(http_status) +
-                              Say(lang, " instead of an answer; check the server address (https://…).",
-                                  " вместо ответа; проверьте адрес сервера (https://…)."));
+  return Status::InvalidInput(Local("The server answered HTTP ", "Сервер ответил HTTP ") + std::to_string(http_status) +
+                              Local(" instead of an answer; check the server address (https://…).",
+                                    " вместо ответа; проверьте адрес сервера (https://…)."));
 }
 
 bool IsRetryableStatus(long http_status) { return http_status >= 500 || http_status == 429; }
 
 // An answer a working server never gives: what it was, whose fault, and what to do.
-std::string ServerFault(std::string_view lang, std::string_view what_en, std::string_view what_ru) {
-  return Say(lang, what_en, what_ru) +
-         Say(lang,
+LocalText ServerFault(std::string_view what_en, std::string_view what_ru) {
+  return Local(what_en, what_ru) +
+         Local(
              " This is a fault of the server, not of this device: sync stopped, and every change not yet "
              "confirmed stays on this device. Try again later; if it happens again, tell your coordinator.",
              " Это ошибка сервера, а не этого устройства: синхронизация остановлена, неподтверждённые изменения "
              "остаются на этом устройстве. Попробуйте позже; если повторится, сообщите координатору.");
 }
 
-Status Unreadable(std::string_view lang, const Status& why) {
-  return Status::Corruption(Say(lang, "The server's answer could not be read: ", "Ответ сервера не читается: ") +
-                            why.message());
+Status Unreadable(const Status& why) {
+  return Status::Corruption(Local("The server's answer could not be read: ", "Ответ сервера не читается: ") +
+                            why.local_message());
 }
 
 // -----------------------------------------------------------------------------------------
@@ -149,52 +144,51 @@ int64_t BackoffMillis(const ClientOptions& options, int attempt, int64_t retry_a
 // POSTs `body` until it gets a 2xx answer (returned), a failure a retry cannot fix, or
 // max_attempts failures. Counts bytes, retries and the last error in `progress`, and calls
 // `on_retry` before each wait.
-Result<std::string> PostWithRetries(HttpTransport& transport, const ClientOptions& options, std::string_view lang,
-                                    Endpoint endpoint, std::mt19937_64& rng, std::string_view path,
-                                    std::string_view body, SyncProgress& progress,
-                                    const std::function<void()>& on_retry) {
+Result<std::string> PostWithRetries(HttpTransport& transport, const ClientOptions& options, Endpoint endpoint,
+                                    std::mt19937_64& rng, std::string_view path, std::string_view body,
+                                    SyncProgress& progress, const std::function<void()>& on_retry) {
   const int attempts = std::max(1, options.max_attempts);
   const std::string_view token = endpoint == Endpoint::kLogin ? std::string_view() : options.token;
   for (int attempt = 1;; ++attempt) {
-    if (IsCancelled(options)) return Status::Cancelled(Stopped(lang, endpoint));
+    if (IsCancelled(options)) return Status::Cancelled(Stopped(endpoint));
     HttpExchange x = transport.Post(path, body, token);
     progress.bytes_up += x.bytes_up;
     progress.bytes_down += x.bytes_down;
-    std::string why;
+    LocalText why;
     if (x.answered) {
       if (x.http_status >= 200 && x.http_status < 300) {
-        progress.last_error.clear();
+        progress.last_error = LocalText{};
         return std::move(x.body);
       }
-      if (!IsRetryableStatus(x.http_status)) return StatusForAnswer(x.http_status, x.body, lang, endpoint);
+      if (!IsRetryableStatus(x.http_status)) return StatusForAnswer(x.http_status, x.body, endpoint);
       const ErrorBody error = ReadErrorBody(x.body);
-      why = Say(lang, "the server answered ", "сервер ответил ") + std::to_string(x.http_status) + ": " +
-            (lang == "ru" ? error.message_ru : error.message_en);
+      why = Local("the server answered ", "сервер ответил ") + std::to_string(x.http_status) + ": " +
+            LocalText{error.message_ru, error.message_en};
     } else {
-      if (x.error.code() == StatusCode::kCancelled) return Status::Cancelled(Stopped(lang, endpoint));
+      if (x.error.code() == StatusCode::kCancelled) return Status::Cancelled(Stopped(endpoint));
       if (!x.retryable) {
         if (x.error.code() == StatusCode::kUnavailable) {
-          return Status::Unavailable(NoConnection(lang, endpoint, x.error.message()));
+          return Status::Unavailable(NoConnection(endpoint, x.error.local_message()));
         }
         return x.error;
       }
-      why = x.error.message();
+      why = x.error.local_message();
     }
     progress.last_error = why;
     if (attempt >= attempts) {
-      return Status::Unavailable(NoConnection(lang, endpoint,
-                                              why + Say(lang, "; tried ", "; попыток: ") + std::to_string(attempt) +
-                                                  Say(lang, attempt == 1 ? " time" : " times", "")));
+      return Status::Unavailable(NoConnection(endpoint, why + Local("; tried ", "; попыток: ") +
+                                                            std::to_string(attempt) +
+                                                            Local(attempt == 1 ? " time" : " times", "")));
     }
     ++progress.retries;
     if (on_retry) on_retry();
     if (!SleepUnlessCancelled(options, BackoffMillis(options, attempt, x.retry_after_ms, rng))) {
-      return Status::Cancelled(Stopped(lang, endpoint));
+      return Status::Cancelled(Stopped(endpoint));
     }
   }
 }
 
-TransportOptions TransportOptionsFor(const ClientOptions& options, std::string_view lang) {
+TransportOptions TransportOptionsFor(const ClientOptions& options) {
   TransportOptions t;
   t.server_url = options.server_url;
   t.ca_file = options.ca_file;
@@ -203,7 +197,6 @@ TransportOptions TransportOptionsFor(const ClientOptions& options, std::string_v
   t.low_speed_limit_bytes = options.low_speed_limit_bytes;
   t.low_speed_time_s = options.low_speed_time_s;
   t.cancel = options.cancel;
-  t.language = std::string(lang);
   return t;
 }
 
@@ -219,7 +212,6 @@ class SyncClient::Impl {
       : store_(store),
         options_(std::move(options)),
         clock_(options_.clock != nullptr ? *options_.clock : platform::DefaultClock()),
-        lang_(Language(store.language())),
         rng_(SeedOf(options_)) {}
 
   // Runs the push half, the pull half or both, and records the outcome in the store.
@@ -235,12 +227,16 @@ class SyncClient::Impl {
     if (!s.ok()) {
       // Best effort: the sync already failed, and a store that cannot take this line either
       // will say so at the next write. A stop asked for by the user is no error to show.
-      if (s.code() != StatusCode::kCancelled) (void)store_.SetSyncValue(kLastErrorKey, s.message());
+      if (s.code() != StatusCode::kCancelled) {
+        (void)store_.SetSyncValue(kLastErrorKey, s.message(Language::kEnglish));
+        (void)store_.SetSyncValue(kLastErrorRuKey, s.message(Language::kRussian));
+      }
       return s;
     }
     if (push && pull) {
       RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
         RETURN_IF_ERROR(store_.SetSyncValue(kLastSuccessKey, std::to_string(clock_.NowMillis())));
+        RETURN_IF_ERROR(store_.SetSyncValue(kLastErrorRuKey, ""));
         return store_.SetSyncValue(kLastErrorKey, "");
       }));
     }
@@ -252,10 +248,10 @@ class SyncClient::Impl {
  private:
   Status Prepare() {
     if (options_.token.empty()) {
-      return Status::Unauthenticated(Say(lang_, "Not signed in. ", "Вход не выполнен. ") + SignInAgain(lang_));
+      return Status::Unauthenticated(Local("Not signed in. ", "Вход не выполнен. ") + SignInAgain());
     }
     if (transport_ == nullptr) {
-      ASSIGN_OR_RETURN(transport_, HttpTransport::Create(TransportOptionsFor(options_, lang_)));
+      ASSIGN_OR_RETURN(transport_, HttpTransport::Create(TransportOptionsFor(options_)));
     }
     ASSIGN_OR_RETURN(progress_.pending, store_.PendingCount());
     return Status::Ok();
@@ -268,10 +264,10 @@ class SyncClient::Impl {
   // One request: compress, post with retries, decompress.
   Result<std::string> Exchange(std::string_view path, const std::string& message) {
     const std::string body = Compress(message);
-    ASSIGN_OR_RETURN(std::string raw, PostWithRetries(*transport_, options_, lang_, Endpoint::kSync, rng_, path, body,
+    ASSIGN_OR_RETURN(std::string raw, PostWithRetries(*transport_, options_, Endpoint::kSync, rng_, path, body,
                                                       progress_, [this] { Notify(); }));
     auto plain = Decompress(raw);
-    if (!plain.ok()) return Unreadable(lang_, plain.status());
+    if (!plain.ok()) return Unreadable(plain.status());
     return std::move(plain).value();
   }
 
@@ -289,29 +285,28 @@ class SyncClient::Impl {
     progress_.phase = SyncProgress::Phase::kPush;
     progress_.batches = 0;
     while (true) {
-      if (IsCancelled(options_)) return Status::Cancelled(Stopped(lang_, Endpoint::kSync));
+      if (IsCancelled(options_)) return Status::Cancelled(Stopped(Endpoint::kSync));
       PushRequest request;
       request.device_id = store_.device_id();
       ASSIGN_OR_RETURN(request.changes, NextPushBatch(store_, sizer_.rows(), sizer_.bytes()));
       if (request.changes.empty()) return Status::Ok();
       ASSIGN_OR_RETURN(std::string plain, TimedExchange("/v1/push", Encode(request)));
       auto decoded = DecodePushResponse(plain);
-      if (!decoded.ok()) return Unreadable(lang_, decoded.status());
+      if (!decoded.ok()) return Unreadable(decoded.status());
       const PushResponse& answer = *decoded;
       const uint64_t first = request.changes.front().op_seq;
       // The next batch starts after acked_op_seq: an answer below `first` would send this
       // batch again, and again. (Rejections without an acknowledgement would loop the same way.)
       if (answer.acked_op_seq < first) {
         return Status::Internal(
-            Say(lang_, "The server acknowledged changes up to number ", "Сервер подтвердил изменения до номера ") +
+            Local("The server acknowledged changes up to number ", "Сервер подтвердил изменения до номера ") +
             std::to_string(answer.acked_op_seq) +
-            Say(lang_, ", but this device's next change is number ", ", а следующее изменение этого устройства — ") +
+            Local(", but this device's next change is number ", ", а следующее изменение этого устройства — ") +
             std::to_string(first) +
-            Say(lang_,
-                ". Sync stopped so as not to repeat itself; nothing was lost here. Tell your coordinator (the "
-                "server may have been restored from a backup).",
-                ". Синхронизация остановлена, чтобы не повторяться; здесь ничего не потеряно. Сообщите "
-                "координатору (возможно, сервер восстановлен из резервной копии)."));
+            Local(". Sync stopped so as not to repeat itself; nothing was lost here. Tell your coordinator (the "
+                  "server may have been restored from a backup).",
+                  ". Синхронизация остановлена, чтобы не повторяться; здесь ничего не потеряно. Сообщите "
+                  "координатору (возможно, сервер восстановлен из резервной копии)."));
       }
       // An answer beyond this batch is legal up to the last change this device has made (the
       // answer to a bigger batch was lost, and the server has that batch): ApplyPushResponse
@@ -321,8 +316,7 @@ class SyncClient::Impl {
       ASSIGN_OR_RETURN(const int64_t pending, store_.PendingCount());  // pending op seqs: first, first + 1, ...
       if (answer.acked_op_seq > first + static_cast<uint64_t>(std::max<int64_t>(pending, 1)) - 1) {
         return Status::Internal(
-            ServerFault(lang_,
-                        "The server says it already has more changes from this device than this device has made "
+            ServerFault("The server says it already has more changes from this device than this device has made "
                         "(the server, or this device, may have been restored from a backup).",
                         "Сервер считает, что уже получил от этого устройства больше изменений, чем оно сделало "
                         "(возможно, сервер или это устройство восстановлены из резервной копии)."));
@@ -362,7 +356,7 @@ class SyncClient::Impl {
     int returns = 0;
     int64_t batches = 0;
     while (true) {
-      if (IsCancelled(options_)) return Status::Cancelled(Stopped(lang_, Endpoint::kSync));
+      if (IsCancelled(options_)) return Status::Cancelled(Stopped(Endpoint::kSync));
       PullRequest request;
       request.device_id = store_.device_id();
       ASSIGN_OR_RETURN(std::optional<std::string> cursor, store_.GetSyncValue(kCursorKey));
@@ -372,11 +366,10 @@ class SyncClient::Impl {
       asked.insert(PositionDigest(request.cursor));
       ASSIGN_OR_RETURN(std::string plain, TimedExchange("/v1/pull", Encode(request)));
       auto decoded = DecodePullResponse(plain);
-      if (!decoded.ok()) return Unreadable(lang_, decoded.status());
+      if (!decoded.ok()) return Unreadable(decoded.status());
       const PullResponse& answer = *decoded;
       if (answer.more && asked.contains(PositionDigest(answer.next_cursor)) && ++returns >= 2) {
         return Status::Internal(ServerFault(
-            lang_,
             "The server keeps sending this device back to records it has already received, so receiving "
             "would never end.",
             "Сервер раз за разом возвращает устройство к уже полученным записям, и получение не закончилось "
@@ -393,8 +386,7 @@ class SyncClient::Impl {
       if (!answer.more) return Status::Ok();
       if (options_.max_pull_batches > 0 && batches >= options_.max_pull_batches) {
         return Status::Internal(
-            ServerFault(lang_,
-                        "The server keeps saying there is more to receive, far longer than any district needs; what "
+            ServerFault("The server keeps saying there is more to receive, far longer than any district needs; what "
                         "was received so far is saved.",
                         "Сервер всё сообщает, что данные ещё есть, гораздо дольше, чем нужно для любого района; уже "
                         "полученное сохранено."));
@@ -405,7 +397,6 @@ class SyncClient::Impl {
   core::Store& store_;
   ClientOptions options_;
   const mentorlog::Clock& clock_;
-  std::string lang_;
   std::mt19937_64 rng_;
   std::unique_ptr<HttpTransport> transport_;  // made at the first sync, then reused
   SyncProgress progress_;
@@ -426,8 +417,7 @@ Result<SyncReport> SyncClient::Pull() { return impl_->Run(false, true); }
 
 Result<LoginResponse> Login(const ClientOptions& options, std::string_view login, std::string_view password,
                             std::string_view device_id) {
-  const std::string lang = Language(options.language);
-  ASSIGN_OR_RETURN(std::unique_ptr<HttpTransport> transport, HttpTransport::Create(TransportOptionsFor(options, lang)));
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpTransport> transport, HttpTransport::Create(TransportOptionsFor(options)));
   LoginRequest request;
   request.login = std::string(login);
   request.password = std::string(password);
@@ -439,25 +429,24 @@ Result<LoginResponse> Login(const ClientOptions& options, std::string_view login
   sodium_memzero(plain_request.data(), plain_request.size());
   std::mt19937_64 rng(SeedOf(options));
   SyncProgress progress;
-  auto raw = PostWithRetries(*transport, options, lang, Endpoint::kLogin, rng, "/v1/login", body, progress, [&] {
+  auto raw = PostWithRetries(*transport, options, Endpoint::kLogin, rng, "/v1/login", body, progress, [&] {
     if (options.on_progress) options.on_progress(progress);
   });
   sodium_memzero(body.data(), body.size());
   if (!raw.ok()) return raw.status();
   auto plain = Decompress(*raw);
-  if (!plain.ok()) return Unreadable(lang, plain.status());
+  if (!plain.ok()) return Unreadable(plain.status());
   auto answer = DecodeLoginResponse(*plain);
-  if (!answer.ok()) return Unreadable(lang, answer.status());
+  if (!answer.ok()) return Unreadable(answer.status());
   return answer;
 }
 
 Status Logout(const ClientOptions& options) {
   if (options.token.empty()) return Status::Ok();  // nothing to revoke
-  const std::string lang = Language(options.language);
-  ASSIGN_OR_RETURN(std::unique_ptr<HttpTransport> transport, HttpTransport::Create(TransportOptionsFor(options, lang)));
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpTransport> transport, HttpTransport::Create(TransportOptionsFor(options)));
   std::mt19937_64 rng(SeedOf(options));
   SyncProgress progress;
-  auto raw = PostWithRetries(*transport, options, lang, Endpoint::kLogout, rng, "/v1/logout", "", progress, [&] {
+  auto raw = PostWithRetries(*transport, options, Endpoint::kLogout, rng, "/v1/logout", "", progress, [&] {
     if (options.on_progress) options.on_progress(progress);
   });
   if (!raw.ok() && raw.status().code() == StatusCode::kUnauthenticated) return Status::Ok();  // already invalid

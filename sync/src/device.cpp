@@ -39,14 +39,13 @@ Status ApplyPushResponse(core::Store& store, const std::vector<Change>& sent, co
                                           [](const Change& c, uint64_t op_seq) { return c.op_seq < op_seq; });
     if (refused == sent.end() || refused->op_seq != x.op_seq || x.op_seq > acked || refused->record_id != x.record_id ||
         refused->kind != x.kind) {
-      const bool ru = store.language() == "ru";
       return Status::Internal(
-          ru ? "Сервер отказал в изменении, которого это устройство ему не отправляло. Это ошибка сервера: "
-               "синхронизация остановлена, неподтверждённые изменения остаются на этом устройстве. Попробуйте "
-               "позже; если повторится, сообщите координатору."
-             : "The server refused a change this device did not send it. This is a fault of the server: sync "
-               "stopped, and every change not yet confirmed stays on this device. Try again later; if it "
-               "happens again, tell your coordinator.");
+          LocalText{"Сервер отказал в изменении, которого это устройство ему не отправляло. Это ошибка сервера: "
+                    "синхронизация остановлена, неподтверждённые изменения остаются на этом устройстве. Попробуйте "
+                    "позже; если повторится, сообщите координатору.",
+                    "The server refused a change this device did not send it. This is a fault of the server: sync "
+                    "stopped, and every change not yet confirmed stays on this device. Try again later; if it "
+                    "happens again, tell your coordinator."});
     }
     core::RejectedEntry entry;
     entry.op_seq = x.op_seq;

@@ -31,9 +31,8 @@ bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-std::string Say(std::string_view lang, std::string_view en, std::string_view ru) {
-  return std::string(lang == "ru" ? ru : en);
-}
+// A message in both languages, English first as the code reads.
+LocalText Local(std::string_view en, std::string_view ru) { return LocalText{std::string(ru), std::string(en)}; }
 
 // What one transfer collects through curl's callbacks.
 struct Transfer {
@@ -166,7 +165,7 @@ class HttpTransport::Impl {
     Transfer transfer;
     transfer.cancel = options_.cancel;
     if (transfer.cancel != nullptr && transfer.cancel->load()) {
-      out.error = Status::Cancelled(Say(options_.language, "Stopped.", "Остановлено."));
+      out.error = Status::Cancelled(Local("Stopped.", "Остановлено."));
       return out;
     }
     const std::string url = base_url() + std::string(path);
@@ -216,25 +215,24 @@ class HttpTransport::Impl {
       return out;
     }
     const std::string detail = errbuf_[0] != '\0' ? std::string(errbuf_) : std::string(curl_easy_strerror(code));
-    const std::string& lang = options_.language;
     if (code == CURLE_ABORTED_BY_CALLBACK && transfer.cancelled) {
-      out.error = Status::Cancelled(Say(lang, "Stopped.", "Остановлено."));
+      out.error = Status::Cancelled(Local("Stopped.", "Остановлено."));
     } else if ((code == CURLE_WRITE_ERROR && transfer.too_large) || code == CURLE_FILESIZE_EXCEEDED) {
-      out.error = Status::Corruption(Say(lang, "The server's answer is larger than the ", "Ответ сервера больше ") +
-                                     std::to_string(kMaxBodyBytes >> 20) + Say(lang, " MB allowed.", " МБ."));
+      out.error = Status::Corruption(Local("The server's answer is larger than the ", "Ответ сервера больше ") +
+                                     std::to_string(kMaxBodyBytes >> 20) + Local(" MB allowed.", " МБ."));
     } else if (code == CURLE_OPERATION_TIMEDOUT) {
       // The connect timeout, or the low-speed limit: a stalled or dripping answer.
       curl_off_t pretransfer = 0;
       curl_easy_getinfo(handle_, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
       if (pretransfer > 0) {
         out.error = Status::Unavailable(
-            Say(lang, "the server's answer came too slowly: under ", "ответ сервера шёл слишком медленно: меньше ") +
+            Local("the server's answer came too slowly: under ", "ответ сервера шёл слишком медленно: меньше ") +
             std::to_string(std::max(1, options_.low_speed_limit_bytes)) +
-            Say(lang, " bytes a second for ", " байт в секунду в течение ") +
-            std::to_string(std::max(1, options_.low_speed_time_s)) + Say(lang, " s", " с"));
+            Local(" bytes a second for ", " байт в секунду в течение ") +
+            std::to_string(std::max(1, options_.low_speed_time_s)) + Local(" s", " с"));
       } else {
-        out.error = Status::Unavailable(Say(lang, "the server did not answer within ", "сервер не ответил за ") +
-                                        std::to_string(options_.connect_timeout_s) + Say(lang, " s", " с"));
+        out.error = Status::Unavailable(Local("the server did not answer within ", "сервер не ответил за ") +
+                                        std::to_string(options_.connect_timeout_s) + Local(" s", " с"));
       }
       out.retryable = true;
     } else if (IsTransient(code)) {
@@ -242,14 +240,14 @@ class HttpTransport::Impl {
       out.retryable = true;
     } else if (IsCertificateProblem(code)) {
       out.error = Status::Unavailable(
-          Say(lang, "the server's certificate could not be verified: ", "сертификат сервера не прошёл проверку: ") +
+          Local("the server's certificate could not be verified: ", "сертификат сервера не прошёл проверку: ") +
           detail);
     } else if (code == CURLE_SSL_CACERT_BADFILE) {
-      out.error = Status::InvalidInput(Say(lang, "The CA file «", "Файл сертификатов «") + options_.ca_file +
-                                       Say(lang, "» cannot be read: ", "» не читается: ") + detail);
+      out.error = Status::InvalidInput(Local("The CA file «", "Файл сертификатов «") + options_.ca_file +
+                                       Local("» cannot be read: ", "» не читается: ") + detail);
     } else if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
-      out.error = Status::InvalidInput(Say(lang, "The server address «", "Адрес сервера «") + options_.server_url +
-                                       Say(lang, "» is not usable: ", "» не подходит: ") + detail);
+      out.error = Status::InvalidInput(Local("The server address «", "Адрес сервера «") + options_.server_url +
+                                       Local("» is not usable: ", "» не подходит: ") + detail);
     } else {
       out.error = Status::Unavailable(detail);
     }
@@ -269,15 +267,14 @@ class HttpTransport::Impl {
 };
 
 Result<std::unique_ptr<HttpTransport>> HttpTransport::Create(TransportOptions options) {
-  const std::string& lang = options.language;
   if (options.server_url.empty()) {
-    return Status::InvalidInput(Say(lang, "No server address is set; sign in with the server's address first.",
-                                    "Адрес сервера не задан; сначала войдите, указав адрес сервера."));
+    return Status::InvalidInput(Local("No server address is set; sign in with the server's address first.",
+                                      "Адрес сервера не задан; сначала войдите, указав адрес сервера."));
   }
   if (!StartsWithNoCase(options.server_url, "https://") && !StartsWithNoCase(options.server_url, "http://")) {
-    return Status::InvalidInput(Say(lang, "The server address «", "Адрес сервера «") + options.server_url +
-                                Say(lang, "» must start with https:// (or http:// for a test server).",
-                                    "» должен начинаться с https:// (или http:// для тестового сервера)."));
+    return Status::InvalidInput(Local("The server address «", "Адрес сервера «") + options.server_url +
+                                Local("» must start with https:// (or http:// for a test server).",
+                                      "» должен начинаться с https:// (или http:// для тестового сервера)."));
   }
   if (GlobalInitOnce() != CURLE_OK) return Status::Internal("libcurl could not be initialised");
   CURL* handle = curl_easy_init();

@@ -30,7 +30,6 @@ struct TransportOptions {
   int low_speed_limit_bytes = 256;  // bytes per second, up and down together
   int low_speed_time_s = 60;
   const std::atomic<bool>* cancel = nullptr;
-  std::string language = "en";  // of the messages
 };
 
 // The outcome of one attempt.

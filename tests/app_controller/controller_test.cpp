@@ -61,7 +61,6 @@ class AppControllerTest : public ::testing::Test {
     core::StoreOptions options;
     options.path = demo_dir_->path() / "mentorlog.db";
     options.clock = &clock;
-    options.language = "ru";
     auto store = Must(core::Store::Open(options), "Store::Open");
     core::DemoOptions demo;
     demo.assets_dir = MENTORLOG_ASSETS_DIR;
@@ -83,7 +82,6 @@ class AppControllerTest : public ::testing::Test {
     core::StoreOptions options;
     options.path = dir_.path() / "mentorlog.db";
     options.clock = &clock_;
-    options.language = "ru";
     store_ = Must(core::Store::Open(options), "Store::Open");
   }
 
@@ -258,7 +256,7 @@ TEST_F(AppControllerTest, SavingAVisitChecksOffARecommendationInOneTransaction) 
   form.recommendations = {{"Провести педсовет по итогам ВПР", "", "", "Директор", "2026-12-20"}, {}};
   const int64_t pending = Must(store_->PendingCount(), "PendingCount");
 
-  const Uuid visit_id = Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_), "SaveForm");
+  const Uuid visit_id = Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_, en_), "SaveForm");
 
   EXPECT_EQ(visit_id.ToString(), form.id);  // the draft's id is the record's
   const core::Visit visit = Must(store_->Get<core::Visit>(visit_id), "visit");
@@ -345,10 +343,11 @@ TEST_F(AppControllerTest, AValidationErrorWritesNothing) {
   const int64_t pending = Must(store_->PendingCount(), "PendingCount");
   const size_t recs = All<core::Recommendation>().size();
 
-  auto saved = SaveForm(*store_, ui::Form(form), mentor.id, ru_);
+  auto saved = SaveForm(*store_, ui::Form(form), mentor.id, ru_, en_);
   ASSERT_FALSE(saved.ok());
   EXPECT_EQ(saved.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(saved.status().message().find("Укажите цель выезда."), std::string::npos) << saved.status().message();
+  EXPECT_NE(saved.status().message(Language::kRussian).find("Укажите цель выезда."), std::string::npos)
+      << saved.status().message(Language::kRussian);
   EXPECT_EQ(Must(store_->PendingCount(), "PendingCount"), pending);
   EXPECT_EQ(All<core::Recommendation>().size(), recs);
   EXPECT_EQ(Must(store_->Get<core::Recommendation>(rec.id), "rec").status, core::RecommendationStatus::kOpen);
@@ -356,9 +355,9 @@ TEST_F(AppControllerTest, AValidationErrorWritesNothing) {
   // A later step failing (a bad due date after a valid visit) undoes the visit too.
   form.purposes = {"follow_up"};
   form.recommendations = {{"Текст", "", "", "Директор", "20.13.2026"}};
-  saved = SaveForm(*store_, ui::Form(form), mentor.id, ru_);
+  saved = SaveForm(*store_, ui::Form(form), mentor.id, ru_, en_);
   ASSERT_FALSE(saved.ok());
-  EXPECT_EQ(saved.status().message(), "«20.13.2026» — не дата: напишите 2026-11-20 или 20.11.2026.");
+  EXPECT_EQ(saved.status().message(Language::kRussian), "«20.13.2026» — не дата: напишите 2026-11-20 или 20.11.2026.");
   EXPECT_EQ(Must(store_->PendingCount(), "PendingCount"), pending);
   EXPECT_EQ(store_->Get<core::Visit>(Must(Uuid::Parse(form.id), "id")).status().code(), StatusCode::kNotFound);
 }
@@ -367,7 +366,7 @@ TEST_F(AppControllerTest, ASavedRecordComesBackAsItsForm) {
   const core::Person mentor = Mentor();
   const core::Recommendation rec = OpenRecommendation();
   ui::VisitForm form = VisitFormFor(rec.school_id);
-  Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_), "SaveForm");
+  Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_, en_), "SaveForm");
   const ui::Form back = Must(FormForRecord(*store_, form.id), "FormForRecord");
   ASSERT_TRUE(std::holds_alternative<ui::VisitForm>(back));
   EXPECT_EQ(ui::EncodeForm(back), ui::EncodeForm(ui::Form(form)));
@@ -377,7 +376,7 @@ TEST_F(AppControllerTest, ASavedVisitIsCorrectedInPlaceAndAnUnfinishedCorrection
   const core::Person mentor = Mentor();
   Must(store_->SetSyncValue("person_id", mentor.id.ToString()), "person");
   ui::VisitForm form = VisitFormFor(OpenRecommendation().school_id);
-  Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_), "SaveForm");
+  Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_, en_), "SaveForm");
   const int64_t visits = Must(store_->Count(core::RecordKind::kVisit), "count");
 
   AppController controller(*store_, Options());
@@ -596,6 +595,53 @@ TEST_F(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
   EXPECT_EQ(controller.View()->saved_form_id, form.id);  // now it closes
   EXPECT_EQ(controller.View()->saved_form_seq, 1u);
   EXPECT_FALSE(Must(store_->Draft(key), "Draft").has_value());
+}
+
+// Issue 14: a refusal is kept in both languages and shown in the language of the moment, so
+// switching the language in Settings re-renders the error standing on screen.
+TEST_F(AppControllerTest, AFormErrorAndANoticeFollowALanguageChosenAfterThem) {
+  const core::Recommendation rec = OpenRecommendation();
+  ui::VisitForm form = VisitFormFor(rec.school_id);
+  form.purposes.clear();  // the core refuses it
+  const std::string key = ui::DraftKey(ui::Form(form));
+  Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");
+  AppController controller(*store_, Options());  // Russian UI
+  controller.Apply({ui::SaveForm{ui::Form(form), key}});
+  controller.WaitIdle();
+  EXPECT_TRUE(controller.View()->notice_is_error);
+  EXPECT_NE(controller.View()->notice.find("Укажите цель выезда."), std::string::npos) << controller.View()->notice;
+
+  const auto switch_to = [&](const char* language) {
+    ui::SettingsView settings = controller.View()->settings;
+    settings.language = language;
+    controller.Apply({ui::ChangeSettings{settings}});
+    controller.WaitIdle();
+    ASSERT_EQ(controller.View()->texts->lang(), language);
+  };
+  switch_to("en");
+  EXPECT_TRUE(controller.View()->notice_is_error);
+  EXPECT_NE(controller.View()->notice.find("Choose the purpose of the visit."), std::string::npos)
+      << controller.View()->notice;
+  EXPECT_EQ(controller.View()->notice.find("Укажите"), std::string::npos) << controller.View()->notice;
+
+  // A date the form cannot read: the UI's own words, in both languages.
+  switch_to("ru");
+  form.purposes = {"monitoring"};
+  form.recommendations = {{"Текст", "", "", "Директор", "20.13.2026"}};
+  controller.Apply({ui::SaveForm{ui::Form(form), key}});
+  controller.WaitIdle();
+  EXPECT_EQ(controller.View()->notice, ru_.Format("view.error.date", {"20.13.2026"}));
+  switch_to("en");
+  EXPECT_EQ(controller.View()->notice, en_.Format("view.error.date", {"20.13.2026"}));
+
+  // A notice of the UI's words follows too.
+  form.recommendations.clear();
+  controller.Apply({ui::SaveForm{ui::Form(form), key}});
+  controller.WaitIdle();
+  EXPECT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+  EXPECT_EQ(controller.View()->notice, en_("view.notice.visit_saved"));
+  switch_to("ru");
+  EXPECT_EQ(controller.View()->notice, ru_("view.notice.visit_saved"));
 }
 
 // -----------------------------------------------------------------------------------------

@@ -103,7 +103,6 @@ class AppEndToEndTest : public ::testing::Test {
     fs::create_directories(device_);
     core::StoreOptions o;
     o.path = device_ / "mentorlog.db";
-    o.language = "ru";
     store_ = Must(core::Store::Open(o), "open the device store");
     ASSERT_TRUE(core::InstallBundledRubrics(*store_, MENTORLOG_ASSETS_DIR).ok());
     co_.data_dir = device_;

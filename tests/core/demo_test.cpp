@@ -51,7 +51,7 @@ class DemoTest : public ::testing::Test {
   // it, and making a district is the slow part of this suite (seconds under the sanitizers).
   static void SetUpTestSuite() {
     shared_ = new Shared;
-    shared_->store = OpenStoreIn(shared_->dir, "shared.sqlite", shared_->clock, "ru");
+    shared_->store = OpenStoreIn(shared_->dir, "shared.sqlite", shared_->clock);
     shared_->summary = Must(CreateDemoDistrict(*shared_->store, Options()), "CreateDemoDistrict");
   }
   static void TearDownTestSuite() {
@@ -61,9 +61,7 @@ class DemoTest : public ::testing::Test {
   static const Store& Demo() { return *shared_->store; }
   static const DemoSummary& DemoSummaryOf() { return shared_->summary; }
 
-  std::unique_ptr<Store> OpenStore(std::string_view file, std::string language = "ru") {
-    return OpenStoreIn(dir_, file, clock_, std::move(language));
-  }
+  std::unique_ptr<Store> OpenStore(std::string_view file) { return OpenStoreIn(dir_, file, clock_); }
 
   static DemoOptions Options(uint64_t seed = 20251) {
     DemoOptions options;
@@ -107,13 +105,11 @@ class DemoTest : public ::testing::Test {
   mentorlog::FakeClock clock_{kNovember20};
 
  private:
-  static std::unique_ptr<Store> OpenStoreIn(const TempDir& dir, std::string_view file, mentorlog::FakeClock& clock,
-                                            std::string language) {
+  static std::unique_ptr<Store> OpenStoreIn(const TempDir& dir, std::string_view file, mentorlog::FakeClock& clock) {
     StoreOptions options;
     options.path = dir.path() / file;
     options.device_id = "demo-device";
     options.clock = &clock;
-    options.language = std::move(language);
     return Must(Store::Open(options), "Store::Open");
   }
 
@@ -294,7 +290,7 @@ TEST_F(DemoTest, SecondRunOnTheSameStoreFailsWithInvalidInput) {
 }
 
 TEST_F(DemoTest, StoreWithDataIsRefusedInEnglishToo) {
-  auto store = OpenStore("demo.sqlite", "en");
+  auto store = OpenStore("demo.sqlite");
   School s;
   s.code = "1";
   s.name = "A school";

@@ -53,7 +53,6 @@ class ExportTest : public ::testing::Test {
     options.path = dir_ / name;
     options.device_id = "test-device";
     options.clock = &clock_;
-    options.language = "en";
     auto store = Store::Open(options);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(store).value() : nullptr;
@@ -63,7 +62,7 @@ class ExportTest : public ::testing::Test {
     Result<ImportReport> r = ImportCsv(store, kind, bytes, "file.csv", BadRowPolicy::kRejectFile);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     if (!r.ok()) return {};
-    for (const auto& p : r->problems) ADD_FAILURE() << p.ToString();
+    for (const auto& p : r->problems) ADD_FAILURE() << p.ToString(Language::kEnglish);
     return std::move(r).value();
   }
 
@@ -151,8 +150,8 @@ TEST_F(ExportTest, CsvImportsBackUnchangedAndIntoAnotherStore) {
   EXPECT_EQ(*store_->PendingCount(), pending);
   // id and leader_partner_id are this store's ids: not read, and said so.
   ASSERT_EQ(again.notes.size(), 2u);
-  EXPECT_NE(again.notes[0].find("«id»"), std::string::npos);
-  EXPECT_NE(again.notes[1].find("«leader_partner_id»"), std::string::npos);
+  EXPECT_NE(again.notes[0].en.find("«id»"), std::string::npos);
+  EXPECT_NE(again.notes[1].en.find("«leader_partner_id»"), std::string::npos);
 
   auto other = OpenStore("other.db");
   EXPECT_EQ(Import(*other, RecordKind::kSchool, bytes).inserted, 3);

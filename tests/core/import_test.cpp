@@ -36,7 +36,7 @@ class ImportTest : public ::testing::Test {
     std::string tmpl = (fs::temp_directory_path() / "mentorlog-import-XXXXXX").string();
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
-    store_ = OpenStore("store.db", "en");
+    store_ = OpenStore("store.db");
   }
   void TearDown() override {
     store_.reset();
@@ -44,12 +44,11 @@ class ImportTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  std::unique_ptr<Store> OpenStore(const std::string& name, const std::string& lang) {
+  std::unique_ptr<Store> OpenStore(const std::string& name) {
     StoreOptions options;
     options.path = dir_ / name;
     options.device_id = "test-device";
     options.clock = &clock_;
-    options.language = lang;
     auto store = Store::Open(options);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(store).value() : nullptr;
@@ -125,7 +124,7 @@ class ImportTest : public ::testing::Test {
 
 std::string Problems(const ImportReport& r) {
   std::string s;
-  for (const auto& p : r.problems) s += p.ToString() + "\n";
+  for (const auto& p : r.problems) s += p.ToString(Language::kEnglish) + "\n";
   return s;
 }
 
@@ -241,7 +240,7 @@ TEST_P(ImportDialectTest, EveryKindImportsAndReimportsAsNoOp) {
     const ImportReport r = Import(kind, "file.csv", Render(*sheet, d));
     EXPECT_TRUE(r.committed) << KindTable(kind) << "\n" << Problems(r);
     EXPECT_EQ(r.inserted, 3) << KindTable(kind) << "\n" << Problems(r);
-    EXPECT_TRUE(r.notes.empty()) << r.notes.front();
+    EXPECT_TRUE(r.notes.empty()) << r.notes.front().en;
   }
 
   const School s101 = SchoolByCode("101");
@@ -417,8 +416,8 @@ TEST_F(ImportTest, BadCellReportsFileLineColumnAndReason) {
   EXPECT_EQ(p.file, "schools.csv");
   EXPECT_EQ(p.line, 3);
   EXPECT_EQ(p.column, "Год");
-  EXPECT_EQ(p.reason, "«2O24» is not a whole number");
-  EXPECT_EQ(p.ToString(), "schools.csv, line 3, column «Год»: «2O24» is not a whole number");
+  EXPECT_EQ(p.reason.en, "«2O24» is not a whole number");
+  EXPECT_EQ(p.ToString(Language::kEnglish), "schools.csv, line 3, column «Год»: «2O24» is not a whole number");
   EXPECT_EQ(r.bad_rows, 1);
 }
 
@@ -450,11 +449,11 @@ TEST_F(ImportTest, EveryBadCellOfEveryRowIsListed) {
   EXPECT_EQ(r.bad_rows, 2);
   ASSERT_EQ(r.problems.size(), 4u) << Problems(r);
   EXPECT_EQ(r.problems[0].column, "settlement");
-  EXPECT_NE(r.problems[0].reason.find("«village» is not one of: urban, rural"), std::string::npos);
+  EXPECT_NE(r.problems[0].reason.en.find("«village» is not one of: urban, rural"), std::string::npos);
   EXPECT_EQ(r.problems[1].column, "distance_km");
-  EXPECT_EQ(r.problems[1].reason, "«x» is not a number");
+  EXPECT_EQ(r.problems[1].reason.en, "«x» is not a number");
   EXPECT_EQ(r.problems[2].column, "pupils");
-  EXPECT_EQ(r.problems[2].reason, "the cell is empty; write a whole number");
+  EXPECT_EQ(r.problems[2].reason.en, "the cell is empty; write a whole number");
   EXPECT_EQ(r.problems[3].line, 4);
   EXPECT_EQ(r.problems[3].column, "teachers");
 }
@@ -471,8 +470,8 @@ TEST_F(ImportTest, ValidationFailureFromSaveRollsBackTheWholeFile) {
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_EQ(r.problems[0].line, 4);
   EXPECT_EQ(r.problems[0].column, "");
-  EXPECT_NE(r.problems[0].reason.find("number of pupils"), std::string::npos) << r.problems[0].reason;
-  EXPECT_EQ(r.problems[0].ToString().rfind("schools.csv, line 4: ", 0), 0u);
+  EXPECT_NE(r.problems[0].reason.en.find("number of pupils"), std::string::npos) << r.problems[0].reason.en;
+  EXPECT_EQ(r.problems[0].ToString(Language::kEnglish).rfind("schools.csv, line 4: ", 0), 0u);
   EXPECT_TRUE(All<School>().empty());
   EXPECT_EQ(Pending(), 0);
   auto problems = store_->ConsistencyProblems();
@@ -489,7 +488,7 @@ TEST_F(ImportTest, UnknownSchoolCodeSaysToImportSchoolsFirst) {
   const ImportReport r = Import(RecordKind::kAssessmentResult, "results.csv",
                                 "Код ОО;Год;Процедура;Предмет;Класс\n999;2024;ВПР;Математика;5\n");
   ASSERT_EQ(r.problems.size(), 1u);
-  EXPECT_EQ(r.problems[0].ToString(),
+  EXPECT_EQ(r.problems[0].ToString(Language::kEnglish),
             "results.csv, line 2, column «Код ОО»: no school with code «999»: import schools first");
 }
 
@@ -503,9 +502,9 @@ TEST_F(ImportTest, WrongCellCountIsAProblemOfThatLine) {
   EXPECT_EQ(r.inserted, 1);
   ASSERT_EQ(r.problems.size(), 2u) << Problems(r);
   EXPECT_EQ(r.problems[0].line, 2);
-  EXPECT_NE(r.problems[0].reason.find("8 cells but the header has 7"), std::string::npos) << r.problems[0].reason;
+  EXPECT_NE(r.problems[0].reason.en.find("8 cells but the header has 7"), std::string::npos) << r.problems[0].reason.en;
   EXPECT_EQ(r.problems[1].line, 3);
-  EXPECT_NE(r.problems[1].reason.find("6 cells but the header has 7"), std::string::npos) << r.problems[1].reason;
+  EXPECT_NE(r.problems[1].reason.en.find("6 cells but the header has 7"), std::string::npos) << r.problems[1].reason.en;
 }
 
 TEST_F(ImportTest, LinesCountQuotedLineBreaks) {
@@ -524,7 +523,7 @@ TEST_F(ImportTest, ShareAboveOneWithoutPercentSignIsRefused) {
                                 "101;2024;ВПР;Математика;5;12,5;-0,1\n");
   ASSERT_EQ(r.problems.size(), 2u) << Problems(r);
   EXPECT_EQ(r.problems[0].column, "Доля ниже минимума");
-  EXPECT_EQ(r.problems[0].reason,
+  EXPECT_EQ(r.problems[0].reason.en,
             "«12,5» is a share and must be between 0 and 1; write a percent with its sign: «12,5%»");
   EXPECT_EQ(r.problems[1].column, "Доля высоких");
 }
@@ -536,7 +535,7 @@ TEST_F(ImportTest, UnknownIndicatorListsTheKnownOnes) {
              "school_code,year,indicator,value\n101,2024,happiness,1\n101,2024,teacher_vacancies,2.5%\n");
   ASSERT_EQ(r.problems.size(), 2u) << Problems(r);
   EXPECT_EQ(r.problems[0].column, "indicator");
-  EXPECT_NE(r.problems[0].reason.find("«happiness» is not a known indicator; write one of: low_income_share"),
+  EXPECT_NE(r.problems[0].reason.en.find("«happiness» is not a known indicator; write one of: low_income_share"),
             std::string::npos);
   EXPECT_EQ(r.problems[1].column, "value");  // a count, not a share: no percent
 }
@@ -553,9 +552,9 @@ TEST_F(ImportTest, UnknownAndAmbiguousPeopleInAssignments) {
                                 "tutor_school_subject,Кузнецова Ольга,103,2024-09-01\n"
                                 "mentor_school,,101,2024-09-01\n");
   ASSERT_EQ(r.problems.size(), 3u) << Problems(r);
-  EXPECT_EQ(r.problems[0].reason, "no person with code or full name «Никто Никтович»: import people first");
-  EXPECT_EQ(r.problems[1].reason, "2 people match «Кузнецова Ольга»; write the person's code instead");
-  EXPECT_EQ(r.problems[2].reason, "the cell is empty; write the code or full name of the mentor or tutor");
+  EXPECT_EQ(r.problems[0].reason.en, "no person with code or full name «Никто Никтович»: import people first");
+  EXPECT_EQ(r.problems[1].reason.en, "2 people match «Кузнецова Ольга»; write the person's code instead");
+  EXPECT_EQ(r.problems[2].reason.en, "the cell is empty; write the code or full name of the mentor or tutor");
 }
 
 TEST_F(ImportTest, TeacherNamesPreferTheAssignmentsSchool) {
@@ -584,7 +583,8 @@ TEST_F(ImportTest, DuplicateKeyInOneFileIsReported) {
                                 BadRowPolicy::kSkipBad);
   EXPECT_EQ(r.inserted, 1);
   ASSERT_EQ(r.problems.size(), 1u);
-  EXPECT_EQ(r.problems[0].ToString(), "schools.csv, line 3: repeats line 2 (the same school code); keep one of them");
+  EXPECT_EQ(r.problems[0].ToString(Language::kEnglish),
+            "schools.csv, line 3: repeats line 2 (the same school code); keep one of them");
   EXPECT_EQ(SchoolByCode("101").name, "A");
 }
 
@@ -593,26 +593,26 @@ TEST_F(ImportTest, EmptySchoolCodeIsReported) {
                                 "code,name,municipality,settlement,distance_km,pupils,teachers\n,A,M,rural,1,2,3\n");
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_EQ(r.problems[0].column, "code");
-  EXPECT_EQ(r.problems[0].reason, "the cell is empty; write the school's code");
+  EXPECT_EQ(r.problems[0].reason.en, "the cell is empty; write the school's code");
 }
 
 TEST_F(ImportTest, TeacherWithoutSchoolGetsTheStoresMessage) {
   const ImportReport r = Import(RecordKind::kPerson, "people.csv", "full_name,roles\nИванова Анна,teacher\n");
   ASSERT_EQ(r.problems.size(), 1u);
-  EXPECT_EQ(r.problems[0].reason, "Teachers and school staff need their school.");
+  EXPECT_EQ(r.problems[0].reason.en, "Teachers and school staff need their school.");
 }
 
 TEST_F(ImportTest, RussianStoreGetsRussianMessages) {
-  store_ = OpenStore("ru.db", "ru");
+  store_ = OpenStore("ru.db");
   const ImportReport r = Import(RecordKind::kSchool, "школы.csv", kSchoolsWithBadYear);
   ASSERT_EQ(r.problems.size(), 1u);
-  EXPECT_EQ(r.problems[0].ToString(), "школы.csv, строка 3, столбец «Год»: «2O24» — не целое число");
+  EXPECT_EQ(r.problems[0].ToString(Language::kRussian), "школы.csv, строка 3, столбец «Год»: «2O24» — не целое число");
 
   const ImportReport v = Import(RecordKind::kSchool, "школы.csv",
                                 "Код ОО;Наименование;Муниципалитет;Тип поселения;Расстояние;Обучающихся;Педагогов\n"
                                 "101;;М;село;1;2;3\n");
   ASSERT_EQ(v.problems.size(), 1u);
-  EXPECT_EQ(v.problems[0].ToString(), "школы.csv, строка 2: Заполните поле «наименование».");
+  EXPECT_EQ(v.problems[0].ToString(Language::kRussian), "школы.csv, строка 2: Заполните поле «наименование».");
 }
 
 // -----------------------------------------------------------------------------------------
@@ -682,8 +682,8 @@ TEST_F(ImportTest, NamesakesStoredTwiceAreNotGuessedBetween) {
   const ImportReport r =
       Import(RecordKind::kPerson, "p.csv", "ФИО;Роль;Код ОО;Предметы\nОрлова Анна;учитель;101;химия\n");
   ASSERT_EQ(r.problems.size(), 1u);
-  EXPECT_EQ(r.problems[0].reason.rfind("2 records in MentorLog have the same code (or full name and school", 0), 0u)
-      << r.problems[0].reason;
+  EXPECT_EQ(r.problems[0].reason.en.rfind("2 records in MentorLog have the same code (or full name and school", 0), 0u)
+      << r.problems[0].reason.en;
 }
 
 TEST_F(ImportTest, PersonFoundByCodeGetsNewName) {
@@ -712,7 +712,7 @@ TEST_F(ImportTest, UnknownColumnsAreIgnoredWithANote) {
                                 "101;A;позвонить директору;M;rural;1;2;3;\n");
   EXPECT_EQ(r.inserted, 1) << Problems(r);
   ASSERT_EQ(r.notes.size(), 1u);
-  EXPECT_EQ(r.notes[0], "schools.csv: column «Примечание» is not used and was ignored.");
+  EXPECT_EQ(r.notes[0].en, "schools.csv: column «Примечание» is not used and was ignored.");
 }
 
 TEST_F(ImportTest, MissingRequiredColumnNamesItAndItsAcceptedNames) {

@@ -17,7 +17,6 @@ class RulebookTest : public StoreFixture {
  protected:
   void SetUp() override {
     StoreOptions o = Options();
-    o.language = "en";
     OpenStore(o);
   }
 };

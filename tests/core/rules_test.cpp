@@ -42,23 +42,24 @@ TEST_F(RulesTest, AnEditKeepsTheStatusForwardAndTheHistoryUnchanged) {
   old.status = RecommendationStatus::kInProgress;
   Recommendation next = old;
   next.status = RecommendationStatus::kDone;
-  EXPECT_TRUE(CheckEdit(old, next, EditAction::kSave, "en").ok());
+  EXPECT_TRUE(CheckEdit(old, next, EditAction::kSave).ok());
   next.status = RecommendationStatus::kOpen;
-  const Status back = CheckEdit(old, next, EditAction::kSave, "ru");
+  const Status back = CheckEdit(old, next, EditAction::kSave);
   EXPECT_EQ(back.code(), StatusCode::kConflict);
-  EXPECT_NE(back.message().find("возобновите"), std::string::npos) << back.message();
-  EXPECT_NE(CheckEdit(old, next, EditAction::kSave, "en").message().find("reopen it"), std::string::npos);
+  EXPECT_NE(back.message(Language::kRussian).find("возобновите"), std::string::npos)
+      << back.message(Language::kRussian);
+  EXPECT_NE(back.message(Language::kEnglish).find("reopen it"), std::string::npos);
 
   next = old;
   next.reopen_count = old.reopen_count + 1;
-  EXPECT_EQ(CheckEdit(old, next, EditAction::kSave, "en").code(), StatusCode::kConflict);
+  EXPECT_EQ(CheckEdit(old, next, EditAction::kSave).code(), StatusCode::kConflict);
   next.status = RecommendationStatus::kOpen;
-  EXPECT_TRUE(CheckEdit(old, next, EditAction::kReopen, "en").ok()) << "a reopening goes back, and counts";
+  EXPECT_TRUE(CheckEdit(old, next, EditAction::kReopen).ok()) << "a reopening goes back, and counts";
 
   RecommendationEvent event;
-  EXPECT_EQ(CheckEdit(event, event, EditAction::kSave, "en").code(), StatusCode::kConflict);
+  EXPECT_EQ(CheckEdit(event, event, EditAction::kSave).code(), StatusCode::kConflict);
   Visit visit;
-  EXPECT_TRUE(CheckEdit(visit, visit, EditAction::kSave, "en").ok());
+  EXPECT_TRUE(CheckEdit(visit, visit, EditAction::kSave).ok());
 }
 
 TEST_F(RulesTest, WithoutContactMeansNeverOrLongerThanTheThreshold) {

@@ -76,7 +76,8 @@ TEST_F(StoreDraftsTest, DeleteRemovesTheDraftAndAMissingOneIsOk) {
 TEST_F(StoreDraftsTest, EmptyKeyIsInvalidInput) {
   const Status s = store().SaveDraft(NewDraft(""));
   EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
-  EXPECT_EQ(s.message(), "У черновика должен быть ключ.");
+  EXPECT_EQ(s.message(Language::kRussian), "У черновика должен быть ключ.");
+  EXPECT_EQ(s.message(Language::kEnglish), "A draft needs a key.");
   EXPECT_TRUE(Must(store().Drafts(), "Drafts").empty());
 }
 

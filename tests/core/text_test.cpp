@@ -58,9 +58,10 @@ TEST(RecordTextTest, RefusesNulControlsAndBytesThatAreNotUtf8) {
     EXPECT_NE(fault->en.find(c.en), std::string::npos) << fault->en;
     EXPECT_FALSE(fault->ru.empty());
     EXPECT_FALSE(IsRecordText(c.text));
-    const Status s = CheckRecordText(c.text, "ru");
+    const Status s = CheckRecordText(c.text);
     EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
-    EXPECT_EQ(s.message(), fault->ru);
+    EXPECT_EQ(s.message(Language::kRussian), fault->ru);
+    EXPECT_EQ(s.message(Language::kEnglish), fault->en);
   }
 }
 

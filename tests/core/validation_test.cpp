@@ -1532,22 +1532,17 @@ TEST(ValidationStatusTest, StayingPutIsNotAMove) {
   }
 }
 
-TEST(ValidationStatusTest, ToStatusOkWithoutErrors) {
-  EXPECT_TRUE(ToStatus({}, "ru").ok());
-  EXPECT_TRUE(ToStatus({}, "en").ok());
-}
+TEST(ValidationStatusTest, ToStatusOkWithoutErrors) { EXPECT_TRUE(ToStatus({}).ok()); }
 
 TEST(ValidationStatusTest, ToStatusJoinsMessagesInChosenLanguage) {
   const ValidationErrors errors = {
       {"text", "Fill in the recommendation.", "Заполните поле «текст рекомендации»."},
       {"due_on", "The due date is too early.", "Срок слишком ранний."},
   };
-  const Status en = ToStatus(errors, "en");
-  EXPECT_EQ(en.code(), StatusCode::kInvalidInput);
-  EXPECT_EQ(en.message(), "Fill in the recommendation.\nThe due date is too early.");
-  const Status ru = ToStatus(errors, "ru");
-  EXPECT_EQ(ru.code(), StatusCode::kInvalidInput);
-  EXPECT_EQ(ru.message(), "Заполните поле «текст рекомендации».\nСрок слишком ранний.");
+  const Status s = ToStatus(errors);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(s.message(Language::kEnglish), "Fill in the recommendation.\nThe due date is too early.");
+  EXPECT_EQ(s.message(Language::kRussian), "Заполните поле «текст рекомендации».\nСрок слишком ранний.");
 }
 
 TEST_F(ValidationTest, ToStatusFromRealErrors) {
@@ -1556,10 +1551,10 @@ TEST_F(ValidationTest, ToStatusFromRealErrors) {
   r.due_on = kVisitDate;
   const auto errors = Validate(r, ctx_);
   ASSERT_TRUE(OnlyOn(errors, {"text", "due_on"}));
-  const Status ru = ToStatus(errors, "ru");
-  EXPECT_FALSE(ru.ok());
-  EXPECT_EQ(ru.message(), errors[0].ru + "\n" + errors[1].ru);
-  EXPECT_EQ(ToStatus(errors, "en").message(), errors[0].en + "\n" + errors[1].en);
+  const Status s = ToStatus(errors);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message(Language::kRussian), errors[0].ru + "\n" + errors[1].ru);
+  EXPECT_EQ(s.message(Language::kEnglish), errors[0].en + "\n" + errors[1].en);
 }
 
 // Regression: NaN compared false with both bounds and slipped through every range check.

@@ -98,15 +98,15 @@ class SchoolLogTest : public core::testing::StoreFixture {
 };
 
 TEST_F(SchoolLogTest, FindsASchoolByIdOrCode) {
-  EXPECT_EQ(Must(FindSchool(store(), school_.id.ToString(), "en")).id, school_.id);
-  EXPECT_EQ(Must(FindSchool(store(), "S-7", "en")).id, school_.id);
-  auto missing = FindSchool(store(), "S-999", "en");
+  EXPECT_EQ(Must(FindSchool(store(), school_.id.ToString())).id, school_.id);
+  EXPECT_EQ(Must(FindSchool(store(), "S-7")).id, school_.id);
+  auto missing = FindSchool(store(), "S-999");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("list schools"), std::string::npos);
-  auto missing_id = FindSchool(store(), teacher_.id.ToString(), "ru");
+  auto missing_id = FindSchool(store(), teacher_.id.ToString());
   EXPECT_EQ(missing_id.status().code(), StatusCode::kNotFound);
-  EXPECT_NE(missing_id.status().message().find("нет школы"), std::string::npos);
+  EXPECT_NE(missing_id.status().message(Language::kRussian).find("нет школы"), std::string::npos);
 }
 
 TEST_F(SchoolLogTest, OneTablePerKindWithTypedCells) {

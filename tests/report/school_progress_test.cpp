@@ -60,7 +60,7 @@ core::SchoolProgress HandMadeProgress() {
 
 class SchoolProgressTest : public ::testing::Test {
  protected:
-  void SetUp() override { fonts_ = Must(FindPdfFonts(MENTORLOG_ASSETS_DIR, "en")); }
+  void SetUp() override { fonts_ = Must(FindPdfFonts(MENTORLOG_ASSETS_DIR)); }
 
   std::filesystem::path Render(const core::SchoolProgress& p, const std::string& lang, const std::string& name) {
     const auto path = dir_.path() / name;

@@ -124,7 +124,7 @@ TEST(ReportTemporaryFileTest, APlantedLinkIsNeverFollowed) {
   { std::ofstream(victim, std::ios::binary) << "precious"; }
   const auto pdf = dir.path() / "report.pdf";
   std::filesystem::create_symlink(victim, TempPathFor(pdf));
-  Must(WriteFileAtomically(pdf, "%PDF-1.4 report", "en"));
+  Must(WriteFileAtomically(pdf, "%PDF-1.4 report"));
   EXPECT_EQ(ReadAll(victim), "precious");
   EXPECT_EQ(ReadAll(pdf), "%PDF-1.4 report");
   EXPECT_FALSE(std::filesystem::is_symlink(pdf));
@@ -144,7 +144,7 @@ TEST(ReportTemporaryFileTest, APlantedLinkIsNeverFollowed) {
   // A dangling link (to a file that does not exist yet) creates nothing there either.
   const auto missing = dir.path() / "created-by-link.txt";
   std::filesystem::create_symlink(missing, TempPathFor(pdf));
-  Must(WriteFileAtomically(pdf, "second", "en"));
+  Must(WriteFileAtomically(pdf, "second"));
   EXPECT_FALSE(std::filesystem::exists(missing));
   EXPECT_EQ(ReadAll(pdf), "second");
 }

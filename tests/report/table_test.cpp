@@ -63,8 +63,8 @@ TEST(ReportTableTest, InvalidUtf8IsWrittenAsAReplacementCharacter) {
 TEST(ReportOutputTest, WritesAtomicallyAndLeavesNoTemporaryFile) {
   TempDir dir;
   const auto path = dir.path() / "report.pdf";
-  Must(WriteFileAtomically(path, "first", "en"));
-  Must(WriteFileAtomically(path, "second", "en"));
+  Must(WriteFileAtomically(path, "first"));
+  Must(WriteFileAtomically(path, "second"));
   EXPECT_EQ(testing::ReadAll(path), "second");
   EXPECT_FALSE(std::filesystem::exists(TempPathFor(path)));
 }
@@ -72,27 +72,26 @@ TEST(ReportOutputTest, WritesAtomicallyAndLeavesNoTemporaryFile) {
 TEST(ReportOutputTest, MissingFolderSaysToCreateIt) {
   TempDir dir;
   const auto path = dir.path() / "no-such-folder" / "report.pdf";
-  Status s = WriteFileAtomically(path, "x", "en");
+  Status s = WriteFileAtomically(path, "x");
   EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
   EXPECT_NE(s.message().find("does not exist; create it"), std::string::npos) << s.message();
-  Status ru = WriteFileAtomically(path, "x", "ru");
-  EXPECT_NE(ru.message().find("создайте её"), std::string::npos) << ru.message();
+  EXPECT_NE(s.message(Language::kRussian).find("создайте её"), std::string::npos) << s.message(Language::kRussian);
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 TEST(ReportOutputTest, AFolderIsNotAFileName) {
   TempDir dir;
-  Status s = WriteFileAtomically(dir.path(), "x", "en");
+  Status s = WriteFileAtomically(dir.path(), "x");
   EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
   EXPECT_NE(s.message().find("is a folder"), std::string::npos) << s.message();
 }
 
 TEST(ReportOutputTest, AFileInsteadOfAFolderSaysToChooseAnother) {
   TempDir dir;
-  Must(WriteFileAtomically(dir.path() / "plain", "x", "en"));
-  Status s = WriteFileAtomically(dir.path() / "plain" / "report.pdf", "x", "ru");
+  Must(WriteFileAtomically(dir.path() / "plain", "x"));
+  Status s = WriteFileAtomically(dir.path() / "plain" / "report.pdf", "x");
   EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
-  EXPECT_NE(s.message().find("не папка"), std::string::npos) << s.message();
+  EXPECT_NE(s.message(Language::kRussian).find("не папка"), std::string::npos) << s.message(Language::kRussian);
 }
 
 TEST(ReportOutputTest, UnwritableFolderSaysToChooseAnother) {
@@ -105,7 +104,7 @@ TEST(ReportOutputTest, UnwritableFolderSaysToChooseAnother) {
     std::filesystem::create_directory(locked);
     std::filesystem::permissions(locked, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   }
-  Status s = WriteFileAtomically(locked / "report.pdf", "x", "en");
+  Status s = WriteFileAtomically(locked / "report.pdf", "x");
   if (geteuid() != 0) std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find(locked.string()), std::string::npos) << s.message();
@@ -116,8 +115,8 @@ TEST(ReportOutputTest, UnwritableFolderSaysToChooseAnother) {
 TEST(ReportOutputTest, AFailedWriteKeepsTheOldFileAndRemovesTheTemporaryOne) {
   TempDir dir;
   const auto path = dir.path() / "report.xlsx";
-  Must(WriteFileAtomically(path, "old", "en"));
-  Status s = ReplaceAtomically(path, "en", [](const std::filesystem::path& temp) {
+  Must(WriteFileAtomically(path, "old"));
+  Status s = ReplaceAtomically(path, [](const std::filesystem::path& temp) {
     std::ofstream(temp, std::ios::binary) << "half a fi";
     return Status::IoError("the disk refused");
   });

@@ -54,9 +54,10 @@ constexpr char kPassword[] = "correct horse battery";
 constexpr uint64_t kFastOps = 1;
 constexpr size_t kFastMem = 8192;
 
-bool IsBilingual(const std::string& message) {
-  const auto [en, ru] = SplitBilingual(message);
-  return en != ru && message.find(kLanguageSeparator) != std::string::npos && ru.find("\xD0") != std::string::npos;
+bool IsBilingual(const Status& s) {
+  const std::string& en = s.message(Language::kEnglish);
+  const std::string& ru = s.message(Language::kRussian);
+  return en != ru && !en.empty() && ru.find("\xD0") != std::string::npos;
 }
 
 class AccountsTest : public ::testing::Test {
@@ -188,7 +189,7 @@ TEST(PasswordTest, LoginCharsetAndLength) {
                           "01234567890123456789012345678901234567890123456789012345678901234"}) {
     const Status s = CheckLogin(bad);
     EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << bad;
-    EXPECT_TRUE(IsBilingual(s.message())) << s.message();
+    EXPECT_TRUE(IsBilingual(s)) << s.message();
   }
 }
 
@@ -199,17 +200,18 @@ TEST(PasswordTest, PasswordLengthCountsCharactersNotBytes) {
   EXPECT_EQ(CheckPassword("пароль1").code(), StatusCode::kInvalidInput);  // 7 characters, 13 bytes
   EXPECT_EQ(CheckPassword(std::string(kMaxPasswordBytes + 1, 'x')).code(), StatusCode::kInvalidInput);
   EXPECT_TRUE(CheckPassword(std::string(kMaxPasswordBytes, 'x')).ok());
-  EXPECT_TRUE(IsBilingual(CheckPassword("short").message()));
+  EXPECT_TRUE(IsBilingual(CheckPassword("short")));
 }
 
 TEST(PasswordTest, BilingualMessagesSplitBack) {
-  const std::string m = Bilingual("Sign in again.", "Войдите снова.");
-  EXPECT_EQ(m, "Sign in again. / Войдите снова.");
-  EXPECT_EQ(SplitBilingual(m), std::make_pair(std::string("Sign in again."), std::string("Войдите снова.")));
-  // Only the first separator splits: the Russian half may contain one.
-  EXPECT_EQ(SplitBilingual("A. / Б / В.").second, "Б / В.");
-  EXPECT_EQ(SplitBilingual("database is locked"),
-            std::make_pair(std::string("database is locked"), std::string("database is locked")));
+  // Both halves travel in the Status and come back apart (the HTTP layer answers both).
+  const Status s = Status::Unauthenticated(Bilingual("Sign in again.", "Войдите снова. / Б"));
+  EXPECT_EQ(s.message(Language::kEnglish), "Sign in again.");
+  EXPECT_EQ(s.message(Language::kRussian), "Войдите снова. / Б");
+  // A single text (the storage's) reads the same in both.
+  const Status single = Status::Unavailable("database is locked");
+  EXPECT_EQ(single.message(Language::kEnglish), "database is locked");
+  EXPECT_EQ(single.message(Language::kRussian), "database is locked");
 }
 
 // -----------------------------------------------------------------------------------------
@@ -255,7 +257,7 @@ TEST_F(AccountsTest, AddRefusesATakenLogin) {
   Add("mentor.one", Role::kMentor, mentor_.id);
   const Status s = AddStatus("mentor.one", Role::kTutor, tutor_.id);
   EXPECT_EQ(s.code(), StatusCode::kConflict);
-  EXPECT_TRUE(IsBilingual(s.message())) << s.message();
+  EXPECT_TRUE(IsBilingual(s)) << s.message();
   EXPECT_EQ(Stored("mentor.one")->role, Role::kMentor);
 }
 
@@ -272,7 +274,7 @@ TEST_F(AccountsTest, ThePersonMustExistAndBeLive) {
   const Status s = AddStatus("mentor.one", Role::kMentor, unknown);
   EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
   EXPECT_NE(s.message().find(unknown.ToString()), std::string::npos) << s.message();
-  EXPECT_TRUE(IsBilingual(s.message()));
+  EXPECT_TRUE(IsBilingual(s));
   // A school's id is not a person's.
   EXPECT_EQ(AddStatus("mentor.one", Role::kMentor, school_.id).code(), StatusCode::kInvalidInput);
   // A deleted person cannot get an account.
@@ -414,7 +416,7 @@ TEST_F(AccountsTest, UnknownLoginAndWrongPasswordLookTheSame) {
   EXPECT_EQ(unknown.code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(wrong.message(), unknown.message());
   EXPECT_EQ(too_long.message(), unknown.message());
-  EXPECT_TRUE(IsBilingual(wrong.message())) << wrong.message();
+  EXPECT_TRUE(IsBilingual(wrong)) << wrong.message();
 }
 
 TEST_F(AccountsTest, LoginRefusesABadDeviceId) {
@@ -436,7 +438,7 @@ TEST_F(AccountsTest, TokensExpire) {
   EXPECT_EQ(s.code(), StatusCode::kUnauthenticated);
   EXPECT_NE(s.message().find("expired"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("stays on this device"), std::string::npos) << s.message();
-  EXPECT_TRUE(IsBilingual(s.message()));
+  EXPECT_TRUE(IsBilingual(s));
   // Signing in again gives a token that lasts from now.
   EXPECT_EQ(SignIn("mentor.one").expires_millis, r.expires_millis + kDefaultTokenLifetimeMillis);
 }
@@ -461,7 +463,7 @@ TEST_F(AccountsTest, MalformedAndUnknownTokensAreRefused) {
                                  std::string(64, '0'), std::string(64, 'z')}) {
     const Status s = accounts_->Authenticate(bad).status();
     EXPECT_EQ(s.code(), StatusCode::kUnauthenticated) << bad;
-    EXPECT_TRUE(IsBilingual(s.message())) << s.message();
+    EXPECT_TRUE(IsBilingual(s)) << s.message();
   }
 }
 
@@ -541,7 +543,7 @@ TEST_F(AccountsTest, DisableRevokesTokensAndRefusesSignIn) {
   const Status right = accounts_->Login(sync::LoginRequest{"mentor.one", kPassword, "d"}).status();
   EXPECT_EQ(right.code(), StatusCode::kPermissionDenied);
   EXPECT_NE(right.message().find("account is disabled, ask your coordinator"), std::string::npos) << right.message();
-  EXPECT_TRUE(IsBilingual(right.message()));
+  EXPECT_TRUE(IsBilingual(right));
   // Without the right password nobody learns that the account is disabled.
   EXPECT_EQ(accounts_->Login(sync::LoginRequest{"mentor.one", "wrong password", "d"}).status().code(),
             StatusCode::kUnauthenticated);

@@ -22,7 +22,7 @@ class CentralWriterTest : public BackendTest {
   }
 
   std::unique_ptr<CentralWriter> Writer() {
-    return std::make_unique<CentralWriter>(*storage_, *service_, "Заречный", "en", clock_);
+    return std::make_unique<CentralWriter>(*storage_, *service_, "Заречный", clock_);
   }
 
   uint64_t MaxSeq() {

@@ -159,7 +159,6 @@ Result<ConvDistrict> ConvMakeDistrict(Storage& storage, const fs::path& dir, std
   SyncService service(storage, ServiceOptions{});
   core::StoreOptions o;
   o.path = dir / "seed.sqlite";
-  o.language = "en";
   ASSIGN_OR_RETURN(auto store, core::Store::Open(o));
   for (int i = 0; i < 3; ++i) {
     core::School s;
@@ -242,7 +241,6 @@ struct ConvDevice {
     clock = std::make_unique<ConvOffsetClock>(offset_ms);
     core::StoreOptions o;
     o.path = data / "mentorlog.db";
-    o.language = "en";
     o.clock = clock.get();
     return core::Store::Open(o);
   }

@@ -148,7 +148,6 @@ std::unique_ptr<World> MakeWorld() {
   core::StoreOptions so;
   so.path = w->dir / "demo.db";
   so.device_id = "http-test-demo";
-  so.language = "en";
   w->demo = Must(core::Store::Open(so), "open the demo store");
   core::DemoOptions demo_options;
   demo_options.assets_dir = MENTORLOG_ASSETS_DIR;

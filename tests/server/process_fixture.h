@@ -158,7 +158,6 @@ class ProcessTest : public BackendTest {
   std::unique_ptr<core::Store> OpenDeviceStore(const std::filesystem::path& data) {
     core::StoreOptions o;
     o.path = data / "mentorlog.db";
-    o.language = "en";
     return Must(core::Store::Open(o), "open device store");
   }
 

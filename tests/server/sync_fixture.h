@@ -72,7 +72,6 @@ class Device {
     o.path = dir / (device_id + ".sqlite");
     o.device_id = device_id;
     o.clock = &clock;
-    o.language = "en";
     store_ = Must(core::Store::Open(o), "open device store");
   }
   core::Store& store() { return *store_; }

@@ -215,6 +215,7 @@ TEST_F(SyncClientTest, PushSendsHeadersAndEmptiesTheQueue) {
   EXPECT_EQ(Pending(), 0);
   EXPECT_EQ(SyncValue(kLastSuccessKey), std::to_string(core::testing::kStartMillis));
   EXPECT_EQ(SyncValue(kLastErrorKey), "");
+  EXPECT_EQ(SyncValue(kLastErrorRuKey), "");
   EXPECT_EQ(SyncValue(kCursorKey), "c0");
 
   const auto seen = server_.SeenRequests();
@@ -280,7 +281,7 @@ TEST_F(SyncClientTest, Retries429AndAnAnswerCutMidBody) {
 struct ClientErrorCase {
   int http_status;
   StatusCode code;
-  std::string message_part;  // in Russian: the store's language
+  std::string message_part;  // in Russian
 };
 
 class SyncClientErrorTest : public SyncClientTest, public ::testing::WithParamInterface<ClientErrorCase> {};
@@ -296,10 +297,12 @@ TEST_P(SyncClientErrorTest, NeverRetriesAClientError) {
   auto report = SyncClient(store(), ClientOpts()).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), c.code) << report.status().ToString();
-  EXPECT_NE(report.status().message().find(c.message_part), std::string::npos) << report.status().message();
+  EXPECT_NE(report.status().message(Language::kRussian).find(c.message_part), std::string::npos)
+      << report.status().message(Language::kRussian);
   EXPECT_EQ(server_.Count("/v1/push"), 1);
   EXPECT_EQ(Pending(), 2);
-  EXPECT_EQ(SyncValue(kLastErrorKey), report.status().message());
+  EXPECT_EQ(SyncValue(kLastErrorKey), report.status().message(Language::kEnglish));
+  EXPECT_EQ(SyncValue(kLastErrorRuKey), report.status().message(Language::kRussian));
   EXPECT_EQ(SyncValue(kLastSuccessKey), "<none>");
   ExpectConsistent();
 }
@@ -326,7 +329,7 @@ TEST_F(SyncClientTest, SendsTheConfiguredProtocolVersion) {
   auto report = SyncClient(store(), old).Push();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnsupported);
-  EXPECT_EQ(report.status().message(), "Обновите MentorLog");
+  EXPECT_EQ(report.status().message(Language::kRussian), "Обновите MentorLog");
   EXPECT_TRUE(SyncClient(store(), ClientOpts()).Push().ok());
 }
 
@@ -538,8 +541,9 @@ TEST_F(SyncClientTest, ProgressReportsRetriesWithTheReason) {
   ASSERT_FALSE(calls.empty());
   EXPECT_EQ(calls[0].retries, 1);
   EXPECT_EQ(calls[0].batches, 0);
-  EXPECT_NE(calls[0].last_error.find("502"), std::string::npos) << calls[0].last_error;
-  EXPECT_EQ(calls[1].last_error, "");
+  EXPECT_NE(calls[0].last_error.en.find("502"), std::string::npos) << calls[0].last_error.en;
+  EXPECT_NE(calls[0].last_error.ru.find("шлюз"), std::string::npos) << calls[0].last_error.ru;
+  EXPECT_EQ(calls[1].last_error, LocalText{});
 }
 
 TEST_F(SyncClientTest, AnAckThatDoesNotAdvanceStopsInsteadOfLooping) {
@@ -566,7 +570,8 @@ TEST_F(SyncClientTest, APullThatDoesNotAdvanceStopsInsteadOfLooping) {
   auto report = SyncClient(store(), ClientOpts()).Pull();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kInternal);
-  EXPECT_NE(report.status().message().find("ошибка сервера"), std::string::npos) << report.status().message();
+  EXPECT_NE(report.status().message(Language::kRussian).find("ошибка сервера"), std::string::npos)
+      << report.status().message(Language::kRussian);
   EXPECT_EQ(server_.Count("/v1/pull"), 2);  // one return to a position is tolerated, the second stops
 }
 
@@ -606,8 +611,10 @@ TEST_F(SyncClientTest, AFreshDeviceSendsNoBundledRubricTemplate) {
 void ExpectServerFault(const Result<SyncReport>& report) {
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kInternal) << report.status().ToString();
-  EXPECT_NE(report.status().message().find("Это ошибка сервера"), std::string::npos) << report.status().message();
-  EXPECT_NE(report.status().message().find("сообщите координатору"), std::string::npos) << report.status().message();
+  EXPECT_NE(report.status().message(Language::kRussian).find("Это ошибка сервера"), std::string::npos)
+      << report.status().message(Language::kRussian);
+  EXPECT_NE(report.status().message(Language::kRussian).find("сообщите координатору"), std::string::npos)
+      << report.status().message(Language::kRussian);
 }
 
 TEST_F(SyncClientTest, AnAckBeyondEveryChangeThisDeviceMadeStopsAndLosesNothing) {
@@ -626,7 +633,8 @@ TEST_F(SyncClientTest, AnAckBeyondEveryChangeThisDeviceMadeStopsAndLosesNothing)
   EXPECT_EQ(server_.Count("/v1/push"), 1);
   EXPECT_EQ(server_.Count("/v1/pull"), 0);
   EXPECT_EQ(Pending(), 3) << "the server skipped them as replays: acknowledging them would lose them";
-  EXPECT_EQ(SyncValue(kLastErrorKey), report.status().message());
+  EXPECT_EQ(SyncValue(kLastErrorKey), report.status().message(Language::kEnglish));
+  EXPECT_EQ(SyncValue(kLastErrorRuKey), report.status().message(Language::kRussian));
   ExpectConsistent();
 }
 
@@ -809,8 +817,10 @@ TEST_F(SyncClientTest, ADrippingAnswerTimesOutAsNoConnection) {
   server_.Stop();  // the provider reads `stop`
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnavailable) << report.status().ToString();
-  EXPECT_NE(report.status().message().find("Нет связи с сервером"), std::string::npos) << report.status().message();
-  EXPECT_NE(report.status().message().find("слишком медленно"), std::string::npos) << report.status().message();
+  EXPECT_NE(report.status().message(Language::kRussian).find("Нет связи с сервером"), std::string::npos)
+      << report.status().message(Language::kRussian);
+  EXPECT_NE(report.status().message(Language::kRussian).find("слишком медленно"), std::string::npos)
+      << report.status().message(Language::kRussian);
   EXPECT_LT(elapsed, std::chrono::seconds(60));  // about 2 x (2 s + curl's 5 s window) at most
   EXPECT_EQ(server_.Count("/v1/push"), 2);
   EXPECT_EQ(Pending(), 1);
@@ -890,10 +900,12 @@ TEST_F(SyncClientTest, AClosedPortIsUnavailableAfterMaxAttempts) {
   auto report = SyncClient(store(), o).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(report.status().message().find("Нет связи с сервером"), std::string::npos) << report.status().message();
+  EXPECT_NE(report.status().message(Language::kRussian).find("Нет связи с сервером"), std::string::npos)
+      << report.status().message(Language::kRussian);
   EXPECT_EQ(retries, 2);
   EXPECT_EQ(Pending(), 1);
-  EXPECT_EQ(SyncValue(kLastErrorKey), report.status().message());
+  EXPECT_EQ(SyncValue(kLastErrorKey), report.status().message(Language::kEnglish));
+  EXPECT_EQ(SyncValue(kLastErrorRuKey), report.status().message(Language::kRussian));
   ExpectConsistent();
 }
 
@@ -984,11 +996,10 @@ TEST_F(SyncClientTest, LoginSendsTheCredentialsWithoutAToken) {
   EXPECT_EQ(who->role, Role::kMentor);
   EXPECT_EQ(server_.SeenRequests().at(0).authorization, "");
 
-  o.language = "ru";
   auto refused = Login(o, "petrov", "wrong", "device-1");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kUnauthenticated);
-  EXPECT_EQ(refused.status().message(), "Неверный пароль");
+  EXPECT_EQ(refused.status().message(Language::kRussian), "Неверный пароль");
   EXPECT_EQ(server_.Count("/v1/login"), 2);  // a refused password is not retried
 }
 

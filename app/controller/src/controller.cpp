@@ -145,7 +145,7 @@ AppController::AppController(core::Store& store, ControllerOptions options)
     dash_->config = std::move(config).value();
   }
   worker_->Post([this, error] {
-    if (!error.ok()) Notice(error.message(), true);
+    if (!error.ok()) Notice(error);
     // The language chosen in Settings, unless --lang asked for one.
     auto saved = store_.GetSyncValue(kLanguageKey);
     if (!options_.language_forced && saved.ok() && *saved) UseLanguage(**saved);
@@ -256,16 +256,40 @@ std::shared_ptr<const ui::Translations> AppController::Tr() const {
   return tr_;
 }
 
-void AppController::UseLanguage(const std::string& language) {
-  if (language == Lang() || (language != "ru" && language != "en")) return;
-  auto loaded = ui::Translations::Load(options_.assets_dir / "i18n", language);
-  if (!loaded.ok()) {
-    Notice(loaded.status().message(), true);
+Language AppController::UiLanguage() const { return LanguageFromCode(Lang()).value_or(Language::kRussian); }
+
+std::shared_ptr<const ui::Translations> AppController::TrIn(Language language) {
+  const std::string_view code = LanguageCode(language);
+  std::lock_guard lock(settings_mu_);
+  if (lang_ == code) return tr_;
+  if (tr_other_ && tr_other_->lang() == code) return tr_other_;
+  auto loaded = ui::Translations::Load(options_.assets_dir / "i18n", code);
+  if (!loaded.ok()) return nullptr;
+  tr_other_ = std::make_shared<ui::Translations>(std::move(loaded).value());
+  return tr_other_;
+}
+
+LocalText AppController::Words(std::string_view key, std::initializer_list<std::string_view> args) {
+  LocalText out;
+  for (const Language language : {Language::kRussian, Language::kEnglish}) {
+    const auto tr = TrIn(language);
+    std::string& text = language == Language::kRussian ? out.ru : out.en;
+    text = tr ? tr->Format(key, args) : ui::Translations().Format(key, args);
+  }
+  return out;
+}
+
+void AppController::UseLanguage(const std::string& code) {
+  const std::optional<Language> language = LanguageFromCode(code);
+  if (!language || *language == UiLanguage()) return;
+  auto loaded = TrIn(*language);
+  if (!loaded) {
+    Notice(ui::Translations::Load(options_.assets_dir / "i18n", LanguageCode(*language)).status());
     return;
   }
   std::lock_guard lock(settings_mu_);
-  lang_ = language;
-  tr_ = std::make_shared<ui::Translations>(std::move(loaded).value());
+  lang_ = std::string(LanguageCode(*language));
+  tr_other_ = std::exchange(tr_, std::move(loaded));
 }
 
 void AppController::Publish(ui::AppView view) {
@@ -284,8 +308,13 @@ void AppController::Publish(ui::AppView view) {
 // [SECTION] Worker: actions
 // -----------------------------------------------------------------------------------------
 
-void AppController::Notice(std::string text, bool is_error) {
-  notice_ = std::move(text);
+void AppController::Notice(const Status& error) {
+  notice_ = NoticeText{{}, {}, error.local_message()};
+  notice_is_error_ = true;
+}
+
+void AppController::Notice(std::string key, std::vector<std::string> args, bool is_error) {
+  notice_ = NoticeText{std::move(key), std::move(args), {}};
   notice_is_error_ = is_error;
 }
 
@@ -312,16 +341,23 @@ void AppController::Handle(const ui::Action& action) {
           form_school_id_ = a.school_id;
           MarkDirty(kForm);
         } else if constexpr (std::is_same_v<A, ui::SaveForm>) {
-          auto saved = SaveForm(store_, a.form, PersonId(), *tr);
+          const auto ru = TrIn(Language::kRussian);
+          const auto en = TrIn(Language::kEnglish);
+          auto saved =
+              SaveForm(store_, a.form, PersonId(), ru ? *ru : ui::Translations(), en ? *en : ui::Translations());
           if (!saved.ok()) {
-            Notice(saved.status().message(), true);
+            Notice(saved.status());
           } else {
             std::string key = a.draft_key.empty() ? ui::DraftKey(a.form) : a.draft_key;
             Status deleted = store_.DeleteDraft(key);
             const char* what = a.form.index() == 0   ? "view.notice.visit_saved"
                                : a.form.index() == 1 ? "view.notice.observation_saved"
                                                      : "view.notice.consultation_saved";
-            Notice(deleted.ok() ? (*tr)(what) : deleted.message(), !deleted.ok());
+            if (deleted.ok()) {
+              Notice(what, {});
+            } else {
+              Notice(deleted);
+            }
             saved_form_id_ = std::visit([](const auto& f) { return f.id; }, a.form);
             ++saved_form_seq_;
             if (auto_sync_.load()) KickAutoSync();
@@ -335,20 +371,20 @@ void AppController::Handle(const ui::Action& action) {
           draft.title = DraftTitle(store_, ctx, a.form);
           draft.payload = ui::EncodeForm(a.form);
           Status s = store_.SaveDraft(draft);
-          if (!s.ok()) Notice(s.message(), true);
+          if (!s.ok()) Notice(s);
           MarkDirty(kToday);
         } else if constexpr (std::is_same_v<A, ui::DiscardDraft>) {
           Status s = store_.DeleteDraft(a.key);
-          if (!s.ok()) Notice(s.message(), true);
+          if (!s.ok()) Notice(s);
           MarkDirty(kToday);
         } else if constexpr (std::is_same_v<A, ui::OpenDraft>) {
           auto draft = store_.Draft(a.key);
           std::optional<ui::Form> form;
           if (draft.ok() && *draft) form = ui::DecodeForm((*draft)->payload);
           if (!draft.ok()) {
-            Notice(draft.status().message(), true);
+            Notice(draft.status());
           } else if (!form) {
-            Notice((*tr)("view.notice.draft_unreadable"), true);
+            Notice("view.notice.draft_unreadable", {}, /*is_error=*/true);
           } else {
             std::lock_guard lock(view_mu_);
             opened_ = OpenedForm{std::move(*form), a.key};
@@ -357,7 +393,7 @@ void AppController::Handle(const ui::Action& action) {
         } else if constexpr (std::is_same_v<A, ui::OpenRecord>) {
           auto form = FormForRecord(store_, a.record_id);
           if (!form.ok()) {
-            Notice(form.status().message(), true);
+            Notice(form.status());
           } else {
             // An unfinished edit of this record wins over the saved record: nothing typed is lost.
             const std::string key = ui::DraftKey(*form);
@@ -395,16 +431,16 @@ void AppController::Handle(const ui::Action& action) {
             }
             return store_.DismissConflict(id);  // NotFound, with the store's message
           }();
-          if (!s.ok()) Notice(s.message(), true);
+          if (!s.ok()) Notice(s);
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::DismissConflict>) {
           auto id = core::Uuid::Parse(a.conflict_id);
           Status s = id.ok() ? store_.DismissConflict(*id) : id.status();
-          if (!s.ok()) Notice(s.message(), true);
+          if (!s.ok()) Notice(s);
           MarkDirty(kSync);
         } else if constexpr (std::is_same_v<A, ui::WorkOffline>) {
           Status s = store_.SetSyncValue(kWorkOfflineKey, "1");
-          if (!s.ok()) Notice(s.message(), true);
+          if (!s.ok()) Notice(s);
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::ChangeSettings>) {
           settings_ = a.settings;
@@ -417,7 +453,7 @@ void AppController::Handle(const ui::Action& action) {
             RETURN_IF_ERROR(store_.SetSyncValue(kTextScaleKey, scale));
             return store_.SetSyncValue(kAutoSyncKey, a.settings.auto_sync ? "1" : "0");
           });
-          if (!s.ok()) Notice(s.message(), true);
+          if (!s.ok()) Notice(s);
           const std::string before = Lang();
           UseLanguage(a.settings.language);
           if (Lang() != before) QueueDashboard();  // the figures again, in its words
@@ -433,9 +469,9 @@ void AppController::Handle(const ui::Action& action) {
           }
           auto path = WriteReport(store_, a, options_.data_dir / "reports", options_.assets_dir, Lang());
           if (path.ok()) {
-            Notice(tr->Format("view.notice.report_saved", {path->string()}), false);
+            Notice("view.notice.report_saved", {path->string()});
           } else {
-            Notice(path.status().message(), true);
+            Notice(path.status());
           }
           MarkDirty(kToday);
         } else {
@@ -465,12 +501,17 @@ void AppController::RebuildAndPublish() {
     if (result.ok()) {
       into = std::move(result).value();
     } else {
-      Notice(result.status().message(), true);
+      Notice(result.status());
     }
   };
   bool dashboards_asked = false;
   auto publish = [&] {
-    v.notice = notice_;
+    if (notice_.key.empty()) {
+      v.notice = notice_.text.In(UiLanguage());
+    } else {
+      const std::vector<std::string_view> args(notice_.args.begin(), notice_.args.end());
+      v.notice = tr->Format(notice_.key, args);
+    }
     v.notice_is_error = notice_is_error_;
     v.saved_form_id = saved_form_id_;
     v.saved_form_seq = saved_form_seq_;
@@ -528,7 +569,7 @@ void AppController::RunSync(bool automatic) {
     sync_progress_ = 0;
     sync_progress_text_ = (*tr)("view.sync.starting");
   }
-  auto options = SignedInOptions(store_, options_.data_dir, Lang(), (*tr)("view.sync.not_signed_in"));
+  auto options = SignedInOptions(store_, options_.data_dir, Words("view.sync.not_signed_in"));
   Status result;
   if (!options.ok()) {
     result = options.status();
@@ -538,7 +579,7 @@ void AppController::RunSync(bool automatic) {
     // with backoff would hold the sync thread (and a "Sync now") for half a minute.
     if (automatic) options->max_attempts = 1;
     options->clock = &clock_;
-    options->on_progress = [this, tr](const sync::SyncProgress& p) {
+    options->on_progress = [this, tr, language = UiLanguage()](const sync::SyncProgress& p) {
       std::string text;
       float progress = 0;
       if (p.phase == sync::SyncProgress::Phase::kPush) {
@@ -553,7 +594,7 @@ void AppController::RunSync(bool automatic) {
       } else {
         progress = 1.0f;
       }
-      if (!p.last_error.empty()) text += " — " + p.last_error;
+      if (!p.last_error.en.empty()) text += " — " + p.last_error.In(language);
       std::shared_ptr<const ui::AppView> current;
       {
         std::lock_guard lock(view_mu_);
@@ -577,13 +618,13 @@ void AppController::RunSync(bool automatic) {
   }
   sync_queued_.store(false);
   cancel_sync_.store(false);
-  worker_->Post([this, result, tr] {
+  worker_->Post([this, result] {
     if (result.ok()) {
-      Notice((*tr)("view.notice.synced"), false);
+      Notice("view.notice.synced", {});
     } else if (result.code() == StatusCode::kCancelled) {
-      Notice((*tr)("view.notice.sync_cancelled"), false);
+      Notice("view.notice.sync_cancelled", {});
     } else {
-      Notice(result.message(), true);
+      Notice(result);
     }
     MarkDirty(kAll);
   });
@@ -592,16 +633,14 @@ void AppController::RunSync(bool automatic) {
 void AppController::RunSignIn(const ui::SignIn& sign_in) {
   sync::ClientOptions options;
   options.server_url = sign_in.server.empty() ? options_.server_url : sign_in.server;
-  options.language = Lang();
   options.max_attempts = 4;  // someone is waiting
   options.clock = &clock_;
   auto who = SignIn(store_, options_.data_dir, options, sign_in.login, sign_in.password);
-  const auto tr = Tr();
-  worker_->Post([this, tr, status = who.status(), name = who.ok() ? who->display_name : std::string()] {
+  worker_->Post([this, status = who.status(), name = who.ok() ? who->display_name : std::string()] {
     if (status.ok()) {
-      Notice(tr->Format("view.notice.signed_in", {name}), false);
+      Notice("view.notice.signed_in", {name});
     } else {
-      Notice(status.message(), true);
+      Notice(status);
     }
     MarkDirty(kAll);
   });
@@ -612,17 +651,16 @@ void AppController::RunSignIn(const ui::SignIn& sign_in) {
 }
 
 void AppController::RunSignOut() {
-  auto report = SignOut(store_, options_.data_dir, Lang(), /*max_attempts=*/2);
+  auto report = SignOut(store_, options_.data_dir, /*max_attempts=*/2);
   Status cleared = store_.InTransaction([&]() -> Status {
     RETURN_IF_ERROR(store_.SetSyncValue(sync::kPersonIdKey, ""));
     return store_.SetSyncValue(sync::kDisplayNameKey, "");
   });
-  const auto tr = Tr();
-  worker_->Post([this, tr, status = report.ok() ? cleared : report.status()] {
+  worker_->Post([this, status = report.ok() ? cleared : report.status()] {
     if (status.ok()) {
-      Notice((*tr)("view.notice.signed_out"), false);
+      Notice("view.notice.signed_out", {});
     } else {
-      Notice(status.message(), true);
+      Notice(status);
     }
     MarkDirty(kAll);
   });
@@ -705,11 +743,10 @@ void AppController::MakeReportFromDashboard(const ui::MakeReport& request) {
                                            d.dashboard ? &*d.dashboard : nullptr)
                              : Result<std::filesystem::path>(caught_up);
   worker_->Post([this, path = std::move(path)] {
-    const auto tr = Tr();
     if (path.ok()) {
-      Notice(tr->Format("view.notice.report_saved", {path->string()}), false);
+      Notice("view.notice.report_saved", {path->string()});
     } else {
-      Notice(path.status().message(), true);
+      Notice(path.status());
     }
     MarkDirty(kToday);
   });
@@ -737,11 +774,11 @@ void AppController::RunDashboard() {
     d.dashboard->Refresh(today);
     const BuildContext ctx{std::nullopt, lang, tr.get(), &clock_, no_contact_days_};
     ui::DashboardView view = BuildDashboardView(*d.dashboard, *d.config, d.rubrics, ctx);
-    if (!error.ok()) view.error = error.message();
+    if (!error.ok()) view.error = error.message(LanguageFromCode(lang).value_or(Language::kRussian));
     published = std::make_shared<const ui::DashboardView>(std::move(view));
   } else {
     ui::DashboardView view;
-    view.error = error.message();
+    view.error = error.message(LanguageFromCode(lang).value_or(Language::kRussian));
     published = std::make_shared<const ui::DashboardView>(std::move(view));
   }
   {

@@ -15,15 +15,16 @@ using core::Uuid;
 
 namespace {
 
-// Typed text to values; each failure is InvalidInput with a translated message.
+// Typed text to values; each failure is InvalidInput with a translated message, in both
+// languages.
 class Parser {
  public:
-  explicit Parser(const ui::Translations& tr) : tr_(tr) {}
+  Parser(const ui::Translations& ru, const ui::Translations& en) : ru_(ru), en_(en) {}
 
   Result<Date> DateOf(std::string_view text) const {
-    if (text.empty()) return Status::InvalidInput(tr_("view.error.date_missing"));
+    if (text.empty()) return Status::InvalidInput(Words("view.error.date_missing", {}));
     auto d = Date::Parse(text);
-    if (!d.ok()) return Status::InvalidInput(tr_.Format("view.error.date", {text}));
+    if (!d.ok()) return Status::InvalidInput(Words("view.error.date", {text}));
     return *d;
   }
   Result<int64_t> NumberOf(std::string_view text) const {
@@ -31,7 +32,7 @@ class Parser {
     int64_t v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || end != text.data() + text.size()) {
-      return Status::InvalidInput(tr_.Format("view.error.number", {text}));
+      return Status::InvalidInput(Words("view.error.number", {text}));
     }
     return v;
   }
@@ -45,7 +46,7 @@ class Parser {
   template <class E>
   Result<E> EnumOf(std::string_view code) const {
     auto e = core::EnumFromText<E>(code);
-    if (!e) return Status::InvalidInput(tr_.Format("view.error.choice", {code}));
+    if (!e) return Status::InvalidInput(Words("view.error.choice", {code}));
     return *e;
   }
   template <class E>
@@ -59,7 +60,12 @@ class Parser {
   }
 
  private:
-  const ui::Translations& tr_;
+  LocalText Words(std::string_view key, std::initializer_list<std::string_view> args) const {
+    return LocalText{ru_.Format(key, args), en_.Format(key, args)};
+  }
+
+  const ui::Translations& ru_;
+  const ui::Translations& en_;
 };
 
 bool IsBlank(const ui::NewRecommendation& r) {
@@ -216,8 +222,8 @@ std::string IdText(const std::optional<Uuid>& id) { return id ? id->ToString() :
 }  // namespace
 
 Result<Uuid> SaveForm(core::Store& store, const ui::Form& form, const std::optional<Uuid>& author,
-                      const ui::Translations& tr) {
-  const Parser parse(tr);
+                      const ui::Translations& ru, const ui::Translations& en) {
+  const Parser parse(ru, en);
   Uuid saved;
   RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
     auto id = std::visit(

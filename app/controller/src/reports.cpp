@@ -53,7 +53,7 @@ Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::Ma
     RETURN_IF_ERROR(report::MakeFeedbackPdf(store, id, path, assets_dir, lang));
     return path;
   }
-  ASSIGN_OR_RETURN(core::School school, report::FindSchool(store, request.id, lang));
+  ASSIGN_OR_RETURN(core::School school, report::FindSchool(store, request.id));
   const std::string name = "school-" + today + "-" + Slug(school.short_name.empty() ? school.name : school.short_name);
   if (request.kind == ui::ReportKind::kSchoolPdf) {
     const auto path = dir / (name + ".pdf");

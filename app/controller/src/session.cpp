@@ -33,7 +33,7 @@ static Result<std::string> SyncValue(const core::Store& store, std::string_view 
 }
 
 Result<sync::ClientOptions> SignedInOptions(const core::Store& store, const std::filesystem::path& data_dir,
-                                            std::string_view lang, std::string not_signed_in) {
+                                            LocalText not_signed_in) {
   sync::ClientOptions options;
   auto token = platform::ReadSecretFile(TokenPath(data_dir));
   if (!token.ok()) {
@@ -44,7 +44,6 @@ Result<sync::ClientOptions> SignedInOptions(const core::Store& store, const std:
   ASSIGN_OR_RETURN(options.server_url, SyncValue(store, sync::kServerKey));
   ASSIGN_OR_RETURN(options.ca_file, SyncValue(store, sync::kCaFileKey));
   if (options.token.empty() || options.server_url.empty()) return Status::Unauthenticated(std::move(not_signed_in));
-  options.language = std::string(lang);
   return options;
 }
 
@@ -53,10 +52,9 @@ bool HasToken(const std::filesystem::path& data_dir) {
   return token.ok() && !token->empty();
 }
 
-Result<SignOutReport> SignOut(const core::Store& store, const std::filesystem::path& data_dir, std::string_view lang,
-                              int max_attempts) {
+Result<SignOutReport> SignOut(const core::Store& store, const std::filesystem::path& data_dir, int max_attempts) {
   SignOutReport report;
-  auto options = SignedInOptions(store, data_dir, lang, "not signed in");
+  auto options = SignedInOptions(store, data_dir, LocalText{"вход не выполнен", "not signed in"});
   if (options.ok()) {
     report.was_signed_in = true;
     options->max_attempts = max_attempts;
@@ -67,7 +65,7 @@ Result<SignOutReport> SignOut(const core::Store& store, const std::filesystem::p
   std::error_code ec;
   std::filesystem::remove(TokenPath(data_dir), ec);  // a token without a server is of no use either
   if (ec) {
-    return Status::IoError((lang == "ru" ? "Не удалось удалить файл " : "Cannot delete the token file ") +
+    return Status::IoError(LocalText{"Не удалось удалить файл ", "Cannot delete the token file "} +
                            TokenPath(data_dir).string() + ": " + ec.message());
   }
   return report;

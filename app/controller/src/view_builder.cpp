@@ -633,13 +633,18 @@ Result<ui::SyncView> BuildSyncView(const core::Store& store, const BuildContext&
   if (!success.empty() && ec == std::errc() && end == success.data() + success.size()) {
     view.last_success = ShowTime(millis, ctx);
   }
+  const Language language = LanguageFromCode(ctx.lang).value_or(Language::kRussian);
   ASSIGN_OR_RETURN(view.last_error, value(sync::kLastErrorKey));
+  if (language == Language::kRussian) {
+    ASSIGN_OR_RETURN(std::string ru, value(sync::kLastErrorRuKey));
+    if (!ru.empty()) view.last_error = std::move(ru);  // else: kept by a version before both
+  }
 
   SchoolNames schools(store);
   ASSIGN_OR_RETURN(auto rejected, store.Rejected());
   for (const auto& r : rejected) {
     view.rejected.push_back({DescribeRecord(store, ctx, r.kind, r.record_id, schools),
-                             ctx.lang == "ru" ? r.reason_ru : r.reason_en, ShowTime(r.rejected_millis, ctx)});
+                             LocalText{r.reason_ru, r.reason_en}.In(language), ShowTime(r.rejected_millis, ctx)});
   }
   ASSIGN_OR_RETURN(auto conflicts, store.Conflicts(/*include_dismissed=*/false));
   for (const auto& c : conflicts) {

@@ -25,17 +25,16 @@ std::string OrDash(const std::string& s) { return s.empty() ? "—" : s; }
 
 }  // namespace
 
-Result<FeedbackSheet> LoadFeedbackSheet(const core::Store& store, const core::Uuid& observation_id,
-                                        std::string_view lang) {
+Result<FeedbackSheet> LoadFeedbackSheet(const core::Store& store, const core::Uuid& observation_id) {
   FeedbackSheet sheet;
   auto observation = store.Get<core::Observation>(observation_id);
   if (!observation.ok()) {
     if (observation.status().code() != StatusCode::kNotFound) return observation.status();
-    return Status::NotFound(Say(lang,
-                                "no lesson observation has the id " + observation_id.ToString() +
-                                    " in this store; `mentorlog-cli list observations` shows their ids",
-                                "в этом хранилище нет посещения урока с идентификатором " + observation_id.ToString() +
-                                    "; их идентификаторы показывает `mentorlog-cli list observations`"));
+    return Status::NotFound(LocalText{"в этом хранилище нет посещения урока с идентификатором " +
+                                          observation_id.ToString() +
+                                          "; их идентификаторы показывает `mentorlog-cli list observations`",
+                                      "no lesson observation has the id " + observation_id.ToString() +
+                                          " in this store; `mentorlog-cli list observations` shows their ids"});
   }
   sheet.observation = std::move(observation).value();
   ASSIGN_OR_RETURN(sheet.scores, store.ScoresOf(observation_id));

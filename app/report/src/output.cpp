@@ -25,21 +25,21 @@ std::filesystem::path FolderOf(const std::filesystem::path& path) {
   return parent.empty() ? std::filesystem::path(".") : parent;
 }
 
-Status DiskError(const std::filesystem::path& path, int err, std::string_view lang) {
+Status DiskError(const std::filesystem::path& path, int err) {
   const std::string why = std::strerror(err);
   if (err == ENOSPC || err == EDQUOT) {
     return Status::IoError(
-        Say(lang, "cannot write " + Quoted(path) + ": the disk is full; free some space and try again",
-            "не удалось записать " + Quoted(path) + ": диск заполнен; освободите место и повторите"));
+        LocalText{"не удалось записать " + Quoted(path) + ": диск заполнен; освободите место и повторите",
+                  "cannot write " + Quoted(path) + ": the disk is full; free some space and try again"});
   }
   if (err == EACCES || err == EPERM || err == EROFS) {
     return Status::InvalidInput(
-        Say(lang, "cannot write " + Quoted(path) + " (" + why + "); choose a folder you can write to with --out",
-            "не удалось записать " + Quoted(path) + " (" + why +
-                "); укажите в --out папку, в которую у вас есть право записи"));
+        LocalText{"не удалось записать " + Quoted(path) + " (" + why +
+                      "); укажите в --out папку, в которую у вас есть право записи",
+                  "cannot write " + Quoted(path) + " (" + why + "); choose a folder you can write to with --out"});
   }
   return Status::IoError(
-      Say(lang, "cannot write " + Quoted(path) + ": " + why, "не удалось записать " + Quoted(path) + ": " + why));
+      LocalText{"не удалось записать " + Quoted(path) + ": " + why, "cannot write " + Quoted(path) + ": " + why});
 }
 
 // Creates the temporary file `temp` for writing, never following a symbolic link and never
@@ -108,43 +108,43 @@ std::filesystem::path TempPathFor(const std::filesystem::path& path) {
   return temp;
 }
 
-Status CheckOutputPath(const std::filesystem::path& path, std::string_view lang) {
+Status CheckOutputPath(const std::filesystem::path& path) {
   if (path.empty()) {
     return Status::InvalidInput(
-        Say(lang, "no output file: give one with --out", "не указан файл: задайте его в --out"));
+        LocalText{"не указан файл: задайте его в --out", "no output file: give one with --out"});
   }
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    return Status::InvalidInput(Say(lang, Quoted(path) + " is a folder; give --out a file name in it",
-                                    Quoted(path) + " — это папка; укажите в --out имя файла в ней"));
+    return Status::InvalidInput(LocalText{Quoted(path) + " — это папка; укажите в --out имя файла в ней",
+                                          Quoted(path) + " is a folder; give --out a file name in it"});
   }
   const std::filesystem::path dir = FolderOf(path);
   if (!std::filesystem::exists(dir, ec)) {
-    return Status::InvalidInput(Say(lang,
-                                    "the folder " + Quoted(dir) + " does not exist; create it or choose another --out",
-                                    "папки " + Quoted(dir) + " нет; создайте её или укажите другой путь в --out"));
+    return Status::InvalidInput(
+        LocalText{"папки " + Quoted(dir) + " нет; создайте её или укажите другой путь в --out",
+                  "the folder " + Quoted(dir) + " does not exist; create it or choose another --out"});
   }
   if (!std::filesystem::is_directory(dir, ec)) {
-    return Status::InvalidInput(Say(lang, Quoted(dir) + " is not a folder; choose another --out",
-                                    Quoted(dir) + " — не папка; укажите другой путь в --out"));
+    return Status::InvalidInput(LocalText{Quoted(dir) + " — не папка; укажите другой путь в --out",
+                                          Quoted(dir) + " is not a folder; choose another --out"});
   }
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    return Status::InvalidInput(
-        Say(lang, "the folder " + Quoted(dir) + " is not writable; choose a folder you can write to with --out",
-            "в папку " + Quoted(dir) + " нельзя записывать; укажите в --out папку, в которую у вас есть право записи"));
+    return Status::InvalidInput(LocalText{
+        "в папку " + Quoted(dir) + " нельзя записывать; укажите в --out папку, в которую у вас есть право записи",
+        "the folder " + Quoted(dir) + " is not writable; choose a folder you can write to with --out"});
   }
   return Status::Ok();
 }
 
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes, std::string_view lang) {
-  RETURN_IF_ERROR(CheckOutputPath(path, lang));
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
+  RETURN_IF_ERROR(CheckOutputPath(path));
   const std::filesystem::path temp = TempPathFor(path);
   const int fd = CreateTemporary(temp);
-  if (fd < 0) return DiskError(temp, errno, lang);
+  if (fd < 0) return DiskError(temp, errno);
   Status s;
-  if (!WriteAndSync(fd, bytes)) s = DiskError(path, errno, lang);
-  if (::close(fd) != 0 && s.ok()) s = DiskError(path, errno, lang);
-  if (s.ok() && std::rename(temp.c_str(), path.c_str()) != 0) s = DiskError(path, errno, lang);
+  if (!WriteAndSync(fd, bytes)) s = DiskError(path, errno);
+  if (::close(fd) != 0 && s.ok()) s = DiskError(path, errno);
+  if (s.ok() && std::rename(temp.c_str(), path.c_str()) != 0) s = DiskError(path, errno);
   if (!s.ok()) {
     ::unlink(temp.c_str());
     return s;
@@ -153,47 +153,47 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view b
   return Status::Ok();
 }
 
-Status ReplaceAtomically(const std::filesystem::path& path, std::string_view lang,
+Status ReplaceAtomically(const std::filesystem::path& path,
                          const std::function<Status(const std::filesystem::path& temp_path)>& write) {
-  RETURN_IF_ERROR(CheckOutputPath(path, lang));
+  RETURN_IF_ERROR(CheckOutputPath(path));
   const PrivateFolder folder;
   if (folder.path().empty()) {
     const int err = errno;
     std::error_code ec;
-    return DiskError(std::filesystem::temp_directory_path(ec), err, lang);
+    return DiskError(std::filesystem::temp_directory_path(ec), err);
   }
   const std::filesystem::path written = folder.path() / path.filename();
   RETURN_IF_ERROR(write(written));
   std::ifstream in(written, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.is_open() || in.bad()) return DiskError(written, EIO, lang);
-  return WriteFileAtomically(path, bytes, lang);
+  if (!in.is_open() || in.bad()) return DiskError(written, EIO);
+  return WriteFileAtomically(path, bytes);
 }
 
-Status PrepareOutputDir(const std::filesystem::path& dir, std::string_view lang) {
+Status PrepareOutputDir(const std::filesystem::path& dir) {
   if (dir.empty()) {
     return Status::InvalidInput(
-        Say(lang, "no output folder: give one with --out", "не указана папка: задайте её в --out"));
+        LocalText{"не указана папка: задайте её в --out", "no output folder: give one with --out"});
   }
   std::error_code ec;
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
-    return Status::InvalidInput(Say(lang, Quoted(dir) + " is a file; CSV reports need a folder for --out",
-                                    Quoted(dir) + " — это файл; для CSV укажите в --out папку"));
+    return Status::InvalidInput(LocalText{Quoted(dir) + " — это файл; для CSV укажите в --out папку",
+                                          Quoted(dir) + " is a file; CSV reports need a folder for --out"});
   }
   std::filesystem::create_directories(dir, ec);
   if (ec) {
     return Status::InvalidInput(
-        Say(lang, "cannot create the folder " + Quoted(dir) + " (" + ec.message() + "); choose another --out",
-            "не удалось создать папку " + Quoted(dir) + " (" + ec.message() + "); укажите другой путь в --out"));
+        LocalText{"не удалось создать папку " + Quoted(dir) + " (" + ec.message() + "); укажите другой путь в --out",
+                  "cannot create the folder " + Quoted(dir) + " (" + ec.message() + "); choose another --out"});
   }
   return Status::Ok();
 }
 
 Status WriteCsvFolder(const std::vector<Table>& tables, const std::filesystem::path& dir, std::string_view lang) {
-  RETURN_IF_ERROR(PrepareOutputDir(dir, lang));
+  RETURN_IF_ERROR(PrepareOutputDir(dir));
   for (const auto& table : tables) {
     ASSIGN_OR_RETURN(std::string csv, TableToCsv(table, lang));
-    RETURN_IF_ERROR(WriteFileAtomically(dir / (table.name + ".csv"), csv, lang));
+    RETURN_IF_ERROR(WriteFileAtomically(dir / (table.name + ".csv"), csv));
   }
   return Status::Ok();
 }

@@ -65,16 +65,16 @@ Status PdfDocument::status() const {
   if (error_ == 0) return Status::Ok();
   char code[48];
   std::snprintf(code, sizeof code, "0x%04X/%u", static_cast<unsigned>(error_), static_cast<unsigned>(detail_));
-  return Status::Internal(Say(lang_, std::string("the PDF could not be made (libharu error ") + code + ")",
-                              std::string("не удалось создать PDF (ошибка libharu ") + code + ")"));
+  return Status::Internal(LocalText{std::string("не удалось создать PDF (ошибка libharu ") + code + ")",
+                                    std::string("the PDF could not be made (libharu error ") + code + ")"});
 }
 
 Status PdfDocument::Open(const PdfFonts& fonts, std::string_view title) {
   for (const auto& path : {fonts.regular, fonts.bold}) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
-      return Status::NotFound(Say(lang_, "the font file «" + path.string() + "» is missing; install fonts-dejavu-core",
-                                  "нет файла шрифта «" + path.string() + "»; установите пакет fonts-dejavu-core"));
+      return Status::NotFound(LocalText{"нет файла шрифта «" + path.string() + "»; установите пакет fonts-dejavu-core",
+                                        "the font file «" + path.string() + "» is missing; install fonts-dejavu-core"});
     }
   }
   doc_ = HPDF_New(&PdfDocument::OnError, this);

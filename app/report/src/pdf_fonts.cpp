@@ -5,7 +5,7 @@
 
 namespace mentorlog::report {
 
-Result<PdfFonts> FindPdfFonts(const std::filesystem::path& assets_dir, std::string_view lang) {
+Result<PdfFonts> FindPdfFonts(const std::filesystem::path& assets_dir) {
   std::error_code ec;
   const std::filesystem::path system_dir = "/usr/share/fonts/truetype/dejavu";
   const auto regular = system_dir / "DejaVuSans.ttf";
@@ -15,10 +15,9 @@ Result<PdfFonts> FindPdfFonts(const std::filesystem::path& assets_dir, std::stri
   }
   const auto bundled = assets_dir / "fonts" / "DejaVuSans.ttf";
   if (std::filesystem::is_regular_file(bundled, ec)) return PdfFonts{bundled, bundled};
-  return Status::NotFound(Say(lang,
-                              "DejaVu Sans, the font of the PDF reports, is not installed; install the package "
-                              "fonts-dejavu-core",
-                              "не найден шрифт DejaVu Sans для отчётов PDF; установите пакет fonts-dejavu-core"));
+  return Status::NotFound(LocalText{"не найден шрифт DejaVu Sans для отчётов PDF; установите пакет fonts-dejavu-core",
+                                    "DejaVu Sans, the font of the PDF reports, is not installed; install the package "
+                                    "fonts-dejavu-core"});
 }
 
 }  // namespace mentorlog::report

@@ -74,7 +74,7 @@ Table SchoolTable(const core::School& school, const std::string& partner_name, s
 
 }  // namespace
 
-Result<core::School> FindSchool(const core::Store& store, std::string_view id_or_code, std::string_view lang) {
+Result<core::School> FindSchool(const core::Store& store, std::string_view id_or_code) {
   const std::string wanted(id_or_code);
   if (auto id = core::Uuid::Parse(wanted); id.ok()) {
     auto school = store.Get<core::School>(*id);
@@ -85,11 +85,10 @@ Result<core::School> FindSchool(const core::Store& store, std::string_view id_or
       if (!s.code.empty() && s.code == wanted) return std::move(s);
     }
   }
-  return Status::NotFound(
-      Say(lang,
-          "no school has the id or code «" + wanted + "»; `mentorlog-cli list schools` shows the schools of this store",
-          "нет школы с идентификатором или кодом «" + wanted +
-              "»; список школ этого хранилища: `mentorlog-cli list schools`"));
+  return Status::NotFound(LocalText{
+      "нет школы с идентификатором или кодом «" + wanted +
+          "»; список школ этого хранилища: `mentorlog-cli list schools`",
+      "no school has the id or code «" + wanted + "»; `mentorlog-cli list schools` shows the schools of this store"});
 }
 
 Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core::School& school, Date today,

@@ -142,8 +142,8 @@ class Workbook {
     const lxw_error err = workbook_close(book_);
     book_ = nullptr;
     if (err != LXW_NO_ERROR) {
-      return Status::IoError(Say(lang_, "cannot write the workbook " + path.string() + ": " + lxw_strerror(err),
-                                 "не удалось записать книгу " + path.string() + ": " + lxw_strerror(err)));
+      return Status::IoError(LocalText{"не удалось записать книгу " + path.string() + ": " + lxw_strerror(err),
+                                       "cannot write the workbook " + path.string() + ": " + lxw_strerror(err)});
     }
     return Status::Ok();
   }
@@ -203,12 +203,12 @@ class Workbook {
 
 Status WriteXlsx(const std::vector<Table>& tables, const std::filesystem::path& path, std::string_view lang) {
   if (tables.empty())
-    return Status::InvalidInput(Say(lang, "nothing to write: no table", "нечего записывать: нет таблиц"));
-  return ReplaceAtomically(path, lang, [&](const std::filesystem::path& temp) -> Status {
+    return Status::InvalidInput(LocalText{"нечего записывать: нет таблиц", "nothing to write: no table"});
+  return ReplaceAtomically(path, [&](const std::filesystem::path& temp) -> Status {
     Workbook book(temp, lang);
     if (!book.opened()) {
       return Status::IoError(
-          Say(lang, "cannot create the workbook " + temp.string(), "не удалось создать книгу " + temp.string()));
+          LocalText{"не удалось создать книгу " + temp.string(), "cannot create the workbook " + temp.string()});
     }
     for (const auto& table : tables) RETURN_IF_ERROR(book.AddSheet(table));
     return book.Close(path);

@@ -76,6 +76,10 @@ const char* Translations::operator()(std::string_view key) const {
 }
 
 std::string Translations::Format(std::string_view key, std::initializer_list<std::string_view> args) const {
+  return Format(key, std::span<const std::string_view>(args.begin(), args.size()));
+}
+
+std::string Translations::Format(std::string_view key, std::span<const std::string_view> args) const {
   const std::string_view text = (*this)(key);
   std::string out;
   out.reserve(text.size() + 16);
@@ -83,7 +87,7 @@ std::string Translations::Format(std::string_view key, std::initializer_list<std
     if (text[i] == '{' && i + 2 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9' && text[i + 2] == '}') {
       const size_t n = static_cast<size_t>(text[i + 1] - '0');
       if (n < args.size()) {
-        out += *(args.begin() + n);
+        out += args[n];
         i += 2;
         continue;
       }

@@ -1545,7 +1545,6 @@ Status DistrictBuilder::AddContextIndicators() {
 // -----------------------------------------------------------------------------------------
 
 Result<DemoSummary> CreateDemoDistrict(RecordWriter& store, const DemoOptions& options) {
-  const bool ru = store.language() == "ru";
   const auto refuse_when_not_empty = [&]() -> Status {
     bool any = false;
     const Status walk = store.ForEachLive(RecordKind::kSchool, {}, Uuid(), [&](const RecordState&) {
@@ -1554,8 +1553,8 @@ Result<DemoSummary> CreateDemoDistrict(RecordWriter& store, const DemoOptions& o
     });
     if (!any) return walk;
     return Status::InvalidInput(
-        ru ? "В хранилище уже есть данные; для демонстрационного района укажите новую папку --data."
-           : "the store already has data; use a new --data folder");
+        LocalText{"В хранилище уже есть данные; для демонстрационного района укажите новую папку --data.",
+                  "the store already has data; use a new --data folder"});
   };
   RETURN_IF_ERROR(refuse_when_not_empty());
   ASSIGN_OR_RETURN(std::vector<RubricTemplate> bundled, LoadBundledRubrics(options.assets_dir));
@@ -1565,9 +1564,9 @@ Result<DemoSummary> CreateDemoDistrict(RecordWriter& store, const DemoOptions& o
   }
   if (lesson == nullptr) {
     const std::string dir = (options.assets_dir / "rubrics").string();
-    return Status::NotFound(
-        ru ? "В папке " + dir + " нет шаблона протокола lesson_observation; укажите папку assets MentorLog."
-           : "There is no lesson_observation rubric template in " + dir + "; point to MentorLog's assets folder.");
+    return Status::NotFound(LocalText{
+        "В папке " + dir + " нет шаблона протокола lesson_observation; укажите папку assets MentorLog.",
+        "There is no lesson_observation rubric template in " + dir + "; point to MentorLog's assets folder."});
   }
   ASSIGN_OR_RETURN(Rubric rubric, ParseRubric(lesson->body_json, lesson->code));
   // Every text and the district's make-up, read and checked before anything is written.

@@ -29,9 +29,8 @@ namespace {
 // [SECTION] Messages
 // -----------------------------------------------------------------------------------------
 
-using Lang = std::string_view;
-
-std::string Say(Lang lang, std::string en, std::string ru) { return lang == "ru" ? std::move(ru) : std::move(en); }
+// A message in both languages, English first as the code reads: Local("no column", "нет столбца").
+LocalText Local(std::string en, std::string ru) { return LocalText{std::move(ru), std::move(en)}; }
 
 std::string Quote(std::string_view s) { return "«" + std::string(s) + "»"; }
 
@@ -76,8 +75,6 @@ struct Column {
   // Accepted header names: [0] the English one and [1] the Russian one shown in messages,
   // then other spellings seen in the region's spreadsheets.
   std::vector<std::string_view> names;
-
-  std::string_view Display(Lang lang) const { return lang == "ru" ? names[1] : names[0]; }
 };
 
 // Keep in step with docs/import.md.
@@ -174,7 +171,7 @@ class Header {
   // Errors (InvalidInput): a required column is missing; two file columns mean one field.
   // Adds a note for every named column that is not used.
   static Result<Header> Match(const CsvTable& table, const std::vector<Column>& columns, std::string_view file,
-                              Lang lang, std::vector<std::string>& notes) {
+                              std::vector<LocalText>& notes) {
     Header h;
     h.columns_ = &columns;
     h.index_.assign(columns.size(), -1);
@@ -186,8 +183,7 @@ class Header {
           return i < r.cells.size() && !IsBlank(r.cells[i]);
         });
         if (has_data) {
-          notes.push_back(Say(
-              lang,
+          notes.push_back(Local(
               std::string(file) + ": column " + std::to_string(i + 1) + " has no name in the header and was ignored.",
               std::string(file) + ": у столбца " + std::to_string(i + 1) + " нет названия в заголовке; он пропущен."));
         }
@@ -198,8 +194,7 @@ class Header {
         for (std::string_view name : columns[c].names) {
           if (MatchKey(name) != key) continue;
           if (h.index_[c] >= 0) {
-            return Status::InvalidInput(Say(
-                lang,
+            return Status::InvalidInput(Local(
                 std::string(file) + ": the columns " + Quote(table.header[static_cast<size_t>(h.index_[c])]) + " and " +
                     Quote(table.header[i]) + " both give «" + std::string(columns[c].names[0]) + "»; keep one of them.",
                 std::string(file) + ": столбцы " + Quote(table.header[static_cast<size_t>(h.index_[c])]) + " и " +
@@ -213,20 +208,25 @@ class Header {
       }
       if (!used) {
         notes.push_back(
-            Say(lang, std::string(file) + ": column " + Quote(table.header[i]) + " is not used and was ignored.",
-                std::string(file) + ": столбец " + Quote(table.header[i]) + " не используется; он пропущен."));
+            Local(std::string(file) + ": column " + Quote(table.header[i]) + " is not used and was ignored.",
+                  std::string(file) + ": столбец " + Quote(table.header[i]) + " не используется; он пропущен."));
       }
     }
-    std::string missing;
+    LocalText missing;
     for (size_t c = 0; c < columns.size(); ++c) {
       if (!columns[c].required || h.index_[c] >= 0) continue;
       std::string accepted;
       for (std::string_view name : columns[c].names) accepted += (accepted.empty() ? "" : ", ") + std::string(name);
-      if (!missing.empty()) missing += "; ";
-      missing += Say(lang, "no column " + Quote(columns[c].Display(lang)) + " (name it one of: " + accepted + ")",
-                     "нет столбца " + Quote(columns[c].Display(lang)) + " (подходящие названия: " + accepted + ")");
+      if (!missing.en.empty()) {
+        missing.en += "; ";
+        missing.ru += "; ";
+      }
+      missing.en += "no column " + Quote(columns[c].names[0]) + " (name it one of: " + accepted + ")";
+      missing.ru += "нет столбца " + Quote(columns[c].names[1]) + " (подходящие названия: " + accepted + ")";
     }
-    if (!missing.empty()) return Status::InvalidInput(std::string(file) + ": " + missing + ".");
+    if (!missing.en.empty()) {
+      return Status::InvalidInput(LocalText{missing.ru + ".", missing.en + "."}).WithContext(file);
+    }
     return h;
   }
 
@@ -252,8 +252,8 @@ class Header {
 // [SECTION] Cells
 // -----------------------------------------------------------------------------------------
 
-std::string EmptyCell(Lang lang, std::string_view what_en, std::string_view what_ru) {
-  return Say(lang, "the cell is empty; write " + std::string(what_en), "ячейка пуста; впишите " + std::string(what_ru));
+LocalText EmptyCell(std::string_view what_en, std::string_view what_ru) {
+  return Local("the cell is empty; write " + std::string(what_en), "ячейка пуста; впишите " + std::string(what_ru));
 }
 
 // A text cell without the export's guard against formulas (csv.h's GuardFormulaText): "'=1+1"
@@ -263,9 +263,9 @@ std::string_view WithoutFormulaGuard(std::string_view text) {
   return text;
 }
 
-// Parses one cell into `out`. Returns the reason in `lang` when the text is not a value of T.
+// Parses one cell into `out`. Returns the reason when the text is not a value of T.
 template <class T>
-std::optional<std::string> ParseCell(std::string_view text, T& out, Lang lang) {
+std::optional<LocalText> ParseCell(std::string_view text, T& out) {
   if constexpr (std::is_same_v<T, std::string>) {
     out = std::string(WithoutFormulaGuard(text));
     return std::nullopt;
@@ -275,46 +275,45 @@ std::optional<std::string> ParseCell(std::string_view text, T& out, Lang lang) {
       return std::nullopt;
     }
     typename T::value_type inner{};
-    if (auto error = ParseCell(text, inner, lang)) return error;
+    if (auto error = ParseCell(text, inner)) return error;
     out = std::move(inner);
     return std::nullopt;
   } else if constexpr (std::is_same_v<T, int64_t>) {
-    if (IsBlank(text)) return EmptyCell(lang, "a whole number", "целое число");
+    if (IsBlank(text)) return EmptyCell("a whole number", "целое число");
     if (auto n = ParseInteger(text)) {  // "1 234" with Excel's no-break spaces
       out = *n;
       return std::nullopt;
     }
     Status s = FieldCodec<int64_t>::FromText(text, out);
     if (s.ok()) return std::nullopt;
-    return Say(lang, s.message(), Quote(text) + " — не целое число");
+    return Local(s.message(), Quote(text) + " — не целое число");
   } else if constexpr (std::is_same_v<T, double>) {
-    if (IsBlank(text)) return EmptyCell(lang, "a number", "число");
+    if (IsBlank(text)) return EmptyCell("a number", "число");
     if (auto d = ParseDecimal(text)) {  // "1 234,5"
       out = *d;
       return std::nullopt;
     }
     Status s = FieldCodec<double>::FromText(text, out);
     if (s.ok()) return std::nullopt;
-    return Say(lang, s.message(), Quote(text) + " — не число");
+    return Local(s.message(), Quote(text) + " — не число");
   } else if constexpr (std::is_same_v<T, bool>) {
     Status s = FieldCodec<bool>::FromText(text, out);
     if (s.ok()) return std::nullopt;
-    return Say(lang, s.message(), Quote(text) + " — не «да» или «нет»");
+    return Local(s.message(), Quote(text) + " — не «да» или «нет»");
   } else if constexpr (std::is_same_v<T, Date>) {
-    if (IsBlank(text)) return EmptyCell(lang, "a date such as 14.03.2025", "дату, например 14.03.2025");
+    if (IsBlank(text)) return EmptyCell("a date such as 14.03.2025", "дату, например 14.03.2025");
     Status s = FieldCodec<Date>::FromText(text, out);
     if (s.ok()) return std::nullopt;
-    return Say(lang, s.message(), Quote(text) + " — не дата (пишите 14.03.2025 или 2025-03-14)");
+    return Local(s.message(), Quote(text) + " — не дата (пишите 14.03.2025 или 2025-03-14)");
   } else if constexpr (std::is_enum_v<T>) {
     if (IsBlank(text)) {
-      return EmptyCell(lang, "one of: " + EnumChoices<T>("en") + " (" + EnumChoices<T>("ru") + ")",
+      return EmptyCell("one of: " + EnumChoices<T>("en") + " (" + EnumChoices<T>("ru") + ")",
                        "одно из значений: " + EnumChoices<T>("ru") + " (" + EnumChoices<T>("en") + ")");
     }
     Status s = FieldCodec<T>::FromText(text, out);
     if (s.ok()) return std::nullopt;
-    return Say(lang, s.message(),
-               Quote(text) + " — недопустимое значение; допустимо: " + EnumChoices<T>("ru") + " (" +
-                   EnumChoices<T>("en") + ")");
+    return Local(s.message(), Quote(text) + " — недопустимое значение; допустимо: " + EnumChoices<T>("ru") + " (" +
+                                  EnumChoices<T>("en") + ")");
   } else if constexpr (IsVector<T>::value && std::is_enum_v<typename T::value_type>) {
     // "ШНОР; ШНСУ" or "ШНОР, ШНСУ": labels never contain separators, so both split.
     out.clear();
@@ -326,14 +325,14 @@ std::optional<std::string> ParseCell(std::string_view text, T& out, Lang lang) {
       start = end + 1;
       if (IsBlank(part)) continue;
       typename T::value_type item{};
-      if (auto error = ParseCell(part, item, lang)) return error;
+      if (auto error = ParseCell(part, item)) return error;
       if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
     }
     return std::nullopt;
   } else if constexpr (IsVector<T>::value) {
     Status s = FieldCodec<T>::FromText(WithoutFormulaGuard(text), out);  // texts: split on ';' and line breaks
     if (s.ok()) return std::nullopt;
-    return s.message();
+    return s.local_message();
   } else {
     static_assert(sizeof(T) == 0, "no import parser for this field type");
   }
@@ -341,8 +340,8 @@ std::optional<std::string> ParseCell(std::string_view text, T& out, Lang lang) {
 
 // A share: "0,125" or "12,5%". A number above 1 without '%' is refused: it is almost always
 // a percent that lost its sign, and guessing would store 12.5 for 12.5%.
-std::optional<std::string> ParseShare(std::string_view text, double& out, Lang lang) {
-  if (IsBlank(text)) return EmptyCell(lang, "a share such as 0,125 or 12,5%", "долю, например 0,125 или 12,5%");
+std::optional<LocalText> ParseShare(std::string_view text, double& out) {
+  if (IsBlank(text)) return EmptyCell("a share such as 0,125 or 12,5%", "долю, например 0,125 или 12,5%");
   std::string_view number = text;
   bool percent = false;
   if (!number.empty() && number.back() == '%') {
@@ -359,21 +358,20 @@ std::optional<std::string> ParseShare(std::string_view text, double& out, Lang l
     }
   }
   double value = 0;
-  if (auto error = ParseCell(number, value, lang)) {
-    return Say(lang, Quote(text) + " is not a share (write 0,125 or 12,5%)",
-               Quote(text) + " — не доля (пишите 0,125 или 12,5%)");
+  if (auto error = ParseCell(number, value)) {
+    return Local(Quote(text) + " is not a share (write 0,125 or 12,5%)",
+                 Quote(text) + " — не доля (пишите 0,125 или 12,5%)");
   }
   if (percent) value /= 100;
   if (!percent && value > 1) {
-    return Say(lang,
-               Quote(text) + " is a share and must be between 0 and 1; write a percent with its sign: " +
-                   Quote(std::string(text) + "%"),
-               Quote(text) +
-                   " — доля, она должна быть от 0 до 1; процент пишите со знаком: " + Quote(std::string(text) + "%"));
+    return Local(Quote(text) + " is a share and must be between 0 and 1; write a percent with its sign: " +
+                     Quote(std::string(text) + "%"),
+                 Quote(text) +
+                     " — доля, она должна быть от 0 до 1; процент пишите со знаком: " + Quote(std::string(text) + "%"));
   }
   if (value < 0) {
-    return Say(lang, Quote(text) + " is negative; a share is between 0 and 1",
-               Quote(text) + " — отрицательное число; доля бывает от 0 до 1");
+    return Local(Quote(text) + " is negative; a share is between 0 and 1",
+                 Quote(text) + " — отрицательное число; доля бывает от 0 до 1");
   }
   out = value;
   return std::nullopt;
@@ -481,10 +479,9 @@ std::vector<std::string> IndicatorKeys(const ContextIndicator& c) {
 // [SECTION] Rows
 // -----------------------------------------------------------------------------------------
 
-// What the whole import shares: the file, the language, and the lookups rows need.
+// What the whole import shares: the file and the lookups rows need.
 struct ImportContext {
   std::string file;
-  std::string lang;
   std::unordered_map<std::string, Uuid> school_by_code;  // loaded for kinds that refer to schools
   RecordIndex<Person> people{PersonKeys};                // loaded for assignments
 };
@@ -495,7 +492,6 @@ class Row {
   Row(const CsvTable::Row& row, char separator, const Header& header, const ImportContext& ctx)
       : row_(row), separator_(separator), header_(header), ctx_(ctx) {}
 
-  Lang lang() const { return ctx_.lang; }
   std::string_view Cell(std::string_view field) const {
     const int i = header_.IndexOf(field);
     if (i < 0 || static_cast<size_t>(i) >= row_.cells.size()) return {};
@@ -504,13 +500,12 @@ class Row {
 
   // A problem with the cell of `field` (named as in the file's header), or with the whole
   // row when `field` is empty.
-  void Problem(std::string_view field, std::string reason) {
+  void Problem(std::string_view field, LocalText reason) {
     ImportProblem p;
     p.file = ctx_.file;
     p.line = row_.line;
     if (!field.empty() && header_.IndexOf(field) >= 0) p.column = header_.NameAt(header_.IndexOf(field));
     p.reason = std::move(reason);
-    p.lang = ctx_.lang;
     problems_.push_back(std::move(p));
   }
   bool ok() const { return problems_.empty(); }
@@ -522,20 +517,18 @@ class Row {
     const size_t want = header_.width();
     const size_t have = row_.cells.size();
     if (have < want) {
-      Problem("", Say(lang(),
-                      "the row has " + std::to_string(have) + " cells but the header has " + std::to_string(want) +
-                          "; a separator is missing, or a line break inside a value is not in quotes",
-                      "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
-                          "; пропущен разделитель или перенос строки внутри значения не взят в кавычки"));
+      Problem("", Local("the row has " + std::to_string(have) + " cells but the header has " + std::to_string(want) +
+                            "; a separator is missing, or a line break inside a value is not in quotes",
+                        "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
+                            "; пропущен разделитель или перенос строки внутри значения не взят в кавычки"));
     } else if (have > want && std::any_of(row_.cells.begin() + static_cast<std::ptrdiff_t>(want), row_.cells.end(),
                                           [](const std::string& c) { return !IsBlank(c); })) {
-      Problem("", Say(lang(),
-                      "the row has " + std::to_string(have) + " cells but the header has " + std::to_string(want) +
-                          "; a value contains the separator " + Quote(std::string(1, separator_)) +
-                          " (put it in quotes, or in a ',' file write decimals with a point)",
-                      "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
-                          "; в значении есть разделитель " + Quote(std::string(1, separator_)) +
-                          " (возьмите значение в кавычки, а в файле с ',' пишите дроби через точку)"));
+      Problem("", Local("the row has " + std::to_string(have) + " cells but the header has " + std::to_string(want) +
+                            "; a value contains the separator " + Quote(std::string(1, separator_)) +
+                            " (put it in quotes, or in a ',' file write decimals with a point)",
+                        "в строке " + std::to_string(have) + " ячеек, а в заголовке " + std::to_string(want) +
+                            "; в значении есть разделитель " + Quote(std::string(1, separator_)) +
+                            " (возьмите значение в кавычки, а в файле с ',' пишите дроби через точку)"));
     }
   }
 
@@ -543,13 +536,13 @@ class Row {
   std::optional<Uuid> SchoolId(std::string_view field) {
     const std::string_view code = Cell(field);
     if (IsBlank(code)) {
-      Problem(field, EmptyCell(lang(), "the school's code", "код школы"));
+      Problem(field, EmptyCell("the school's code", "код школы"));
       return std::nullopt;
     }
     auto it = ctx_.school_by_code.find(std::string(code));
     if (it == ctx_.school_by_code.end()) {
-      Problem(field, Say(lang(), "no school with code " + Quote(code) + ": import schools first",
-                         "нет школы с кодом " + Quote(code) + ": сначала импортируйте школы"));
+      Problem(field, Local("no school with code " + Quote(code) + ": import schools first",
+                           "нет школы с кодом " + Quote(code) + ": сначала импортируйте школы"));
       return std::nullopt;
     }
     return it->second;
@@ -571,13 +564,13 @@ class Row {
     }
     if (found.size() == 1) return ctx_.people.at(found[0]).id;
     if (found.empty() && by_code.empty()) {
-      Problem(field, Say(lang(), "no person with code or full name " + Quote(text) + ": import people first",
-                         "нет человека с кодом или ФИО " + Quote(text) + ": сначала импортируйте людей"));
+      Problem(field, Local("no person with code or full name " + Quote(text) + ": import people first",
+                           "нет человека с кодом или ФИО " + Quote(text) + ": сначала импортируйте людей"));
     } else {
       const size_t n = std::max(found.size(), by_code.size());
       Problem(field,
-              Say(lang(), std::to_string(n) + " people match " + Quote(text) + "; write the person's code instead",
-                  "под " + Quote(text) + " подходят " + std::to_string(n) + " человек(а); укажите код человека"));
+              Local(std::to_string(n) + " people match " + Quote(text) + "; write the person's code instead",
+                    "под " + Quote(text) + " подходят " + std::to_string(n) + " человек(а); укажите код человека"));
     }
     return std::nullopt;
   }
@@ -618,7 +611,7 @@ void ReadCommonColumns(Row& row, const Header& header, Draft<R>& d) {
         member = T{};  // an empty cell of an optional column: none, 0 or no
         return;
       }
-      std::optional<std::string> error;
+      std::optional<LocalText> error;
       if constexpr (std::is_same_v<T, Uuid> || std::is_same_v<T, std::optional<Uuid>>) {
         if (col.cell != CellKind::kSchoolCode) return;
         if (auto id = row.SchoolId(col.field)) {
@@ -627,12 +620,12 @@ void ReadCommonColumns(Row& row, const Header& header, Draft<R>& d) {
       } else {
         if constexpr (std::is_same_v<T, double>) {
           if (col.cell == CellKind::kShare) {
-            error = ParseShare(row.Cell(col.field), member, row.lang());
+            error = ParseShare(row.Cell(col.field), member);
             if (error) row.Problem(col.field, std::move(*error));
             return;
           }
         }
-        error = ParseCell(row.Cell(col.field), member, row.lang());
+        error = ParseCell(row.Cell(col.field), member);
         if (error) row.Problem(col.field, std::move(*error));
       }
     });
@@ -675,7 +668,7 @@ struct Kind<School> {
   static std::string LookupKey(const School& s) { return s.code; }
   static std::optional<std::string> FallbackKey(const School&) { return std::nullopt; }
   static void ReadSpecial(Row& row, Draft<School>& d) {
-    if (IsBlank(d.record.code)) row.Problem("code", EmptyCell(row.lang(), "the school's code", "код школы"));
+    if (IsBlank(d.record.code)) row.Problem("code", EmptyCell("the school's code", "код школы"));
   }
 };
 
@@ -707,8 +700,8 @@ struct Kind<Assignment> {
     // The key's fields are always "given": no teacher or subject column means none.
     d.present.insert({"assignee_id", "teacher_id", "subject"});
     if (IsBlank(row.Cell("assignee_id"))) {
-      row.Problem("assignee_id", EmptyCell(row.lang(), "the code or full name of the mentor or tutor",
-                                           "код или ФИО наставника или тьютора"));
+      row.Problem("assignee_id",
+                  EmptyCell("the code or full name of the mentor or tutor", "код или ФИО наставника или тьютора"));
     } else if (auto id = row.PersonId("assignee_id", std::nullopt)) {
       d.record.assignee_id = *id;
     }
@@ -748,16 +741,16 @@ struct Kind<ContextIndicator> {
     if (info == nullptr) {
       std::string codes;
       for (const auto& k : KnownContextIndicators()) codes += (codes.empty() ? "" : ", ") + std::string(k.code);
-      row.Problem("indicator", Say(row.lang(),
-                                   Quote(row.Cell("indicator")) + " is not a known indicator; write one of: " + codes +
-                                       " (or its Russian name, see docs/import.md)",
-                                   Quote(row.Cell("indicator")) + " — неизвестный показатель; впишите один из кодов: " +
-                                       codes + " (или его русское название, см. docs/import.md)"));
+      row.Problem("indicator",
+                  Local(Quote(row.Cell("indicator")) + " is not a known indicator; write one of: " + codes +
+                            " (or its Russian name, see docs/import.md)",
+                        Quote(row.Cell("indicator")) + " — неизвестный показатель; впишите один из кодов: " + codes +
+                            " (или его русское название, см. docs/import.md)"));
       return;
     }
     d.record.indicator = std::string(info->code);
-    std::optional<std::string> error = info->is_share ? ParseShare(row.Cell("value"), d.record.value, row.lang())
-                                                      : ParseCell(row.Cell("value"), d.record.value, row.lang());
+    std::optional<LocalText> error =
+        info->is_share ? ParseShare(row.Cell("value"), d.record.value) : ParseCell(row.Cell("value"), d.record.value);
     if (error) row.Problem("value", std::move(*error));
   }
 };
@@ -798,20 +791,18 @@ Status ImportRows(RecordWriter& store, const CsvTable& table, const Header& head
         if (auto fallback = Kind<R>::FallbackKey(d.record)) found = index.Find(*fallback);
       }
       if (!inserted) {
-        row.Problem("", Say(ctx.lang,
-                            "repeats line " + std::to_string(seen->second) + " (the same " +
-                                std::string(Kind<R>::kKeyEn) + "); keep one of them",
-                            "повторяет строку " + std::to_string(seen->second) + " (те же " +
-                                std::string(Kind<R>::kKeyRu) + "); оставьте одну из них"));
+        row.Problem("", Local("repeats line " + std::to_string(seen->second) + " (the same " +
+                                  std::string(Kind<R>::kKeyEn) + "); keep one of them",
+                              "повторяет строку " + std::to_string(seen->second) + " (те же " +
+                                  std::string(Kind<R>::kKeyRu) + "); оставьте одну из них"));
       } else if (found.size() > 1) {
         row.Problem(
             "",
-            Say(ctx.lang,
-                std::to_string(found.size()) + " records in MentorLog have the same " + std::string(Kind<R>::kKeyEn) +
-                    ", so the row cannot tell which to update; delete the duplicate (for people: add a code column)",
-                "в MentorLog " + std::to_string(found.size()) + " записи(ей) с теми же " +
-                    std::string(Kind<R>::kKeyRu) +
-                    ", и непонятно, какую обновить; удалите дубликат (для людей — добавьте столбец с кодом)"));
+            Local(std::to_string(found.size()) + " records in MentorLog have the same " + std::string(Kind<R>::kKeyEn) +
+                      ", so the row cannot tell which to update; delete the duplicate (for people: add a code column)",
+                  "в MentorLog " + std::to_string(found.size()) + " записи(ей) с теми же " +
+                      std::string(Kind<R>::kKeyRu) +
+                      ", и непонятно, какую обновить; удалите дубликат (для людей — добавьте столбец с кодом)"));
       } else if (found.size() == 1) {
         existing = found[0];
       }
@@ -834,8 +825,9 @@ Status ImportRows(RecordWriter& store, const CsvTable& table, const Header& head
         continue;
       }
       if (!IsRowError(saved.status())) return saved.status();
-      std::string reason = saved.status().message();
-      std::replace(reason.begin(), reason.end(), '\n', ' ');
+      LocalText reason = saved.status().local_message();
+      std::replace(reason.en.begin(), reason.en.end(), '\n', ' ');
+      std::replace(reason.ru.begin(), reason.ru.end(), '\n', ' ');
       row.Problem("", std::move(reason));
     }
 
@@ -864,32 +856,29 @@ bool IsImportable(RecordKind kind) { return !ColumnsOf(kind).empty(); }
 // [SECTION] Public API
 // -----------------------------------------------------------------------------------------
 
-std::string ImportProblem::ToString() const {
-  std::string s = file + Say(lang, ", line ", ", строка ") + std::to_string(line);
-  if (!column.empty()) s += Say(lang, ", column ", ", столбец ") + Quote(column);
-  return s + ": " + reason;
+std::string ImportProblem::ToString(Language language) const {
+  std::string s = file + std::string(Pick(language, ", line ", ", строка ")) + std::to_string(line);
+  if (!column.empty()) s += std::string(Pick(language, ", column ", ", столбец ")) + Quote(column);
+  return s + ": " + reason.In(language);
 }
 
 Result<ImportReport> ImportCsv(RecordWriter& store, RecordKind kind, std::string_view bytes, std::string_view file_name,
                                BadRowPolicy policy) {
-  const std::string lang = store.language();
   if (!IsImportable(kind)) {
     return Status::InvalidInput(
-        Say(lang,
-            std::string(KindTable(kind)) + " cannot be imported from CSV; import schools, people, assignments, "
-                                           "assessment_results or context_indicators",
-            "«" + std::string(EnumLabel(kind, "ru")) +
-                "» нельзя импортировать из CSV; импортируются schools, people, assignments, assessment_results и "
-                "context_indicators"));
+        Local(std::string(KindTable(kind)) + " cannot be imported from CSV; import schools, people, assignments, "
+                                             "assessment_results or context_indicators",
+              "«" + std::string(EnumLabel(kind, "ru")) +
+                  "» нельзя импортировать из CSV; импортируются schools, people, assignments, assessment_results и "
+                  "context_indicators"));
   }
   ASSIGN_OR_RETURN(CsvTable table, ParseCsv(bytes, file_name));
 
   ImportReport report;
-  ASSIGN_OR_RETURN(Header header, Header::Match(table, ColumnsOf(kind), file_name, lang, report.notes));
+  ASSIGN_OR_RETURN(Header header, Header::Match(table, ColumnsOf(kind), file_name, report.notes));
 
   ImportContext ctx;
   ctx.file = std::string(file_name);
-  ctx.lang = lang;
   bool rejected = false;
   auto import_rows = [&]<class R>() -> Status {
     if constexpr (std::is_same_v<R, School> || std::is_same_v<R, Person> || std::is_same_v<R, Assignment> ||
@@ -920,26 +909,24 @@ Result<ImportReport> ImportCsv(RecordWriter& store, RecordKind kind, std::string
 
 Result<ImportReport> ImportCsvFile(RecordWriter& store, RecordKind kind, const std::filesystem::path& path,
                                    BadRowPolicy policy) {
-  const std::string lang = store.language();
   const std::string shown = path.string();
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (status.type() == std::filesystem::file_type::not_found) {
-    return Status::NotFound(Say(lang, "There is no file " + Quote(shown) + "; check the name and the folder.",
-                                "Файл " + Quote(shown) + " не найден; проверьте имя и папку."));
+    return Status::NotFound(Local("There is no file " + Quote(shown) + "; check the name and the folder.",
+                                  "Файл " + Quote(shown) + " не найден; проверьте имя и папку."));
   }
-  const Status unreadable = Status::IoError(Say(
-      lang, "Cannot read " + Quote(shown) + "; check that you may read it and that no other program holds it.",
+  const Status unreadable = Status::IoError(Local(
+      "Cannot read " + Quote(shown) + "; check that you may read it and that no other program holds it.",
       "Не удалось прочитать " + Quote(shown) + "; проверьте права на чтение и что файл не занят другой программой."));
   if (ec) return unreadable;
   if (std::filesystem::is_directory(status)) {
-    return Status::InvalidInput(Say(lang, Quote(shown) + " is a folder; give the CSV file inside it.",
-                                    Quote(shown) + " — папка; укажите CSV-файл."));
+    return Status::InvalidInput(Local(Quote(shown) + " is a folder; give the CSV file inside it.",
+                                      Quote(shown) + " — папка; укажите CSV-файл."));
   }
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxCsvBytes) {
-    return Status::InvalidInput(Say(
-        lang,
+    return Status::InvalidInput(Local(
         Quote(shown) + " is larger than " + std::to_string(kMaxCsvBytes >> 20) + " MiB; split it into several files.",
         Quote(shown) + " больше " + std::to_string(kMaxCsvBytes >> 20) + " МиБ; разделите его на несколько файлов."));
   }

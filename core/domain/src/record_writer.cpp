@@ -8,24 +8,23 @@
 
 namespace mentorlog::core {
 
-Status NoSuchRecord(RecordKind kind, const Uuid& id, std::string_view lang, bool to_delete) {
-  const std::string what(EnumLabel(kind, lang));
-  if (lang == "ru") {
-    return Status::NotFound(to_delete ? "Нет записи «" + what + "» " + id.ToString() + " для удаления."
-                                      : "Не найдено: " + what + " " + id.ToString() + ".");
-  }
-  return Status::NotFound("There is no " + what + " " + id.ToString() + (to_delete ? " to delete." : "."));
+Status NoSuchRecord(RecordKind kind, const Uuid& id, bool to_delete) {
+  const LocalText what = EnumLocalLabel(kind);
+  return Status::NotFound(
+      LocalText{to_delete ? "Нет записи «" + what.ru + "» " + id.ToString() + " для удаления."
+                          : "Не найдено: " + what.ru + " " + id.ToString() + ".",
+                "There is no " + what.en + " " + id.ToString() + (to_delete ? " to delete." : ".")});
 }
 
-Status DeletedRecordRefusal(std::string_view lang) {
-  return Status::NotFound(lang == "ru" ? "Эта запись удалена; её нельзя изменить."
-                                       : "This record was deleted; it cannot be edited.");
+Status DeletedRecordRefusal() {
+  return Status::NotFound(
+      LocalText{"Эта запись удалена; её нельзя изменить.", "This record was deleted; it cannot be edited."});
 }
 
-Status IdOfAnotherKind(const Uuid& id, RecordKind other, std::string_view lang) {
-  const std::string what(EnumLabel(other, lang));
-  return Status::InvalidInput(lang == "ru" ? "Идентификатор " + id.ToString() + " уже занят: " + what + "."
-                                           : "The id " + id.ToString() + " already belongs to a " + what + ".");
+Status IdOfAnotherKind(const Uuid& id, RecordKind other) {
+  const LocalText what = EnumLocalLabel(other);
+  return Status::InvalidInput(LocalText{"Идентификатор " + id.ToString() + " уже занят: " + what.ru + ".",
+                                        "The id " + id.ToString() + " already belongs to a " + what.en + "."});
 }
 
 Result<Observation> SaveObservation(RecordWriter& writer, Observation observation,
@@ -58,18 +57,17 @@ Result<Recommendation> AdvanceRecommendation(RecordWriter& writer, const Uuid& i
                                              std::string_view note, std::optional<Uuid> verified_visit_id,
                                              std::optional<Date> on) {
   const Date day = on.value_or(writer.Today());
-  const bool ru = writer.language() == "ru";
   Recommendation out;
   RETURN_IF_ERROR(writer.InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(Recommendation rec, writer.Get<Recommendation>(id));
     if (!IsForwardStatusMove(rec.status, to)) {
-      const std::string from(EnumLabel(rec.status, writer.language()));
-      const std::string next(EnumLabel(to, writer.language()));
-      return Status::Conflict(ru ? "Статус нельзя сменить с «" + from + "» на «" + next +
-                                       "»: он меняется только вперёд. Чтобы вернуться к работе, возобновите "
-                                       "рекомендацию."
-                                 : "The status cannot go from «" + from + "» to «" + next +
-                                       "»; a status only moves forward. Reopen it to work on it again.");
+      const LocalText from = EnumLocalLabel(rec.status);
+      const LocalText next = EnumLocalLabel(to);
+      return Status::Conflict(LocalText{"Статус нельзя сменить с «" + from.ru + "» на «" + next.ru +
+                                            "»: он меняется только вперёд. Чтобы вернуться к работе, возобновите "
+                                            "рекомендацию.",
+                                        "The status cannot go from «" + from.en + "» to «" + next.en +
+                                            "»; a status only moves forward. Reopen it to work on it again."});
     }
     rec.status = to;
     if (to == RecommendationStatus::kDone || to == RecommendationStatus::kDropped) rec.closed_on = day;
@@ -88,17 +86,16 @@ Result<Recommendation> AdvanceRecommendation(RecordWriter& writer, const Uuid& i
 Result<Recommendation> ReopenRecommendation(RecordWriter& writer, const Uuid& id, std::string_view reason,
                                             std::optional<Date> on) {
   const Date day = on.value_or(writer.Today());
-  const bool ru = writer.language() == "ru";
   Recommendation out;
   RETURN_IF_ERROR(writer.InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(Recommendation rec, writer.Get<Recommendation>(id));
     if (rec.status != RecommendationStatus::kDone && rec.status != RecommendationStatus::kDropped) {
-      return Status::Conflict(ru ? "Возобновить можно только выполненную или снятую рекомендацию."
-                                 : "Only a done or dropped recommendation can be reopened.");
+      return Status::Conflict(LocalText{"Возобновить можно только выполненную или снятую рекомендацию.",
+                                        "Only a done or dropped recommendation can be reopened."});
     }
     if (reason.find_first_not_of(' ') == std::string_view::npos) {
-      return Status::InvalidInput(ru ? "Укажите, почему рекомендация возобновлена."
-                                     : "Say why the recommendation is reopened.");
+      return Status::InvalidInput(
+          LocalText{"Укажите, почему рекомендация возобновлена.", "Say why the recommendation is reopened."});
     }
     rec.status = RecommendationStatus::kOpen;
     rec.reopen_count += 1;

@@ -20,18 +20,17 @@ LocalText AppendOnlyRefusal() {
                    "History entries cannot be changed; add a new comment instead."};
 }
 
-Status CheckEdit(const Recommendation& old, const Recommendation& next, EditAction action, std::string_view lang) {
-  const bool ru = lang == "ru";
+Status CheckEdit(const Recommendation& old, const Recommendation& next, EditAction action) {
   if (next.reopen_count != old.reopen_count && action != EditAction::kReopen) {
-    return Status::Conflict(ru ? "Рекомендацию можно возобновить только действием «Возобновить»."
-                               : "A recommendation is reopened only with the Reopen action.");
+    return Status::Conflict(LocalText{"Рекомендацию можно возобновить только действием «Возобновить».",
+                                      "A recommendation is reopened only with the Reopen action."});
   }
   if (action == EditAction::kSave && next.status != old.status && !IsForwardStatusMove(old.status, next.status)) {
-    const std::string from(EnumLabel(old.status, lang));
-    const std::string to(EnumLabel(next.status, lang));
-    return Status::Conflict(
-        ru ? "Статус нельзя вернуть из «" + from + "» в «" + to + "». Чтобы снова работать над ней, возобновите её."
-           : "The status cannot go back from «" + from + "» to «" + to + "». To work on it again, reopen it.");
+    const LocalText from = EnumLocalLabel(old.status);
+    const LocalText to = EnumLocalLabel(next.status);
+    return Status::Conflict(LocalText{
+        "Статус нельзя вернуть из «" + from.ru + "» в «" + to.ru + "». Чтобы снова работать над ней, возобновите её.",
+        "The status cannot go back from «" + from.en + "» to «" + to.en + "». To work on it again, reopen it."});
   }
   return Status::Ok();
 }

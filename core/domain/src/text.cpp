@@ -139,9 +139,10 @@ bool IsRecordText(std::string_view text) {
   return simple || !FindTextFault(text).has_value();
 }
 
-Status CheckRecordText(std::string_view text, std::string_view lang) {
+Status CheckRecordText(std::string_view text) {
   if (IsRecordText(text)) return Status::Ok();
-  return Status::InvalidInput(FindTextFault(text)->In(lang));
+  const TextFault fault = *FindTextFault(text);
+  return Status::InvalidInput(LocalText{fault.ru, fault.en});
 }
 
 std::string ToRecordText(std::string_view text, std::string_view replacement) {

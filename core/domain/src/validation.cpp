@@ -429,14 +429,18 @@ ValidationErrors Refusing(ValidationErrors errors, const std::vector<std::string
   return errors;
 }
 
-Status ToStatus(const ValidationErrors& errors, std::string_view lang) {
+Status ToStatus(const ValidationErrors& errors) {
   if (errors.empty()) return Status::Ok();
-  std::string msg;
+  LocalText msg;
   for (const auto& err : errors) {
-    if (!msg.empty()) msg += "\n";
-    msg += err.In(lang);
+    if (!msg.en.empty()) {
+      msg.en += "\n";
+      msg.ru += "\n";
+    }
+    msg.en += err.en;
+    msg.ru += err.ru;
   }
-  return Status::InvalidInput(msg);
+  return Status::InvalidInput(std::move(msg));
 }
 
 }  // namespace mentorlog::core

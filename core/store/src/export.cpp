@@ -48,12 +48,8 @@ std::string CellText(const T& v, DecimalMark mark) {
 template <class T>
 constexpr bool kIsTextField = std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<std::string>>;
 
-std::string Say(std::string_view lang, std::string en, std::string ru) {
-  return lang == "ru" ? std::move(ru) : std::move(en);
-}
-
 template <class R>
-Result<std::string> ExportCsv(const std::vector<R>& records, bool excel, std::string_view lang) {
+Result<std::string> ExportCsv(const std::vector<R>& records, bool excel) {
   std::vector<std::string> header = {"id"};
   ForEachFieldDef<R>([&](const auto& def) { header.emplace_back(def.name); });
   const DecimalMark mark = excel ? DecimalMark::kComma : DecimalMark::kPoint;
@@ -79,12 +75,12 @@ Result<std::string> ExportCsv(const std::vector<R>& records, bool excel, std::st
   const CsvDialect dialect = excel ? CsvDialect::Excel() : CsvDialect{',', TextEncoding::kUtf8, false};
   Result<std::string> bytes = WriteCsv(header, rows, dialect);
   if (!bytes.ok() && excel) {
-    return Status::InvalidInput(bytes.status().message() +
-                                Say(lang,
-                                    "; Windows-1251 (the --excel export) has no code for it: export without --excel "
-                                    "to get UTF-8, which keeps every character",
-                                    "; в Windows-1251 (выгрузка --excel) такого знака нет: выгрузите без --excel, "
-                                    "в UTF-8 сохраняются все знаки"));
+    const LocalText why = bytes.status().local_message();
+    return Status::InvalidInput(
+        LocalText{why.ru + "; в Windows-1251 (выгрузка --excel) такого знака нет: выгрузите без --excel, "
+                           "в UTF-8 сохраняются все знаки",
+                  why.en + "; Windows-1251 (the --excel export) has no code for it: export without --excel "
+                           "to get UTF-8, which keeps every character"});
   }
   return bytes;
 }
@@ -150,13 +146,13 @@ Result<std::string> ExportJson(const std::vector<R>& records) {
 
 Result<std::string> Export(const Store& store, RecordKind kind, ExportFormat format, bool excel) {
   if (format == ExportFormat::kJson && excel) {
-    return Status::InvalidInput(Say(store.language(), "--excel is for CSV; JSON is always UTF-8",
-                                    "--excel — только для CSV; JSON всегда в UTF-8"));
+    return Status::InvalidInput(
+        LocalText{"--excel — только для CSV; JSON всегда в UTF-8", "--excel is for CSV; JSON is always UTF-8"});
   }
   return VisitKind(kind, [&]<class R>() -> Result<std::string> {
     ASSIGN_OR_RETURN(std::vector<R> records, store.List<R>());
     if (format == ExportFormat::kJson) return ExportJson(records);
-    return ExportCsv(records, excel, store.language());
+    return ExportCsv(records, excel);
   });
 }
 

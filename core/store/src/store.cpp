@@ -41,11 +41,6 @@ struct UuidHash {
   }
 };
 
-// Two-language message for store-level errors.
-std::string Say(std::string_view lang, std::string_view en, std::string_view ru) {
-  return std::string(lang == "ru" ? ru : en);
-}
-
 template <class R>
 std::vector<FieldValue> EncodeFields(const R& r) {
   std::vector<FieldValue> out;
@@ -223,13 +218,12 @@ Status Store::Impl::Migrate(int target) {
     st->Reset();
     if (current > static_cast<int>(migrations.size())) {
       return Status::Unsupported(
-          Say(options_.language,
-              "This data file (" + options_.path.string() + ") was written by a newer MentorLog (schema " +
-                  std::to_string(current) + "; this program knows up to " + std::to_string(migrations.size()) +
-                  "). Update MentorLog to open it; the file was not changed.",
-              "Файл данных (" + options_.path.string() + ") создан более новой версией MentorLog (схема " +
-                  std::to_string(current) + ", эта программа знает до " + std::to_string(migrations.size()) +
-                  "). Обновите MentorLog, чтобы открыть его; файл не изменён."));
+          LocalText{"Файл данных (" + options_.path.string() + ") создан более новой версией MentorLog (схема " +
+                        std::to_string(current) + ", эта программа знает до " + std::to_string(migrations.size()) +
+                        "). Обновите MentorLog, чтобы открыть его; файл не изменён.",
+                    "This data file (" + options_.path.string() + ") was written by a newer MentorLog (schema " +
+                        std::to_string(current) + "; this program knows up to " + std::to_string(migrations.size()) +
+                        "). Update MentorLog to open it; the file was not changed."});
     }
     if (current == 0) {
       // A fresh file must be empty: never write our tables into someone else's database.
@@ -238,10 +232,9 @@ Status Store::Impl::Migrate(int target) {
       const int64_t tables = has ? t->ColumnInt(0) : 0;
       t->Reset();
       if (tables > 0) {
-        return Status::Corruption(
-            Say(options_.language,
-                options_.path.string() + " is an SQLite file but not a MentorLog store; choose another data folder.",
-                options_.path.string() + " — файл SQLite, но не хранилище MentorLog; выберите другую папку данных."));
+        return Status::Corruption(LocalText{
+            options_.path.string() + " — файл SQLite, но не хранилище MentorLog; выберите другую папку данных.",
+            options_.path.string() + " is an SQLite file but not a MentorLog store; choose another data folder."});
       }
     }
     for (int v = current + 1; v <= target; ++v) {
@@ -269,11 +262,10 @@ Status Store::Impl::BindDeviceId() {
   get->Reset();
   if (!stored.empty()) {
     if (!options_.device_id.empty() && options_.device_id != stored) {
-      return Status::InvalidInput(options_.language == "ru"
-                                      ? "Файл данных " + options_.path.string() + " принадлежит устройству " + stored +
-                                            ", а не " + options_.device_id + "."
-                                      : "The data file " + options_.path.string() + " belongs to device " + stored +
-                                            ", not " + options_.device_id + ".");
+      return Status::InvalidInput(LocalText{"Файл данных " + options_.path.string() + " принадлежит устройству " +
+                                                stored + ", а не " + options_.device_id + ".",
+                                            "The data file " + options_.path.string() + " belongs to device " + stored +
+                                                ", not " + options_.device_id + "."});
     }
     options_.device_id = stored;
     return Status::Ok();
@@ -560,7 +552,7 @@ Result<R> Store::Impl::Save(R record, EditAction mode) {
       ASSIGN_OR_RETURN(auto loaded, Load<R>(record.id));
       if (loaded) {
         if (loaded->second) {
-          return DeletedRecordRefusal(options_.language);
+          return DeletedRecordRefusal();
         }
         stored = std::move(loaded->first);
       } else {
@@ -570,10 +562,10 @@ Result<R> Store::Impl::Save(R record, EditAction mode) {
         ASSIGN_OR_RETURN(bool taken, st->Step());
         const auto other = static_cast<RecordKind>(taken ? st->ColumnInt(0) : 0);
         st->Reset();
-        if (taken) return IdOfAnotherKind(record.id, other, options_.language);
+        if (taken) return IdOfAnotherKind(record.id, other);
       }
     }
-    ASSIGN_OR_RETURN(SavePlan plan, PlanSave(stored ? &*stored : nullptr, record, errors, mode, options_.language));
+    ASSIGN_OR_RETURN(SavePlan plan, PlanSave(stored ? &*stored : nullptr, record, errors, mode));
     if (plan.changed.empty()) return Status::Ok();
     const bool existed = plan.existed;
     const std::vector<size_t>& changed = plan.changed;
@@ -626,7 +618,7 @@ Status Store::Impl::Delete(RecordKind kind, const Uuid& id) {
     st->BindText(1, id.ToString());
     RETURN_IF_ERROR(st->Run());
     if (db_->Changes() == 0) {
-      return NoSuchRecord(kind, id, options_.language, /*to_delete=*/true);
+      return NoSuchRecord(kind, id, /*to_delete=*/true);
     }
     return WriteClocksAndOutbox(kind, id, {}, ChangeOp::kDelete, hlc_.Now(), true);
   });
@@ -651,7 +643,6 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
 
 int Store::schema_version() const { return impl_->schema_version_; }
 const std::string& Store::device_id() const { return impl_->options_.device_id; }
-const std::string& Store::language() const { return impl_->options_.language; }
 Date Store::Today() const { return impl_->Today(); }
 
 template <class R>
@@ -662,7 +653,7 @@ Result<R> Store::Save(R record) {
 template <class R>
 Result<R> Store::Get(const Uuid& id) const {
   ASSIGN_OR_RETURN(auto loaded, impl_->Load<R>(id));
-  if (!loaded || loaded->second) return NoSuchRecord(RecordTraits<R>::kKind, id, impl_->options_.language);
+  if (!loaded || loaded->second) return NoSuchRecord(RecordTraits<R>::kKind, id);
   return std::move(loaded->first);
 }
 
@@ -1183,7 +1174,7 @@ Status Store::DismissConflict(const Uuid& id) {
     RETURN_IF_ERROR(st->Run());
     if (impl_->db_->Changes() == 0) {
       return Status::NotFound(
-          Say(language(), "There is no conflict " + id.ToString() + ".", "Нет конфликта " + id.ToString() + "."));
+          LocalText{"Нет конфликта " + id.ToString() + ".", "There is no conflict " + id.ToString() + "."});
     }
     return Status::Ok();
   });
@@ -1267,7 +1258,7 @@ Status Store::SetSyncValue(std::string_view key, std::string_view value) {
 
 Status Store::SaveDraft(const DraftEntry& draft) {
   if (draft.key.empty()) {
-    return Status::InvalidInput(Say(language(), "A draft needs a key.", "У черновика должен быть ключ."));
+    return Status::InvalidInput(LocalText{"У черновика должен быть ключ.", "A draft needs a key."});
   }
   return impl_->WriteOnce([&](bool& wrote) -> Status {
     ASSIGN_OR_RETURN(Statement * st,

@@ -5,7 +5,7 @@
 // point (the network drops, the user cancels, the server fails) leaves the store consistent and
 // the next sync carries on from there.
 //
-// Failures are Status values with a message for the user, in the store's language:
+// Failures are Status values with a message for the user, in both languages:
 //   Unauthenticated   the server refused the token (401), or there is none: sign in again.
 //   PermissionDenied  the server refused this user (403); its message says why.
 //   Unsupported       this app speaks a protocol the server no longer accepts (426): update.
@@ -63,7 +63,7 @@ struct SyncProgress {
   int64_t bytes_down = 0;      // response bodies received (every attempt), so far
   int64_t pending = 0;         // outbox entries not yet acknowledged
   int retries = 0;             // failed attempts that were retried, so far
-  std::string last_error;      // why the last attempt failed ("" when it did not)
+  LocalText last_error;        // why the last attempt failed (empty when it did not)
 };
 
 struct ClientOptions {
@@ -99,8 +99,6 @@ struct ClientOptions {
   std::function<void(const SyncProgress&)> on_progress;  // may be empty
   const std::atomic<bool>* cancel = nullptr;             // may be null; read, never written
   const mentorlog::Clock* clock = nullptr;               // null: platform::DefaultClock()
-  // The language ("ru" or "en") of Login's and Logout's messages. SyncClient uses the store's.
-  std::string language = "en";
 };
 
 // What a Sync/Push/Pull did. Counts cover answered batches only.

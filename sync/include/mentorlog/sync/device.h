@@ -23,7 +23,9 @@ namespace mentorlog::sync {
 inline constexpr std::string_view kCursorKey = "pull_cursor";
 inline constexpr std::string_view kScopeKey = "scope";  // 16-byte ids, concatenated
 inline constexpr std::string_view kLastSuccessKey = "last_success_millis";
-inline constexpr std::string_view kLastErrorKey = "last_error";  // "" after a success
+// The last sync's failure, in English and in Russian (kLastErrorRuKey); "" after a success.
+inline constexpr std::string_view kLastErrorKey = "last_error";
+inline constexpr std::string_view kLastErrorRuKey = "last_error_ru";
 inline constexpr std::string_view kServerKey = "server_url";
 inline constexpr std::string_view kLoginKey = "login";
 

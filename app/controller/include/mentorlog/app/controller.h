@@ -28,13 +28,16 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "mentorlog/base/language.h"
 #include "mentorlog/platform/env.h"
 #include "mentorlog/store/store.h"
 #include "mentorlog/ui/action.h"
@@ -132,7 +135,11 @@ class AppController {
   // ---- Worker-only (touched by tasks on the worker thread) ----
   void Handle(const ui::Action& action);
   void RebuildAndPublish();
-  void Notice(std::string text, bool is_error);
+  // The notice after an action: an error's message (kept in both languages), or the UI's
+  // words under `key` with `args`. Either is rendered in the language of each rebuild, so a
+  // language change in Settings shows the notice standing in the new language.
+  void Notice(const Status& error);
+  void Notice(std::string key, std::vector<std::string> args, bool is_error = false);
   std::optional<core::Uuid> PersonId() const;
 
   // ---- Sync thread ----
@@ -141,10 +148,16 @@ class AppController {
   void RunSignOut();
 
   void Publish(ui::AppView view);  // any thread
-  std::string Lang() const;
+  std::string Lang() const;        // "ru" or "en": the UI's language now
+  Language UiLanguage() const;
   // Switches the texts to "ru" or "en" (worker only); other values are ignored.
   void UseLanguage(const std::string& language);
-  std::shared_ptr<const ui::Translations> Tr() const;
+  std::shared_ptr<const ui::Translations> Tr() const;  // in the UI's language now
+  // The UI's words under `key` in both languages (any thread: loads the other language's words
+  // at the first call; a key without them shows as itself).
+  LocalText Words(std::string_view key, std::initializer_list<std::string_view> args = {});
+  // The translations of `language`, loaded when not yet (any thread); null when they cannot be.
+  std::shared_ptr<const ui::Translations> TrIn(Language language);
   void MarkDirty(unsigned sections) { dirty_.fetch_or(sections); }
 
   core::Store& store_;
@@ -153,8 +166,9 @@ class AppController {
   int no_contact_days_ = core::kDefaultNoContactDays;  // assets/dashboard.toml, read at start
 
   mutable std::mutex settings_mu_;
-  std::string lang_;                            // GUARDED_BY(settings_mu_)
-  std::shared_ptr<const ui::Translations> tr_;  // GUARDED_BY(settings_mu_)
+  std::string lang_;                                  // GUARDED_BY(settings_mu_)
+  std::shared_ptr<const ui::Translations> tr_;        // GUARDED_BY(settings_mu_)
+  std::shared_ptr<const ui::Translations> tr_other_;  // GUARDED_BY(settings_mu_): the other language's, once loaded
 
   // Worker-owned.
   std::string school_id_;
@@ -162,7 +176,12 @@ class AppController {
   std::string form_school_id_;
   ui::RecommendationFilter filter_;
   ui::SettingsView settings_;
-  std::string notice_;
+  struct NoticeText {
+    std::string key;  // the UI's words; empty: `text`
+    std::vector<std::string> args;
+    LocalText text;  // an error's message in both languages
+  };
+  NoticeText notice_;
   bool notice_is_error_ = false;
   std::string saved_form_id_;  // the record the last successful SaveForm wrote
   uint64_t saved_form_seq_ = 0;

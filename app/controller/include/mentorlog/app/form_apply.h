@@ -30,9 +30,10 @@ namespace mentorlog::app {
 
 // The id of the saved record (visit, observation or consultation).
 // `author` is who records it (the visitor, observer or consultant; kept as it is when editing);
-// nullopt when nobody is signed in (the core then asks to say who).
+// nullopt when nobody is signed in (the core then asks to say who). `ru` and `en`: the UI's
+// words, for the messages of what was typed wrong (kept in both languages in the Status).
 Result<core::Uuid> SaveForm(core::Store& store, const ui::Form& form, const std::optional<core::Uuid>& author,
-                            const ui::Translations& tr);
+                            const ui::Translations& ru, const ui::Translations& en);
 
 // A saved visit, observation or consultation as a form, for editing. Its recommendations and
 // checks are empty (those already written are edited on their own).

@@ -30,11 +30,11 @@ Result<sync::LoginResponse> SignIn(core::Store& store, const std::filesystem::pa
                                    const sync::ClientOptions& options, std::string_view login,
                                    std::string_view password);
 
-// The client's options from the kept sign-in: server, CA file, token, `lang`. Unauthenticated
-// with `not_signed_in` as its message when there is no token or no server; IoError when the
-// token file cannot be read.
+// The client's options from the kept sign-in: server, CA file, token. Unauthenticated with
+// `not_signed_in` as its message when there is no token or no server; IoError when the token
+// file cannot be read.
 Result<sync::ClientOptions> SignedInOptions(const core::Store& store, const std::filesystem::path& data_dir,
-                                            std::string_view lang, std::string not_signed_in);
+                                            LocalText not_signed_in);
 
 // Whether a token is kept (the file exists and is readable).
 bool HasToken(const std::filesystem::path& data_dir);
@@ -49,7 +49,6 @@ struct SignOutReport {
 // Revokes the token on the server (best effort, `max_attempts` tries) and deletes the token
 // file. The sync values stay (the server and login prefill the next sign-in).
 // Errors: IoError when the token file cannot be deleted or read.
-Result<SignOutReport> SignOut(const core::Store& store, const std::filesystem::path& data_dir, std::string_view lang,
-                              int max_attempts);
+Result<SignOutReport> SignOut(const core::Store& store, const std::filesystem::path& data_dir, int max_attempts);
 
 }  // namespace mentorlog::app

@@ -41,8 +41,7 @@ struct FeedbackSheet {
 // The observation `observation_id` and what the sheet needs from the store.
 // Errors: NotFound when no live observation has that id (the message says how to find ids);
 // the store's errors.
-Result<FeedbackSheet> LoadFeedbackSheet(const core::Store& store, const core::Uuid& observation_id,
-                                        std::string_view lang);
+Result<FeedbackSheet> LoadFeedbackSheet(const core::Store& store, const core::Uuid& observation_id);
 
 // The sheet as PDF bytes in `lang` ("ru" or "en"). Errors: NotFound for a missing font file;
 // Internal when libharu fails.

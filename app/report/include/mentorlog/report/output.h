@@ -26,24 +26,24 @@ std::filesystem::path TempPathFor(const std::filesystem::path& path);
 
 // Checks that a file can be created at `path`: its folder exists, is a folder and is
 // writable, and `path` is not a folder. Errors: InvalidInput naming the folder and the fix.
-Status CheckOutputPath(const std::filesystem::path& path, std::string_view lang);
+Status CheckOutputPath(const std::filesystem::path& path);
 
 // Writes `bytes` to `path` atomically (see above). On failure the temporary file is removed
 // and `path` is left as it was. Errors: InvalidInput (see CheckOutputPath), IoError (the disk
 // refused: full, read-only).
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes, std::string_view lang);
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes);
 
 // For writers that must write a file themselves by name (libxlsxwriter): calls `write` with a
 // path in a new folder that only this user can enter (mkdtemp in the system's temporary
 // folder), then writes that file's bytes to `path` as WriteFileAtomically does. The folder is
 // removed in every case. When `write` fails its Status is returned and `path` is left as it was.
 // Errors: also IoError when the private folder cannot be made or read.
-Status ReplaceAtomically(const std::filesystem::path& path, std::string_view lang,
+Status ReplaceAtomically(const std::filesystem::path& path,
                          const std::function<Status(const std::filesystem::path& temp_path)>& write);
 
 // Creates `dir` (and its parents) for a set of CSV files. Errors: InvalidInput when it cannot
 // be created or is a file, naming it and the fix.
-Status PrepareOutputDir(const std::filesystem::path& dir, std::string_view lang);
+Status PrepareOutputDir(const std::filesystem::path& dir);
 
 // Writes each table as `dir`/<table.name>.csv (TableToCsv), each file atomically, creating
 // `dir` when missing. Errors: those of PrepareOutputDir, TableToCsv and WriteFileAtomically.

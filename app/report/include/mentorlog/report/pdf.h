@@ -21,6 +21,6 @@ struct PdfFonts {
 // DejaVu Sans from the system (/usr/share/fonts/truetype/dejavu, Debian's fonts-dejavu-core),
 // else the regular face bundled in `assets_dir`/fonts for both. Errors: NotFound saying which
 // package to install.
-Result<PdfFonts> FindPdfFonts(const std::filesystem::path& assets_dir, std::string_view lang);
+Result<PdfFonts> FindPdfFonts(const std::filesystem::path& assets_dir);
 
 }  // namespace mentorlog::report

@@ -32,7 +32,7 @@ namespace mentorlog::report {
 
 // The school whose id (8-4-4-4-12) or code (School::code) is `id_or_code`.
 // Errors: NotFound naming what was asked and how to list the schools.
-Result<core::School> FindSchool(const core::Store& store, std::string_view id_or_code, std::string_view lang);
+Result<core::School> FindSchool(const core::Store& store, std::string_view id_or_code);
 
 // The tables above, in `lang` ("ru" or "en"); `today` decides which recommendations are overdue.
 // Errors: the store's (IoError, Corruption).

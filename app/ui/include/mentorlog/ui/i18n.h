@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,7 @@ class Translations {
   const char* operator()(std::string_view key) const;
   // The text with "{0}", "{1}"... replaced by `args` in order.
   std::string Format(std::string_view key, std::initializer_list<std::string_view> args) const;
+  std::string Format(std::string_view key, std::span<const std::string_view> args) const;
 
   bool Has(std::string_view key) const { return texts_.find(key) != texts_.end(); }
   const std::string& lang() const { return lang_; }

@@ -28,6 +28,22 @@ struct LocalText {
   friend bool operator==(const LocalText&, const LocalText&) = default;
 };
 
+// Joins texts language by language; a single text (a number, a path, a server's words) joins
+// both: LocalText{"Нет связи (", "No connection ("} + detail + LocalText{")", ")"}.
+inline LocalText operator+(LocalText a, const LocalText& b) {
+  a.ru += b.ru;
+  a.en += b.en;
+  return a;
+}
+inline LocalText operator+(LocalText a, std::string_view b) {
+  a.ru += b;
+  a.en += b;
+  return a;
+}
+inline LocalText operator+(std::string_view a, const LocalText& b) {
+  return LocalText{std::string(a) + b.ru, std::string(a) + b.en};
+}
+
 // The one of two texts that is in `language`: Pick(lang, "Saved", "Сохранено").
 inline std::string_view Pick(Language language, std::string_view en, std::string_view ru) {
   return language == Language::kRussian ? ru : en;

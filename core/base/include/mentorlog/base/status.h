@@ -4,6 +4,12 @@
 // ("line 14, column «год»: «2O24» is not a year"). No exception crosses a library's API;
 // SQLite, cereal and OS errors are translated into a Status at the boundary.
 //
+// The message is kept in both languages (a LocalText), so whoever shows it picks the language
+// at the time it is shown: a refusal made in Russian reads in English after the user switches.
+// A message for people is made from a LocalText; a single text (a path, a library's or the OS's
+// words, for logs) is made from a std::string and reads the same in both languages. No code
+// below the UI chooses a language to make a Status.
+//
 // Thread safety: values; safe to copy between threads.
 #pragma once
 
@@ -13,6 +19,8 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+
+#include "mentorlog/base/language.h"
 
 namespace mentorlog {
 
@@ -35,36 +43,61 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
 
+  // Each factory takes the message as a LocalText (for people: both languages) or as one
+  // std::string (a single text that reads the same in both: a path, a library's words). Call
+  // them with a named LocalText{...}: a bare braced pair would also fit std::string.
   static Status Ok() { return Status(); }
+  static Status InvalidInput(LocalText msg) { return {StatusCode::kInvalidInput, std::move(msg)}; }
   static Status InvalidInput(std::string msg) { return {StatusCode::kInvalidInput, std::move(msg)}; }
+  static Status NotFound(LocalText msg) { return {StatusCode::kNotFound, std::move(msg)}; }
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
+  static Status Conflict(LocalText msg) { return {StatusCode::kConflict, std::move(msg)}; }
   static Status Conflict(std::string msg) { return {StatusCode::kConflict, std::move(msg)}; }
+  static Status Corruption(LocalText msg) { return {StatusCode::kCorruption, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
+  static Status IoError(LocalText msg) { return {StatusCode::kIoError, std::move(msg)}; }
   static Status IoError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
+  static Status Unsupported(LocalText msg) { return {StatusCode::kUnsupported, std::move(msg)}; }
   static Status Unsupported(std::string msg) { return {StatusCode::kUnsupported, std::move(msg)}; }
+  static Status Internal(LocalText msg) { return {StatusCode::kInternal, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+  static Status Unauthenticated(LocalText msg) { return {StatusCode::kUnauthenticated, std::move(msg)}; }
   static Status Unauthenticated(std::string msg) { return {StatusCode::kUnauthenticated, std::move(msg)}; }
+  static Status PermissionDenied(LocalText msg) { return {StatusCode::kPermissionDenied, std::move(msg)}; }
   static Status PermissionDenied(std::string msg) { return {StatusCode::kPermissionDenied, std::move(msg)}; }
+  static Status Unavailable(LocalText msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
+  static Status Cancelled(LocalText msg) { return {StatusCode::kCancelled, std::move(msg)}; }
   static Status Cancelled(std::string msg) { return {StatusCode::kCancelled, std::move(msg)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
-  const std::string& message() const { return message_; }
+  // The message in `language`; empty when ok.
+  const std::string& message(Language language) const { return message_.In(language); }
+  // The message in English: for logs, the server's own log lines and tests. Whatever is shown to
+  // a person takes message(Language) or local_message().
+  const std::string& message() const { return message_.en; }
+  // The message in both languages.
+  const LocalText& local_message() const { return message_; }
 
-  // "message" for ok-less statuses; "ok" otherwise. Meant for logs and the CLI.
-  std::string ToString() const { return ok() ? std::string("ok") : message_; }
+  // The English message for ok-less statuses; "ok" otherwise. Meant for logs.
+  std::string ToString() const { return ok() ? std::string("ok") : message_.en; }
 
-  // Returns a copy whose message is prefixed with `context` and ": ".
-  Status WithContext(std::string_view context) const {
+  // Returns a copy whose message is prefixed with `context` and ": ", in each language.
+  Status WithContext(const LocalText& context) const {
     if (ok()) return *this;
-    return Status(code_, std::string(context) + ": " + message_);
+    return Status(code_, LocalText{context.ru + ": " + message_.ru, context.en + ": " + message_.en});
+  }
+  // The same with a single text (a file's path, a line number) that reads the same in both.
+  Status WithContext(std::string_view context) const {
+    return WithContext(LocalText{std::string(context), std::string(context)});
   }
 
  private:
-  Status(StatusCode code, std::string msg) : code_(code), message_(std::move(msg)) {}
+  Status(StatusCode code, LocalText msg) : code_(code), message_(std::move(msg)) {}
+  Status(StatusCode code, std::string msg) : code_(code), message_{msg, std::move(msg)} {}
   StatusCode code_ = StatusCode::kOk;
-  std::string message_;
+  LocalText message_;
 };
 
 // A value or the Status saying why there is none.

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "mentorlog/base/language.h"
+
 namespace mentorlog::core {
 
 enum class RecordKind {
@@ -95,6 +97,23 @@ std::string_view EnumLabel(E value, std::string_view lang) {
     if (e.value == value) return lang == "ru" ? e.ru : e.en;
   }
   return "?";
+}
+
+template <class E>
+std::string_view EnumLabel(E value, Language language) {
+  for (const auto& e : EnumEntries<E>()) {
+    if (e.value == value) return language == Language::kRussian ? e.ru : e.en;
+  }
+  return "?";
+}
+
+// The label in both languages, for messages kept as a LocalText (base/status.h).
+template <class E>
+LocalText EnumLocalLabel(E value) {
+  for (const auto& e : EnumEntries<E>()) {
+    if (e.value == value) return LocalText{std::string(e.ru), std::string(e.en)};
+  }
+  return LocalText{"?", "?"};
 }
 
 // Accepts the code, or the Russian or English label, in any letter case and with

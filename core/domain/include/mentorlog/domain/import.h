@@ -50,15 +50,14 @@ enum class BadRowPolicy {
 
 // One bad row, or one bad cell of a row.
 struct ImportProblem {
-  std::string file;         // the file's name as given, e.g. "schools.csv"
-  int line = 0;             // 1-based line of the file where the row starts
-  std::string column;       // the column's name as written in the file's header; empty: the whole row
-  std::string reason;       // what is wrong and how to fix it, in `lang`
-  std::string lang = "en";  // "ru" or "en": the store's language, used by ToString too
+  std::string file;    // the file's name as given, e.g. "schools.csv"
+  int line = 0;        // 1-based line of the file where the row starts
+  std::string column;  // the column's name as written in the file's header; empty: the whole row
+  LocalText reason;    // what is wrong and how to fix it
 
   // "schools.csv, line 14, column «год»: «2O24» is not a whole number", or in Russian
   // "schools.csv, строка 14, столбец «год»: ...". Without a column: "schools.csv, line 14: ...".
-  std::string ToString() const;
+  std::string ToString(Language language) const;
 };
 
 struct ImportReport {
@@ -71,7 +70,7 @@ struct ImportReport {
   int64_t bad_rows = 0;
   std::vector<ImportProblem> problems;
   // Things worth telling that are not errors, e.g. "column «Примечание» is not used; ignored".
-  std::vector<std::string> notes;
+  std::vector<LocalText> notes;
   // Whether the good rows were written. False when the policy is kRejectFile and a row is bad:
   // then nothing was written at all (the CLI exits with 1).
   bool committed = false;
@@ -82,7 +81,7 @@ struct ImportReport {
 // Every write happens in one RecordWriter::InTransaction: with kRejectFile either every row is
 // written or none is (a row that fails the store's validation rolls the whole file back).
 // Bad rows are not an error: they are listed in the report (see `committed`).
-// Messages are in the writer's language (RecordWriter::language()).
+// Messages (problems, notes, the Status) are in both languages.
 // Errors:
 //   InvalidInput: `kind` cannot be imported; the file is not CSV or cannot be parsed (ParseCsv's
 //     message: also a NUL byte, lines in mixed encodings); a required column is missing (the

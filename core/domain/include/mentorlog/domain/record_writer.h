@@ -32,8 +32,6 @@ class RecordWriter {
  public:
   virtual ~RecordWriter() = default;
 
-  // "ru" or "en": the language of the messages of refused writes.
-  virtual const std::string& language() const = 0;
   // Today where the writer is (the device's local date; the server's).
   virtual Date Today() const = 0;
 
@@ -67,7 +65,7 @@ class RecordWriter {
   template <class R>
   Result<R> Get(const Uuid& id) const {
     ASSIGN_OR_RETURN(std::optional<RecordState> state, LiveState(RecordTraits<R>::kKind, id));
-    if (!state) return NoSuchRecord(RecordTraits<R>::kKind, id, language());
+    if (!state) return NoSuchRecord(RecordTraits<R>::kKind, id);
     return RecordFromState<R>(*state);
   }
   template <class R>
@@ -86,13 +84,13 @@ class RecordWriter {
   }
 };
 
-// What every writer says when a write is refused for what is stored, in `lang`:
+// What every writer says when a write is refused for what is stored:
 // NotFound: no live record `id` of `kind` (to read, or to delete with `to_delete`).
-Status NoSuchRecord(RecordKind kind, const Uuid& id, std::string_view lang, bool to_delete = false);
+Status NoSuchRecord(RecordKind kind, const Uuid& id, bool to_delete = false);
 // NotFound: the record was deleted, so it cannot be edited.
-Status DeletedRecordRefusal(std::string_view lang);
+Status DeletedRecordRefusal();
 // InvalidInput: `id` already belongs to a record of the kind `other` (ids are unique across kinds).
-Status IdOfAnotherKind(const Uuid& id, RecordKind other, std::string_view lang);
+Status IdOfAnotherKind(const Uuid& id, RecordKind other);
 
 // What saving `next` over the stored record writes, by the rules every writer shares.
 struct SavePlan {
@@ -104,10 +102,9 @@ struct SavePlan {
 // CheckEdit (when something changes) and the validation `errors` that refuse them (validation.h
 // Refusing). A recommendation's status change carries its reopen count: the merge orders
 // statuses by (reopen_count, rank) (sync/merge.h).
-// Errors: Conflict from CheckEdit; InvalidInput listing the refusing errors, in `lang`.
+// Errors: Conflict from CheckEdit; InvalidInput listing the refusing errors.
 template <class R>
-Result<SavePlan> PlanSave(const R* stored, const R& next, const ValidationErrors& errors, EditAction action,
-                          std::string_view lang) {
+Result<SavePlan> PlanSave(const R* stored, const R& next, const ValidationErrors& errors, EditAction action) {
   SavePlan plan;
   plan.existed = stored != nullptr;
   std::vector<std::string_view> written;
@@ -121,8 +118,8 @@ Result<SavePlan> PlanSave(const R* stored, const R& next, const ValidationErrors
     ++i;
   });
   if (plan.changed.empty()) return plan;
-  if (stored) RETURN_IF_ERROR(CheckEdit(*stored, next, action, lang));
-  RETURN_IF_ERROR(ToStatus(Refusing(errors, stored ? &written : nullptr), lang));
+  if (stored) RETURN_IF_ERROR(CheckEdit(*stored, next, action));
+  RETURN_IF_ERROR(ToStatus(Refusing(errors, stored ? &written : nullptr)));
   if constexpr (std::is_same_v<R, Recommendation>) {
     static const auto [status_at, reopen_at] = [] {
       size_t status = 0, reopen = 0, k = 0;

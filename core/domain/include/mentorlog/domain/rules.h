@@ -38,15 +38,15 @@ enum class EditAction { kSave, kReopen };
 
 // The rules about changing the stored `old` into `next`: a record of an append-only kind is
 // never edited; a recommendation's status only moves forward (open -> in progress -> done or
-// dropped) and its reopen count changes only by a reopening. Conflict, with the message in
-// `lang` ("ru" or "en"), when the change breaks one; Ok otherwise.
+// dropped) and its reopen count changes only by a reopening. Conflict when the change breaks
+// one; Ok otherwise.
 template <class R>
-Status CheckEdit(const R& old, const R& next, EditAction action, std::string_view lang) {
+Status CheckEdit(const R& old, const R& next, EditAction action) {
   (void)old, (void)next, (void)action;
-  if (IsAppendOnly(RecordTraits<R>::kKind)) return Status::Conflict(AppendOnlyRefusal().In(lang));
+  if (IsAppendOnly(RecordTraits<R>::kKind)) return Status::Conflict(AppendOnlyRefusal());
   return Status::Ok();
 }
-Status CheckEdit(const Recommendation& old, const Recommendation& next, EditAction action, std::string_view lang);
+Status CheckEdit(const Recommendation& old, const Recommendation& next, EditAction action);
 
 // [SECTION] Contact
 

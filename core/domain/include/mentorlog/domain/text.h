@@ -48,9 +48,8 @@ std::string ByteName(unsigned char byte);
 // Whether `text` is acceptable in a record (FindTextFault finds nothing).
 bool IsRecordText(std::string_view text);
 
-// Ok when `text` is acceptable in a record; otherwise InvalidInput with FindTextFault's
-// message in `lang` ("ru" or "en").
-Status CheckRecordText(std::string_view text, std::string_view lang = "en");
+// Ok when `text` is acceptable in a record; otherwise InvalidInput with FindTextFault's message.
+Status CheckRecordText(std::string_view text);
 
 // `text` with every unacceptable part replaced by `replacement`: one replacement for each
 // byte that is not valid UTF-8, and for each refused character (NUL, control characters,

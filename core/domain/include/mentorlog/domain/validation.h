@@ -38,6 +38,7 @@ struct FieldError {
   RuleSpan span = RuleSpan::kRecord;
 
   const std::string& In(std::string_view lang) const { return lang == "ru" ? ru : en; }
+  LocalText text() const { return LocalText{ru, en}; }
 };
 
 using ValidationErrors = std::vector<FieldError>;
@@ -111,7 +112,8 @@ bool IsForwardStatusMove(RecommendationStatus from, RecommendationStatus to);
 // new record, which writes them all.
 ValidationErrors Refusing(ValidationErrors errors, const std::vector<std::string_view>* written);
 
-// One Status (InvalidInput) listing every error in `lang`, or Ok when there are none.
-Status ToStatus(const ValidationErrors& errors, std::string_view lang);
+// One Status (InvalidInput) listing every error, one a line, in both languages; Ok when there
+// are none.
+Status ToStatus(const ValidationErrors& errors);
 
 }  // namespace mentorlog::core

@@ -35,7 +35,6 @@ struct StoreOptions {
   std::filesystem::path path;               // the SQLite file; created when missing
   std::string device_id;                    // empty: the store's own (made at creation); tests may fix it
   const mentorlog::Clock* clock = nullptr;  // null: platform::DefaultClock()
-  std::string language = "ru";              // "ru" or "en": the language of validation messages
 };
 
 // The clock stamps of one record: one per field (in RecordTraits order) plus the tombstone's.
@@ -105,7 +104,6 @@ class Store final : public RecordWriter {
   // The device id that keys this store's outbox: made (128 random bits, hex) when the store
   // is created and kept in it, so a new store is always a new device to the server.
   const std::string& device_id() const;
-  const std::string& language() const override;
   // Today in the local time zone of the store's clock.
   Date Today() const override;
 
