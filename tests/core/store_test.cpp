@@ -32,9 +32,9 @@ namespace {
 using testing::FieldNames;
 using testing::FieldValues;
 using testing::kStartMillis;
+using testing::kUndoMigration;
 using testing::Must;
 using testing::RawDb;
-using testing::kUndoMigration;
 using testing::UndoMigrationsTo;
 
 class StoreTest : public testing::StoreFixture {
