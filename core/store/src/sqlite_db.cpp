@@ -54,6 +54,22 @@ Status Statement::Run() {
   return Status::Ok();
 }
 
+Status Statement::EachRow(const std::function<Status()>& on_row) {
+  Status s;
+  while (s.ok()) {
+    auto row = Step();
+    if (!row.ok()) {
+      s = row.status();
+    } else if (!*row) {
+      break;
+    } else {
+      s = on_row();
+    }
+  }
+  Reset();
+  return s;
+}
+
 FieldValue Statement::Column(int index) const {
   switch (sqlite3_column_type(stmt_, index)) {
     case SQLITE_INTEGER:

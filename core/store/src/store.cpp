@@ -414,23 +414,13 @@ Result<std::optional<std::pair<R, bool>>> Store::Impl::Load(const Uuid& id) {
 template <class R>
 static Result<std::vector<R>> DecodeRows(Statement& st) {
   std::vector<R> out;
-  while (true) {
-    auto row = st.Step();
-    if (!row.ok()) {
-      st.Reset();
-      return row.status();
-    }
-    if (!*row) break;
+  RETURN_IF_ERROR(st.EachRow([&]() -> Status {
     R r;
     bool deleted = false;
-    Status s = DecodeRow(st, r, deleted);
-    if (!s.ok()) {
-      st.Reset();
-      return s;
-    }
+    RETURN_IF_ERROR(DecodeRow(st, r, deleted));
     out.push_back(std::move(r));
-  }
-  st.Reset();
+    return Status::Ok();
+  }));
   return out;
 }
 
@@ -715,17 +705,7 @@ Result<std::vector<ObservationScore>> Store::ScoresOf(const Uuid& observation_id
                                  " FROM observation_scores WHERE observation_id = ? AND deleted = 0 ORDER BY id";
   ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(sql));
   st->BindText(1, observation_id.ToString());
-  std::vector<ObservationScore> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
-    ObservationScore s;
-    bool deleted = false;
-    RETURN_IF_ERROR(DecodeRow(*st, s, deleted));
-    out.push_back(std::move(s));
-  }
-  st->Reset();
-  return out;
+  return DecodeRows<ObservationScore>(*st);
 }
 
 Result<Store::SchoolActivity> Store::ActivityOf(const Uuid& school_id, Date today) const {
@@ -808,17 +788,12 @@ Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) const {
                    impl_->db_->Prepare("SELECT payload, acked FROM outbox WHERE acked = 0 ORDER BY op_seq LIMIT ?"));
   st->BindInt(1, static_cast<int64_t>(limit));
   std::vector<OutboxEntry> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(st->EachRow([&]() -> Status {
     auto change = DecodeBinary<Change>(st->ColumnBlob(0));
-    if (!change.ok()) {
-      st->Reset();
-      return change.status().WithContext("outbox");
-    }
+    if (!change.ok()) return change.status().WithContext("outbox");
     out.push_back({std::move(change).value(), st->ColumnInt(1) != 0});
-  }
-  st->Reset();
+    return Status::Ok();
+  }));
   return out;
 }
 
@@ -894,18 +869,13 @@ Result<std::pair<std::set<std::string>, bool>> Store::PendingFieldsOf(const Uuid
                    impl_->db_->Prepare("SELECT payload FROM outbox WHERE record_id = ? AND acked = 0 ORDER BY op_seq"));
   st->BindText(1, id.ToString());
   std::pair<std::set<std::string>, bool> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(st->EachRow([&]() -> Status {
     auto change = DecodeBinary<Change>(st->ColumnBlob(0));
-    if (!change.ok()) {
-      st->Reset();
-      return change.status().WithContext("outbox");
-    }
+    if (!change.ok()) return change.status().WithContext("outbox");
     if (change->op == ChangeOp::kDelete) out.second = true;
     for (const auto& f : change->fields) out.first.insert(f.field);
-  }
-  st->Reset();
+    return Status::Ok();
+  }));
   return out;
 }
 
@@ -1000,27 +970,15 @@ Status Store::ForEachLiveState(const std::function<Status(const RecordState&)>& 
       static const auto names = FieldNames<R>();
       RecordState state;
       state.kind = kind;
-      Status inner;
-      while (inner.ok()) {
-        auto row = st->Step();
-        if (!row.ok()) {
-          inner = row.status();
-          break;
-        }
-        if (!*row) break;
+      return st->EachRow([&]() -> Status {
         auto id = Uuid::Parse(st->ColumnText(0));
-        if (!id.ok()) {
-          inner = Status::Corruption(std::string(RecordTraits<R>::kTable) + ": a bad id");
-          break;
-        }
+        if (!id.ok()) return Status::Corruption(std::string(RecordTraits<R>::kTable) + ": a bad id");
         state.id = *id;
         state.fields.clear();
         int col = 2;
         for (std::string_view name : names) state.fields.push_back({std::string(name), st->Column(col++), {}, {}});
-        inner = fn(state);
-      }
-      st->Reset();
-      return inner;
+        return fn(state);
+      });
     });
     RETURN_IF_ERROR(s);
   }
@@ -1048,17 +1006,11 @@ Result<uint64_t> Store::ChangesSince(uint64_t after, size_t limit,
                                            "FROM record_clocks WHERE local_seq > ? ORDER BY local_seq LIMIT ?"));
       st->BindInt(1, static_cast<int64_t>(after));
       st->BindInt(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
-      while (true) {
-        auto row = st->Step();
-        if (!row.ok()) {
-          st->Reset();
-          return row.status();
-        }
-        if (!*row) break;
+      RETURN_IF_ERROR(st->EachRow([&]() -> Status {
         page.push_back({static_cast<uint64_t>(st->ColumnInt(0)), static_cast<RecordKind>(st->ColumnInt(1)),
                         st->ColumnText(2), st->ColumnInt(3) != 0});
-      }
-      st->Reset();
+        return Status::Ok();
+      }));
     }
     states.reserve(page.size());
     for (const Written& w : page) {
@@ -1137,16 +1089,11 @@ Result<std::vector<ConflictEntry>> Store::Conflicts(bool include_dismissed) cons
                                       "noticed_millis, dismissed FROM conflicts") +
                           (include_dismissed ? "" : " WHERE dismissed = 0") + " ORDER BY noticed_millis DESC, id"));
   std::vector<ConflictEntry> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(st->EachRow([&]() -> Status {
     ConflictEntry c;
     auto id = Uuid::Parse(st->ColumnText(0));
     auto record = Uuid::Parse(st->ColumnText(2));
-    if (!id.ok() || !record.ok()) {
-      st->Reset();
-      return Status::Corruption("conflicts: a bad id");
-    }
+    if (!id.ok() || !record.ok()) return Status::Corruption("conflicts: a bad id");
     c.id = *id;
     c.kind = static_cast<RecordKind>(st->ColumnInt(1));
     c.record_id = *record;
@@ -1161,8 +1108,8 @@ Result<std::vector<ConflictEntry>> Store::Conflicts(bool include_dismissed) cons
     c.noticed_millis = st->ColumnInt(11);
     c.dismissed = st->ColumnInt(12) != 0;
     out.push_back(std::move(c));
-  }
-  st->Reset();
+    return Status::Ok();
+  }));
   return out;
 }
 
@@ -1204,16 +1151,13 @@ Result<std::vector<RejectedEntry>> Store::Rejected() const {
   ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT op_seq, kind, record_id, code, reason_en, reason_ru, "
                                                        "rejected_millis, payload FROM rejected ORDER BY op_seq"));
   std::vector<RejectedEntry> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(st->EachRow([&]() -> Status {
     RejectedEntry r;
     r.op_seq = static_cast<uint64_t>(st->ColumnInt(0));
     r.kind = static_cast<RecordKind>(st->ColumnInt(1));
     auto record = Uuid::Parse(st->ColumnText(2));
     auto change = DecodeBinary<Change>(st->ColumnBlob(7));
     if (!record.ok() || !change.ok()) {
-      st->Reset();
       return Status::Corruption("rejected: entry " + std::to_string(r.op_seq) + " is damaged");
     }
     r.record_id = *record;
@@ -1223,8 +1167,8 @@ Result<std::vector<RejectedEntry>> Store::Rejected() const {
     r.rejected_millis = st->ColumnInt(6);
     r.change = std::move(change).value();
     out.push_back(std::move(r));
-  }
-  st->Reset();
+    return Status::Ok();
+  }));
   return out;
 }
 
@@ -1303,16 +1247,10 @@ Result<std::vector<DraftEntry>> Store::Drafts() const {
   ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT key, kind, title, payload, updated_millis "
                                                        "FROM drafts ORDER BY updated_millis DESC, key"));
   std::vector<DraftEntry> out;
-  while (true) {
-    auto row = st->Step();
-    if (!row.ok()) {
-      st->Reset();
-      return row.status();
-    }
-    if (!*row) break;
+  RETURN_IF_ERROR(st->EachRow([&]() -> Status {
     out.push_back(DecodeDraft(*st));
-  }
-  st->Reset();
+    return Status::Ok();
+  }));
   return out;
 }
 
@@ -1333,13 +1271,11 @@ Result<std::string> Store::IntegrityCheck() const {
   std::lock_guard lock(impl_->mu_);
   ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("PRAGMA integrity_check"));
   std::string report;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
+  RETURN_IF_ERROR(st->EachRow([&]() -> Status {
     if (!report.empty()) report += "\n";
     report += st->ColumnText(0);
-  }
-  st->Reset();
+    return Status::Ok();
+  }));
   return report;
 }
 
@@ -1348,13 +1284,10 @@ Result<std::vector<std::string>> Store::ConsistencyProblems() const {
   std::vector<std::string> problems;
   auto collect = [&](const std::string& sql, const std::string& what) -> Status {
     ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare(sql));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st->Step());
-      if (!row) break;
+    return st->EachRow([&]() -> Status {
       problems.push_back(what + ": " + st->ColumnText(0));
-    }
-    st->Reset();
-    return Status::Ok();
+      return Status::Ok();
+    });
   };
   for (RecordKind kind : kAllRecordKinds) {
     const std::string table(KindTable(kind));

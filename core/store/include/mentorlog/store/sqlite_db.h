@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,6 +61,9 @@ class Statement {
   Result<bool> Step();
   // Steps to completion, expecting no rows.
   Status Run();
+  // Steps through every row, calling `on_row` for each (it reads the columns); stops at the
+  // first error, SQLite's or `on_row`'s. The statement is reset whatever happens.
+  Status EachRow(const std::function<Status()>& on_row);
 
   FieldValue Column(int index) const;
   std::string ColumnText(int index) const;
