@@ -144,6 +144,12 @@ inline constexpr const char* kUndoMigration[] = {
     "DROP TABLE outbox; ALTER TABLE outbox_without_rowid RENAME TO outbox;"
     "CREATE INDEX outbox_record ON outbox (record_id, hlc);"
     "CREATE INDEX outbox_pending ON outbox (op_seq, acked) WHERE acked = 0;",
+    "INSERT INTO sync_state (key, value) SELECT 'app_language', language FROM device_settings "
+    "WHERE language IS NOT NULL;"
+    "INSERT INTO sync_state (key, value) SELECT 'app_text_scale', printf('%.2f', text_scale) FROM device_settings;"
+    "INSERT INTO sync_state (key, value) SELECT 'app_auto_sync', auto_sync FROM device_settings;"
+    "INSERT INTO sync_state (key, value) SELECT 'app_work_offline', '1' FROM device_settings WHERE work_offline;"
+    "DROP TABLE device_settings;",
 };
 
 // Takes a closed store file back to schema `version`, as a MentorLog of that schema left it.

@@ -30,12 +30,6 @@ namespace mentorlog::app {
 
 namespace {
 
-// Sync values the app keeps besides sync's own.
-constexpr std::string_view kWorkOfflineKey = "app_work_offline";
-constexpr std::string_view kLanguageKey = "app_language";
-constexpr std::string_view kTextScaleKey = "app_text_scale";
-constexpr std::string_view kAutoSyncKey = "app_auto_sync";
-
 std::string_view KindCode(const ui::Form& form) {
   return form.index() == 0 ? "visit" : form.index() == 1 ? "observation" : "consultation";
 }
@@ -146,13 +140,15 @@ AppController::AppController(core::Store& store, ControllerOptions options)
   }
   worker_->Post([this, error] {
     if (!error.ok()) Notice(error);
-    // The language chosen in Settings, unless --lang asked for one.
-    auto saved = store_.GetSyncValue(kLanguageKey);
-    if (!options_.language_forced && saved.ok() && *saved) UseLanguage(**saved);
-    auto scale = store_.GetSyncValue(kTextScaleKey);
-    if (scale.ok() && *scale) settings_.text_scale = std::strtof(scale->value().c_str(), nullptr);
-    auto auto_sync = store_.GetSyncValue(kAutoSyncKey);
-    if (auto_sync.ok() && *auto_sync) settings_.auto_sync = **auto_sync == "1";
+    auto saved = store_.Settings();
+    if (saved.ok()) {
+      // The language chosen in Settings, unless --lang asked for one.
+      if (!options_.language_forced && saved->language) UseLanguage(std::string(LanguageCode(*saved->language)));
+      settings_.text_scale = saved->text_scale;
+      settings_.auto_sync = saved->auto_sync;
+    } else {
+      Notice(saved.status());
+    }
     auto_sync_.store(settings_.auto_sync);
     if (settings_.auto_sync) KickAutoSync();  // at start: what came in while the app was closed
     MarkDirty(kAll);                          // the first view; then the dashboards (RebuildAndPublish)
@@ -439,19 +435,23 @@ void AppController::Handle(const ui::Action& action) {
           if (!s.ok()) Notice(s);
           MarkDirty(kSync);
         } else if constexpr (std::is_same_v<A, ui::WorkOffline>) {
-          Status s = store_.SetSyncValue(kWorkOfflineKey, "1");
+          Status s = store_.InTransaction([&]() -> Status {
+            ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.Settings());
+            settings.work_offline = true;
+            return store_.SaveSettings(settings);
+          });
           if (!s.ok()) Notice(s);
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::ChangeSettings>) {
           settings_ = a.settings;
           auto_sync_.store(a.settings.auto_sync);
           if (a.settings.auto_sync) KickAutoSync();
-          char scale[32];
-          std::snprintf(scale, sizeof scale, "%.2f", static_cast<double>(a.settings.text_scale));
           Status s = store_.InTransaction([&]() -> Status {
-            RETURN_IF_ERROR(store_.SetSyncValue(kLanguageKey, a.settings.language));
-            RETURN_IF_ERROR(store_.SetSyncValue(kTextScaleKey, scale));
-            return store_.SetSyncValue(kAutoSyncKey, a.settings.auto_sync ? "1" : "0");
+            ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.Settings());
+            settings.language = LanguageFromCode(a.settings.language);
+            settings.text_scale = a.settings.text_scale;
+            settings.auto_sync = a.settings.auto_sync;
+            return store_.SaveSettings(settings);
           });
           if (!s.ok()) Notice(s);
           const std::string before = Lang();
@@ -536,10 +536,10 @@ void AppController::RebuildAndPublish() {
     // First run: never signed in to a server here, "work offline" not chosen, and no school
     // in the store yet (one made by mentorlog-cli import or demo is already in use).
     auto server = store_.GetSyncValue(sync::kServerKey);
-    auto offline = store_.GetSyncValue(kWorkOfflineKey);
+    auto device = store_.Settings();
     auto schools = store_.Count(core::RecordKind::kSchool);
-    v.first_run = !signed_in && server.ok() && (!*server || (*server)->empty()) && offline.ok() && !*offline &&
-                  schools.ok() && *schools == 0;
+    v.first_run = !signed_in && server.ok() && (!*server || (*server)->empty()) && device.ok() &&
+                  !device->work_offline && schools.ok() && *schools == 0;
   }
   if (dirty & kSettings) {
     v.settings = settings_;

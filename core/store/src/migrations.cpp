@@ -198,9 +198,25 @@ CREATE INDEX outbox_record ON outbox (record_id, hlc);
 CREATE INDEX outbox_pending ON outbox (op_seq, acked) WHERE acked = 0;
 )sql";
 
+// Migration 9 (0.4.0): the app's settings get a typed table of their own (Store::Settings).
+// They were sync values ("app_language", ...) beside sync's cursor; a value that does not read
+// as its type becomes the default.
+static constexpr std::string_view kMigration9 = R"sql(
+CREATE TABLE device_settings (
+  id INTEGER PRIMARY KEY CHECK (id = 1), language TEXT CHECK (language IN ('ru', 'en')),
+  text_scale REAL NOT NULL CHECK (text_scale > 0), auto_sync INTEGER NOT NULL, work_offline INTEGER NOT NULL);
+INSERT INTO device_settings (id, language, text_scale, auto_sync, work_offline) VALUES (1,
+  (SELECT CAST(value AS TEXT) FROM sync_state WHERE key = 'app_language' AND CAST(value AS TEXT) IN ('ru', 'en')),
+  coalesce((SELECT scale FROM (SELECT CAST(CAST(value AS TEXT) AS REAL) AS scale FROM sync_state
+                               WHERE key = 'app_text_scale') WHERE scale > 0), 1.0),
+  coalesce((SELECT CAST(value AS TEXT) = '1' FROM sync_state WHERE key = 'app_auto_sync'), 0),
+  coalesce((SELECT CAST(value AS TEXT) = '1' FROM sync_state WHERE key = 'app_work_offline'), 0));
+DELETE FROM sync_state WHERE key IN ('app_language', 'app_text_scale', 'app_auto_sync', 'app_work_offline');
+)sql";
+
 std::span<const std::string_view> Migrations() {
-  static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                              kMigration5, kMigration6, kMigration7, kMigration8};
+  static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5,
+                                              kMigration6, kMigration7, kMigration8, kMigration9};
   return kAll;
 }
 

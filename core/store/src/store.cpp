@@ -6,11 +6,13 @@
 // [SECTION] Save / Get / List / Delete
 // [SECTION] Observations and recommendations
 // [SECTION] Drafts
+// [SECTION] Settings
 // [SECTION] Checks
 #include "mentorlog/store/store.h"
 #include "mentorlog/base/random.h"
 
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -1259,6 +1261,48 @@ Status Store::DeleteDraft(std::string_view key) {
     ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("DELETE FROM drafts WHERE key = ?"));
     wrote = true;
     st->BindText(1, key);
+    return st->Run();
+  });
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Settings
+// -----------------------------------------------------------------------------------------
+
+Result<DeviceSettings> Store::Settings() const {
+  std::lock_guard lock(impl_->mu_);
+  ASSIGN_OR_RETURN(Statement * st, impl_->db_->Prepare("SELECT language, text_scale, auto_sync, work_offline "
+                                                       "FROM device_settings WHERE id = 1"));
+  DeviceSettings out;
+  RETURN_IF_ERROR(st->EachRow([&]() -> Status {
+    if (!st->ColumnIsNull(0)) out.language = LanguageFromCode(st->ColumnText(0));
+    const FieldValue scale = st->Column(1);
+    if (const double* d = std::get_if<double>(&scale)) out.text_scale = static_cast<float>(*d);
+    out.auto_sync = st->ColumnInt(2) != 0;
+    out.work_offline = st->ColumnInt(3) != 0;
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status Store::SaveSettings(const DeviceSettings& settings) {
+  if (!(settings.text_scale > 0) || !std::isfinite(settings.text_scale)) {
+    return Status::InvalidInput(
+        LocalText{"Размер текста должен быть положительным числом.", "The text size must be a positive number."});
+  }
+  return impl_->WriteOnce([&](bool& wrote) -> Status {
+    ASSIGN_OR_RETURN(Statement * st,
+                     impl_->db_->Prepare("INSERT OR REPLACE INTO device_settings "
+                                         "(id, language, text_scale, auto_sync, work_offline) VALUES (1, ?, ?, ?, ?)"));
+    wrote = true;
+    if (settings.language) {
+      st->BindText(1, LanguageCode(*settings.language));
+    } else {
+      st->BindNull(1);
+    }
+    st->BindValue(2, static_cast<double>(settings.text_scale));
+    st->BindInt(3, settings.auto_sync ? 1 : 0);
+    st->BindInt(4, settings.work_offline ? 1 : 0);
     return st->Run();
   });
 }

@@ -29,7 +29,7 @@
 
 namespace mentorlog::core {
 
-inline constexpr int kLatestSchemaVersion = 8;
+inline constexpr int kLatestSchemaVersion = 9;
 
 struct StoreOptions {
   std::filesystem::path path;               // the SQLite file; created when missing
@@ -87,6 +87,16 @@ struct DraftEntry {
   std::string title;           // shown in the list of drafts
   std::string payload;         // the form, encoded by the app (opaque here)
   int64_t updated_millis = 0;  // Unix millis of the last SaveDraft (set by the store)
+};
+
+// The device's own settings, as the app's Settings screen shows them. Local to this device:
+// never synced, no clocks, no outbox entry.
+struct DeviceSettings {
+  std::optional<Language> language;  // chosen in Settings; nullopt: never chosen
+  float text_scale = 1.0f;           // the UI's text size, a positive factor
+  bool auto_sync = false;            // sync by itself when online
+  bool work_offline = false;         // "work offline" was chosen on the first-run screen
+  friend bool operator==(const DeviceSettings&, const DeviceSettings&) = default;
 };
 
 class Store final : public RecordWriter {
@@ -230,11 +240,19 @@ class Store final : public RecordWriter {
   Status AddRejected(const RejectedEntry& rejected);  // the same op seq twice is stored once
   Result<std::vector<RejectedEntry>> Rejected() const;
 
-  // Sync's own small state (pull cursor, last success, last error, scope...), as bytes.
+  // Sync's own small state (pull cursor, last success, last error, scope...), as bytes. The
+  // app's settings are not here: Settings().
   Result<std::optional<std::string>> GetSyncValue(std::string_view key) const;
   Status SetSyncValue(std::string_view key, std::string_view value);
 
-  // ---- Drafts (local only: no clocks, no outbox) --------------------------------------
+  // ---- The device's own state (local only: no clocks, no outbox) -----------------------
+
+  // The settings saved last; the defaults when none were.
+  Result<DeviceSettings> Settings() const;
+  // Replaces the settings. Errors: InvalidInput when text_scale is not a positive number, IoError.
+  Status SaveSettings(const DeviceSettings& settings);
+
+  // Drafts.
 
   // Inserts or replaces the draft under `draft.key`, stamping updated_millis with the store's
   // clock (the given value is ignored). Errors: InvalidInput when the key is empty, IoError.
