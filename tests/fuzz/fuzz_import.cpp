@@ -87,7 +87,7 @@ void ImportCheckReport(const core::ImportReport& report) {
   }
   FuzzCheck(static_cast<int64_t>(report.problems.size()) >= report.bad_rows, "a bad row without a problem");
   for (const auto& problem : report.problems) {
-    FuzzCheck(!problem.reason.empty(), "a problem without a reason");
+    FuzzCheck(!problem.reason.ru.empty() && !problem.reason.en.empty(), "a problem without a reason in both languages");
   }
 }
 
