@@ -689,7 +689,7 @@ Status AppController::CatchUpDashboard() {
   }
   const bool first = !d.dashboard;
   if (first) {
-    // Every live record, table by table: three times faster than the feed's record-by-record
+    // Every live record, table by table: 2.5 times faster than the feed's record-by-record
     // reads on a big store (bench/README.md). The feed then goes on from the number it had
     // before the scan (a record written meanwhile comes again: Apply is idempotent). A record
     // whose value cannot be read is skipped (Apply says so), as the store would refuse it anyway.
