@@ -226,7 +226,7 @@ int Run(const Options& o) {
 
   app::ControllerOptions co;  // data_dir is set once the store is open
   co.assets_dir = o.assets_dir;
-  co.language = lang;
+  co.language = language;
   co.server_url = o.server;
   auto loaded = ui::Translations::Load(fs::path(o.assets_dir) / "i18n", lang);
   if (!loaded.ok()) {
@@ -337,6 +337,7 @@ int Run(const Options& o) {
           }
         }
       }
+      if (controller) controller->Step();  // runs the owners' work here when they have no threads
       std::shared_ptr<const ui::AppView> view = controller ? controller->View() : empty_view;
       if (view->settings.text_scale != text_scale) {
         text_scale = view->settings.text_scale;

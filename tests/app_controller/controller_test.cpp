@@ -52,7 +52,9 @@ using core::testing::Must;
 // 2026-11-20T10:00:00Z.
 constexpr int64_t kNovember20 = 1'795'168'800'000;
 
-class AppControllerTest : public ::testing::Test {
+// Every test runs twice: with the controller's threads (the desktop) and with none, the
+// owners' work run by Step and WaitIdle on the test's thread (the browser's frame loop).
+class AppControllerTest : public ::testing::TestWithParam<bool> {
  protected:
   // The demo district is made once per suite (seconds under ASan) and copied for each test.
   static void SetUpTestSuite() {
@@ -89,8 +91,9 @@ class AppControllerTest : public ::testing::Test {
     ControllerOptions options;
     options.data_dir = dir_.path();
     options.assets_dir = MENTORLOG_ASSETS_DIR;
-    options.language = "ru";
+    options.language = Language::kRussian;
     options.clock = &clock_;
+    options.threads = GetParam();
     return options;
   }
 
@@ -151,7 +154,7 @@ bool IsOpen(const core::Recommendation& r) {
 // [SECTION] Today
 // -----------------------------------------------------------------------------------------
 
-TEST_F(AppControllerTest, TodayOfAMentorListsExactlyTheirSchoolsWithContactsAndOverdue) {
+TEST_P(AppControllerTest, TodayOfAMentorListsExactlyTheirSchoolsWithContactsAndOverdue) {
   const core::Person mentor = Mentor();
   const Date today = store_->Today();
   std::set<std::string> expected;
@@ -194,14 +197,14 @@ TEST_F(AppControllerTest, TodayOfAMentorListsExactlyTheirSchoolsWithContactsAndO
   EXPECT_GT(total_overdue + static_cast<int>(view.schools.size()), 0);
 }
 
-TEST_F(AppControllerTest, TodayWithoutAPersonListsEverySchool) {
+TEST_P(AppControllerTest, TodayWithoutAPersonListsEverySchool) {
   const ui::TodayView view = Must(BuildTodayView(*store_, Context(std::nullopt, en_)), "BuildTodayView");
   EXPECT_EQ(view.schools.size(), All<core::School>().size());
 }
 
 // "Without contact" is one rule (core::WithoutContact) with the district's threshold: the Today
 // cards follow BuildContext::no_contact_days, and the controller takes it from dashboard.toml.
-TEST_F(AppControllerTest, TodaySaysWithoutContactByTheDistrictsThreshold) {
+TEST_P(AppControllerTest, TodaySaysWithoutContactByTheDistrictsThreshold) {
   BuildContext ctx = Context(std::nullopt, en_);
   for (int threshold : {1, 5, 30, 400}) {
     ctx.no_contact_days = threshold;
@@ -248,7 +251,7 @@ TEST_F(AppControllerTest, TodaySaysWithoutContactByTheDistrictsThreshold) {
 // [SECTION] Saving forms
 // -----------------------------------------------------------------------------------------
 
-TEST_F(AppControllerTest, SavingAVisitChecksOffARecommendationInOneTransaction) {
+TEST_P(AppControllerTest, SavingAVisitChecksOffARecommendationInOneTransaction) {
   const core::Recommendation rec = OpenRecommendation();
   const core::Person mentor = Mentor();
   ui::VisitForm form = VisitFormFor(rec.school_id);
@@ -289,7 +292,7 @@ TEST_F(AppControllerTest, SavingAVisitChecksOffARecommendationInOneTransaction) 
 // Issue 13: a rule across records that cannot hold under offline editing (the due date after
 // the lesson it came from, whose date another device moved) is shown beside the record, in the
 // UI's language, and blocks no edit of another field.
-TEST_F(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecordAndBlocksNothing) {
+TEST_P(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecordAndBlocksNothing) {
   const core::Person mentor = Mentor();
   std::optional<core::Recommendation> rec;
   for (const auto& r : All<core::Recommendation>()) {
@@ -333,7 +336,7 @@ TEST_F(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecor
             std::vector<std::string>{});
 }
 
-TEST_F(AppControllerTest, AValidationErrorWritesNothing) {
+TEST_P(AppControllerTest, AValidationErrorWritesNothing) {
   const core::Recommendation rec = OpenRecommendation();
   const core::Person mentor = Mentor();
   ui::VisitForm form = VisitFormFor(rec.school_id);
@@ -362,7 +365,7 @@ TEST_F(AppControllerTest, AValidationErrorWritesNothing) {
   EXPECT_EQ(store_->Get<core::Visit>(Must(Uuid::Parse(form.id), "id")).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(AppControllerTest, ASavedRecordComesBackAsItsForm) {
+TEST_P(AppControllerTest, ASavedRecordComesBackAsItsForm) {
   const core::Person mentor = Mentor();
   const core::Recommendation rec = OpenRecommendation();
   ui::VisitForm form = VisitFormFor(rec.school_id);
@@ -372,7 +375,7 @@ TEST_F(AppControllerTest, ASavedRecordComesBackAsItsForm) {
   EXPECT_EQ(ui::EncodeForm(back), ui::EncodeForm(ui::Form(form)));
 }
 
-TEST_F(AppControllerTest, ASavedVisitIsCorrectedInPlaceAndAnUnfinishedCorrectionComesBack) {
+TEST_P(AppControllerTest, ASavedVisitIsCorrectedInPlaceAndAnUnfinishedCorrectionComesBack) {
   const core::Person mentor = Mentor();
   Must(store_->SetSyncValue("person_id", mentor.id.ToString()), "person");
   ui::VisitForm form = VisitFormFor(OpenRecommendation().school_id);
@@ -417,7 +420,7 @@ TEST_F(AppControllerTest, ASavedVisitIsCorrectedInPlaceAndAnUnfinishedCorrection
 // [SECTION] Drafts through the controller
 // -----------------------------------------------------------------------------------------
 
-TEST_F(AppControllerTest, ADraftSurvivesARestartAndOpensAsTheSameForm) {
+TEST_P(AppControllerTest, ADraftSurvivesARestartAndOpensAsTheSameForm) {
   const core::Recommendation rec = OpenRecommendation();
   ui::VisitForm form = VisitFormFor(rec.school_id);
   form.summary = "Черновик: ещё не закончено";
@@ -455,7 +458,7 @@ TEST_F(AppControllerTest, ADraftSurvivesARestartAndOpensAsTheSameForm) {
 
 // The report buttons: files in <data>/reports, made from the store alone; the notice names the
 // file. "Save and make the feedback sheet" saves first and makes nothing when the save fails.
-TEST_F(AppControllerTest, ReportsAreWrittenIntoTheDataFolderAndTheNoticeNamesThem) {
+TEST_P(AppControllerTest, ReportsAreWrittenIntoTheDataFolderAndTheNoticeNamesThem) {
   AppController controller(*store_, Options());
   auto file_of = [&](const std::string& notice) {
     const std::string prefix = "Сохранено: ";
@@ -517,7 +520,7 @@ TEST_F(AppControllerTest, ReportsAreWrittenIntoTheDataFolderAndTheNoticeNamesThe
   EXPECT_FALSE(controller.View()->notice.empty());
 }
 
-TEST_F(AppControllerTest, ADraftSurvivesTheAppBeingKilled) {
+TEST_P(AppControllerTest, ADraftSurvivesTheAppBeingKilled) {
   const core::Recommendation rec = OpenRecommendation();
   ui::VisitForm form = VisitFormFor(rec.school_id);
   form.summary = "Набрано до того, как приложение убили";
@@ -560,7 +563,7 @@ TEST_F(AppControllerTest, ADraftSurvivesTheAppBeingKilled) {
   EXPECT_EQ(ui::EncodeForm(opened->form), ui::EncodeForm(ui::Form(form)));
 }
 
-TEST_F(AppControllerTest, PrepareFormOffersTheSchoolsOpenRecommendationsAndToday) {
+TEST_P(AppControllerTest, PrepareFormOffersTheSchoolsOpenRecommendationsAndToday) {
   const core::Recommendation rec = OpenRecommendation();
   AppController controller(*store_, Options());
   controller.Apply({ui::PrepareForm{rec.school_id.ToString()}});
@@ -574,7 +577,7 @@ TEST_F(AppControllerTest, PrepareFormOffersTheSchoolsOpenRecommendationsAndToday
   EXPECT_FALSE(view->form.rubric.criteria.empty());  // the bundled lesson observation rubric
 }
 
-TEST_F(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
+TEST_P(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
   const core::Recommendation rec = OpenRecommendation();
   ui::VisitForm form = VisitFormFor(rec.school_id);
   form.purposes.clear();
@@ -599,7 +602,7 @@ TEST_F(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
 
 // Issue 14: a refusal is kept in both languages and shown in the language of the moment, so
 // switching the language in Settings re-renders the error standing on screen.
-TEST_F(AppControllerTest, AFormErrorAndANoticeFollowALanguageChosenAfterThem) {
+TEST_P(AppControllerTest, AFormErrorAndANoticeFollowALanguageChosenAfterThem) {
   const core::Recommendation rec = OpenRecommendation();
   ui::VisitForm form = VisitFormFor(rec.school_id);
   form.purposes.clear();  // the core refuses it
@@ -648,7 +651,7 @@ TEST_F(AppControllerTest, AFormErrorAndANoticeFollowALanguageChosenAfterThem) {
 // [SECTION] Sync view
 // -----------------------------------------------------------------------------------------
 
-TEST_F(AppControllerTest, SyncViewShowsARejectedChangeWithItsReasonInTheUiLanguage) {
+TEST_P(AppControllerTest, SyncViewShowsARejectedChangeWithItsReasonInTheUiLanguage) {
   const core::Visit visit = All<core::Visit>().front();
   core::RejectedEntry rejected;
   rejected.op_seq = 7;
@@ -676,7 +679,7 @@ TEST_F(AppControllerTest, SyncViewShowsARejectedChangeWithItsReasonInTheUiLangua
   EXPECT_EQ(view->sync.pending, Must(store_->PendingCount(), "PendingCount"));
 }
 
-TEST_F(AppControllerTest, StartSyncWithoutASignInSaysSoAndStops) {
+TEST_P(AppControllerTest, StartSyncWithoutASignInSaysSoAndStops) {
   AppController controller(*store_, Options());
   controller.Apply({ui::StartSync{}});
   controller.WaitIdle();
@@ -690,7 +693,7 @@ TEST_F(AppControllerTest, StartSyncWithoutASignInSaysSoAndStops) {
 // [SECTION] Apply never waits
 // -----------------------------------------------------------------------------------------
 
-TEST_F(AppControllerTest, TheLanguageChosenInSettingsShowsAtOnceAndAtTheNextStart) {
+TEST_P(AppControllerTest, TheLanguageChosenInSettingsShowsAtOnceAndAtTheNextStart) {
   {
     AppController app(*store_, Options());
     app.WaitIdle();
@@ -719,7 +722,7 @@ TEST_F(AppControllerTest, TheLanguageChosenInSettingsShowsAtOnceAndAtTheNextStar
   }
 }
 
-TEST_F(AppControllerTest, FirstRunUntilSignedInOrOfflineIsChosenAndNotAfter) {
+TEST_P(AppControllerTest, FirstRunUntilSignedInOrOfflineIsChosenAndNotAfter) {
   {
     AppController app(*store_, Options());  // the demo district (mentorlog-cli demo) is in use
     app.WaitIdle();
@@ -745,7 +748,7 @@ TEST_F(AppControllerTest, FirstRunUntilSignedInOrOfflineIsChosenAndNotAfter) {
   EXPECT_FALSE(again.View()->first_run);
 }
 
-TEST_F(AppControllerTest, AConflictIsResolvedWithAMergedTextAndLeavesTheList) {
+TEST_P(AppControllerTest, AConflictIsResolvedWithAMergedTextAndLeavesTheList) {
   const core::Visit visit = All<core::Visit>().front();
   core::ConflictEntry conflict;
   conflict.id = Uuid::MakeV7(clock_.NowMillis());
@@ -784,7 +787,7 @@ TEST_F(AppControllerTest, AConflictIsResolvedWithAMergedTextAndLeavesTheList) {
   EXPECT_TRUE(app.View()->notice_is_error);
 }
 
-TEST_F(AppControllerTest, ApplyReturnsWhileTheWorkerIsBusy) {
+TEST_P(AppControllerTest, ApplyReturnsWhileTheWorkerIsBusy) {
   std::promise<void> release;
   std::shared_future<void> gate = release.get_future().share();
   std::atomic<bool> armed{false};
@@ -825,11 +828,12 @@ TEST_F(AppControllerTest, ApplyReturnsWhileTheWorkerIsBusy) {
 // keeps the longest a View() call took: the UI thread never waits for the dashboards.
 class ViewPoller {
  public:
-  explicit ViewPoller(const AppController& controller) : controller_(controller) {}
+  explicit ViewPoller(AppController& controller) : controller_(controller) {}
   template <class F>
   std::shared_ptr<const ui::AppView> Until(F&& done) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
+      controller_.Step();  // the frame loop's call: runs the owners' work when they have no threads
       const auto start = std::chrono::steady_clock::now();
       std::shared_ptr<const ui::AppView> view = controller_.View();
       longest_ = std::max(longest_, std::chrono::steady_clock::now() - start);
@@ -841,7 +845,7 @@ class ViewPoller {
   std::chrono::steady_clock::duration longest() const { return longest_; }
 
  private:
-  const AppController& controller_;
+  AppController& controller_;
   std::chrono::steady_clock::duration longest_{};
 };
 
@@ -853,7 +857,7 @@ const ui::RankedSchoolRow* RankedRow(const ui::AppView& view, const std::string&
   return nullptr;
 }
 
-TEST_F(AppControllerTest, ASavedVisitReachesThePublishedDistrictViewWithoutTheUiThreadWaiting) {
+TEST_P(AppControllerTest, ASavedVisitReachesThePublishedDistrictViewWithoutTheUiThreadWaiting) {
   Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");  // the visitor
   AppController controller(*store_, Options());
   ViewPoller poll(controller);
@@ -898,7 +902,7 @@ TEST_F(AppControllerTest, ASavedVisitReachesThePublishedDistrictViewWithoutTheUi
   EXPECT_LT(poll.longest(), std::chrono::milliseconds(250));
 }
 
-TEST_F(AppControllerTest, AWriteByAnotherProgramReachesTheDashboardsAtTheNextAction) {
+TEST_P(AppControllerTest, AWriteByAnotherProgramReachesTheDashboardsAtTheNextAction) {
   AppController controller(*store_, Options());
   ViewPoller poll(controller);
   const auto first = poll.Until([](const ui::AppView& v) { return v.dashboard && !v.dashboard_computing; });
@@ -926,7 +930,7 @@ TEST_F(AppControllerTest, AWriteByAnotherProgramReachesTheDashboardsAtTheNextAct
   EXPECT_TRUE(after) << "the district view never showed the visit written beside the app";
 }
 
-TEST_F(AppControllerTest, TheDashboardsSpeakTheLanguageChosenInSettings) {
+TEST_P(AppControllerTest, TheDashboardsSpeakTheLanguageChosenInSettings) {
   AppController controller(*store_, Options());
   ViewPoller poll(controller);
   ASSERT_TRUE(poll.Until([](const ui::AppView& v) { return v.dashboard && !v.dashboard_computing; }));
@@ -941,6 +945,50 @@ TEST_F(AppControllerTest, TheDashboardsSpeakTheLanguageChosenInSettings) {
   ASSERT_TRUE(english) << "the month labels stayed Russian";
   EXPECT_EQ(english->dashboard->district.indicators.size(), 6u);
 }
+
+// Without threads the controller does nothing until the frame loop calls Step, and then does it
+// on the caller's thread: what the browser build needs.
+class AppControllerStepsTest : public AppControllerTest {};
+
+TEST_P(AppControllerStepsTest, WithoutThreadsTheWorkRunsInStepOnTheCallersThread) {
+  std::vector<std::thread::id> ran_on;
+  ControllerOptions options = Options();
+  options.before_worker_task = [&] { ran_on.push_back(std::this_thread::get_id()); };
+  AppController controller(*store_, options);
+  EXPECT_EQ(controller.View()->version, 0u);  // nothing ran: not even the first view
+  EXPECT_TRUE(ran_on.empty());
+  while (controller.Step()) {
+  }
+  const uint64_t version = controller.View()->version;
+  EXPECT_GT(version, 0u);
+
+  const core::Recommendation rec = OpenRecommendation();
+  ui::VisitForm form = VisitFormFor(rec.school_id);
+  const std::string key = ui::DraftKey(ui::Form(form));
+  controller.Apply({ui::SaveDraft{key, ui::Form(form)}});
+  EXPECT_FALSE(Must(store_->Draft(key), "Draft").has_value());  // queued, not run
+  EXPECT_EQ(controller.View()->version, version);
+  EXPECT_TRUE(controller.Step());
+  EXPECT_TRUE(Must(store_->Draft(key), "Draft").has_value());
+  EXPECT_GT(controller.View()->version, version);
+  ASSERT_EQ(controller.View()->today.drafts.size(), 1u);
+  ASSERT_FALSE(ran_on.empty());
+  for (const std::thread::id id : ran_on) EXPECT_EQ(id, std::this_thread::get_id());
+
+  // The dashboards are computed in steps too, and a later step publishes them.
+  ViewPoller poll(controller);
+  const auto view = poll.Until([](const ui::AppView& v) { return v.dashboard && !v.dashboard_computing; });
+  ASSERT_TRUE(view) << "no dashboard was published by the steps";
+  EXPECT_TRUE(view->dashboard->error.empty()) << view->dashboard->error;
+  EXPECT_FALSE(controller.Step());  // nothing is left
+}
+
+INSTANTIATE_TEST_SUITE_P(Controller, AppControllerTest, ::testing::Values(true, false),
+                         [](const ::testing::TestParamInfo<bool>& threads) {
+                           return threads.param ? "Threads" : "Steps";
+                         });
+INSTANTIATE_TEST_SUITE_P(Controller, AppControllerStepsTest, ::testing::Values(false),
+                         [](const ::testing::TestParamInfo<bool>&) { return "Steps"; });
 
 }  // namespace
 }  // namespace mentorlog::app

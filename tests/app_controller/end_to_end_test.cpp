@@ -107,7 +107,7 @@ class AppEndToEndTest : public ::testing::Test {
     ASSERT_TRUE(core::InstallBundledRubrics(*store_, MENTORLOG_ASSETS_DIR).ok());
     co_.data_dir = device_;
     co_.assets_dir = MENTORLOG_ASSETS_DIR;
-    co_.language = "ru";
+    co_.language = Language::kRussian;
   }
 
   // A second device of the same mentor (mentorlog-cli) signs in, syncs, lists the visit and
