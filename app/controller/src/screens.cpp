@@ -111,10 +111,9 @@ void Screens::RebuildAndPublish() {
     // First run: never signed in to a server here, "work offline" not chosen, and no school
     // in the store yet (one made by mentorlog-cli import or demo is already in use).
     auto server = store_.GetSyncValue(sync::kServerKey);
-    auto device = store_.Settings();
     auto schools = store_.Count(core::RecordKind::kSchool);
-    v.first_run = !signed_in && server.ok() && (!*server || (*server)->empty()) && device.ok() &&
-                  !device->work_offline && schools.ok() && *schools == 0;
+    v.first_run = !signed_in && server.ok() && (!*server || (*server)->empty()) && !work_offline_ && schools.ok() &&
+                  *schools == 0;
   }
   if (dirty & kSettings) {
     v.settings = settings_;

@@ -111,6 +111,7 @@ class Screens {
   std::string form_school_id_;
   ui::RecommendationFilter filter_;
   ui::SettingsView settings_;
+  bool work_offline_ = false;  // DeviceSettings::work_offline, as saved
   Notice notice_;
   std::string saved_form_id_;  // the record the last successful SaveForm wrote
   uint64_t saved_form_seq_ = 0;

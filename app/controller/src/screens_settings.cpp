@@ -14,6 +14,7 @@ void Screens::LoadSettings() {
   if (!options_.language_forced && saved->language) ShowIfError(texts_.Use(*saved->language));
   settings_.text_scale = saved->text_scale;
   settings_.auto_sync = saved->auto_sync;
+  work_offline_ = saved->work_offline;
   sync_.SetAuto(saved->auto_sync);
   sync_.Kick();  // at start: what came in while the app was closed
 }
@@ -37,7 +38,7 @@ void Screens::On(const ui::ChangeSettings& a) {
 
 void Screens::On(const ui::WorkOffline&) {
   MarkDirty(kAll);
-  ShowIfError(store_.InTransaction([&]() -> Status {
+  work_offline_ = ShowIfError(store_.InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.Settings());
     settings.work_offline = true;
     return store_.SaveSettings(settings);
