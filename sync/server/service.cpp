@@ -388,16 +388,11 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
       std::optional<RecordState> current_state;
       if (current) current_state = current->state;
 
-      // Append-only history: an entry is created once and never edited.
-      if (core::IsAppendOnly(c.kind) && current && !current->state.deleted) {
-        bool edits = false;
-        for (const auto& f : incoming.fields) {
-          const core::FieldState* cur = current->state.Find(f.field);
-          edits = edits || cur == nullptr || cur->value != f.value;
-        }
-        if (edits) {
-          const core::LocalText why = core::AppendOnlyRefusal();
-          response.rejected.push_back(Refuse(c, "append_only", why.en, why.ru));
+      // The edit rules over states (rules.h): an append-only entry is created once, never edited.
+      if (current) {
+        if (Status edit = core::CheckEdit(current->state, incoming); !edit.ok()) {
+          response.rejected.push_back(
+              Refuse(c, "append_only", edit.message(Language::kEnglish), edit.message(Language::kRussian)));
           continue;
         }
       }

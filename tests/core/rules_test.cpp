@@ -62,6 +62,27 @@ TEST_F(RulesTest, AnEditKeepsTheStatusForwardAndTheHistoryUnchanged) {
   EXPECT_TRUE(CheckEdit(visit, visit, EditAction::kSave).ok());
 }
 
+TEST_F(RulesTest, AHistoryEntryHeldAsAStateIsNotEditedEither) {
+  auto state = [](RecordKind kind, std::string text, bool deleted = false) {
+    RecordState s;
+    s.kind = kind;
+    s.id = Uuid::MakeV7(1);
+    s.fields.push_back(FieldState{"text", FieldValue(std::move(text)), {}, {}});
+    if (deleted) s.deleted = FieldClock{};
+    return s;
+  };
+  const RecordState stored = state(RecordKind::kRecommendationEvent, "Обсудили план урока");
+  EXPECT_TRUE(CheckEdit(stored, stored).ok()) << "the same values again: a retried push";
+  const Status edit = CheckEdit(stored, state(RecordKind::kRecommendationEvent, "Переписано"));
+  EXPECT_EQ(edit.code(), StatusCode::kConflict);
+  EXPECT_EQ(edit.local_message(), AppendOnlyRefusal());
+  RecordState other_field = stored;
+  other_field.fields[0].field = "kind";
+  EXPECT_EQ(CheckEdit(stored, other_field).code(), StatusCode::kConflict) << "a field the entry lacks";
+  EXPECT_TRUE(CheckEdit(state(RecordKind::kRecommendationEvent, "x", /*deleted=*/true), stored).ok());
+  EXPECT_TRUE(CheckEdit(state(RecordKind::kVisit, "x"), state(RecordKind::kVisit, "y")).ok());
+}
+
 TEST_F(RulesTest, WithoutContactMeansNeverOrLongerThanTheThreshold) {
   const Date today = Date::FromDays(20'400);
   EXPECT_EQ(DaysSinceContact(std::nullopt, today), std::nullopt);

@@ -35,6 +35,15 @@ Status CheckEdit(const Recommendation& old, const Recommendation& next, EditActi
   return Status::Ok();
 }
 
+Status CheckEdit(const RecordState& stored, const RecordState& change) {
+  if (!IsAppendOnly(stored.kind) || stored.deleted) return Status::Ok();
+  for (const FieldState& f : change.fields) {
+    const FieldState* was = stored.Find(f.field);
+    if (was == nullptr || was->value != f.value) return Status::Conflict(AppendOnlyRefusal());
+  }
+  return Status::Ok();
+}
+
 std::optional<int> DaysSinceContact(std::optional<Date> last_contact, Date today) {
   if (!last_contact) return std::nullopt;
   return today.days() - last_contact->days();

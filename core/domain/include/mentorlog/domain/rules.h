@@ -14,6 +14,7 @@
 
 #include "mentorlog/base/status.h"
 #include "mentorlog/domain/enums.h"
+#include "mentorlog/domain/record_state.h"
 #include "mentorlog/domain/records.h"
 #include "mentorlog/domain/rubric.h"  // LocalText
 #include "mentorlog/domain/types.h"
@@ -47,6 +48,12 @@ Status CheckEdit(const R& old, const R& next, EditAction action) {
   return Status::Ok();
 }
 Status CheckEdit(const Recommendation& old, const Recommendation& next, EditAction action);
+
+// CheckEdit's rule for a writer that holds records as states (the central store's push):
+// `change` (a partial state) over the stored `stored` is an edit of an append-only entry when
+// the entry is live and the change gives any of its fields another value, or a field it lacks.
+// Conflict (AppendOnlyRefusal) then; Ok otherwise (a retried push of the same values included).
+Status CheckEdit(const RecordState& stored, const RecordState& change);
 
 // [SECTION] Contact
 
