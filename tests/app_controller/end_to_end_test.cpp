@@ -112,6 +112,8 @@ class AppEndToEndTest : public ::testing::Test {
 
   // A second device of the same mentor (mentorlog-cli) signs in, syncs, lists the visit and
   // has the server's state hash.
+  void RecordOfflineThroughTheScreens(bool threads);
+
   void ExpectASecondDeviceReceives(const std::string& visit_id, const std::string& hash) {
     const fs::path second = dir_.path() / "second";
     {
@@ -241,7 +243,10 @@ TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAn
   ExpectASecondDeviceReceives(visit_id, after);
 }
 
-TEST_F(AppEndToEndTest, ThroughTheScreensAVisitWithAnObservationRecordedOfflineReachesTheServer) {
+// The screens driven as a user would, with the controller's threads (the desktop) or without
+// them, its work run by Step in the frame loop (the browser build).
+void AppEndToEndTest::RecordOfflineThroughTheScreens(bool threads) {
+  co_.threads = threads;
   const std::string before = ServerHash(central_, "demo.mentor1");
   const ui::Translations t =
       Must(ui::Translations::Load(fs::path(MENTORLOG_ASSETS_DIR) / "i18n", "en"), "translations");
@@ -254,6 +259,7 @@ TEST_F(AppEndToEndTest, ThroughTheScreensAVisitWithAnObservationRecordedOfflineR
     std::shared_ptr<const ui::AppView> view = app.View();
     // What mentorlog's frame loop does around the screens (app/gui/main.cpp).
     ui.SetDraw([&] {
+      app.Step();  // runs the owners' work here when they have no threads
       view = app.View();
       if (auto opened = app.TakeOpenedForm()) {
         ui::OpenNewForm(state, std::move(opened->form), actions);
@@ -348,6 +354,14 @@ TEST_F(AppEndToEndTest, ThroughTheScreensAVisitWithAnObservationRecordedOfflineR
   EXPECT_NE(after, before);
   EXPECT_EQ(after, Must(sync::DeviceStateHash(*store_), "device hash"));
   ExpectASecondDeviceReceives(visit_id, after);
+}
+
+TEST_F(AppEndToEndTest, ThroughTheScreensAVisitWithAnObservationRecordedOfflineReachesTheServer) {
+  RecordOfflineThroughTheScreens(/*threads=*/true);
+}
+
+TEST_F(AppEndToEndTest, ThroughTheScreensWithoutThreadsTheSameVisitReachesTheServer) {
+  RecordOfflineThroughTheScreens(/*threads=*/false);
 }
 
 TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped) {
