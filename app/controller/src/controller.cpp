@@ -360,7 +360,7 @@ void AppController::Handle(const ui::Action& action) {
           }
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::SaveDraft>) {
-          BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_, no_contact_days_};
+          BuildContext ctx{PersonId(), UiLanguage(), tr.get(), &clock_, no_contact_days_};
           core::DraftEntry draft;
           draft.key = a.key.empty() ? ui::DraftKey(a.form) : a.key;
           draft.kind = std::string(KindCode(a.form));
@@ -467,7 +467,7 @@ void AppController::Handle(const ui::Action& action) {
             dashboard_thread_->Post([this, a] { MakeReportFromDashboard(a); });
             return;
           }
-          auto path = WriteReport(store_, a, options_.data_dir / "reports", options_.assets_dir, Lang());
+          auto path = WriteReport(store_, a, options_.data_dir / "reports", options_.assets_dir, UiLanguage());
           if (path.ok()) {
             Notice("view.notice.report_saved", {path->string()});
           } else {
@@ -495,7 +495,7 @@ void AppController::RebuildAndPublish() {
     new_day = dash_as_of_ && *dash_as_of_ != today;
   }
   const auto tr = Tr();
-  const BuildContext ctx{PersonId(), Lang(), tr.get(), &clock_, no_contact_days_};
+  const BuildContext ctx{PersonId(), UiLanguage(), tr.get(), &clock_, no_contact_days_};
   ui::AppView& v = last_built_;
   auto keep = [&](auto result, auto& into) {
     if (result.ok()) {
@@ -727,7 +727,7 @@ Status AppController::CatchUpDashboard() {
   // text in both languages: no feed again).
   const std::string lang = Lang();
   if (rubric_changed || d.lang != lang) {
-    d.rubrics = LoadRubricWords(store_, lang);
+    d.rubrics = LoadRubricWords(store_, LanguageFromCode(lang).value_or(Language::kRussian));
     d.lang = lang;
   }
   return Status::Ok();
@@ -739,8 +739,8 @@ void AppController::MakeReportFromDashboard(const ui::MakeReport& request) {
   if (dash_stop_.load()) return;
   DashboardState& d = *dash_;
   if (d.dashboard) d.dashboard->Refresh(store_.Today());
-  auto path = caught_up.ok() ? WriteReport(store_, request, options_.data_dir / "reports", options_.assets_dir, Lang(),
-                                           d.dashboard ? &*d.dashboard : nullptr)
+  auto path = caught_up.ok() ? WriteReport(store_, request, options_.data_dir / "reports", options_.assets_dir,
+                                           UiLanguage(), d.dashboard ? &*d.dashboard : nullptr)
                              : Result<std::filesystem::path>(caught_up);
   worker_->Post([this, path = std::move(path)] {
     if (path.ok()) {
@@ -772,7 +772,8 @@ void AppController::RunDashboard() {
   const core::Date today = store_.Today();
   if (d.dashboard) {
     d.dashboard->Refresh(today);
-    const BuildContext ctx{std::nullopt, lang, tr.get(), &clock_, no_contact_days_};
+    const BuildContext ctx{std::nullopt, LanguageFromCode(lang).value_or(Language::kRussian), tr.get(), &clock_,
+                           no_contact_days_};
     ui::DashboardView view = BuildDashboardView(*d.dashboard, *d.config, d.rubrics, ctx);
     if (!error.ok()) view.error = error.message(LanguageFromCode(lang).value_or(Language::kRussian));
     published = std::make_shared<const ui::DashboardView>(std::move(view));
