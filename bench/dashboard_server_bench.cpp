@@ -139,7 +139,7 @@ Row Run(const std::string& backend, const DistrictShape& shape, const std::strin
 
     auto dashboards = std::make_unique<server::Dashboards>(st, service, *config, clock);
     auto request = [&] {
-      auto json = dashboards->DistrictJson(coordinator, "ru");
+      auto json = dashboards->DistrictJson(coordinator, Language::kRussian);
       if (!json.ok()) Fail("district json", json.status());
       row.json_bytes = json->size();
     };

@@ -204,15 +204,15 @@ class TerminalOutput {
   TerminalTextBuf buf_;
 };
 
-// A field as a person reads it: vocabulary values as labels in `lang` ("село", not "rural").
+// A field as a person reads it: vocabulary values as labels in `language` ("село", not "rural").
 template <class T>
-std::string DisplayText(const T& value, Language lang) {
+std::string DisplayText(const T& value, Language language) {
   if constexpr (std::is_enum_v<T>) {
-    return std::string(EnumLabel(value, lang));
+    return std::string(EnumLabel(value, language));
   } else if constexpr (IsVector<T>::value) {
     if constexpr (std::is_enum_v<typename T::value_type>) {
       std::string out;
-      for (const auto& v : value) out += (out.empty() ? "" : ", ") + std::string(EnumLabel(v, lang));
+      for (const auto& v : value) out += (out.empty() ? "" : ", ") + std::string(EnumLabel(v, language));
       return out;
     } else {
       return FieldCodec<T>::ToText(value);
@@ -223,10 +223,10 @@ std::string DisplayText(const T& value, Language lang) {
 }
 
 template <class R>
-std::vector<std::pair<std::string, std::string>> FieldsAsText(const R& r, Language lang) {
+std::vector<std::pair<std::string, std::string>> FieldsAsText(const R& r, Language language) {
   std::vector<std::pair<std::string, std::string>> out;
   ForEachFieldDef<R>(
-      [&](const auto& def) { out.emplace_back(std::string(def.name), DisplayText(r.*(def.member), lang)); });
+      [&](const auto& def) { out.emplace_back(std::string(def.name), DisplayText(r.*(def.member), language)); });
   return out;
 }
 

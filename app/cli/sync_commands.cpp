@@ -369,7 +369,7 @@ Status SyncCommands::Conflicts(const SyncContext& ctx) {
     return device + ", " + LocalTime(static_cast<int64_t>(clock.stamp.millis()));
   };
   for (const core::ConflictEntry& c : conflicts) {
-    const std::string_view reason = core::ConflictReasonLabel(c.reason, LanguageCode(ctx.language));
+    const std::string_view reason = core::ConflictReasonLabel(c.reason, ctx.language);
     std::cout << LocalTime(c.noticed_millis) << "  " << core::EnumLabel(c.kind, ctx.language) << " "
               << c.record_id.ToString() << Pick(ctx.language, "  field «", "  поле «") << c.field << "»: " << reason
               << (c.dismissed ? Pick(ctx.language, " [dismissed]", " [скрыт]") : "") << "\n"

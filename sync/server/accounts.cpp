@@ -376,15 +376,15 @@ Result<Account> Accounts::AddUser(const NewAccount& n) {
       if (std::find(person.roles.begin(), person.roles.end(), CoreRoleOf(n.role)) == person.roles.end()) {
         std::vector<std::string> en_roles, ru_roles;
         for (core::Role r : person.roles) {
-          en_roles.emplace_back(core::EnumLabel(r, "en"));
-          ru_roles.emplace_back(core::EnumLabel(r, "ru"));
+          en_roles.emplace_back(core::EnumLabel(r, Language::kEnglish));
+          ru_roles.emplace_back(core::EnumLabel(r, Language::kRussian));
         }
         return Status::InvalidInput(Bilingual(
             person.full_name + " (" + id + ") does not have the role «" +
-                std::string(core::EnumLabel(CoreRoleOf(n.role), "en")) + "»; their roles: " +
+                std::string(core::EnumLabel(CoreRoleOf(n.role), Language::kEnglish)) + "»; their roles: " +
                 (en_roles.empty() ? "none" : JoinQuoted(en_roles)) + ". Add the role to the person first.",
             person.full_name + " (" + id + ") не имеет роли «" +
-                std::string(core::EnumLabel(CoreRoleOf(n.role), "ru")) +
+                std::string(core::EnumLabel(CoreRoleOf(n.role), Language::kRussian)) +
                 "»; роли: " + (ru_roles.empty() ? "нет" : JoinQuoted(ru_roles)) + ". Сначала добавьте роль."));
       }
     }

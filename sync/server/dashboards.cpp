@@ -147,16 +147,16 @@ Status Dashboards::WarmUp(const std::atomic<bool>& cancel) {
   return Status::Ok();
 }
 
-Result<std::string> Dashboards::DistrictJson(const Account& account, std::string_view lang) {
+Result<std::string> Dashboards::DistrictJson(const Account& account, Language language) {
   std::string out;
   RETURN_IF_ERROR(With(account, [&](const core::Dashboard& d) {
-    out = core::DistrictViewJson(d.district(), lang);
+    out = core::DistrictViewJson(d.district(), language);
     return Status::Ok();
   }));
   return out;
 }
 
-Result<std::string> Dashboards::SchoolJson(const Account& account, const Uuid& school_id, std::string_view lang) {
+Result<std::string> Dashboards::SchoolJson(const Account& account, const Uuid& school_id, Language language) {
   std::string out;
   RETURN_IF_ERROR(With(account, [&](const core::Dashboard& d) -> Status {
     const core::SchoolProgress* p = d.Find(school_id);
@@ -164,7 +164,7 @@ Result<std::string> Dashboards::SchoolJson(const Account& account, const Uuid& s
       return Status::NotFound(Bilingual("No school " + school_id.ToString() + " among the schools you work with.",
                                         "Среди ваших школ нет школы " + school_id.ToString() + "."));
     }
-    out = core::SchoolProgressJson(*p, lang);
+    out = core::SchoolProgressJson(*p, language);
     return Status::Ok();
   }));
   return out;

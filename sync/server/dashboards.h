@@ -37,10 +37,10 @@ class Dashboards {
 
   // The district view of what `account` sees, as JSON (core/dashboard_json.h).
   // Errors: PermissionDenied for an account that sees no records (admin); the storage's.
-  Result<std::string> DistrictJson(const Account& account, std::string_view lang);
+  Result<std::string> DistrictJson(const Account& account, Language language);
   // One school's progress as JSON. NotFound when the school is not in the account's scope
   // (whether or not it exists: the answer does not tell other districts' schools apart).
-  Result<std::string> SchoolJson(const Account& account, const Uuid& school_id, std::string_view lang);
+  Result<std::string> SchoolJson(const Account& account, const Uuid& school_id, Language language);
 
   // Brings the account's dashboard up to date and calls fn with it (under its scope's lock).
   Status With(const Account& account, const std::function<Status(const core::Dashboard&)>& fn);

@@ -501,15 +501,17 @@ class HttpServer::Routes {
   void Dashboard(const httplib::Request& req, httplib::Response& res, const std::optional<Uuid>& school) {
     std::optional<Session> session = RecordSession(req, res);
     if (!session) return;
-    const std::string lang = req.has_param("lang") ? req.get_param_value("lang") : "ru";
-    if (lang != "ru" && lang != "en") {
-      return Send(res, Refusal(400, "bad_request", "lang must be ru or en, not «" + lang + "».",
-                               "lang должен быть ru или en, а не «" + lang + "»."));
+    // The language's code exactly ("ru_RU" is refused though LanguageFromCode reads it).
+    const std::string code = req.has_param("lang") ? req.get_param_value("lang") : "ru";
+    const std::optional<Language> language = LanguageFromCode(code);
+    if (!language || LanguageCode(*language) != code) {
+      return Send(res, Refusal(400, "bad_request", "lang must be ru or en, not «" + code + "».",
+                               "lang должен быть ru или en, а не «" + code + "»."));
     }
     Result<Dashboards*> dashboards = DashboardsOnce();
     if (!dashboards.ok()) return Send(res, FromStatus(dashboards.status(), req));
-    Result<std::string> json = school ? (*dashboards)->SchoolJson(session->account, *school, lang)
-                                      : (*dashboards)->DistrictJson(session->account, lang);
+    Result<std::string> json = school ? (*dashboards)->SchoolJson(session->account, *school, *language)
+                                      : (*dashboards)->DistrictJson(session->account, *language);
     if (!json.ok()) return Send(res, FromStatus(json.status(), req));
     res.status = 200;
     res.set_content(*json, kJson);

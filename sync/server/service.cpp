@@ -138,9 +138,10 @@ Rejection NotYourSchool(const Change& c) {
 
 Rejection CoordinatorOnly(const Change& c) {
   return Refuse(c, "permission",
-                "Only a coordinator of the district can change " + std::string(core::EnumLabel(c.kind, "en")) +
+                "Only a coordinator of the district can change " +
+                    std::string(core::EnumLabel(c.kind, Language::kEnglish)) +
                     " records; the change stays on this device in the list of rejected changes.",
-                "Изменять записи «" + std::string(core::EnumLabel(c.kind, "ru")) +
+                "Изменять записи «" + std::string(core::EnumLabel(c.kind, Language::kRussian)) +
                     "» может только координатор района; изменение сохранено на устройстве в списке отклонённых.");
 }
 

@@ -98,7 +98,7 @@ class AppControllerTest : public ::testing::TestWithParam<bool> {
   }
 
   BuildContext Context(std::optional<Uuid> person, const ui::Translations& tr) const {
-    return BuildContext{person, tr.lang(), &tr, &clock_};
+    return BuildContext{person, tr.language(), &tr, &clock_};
   }
 
   template <class R>

@@ -24,9 +24,9 @@ Uuid Nth(int n) {
   return Must(Uuid::Parse(text), "id");
 }
 Date On(const char* ymd) { return Must(Date::Parse(ymd), ymd); }
-std::vector<std::string> Words(const std::vector<LocalText>& texts, std::string_view lang) {
+std::vector<std::string> Words(const std::vector<LocalText>& texts, Language language) {
   std::vector<std::string> out;
-  for (const LocalText& t : texts) out.push_back(t.In(lang));
+  for (const LocalText& t : texts) out.push_back(t.In(language));
   return out;
 }
 
@@ -467,11 +467,11 @@ TEST_F(DashboardTest, RankingPutsTheLaggingFirstWithTheirReasons) {
   EXPECT_EQ(v.ranking[1].school_id, kA);
   EXPECT_EQ(v.ranking[2].school_id, kB);
   const std::vector<std::string> c_why = {"Result index: low", "never contacted", "Risk of failing"};
-  EXPECT_EQ(Words(v.ranking[0].why, "en"), c_why);
+  EXPECT_EQ(Words(v.ranking[0].why, Language::kEnglish), c_why);
   const std::vector<std::string> a_why = {"overdue recommendations: 1", "Teacher shortage", "Competence"};
-  EXPECT_EQ(Words(v.ranking[1].why, "en"), a_why);
+  EXPECT_EQ(Words(v.ranking[1].why, Language::kEnglish), a_why);
   const std::vector<std::string> a_why_ru = {"просрочено рекомендаций: 1", "Дефицит кадров", "Компетентность"};
-  EXPECT_EQ(Words(v.ranking[1].why, "ru"), a_why_ru);
+  EXPECT_EQ(Words(v.ranking[1].why, Language::kRussian), a_why_ru);
 
   ASSERT_EQ(v.no_contact.size(), 2u);  // B and C: never
   EXPECT_EQ(v.no_contact[0].school_id, kB);
@@ -582,8 +582,8 @@ TEST(DashboardCalendarTest, TermsSchoolYearsResultsYearsAndHalfYears) {
   EXPECT_EQ(TermOf(On("2027-03-31")), (Term{2026, 3}));
   EXPECT_EQ(TermOf(On("2027-04-01")), (Term{2026, 4}));
   EXPECT_EQ(TermOf(On("2027-08-31")), (Term{2026, 4}));
-  EXPECT_EQ(TermLabel(Term{2026, 2}, "ru"), "2026/27, 2 четв.");
-  EXPECT_EQ(TermLabel(Term{2099, 1}, "en"), "2099/00 T1");
+  EXPECT_EQ(TermLabel(Term{2026, 2}, Language::kRussian), "2026/27, 2 четв.");
+  EXPECT_EQ(TermLabel(Term{2099, 1}, Language::kEnglish), "2099/00 T1");
   EXPECT_EQ(ResultsYearOf(On("2026-06-30")), 2025);
   EXPECT_EQ(ResultsYearOf(On("2026-07-01")), 2026);
   EXPECT_EQ(PreviousHalfYearEnd(On("2026-11-20")), On("2026-06-30"));

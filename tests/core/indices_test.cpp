@@ -157,7 +157,7 @@ TEST(IndicesTest, EightDistinctSchoolsFallTwoToAQuartile) {
   std::map<Quartile, int> per;
   for (const auto& r : ior) ++per[r.quartile];
   for (Quartile q : {Quartile::kLow, Quartile::kBelowAverage, Quartile::kAboveAverage, Quartile::kHigh}) {
-    EXPECT_EQ(per[q], 2) << QuartileLabel(q, "en");
+    EXPECT_EQ(per[q], 2) << QuartileLabel(q, Language::kEnglish);
   }
   // The school with the smallest share below the minimum is the best.
   EXPECT_EQ(ior.front().school_id, Id(100));

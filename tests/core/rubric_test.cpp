@@ -172,7 +172,7 @@ TEST(RubricTest, BundledRubricShape) {
   }
   EXPECT_EQ(r.not_observed.en, "Not observed");
   EXPECT_EQ(r.not_observed.ru, "Не наблюдалось");
-  EXPECT_EQ(r.not_observed.In("ru"), "Не наблюдалось");
+  EXPECT_EQ(r.not_observed.In(Language::kRussian), "Не наблюдалось");
 
   EXPECT_GE(r.criteria.size(), 8u);
   EXPECT_LE(r.criteria.size(), 12u);

@@ -147,10 +147,10 @@ std::string Describe(const ValidationErrors& errors) {
   return ::testing::AssertionFailure() << "expected no errors, got:" << Describe(errors);
 }
 
-// The first error's message on `field` in `lang`, or "" when there is none.
-std::string MessageOn(const ValidationErrors& errors, std::string_view field, std::string_view lang) {
+// The first error's message on `field` in `language`, or "" when there is none.
+std::string MessageOn(const ValidationErrors& errors, std::string_view field, Language language) {
   for (const auto& e : errors) {
-    if (e.field == field) return e.In(lang);
+    if (e.field == field) return e.In(language);
   }
   return "";
 }
@@ -466,7 +466,7 @@ TEST_F(ValidationTest, SchoolNameRequired) {
   s.name = "\n";
   const auto errors = Validate(s, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"name"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "name", "ru"), "наименование"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "name", Language::kRussian), "наименование"));
 }
 
 TEST_F(ValidationTest, SchoolMunicipalityRequired) {
@@ -502,8 +502,8 @@ TEST_F(ValidationTest, SchoolCountsAndDistanceInRange) {
   s.teachers = 1001;
   const auto errors = Validate(s, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"teachers"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teachers", "en"), "1001"));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teachers", "en"), "between 0 and 1000"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "teachers", Language::kEnglish), "1001"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "teachers", Language::kEnglish), "between 0 and 1000"));
 }
 
 TEST_F(ValidationTest, SchoolStatusYearCheckedOnlyWithStatuses) {
@@ -538,7 +538,7 @@ TEST_F(ValidationTest, SchoolLeaderPartnerMustExist) {
   s.leader_partner_id = kUnknown;
   const auto errors = Validate(s, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"leader_partner_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "leader_partner_id", "en"), kUnknown.ToString()));
+  EXPECT_TRUE(Contains(MessageOn(errors, "leader_partner_id", Language::kEnglish), kUnknown.ToString()));
   s.leader_partner_id = std::nullopt;
   EXPECT_TRUE(NoErrors(Validate(s, ctx_)));
 }
@@ -551,8 +551,8 @@ TEST_F(ValidationTest, SchoolTransitionProgrammeNotAdoptedInFuture) {
   s.transition_programme_adopted_on = kToday.AddDays(1);
   const auto errors = Validate(s, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"transition_programme_adopted_on"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "transition_programme_adopted_on", "en"), "2025-03-15"));
-  EXPECT_TRUE(Contains(MessageOn(errors, "transition_programme_adopted_on", "ru"), "2025-03-14"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "transition_programme_adopted_on", Language::kEnglish), "2025-03-15"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "transition_programme_adopted_on", Language::kRussian), "2025-03-14"));
 }
 
 // -----------------------------------------------------------------------------------------
@@ -570,7 +570,7 @@ TEST_F(ValidationTest, PersonFullNameRequired) {
   p.full_name = "   ";
   const auto errors = Validate(p, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"full_name"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "full_name", "ru"), "ФИО"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "full_name", Language::kRussian), "ФИО"));
 }
 
 TEST_F(ValidationTest, PersonRolesRequired) {
@@ -601,7 +601,7 @@ TEST_F(ValidationTest, PersonSchoolMustExist) {
   p.school_id = Uuid();
   const auto errors = Validate(p, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"school_id"}));
-  EXPECT_EQ(MessageOn(errors, "school_id", "en"), "Choose a school.");
+  EXPECT_EQ(MessageOn(errors, "school_id", Language::kEnglish), "Choose a school.");
 }
 
 TEST_F(ValidationTest, PersonEmailNeedsAtSign) {
@@ -609,7 +609,7 @@ TEST_F(ValidationTest, PersonEmailNeedsAtSign) {
   p.email = "orlova.school.example";
   const auto errors = Validate(p, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"email"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "email", "ru"), "orlova.school.example"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "email", Language::kRussian), "orlova.school.example"));
   p.email.clear();  // E-mail is optional.
   EXPECT_TRUE(NoErrors(Validate(p, ctx_)));
 }
@@ -640,15 +640,15 @@ TEST_F(ValidationTest, AssignmentAssigneeMustHaveRole) {
   a.assignee_id = kTutor;  // A mentor-to-school assignment needs a mentor.
   auto errors = Validate(a, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"assignee_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "assignee_id", "en"), "Смирнова Татьяна Юрьевна"));
-  EXPECT_TRUE(Contains(MessageOn(errors, "assignee_id", "ru"), "наставник"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "assignee_id", Language::kEnglish), "Смирнова Татьяна Юрьевна"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "assignee_id", Language::kRussian), "наставник"));
 
   a.kind = AssignmentKind::kTutorSchoolSubject;
   a.subject = "физика";
   a.assignee_id = kMentor;  // And a tutor assignment needs a tutor.
   errors = Validate(a, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"assignee_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "assignee_id", "en"), "tutor"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "assignee_id", Language::kEnglish), "tutor"));
 }
 
 TEST_F(ValidationTest, AssignmentAssigneeMustExist) {
@@ -658,7 +658,7 @@ TEST_F(ValidationTest, AssignmentAssigneeMustExist) {
   a.assignee_id = Uuid();
   const auto errors = Validate(a, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"assignee_id"}));
-  EXPECT_EQ(MessageOn(errors, "assignee_id", "ru"), "Выберите человека.");
+  EXPECT_EQ(MessageOn(errors, "assignee_id", Language::kRussian), "Выберите человека.");
 }
 
 TEST_F(ValidationTest, AssignmentSchoolMustExist) {
@@ -684,8 +684,8 @@ TEST_F(ValidationTest, AssignmentTeacherMustBelongToSchool) {
   a.teacher_id = kTeacherB;
   const auto errors = Validate(a, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"teacher_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", "en"), "Петров Борис Ильич"));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", "ru"), "Петров Борис Ильич"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", Language::kEnglish), "Петров Борис Ильич"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", Language::kRussian), "Петров Борис Ильич"));
 }
 
 TEST_F(ValidationTest, AssignmentTeacherMustHaveTeacherRole) {
@@ -695,7 +695,8 @@ TEST_F(ValidationTest, AssignmentTeacherMustHaveTeacherRole) {
   a.teacher_id = kDirectorA;
   const auto errors = Validate(a, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"teacher_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", "en"), "Сидоров Дмитрий Олегович is not a teacher"));
+  EXPECT_TRUE(
+      Contains(MessageOn(errors, "teacher_id", Language::kEnglish), "Сидоров Дмитрий Олегович is not a teacher"));
 }
 
 TEST_F(ValidationTest, AssignmentSubjectRequiredForSchoolSubject) {
@@ -711,7 +712,7 @@ TEST_F(ValidationTest, AssignmentEndsBeforeStartRejected) {
   a.ends_on = a.starts_on.AddDays(-1);
   const auto errors = Validate(a, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"ends_on"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "ends_on", "en"), "2024-08-31 < 2024-09-01"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "ends_on", Language::kEnglish), "2024-08-31 < 2024-09-01"));
   a.ends_on = a.starts_on;  // A one-day assignment is fine.
   EXPECT_TRUE(NoErrors(Validate(a, ctx_)));
 }
@@ -733,8 +734,8 @@ TEST_F(ValidationTest, VisitNotDatedAfterToday) {
   v.date = kToday.AddDays(1);
   const auto errors = Validate(v, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"date"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "date", "en"), "in the future"));
-  EXPECT_TRUE(Contains(MessageOn(errors, "date", "ru"), "ещё не наступила"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "date", Language::kEnglish), "in the future"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "date", Language::kRussian), "ещё не наступила"));
 }
 
 TEST_F(ValidationTest, VisitTodayFollowsTheContextClock) {
@@ -780,8 +781,8 @@ TEST_F(ValidationTest, ObservationTeacherMustBelongToSchool) {
   o.teacher_id = kTeacherB;
   const auto errors = Validate(o, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"teacher_id"}));
-  const std::string en = MessageOn(errors, "teacher_id", "en");
-  const std::string ru = MessageOn(errors, "teacher_id", "ru");
+  const std::string en = MessageOn(errors, "teacher_id", Language::kEnglish);
+  const std::string ru = MessageOn(errors, "teacher_id", Language::kRussian);
   EXPECT_TRUE(Contains(en, "Петров Борис Ильич")) << en;
   EXPECT_TRUE(Contains(en, "МОУ СОШ с. Кременкуль")) << en;
   EXPECT_TRUE(Contains(ru, "Петров Борис Ильич")) << ru;
@@ -793,7 +794,8 @@ TEST_F(ValidationTest, ObservationTeacherMustHaveTeacherRole) {
   o.teacher_id = kDirectorA;
   const auto errors = Validate(o, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"teacher_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", "ru"), "Сидоров Дмитрий Олегович не является: учитель"));
+  EXPECT_TRUE(
+      Contains(MessageOn(errors, "teacher_id", Language::kRussian), "Сидоров Дмитрий Олегович не является: учитель"));
 }
 
 TEST_F(ValidationTest, ObservationTeacherMustExist) {
@@ -846,7 +848,7 @@ TEST_F(ValidationTest, ObservationRubricMustBeInstalled) {
   o.rubric_version = 2;
   auto errors = Validate(o, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"rubric_code"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "rubric_code", "en"), "«lesson_observation» version 2"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "rubric_code", Language::kEnglish), "«lesson_observation» version 2"));
   o.rubric_version = 1;
   o.rubric_code = "";
   EXPECT_TRUE(OnlyOn(Validate(o, ctx_), {"rubric_code"}));
@@ -876,9 +878,9 @@ TEST_F(ValidationTest, ObservationScoreLevelOutsideScaleRejected) {
     s.level = level;
     const auto errors = Validate(s, ctx_);
     EXPECT_TRUE(OnlyOn(errors, {"level"})) << level;
-    EXPECT_TRUE(Contains(MessageOn(errors, "level", "en"), "0..3")) << level;
-    EXPECT_TRUE(Contains(MessageOn(errors, "level", "en"), "Lesson aim made clear")) << level;
-    EXPECT_TRUE(Contains(MessageOn(errors, "level", "ru"), "Цель урока понятна")) << level;
+    EXPECT_TRUE(Contains(MessageOn(errors, "level", Language::kEnglish), "0..3")) << level;
+    EXPECT_TRUE(Contains(MessageOn(errors, "level", Language::kEnglish), "Lesson aim made clear")) << level;
+    EXPECT_TRUE(Contains(MessageOn(errors, "level", Language::kRussian), "Цель урока понятна")) << level;
   }
 }
 
@@ -887,12 +889,12 @@ TEST_F(ValidationTest, ObservationScoreUnknownCriterionRejected) {
   s.criterion_code = "homework_checked";
   auto errors = Validate(s, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"criterion_code"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "criterion_code", "en"), "«homework_checked»"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "criterion_code", Language::kEnglish), "«homework_checked»"));
   // An unknown criterion with an out-of-scale level reports both.
   s.level = 7;
   errors = Validate(s, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"criterion_code", "level"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "level", "en"), "homework_checked"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "level", Language::kEnglish), "homework_checked"));
 }
 
 TEST_F(ValidationTest, ObservationScoreNeedsSavedObservation) {
@@ -933,7 +935,7 @@ TEST_F(ValidationTest, ObservationScoreUsesTheObservationsRubricScale) {
   s.level = 0;
   const auto errors = Validate(s, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"level"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "level", "ru"), "1..5"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "level", Language::kRussian), "1..5"));
 }
 
 // -----------------------------------------------------------------------------------------
@@ -995,8 +997,8 @@ TEST_F(ValidationTest, ConsultationTeacherMustBelongToSchool) {
   c.teacher_id = kTeacherB;
   const auto errors = Validate(c, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"teacher_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", "en"), "Петров Борис Ильич"));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", "ru"), "Петров Борис Ильич"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", Language::kEnglish), "Петров Борис Ильич"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", Language::kRussian), "Петров Борис Ильич"));
 
   c.teacher_id = kDirectorA;
   EXPECT_TRUE(OnlyOn(Validate(c, ctx_), {"teacher_id"}));
@@ -1029,7 +1031,7 @@ TEST_F(ValidationTest, RecommendationTextRequired) {
   r.text = " \r\n";
   const auto errors = Validate(r, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"text"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "text", "ru"), "текст рекомендации"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "text", Language::kRussian), "текст рекомендации"));
 }
 
 TEST_F(ValidationTest, RecommendationDueDateStrictlyAfterSource) {
@@ -1047,9 +1049,10 @@ TEST_F(ValidationTest, RecommendationDueDateStrictlyAfterSource) {
     r.due_on = source_date;  // The same day is not "after".
     auto errors = Validate(r, ctx_);
     EXPECT_TRUE(OnlyOn(errors, {"due_on"})) << EnumCode(kind);
-    EXPECT_TRUE(Contains(MessageOn(errors, "due_on", "en"), source_date.ToString())) << EnumCode(kind);
-    EXPECT_TRUE(Contains(MessageOn(errors, "due_on", "en"), EnumLabel(kind, "en"))) << EnumCode(kind);
-    EXPECT_TRUE(Contains(MessageOn(errors, "due_on", "ru"), source_date.ToString())) << EnumCode(kind);
+    EXPECT_TRUE(Contains(MessageOn(errors, "due_on", Language::kEnglish), source_date.ToString())) << EnumCode(kind);
+    EXPECT_TRUE(Contains(MessageOn(errors, "due_on", Language::kEnglish), EnumLabel(kind, Language::kEnglish)))
+        << EnumCode(kind);
+    EXPECT_TRUE(Contains(MessageOn(errors, "due_on", Language::kRussian), source_date.ToString())) << EnumCode(kind);
 
     r.due_on = source_date.AddDays(-10);
     EXPECT_TRUE(OnlyOn(Validate(r, ctx_), {"due_on"})) << EnumCode(kind);
@@ -1062,8 +1065,8 @@ TEST_F(ValidationTest, RecommendationSourceMustExist) {
   r.source_id = kVisit;  // A visit's id, looked up as a consultation.
   const auto errors = Validate(r, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"source_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "source_id", "en"), "consultation"));
-  EXPECT_TRUE(Contains(MessageOn(errors, "source_id", "ru"), "консультация"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "source_id", Language::kEnglish), "consultation"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "source_id", Language::kRussian), "консультация"));
 }
 
 TEST_F(ValidationTest, RecommendationSchoolMustExist) {
@@ -1077,8 +1080,8 @@ TEST_F(ValidationTest, RecommendationTeacherMustBelongToSchool) {
   r.teacher_id = kTeacherB;
   const auto errors = Validate(r, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"teacher_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", "en"), "Петров Борис Ильич"));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", "ru"), "Петров Борис Ильич"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", Language::kEnglish), "Петров Борис Ильич"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", Language::kRussian), "Петров Борис Ильич"));
   r.teacher_id = kMentor;  // Not a teacher at all.
   EXPECT_TRUE(OnlyOn(Validate(r, ctx_), {"teacher_id", "teacher_id"}));
 }
@@ -1161,7 +1164,7 @@ TEST_F(ValidationTest, DeficitTeacherMustBeTeacher) {
   d.teacher_id = kMentor;
   const auto errors = Validate(d, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"teacher_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", "en"), "Кузнецова Мария Ивановна"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", Language::kEnglish), "Кузнецова Мария Ивановна"));
   d.teacher_id = kUnknown;
   EXPECT_TRUE(OnlyOn(Validate(d, ctx_), {"teacher_id"}));
 }
@@ -1195,7 +1198,7 @@ TEST_F(ValidationTest, DeficitObservationMustExist) {
   d.observation_id = kUnknown;
   const auto errors = Validate(d, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"observation_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "observation_id", "en"), kUnknown.ToString()));
+  EXPECT_TRUE(Contains(MessageOn(errors, "observation_id", Language::kEnglish), kUnknown.ToString()));
   d.observation_id = std::nullopt;
   EXPECT_TRUE(NoErrors(Validate(d, ctx_)));
 }
@@ -1250,7 +1253,7 @@ TEST_F(ValidationTest, NetworkAgreementNumberRequired) {
   a.number = "";
   const auto errors = Validate(a, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"number"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "number", "ru"), "номер договора"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "number", Language::kRussian), "номер договора"));
 }
 
 TEST_F(ValidationTest, NetworkAgreementNotSignedAfterToday) {
@@ -1315,7 +1318,7 @@ TEST_F(ValidationTest, AssessmentResultSharesSumAtMostOne) {
   r.share_top = 0.4;
   const auto errors = Validate(r, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"share_top"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "share_top", "en"), "more than 1"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "share_top", Language::kEnglish), "more than 1"));
 }
 
 TEST_F(ValidationTest, AssessmentResultGradeFromOneToEleven) {
@@ -1368,10 +1371,10 @@ TEST_F(ValidationTest, ContextIndicatorUnknownCodeRejected) {
   c.indicator = "poverty";
   const auto errors = Validate(c, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"indicator"}));
-  const std::string en = MessageOn(errors, "indicator", "en");
+  const std::string en = MessageOn(errors, "indicator", Language::kEnglish);
   EXPECT_TRUE(Contains(en, "«poverty»")) << en;
   for (const auto& known : KnownContextIndicators()) EXPECT_TRUE(Contains(en, known.code)) << known.code;
-  EXPECT_TRUE(Contains(MessageOn(errors, "indicator", "ru"), "неизвестный показатель"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "indicator", Language::kRussian), "неизвестный показатель"));
 }
 
 TEST_F(ValidationTest, ContextIndicatorShareBetweenZeroAndOne) {
@@ -1413,13 +1416,13 @@ TEST_F(ValidationTest, RubricTemplateBrokenBodyRejected) {
   t.body_json = t.body_json.substr(0, t.body_json.size() / 2);
   auto errors = Validate(t, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"body_json"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "body_json", "en"), "not valid JSON"));
-  EXPECT_TRUE(Contains(MessageOn(errors, "body_json", "en"), "lesson_observation"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "body_json", Language::kEnglish), "not valid JSON"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "body_json", Language::kEnglish), "lesson_observation"));
 
   t.body_json = R"({"code":"lesson_observation","version":1})";  // Valid JSON, not a template.
   errors = Validate(t, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"body_json"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "body_json", "en"), "«title»"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "body_json", Language::kEnglish), "«title»"));
 
   t.body_json.clear();
   EXPECT_TRUE(OnlyOn(Validate(t, ctx_), {"body_json"}));
@@ -1563,8 +1566,8 @@ TEST_F(ValidationTest, AssessmentResultNaNIsRejected) {
   r.share_below_min = std::numeric_limits<double>::quiet_NaN();
   r.mean_score = std::numeric_limits<double>::quiet_NaN();
   const auto errors = Validate(r, ctx_);
-  EXPECT_FALSE(MessageOn(errors, "share_below_min", "en").empty());
-  EXPECT_FALSE(MessageOn(errors, "mean_score", "ru").empty());
+  EXPECT_FALSE(MessageOn(errors, "share_below_min", Language::kEnglish).empty());
+  EXPECT_FALSE(MessageOn(errors, "mean_score", Language::kRussian).empty());
 }
 
 }  // namespace

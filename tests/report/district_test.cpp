@@ -65,7 +65,7 @@ core::DistrictView HandMadeView() {
 }
 
 TEST(DistrictReportTest, TablesKeepTheFiguresAndTheirTypes) {
-  const auto tables = DistrictTables(HandMadeView(), "ru");
+  const auto tables = DistrictTables(HandMadeView(), Language::kRussian);
   ASSERT_EQ(tables.size(), 5u);
   EXPECT_EQ(tables[0].name, "indicators");
   EXPECT_EQ(tables[0].title, "Показатели");
@@ -99,7 +99,7 @@ TEST(DistrictReportTest, WorkbookOpensInLibreOfficeWithPercentsAndDates) {
   if (!HaveTool("soffice")) GTEST_SKIP() << "LibreOffice (soffice) is not installed: run scripts/setup";
   core::testing::TempDir dir;
   const auto xlsx = dir.path() / "district.xlsx";
-  Must(WriteXlsx(DistrictTables(HandMadeView(), "en"), xlsx, "en"));
+  Must(WriteXlsx(DistrictTables(HandMadeView(), Language::kEnglish), xlsx, Language::kEnglish));
   const auto csvs = XlsxToCsv(xlsx, dir.path());
   ASSERT_EQ(csvs.size(), 5u);
   std::string all;
@@ -125,12 +125,12 @@ TEST(DistrictReportTest, DemoDistrictThroughARealDashboard) {
   core::Store* store = demo->store.get();
   const core::DemoSummary& summary = demo->summary;
   auto dashboard = Must(BuildDashboard(*store, MENTORLOG_ASSETS_DIR, store->Today()));
-  const auto tables = DistrictTables(dashboard->district(), "ru");
+  const auto tables = DistrictTables(dashboard->district(), Language::kRussian);
   EXPECT_EQ(tables[0].rows.size(), std::size(core::kAllProgrammeIndicators));
   EXPECT_EQ(static_cast<int64_t>(tables[1].rows.size()), summary.schools) << "every school is ranked";
   EXPECT_EQ(static_cast<int64_t>(tables[3].rows.size()), summary.mentors + summary.tutors);
   const auto out = dir.path() / "csv";
-  Must(WriteCsvFolder(tables, out, "ru"));
+  Must(WriteCsvFolder(tables, out, Language::kRussian));
   EXPECT_TRUE(std::filesystem::is_regular_file(out / "indicators.csv"));
   EXPECT_TRUE(std::filesystem::is_regular_file(out / "workload.csv"));
 }

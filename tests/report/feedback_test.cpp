@@ -96,7 +96,7 @@ TEST_F(FeedbackTest, UnknownObservationIsNotFoundAndSaysHowToFindIds) {
 
 TEST_F(FeedbackTest, RussianSheetRendersWithCyrillicText) {
   FeedbackSheet sheet = Must(LoadFeedbackSheet(store(), observation_.id));
-  const std::string bytes = Must(RenderFeedbackPdf(sheet, fonts_, "ru"));
+  const std::string bytes = Must(RenderFeedbackPdf(sheet, fonts_, Language::kRussian));
   ASSERT_EQ(bytes.rfind("%PDF-", 0), 0u);
   const auto pdf = WritePdf("feedback-ru.pdf", bytes);
 
@@ -118,7 +118,7 @@ TEST_F(FeedbackTest, RussianSheetRendersWithCyrillicText) {
 
 TEST_F(FeedbackTest, EnglishSheetRendersWithEnglishLabels) {
   FeedbackSheet sheet = Must(LoadFeedbackSheet(store(), observation_.id));
-  const auto pdf = WritePdf("feedback-en.pdf", Must(RenderFeedbackPdf(sheet, fonts_, "en")));
+  const auto pdf = WritePdf("feedback-en.pdf", Must(RenderFeedbackPdf(sheet, fonts_, Language::kEnglish)));
   ExpectDrawnPages(pdf, "en");
   const std::string text = PdfText(pdf);
   EXPECT_NE(text.find("feedback for the teacher"), std::string::npos) << text;
@@ -153,7 +153,7 @@ TEST_F(FeedbackTest, LongSheetContinuesOnNextPages) {
   }
   sheet.observation.strengths = long_text + long_text;  // longer than a page by itself
   sheet.observation.next_steps = "Последний_шаг_договорённости " + std::string(500, 'x');  // a word wider than a line
-  const auto pdf = WritePdf("feedback-long.pdf", Must(RenderFeedbackPdf(sheet, fonts_, "ru")));
+  const auto pdf = WritePdf("feedback-long.pdf", Must(RenderFeedbackPdf(sheet, fonts_, Language::kRussian)));
 
   const int pages = PdfPages(pdf);
   EXPECT_GE(pages, 4);
@@ -173,7 +173,7 @@ TEST_F(FeedbackTest, LongSheetContinuesOnNextPages) {
 TEST_F(FeedbackTest, SheetWithoutItsRubricShowsCodesAndNumbers) {
   FeedbackSheet sheet = Must(LoadFeedbackSheet(store(), observation_.id));
   sheet.rubric.reset();
-  const auto pdf = WritePdf("feedback-norubric.pdf", Must(RenderFeedbackPdf(sheet, fonts_, "en")));
+  const auto pdf = WritePdf("feedback-norubric.pdf", Must(RenderFeedbackPdf(sheet, fonts_, Language::kEnglish)));
   const std::string text = PdfText(pdf);
   EXPECT_NE(text.find("the rubric is not in this store"), std::string::npos) << text;
   EXPECT_NE(text.find("aims_clear"), std::string::npos) << text;
@@ -183,7 +183,7 @@ TEST_F(FeedbackTest, SheetWithoutItsRubricShowsCodesAndNumbers) {
 TEST_F(FeedbackTest, MissingFontFileIsNotFoundNamingThePackage) {
   FeedbackSheet sheet = Must(LoadFeedbackSheet(store(), observation_.id));
   PdfFonts fonts{dir_.path() / "no-such-font.ttf", dir_.path() / "no-such-font.ttf"};
-  auto pdf = RenderFeedbackPdf(sheet, fonts, "en");
+  auto pdf = RenderFeedbackPdf(sheet, fonts, Language::kEnglish);
   ASSERT_FALSE(pdf.ok());
   EXPECT_EQ(pdf.status().code(), StatusCode::kNotFound);
   EXPECT_NE(pdf.status().message().find("fonts-dejavu-core"), std::string::npos);

@@ -110,7 +110,7 @@ TEST_F(SchoolLogTest, FindsASchoolByIdOrCode) {
 }
 
 TEST_F(SchoolLogTest, OneTablePerKindWithTypedCells) {
-  const auto tables = Must(SchoolLogTables(store(), school_, today_, "ru"));
+  const auto tables = Must(SchoolLogTables(store(), school_, today_, Language::kRussian));
   std::vector<std::string> names;
   for (const auto& t : tables) names.push_back(t.name);
   EXPECT_EQ(names, (std::vector<std::string>{"school", "visits", "observations", "scores", "consultations",
@@ -149,9 +149,9 @@ TEST_F(SchoolLogTest, OneTablePerKindWithTypedCells) {
 
 TEST_F(SchoolLogTest, WorkbookOpensInLibreOfficeWithTheFigures) {
   if (!HaveTool("soffice")) GTEST_SKIP() << "LibreOffice (soffice) is not installed: run scripts/setup";
-  const auto tables = Must(SchoolLogTables(store(), school_, today_, "en"));
+  const auto tables = Must(SchoolLogTables(store(), school_, today_, Language::kEnglish));
   const auto xlsx = dir_.path() / "school.xlsx";
-  Must(WriteXlsx(tables, xlsx, "en"));
+  Must(WriteXlsx(tables, xlsx, Language::kEnglish));
   EXPECT_FALSE(std::filesystem::exists(TempPathFor(xlsx)));
   const auto csv_dir = dir_.path() / "converted";
   std::filesystem::create_directories(csv_dir);
@@ -170,9 +170,9 @@ TEST_F(SchoolLogTest, WorkbookOpensInLibreOfficeWithTheFigures) {
 }
 
 TEST_F(SchoolLogTest, CsvFolderHasOneFilePerTable) {
-  const auto tables = Must(SchoolLogTables(store(), school_, today_, "ru"));
+  const auto tables = Must(SchoolLogTables(store(), school_, today_, Language::kRussian));
   const auto out = dir_.path() / "csv";
-  Must(WriteCsvFolder(tables, out, "ru"));
+  Must(WriteCsvFolder(tables, out, Language::kRussian));
   for (const auto& t : tables) {
     const auto bytes = ReadAll(out / (t.name + ".csv"));
     const core::CsvTable csv = Must(core::ParseCsv(bytes, t.name));
@@ -190,7 +190,7 @@ TEST(SchoolLogDemoTest, EveryDemoSchoolHasALog) {
   core::Store* store = demo->store.get();
   int with_visits = 0;
   for (const auto& school : Must(store->List<core::School>())) {
-    const auto tables = Must(SchoolLogTables(*store, school, store->Today(), "ru"));
+    const auto tables = Must(SchoolLogTables(*store, school, store->Today(), Language::kRussian));
     if (!FindTable(tables, "visits")->rows.empty()) ++with_visits;
   }
   EXPECT_GE(with_visits, 3);

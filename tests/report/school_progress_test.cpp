@@ -62,9 +62,9 @@ class SchoolProgressTest : public ::testing::Test {
  protected:
   void SetUp() override { fonts_ = Must(FindPdfFonts(MENTORLOG_ASSETS_DIR)); }
 
-  std::filesystem::path Render(const core::SchoolProgress& p, const std::string& lang, const std::string& name) {
+  std::filesystem::path Render(const core::SchoolProgress& p, Language language, const std::string& name) {
     const auto path = dir_.path() / name;
-    std::ofstream(path, std::ios::binary) << Must(RenderSchoolProgressPdf(p, as_of_, fonts_, lang));
+    std::ofstream(path, std::ios::binary) << Must(RenderSchoolProgressPdf(p, as_of_, fonts_, language));
     return path;
   }
 
@@ -83,7 +83,7 @@ class SchoolProgressTest : public ::testing::Test {
 };
 
 TEST_F(SchoolProgressTest, RussianReportIsOnePageWithTheFigures) {
-  const auto pdf = Render(HandMadeProgress(), "ru", "progress-ru.pdf");
+  const auto pdf = Render(HandMadeProgress(), Language::kRussian, "progress-ru.pdf");
   ExpectOneDrawnPage(pdf, "ru");
   const std::string text = PdfText(pdf);
   EXPECT_NE(text.find("Берёзовская"), std::string::npos) << text;
@@ -97,7 +97,7 @@ TEST_F(SchoolProgressTest, RussianReportIsOnePageWithTheFigures) {
 }
 
 TEST_F(SchoolProgressTest, EnglishReportIsOnePage) {
-  const auto pdf = Render(HandMadeProgress(), "en", "progress-en.pdf");
+  const auto pdf = Render(HandMadeProgress(), Language::kEnglish, "progress-en.pdf");
   ExpectOneDrawnPage(pdf, "en");
   const std::string text = PdfText(pdf);
   EXPECT_NE(text.find("Contacts by month"), std::string::npos) << text;
@@ -114,7 +114,7 @@ TEST_F(SchoolProgressTest, FarTooMuchStillFitsOnOnePage) {
   }
   for (int64_t year = 2000; year < 2024; ++year) p.result_index.insert(p.result_index.begin(), {year, 0.5});
   for (auto& m : p.contacts_by_month) m.visits = 1000;
-  const auto pdf = Render(p, "ru", "progress-full.pdf");
+  const auto pdf = Render(p, Language::kRussian, "progress-full.pdf");
   ExpectOneDrawnPage(pdf, "full");
   EXPECT_NE(PdfText(pdf).find("… и ещё"), std::string::npos);
 }
@@ -122,7 +122,7 @@ TEST_F(SchoolProgressTest, FarTooMuchStillFitsOnOnePage) {
 TEST_F(SchoolProgressTest, EmptyProgressStillRenders) {
   core::SchoolProgress p;
   p.name = "Новая школа";
-  const auto pdf = Render(p, "ru", "progress-empty.pdf");
+  const auto pdf = Render(p, Language::kRussian, "progress-empty.pdf");
   EXPECT_EQ(PdfPages(pdf), 1);
   const std::string text = PdfText(pdf);
   EXPECT_NE(text.find("Контактов не было"), std::string::npos) << text;
@@ -135,7 +135,7 @@ TEST_F(SchoolProgressTest, EveryDemoSchoolFitsOnOnePage) {
   auto dashboard = Must(BuildDashboard(*store, MENTORLOG_ASSETS_DIR, store->Today()));
   int rendered = 0;
   for (const core::SchoolProgress* p : dashboard->schools()) {
-    const auto pdf = Render(*p, "ru", "demo-" + std::to_string(rendered) + ".pdf");
+    const auto pdf = Render(*p, Language::kRussian, "demo-" + std::to_string(rendered) + ".pdf");
     EXPECT_EQ(PdfPages(pdf), 1) << p->name;
     EXPECT_NE(PdfText(pdf).find(p->name.substr(0, p->name.find(' '))), std::string::npos) << p->name;
     ++rendered;

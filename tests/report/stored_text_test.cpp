@@ -83,7 +83,7 @@ TEST_F(StoredTextReportTest, ExportOfVisitsStillSucceeds) {
 TEST_F(StoredTextReportTest, WorkbookIsWrittenAndLibreOfficeReadsIt) {
   if (!HaveTool("soffice")) GTEST_SKIP() << "LibreOffice (soffice) is not installed: run scripts/setup";
   const auto xlsx = dir_.path() / "school.xlsx";
-  Must(MakeSchoolLog(store(), school_, xlsx, /*csv=*/false, "ru"));
+  Must(MakeSchoolLog(store(), school_, xlsx, /*csv=*/false, Language::kRussian));
   const auto csv_dir = dir_.path() / "converted";
   std::filesystem::create_directories(csv_dir);
   const auto csvs = XlsxToCsv(xlsx, csv_dir);
@@ -99,7 +99,7 @@ TEST_F(StoredTextReportTest, WorkbookIsWrittenAndLibreOfficeReadsIt) {
 TEST_F(StoredTextReportTest, FeedbackPdfIsWrittenAndPdftotextReadsIt) {
   if (!HaveTool("pdftotext")) GTEST_SKIP() << "poppler-utils (pdftotext) is not installed: run scripts/setup";
   const auto pdf = dir_.path() / "feedback.pdf";
-  Must(MakeFeedbackPdf(store(), observation_.id, pdf, MENTORLOG_ASSETS_DIR, "ru"));
+  Must(MakeFeedbackPdf(store(), observation_.id, pdf, MENTORLOG_ASSETS_DIR, Language::kRussian));
   const std::string text = PdfText(pdf);
   // Before issue 13 one bad byte turned the whole line into '?'.
   EXPECT_NE(text.find("Ёлочка"), std::string::npos) << text;
@@ -111,7 +111,7 @@ TEST_F(StoredTextReportTest, CsvTablesGuardFormulasAndReplaceWhatRecordsMayNotHo
   Table t{"t", "T", {{"Текст"}, {"Число"}}, {}};
   t.rows.push_back({std::string("=1+1"), int64_t{-3}});
   t.rows.push_back({std::string("a\0b\xFF", 4), -0.5});
-  const std::string csv = Must(TableToCsv(t, "ru"));
+  const std::string csv = Must(TableToCsv(t, Language::kRussian));
   EXPECT_NE(csv.find("'=1+1,-3"), std::string::npos) << csv;
   EXPECT_NE(csv.find("a\uFFFDb\uFFFD,-0.5"), std::string::npos) << csv;
 }
@@ -135,7 +135,7 @@ TEST(ReportTemporaryFileTest, APlantedLinkIsNeverFollowed) {
   std::filesystem::create_symlink(victim, TempPathFor(xlsx));
   Table t{"t", "T", {{"Текст"}}, {}};
   t.rows.push_back({std::string("строка")});
-  Must(WriteXlsx({t}, xlsx, "en"));
+  Must(WriteXlsx({t}, xlsx, Language::kEnglish));
   EXPECT_EQ(ReadAll(victim), "precious");
   EXPECT_EQ(ReadAll(xlsx).rfind("PK", 0), 0u) << "a zip file";
   EXPECT_FALSE(std::filesystem::is_symlink(xlsx));

@@ -25,17 +25,17 @@ Table SampleTable() {
 }
 
 TEST(ReportTableTest, CellsAsCsvText) {
-  EXPECT_EQ(CellText(Cell{}, "ru"), "");
-  EXPECT_EQ(CellText(int64_t{12}, "ru"), "12");
-  EXPECT_EQ(CellText(0.1, "ru"), "0.1");
-  EXPECT_EQ(CellText(Percent{0.25}, "ru"), "0.25");
-  EXPECT_EQ(CellText(Must(core::Date::FromYmd(2026, 1, 5)), "ru"), "2026-01-05");
-  EXPECT_EQ(CellText(true, "ru"), "да");
-  EXPECT_EQ(CellText(false, "en"), "no");
+  EXPECT_EQ(CellText(Cell{}, Language::kRussian), "");
+  EXPECT_EQ(CellText(int64_t{12}, Language::kRussian), "12");
+  EXPECT_EQ(CellText(0.1, Language::kRussian), "0.1");
+  EXPECT_EQ(CellText(Percent{0.25}, Language::kRussian), "0.25");
+  EXPECT_EQ(CellText(Must(core::Date::FromYmd(2026, 1, 5)), Language::kRussian), "2026-01-05");
+  EXPECT_EQ(CellText(true, Language::kRussian), "да");
+  EXPECT_EQ(CellText(false, Language::kEnglish), "no");
 }
 
 TEST(ReportTableTest, CsvHasABomAHeaderAndReadsBack) {
-  const std::string csv = Must(TableToCsv(SampleTable(), "ru"));
+  const std::string csv = Must(TableToCsv(SampleTable(), Language::kRussian));
   ASSERT_EQ(csv.rfind("\xEF\xBB\xBF", 0), 0u) << "UTF-8 byte order mark for Excel";
   const core::CsvTable back = Must(core::ParseCsv(csv, "sample.csv"));
   EXPECT_EQ(back.separator, ',');
@@ -55,7 +55,7 @@ TEST(ReportTableTest, CsvHasABomAHeaderAndReadsBack) {
 // report; it is written with a replacement character.
 TEST(ReportTableTest, InvalidUtf8IsWrittenAsAReplacementCharacter) {
   Table t{"bad", "Bad", {{"x"}}, {{std::string("\xFF\xFE")}}};
-  const std::string csv = Must(TableToCsv(t, "en"));
+  const std::string csv = Must(TableToCsv(t, Language::kEnglish));
   EXPECT_NE(csv.find("\uFFFD\uFFFD"), std::string::npos) << csv;
   EXPECT_TRUE(core::IsValidUtf8(csv));
 }
@@ -130,10 +130,10 @@ TEST(ReportOutputTest, CsvFolderGetsOneFilePerTable) {
   const auto out = dir.path() / "new" / "csv";
   Table other = SampleTable();
   other.name = "other";
-  Must(WriteCsvFolder({SampleTable(), other}, out, "en"));
+  Must(WriteCsvFolder({SampleTable(), other}, out, Language::kEnglish));
   EXPECT_TRUE(std::filesystem::is_regular_file(out / "sample.csv"));
   EXPECT_TRUE(std::filesystem::is_regular_file(out / "other.csv"));
-  Status s = WriteCsvFolder({SampleTable()}, out / "sample.csv", "en");
+  Status s = WriteCsvFolder({SampleTable()}, out / "sample.csv", Language::kEnglish);
   EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
   EXPECT_NE(s.message().find("is a file"), std::string::npos) << s.message();
 }

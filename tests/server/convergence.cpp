@@ -670,8 +670,9 @@ Status ConvRun::Check() {
       ++report_.spurious_conflicts;
       Problem("spurious conflict: " + device_of(c.conflict.kept_clock.device_id) + " (offset " +
               offset_of(c.conflict.kept_clock.device_id) + " ms) against itself on " +
-              std::string(core::EnumLabel(c.conflict.kind, "en")) + " " + c.conflict.record_id.ToString() + "." +
-              c.conflict.field + ": kept " + ConvShort(c.conflict.kept) + ", lost " + ConvShort(c.conflict.lost));
+              std::string(core::EnumLabel(c.conflict.kind, Language::kEnglish)) + " " +
+              c.conflict.record_id.ToString() + "." + c.conflict.field + ": kept " + ConvShort(c.conflict.kept) +
+              ", lost " + ConvShort(c.conflict.lost));
     }
   }
 

@@ -831,8 +831,8 @@ void ExpectOnlyAllowedSchools(const std::vector<core::RecordState>& records,
     if (!schools[i]) continue;  // district-wide: everyone who syncs sees it
     ++school_bound;
     EXPECT_TRUE(std::binary_search(allowed.begin(), allowed.end(), *schools[i]))
-        << who << " got " << core::EnumLabel(records[i].kind, "en") << " " << records[i].id.ToString() << " of school "
-        << schools[i]->ToString() << ", which is not theirs";
+        << who << " got " << core::EnumLabel(records[i].kind, Language::kEnglish) << " " << records[i].id.ToString()
+        << " of school " << schools[i]->ToString() << ", which is not theirs";
   }
   EXPECT_GT(school_bound, 0u) << who << " should see the records of their schools";
 }
@@ -1152,7 +1152,7 @@ class HttpDashboardTest : public HttpTest {
     core::Dashboard d(config);
     Must(w().demo->ForEachLiveState([&](const core::RecordState& s) { return d.Apply(s); }), "feed");
     d.Refresh(w().demo->Today());
-    return core::DistrictViewJson(d.district(), "en");
+    return core::DistrictViewJson(d.district(), Language::kEnglish);
   }
 };
 
@@ -1194,6 +1194,9 @@ TEST_F(HttpDashboardTest, RefusalsSayWhy) {
   const Answer lang = GetRaw("/v1/dashboard/district?lang=de", As(token));
   EXPECT_EQ(lang.status, 400);
   EXPECT_NE(lang.Error().message_en.find("lang must be ru or en"), std::string::npos) << lang.body;
+  // The code exactly: a locale name that starts like one is refused too.
+  EXPECT_EQ(GetRaw("/v1/dashboard/district?lang=ru_RU", As(token)).status, 400);
+  EXPECT_EQ(GetRaw("/v1/dashboard/district?lang=ru", As(token)).status, 200);
   const Answer id = GetRaw("/v1/dashboard/schools/not-a-school", As(token));
   EXPECT_EQ(id.status, 400);
   EXPECT_TRUE(id.IsErrorJson());
@@ -1237,7 +1240,7 @@ TEST_F(HttpDashboardTest, APushedVisitShowsAtTheNextRequestAsIfBuiltFromScratch)
   const Account account = Must(w().accounts->Authenticate(coordinator), "session").account;
   Dashboards fresh(*w().storage, *w().service, Must(core::LoadDashboardConfig(MENTORLOG_ASSETS_DIR), "config"),
                    platform::DefaultClock());
-  EXPECT_EQ(district.body, Must(fresh.DistrictJson(account, "en"), "fresh"));
+  EXPECT_EQ(district.body, Must(fresh.DistrictJson(account, Language::kEnglish), "fresh"));
 }
 
 // `serve` builds the coordinators' dashboards at start: their first request then reads only
@@ -1251,8 +1254,8 @@ TEST_F(HttpDashboardTest, TheWarmUpBuildsTheCoordinatorsScopeBeforeItsFirstReque
   const std::atomic<bool> go{false};
   Must(warm.WarmUp(go), "WarmUp");
   EXPECT_EQ(warm.builds(), 1);  // one coordinator's district
-  const std::string en = Must(warm.DistrictJson(account, "en"), "en");
-  const std::string ru = Must(warm.DistrictJson(account, "ru"), "ru");
+  const std::string en = Must(warm.DistrictJson(account, Language::kEnglish), "en");
+  const std::string ru = Must(warm.DistrictJson(account, Language::kRussian), "ru");
   EXPECT_EQ(warm.builds(), 1);  // neither request read the district again, in either language
   EXPECT_NE(en.find("\"schools\":" + std::to_string(w().district_schools.size()) + ","), std::string::npos);
   EXPECT_NE(ru.find("Школы в сетевом взаимодействии"), std::string::npos);
@@ -1261,7 +1264,7 @@ TEST_F(HttpDashboardTest, TheWarmUpBuildsTheCoordinatorsScopeBeforeItsFirstReque
   const std::atomic<bool> stop{true};
   EXPECT_EQ(stopped.WarmUp(stop).code(), StatusCode::kCancelled);
   EXPECT_EQ(stopped.builds(), 0);
-  EXPECT_EQ(Must(stopped.DistrictJson(account, "en"), "after a cancelled warm-up"), en);  // as warmed
+  EXPECT_EQ(Must(stopped.DistrictJson(account, Language::kEnglish), "after a cancelled warm-up"), en);  // as warmed
   EXPECT_EQ(stopped.builds(), 1);
 }
 

@@ -362,6 +362,8 @@ TEST(TranslationsTest, EveryLanguageHasEveryKeyAndTheFontDrawsEveryCharacter) {
   auto ru = Translations::Load(MENTORLOG_ASSETS_DIR "/i18n", "ru");
   ASSERT_TRUE(en.ok()) << en.status().ToString();
   ASSERT_TRUE(ru.ok()) << ru.status().ToString();
+  EXPECT_EQ(en->language(), Language::kEnglish);
+  EXPECT_EQ(ru->language(), Language::kRussian);
   for (const auto& [key, text] : en->texts()) EXPECT_TRUE(ru->Has(key)) << "ru lacks " << key;
   for (const auto& [key, text] : ru->texts()) EXPECT_TRUE(en->Has(key)) << "en lacks " << key;
   UiHarness ui;  // loads the font
@@ -389,6 +391,8 @@ TEST(TranslationsTest, MalformedFilesAreRefusedWithTheLine) {
   EXPECT_STREQ((*good)("k"), "one\ntwo {0}");
   EXPECT_EQ(good->Format("k2", {"a", "b"}), "b and a");
   EXPECT_STREQ((*good)("missing.key"), "missing.key");
+  EXPECT_EQ(good->language(), Language::kEnglish) << "a folder not named for a language reads as English";
+  EXPECT_EQ(Translations().language(), Language::kEnglish);
   EXPECT_EQ(Translations::Load(dir, "zz").status().code(), StatusCode::kNotFound);
   std::filesystem::remove_all(dir);
 }

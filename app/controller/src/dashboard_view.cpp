@@ -16,7 +16,7 @@ std::string Number(double value, int decimals, const BuildContext& ctx) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
   std::string out = buf;
-  if (ctx.lang == "ru") {
+  if (ctx.language == Language::kRussian) {
     for (char& c : out) {
       if (c == '.') c = ',';
     }
@@ -47,7 +47,7 @@ std::string Contact(const std::optional<int>& days, const BuildContext& ctx) {
 std::string IndexText(const std::optional<core::IndexPoint>& point, const BuildContext& ctx) {
   if (!point) return "—";
   return ctx.tr->Format("view.dash.index",
-                        {Number(point->value, 2, ctx), std::string(core::QuartileLabel(point->quartile, ctx.lang)),
+                        {Number(point->value, 2, ctx), std::string(core::QuartileLabel(point->quartile, ctx.language)),
                          std::to_string(point->year)});
 }
 
@@ -61,7 +61,7 @@ ui::RankedSchoolRow Ranked(const core::RankedSchool& r, const BuildContext& ctx)
   row.without_contact = core::WithoutContact(r.days_since_contact, ctx.no_contact_days);
   row.overdue = r.overdue;
   row.risks = r.risks;
-  for (const core::LocalText& why : r.why) row.why.push_back(why.In(ctx.lang));
+  for (const core::LocalText& why : r.why) row.why.push_back(why.In(ctx.language));
   return row;
 }
 
@@ -75,8 +75,8 @@ ui::CriterionChangeRow Change(const core::RubricChange& c, const std::map<std::s
   ui::CriterionChangeRow row;
   row.code = c.code;
   row.title = Title(titles, c.code);
-  row.first = Number(c.first_mean, 2, ctx) + " (" + core::TermLabel(c.first_term, ctx.lang) + ")";
-  row.latest = Number(c.latest_mean, 2, ctx) + " (" + core::TermLabel(c.latest_term, ctx.lang) + ")";
+  row.first = Number(c.first_mean, 2, ctx) + " (" + core::TermLabel(c.first_term, ctx.language) + ")";
+  row.latest = Number(c.latest_mean, 2, ctx) + " (" + core::TermLabel(c.latest_term, ctx.language) + ")";
   row.first_mean = static_cast<float>(c.first_mean);
   row.latest_mean = static_cast<float>(c.latest_mean);
   return row;
@@ -85,7 +85,7 @@ ui::CriterionChangeRow Change(const core::RubricChange& c, const std::map<std::s
 ui::IndicatorRow Indicator(const core::IndicatorValue& v, const core::DistrictView& d, const BuildContext& ctx) {
   ui::IndicatorRow row;
   row.code = std::string(core::ProgrammeIndicatorCode(v.indicator));
-  row.label = std::string(core::ProgrammeIndicatorLabel(v.indicator, ctx.lang));
+  row.label = std::string(core::ProgrammeIndicatorLabel(v.indicator, ctx.language));
   if (v.value) {
     row.value = ctx.tr->Format("view.dash.share",
                                {Percent(*v.value, ctx), std::to_string(v.numerator), std::to_string(v.denominator)});
@@ -132,7 +132,7 @@ ui::SchoolDashboardView School(const core::SchoolProgress& p, const std::map<std
   }
   for (const core::TermMeans& t : p.rubric_by_term) {
     v.rubric_means.push_back(static_cast<float>(t.mean));
-    v.rubric_terms.push_back(core::TermLabel(t.term, ctx.lang));
+    v.rubric_terms.push_back(core::TermLabel(t.term, ctx.language));
   }
   for (const core::RubricChange& c : p.criteria) v.criteria.push_back(Change(c, titles, ctx));
 
@@ -147,21 +147,21 @@ ui::SchoolDashboardView School(const core::SchoolProgress& p, const std::map<std
        r.median_days_to_close ? tr.Format("view.dash.days", {Number(*r.median_days_to_close, 0, ctx)}) : "—"},
   };
   for (const core::ResultLine& l : p.results) {
-    v.results.push_back({std::to_string(l.year), std::string(core::EnumLabel(l.assessment, ctx.lang)), l.subject,
+    v.results.push_back({std::to_string(l.year), std::string(core::EnumLabel(l.assessment, ctx.language)), l.subject,
                          std::to_string(l.participants), Number(l.mean_score, 1, ctx),
                          PercentText(l.share_below_min, ctx), PercentText(l.share_top, ctx)});
   }
   for (const core::IndexPoint& i : p.result_index) {
     v.result_index.push_back(static_cast<float>(i.value));
     v.result_index_years.push_back(std::to_string(i.year) + " · " +
-                                   std::string(core::QuartileLabel(i.quartile, ctx.lang)));
+                                   std::string(core::QuartileLabel(i.quartile, ctx.language)));
   }
   v.result_index_latest = p.result_index.empty() ? std::string("—") : IndexText(p.result_index.back(), ctx);
   v.wellbeing = p.wellbeing ? Number(*p.wellbeing, 2, ctx) : std::string("—");
-  for (const core::RiskFlag& f : p.risks) v.risks.push_back({f.title.In(ctx.lang), f.evidence});
+  for (const core::RiskFlag& f : p.risks) v.risks.push_back({f.title.In(ctx.language), f.evidence});
 
   const core::Milestones& m = p.milestones;
-  std::string programme(core::EnumLabel(m.transition_programme, ctx.lang));
+  std::string programme(core::EnumLabel(m.transition_programme, ctx.language));
   if (m.transition_programme_adopted_on) {
     programme += " (" + tr.Format("view.dash.adopted_on", {ShowDate(*m.transition_programme_adopted_on)}) + ")";
   }
@@ -195,7 +195,7 @@ ui::SchoolDashboardView School(const core::SchoolProgress& p, const std::map<std
 
 }  // namespace
 
-RubricWords LoadRubricWords(const core::Store& store, std::string_view lang) {
+RubricWords LoadRubricWords(const core::Store& store, Language language) {
   RubricWords words;
   auto templates = store.List<core::RubricTemplate>();
   if (!templates.ok()) return words;
@@ -210,7 +210,7 @@ RubricWords LoadRubricWords(const core::Store& store, std::string_view lang) {
       auto seen = version_of.find(c.code);
       if (seen != version_of.end() && seen->second > t.version) continue;  // the newest version's words win
       version_of[c.code] = t.version;
-      words.titles[c.code] = c.title.In(lang);
+      words.titles[c.code] = c.title.In(language);
     }
   }
   return words;

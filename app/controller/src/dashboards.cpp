@@ -35,7 +35,7 @@ void Dashboards::MakeReport(const ui::MakeReport& request) {
     if (stop_.load()) return;
     if (dashboard_) dashboard_->Refresh(store_.Today());
     auto path = caught_up.ok() ? WriteReport(store_, request, options_.data_dir / "reports", options_.assets_dir,
-                                             LanguageCode(texts_.language()), dashboard_ ? &*dashboard_ : nullptr)
+                                             texts_.language(), dashboard_ ? &*dashboard_ : nullptr)
                                : Result<std::filesystem::path>(caught_up);
     tell_(path.ok() ? Notice::Words("view.notice.report_saved", {path->string()}) : Notice::Error(path.status()));
   });
@@ -103,7 +103,7 @@ Status Dashboards::CatchUp() {
   // text in both languages: no feed again).
   const Language language = texts_.language();
   if (rubric_changed || rubrics_lang_ != language) {
-    rubrics_ = LoadRubricWords(store_, LanguageCode(language));
+    rubrics_ = LoadRubricWords(store_, language);
     rubrics_lang_ = language;
   }
   return Status::Ok();
@@ -127,7 +127,7 @@ void Dashboards::Refresh() {
   ui::DashboardView view;
   if (dashboard_) {
     dashboard_->Refresh(today);
-    const BuildContext ctx{std::nullopt, std::string(LanguageCode(language)), tr.get(), &clock_, no_contact_days_};
+    const BuildContext ctx{std::nullopt, language, tr.get(), &clock_, no_contact_days_};
     view = BuildDashboardView(*dashboard_, *config_, rubrics_, ctx);
   }
   if (!error.ok()) view.error = error.message(language);

@@ -30,14 +30,14 @@ bool UsesDashboard(ui::ReportKind kind) {
 
 Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::MakeReport& request,
                                           const std::filesystem::path& dir, const std::filesystem::path& assets_dir,
-                                          std::string_view lang, const core::Dashboard* dashboard) {
+                                          Language language, const core::Dashboard* dashboard) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);  // a failure is reported by the writer, naming the folder
   const std::string today = store.Today().ToString();
   if (request.kind == ui::ReportKind::kDistrictXlsx) {
     const auto path = dir / ("district-" + today + ".xlsx");
-    RETURN_IF_ERROR(dashboard ? report::WriteDistrictView(dashboard->district(), path, /*csv=*/false, lang)
-                              : report::MakeDistrictView(store, path, /*csv=*/false, assets_dir, lang));
+    RETURN_IF_ERROR(dashboard ? report::WriteDistrictView(dashboard->district(), path, /*csv=*/false, language)
+                              : report::MakeDistrictView(store, path, /*csv=*/false, assets_dir, language));
     return path;
   }
   if (request.kind == ui::ReportKind::kFeedbackPdf) {
@@ -50,7 +50,7 @@ Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::Ma
     }
     const std::string date = observation.ok() ? observation->date.ToString() : today;
     const auto path = dir / ("feedback-" + date + (teacher.empty() ? "" : "-" + teacher) + ".pdf");
-    RETURN_IF_ERROR(report::MakeFeedbackPdf(store, id, path, assets_dir, lang));
+    RETURN_IF_ERROR(report::MakeFeedbackPdf(store, id, path, assets_dir, language));
     return path;
   }
   ASSIGN_OR_RETURN(core::School school, report::FindSchool(store, request.id));
@@ -58,12 +58,12 @@ Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::Ma
   if (request.kind == ui::ReportKind::kSchoolPdf) {
     const auto path = dir / (name + ".pdf");
     const core::SchoolProgress* progress = dashboard ? dashboard->Find(school.id) : nullptr;
-    RETURN_IF_ERROR(progress ? report::WriteSchoolProgressPdf(*progress, store.Today(), path, assets_dir, lang)
-                             : report::MakeSchoolProgressPdf(store, school, path, assets_dir, lang));
+    RETURN_IF_ERROR(progress ? report::WriteSchoolProgressPdf(*progress, store.Today(), path, assets_dir, language)
+                             : report::MakeSchoolProgressPdf(store, school, path, assets_dir, language));
     return path;
   }
   const auto path = dir / (name + ".xlsx");
-  RETURN_IF_ERROR(report::MakeSchoolLog(store, school, path, /*csv=*/false, lang));
+  RETURN_IF_ERROR(report::MakeSchoolLog(store, school, path, /*csv=*/false, language));
   return path;
 }
 

@@ -16,10 +16,10 @@ namespace mentorlog::app {
 // The district workbook and the school's PDF take their figures from `dashboard` (refreshed
 // to the store's today) when given, else from a dashboard fed the whole store.
 // Errors: the report library's (NotFound for an unknown observation or school, InvalidInput
-// for a folder that cannot be written), in `lang`.
+// for a folder that cannot be written). The report is in `language`.
 Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::MakeReport& request,
                                           const std::filesystem::path& dir, const std::filesystem::path& assets_dir,
-                                          std::string_view lang, const core::Dashboard* dashboard = nullptr);
+                                          Language language, const core::Dashboard* dashboard = nullptr);
 
 // Whether the report is made of the dashboards' figures (then the app makes it on its
 // dashboard thread, from the Dashboard that thread keeps).

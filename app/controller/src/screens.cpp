@@ -62,8 +62,7 @@ std::optional<core::Uuid> Screens::PersonId() const {
 }
 
 BuildContext Screens::Context() const {
-  return BuildContext{PersonId(), std::string(LanguageCode(texts_.language())), texts_.Current().get(), &clock_,
-                      no_contact_days_};
+  return BuildContext{PersonId(), texts_.language(), texts_.Current().get(), &clock_, no_contact_days_};
 }
 
 void Screens::RebuildAndPublish() {

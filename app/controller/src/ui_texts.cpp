@@ -35,7 +35,7 @@ std::shared_ptr<const ui::Translations> UiTexts::In(Language language) {
   {
     std::lock_guard lock(mu_);
     if (language == language_) return current_;
-    if (other_ && other_->lang() == LanguageCode(language)) return other_;
+    if (other_ && other_->language() == language) return other_;
   }
   // Read outside the lock: a view being built does not wait for the files.
   auto loaded = ui::Translations::Load(dir_, LanguageCode(language));

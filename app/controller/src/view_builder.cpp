@@ -64,11 +64,11 @@ std::string OneLine(std::string_view text, size_t max_bytes = 160) {
 }
 
 template <class E>
-std::string Labels(const std::vector<E>& values, std::string_view lang) {
+std::string Labels(const std::vector<E>& values, Language language) {
   std::string out;
   for (E v : values) {
     if (!out.empty()) out += ", ";
-    out += core::EnumLabel(v, lang);
+    out += core::EnumLabel(v, language);
   }
   return out;
 }
@@ -83,10 +83,10 @@ std::string Join(const std::vector<std::string>& items) {
 }
 
 template <class E>
-std::vector<ui::Choice> EnumChoices(std::string_view lang) {
+std::vector<ui::Choice> EnumChoices(Language language) {
   std::vector<ui::Choice> out;
   for (const auto& e : core::EnumEntries<E>()) {
-    out.push_back({std::string(e.code), std::string(core::EnumLabel(e.value, lang))});
+    out.push_back({std::string(e.code), std::string(core::EnumLabel(e.value, language))});
   }
   return out;
 }
@@ -143,7 +143,7 @@ std::string WarningOf(const core::Store& store, const R& record, const BuildCont
   std::string out;
   for (const core::FieldError& e : store.RuleWarnings(record)) {
     if (!out.empty()) out += ' ';
-    out += e.In(ctx.lang);
+    out += e.In(ctx.language);
   }
   return out;
 }
@@ -160,7 +160,7 @@ ui::RecommendationRow MakeRow(const core::Recommendation& r, const std::string& 
   row.owner = r.responsible_id ? people.Of(r.responsible_id) : r.responsible_name;
   if (row.owner.empty()) row.owner = r.responsible_name;
   row.due = ShowDate(r.due_on);
-  row.status = std::string(core::EnumLabel(r.status, ctx.lang));
+  row.status = std::string(core::EnumLabel(r.status, ctx.language));
   row.status_code = std::string(core::EnumCode(r.status));
   row.overdue = IsOverdue(r, today);
   return row;
@@ -242,7 +242,7 @@ class Rubrics {
 // for the others.
 std::string DescribeRecord(const core::Store& store, const BuildContext& ctx, core::RecordKind kind, const Uuid& id,
                            SchoolNames& schools) {
-  const std::string label(core::EnumLabel(kind, ctx.lang));
+  const std::string label(core::EnumLabel(kind, ctx.language));
   auto dated = [&]<class R>() -> std::optional<std::string> {
     auto r = store.Get<R>(id);
     if (!r.ok()) return std::nullopt;
@@ -311,7 +311,7 @@ Result<ui::SchoolCard> MakeCard(const core::Store& store, const BuildContext& ct
   card.id = school.id.ToString();
   card.name = SchoolName(school);
   card.municipality = school.municipality;
-  for (core::SchoolStatus s : school.statuses) card.statuses.emplace_back(core::EnumLabel(s, ctx.lang));
+  for (core::SchoolStatus s : school.statuses) card.statuses.emplace_back(core::EnumLabel(s, ctx.language));
 
   ASSIGN_OR_RETURN(core::Store::SchoolActivity activity, store.ActivityOf(school.id, today));
   const std::optional<int> days = core::DaysSinceContact(activity.last_contact, today);
@@ -399,7 +399,7 @@ Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildCont
   view.id = school.id.ToString();
   view.name = school.name;
   view.municipality = school.municipality;
-  for (core::SchoolStatus s : school.statuses) view.statuses.emplace_back(core::EnumLabel(s, ctx.lang));
+  for (core::SchoolStatus s : school.statuses) view.statuses.emplace_back(core::EnumLabel(s, ctx.language));
   SchoolNames schools(store);
   schools.Add(school);
   if (school.leader_partner_id) view.leader_partner = schools.Of(*school.leader_partner_id);
@@ -410,7 +410,7 @@ Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildCont
     view.network_agreement = ctx.tr->Format("view.agreement", {newest.number, ShowDate(newest.signed_on)});
     if (view.leader_partner.empty()) view.leader_partner = schools.Of(newest.leader_school_id);
   }
-  view.transition_programme = std::string(core::EnumLabel(school.transition_programme, ctx.lang));
+  view.transition_programme = std::string(core::EnumLabel(school.transition_programme, ctx.language));
   if (school.transition_programme_adopted_on) {
     view.transition_programme += " (" + ShowDate(*school.transition_programme_adopted_on) + ")";
   }
@@ -425,7 +425,7 @@ Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildCont
   for (const auto& v : visits) {
     entries.push_back({{v.date, v.id},
                        {ui::EntryKind::kVisit, v.id.ToString(), ShowDate(v.date),
-                        ctx.tr->Format("view.timeline.visit", {Labels(v.purposes, ctx.lang)}), OneLine(v.summary),
+                        ctx.tr->Format("view.timeline.visit", {Labels(v.purposes, ctx.language)}), OneLine(v.summary),
                         WarningOf(store, v, ctx)}});
   }
   ASSIGN_OR_RETURN(auto observations, store.ListBy<core::Observation>("school_id", id));
@@ -436,7 +436,7 @@ Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildCont
   for (const auto& c : consultations) {
     entries.push_back({{c.date, c.id},
                        {ui::EntryKind::kConsultation, c.id.ToString(), ShowDate(c.date),
-                        ctx.tr->Format("view.timeline.consultation", {Labels(c.topics, ctx.lang)}),
+                        ctx.tr->Format("view.timeline.consultation", {Labels(c.topics, ctx.language)}),
                         OneLine(c.questions.empty() ? c.advice : c.questions), WarningOf(store, c, ctx)}});
   }
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -485,7 +485,7 @@ Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildCo
         for (size_t i = 0; i < rubric->criteria.size(); ++i) {
           if (rubric->criteria[i].code != s.criterion_code) continue;
           entry.order = i;
-          entry.series.title = rubric->criteria[i].title.In(ctx.lang);  // the newest version's title wins
+          entry.series.title = rubric->criteria[i].title.In(ctx.language);  // the newest version's title wins
         }
       }
       if (entry.series.title.empty()) entry.series.title = s.criterion_code;
@@ -509,7 +509,7 @@ Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildCo
       view.deficits.push_back(ctx.tr->Format("view.deficit.closed", {d.area, ShowDate(*d.closed_on)}));
     } else {
       view.deficits.push_back(ctx.tr->Format(
-          "view.deficit.open", {d.area, ShowDate(d.found_on), std::string(core::EnumLabel(d.remedy, ctx.lang))}));
+          "view.deficit.open", {d.area, ShowDate(d.found_on), std::string(core::EnumLabel(d.remedy, ctx.language))}));
     }
   }
   return view;
@@ -572,10 +572,10 @@ Result<ui::FormOptions> BuildFormOptions(const core::Store& store, const BuildCo
   options.school_id = school.id.ToString();
   options.school_name = SchoolName(school);
   options.today = store.Today().ToString();
-  options.visit_purposes = EnumChoices<core::VisitPurpose>(ctx.lang);
-  options.consultation_audiences = EnumChoices<core::ConsultationAudience>(ctx.lang);
-  options.consultation_formats = EnumChoices<core::ConsultationFormat>(ctx.lang);
-  options.consultation_topics = EnumChoices<core::ConsultationTopic>(ctx.lang);
+  options.visit_purposes = EnumChoices<core::VisitPurpose>(ctx.language);
+  options.consultation_audiences = EnumChoices<core::ConsultationAudience>(ctx.language);
+  options.consultation_formats = EnumChoices<core::ConsultationFormat>(ctx.language);
+  options.consultation_topics = EnumChoices<core::ConsultationTopic>(ctx.language);
 
   Names people(store);
   ASSIGN_OR_RETURN(auto staff, store.ListBy<core::Person>("school_id", id));
@@ -595,15 +595,15 @@ Result<ui::FormOptions> BuildFormOptions(const core::Store& store, const BuildCo
   if (const core::Rubric* rubric = rubrics.Newest("lesson_observation")) {
     options.rubric.code = rubric->code;
     options.rubric.version = rubric->version;
-    options.rubric.title = rubric->title.In(ctx.lang);
+    options.rubric.title = rubric->title.In(ctx.language);
     for (const auto& c : rubric->criteria) {
       ui::CriterionView view;
       view.code = c.code;
-      view.title = c.title.In(ctx.lang);
+      view.title = c.title.In(ctx.language);
       for (const auto& d : rubric->domains) {
-        if (d.code == c.domain) view.domain = d.title.In(ctx.lang);
+        if (d.code == c.domain) view.domain = d.title.In(ctx.language);
       }
-      for (const auto& text : c.descriptors) view.levels.push_back(text.In(ctx.lang));
+      for (const auto& text : c.descriptors) view.levels.push_back(text.In(ctx.language));
       options.rubric.criteria.push_back(std::move(view));
     }
   }
@@ -633,9 +633,8 @@ Result<ui::SyncView> BuildSyncView(const core::Store& store, const BuildContext&
   if (!success.empty() && ec == std::errc() && end == success.data() + success.size()) {
     view.last_success = ShowTime(millis, ctx);
   }
-  const Language language = LanguageFromCode(ctx.lang).value_or(Language::kRussian);
   ASSIGN_OR_RETURN(view.last_error, value(sync::kLastErrorKey));
-  if (language == Language::kRussian) {
+  if (ctx.language == Language::kRussian) {
     ASSIGN_OR_RETURN(std::string ru, value(sync::kLastErrorRuKey));
     if (!ru.empty()) view.last_error = std::move(ru);  // else: kept by a version before both
   }
@@ -644,7 +643,7 @@ Result<ui::SyncView> BuildSyncView(const core::Store& store, const BuildContext&
   ASSIGN_OR_RETURN(auto rejected, store.Rejected());
   for (const auto& r : rejected) {
     view.rejected.push_back({DescribeRecord(store, ctx, r.kind, r.record_id, schools),
-                             LocalText{r.reason_ru, r.reason_en}.In(language), ShowTime(r.rejected_millis, ctx)});
+                             LocalText{r.reason_ru, r.reason_en}.In(ctx.language), ShowTime(r.rejected_millis, ctx)});
   }
   ASSIGN_OR_RETURN(auto conflicts, store.Conflicts(/*include_dismissed=*/false));
   for (const auto& c : conflicts) {

@@ -2,8 +2,6 @@
 
 #include <string>
 
-#include "say.h"
-
 namespace mentorlog::report {
 
 namespace {
@@ -18,9 +16,9 @@ Cell OptionalInt(const std::optional<int>& n) {
   return int64_t{*n};
 }
 
-std::string Joined(const std::vector<core::LocalText>& items, std::string_view lang) {
+std::string Joined(const std::vector<core::LocalText>& items, Language language) {
   std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : "; ") + s.In(lang);
+  for (const auto& s : items) out += (out.empty() ? "" : "; ") + s.In(language);
   return out;
 }
 
@@ -40,97 +38,108 @@ Result<std::unique_ptr<core::Dashboard>> BuildDashboard(const core::Store& store
   return dashboard;
 }
 
-std::vector<Table> DistrictTables(const core::DistrictView& view, std::string_view lang) {
+std::vector<Table> DistrictTables(const core::DistrictView& view, Language language) {
+  // Texts used more than once.
+  const LocalText kValue{"Значение", "Value"};
+  const LocalText kSchool{"Школа", "School"};
+  const LocalText kDaysSinceContact{"Дней без контакта", "Days since contact"};
+  const LocalText kOverdue{"Просроченных рекомендаций", "Overdue recommendations"};
+  const LocalText kRiskFlags{"Факторов риска", "Risk flags"};
+  const LocalText kSchools{"Школ", "Schools"};
   std::vector<Table> tables;
 
   Table indicators{"indicators",
-                   Say(lang, "Indicators", "Показатели"),
-                   {{Say(lang, "Indicator", "Показатель"), 60},
-                    {Say(lang, "Value", "Значение")},
-                    {Say(lang, "Target", "Целевое значение")},
-                    {Say(lang, "Target is", "Цель")},
-                    {Say(lang, "Met", "Достигнуто")},
-                    {Say(lang, "Previous half-year", "Предыдущее полугодие")},
-                    {Say(lang, "Numerator", "Числитель")},
-                    {Say(lang, "Denominator", "Знаменатель")},
-                    {Say(lang, "Code", "Код")}},
+                   LocalText{"Показатели", "Indicators"}.In(language),
+                   {{LocalText{"Показатель", "Indicator"}.In(language), 60},
+                    {kValue.In(language)},
+                    {LocalText{"Целевое значение", "Target"}.In(language)},
+                    {LocalText{"Цель", "Target is"}.In(language)},
+                    {LocalText{"Достигнуто", "Met"}.In(language)},
+                    {LocalText{"Предыдущее полугодие", "Previous half-year"}.In(language)},
+                    {LocalText{"Числитель", "Numerator"}.In(language)},
+                    {LocalText{"Знаменатель", "Denominator"}.In(language)},
+                    {LocalText{"Код", "Code"}.In(language)}},
                    {}};
   for (const auto& v : view.indicators) {
     Cell target, rule;
     if (v.target) {
       target = Percent{v.target->value};
-      rule = v.target->at_most ? Say(lang, "at most", "не более") : Say(lang, "at least", "не менее");
+      rule = v.target->at_most ? LocalText{"не более", "at most"}.In(language)
+                               : LocalText{"не менее", "at least"}.In(language);
     }
-    indicators.rows.push_back({std::string(core::ProgrammeIndicatorLabel(v.indicator, lang)), OptionalPercent(v.value),
-                               target, rule, v.met ? Cell(*v.met) : Cell(std::monostate{}), OptionalPercent(v.previous),
-                               v.numerator, v.denominator, std::string(core::ProgrammeIndicatorCode(v.indicator))});
+    indicators.rows.push_back({std::string(core::ProgrammeIndicatorLabel(v.indicator, language)),
+                               OptionalPercent(v.value), target, rule, v.met ? Cell(*v.met) : Cell(std::monostate{}),
+                               OptionalPercent(v.previous), v.numerator, v.denominator,
+                               std::string(core::ProgrammeIndicatorCode(v.indicator))});
   }
   tables.push_back(std::move(indicators));
 
   Table ranking{"ranking",
-                Say(lang, "Ranking", "Рейтинг"),
-                {{Say(lang, "School", "Школа"), 40},
-                 {Say(lang, "Results index (ИОР)", "ИОР")},
-                 {Say(lang, "Quartile", "Квартиль")},
-                 {Say(lang, "Days since contact", "Дней без контакта")},
-                 {Say(lang, "Overdue recommendations", "Просроченных рекомендаций")},
-                 {Say(lang, "Risk flags", "Факторов риска")},
-                 {Say(lang, "Why", "Причины отставания"), 60}},
+                LocalText{"Рейтинг", "Ranking"}.In(language),
+                {{kSchool.In(language), 40},
+                 {LocalText{"ИОР", "Results index (ИОР)"}.In(language)},
+                 {LocalText{"Квартиль", "Quartile"}.In(language)},
+                 {kDaysSinceContact.In(language)},
+                 {kOverdue.In(language)},
+                 {kRiskFlags.In(language)},
+                 {LocalText{"Причины отставания", "Why"}.In(language), 60}},
                 {}};
   for (const auto& s : view.ranking) {
     Cell index, quartile;
     if (s.result_index) {
       index = s.result_index->value;
-      quartile = std::string(core::QuartileLabel(s.result_index->quartile, lang));
+      quartile = std::string(core::QuartileLabel(s.result_index->quartile, language));
     }
     ranking.rows.push_back({s.name, index, quartile, OptionalInt(s.days_since_contact), int64_t{s.overdue},
-                            int64_t{s.risks}, Joined(s.why, lang)});
+                            int64_t{s.risks}, Joined(s.why, language)});
   }
   tables.push_back(std::move(ranking));
 
   Table no_contact{"no_contact",
-                   Say(lang, "No contact", "Нет контакта"),
-                   {{Say(lang, "School", "Школа"), 40},
-                    {Say(lang, "Days since contact", "Дней без контакта")},
-                    {Say(lang, "Last contact", "Последний контакт")},
-                    {Say(lang, "Overdue recommendations", "Просроченных рекомендаций")},
-                    {Say(lang, "Risk flags", "Факторов риска")}},
+                   LocalText{"Нет контакта", "No contact"}.In(language),
+                   {{kSchool.In(language), 40},
+                    {kDaysSinceContact.In(language)},
+                    {LocalText{"Последний контакт", "Last contact"}.In(language)},
+                    {kOverdue.In(language)},
+                    {kRiskFlags.In(language)}},
                    {}};
   for (const auto& s : view.no_contact) {
-    Cell last =
-        s.days_since_contact ? Cell(view.as_of.AddDays(-*s.days_since_contact)) : Cell(Say(lang, "never", "не было"));
+    Cell last = s.days_since_contact ? Cell(view.as_of.AddDays(-*s.days_since_contact))
+                                     : Cell(LocalText{"не было", "never"}.In(language));
     no_contact.rows.push_back({s.name, OptionalInt(s.days_since_contact), last, int64_t{s.overdue}, int64_t{s.risks}});
   }
   tables.push_back(std::move(no_contact));
 
   Table workload{"workload",
-                 Say(lang, "Workload", "Нагрузка"),
-                 {{Say(lang, "Name", "ФИО"), 36},
-                  {Say(lang, "Role", "Роль")},
-                  {Say(lang, "Schools", "Школ")},
-                  {Say(lang, "Visits", "Выездов")},
-                  {Say(lang, "Observations", "Посещений уроков")},
-                  {Say(lang, "Consultations", "Консультаций")},
-                  {Say(lang, "Open recommendations", "Открытых рекомендаций")}},
+                 LocalText{"Нагрузка", "Workload"}.In(language),
+                 {{LocalText{"ФИО", "Name"}.In(language), 36},
+                  {LocalText{"Роль", "Role"}.In(language)},
+                  {kSchools.In(language)},
+                  {LocalText{"Выездов", "Visits"}.In(language)},
+                  {LocalText{"Посещений уроков", "Observations"}.In(language)},
+                  {LocalText{"Консультаций", "Consultations"}.In(language)},
+                  {LocalText{"Открытых рекомендаций", "Open recommendations"}.In(language)}},
                  {}};
   for (const auto& w : view.workload) {
     std::string role;
-    if (w.mentor) role = Say(lang, "mentor", "наставник");
-    if (w.tutor) role += (role.empty() ? "" : ", ") + Say(lang, "tutor", "тьютор");
+    if (w.mentor) role = LocalText{"наставник", "mentor"}.In(language);
+    if (w.tutor) role += (role.empty() ? "" : ", ") + LocalText{"тьютор", "tutor"}.In(language);
     workload.rows.push_back({w.name, role, int64_t{w.schools}, int64_t{w.visits}, int64_t{w.observations},
                              int64_t{w.consultations}, int64_t{w.open_recommendations}});
   }
   tables.push_back(std::move(workload));
 
   Table summary{"summary",
-                Say(lang, "About", "Об отчёте"),
-                {{Say(lang, "Figure", "Показатель"), 40}, {Say(lang, "Value", "Значение"), 16}},
+                LocalText{"Об отчёте", "About"}.In(language),
+                {{LocalText{"Показатель", "Figure"}.In(language), 40}, {kValue.In(language), 16}},
                 {}};
-  summary.rows.push_back({Say(lang, "As of", "По состоянию на"), view.as_of});
-  summary.rows.push_back({Say(lang, "Previous half-year ended", "Конец предыдущего полугодия"), view.previous_as_of});
-  summary.rows.push_back({Say(lang, "Results year", "Год результатов"), view.results_year});
-  summary.rows.push_back({Say(lang, "Schools", "Школ"), int64_t{view.schools}});
-  summary.rows.push_back({Say(lang, "Supported schools", "Школ, получающих поддержку"), int64_t{view.supported}});
+  summary.rows.push_back({LocalText{"По состоянию на", "As of"}.In(language), view.as_of});
+  summary.rows.push_back(
+      {LocalText{"Конец предыдущего полугодия", "Previous half-year ended"}.In(language), view.previous_as_of});
+  summary.rows.push_back({LocalText{"Год результатов", "Results year"}.In(language), view.results_year});
+  summary.rows.push_back({kSchools.In(language), int64_t{view.schools}});
+  summary.rows.push_back(
+      {LocalText{"Школ, получающих поддержку", "Supported schools"}.In(language), int64_t{view.supported}});
   tables.push_back(std::move(summary));
   return tables;
 }

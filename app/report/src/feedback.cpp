@@ -5,7 +5,6 @@
 
 #include "lookup.h"
 #include "pdf_doc.h"
-#include "say.h"
 
 namespace mentorlog::report {
 
@@ -54,41 +53,46 @@ Result<FeedbackSheet> LoadFeedbackSheet(const core::Store& store, const core::Uu
   return sheet;
 }
 
-Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts& fonts, std::string_view lang) {
+Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts& fonts, Language language) {
+  // The sheet's title, and texts used more than once.
+  const LocalText kTitle{"Лист обратной связи по итогам посещения урока",
+                         "Lesson observation: feedback for the teacher"};
+  const LocalText kTeacher{"Учитель", "Teacher"};
+  const LocalText kObserver{"Наблюдатель", "Observer"};
   const core::Observation& o = sheet.observation;
   const core::Rubric* rubric = sheet.rubric ? &*sheet.rubric : nullptr;
-  const std::string title =
-      Say(lang, "Lesson observation: feedback for the teacher", "Лист обратной связи по итогам посещения урока");
+  const std::string title = kTitle.In(language);
 
-  PdfDocument doc{std::string(lang)};
+  PdfDocument doc{language};
   RETURN_IF_ERROR(doc.Open(fonts, title + " — " + sheet.teacher_name));
   PdfFlow flow(doc);
 
   flow.Paragraph(title, Face::kBold, 15);
   flow.Skip(6);
   constexpr float kLabel = 150;
-  flow.LabelValue(Say(lang, "School", "Школа"), OrDash(sheet.school_name), kLabel, kBody);
-  flow.LabelValue(Say(lang, "Teacher", "Учитель"), OrDash(sheet.teacher_name), kLabel, kBody);
-  flow.LabelValue(Say(lang, "Subject", "Предмет"), OrDash(o.subject), kLabel, kBody);
-  flow.LabelValue(Say(lang, "Grade and class", "Класс"), OrDash(GradeAndClass(o)), kLabel, kBody);
-  flow.LabelValue(Say(lang, "Date", "Дата"), DateText(o.date, lang), kLabel, kBody);
-  flow.LabelValue(Say(lang, "Topic", "Тема урока"), OrDash(o.topic), kLabel, kBody);
-  flow.LabelValue(Say(lang, "Observer", "Наблюдатель"), OrDash(sheet.observer_name), kLabel, kBody);
-  flow.LabelValue(Say(lang, "Kind of visit", "Вид посещения"), std::string(core::EnumLabel(o.kind, lang)), kLabel,
-                  kBody);
-  flow.LabelValue(Say(lang, "Rubric", "Карта наблюдения"),
-                  (rubric != nullptr ? rubric->title.In(lang) : o.rubric_code) + Say(lang, ", version ", ", версия ") +
-                      std::to_string(o.rubric_version),
+  flow.LabelValue(LocalText{"Школа", "School"}.In(language), OrDash(sheet.school_name), kLabel, kBody);
+  flow.LabelValue(kTeacher.In(language), OrDash(sheet.teacher_name), kLabel, kBody);
+  flow.LabelValue(LocalText{"Предмет", "Subject"}.In(language), OrDash(o.subject), kLabel, kBody);
+  flow.LabelValue(LocalText{"Класс", "Grade and class"}.In(language), OrDash(GradeAndClass(o)), kLabel, kBody);
+  flow.LabelValue(LocalText{"Дата", "Date"}.In(language), DateText(o.date, language), kLabel, kBody);
+  flow.LabelValue(LocalText{"Тема урока", "Topic"}.In(language), OrDash(o.topic), kLabel, kBody);
+  flow.LabelValue(kObserver.In(language), OrDash(sheet.observer_name), kLabel, kBody);
+  flow.LabelValue(LocalText{"Вид посещения", "Kind of visit"}.In(language),
+                  std::string(core::EnumLabel(o.kind, language)), kLabel, kBody);
+  flow.LabelValue(LocalText{"Карта наблюдения", "Rubric"}.In(language),
+                  (rubric != nullptr ? rubric->title.In(language) : o.rubric_code) +
+                      LocalText{", версия ", ", version "}.In(language) + std::to_string(o.rubric_version),
                   kLabel, kBody);
   flow.Rule();
 
   // The criteria, grouped by domain in the rubric's order; scores of criteria the rubric does
   // not know (or with no rubric at all) come last, by code.
-  flow.Heading(Say(lang, "Criteria", "Критерии"), 13);
+  flow.Heading(LocalText{"Критерии", "Criteria"}.In(language), 13);
   if (rubric != nullptr && !rubric->levels.empty()) {
-    std::string scale = Say(lang, "Scale: ", "Шкала: ");
+    std::string scale = LocalText{"Шкала: ", "Scale: "}.In(language);
     for (size_t i = 0; i < rubric->levels.size(); ++i) {
-      scale += (i > 0 ? "; " : "") + std::to_string(rubric->levels[i].level) + " — " + rubric->levels[i].label.In(lang);
+      scale +=
+          (i > 0 ? "; " : "") + std::to_string(rubric->levels[i].level) + " — " + rubric->levels[i].label.In(language);
     }
     flow.Paragraph(scale, Face::kRegular, 9, 0, kGrey);
     flow.Skip(4);
@@ -103,9 +107,11 @@ Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts
     const std::optional<int64_t> level = score != nullptr ? score->level : std::nullopt;
     flow.NeedSpace(kBody * 1.3f * 3);
     flow.Paragraph(std::to_string(++number) + ". " + criterion_title, Face::kBold, kBody, 8);
-    flow.Paragraph(Say(lang, "Level: ", "Уровень: ") + LevelText(rubric, level, lang), Face::kRegular, kBody, 22);
+    flow.Paragraph(LocalText{"Уровень: ", "Level: "}.In(language) + LevelText(rubric, level, language), Face::kRegular,
+                   kBody, 22);
     if (score != nullptr && !score->evidence.empty()) {
-      flow.Paragraph(Say(lang, "Evidence: ", "Свидетельства: ") + score->evidence, Face::kRegular, kBody, 22, kGrey);
+      flow.Paragraph(LocalText{"Свидетельства: ", "Evidence: "}.In(language) + score->evidence, Face::kRegular, kBody,
+                     22, kGrey);
     }
     flow.Skip(3);
   };
@@ -115,10 +121,10 @@ Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts
       for (const auto& c : rubric->criteria) {
         if (c.domain != domain.code) continue;
         if (!heading) {
-          flow.Heading(domain.title.In(lang), 11.5f);
+          flow.Heading(domain.title.In(language), 11.5f);
           heading = true;
         }
-        criterion(c.code, c.title.In(lang));
+        criterion(c.code, c.title.In(language));
       }
     }
   }
@@ -126,16 +132,18 @@ Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts
   for (const auto& [code, score] : by_code) {
     if (shown.count(code) > 0) continue;
     if (!other_heading) {
-      flow.Heading(rubric != nullptr ? Say(lang, "Other criteria", "Другие критерии")
-                                     : Say(lang, "Criteria (the rubric is not in this store)",
-                                           "Критерии (карты наблюдения нет в этом хранилище)"),
+      flow.Heading(rubric != nullptr ? LocalText{"Другие критерии", "Other criteria"}.In(language)
+                                     : LocalText{"Критерии (карты наблюдения нет в этом хранилище)",
+                                                 "Criteria (the rubric is not in this store)"}
+                                           .In(language),
                    11.5f);
       other_heading = true;
     }
     criterion(code, code);
   }
   if (number == 0)
-    flow.Paragraph(Say(lang, "No criterion was scored.", "Оценок по критериям нет."), Face::kRegular, kBody);
+    flow.Paragraph(LocalText{"Оценок по критериям нет.", "No criterion was scored."}.In(language), Face::kRegular,
+                   kBody);
 
   flow.Rule();
   auto section = [&](std::string_view heading, const std::string& text) {
@@ -143,14 +151,14 @@ Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts
     flow.Paragraph(OrDash(text), Face::kRegular, kBody);
     flow.Skip(2);
   };
-  section(Say(lang, "Strengths", "Сильные стороны"), o.strengths);
-  section(Say(lang, "Growth areas", "Зоны роста"), o.growth_areas);
-  section(Say(lang, "Agreed next steps", "Договорённости о следующих шагах"), o.next_steps);
+  section(LocalText{"Сильные стороны", "Strengths"}.In(language), o.strengths);
+  section(LocalText{"Зоны роста", "Growth areas"}.In(language), o.growth_areas);
+  section(LocalText{"Договорённости о следующих шагах", "Agreed next steps"}.In(language), o.next_steps);
   flow.Skip(4);
-  flow.LabelValue(
-      Say(lang, "Post-lesson discussion", "Послеурочный разговор"),
-      o.discussion_held ? Say(lang, "took place", "состоялся") : Say(lang, "did not take place", "не состоялся"),
-      kLabel, kBody);
+  flow.LabelValue(LocalText{"Послеурочный разговор", "Post-lesson discussion"}.In(language),
+                  o.discussion_held ? LocalText{"состоялся", "took place"}.In(language)
+                                    : LocalText{"не состоялся", "did not take place"}.In(language),
+                  kLabel, kBody);
 
   // Signatures.
   flow.NeedSpace(60);
@@ -160,16 +168,17 @@ Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts
   HPDF_Page last = doc.pages().back();
   doc.Line(last, flow.left(), line_y, flow.left() + half - 20, line_y, 0.5f, {});
   doc.Line(last, flow.left() + half + 20, line_y, flow.left() + flow.width(), line_y, 0.5f, {});
-  doc.Text(last, flow.left(), line_y - 11, Say(lang, "Teacher", "Учитель"), Face::kRegular, 8, kGrey);
-  doc.Text(last, flow.left() + half + 20, line_y - 11, Say(lang, "Observer", "Наблюдатель"), Face::kRegular, 8, kGrey);
+  doc.Text(last, flow.left(), line_y - 11, kTeacher.In(language), Face::kRegular, 8, kGrey);
+  doc.Text(last, flow.left() + half + 20, line_y - 11, kObserver.In(language), Face::kRegular, 8, kGrey);
 
   // Footers: what the sheet is, and "page i of n".
   const auto& pages = doc.pages();
-  const std::string head =
-      doc.Fit(sheet.teacher_name + " · " + OrDash(o.subject) + " · " + DateText(o.date, lang), Face::kRegular, 8, 380);
+  const std::string head = doc.Fit(sheet.teacher_name + " · " + OrDash(o.subject) + " · " + DateText(o.date, language),
+                                   Face::kRegular, 8, 380);
   for (size_t i = 0; i < pages.size(); ++i) {
     const std::string page_no =
-        Say(lang, "page ", "стр. ") + std::to_string(i + 1) + Say(lang, " of ", " из ") + std::to_string(pages.size());
+        (LocalText{"стр. ", "page "} + std::to_string(i + 1) + LocalText{" из ", " of "} + std::to_string(pages.size()))
+            .In(language);
     const float y = PdfDocument::kMargin - 18;
     doc.Text(pages[i], PdfDocument::kMargin, y, head, Face::kRegular, 8, kGrey);
     doc.Text(pages[i], PdfDocument::kPageWidth - PdfDocument::kMargin - doc.TextWidth(page_no, Face::kRegular, 8), y,

@@ -1,6 +1,6 @@
 #include "lookup.h"
 
-#include "say.h"
+#include <cstdio>
 
 namespace mentorlog::report {
 
@@ -51,18 +51,25 @@ Result<std::optional<core::Rubric>> RubricBook::Find(const std::string& code, in
   return rubric;
 }
 
-std::string LevelText(const core::Rubric* rubric, const std::optional<int64_t>& level, std::string_view lang) {
+std::string LevelText(const core::Rubric* rubric, const std::optional<int64_t>& level, Language language) {
   if (!level) {
-    if (rubric != nullptr && !rubric->not_observed.In(lang).empty()) return rubric->not_observed.In(lang);
-    return Say(lang, "not observed", "не наблюдалось");
+    if (rubric != nullptr && !rubric->not_observed.In(language).empty()) return rubric->not_observed.In(language);
+    return LocalText{"не наблюдалось", "not observed"}.In(language);
   }
   const std::string number = std::to_string(*level);
   if (rubric != nullptr) {
     for (const auto& l : rubric->levels) {
-      if (l.level == *level && !l.label.In(lang).empty()) return number + " — " + l.label.In(lang);
+      if (l.level == *level && !l.label.In(language).empty()) return number + " — " + l.label.In(language);
     }
   }
   return number;
+}
+
+std::string DateText(core::Date date, Language language) {
+  if (language != Language::kRussian) return date.ToString();
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d.%02d.%04d", date.day(), date.month(), date.year());
+  return buf;
 }
 
 }  // namespace mentorlog::report

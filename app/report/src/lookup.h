@@ -45,6 +45,9 @@ class RubricBook {
 
 // "2 — Достаточный уровень" for a level of `rubric`, or "2" when the rubric has no label for
 // it; the rubric's "not observed" label (or a default) for no level.
-std::string LevelText(const core::Rubric* rubric, const std::optional<int64_t>& level, std::string_view lang);
+std::string LevelText(const core::Rubric* rubric, const std::optional<int64_t>& level, Language language);
+
+// A date as the report's reader writes it: "20.11.2026" in Russian, "2026-11-20" in English.
+std::string DateText(core::Date date, Language language);
 
 }  // namespace mentorlog::report

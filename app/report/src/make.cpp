@@ -12,16 +12,16 @@
 namespace mentorlog::report {
 
 Status MakeFeedbackPdf(const core::Store& store, const core::Uuid& observation_id, const std::filesystem::path& out,
-                       const std::filesystem::path& assets_dir, std::string_view lang) {
+                       const std::filesystem::path& assets_dir, Language language) {
   RETURN_IF_ERROR(CheckOutputPath(out));
   ASSIGN_OR_RETURN(FeedbackSheet sheet, LoadFeedbackSheet(store, observation_id));
   ASSIGN_OR_RETURN(PdfFonts fonts, FindPdfFonts(assets_dir));
-  ASSIGN_OR_RETURN(std::string pdf, RenderFeedbackPdf(sheet, fonts, lang));
+  ASSIGN_OR_RETURN(std::string pdf, RenderFeedbackPdf(sheet, fonts, language));
   return WriteFileAtomically(out, pdf);
 }
 
 Status MakeSchoolProgressPdf(const core::Store& store, const core::School& school, const std::filesystem::path& out,
-                             const std::filesystem::path& assets_dir, std::string_view lang) {
+                             const std::filesystem::path& assets_dir, Language language) {
   RETURN_IF_ERROR(CheckOutputPath(out));
   const core::Date today = store.Today();
   ASSIGN_OR_RETURN(auto dashboard, BuildDashboard(store, assets_dir, today));
@@ -30,36 +30,36 @@ Status MakeSchoolProgressPdf(const core::Store& store, const core::School& schoo
     return Status::Internal(LocalText{"на панели нет показателей школы «" + school.name + "»",
                                       "the dashboard has no figures for the school «" + school.name + "»"});
   }
-  return WriteSchoolProgressPdf(*progress, today, out, assets_dir, lang);
+  return WriteSchoolProgressPdf(*progress, today, out, assets_dir, language);
 }
 
 Status WriteSchoolProgressPdf(const core::SchoolProgress& progress, core::Date today, const std::filesystem::path& out,
-                              const std::filesystem::path& assets_dir, std::string_view lang) {
+                              const std::filesystem::path& assets_dir, Language language) {
   RETURN_IF_ERROR(CheckOutputPath(out));
   ASSIGN_OR_RETURN(PdfFonts fonts, FindPdfFonts(assets_dir));
-  ASSIGN_OR_RETURN(std::string pdf, RenderSchoolProgressPdf(progress, today, fonts, lang));
+  ASSIGN_OR_RETURN(std::string pdf, RenderSchoolProgressPdf(progress, today, fonts, language));
   return WriteFileAtomically(out, pdf);
 }
 
 Status MakeSchoolLog(const core::Store& store, const core::School& school, const std::filesystem::path& out, bool csv,
-                     std::string_view lang) {
+                     Language language) {
   if (!csv) RETURN_IF_ERROR(CheckOutputPath(out));
-  ASSIGN_OR_RETURN(std::vector<Table> tables, SchoolLogTables(store, school, store.Today(), lang));
-  return csv ? WriteCsvFolder(tables, out, lang) : WriteXlsx(tables, out, lang);
+  ASSIGN_OR_RETURN(std::vector<Table> tables, SchoolLogTables(store, school, store.Today(), language));
+  return csv ? WriteCsvFolder(tables, out, language) : WriteXlsx(tables, out, language);
 }
 
 Status MakeDistrictView(const core::Store& store, const std::filesystem::path& out, bool csv,
-                        const std::filesystem::path& assets_dir, std::string_view lang) {
+                        const std::filesystem::path& assets_dir, Language language) {
   if (!csv) RETURN_IF_ERROR(CheckOutputPath(out));
   ASSIGN_OR_RETURN(auto dashboard, BuildDashboard(store, assets_dir, store.Today()));
-  return WriteDistrictView(dashboard->district(), out, csv, lang);
+  return WriteDistrictView(dashboard->district(), out, csv, language);
 }
 
 Status WriteDistrictView(const core::DistrictView& view, const std::filesystem::path& out, bool csv,
-                         std::string_view lang) {
+                         Language language) {
   if (!csv) RETURN_IF_ERROR(CheckOutputPath(out));
-  const std::vector<Table> tables = DistrictTables(view, lang);
-  return csv ? WriteCsvFolder(tables, out, lang) : WriteXlsx(tables, out, lang);
+  const std::vector<Table> tables = DistrictTables(view, language);
+  return csv ? WriteCsvFolder(tables, out, language) : WriteXlsx(tables, out, language);
 }
 
 }  // namespace mentorlog::report

@@ -12,8 +12,6 @@
 #include <string>
 #include <system_error>
 
-#include "say.h"
-
 namespace mentorlog::report {
 
 namespace {
@@ -189,10 +187,10 @@ Status PrepareOutputDir(const std::filesystem::path& dir) {
   return Status::Ok();
 }
 
-Status WriteCsvFolder(const std::vector<Table>& tables, const std::filesystem::path& dir, std::string_view lang) {
+Status WriteCsvFolder(const std::vector<Table>& tables, const std::filesystem::path& dir, Language language) {
   RETURN_IF_ERROR(PrepareOutputDir(dir));
   for (const auto& table : tables) {
-    ASSIGN_OR_RETURN(std::string csv, TableToCsv(table, lang));
+    ASSIGN_OR_RETURN(std::string csv, TableToCsv(table, language));
     RETURN_IF_ERROR(WriteFileAtomically(dir / (table.name + ".csv"), csv));
   }
   return Status::Ok();

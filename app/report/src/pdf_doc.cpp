@@ -4,7 +4,6 @@
 #include <system_error>
 
 #include "mentorlog/domain/text.h"
-#include "say.h"
 
 namespace mentorlog::report {
 
@@ -47,7 +46,7 @@ std::string Printable(std::string_view text) {
 
 }  // namespace
 
-PdfDocument::PdfDocument(std::string lang) : lang_(std::move(lang)) {}
+PdfDocument::PdfDocument(Language language) : language_(language) {}
 
 PdfDocument::~PdfDocument() {
   if (doc_ != nullptr) HPDF_Free(doc_);

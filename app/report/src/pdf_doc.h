@@ -31,7 +31,7 @@ class PdfDocument {
   static constexpr float kPageHeight = 841.89f;
   static constexpr float kMargin = 50;
 
-  explicit PdfDocument(std::string lang);
+  explicit PdfDocument(Language language);
   ~PdfDocument();
   PdfDocument(const PdfDocument&) = delete;
   PdfDocument& operator=(const PdfDocument&) = delete;
@@ -60,13 +60,13 @@ class PdfDocument {
   // The document's bytes. Errors: status(), or libharu's error while saving.
   Result<std::string> Save();
 
-  const std::string& lang() const { return lang_; }
+  Language language() const { return language_; }
 
  private:
   static void OnError(HPDF_STATUS error_no, HPDF_STATUS detail_no, void* user_data);
   HPDF_Font FontOf(Face face) const { return face == Face::kBold ? bold_ : regular_; }
 
-  std::string lang_;
+  Language language_;
   HPDF_Doc doc_ = nullptr;
   HPDF_Font regular_ = nullptr;
   HPDF_Font bold_ = nullptr;

@@ -1,7 +1,6 @@
 #include <system_error>
 
 #include "mentorlog/report/pdf.h"
-#include "say.h"
 
 namespace mentorlog::report {
 

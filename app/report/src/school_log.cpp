@@ -8,7 +8,6 @@
 
 #include "lookup.h"
 #include "mentorlog/domain/rules.h"
-#include "say.h"
 
 namespace mentorlog::report {
 
@@ -18,9 +17,9 @@ using core::Date;
 using core::EnumLabel;
 
 template <class E>
-std::string Labels(const std::vector<E>& values, std::string_view lang) {
+std::string Labels(const std::vector<E>& values, Language language) {
   std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : ", ") + std::string(EnumLabel(v, lang));
+  for (const auto& v : values) out += (out.empty() ? "" : ", ") + std::string(EnumLabel(v, language));
   return out;
 }
 
@@ -44,31 +43,29 @@ void SortBy(std::vector<R>& records, Key key) {
   });
 }
 
-Table SchoolTable(const core::School& school, const std::string& partner_name, std::string_view lang) {
+Table SchoolTable(const core::School& school, const std::string& partner_name, Language language) {
   Table t{"school",
-          Say(lang, "School", "Школа"),
-          {{Say(lang, "Field", "Поле"), 34}, {Say(lang, "Value", "Значение"), 60}},
+          LocalText{"Школа", "School"}.In(language),
+          {{LocalText{"Поле", "Field"}.In(language), 34}, {LocalText{"Значение", "Value"}.In(language), 60}},
           {}};
-  auto add = [&](std::string_view en, std::string_view ru, Cell value) {
-    t.rows.push_back({Say(lang, en, ru), std::move(value)});
-  };
-  add("Name", "Наименование", school.name);
-  add("Short name", "Краткое наименование", Text(school.short_name));
-  add("Code", "Код", Text(school.code));
-  add("District", "Район", Text(school.district));
-  add("Municipality", "Муниципалитет", Text(school.municipality));
-  add("Settlement", "Тип поселения", std::string(EnumLabel(school.settlement, lang)));
-  add("Distance to the district centre, km", "Расстояние до районного центра, км", school.distance_km);
-  add("Pupils", "Обучающихся", school.pupils);
-  add("Teachers", "Педагогов", school.teachers);
-  add("Status", "Статус", Text(Labels(school.statuses, lang)));
-  add("Status year", "Год статуса", school.status_year);
-  add("Leader school partner", "Школа-лидер (партнёр)", Text(partner_name));
-  add("Transition programme", "Программа перехода", std::string(EnumLabel(school.transition_programme, lang)));
-  add("Transition programme adopted on", "Программа перехода принята",
+  auto add = [&](const LocalText& label, Cell value) { t.rows.push_back({label.In(language), std::move(value)}); };
+  add({"Наименование", "Name"}, school.name);
+  add({"Краткое наименование", "Short name"}, Text(school.short_name));
+  add({"Код", "Code"}, Text(school.code));
+  add({"Район", "District"}, Text(school.district));
+  add({"Муниципалитет", "Municipality"}, Text(school.municipality));
+  add({"Тип поселения", "Settlement"}, std::string(EnumLabel(school.settlement, language)));
+  add({"Расстояние до районного центра, км", "Distance to the district centre, km"}, school.distance_km);
+  add({"Обучающихся", "Pupils"}, school.pupils);
+  add({"Педагогов", "Teachers"}, school.teachers);
+  add({"Статус", "Status"}, Text(Labels(school.statuses, language)));
+  add({"Год статуса", "Status year"}, school.status_year);
+  add({"Школа-лидер (партнёр)", "Leader school partner"}, Text(partner_name));
+  add({"Программа перехода", "Transition programme"}, std::string(EnumLabel(school.transition_programme, language)));
+  add({"Программа перехода принята", "Transition programme adopted on"},
       OptionalDate(school.transition_programme_adopted_on));
-  add("Management team trained", "Управленческая команда обучена", school.management_team_trained);
-  add("Id", "Идентификатор", school.id.ToString());
+  add({"Управленческая команда обучена", "Management team trained"}, school.management_team_trained);
+  add({"Идентификатор", "Id"}, school.id.ToString());
   return t;
 }
 
@@ -92,7 +89,13 @@ Result<core::School> FindSchool(const core::Store& store, std::string_view id_or
 }
 
 Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core::School& school, Date today,
-                                           std::string_view lang) {
+                                           Language language) {
+  // Texts used more than once.
+  const LocalText kDate{"Дата", "Date"};
+  const LocalText kTeacher{"Учитель", "Teacher"};
+  const LocalText kSubject{"Предмет", "Subject"};
+  const LocalText kStrengths{"Сильные стороны", "Strengths"};
+  const LocalText kYear{"Год", "Year"};
   PersonNames names(store);
   RubricBook rubrics(store);
   std::vector<Table> tables;
@@ -103,25 +106,25 @@ Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core:
     auto partner = store.Get<core::School>(*school.leader_partner_id);
     partner_name = partner.ok() ? partner->name : school.leader_partner_id->ToString();
   }
-  tables.push_back(SchoolTable(school, partner_name, lang));
+  tables.push_back(SchoolTable(school, partner_name, language));
 
   // Visits.
   {
     ASSIGN_OR_RETURN(auto visits, store.ListBy<core::Visit>("school_id", school.id));
     SortBy(visits, [](const core::Visit& v) { return v.date; });
     Table t{"visits",
-            Say(lang, "Visits", "Выезды"),
-            {{Say(lang, "Date", "Дата")},
-             {Say(lang, "Purposes", "Цели")},
-             {Say(lang, "Visitors", "Кто выезжал")},
-             {Say(lang, "Met with", "С кем встречались")},
-             {Say(lang, "Summary", "Итоги")},
-             {Say(lang, "Strengths", "Сильные стороны")},
-             {Say(lang, "Problems", "Проблемы")}},
+            LocalText{"Выезды", "Visits"}.In(language),
+            {{kDate.In(language)},
+             {LocalText{"Цели", "Purposes"}.In(language)},
+             {LocalText{"Кто выезжал", "Visitors"}.In(language)},
+             {LocalText{"С кем встречались", "Met with"}.In(language)},
+             {LocalText{"Итоги", "Summary"}.In(language)},
+             {kStrengths.In(language)},
+             {LocalText{"Проблемы", "Problems"}.In(language)}},
             {}};
     for (const auto& v : visits) {
       ASSIGN_OR_RETURN(std::string visitors, names.Join(v.visitor_ids));
-      t.rows.push_back({v.date, Text(Labels(v.purposes, lang)), Text(visitors), Text(v.met_with), Text(v.summary),
+      t.rows.push_back({v.date, Text(Labels(v.purposes, language)), Text(visitors), Text(v.met_with), Text(v.summary),
                         Text(v.strengths), Text(v.problems)});
     }
     tables.push_back(std::move(t));
@@ -140,7 +143,8 @@ Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core:
       ASSIGN_OR_RETURN(auto rubric, rubrics.Find(o.rubric_code, o.rubric_version));
       if (rubric) {
         for (const auto& c : rubric->criteria) {
-          if (criterion_column.emplace(c.code, criteria.size()).second) criteria.emplace_back(c.code, c.title.In(lang));
+          if (criterion_column.emplace(c.code, criteria.size()).second)
+            criteria.emplace_back(c.code, c.title.In(language));
         }
       }
       for (const auto& s : scores) {
@@ -151,34 +155,34 @@ Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core:
       scores_of.push_back(std::move(scores));
     }
     Table t{"observations",
-            Say(lang, "Observations", "Посещения уроков"),
-            {{Say(lang, "Date", "Дата")},
-             {Say(lang, "Kind", "Вид")},
-             {Say(lang, "Teacher", "Учитель")},
-             {Say(lang, "Observer", "Наблюдатель")},
-             {Say(lang, "Subject", "Предмет")},
-             {Say(lang, "Grade", "Класс (параллель)")},
-             {Say(lang, "Class", "Класс")},
-             {Say(lang, "Topic", "Тема")},
-             {Say(lang, "Rubric", "Карта наблюдения")},
-             {Say(lang, "Discussion held", "Разговор после урока")},
-             {Say(lang, "Mean level", "Средний уровень")}},
+            LocalText{"Посещения уроков", "Observations"}.In(language),
+            {{kDate.In(language)},
+             {LocalText{"Вид", "Kind"}.In(language)},
+             {kTeacher.In(language)},
+             {LocalText{"Наблюдатель", "Observer"}.In(language)},
+             {kSubject.In(language)},
+             {LocalText{"Класс (параллель)", "Grade"}.In(language)},
+             {LocalText{"Класс", "Class"}.In(language)},
+             {LocalText{"Тема", "Topic"}.In(language)},
+             {LocalText{"Карта наблюдения", "Rubric"}.In(language)},
+             {LocalText{"Разговор после урока", "Discussion held"}.In(language)},
+             {LocalText{"Средний уровень", "Mean level"}.In(language)}},
             {}};
     for (const auto& [code, title] : criteria) t.columns.push_back({title + " [" + code + "]", 14});
-    t.columns.push_back({Say(lang, "Strengths", "Сильные стороны")});
-    t.columns.push_back({Say(lang, "Growth areas", "Зоны роста")});
-    t.columns.push_back({Say(lang, "Agreed next steps", "Договорённости о следующих шагах")});
+    t.columns.push_back({kStrengths.In(language)});
+    t.columns.push_back({LocalText{"Зоны роста", "Growth areas"}.In(language)});
+    t.columns.push_back({LocalText{"Договорённости о следующих шагах", "Agreed next steps"}.In(language)});
 
     Table s{"scores",
-            Say(lang, "Scores", "Оценки по критериям"),
-            {{Say(lang, "Date", "Дата")},
-             {Say(lang, "Teacher", "Учитель")},
-             {Say(lang, "Subject", "Предмет")},
-             {Say(lang, "Criterion code", "Код критерия")},
-             {Say(lang, "Criterion", "Критерий")},
-             {Say(lang, "Level", "Уровень")},
-             {Say(lang, "Level label", "Описание уровня")},
-             {Say(lang, "Evidence", "Свидетельства")}},
+            LocalText{"Оценки по критериям", "Scores"}.In(language),
+            {{kDate.In(language)},
+             {kTeacher.In(language)},
+             {kSubject.In(language)},
+             {LocalText{"Код критерия", "Criterion code"}.In(language)},
+             {LocalText{"Критерий", "Criterion"}.In(language)},
+             {LocalText{"Уровень", "Level"}.In(language)},
+             {LocalText{"Описание уровня", "Level label"}.In(language)},
+             {LocalText{"Свидетельства", "Evidence"}.In(language)}},
             {}};
     for (size_t i = 0; i < observations.size(); ++i) {
       const auto& o = observations[i];
@@ -196,19 +200,19 @@ Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core:
         }
         const core::RubricCriterion* criterion = rubric ? rubric->FindCriterion(score.criterion_code) : nullptr;
         s.rows.push_back({o.date, Text(teacher), Text(o.subject), score.criterion_code,
-                          Text(criterion ? criterion->title.In(lang) : ""),
+                          Text(criterion ? criterion->title.In(language) : ""),
                           score.level ? Cell(*score.level) : Cell(std::monostate{}),
-                          LevelText(rubric ? &*rubric : nullptr, score.level, lang), Text(score.evidence)});
+                          LevelText(rubric ? &*rubric : nullptr, score.level, language), Text(score.evidence)});
       }
       std::vector<Cell> row = {o.date,
-                               std::string(EnumLabel(o.kind, lang)),
+                               std::string(EnumLabel(o.kind, language)),
                                Text(teacher),
                                Text(observer),
                                Text(o.subject),
                                o.grade,
                                Text(o.class_label),
                                Text(o.topic),
-                               rubric ? Cell(rubric->title.In(lang) + " v" + std::to_string(o.rubric_version))
+                               rubric ? Cell(rubric->title.In(language) + " v" + std::to_string(o.rubric_version))
                                       : Cell(o.rubric_code + " v" + std::to_string(o.rubric_version)),
                                o.discussion_held,
                                counted > 0 ? Cell(sum / counted) : Cell(std::monostate{})};
@@ -227,23 +231,23 @@ Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core:
     ASSIGN_OR_RETURN(auto consultations, store.ListBy<core::Consultation>("school_id", school.id));
     SortBy(consultations, [](const core::Consultation& c) { return c.date; });
     Table t{"consultations",
-            Say(lang, "Consultations", "Консультации"),
-            {{Say(lang, "Date", "Дата")},
-             {Say(lang, "Consultant", "Консультант")},
-             {Say(lang, "With", "С кем")},
-             {Say(lang, "Teacher", "Учитель")},
-             {Say(lang, "Format", "Формат")},
-             {Say(lang, "Minutes", "Минут")},
-             {Say(lang, "Topics", "Темы")},
-             {Say(lang, "Questions", "Вопросы")},
-             {Say(lang, "Advice", "Рекомендации")},
-             {Say(lang, "Follow-ups", "Дальнейшие шаги")}},
+            LocalText{"Консультации", "Consultations"}.In(language),
+            {{kDate.In(language)},
+             {LocalText{"Консультант", "Consultant"}.In(language)},
+             {LocalText{"С кем", "With"}.In(language)},
+             {kTeacher.In(language)},
+             {LocalText{"Формат", "Format"}.In(language)},
+             {LocalText{"Минут", "Minutes"}.In(language)},
+             {LocalText{"Темы", "Topics"}.In(language)},
+             {LocalText{"Вопросы", "Questions"}.In(language)},
+             {LocalText{"Рекомендации", "Advice"}.In(language)},
+             {LocalText{"Дальнейшие шаги", "Follow-ups"}.In(language)}},
             {}};
     for (const auto& c : consultations) {
       ASSIGN_OR_RETURN(std::string consultant, names.Of(c.consultant_id));
       ASSIGN_OR_RETURN(std::string teacher, names.Of(c.teacher_id));
-      t.rows.push_back({c.date, Text(consultant), std::string(EnumLabel(c.audience, lang)), Text(teacher),
-                        std::string(EnumLabel(c.format, lang)), c.minutes, Text(Labels(c.topics, lang)),
+      t.rows.push_back({c.date, Text(consultant), std::string(EnumLabel(c.audience, language)), Text(teacher),
+                        std::string(EnumLabel(c.format, language)), c.minutes, Text(Labels(c.topics, language)),
                         Text(c.questions), Text(c.advice), Text(c.follow_ups)});
     }
     tables.push_back(std::move(t));
@@ -254,25 +258,25 @@ Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core:
     ASSIGN_OR_RETURN(auto recommendations, store.ListBy<core::Recommendation>("school_id", school.id));
     SortBy(recommendations, [](const core::Recommendation& r) { return r.created_on; });
     Table t{"recommendations",
-            Say(lang, "Recommendations", "Рекомендации"),
-            {{Say(lang, "Given on", "Дата выдачи")},
-             {Say(lang, "Due on", "Срок")},
-             {Say(lang, "Status", "Статус")},
-             {Say(lang, "Overdue", "Просрочена")},
-             {Say(lang, "Recommendation", "Рекомендация")},
-             {Say(lang, "Teacher", "Учитель")},
-             {Say(lang, "Responsible", "Ответственный")},
-             {Say(lang, "Given at", "Источник")},
-             {Say(lang, "Closed on", "Закрыта")},
-             {Say(lang, "Evidence", "Подтверждение")},
-             {Say(lang, "Times reopened", "Открывалась повторно")}},
+            LocalText{"Рекомендации", "Recommendations"}.In(language),
+            {{LocalText{"Дата выдачи", "Given on"}.In(language)},
+             {LocalText{"Срок", "Due on"}.In(language)},
+             {LocalText{"Статус", "Status"}.In(language)},
+             {LocalText{"Просрочена", "Overdue"}.In(language)},
+             {LocalText{"Рекомендация", "Recommendation"}.In(language)},
+             {kTeacher.In(language)},
+             {LocalText{"Ответственный", "Responsible"}.In(language)},
+             {LocalText{"Источник", "Given at"}.In(language)},
+             {LocalText{"Закрыта", "Closed on"}.In(language)},
+             {LocalText{"Подтверждение", "Evidence"}.In(language)},
+             {LocalText{"Открывалась повторно", "Times reopened"}.In(language)}},
             {}};
     for (const auto& r : recommendations) {
       ASSIGN_OR_RETURN(std::string teacher, names.Of(r.teacher_id));
       ASSIGN_OR_RETURN(std::string responsible, names.Of(r.responsible_id));
       if (responsible.empty()) responsible = r.responsible_name;
-      t.rows.push_back({r.created_on, r.due_on, std::string(EnumLabel(r.status, lang)), core::IsOverdue(r, today),
-                        Text(r.text), Text(teacher), Text(responsible), std::string(EnumLabel(r.source_kind, lang)),
+      t.rows.push_back({r.created_on, r.due_on, std::string(EnumLabel(r.status, language)), core::IsOverdue(r, today),
+                        Text(r.text), Text(teacher), Text(responsible), std::string(EnumLabel(r.source_kind, language)),
                         OptionalDate(r.closed_on), Text(r.evidence), r.reopen_count});
     }
     tables.push_back(std::move(t));
@@ -285,19 +289,19 @@ Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core:
       return std::tie(a.year, a.assessment, a.subject, a.grade) < std::tie(b.year, b.assessment, b.subject, b.grade);
     });
     Table t{"assessment_results",
-            Say(lang, "Assessment results", "Результаты оценочных процедур"),
-            {{Say(lang, "Year", "Год")},
-             {Say(lang, "Assessment", "Процедура")},
-             {Say(lang, "Subject", "Предмет")},
-             {Say(lang, "Grade", "Класс")},
-             {Say(lang, "Participants", "Участников")},
-             {Say(lang, "Mean score", "Средний балл")},
-             {Say(lang, "Below the minimum", "Ниже минимального порога")},
-             {Say(lang, "Top marks", "Высокие результаты")}},
+            LocalText{"Результаты оценочных процедур", "Assessment results"}.In(language),
+            {{kYear.In(language)},
+             {LocalText{"Процедура", "Assessment"}.In(language)},
+             {kSubject.In(language)},
+             {LocalText{"Класс", "Grade"}.In(language)},
+             {LocalText{"Участников", "Participants"}.In(language)},
+             {LocalText{"Средний балл", "Mean score"}.In(language)},
+             {LocalText{"Ниже минимального порога", "Below the minimum"}.In(language)},
+             {LocalText{"Высокие результаты", "Top marks"}.In(language)}},
             {}};
     for (const auto& r : results) {
-      t.rows.push_back({r.year, std::string(EnumLabel(r.assessment, lang)), Text(r.subject), r.grade, r.participants,
-                        r.mean_score, Percent{r.share_below_min}, Percent{r.share_top}});
+      t.rows.push_back({r.year, std::string(EnumLabel(r.assessment, language)), Text(r.subject), r.grade,
+                        r.participants, r.mean_score, Percent{r.share_below_min}, Percent{r.share_top}});
     }
     tables.push_back(std::move(t));
   }
@@ -309,18 +313,18 @@ Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core:
       return std::tie(a.year, a.indicator) < std::tie(b.year, b.indicator);
     });
     Table t{"context_indicators",
-            Say(lang, "Context indicators", "Показатели контекста"),
-            {{Say(lang, "Year", "Год")},
-             {Say(lang, "Indicator code", "Код показателя")},
-             {Say(lang, "Indicator", "Показатель")},
-             {Say(lang, "Value", "Значение")}},
+            LocalText{"Показатели контекста", "Context indicators"}.In(language),
+            {{kYear.In(language)},
+             {LocalText{"Код показателя", "Indicator code"}.In(language)},
+             {LocalText{"Показатель", "Indicator"}.In(language)},
+             {LocalText{"Значение", "Value"}.In(language)}},
             {}};
     for (const auto& c : indicators) {
       std::string label = c.indicator;
       bool share = false;
       for (const auto& info : core::KnownContextIndicators()) {
         if (info.code == c.indicator) {
-          label = std::string(lang == "ru" ? info.ru : info.en);
+          label = std::string(language == Language::kRussian ? info.ru : info.en);
           share = info.is_share;
         }
       }

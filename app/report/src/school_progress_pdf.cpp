@@ -2,9 +2,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "lookup.h"
 #include "mentorlog/report/school_progress.h"
 #include "pdf_doc.h"
-#include "say.h"
 
 namespace mentorlog::report {
 
@@ -32,41 +32,42 @@ std::string Fixed(double v, int decimals) {
   return buf;
 }
 
-std::string MonthLabel(int month, std::string_view lang) {
+std::string MonthLabel(int month, Language language) {
   static constexpr const char* kRu[] = {"янв", "фев", "мар", "апр", "май", "июн",
                                         "июл", "авг", "сен", "окт", "ноя", "дек"};
   static constexpr const char* kEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const int i = std::clamp(month, 1, 12) - 1;
-  return lang == "ru" ? kRu[i] : kEn[i];
+  return language == Language::kRussian ? kRu[i] : kEn[i];
 }
 
 // The page, drawn top to bottom; `y` is the top of what comes next.
 class ProgressPage {
  public:
-  ProgressPage(PdfDocument& doc, std::string_view lang)
-      : doc_(doc), lang_(lang), page_(doc.AddPage()), y_(PdfDocument::kPageHeight - kMargin) {}
+  ProgressPage(PdfDocument& doc, Language language)
+      : doc_(doc), language_(language), page_(doc.AddPage()), y_(PdfDocument::kPageHeight - kMargin) {}
 
   static constexpr float kMargin = 40;
   float left() const { return kMargin; }
   float width() const { return PdfDocument::kPageWidth - 2 * kMargin; }
 
   void Header(const core::SchoolProgress& p, core::Date as_of) {
-    const auto title = doc_.Wrap(p.name.empty() ? Say(lang_, "School", "Школа") : p.name, Face::kBold, 16, width());
+    const auto title =
+        doc_.Wrap(p.name.empty() ? LocalText{"Школа", "School"}.In(language_) : p.name, Face::kBold, 16, width());
     for (size_t i = 0; i < title.size() && i < 2; ++i) {
       y_ -= 19;
       doc_.Text(page_, left(), y_,
                 i == 1 && title.size() > 2 ? doc_.Fit(title[1] + " …", Face::kBold, 16, width()) : title[i],
                 Face::kBold, 16, kAccent);
     }
-    std::string sub = Say(lang_, "School progress report", "Отчёт о динамике школы");
+    std::string sub = LocalText{"Отчёт о динамике школы", "School progress report"}.In(language_);
     if (!p.district.empty()) sub += " · " + p.district;
     if (p.low_results) {
-      sub += Say(lang_, " · low-results school", " · ШНОР");
+      sub += LocalText{" · ШНОР", " · low-results school"}.In(language_);
     } else if (p.supported) {
-      sub += Say(lang_, " · supported school", " · школа, получающая поддержку");
+      sub += LocalText{" · школа, получающая поддержку", " · supported school"}.In(language_);
     }
-    sub += Say(lang_, " · as of ", " · на ") + DateText(as_of, lang_);
+    sub += LocalText{" · на ", " · as of "}.In(language_) + DateText(as_of, language_);
     y_ -= 15;
     doc_.Text(page_, left(), y_, doc_.Fit(sub, Face::kRegular, 10, width()), Face::kRegular, 10, kGrey);
     y_ -= 8;
@@ -84,25 +85,27 @@ class ProgressPage {
     const auto& r = p.recommendations;
     std::vector<Figure> figures;
     figures.push_back({p.days_since_contact ? std::to_string(*p.days_since_contact) : "—",
-                       Say(lang_, "days since the last contact", "дней с последнего контакта"),
-                       p.last_contact ? Say(lang_, "last: ", "последний: ") + DateText(*p.last_contact, lang_)
-                                      : Say(lang_, "no contact recorded", "контактов не было")});
-    figures.push_back(
-        {p.share_teachers_observed ? PercentText(*p.share_teachers_observed) : "—",
-         Say(lang_, "of teachers observed this year", "учителей посещено в этом году"),
-         std::to_string(p.teachers_observed_this_year) + Say(lang_, " of ", " из ") + std::to_string(p.teachers)});
-    figures.push_back({std::to_string(r.open), Say(lang_, "open recommendations", "открытых рекомендаций"),
-                       Say(lang_, "overdue: ", "просрочено: ") + std::to_string(r.overdue)});
+                       LocalText{"дней с последнего контакта", "days since the last contact"}.In(language_),
+                       p.last_contact
+                           ? LocalText{"последний: ", "last: "}.In(language_) + DateText(*p.last_contact, language_)
+                           : LocalText{"контактов не было", "no contact recorded"}.In(language_)});
+    figures.push_back({p.share_teachers_observed ? PercentText(*p.share_teachers_observed) : "—",
+                       LocalText{"учителей посещено в этом году", "of teachers observed this year"}.In(language_),
+                       std::to_string(p.teachers_observed_this_year) + LocalText{" из ", " of "}.In(language_) +
+                           std::to_string(p.teachers)});
+    figures.push_back({std::to_string(r.open), LocalText{"открытых рекомендаций", "open recommendations"}.In(language_),
+                       LocalText{"просрочено: ", "overdue: "}.In(language_) + std::to_string(r.overdue)});
     figures.push_back({r.completion_rate ? PercentText(*r.completion_rate) : "—",
-                       Say(lang_, "recommendations completed", "рекомендаций выполнено"),
-                       Say(lang_, "done: ", "выполнено: ") + std::to_string(r.done) +
-                           Say(lang_, ", dropped: ", ", снято: ") + std::to_string(r.dropped)});
+                       LocalText{"рекомендаций выполнено", "recommendations completed"}.In(language_),
+                       LocalText{"выполнено: ", "done: "}.In(language_) + std::to_string(r.done) +
+                           LocalText{", снято: ", ", dropped: "}.In(language_) + std::to_string(r.dropped)});
     figures.push_back({r.median_days_to_close ? Fixed(*r.median_days_to_close, 0) : "—",
-                       Say(lang_, "median days to close", "медиана дней до выполнения"),
-                       Say(lang_, "over done recommendations", "по выполненным рекомендациям")});
-    figures.push_back({p.wellbeing ? Fixed(*p.wellbeing, 2) : "—",
-                       Say(lang_, "social well-being index", "индекс социального благополучия"),
-                       Say(lang_, "0..1, 1 the most favourable", "0..1, 1 — самые благоприятные условия")});
+                       LocalText{"медиана дней до выполнения", "median days to close"}.In(language_),
+                       LocalText{"по выполненным рекомендациям", "over done recommendations"}.In(language_)});
+    figures.push_back(
+        {p.wellbeing ? Fixed(*p.wellbeing, 2) : "—",
+         LocalText{"индекс социального благополучия", "social well-being index"}.In(language_),
+         LocalText{"0..1, 1 — самые благоприятные условия", "0..1, 1 the most favourable"}.In(language_)});
     const float gap = 8, box_w = (width() - 2 * gap) / 3, box_h = 60;
     for (size_t i = 0; i < figures.size(); ++i) {
       const float x = left() + static_cast<float>(i % 3) * (box_w + gap);
@@ -131,7 +134,7 @@ class ProgressPage {
 
   // Stacked bars per month: visits, observations, consultations.
   void ContactsChart(const std::vector<core::MonthContacts>& months) {
-    Heading(Say(lang_, "Contacts by month", "Контакты по месяцам"));
+    Heading(LocalText{"Контакты по месяцам", "Contacts by month"}.In(language_));
     const float chart_h = 110, axis_x = left() + 22, chart_w = width() - 22;
     const float base = y_ - chart_h - 4;
     int max_total = 0;
@@ -166,21 +169,22 @@ class ProgressPage {
         doc_.Text(page_, x + (bar_w - doc_.TextWidth(total, Face::kRegular, 7)) / 2, y + 2, total, Face::kRegular, 7,
                   kInk);
       }
-      std::string label = MonthLabel(m.month, lang_);
+      std::string label = MonthLabel(m.month, language_);
       if (m.month == 1 || i == 0) label += " " + std::to_string(m.year % 100);
       doc_.Text(page_, x + (bar_w - doc_.TextWidth(label, Face::kRegular, 7)) / 2, base - 10, label, Face::kRegular, 7,
                 kGrey);
     }
     if (months.empty()) {
-      doc_.Text(page_, axis_x + 10, base + chart_h / 2, Say(lang_, "No contacts recorded.", "Контактов не было."),
-                Face::kRegular, 9, kGrey);
+      doc_.Text(page_, axis_x + 10, base + chart_h / 2,
+                LocalText{"Контактов не было.", "No contacts recorded."}.In(language_), Face::kRegular, 9, kGrey);
     }
     // Legend.
     float lx = axis_x;
     const float ly = base - 24;
-    for (const auto& [label, color] : {std::pair{Say(lang_, "visits", "выезды"), kVisits},
-                                       std::pair{Say(lang_, "lesson observations", "посещения уроков"), kObservations},
-                                       std::pair{Say(lang_, "consultations", "консультации"), kConsultations}}) {
+    for (const auto& [label, color] :
+         {std::pair{LocalText{"выезды", "visits"}.In(language_), kVisits},
+          std::pair{LocalText{"посещения уроков", "lesson observations"}.In(language_), kObservations},
+          std::pair{LocalText{"консультации", "consultations"}.In(language_), kConsultations}}) {
       doc_.Rect(page_, lx, ly, 8, 8, color);
       doc_.Text(page_, lx + 11, ly + 1, label, Face::kRegular, 8, kInk);
       lx += 11 + doc_.TextWidth(label, Face::kRegular, 8) + 18;
@@ -191,21 +195,22 @@ class ProgressPage {
   // Left: the ИОР by year; right: the milestones.
   void IndexAndMilestones(const core::SchoolProgress& p) {
     const float col_w = (width() - 20) / 2;
-    Heading(Say(lang_, "Results index (ИОР) by year", "ИОР по годам"));
+    Heading(LocalText{"ИОР по годам", "Results index (ИОР) by year"}.In(language_));
     const float rx = left() + col_w + 20;
-    doc_.Text(page_, rx, y_ + 6, Say(lang_, "Milestones", "Ключевые этапы"), Face::kBold, 11, kAccent);
+    doc_.Text(page_, rx, y_ + 6, LocalText{"Ключевые этапы", "Milestones"}.In(language_), Face::kBold, 11, kAccent);
     float ly = y_, ry = y_;
     // ИОР: the latest five years.
     const auto& points = p.result_index;
     if (points.empty()) {
       ly -= 12;
-      doc_.Text(page_, left(), ly, Say(lang_, "No assessment results.", "Нет результатов оценочных процедур."),
+      doc_.Text(page_, left(), ly,
+                LocalText{"Нет результатов оценочных процедур.", "No assessment results."}.In(language_),
                 Face::kRegular, 9, kGrey);
     } else {
       ly -= 12;
-      doc_.Text(page_, left(), ly, Say(lang_, "Year", "Год"), Face::kBold, 8.5f, kGrey);
-      doc_.Text(page_, left() + 50, ly, Say(lang_, "ИОР", "ИОР"), Face::kBold, 8.5f, kGrey);
-      doc_.Text(page_, left() + 100, ly, Say(lang_, "Quartile", "Квартиль"), Face::kBold, 8.5f, kGrey);
+      doc_.Text(page_, left(), ly, LocalText{"Год", "Year"}.In(language_), Face::kBold, 8.5f, kGrey);
+      doc_.Text(page_, left() + 50, ly, LocalText{"ИОР", "ИОР"}.In(language_), Face::kBold, 8.5f, kGrey);
+      doc_.Text(page_, left() + 100, ly, LocalText{"Квартиль", "Quartile"}.In(language_), Face::kBold, 8.5f, kGrey);
       const size_t first = points.size() > 5 ? points.size() - 5 : 0;
       for (size_t i = first; i < points.size(); ++i) {
         ly -= 12;
@@ -214,7 +219,7 @@ class ProgressPage {
         doc_.Rect(page_, left() + 50, ly - 1, 40 * static_cast<float>(std::clamp(pt.value, 0.0, 1.0)), 7, kLight);
         doc_.Text(page_, left() + 50, ly, Fixed(pt.value, 2), Face::kRegular, 9, kInk);
         doc_.Text(page_, left() + 100, ly,
-                  doc_.Fit(std::string(core::QuartileLabel(pt.quartile, lang_)), Face::kRegular, 9, col_w - 100),
+                  doc_.Fit(std::string(core::QuartileLabel(pt.quartile, language_)), Face::kRegular, 9, col_w - 100),
                   Face::kRegular, 9, pt.quartile == core::Quartile::kLow ? kRisk : kInk);
       }
     }
@@ -228,32 +233,33 @@ class ProgressPage {
       doc_.Text(page_, rx, ry, doc_.Fit(value, Face::kRegular, 9, col_w), Face::kRegular, 9, kInk);
       ry -= 2;
     };
-    std::string programme(core::EnumLabel(m.transition_programme, lang_));
+    std::string programme(core::EnumLabel(m.transition_programme, language_));
     if (m.transition_programme_adopted_on) {
-      programme += Say(lang_, ", adopted ", ", принята ") + DateText(*m.transition_programme_adopted_on, lang_);
+      programme +=
+          LocalText{", принята ", ", adopted "}.In(language_) + DateText(*m.transition_programme_adopted_on, language_);
     }
-    milestone(Say(lang_, "Transition programme", "Программа перехода"), programme);
-    std::string agreement = Say(lang_, "none", "нет");
+    milestone(LocalText{"Программа перехода", "Transition programme"}.In(language_), programme);
+    std::string agreement = LocalText{"нет", "none"}.In(language_);
     if (m.network_agreement_id) {
-      agreement =
-          m.network_agreement_number.empty() ? Say(lang_, "signed", "заключён") : "№ " + m.network_agreement_number;
+      agreement = m.network_agreement_number.empty() ? LocalText{"заключён", "signed"}.In(language_)
+                                                     : "№ " + m.network_agreement_number;
       if (m.network_agreement_signed_on)
-        agreement += Say(lang_, " of ", " от ") + DateText(*m.network_agreement_signed_on, lang_);
+        agreement += LocalText{" от ", " of "}.In(language_) + DateText(*m.network_agreement_signed_on, language_);
     }
-    milestone(Say(lang_, "Network agreement", "Договор о сетевом взаимодействии"), agreement);
-    milestone(Say(lang_, "Management team trained", "Управленческая команда обучена"),
-              m.management_team_trained ? Say(lang_, "yes", "да") : Say(lang_, "no", "нет"));
+    milestone(LocalText{"Договор о сетевом взаимодействии", "Network agreement"}.In(language_), agreement);
+    milestone(LocalText{"Управленческая команда обучена", "Management team trained"}.In(language_),
+              m.management_team_trained ? LocalText{"да", "yes"}.In(language_) : LocalText{"нет", "no"}.In(language_));
     y_ = std::min(ly, ry) - 6;
   }
 
   // The risk flags, as many as fit above the footer.
   void Risks(const std::vector<core::RiskFlag>& risks) {
-    Heading(Say(lang_, "Risk flags", "Факторы риска"));
+    Heading(LocalText{"Факторы риска", "Risk flags"}.In(language_));
     const float bottom = kMargin + 24;
     if (risks.empty()) {
       y_ -= 12;
-      doc_.Text(page_, left(), y_, Say(lang_, "No risk flag.", "Факторов риска не выявлено."), Face::kRegular, 9,
-                kGrey);
+      doc_.Text(page_, left(), y_, LocalText{"Факторов риска не выявлено.", "No risk flag."}.In(language_),
+                Face::kRegular, 9, kGrey);
       return;
     }
     const float line = 12;
@@ -262,29 +268,30 @@ class ProgressPage {
     for (size_t i = 0; i < shown; ++i) {
       y_ -= line;
       doc_.Rect(page_, left(), y_ + 1, 5, 5, kRisk);
-      const std::string title = risks[i].title.In(lang_).empty() ? risks[i].code : risks[i].title.In(lang_);
+      const std::string title = risks[i].title.In(language_).empty() ? risks[i].code : risks[i].title.In(language_);
       const std::string text = risks[i].evidence.empty() ? title : title + " — " + risks[i].evidence;
       doc_.Text(page_, left() + 10, y_, doc_.Fit(text, Face::kRegular, 9, width() - 10), Face::kRegular, 9, kInk);
     }
     if (shown < risks.size()) {
       y_ -= line;
       doc_.Text(page_, left() + 10, y_,
-                Say(lang_, "… and " + std::to_string(risks.size() - shown) + " more",
-                    "… и ещё " + std::to_string(risks.size() - shown)),
+                LocalText{"… и ещё " + std::to_string(risks.size() - shown),
+                          "… and " + std::to_string(risks.size() - shown) + " more"}
+                    .In(language_),
                 Face::kRegular, 9, kGrey);
     }
   }
 
   void Footer(core::Date as_of) {
     const std::string text =
-        Say(lang_, "MentorLog · school progress report · ", "MentorLog · отчёт о динамике школы · ") +
-        DateText(as_of, lang_);
+        LocalText{"MentorLog · отчёт о динамике школы · ", "MentorLog · school progress report · "}.In(language_) +
+        DateText(as_of, language_);
     doc_.Text(page_, left(), kMargin - 16, text, Face::kRegular, 7.5f, kGrey);
   }
 
  private:
   PdfDocument& doc_;
-  std::string lang_;
+  Language language_;
   HPDF_Page page_;
   float y_;
 };
@@ -292,10 +299,11 @@ class ProgressPage {
 }  // namespace
 
 Result<std::string> RenderSchoolProgressPdf(const core::SchoolProgress& progress, core::Date as_of,
-                                            const PdfFonts& fonts, std::string_view lang) {
-  PdfDocument doc{std::string(lang)};
-  RETURN_IF_ERROR(doc.Open(fonts, Say(lang, "School progress report — ", "Отчёт о динамике школы — ") + progress.name));
-  ProgressPage page(doc, lang);
+                                            const PdfFonts& fonts, Language language) {
+  PdfDocument doc{language};
+  RETURN_IF_ERROR(doc.Open(
+      fonts, LocalText{"Отчёт о динамике школы — ", "School progress report — "}.In(language) + progress.name));
+  ProgressPage page(doc, language);
   page.Header(progress, as_of);
   page.Figures(progress);
   page.ContactsChart(progress.contacts_by_month);

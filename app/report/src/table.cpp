@@ -6,7 +6,6 @@
 
 #include "mentorlog/domain/csv.h"
 #include "mentorlog/domain/text.h"
-#include "say.h"
 
 namespace mentorlog::report {
 
@@ -24,7 +23,7 @@ std::string NumberText(double v) {
 
 }  // namespace
 
-std::string CellText(const Cell& cell, std::string_view lang) {
+std::string CellText(const Cell& cell, Language language) {
   return std::visit(
       [&](const auto& v) -> std::string {
         using T = std::decay_t<decltype(v)>;
@@ -41,13 +40,13 @@ std::string CellText(const Cell& cell, std::string_view lang) {
         } else if constexpr (std::is_same_v<T, core::Date>) {
           return v.ToString();
         } else {
-          return v ? Say(lang, "yes", "да") : Say(lang, "no", "нет");
+          return v ? LocalText{"да", "yes"}.In(language) : LocalText{"нет", "no"}.In(language);
         }
       },
       cell);
 }
 
-Result<std::string> TableToCsv(const Table& table, std::string_view lang) {
+Result<std::string> TableToCsv(const Table& table, Language language) {
   std::vector<std::string> header;
   header.reserve(table.columns.size());
   for (const auto& c : table.columns) header.push_back(c.title);
@@ -62,7 +61,7 @@ Result<std::string> TableToCsv(const Table& table, std::string_view lang) {
       if (const auto* text = std::get_if<std::string>(&cell)) {
         out.push_back(core::GuardFormulaText(core::ToRecordText(*text)));
       } else {
-        out.push_back(CellText(cell, lang));
+        out.push_back(CellText(cell, language));
       }
     }
   }

@@ -9,7 +9,6 @@
 
 #include "mentorlog/domain/text.h"
 #include "mentorlog/report/output.h"
-#include "say.h"
 
 namespace mentorlog::report {
 
@@ -65,7 +64,7 @@ std::string SheetName(const Table& table, std::set<std::string>& used) {
   return candidate;
 }
 
-int CellWidth(const Cell& cell, std::string_view lang) {
+int CellWidth(const Cell& cell, Language language) {
   if (const auto* s = std::get_if<std::string>(&cell)) {
     size_t longest = 0, current = 0;
     for (unsigned char c : *s) {
@@ -79,12 +78,12 @@ int CellWidth(const Cell& cell, std::string_view lang) {
     return static_cast<int>(std::min<size_t>(std::max(longest, current), kMaxAutoWidth));
   }
   if (std::holds_alternative<core::Date>(cell)) return 10;
-  return static_cast<int>(CellText(cell, lang).size());
+  return static_cast<int>(CellText(cell, language).size());
 }
 
 class Workbook {
  public:
-  Workbook(const std::filesystem::path& path, std::string_view lang) : lang_(lang) {
+  Workbook(const std::filesystem::path& path, Language language) : language_(language) {
     book_ = workbook_new(path.c_str());
     if (book_ == nullptr) return;
     header_ = workbook_add_format(book_);
@@ -99,7 +98,7 @@ class Workbook {
     integer_ = NumberFormat("0");
     real_ = NumberFormat("0.00");
     percent_ = NumberFormat("0.0%");
-    date_ = NumberFormat(lang == "ru" ? "dd.mm.yyyy" : "yyyy-mm-dd");
+    date_ = NumberFormat(language == Language::kRussian ? "dd.mm.yyyy" : "yyyy-mm-dd");
   }
   ~Workbook() {
     if (book_ != nullptr) workbook_close(book_);  // an error path: the caller removes the file
@@ -121,7 +120,7 @@ class Workbook {
     for (size_t r = 0; r < table.rows.size(); ++r) {
       const auto& row = table.rows[r];
       for (size_t c = 0; c < row.size() && c < table.columns.size(); ++c) {
-        widths[c] = std::max(widths[c], CellWidth(row[c], lang_));
+        widths[c] = std::max(widths[c], CellWidth(row[c], language_));
         RETURN_IF_ERROR(WriteCell(sheet, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(c), row[c]));
       }
     }
@@ -181,13 +180,13 @@ class Workbook {
             return Check(
                 worksheet_write_number(sheet, row, col, static_cast<double>(v.days() + kExcelDaysAt1970), date_));
           } else {
-            return Check(worksheet_write_string(sheet, row, col, CellText(v, lang_).c_str(), text_));
+            return Check(worksheet_write_string(sheet, row, col, CellText(v, language_).c_str(), text_));
           }
         },
         cell);
   }
 
-  std::string lang_;
+  Language language_;
   lxw_workbook* book_ = nullptr;
   lxw_format* header_ = nullptr;
   lxw_format* text_ = nullptr;
@@ -201,11 +200,11 @@ class Workbook {
 
 }  // namespace
 
-Status WriteXlsx(const std::vector<Table>& tables, const std::filesystem::path& path, std::string_view lang) {
+Status WriteXlsx(const std::vector<Table>& tables, const std::filesystem::path& path, Language language) {
   if (tables.empty())
     return Status::InvalidInput(LocalText{"нечего записывать: нет таблиц", "nothing to write: no table"});
   return ReplaceAtomically(path, [&](const std::filesystem::path& temp) -> Status {
-    Workbook book(temp, lang);
+    Workbook book(temp, language);
     if (!book.opened()) {
       return Status::IoError(
           LocalText{"не удалось создать книгу " + temp.string(), "cannot create the workbook " + temp.string()});

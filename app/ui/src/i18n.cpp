@@ -44,6 +44,7 @@ Result<Translations> Translations::Load(const fs::path& dir, std::string_view la
   std::sort(files.begin(), files.end());
   Translations t;
   t.lang_ = std::string(lang);
+  t.language_ = LanguageFromCode(lang).value_or(Language::kEnglish);
   for (const fs::path& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return Status::IoError("cannot read " + file.string());

@@ -89,7 +89,7 @@ void DrawSchoolDashboard(const SchoolDashboardView& v, UiState& state, const Tra
   ImGui::TextWrapped("%s", t.Format("dashboard.teachers_observed", {v.teachers_observed}).c_str());
 
   Heading(t("dashboard.contacts"));
-  const bool comma = t.lang() == "ru";
+  const bool comma = t.language() == Language::kRussian;
   ChartOptions contacts;
   contacts.decimal_comma = comma;
   contacts.axis_title = t("dashboard.contacts_axis");

@@ -48,7 +48,7 @@ Result<RiskRule> ParseRiskRule(std::string_view source, const toml::table& t) {
     if (auto a = t["assessment"].value<std::string>()) {
       rule.assessment = EnumFromText<Assessment>(*a);
       if (!rule.assessment)
-        return Bad(source, t, "assessment \"" + *a + "\" is none of " + EnumChoices<Assessment>("en"));
+        return Bad(source, t, "assessment \"" + *a + "\" is none of " + EnumChoices<Assessment>(Language::kEnglish));
     }
   } else if (from == "rubric") {
     rule.source = RiskSource::kRubric;
@@ -157,8 +157,8 @@ std::string_view ProgrammeIndicatorCode(ProgrammeIndicator indicator) {
   return "low_results_share";
 }
 
-std::string_view ProgrammeIndicatorLabel(ProgrammeIndicator indicator, std::string_view lang) {
-  const bool ru = lang == "ru";
+std::string_view ProgrammeIndicatorLabel(ProgrammeIndicator indicator, Language language) {
+  const bool ru = language == Language::kRussian;
   switch (indicator) {
     case ProgrammeIndicator::kSupportedInPartnership:
       return ru ? "ШНОР/ШНСУ в сетевом партнёрстве" : "Supported schools in a network partnership";
@@ -193,10 +193,10 @@ Term TermOf(Date date) {
   return Term{m >= 9 ? c.year : c.year - 1, term};
 }
 
-std::string TermLabel(Term term, std::string_view lang) {
+std::string TermLabel(Term term, Language language) {
   const std::string years = std::to_string(term.school_year) + "/" + std::to_string((term.school_year + 1) % 100 / 10) +
                             std::to_string((term.school_year + 1) % 10);
-  if (lang == "ru") return years + ", " + std::to_string(term.term) + " четв.";
+  if (language == Language::kRussian) return years + ", " + std::to_string(term.term) + " четв.";
   return years + " T" + std::to_string(term.term);
 }
 
@@ -1051,8 +1051,8 @@ void Dashboard::Impl::BuildDistrict(Date as_of) {
     r.overdue = p->recommendations.overdue;
     r.risks = static_cast<int>(p->risks.size());
     if (r.result_index && r.result_index->quartile == Quartile::kLow) {
-      r.why.push_back({"ИОР: " + std::string(QuartileLabel(Quartile::kLow, "ru")),
-                       "Result index: " + std::string(QuartileLabel(Quartile::kLow, "en"))});
+      r.why.push_back({"ИОР: " + std::string(QuartileLabel(Quartile::kLow, Language::kRussian)),
+                       "Result index: " + std::string(QuartileLabel(Quartile::kLow, Language::kEnglish))});
     }
     if (p->now.better_results == false)
       r.why.push_back({"результаты хуже прошлого года", "results worse than last year"});

@@ -102,24 +102,24 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-void WriteTerm(JsonWriter& w, Term t, std::string_view lang) {
+void WriteTerm(JsonWriter& w, Term t, Language language) {
   w.Object()
       .Key("school_year")
       .Int(t.school_year)
       .Key("term")
       .Int(t.term)
       .Key("label")
-      .String(TermLabel(t, lang))
+      .String(TermLabel(t, language))
       .End();
 }
 
-void WriteChanges(JsonWriter& w, const std::vector<RubricChange>& changes, std::string_view lang) {
+void WriteChanges(JsonWriter& w, const std::vector<RubricChange>& changes, Language language) {
   w.Array();
   for (const RubricChange& c : changes) {
     w.Object().Key("code").String(c.code).Key("first_term");
-    WriteTerm(w, c.first_term, lang);
+    WriteTerm(w, c.first_term, language);
     w.Key("first_mean").Number(c.first_mean).Key("latest_term");
-    WriteTerm(w, c.latest_term, lang);
+    WriteTerm(w, c.latest_term, language);
     w.Key("latest_mean").Number(c.latest_mean).Key("scores").Int(c.scores).End();
   }
   w.End();
@@ -131,16 +131,16 @@ void WriteMeans(JsonWriter& w, const std::vector<std::pair<std::string, double>>
   w.End();
 }
 
-void WriteIndexPoint(JsonWriter& w, const IndexPoint& p, std::string_view lang) {
+void WriteIndexPoint(JsonWriter& w, const IndexPoint& p, Language language) {
   w.Object()
       .Key("year")
       .Int(p.year)
       .Key("value")
       .Number(p.value)
       .Key("quartile")
-      .String(QuartileLabel(p.quartile, "en"))
+      .String(QuartileLabel(p.quartile, Language::kEnglish))
       .Key("quartile_label")
-      .String(QuartileLabel(p.quartile, lang))
+      .String(QuartileLabel(p.quartile, language))
       .End();
 }
 
@@ -161,16 +161,16 @@ void WriteFacts(JsonWriter& w, const SchoolFacts& f) {
       .End();
 }
 
-void WriteRanked(JsonWriter& w, const RankedSchool& r, std::string_view lang) {
+void WriteRanked(JsonWriter& w, const RankedSchool& r, Language language) {
   w.Object().Key("school_id").Id(r.school_id).Key("name").String(r.name).Key("result_index");
-  w.Maybe(r.result_index, [&](const IndexPoint& p) { WriteIndexPoint(w, p, lang); });
+  w.Maybe(r.result_index, [&](const IndexPoint& p) { WriteIndexPoint(w, p, language); });
   w.Key("days_since_contact").MaybeInt(r.days_since_contact).Key("overdue").Int(r.overdue).Key("risks").Int(r.risks);
   w.Key("why").Array();
-  for (const LocalText& why : r.why) w.String(why.In(lang));
+  for (const LocalText& why : r.why) w.String(why.In(language));
   w.End().End();
 }
 
-void WriteSchool(JsonWriter& w, const SchoolProgress& p, std::string_view lang) {
+void WriteSchool(JsonWriter& w, const SchoolProgress& p, Language language) {
   w.Object()
       .Key("school_id")
       .Id(p.school_id)
@@ -205,7 +205,7 @@ void WriteSchool(JsonWriter& w, const SchoolProgress& p, std::string_view lang) 
   w.Key("rubric_by_term").Array();
   for (const TermMeans& t : p.rubric_by_term) {
     w.Object().Key("term");
-    WriteTerm(w, t.term, lang);
+    WriteTerm(w, t.term, language);
     w.Key("observations").Int(t.observations).Key("mean").Number(t.mean).Key("by_criterion");
     WriteMeans(w, t.by_criterion);
     w.Key("by_domain");
@@ -214,9 +214,9 @@ void WriteSchool(JsonWriter& w, const SchoolProgress& p, std::string_view lang) 
   }
   w.End();
   w.Key("criteria");
-  WriteChanges(w, p.criteria, lang);
+  WriteChanges(w, p.criteria, language);
   w.Key("domains");
-  WriteChanges(w, p.domains, lang);
+  WriteChanges(w, p.domains, language);
   w.Key("teachers_progress").Array();
   for (const TeacherProgress& t : p.teacher_progress) {
     w.Object()
@@ -237,7 +237,7 @@ void WriteSchool(JsonWriter& w, const SchoolProgress& p, std::string_view lang) 
         .Key("open_deficits")
         .Int(t.open_deficits)
         .Key("criteria");
-    WriteChanges(w, t.criteria, lang);
+    WriteChanges(w, t.criteria, language);
     w.End();
   }
   w.End();
@@ -280,7 +280,7 @@ void WriteSchool(JsonWriter& w, const SchoolProgress& p, std::string_view lang) 
   }
   w.End();
   w.Key("result_index").Array();
-  for (const IndexPoint& ip : p.result_index) WriteIndexPoint(w, ip, lang);
+  for (const IndexPoint& ip : p.result_index) WriteIndexPoint(w, ip, language);
   w.End();
   w.Key("wellbeing").MaybeNumber(p.wellbeing);
   w.Key("risks").Array();
@@ -289,7 +289,7 @@ void WriteSchool(JsonWriter& w, const SchoolProgress& p, std::string_view lang) 
         .Key("code")
         .String(f.code)
         .Key("title")
-        .String(f.title.In(lang))
+        .String(f.title.In(language))
         .Key("evidence")
         .String(f.evidence)
         .End();
@@ -319,13 +319,13 @@ void WriteSchool(JsonWriter& w, const SchoolProgress& p, std::string_view lang) 
 
 }  // namespace
 
-std::string SchoolProgressJson(const SchoolProgress& school, std::string_view lang) {
+std::string SchoolProgressJson(const SchoolProgress& school, Language language) {
   JsonWriter w;
-  WriteSchool(w, school, lang);
+  WriteSchool(w, school, language);
   return w.Take();
 }
 
-std::string DistrictViewJson(const DistrictView& v, std::string_view lang) {
+std::string DistrictViewJson(const DistrictView& v, Language language) {
   JsonWriter w;
   w.Object()
       .Key("as_of")
@@ -344,7 +344,7 @@ std::string DistrictViewJson(const DistrictView& v, std::string_view lang) {
         .Key("code")
         .String(ProgrammeIndicatorCode(iv.indicator))
         .Key("label")
-        .String(ProgrammeIndicatorLabel(iv.indicator, lang))
+        .String(ProgrammeIndicatorLabel(iv.indicator, language))
         .Key("numerator")
         .Int(iv.numerator)
         .Key("denominator")
@@ -360,10 +360,10 @@ std::string DistrictViewJson(const DistrictView& v, std::string_view lang) {
   }
   w.End();
   w.Key("ranking").Array();
-  for (const RankedSchool& r : v.ranking) WriteRanked(w, r, lang);
+  for (const RankedSchool& r : v.ranking) WriteRanked(w, r, language);
   w.End();
   w.Key("no_contact").Array();
-  for (const RankedSchool& r : v.no_contact) WriteRanked(w, r, lang);
+  for (const RankedSchool& r : v.no_contact) WriteRanked(w, r, language);
   w.End();
   w.Key("workload").Array();
   for (const Workload& l : v.workload) {

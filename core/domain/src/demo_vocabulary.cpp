@@ -157,7 +157,8 @@ class Reader {
   Result<E> Enum(const toml::table& t, std::string_view where, std::string_view key) const {
     ASSIGN_OR_RETURN(const std::string text, Text(t, where, key));
     const std::optional<E> v = EnumFromText<E>(text);
-    if (!v) return Bad(*t.get(key), Name(where, key) + " \"" + text + "\" is none of " + EnumChoices<E>("en"));
+    if (!v)
+      return Bad(*t.get(key), Name(where, key) + " \"" + text + "\" is none of " + EnumChoices<E>(Language::kEnglish));
     return *v;
   }
 

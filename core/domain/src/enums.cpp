@@ -189,18 +189,18 @@ std::optional<E> EnumFromText(std::string_view text) {
 }
 
 template <class E>
-std::string EnumChoices(std::string_view lang) {
+std::string EnumChoices(Language language) {
   std::string s;
   for (const auto& e : EnumEntries<E>()) {
     if (!s.empty()) s += ", ";
-    s += lang == "ru" ? e.ru : e.code;
+    s += language == Language::kRussian ? e.ru : e.code;
   }
   return s;
 }
 
 #define MENTORLOG_ENUM_INSTANTIATE(E)                          \
   template std::optional<E> EnumFromText<E>(std::string_view); \
-  template std::string EnumChoices<E>(std::string_view);
+  template std::string EnumChoices<E>(Language);
 MENTORLOG_ENUM_INSTANTIATE(RecordKind)
 MENTORLOG_ENUM_INSTANTIATE(Settlement)
 MENTORLOG_ENUM_INSTANTIATE(SchoolStatus)

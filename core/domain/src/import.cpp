@@ -307,13 +307,14 @@ std::optional<LocalText> ParseCell(std::string_view text, T& out) {
     return Local(s.message(), Quote(text) + " — не дата (пишите 14.03.2025 или 2025-03-14)");
   } else if constexpr (std::is_enum_v<T>) {
     if (IsBlank(text)) {
-      return EmptyCell("one of: " + EnumChoices<T>("en") + " (" + EnumChoices<T>("ru") + ")",
-                       "одно из значений: " + EnumChoices<T>("ru") + " (" + EnumChoices<T>("en") + ")");
+      return EmptyCell(
+          "one of: " + EnumChoices<T>(Language::kEnglish) + " (" + EnumChoices<T>(Language::kRussian) + ")",
+          "одно из значений: " + EnumChoices<T>(Language::kRussian) + " (" + EnumChoices<T>(Language::kEnglish) + ")");
     }
     Status s = FieldCodec<T>::FromText(text, out);
     if (s.ok()) return std::nullopt;
-    return Local(s.message(), Quote(text) + " — недопустимое значение; допустимо: " + EnumChoices<T>("ru") + " (" +
-                                  EnumChoices<T>("en") + ")");
+    return Local(s.message(), Quote(text) + " — недопустимое значение; допустимо: " +
+                                  EnumChoices<T>(Language::kRussian) + " (" + EnumChoices<T>(Language::kEnglish) + ")");
   } else if constexpr (IsVector<T>::value && std::is_enum_v<typename T::value_type>) {
     // "ШНОР; ШНСУ" or "ШНОР, ШНСУ": labels never contain separators, so both split.
     out.clear();
@@ -868,7 +869,7 @@ Result<ImportReport> ImportCsv(RecordWriter& store, RecordKind kind, std::string
     return Status::InvalidInput(
         Local(std::string(KindTable(kind)) + " cannot be imported from CSV; import schools, people, assignments, "
                                              "assessment_results or context_indicators",
-              "«" + std::string(EnumLabel(kind, "ru")) +
+              "«" + std::string(EnumLabel(kind, Language::kRussian)) +
                   "» нельзя импортировать из CSV; импортируются schools, people, assignments, assessment_results и "
                   "context_indicators"));
   }

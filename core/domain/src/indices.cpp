@@ -34,7 +34,9 @@ Result<ResultIndicator> ParseResultIndicator(std::string_view source, const toml
   if (r.code.empty()) return Bad(source, t, "an indicator needs a code");
   const std::string assessment = t["assessment"].value_or(std::string());
   auto a = EnumFromText<Assessment>(assessment);
-  if (!a) return Bad(source, t, "assessment \"" + assessment + "\" is none of " + EnumChoices<Assessment>("en"));
+  if (!a)
+    return Bad(source, t,
+               "assessment \"" + assessment + "\" is none of " + EnumChoices<Assessment>(Language::kEnglish));
   r.assessment = *a;
   r.subject = FoldCase(t["subject"].value_or(std::string()));
   r.grade = t["grade"].value_or(int64_t{0});
@@ -112,8 +114,8 @@ Result<IndexConfig> LoadIndexConfig(const std::filesystem::path& path) {
   return ParseIndexConfig(text, path.string());
 }
 
-std::string_view QuartileLabel(Quartile q, std::string_view lang) {
-  const bool ru = lang == "ru";
+std::string_view QuartileLabel(Quartile q, Language language) {
+  const bool ru = language == Language::kRussian;
   switch (q) {
     case Quartile::kHigh:
       return ru ? "высокий" : "high";

@@ -54,8 +54,8 @@ class Errors {
       return std::nullopt;
     }
     if (role && std::find(p->roles.begin(), p->roles.end(), *role) == p->roles.end()) {
-      Across(field, p->full_name + " is not a " + std::string(EnumLabel(*role, "en")) + ".",
-             p->full_name + " не является: " + std::string(EnumLabel(*role, "ru")) + ".");
+      Across(field, p->full_name + " is not a " + std::string(EnumLabel(*role, Language::kEnglish)) + ".",
+             p->full_name + " не является: " + std::string(EnumLabel(*role, Language::kRussian)) + ".");
     }
     return p;
   }
@@ -267,14 +267,14 @@ ValidationErrors Validate(const Recommendation& r, const ValidationContext& ctx)
   if (r.responsible_id) e.PersonExists("responsible_id", *r.responsible_id, ctx);
   const auto source_date = ctx.SourceDate(r.source_kind, r.source_id);
   if (!source_date) {
-    e.Across(
-        "source_id",
-        "The " + std::string(EnumLabel(r.source_kind, "en")) + " this recommendation comes from is not in this store.",
-        "Не найден источник рекомендации (" + std::string(EnumLabel(r.source_kind, "ru")) + ").");
+    e.Across("source_id",
+             "The " + std::string(EnumLabel(r.source_kind, Language::kEnglish)) +
+                 " this recommendation comes from is not in this store.",
+             "Не найден источник рекомендации (" + std::string(EnumLabel(r.source_kind, Language::kRussian)) + ").");
   } else if (r.due_on <= *source_date) {
     e.Across("due_on",
              "The due date " + r.due_on.ToString() + " must be after the " +
-                 std::string(EnumLabel(r.source_kind, "en")) + " (" + source_date->ToString() + ").",
+                 std::string(EnumLabel(r.source_kind, Language::kEnglish)) + " (" + source_date->ToString() + ").",
              "Срок " + r.due_on.ToString() + " должен быть позже даты, когда рекомендация дана (" +
                  source_date->ToString() + ").");
   }

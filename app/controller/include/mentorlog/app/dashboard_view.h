@@ -18,13 +18,13 @@
 namespace mentorlog::app {
 
 // What the rubric templates in the store say about the figures: each criterion code's title in
-// `lang`, from the newest version that has it (a code no rubric has is shown as itself), and
+// `language`, from the newest version that has it (a code no rubric has is shown as itself), and
 // the highest level of any rubric (3 when there is none).
 struct RubricWords {
   std::map<std::string, std::string> titles;
   int64_t max_level = 3;
 };
-RubricWords LoadRubricWords(const core::Store& store, std::string_view lang);
+RubricWords LoadRubricWords(const core::Store& store, Language language);
 
 // REQUIRES: dashboard.Refresh() was called; ctx.tr set.
 ui::DashboardView BuildDashboardView(const core::Dashboard& dashboard, const core::DashboardConfig& config,

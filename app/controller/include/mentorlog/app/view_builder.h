@@ -31,7 +31,7 @@ namespace mentorlog::app {
 struct BuildContext {
   // The signed-in person; nullopt when working offline without a sign-in.
   std::optional<core::Uuid> person_id;
-  std::string lang = "ru";                            // "ru" or "en": enum labels, rubric texts
+  Language language = Language::kRussian;             // of enum labels, rubric texts, numbers
   const ui::Translations* tr = nullptr;               // REQUIRES: set, outlives the call
   const mentorlog::Clock* clock = nullptr;            // for times of day ("today 10:42"); null: DefaultClock()
   int no_contact_days = core::kDefaultNoContactDays;  // DashboardConfig's: when a school is without contact

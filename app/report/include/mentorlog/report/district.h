@@ -31,7 +31,7 @@ namespace mentorlog::report {
 Result<std::unique_ptr<core::Dashboard>> BuildDashboard(const core::Store& store,
                                                         const std::filesystem::path& assets_dir, core::Date as_of);
 
-// The tables above, in `lang` ("ru" or "en").
-std::vector<Table> DistrictTables(const core::DistrictView& view, std::string_view lang);
+// The tables above, in `language`.
+std::vector<Table> DistrictTables(const core::DistrictView& view, Language language);
 
 }  // namespace mentorlog::report

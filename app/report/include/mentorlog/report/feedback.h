@@ -43,8 +43,8 @@ struct FeedbackSheet {
 // the store's errors.
 Result<FeedbackSheet> LoadFeedbackSheet(const core::Store& store, const core::Uuid& observation_id);
 
-// The sheet as PDF bytes in `lang` ("ru" or "en"). Errors: NotFound for a missing font file;
+// The sheet as PDF bytes in `language`. Errors: NotFound for a missing font file;
 // Internal when libharu fails.
-Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts& fonts, std::string_view lang);
+Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts& fonts, Language language);
 
 }  // namespace mentorlog::report

@@ -6,7 +6,7 @@
 // "<path>.tmp" (to make the report overwrite another file) is never followed; whatever is at
 // that name is unlinked (a link is removed, not what it points to) and a new file created.
 //
-// Messages are for a person, in `lang` ("ru" or "en"), and say what to do.
+// Messages are for a person, in `language`, and say what to do.
 //
 // Thread safety: no shared state; two calls for the same path race on "<path>.tmp".
 #pragma once
@@ -47,6 +47,6 @@ Status PrepareOutputDir(const std::filesystem::path& dir);
 
 // Writes each table as `dir`/<table.name>.csv (TableToCsv), each file atomically, creating
 // `dir` when missing. Errors: those of PrepareOutputDir, TableToCsv and WriteFileAtomically.
-Status WriteCsvFolder(const std::vector<Table>& tables, const std::filesystem::path& dir, std::string_view lang);
+Status WriteCsvFolder(const std::vector<Table>& tables, const std::filesystem::path& dir, Language language);
 
 }  // namespace mentorlog::report

@@ -34,9 +34,9 @@ namespace mentorlog::report {
 // Errors: NotFound naming what was asked and how to list the schools.
 Result<core::School> FindSchool(const core::Store& store, std::string_view id_or_code);
 
-// The tables above, in `lang` ("ru" or "en"); `today` decides which recommendations are overdue.
+// The tables above, in `language`; `today` decides which recommendations are overdue.
 // Errors: the store's (IoError, Corruption).
 Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core::School& school, core::Date today,
-                                           std::string_view lang);
+                                           Language language);
 
 }  // namespace mentorlog::report

@@ -21,9 +21,9 @@
 
 namespace mentorlog::report {
 
-// The report as PDF bytes in `lang` ("ru" or "en"), dated `as_of`. Errors: NotFound for a
+// The report as PDF bytes in `language`, dated `as_of`. Errors: NotFound for a
 // missing font file; Internal when libharu fails.
 Result<std::string> RenderSchoolProgressPdf(const core::SchoolProgress& progress, core::Date as_of,
-                                            const PdfFonts& fonts, std::string_view lang);
+                                            const PdfFonts& fonts, Language language);
 
 }  // namespace mentorlog::report

@@ -48,12 +48,12 @@ struct Table {
   std::vector<std::vector<Cell>> rows;  // each row has columns.size() cells
 };
 
-// A cell as CSV text (the table above); booleans in `lang` ("ru" or "en").
-std::string CellText(const Cell& cell, std::string_view lang);
+// A cell as CSV text (the table above); booleans in `language`.
+std::string CellText(const Cell& cell, Language language);
 
 // The table as one CSV file: UTF-8 with a byte order mark (Excel opens it as UTF-8), ','
 // between cells, a header row of the column titles, "\r\n" after every record (core/csv.h).
 // Errors: InvalidInput when a text is not valid UTF-8 (the message names the row and column).
-Result<std::string> TableToCsv(const Table& table, std::string_view lang);
+Result<std::string> TableToCsv(const Table& table, Language language);
 
 }  // namespace mentorlog::report

@@ -20,6 +20,6 @@ namespace mentorlog::report {
 // a sheet name ([]:*?/\) become '_'; two tables with the same title get " (2)", " (3)".
 // Errors: InvalidInput when the output folder is missing or not writable, or there is no table;
 // IoError when libxlsxwriter cannot write the file (its message included).
-Status WriteXlsx(const std::vector<Table>& tables, const std::filesystem::path& path, std::string_view lang);
+Status WriteXlsx(const std::vector<Table>& tables, const std::filesystem::path& path, Language language);
 
 }  // namespace mentorlog::report

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "mentorlog/base/language.h"
 #include "mentorlog/base/status.h"
 
 namespace mentorlog::ui {
@@ -37,11 +38,16 @@ class Translations {
   std::string Format(std::string_view key, std::span<const std::string_view> args) const;
 
   bool Has(std::string_view key) const { return texts_.find(key) != texts_.end(); }
+  // The code the files were loaded for ("ru", "en": it names the folder).
   const std::string& lang() const { return lang_; }
+  // The language of the words: English for an empty Translations or a folder not named for
+  // one, as a draw that formats numbers by language reads it.
+  Language language() const { return language_; }
   const std::map<std::string, std::string, std::less<>>& texts() const { return texts_; }
 
  private:
   std::string lang_;
+  Language language_ = Language::kEnglish;
   std::map<std::string, std::string, std::less<>> texts_;
   // Keys asked for but missing, kept so their text outlives the call.
   std::shared_ptr<std::mutex> missing_mu_ = std::make_shared<std::mutex>();

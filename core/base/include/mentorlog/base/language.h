@@ -23,8 +23,6 @@ struct LocalText {
   std::string ru;
   std::string en;
   const std::string& In(Language language) const { return language == Language::kRussian ? ru : en; }
-  // `lang`: "ru" or "en" (anything else is English).
-  const std::string& In(std::string_view lang) const { return lang == "ru" ? ru : en; }
   friend bool operator==(const LocalText&, const LocalText&) = default;
 };
 

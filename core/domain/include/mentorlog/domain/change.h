@@ -34,8 +34,8 @@ inline std::optional<ConflictReason> ConflictReasonFromCode(std::string_view cod
   return std::nullopt;
 }
 // What a person reads: "edited on two devices", "изменено на двух устройствах".
-inline std::string_view ConflictReasonLabel(ConflictReason reason, std::string_view lang) {
-  const bool ru = lang == "ru";
+inline std::string_view ConflictReasonLabel(ConflictReason reason, Language language) {
+  const bool ru = language == Language::kRussian;
   if (reason == ConflictReason::kConcurrentEdit) return ru ? "изменено на двух устройствах" : "edited on two devices";
   return ru ? "изменено после удаления" : "edited after it was deleted";
 }

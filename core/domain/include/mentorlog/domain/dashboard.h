@@ -87,7 +87,7 @@ inline constexpr ProgrammeIndicator kAllProgrammeIndicators[] = {
     ProgrammeIndicator::kSupportedBetterResults,  ProgrammeIndicator::kLowResultsShare,
 };
 std::string_view ProgrammeIndicatorCode(ProgrammeIndicator indicator);  // "supported_in_partnership", ...
-std::string_view ProgrammeIndicatorLabel(ProgrammeIndicator indicator, std::string_view lang);
+std::string_view ProgrammeIndicatorLabel(ProgrammeIndicator indicator, Language language);
 
 struct Target {
   double value = 0;      // a share, 0..1
@@ -123,7 +123,7 @@ struct Term {
 };
 Term TermOf(Date date);
 int SchoolYearOf(Date date);
-std::string TermLabel(Term term, std::string_view lang);  // "2026/27, 1 четв." / "2026/27 T1"
+std::string TermLabel(Term term, Language language);  // "2026/27, 1 четв." / "2026/27 T1"
 // The assessment year whose results are "this year's" on `date`: the calendar year from July
 // (when ОГЭ/ЕГЭ results are in), the year before until June.
 int ResultsYearOf(Date date);

@@ -92,14 +92,6 @@ std::string_view EnumCode(E value) {
 }
 
 template <class E>
-std::string_view EnumLabel(E value, std::string_view lang) {
-  for (const auto& e : EnumEntries<E>()) {
-    if (e.value == value) return lang == "ru" ? e.ru : e.en;
-  }
-  return "?";
-}
-
-template <class E>
 std::string_view EnumLabel(E value, Language language) {
   for (const auto& e : EnumEntries<E>()) {
     if (e.value == value) return language == Language::kRussian ? e.ru : e.en;
@@ -123,7 +115,7 @@ std::optional<E> EnumFromText(std::string_view text);
 
 // "urban, rural" or "город, село": the accepted values, for error messages.
 template <class E>
-std::string EnumChoices(std::string_view lang);
+std::string EnumChoices(Language language);
 
 // Lowercases ASCII and Cyrillic (А-Я, Ё) in UTF-8 and trims spaces.
 std::string FoldCase(std::string_view utf8);

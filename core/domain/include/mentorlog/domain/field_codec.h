@@ -104,14 +104,14 @@ struct FieldCodec<E> {
   static FieldValue Encode(E v) { return std::string(EnumCode(v)); }
   static Status Decode(const FieldValue& v, E& out) {
     const auto* s = std::get_if<std::string>(&v);
-    if (s == nullptr) return Status::InvalidInput("expected one of: " + EnumChoices<E>("en"));
+    if (s == nullptr) return Status::InvalidInput("expected one of: " + EnumChoices<E>(Language::kEnglish));
     return FromText(*s, out);
   }
   static Status FromText(std::string_view text, E& out) {
     auto e = EnumFromText<E>(text);
     if (!e) {
-      return Status::InvalidInput("«" + std::string(text) + "» is not one of: " + EnumChoices<E>("en") + " (" +
-                                  EnumChoices<E>("ru") + ")");
+      return Status::InvalidInput("«" + std::string(text) + "» is not one of: " + EnumChoices<E>(Language::kEnglish) +
+                                  " (" + EnumChoices<E>(Language::kRussian) + ")");
     }
     out = *e;
     return Status::Ok();

@@ -56,7 +56,7 @@ Result<IndexConfig> LoadIndexConfig(const std::filesystem::path& path);
 Result<IndexConfig> ParseIndexConfig(std::string_view toml, std::string_view source);
 
 enum class Quartile { kLow, kBelowAverage, kAboveAverage, kHigh };
-std::string_view QuartileLabel(Quartile q, std::string_view lang);  // "высокий" / "high", ...
+std::string_view QuartileLabel(Quartile q, Language language);  // "высокий" / "high", ...
 
 struct ResultIndex {
   Uuid school_id;

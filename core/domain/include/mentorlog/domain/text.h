@@ -30,7 +30,7 @@ struct TextFault {
   std::string en;
   std::string ru;
 
-  const std::string& In(std::string_view lang) const { return lang == "ru" ? ru : en; }
+  const std::string& In(Language language) const { return language == Language::kRussian ? ru : en; }
 };
 
 // The first fault of `text` as a record's text, or nullopt when it is acceptable.

@@ -37,7 +37,7 @@ struct FieldError {
   std::string ru;
   RuleSpan span = RuleSpan::kRecord;
 
-  const std::string& In(std::string_view lang) const { return lang == "ru" ? ru : en; }
+  const std::string& In(Language language) const { return language == Language::kRussian ? ru : en; }
   LocalText text() const { return LocalText{ru, en}; }
 };
 
