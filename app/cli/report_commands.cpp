@@ -68,24 +68,24 @@ Status ReportCommands::Feedback(const ReportContext& ctx, Language language) {
                                               "observations` shows them"});
   }
   RETURN_IF_ERROR(
-      report::MakeFeedbackPdf(ctx.store, *id, out_, core::DefaultAssetsDir(), std::string(LanguageCode(language))));
+      report::MakeFeedbackPdf(ctx.records, *id, out_, core::DefaultAssetsDir(), std::string(LanguageCode(language))));
   return Written(out_, language);
 }
 
 Status ReportCommands::School(const ReportContext& ctx, Language language) {
-  ASSIGN_OR_RETURN(core::School school, report::FindSchool(ctx.store, school_id_));
+  ASSIGN_OR_RETURN(core::School school, report::FindSchool(ctx.records, school_id_));
   if (format_ == "pdf") {
-    RETURN_IF_ERROR(report::MakeSchoolProgressPdf(ctx.store, school, out_, core::DefaultAssetsDir(),
+    RETURN_IF_ERROR(report::MakeSchoolProgressPdf(ctx.records, school, out_, core::DefaultAssetsDir(),
                                                   std::string(LanguageCode(language))));
   } else {
     RETURN_IF_ERROR(
-        report::MakeSchoolLog(ctx.store, school, out_, format_ == "csv", std::string(LanguageCode(language))));
+        report::MakeSchoolLog(ctx.records, school, out_, format_ == "csv", std::string(LanguageCode(language))));
   }
   return Written(out_, language);
 }
 
 Status ReportCommands::District(const ReportContext& ctx, Language language) {
-  RETURN_IF_ERROR(report::MakeDistrictView(ctx.store, out_, format_ == "csv", core::DefaultAssetsDir(),
+  RETURN_IF_ERROR(report::MakeDistrictView(ctx.records, out_, format_ == "csv", core::DefaultAssetsDir(),
                                            std::string(LanguageCode(language))));
   return Written(out_, language);
 }

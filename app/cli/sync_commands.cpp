@@ -73,7 +73,7 @@ std::string RoleLabel(const SyncContext& ctx, std::string_view code) {
 }
 
 Result<std::string> SyncValue(const SyncContext& ctx, std::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, ctx.store.GetSyncValue(key));
+  ASSIGN_OR_RETURN(std::optional<std::string> value, ctx.store.ledger().GetSyncValue(key));
   return value.value_or("");
 }
 
@@ -285,7 +285,7 @@ Status SyncCommands::Sync(const SyncContext& ctx) {
   Result<sync::SyncReport> report = Status::Internal("not run");
   {
     InterruptToCancel interrupt;
-    sync::SyncClient client(ctx.store, std::move(options));
+    sync::SyncClient client(ctx.store.ledger(), std::move(options));
     report = client.Sync();
   }
   if (!report.ok()) return report.status();
@@ -314,7 +314,7 @@ Status SyncCommands::Sync(const SyncContext& ctx) {
 // -----------------------------------------------------------------------------------------
 
 Status SyncCommands::ShowStatus(const SyncContext& ctx) {
-  ASSIGN_OR_RETURN(int64_t pending, ctx.store.PendingCount());
+  ASSIGN_OR_RETURN(int64_t pending, ctx.store.ledger().PendingCount());
   ASSIGN_OR_RETURN(std::string last_success, SyncValue(ctx, sync::kLastSuccessKey));
   ASSIGN_OR_RETURN(std::string last_error, SyncValue(ctx, sync::kLastErrorKey));
   if (ctx.language == Language::kRussian) {
@@ -325,8 +325,8 @@ Status SyncCommands::ShowStatus(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(std::string login, SyncValue(ctx, sync::kLoginKey));
   ASSIGN_OR_RETURN(std::string display_name, SyncValue(ctx, sync::kDisplayNameKey));
   ASSIGN_OR_RETURN(std::string role, SyncValue(ctx, sync::kRoleKey));
-  ASSIGN_OR_RETURN(auto rejected, ctx.store.Rejected());
-  ASSIGN_OR_RETURN(auto conflicts, ctx.store.Conflicts(/*include_dismissed=*/false));
+  ASSIGN_OR_RETURN(auto rejected, ctx.store.ledger().Rejected());
+  ASSIGN_OR_RETURN(auto conflicts, ctx.store.ledger().Conflicts(/*include_dismissed=*/false));
   auto token = platform::ReadSecretFile(TokenPath(ctx.data_dir));
 
   std::string success_text(Pick(ctx.language, "never", "ещё не было"));
@@ -360,7 +360,7 @@ Status SyncCommands::ShowStatus(const SyncContext& ctx) {
 }
 
 Status SyncCommands::Conflicts(const SyncContext& ctx) {
-  ASSIGN_OR_RETURN(auto conflicts, ctx.store.Conflicts(all_));
+  ASSIGN_OR_RETURN(auto conflicts, ctx.store.ledger().Conflicts(all_));
   auto who = [&](const core::FieldClock& clock) {
     const std::string device =
         clock.device_id == ctx.store.device_id()
@@ -387,7 +387,7 @@ Status SyncCommands::Conflicts(const SyncContext& ctx) {
 }
 
 Status SyncCommands::Rejected(const SyncContext& ctx) {
-  ASSIGN_OR_RETURN(auto rejected, ctx.store.Rejected());
+  ASSIGN_OR_RETURN(auto rejected, ctx.store.ledger().Rejected());
   for (const core::RejectedEntry& r : rejected) {
     const std::string reason = LocalText{r.reason_ru, r.reason_en}.In(ctx.language);
     std::cout << "#" << r.op_seq << "  " << core::EnumLabel(r.kind, ctx.language) << " " << r.record_id.ToString()
@@ -417,7 +417,7 @@ Status SyncCommands::Workload(const SyncContext& ctx) {
     auto id = core::Uuid::Parse(person);
     if (id.ok()) options.as_person = *id;
   }
-  ASSIGN_OR_RETURN(core::WorkloadReport report, core::RunWorkload(ctx.store, options));
+  ASSIGN_OR_RETURN(core::WorkloadReport report, core::RunWorkload(ctx.store.records(), options));
   std::cout << Pick(ctx.language, "created ", "создано ") << report.created
             << Pick(ctx.language, ", edited ", ", изменено ") << report.edited
             << Pick(ctx.language, ", deleted ", ", удалено ") << report.deleted

@@ -140,7 +140,7 @@ AppController::AppController(core::Store& store, ControllerOptions options)
   }
   worker_->Post([this, error] {
     if (!error.ok()) Notice(error);
-    auto saved = store_.Settings();
+    auto saved = store_.device().Settings();
     if (saved.ok()) {
       // The language chosen in Settings, unless --lang asked for one.
       if (!options_.language_forced && saved->language) UseLanguage(std::string(LanguageCode(*saved->language)));
@@ -315,7 +315,7 @@ void AppController::Notice(std::string key, std::vector<std::string> args, bool 
 }
 
 std::optional<core::Uuid> AppController::PersonId() const {
-  auto value = store_.GetSyncValue(sync::kPersonIdKey);
+  auto value = store_.ledger().GetSyncValue(sync::kPersonIdKey);
   if (!value.ok() || !*value || (*value)->empty()) return std::nullopt;
   auto id = core::Uuid::Parse(**value);
   if (!id.ok()) return std::nullopt;
@@ -339,13 +339,13 @@ void AppController::Handle(const ui::Action& action) {
         } else if constexpr (std::is_same_v<A, ui::SaveForm>) {
           const auto ru = TrIn(Language::kRussian);
           const auto en = TrIn(Language::kEnglish);
-          auto saved =
-              SaveForm(store_, a.form, PersonId(), ru ? *ru : ui::Translations(), en ? *en : ui::Translations());
+          auto saved = SaveForm(store_.records(), a.form, PersonId(), ru ? *ru : ui::Translations(),
+                                en ? *en : ui::Translations());
           if (!saved.ok()) {
             Notice(saved.status());
           } else {
             std::string key = a.draft_key.empty() ? ui::DraftKey(a.form) : a.draft_key;
-            Status deleted = store_.DeleteDraft(key);
+            Status deleted = store_.device().DeleteDraft(key);
             const char* what = a.form.index() == 0   ? "view.notice.visit_saved"
                                : a.form.index() == 1 ? "view.notice.observation_saved"
                                                      : "view.notice.consultation_saved";
@@ -366,15 +366,15 @@ void AppController::Handle(const ui::Action& action) {
           draft.kind = std::string(KindCode(a.form));
           draft.title = DraftTitle(store_, ctx, a.form);
           draft.payload = ui::EncodeForm(a.form);
-          Status s = store_.SaveDraft(draft);
+          Status s = store_.device().SaveDraft(draft);
           if (!s.ok()) Notice(s);
           MarkDirty(kToday);
         } else if constexpr (std::is_same_v<A, ui::DiscardDraft>) {
-          Status s = store_.DeleteDraft(a.key);
+          Status s = store_.device().DeleteDraft(a.key);
           if (!s.ok()) Notice(s);
           MarkDirty(kToday);
         } else if constexpr (std::is_same_v<A, ui::OpenDraft>) {
-          auto draft = store_.Draft(a.key);
+          auto draft = store_.device().Draft(a.key);
           std::optional<ui::Form> form;
           if (draft.ok() && *draft) form = ui::DecodeForm((*draft)->payload);
           if (!draft.ok()) {
@@ -387,13 +387,13 @@ void AppController::Handle(const ui::Action& action) {
           }
           MarkDirty(kToday);
         } else if constexpr (std::is_same_v<A, ui::OpenRecord>) {
-          auto form = FormForRecord(store_, a.record_id);
+          auto form = FormForRecord(store_.records(), a.record_id);
           if (!form.ok()) {
             Notice(form.status());
           } else {
             // An unfinished edit of this record wins over the saved record: nothing typed is lost.
             const std::string key = ui::DraftKey(*form);
-            auto draft = store_.Draft(key);
+            auto draft = store_.device().Draft(key);
             std::optional<ui::Form> edited;
             if (draft.ok() && *draft) edited = ui::DecodeForm((*draft)->payload);
             std::lock_guard lock(view_mu_);
@@ -406,12 +406,12 @@ void AppController::Handle(const ui::Action& action) {
           std::optional<core::Uuid> resolved;  // the record whose field was set
           Status s = [&]() -> Status {
             ASSIGN_OR_RETURN(core::Uuid id, core::Uuid::Parse(a.conflict_id));
-            ASSIGN_OR_RETURN(auto conflicts, store_.Conflicts());
+            ASSIGN_OR_RETURN(auto conflicts, store_.ledger().Conflicts());
             for (const auto& c : conflicts) {
               if (c.id != id) continue;
-              return store_.InTransaction([&]() -> Status {
+              return store_.records().InTransaction([&]() -> Status {
                 RETURN_IF_ERROR(core::VisitKind(c.kind, [&]<class R>() -> Status {
-                  ASSIGN_OR_RETURN(R record, store_.Get<R>(c.record_id));
+                  ASSIGN_OR_RETURN(R record, store_.records().Get<R>(c.record_id));
                   Status set = Status::InvalidInput(c.field);
                   core::ForEachFieldDef<R>([&](const auto& def) {
                     if (def.name != c.field) return;
@@ -420,25 +420,25 @@ void AppController::Handle(const ui::Action& action) {
                   });
                   RETURN_IF_ERROR(set);
                   resolved = c.record_id;
-                  return store_.Save(std::move(record)).status();
+                  return store_.records().Save(std::move(record)).status();
                 }));
-                return store_.DismissConflict(id);
+                return store_.ledger().DismissConflict(id);
               });
             }
-            return store_.DismissConflict(id);  // NotFound, with the store's message
+            return store_.ledger().DismissConflict(id);  // NotFound, with the store's message
           }();
           if (!s.ok()) Notice(s);
           MarkDirty(kAll);
         } else if constexpr (std::is_same_v<A, ui::DismissConflict>) {
           auto id = core::Uuid::Parse(a.conflict_id);
-          Status s = id.ok() ? store_.DismissConflict(*id) : id.status();
+          Status s = id.ok() ? store_.ledger().DismissConflict(*id) : id.status();
           if (!s.ok()) Notice(s);
           MarkDirty(kSync);
         } else if constexpr (std::is_same_v<A, ui::WorkOffline>) {
-          Status s = store_.InTransaction([&]() -> Status {
-            ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.Settings());
+          Status s = store_.records().InTransaction([&]() -> Status {
+            ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.device().Settings());
             settings.work_offline = true;
-            return store_.SaveSettings(settings);
+            return store_.device().SaveSettings(settings);
           });
           if (!s.ok()) Notice(s);
           MarkDirty(kAll);
@@ -446,12 +446,12 @@ void AppController::Handle(const ui::Action& action) {
           settings_ = a.settings;
           auto_sync_.store(a.settings.auto_sync);
           if (a.settings.auto_sync) KickAutoSync();
-          Status s = store_.InTransaction([&]() -> Status {
-            ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.Settings());
+          Status s = store_.records().InTransaction([&]() -> Status {
+            ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.device().Settings());
             settings.language = LanguageFromCode(a.settings.language);
             settings.text_scale = a.settings.text_scale;
             settings.auto_sync = a.settings.auto_sync;
-            return store_.SaveSettings(settings);
+            return store_.device().SaveSettings(settings);
           });
           if (!s.ok()) Notice(s);
           const std::string before = Lang();
@@ -467,7 +467,7 @@ void AppController::Handle(const ui::Action& action) {
             dashboard_thread_->Post([this, a] { MakeReportFromDashboard(a); });
             return;
           }
-          auto path = WriteReport(store_, a, options_.data_dir / "reports", options_.assets_dir, Lang());
+          auto path = WriteReport(store_.records(), a, options_.data_dir / "reports", options_.assets_dir, Lang());
           if (path.ok()) {
             Notice("view.notice.report_saved", {path->string()});
           } else {
@@ -488,7 +488,7 @@ void AppController::Handle(const ui::Action& action) {
 void AppController::RebuildAndPublish() {
   const unsigned dirty = dirty_.exchange(0);
   // A new day: "days since the last contact" and the half-year move (Refresh recomputes all).
-  const core::Date today = store_.Today();
+  const core::Date today = store_.records().Today();
   bool new_day = false;
   {
     std::lock_guard lock(dash_mu_);
@@ -521,7 +521,7 @@ void AppController::RebuildAndPublish() {
     // Whatever wrote to the store since (a save here, a sync, another program): the dashboards
     // read it from the store's change feed. Asked after the first publish, so a start shows
     // Today before the dashboard thread reads the whole store.
-    auto last_change = store_.LastChange();
+    auto last_change = store_.records().LastChange();
     const bool store_changed = last_change.ok() && *last_change != dash_seen_change_;
     if (store_changed) dash_seen_change_ = *last_change;
     if (new_day || store_changed) QueueDashboard();
@@ -535,16 +535,16 @@ void AppController::RebuildAndPublish() {
     keep(BuildSyncView(store_, ctx, signed_in), v.sync);
     // First run: never signed in to a server here, "work offline" not chosen, and no school
     // in the store yet (one made by mentorlog-cli import or demo is already in use).
-    auto server = store_.GetSyncValue(sync::kServerKey);
-    auto device = store_.Settings();
-    auto schools = store_.Count(core::RecordKind::kSchool);
+    auto server = store_.ledger().GetSyncValue(sync::kServerKey);
+    auto device = store_.device().Settings();
+    auto schools = store_.records().Count(core::RecordKind::kSchool);
     v.first_run = !signed_in && server.ok() && (!*server || (*server)->empty()) && device.ok() &&
                   !device->work_offline && schools.ok() && *schools == 0;
   }
   if (dirty & kSettings) {
     v.settings = settings_;
     v.settings.language = Lang();
-    auto server = store_.GetSyncValue(sync::kServerKey);
+    auto server = store_.ledger().GetSyncValue(sync::kServerKey);
     if (server.ok() && *server && !(*server)->empty()) v.settings.server = **server;
     v.settings.signed_in = HasToken(options_.data_dir);
   }
@@ -606,7 +606,7 @@ void AppController::RunSync(bool automatic) {
       next.sync.pending = p.pending;
       Publish(std::move(next));
     };
-    sync::SyncClient client(store_, std::move(options).value());
+    sync::SyncClient client(store_.ledger(), std::move(options).value());
     auto report = client.Sync();
     result = report.status();
   }
@@ -652,9 +652,9 @@ void AppController::RunSignIn(const ui::SignIn& sign_in) {
 
 void AppController::RunSignOut() {
   auto report = SignOut(store_, options_.data_dir, /*max_attempts=*/2);
-  Status cleared = store_.InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(store_.SetSyncValue(sync::kPersonIdKey, ""));
-    return store_.SetSyncValue(sync::kDisplayNameKey, "");
+  Status cleared = store_.ledger().InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store_.ledger().SetSyncValue(sync::kPersonIdKey, ""));
+    return store_.ledger().SetSyncValue(sync::kDisplayNameKey, "");
   });
   worker_->Post([this, status = report.ok() ? cleared : report.status()] {
     if (status.ok()) {
@@ -693,9 +693,9 @@ Status AppController::CatchUpDashboard() {
     // reads on a big store (bench/README.md). The feed then goes on from the number it had
     // before the scan (a record written meanwhile comes again: Apply is idempotent). A record
     // whose value cannot be read is skipped (Apply says so), as the store would refuse it anyway.
-    ASSIGN_OR_RETURN(const uint64_t start, store_.LastChange());
+    ASSIGN_OR_RETURN(const uint64_t start, store_.records().LastChange());
     core::Dashboard fresh(*d.config);
-    RETURN_IF_ERROR(store_.ForEachLiveState([&](const core::RecordState& state) -> Status {
+    RETURN_IF_ERROR(store_.records().ForEachLiveState([&](const core::RecordState& state) -> Status {
       if (dash_stop_.load()) return Status::Cancelled("the app is closing");
       (void)fresh.Apply(state);
       return Status::Ok();
@@ -709,7 +709,7 @@ Status AppController::CatchUpDashboard() {
   bool rubric_changed = first;
   while (!dash_stop_.load()) {
     size_t fed = 0;
-    ASSIGN_OR_RETURN(d.cursor, store_.ChangesSince(d.cursor, kPage, [&](const core::RecordState& state) {
+    ASSIGN_OR_RETURN(d.cursor, store_.records().ChangesSince(d.cursor, kPage, [&](const core::RecordState& state) {
       (void)d.dashboard->Apply(state);  // a tombstone removes the record
       rubric_changed = rubric_changed || state.kind == core::RecordKind::kRubricTemplate;
       ++fed;
@@ -727,7 +727,7 @@ Status AppController::CatchUpDashboard() {
   // text in both languages: no feed again).
   const std::string lang = Lang();
   if (rubric_changed || d.lang != lang) {
-    d.rubrics = LoadRubricWords(store_, lang);
+    d.rubrics = LoadRubricWords(store_.records(), lang);
     d.lang = lang;
   }
   return Status::Ok();
@@ -738,9 +738,9 @@ void AppController::MakeReportFromDashboard(const ui::MakeReport& request) {
   Status caught_up = CatchUpDashboard();
   if (dash_stop_.load()) return;
   DashboardState& d = *dash_;
-  if (d.dashboard) d.dashboard->Refresh(store_.Today());
-  auto path = caught_up.ok() ? WriteReport(store_, request, options_.data_dir / "reports", options_.assets_dir, Lang(),
-                                           d.dashboard ? &*d.dashboard : nullptr)
+  if (d.dashboard) d.dashboard->Refresh(store_.records().Today());
+  auto path = caught_up.ok() ? WriteReport(store_.records(), request, options_.data_dir / "reports",
+                                           options_.assets_dir, Lang(), d.dashboard ? &*d.dashboard : nullptr)
                              : Result<std::filesystem::path>(caught_up);
   worker_->Post([this, path = std::move(path)] {
     if (path.ok()) {
@@ -769,7 +769,7 @@ void AppController::RunDashboard() {
   const auto tr = Tr();
   if (dash_stop_.load()) return;
   std::shared_ptr<const ui::DashboardView> published;
-  const core::Date today = store_.Today();
+  const core::Date today = store_.records().Today();
   if (d.dashboard) {
     d.dashboard->Refresh(today);
     const BuildContext ctx{std::nullopt, lang, tr.get(), &clock_, no_contact_days_};

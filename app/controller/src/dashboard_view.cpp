@@ -195,7 +195,7 @@ ui::SchoolDashboardView School(const core::SchoolProgress& p, const std::map<std
 
 }  // namespace
 
-RubricWords LoadRubricWords(const core::Store& store, std::string_view lang) {
+RubricWords LoadRubricWords(const core::Records& store, std::string_view lang) {
   RubricWords words;
   auto templates = store.List<core::RubricTemplate>();
   if (!templates.ok()) return words;

@@ -15,20 +15,20 @@ Result<sync::LoginResponse> SignIn(core::Store& store, const std::filesystem::pa
                                    std::string_view password) {
   ASSIGN_OR_RETURN(sync::LoginResponse who, sync::Login(options, login, password, store.device_id()));
   RETURN_IF_ERROR(platform::WriteSecretFile(TokenPath(data_dir), who.token));
-  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kServerKey, options.server_url));
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kLoginKey, login));
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kCaFileKey, options.ca_file));
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kPersonIdKey, who.person_id.ToString()));
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kDisplayNameKey, who.display_name));
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kRoleKey, sync::RoleCode(who.role)));
-    return store.SetSyncValue(sync::kTokenExpiresKey, std::to_string(who.expires_millis));
+  RETURN_IF_ERROR(store.ledger().InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store.ledger().SetSyncValue(sync::kServerKey, options.server_url));
+    RETURN_IF_ERROR(store.ledger().SetSyncValue(sync::kLoginKey, login));
+    RETURN_IF_ERROR(store.ledger().SetSyncValue(sync::kCaFileKey, options.ca_file));
+    RETURN_IF_ERROR(store.ledger().SetSyncValue(sync::kPersonIdKey, who.person_id.ToString()));
+    RETURN_IF_ERROR(store.ledger().SetSyncValue(sync::kDisplayNameKey, who.display_name));
+    RETURN_IF_ERROR(store.ledger().SetSyncValue(sync::kRoleKey, sync::RoleCode(who.role)));
+    return store.ledger().SetSyncValue(sync::kTokenExpiresKey, std::to_string(who.expires_millis));
   }));
   return who;
 }
 
 static Result<std::string> SyncValue(const core::Store& store, std::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, store.GetSyncValue(key));
+  ASSIGN_OR_RETURN(std::optional<std::string> value, store.ledger().GetSyncValue(key));
   return value.value_or("");
 }
 

@@ -5,7 +5,7 @@
 // ru/en texts) or from the translation table (keys "view.*" in assets/i18n/<lang>/views.tsv).
 // Dates are shown as DD.MM.YYYY; times of day in the clock's local time.
 //
-// Each builder reads the records of the one school or teacher it shows (Store::ListBy), not
+// Each builder reads the records of the one school or teacher it shows (Records::ListBy), not
 // the whole district, except where the view is the whole district (Today of a coordinator,
 // the recommendations list).
 //
