@@ -107,16 +107,7 @@ Result<size_t> ApplyPullResponse(core::SyncLedger& ledger, const PullResponse& a
       ++changed;
     }
     for (const ConflictRecord& c : answer.conflicts) {
-      core::ConflictEntry entry;
-      entry.id = c.id;
-      entry.kind = c.kind;
-      entry.record_id = c.record_id;
-      entry.field = c.field;
-      entry.kept = c.kept;
-      entry.kept_clock = c.kept_clock;
-      entry.lost = c.lost;
-      entry.lost_clock = c.lost_clock;
-      entry.reason = c.reason;
+      core::ConflictEntry entry{c, /*dismissed=*/false};
       entry.noticed_millis = c.noticed_millis ? c.noticed_millis : now_millis;
       RETURN_IF_ERROR(ledger.AddConflict(entry));
     }

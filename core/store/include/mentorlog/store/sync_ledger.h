@@ -43,19 +43,9 @@ struct OutboxEntry {
   bool acked = false;
 };
 
-// A value that lost a concurrent edit (or an edit of a deleted record), as the server
-// reported it. Shown to the user; never applied by itself.
-struct ConflictEntry {
-  Uuid id;  // the server's id of the conflict
-  RecordKind kind = RecordKind::kSchool;
-  Uuid record_id;
-  std::string field;
-  FieldValue kept;
-  FieldClock kept_clock;
-  FieldValue lost;
-  FieldClock lost_clock;
-  ConflictReason reason = ConflictReason::kConcurrentEdit;
-  int64_t noticed_millis = 0;
+// A conflict the server reported (change.h), as this device keeps it: shown to the user until
+// dismissed; never applied by itself.
+struct ConflictEntry : Conflict {
   bool dismissed = false;
 };
 
