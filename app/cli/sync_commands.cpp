@@ -86,7 +86,7 @@ Status NotSignedIn() {
 // The client's options from what login stored: server, CA file, token. Unauthenticated when
 // there is no token or no server.
 Result<sync::ClientOptions> SignedInOptions(const SyncContext& ctx) {
-  return app::SignedInOptions(ctx.store, ctx.data_dir, NotSignedIn().local_message());
+  return app::SignedInOptions(ctx.store.ledger(), ctx.data_dir, NotSignedIn().local_message());
 }
 
 // Set by SIGINT while `sync` runs. A lock-free atomic store is async-signal-safe.
@@ -211,7 +211,7 @@ Status SyncCommands::Login(const SyncContext& ctx) {
   options.server_url = server_;
   if (!ca_file_.empty()) options.ca_file = std::filesystem::absolute(ca_file_).string();
   options.max_attempts = 4;  // someone is waiting at the keyboard
-  auto signed_in = app::SignIn(ctx.store, ctx.data_dir, options, user_, password);
+  auto signed_in = app::SignIn(ctx.store.ledger(), ctx.data_dir, options, user_, password);
   std::fill(password.begin(), password.end(), '\0');
   if (!signed_in.ok()) return signed_in.status();
   const sync::LoginResponse& who = *signed_in;
@@ -227,7 +227,7 @@ Status SyncCommands::Login(const SyncContext& ctx) {
 
 Status SyncCommands::Logout(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(app::SignOutReport report,
-                   app::SignOut(ctx.store, ctx.data_dir, /*max_attempts=*/2));  // best effort
+                   app::SignOut(ctx.store.ledger(), ctx.data_dir, /*max_attempts=*/2));  // best effort
   if (!report.was_signed_in) {
     std::cout << Pick(ctx.language, "Not signed in; nothing to do.", "Вход не был выполнен; делать нечего.") << "\n";
     return Status::Ok();

@@ -280,7 +280,7 @@ TEST_F(AppControllerTest, SavingAVisitChecksOffARecommendationInOneTransaction) 
   EXPECT_EQ(Must(store_->ledger().PendingCount(), "PendingCount"), pending + 5);
 
   const ui::SchoolView school =
-      Must(BuildSchoolView(*store_, Context(mentor.id, ru_), rec.school_id.ToString()), "BuildSchoolView");
+      Must(BuildSchoolView(store_->records(), Context(mentor.id, ru_), rec.school_id.ToString()), "BuildSchoolView");
   for (const auto& row : school.open_recommendations) EXPECT_NE(row.id, rec.id.ToString());
   ASSERT_FALSE(school.timeline.empty());
   EXPECT_EQ(school.timeline.front().date, "20.11.2026");
@@ -303,7 +303,7 @@ TEST_F(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecor
     }
     return out;
   };
-  EXPECT_EQ(warned(Must(BuildRecommendationsView(*store_, Context(mentor.id, ru_), {}), "view").rows),
+  EXPECT_EQ(warned(Must(BuildRecommendationsView(store_->records(), Context(mentor.id, ru_), {}), "view").rows),
             std::vector<std::string>{})
       << "the demo breaks no rule";
 
@@ -312,12 +312,13 @@ TEST_F(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecor
   visit.date = store_->records().Today();
   Must(store_->records().Save(visit), "moving the visit");
 
-  const ui::RecommendationsView en = Must(BuildRecommendationsView(*store_, Context(mentor.id, en_), {}), "view");
+  const ui::RecommendationsView en =
+      Must(BuildRecommendationsView(store_->records(), Context(mentor.id, en_), {}), "view");
   const std::string expected_en =
       "The due date " + rec->due_on.ToString() + " must be after the visit (" + visit.date.ToString() + ").";
   EXPECT_EQ(warned(en.rows), std::vector<std::string>{rec->id.ToString() + ": " + expected_en});
   const ui::SchoolView school =
-      Must(BuildSchoolView(*store_, Context(mentor.id, ru_), rec->school_id.ToString()), "BuildSchoolView");
+      Must(BuildSchoolView(store_->records(), Context(mentor.id, ru_), rec->school_id.ToString()), "BuildSchoolView");
   const std::vector<std::string> ru = warned(school.open_recommendations);
   ASSERT_EQ(ru.size(), 1u);
   EXPECT_NE(ru[0].find("должен быть позже даты, когда рекомендация дана"), std::string::npos) << ru[0];
@@ -326,10 +327,11 @@ TEST_F(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecor
   core::Recommendation edited = *rec;
   edited.evidence = "План урока с целями";
   Must(store_->records().Save(edited), "an edit of another field");
-  EXPECT_EQ(warned(Must(BuildRecommendationsView(*store_, Context(mentor.id, en_), {}), "view").rows).size(), 1u);
+  EXPECT_EQ(warned(Must(BuildRecommendationsView(store_->records(), Context(mentor.id, en_), {}), "view").rows).size(),
+            1u);
   edited.due_on = visit.date.AddDays(7);
   Must(store_->records().Save(edited), "moving the due date");
-  EXPECT_EQ(warned(Must(BuildRecommendationsView(*store_, Context(mentor.id, en_), {}), "view").rows),
+  EXPECT_EQ(warned(Must(BuildRecommendationsView(store_->records(), Context(mentor.id, en_), {}), "view").rows),
             std::vector<std::string>{});
 }
 

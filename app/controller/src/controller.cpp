@@ -364,7 +364,7 @@ void AppController::Handle(const ui::Action& action) {
           core::DraftEntry draft;
           draft.key = a.key.empty() ? ui::DraftKey(a.form) : a.key;
           draft.kind = std::string(KindCode(a.form));
-          draft.title = DraftTitle(store_, ctx, a.form);
+          draft.title = DraftTitle(store_.records(), ctx, a.form);
           draft.payload = ui::EncodeForm(a.form);
           Status s = store_.device().SaveDraft(draft);
           if (!s.ok()) Notice(s);
@@ -527,9 +527,10 @@ void AppController::RebuildAndPublish() {
     if (new_day || store_changed) QueueDashboard();
   };
   if (dirty & kToday) keep(BuildTodayView(store_, ctx), v.today);
-  if ((dirty & kSchool) && !school_id_.empty()) keep(BuildSchoolView(store_, ctx, school_id_), v.school);
-  if ((dirty & kTeacher) && !teacher_id_.empty()) keep(BuildTeacherView(store_, ctx, teacher_id_), v.teacher);
-  if ((dirty & kForm) && !form_school_id_.empty()) keep(BuildFormOptions(store_, ctx, form_school_id_), v.form);
+  if ((dirty & kSchool) && !school_id_.empty()) keep(BuildSchoolView(store_.records(), ctx, school_id_), v.school);
+  if ((dirty & kTeacher) && !teacher_id_.empty()) keep(BuildTeacherView(store_.records(), ctx, teacher_id_), v.teacher);
+  if ((dirty & kForm) && !form_school_id_.empty())
+    keep(BuildFormOptions(store_.records(), ctx, form_school_id_), v.form);
   if (dirty & kSync) {
     const bool signed_in = HasToken(options_.data_dir);
     keep(BuildSyncView(store_, ctx, signed_in), v.sync);
@@ -552,7 +553,7 @@ void AppController::RebuildAndPublish() {
   // what is ready is shown first, so Today does not wait for it after a start or a sync.
   if (dirty & kRecommendations) {
     if (dirty & ~kRecommendations) publish();
-    keep(BuildRecommendationsView(store_, ctx, filter_), v.recommendations);
+    keep(BuildRecommendationsView(store_.records(), ctx, filter_), v.recommendations);
   }
   publish();
 }
@@ -569,7 +570,7 @@ void AppController::RunSync(bool automatic) {
     sync_progress_ = 0;
     sync_progress_text_ = (*tr)("view.sync.starting");
   }
-  auto options = SignedInOptions(store_, options_.data_dir, Words("view.sync.not_signed_in"));
+  auto options = SignedInOptions(store_.ledger(), options_.data_dir, Words("view.sync.not_signed_in"));
   Status result;
   if (!options.ok()) {
     result = options.status();
@@ -635,7 +636,7 @@ void AppController::RunSignIn(const ui::SignIn& sign_in) {
   options.server_url = sign_in.server.empty() ? options_.server_url : sign_in.server;
   options.max_attempts = 4;  // someone is waiting
   options.clock = &clock_;
-  auto who = SignIn(store_, options_.data_dir, options, sign_in.login, sign_in.password);
+  auto who = SignIn(store_.ledger(), options_.data_dir, options, sign_in.login, sign_in.password);
   worker_->Post([this, status = who.status(), name = who.ok() ? who->display_name : std::string()] {
     if (status.ok()) {
       Notice("view.notice.signed_in", {name});
@@ -651,7 +652,7 @@ void AppController::RunSignIn(const ui::SignIn& sign_in) {
 }
 
 void AppController::RunSignOut() {
-  auto report = SignOut(store_, options_.data_dir, /*max_attempts=*/2);
+  auto report = SignOut(store_.ledger(), options_.data_dir, /*max_attempts=*/2);
   Status cleared = store_.ledger().InTransaction([&]() -> Status {
     RETURN_IF_ERROR(store_.ledger().SetSyncValue(sync::kPersonIdKey, ""));
     return store_.ledger().SetSyncValue(sync::kDisplayNameKey, "");

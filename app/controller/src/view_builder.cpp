@@ -103,45 +103,45 @@ std::string SchoolName(const core::School& s) { return s.short_name.empty() ? s.
 // People's names by id, read from the store once each.
 class Names {
  public:
-  explicit Names(const core::Store& store) : store_(store) {}
+  explicit Names(const core::Records& store) : store_(store) {}
   void Add(const core::Person& p) { names_[p.id] = p.full_name; }
   std::string Of(const std::optional<Uuid>& id) {
     if (!id) return {};
     if (auto it = names_.find(*id); it != names_.end()) return it->second;
-    auto p = store_.records().Get<core::Person>(*id);
+    auto p = store_.Get<core::Person>(*id);
     std::string name = p.ok() ? p->full_name : std::string();
     names_.emplace(*id, name);
     return name;
   }
 
  private:
-  const core::Store& store_;
+  const core::Records& store_;
   std::map<Uuid, std::string> names_;
 };
 
 // School names by id, likewise.
 class SchoolNames {
  public:
-  explicit SchoolNames(const core::Store& store) : store_(store) {}
+  explicit SchoolNames(const core::Records& store) : store_(store) {}
   void Add(const core::School& s) { names_[s.id] = SchoolName(s); }
   std::string Of(const Uuid& id) {
     if (auto it = names_.find(id); it != names_.end()) return it->second;
-    auto s = store_.records().Get<core::School>(id);
+    auto s = store_.Get<core::School>(id);
     std::string name = s.ok() ? SchoolName(*s) : std::string();
     names_.emplace(id, name);
     return name;
   }
 
  private:
-  const core::Store& store_;
+  const core::Records& store_;
   std::map<Uuid, std::string> names_;
 };
 
 // The rules across records `record` breaks as stored (Records::RuleWarnings), in the UI's language.
 template <class R>
-std::string WarningOf(const core::Store& store, const R& record, const BuildContext& ctx) {
+std::string WarningOf(const core::Records& store, const R& record, const BuildContext& ctx) {
   std::string out;
-  for (const core::FieldError& e : store.records().RuleWarnings(record)) {
+  for (const core::FieldError& e : store.RuleWarnings(record)) {
     if (!out.empty()) out += ' ';
     out += e.In(ctx.lang);
   }
@@ -176,10 +176,10 @@ void SortRows(std::vector<std::pair<core::Recommendation, ui::RecommendationRow>
 }
 
 // Open recommendations of one school, for the school view and the forms.
-Result<std::vector<ui::RecommendationRow>> OpenRows(const core::Store& store, const BuildContext& ctx,
+Result<std::vector<ui::RecommendationRow>> OpenRows(const core::Records& store, const BuildContext& ctx,
                                                     const core::School& school, Names& people) {
-  ASSIGN_OR_RETURN(auto recs, store.records().ListBy<core::Recommendation>("school_id", school.id));
-  const Date today = store.records().Today();
+  ASSIGN_OR_RETURN(auto recs, store.ListBy<core::Recommendation>("school_id", school.id));
+  const Date today = store.Today();
   std::vector<std::pair<core::Recommendation, ui::RecommendationRow>> rows;
   for (auto& r : recs) {
     if (!IsOpen(r)) continue;
@@ -198,7 +198,7 @@ std::string ObservationTitle(const core::Observation& o, const std::string& teac
   return ctx.tr->Format("view.timeline.observation", {o.subject, cls, teacher});
 }
 
-ui::TimelineEntry ObservationEntry(const core::Store& store, const core::Observation& o, const std::string& teacher,
+ui::TimelineEntry ObservationEntry(const core::Records& store, const core::Observation& o, const std::string& teacher,
                                    const BuildContext& ctx) {
   return {ui::EntryKind::kObservation,       o.id.ToString(),  ShowDate(o.date),
           ObservationTitle(o, teacher, ctx), OneLine(o.topic), WarningOf(store, o, ctx)};
@@ -207,7 +207,7 @@ ui::TimelineEntry ObservationEntry(const core::Store& store, const core::Observa
 // Rubrics by (code, version), parsed once per build.
 class Rubrics {
  public:
-  explicit Rubrics(const core::Store& store) : store_(store) {}
+  explicit Rubrics(const core::Records& store) : store_(store) {}
   const core::Rubric* Find(const std::string& code, int64_t version) {
     if (!loaded_) Load();
     auto it = rubrics_.find({code, version});
@@ -226,25 +226,25 @@ class Rubrics {
  private:
   void Load() {
     loaded_ = true;
-    auto templates = store_.records().List<core::RubricTemplate>();
+    auto templates = store_.List<core::RubricTemplate>();
     if (!templates.ok()) return;
     for (const auto& t : *templates) {
       auto rubric = core::ParseRubric(t.body_json, t.code);
       if (rubric.ok()) rubrics_.emplace(std::make_pair(t.code, t.version), std::move(rubric).value());
     }
   }
-  const core::Store& store_;
+  const core::Records& store_;
   bool loaded_ = false;
   std::map<std::pair<std::string, int64_t>, core::Rubric> rubrics_;
 };
 
 // "Visit of 12.11.2026, School No. 3" for the records the sync panel names; "Visit 0190f5a2…"
 // for the others.
-std::string DescribeRecord(const core::Store& store, const BuildContext& ctx, core::RecordKind kind, const Uuid& id,
+std::string DescribeRecord(const core::Records& store, const BuildContext& ctx, core::RecordKind kind, const Uuid& id,
                            SchoolNames& schools) {
   const std::string label(core::EnumLabel(kind, ctx.lang));
   auto dated = [&]<class R>() -> std::optional<std::string> {
-    auto r = store.records().Get<R>(id);
+    auto r = store.Get<R>(id);
     if (!r.ok()) return std::nullopt;
     return ctx.tr->Format("view.record.dated", {label, ShowDate(r->date), schools.Of(r->school_id)});
   };
@@ -253,15 +253,15 @@ std::string DescribeRecord(const core::Store& store, const BuildContext& ctx, co
   if (kind == core::RecordKind::kObservation) text = dated.template operator()<core::Observation>();
   if (kind == core::RecordKind::kConsultation) text = dated.template operator()<core::Consultation>();
   if (kind == core::RecordKind::kRecommendation) {
-    auto r = store.records().Get<core::Recommendation>(id);
+    auto r = store.Get<core::Recommendation>(id);
     if (r.ok()) text = label + " «" + OneLine(r->text, 60) + "»";
   }
   if (kind == core::RecordKind::kSchool) {
-    auto s = store.records().Get<core::School>(id);
+    auto s = store.Get<core::School>(id);
     if (s.ok()) text = label + " «" + SchoolName(*s) + "»";
   }
   if (kind == core::RecordKind::kPerson) {
-    auto p = store.records().Get<core::Person>(id);
+    auto p = store.Get<core::Person>(id);
     if (p.ok()) text = label + " «" + p->full_name + "»";
   }
   return text.value_or(label + " " + id.ToString().substr(0, 8) + "…");
@@ -286,11 +286,11 @@ std::string ShowTime(int64_t millis, const BuildContext& ctx) {
   return ShowDate(day) + " " + hhmm;
 }
 
-std::string DraftTitle(const core::Store& store, const BuildContext& ctx, const ui::Form& form) {
+std::string DraftTitle(const core::Records& store, const BuildContext& ctx, const ui::Form& form) {
   const std::string& school_id = std::visit([](const auto& f) -> const std::string& { return f.school_id; }, form);
   std::string school;
   if (auto id = ParseId(school_id)) {
-    auto s = store.records().Get<core::School>(*id);
+    auto s = store.Get<core::School>(*id);
     if (s.ok()) school = SchoolName(*s);
   }
   const char* key = form.index() == 0   ? "view.draft.visit"
@@ -305,7 +305,7 @@ std::string DraftTitle(const core::Store& store, const BuildContext& ctx, const 
 
 namespace {
 
-Result<ui::SchoolCard> MakeCard(const core::Store& store, const BuildContext& ctx, const core::School& school,
+Result<ui::SchoolCard> MakeCard(const core::Records& store, const BuildContext& ctx, const core::School& school,
                                 const std::vector<core::RoadmapItem>& roadmap, Date today) {
   ui::SchoolCard card;
   card.id = school.id.ToString();
@@ -313,7 +313,7 @@ Result<ui::SchoolCard> MakeCard(const core::Store& store, const BuildContext& ct
   card.municipality = school.municipality;
   for (core::SchoolStatus s : school.statuses) card.statuses.emplace_back(core::EnumLabel(s, ctx.lang));
 
-  ASSIGN_OR_RETURN(core::Records::SchoolActivity activity, store.records().ActivityOf(school.id, today));
+  ASSIGN_OR_RETURN(core::Records::SchoolActivity activity, store.ActivityOf(school.id, today));
   const std::optional<int> days = core::DaysSinceContact(activity.last_contact, today);
   card.days_since_contact = days.value_or(-1);
   card.without_contact = core::WithoutContact(days, ctx.no_contact_days);
@@ -379,7 +379,7 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
 
   ASSIGN_OR_RETURN(auto roadmap, store.records().List<core::RoadmapItem>());
   for (const auto& s : schools) {
-    ASSIGN_OR_RETURN(ui::SchoolCard card, MakeCard(store, ctx, s, roadmap, today));
+    ASSIGN_OR_RETURN(ui::SchoolCard card, MakeCard(store.records(), ctx, s, roadmap, today));
     view.schools.push_back(std::move(card));
   }
 
@@ -392,9 +392,10 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
 // [SECTION] School and teacher
 // -----------------------------------------------------------------------------------------
 
-Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildContext& ctx, std::string_view school_id) {
+Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildContext& ctx,
+                                       std::string_view school_id) {
   ASSIGN_OR_RETURN(Uuid id, MustParseId(school_id));
-  ASSIGN_OR_RETURN(core::School school, store.records().Get<core::School>(id));
+  ASSIGN_OR_RETURN(core::School school, store.Get<core::School>(id));
   ui::SchoolView view;
   view.id = school.id.ToString();
   view.name = school.name;
@@ -403,7 +404,7 @@ Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildCont
   SchoolNames schools(store);
   schools.Add(school);
   if (school.leader_partner_id) view.leader_partner = schools.Of(*school.leader_partner_id);
-  ASSIGN_OR_RETURN(auto agreements, store.records().ListBy<core::NetworkAgreement>("supported_school_id", id));
+  ASSIGN_OR_RETURN(auto agreements, store.ListBy<core::NetworkAgreement>("supported_school_id", id));
   if (!agreements.empty()) {
     const auto& newest = *std::max_element(agreements.begin(), agreements.end(),
                                            [](const auto& a, const auto& b) { return a.signed_on < b.signed_on; });
@@ -416,23 +417,23 @@ Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildCont
   }
 
   Names people(store);
-  ASSIGN_OR_RETURN(auto staff, store.records().ListBy<core::Person>("school_id", id));
+  ASSIGN_OR_RETURN(auto staff, store.ListBy<core::Person>("school_id", id));
   for (const auto& p : staff) people.Add(p);
 
   // Timeline: newest first; a day's entries by kind, then id.
   std::vector<std::pair<std::pair<Date, Uuid>, ui::TimelineEntry>> entries;
-  ASSIGN_OR_RETURN(auto visits, store.records().ListBy<core::Visit>("school_id", id));
+  ASSIGN_OR_RETURN(auto visits, store.ListBy<core::Visit>("school_id", id));
   for (const auto& v : visits) {
     entries.push_back({{v.date, v.id},
                        {ui::EntryKind::kVisit, v.id.ToString(), ShowDate(v.date),
                         ctx.tr->Format("view.timeline.visit", {Labels(v.purposes, ctx.lang)}), OneLine(v.summary),
                         WarningOf(store, v, ctx)}});
   }
-  ASSIGN_OR_RETURN(auto observations, store.records().ListBy<core::Observation>("school_id", id));
+  ASSIGN_OR_RETURN(auto observations, store.ListBy<core::Observation>("school_id", id));
   for (const auto& o : observations) {
     entries.push_back({{o.date, o.id}, ObservationEntry(store, o, people.Of(o.teacher_id), ctx)});
   }
-  ASSIGN_OR_RETURN(auto consultations, store.records().ListBy<core::Consultation>("school_id", id));
+  ASSIGN_OR_RETURN(auto consultations, store.ListBy<core::Consultation>("school_id", id));
   for (const auto& c : consultations) {
     entries.push_back({{c.date, c.id},
                        {ui::EntryKind::kConsultation, c.id.ToString(), ShowDate(c.date),
@@ -452,10 +453,10 @@ Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildCont
   return view;
 }
 
-Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildContext& ctx,
+Result<ui::TeacherView> BuildTeacherView(const core::Records& store, const BuildContext& ctx,
                                          std::string_view teacher_id) {
   ASSIGN_OR_RETURN(Uuid id, MustParseId(teacher_id));
-  ASSIGN_OR_RETURN(core::Person teacher, store.records().Get<core::Person>(id));
+  ASSIGN_OR_RETURN(core::Person teacher, store.Get<core::Person>(id));
   ui::TeacherView view;
   view.id = teacher.id.ToString();
   view.name = teacher.full_name;
@@ -465,7 +466,7 @@ Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildCo
   }
   view.subjects = Join(teacher.subjects);
 
-  ASSIGN_OR_RETURN(auto observations, store.records().ListBy<core::Observation>("teacher_id", id));
+  ASSIGN_OR_RETURN(auto observations, store.ListBy<core::Observation>("teacher_id", id));
   std::sort(observations.begin(), observations.end(),
             [](const auto& a, const auto& b) { return a.date != b.date ? a.date < b.date : a.id < b.id; });
 
@@ -476,7 +477,7 @@ Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildCo
   };
   std::map<std::string, Series> by_criterion;
   for (const auto& o : observations) {
-    ASSIGN_OR_RETURN(auto scores, store.records().ScoresOf(o.id));
+    ASSIGN_OR_RETURN(auto scores, store.ScoresOf(o.id));
     const core::Rubric* rubric = rubrics.Find(o.rubric_code, o.rubric_version);
     for (const auto& s : scores) {
       Series& entry = by_criterion[s.criterion_code];
@@ -502,7 +503,7 @@ Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildCo
     view.observations.push_back(ObservationEntry(store, *it, teacher.full_name, ctx));
   }
 
-  ASSIGN_OR_RETURN(auto deficits, store.records().ListBy<core::Deficit>("teacher_id", id));
+  ASSIGN_OR_RETURN(auto deficits, store.ListBy<core::Deficit>("teacher_id", id));
   std::sort(deficits.begin(), deficits.end(), [](const auto& a, const auto& b) { return a.found_on < b.found_on; });
   for (const auto& d : deficits) {
     if (d.closed_on) {
@@ -519,22 +520,22 @@ Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildCo
 // [SECTION] Recommendations
 // -----------------------------------------------------------------------------------------
 
-Result<ui::RecommendationsView> BuildRecommendationsView(const core::Store& store, const BuildContext& ctx,
+Result<ui::RecommendationsView> BuildRecommendationsView(const core::Records& store, const BuildContext& ctx,
                                                          const ui::RecommendationFilter& filter) {
   ui::RecommendationsView view;
-  const Date today = store.records().Today();
-  ASSIGN_OR_RETURN(auto all_schools, store.records().List<core::School>());
+  const Date today = store.Today();
+  ASSIGN_OR_RETURN(auto all_schools, store.List<core::School>());
   SchoolNames schools(store);
   for (const auto& s : all_schools) {
     schools.Add(s);
     view.schools.push_back({s.id.ToString(), SchoolName(s)});
   }
   std::sort(view.schools.begin(), view.schools.end(), [](const auto& a, const auto& b) { return a.label < b.label; });
-  ASSIGN_OR_RETURN(auto all_people, store.records().List<core::Person>());
+  ASSIGN_OR_RETURN(auto all_people, store.List<core::Person>());
   Names people(store);
   for (const auto& p : all_people) people.Add(p);
 
-  ASSIGN_OR_RETURN(auto recs, store.records().List<core::Recommendation>());
+  ASSIGN_OR_RETURN(auto recs, store.List<core::Recommendation>());
   view.total = static_cast<int64_t>(recs.size());
   const std::string search = core::FoldCase(filter.search);
   std::set<Uuid> owners;
@@ -564,21 +565,21 @@ Result<ui::RecommendationsView> BuildRecommendationsView(const core::Store& stor
 // [SECTION] Form options
 // -----------------------------------------------------------------------------------------
 
-Result<ui::FormOptions> BuildFormOptions(const core::Store& store, const BuildContext& ctx,
+Result<ui::FormOptions> BuildFormOptions(const core::Records& store, const BuildContext& ctx,
                                          std::string_view school_id) {
   ASSIGN_OR_RETURN(Uuid id, MustParseId(school_id));
-  ASSIGN_OR_RETURN(core::School school, store.records().Get<core::School>(id));
+  ASSIGN_OR_RETURN(core::School school, store.Get<core::School>(id));
   ui::FormOptions options;
   options.school_id = school.id.ToString();
   options.school_name = SchoolName(school);
-  options.today = store.records().Today().ToString();
+  options.today = store.Today().ToString();
   options.visit_purposes = EnumChoices<core::VisitPurpose>(ctx.lang);
   options.consultation_audiences = EnumChoices<core::ConsultationAudience>(ctx.lang);
   options.consultation_formats = EnumChoices<core::ConsultationFormat>(ctx.lang);
   options.consultation_topics = EnumChoices<core::ConsultationTopic>(ctx.lang);
 
   Names people(store);
-  ASSIGN_OR_RETURN(auto staff, store.records().ListBy<core::Person>("school_id", id));
+  ASSIGN_OR_RETURN(auto staff, store.ListBy<core::Person>("school_id", id));
   std::sort(staff.begin(), staff.end(), [](const auto& a, const auto& b) { return a.full_name < b.full_name; });
   std::set<std::string> subjects;
   for (const auto& p : staff) {
@@ -640,17 +641,17 @@ Result<ui::SyncView> BuildSyncView(const core::Store& store, const BuildContext&
     if (!ru.empty()) view.last_error = std::move(ru);  // else: kept by a version before both
   }
 
-  SchoolNames schools(store);
+  SchoolNames schools(store.records());
   ASSIGN_OR_RETURN(auto rejected, store.ledger().Rejected());
   for (const auto& r : rejected) {
-    view.rejected.push_back({DescribeRecord(store, ctx, r.kind, r.record_id, schools),
+    view.rejected.push_back({DescribeRecord(store.records(), ctx, r.kind, r.record_id, schools),
                              LocalText{r.reason_ru, r.reason_en}.In(language), ShowTime(r.rejected_millis, ctx)});
   }
   ASSIGN_OR_RETURN(auto conflicts, store.ledger().Conflicts(/*include_dismissed=*/false));
   for (const auto& c : conflicts) {
     ui::ConflictRow row;
     row.id = c.id.ToString();
-    row.what = DescribeRecord(store, ctx, c.kind, c.record_id, schools) + ": " + c.field;
+    row.what = DescribeRecord(store.records(), ctx, c.kind, c.record_id, schools) + ": " + c.field;
     row.kept = core::FieldValueToString(c.kept);
     row.lost = core::FieldValueToString(c.lost);
     const std::string device = c.lost_clock.device_id == store.device_id()
