@@ -2,8 +2,11 @@
 // the one connection, the one lock, the clock and HLC, the op seq, the transaction depth, the
 // lookup caches; and the RecordTraits-driven row access they all use. Private to the store.
 //
-// Thread safety: every member function takes mu_ (recursive, so a face's call may call
-// another); a face's call takes it too around its own statements.
+// Thread safety: mu_ guards everything here. Each face's call takes it around its statements, as
+// do Load, ListAll, Save, Delete, Clocks, FindRubric, InTransaction and WriteOnce (it is recursive:
+// a call may make another). Migrate, BindDeviceId and LoadCounters run in Store::Open, before the
+// store is shared (LoadCounters again under InTransaction's lock). REQUIRES: mu_ held for Exec and
+// WriteClocksAndOutbox.
 #pragma once
 
 #include <algorithm>
