@@ -115,7 +115,7 @@ void BM_ApplyPull(benchmark::State& state) {
     state.ResumeTiming();
 
     for (size_t i = 0; i < count; ++i) {
-      auto applied = sync::ApplyPullResponse(*store, f.batches()[i], 0);
+      auto applied = sync::ApplyPullResponse(store->ledger(), f.batches()[i], 0);
       if (!applied.ok()) {
         state.SkipWithError(applied.status().ToString().c_str());
         return;

@@ -55,8 +55,8 @@ struct Mentor {
 
 // The first mentor (by name) with a mentor-school assignment, and the district's coordinator.
 Mentor FindMentor(const core::Store& store) {
-  auto people = Must(store.List<core::Person>(), "people");
-  auto assignments = Must(store.List<core::Assignment>(), "assignments");
+  auto people = Must(store.records().List<core::Person>(), "people");
+  auto assignments = Must(store.records().List<core::Assignment>(), "assignments");
   std::sort(people.begin(), people.end(), [](const auto& a, const auto& b) { return a.full_name < b.full_name; });
   std::sort(assignments.begin(), assignments.end(), [](const auto& a, const auto& b) {
     return std::tie(a.starts_on, a.subject) < std::tie(b.starts_on, b.subject);
@@ -105,14 +105,15 @@ RunResult RunOnce(const TempDir& dir, const std::filesystem::path& seed_store, c
   options.token = Must(central->IssueToken(account, device_id), "token");
   options.clock = &clock;
   options.jitter_seed = seed;
-  Must(sync::SyncClient(*device, options).Sync().status(), "first pull");
+  Must(sync::SyncClient(device->ledger(), options).Sync().status(), "first pull");
 
   RunResult r;
   r.seed = seed;
   r.records = Must(WriteDayOfWork(*device, day, mentor.person, mentor.school, seed), "day's work");
   sync::PushRequest request;
   request.device_id = device_id;
-  request.changes = Must(sync::NextPushBatch(*device, sync::kDefaultBatchRows, sync::kDefaultBatchBytes), "batch");
+  request.changes =
+      Must(sync::NextPushBatch(device->ledger(), sync::kDefaultBatchRows, sync::kDefaultBatchBytes), "batch");
   const std::string encoded = sync::Encode(request);
   r.payload_raw = static_cast<int64_t>(encoded.size());
   r.payload = static_cast<int64_t>(sync::Compress(encoded).size());
@@ -134,7 +135,7 @@ RunResult RunOnce(const TempDir& dir, const std::filesystem::path& seed_store, c
     }
   };
   const auto t0 = std::chrono::steady_clock::now();
-  const sync::SyncReport report = Must(sync::SyncClient(*device, options).Sync(), "field sync");
+  const sync::SyncReport report = Must(sync::SyncClient(device->ledger(), options).Sync(), "field sync");
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.push_up = up_pushed - up0;
   r.push_down = down_pushed - down0;

@@ -77,7 +77,7 @@ int ChildMain(const ChildArgs& a) {
   options.batch_bytes = a.bytes;
   options.batch_growth = a.fixed ? sync::BatchGrowth::kFixed : sync::BatchGrowth::kAdaptive;
   const auto t0 = std::chrono::steady_clock::now();
-  auto report = sync::SyncClient(**store, options).Sync();
+  auto report = sync::SyncClient((*store)->ledger(), options).Sync();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!report.ok()) {
     std::fprintf(stderr, "child: sync: %s\n", report.status().ToString().c_str());

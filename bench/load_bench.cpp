@@ -68,7 +68,7 @@ struct District {
 
 District WriteDistrict(core::Store& store, int mentors) {
   District d;
-  const core::Date start = store.Today().AddDays(-200);
+  const core::Date start = store.records().Today().AddDays(-200);
   static const char* const kSurnames[] = {"Иванов",  "Петров", "Сидоров", "Кузнецов", "Смирнов", "Попов",
                                           "Лебедев", "Козлов", "Новиков", "Морозов",  "Волков",  "Соловьёв"};
   static const char* const kNames[] = {"Алексей", "Мария", "Сергей", "Ольга", "Николай", "Анна", "Дмитрий", "Елена"};
@@ -76,9 +76,9 @@ District WriteDistrict(core::Store& store, int mentors) {
   auto name = [&](int i) {
     return std::string(kSurnames[i % 12]) + " " + kNames[(i / 12) % 8] + " " + kNames[(i / 96) % 8] + "овна";
   };
-  Must(store.InTransaction([&]() -> Status {
+  Must(store.records().InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(std::vector<core::RubricTemplate> rubrics, core::LoadBundledRubrics(core::DefaultAssetsDir()));
-    for (auto& r : rubrics) RETURN_IF_ERROR(store.Save(std::move(r)).status());
+    for (auto& r : rubrics) RETURN_IF_ERROR(store.records().Save(std::move(r)).status());
     std::vector<core::Uuid> schools;
     for (int s = 0; s < kSchools; ++s) {
       core::School school;
@@ -89,7 +89,7 @@ District WriteDistrict(core::Store& store, int mentors) {
       school.district = kDistrict;
       school.pupils = 200 + s % 400;
       school.teachers = kTeachersPerSchool;
-      ASSIGN_OR_RETURN(school, store.Save(std::move(school)));
+      ASSIGN_OR_RETURN(school, store.records().Save(std::move(school)));
       schools.push_back(school.id);
       for (int t = 0; t < kTeachersPerSchool; ++t) {
         core::Person p;
@@ -97,14 +97,14 @@ District WriteDistrict(core::Store& store, int mentors) {
         p.roles = {core::Role::kTeacher};
         p.school_id = school.id;
         p.subjects = {kSubjects[t % 6]};
-        RETURN_IF_ERROR(store.Save(std::move(p)).status());
+        RETURN_IF_ERROR(store.records().Save(std::move(p)).status());
       }
     }
     for (int m = 0; m < mentors; ++m) {
       core::Person p;
       p.full_name = name(m + 7) + " (наставник " + std::to_string(m + 1) + ")";
       p.roles = {core::Role::kMentor};
-      ASSIGN_OR_RETURN(p, store.Save(std::move(p)));
+      ASSIGN_OR_RETURN(p, store.records().Save(std::move(p)));
       d.mentors.push_back(p.id);
       for (int k = 0; k < kSchoolsPerMentor; ++k) {
         core::Assignment a;
@@ -112,7 +112,7 @@ District WriteDistrict(core::Store& store, int mentors) {
         a.assignee_id = p.id;
         a.school_id = schools[static_cast<size_t>((m + k * kSchools / 2) % kSchools)];
         a.starts_on = start;
-        RETURN_IF_ERROR(store.Save(std::move(a)).status());
+        RETURN_IF_ERROR(store.records().Save(std::move(a)).status());
       }
     }
     return Status::Ok();
@@ -222,12 +222,12 @@ Outcome RunBackend(Backend backend, int mentors, int threads, const std::string&
     const auto t_pull = SteadyClock::now();
     OnThreads(mentors, std::min(threads, 16), [&](int m) {
       auto store = Must(OpenDevice(device_path(m), device_ids[static_cast<size_t>(m)]), "device store");
-      Must(sync::SyncClient(*store, options_for(m)).Pull().status(), "first pull");
+      Must(sync::SyncClient(store->ledger(), options_for(m)).Pull().status(), "first pull");
       core::WorkloadOptions w;
       w.seed = static_cast<uint64_t>(m + 1);
       w.ops = kWorkloadOps;
       w.as_person = district.mentors[static_cast<size_t>(m)];
-      Must(core::RunWorkload(*store, w).status(), "field work");
+      Must(core::RunWorkload(store->records(), w).status(), "field work");
       if (m == 0) {
         std::lock_guard lock(mu);
         out.setup_records = Must(CountLiveRecords(*store), "count");
@@ -251,7 +251,7 @@ Outcome RunBackend(Backend backend, int mentors, int threads, const std::string&
         start.arrive_and_wait();
         for (int m = t; m < mentors; m += threads) {
           const auto t0 = SteadyClock::now();
-          auto report = sync::SyncClient(*stores[static_cast<size_t>(m)], options_for(m)).Sync();
+          auto report = sync::SyncClient(stores[static_cast<size_t>(m)]->ledger(), options_for(m)).Sync();
           latency[static_cast<size_t>(m)] = SecondsSince(t0);
           if (!report.ok()) {
             ++errors;
@@ -275,7 +275,7 @@ Outcome RunBackend(Backend backend, int mentors, int threads, const std::string&
     out.pushed = pushed;
     out.pulled = pulled;
     out.rejected = rejected;
-    for (auto& s : stores) out.unacked += Must(s->PendingCount(), "pending");
+    for (auto& s : stores) out.unacked += Must(s->ledger().PendingCount(), "pending");
     stores.clear();
     out.p50 = Quantile(latency, 0.50);
     out.p99 = Quantile(latency, 0.99);

@@ -71,9 +71,9 @@ class DemoStore {
     options.device_id = "bench-device";
     auto store = Store::Open(options);
     if (!store.ok()) throw std::runtime_error(store.status().ToString());
-    auto summary = CreateDemoDistrict(**store, DemoOptions{});
+    auto summary = CreateDemoDistrict((*store)->records(), DemoOptions{});
     if (!summary.ok()) throw std::runtime_error(summary.status().ToString());
-    auto visits = (*store)->List<Visit>();
+    auto visits = (*store)->records().List<Visit>();
     if (!visits.ok() || visits->empty()) throw std::runtime_error("the demo district has no visits");
     school_id_ = visits->back().school_id;
     mentor_id_ = visits->back().visitor_ids.front();
@@ -183,8 +183,8 @@ void BM_RepositorySave(benchmark::State& state) {
     std::unique_ptr<Store> store = std::move(opened).value();
     state.ResumeTiming();
 
-    const Status s = store->InTransaction([&]() -> Status {
-      for (const Visit& v : visits) RETURN_IF_ERROR(store->Save(v).status());
+    const Status s = store->records().InTransaction([&]() -> Status {
+      for (const Visit& v : visits) RETURN_IF_ERROR(store->records().Save(v).status());
       return Status::Ok();
     });
     if (!s.ok()) {

@@ -207,13 +207,13 @@ class FieldWork {
   FieldWork(core::Store& store, uint64_t seed) : store_(store), rng_(seed) {}
 
   Status Load() {
-    today_ = store_.Today();
-    ASSIGN_OR_RETURN(std::vector<core::Person> people, store_.List<core::Person>());
+    today_ = store_.records().Today();
+    ASSIGN_OR_RETURN(std::vector<core::Person> people, store_.records().List<core::Person>());
     std::sort(people.begin(), people.end(), [](const auto& a, const auto& b) { return a.full_name < b.full_name; });
     for (const core::Person& p : people) {
       if (Has(p.roles, core::Role::kTeacher) && p.school_id) teachers_[*p.school_id].push_back(p);
     }
-    ASSIGN_OR_RETURN(std::vector<core::Visit> visits, store_.List<core::Visit>());
+    ASSIGN_OR_RETURN(std::vector<core::Visit> visits, store_.records().List<core::Visit>());
     std::sort(visits.begin(), visits.end(), [](const auto& a, const auto& b) {
       return std::tie(a.date, a.summary, a.met_with) < std::tie(b.date, b.summary, b.met_with);
     });
@@ -234,7 +234,7 @@ class FieldWork {
       return std::tie(va.date, va.summary) < std::tie(vb.date, vb.summary);
     });
 
-    ASSIGN_OR_RETURN(std::vector<core::Observation> observations, store_.List<core::Observation>());
+    ASSIGN_OR_RETURN(std::vector<core::Observation> observations, store_.records().List<core::Observation>());
     std::sort(observations.begin(), observations.end(), [](const auto& a, const auto& b) {
       return std::tie(a.date, a.topic, a.strengths) < std::tie(b.date, b.topic, b.strengths);
     });
@@ -247,13 +247,13 @@ class FieldWork {
       rubric_code_ = o.rubric_code;
       rubric_version_ = o.rubric_version;
     }
-    ASSIGN_OR_RETURN(std::vector<core::ObservationScore> scores, store_.List<core::ObservationScore>());
+    ASSIGN_OR_RETURN(std::vector<core::ObservationScore> scores, store_.records().List<core::ObservationScore>());
     for (const auto& s : scores) {
       score_evidence_.Add(s.evidence);
       ++scores_seen_;
       if (!s.level) ++scores_unobserved_;
     }
-    ASSIGN_OR_RETURN(std::vector<core::Consultation> consultations, store_.List<core::Consultation>());
+    ASSIGN_OR_RETURN(std::vector<core::Consultation> consultations, store_.records().List<core::Consultation>());
     std::sort(consultations.begin(), consultations.end(), [](const auto& a, const auto& b) {
       return std::tie(a.date, a.questions, a.advice) < std::tie(b.date, b.questions, b.advice);
     });
@@ -263,12 +263,12 @@ class FieldWork {
       consultation_advice_.Add(c.advice);
       consultation_follow_ups_.Add(c.follow_ups);
     }
-    ASSIGN_OR_RETURN(std::vector<core::Recommendation> recommendations, store_.List<core::Recommendation>());
+    ASSIGN_OR_RETURN(std::vector<core::Recommendation> recommendations, store_.records().List<core::Recommendation>());
     for (const core::Recommendation& r : recommendations) {
       recommendation_text_.Add(r.text);
       if (!r.responsible_id) recommendation_responsible_.Add(r.responsible_name);
     }
-    ASSIGN_OR_RETURN(std::vector<core::RecommendationEvent> events, store_.List<core::RecommendationEvent>());
+    ASSIGN_OR_RETURN(std::vector<core::RecommendationEvent> events, store_.records().List<core::RecommendationEvent>());
     for (const auto& e : events) {
       if (e.kind == core::RecommendationEventKind::kComment) comment_text_.Add(e.text);
     }
@@ -279,7 +279,7 @@ class FieldWork {
       pool->Finish();
     }
 
-    ASSIGN_OR_RETURN(std::vector<core::RubricTemplate> templates, store_.List<core::RubricTemplate>());
+    ASSIGN_OR_RETURN(std::vector<core::RubricTemplate> templates, store_.records().List<core::RubricTemplate>());
     for (const auto& t : templates) {
       if (t.code != rubric_code_ || t.version != rubric_version_) continue;
       ASSIGN_OR_RETURN(rubric_, core::ParseRubric(t.body_json, t.code));
@@ -294,7 +294,7 @@ class FieldWork {
   Status Run(int64_t budget) {
     budget_ = budget;
     while (budget_ > 0) {
-      RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
+      RETURN_IF_ERROR(store_.records().InTransaction([&]() -> Status {
         const int64_t stop = std::max<int64_t>(0, budget_ - 1000);
         while (budget_ > stop) RETURN_IF_ERROR(OneVisit(Plan{}));
         return Status::Ok();
@@ -318,7 +318,7 @@ class FieldWork {
     plan.recommendations = day.recommendations;
     plan.comments = day.comments;
     budget_ = INT64_MAX;
-    RETURN_IF_ERROR(store_.InTransaction([&] { return OneVisit(plan); }));
+    RETURN_IF_ERROR(store_.records().InTransaction([&] { return OneVisit(plan); }));
     return INT64_MAX - budget_;
   }
 
@@ -360,7 +360,7 @@ class FieldWork {
     v.summary = visit_summary_.Make(rng_);
     v.strengths = visit_strengths_.Make(rng_);
     v.problems = visit_problems_.Make(rng_);
-    ASSIGN_OR_RETURN(v, store_.Save(std::move(v)));
+    ASSIGN_OR_RETURN(v, store_.records().Save(std::move(v)));
     --budget_;
 
     std::vector<core::Observation> observed;
@@ -399,7 +399,7 @@ class FieldWork {
         s.evidence = score_evidence_.Make(rng_);
         scores.push_back(std::move(s));
       }
-      ASSIGN_OR_RETURN(o, store_.SaveObservation(std::move(o), scores));
+      ASSIGN_OR_RETURN(o, store_.records().SaveObservation(std::move(o), scores));
       budget_ -= 1 + static_cast<int64_t>(scores.size());
       observed.push_back(std::move(o));
     }
@@ -421,7 +421,7 @@ class FieldWork {
       c.questions = consultation_questions_.Make(rng_);
       c.advice = consultation_advice_.Make(rng_);
       c.follow_ups = consultation_follow_ups_.Make(rng_);
-      RETURN_IF_ERROR(store_.Save(std::move(c)).status());
+      RETURN_IF_ERROR(store_.records().Save(std::move(c)).status());
       --budget_;
     }
 
@@ -448,7 +448,7 @@ class FieldWork {
         if (r.responsible_name.empty()) r.responsible_name = "Заместитель директора по УВР";
       }
       r.due_on = r.created_on.AddDays(rng_.Int(14, 60));
-      ASSIGN_OR_RETURN(r, store_.Save(std::move(r)));
+      ASSIGN_OR_RETURN(r, store_.records().Save(std::move(r)));
       --budget_;
       if (budget_ > 0 && (plan.comments >= 0 ? i < plan.comments : rng_.Chance(0.3))) {
         core::RecommendationEvent e;
@@ -458,7 +458,7 @@ class FieldWork {
         e.author_id = rng_.Pick(v.visitor_ids);
         e.text = comment_text_.Make(rng_);
         if (e.text.empty()) e.text = "Работа идёт по плану";
-        RETURN_IF_ERROR(store_.Save(std::move(e)).status());
+        RETURN_IF_ERROR(store_.records().Save(std::move(e)).status());
         --budget_;
       }
     }
@@ -498,7 +498,7 @@ Result<int64_t> WriteDayOfWork(core::Store& store, const DayOfWork& day, const c
 Result<int64_t> CountLiveRecords(const core::Store& store) {
   int64_t total = 0;
   for (core::RecordKind kind : core::kAllRecordKinds) {
-    ASSIGN_OR_RETURN(int64_t n, store.Count(kind));
+    ASSIGN_OR_RETURN(int64_t n, store.records().Count(kind));
     total += n;
   }
   return total;
@@ -507,7 +507,7 @@ Result<int64_t> CountLiveRecords(const core::Store& store) {
 Result<DatasetSummary> BuildDataset(core::Store& store, const DatasetOptions& options) {
   core::DemoOptions demo;
   demo.seed = options.seed;
-  RETURN_IF_ERROR(core::CreateDemoDistrict(store, demo).status());
+  RETURN_IF_ERROR(core::CreateDemoDistrict(store.records(), demo).status());
   DatasetSummary summary;
   ASSIGN_OR_RETURN(summary.demo_records, CountLiveRecords(store));
   if (options.records > summary.demo_records) {
@@ -516,11 +516,11 @@ Result<DatasetSummary> BuildDataset(core::Store& store, const DatasetOptions& op
     RETURN_IF_ERROR(work.Run(options.records - summary.demo_records));
   }
   for (core::RecordKind kind : core::kAllRecordKinds) {
-    ASSIGN_OR_RETURN(int64_t n, store.Count(kind));
+    ASSIGN_OR_RETURN(int64_t n, store.records().Count(kind));
     if (n > 0) summary.by_kind[std::string(core::KindTable(kind))] = n;
     summary.records += n;
   }
-  ASSIGN_OR_RETURN(summary.changes, store.PendingCount());
+  ASSIGN_OR_RETURN(summary.changes, store.ledger().PendingCount());
   return summary;
 }
 
@@ -566,7 +566,7 @@ Result<int64_t> WriteJsonl(const core::Store& store, const std::filesystem::path
   int64_t lines = 0;
   for (core::RecordKind kind : core::kAllRecordKinds) {
     Status s = core::VisitKind(kind, [&]<class R>() -> Status {
-      ASSIGN_OR_RETURN(std::vector<R> records, store.List<R>());
+      ASSIGN_OR_RETURN(std::vector<R> records, store.records().List<R>());
       for (const R& r : records) {
         ASSIGN_OR_RETURN(std::string line, JsonDoc(core::EnumCode(kind), core::EncodeJson(r)));
         out << line << '\n';
@@ -583,7 +583,7 @@ Result<int64_t> WriteJsonl(const core::Store& store, const std::filesystem::path
 
 Result<DistrictOwner> FindDistrictOwner(const core::Store& store) {
   DistrictOwner owner;
-  ASSIGN_OR_RETURN(std::vector<core::School> schools, store.List<core::School>());
+  ASSIGN_OR_RETURN(std::vector<core::School> schools, store.records().List<core::School>());
   std::map<std::string, int> districts;
   for (const auto& s : schools) ++districts[s.district];
   if (districts.empty()) return Status::NotFound("the store has no schools");
@@ -593,7 +593,7 @@ Result<DistrictOwner> FindDistrictOwner(const core::Store& store) {
   for (const auto& s : schools) {
     if (s.district == owner.district) owner.schools.push_back(s.id);
   }
-  ASSIGN_OR_RETURN(std::vector<core::Person> people, store.List<core::Person>());
+  ASSIGN_OR_RETURN(std::vector<core::Person> people, store.records().List<core::Person>());
   std::sort(people.begin(), people.end(), [](const auto& a, const auto& b) { return a.full_name < b.full_name; });
   for (const auto& p : people) {
     if (Has(p.roles, core::Role::kCoordinator)) {

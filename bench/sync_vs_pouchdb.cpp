@@ -127,7 +127,7 @@ Row RunMentorLog(const Setting& setting, const TempDir& dir, const std::filesyst
   double cpu0 = CpuSeconds();
   auto t0 = Clock::now();
   last = t0;
-  sync::SyncReport pushed = Must(sync::SyncClient(*a, oa).Push(), "push");
+  sync::SyncReport pushed = Must(sync::SyncClient(a->ledger(), oa).Push(), "push");
   row.push_s = SecondsSince(t0);
   row.push_cpu_s = CpuSeconds() - cpu0;
   row.push_up = proxy->bytes_client_to_server() - up0;
@@ -137,7 +137,7 @@ Row RunMentorLog(const Setting& setting, const TempDir& dir, const std::filesyst
     std::fprintf(stderr, "push: %lld of %lld changes acknowledged, %lld rejected; the figures below are not valid\n",
                  static_cast<long long>(pushed.acked), static_cast<long long>(dataset.changes),
                  static_cast<long long>(pushed.rejected));
-    auto rejected = Must(a->Rejected(), "rejected list");
+    auto rejected = Must(a->ledger().Rejected(), "rejected list");
     for (size_t i = 0; i < rejected.size() && i < 3; ++i) {
       std::fprintf(stderr, "  rejected op %llu (%s): %s\n", static_cast<unsigned long long>(rejected[i].op_seq),
                    rejected[i].code.c_str(), rejected[i].reason_en.c_str());
@@ -152,7 +152,7 @@ Row RunMentorLog(const Setting& setting, const TempDir& dir, const std::filesyst
   cpu0 = CpuSeconds();
   t0 = Clock::now();
   last = t0;
-  sync::SyncReport pulled = Must(sync::SyncClient(*b, ob).Pull(), "pull");
+  sync::SyncReport pulled = Must(sync::SyncClient(b->ledger(), ob).Pull(), "pull");
   row.pull_s = SecondsSince(t0);
   row.pull_cpu_s = CpuSeconds() - cpu0;
   row.pull_up = proxy->bytes_client_to_server() - up0;

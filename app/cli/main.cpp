@@ -270,7 +270,7 @@ std::vector<std::string_view> ListColumns(RecordKind kind) {
 
 template <class R>
 Status ListRecords(const Context& ctx, std::ostream& out) {
-  ASSIGN_OR_RETURN(std::vector<R> records, ctx.store->List<R>());
+  ASSIGN_OR_RETURN(std::vector<R> records, ctx.store->records().List<R>());
   const auto wanted = ListColumns(RecordTraits<R>::kKind);
   for (const auto& r : records) {
     out << r.id.ToString();
@@ -298,7 +298,7 @@ Status CmdInit(const Context& ctx) {
 Status CmdDemo(Context& ctx, uint64_t seed) {
   DemoOptions options;
   options.seed = seed;
-  ASSIGN_OR_RETURN(DemoSummary s, CreateDemoDistrict(*ctx.store, options));
+  ASSIGN_OR_RETURN(DemoSummary s, CreateDemoDistrict(ctx.store->records(), options));
   std::cout << Pick(ctx.language, "Demo district created in ", "Демонстрационный район создан в ")
             << ctx.data_dir.string() << ":\n"
             << Pick(ctx.language, "  schools: ", "  школ: ") << s.schools << "\n"
@@ -315,7 +315,7 @@ Status CmdDemo(Context& ctx, uint64_t seed) {
 
 Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& file, bool skip_bad) {
   ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word));
-  ASSIGN_OR_RETURN(ImportReport report, ImportCsvFile(*ctx.store, kind, file,
+  ASSIGN_OR_RETURN(ImportReport report, ImportCsvFile(ctx.store->records(), kind, file,
                                                       skip_bad ? BadRowPolicy::kSkipBad : BadRowPolicy::kRejectFile));
   for (const auto& p : report.problems) std::cerr << p.ToString(ctx.language) << "\n";
   for (const auto& note : report.notes) std::cerr << note.In(ctx.language) << "\n";
@@ -342,8 +342,8 @@ Status CmdExport(Context& ctx, const std::string& kind_word, const std::string& 
   if (format != "csv" && format != "json") {
     return Status::InvalidInput(LocalText{"--format: допустимо csv или json", "--format must be csv or json"});
   }
-  ASSIGN_OR_RETURN(std::string bytes,
-                   Export(*ctx.store, kind, format == "json" ? ExportFormat::kJson : ExportFormat::kCsv, excel));
+  ASSIGN_OR_RETURN(std::string bytes, Export(ctx.store->records(), kind,
+                                             format == "json" ? ExportFormat::kJson : ExportFormat::kCsv, excel));
   if (output.empty() || output == "-") {
     std::cout << bytes;
     return Status::Ok();
@@ -362,22 +362,22 @@ Status CmdList(Context& ctx, const std::string& kind_word) {
 
 Status CmdShow(Context& ctx, const std::string& id_text) {
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
-  ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
+  ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->records().KindOf(id));
   if (!kind)
     return Status::NotFound(LocalText{"Нет записи с идентификатором " + id_text, "No record has the id " + id_text});
   return VisitKind(*kind, [&]<class R>() -> Status {
-    ASSIGN_OR_RETURN(R r, ctx.store->Get<R>(id));
+    ASSIGN_OR_RETURN(R r, ctx.store->records().Get<R>(id));
     std::cout << EnumLabel(RecordTraits<R>::kKind, ctx.language) << " " << r.id.ToString() << "\n";
     for (const auto& [name, text] : FieldsAsText(r, ctx.language)) std::cout << "  " << name << ": " << text << "\n";
     if constexpr (std::is_same_v<R, Observation>) {
-      ASSIGN_OR_RETURN(auto scores, ctx.store->ScoresOf(id));
+      ASSIGN_OR_RETURN(auto scores, ctx.store->records().ScoresOf(id));
       for (const auto& s : scores) {
         std::cout << "  score " << s.criterion_code << ": " << (s.level ? std::to_string(*s.level) : "—") << "\n";
       }
     }
     // Rules across records it breaks as it is (after a change on another device): edit the
     // field named to fix it; no edit of another field is refused for them.
-    for (const FieldError& e : ctx.store->RuleWarnings(r)) {
+    for (const FieldError& e : ctx.store->records().RuleWarnings(r)) {
       std::cout << Pick(ctx.language, "  warning (", "  предупреждение (") << e.field
                 << "): " << e.text().In(ctx.language) << "\n";
     }
@@ -396,12 +396,12 @@ Status SaveFromJson(Context& ctx, R record, const std::string& json) {
   if constexpr (std::is_same_v<R, Observation>) {
     ASSIGN_OR_RETURN(auto scores, ScoresFromJson(json));
     if (scores.empty() && !record.id.IsNil()) {
-      ASSIGN_OR_RETURN(scores, ctx.store->ScoresOf(record.id));  // an edit without scores keeps them
+      ASSIGN_OR_RETURN(scores, ctx.store->records().ScoresOf(record.id));  // an edit without scores keeps them
     }
-    ASSIGN_OR_RETURN(Observation saved, ctx.store->SaveObservation(std::move(record), scores));
+    ASSIGN_OR_RETURN(Observation saved, ctx.store->records().SaveObservation(std::move(record), scores));
     std::cout << saved.id.ToString() << "\n";
   } else {
-    ASSIGN_OR_RETURN(R saved, ctx.store->Save(std::move(record)));
+    ASSIGN_OR_RETURN(R saved, ctx.store->records().Save(std::move(record)));
     std::cout << saved.id.ToString() << "\n";
   }
   return Status::Ok();
@@ -420,7 +420,7 @@ Status CmdAdd(Context& ctx, const std::string& kind_word, const std::string& jso
 
 Status CmdEdit(Context& ctx, const std::string& id_text, const std::string& json_path) {
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
-  ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
+  ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->records().KindOf(id));
   if (!kind)
     return Status::NotFound(LocalText{"Нет записи с идентификатором " + id_text, "No record has the id " + id_text});
   if (!IsFieldWork(*kind)) {
@@ -429,17 +429,17 @@ Status CmdEdit(Context& ctx, const std::string& id_text, const std::string& json
   }
   ASSIGN_OR_RETURN(std::string json, ReadInput(json_path));
   return VisitKind(*kind, [&]<class R>() -> Status {
-    ASSIGN_OR_RETURN(R stored, ctx.store->Get<R>(id));
+    ASSIGN_OR_RETURN(R stored, ctx.store->records().Get<R>(id));
     return SaveFromJson(ctx, std::move(stored), json);
   });
 }
 
 Status CmdDelete(Context& ctx, const std::string& id_text) {
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
-  ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->KindOf(id));
+  ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->records().KindOf(id));
   if (!kind)
     return Status::NotFound(LocalText{"Нет записи с идентификатором " + id_text, "No record has the id " + id_text});
-  return ctx.store->Delete(*kind, id);
+  return ctx.store->records().Delete(*kind, id);
 }
 
 }  // namespace
@@ -543,7 +543,7 @@ int main(int argc, char** argv) {
     else if (sync_commands.Parsed())
       s = sync_commands.Run(SyncContext{c.language, c.data_dir, *c.store});
     else if (report_commands.Parsed())
-      s = report_commands.Run(ReportContext{c.language, *c.store});
+      s = report_commands.Run(ReportContext{c.language, c.store->records()});
     return s.ok() ? 0 : Fail(s, c.language);
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";

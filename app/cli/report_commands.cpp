@@ -67,22 +67,22 @@ Status ReportCommands::Feedback(const ReportContext& ctx, Language language) {
                                               "» is not an observation id (like 0190a3c2-...); `mentorlog-cli list "
                                               "observations` shows them"});
   }
-  RETURN_IF_ERROR(report::MakeFeedbackPdf(ctx.store, *id, out_, core::DefaultAssetsDir(), language));
+  RETURN_IF_ERROR(report::MakeFeedbackPdf(ctx.records, *id, out_, core::DefaultAssetsDir(), language));
   return Written(out_, language);
 }
 
 Status ReportCommands::School(const ReportContext& ctx, Language language) {
-  ASSIGN_OR_RETURN(core::School school, report::FindSchool(ctx.store, school_id_));
+  ASSIGN_OR_RETURN(core::School school, report::FindSchool(ctx.records, school_id_));
   if (format_ == "pdf") {
-    RETURN_IF_ERROR(report::MakeSchoolProgressPdf(ctx.store, school, out_, core::DefaultAssetsDir(), language));
+    RETURN_IF_ERROR(report::MakeSchoolProgressPdf(ctx.records, school, out_, core::DefaultAssetsDir(), language));
   } else {
-    RETURN_IF_ERROR(report::MakeSchoolLog(ctx.store, school, out_, format_ == "csv", language));
+    RETURN_IF_ERROR(report::MakeSchoolLog(ctx.records, school, out_, format_ == "csv", language));
   }
   return Written(out_, language);
 }
 
 Status ReportCommands::District(const ReportContext& ctx, Language language) {
-  RETURN_IF_ERROR(report::MakeDistrictView(ctx.store, out_, format_ == "csv", core::DefaultAssetsDir(), language));
+  RETURN_IF_ERROR(report::MakeDistrictView(ctx.records, out_, format_ == "csv", core::DefaultAssetsDir(), language));
   return Written(out_, language);
 }
 

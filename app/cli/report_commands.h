@@ -21,14 +21,14 @@
 #include <string>
 
 #include "mentorlog/base/status.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/records.h"
 
 namespace mentorlog::cli {
 
 // What the report commands need from the CLI's context.
 struct ReportContext {
   Language language = Language::kEnglish;  // of the messages, and of the reports unless --lang says otherwise
-  core::Store& store;
+  const core::Records& records;
 };
 
 class ReportCommands {

@@ -73,7 +73,7 @@ std::string RoleLabel(const SyncContext& ctx, std::string_view code) {
 }
 
 Result<std::string> SyncValue(const SyncContext& ctx, std::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, ctx.store.GetSyncValue(key));
+  ASSIGN_OR_RETURN(std::optional<std::string> value, ctx.store.ledger().GetSyncValue(key));
   return value.value_or("");
 }
 
@@ -86,7 +86,7 @@ Status NotSignedIn() {
 // The client's options from what login stored: server, CA file, token. Unauthenticated when
 // there is no token or no server.
 Result<sync::ClientOptions> SignedInOptions(const SyncContext& ctx) {
-  return app::SignedInOptions(ctx.store, ctx.data_dir, NotSignedIn().local_message());
+  return app::SignedInOptions(ctx.store.ledger(), ctx.data_dir, NotSignedIn().local_message());
 }
 
 // Set by SIGINT while `sync` runs. A lock-free atomic store is async-signal-safe.
@@ -211,7 +211,7 @@ Status SyncCommands::Login(const SyncContext& ctx) {
   options.server_url = server_;
   if (!ca_file_.empty()) options.ca_file = std::filesystem::absolute(ca_file_).string();
   options.max_attempts = 4;  // someone is waiting at the keyboard
-  auto signed_in = app::SignIn(ctx.store, ctx.data_dir, options, user_, password);
+  auto signed_in = app::SignIn(ctx.store.ledger(), ctx.data_dir, options, user_, password);
   std::fill(password.begin(), password.end(), '\0');
   if (!signed_in.ok()) return signed_in.status();
   const sync::LoginResponse& who = *signed_in;
@@ -227,7 +227,7 @@ Status SyncCommands::Login(const SyncContext& ctx) {
 
 Status SyncCommands::Logout(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(app::SignOutReport report,
-                   app::SignOut(ctx.store, ctx.data_dir, /*max_attempts=*/2));  // best effort
+                   app::SignOut(ctx.store.ledger(), ctx.data_dir, /*max_attempts=*/2));  // best effort
   if (!report.was_signed_in) {
     std::cout << Pick(ctx.language, "Not signed in; nothing to do.", "Вход не был выполнен; делать нечего.") << "\n";
     return Status::Ok();
@@ -285,7 +285,7 @@ Status SyncCommands::Sync(const SyncContext& ctx) {
   Result<sync::SyncReport> report = Status::Internal("not run");
   {
     InterruptToCancel interrupt;
-    sync::SyncClient client(ctx.store, std::move(options));
+    sync::SyncClient client(ctx.store.ledger(), std::move(options));
     report = client.Sync();
   }
   if (!report.ok()) return report.status();
@@ -314,7 +314,7 @@ Status SyncCommands::Sync(const SyncContext& ctx) {
 // -----------------------------------------------------------------------------------------
 
 Status SyncCommands::ShowStatus(const SyncContext& ctx) {
-  ASSIGN_OR_RETURN(int64_t pending, ctx.store.PendingCount());
+  ASSIGN_OR_RETURN(int64_t pending, ctx.store.ledger().PendingCount());
   ASSIGN_OR_RETURN(std::string last_success, SyncValue(ctx, sync::kLastSuccessKey));
   ASSIGN_OR_RETURN(std::string last_error, SyncValue(ctx, sync::kLastErrorKey));
   if (ctx.language == Language::kRussian) {
@@ -325,8 +325,8 @@ Status SyncCommands::ShowStatus(const SyncContext& ctx) {
   ASSIGN_OR_RETURN(std::string login, SyncValue(ctx, sync::kLoginKey));
   ASSIGN_OR_RETURN(std::string display_name, SyncValue(ctx, sync::kDisplayNameKey));
   ASSIGN_OR_RETURN(std::string role, SyncValue(ctx, sync::kRoleKey));
-  ASSIGN_OR_RETURN(auto rejected, ctx.store.Rejected());
-  ASSIGN_OR_RETURN(auto conflicts, ctx.store.Conflicts(/*include_dismissed=*/false));
+  ASSIGN_OR_RETURN(auto rejected, ctx.store.ledger().Rejected());
+  ASSIGN_OR_RETURN(auto conflicts, ctx.store.ledger().Conflicts(/*include_dismissed=*/false));
   auto token = platform::ReadSecretFile(TokenPath(ctx.data_dir));
 
   std::string success_text(Pick(ctx.language, "never", "ещё не было"));
@@ -360,7 +360,7 @@ Status SyncCommands::ShowStatus(const SyncContext& ctx) {
 }
 
 Status SyncCommands::Conflicts(const SyncContext& ctx) {
-  ASSIGN_OR_RETURN(auto conflicts, ctx.store.Conflicts(all_));
+  ASSIGN_OR_RETURN(auto conflicts, ctx.store.ledger().Conflicts(all_));
   auto who = [&](const core::FieldClock& clock) {
     const std::string device =
         clock.device_id == ctx.store.device_id()
@@ -387,7 +387,7 @@ Status SyncCommands::Conflicts(const SyncContext& ctx) {
 }
 
 Status SyncCommands::Rejected(const SyncContext& ctx) {
-  ASSIGN_OR_RETURN(auto rejected, ctx.store.Rejected());
+  ASSIGN_OR_RETURN(auto rejected, ctx.store.ledger().Rejected());
   for (const core::RejectedEntry& r : rejected) {
     const std::string reason = LocalText{r.reason_ru, r.reason_en}.In(ctx.language);
     std::cout << "#" << r.op_seq << "  " << core::EnumLabel(r.kind, ctx.language) << " " << r.record_id.ToString()
@@ -417,7 +417,7 @@ Status SyncCommands::Workload(const SyncContext& ctx) {
     auto id = core::Uuid::Parse(person);
     if (id.ok()) options.as_person = *id;
   }
-  ASSIGN_OR_RETURN(core::WorkloadReport report, core::RunWorkload(ctx.store, options));
+  ASSIGN_OR_RETURN(core::WorkloadReport report, core::RunWorkload(ctx.store.records(), options));
   std::cout << Pick(ctx.language, "created ", "создано ") << report.created
             << Pick(ctx.language, ", edited ", ", изменено ") << report.edited
             << Pick(ctx.language, ", deleted ", ", удалено ") << report.deleted

@@ -114,7 +114,7 @@ enum class Outcome { kCreated, kEdited, kDeleted, kSkipped };
 
 class Workload {
  public:
-  Workload(Store& store, const WorkloadOptions& options) : store_(store), options_(options), rng_(options.seed) {}
+  Workload(Records& store, const WorkloadOptions& options) : store_(store), options_(options), rng_(options.seed) {}
 
   Status Load() {
     today_ = store_.Today();
@@ -547,7 +547,7 @@ class Workload {
     return Outcome::kSkipped;
   }
 
-  Store& store_;
+  Records& store_;
   const WorkloadOptions& options_;
   std::mt19937_64 rng_;
   Date today_;
@@ -569,7 +569,7 @@ class Workload {
 // [SECTION] RunWorkload
 // -----------------------------------------------------------------------------------------
 
-Result<WorkloadReport> RunWorkload(Store& store, const WorkloadOptions& options) {
+Result<WorkloadReport> RunWorkload(Records& store, const WorkloadOptions& options) {
   Workload workload(store, options);
   RETURN_IF_ERROR(workload.Load());
   WorkloadReport report;

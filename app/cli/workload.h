@@ -14,7 +14,7 @@
 #include <optional>
 
 #include "mentorlog/base/status.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/records.h"
 
 namespace mentorlog::core {
 
@@ -42,6 +42,6 @@ struct WorkloadReport {
 // up to 50 operations.
 // Errors: only those of the store that are not a refusal (IoError, Corruption, Internal); the
 // transaction in progress is then rolled back, and earlier ones stay.
-Result<WorkloadReport> RunWorkload(Store& store, const WorkloadOptions& options);
+Result<WorkloadReport> RunWorkload(Records& store, const WorkloadOptions& options);
 
 }  // namespace mentorlog::core

@@ -742,19 +742,19 @@ Result<size_t> SyncService::IngestStore(core::Store& store, std::string district
     // The one district of the schools here and in the central store; with several, a record
     // without a school that is new to the central store asks for --district (PushAs).
     std::set<std::string> districts;
-    ASSIGN_OR_RETURN(std::vector<core::School> schools, store.List<core::School>());
+    ASSIGN_OR_RETURN(std::vector<core::School> schools, store.records().List<core::School>());
     for (const core::School& school : schools) districts.insert(school.district);
     ASSIGN_OR_RETURN(district, OnlyDistrict(std::move(districts)));
   }
   size_t applied = 0;
   while (true) {
-    ASSIGN_OR_RETURN(std::vector<core::OutboxEntry> entries, store.PendingChanges(1000));
+    ASSIGN_OR_RETURN(std::vector<core::OutboxEntry> entries, store.ledger().PendingChanges(1000));
     if (entries.empty()) break;
     std::vector<Change> changes;
     changes.reserve(entries.size());
     for (auto& e : entries) changes.push_back(std::move(e.change));
     ASSIGN_OR_RETURN(std::vector<sync::Rejection> refused, IngestChanges(store.device_id(), changes, district));
-    RETURN_IF_ERROR(store.MarkAcked(changes.back().op_seq));
+    RETURN_IF_ERROR(store.ledger().MarkAcked(changes.back().op_seq));
     applied += changes.size() - refused.size();
   }
   return applied;

@@ -208,8 +208,8 @@ TransportOptions TransportOptionsFor(const ClientOptions& options) {
 
 class SyncClient::Impl {
  public:
-  Impl(core::Store& store, ClientOptions options)
-      : store_(store),
+  Impl(core::SyncLedger& ledger, ClientOptions options)
+      : ledger_(ledger),
         options_(std::move(options)),
         clock_(options_.clock != nullptr ? *options_.clock : platform::DefaultClock()),
         rng_(SeedOf(options_)) {}
@@ -228,16 +228,16 @@ class SyncClient::Impl {
       // Best effort: the sync already failed, and a store that cannot take this line either
       // will say so at the next write. A stop asked for by the user is no error to show.
       if (s.code() != StatusCode::kCancelled) {
-        (void)store_.SetSyncValue(kLastErrorKey, s.message(Language::kEnglish));
-        (void)store_.SetSyncValue(kLastErrorRuKey, s.message(Language::kRussian));
+        (void)ledger_.SetSyncValue(kLastErrorKey, s.message(Language::kEnglish));
+        (void)ledger_.SetSyncValue(kLastErrorRuKey, s.message(Language::kRussian));
       }
       return s;
     }
     if (push && pull) {
-      RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
-        RETURN_IF_ERROR(store_.SetSyncValue(kLastSuccessKey, std::to_string(clock_.NowMillis())));
-        RETURN_IF_ERROR(store_.SetSyncValue(kLastErrorRuKey, ""));
-        return store_.SetSyncValue(kLastErrorKey, "");
+      RETURN_IF_ERROR(ledger_.InTransaction([&]() -> Status {
+        RETURN_IF_ERROR(ledger_.SetSyncValue(kLastSuccessKey, std::to_string(clock_.NowMillis())));
+        RETURN_IF_ERROR(ledger_.SetSyncValue(kLastErrorRuKey, ""));
+        return ledger_.SetSyncValue(kLastErrorKey, "");
       }));
     }
     progress_.phase = SyncProgress::Phase::kDone;
@@ -253,7 +253,7 @@ class SyncClient::Impl {
     if (transport_ == nullptr) {
       ASSIGN_OR_RETURN(transport_, HttpTransport::Create(TransportOptionsFor(options_)));
     }
-    ASSIGN_OR_RETURN(progress_.pending, store_.PendingCount());
+    ASSIGN_OR_RETURN(progress_.pending, ledger_.PendingCount());
     return Status::Ok();
   }
 
@@ -287,8 +287,8 @@ class SyncClient::Impl {
     while (true) {
       if (IsCancelled(options_)) return Status::Cancelled(Stopped(Endpoint::kSync));
       PushRequest request;
-      request.device_id = store_.device_id();
-      ASSIGN_OR_RETURN(request.changes, NextPushBatch(store_, sizer_.rows(), sizer_.bytes()));
+      request.device_id = ledger_.device_id();
+      ASSIGN_OR_RETURN(request.changes, NextPushBatch(ledger_, sizer_.rows(), sizer_.bytes()));
       if (request.changes.empty()) return Status::Ok();
       ASSIGN_OR_RETURN(std::string plain, TimedExchange("/v1/push", Encode(request)));
       auto decoded = DecodePushResponse(plain);
@@ -313,7 +313,7 @@ class SyncClient::Impl {
       // acknowledges this batch only, and the next one gets the rest. Beyond every change this
       // device ever made, the server counts changes that are not ours: it skipped this batch as
       // already applied, so acknowledging it would lose it.
-      ASSIGN_OR_RETURN(const int64_t pending, store_.PendingCount());  // pending op seqs: first, first + 1, ...
+      ASSIGN_OR_RETURN(const int64_t pending, ledger_.PendingCount());  // pending op seqs: first, first + 1, ...
       if (answer.acked_op_seq > first + static_cast<uint64_t>(std::max<int64_t>(pending, 1)) - 1) {
         return Status::Internal(
             ServerFault("The server says it already has more changes from this device than this device has made "
@@ -321,7 +321,7 @@ class SyncClient::Impl {
                         "Сервер считает, что уже получил от этого устройства больше изменений, чем оно сделало "
                         "(возможно, сервер или это устройство восстановлены из резервной копии)."));
       }
-      RETURN_IF_ERROR(ApplyPushResponse(store_, request.changes, answer, clock_.NowMillis()));
+      RETURN_IF_ERROR(ApplyPushResponse(ledger_, request.changes, answer, clock_.NowMillis()));
       const auto acked = std::count_if(request.changes.begin(), request.changes.end(),
                                        [&](const Change& c) { return c.op_seq <= answer.acked_op_seq; });
       report.pushed += static_cast<int64_t>(request.changes.size());
@@ -331,7 +331,7 @@ class SyncClient::Impl {
       ++report.push_batches;
       ++progress_.batches;
       progress_.records_pushed += acked;
-      ASSIGN_OR_RETURN(progress_.pending, store_.PendingCount());
+      ASSIGN_OR_RETURN(progress_.pending, ledger_.PendingCount());
       Notify();
     }
   }
@@ -358,8 +358,8 @@ class SyncClient::Impl {
     while (true) {
       if (IsCancelled(options_)) return Status::Cancelled(Stopped(Endpoint::kSync));
       PullRequest request;
-      request.device_id = store_.device_id();
-      ASSIGN_OR_RETURN(std::optional<std::string> cursor, store_.GetSyncValue(kCursorKey));
+      request.device_id = ledger_.device_id();
+      ASSIGN_OR_RETURN(std::optional<std::string> cursor, ledger_.GetSyncValue(kCursorKey));
       request.cursor = cursor.value_or("");
       request.max_rows = sizer_.rows();
       request.max_bytes = sizer_.bytes();
@@ -375,7 +375,7 @@ class SyncClient::Impl {
             "Сервер раз за разом возвращает устройство к уже полученным записям, и получение не закончилось "
             "бы никогда."));
       }
-      ASSIGN_OR_RETURN(size_t changed, ApplyPullResponse(store_, answer, clock_.NowMillis()));
+      ASSIGN_OR_RETURN(size_t changed, ApplyPullResponse(ledger_, answer, clock_.NowMillis()));
       report.pulled += static_cast<int64_t>(changed);
       report.conflicts += static_cast<int64_t>(answer.conflicts.size());
       ++report.pull_batches;
@@ -394,7 +394,7 @@ class SyncClient::Impl {
     }
   }
 
-  core::Store& store_;
+  core::SyncLedger& ledger_;
   ClientOptions options_;
   const mentorlog::Clock& clock_;
   std::mt19937_64 rng_;
@@ -403,8 +403,8 @@ class SyncClient::Impl {
   BatchSizer sizer_{options_.batch_rows, options_.batch_bytes, options_.batch_growth};  // kept across phases
 };
 
-SyncClient::SyncClient(core::Store& store, ClientOptions options)
-    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+SyncClient::SyncClient(core::SyncLedger& ledger, ClientOptions options)
+    : impl_(std::make_unique<Impl>(ledger, std::move(options))) {}
 SyncClient::~SyncClient() = default;
 
 Result<SyncReport> SyncClient::Sync() { return impl_->Run(true, true); }

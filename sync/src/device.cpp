@@ -12,8 +12,8 @@ namespace mentorlog::sync {
 
 using core::RecordKind;
 
-Result<std::vector<Change>> NextPushBatch(const core::Store& store, size_t max_rows, size_t max_bytes) {
-  ASSIGN_OR_RETURN(std::vector<core::OutboxEntry> entries, store.PendingChanges(max_rows));
+Result<std::vector<Change>> NextPushBatch(const core::SyncLedger& ledger, size_t max_rows, size_t max_bytes) {
+  ASSIGN_OR_RETURN(std::vector<core::OutboxEntry> entries, ledger.PendingChanges(max_rows));
   std::vector<Change> batch;
   size_t bytes = 0;
   for (auto& e : entries) {
@@ -25,7 +25,7 @@ Result<std::vector<Change>> NextPushBatch(const core::Store& store, size_t max_r
   return batch;
 }
 
-Status ApplyPushResponse(core::Store& store, const std::vector<Change>& sent, const PushResponse& answer,
+Status ApplyPushResponse(core::SyncLedger& ledger, const std::vector<Change>& sent, const PushResponse& answer,
                          int64_t now_millis) {
   uint64_t last_sent = 0;
   for (const Change& c : sent) last_sent = std::max(last_sent, c.op_seq);
@@ -67,17 +67,17 @@ Status ApplyPushResponse(core::Store& store, const std::vector<Change>& sent, co
         std::any_of(entries.begin(), entries.end(), [&](const core::RejectedEntry& e) { return e.record_id == id; });
     if (refused_here) drop.push_back(id);
   }
-  return store.InTransaction([&]() -> Status {
-    for (const core::RejectedEntry& entry : entries) RETURN_IF_ERROR(store.AddRejected(entry));
+  return ledger.InTransaction([&]() -> Status {
+    for (const core::RejectedEntry& entry : entries) RETURN_IF_ERROR(ledger.AddRejected(entry));
     for (const Uuid& id : drop) {
-      ASSIGN_OR_RETURN(std::optional<RecordState> state, store.StateOf(id));
+      ASSIGN_OR_RETURN(std::optional<RecordState> state, ledger.StateOf(id));
       if (!state || state->deleted) continue;
       // A tombstone older than any write: a state the server sends later (the school back in
       // scope) replaces it.
       state->deleted = core::FieldClock{core::HlcStamp::FromParts(0, 1), "server"};
-      RETURN_IF_ERROR(store.ApplyState(*state));
+      RETURN_IF_ERROR(ledger.ApplyState(*state));
     }
-    return store.MarkAcked(acked);
+    return ledger.MarkAcked(acked);
   });
 }
 
@@ -92,36 +92,27 @@ std::string EncodeScope(const std::vector<Uuid>& scope) {
 
 }  // namespace
 
-Result<size_t> ApplyPullResponse(core::Store& store, const PullResponse& answer, int64_t now_millis) {
+Result<size_t> ApplyPullResponse(core::SyncLedger& ledger, const PullResponse& answer, int64_t now_millis) {
   size_t changed = 0;
-  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
+  RETURN_IF_ERROR(ledger.InTransaction([&]() -> Status {
     for (const RecordState& incoming : answer.records) {
-      ASSIGN_OR_RETURN(std::optional<RecordState> current, store.StateOf(incoming.id));
+      ASSIGN_OR_RETURN(std::optional<RecordState> current, ledger.StateOf(incoming.id));
       std::pair<std::set<std::string>, bool> pending;
       if (current) {
-        ASSIGN_OR_RETURN(pending, store.PendingFieldsOf(incoming.id));
+        ASSIGN_OR_RETURN(pending, ledger.PendingFieldsOf(incoming.id));
       }
       MergeResult merged = MergeOnDevice(current, incoming, pending.first, pending.second);
       if (!merged.changed) continue;
-      RETURN_IF_ERROR(store.ApplyState(merged.next));
+      RETURN_IF_ERROR(ledger.ApplyState(merged.next));
       ++changed;
     }
     for (const ConflictRecord& c : answer.conflicts) {
-      core::ConflictEntry entry;
-      entry.id = c.id;
-      entry.kind = c.kind;
-      entry.record_id = c.record_id;
-      entry.field = c.field;
-      entry.kept = c.kept;
-      entry.kept_clock = c.kept_clock;
-      entry.lost = c.lost;
-      entry.lost_clock = c.lost_clock;
-      entry.reason = c.reason;
+      core::ConflictEntry entry{c, /*dismissed=*/false};
       entry.noticed_millis = c.noticed_millis ? c.noticed_millis : now_millis;
-      RETURN_IF_ERROR(store.AddConflict(entry));
+      RETURN_IF_ERROR(ledger.AddConflict(entry));
     }
-    RETURN_IF_ERROR(store.SetSyncValue(kCursorKey, answer.next_cursor));
-    return store.SetSyncValue(kScopeKey, EncodeScope(answer.scope));
+    RETURN_IF_ERROR(ledger.SetSyncValue(kCursorKey, answer.next_cursor));
+    return ledger.SetSyncValue(kScopeKey, EncodeScope(answer.scope));
   }));
   return changed;
 }
@@ -178,8 +169,8 @@ Result<std::optional<Uuid>> SchoolOf(const RecordState& state, const StateLoader
   }
 }
 
-Result<std::vector<Uuid>> StoredScope(const core::Store& store) {
-  ASSIGN_OR_RETURN(std::optional<std::string> raw, store.GetSyncValue(kScopeKey));
+Result<std::vector<Uuid>> StoredScope(const core::SyncLedger& ledger) {
+  ASSIGN_OR_RETURN(std::optional<std::string> raw, ledger.GetSyncValue(kScopeKey));
   std::vector<Uuid> out;
   if (!raw) return out;
   for (size_t at = 0; at + 16 <= raw->size(); at += 16) {
@@ -213,11 +204,11 @@ std::string StateHasher::FinishHex() {
 }
 
 Result<std::string> DeviceStateHash(const core::Store& store) {
-  ASSIGN_OR_RETURN(std::vector<Uuid> scope, StoredScope(store));
+  ASSIGN_OR_RETURN(std::vector<Uuid> scope, StoredScope(store.ledger()));
   std::sort(scope.begin(), scope.end());
-  StateLoader load = [&](const Uuid& id) { return store.StateOf(id); };
+  StateLoader load = [&](const Uuid& id) { return store.ledger().StateOf(id); };
   StateHasher hasher;
-  RETURN_IF_ERROR(store.ForEachLiveState([&](const RecordState& state) -> Status {
+  RETURN_IF_ERROR(store.records().ForEachLiveState([&](const RecordState& state) -> Status {
     ASSIGN_OR_RETURN(std::optional<Uuid> school, SchoolOf(state, load));
     if (school && !std::binary_search(scope.begin(), scope.end(), *school)) return Status::Ok();
     std::vector<core::FieldValue> values;

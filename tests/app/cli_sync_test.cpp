@@ -95,8 +95,8 @@ class CliSyncTest : public ::testing::Test {
     options.path = DataDir() / "mentorlog.db";
     auto store = mentorlog::core::Store::Open(options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
-    ASSERT_TRUE((*store)->SetSyncValue("server_url", server_url).ok());
-    ASSERT_TRUE((*store)->SetSyncValue("login", "petrov").ok());
+    ASSERT_TRUE((*store)->ledger().SetSyncValue("server_url", server_url).ok());
+    ASSERT_TRUE((*store)->ledger().SetSyncValue("login", "petrov").ok());
     ASSERT_TRUE(mentorlog::platform::WriteSecretFile(DataDir() / "token", std::string(64, 'a')).ok());
   }
 

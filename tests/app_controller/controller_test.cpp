@@ -66,7 +66,7 @@ class AppControllerTest : public ::testing::TestWithParam<bool> {
     auto store = Must(core::Store::Open(options), "Store::Open");
     core::DemoOptions demo;
     demo.assets_dir = MENTORLOG_ASSETS_DIR;
-    Must(core::CreateDemoDistrict(*store, demo), "CreateDemoDistrict");
+    Must(core::CreateDemoDistrict(store->records(), demo), "CreateDemoDistrict");
   }  // closed: the WAL is folded into the file
   static void TearDownTestSuite() {
     delete demo_dir_;
@@ -103,14 +103,14 @@ class AppControllerTest : public ::testing::TestWithParam<bool> {
 
   template <class R>
   std::vector<R> All() {
-    return Must(store_->List<R>(), "List");
+    return Must(store_->records().List<R>(), "List");
   }
 
   // A demo mentor with at least one assignment.
   core::Person Mentor() {
     for (const auto& p : All<core::Person>()) {
       if (std::find(p.roles.begin(), p.roles.end(), core::Role::kMentor) == p.roles.end()) continue;
-      if (!Must(store_->ListBy<core::Assignment>("assignee_id", p.id), "ListBy").empty()) return p;
+      if (!Must(store_->records().ListBy<core::Assignment>("assignee_id", p.id), "ListBy").empty()) return p;
     }
     ADD_FAILURE() << "the demo has no mentor with assignments";
     return {};
@@ -119,7 +119,7 @@ class AppControllerTest : public ::testing::TestWithParam<bool> {
   // An open recommendation of the demo (and the school it is for).
   core::Recommendation OpenRecommendation() {
     for (const auto& r : All<core::Recommendation>()) {
-      if (r.status == core::RecommendationStatus::kOpen && r.created_on < store_->Today()) return r;
+      if (r.status == core::RecommendationStatus::kOpen && r.created_on < store_->records().Today()) return r;
     }
     ADD_FAILURE() << "the demo has no open recommendation";
     return {};
@@ -156,7 +156,7 @@ bool IsOpen(const core::Recommendation& r) {
 
 TEST_P(AppControllerTest, TodayOfAMentorListsExactlyTheirSchoolsWithContactsAndOverdue) {
   const core::Person mentor = Mentor();
-  const Date today = store_->Today();
+  const Date today = store_->records().Today();
   std::set<std::string> expected;
   for (const auto& a : All<core::Assignment>()) {
     if (a.assignee_id != mentor.id) continue;
@@ -257,18 +257,18 @@ TEST_P(AppControllerTest, SavingAVisitChecksOffARecommendationInOneTransaction) 
   ui::VisitForm form = VisitFormFor(rec.school_id);
   form.checks = {{rec.id.ToString(), "done", "Открытые уроки проведены"}};
   form.recommendations = {{"Провести педсовет по итогам ВПР", "", "", "Директор", "2026-12-20"}, {}};
-  const int64_t pending = Must(store_->PendingCount(), "PendingCount");
+  const int64_t pending = Must(store_->ledger().PendingCount(), "PendingCount");
 
-  const Uuid visit_id = Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_, en_), "SaveForm");
+  const Uuid visit_id = Must(SaveForm(store_->records(), ui::Form(form), mentor.id, ru_, en_), "SaveForm");
 
   EXPECT_EQ(visit_id.ToString(), form.id);  // the draft's id is the record's
-  const core::Visit visit = Must(store_->Get<core::Visit>(visit_id), "visit");
+  const core::Visit visit = Must(store_->records().Get<core::Visit>(visit_id), "visit");
   EXPECT_EQ(visit.visitor_ids, std::vector<Uuid>{mentor.id});
   EXPECT_EQ(visit.summary, form.summary);
-  const core::Recommendation checked = Must(store_->Get<core::Recommendation>(rec.id), "rec");
+  const core::Recommendation checked = Must(store_->records().Get<core::Recommendation>(rec.id), "rec");
   EXPECT_EQ(checked.status, core::RecommendationStatus::kDone);
   EXPECT_EQ(checked.verified_visit_id, visit_id);
-  EXPECT_EQ(checked.closed_on, store_->Today());
+  EXPECT_EQ(checked.closed_on, store_->records().Today());
   EXPECT_EQ(checked.evidence, "Открытые уроки проведены");
   int made = 0;
   for (const auto& r : All<core::Recommendation>()) {
@@ -280,10 +280,10 @@ TEST_P(AppControllerTest, SavingAVisitChecksOffARecommendationInOneTransaction) 
   }
   EXPECT_EQ(made, 1);  // the blank row is skipped
   // The visit, the new recommendation, the status change and its event, the evidence.
-  EXPECT_EQ(Must(store_->PendingCount(), "PendingCount"), pending + 5);
+  EXPECT_EQ(Must(store_->ledger().PendingCount(), "PendingCount"), pending + 5);
 
   const ui::SchoolView school =
-      Must(BuildSchoolView(*store_, Context(mentor.id, ru_), rec.school_id.ToString()), "BuildSchoolView");
+      Must(BuildSchoolView(store_->records(), Context(mentor.id, ru_), rec.school_id.ToString()), "BuildSchoolView");
   for (const auto& row : school.open_recommendations) EXPECT_NE(row.id, rec.id.ToString());
   ASSERT_FALSE(school.timeline.empty());
   EXPECT_EQ(school.timeline.front().date, "20.11.2026");
@@ -296,7 +296,7 @@ TEST_P(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecor
   const core::Person mentor = Mentor();
   std::optional<core::Recommendation> rec;
   for (const auto& r : All<core::Recommendation>()) {
-    if (IsOpen(r) && r.source_kind == core::SourceKind::kVisit && r.due_on < store_->Today()) rec = r;
+    if (IsOpen(r) && r.source_kind == core::SourceKind::kVisit && r.due_on < store_->records().Today()) rec = r;
   }
   ASSERT_TRUE(rec.has_value()) << "the demo has an overdue recommendation from a visit";
   auto warned = [](const std::vector<ui::RecommendationRow>& rows) {
@@ -306,21 +306,22 @@ TEST_P(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecor
     }
     return out;
   };
-  EXPECT_EQ(warned(Must(BuildRecommendationsView(*store_, Context(mentor.id, ru_), {}), "view").rows),
+  EXPECT_EQ(warned(Must(BuildRecommendationsView(store_->records(), Context(mentor.id, ru_), {}), "view").rows),
             std::vector<std::string>{})
       << "the demo breaks no rule";
 
   // Another device moved the visit to today, after the recommendation's due date.
-  core::Visit visit = Must(store_->Get<core::Visit>(rec->source_id), "visit");
-  visit.date = store_->Today();
-  Must(store_->Save(visit), "moving the visit");
+  core::Visit visit = Must(store_->records().Get<core::Visit>(rec->source_id), "visit");
+  visit.date = store_->records().Today();
+  Must(store_->records().Save(visit), "moving the visit");
 
-  const ui::RecommendationsView en = Must(BuildRecommendationsView(*store_, Context(mentor.id, en_), {}), "view");
+  const ui::RecommendationsView en =
+      Must(BuildRecommendationsView(store_->records(), Context(mentor.id, en_), {}), "view");
   const std::string expected_en =
       "The due date " + rec->due_on.ToString() + " must be after the visit (" + visit.date.ToString() + ").";
   EXPECT_EQ(warned(en.rows), std::vector<std::string>{rec->id.ToString() + ": " + expected_en});
   const ui::SchoolView school =
-      Must(BuildSchoolView(*store_, Context(mentor.id, ru_), rec->school_id.ToString()), "BuildSchoolView");
+      Must(BuildSchoolView(store_->records(), Context(mentor.id, ru_), rec->school_id.ToString()), "BuildSchoolView");
   const std::vector<std::string> ru = warned(school.open_recommendations);
   ASSERT_EQ(ru.size(), 1u);
   EXPECT_NE(ru[0].find("должен быть позже даты, когда рекомендация дана"), std::string::npos) << ru[0];
@@ -328,11 +329,12 @@ TEST_P(AppControllerTest, ARuleAcrossRecordsBrokenElsewhereIsShownBesideTheRecor
   // The evidence of the recommendation is still written; the warning stays until the due date is moved.
   core::Recommendation edited = *rec;
   edited.evidence = "План урока с целями";
-  Must(store_->Save(edited), "an edit of another field");
-  EXPECT_EQ(warned(Must(BuildRecommendationsView(*store_, Context(mentor.id, en_), {}), "view").rows).size(), 1u);
+  Must(store_->records().Save(edited), "an edit of another field");
+  EXPECT_EQ(warned(Must(BuildRecommendationsView(store_->records(), Context(mentor.id, en_), {}), "view").rows).size(),
+            1u);
   edited.due_on = visit.date.AddDays(7);
-  Must(store_->Save(edited), "moving the due date");
-  EXPECT_EQ(warned(Must(BuildRecommendationsView(*store_, Context(mentor.id, en_), {}), "view").rows),
+  Must(store_->records().Save(edited), "moving the due date");
+  EXPECT_EQ(warned(Must(BuildRecommendationsView(store_->records(), Context(mentor.id, en_), {}), "view").rows),
             std::vector<std::string>{});
 }
 
@@ -343,44 +345,45 @@ TEST_P(AppControllerTest, AValidationErrorWritesNothing) {
   form.purposes.clear();  // the core refuses a visit without a purpose
   form.checks = {{rec.id.ToString(), "done", ""}};
   form.recommendations = {{"Текст", "", "", "Директор", "2026-12-20"}};
-  const int64_t pending = Must(store_->PendingCount(), "PendingCount");
+  const int64_t pending = Must(store_->ledger().PendingCount(), "PendingCount");
   const size_t recs = All<core::Recommendation>().size();
 
-  auto saved = SaveForm(*store_, ui::Form(form), mentor.id, ru_, en_);
+  auto saved = SaveForm(store_->records(), ui::Form(form), mentor.id, ru_, en_);
   ASSERT_FALSE(saved.ok());
   EXPECT_EQ(saved.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(saved.status().message(Language::kRussian).find("Укажите цель выезда."), std::string::npos)
       << saved.status().message(Language::kRussian);
-  EXPECT_EQ(Must(store_->PendingCount(), "PendingCount"), pending);
+  EXPECT_EQ(Must(store_->ledger().PendingCount(), "PendingCount"), pending);
   EXPECT_EQ(All<core::Recommendation>().size(), recs);
-  EXPECT_EQ(Must(store_->Get<core::Recommendation>(rec.id), "rec").status, core::RecommendationStatus::kOpen);
+  EXPECT_EQ(Must(store_->records().Get<core::Recommendation>(rec.id), "rec").status, core::RecommendationStatus::kOpen);
 
   // A later step failing (a bad due date after a valid visit) undoes the visit too.
   form.purposes = {"follow_up"};
   form.recommendations = {{"Текст", "", "", "Директор", "20.13.2026"}};
-  saved = SaveForm(*store_, ui::Form(form), mentor.id, ru_, en_);
+  saved = SaveForm(store_->records(), ui::Form(form), mentor.id, ru_, en_);
   ASSERT_FALSE(saved.ok());
   EXPECT_EQ(saved.status().message(Language::kRussian), "«20.13.2026» — не дата: напишите 2026-11-20 или 20.11.2026.");
-  EXPECT_EQ(Must(store_->PendingCount(), "PendingCount"), pending);
-  EXPECT_EQ(store_->Get<core::Visit>(Must(Uuid::Parse(form.id), "id")).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Must(store_->ledger().PendingCount(), "PendingCount"), pending);
+  EXPECT_EQ(store_->records().Get<core::Visit>(Must(Uuid::Parse(form.id), "id")).status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST_P(AppControllerTest, ASavedRecordComesBackAsItsForm) {
   const core::Person mentor = Mentor();
   const core::Recommendation rec = OpenRecommendation();
   ui::VisitForm form = VisitFormFor(rec.school_id);
-  Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_, en_), "SaveForm");
-  const ui::Form back = Must(FormForRecord(*store_, form.id), "FormForRecord");
+  Must(SaveForm(store_->records(), ui::Form(form), mentor.id, ru_, en_), "SaveForm");
+  const ui::Form back = Must(FormForRecord(store_->records(), form.id), "FormForRecord");
   ASSERT_TRUE(std::holds_alternative<ui::VisitForm>(back));
   EXPECT_EQ(ui::EncodeForm(back), ui::EncodeForm(ui::Form(form)));
 }
 
 TEST_P(AppControllerTest, ASavedVisitIsCorrectedInPlaceAndAnUnfinishedCorrectionComesBack) {
   const core::Person mentor = Mentor();
-  Must(store_->SetSyncValue("person_id", mentor.id.ToString()), "person");
+  Must(store_->ledger().SetSyncValue("person_id", mentor.id.ToString()), "person");
   ui::VisitForm form = VisitFormFor(OpenRecommendation().school_id);
-  Must(SaveForm(*store_, ui::Form(form), mentor.id, ru_, en_), "SaveForm");
-  const int64_t visits = Must(store_->Count(core::RecordKind::kVisit), "count");
+  Must(SaveForm(store_->records(), ui::Form(form), mentor.id, ru_, en_), "SaveForm");
+  const int64_t visits = Must(store_->records().Count(core::RecordKind::kVisit), "count");
 
   AppController controller(*store_, Options());
   controller.Apply({ui::OpenRecord{form.id}});
@@ -405,10 +408,10 @@ TEST_P(AppControllerTest, ASavedVisitIsCorrectedInPlaceAndAnUnfinishedCorrection
   controller.Apply({ui::SaveForm{opened->form, opened->draft_key}});
   controller.WaitIdle();
   EXPECT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
-  const core::Visit saved = Must(store_->Get<core::Visit>(Must(Uuid::Parse(form.id), "id")), "the visit");
+  const core::Visit saved = Must(store_->records().Get<core::Visit>(Must(Uuid::Parse(form.id), "id")), "the visit");
   EXPECT_EQ(saved.summary, "Исправлено: проверили два пункта, не три");
-  EXPECT_EQ(Must(store_->Count(core::RecordKind::kVisit), "count"), visits);  // in place, not a copy
-  EXPECT_FALSE(Must(store_->Draft(opened->draft_key), "Draft").has_value());
+  EXPECT_EQ(Must(store_->records().Count(core::RecordKind::kVisit), "count"), visits);  // in place, not a copy
+  EXPECT_FALSE(Must(store_->device().Draft(opened->draft_key), "Draft").has_value());
 
   controller.Apply({ui::OpenRecord{"not-a-record"}});
   controller.WaitIdle();
@@ -447,12 +450,12 @@ TEST_P(AppControllerTest, ADraftSurvivesARestartAndOpensAsTheSameForm) {
   EXPECT_FALSE(controller.TakeOpenedForm().has_value());  // handed over once
 
   // Saving the form deletes its draft.
-  Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");
+  Must(store_->ledger().SetSyncValue("person_id", Mentor().id.ToString()), "person");
   controller.Apply({ui::SaveForm{opened->form, key}});
   controller.WaitIdle();
   EXPECT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
   EXPECT_EQ(controller.View()->notice, "Выезд сохранён.");
-  EXPECT_FALSE(Must(store_->Draft(key), "Draft").has_value());
+  EXPECT_FALSE(Must(store_->device().Draft(key), "Draft").has_value());
   EXPECT_TRUE(controller.View()->today.drafts.empty());
 }
 
@@ -494,14 +497,14 @@ TEST_P(AppControllerTest, ReportsAreWrittenIntoTheDataFolderAndTheNoticeNamesThe
   }
 
   // Edited and saved in one tap: the sheet shows the new next steps.
-  Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");
-  ui::Form form = Must(FormForRecord(*store_, observation.id.ToString()), "form");
+  Must(store_->ledger().SetSyncValue("person_id", Mentor().id.ToString()), "person");
+  ui::Form form = Must(FormForRecord(store_->records(), observation.id.ToString()), "form");
   std::get<ui::ObservationForm>(form).next_steps = "Провести открытый урок до конца четверти";
   std::filesystem::remove(pdf);
   controller.Apply({ui::MakeReport{ui::ReportKind::kFeedbackPdf, observation.id.ToString(), form, ""}});
   controller.WaitIdle();
   ASSERT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
-  EXPECT_EQ(Must(store_->Get<core::Observation>(observation.id), "saved").next_steps,
+  EXPECT_EQ(Must(store_->records().Get<core::Observation>(observation.id), "saved").next_steps,
             "Провести открытый урок до конца четверти");
   EXPECT_TRUE(std::filesystem::exists(file_of(controller.View()->notice)));
 
@@ -570,7 +573,7 @@ TEST_P(AppControllerTest, PrepareFormOffersTheSchoolsOpenRecommendationsAndToday
   controller.WaitIdle();
   const auto view = controller.View();
   EXPECT_EQ(view->form.school_id, rec.school_id.ToString());
-  EXPECT_EQ(view->form.today, store_->Today().ToString());
+  EXPECT_EQ(view->form.today, store_->records().Today().ToString());
   const auto& open = view->form.open_recommendations;
   EXPECT_TRUE(
       std::any_of(open.begin(), open.end(), [&](const ui::RecommendationRow& r) { return r.id == rec.id.ToString(); }));
@@ -582,13 +585,13 @@ TEST_P(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
   ui::VisitForm form = VisitFormFor(rec.school_id);
   form.purposes.clear();
   const std::string key = ui::DraftKey(ui::Form(form));
-  Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");
+  Must(store_->ledger().SetSyncValue("person_id", Mentor().id.ToString()), "person");
   AppController controller(*store_, Options());
   controller.Apply({ui::SaveDraft{key, ui::Form(form)}, ui::SaveForm{ui::Form(form), key}});
   controller.WaitIdle();
   EXPECT_TRUE(controller.View()->notice_is_error);
   EXPECT_NE(controller.View()->notice.find("Укажите цель выезда."), std::string::npos);
-  EXPECT_TRUE(Must(store_->Draft(key), "Draft").has_value());
+  EXPECT_TRUE(Must(store_->device().Draft(key), "Draft").has_value());
   EXPECT_EQ(controller.View()->saved_form_seq, 0u);  // the form stays open
 
   form.purposes = {"monitoring"};
@@ -597,7 +600,7 @@ TEST_P(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
   EXPECT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
   EXPECT_EQ(controller.View()->saved_form_id, form.id);  // now it closes
   EXPECT_EQ(controller.View()->saved_form_seq, 1u);
-  EXPECT_FALSE(Must(store_->Draft(key), "Draft").has_value());
+  EXPECT_FALSE(Must(store_->device().Draft(key), "Draft").has_value());
 }
 
 // Issue 14: a refusal is kept in both languages and shown in the language of the moment, so
@@ -607,7 +610,7 @@ TEST_P(AppControllerTest, AFormErrorAndANoticeFollowALanguageChosenAfterThem) {
   ui::VisitForm form = VisitFormFor(rec.school_id);
   form.purposes.clear();  // the core refuses it
   const std::string key = ui::DraftKey(ui::Form(form));
-  Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");
+  Must(store_->ledger().SetSyncValue("person_id", Mentor().id.ToString()), "person");
   AppController controller(*store_, Options());  // Russian UI
   controller.Apply({ui::SaveForm{ui::Form(form), key}});
   controller.WaitIdle();
@@ -661,7 +664,7 @@ TEST_P(AppControllerTest, SyncViewShowsARejectedChangeWithItsReasonInTheUiLangua
   rejected.reason_en = "You may not edit visits of this school.";
   rejected.reason_ru = "Вам нельзя изменять выезды этой школы.";
   rejected.rejected_millis = kNovember20 - 3'600'000;
-  Must(store_->AddRejected(rejected), "AddRejected");
+  Must(store_->ledger().AddRejected(rejected), "AddRejected");
 
   const ui::SyncView en = Must(BuildSyncView(*store_, Context(std::nullopt, en_), false), "BuildSyncView");
   ASSERT_EQ(en.rejected.size(), 1u);
@@ -676,7 +679,7 @@ TEST_P(AppControllerTest, SyncViewShowsARejectedChangeWithItsReasonInTheUiLangua
   EXPECT_EQ(view->sync.rejected[0].reason, rejected.reason_ru);
   EXPECT_EQ(view->sync.rejected[0].when, "сегодня 09:00");
   EXPECT_FALSE(view->sync.signed_in);
-  EXPECT_EQ(view->sync.pending, Must(store_->PendingCount(), "PendingCount"));
+  EXPECT_EQ(view->sync.pending, Must(store_->ledger().PendingCount(), "PendingCount"));
 }
 
 TEST_P(AppControllerTest, StartSyncWithoutASignInSaysSoAndStops) {
@@ -759,8 +762,8 @@ TEST_P(AppControllerTest, AConflictIsResolvedWithAMergedTextAndLeavesTheList) {
   conflict.lost = std::string("Итоги с планшета тьютора");
   conflict.reason = core::ConflictReason::kConcurrentEdit;
   conflict.noticed_millis = clock_.NowMillis();
-  Must(store_->AddConflict(conflict), "AddConflict");
-  const int64_t pending = Must(store_->PendingCount(), "pending");
+  Must(store_->ledger().AddConflict(conflict), "AddConflict");
+  const int64_t pending = Must(store_->ledger().PendingCount(), "pending");
 
   AppController app(*store_, Options());
   app.WaitIdle();
@@ -774,13 +777,13 @@ TEST_P(AppControllerTest, AConflictIsResolvedWithAMergedTextAndLeavesTheList) {
   app.WaitIdle();
   EXPECT_FALSE(app.View()->notice_is_error) << app.View()->notice;
   EXPECT_TRUE(app.View()->sync.conflicts.empty());
-  EXPECT_EQ(Must(store_->Get<core::Visit>(visit.id), "visit").summary, merged);
-  EXPECT_EQ(Must(store_->PendingCount(), "pending"), pending + 1);  // the merge goes to the server
+  EXPECT_EQ(Must(store_->records().Get<core::Visit>(visit.id), "visit").summary, merged);
+  EXPECT_EQ(Must(store_->ledger().PendingCount(), "pending"), pending + 1);  // the merge goes to the server
 
   app.Apply({ui::ResolveConflict{row.id, "again"}});  // a second tap: already resolved, nothing changes
   app.WaitIdle();
-  EXPECT_EQ(Must(store_->Get<core::Visit>(visit.id), "visit").summary, merged);
-  EXPECT_EQ(Must(store_->PendingCount(), "pending"), pending + 1);
+  EXPECT_EQ(Must(store_->records().Get<core::Visit>(visit.id), "visit").summary, merged);
+  EXPECT_EQ(Must(store_->ledger().PendingCount(), "pending"), pending + 1);
 
   app.Apply({ui::ResolveConflict{Uuid::MakeV7(1).ToString(), "x"}});  // no such conflict: says so
   app.WaitIdle();
@@ -815,7 +818,7 @@ TEST_P(AppControllerTest, ApplyReturnsWhileTheWorkerIsBusy) {
   EXPECT_GT(view->version, version);
   EXPECT_EQ(view->school.id, form.school_id);
   ASSERT_EQ(view->today.drafts.size(), 1u);
-  const auto draft = Must(store_->Draft(view->today.drafts[0].key), "Draft");
+  const auto draft = Must(store_->device().Draft(view->today.drafts[0].key), "Draft");
   ASSERT_TRUE(draft.has_value());
   EXPECT_EQ(ui::EncodeForm(*ui::DecodeForm(draft->payload)), ui::EncodeForm(ui::Form(form)));  // the last one
 }
@@ -858,7 +861,7 @@ const ui::RankedSchoolRow* RankedRow(const ui::AppView& view, const std::string&
 }
 
 TEST_P(AppControllerTest, ASavedVisitReachesThePublishedDistrictViewWithoutTheUiThreadWaiting) {
-  Must(store_->SetSyncValue("person_id", Mentor().id.ToString()), "person");  // the visitor
+  Must(store_->ledger().SetSyncValue("person_id", Mentor().id.ToString()), "person");  // the visitor
   AppController controller(*store_, Options());
   ViewPoller poll(controller);
   const auto first = poll.Until([](const ui::AppView& v) { return v.dashboard && !v.dashboard_computing; });
@@ -917,11 +920,11 @@ TEST_P(AppControllerTest, AWriteByAnotherProgramReachesTheDashboardsAtTheNextAct
   // heard of it, but the store's change feed lists it.
   core::Visit visit;
   visit.school_id = Must(Uuid::Parse(school), "Uuid");
-  visit.date = store_->Today();
+  visit.date = store_->records().Today();
   visit.visitor_ids = {Mentor().id};
   visit.purposes = {core::VisitPurpose::kMonitoring};
   visit.summary = "Внесено из командной строки.";
-  (void)Must(store_->Save(visit), "visit");
+  (void)Must(store_->records().Save(visit), "visit");
   controller.Apply({ui::OpenSchool{school}});
   const auto after = poll.Until([&](const ui::AppView& v) {
     const ui::RankedSchoolRow* row = RankedRow(v, school);
@@ -966,10 +969,10 @@ TEST_P(AppControllerStepsTest, WithoutThreadsTheWorkRunsInStepOnTheCallersThread
   ui::VisitForm form = VisitFormFor(rec.school_id);
   const std::string key = ui::DraftKey(ui::Form(form));
   controller.Apply({ui::SaveDraft{key, ui::Form(form)}});
-  EXPECT_FALSE(Must(store_->Draft(key), "Draft").has_value());  // queued, not run
+  EXPECT_FALSE(Must(store_->device().Draft(key), "Draft").has_value());  // queued, not run
   EXPECT_EQ(controller.View()->version, version);
   EXPECT_TRUE(controller.Step());
-  EXPECT_TRUE(Must(store_->Draft(key), "Draft").has_value());
+  EXPECT_TRUE(Must(store_->device().Draft(key), "Draft").has_value());
   EXPECT_GT(controller.View()->version, version);
   ASSERT_EQ(controller.View()->today.drafts.size(), 1u);
   ASSERT_FALSE(ran_on.empty());

@@ -192,7 +192,7 @@ TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAn
     ui::NewRecommendation rec;
     rec.text = "Провести открытый урок для коллег";
     rec.owner_name = "Заместитель директора";
-    rec.due_on = store->Today().AddDays(14).ToString();
+    rec.due_on = store->records().Today().AddDays(14).ToString();
     visit.recommendations = {rec};
     app.Apply({ui::SaveForm{visit, ui::DraftKey(visit)}});
     app.WaitIdle();
@@ -226,7 +226,7 @@ TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAn
     app.WaitIdle();
     ASSERT_FALSE(app.View()->notice_is_error) << app.View()->notice;
     // visit, recommendation, observation and its scores wait in the outbox
-    EXPECT_GE(Must(store->PendingCount(), "pending"), 3 + static_cast<int64_t>(obs.scores.size()));
+    EXPECT_GE(Must(store->ledger().PendingCount(), "pending"), 3 + static_cast<int64_t>(obs.scores.size()));
 
     // Back in coverage.
     ASSERT_TRUE(server.Start().ok()) << server.LogTail();
@@ -299,7 +299,7 @@ void AppEndToEndTest::RecordOfflineThroughTheScreens(bool threads) {
     ASSERT_TRUE(ui.Click("visit.rec_add"));
     ASSERT_TRUE(ui.Type("visit.rec0.text", "Провести открытый урок для коллег"));
     ASSERT_TRUE(ui.Type("visit.rec0.owner_name", "Заместитель директора"));
-    ASSERT_TRUE(ui.Type("visit.rec0.due", store_->Today().AddDays(14).ToString()));
+    ASSERT_TRUE(ui.Type("visit.rec0.due", store_->records().Today().AddDays(14).ToString()));
     ASSERT_TRUE(state.form.has_value());
     visit_id = std::visit([](const auto& f) { return f.id; }, *state.form);
 
@@ -344,9 +344,9 @@ void AppEndToEndTest::RecordOfflineThroughTheScreens(bool threads) {
     EXPECT_TRUE(view->sync.last_error.empty()) << view->sync.last_error;
     EXPECT_EQ(view->sync.pending, 0);
   }
-  const auto visit = Must(store_->Get<core::Visit>(Must(core::Uuid::Parse(visit_id), "id")), "the visit");
+  const auto visit = Must(store_->records().Get<core::Visit>(Must(core::Uuid::Parse(visit_id), "id")), "the visit");
   EXPECT_EQ(visit.summary, "Выезд без связи: посетили урок, обсудили план");
-  const auto observations = Must(store_->ListBy<core::Observation>("visit_id", visit.id), "observations");
+  const auto observations = Must(store_->records().ListBy<core::Observation>("visit_id", visit.id), "observations");
   ASSERT_EQ(observations.size(), 1u);
   EXPECT_EQ(observations[0].topic, "Дроби");
 
@@ -380,11 +380,11 @@ TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped
   core::WorkloadOptions work;
   work.seed = 7;
   work.ops = 1500;
-  auto me = Must(store_->GetSyncValue(sync::kPersonIdKey), "person");
+  auto me = Must(store_->ledger().GetSyncValue(sync::kPersonIdKey), "person");
   ASSERT_TRUE(me.has_value());
   work.as_person = Must(core::Uuid::Parse(*me), "person id");
-  Must(core::RunWorkload(*store_, work), "workload");
-  const int64_t pending = Must(store_->PendingCount(), "pending");
+  Must(core::RunWorkload(store_->records(), work), "workload");
+  const int64_t pending = Must(store_->ledger().PendingCount(), "pending");
   ASSERT_GT(pending, static_cast<int64_t>(sync::kDefaultBatchRows));
 
   // On a slow link: the progress shows, and View() answers at once while the sync runs.
@@ -406,7 +406,7 @@ TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped
   auto view = app.View();
   EXPECT_FALSE(view->sync.running);
   EXPECT_EQ(view->notice, ru("view.notice.sync_cancelled"));
-  const int64_t left = Must(store_->PendingCount(), "pending");
+  const int64_t left = Must(store_->ledger().PendingCount(), "pending");
   EXPECT_LT(left, pending);
   EXPECT_GT(left, 0);
   EXPECT_EQ(view->sync.pending, left);
@@ -446,7 +446,7 @@ TEST_F(AppEndToEndTest, WithAutoSyncOnASavedVisitReachesTheServerWithoutAsking) 
   auto wait_for_no_pending = [&] {
     for (int i = 0; i < 300; ++i) {
       app.WaitIdle();
-      if (Must(store_->PendingCount(), "pending") == 0) return true;
+      if (Must(store_->ledger().PendingCount(), "pending") == 0) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
@@ -457,7 +457,7 @@ TEST_F(AppEndToEndTest, WithAutoSyncOnASavedVisitReachesTheServerWithoutAsking) 
   app.WaitIdle();
   std::this_thread::sleep_for(std::chrono::milliseconds(900));  // three periods
   app.WaitIdle();
-  EXPECT_GT(Must(store_->PendingCount(), "pending"), 0);
+  EXPECT_GT(Must(store_->ledger().PendingCount(), "pending"), 0);
 
   // On: what is waiting goes at once, and so does the next save.
   ui::SettingsView settings = app.View()->settings;
@@ -473,7 +473,7 @@ TEST_F(AppEndToEndTest, WithAutoSyncOnASavedVisitReachesTheServerWithoutAsking) 
   app.Apply({ui::SaveForm{visit_with("Без связи"), ""}});
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   app.WaitIdle();
-  EXPECT_GT(Must(store_->PendingCount(), "pending"), 0);
+  EXPECT_GT(Must(store_->ledger().PendingCount(), "pending"), 0);
   ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
   EXPECT_TRUE(wait_for_no_pending()) << app.View()->sync.last_error;  // back in coverage: it goes
 }

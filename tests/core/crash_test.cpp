@@ -85,43 +85,43 @@ Status ChildWrite(Store& store, std::mt19937& rng, uint32_t op, Living& living, 
     case 0:
     case 1:
     case 2: {
-      ASSIGN_OR_RETURN(Visit v, store.Save(ChildVisit(school_id, mentor_id, n)));
+      ASSIGN_OR_RETURN(Visit v, store.records().Save(ChildVisit(school_id, mentor_id, n)));
       living.visits.push_back(v.id);
       return Status::Ok();
     }
     case 3: {
       if (living.visits.empty()) return Status::Ok();
-      ASSIGN_OR_RETURN(Visit v, store.Get<Visit>(pick(living.visits)));
-      ASSIGN_OR_RETURN(Recommendation r, store.Save(ChildRecommendation(v, n)));
+      ASSIGN_OR_RETURN(Visit v, store.records().Get<Visit>(pick(living.visits)));
+      ASSIGN_OR_RETURN(Recommendation r, store.records().Save(ChildRecommendation(v, n)));
       living.recommendations.push_back(r.id);
       living.cited.insert(v.id);
       return Status::Ok();
     }
     case 4: {  // edit two fields of a visit
       if (living.visits.empty()) return Status::Ok();
-      ASSIGN_OR_RETURN(Visit v, store.Get<Visit>(pick(living.visits)));
+      ASSIGN_OR_RETURN(Visit v, store.records().Get<Visit>(pick(living.visits)));
       v.summary = "Правка " + std::to_string(n);
       v.problems += "!";
-      return store.Save(std::move(v)).status();
+      return store.records().Save(std::move(v)).status();
     }
     case 5: {  // delete a visit
       if (living.visits.size() < 3) return Status::Ok();
       const size_t i = n % living.visits.size();
       if (living.cited.count(living.visits[i]) != 0) return Status::Ok();
-      RETURN_IF_ERROR(store.Delete(RecordKind::kVisit, living.visits[i]));
+      RETURN_IF_ERROR(store.records().Delete(RecordKind::kVisit, living.visits[i]));
       living.visits.erase(living.visits.begin() + static_cast<std::ptrdiff_t>(i));
       return Status::Ok();
     }
     case 6: {  // move a recommendation forward (or try to, when it is closed already)
       if (living.recommendations.empty()) return Status::Ok();
       const auto to = static_cast<RecommendationStatus>(1 + n % 3);
-      Status s = store.AdvanceRecommendation(pick(living.recommendations), to, "шаг").status();
+      Status s = store.records().AdvanceRecommendation(pick(living.recommendations), to, "шаг").status();
       return s.code() == StatusCode::kConflict ? Status::Ok() : s;
     }
     case 7: {  // delete a recommendation
       if (living.recommendations.size() < 3) return Status::Ok();
       const size_t i = n % living.recommendations.size();
-      RETURN_IF_ERROR(store.Delete(RecordKind::kRecommendation, living.recommendations[i]));
+      RETURN_IF_ERROR(store.records().Delete(RecordKind::kRecommendation, living.recommendations[i]));
       living.recommendations.erase(living.recommendations.begin() + static_cast<std::ptrdiff_t>(i));
       return Status::Ok();
     }
@@ -153,10 +153,10 @@ std::filesystem::path ChildErrorFile(const StoreOptions& options) {
   auto opened = Store::Open(options);
   if (!opened.ok()) ExitWithError(options, kOpenFailed, opened.status());
   Store& store = **opened;
-  auto schools = store.List<School>();
-  auto people = store.List<Person>();
-  auto visits = store.List<Visit>();
-  auto recs = store.List<Recommendation>();
+  auto schools = store.records().List<School>();
+  auto people = store.records().List<Person>();
+  auto visits = store.records().List<Visit>();
+  auto recs = store.records().List<Recommendation>();
   if (!schools.ok() || !people.ok() || !visits.ok() || !recs.ok() || schools->empty() || people->empty()) {
     ExitWithError(options, kListFailed, Status::Internal("listing the records failed"));
   }
@@ -181,7 +181,7 @@ std::filesystem::path ChildErrorFile(const StoreOptions& options) {
     } else {  // a batch of 2..8 writes in one transaction; kind 11 rolls it back on purpose
       Living next = living;
       const auto size = static_cast<uint32_t>(2 + rng() % 7);
-      s = store.InTransaction([&]() -> Status {
+      s = store.records().InTransaction([&]() -> Status {
         for (uint32_t i = 0; i < size; ++i)
           RETURN_IF_ERROR(ChildWrite(store, rng, static_cast<uint32_t>(rng() % 8), next, school_id, mentor_id));
         return kind == 11 ? Status::Internal("rolled back on purpose") : Status::Ok();
@@ -207,7 +207,7 @@ class CrashTest : public testing::StoreFixture {
 TEST_F(CrashTest, StoreSurvivesSigkillDuringWrites) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
-  (void)Must(store().Save(NewVisit(school.id, mentor.id)));
+  (void)Must(store().records().Save(NewVisit(school.id, mentor.id)));
   int64_t writes = Pending();
   CloseStore();  // the parent holds no connection while a child writes
 
@@ -262,7 +262,7 @@ TEST_F(CrashTest, StoreSurvivesSigkillDuringWrites) {
     ASSERT_EQ(outbox[i].change.op_seq, i + 1);
     ASSERT_EQ(outbox[i].change.device_id, "dev-a");
   }
-  const Visit after = Must(store().Save(NewVisit(school.id, mentor.id)));
+  const Visit after = Must(store().records().Save(NewVisit(school.id, mentor.id)));
   EXPECT_EQ(Outbox().back().change.op_seq, outbox.size() + 1);
   EXPECT_EQ(Outbox().back().change.record_id, after.id);
   EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());

@@ -633,35 +633,36 @@ TEST(DashboardIncrementalTest, FedOnlyTheChangesItEqualsOneBuiltFromScratch) {
   options.path = dir.path() / "store.db";
   options.clock = &clock;
   auto store = Must(Store::Open(options), "open");
-  Must(CreateDemoDistrict(*store, DemoOptions{}), "demo");
+  Must(CreateDemoDistrict(store->records(), DemoOptions{}), "demo");
   const DashboardConfig config = Must(LoadDashboardConfig(DefaultAssetsDir()), "config");
   auto build = [&] {
     Dashboard d(config);
-    Must(store->ForEachLiveState([&](const RecordState& s) { return d.Apply(s); }), "feed");
-    d.Refresh(store->Today());
+    Must(store->records().ForEachLiveState([&](const RecordState& s) { return d.Apply(s); }), "feed");
+    d.Refresh(store->records().Today());
     return d;
   };
   Dashboard incremental = build();
   const int schools = static_cast<int>(incremental.schools().size());
   ASSERT_GT(schools, 5);
   auto ack_all = [&] {
-    const auto pending = Must(store->PendingChanges(10'000'000), "pending");
-    if (!pending.empty()) Must(store->MarkAcked(pending.back().change.op_seq), "ack");
+    const auto pending = Must(store->ledger().PendingChanges(10'000'000), "pending");
+    if (!pending.empty()) Must(store->ledger().MarkAcked(pending.back().change.op_seq), "ack");
   };
   ack_all();
 
   for (uint64_t seed : {1u, 2u, 3u}) {
     SCOPED_TRACE(seed);
-    Must(RunWorkload(*store, WorkloadOptions{.seed = seed, .ops = 6, .as_person = std::nullopt}), "workload");
+    Must(RunWorkload(store->records(), WorkloadOptions{.seed = seed, .ops = 6, .as_person = std::nullopt}), "workload");
     std::set<Uuid> changed;
-    for (const OutboxEntry& e : Must(store->PendingChanges(10'000'000), "pending")) changed.insert(e.change.record_id);
+    for (const OutboxEntry& e : Must(store->ledger().PendingChanges(10'000'000), "pending"))
+      changed.insert(e.change.record_id);
     ASSERT_FALSE(changed.empty());
     for (const Uuid& id : changed) {
-      auto state = Must(store->StateOf(id), "state");
+      auto state = Must(store->ledger().StateOf(id), "state");
       ASSERT_TRUE(state.has_value());
       Must(incremental.Apply(*state), "apply");
     }
-    incremental.Refresh(store->Today());
+    incremental.Refresh(store->records().Today());
     EXPECT_LT(incremental.last_recomputed(), schools);
     Dashboard fresh = build();
     EXPECT_EQ(incremental.district(), fresh.district());

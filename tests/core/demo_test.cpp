@@ -52,7 +52,7 @@ class DemoTest : public ::testing::Test {
   static void SetUpTestSuite() {
     shared_ = new Shared;
     shared_->store = OpenStoreIn(shared_->dir, "shared.sqlite", shared_->clock);
-    shared_->summary = Must(CreateDemoDistrict(*shared_->store, Options()), "CreateDemoDistrict");
+    shared_->summary = Must(CreateDemoDistrict(shared_->store->records(), Options()), "CreateDemoDistrict");
   }
   static void TearDownTestSuite() {
     delete shared_;
@@ -96,9 +96,9 @@ class DemoTest : public ::testing::Test {
 
   // That the store has no record at all: a refused demo wrote nothing, not even the rubrics.
   static void ExpectNothingWritten(const Store& store) {
-    EXPECT_EQ(Must(store.PendingCount(), "PendingCount"), 0);
-    EXPECT_EQ(Must(store.Count(RecordKind::kSchool), "Count"), 0);
-    EXPECT_EQ(Must(store.Count(RecordKind::kRubricTemplate), "Count"), 0);
+    EXPECT_EQ(Must(store.ledger().PendingCount(), "PendingCount"), 0);
+    EXPECT_EQ(Must(store.records().Count(RecordKind::kSchool), "Count"), 0);
+    EXPECT_EQ(Must(store.records().Count(RecordKind::kRubricTemplate), "Count"), 0);
   }
 
   TempDir dir_;
@@ -124,7 +124,7 @@ class DemoTest : public ::testing::Test {
 
 template <class R>
 std::vector<R> All(const Store& store) {
-  return Must(store.List<R>(), "List");
+  return Must(store.records().List<R>(), "List");
 }
 
 bool HasRole(const Person& p, Role role) { return std::find(p.roles.begin(), p.roles.end(), role) != p.roles.end(); }
@@ -211,7 +211,7 @@ TEST_F(DemoTest, CreatesADistrictOfTheExpectedSize) {
 TEST_F(DemoTest, SummaryEqualsTheStoreCounts) {
   const Store* store = &Demo();
   const DemoSummary& summary = DemoSummaryOf();
-  const auto count = [&](RecordKind kind) { return Must(store->Count(kind), "Count"); };
+  const auto count = [&](RecordKind kind) { return Must(store->records().Count(kind), "Count"); };
 
   EXPECT_EQ(summary.schools, count(RecordKind::kSchool));
   EXPECT_EQ(summary.visits, count(RecordKind::kVisit));
@@ -233,7 +233,7 @@ TEST_F(DemoTest, SummaryEqualsTheStoreCounts) {
   EXPECT_GE(with_role(Role::kCoordinator), 1);
 
   const auto recs = All<Recommendation>(*store);
-  const Date today = store->Today();
+  const Date today = store->records().Today();
   EXPECT_EQ(summary.overdue_recommendations,
             std::count_if(recs.begin(), recs.end(), [&](const Recommendation& r) { return OverdueByHand(r, today); }));
 
@@ -251,7 +251,7 @@ TEST_F(DemoTest, SummaryEqualsTheStoreCounts) {
 
 TEST_F(DemoTest, SameSeedGivesTheSameDistrict) {
   auto again = OpenStore("again.sqlite");
-  const DemoSummary b = Must(CreateDemoDistrict(*again, Options()), "second run");
+  const DemoSummary b = Must(CreateDemoDistrict(again->records(), Options()), "second run");
   EXPECT_EQ(DemoSummaryOf(), b);
   const Content ca = ContentOf(Demo());
   const Content cb = ContentOf(*again);
@@ -263,7 +263,7 @@ TEST_F(DemoTest, SameSeedGivesTheSameDistrict) {
 
 TEST_F(DemoTest, OtherSeedGivesAnotherDistrict) {
   auto other = OpenStore("other.sqlite");
-  Must(CreateDemoDistrict(*other, Options(2)), "seed 2");
+  Must(CreateDemoDistrict(other->records(), Options(2)), "seed 2");
   const Content ca = ContentOf(Demo());
   const Content cb = ContentOf(*other);
   EXPECT_NE(ca.teacher_names, cb.teacher_names);
@@ -277,16 +277,16 @@ TEST_F(DemoTest, OtherSeedGivesAnotherDistrict) {
 
 TEST_F(DemoTest, SecondRunOnTheSameStoreFailsWithInvalidInput) {
   auto store = OpenStore("demo.sqlite");
-  Must(CreateDemoDistrict(*store, Options()), "first run");
-  const int64_t visits = Must(store->Count(RecordKind::kVisit), "Count");
-  const int64_t pending = Must(store->PendingCount(), "PendingCount");
+  Must(CreateDemoDistrict(store->records(), Options()), "first run");
+  const int64_t visits = Must(store->records().Count(RecordKind::kVisit), "Count");
+  const int64_t pending = Must(store->ledger().PendingCount(), "PendingCount");
 
-  const Result<DemoSummary> again = CreateDemoDistrict(*store, Options());
+  const Result<DemoSummary> again = CreateDemoDistrict(store->records(), Options());
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(again.status().message().find("--data"), std::string::npos) << again.status().message();
-  EXPECT_EQ(Must(store->Count(RecordKind::kVisit), "Count"), visits);
-  EXPECT_EQ(Must(store->PendingCount(), "PendingCount"), pending);
+  EXPECT_EQ(Must(store->records().Count(RecordKind::kVisit), "Count"), visits);
+  EXPECT_EQ(Must(store->ledger().PendingCount(), "PendingCount"), pending);
 }
 
 TEST_F(DemoTest, StoreWithDataIsRefusedInEnglishToo) {
@@ -295,8 +295,8 @@ TEST_F(DemoTest, StoreWithDataIsRefusedInEnglishToo) {
   s.code = "1";
   s.name = "A school";
   s.municipality = "A district";
-  Must(store->Save(std::move(s)), "save school");
-  const Result<DemoSummary> result = CreateDemoDistrict(*store, Options());
+  Must(store->records().Save(std::move(s)), "save school");
+  const Result<DemoSummary> result = CreateDemoDistrict(store->records(), Options());
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(result.status().message(), "the store already has data; use a new --data folder");
@@ -306,10 +306,10 @@ TEST_F(DemoTest, MissingAssetsFolderFailsAndWritesNothing) {
   auto store = OpenStore("demo.sqlite");
   DemoOptions options = Options();
   options.assets_dir = dir_.path() / "no-such-assets";
-  const Result<DemoSummary> result = CreateDemoDistrict(*store, options);
+  const Result<DemoSummary> result = CreateDemoDistrict(store->records(), options);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kIoError) << result.status().message();
-  EXPECT_EQ(Must(store->PendingCount(), "PendingCount"), 0);
+  EXPECT_EQ(Must(store->ledger().PendingCount(), "PendingCount"), 0);
 }
 
 TEST_F(DemoTest, AssetsWithoutTheLessonRubricFailWithNotFound) {
@@ -317,10 +317,10 @@ TEST_F(DemoTest, AssetsWithoutTheLessonRubricFailWithNotFound) {
   std::filesystem::create_directories(dir_.path() / "empty-assets" / "rubrics");
   DemoOptions options = Options();
   options.assets_dir = dir_.path() / "empty-assets";
-  const Result<DemoSummary> result = CreateDemoDistrict(*store, options);
+  const Result<DemoSummary> result = CreateDemoDistrict(store->records(), options);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kNotFound) << result.status().message();
-  EXPECT_EQ(Must(store->PendingCount(), "PendingCount"), 0);
+  EXPECT_EQ(Must(store->ledger().PendingCount(), "PendingCount"), 0);
 }
 
 // Each file of assets/demo, missing: NotFound naming the file, and nothing written.
@@ -332,7 +332,7 @@ TEST_F(DemoTest, MissingVocabularyFileFailsWithNotFoundAndWritesNothing) {
     DemoOptions options = Options();
     options.assets_dir = CopyOfAssets();
     std::filesystem::remove(options.assets_dir / "demo" / file);
-    const Result<DemoSummary> result = CreateDemoDistrict(*store, options);
+    const Result<DemoSummary> result = CreateDemoDistrict(store->records(), options);
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.status().code(), StatusCode::kNotFound) << result.status().message();
     EXPECT_NE(result.status().message().find(file), std::string::npos) << result.status().message();
@@ -374,7 +374,7 @@ TEST_F(DemoTest, MalformedVocabularyFileFailsWithInvalidInputAndWritesNothing) {
     options.assets_dir = CopyOfAssets();
     const std::filesystem::path file = options.assets_dir / "demo" / b.file;
     ASSERT_NO_FATAL_FAILURE(Replace(file, b.from, b.to));
-    const Result<DemoSummary> result = CreateDemoDistrict(*store, options);
+    const Result<DemoSummary> result = CreateDemoDistrict(store->records(), options);
     ASSERT_FALSE(result.ok());
     const std::string message = result.status().message();
     EXPECT_EQ(result.status().code(), StatusCode::kInvalidInput) << message;
@@ -392,9 +392,9 @@ TEST_F(DemoTest, InstalledRubricsAreKept) {
   auto store = OpenStore("demo.sqlite");
   auto bundled = Must(LoadBundledRubrics(MENTORLOG_ASSETS_DIR), "LoadBundledRubrics");
   const size_t n = bundled.size();
-  for (auto& t : bundled) Must(store->Save(std::move(t)), "save rubric");
-  Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
-  EXPECT_EQ(Must(store->Count(RecordKind::kRubricTemplate), "Count"), static_cast<int64_t>(n));
+  for (auto& t : bundled) Must(store->records().Save(std::move(t)), "save rubric");
+  Must(CreateDemoDistrict(store->records(), Options()), "CreateDemoDistrict");
+  EXPECT_EQ(Must(store->records().Count(RecordKind::kRubricTemplate), "Count"), static_cast<int64_t>(n));
 }
 
 // -----------------------------------------------------------------------------------------
@@ -438,7 +438,7 @@ void ExpectNothingAfter(const Store& store, Date today) {
 
 TEST_F(DemoTest, NothingIsDatedAfterToday) {
   const Store* store = &Demo();
-  ExpectNothingAfter(*store, store->Today());
+  ExpectNothingAfter(*store, store->records().Today());
 }
 
 // Today in spring, in summer and on the first days of a school year: still valid, still two
@@ -449,14 +449,14 @@ TEST_F(DemoTest, WorksOnAnyDayOfTheYear) {
     SCOPED_TRACE(shift_days);
     clock_.Set(kNovember20 + shift_days * kDayMillis);
     auto store = OpenStore("day" + std::to_string(shift_days) + ".sqlite");
-    const DemoSummary summary = Must(CreateDemoDistrict(*store, Options()), "CreateDemoDistrict");
+    const DemoSummary summary = Must(CreateDemoDistrict(store->records(), Options()), "CreateDemoDistrict");
     EXPECT_GT(summary.overdue_recommendations, 0);
-    ExpectNothingAfter(*store, store->Today());
+    ExpectNothingAfter(*store, store->records().Today());
     const auto visits = All<Visit>(*store);
     ASSERT_FALSE(visits.empty());
     const auto first =
         std::min_element(visits.begin(), visits.end(), [](const Visit& a, const Visit& b) { return a.date < b.date; });
-    EXPECT_GE(store->Today().days() - first->date.days(), 2 * 365 - 100) << first->date.ToString();
+    EXPECT_GE(store->records().Today().days() - first->date.days(), 2 * 365 - 100) << first->date.ToString();
     EXPECT_TRUE(Must(store->ConsistencyProblems(), "ConsistencyProblems").empty());
   }
 }
@@ -498,7 +498,7 @@ TEST_F(DemoTest, LevelsRiseOverTime) {
   const Store* store = &Demo();
   std::map<Uuid, Date> date_of;
   for (const auto& o : All<Observation>(*store)) date_of[o.id] = o.date;
-  Date first = store->Today();
+  Date first = store->records().Today();
   for (const auto& [id, d] : date_of) first = std::min(first, d);
   double early_sum = 0, late_sum = 0;
   int early_n = 0, late_n = 0;
@@ -582,7 +582,7 @@ TEST_F(DemoTest, SupportedSchoolsHaveMentorsTutorsAndProgrammes) {
       })) << s.name;
     }
   }
-  EXPECT_GT(Must(store->Count(RecordKind::kDeficit), "Count"), 0);
+  EXPECT_GT(Must(store->records().Count(RecordKind::kDeficit), "Count"), 0);
   const auto deficits = All<Deficit>(*store);
   EXPECT_TRUE(std::any_of(deficits.begin(), deficits.end(), [](const Deficit& d) { return d.closed_on.has_value(); }));
   const auto roadmap = All<RoadmapItem>(*store);

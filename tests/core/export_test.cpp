@@ -59,7 +59,7 @@ class ExportTest : public ::testing::Test {
   }
 
   ImportReport Import(Store& store, RecordKind kind, std::string_view bytes) {
-    Result<ImportReport> r = ImportCsv(store, kind, bytes, "file.csv", BadRowPolicy::kRejectFile);
+    Result<ImportReport> r = ImportCsv(store.records(), kind, bytes, "file.csv", BadRowPolicy::kRejectFile);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     if (!r.ok()) return {};
     for (const auto& p : r->problems) ADD_FAILURE() << p.ToString(Language::kEnglish);
@@ -67,14 +67,14 @@ class ExportTest : public ::testing::Test {
   }
 
   std::string ExportOk(RecordKind kind, ExportFormat format, bool excel, Store* store = nullptr) {
-    Result<std::string> bytes = Export(store ? *store : *store_, kind, format, excel);
+    Result<std::string> bytes = Export((store ? *store : *store_).records(), kind, format, excel);
     EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
     return bytes.ok() ? std::move(bytes).value() : std::string();
   }
 
   template <class R>
   std::vector<R> All(Store& store) {
-    auto list = store.List<R>();
+    auto list = store.records().List<R>();
     EXPECT_TRUE(list.ok()) << list.status().ToString();
     return list.ok() ? std::move(list).value() : std::vector<R>{};
   }
@@ -143,11 +143,11 @@ TEST_F(ExportTest, CsvImportsBackUnchangedAndIntoAnotherStore) {
   ASSERT_EQ(Import(*store_, RecordKind::kSchool, kSchoolsCsv).inserted, 3);
   const std::string bytes = ExportOk(RecordKind::kSchool, ExportFormat::kCsv, false);
 
-  const int64_t pending = *store_->PendingCount();
+  const int64_t pending = *store_->ledger().PendingCount();
   const ImportReport again = Import(*store_, RecordKind::kSchool, bytes);
   EXPECT_EQ(again.unchanged, 3);
   EXPECT_EQ(again.inserted + again.updated, 0);
-  EXPECT_EQ(*store_->PendingCount(), pending);
+  EXPECT_EQ(*store_->ledger().PendingCount(), pending);
   // id and leader_partner_id are this store's ids: not read, and said so.
   ASSERT_EQ(again.notes.size(), 2u);
   EXPECT_NE(again.notes[0].en.find("«id»"), std::string::npos);
@@ -185,8 +185,8 @@ TEST_F(ExportTest, ExcelRefusesCharactersWindows1251CannotHold) {
   s.code = "900";
   s.name = "Школа 😀";
   s.municipality = "М";
-  ASSERT_TRUE(store_->Save(s).ok());
-  Result<std::string> excel = Export(*store_, RecordKind::kSchool, ExportFormat::kCsv, true);
+  ASSERT_TRUE(store_->records().Save(s).ok());
+  Result<std::string> excel = Export(store_->records(), RecordKind::kSchool, ExportFormat::kCsv, true);
   ASSERT_FALSE(excel.ok());
   EXPECT_EQ(excel.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(excel.status().message().find("«name»"), std::string::npos) << excel.status().message();
@@ -247,7 +247,7 @@ TEST_F(ExportTest, JsonEscapesEveryAwkwardCharacter) {
   s.transition_programme = TransitionProgramme::kAdopted;
   s.transition_programme_adopted_on = *Date::FromYmd(2024, 2, 29);
   s.management_team_trained = true;
-  ASSERT_TRUE(store_->Save(s).ok());
+  ASSERT_TRUE(store_->records().Save(s).ok());
   const std::string json = ExportOk(RecordKind::kSchool, ExportFormat::kJson, false);
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
@@ -294,7 +294,7 @@ TEST_F(ExportTest, StoredTextARecordMayNotHoldIsWrittenWithAReplacementCharacter
   s.name = "placeholder";
   s.municipality = "М";
   s.short_name = "ok";
-  const School saved = testing::Must(store_->Save(s));
+  const School saved = testing::Must(store_->records().Save(s));
   {
     testing::RawDb db(dir_ / "store.db");
     db.Exec(
@@ -331,7 +331,7 @@ TEST_F(ExportTest, CsvGuardsTextCellsThatLookLikeFormulasAndImportsThemBack) {
   s.municipality = "@SUM(A1)";
   s.district = "\tTab";
   s.distance_km = 3;
-  const School saved = testing::Must(store_->Save(s));
+  const School saved = testing::Must(store_->records().Save(s));
   {
     testing::RawDb db(dir_ / "store.db");  // a negative number no form lets through
     db.Exec("UPDATE schools SET distance_km = -5.5 WHERE id = '" + saved.id.ToString() + "'");
@@ -361,7 +361,7 @@ TEST_F(ExportTest, CsvGuardsTextCellsThatLookLikeFormulasAndImportsThemBack) {
   ASSERT_NE(at, std::string::npos);
   bytes.replace(at, 4, "5.5");
   const Result<ImportReport> imported =
-      ImportCsv(*other, RecordKind::kSchool, bytes, "schools.csv", BadRowPolicy::kRejectFile);
+      ImportCsv(other->records(), RecordKind::kSchool, bytes, "schools.csv", BadRowPolicy::kRejectFile);
   ASSERT_TRUE(imported.ok()) << imported.status().ToString();
   EXPECT_TRUE(imported->committed);
   const std::vector<School> back = All<School>(*other);
@@ -374,7 +374,7 @@ TEST_F(ExportTest, CsvGuardsTextCellsThatLookLikeFormulasAndImportsThemBack) {
 }
 
 TEST_F(ExportTest, ExcelWithJsonIsRefused) {
-  Result<std::string> r = Export(*store_, RecordKind::kSchool, ExportFormat::kJson, true);
+  Result<std::string> r = Export(store_->records(), RecordKind::kSchool, ExportFormat::kJson, true);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
 }

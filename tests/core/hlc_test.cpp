@@ -165,9 +165,9 @@ TEST_F(HlcStoreTest, StampsStayAheadAfterReopeningWithAnEarlierClock) {
   School school = MakeSchool();
   clock_.Advance(3'600'000);
   school.name = "Изменено через час";
-  school = Must(store().Save(school));
+  school = Must(store().records().Save(school));
   HlcStamp newest;
-  for (const auto& [name, clock] : Must(store().ClocksOf(RecordKind::kSchool, school.id)).fields) {
+  for (const auto& [name, clock] : Must(store().ledger().ClocksOf(RecordKind::kSchool, school.id)).fields) {
     newest = std::max(newest, clock.stamp);
   }
   EXPECT_EQ(newest.millis(), kStart + 3'600'000);
@@ -177,19 +177,19 @@ TEST_F(HlcStoreTest, StampsStayAheadAfterReopeningWithAnEarlierClock) {
   clock_.Set(kStartMillis - 3'600'000);
   OpenStore();
   school.pupils = 999;
-  school = Must(store().Save(school));
+  school = Must(store().records().Save(school));
   const School other = MakeSchool("202");
-  const auto clocks = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  const auto clocks = Must(store().ledger().ClocksOf(RecordKind::kSchool, school.id));
   for (const auto& [name, clock] : clocks.fields) {
     if (name == "pupils") {
       EXPECT_GT(clock.stamp, newest);
     }
   }
-  for (const auto& [name, clock] : Must(store().ClocksOf(RecordKind::kSchool, other.id)).fields) {
+  for (const auto& [name, clock] : Must(store().ledger().ClocksOf(RecordKind::kSchool, other.id)).fields) {
     EXPECT_GT(clock.stamp, newest) << name;
   }
-  Must(store().Delete(RecordKind::kSchool, other.id));
-  const auto deleted = Must(store().ClocksOf(RecordKind::kSchool, other.id)).deleted;
+  Must(store().records().Delete(RecordKind::kSchool, other.id));
+  const auto deleted = Must(store().ledger().ClocksOf(RecordKind::kSchool, other.id)).deleted;
   ASSERT_TRUE(deleted.has_value());
   EXPECT_GT(deleted->stamp, newest);
 
@@ -198,7 +198,7 @@ TEST_F(HlcStoreTest, StampsStayAheadAfterReopeningWithAnEarlierClock) {
   CloseStore();
   OpenStore();
   const School third = MakeSchool("303");
-  for (const auto& [name, clock] : Must(store().ClocksOf(RecordKind::kSchool, third.id)).fields) {
+  for (const auto& [name, clock] : Must(store().ledger().ClocksOf(RecordKind::kSchool, third.id)).fields) {
     EXPECT_GT(clock.stamp, tomb) << name;
   }
 }

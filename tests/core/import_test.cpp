@@ -64,13 +64,14 @@ class ImportTest : public ::testing::Test {
   // Writes `bytes` to `name` and imports it; the import itself must not fail.
   ImportReport Import(RecordKind kind, const std::string& name, std::string_view bytes,
                       BadRowPolicy policy = BadRowPolicy::kRejectFile, Store* store = nullptr) {
-    Result<ImportReport> report = ImportCsvFile(store ? *store : *store_, kind, WriteFile(name, bytes), policy);
+    Result<ImportReport> report =
+        ImportCsvFile((store ? *store : *store_).records(), kind, WriteFile(name, bytes), policy);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     return report.ok() ? std::move(report).value() : ImportReport{};
   }
 
   int64_t Pending() {
-    auto n = store_->PendingCount();
+    auto n = store_->ledger().PendingCount();
     EXPECT_TRUE(n.ok());
     return n.ok() ? *n : -1;
   }
@@ -79,7 +80,7 @@ class ImportTest : public ::testing::Test {
   // by creation, so tests that care sort with SortedBy.
   template <class R>
   std::vector<R> All(Store* store = nullptr) {
-    auto list = (store ? *store : *store_).List<R>();
+    auto list = (store ? *store : *store_).records().List<R>();
     EXPECT_TRUE(list.ok()) << list.status().ToString();
     return list.ok() ? std::move(list).value() : std::vector<R>{};
   }
@@ -570,7 +571,7 @@ TEST_F(ImportTest, TeacherNamesPreferTheAssignmentsSchool) {
   const auto a = All<Assignment>();
   ASSERT_EQ(a.size(), 1u);
   ASSERT_TRUE(a[0].teacher_id.has_value());
-  auto teacher = store_->Get<Person>(*a[0].teacher_id);
+  auto teacher = store_->records().Get<Person>(*a[0].teacher_id);
   ASSERT_TRUE(teacher.ok());
   EXPECT_EQ(teacher->school_id, SchoolByCode("102").id);
 }
@@ -677,7 +678,7 @@ TEST_F(ImportTest, NamesakesStoredTwiceAreNotGuessedBetween) {
     p.full_name = "Орлова Анна";
     p.roles = {Role::kTeacher};
     p.school_id = SchoolByCode("101").id;
-    ASSERT_TRUE(store_->Save(p).ok());
+    ASSERT_TRUE(store_->records().Save(p).ok());
   }
   const ImportReport r =
       Import(RecordKind::kPerson, "p.csv", "ФИО;Роль;Код ОО;Предметы\nОрлова Анна;учитель;101;химия\n");
@@ -716,17 +717,17 @@ TEST_F(ImportTest, UnknownColumnsAreIgnoredWithANote) {
 }
 
 TEST_F(ImportTest, MissingRequiredColumnNamesItAndItsAcceptedNames) {
-  Result<ImportReport> r =
-      ImportCsv(*store_, RecordKind::kPerson, "ФИО;Код ОО\nИванова;101\n", "people.csv", BadRowPolicy::kRejectFile);
+  Result<ImportReport> r = ImportCsv(store_->records(), RecordKind::kPerson, "ФИО;Код ОО\nИванова;101\n", "people.csv",
+                                     BadRowPolicy::kRejectFile);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(r.status().message(), "people.csv: no column «roles» (name it one of: roles, роль, роли, role).");
 }
 
 TEST_F(ImportTest, TwoColumnsForOneFieldAreAnError) {
-  Result<ImportReport> r =
-      ImportCsv(*store_, RecordKind::kSchool, "code,Код ОО,name,municipality,settlement,distance_km,pupils,teachers\n",
-                "schools.csv", BadRowPolicy::kRejectFile);
+  Result<ImportReport> r = ImportCsv(store_->records(), RecordKind::kSchool,
+                                     "code,Код ОО,name,municipality,settlement,distance_km,pupils,teachers\n",
+                                     "schools.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(r.status().message().find("«code» and «Код ОО» both give «code»"), std::string::npos)
@@ -735,20 +736,20 @@ TEST_F(ImportTest, TwoColumnsForOneFieldAreAnError) {
 
 TEST_F(ImportTest, KindsThatAreNotImportedAreRefused) {
   Result<ImportReport> r =
-      ImportCsv(*store_, RecordKind::kVisit, "a,b\n1,2\n", "visits.csv", BadRowPolicy::kRejectFile);
+      ImportCsv(store_->records(), RecordKind::kVisit, "a,b\n1,2\n", "visits.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(r.status().message().find("visits cannot be imported"), std::string::npos);
 }
 
 TEST_F(ImportTest, CsvErrorsPassThrough) {
-  Result<ImportReport> unclosed =
-      ImportCsv(*store_, RecordKind::kSchool, "code,name\n101,\"open\n", "schools.csv", BadRowPolicy::kRejectFile);
+  Result<ImportReport> unclosed = ImportCsv(store_->records(), RecordKind::kSchool, "code,name\n101,\"open\n",
+                                            "schools.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(unclosed.ok());
   EXPECT_EQ(unclosed.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(unclosed.status().message().rfind("schools.csv, line 2", 0), 0u) << unclosed.status().message();
 
-  Result<ImportReport> binary = ImportCsv(*store_, RecordKind::kSchool, std::string_view("code\n\0\n", 7),
+  Result<ImportReport> binary = ImportCsv(store_->records(), RecordKind::kSchool, std::string_view("code\n\0\n", 7),
                                           "schools.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(binary.ok());
   EXPECT_EQ(binary.status().code(), StatusCode::kInvalidInput);
@@ -757,12 +758,12 @@ TEST_F(ImportTest, CsvErrorsPassThrough) {
 
 TEST_F(ImportTest, FileErrors) {
   Result<ImportReport> missing =
-      ImportCsvFile(*store_, RecordKind::kSchool, dir_ / "nope.csv", BadRowPolicy::kRejectFile);
+      ImportCsvFile(store_->records(), RecordKind::kSchool, dir_ / "nope.csv", BadRowPolicy::kRejectFile);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("nope.csv"), std::string::npos);
 
-  Result<ImportReport> folder = ImportCsvFile(*store_, RecordKind::kSchool, dir_, BadRowPolicy::kRejectFile);
+  Result<ImportReport> folder = ImportCsvFile(store_->records(), RecordKind::kSchool, dir_, BadRowPolicy::kRejectFile);
   ASSERT_FALSE(folder.ok());
   EXPECT_EQ(folder.status().code(), StatusCode::kInvalidInput);
 

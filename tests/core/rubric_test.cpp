@@ -235,29 +235,30 @@ TEST_F(RubricInstallTest, InstalledTemplatesAreNotInTheOutbox) {
   ASSERT_FALSE(bundled.empty());
   for (const RubricTemplate& t : bundled) {
     SCOPED_TRACE(t.code);
-    EXPECT_EQ(Must(store().StateOf(t.id), "StateOf"), BundledRubricState(t)) << "the same state as the server's";
-    EXPECT_EQ(Must(store().Get<RubricTemplate>(t.id), "Get").body_json, t.body_json);
+    EXPECT_EQ(Must(store().ledger().StateOf(t.id), "StateOf"), BundledRubricState(t))
+        << "the same state as the server's";
+    EXPECT_EQ(Must(store().records().Get<RubricTemplate>(t.id), "Get").body_json, t.body_json);
   }
   EXPECT_TRUE(Must(store().ConsistencyProblems(), "ConsistencyProblems").empty());
 
   // Every start installs again: nothing changes, nothing is queued.
   ASSERT_TRUE(InstallBundledRubrics(store(), kAssetsDir).ok());
   EXPECT_EQ(Pending(), 0);
-  EXPECT_EQ(Must(store().List<RubricTemplate>(), "List").size(), bundled.size());
+  EXPECT_EQ(Must(store().records().List<RubricTemplate>(), "List").size(), bundled.size());
 
   // A later edit on the device is an ordinary write after the bundled clock: it is pushed.
-  RubricTemplate edited = Must(store().Get<RubricTemplate>(bundled[0].id), "Get");
+  RubricTemplate edited = Must(store().records().Get<RubricTemplate>(bundled[0].id), "Get");
   edited.title_en += " (edited)";
-  ASSERT_TRUE(store().Save(edited).ok());
+  ASSERT_TRUE(store().records().Save(edited).ok());
   EXPECT_EQ(Pending(), 1);
 }
 
 TEST_F(RubricInstallTest, ADeletedTemplateIsNotInstalledAgain) {
   ASSERT_TRUE(InstallBundledRubrics(store(), kAssetsDir).ok());
   const auto bundled = Must(LoadBundledRubrics(kAssetsDir), "LoadBundledRubrics");
-  ASSERT_TRUE(store().Delete(RecordKind::kRubricTemplate, bundled[0].id).ok());
+  ASSERT_TRUE(store().records().Delete(RecordKind::kRubricTemplate, bundled[0].id).ok());
   ASSERT_TRUE(InstallBundledRubrics(store(), kAssetsDir).ok());
-  EXPECT_TRUE(Must(store().StateOf(bundled[0].id), "StateOf")->deleted.has_value());
+  EXPECT_TRUE(Must(store().ledger().StateOf(bundled[0].id), "StateOf")->deleted.has_value());
   EXPECT_EQ(Pending(), 1);  // the delete, nothing else
 }
 

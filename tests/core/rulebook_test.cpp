@@ -24,37 +24,37 @@ class RulebookTest : public StoreFixture {
 TEST_F(RulebookTest, ARuleAcrossRecordsNeverBlocksAnEditOfAnotherField) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
-  Visit visit = Must(store().Save(NewVisit(school.id, mentor.id)));
-  Recommendation r = Must(store().Save(NewRecommendation(visit)));  // due 30 days after the visit
+  Visit visit = Must(store().records().Save(NewVisit(school.id, mentor.id)));
+  Recommendation r = Must(store().records().Save(NewRecommendation(visit)));  // due 30 days after the visit
 
   // Another device moved the visit 40 days later: the recommendation is now due before it.
   visit.date = visit.date.AddDays(40);
-  visit = Must(store().Save(visit));
+  visit = Must(store().records().Save(visit));
 
   r.evidence = "Протоколы двух открытых уроков";
-  EXPECT_TRUE(store().Save(r).ok()) << "an edit of another field is not blocked";
+  EXPECT_TRUE(store().records().Save(r).ok()) << "an edit of another field is not blocked";
 
-  Recommendation due = Must(store().Get<Recommendation>(r.id));
+  Recommendation due = Must(store().records().Get<Recommendation>(r.id));
   due.due_on = due.due_on.AddDays(5);  // still before the visit: the change writes the rule's field
-  auto refused = store().Save(due);
+  auto refused = store().records().Save(due);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(refused.status().message().find("due date"), std::string::npos) << refused.status().message();
   due.due_on = visit.date.AddDays(10);
-  EXPECT_TRUE(store().Save(due).ok()) << "fixed where the user can fix it";
+  EXPECT_TRUE(store().records().Save(due).ok()) << "fixed where the user can fix it";
 }
 
 TEST_F(RulebookTest, ADeviceWhoseClockIsBehindStillEditsARecordDatedToday) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
-  Visit visit = NewVisit(school.id, mentor.id, store().Today());
-  visit = Must(store().Save(visit));
+  Visit visit = NewVisit(school.id, mentor.id, store().records().Today());
+  visit = Must(store().records().Save(visit));
   clock_.Advance(-kRulebookDay);  // this device's clock is now a day behind the visit's date
 
   visit.summary = "Дополнено вечером";
-  EXPECT_TRUE(store().Save(visit).ok()) << "the date is not what this edit changes";
-  visit.date = store().Today().AddDays(2);
-  auto refused = store().Save(visit);
+  EXPECT_TRUE(store().records().Save(visit).ok()) << "the date is not what this edit changes";
+  visit.date = store().records().Today().AddDays(2);
+  auto refused = store().records().Save(visit);
   ASSERT_FALSE(refused.ok()) << "a date this device sees in the future, written now, is refused";
   EXPECT_NE(refused.status().message().find("future"), std::string::npos) << refused.status().message();
 }
@@ -62,9 +62,9 @@ TEST_F(RulebookTest, ADeviceWhoseClockIsBehindStillEditsARecordDatedToday) {
 TEST_F(RulebookTest, ARecordsOwnRulesRefuseEveryChange) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
-  Visit visit = Must(store().Save(NewVisit(school.id, mentor.id)));
+  Visit visit = Must(store().records().Save(NewVisit(school.id, mentor.id)));
   visit.purposes.clear();
-  auto refused = store().Save(visit);
+  auto refused = store().records().Save(visit);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("purpose"), std::string::npos) << refused.status().message();
 

@@ -95,28 +95,28 @@ TEST_F(RulesTest, WithoutContactMeansNeverOrLongerThanTheThreshold) {
   EXPECT_TRUE(WithoutContact(2, 1));
 }
 
-// Store::ActivityOf counts overdue recommendations in SQL: it must count what IsOverdue says.
+// Records::ActivityOf counts overdue recommendations in SQL: it must count what IsOverdue says.
 TEST_F(RulesTest, TheStoresOverdueCountIsIsOverdue) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
-  const Visit visit = Must(store().Save(NewVisit(school.id, mentor.id)));
+  const Visit visit = Must(store().records().Save(NewVisit(school.id, mentor.id)));
   std::vector<Recommendation> saved;
   for (int due = 1; due <= 12; ++due) {
     Recommendation r = NewRecommendation(visit, "Рекомендация " + std::to_string(due));
     r.due_on = visit.date.AddDays(due);
-    saved.push_back(Must(store().Save(r)));
+    saved.push_back(Must(store().records().Save(r)));
   }
-  Must(store().AdvanceRecommendation(saved[2].id, RecommendationStatus::kInProgress, "начали"));
-  Must(store().AdvanceRecommendation(saved[3].id, RecommendationStatus::kDone, "сделано"));
-  Must(store().AdvanceRecommendation(saved[4].id, RecommendationStatus::kDropped, "не нужно"));
+  Must(store().records().AdvanceRecommendation(saved[2].id, RecommendationStatus::kInProgress, "начали"));
+  Must(store().records().AdvanceRecommendation(saved[3].id, RecommendationStatus::kDone, "сделано"));
+  Must(store().records().AdvanceRecommendation(saved[4].id, RecommendationStatus::kDropped, "не нужно"));
   for (int offset = 0; offset <= 14; ++offset) {
     const Date today = visit.date.AddDays(offset);
     int64_t open = 0, overdue = 0;
-    for (const Recommendation& r : Must(store().List<Recommendation>())) {
+    for (const Recommendation& r : Must(store().records().List<Recommendation>())) {
       open += IsOpen(r.status) ? 1 : 0;
       overdue += IsOverdue(r, today) ? 1 : 0;
     }
-    const Store::SchoolActivity activity = Must(store().ActivityOf(school.id, today));
+    const Records::SchoolActivity activity = Must(store().records().ActivityOf(school.id, today));
     EXPECT_EQ(activity.open_recommendations, open) << today.ToString();
     EXPECT_EQ(activity.overdue_recommendations, overdue) << today.ToString();
   }

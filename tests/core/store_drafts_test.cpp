@@ -28,8 +28,8 @@ class StoreDraftsTest : public testing::StoreFixture {
 TEST_F(StoreDraftsTest, SaveStampsTheClockAndReadsBack) {
   DraftEntry d = NewDraft("visit:a");
   d.updated_millis = 42;  // ignored: the store stamps it
-  Must(store().SaveDraft(d), "SaveDraft");
-  std::optional<DraftEntry> got = Must(store().Draft("visit:a"), "Draft");
+  Must(store().device().SaveDraft(d), "SaveDraft");
+  std::optional<DraftEntry> got = Must(store().device().Draft("visit:a"), "Draft");
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(got->key, "visit:a");
   EXPECT_EQ(got->kind, "visit");
@@ -38,15 +38,17 @@ TEST_F(StoreDraftsTest, SaveStampsTheClockAndReadsBack) {
   EXPECT_EQ(got->updated_millis, testing::kStartMillis);
 }
 
-TEST_F(StoreDraftsTest, MissingDraftIsNullopt) { EXPECT_FALSE(Must(store().Draft("visit:none"), "Draft").has_value()); }
+TEST_F(StoreDraftsTest, MissingDraftIsNullopt) {
+  EXPECT_FALSE(Must(store().device().Draft("visit:none"), "Draft").has_value());
+}
 
 TEST_F(StoreDraftsTest, SaveReplacesTheDraftUnderTheSameKey) {
-  Must(store().SaveDraft(NewDraft("visit:a", "first")), "SaveDraft");
+  Must(store().device().SaveDraft(NewDraft("visit:a", "first")), "SaveDraft");
   clock_.Advance(1000);
   DraftEntry second = NewDraft("visit:a", "second");
   second.payload = "{}";
-  Must(store().SaveDraft(second), "SaveDraft");
-  auto all = Must(store().Drafts(), "Drafts");
+  Must(store().device().SaveDraft(second), "SaveDraft");
+  auto all = Must(store().device().Drafts(), "Drafts");
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].title, "second");
   EXPECT_EQ(all[0].payload, "{}");
@@ -54,47 +56,47 @@ TEST_F(StoreDraftsTest, SaveReplacesTheDraftUnderTheSameKey) {
 }
 
 TEST_F(StoreDraftsTest, DraftsAreNewestFirst) {
-  Must(store().SaveDraft(NewDraft("visit:old")), "SaveDraft");
+  Must(store().device().SaveDraft(NewDraft("visit:old")), "SaveDraft");
   clock_.Advance(60'000);
-  Must(store().SaveDraft(NewDraft("observation:new")), "SaveDraft");
+  Must(store().device().SaveDraft(NewDraft("observation:new")), "SaveDraft");
   clock_.Advance(60'000);
-  Must(store().SaveDraft(NewDraft("visit:old")), "SaveDraft");  // touched again: newest now
-  auto all = Must(store().Drafts(), "Drafts");
+  Must(store().device().SaveDraft(NewDraft("visit:old")), "SaveDraft");  // touched again: newest now
+  auto all = Must(store().device().Drafts(), "Drafts");
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].key, "visit:old");
   EXPECT_EQ(all[1].key, "observation:new");
 }
 
 TEST_F(StoreDraftsTest, DeleteRemovesTheDraftAndAMissingOneIsOk) {
-  Must(store().SaveDraft(NewDraft("visit:a")), "SaveDraft");
-  Must(store().DeleteDraft("visit:a"), "DeleteDraft");
-  EXPECT_FALSE(Must(store().Draft("visit:a"), "Draft").has_value());
-  EXPECT_TRUE(store().DeleteDraft("visit:a").ok());
-  EXPECT_TRUE(Must(store().Drafts(), "Drafts").empty());
+  Must(store().device().SaveDraft(NewDraft("visit:a")), "SaveDraft");
+  Must(store().device().DeleteDraft("visit:a"), "DeleteDraft");
+  EXPECT_FALSE(Must(store().device().Draft("visit:a"), "Draft").has_value());
+  EXPECT_TRUE(store().device().DeleteDraft("visit:a").ok());
+  EXPECT_TRUE(Must(store().device().Drafts(), "Drafts").empty());
 }
 
 TEST_F(StoreDraftsTest, EmptyKeyIsInvalidInput) {
-  const Status s = store().SaveDraft(NewDraft(""));
+  const Status s = store().device().SaveDraft(NewDraft(""));
   EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
   EXPECT_EQ(s.message(Language::kRussian), "У черновика должен быть ключ.");
   EXPECT_EQ(s.message(Language::kEnglish), "A draft needs a key.");
-  EXPECT_TRUE(Must(store().Drafts(), "Drafts").empty());
+  EXPECT_TRUE(Must(store().device().Drafts(), "Drafts").empty());
 }
 
 TEST_F(StoreDraftsTest, DraftSurvivesClosingAndReopeningTheStore) {
-  Must(store().SaveDraft(NewDraft("visit:a")), "SaveDraft");
+  Must(store().device().SaveDraft(NewDraft("visit:a")), "SaveDraft");
   CloseStore();
   OpenStore();
-  std::optional<DraftEntry> got = Must(store().Draft("visit:a"), "Draft");
+  std::optional<DraftEntry> got = Must(store().device().Draft("visit:a"), "Draft");
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(got->payload, R"({"summary":"Обсудили программу перехода"})");
 }
 
 TEST_F(StoreDraftsTest, DraftsWriteNoOutboxEntriesAndNoClocks) {
   const int64_t before = Pending();
-  Must(store().SaveDraft(NewDraft("visit:a")), "SaveDraft");
-  Must(store().SaveDraft(NewDraft("visit:a")), "SaveDraft");
-  Must(store().DeleteDraft("visit:a"), "DeleteDraft");
+  Must(store().device().SaveDraft(NewDraft("visit:a")), "SaveDraft");
+  Must(store().device().SaveDraft(NewDraft("visit:a")), "SaveDraft");
+  Must(store().device().DeleteDraft("visit:a"), "DeleteDraft");
   EXPECT_EQ(Pending(), before);
   EXPECT_TRUE(Must(store().ConsistencyProblems(), "ConsistencyProblems").empty());
   testing::RawDb raw(StorePath());
@@ -103,12 +105,12 @@ TEST_F(StoreDraftsTest, DraftsWriteNoOutboxEntriesAndNoClocks) {
 
 // A draft written inside a transaction that fails is rolled back with it.
 TEST_F(StoreDraftsTest, DraftInAFailedTransactionIsRolledBack) {
-  const Status s = store().InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(store().SaveDraft(NewDraft("visit:a")));
+  const Status s = store().records().InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store().device().SaveDraft(NewDraft("visit:a")));
     return Status::Conflict("stop");
   });
   EXPECT_EQ(s.code(), StatusCode::kConflict);
-  EXPECT_FALSE(Must(store().Draft("visit:a"), "Draft").has_value());
+  EXPECT_FALSE(Must(store().device().Draft("visit:a"), "Draft").has_value());
 }
 
 }  // namespace

@@ -33,10 +33,12 @@ class StoreOutboxPagesTest : public testing::StoreFixture {
 TEST_F(StoreOutboxPagesTest, AChangeOfAFewKilobytesTakesNoPageOfItsOwn) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
-  Must(store().InTransaction([&]() -> Status {
+  Must(store().records().InTransaction([&]() -> Status {
     for (int i = 0; i < 100; ++i) {
-      RETURN_IF_ERROR(
-          store().Save(OutboxPagesVisit(school.id, mentor.id, 400 + 24 * static_cast<size_t>(i), i)).status());
+      RETURN_IF_ERROR(store()
+                          .records()
+                          .Save(OutboxPagesVisit(school.id, mentor.id, 400 + 24 * static_cast<size_t>(i), i))
+                          .status());
     }
     return Status::Ok();
   }),
@@ -67,8 +69,8 @@ TEST_F(StoreOutboxPagesTest, AChangeOfAFewKilobytesTakesNoPageOfItsOwn) {
 TEST_F(StoreOutboxPagesTest, MigrationToTheRowidOutboxKeepsEveryEntry) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
-  for (int i = 0; i < 3; ++i) (void)Must(store().Save(OutboxPagesVisit(school.id, mentor.id, 1'500, i)));
-  Must(store().MarkAcked(3), "MarkAcked");  // the school, the mentor, the first visit
+  for (int i = 0; i < 3; ++i) (void)Must(store().records().Save(OutboxPagesVisit(school.id, mentor.id, 1'500, i)));
+  Must(store().ledger().MarkAcked(3), "MarkAcked");  // the school, the mentor, the first visit
   ASSERT_EQ(Pending(), 2);
   CloseStore();
   {
@@ -84,7 +86,7 @@ TEST_F(StoreOutboxPagesTest, MigrationToTheRowidOutboxKeepsEveryEntry) {
   ASSERT_EQ(pending.size(), 2u);
   EXPECT_EQ(pending[0].change.op_seq, 4u);
   EXPECT_EQ(pending[1].change.op_seq, 5u);
-  (void)Must(store().Save(OutboxPagesVisit(school.id, mentor.id, 1'500, 3)));
+  (void)Must(store().records().Save(OutboxPagesVisit(school.id, mentor.id, 1'500, 3)));
   EXPECT_EQ(Outbox().back().change.op_seq, 6u);
   EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
   CloseStore();

@@ -1,4 +1,4 @@
-// Tests of the device's own settings (Store::Settings): typed, local to the device, kept across
+// Tests of the device's own settings (DeviceState::Settings): typed, local to the device, kept across
 // restarts, and moved out of the sync values where the app kept them before migration 9.
 #include <gtest/gtest.h>
 
@@ -18,8 +18,8 @@ using testing::RawDb;
 class StoreSettingsTest : public testing::StoreFixture {};
 
 TEST_F(StoreSettingsTest, ANewStoreHasTheDefaults) {
-  EXPECT_EQ(Must(store().Settings()), DeviceSettings{});
-  EXPECT_FALSE(Must(store().Settings()).language.has_value());
+  EXPECT_EQ(Must(store().device().Settings()), DeviceSettings{});
+  EXPECT_FALSE(Must(store().device().Settings()).language.has_value());
 }
 
 TEST_F(StoreSettingsTest, SavedSettingsReadBackAfterARestartAndAreNeitherSyncedNorSyncValues) {
@@ -28,27 +28,27 @@ TEST_F(StoreSettingsTest, SavedSettingsReadBackAfterARestartAndAreNeitherSyncedN
   chosen.text_scale = 1.25f;
   chosen.auto_sync = true;
   chosen.work_offline = true;
-  Must(store().SaveSettings(chosen));
-  EXPECT_EQ(Must(store().Settings()), chosen);
+  Must(store().device().SaveSettings(chosen));
+  EXPECT_EQ(Must(store().device().Settings()), chosen);
   EXPECT_EQ(Pending(), 0) << "settings are the device's own: no outbox entry";
   CloseStore();
   OpenStore();
-  EXPECT_EQ(Must(store().Settings()), chosen);
-  EXPECT_FALSE(Must(store().GetSyncValue("app_language")).has_value());
+  EXPECT_EQ(Must(store().device().Settings()), chosen);
+  EXPECT_FALSE(Must(store().ledger().GetSyncValue("app_language")).has_value());
 }
 
 TEST_F(StoreSettingsTest, ATextSizeThatIsNotAPositiveNumberIsRefusedAndNothingChanges) {
   DeviceSettings chosen;
   chosen.text_scale = 1.5f;
-  Must(store().SaveSettings(chosen));
+  Must(store().device().SaveSettings(chosen));
   for (float bad : {0.0f, -1.0f, std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
     DeviceSettings wrong = chosen;
     wrong.text_scale = bad;
-    const Status s = store().SaveSettings(wrong);
+    const Status s = store().device().SaveSettings(wrong);
     EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << bad;
     EXPECT_NE(s.message(Language::kRussian).find("Размер текста"), std::string::npos) << s.message(Language::kRussian);
   }
-  EXPECT_EQ(Must(store().Settings()), chosen);
+  EXPECT_EQ(Must(store().device().Settings()), chosen);
 }
 
 // A store of schema 8 kept the app's settings as sync values; migration 9 moves them into typed
@@ -86,9 +86,9 @@ TEST_F(StoreSettingsTest, TheMigrationMovesTheAppsSyncValuesIntoTypedSettings) {
         raw.Exec(std::string("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('app_work_offline', '1')"));
     }
     OpenStore();
-    EXPECT_EQ(Must(store().Settings()), c.expected);
+    EXPECT_EQ(Must(store().device().Settings()), c.expected);
     for (const char* key : {"app_language", "app_text_scale", "app_auto_sync", "app_work_offline"}) {
-      EXPECT_FALSE(Must(store().GetSyncValue(key)).has_value()) << key;
+      EXPECT_FALSE(Must(store().ledger().GetSyncValue(key)).has_value()) << key;
     }
   }
 }

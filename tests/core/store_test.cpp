@@ -116,7 +116,7 @@ TEST_F(StoreTest, IdsSortByCreation) {
     created.push_back(MakeSchool(std::to_string(100 + i)).id);
   }
   EXPECT_TRUE(std::is_sorted(created.begin(), created.end()));
-  const auto listed = Must(store().List<School>());
+  const auto listed = Must(store().records().List<School>());
   ASSERT_EQ(listed.size(), created.size());
   for (size_t i = 0; i < listed.size(); ++i) EXPECT_EQ(listed[i].id, created[i]) << "position " << i;
 }
@@ -129,7 +129,7 @@ TEST_F(StoreTest, IdsSortByCreationWithinOneMillisecond) {
   EXPECT_TRUE(std::is_sorted(created.begin(), created.end()))
       << "ids made in the same millisecond must still sort by creation (List orders by id)";
   std::vector<Uuid> listed;
-  for (const School& s : Must(store().List<School>())) listed.push_back(s.id);
+  for (const School& s : Must(store().records().List<School>())) listed.push_back(s.id);
   EXPECT_EQ(listed, created) << "List order is not creation order";
 }
 
@@ -151,9 +151,9 @@ TEST_F(StoreTest, SchoolRoundTripsEveryField) {
   s.transition_programme_adopted_on = Must(Date::Parse("2025-09-01"));
   s.management_team_trained = true;
   s.district = "Северный";
-  const School saved = Must(store().Save(s));
+  const School saved = Must(store().records().Save(s));
 
-  const School got = Must(store().Get<School>(saved.id));
+  const School got = Must(store().records().Get<School>(saved.id));
   EXPECT_EQ(got.id, saved.id);
   EXPECT_EQ(FieldValues(got), FieldValues(s));
   EXPECT_EQ(got.name, s.name);
@@ -163,7 +163,7 @@ TEST_F(StoreTest, SchoolRoundTripsEveryField) {
   EXPECT_DOUBLE_EQ(got.distance_km, 87.25);
   EXPECT_TRUE(got.management_team_trained);
 
-  const auto all = Must(store().List<School>());
+  const auto all = Must(store().records().List<School>());
   ASSERT_EQ(all.size(), 2u);
   const auto it = std::find_if(all.begin(), all.end(), [&](const School& x) { return x.id == saved.id; });
   ASSERT_NE(it, all.end());
@@ -175,11 +175,11 @@ TEST_F(StoreTest, PersonAndVisitRoundTripEveryField) {
   const Person teacher = MakeTeacher(school.id);
   const Person mentor = MakeMentor();
 
-  const Person got_teacher = Must(store().Get<Person>(teacher.id));
+  const Person got_teacher = Must(store().records().Get<Person>(teacher.id));
   EXPECT_EQ(FieldValues(got_teacher), FieldValues(teacher));
   EXPECT_EQ(got_teacher.subjects, (std::vector<std::string>{"математика", "физика"}));
   EXPECT_EQ(got_teacher.school_id, school.id);
-  const Person got_mentor = Must(store().Get<Person>(mentor.id));
+  const Person got_mentor = Must(store().records().Get<Person>(mentor.id));
   EXPECT_FALSE(got_mentor.school_id.has_value());
   EXPECT_EQ(FieldValues(got_mentor), FieldValues(mentor));
 
@@ -187,15 +187,15 @@ TEST_F(StoreTest, PersonAndVisitRoundTripEveryField) {
   v.visitor_ids.push_back(teacher.id);
   v.purposes = {VisitPurpose::kFollowUp, VisitPurpose::kMonitoring, VisitPurpose::kConsultation};
   v.summary = "Строка 1\nСтрока 2; «кавычки» и 'апострофы'";
-  const Visit saved = Must(store().Save(v));
-  const Visit got = Must(store().Get<Visit>(saved.id));
+  const Visit saved = Must(store().records().Save(v));
+  const Visit got = Must(store().records().Get<Visit>(saved.id));
   EXPECT_EQ(FieldValues(got), FieldValues(v));
   EXPECT_EQ(got.visitor_ids, v.visitor_ids);
   EXPECT_EQ(got.purposes, v.purposes);
   EXPECT_EQ(got.summary, v.summary);
   EXPECT_EQ(got.date.ToString(), "2025-03-14");
 
-  const auto visits = Must(store().List<Visit>());
+  const auto visits = Must(store().records().List<Visit>());
   ASSERT_EQ(visits.size(), 1u);
   EXPECT_EQ(FieldValues(visits[0]), FieldValues(v));
 }
@@ -204,7 +204,7 @@ TEST_F(StoreTest, RecommendationRoundTripsEveryField) {
   const School school = MakeSchool();
   const Person teacher = MakeTeacher(school.id);
   const Person mentor = MakeMentor();
-  const Visit visit = Must(store().Save(NewVisit(school.id, mentor.id)));
+  const Visit visit = Must(store().records().Save(NewVisit(school.id, mentor.id)));
 
   Recommendation r = NewRecommendation(visit);
   r.teacher_id = teacher.id;
@@ -213,8 +213,8 @@ TEST_F(StoreTest, RecommendationRoundTripsEveryField) {
   r.status = RecommendationStatus::kInProgress;
   r.evidence = "План мероприятий";
   r.verified_visit_id = visit.id;
-  const Recommendation saved = Must(store().Save(r));
-  const Recommendation got = Must(store().Get<Recommendation>(saved.id));
+  const Recommendation saved = Must(store().records().Save(r));
+  const Recommendation got = Must(store().records().Get<Recommendation>(saved.id));
   EXPECT_EQ(FieldValues(got), FieldValues(r));
   EXPECT_EQ(got.teacher_id, teacher.id);
   EXPECT_EQ(got.status, RecommendationStatus::kInProgress);
@@ -228,7 +228,7 @@ TEST_F(StoreTest, RecommendationRoundTripsEveryField) {
 
 TEST_F(StoreTest, EveryWriteHasClocksAndOutboxEntry) {
   const School school = MakeSchool();
-  const RecordClocks clocks = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  const RecordClocks clocks = Must(store().ledger().ClocksOf(RecordKind::kSchool, school.id));
   EXPECT_EQ(clocks.kind, RecordKind::kSchool);
   EXPECT_EQ(clocks.record_id, school.id);
   EXPECT_FALSE(clocks.deleted.has_value());
@@ -261,15 +261,15 @@ TEST_F(StoreTest, EveryWriteHasClocksAndOutboxEntry) {
 
 TEST_F(StoreTest, UpdateStampsOnlyTheChangedFields) {
   School school = MakeSchool();
-  const RecordClocks before = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  const RecordClocks before = Must(store().ledger().ClocksOf(RecordKind::kSchool, school.id));
   const int64_t pending_before = Pending();
 
   clock_.Advance(60'000);
   school.name = "МБОУ «Средняя школа № 1 им. А. С. Пушкина»";
   school.pupils = 330;
-  school = Must(store().Save(school));
+  school = Must(store().records().Save(school));
 
-  const RecordClocks after = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  const RecordClocks after = Must(store().ledger().ClocksOf(RecordKind::kSchool, school.id));
   ASSERT_EQ(after.fields.size(), before.fields.size());
   for (size_t i = 0; i < after.fields.size(); ++i) {
     const std::string& name = after.fields[i].first;
@@ -297,17 +297,17 @@ TEST_F(StoreTest, UpdateStampsOnlyTheChangedFields) {
 
 TEST_F(StoreTest, SavingAnUnchangedRecordWritesNothing) {
   const School school = MakeSchool();
-  const RecordClocks before = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  const RecordClocks before = Must(store().ledger().ClocksOf(RecordKind::kSchool, school.id));
   const int64_t pending = Pending();
   clock_.Advance(1000);
 
-  const School again = Must(store().Save(school));
+  const School again = Must(store().records().Save(school));
   EXPECT_EQ(again.id, school.id);
   EXPECT_EQ(Pending(), pending);
-  const RecordClocks after = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  const RecordClocks after = Must(store().ledger().ClocksOf(RecordKind::kSchool, school.id));
   EXPECT_EQ(after.fields, before.fields);
   // A fresh copy read back from the store is unchanged too.
-  (void)Must(store().Save(Must(store().Get<School>(school.id))));
+  (void)Must(store().records().Save(Must(store().records().Get<School>(school.id))));
   EXPECT_EQ(Pending(), pending);
 }
 
@@ -325,13 +325,13 @@ TEST_F(StoreTest, OpSeqCountsWithoutGapsAcrossReopen) {
   School a = MakeSchool("1");
   (void)MakeSchool("2");
   a.name = "Переименована";
-  a = Must(store().Save(a));
+  a = Must(store().records().Save(a));
   EXPECT_EQ(OpSeqs(Outbox()), (std::vector<uint64_t>{1, 2, 3}));
 
   CloseStore();
   OpenStore();
   (void)MakeSchool("3");
-  Must(store().Delete(RecordKind::kSchool, a.id));
+  Must(store().records().Delete(RecordKind::kSchool, a.id));
   EXPECT_EQ(OpSeqs(Outbox()), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
   for (const auto& e : Outbox()) EXPECT_EQ(e.change.device_id, "dev-a");
 }
@@ -340,43 +340,43 @@ TEST_F(StoreTest, FailedSaveInTransactionLeavesNoTrace) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
   const int64_t pending = Pending();
-  const auto visits_before = Must(store().Count(RecordKind::kVisit, true));
+  const auto visits_before = Must(store().records().Count(RecordKind::kVisit, true));
 
   // The failing Save is the transaction's result: everything in it is rolled back.
   Uuid written_then_rolled_back;
-  Status s = store().InTransaction([&]() -> Status {
-    ASSIGN_OR_RETURN(Visit ok_visit, store().Save(NewVisit(school.id, mentor.id)));
+  Status s = store().records().InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Visit ok_visit, store().records().Save(NewVisit(school.id, mentor.id)));
     written_then_rolled_back = ok_visit.id;
     Visit bad = NewVisit(school.id, mentor.id);
     bad.visitor_ids.clear();  // "Say who visited."
-    return store().Save(bad).status();
+    return store().records().Save(bad).status();
   });
   EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << s.ToString();
-  EXPECT_EQ(Must(store().Count(RecordKind::kVisit, true)), visits_before);
+  EXPECT_EQ(Must(store().records().Count(RecordKind::kVisit, true)), visits_before);
   EXPECT_EQ(Pending(), pending);
-  EXPECT_EQ(store().Get<Visit>(written_then_rolled_back).status().code(), StatusCode::kNotFound);
-  EXPECT_FALSE(store().ClocksOf(RecordKind::kVisit, written_then_rolled_back).ok());
+  EXPECT_EQ(store().records().Get<Visit>(written_then_rolled_back).status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(store().ledger().ClocksOf(RecordKind::kVisit, written_then_rolled_back).ok());
 
   // The failed Save is ignored and the transaction goes on: only the good writes count.
-  s = store().InTransaction([&]() -> Status {
+  s = store().records().InTransaction([&]() -> Status {
     Visit bad = NewVisit(school.id, mentor.id);
     bad.date = Date::FromDays(40'000);  // in the future
-    EXPECT_EQ(store().Save(bad).status().code(), StatusCode::kInvalidInput);
-    return store().Save(NewVisit(school.id, mentor.id)).status();
+    EXPECT_EQ(store().records().Save(bad).status().code(), StatusCode::kInvalidInput);
+    return store().records().Save(NewVisit(school.id, mentor.id)).status();
   });
   EXPECT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(Must(store().Count(RecordKind::kVisit, true)), visits_before + 1);
+  EXPECT_EQ(Must(store().records().Count(RecordKind::kVisit, true)), visits_before + 1);
   EXPECT_EQ(Pending(), pending + 1);
 
   // A conflict raised inside the nested write rolls back only that write.
-  const Visit v = Must(store().Save(NewVisit(school.id, mentor.id)));
-  Recommendation rec = Must(store().Save(NewRecommendation(v)));
-  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
-  s = store().InTransaction([&]() -> Status {
+  const Visit v = Must(store().records().Save(NewVisit(school.id, mentor.id)));
+  Recommendation rec = Must(store().records().Save(NewRecommendation(v)));
+  rec = Must(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
+  s = store().records().InTransaction([&]() -> Status {
     Recommendation back = rec;
     back.status = RecommendationStatus::kOpen;
-    EXPECT_EQ(store().Save(back).status().code(), StatusCode::kConflict);
-    return store().Save(NewVisit(school.id, mentor.id)).status();
+    EXPECT_EQ(store().records().Save(back).status().code(), StatusCode::kConflict);
+    return store().records().Save(NewVisit(school.id, mentor.id)).status();
   });
   EXPECT_TRUE(s.ok()) << s.ToString();
 
@@ -388,12 +388,12 @@ TEST_F(StoreTest, FailedSaveInTransactionLeavesNoTrace) {
 TEST_F(StoreTest, RolledBackTransactionFreesItsOpSeqs) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
-  Status s = store().InTransaction([&]() -> Status {
-    for (int i = 0; i < 3; ++i) RETURN_IF_ERROR(store().Save(NewVisit(school.id, mentor.id)).status());
+  Status s = store().records().InTransaction([&]() -> Status {
+    for (int i = 0; i < 3; ++i) RETURN_IF_ERROR(store().records().Save(NewVisit(school.id, mentor.id)).status());
     return Status::Conflict("changed my mind");
   });
   EXPECT_EQ(s.code(), StatusCode::kConflict);
-  (void)Must(store().Save(NewVisit(school.id, mentor.id)));
+  (void)Must(store().records().Save(NewVisit(school.id, mentor.id)));
   EXPECT_EQ(OpSeqs(Outbox()), (std::vector<uint64_t>{1, 2, 3}));
   EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
 }
@@ -403,8 +403,8 @@ TEST_F(StoreTest, RolledBackTransactionFreesItsOpSeqs) {
 TEST_F(StoreTest, AFailedOutboxWriteUndoesTheRowAndItsClocks) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
-  Visit visit = Must(store().Save(NewVisit(school.id, mentor.id)));
-  const RecordClocks clocks_before = Must(store().ClocksOf(RecordKind::kVisit, visit.id));
+  Visit visit = Must(store().records().Save(NewVisit(school.id, mentor.id)));
+  const RecordClocks clocks_before = Must(store().ledger().ClocksOf(RecordKind::kVisit, visit.id));
   const int64_t pending = Pending();
   CloseStore();
   {
@@ -414,38 +414,39 @@ TEST_F(StoreTest, AFailedOutboxWriteUndoesTheRowAndItsClocks) {
   }
   OpenStore();
 
-  EXPECT_FALSE(store().Save(NewVisit(school.id, mentor.id)).ok());
+  EXPECT_FALSE(store().records().Save(NewVisit(school.id, mentor.id)).ok());
   Visit edited = visit;
   edited.summary = "Не сохранится";
-  EXPECT_FALSE(store().Save(edited).ok());
-  EXPECT_FALSE(store().Delete(RecordKind::kVisit, visit.id).ok());
+  EXPECT_FALSE(store().records().Save(edited).ok());
+  EXPECT_FALSE(store().records().Delete(RecordKind::kVisit, visit.id).ok());
   // Inside a transaction, a write that fails half-way fails the whole transaction: school 777
   // is rolled back with it, and the caller is told.
-  Status s = store().InTransaction([&]() -> Status {
-    EXPECT_FALSE(store().Save(edited).ok());
-    return store().Save(MakeSchool("777")).status();
+  Status s = store().records().InTransaction([&]() -> Status {
+    EXPECT_FALSE(store().records().Save(edited).ok());
+    return store().records().Save(MakeSchool("777")).status();
   });
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("injected"), std::string::npos) << s.ToString();
   // A nested scope after the half-done write cannot clear the poison and let it commit.
-  s = store().InTransaction([&]() -> Status {
-    EXPECT_FALSE(store().Save(edited).ok());
-    EXPECT_FALSE(store().InTransaction([&] { return store().Save(MakeSchool("778")).status(); }).ok());
+  s = store().records().InTransaction([&]() -> Status {
+    EXPECT_FALSE(store().records().Save(edited).ok());
+    EXPECT_FALSE(
+        store().records().InTransaction([&] { return store().records().Save(MakeSchool("778")).status(); }).ok());
     return Status::Ok();
   });
   EXPECT_FALSE(s.ok());
   // A refused write (validation) leaves the transaction usable.
-  s = store().InTransaction([&]() -> Status {
+  s = store().records().InTransaction([&]() -> Status {
     Visit future = NewVisit(school.id, mentor.id);
-    future.date = store().Today().AddDays(3);
-    EXPECT_EQ(store().Save(future).status().code(), StatusCode::kInvalidInput);
-    return store().Save(MakeSchool("777")).status();
+    future.date = store().records().Today().AddDays(3);
+    EXPECT_EQ(store().records().Save(future).status().code(), StatusCode::kInvalidInput);
+    return store().records().Save(MakeSchool("777")).status();
   });
   EXPECT_TRUE(s.ok()) << s.ToString();
 
-  EXPECT_EQ(Must(store().Count(RecordKind::kVisit, true)), 1);
-  EXPECT_EQ(FieldValues(Must(store().Get<Visit>(visit.id))), FieldValues(visit));
-  const RecordClocks clocks_after = Must(store().ClocksOf(RecordKind::kVisit, visit.id));
+  EXPECT_EQ(Must(store().records().Count(RecordKind::kVisit, true)), 1);
+  EXPECT_EQ(FieldValues(Must(store().records().Get<Visit>(visit.id))), FieldValues(visit));
+  const RecordClocks clocks_after = Must(store().ledger().ClocksOf(RecordKind::kVisit, visit.id));
   EXPECT_EQ(clocks_after.fields, clocks_before.fields);
   EXPECT_FALSE(clocks_after.deleted.has_value());
   EXPECT_EQ(Pending(), pending + 1);  // school 777
@@ -456,7 +457,7 @@ TEST_F(StoreTest, AFailedOutboxWriteUndoesTheRowAndItsClocks) {
     raw.Exec("DROP TRIGGER injected_failure");
   }
   OpenStore();
-  visit = Must(store().Save(edited));
+  visit = Must(store().records().Save(edited));
   const auto seqs = OpSeqs(Outbox());
   for (size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], i + 1) << "gap in op_seq";
   EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
@@ -473,20 +474,20 @@ TEST_F(StoreTest, ThreadsSharingAStoreKeepItConsistent) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kWritesEach; ++i) {
-        auto v = store().Save(NewVisit(school.id, mentor.id, Date::FromDays(20'000 + t)));
+        auto v = store().records().Save(NewVisit(school.id, mentor.id, Date::FromDays(20'000 + t)));
         if (!v.ok()) {
           ++failures;
           continue;
         }
         v->summary = "правка " + std::to_string(i);
-        if (!store().Save(*v).ok()) ++failures;
-        if (i % 10 == 0 && !store().Delete(RecordKind::kVisit, v->id).ok()) ++failures;
+        if (!store().records().Save(*v).ok()) ++failures;
+        if (i % 10 == 0 && !store().records().Delete(RecordKind::kVisit, v->id).ok()) ++failures;
       }
     });
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(Must(store().Count(RecordKind::kVisit, true)), kThreads * kWritesEach);
+  EXPECT_EQ(Must(store().records().Count(RecordKind::kVisit, true)), kThreads * kWritesEach);
   EXPECT_EQ(Pending(), 2 + kThreads * kWritesEach * 2 + kThreads * (kWritesEach / 10));
   const auto seqs = OpSeqs(Outbox());
   for (size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], i + 1);
@@ -542,14 +543,14 @@ TEST_F(StoreTest, OpenErrors) {
 TEST_F(StoreTest, LookupsSkipTombstones) {
   const School school = MakeSchool("555");
   const Person teacher = MakeTeacher(school.id);
-  EXPECT_EQ(Must(store().KindOf(school.id)), RecordKind::kSchool);
-  EXPECT_EQ(Must(store().KindOf(teacher.id)), RecordKind::kPerson);
-  EXPECT_EQ(store().ClocksOf(RecordKind::kPerson, school.id).status().code(), StatusCode::kNotFound);
-  Must(store().Delete(RecordKind::kPerson, teacher.id));
-  Must(store().Delete(RecordKind::kSchool, school.id));
-  EXPECT_FALSE(Must(store().KindOf(school.id)).has_value());
-  EXPECT_FALSE(Must(store().KindOf(teacher.id)).has_value());
-  EXPECT_FALSE(Must(store().KindOf(Uuid::MakeV7(kStartMillis))).has_value());
+  EXPECT_EQ(Must(store().records().KindOf(school.id)), RecordKind::kSchool);
+  EXPECT_EQ(Must(store().records().KindOf(teacher.id)), RecordKind::kPerson);
+  EXPECT_EQ(store().ledger().ClocksOf(RecordKind::kPerson, school.id).status().code(), StatusCode::kNotFound);
+  Must(store().records().Delete(RecordKind::kPerson, teacher.id));
+  Must(store().records().Delete(RecordKind::kSchool, school.id));
+  EXPECT_FALSE(Must(store().records().KindOf(school.id)).has_value());
+  EXPECT_FALSE(Must(store().records().KindOf(teacher.id)).has_value());
+  EXPECT_FALSE(Must(store().records().KindOf(Uuid::MakeV7(kStartMillis))).has_value());
 }
 
 // -----------------------------------------------------------------------------------------
@@ -559,20 +560,20 @@ TEST_F(StoreTest, LookupsSkipTombstones) {
 TEST_F(StoreTest, DeleteMakesATombstone) {
   const School school = MakeSchool();
   const Person mentor = MakeMentor();
-  const Visit keep = Must(store().Save(NewVisit(school.id, mentor.id)));
-  const Visit gone = Must(store().Save(NewVisit(school.id, mentor.id)));
+  const Visit keep = Must(store().records().Save(NewVisit(school.id, mentor.id)));
+  const Visit gone = Must(store().records().Save(NewVisit(school.id, mentor.id)));
   clock_.Advance(5);
-  Must(store().Delete(RecordKind::kVisit, gone.id));
+  Must(store().records().Delete(RecordKind::kVisit, gone.id));
 
-  EXPECT_EQ(store().Get<Visit>(gone.id).status().code(), StatusCode::kNotFound);
-  EXPECT_TRUE(store().Get<Visit>(keep.id).ok());
-  EXPECT_EQ(Must(store().Count(RecordKind::kVisit)), 1);
-  EXPECT_EQ(Must(store().Count(RecordKind::kVisit, /*include_deleted=*/true)), 2);
-  const auto listed = Must(store().List<Visit>());
+  EXPECT_EQ(store().records().Get<Visit>(gone.id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store().records().Get<Visit>(keep.id).ok());
+  EXPECT_EQ(Must(store().records().Count(RecordKind::kVisit)), 1);
+  EXPECT_EQ(Must(store().records().Count(RecordKind::kVisit, /*include_deleted=*/true)), 2);
+  const auto listed = Must(store().records().List<Visit>());
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].id, keep.id);
 
-  const RecordClocks clocks = Must(store().ClocksOf(RecordKind::kVisit, gone.id));
+  const RecordClocks clocks = Must(store().ledger().ClocksOf(RecordKind::kVisit, gone.id));
   ASSERT_TRUE(clocks.deleted.has_value());
   EXPECT_EQ(clocks.deleted->device_id, "dev-a");
   EXPECT_EQ(clocks.deleted->stamp.millis(), static_cast<uint64_t>(kStartMillis + 5));
@@ -589,10 +590,10 @@ TEST_F(StoreTest, DeleteMakesATombstone) {
   const int64_t pending = Pending();
   Visit edit = gone;
   edit.summary = "Правка удалённой записи";
-  EXPECT_EQ(store().Save(edit).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store().Save(gone).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store().Delete(RecordKind::kVisit, gone.id).code(), StatusCode::kNotFound);
-  EXPECT_EQ(store().Delete(RecordKind::kVisit, Uuid::MakeV7(kStartMillis)).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().records().Save(edit).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().records().Save(gone).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().records().Delete(RecordKind::kVisit, gone.id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().records().Delete(RecordKind::kVisit, Uuid::MakeV7(kStartMillis)).code(), StatusCode::kNotFound);
   EXPECT_EQ(Pending(), pending);
   EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
 }
@@ -607,11 +608,11 @@ class StoreRecommendationTest : public StoreTest {
     StoreTest::SetUp();
     school_ = MakeSchool();
     mentor_ = MakeMentor();
-    visit_ = Must(store().Save(NewVisit(school_.id, mentor_.id)));
+    visit_ = Must(store().records().Save(NewVisit(school_.id, mentor_.id)));
   }
   std::vector<RecommendationEvent> EventsOf(const Uuid& rec_id) {
     std::vector<RecommendationEvent> out;
-    for (auto& e : Must(store().List<RecommendationEvent>())) {
+    for (auto& e : Must(store().records().List<RecommendationEvent>())) {
       if (e.recommendation_id == rec_id) out.push_back(std::move(e));
     }
     return out;
@@ -622,63 +623,63 @@ class StoreRecommendationTest : public StoreTest {
 };
 
 TEST_F(StoreRecommendationTest, StatusMovesForward) {
-  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
+  Recommendation rec = Must(store().records().Save(NewRecommendation(visit_)));
   EXPECT_EQ(rec.status, RecommendationStatus::kOpen);
   rec.status = RecommendationStatus::kInProgress;
-  rec = Must(store().Save(rec));
-  EXPECT_EQ(Must(store().Get<Recommendation>(rec.id)).status, RecommendationStatus::kInProgress);
+  rec = Must(store().records().Save(rec));
+  EXPECT_EQ(Must(store().records().Get<Recommendation>(rec.id)).status, RecommendationStatus::kInProgress);
 
-  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, "сделано", visit_.id));
+  rec = Must(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, "сделано", visit_.id));
   EXPECT_EQ(rec.status, RecommendationStatus::kDone);
-  EXPECT_EQ(rec.closed_on, store().Today());
+  EXPECT_EQ(rec.closed_on, store().records().Today());
   EXPECT_EQ(rec.verified_visit_id, visit_.id);
-  const Recommendation stored = Must(store().Get<Recommendation>(rec.id));
+  const Recommendation stored = Must(store().records().Get<Recommendation>(rec.id));
   EXPECT_EQ(FieldValues(stored), FieldValues(rec));
   const auto events = EventsOf(rec.id);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, RecommendationEventKind::kVerified);
-  EXPECT_EQ(events[0].date, store().Today());
+  EXPECT_EQ(events[0].date, store().records().Today());
 }
 
 TEST_F(StoreRecommendationTest, StatusNeverMovesBackward) {
-  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
-  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, ""));
+  Recommendation rec = Must(store().records().Save(NewRecommendation(visit_)));
+  rec = Must(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, ""));
   const int64_t pending = Pending();
 
   Recommendation back = rec;
   back.status = RecommendationStatus::kOpen;
-  const Status via_save = store().Save(back).status();
+  const Status via_save = store().records().Save(back).status();
   EXPECT_EQ(via_save.code(), StatusCode::kConflict) << via_save.ToString();
-  EXPECT_EQ(store().AdvanceRecommendation(rec.id, RecommendationStatus::kOpen, "").status().code(),
+  EXPECT_EQ(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kOpen, "").status().code(),
             StatusCode::kConflict);
-  EXPECT_EQ(store().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, "").status().code(),
+  EXPECT_EQ(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, "").status().code(),
             StatusCode::kConflict);
 
-  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
+  rec = Must(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
   const int64_t pending_done = Pending();
   EXPECT_EQ(pending_done, pending + 2);  // the recommendation and its event
   back = rec;
   back.status = RecommendationStatus::kInProgress;
-  EXPECT_EQ(store().Save(back).status().code(), StatusCode::kConflict);
-  EXPECT_EQ(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDropped, "").status().code(),
+  EXPECT_EQ(store().records().Save(back).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kDropped, "").status().code(),
             StatusCode::kConflict);
-  EXPECT_EQ(store().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, "").status().code(),
+  EXPECT_EQ(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, "").status().code(),
             StatusCode::kConflict);
   EXPECT_EQ(Pending(), pending_done);
-  EXPECT_EQ(Must(store().Get<Recommendation>(rec.id)).status, RecommendationStatus::kDone);
+  EXPECT_EQ(Must(store().records().Get<Recommendation>(rec.id)).status, RecommendationStatus::kDone);
 }
 
 TEST_F(StoreRecommendationTest, ReopenIsTheOnlyWayBack) {
-  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
-  EXPECT_EQ(store().ReopenRecommendation(rec.id, "ещё не сделано").status().code(), StatusCode::kConflict);
+  Recommendation rec = Must(store().records().Save(NewRecommendation(visit_)));
+  EXPECT_EQ(store().records().ReopenRecommendation(rec.id, "ещё не сделано").status().code(), StatusCode::kConflict);
 
-  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
+  rec = Must(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
   clock_.Advance(1);  // history is listed by id; see IdsSortByCreationWithinOneMillisecond
-  rec = Must(store().ReopenRecommendation(rec.id, "на повторном выезде не подтвердилось"));
+  rec = Must(store().records().ReopenRecommendation(rec.id, "на повторном выезде не подтвердилось"));
   EXPECT_EQ(rec.status, RecommendationStatus::kOpen);
   EXPECT_EQ(rec.reopen_count, 1);
   EXPECT_FALSE(rec.closed_on.has_value());
-  const Recommendation stored = Must(store().Get<Recommendation>(rec.id));
+  const Recommendation stored = Must(store().records().Get<Recommendation>(rec.id));
   EXPECT_EQ(stored.status, RecommendationStatus::kOpen);
   EXPECT_EQ(stored.reopen_count, 1);
 
@@ -689,57 +690,57 @@ TEST_F(StoreRecommendationTest, ReopenIsTheOnlyWayBack) {
   EXPECT_EQ(events[1].text, "на повторном выезде не подтвердилось");
 
   // A reopen needs a reason; a deleted recommendation cannot be moved at all.
-  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
+  rec = Must(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, ""));
   const int64_t pending = Pending();
-  EXPECT_EQ(store().ReopenRecommendation(rec.id, "  ").status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(store().records().ReopenRecommendation(rec.id, "  ").status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(Pending(), pending);
   clock_.Advance(1);
-  rec = Must(store().ReopenRecommendation(rec.id, "ещё раз"));
+  rec = Must(store().records().ReopenRecommendation(rec.id, "ещё раз"));
   EXPECT_EQ(rec.reopen_count, 2);
 
   // Reopened, it moves forward again.
-  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, ""));
-  EXPECT_EQ(store().ReopenRecommendation(rec.id, "причина").status().code(), StatusCode::kConflict);
-  Must(store().Delete(RecordKind::kRecommendation, rec.id));
-  EXPECT_EQ(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, "").status().code(),
+  rec = Must(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, ""));
+  EXPECT_EQ(store().records().ReopenRecommendation(rec.id, "причина").status().code(), StatusCode::kConflict);
+  Must(store().records().Delete(RecordKind::kRecommendation, rec.id));
+  EXPECT_EQ(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, "").status().code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(store().ReopenRecommendation(rec.id, "причина").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().records().ReopenRecommendation(rec.id, "причина").status().code(), StatusCode::kNotFound);
   EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
 }
 
 TEST_F(StoreRecommendationTest, ReopenCountChangesOnlyThroughReopen) {
-  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
+  Recommendation rec = Must(store().records().Save(NewRecommendation(visit_)));
   const int64_t pending = Pending();
   Recommendation bumped = rec;
   bumped.reopen_count = 1;
-  EXPECT_EQ(store().Save(bumped).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(store().records().Save(bumped).status().code(), StatusCode::kConflict);
 
-  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDropped, ""));
+  rec = Must(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kDropped, ""));
   Recommendation sneaky = rec;  // "reopen" by hand: back to open with a bumped count
   sneaky.status = RecommendationStatus::kOpen;
   sneaky.reopen_count = 1;
-  EXPECT_EQ(store().Save(sneaky).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(store().records().Save(sneaky).status().code(), StatusCode::kConflict);
   EXPECT_EQ(Pending(), pending + 2);
-  EXPECT_EQ(Must(store().Get<Recommendation>(rec.id)).reopen_count, 0);
+  EXPECT_EQ(Must(store().records().Get<Recommendation>(rec.id)).reopen_count, 0);
 }
 
 TEST_F(StoreRecommendationTest, HistoryEntriesCannotBeEdited) {
-  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
+  Recommendation rec = Must(store().records().Save(NewRecommendation(visit_)));
   RecommendationEvent comment;
   comment.recommendation_id = rec.id;
   comment.kind = RecommendationEventKind::kComment;
-  comment.date = store().Today();
+  comment.date = store().records().Today();
   comment.text = "Обсудили с завучем";
-  comment = Must(store().Save(comment));
+  comment = Must(store().records().Save(comment));
   const int64_t pending = Pending();
 
   RecommendationEvent edited = comment;
   edited.text = "Переписанная история";
-  EXPECT_EQ(store().Save(edited).status().code(), StatusCode::kConflict);
-  EXPECT_EQ(Must(store().Get<RecommendationEvent>(comment.id)).text, "Обсудили с завучем");
+  EXPECT_EQ(store().records().Save(edited).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(Must(store().records().Get<RecommendationEvent>(comment.id)).text, "Обсудили с завучем");
   EXPECT_EQ(Pending(), pending);
   // Saving it unchanged is not an edit.
-  EXPECT_TRUE(store().Save(comment).ok());
+  EXPECT_TRUE(store().records().Save(comment).ok());
 }
 
 // -----------------------------------------------------------------------------------------
@@ -750,28 +751,28 @@ TEST_F(StoreTest, SaveObservationWithScores) {
   const ObservationWorld w = MakeObservationWorld();
   std::vector<ObservationScore> scores = {Score("aims_clear", 2, "цель на доске"), Score("time_use", 1),
                                           Score("feedback", std::nullopt, "не было ситуации")};
-  const Observation obs = Must(store().SaveObservation(NewObservation(w), scores));
+  const Observation obs = Must(store().records().SaveObservation(NewObservation(w), scores));
   EXPECT_FALSE(obs.id.IsNil());
   for (const auto& s : scores) {
     EXPECT_FALSE(s.id.IsNil());
     EXPECT_EQ(s.observation_id, obs.id);
   }
-  auto stored = Must(store().ScoresOf(obs.id));
+  auto stored = Must(store().records().ScoresOf(obs.id));
   ASSERT_EQ(stored.size(), 3u);
-  EXPECT_EQ(FieldValues(Must(store().Get<Observation>(obs.id))), FieldValues(obs));
+  EXPECT_EQ(FieldValues(Must(store().records().Get<Observation>(obs.id))), FieldValues(obs));
 
   // Re-save: one level changed, "feedback" removed, one unchanged.
   const Uuid removed_id = scores[2].id;
   const int64_t pending = Pending();
   clock_.Advance(1000);
   std::vector<ObservationScore> again = {Score("aims_clear", 2, "цель на доске"), Score("time_use", 3)};
-  const Observation obs2 = Must(store().SaveObservation(obs, again));
+  const Observation obs2 = Must(store().records().SaveObservation(obs, again));
   EXPECT_EQ(obs2.id, obs.id);
   EXPECT_EQ(again[0].id, scores[0].id);
   EXPECT_EQ(again[1].id, scores[1].id);
   EXPECT_EQ(Pending(), pending + 2) << "one changed score and one tombstone";
 
-  stored = Must(store().ScoresOf(obs.id));
+  stored = Must(store().records().ScoresOf(obs.id));
   ASSERT_EQ(stored.size(), 2u);
   for (const auto& s : stored) {
     if (s.criterion_code == "time_use") {
@@ -781,13 +782,13 @@ TEST_F(StoreTest, SaveObservationWithScores) {
     }
     EXPECT_NE(s.criterion_code, "feedback");
   }
-  EXPECT_EQ(store().Get<ObservationScore>(removed_id).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(Must(store().Count(RecordKind::kObservationScore)), 2);
-  EXPECT_EQ(Must(store().Count(RecordKind::kObservationScore, true)), 3);
-  EXPECT_TRUE(Must(store().ClocksOf(RecordKind::kObservationScore, removed_id)).deleted.has_value());
-  const RecordClocks unchanged = Must(store().ClocksOf(RecordKind::kObservationScore, scores[0].id));
+  EXPECT_EQ(store().records().Get<ObservationScore>(removed_id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Must(store().records().Count(RecordKind::kObservationScore)), 2);
+  EXPECT_EQ(Must(store().records().Count(RecordKind::kObservationScore, true)), 3);
+  EXPECT_TRUE(Must(store().ledger().ClocksOf(RecordKind::kObservationScore, removed_id)).deleted.has_value());
+  const RecordClocks unchanged = Must(store().ledger().ClocksOf(RecordKind::kObservationScore, scores[0].id));
   EXPECT_EQ(ClockOf(unchanged, "level").stamp.millis(), static_cast<uint64_t>(kStartMillis));
-  const RecordClocks changed = Must(store().ClocksOf(RecordKind::kObservationScore, scores[1].id));
+  const RecordClocks changed = Must(store().ledger().ClocksOf(RecordKind::kObservationScore, scores[1].id));
   EXPECT_EQ(ClockOf(changed, "level").stamp.millis(), static_cast<uint64_t>(kStartMillis + 1000));
   EXPECT_EQ(ClockOf(changed, "evidence").stamp.millis(), static_cast<uint64_t>(kStartMillis));
   EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
@@ -798,7 +799,7 @@ TEST_F(StoreTest, SaveObservationWithScores) {
 TEST_F(StoreTest, ScoresKeepTheTemplateVersionTheyWereMadeWith) {
   const ObservationWorld w = MakeObservationWorld();
   RubricTemplate v1;
-  for (const auto& t : Must(store().List<RubricTemplate>())) {
+  for (const auto& t : Must(store().records().List<RubricTemplate>())) {
     if (t.code == testing::kRubricCode && t.version == 1) v1 = t;
   }
   ASSERT_FALSE(v1.body_json.empty());
@@ -824,18 +825,18 @@ TEST_F(StoreTest, ScoresKeepTheTemplateVersionTheyWereMadeWith) {
   }
   v2.body_json = body;
   ASSERT_TRUE(ParseRubric(v2.body_json, "v2").ok()) << ParseRubric(v2.body_json, "v2").status().ToString();
-  Must(store().Save(v2));
+  Must(store().records().Save(v2));
 
   Observation old_obs = NewObservation(w);  // rubric_version 1
   std::vector<ObservationScore> four = {Score("aims_clear", 4)};
-  EXPECT_EQ(store().SaveObservation(old_obs, four).status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(store().records().SaveObservation(old_obs, four).status().code(), StatusCode::kInvalidInput);
   Observation new_obs = NewObservation(w);
   new_obs.rubric_version = 2;
   std::vector<ObservationScore> four_again = {Score("aims_clear", 4)};
-  const Observation saved = Must(store().SaveObservation(new_obs, four_again));
-  EXPECT_EQ(Must(store().Get<Observation>(saved.id)).rubric_version, 2);
+  const Observation saved = Must(store().records().SaveObservation(new_obs, four_again));
+  EXPECT_EQ(Must(store().records().Get<Observation>(saved.id)).rubric_version, 2);
   std::vector<ObservationScore> three = {Score("aims_clear", 3)};
-  EXPECT_EQ(Must(store().SaveObservation(NewObservation(w), three)).rubric_version, 1);
+  EXPECT_EQ(Must(store().records().SaveObservation(NewObservation(w), three)).rubric_version, 1);
 }
 
 TEST_F(StoreTest, ScoreLevelOutsideTheScaleWritesNothing) {
@@ -843,25 +844,25 @@ TEST_F(StoreTest, ScoreLevelOutsideTheScaleWritesNothing) {
   const int64_t pending = Pending();
   for (int64_t bad_level : {int64_t{4}, int64_t{-1}}) {
     std::vector<ObservationScore> scores = {Score("aims_clear", 2), Score("time_use", bad_level)};
-    const auto result = store().SaveObservation(NewObservation(w), scores);
+    const auto result = store().records().SaveObservation(NewObservation(w), scores);
     ASSERT_FALSE(result.ok()) << "level " << bad_level;
     EXPECT_EQ(result.status().code(), StatusCode::kInvalidInput) << result.status().ToString();
     EXPECT_NE(result.status().message().find(std::to_string(bad_level)), std::string::npos)
         << result.status().ToString();
-    EXPECT_EQ(Must(store().Count(RecordKind::kObservation, true)), 0);
-    EXPECT_EQ(Must(store().Count(RecordKind::kObservationScore, true)), 0);
+    EXPECT_EQ(Must(store().records().Count(RecordKind::kObservation, true)), 0);
+    EXPECT_EQ(Must(store().records().Count(RecordKind::kObservationScore, true)), 0);
     EXPECT_EQ(Pending(), pending);
   }
   // And on an existing observation: the bad re-save leaves the stored scores as they were.
   std::vector<ObservationScore> good = {Score("aims_clear", 2)};
-  const Observation obs = Must(store().SaveObservation(NewObservation(w), good));
+  const Observation obs = Must(store().records().SaveObservation(NewObservation(w), good));
   const int64_t pending_good = Pending();
   Observation changed = obs;
   changed.topic = "Другая тема";
   std::vector<ObservationScore> bad = {Score("aims_clear", 7)};
-  EXPECT_EQ(store().SaveObservation(changed, bad).status().code(), StatusCode::kInvalidInput);
-  EXPECT_EQ(Must(store().Get<Observation>(obs.id)).topic, obs.topic);
-  EXPECT_EQ(Must(store().ScoresOf(obs.id))[0].level, 2);
+  EXPECT_EQ(store().records().SaveObservation(changed, bad).status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(Must(store().records().Get<Observation>(obs.id)).topic, obs.topic);
+  EXPECT_EQ(Must(store().records().ScoresOf(obs.id))[0].level, 2);
   EXPECT_EQ(Pending(), pending_good);
   EXPECT_TRUE(Must(store().ConsistencyProblems()).empty());
 }
@@ -894,9 +895,9 @@ TEST_F(StoreTest, OlderSchemaMigratesWithDataIntact) {
     OpenStore();
     const School school = MakeSchool();
     const Person mentor = MakeMentor();
-    const Visit visit = Must(store().Save(NewVisit(school.id, mentor.id)));
-    const Visit deleted = Must(store().Save(NewVisit(school.id, mentor.id)));
-    Must(store().Delete(RecordKind::kVisit, deleted.id));
+    const Visit visit = Must(store().records().Save(NewVisit(school.id, mentor.id)));
+    const Visit deleted = Must(store().records().Save(NewVisit(school.id, mentor.id)));
+    Must(store().records().Delete(RecordKind::kVisit, deleted.id));
     CloseStore();
     {
       RawDb raw(StorePath());
@@ -905,17 +906,17 @@ TEST_F(StoreTest, OlderSchemaMigratesWithDataIntact) {
 
     OpenStore();
     EXPECT_EQ(store().schema_version(), kLatestSchemaVersion);
-    EXPECT_EQ(FieldValues(Must(store().Get<School>(school.id))), FieldValues(school));
-    EXPECT_EQ(FieldValues(Must(store().Get<Person>(mentor.id))), FieldValues(mentor));
-    EXPECT_EQ(FieldValues(Must(store().Get<Visit>(visit.id))), FieldValues(visit));
-    EXPECT_EQ(store().Get<Visit>(deleted.id).status().code(), StatusCode::kNotFound);
-    EXPECT_EQ(Must(store().Count(RecordKind::kVisit, true)), 2);
+    EXPECT_EQ(FieldValues(Must(store().records().Get<School>(school.id))), FieldValues(school));
+    EXPECT_EQ(FieldValues(Must(store().records().Get<Person>(mentor.id))), FieldValues(mentor));
+    EXPECT_EQ(FieldValues(Must(store().records().Get<Visit>(visit.id))), FieldValues(visit));
+    EXPECT_EQ(store().records().Get<Visit>(deleted.id).status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(Must(store().records().Count(RecordKind::kVisit, true)), 2);
     EXPECT_EQ(OpSeqs(Outbox()), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
-    (void)Must(store().Save(NewVisit(school.id, mentor.id)));
+    (void)Must(store().records().Save(NewVisit(school.id, mentor.id)));
     EXPECT_EQ(Outbox().back().change.op_seq, 6u);
     // Migration 7 numbered the records for the change feed, oldest stamp first.
     std::vector<Uuid> fed;
-    (void)Must(store().ChangesSince(0, 100, [&](const RecordState& s) {
+    (void)Must(store().records().ChangesSince(0, 100, [&](const RecordState& s) {
       fed.push_back(s.id);
       return Status::Ok();
     }));
@@ -1013,25 +1014,25 @@ TEST_F(StoreTest, ConsistentAfterAMixOfWrites) {
   std::vector<Visit> visits;
   for (int i = 0; i < 5; ++i) {
     clock_.Advance(1);
-    visits.push_back(Must(store().Save(NewVisit(w.school.id, w.mentor.id, Date::FromDays(20'000 + i)))));
+    visits.push_back(Must(store().records().Save(NewVisit(w.school.id, w.mentor.id, Date::FromDays(20'000 + i)))));
   }
   visits[1].summary = "Исправлено";
-  visits[1] = Must(store().Save(visits[1]));
-  Must(store().Delete(RecordKind::kVisit, visits[2].id));
-  Must(store().InTransaction([&]() -> Status {
-    ASSIGN_OR_RETURN(Recommendation r, store().Save(NewRecommendation(visits[0])));
-    ASSIGN_OR_RETURN(r, store().AdvanceRecommendation(r.id, RecommendationStatus::kDone, ""));
-    return store().ReopenRecommendation(r.id, "снова").status();
+  visits[1] = Must(store().records().Save(visits[1]));
+  Must(store().records().Delete(RecordKind::kVisit, visits[2].id));
+  Must(store().records().InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Recommendation r, store().records().Save(NewRecommendation(visits[0])));
+    ASSIGN_OR_RETURN(r, store().records().AdvanceRecommendation(r.id, RecommendationStatus::kDone, ""));
+    return store().records().ReopenRecommendation(r.id, "снова").status();
   }));
   std::vector<ObservationScore> scores = {Score("aims_clear", 1), Score("feedback", 0)};
-  const Observation obs = Must(store().SaveObservation(NewObservation(w), scores));
+  const Observation obs = Must(store().records().SaveObservation(NewObservation(w), scores));
   scores = {Score("aims_clear", 3)};
-  (void)Must(store().SaveObservation(obs, scores));
-  (void)store().InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(store().Delete(RecordKind::kVisit, visits[3].id));
+  (void)Must(store().records().SaveObservation(obs, scores));
+  (void)store().records().InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store().records().Delete(RecordKind::kVisit, visits[3].id));
     return Status::Internal("rolled back on purpose");
   });
-  Must(store().Delete(RecordKind::kPerson, w.teacher.id));
+  Must(store().records().Delete(RecordKind::kPerson, w.teacher.id));
 
   EXPECT_EQ(Must(store().IntegrityCheck()), "ok");
   const auto problems = Must(store().ConsistencyProblems());
@@ -1075,11 +1076,11 @@ TEST_F(StoreTest, SaveWithTheIdOfAnotherKindIsRefused) {
   p.id = school.id;  // as an import or a buggy client might send
   p.full_name = "Сидоров Пётр";
   p.roles = {Role::kMentor};
-  const auto saved = store().Save(p);
+  const auto saved = store().records().Save(p);
   EXPECT_FALSE(saved.ok()) << "a person was saved under a school's id";
   const auto problems = Must(store().ConsistencyProblems());
   EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems);
-  const RecordClocks clocks = Must(store().ClocksOf(RecordKind::kSchool, school.id));
+  const RecordClocks clocks = Must(store().ledger().ClocksOf(RecordKind::kSchool, school.id));
   std::vector<std::string> clock_names;
   for (const auto& [name, clock] : clocks.fields) clock_names.push_back(name);
   EXPECT_EQ(clock_names, FieldNames<School>()) << "the school's field clocks were replaced";
@@ -1092,7 +1093,7 @@ TEST_F(StoreTest, ValidationMessagesFollowTheLanguage) {
   bad.purposes.clear();
 
   // One refusal, in both languages: whoever shows it picks the language then.
-  const Status refused = store().Save(bad).status();
+  const Status refused = store().records().Save(bad).status();
   const std::string in_ru = refused.message(Language::kRussian);
   const std::string in_en = refused.message(Language::kEnglish);
   EXPECT_EQ(refused.code(), StatusCode::kInvalidInput);
@@ -1102,8 +1103,8 @@ TEST_F(StoreTest, ValidationMessagesFollowTheLanguage) {
   // Every problem is listed, not just the first.
   EXPECT_NE(in_en.find("Choose the purpose"), std::string::npos) << in_en;
   // Store-level errors are in both languages too.
-  Must(store().Delete(RecordKind::kSchool, school.id));
-  const Status gone = store().Delete(RecordKind::kSchool, school.id);
+  Must(store().records().Delete(RecordKind::kSchool, school.id));
+  const Status gone = store().records().Delete(RecordKind::kSchool, school.id);
   EXPECT_EQ(gone.code(), StatusCode::kNotFound);
   EXPECT_NE(gone.message(Language::kEnglish), gone.message(Language::kRussian));
   EXPECT_NE(gone.message(Language::kEnglish).find("There is no"), std::string::npos) << gone.message();
@@ -1112,29 +1113,31 @@ TEST_F(StoreTest, ValidationMessagesFollowTheLanguage) {
 // Found by the crash test: deleting the visit a recommendation came from must not freeze the
 // recommendation (its source's date is still known from the tombstone).
 TEST_F(StoreRecommendationTest, RecommendationOfADeletedVisitCanStillMove) {
-  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
-  ASSERT_TRUE(store().Delete(RecordKind::kVisit, visit_.id).ok());
-  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, "в работе"));
+  Recommendation rec = Must(store().records().Save(NewRecommendation(visit_)));
+  ASSERT_TRUE(store().records().Delete(RecordKind::kVisit, visit_.id).ok());
+  rec = Must(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kInProgress, "в работе"));
   EXPECT_EQ(rec.status, RecommendationStatus::kInProgress);
   rec.text += " (уточнено)";
-  EXPECT_TRUE(store().Save(rec).ok());
+  EXPECT_TRUE(store().records().Save(rec).ok());
 }
 
 TEST_F(StoreRecommendationTest, StepsCanBeDatedWhenTheyHappened) {
-  Recommendation rec = Must(store().Save(NewRecommendation(visit_)));
-  const Date yesterday = store().Today().AddDays(-1);
-  rec = Must(store().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, "", std::nullopt, yesterday));
+  Recommendation rec = Must(store().records().Save(NewRecommendation(visit_)));
+  const Date yesterday = store().records().Today().AddDays(-1);
+  rec = Must(store().records().AdvanceRecommendation(rec.id, RecommendationStatus::kDone, "", std::nullopt, yesterday));
   EXPECT_EQ(rec.closed_on, yesterday);
   ASSERT_EQ(EventsOf(rec.id).size(), 1u);
   EXPECT_EQ(EventsOf(rec.id)[0].date, yesterday);
 
   // Not in the future, and not before the recommendation was given; nothing is written.
   const int64_t pending = Pending();
-  EXPECT_EQ(store().ReopenRecommendation(rec.id, "ещё раз", store().Today().AddDays(1)).status().code(),
-            StatusCode::kInvalidInput);
-  Recommendation other = Must(store().Save(NewRecommendation(visit_)));
+  EXPECT_EQ(
+      store().records().ReopenRecommendation(rec.id, "ещё раз", store().records().Today().AddDays(1)).status().code(),
+      StatusCode::kInvalidInput);
+  Recommendation other = Must(store().records().Save(NewRecommendation(visit_)));
   EXPECT_EQ(
       store()
+          .records()
           .AdvanceRecommendation(other.id, RecommendationStatus::kDone, "", std::nullopt, other.created_on.AddDays(-1))
           .status()
           .code(),

@@ -201,9 +201,9 @@ class StoreFixture : public ::testing::Test {
   void CloseStore() { store_.reset(); }
   Store& store() { return *store_; }
 
-  int64_t Pending() { return Must(store_->PendingCount(), "PendingCount"); }
+  int64_t Pending() { return Must(store_->ledger().PendingCount(), "PendingCount"); }
   // Every outbox entry not yet acknowledged, in op_seq order.
-  std::vector<OutboxEntry> Outbox() { return Must(store_->PendingChanges(1'000'000), "PendingChanges"); }
+  std::vector<OutboxEntry> Outbox() { return Must(store_->ledger().PendingChanges(1'000'000), "PendingChanges"); }
 
   // ---- Records most tests need --------------------------------------------------------
 
@@ -220,7 +220,7 @@ class StoreFixture : public ::testing::Test {
     s.teachers = 27;
     s.statuses = {SchoolStatus::kLowResults};
     s.status_year = 2026;
-    return Must(store_->Save(std::move(s)), "save school");
+    return Must(store_->records().Save(std::move(s)), "save school");
   }
 
   Person MakeTeacher(const Uuid& school_id, std::string name = "Иванова Мария Петровна") {
@@ -230,7 +230,7 @@ class StoreFixture : public ::testing::Test {
     p.school_id = school_id;
     p.subjects = {"математика", "физика"};
     p.email = "ivanova@example.org";
-    return Must(store_->Save(std::move(p)), "save teacher");
+    return Must(store_->records().Save(std::move(p)), "save teacher");
   }
 
   Person MakeMentor(std::string name = "Петров Сергей Иванович") {
@@ -238,14 +238,14 @@ class StoreFixture : public ::testing::Test {
     p.full_name = std::move(name);
     p.roles = {Role::kMentor};
     p.phone = "+7 900 000-00-00";
-    return Must(store_->Save(std::move(p)), "save mentor");
+    return Must(store_->records().Save(std::move(p)), "save mentor");
   }
 
   // Installs the rubric templates shipped in assets/rubrics.
   void InstallRubric() {
     auto templates = Must(LoadBundledRubrics(MENTORLOG_ASSETS_DIR), "LoadBundledRubrics");
     ASSERT_FALSE(templates.empty());
-    for (auto& t : templates) Must(store_->Save(std::move(t)), "save rubric template");
+    for (auto& t : templates) Must(store_->records().Save(std::move(t)), "save rubric template");
   }
 
   // A visit (not saved) by `mentor` to `school` on `date`.

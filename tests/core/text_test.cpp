@@ -163,19 +163,19 @@ TEST_F(RecordTextStoreTest, SaveRefusesATextARecordMayNotHoldAndWritesNothing) {
   const int64_t pending = Pending();
   Visit visit = NewVisit(school.id, mentor.id);
   visit.summary = "Итоги\x1B[2J";
-  const Result<Visit> saved = store().Save(visit);
+  const Result<Visit> saved = store().records().Save(visit);
   ASSERT_FALSE(saved.ok());
   EXPECT_EQ(saved.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(saved.status().message().find("U+001B"), std::string::npos) << saved.status().message();
   EXPECT_EQ(Pending(), pending);
-  EXPECT_TRUE(testing::Must(store().List<Visit>()).empty());
+  EXPECT_TRUE(testing::Must(store().records().List<Visit>()).empty());
 
   Person teacher;
   teacher.full_name = "Иванова";
   teacher.roles = {Role::kTeacher};
   teacher.school_id = school.id;
   teacher.subjects = {"математика", "физика\0"s};
-  EXPECT_EQ(store().Save(teacher).status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(store().records().Save(teacher).status().code(), StatusCode::kInvalidInput);
 }
 
 // ---- JSON input (mentorlog-cli add/edit --json) -------------------------------------------

@@ -70,7 +70,7 @@ core::Store& ImportStore() {
     FuzzCheck(opened.ok(), "cannot open the import store");
     for (auto [kind, csv] :
          {std::pair{core::RecordKind::kSchool, kImportSchools}, std::pair{core::RecordKind::kPerson, kImportPeople}}) {
-      auto report = core::ImportCsv(**opened, kind, csv, "seed.csv", core::BadRowPolicy::kRejectFile);
+      auto report = core::ImportCsv((*opened)->records(), kind, csv, "seed.csv", core::BadRowPolicy::kRejectFile);
       FuzzCheck(report.ok() && report->committed, "cannot fill the import store");
     }
     return std::move(*opened);
@@ -101,12 +101,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const core::BadRowPolicy policy =
       (selector & 8) != 0 ? core::BadRowPolicy::kSkipBad : core::BadRowPolicy::kRejectFile;
   core::Store& store = ImportStore();
-  const mentorlog::Status rolled_back = store.InTransaction([&]() -> mentorlog::Status {
-    auto first = core::ImportCsv(store, kind, csv, "fuzz.csv", policy);
+  const mentorlog::Status rolled_back = store.records().InTransaction([&]() -> mentorlog::Status {
+    auto first = core::ImportCsv(store.records(), kind, csv, "fuzz.csv", policy);
     if (!first.ok()) return mentorlog::Status::Internal("roll back");
     ImportCheckReport(*first);
     if (!first->committed) return mentorlog::Status::Internal("roll back");
-    auto second = core::ImportCsv(store, kind, csv, "fuzz.csv", policy);
+    auto second = core::ImportCsv(store.records(), kind, csv, "fuzz.csv", policy);
     FuzzCheck(second.ok(), "the same file, imported again, fails");
     ImportCheckReport(*second);
     FuzzCheck(second->committed, "the same file, imported again, is refused");

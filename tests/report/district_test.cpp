@@ -124,7 +124,7 @@ TEST(DistrictReportTest, DemoDistrictThroughARealDashboard) {
   const auto demo = MakeDemoStore(dir.path());
   core::Store* store = demo->store.get();
   const core::DemoSummary& summary = demo->summary;
-  auto dashboard = Must(BuildDashboard(*store, MENTORLOG_ASSETS_DIR, store->Today()));
+  auto dashboard = Must(BuildDashboard(store->records(), MENTORLOG_ASSETS_DIR, store->records().Today()));
   const auto tables = DistrictTables(dashboard->district(), Language::kRussian);
   EXPECT_EQ(tables[0].rows.size(), std::size(core::kAllProgrammeIndicators));
   EXPECT_EQ(static_cast<int64_t>(tables[1].rows.size()), summary.schools) << "every school is ranked";
@@ -140,7 +140,7 @@ TEST(DistrictReportTest, MissingConfigurationIsNotFound) {
   core::StoreOptions options;
   options.path = dir.path() / "s.sqlite";
   auto store = Must(core::Store::Open(options));
-  auto dashboard = BuildDashboard(*store, dir.path() / "no-assets", store->Today());
+  auto dashboard = BuildDashboard(store->records(), dir.path() / "no-assets", store->records().Today());
   ASSERT_FALSE(dashboard.ok());
   EXPECT_EQ(dashboard.status().code(), StatusCode::kNotFound) << dashboard.status().message();
 }

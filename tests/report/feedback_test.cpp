@@ -43,7 +43,7 @@ class FeedbackTest : public core::testing::StoreFixture {
     scores[1].criterion_code = "feedback";
     scores[1].level = 1;
     scores[2].criterion_code = "functional_literacy";  // not observed
-    observation_ = Must(store().SaveObservation(o, scores), "SaveObservation");
+    observation_ = Must(store().records().SaveObservation(o, scores), "SaveObservation");
     fonts_ = Must(FindPdfFonts(MENTORLOG_ASSETS_DIR), "FindPdfFonts");
   }
 
@@ -76,7 +76,7 @@ class FeedbackTest : public core::testing::StoreFixture {
 };
 
 TEST_F(FeedbackTest, LoadsTheObservationWithNamesScoresAndRubric) {
-  FeedbackSheet sheet = Must(LoadFeedbackSheet(store(), observation_.id));
+  FeedbackSheet sheet = Must(LoadFeedbackSheet(store().records(), observation_.id));
   EXPECT_EQ(sheet.teacher_name, "Ёлкина Анна Сергеевна");
   EXPECT_EQ(sheet.observer_name, "Петров Сергей Иванович");
   EXPECT_EQ(sheet.school_name, school_.name);
@@ -86,7 +86,7 @@ TEST_F(FeedbackTest, LoadsTheObservationWithNamesScoresAndRubric) {
 }
 
 TEST_F(FeedbackTest, UnknownObservationIsNotFoundAndSaysHowToFindIds) {
-  auto sheet = LoadFeedbackSheet(store(), mentor_.id);
+  auto sheet = LoadFeedbackSheet(store().records(), mentor_.id);
   ASSERT_FALSE(sheet.ok());
   EXPECT_EQ(sheet.status().code(), StatusCode::kNotFound);
   EXPECT_NE(sheet.status().message().find("list observations"), std::string::npos) << sheet.status().message();
@@ -95,7 +95,7 @@ TEST_F(FeedbackTest, UnknownObservationIsNotFoundAndSaysHowToFindIds) {
 }
 
 TEST_F(FeedbackTest, RussianSheetRendersWithCyrillicText) {
-  FeedbackSheet sheet = Must(LoadFeedbackSheet(store(), observation_.id));
+  FeedbackSheet sheet = Must(LoadFeedbackSheet(store().records(), observation_.id));
   const std::string bytes = Must(RenderFeedbackPdf(sheet, fonts_, Language::kRussian));
   ASSERT_EQ(bytes.rfind("%PDF-", 0), 0u);
   const auto pdf = WritePdf("feedback-ru.pdf", bytes);
@@ -117,7 +117,7 @@ TEST_F(FeedbackTest, RussianSheetRendersWithCyrillicText) {
 }
 
 TEST_F(FeedbackTest, EnglishSheetRendersWithEnglishLabels) {
-  FeedbackSheet sheet = Must(LoadFeedbackSheet(store(), observation_.id));
+  FeedbackSheet sheet = Must(LoadFeedbackSheet(store().records(), observation_.id));
   const auto pdf = WritePdf("feedback-en.pdf", Must(RenderFeedbackPdf(sheet, fonts_, Language::kEnglish)));
   ExpectDrawnPages(pdf, "en");
   const std::string text = PdfText(pdf);
@@ -129,7 +129,7 @@ TEST_F(FeedbackTest, EnglishSheetRendersWithEnglishLabels) {
 }
 
 TEST_F(FeedbackTest, LongSheetContinuesOnNextPages) {
-  FeedbackSheet sheet = Must(LoadFeedbackSheet(store(), observation_.id));
+  FeedbackSheet sheet = Must(LoadFeedbackSheet(store().records(), observation_.id));
   // A rubric of 40 criteria, each scored with a long evidence note, and long texts.
   core::Rubric& rubric = *sheet.rubric;
   rubric.criteria.clear();
@@ -171,7 +171,7 @@ TEST_F(FeedbackTest, LongSheetContinuesOnNextPages) {
 }
 
 TEST_F(FeedbackTest, SheetWithoutItsRubricShowsCodesAndNumbers) {
-  FeedbackSheet sheet = Must(LoadFeedbackSheet(store(), observation_.id));
+  FeedbackSheet sheet = Must(LoadFeedbackSheet(store().records(), observation_.id));
   sheet.rubric.reset();
   const auto pdf = WritePdf("feedback-norubric.pdf", Must(RenderFeedbackPdf(sheet, fonts_, Language::kEnglish)));
   const std::string text = PdfText(pdf);
@@ -181,7 +181,7 @@ TEST_F(FeedbackTest, SheetWithoutItsRubricShowsCodesAndNumbers) {
 }
 
 TEST_F(FeedbackTest, MissingFontFileIsNotFoundNamingThePackage) {
-  FeedbackSheet sheet = Must(LoadFeedbackSheet(store(), observation_.id));
+  FeedbackSheet sheet = Must(LoadFeedbackSheet(store().records(), observation_.id));
   PdfFonts fonts{dir_.path() / "no-such-font.ttf", dir_.path() / "no-such-font.ttf"};
   auto pdf = RenderFeedbackPdf(sheet, fonts, Language::kEnglish);
   ASSERT_FALSE(pdf.ok());

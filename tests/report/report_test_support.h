@@ -134,7 +134,8 @@ inline std::unique_ptr<DemoStore> MakeDemoStore(const std::filesystem::path& dir
   demo->store = core::testing::Must(core::Store::Open(options), "open the demo store");
   core::DemoOptions demo_options;
   demo_options.assets_dir = MENTORLOG_ASSETS_DIR;
-  demo->summary = core::testing::Must(core::CreateDemoDistrict(*demo->store, demo_options), "the demo district");
+  demo->summary =
+      core::testing::Must(core::CreateDemoDistrict(demo->store->records(), demo_options), "the demo district");
   return demo;
 }
 

@@ -31,12 +31,12 @@ class SchoolLogTest : public core::testing::StoreFixture {
     school_ = MakeSchool("S-7", "МБОУ «Берёзовская СОШ»");
     teacher_ = MakeTeacher(school_.id, "Иванова Мария Петровна");
     mentor_ = MakeMentor("Петров Сергей Иванович");
-    today_ = store().Today();
+    today_ = store().records().Today();
 
-    visit_ = Must(store().Save(NewVisit(school_.id, mentor_.id, today_.AddDays(-40))), "visit");
+    visit_ = Must(store().records().Save(NewVisit(school_.id, mentor_.id, today_.AddDays(-40))), "visit");
     core::Recommendation overdue = NewRecommendation(visit_, "Провести открытые уроки");
     overdue.due_on = today_.AddDays(-5);
-    Must(store().Save(overdue), "recommendation");
+    Must(store().records().Save(overdue), "recommendation");
 
     core::Observation o;
     o.school_id = school_.id;
@@ -56,7 +56,7 @@ class SchoolLogTest : public core::testing::StoreFixture {
     scores[0].evidence = "Цель на доске";
     scores[1].criterion_code = "feedback";
     scores[1].level = 3;
-    Must(store().SaveObservation(o, scores), "observation");
+    Must(store().records().SaveObservation(o, scores), "observation");
 
     core::Consultation c;
     c.school_id = school_.id;
@@ -68,7 +68,7 @@ class SchoolLogTest : public core::testing::StoreFixture {
     c.topics = {core::ConsultationTopic::kTransitionProgramme};
     c.questions = "Сроки программы перехода";
     c.advice = "Утвердить до 1 декабря";
-    Must(store().Save(c), "consultation");
+    Must(store().records().Save(c), "consultation");
 
     core::AssessmentResult r;
     r.school_id = school_.id;
@@ -80,14 +80,14 @@ class SchoolLogTest : public core::testing::StoreFixture {
     r.mean_score = 12.75;
     r.share_below_min = 0.125;
     r.share_top = 0.0625;
-    Must(store().Save(r), "assessment result");
+    Must(store().records().Save(r), "assessment result");
 
     core::ContextIndicator ci;
     ci.school_id = school_.id;
     ci.year = 2026;
     ci.indicator = std::string(core::KnownContextIndicators()[0].code);
     ci.value = core::KnownContextIndicators()[0].is_share ? 0.375 : 3;
-    Must(store().Save(ci), "context indicator");
+    Must(store().records().Save(ci), "context indicator");
   }
 
   core::School school_;
@@ -98,19 +98,19 @@ class SchoolLogTest : public core::testing::StoreFixture {
 };
 
 TEST_F(SchoolLogTest, FindsASchoolByIdOrCode) {
-  EXPECT_EQ(Must(FindSchool(store(), school_.id.ToString())).id, school_.id);
-  EXPECT_EQ(Must(FindSchool(store(), "S-7")).id, school_.id);
-  auto missing = FindSchool(store(), "S-999");
+  EXPECT_EQ(Must(FindSchool(store().records(), school_.id.ToString())).id, school_.id);
+  EXPECT_EQ(Must(FindSchool(store().records(), "S-7")).id, school_.id);
+  auto missing = FindSchool(store().records(), "S-999");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("list schools"), std::string::npos);
-  auto missing_id = FindSchool(store(), teacher_.id.ToString());
+  auto missing_id = FindSchool(store().records(), teacher_.id.ToString());
   EXPECT_EQ(missing_id.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing_id.status().message(Language::kRussian).find("нет школы"), std::string::npos);
 }
 
 TEST_F(SchoolLogTest, OneTablePerKindWithTypedCells) {
-  const auto tables = Must(SchoolLogTables(store(), school_, today_, Language::kRussian));
+  const auto tables = Must(SchoolLogTables(store().records(), school_, today_, Language::kRussian));
   std::vector<std::string> names;
   for (const auto& t : tables) names.push_back(t.name);
   EXPECT_EQ(names, (std::vector<std::string>{"school", "visits", "observations", "scores", "consultations",
@@ -149,7 +149,7 @@ TEST_F(SchoolLogTest, OneTablePerKindWithTypedCells) {
 
 TEST_F(SchoolLogTest, WorkbookOpensInLibreOfficeWithTheFigures) {
   if (!HaveTool("soffice")) GTEST_SKIP() << "LibreOffice (soffice) is not installed: run scripts/setup";
-  const auto tables = Must(SchoolLogTables(store(), school_, today_, Language::kEnglish));
+  const auto tables = Must(SchoolLogTables(store().records(), school_, today_, Language::kEnglish));
   const auto xlsx = dir_.path() / "school.xlsx";
   Must(WriteXlsx(tables, xlsx, Language::kEnglish));
   EXPECT_FALSE(std::filesystem::exists(TempPathFor(xlsx)));
@@ -170,7 +170,7 @@ TEST_F(SchoolLogTest, WorkbookOpensInLibreOfficeWithTheFigures) {
 }
 
 TEST_F(SchoolLogTest, CsvFolderHasOneFilePerTable) {
-  const auto tables = Must(SchoolLogTables(store(), school_, today_, Language::kRussian));
+  const auto tables = Must(SchoolLogTables(store().records(), school_, today_, Language::kRussian));
   const auto out = dir_.path() / "csv";
   Must(WriteCsvFolder(tables, out, Language::kRussian));
   for (const auto& t : tables) {
@@ -189,8 +189,8 @@ TEST(SchoolLogDemoTest, EveryDemoSchoolHasALog) {
   const auto demo = MakeDemoStore(dir.path());
   core::Store* store = demo->store.get();
   int with_visits = 0;
-  for (const auto& school : Must(store->List<core::School>())) {
-    const auto tables = Must(SchoolLogTables(*store, school, store->Today(), Language::kRussian));
+  for (const auto& school : Must(store->records().List<core::School>())) {
+    const auto tables = Must(SchoolLogTables(store->records(), school, store->records().Today(), Language::kRussian));
     if (!FindTable(tables, "visits")->rows.empty()) ++with_visits;
   }
   EXPECT_GE(with_visits, 3);

@@ -132,7 +132,7 @@ TEST_F(SchoolProgressTest, EmptyProgressStillRenders) {
 TEST_F(SchoolProgressTest, EveryDemoSchoolFitsOnOnePage) {
   const auto demo = MakeDemoStore(dir_.path());
   core::Store* store = demo->store.get();
-  auto dashboard = Must(BuildDashboard(*store, MENTORLOG_ASSETS_DIR, store->Today()));
+  auto dashboard = Must(BuildDashboard(store->records(), MENTORLOG_ASSETS_DIR, store->records().Today()));
   int rendered = 0;
   for (const core::SchoolProgress* p : dashboard->schools()) {
     const auto pdf = Render(*p, Language::kRussian, "demo-" + std::to_string(rendered) + ".pdf");

@@ -31,9 +31,9 @@ class StoredTextReportTest : public core::testing::StoreFixture {
     school_ = MakeSchool("S-9", "МБОУ «Озёрная СОШ»");
     const core::Person teacher = MakeTeacher(school_.id, "Сидорова Анна Павловна");
     const core::Person mentor = MakeMentor("Петров Сергей Иванович");
-    const core::Date today = store().Today();
-    visit_ = Must(store().Save(NewVisit(school_.id, mentor.id, today.AddDays(-10))), "visit");
-    Must(store().Save(NewRecommendation(visit_, "=1+1 и @SUM(A1)")), "recommendation");
+    const core::Date today = store().records().Today();
+    visit_ = Must(store().records().Save(NewVisit(school_.id, mentor.id, today.AddDays(-10))), "visit");
+    Must(store().records().Save(NewRecommendation(visit_, "=1+1 и @SUM(A1)")), "recommendation");
 
     core::Observation o;
     o.school_id = school_.id;
@@ -51,7 +51,7 @@ class StoredTextReportTest : public core::testing::StoreFixture {
     std::vector<core::ObservationScore> scores(1);
     scores[0].criterion_code = "aims_clear";
     scores[0].level = 2;
-    observation_ = Must(store().SaveObservation(o, scores), "observation");
+    observation_ = Must(store().records().SaveObservation(o, scores), "observation");
 
     // What an old version let through, written around validation.
     core::testing::RawDb db(StorePath());
@@ -71,10 +71,10 @@ class StoredTextReportTest : public core::testing::StoreFixture {
 };
 
 TEST_F(StoredTextReportTest, ExportOfVisitsStillSucceeds) {
-  const auto visit = Must(store().Get<core::Visit>(visit_.id));
+  const auto visit = Must(store().records().Get<core::Visit>(visit_.id));
   ASSERT_NE(visit.summary.find('\0'), std::string::npos) << "the row really holds a NUL";
   for (const auto format : {core::ExportFormat::kCsv, core::ExportFormat::kJson}) {
-    const std::string bytes = Must(core::Export(store(), core::RecordKind::kVisit, format, false));
+    const std::string bytes = Must(core::Export(store().records(), core::RecordKind::kVisit, format, false));
     EXPECT_NE(bytes.find("Итоги\uFFFDвыезда\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD конец"), std::string::npos) << bytes;
     EXPECT_TRUE(core::IsValidUtf8(bytes));
   }
@@ -83,7 +83,7 @@ TEST_F(StoredTextReportTest, ExportOfVisitsStillSucceeds) {
 TEST_F(StoredTextReportTest, WorkbookIsWrittenAndLibreOfficeReadsIt) {
   if (!HaveTool("soffice")) GTEST_SKIP() << "LibreOffice (soffice) is not installed: run scripts/setup";
   const auto xlsx = dir_.path() / "school.xlsx";
-  Must(MakeSchoolLog(store(), school_, xlsx, /*csv=*/false, Language::kRussian));
+  Must(MakeSchoolLog(store().records(), school_, xlsx, /*csv=*/false, Language::kRussian));
   const auto csv_dir = dir_.path() / "converted";
   std::filesystem::create_directories(csv_dir);
   const auto csvs = XlsxToCsv(xlsx, csv_dir);
@@ -99,7 +99,7 @@ TEST_F(StoredTextReportTest, WorkbookIsWrittenAndLibreOfficeReadsIt) {
 TEST_F(StoredTextReportTest, FeedbackPdfIsWrittenAndPdftotextReadsIt) {
   if (!HaveTool("pdftotext")) GTEST_SKIP() << "poppler-utils (pdftotext) is not installed: run scripts/setup";
   const auto pdf = dir_.path() / "feedback.pdf";
-  Must(MakeFeedbackPdf(store(), observation_.id, pdf, MENTORLOG_ASSETS_DIR, Language::kRussian));
+  Must(MakeFeedbackPdf(store().records(), observation_.id, pdf, MENTORLOG_ASSETS_DIR, Language::kRussian));
   const std::string text = PdfText(pdf);
   // Before issue 13 one bad byte turned the whole line into '?'.
   EXPECT_NE(text.find("Ёлочка"), std::string::npos) << text;

@@ -80,7 +80,7 @@ class AccountsTest : public ::testing::Test {
     school.name = "Школа №1";
     school.municipality = "Тестовый";
     school.district = kDistrict;
-    school_ = Must(store_->Save(school), "save the school");
+    school_ = Must(store_->records().Save(school), "save the school");
     teacher_ = SavePerson("Учитель Иван Иванович", {core::Role::kTeacher}, school_.id);
     mentor_ = SavePerson("Наставник Мария Петровна", {core::Role::kMentor}, std::nullopt);
     tutor_ = SavePerson("Тьютор Анна Сергеевна", {core::Role::kTutor}, std::nullopt);
@@ -111,7 +111,7 @@ class AccountsTest : public ::testing::Test {
     p.full_name = name;
     p.roles = std::move(roles);
     p.school_id = school;
-    return Must(store_->Save(p), "save " + name);
+    return Must(store_->records().Save(p), "save " + name);
   }
 
   void Ingest() { Must(service_->IngestStore(*store_), "ingest the local store"); }
@@ -278,7 +278,7 @@ TEST_F(AccountsTest, ThePersonMustExistAndBeLive) {
   // A school's id is not a person's.
   EXPECT_EQ(AddStatus("mentor.one", Role::kMentor, school_.id).code(), StatusCode::kInvalidInput);
   // A deleted person cannot get an account.
-  Must(store_->Delete(core::RecordKind::kPerson, mentor_.id), "delete the mentor");
+  Must(store_->records().Delete(core::RecordKind::kPerson, mentor_.id), "delete the mentor");
   Ingest();
   EXPECT_EQ(AddStatus("mentor.one", Role::kMentor, mentor_.id).code(), StatusCode::kInvalidInput);
 }
@@ -312,7 +312,7 @@ TEST_F(AccountsTest, ACoordinatorMustChooseAmongSeveralDistricts) {
   other.name = "Школа №2";
   other.municipality = "Другой";
   other.district = "Второй район";
-  Must(store_->Save(other).status(), "save a school of another district");
+  Must(store_->records().Save(other).status(), "save a school of another district");
   Ingest();
   const Status s = AddStatus("coord.one", Role::kCoordinator, coordinator_.id);
   EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
@@ -335,7 +335,7 @@ TEST(AccountsEmptyStoreTest, ACoordinatorNeedsSchoolsFirst) {
     core::Person coordinator;
     coordinator.full_name = "Координатор без школ";
     coordinator.roles = {core::Role::kCoordinator};
-    coordinator = Must(store->Save(coordinator), "save the coordinator");
+    coordinator = Must(store->records().Save(coordinator), "save the coordinator");
     Must(service.IngestStore(*store, "Заречный"), "ingest");
 
     AccountsOptions o;

@@ -64,8 +64,8 @@ TEST_P(CentralWriterTest, AnImportMatchesTheCentralStoresRecordsAndDevicesPullIt
   // The coordinator's device gets both, and agrees with the server.
   Device laptop(dir_.path(), "laptop", clock_);
   laptop.Sync(*service_, SessionOf(district_.coordinator_account));
-  EXPECT_EQ(Must(laptop.store().Get<core::School>(district_.school1)).pupils, 130);
-  const auto schools = Must(laptop.store().List<core::School>());
+  EXPECT_EQ(Must(laptop.store().records().Get<core::School>(district_.school1)).pupils, 130);
+  const auto schools = Must(laptop.store().records().List<core::School>());
   EXPECT_EQ(std::count_if(schools.begin(), schools.end(), [](const auto& s) { return s.code == "103"; }), 1);
   EXPECT_EQ(laptop.Hash(), Must(service_->StateHash(district_.coordinator_account)));
 
@@ -170,11 +170,11 @@ TEST_P(CentralWriterTest, TheDevicesRulesRefuseTheSameWritesHere) {
   // The mentor's device sees the same history.
   Device laptop(dir_.path(), "laptop", clock_);
   laptop.Sync(*service_, SessionOf(district_.mentor1_account));
-  EXPECT_EQ(Must(laptop.store().Get<core::Recommendation>(r.id)).reopen_count, 1);
-  EXPECT_EQ(Must(laptop.store().ListBy<core::RecommendationEvent>("recommendation_id", r.id)).size(), 2u);
+  EXPECT_EQ(Must(laptop.store().records().Get<core::Recommendation>(r.id)).reopen_count, 1);
+  EXPECT_EQ(Must(laptop.store().records().ListBy<core::RecommendationEvent>("recommendation_id", r.id)).size(), 2u);
   Must(writer->Delete(core::RecordKind::kVisit, visit.id));
   laptop.Sync(*service_, SessionOf(district_.mentor1_account));
-  EXPECT_EQ(laptop.store().Get<core::Visit>(visit.id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(laptop.store().records().Get<core::Visit>(visit.id).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(writer->Delete(core::RecordKind::kVisit, visit.id).code(), StatusCode::kNotFound);
 }
 

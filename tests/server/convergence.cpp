@@ -169,7 +169,7 @@ Result<ConvDistrict> ConvMakeDistrict(Storage& storage, const fs::path& dir, std
     s.district = "Заречный";
     s.pupils = 100 + 10 * i;
     s.teachers = 10;
-    ASSIGN_OR_RETURN(core::School saved, store->Save(std::move(s)));
+    ASSIGN_OR_RETURN(core::School saved, store->records().Save(std::move(s)));
     d.schools.push_back(saved.id);
   }
   auto person = [&](std::string name, core::Role role, std::optional<Uuid> school) -> Result<Uuid> {
@@ -178,7 +178,7 @@ Result<ConvDistrict> ConvMakeDistrict(Storage& storage, const fs::path& dir, std
     p.roles = {role};
     p.school_id = school;
     if (role == core::Role::kTeacher) p.subjects = {"математика"};
-    ASSIGN_OR_RETURN(core::Person saved, store->Save(std::move(p)));
+    ASSIGN_OR_RETURN(core::Person saved, store->records().Save(std::move(p)));
     return saved.id;
   };
   const char* kNames[] = {"Петров Сергей Иванович", "Сидорова Анна Павловна", "Волков Игорь Андреевич",
@@ -203,7 +203,7 @@ Result<ConvDistrict> ConvMakeDistrict(Storage& storage, const fs::path& dir, std
     a.school_id = school;
     a.teacher_id = teacher;
     a.starts_on = start;
-    return store->Save(std::move(a)).status();
+    return store->records().Save(std::move(a)).status();
   };
   // Mentor i has school i % 3, and half the time school (i + 1) % 3 too: schools are shared.
   for (int i = 0; i < mentors; ++i) {
@@ -398,10 +398,10 @@ void ConvRun::EditTwice(ConvDevice& d) {
   {
     auto store = d.Open();
     if (!store.ok()) return;
-    if (auto visits = (*store)->List<core::Visit>(); visits.ok()) {
+    if (auto visits = (*store)->records().List<core::Visit>(); visits.ok()) {
       for (const auto& v : *visits) targets.emplace_back(v.id, "summary");
     }
-    if (auto recs = (*store)->List<core::Recommendation>(); recs.ok()) {
+    if (auto recs = (*store)->records().List<core::Recommendation>(); recs.ok()) {
       for (const auto& r : *recs) targets.emplace_back(r.id, "evidence");
     }
   }
@@ -419,7 +419,7 @@ void ConvRun::Reassign(ConvDevice& d) {
   auto opened = d.Open();
   if (!opened.ok()) return;
   core::Store& store = **opened;
-  auto all = store.List<core::Assignment>();
+  auto all = store.records().List<core::Assignment>();
   if (!all.ok()) return;
   std::vector<core::Assignment> current;
   for (const auto& a : *all) {
@@ -427,9 +427,9 @@ void ConvRun::Reassign(ConvDevice& d) {
   }
   if (current.empty()) return;
   core::Assignment old = current[Pick(current.size())];
-  const core::Date today = store.Today();
+  const core::Date today = store.records().Today();
   old.ends_on = today.AddDays(-1);
-  if (!store.Save(old).ok()) return;
+  if (!store.records().Save(old).ok()) return;
   Trace(d.name + " ended assignment " + old.id.ToString());
   if (Chance(0.7)) {
     core::Assignment now;
@@ -437,7 +437,7 @@ void ConvRun::Reassign(ConvDevice& d) {
     now.assignee_id = old.assignee_id;
     now.school_id = district_.schools[Pick(district_.schools.size())];
     now.starts_on = today.AddDays(-static_cast<int>(Pick(3)));
-    if (auto saved = store.Save(now); saved.ok()) Trace(d.name + " new assignment " + saved->id.ToString());
+    if (auto saved = store.records().Save(now); saved.ok()) Trace(d.name + " new assignment " + saved->id.ToString());
   }
 }
 
@@ -454,11 +454,11 @@ Status ConvRun::Operate(ConvDevice& d) {
     core::WorkloadOptions w;
     w.seed = seed;
     w.ops = ops;
-    ASSIGN_OR_RETURN(std::optional<std::string> person, store->GetSyncValue(sync::kPersonIdKey));
+    ASSIGN_OR_RETURN(std::optional<std::string> person, store->ledger().GetSyncValue(sync::kPersonIdKey));
     if (person) {
       if (auto id = Uuid::Parse(*person); id.ok()) w.as_person = *id;
     }
-    auto done = core::RunWorkload(*store, w);
+    auto done = core::RunWorkload(store->records(), w);
     if (!done.ok()) {
       Problem("workload failed: " + d.name + ": " + done.status().message());
     } else {
@@ -470,7 +470,7 @@ Status ConvRun::Operate(ConvDevice& d) {
   if (Chance(0.1)) {
     auto store = d.Open();
     if (store.ok()) {
-      auto visits = (*store)->List<core::Visit>();
+      auto visits = (*store)->records().List<core::Visit>();
       if (visits.ok() && !visits->empty()) {
         const Uuid id = (*visits)[Pick(visits->size())].id;
         store->reset();
@@ -630,7 +630,7 @@ Status ConvRun::Check() {
   }
   for (const ConvDevice& d : devices_) {
     ASSIGN_OR_RETURN(auto store, d.Open());
-    ASSIGN_OR_RETURN(int64_t pending, store->PendingCount());
+    ASSIGN_OR_RETURN(int64_t pending, store->ledger().PendingCount());
     ASSIGN_OR_RETURN(std::string hash, sync::DeviceStateHash(*store));
     if (pending != 0 || hash != server_hash[d.account->login]) {
       ++report_.diverged_devices;
@@ -681,7 +681,7 @@ Status ConvRun::Check() {
     ASSIGN_OR_RETURN(AccountScope scope, service.ScopeOf(accounts[d.account->login]));
     std::set<Uuid> in_scope(scope.schools.begin(), scope.schools.end());
     ASSIGN_OR_RETURN(auto store, d.Open());
-    ASSIGN_OR_RETURN(auto seen, store->Conflicts(true));
+    ASSIGN_OR_RETURN(auto seen, store->ledger().Conflicts(true));
     std::set<Uuid> seen_ids;
     for (const auto& c : seen) seen_ids.insert(c.id);
     for (const StoredConflict& c : conflicts) {
@@ -702,7 +702,7 @@ Status ConvRun::Check() {
     std::set<uint64_t> refused;
     {
       ASSIGN_OR_RETURN(auto store, d.Open());
-      ASSIGN_OR_RETURN(auto rejected, store->Rejected());
+      ASSIGN_OR_RETURN(auto rejected, store->ledger().Rejected());
       for (const auto& r : rejected) {
         refused.insert(r.op_seq);
         ++report_.rejected[r.code];

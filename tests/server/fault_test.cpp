@@ -125,7 +125,7 @@ TEST_P(FaultTest, AClientOfThePreviousProtocolIsAskedToUpdate) {
   o.token = token;
   o.protocol_version = sync::kProtocolVersion - 1;
   o.max_attempts = 2;
-  sync::SyncClient client(*store, o);
+  sync::SyncClient client(store->ledger(), o);
   auto r = client.Sync();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);
@@ -162,8 +162,8 @@ TEST_P(FaultTest, AFirstSyncKilledHalfWayResumesWithoutStartingOver) {
   ASSERT_EQ(Cli(office, {"sync"}), 0);
   {
     auto store = OpenDeviceStore(office);
-    Must(store->InTransaction([&]() -> Status {
-      const core::Date day = store->Today().AddDays(-3);
+    Must(store->records().InTransaction([&]() -> Status {
+      const core::Date day = store->records().Today().AddDays(-3);
       for (int i = 0; i < 100'000; ++i) {
         core::Visit v;
         v.school_id = i % 2 ? district_.school1 : district_.school2;
@@ -171,7 +171,7 @@ TEST_P(FaultTest, AFirstSyncKilledHalfWayResumesWithoutStartingOver) {
         v.visitor_ids = {district_.mentor1};
         v.purposes = {core::VisitPurpose::kMonitoring};
         v.summary = "Выезд № " + std::to_string(i) + ": обсудили план работы на четверть.";
-        RETURN_IF_ERROR(store->Save(std::move(v)).status());
+        RETURN_IF_ERROR(store->records().Save(std::move(v)).status());
       }
       return Status::Ok();
     }));
@@ -185,20 +185,20 @@ TEST_P(FaultTest, AFirstSyncKilledHalfWayResumesWithoutStartingOver) {
   for (int i = 0; i < 6000 && first.Running(); ++i) {
     std::this_thread::sleep_for(50ms);
     auto store = OpenDeviceStore(fresh);
-    landed = Must(store->Count(core::RecordKind::kVisit));
+    landed = Must(store->records().Count(core::RecordKind::kVisit));
     if (landed >= 50'000) break;
   }
   ASSERT_TRUE(first.Running()) << "the first sync ended before half way; landed " << landed;
   first.Kill();
   ExpectConsistent(fresh, "after the kill");
-  const int64_t before = Must(OpenDeviceStore(fresh)->Count(core::RecordKind::kVisit));
+  const int64_t before = Must(OpenDeviceStore(fresh)->records().Count(core::RecordKind::kVisit));
   ASSERT_GE(before, 40'000);
 
   const int64_t down_before = proxy_->bytes_server_to_client();
   std::string out;
   ASSERT_EQ(Cli(fresh, {"sync", "--quiet"}, &out), 0) << out;
   const int64_t second_bytes = proxy_->bytes_server_to_client() - down_before;
-  EXPECT_EQ(Must(OpenDeviceStore(fresh)->Count(core::RecordKind::kVisit)), 100'000);
+  EXPECT_EQ(Must(OpenDeviceStore(fresh)->records().Count(core::RecordKind::kVisit)), 100'000);
   // "pulled N": what the second sync changed here; the first half is not sent again.
   const size_t at = out.find("pulled ");
   ASSERT_NE(at, std::string::npos) << out;

@@ -151,15 +151,15 @@ std::unique_ptr<World> MakeWorld() {
   w->demo = Must(core::Store::Open(so), "open the demo store");
   core::DemoOptions demo_options;
   demo_options.assets_dir = MENTORLOG_ASSETS_DIR;
-  Must(core::CreateDemoDistrict(*w->demo, demo_options), "create the demo district");
+  Must(core::CreateDemoDistrict(w->demo->records(), demo_options), "create the demo district");
   Must(w->service->IngestStore(*w->demo), "ingest the demo district");
 
-  const auto people = Must(w->demo->List<core::Person>(), "list people");
-  const auto assignments = Must(w->demo->List<core::Assignment>(), "list assignments");
-  const auto schools = Must(w->demo->List<core::School>(), "list schools");
+  const auto people = Must(w->demo->records().List<core::Person>(), "list people");
+  const auto assignments = Must(w->demo->records().List<core::Assignment>(), "list assignments");
+  const auto schools = Must(w->demo->records().List<core::School>(), "list schools");
   for (const auto& s : schools) w->district_schools.push_back(s.id);
   std::sort(w->district_schools.begin(), w->district_schools.end());
-  const core::Date today = w->demo->Today();
+  const core::Date today = w->demo->records().Today();
   auto has = [](const core::Person& p, core::Role r) {
     return std::find(p.roles.begin(), p.roles.end(), r) != p.roles.end();
   };
@@ -511,7 +511,7 @@ TEST_F(HttpTest, LoginAnswersWhoSignedIn) {
   const sync::LoginResponse r = DecodeAs(a, &sync::DecodeLoginResponse);
   EXPECT_EQ(r.role, Role::kMentor);
   EXPECT_EQ(r.person_id, w().people.at(Who::kMentor));
-  const auto person = Must(w().demo->Get<core::Person>(w().people.at(Who::kMentor)), "the mentor");
+  const auto person = Must(w().demo->records().Get<core::Person>(w().people.at(Who::kMentor)), "the mentor");
   EXPECT_EQ(r.display_name, person.full_name);
   EXPECT_GT(r.expires_millis, 0);
   EXPECT_EQ(a.protocol, std::to_string(sync::kProtocolVersion));
@@ -870,7 +870,7 @@ TEST_F(HttpTest, ACoordinatorPullsTheWholeDistrict) {
 TEST_F(HttpTest, AMentorsPushToAForeignSchoolIsRejectedAndChangesNothing) {
   const std::string device = "foreign-push";
   const std::string token = SignIn(Who::kMentor, device);
-  const auto visits = Must(w().demo->List<core::Visit>(), "list visits");
+  const auto visits = Must(w().demo->records().List<core::Visit>(), "list visits");
   const auto mine = [&](const Uuid& school) {
     return std::binary_search(w().mentor_schools.begin(), w().mentor_schools.end(), school);
   };
@@ -1150,8 +1150,8 @@ class HttpDashboardTest : public HttpTest {
   static std::string LocalDistrictJson() {
     auto config = Must(core::LoadDashboardConfig(MENTORLOG_ASSETS_DIR), "config");
     core::Dashboard d(config);
-    Must(w().demo->ForEachLiveState([&](const core::RecordState& s) { return d.Apply(s); }), "feed");
-    d.Refresh(w().demo->Today());
+    Must(w().demo->records().ForEachLiveState([&](const core::RecordState& s) { return d.Apply(s); }), "feed");
+    d.Refresh(w().demo->records().Today());
     return core::DistrictViewJson(d.district(), Language::kEnglish);
   }
 };

@@ -33,22 +33,22 @@ class MergeProcessTest : public ProcessTest {
     auto store = OpenDeviceStore(data);
     core::Visit v;
     v.school_id = school;
-    v.date = store->Today().AddDays(-days_ago);
+    v.date = store->records().Today().AddDays(-days_ago);
     v.visitor_ids = {mentor};
     v.purposes = {core::VisitPurpose::kDiagnostics};
     v.summary = std::move(summary);
-    return Must(store->Save(std::move(v)), "save visit");
+    return Must(store->records().Save(std::move(v)), "save visit");
   }
 
   core::Visit GetVisit(const std::filesystem::path& data, const Uuid& id) {
-    return Must(OpenDeviceStore(data)->Get<core::Visit>(id), "get visit");
+    return Must(OpenDeviceStore(data)->records().Get<core::Visit>(id), "get visit");
   }
 
   void EditSummary(const std::filesystem::path& data, const Uuid& id, std::string summary) {
     auto store = OpenDeviceStore(data);
-    core::Visit v = Must(store->Get<core::Visit>(id));
+    core::Visit v = Must(store->records().Get<core::Visit>(id));
     v.summary = std::move(summary);
-    Must(store->Save(v));
+    Must(store->records().Save(v));
   }
 
   // What the server holds for `login`, seen by a device that has never synced before.
@@ -82,10 +82,10 @@ TEST_P(MergeProcessTest, ConcurrentEditsOfOneFieldKeepTheLoserAsAConflict) {
   std::this_thread::sleep_for(20ms);
   {
     auto store = OpenDeviceStore(b);
-    core::Visit vb = Must(store->Get<core::Visit>(v.id));
+    core::Visit vb = Must(store->records().Get<core::Visit>(v.id));
     vb.summary = "версия планшета";
     vb.problems = "только на планшете";
-    Must(store->Save(vb));
+    Must(store->records().Save(vb));
   }
 
   std::string out;
@@ -99,7 +99,7 @@ TEST_P(MergeProcessTest, ConcurrentEditsOfOneFieldKeepTheLoserAsAConflict) {
     const core::Visit got = GetVisit(d, v.id);
     EXPECT_EQ(got.summary, "версия планшета") << d.filename() << ": the later edit wins";
     EXPECT_EQ(got.problems, "только на планшете") << d.filename() << ": other fields merge";
-    auto conflicts = Must(OpenDeviceStore(d)->Conflicts());
+    auto conflicts = Must(OpenDeviceStore(d)->ledger().Conflicts());
     ASSERT_EQ(conflicts.size(), 1u) << d.filename();
     EXPECT_EQ(conflicts[0].record_id, v.id);
     EXPECT_EQ(conflicts[0].field, "summary");
@@ -129,19 +129,19 @@ TEST_P(MergeProcessTest, StatusDoneAndAnOfflineNoteEditBothSurvive) {
     r.responsible_name = "Завуч";
     r.created_on = v.date;
     r.due_on = v.date.AddDays(30);
-    r = Must(store->Save(r));
+    r = Must(store->records().Save(r));
   }
   ASSERT_EQ(Cli(a, {"sync"}), 0);
   ASSERT_EQ(Cli(b, {"sync"}), 0);
 
   // The laptop closes it; the tablet, offline, edits its text and moves it to "in progress".
-  Must(OpenDeviceStore(a)->AdvanceRecommendation(r.id, core::RecommendationStatus::kDone, "проведены"));
+  Must(OpenDeviceStore(a)->records().AdvanceRecommendation(r.id, core::RecommendationStatus::kDone, "проведены"));
   {
     auto store = OpenDeviceStore(b);
-    core::Recommendation rb = Must(store->Get<core::Recommendation>(r.id));
+    core::Recommendation rb = Must(store->records().Get<core::Recommendation>(r.id));
     rb.evidence = "протоколы двух уроков";
-    Must(store->Save(rb));
-    Must(store->AdvanceRecommendation(r.id, core::RecommendationStatus::kInProgress, "начали"));
+    Must(store->records().Save(rb));
+    Must(store->records().AdvanceRecommendation(r.id, core::RecommendationStatus::kInProgress, "начали"));
   }
 
   ASSERT_EQ(Cli(b, {"sync"}), 0);
@@ -150,10 +150,10 @@ TEST_P(MergeProcessTest, StatusDoneAndAnOfflineNoteEditBothSurvive) {
   auto fresh = FreshView("fresh", "mentor1");
   for (const auto& d : {a, b, fresh}) {
     auto store = OpenDeviceStore(d);
-    const core::Recommendation got = Must(store->Get<core::Recommendation>(r.id));
+    const core::Recommendation got = Must(store->records().Get<core::Recommendation>(r.id));
     EXPECT_EQ(got.status, core::RecommendationStatus::kDone) << d.filename() << ": a status never goes back";
     EXPECT_EQ(got.evidence, "протоколы двух уроков") << d.filename() << ": the offline edit survives";
-    auto events = Must(store->List<core::RecommendationEvent>());
+    auto events = Must(store->records().List<core::RecommendationEvent>());
     ASSERT_EQ(events.size(), 2u) << d.filename() << ": history is append-only";
     std::vector<std::string> notes;
     for (const auto& e : events) notes.push_back(e.text);
@@ -199,7 +199,8 @@ TEST_P(MergeProcessTest, ABatchDeliveredThreeTimesOrAfterAGapChangesNothing) {
     EXPECT_NE(run.err().find("acknowledged changes up to number"), std::string::npos) << run.err();
   }
   auto check = FreshView("check", "mentor1");
-  EXPECT_EQ(Must(OpenDeviceStore(check)->Count(core::RecordKind::kVisit)), 0) << "nothing past the gap was applied";
+  EXPECT_EQ(Must(OpenDeviceStore(check)->records().Count(core::RecordKind::kVisit)), 0)
+      << "nothing past the gap was applied";
 
   std::string out;
   ASSERT_EQ(Cli(a, {"sync"}, &out), 0);
@@ -223,16 +224,16 @@ TEST_P(MergeProcessTest, ABatchDeliveredThreeTimesOrAfterAGapChangesNothing) {
 
   ASSERT_EQ(Cli(check, {"sync"}), 0);
   auto store = OpenDeviceStore(check);
-  EXPECT_EQ(Must(store->Count(core::RecordKind::kVisit)), 6) << "no duplicates";
-  EXPECT_EQ(Must(store->Get<core::Visit>(ids[0])).summary, "выезд 0, исправлен");
-  EXPECT_TRUE(Must(store->Conflicts()).empty()) << "no replay was merged again";
+  EXPECT_EQ(Must(store->records().Count(core::RecordKind::kVisit)), 6) << "no duplicates";
+  EXPECT_EQ(Must(store->records().Get<core::Visit>(ids[0])).summary, "выезд 0, исправлен");
+  EXPECT_TRUE(Must(store->ledger().Conflicts()).empty()) << "no replay was merged again";
   store.reset();
   EXPECT_EQ(Pending(gap), 0);
   EXPECT_EQ(DeviceHash(gap), after);  // its outbox was cut by hand: no consistency check
   ASSERT_EQ(Cli(a, {"sync"}), 0);
   std::vector<std::filesystem::path> devices = {a, b, check};
   devices.insert(devices.end(), replays.begin(), replays.end());
-  for (const auto& d : devices) EXPECT_TRUE(Must(OpenDeviceStore(d)->Conflicts()).empty()) << d.filename();
+  for (const auto& d : devices) EXPECT_TRUE(Must(OpenDeviceStore(d)->ledger().Conflicts()).empty()) << d.filename();
   ExpectConverged(devices, "mentor1");
 }
 
@@ -255,7 +256,7 @@ TEST_P(MergeProcessTest, ClocksAYearAheadOrBehindCannotWinOrLoseUnfairly) {
   ASSERT_EQ(
       Cli(fast, {"edit", v.id.ToString(), "--json", "-"}, &out, ahead, R"({"summary": "с часами на год вперёд"})"), 0);
   {
-    auto pending = Must(OpenDeviceStore(fast)->PendingChanges(10));
+    auto pending = Must(OpenDeviceStore(fast)->ledger().PendingChanges(10));
     ASSERT_EQ(pending.size(), 1u);
     const int64_t now = platform::DefaultClock().NowMillis();
     EXPECT_GT(static_cast<int64_t>(pending[0].change.stamp.millis()), now + kYear - kDay)
@@ -290,7 +291,7 @@ TEST_P(MergeProcessTest, ClocksAYearAheadOrBehindCannotWinOrLoseUnfairly) {
   ASSERT_EQ(Cli(ok, {"sync"}), 0);
   for (const auto& d : {fast, slow, ok}) {
     EXPECT_EQ(GetVisit(d, v.id).summary, "после скачка часов назад") << d.filename();
-    EXPECT_TRUE(Must(OpenDeviceStore(d)->Conflicts()).empty()) << d.filename() << ": sequential edits";
+    EXPECT_TRUE(Must(OpenDeviceStore(d)->ledger().Conflicts()).empty()) << d.filename() << ": sequential edits";
   }
   ExpectConverged({fast, slow, ok}, "mentor1");
 }
@@ -305,22 +306,23 @@ TEST_P(MergeProcessTest, ReassignmentBackfillsTheNewSchoolAndRejectsEditsOfTheOl
   // Records of school 2 exist before the mentor is given it.
   SaveVisit(office, district_.school2, district_.mentor2, "выезд другого наставника");
   ASSERT_EQ(Cli(office, {"sync"}), 0);
-  ASSERT_FALSE(OpenDeviceStore(mentor)->Get<core::School>(district_.school2).ok()) << "not the mentor's school yet";
+  ASSERT_FALSE(OpenDeviceStore(mentor)->records().Get<core::School>(district_.school2).ok())
+      << "not the mentor's school yet";
 
   // Offline, the mentor edits the school-1 visit; meanwhile the coordinator moves them.
   EditSummary(mentor, v.id, "правка после переназначения");
   ASSERT_EQ(Cli(office, {"sync"}), 0);
   {
     auto store = OpenDeviceStore(office);
-    core::Assignment old = Must(store->Get<core::Assignment>(district_.assignment1));
-    old.ends_on = store->Today().AddDays(-1);
-    Must(store->Save(old));
+    core::Assignment old = Must(store->records().Get<core::Assignment>(district_.assignment1));
+    old.ends_on = store->records().Today().AddDays(-1);
+    Must(store->records().Save(old));
     core::Assignment now;
     now.kind = core::AssignmentKind::kMentorSchool;
     now.assignee_id = district_.mentor1;
     now.school_id = district_.school2;
-    now.starts_on = store->Today();
-    Must(store->Save(now));
+    now.starts_on = store->records().Today();
+    Must(store->records().Save(now));
   }
   std::string out;
   ASSERT_EQ(Cli(office, {"sync"}, &out), 0);
@@ -330,14 +332,14 @@ TEST_P(MergeProcessTest, ReassignmentBackfillsTheNewSchoolAndRejectsEditsOfTheOl
   EXPECT_NE(out.find("rejected 1"), std::string::npos) << out;
   {
     auto store = OpenDeviceStore(mentor);
-    auto rejected = Must(store->Rejected());
+    auto rejected = Must(store->ledger().Rejected());
     ASSERT_EQ(rejected.size(), 1u) << "the refused edit is kept on the device";
     EXPECT_EQ(rejected[0].code, "permission");
     EXPECT_EQ(rejected[0].record_id, v.id);
-    EXPECT_EQ(Must(store->PendingCount()), 0) << "the queue is not blocked";
-    EXPECT_TRUE(store->Get<core::School>(district_.school2).ok()) << "the new school is back-filled";
+    EXPECT_EQ(Must(store->ledger().PendingCount()), 0) << "the queue is not blocked";
+    EXPECT_TRUE(store->records().Get<core::School>(district_.school2).ok()) << "the new school is back-filled";
     bool found = false;
-    for (const auto& visit : Must(store->List<core::Visit>())) {
+    for (const auto& visit : Must(store->records().List<core::Visit>())) {
       found = found || visit.summary == "выезд другого наставника";
     }
     EXPECT_TRUE(found) << "with its history from before the reassignment";
@@ -355,9 +357,10 @@ TEST_P(MergeProcessTest, ReassignmentBackfillsTheNewSchoolAndRejectsEditsOfTheOl
   ASSERT_EQ(Cli(office, {"sync"}), 0);
   {
     auto store = OpenDeviceStore(office);
-    EXPECT_EQ(Must(store->Count(core::RecordKind::kVisit)), 3);
-    EXPECT_EQ(Must(store->Get<core::Visit>(later.id)).summary, "первый выезд в новую школу");
-    EXPECT_EQ(Must(store->Get<core::Visit>(v.id)).summary, "Первый выезд") << "the refused edit was not applied";
+    EXPECT_EQ(Must(store->records().Count(core::RecordKind::kVisit)), 3);
+    EXPECT_EQ(Must(store->records().Get<core::Visit>(later.id)).summary, "первый выезд в новую школу");
+    EXPECT_EQ(Must(store->records().Get<core::Visit>(v.id)).summary, "Первый выезд")
+        << "the refused edit was not applied";
   }
   ExpectConverged({mentor}, "mentor1");
   ExpectConverged({office}, "coordinator");
@@ -377,8 +380,8 @@ TEST_P(MergeProcessTest, DeleteWinsOverAConcurrentEditEverywhere) {
   std::this_thread::sleep_for(20ms);
   {
     auto store = OpenDeviceStore(a);
-    Must(store->Delete(core::RecordKind::kVisit, first.id));
-    Must(store->Delete(core::RecordKind::kVisit, second.id));
+    Must(store->records().Delete(core::RecordKind::kVisit, first.id));
+    Must(store->records().Delete(core::RecordKind::kVisit, second.id));
   }
   std::this_thread::sleep_for(20ms);
   EditSummary(b, second.id, "правка после удаления");
@@ -389,10 +392,10 @@ TEST_P(MergeProcessTest, DeleteWinsOverAConcurrentEditEverywhere) {
   auto fresh = FreshView("fresh", "mentor1");
   for (const auto& d : {a, b, fresh}) {
     auto store = OpenDeviceStore(d);
-    EXPECT_FALSE(store->Get<core::Visit>(first.id).ok()) << d.filename() << ": deleted everywhere";
-    EXPECT_FALSE(store->Get<core::Visit>(second.id).ok()) << d.filename() << ": deleted everywhere";
-    EXPECT_EQ(Must(store->Count(core::RecordKind::kVisit)), 0) << d.filename();
-    auto conflicts = Must(store->Conflicts());
+    EXPECT_FALSE(store->records().Get<core::Visit>(first.id).ok()) << d.filename() << ": deleted everywhere";
+    EXPECT_FALSE(store->records().Get<core::Visit>(second.id).ok()) << d.filename() << ": deleted everywhere";
+    EXPECT_EQ(Must(store->records().Count(core::RecordKind::kVisit)), 0) << d.filename();
+    auto conflicts = Must(store->ledger().Conflicts());
     ASSERT_EQ(conflicts.size(), 2u) << d.filename();
     std::vector<std::string> lost;
     for (const auto& c : conflicts) {

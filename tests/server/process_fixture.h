@@ -168,7 +168,7 @@ class ProcessTest : public BackendTest {
     EXPECT_TRUE(problems.empty()) << when << ": " << (problems.empty() ? "" : problems.front());
   }
 
-  int64_t Pending(const std::filesystem::path& data) { return Must(OpenDeviceStore(data)->PendingCount()); }
+  int64_t Pending(const std::filesystem::path& data) { return Must(OpenDeviceStore(data)->ledger().PendingCount()); }
 
   MiniDistrict district_;
   std::unique_ptr<ServerProcess> server_;

@@ -29,11 +29,11 @@ class SyncServiceTest : public BackendTest {
                         int days_ago = 1) {
     core::Visit v;
     v.school_id = school;
-    v.date = d.store().Today().AddDays(-days_ago);
+    v.date = d.store().records().Today().AddDays(-days_ago);
     v.visitor_ids = {mentor};
     v.purposes = {core::VisitPurpose::kDiagnostics};
     v.summary = std::move(summary);
-    return Must(d.store().Save(std::move(v)), "save visit");
+    return Must(d.store().records().Save(std::move(v)), "save visit");
   }
 
   std::string ServerHash(const Account& a) { return Must(service_->StateHash(a), "StateHash"); }
@@ -44,12 +44,12 @@ class SyncServiceTest : public BackendTest {
 TEST_P(SyncServiceTest, AFreshDeviceGetsItsScopeAndMatchesTheServer) {
   auto a = NewDevice("laptop");
   a->Sync(*service_, SessionOf(district_.mentor1_account));
-  EXPECT_TRUE(a->store().Get<core::School>(district_.school1).ok());
-  EXPECT_FALSE(a->store().Get<core::School>(district_.school2).ok()) << "another mentor's school";
-  EXPECT_FALSE(a->store().Get<core::Person>(district_.teacher2).ok()) << "a teacher of another school";
-  EXPECT_TRUE(a->store().Get<core::Person>(district_.mentor2).ok()) << "district-wide people are visible";
+  EXPECT_TRUE(a->store().records().Get<core::School>(district_.school1).ok());
+  EXPECT_FALSE(a->store().records().Get<core::School>(district_.school2).ok()) << "another mentor's school";
+  EXPECT_FALSE(a->store().records().Get<core::Person>(district_.teacher2).ok()) << "a teacher of another school";
+  EXPECT_TRUE(a->store().records().Get<core::Person>(district_.mentor2).ok()) << "district-wide people are visible";
   EXPECT_EQ(a->Hash(), ServerHash(district_.mentor1_account));
-  EXPECT_EQ(Must(a->store().PendingCount()), 0);
+  EXPECT_EQ(Must(a->store().ledger().PendingCount()), 0);
   EXPECT_TRUE(Must(a->store().ConsistencyProblems()).empty());
 }
 
@@ -62,24 +62,24 @@ TEST_P(SyncServiceTest, ConcurrentEditsOfOneFieldKeepTheLoserAsAConflict) {
   a->Sync(*service_, s);
   b->Sync(*service_, s);
 
-  core::Visit va = Must(a->store().Get<core::Visit>(v.id));
+  core::Visit va = Must(a->store().records().Get<core::Visit>(v.id));
   va.summary = "версия ноутбука";
-  Must(a->store().Save(va));
+  Must(a->store().records().Save(va));
   clock_.Advance(1000);
-  core::Visit vb = Must(b->store().Get<core::Visit>(v.id));
+  core::Visit vb = Must(b->store().records().Get<core::Visit>(v.id));
   vb.summary = "версия планшета";
   vb.problems = "только на планшете";
-  Must(b->store().Save(vb));
+  Must(b->store().records().Save(vb));
 
   a->Sync(*service_, s);
   b->Sync(*service_, s);
   a->Sync(*service_, s);
 
   for (Device* d : {a.get(), b.get()}) {
-    core::Visit got = Must(d->store().Get<core::Visit>(v.id));
+    core::Visit got = Must(d->store().records().Get<core::Visit>(v.id));
     EXPECT_EQ(got.summary, "версия планшета") << d->id() << ": the later edit wins";
     EXPECT_EQ(got.problems, "только на планшете") << d->id() << ": other fields merge";
-    auto conflicts = Must(d->store().Conflicts());
+    auto conflicts = Must(d->store().ledger().Conflicts());
     ASSERT_EQ(conflicts.size(), 1u) << d->id();
     EXPECT_EQ(conflicts[0].field, "summary");
     EXPECT_EQ(std::get<std::string>(conflicts[0].lost), "версия ноутбука");
@@ -103,24 +103,24 @@ TEST_P(SyncServiceTest, StatusDoneAndAnOfflineNoteEditBothSurvive) {
   r.responsible_name = "Завуч";
   r.created_on = v.date;
   r.due_on = v.date.AddDays(30);
-  r = Must(a->store().Save(r));
+  r = Must(a->store().records().Save(r));
   a->Sync(*service_, s);
   b->Sync(*service_, s);
 
-  Must(a->store().AdvanceRecommendation(r.id, core::RecommendationStatus::kDone, "проведены"));
-  core::Recommendation rb = Must(b->store().Get<core::Recommendation>(r.id));
+  Must(a->store().records().AdvanceRecommendation(r.id, core::RecommendationStatus::kDone, "проведены"));
+  core::Recommendation rb = Must(b->store().records().Get<core::Recommendation>(r.id));
   rb.evidence = "протоколы двух уроков";
-  Must(b->store().Save(rb));
-  Must(b->store().AdvanceRecommendation(r.id, core::RecommendationStatus::kInProgress, "начали"));
+  Must(b->store().records().Save(rb));
+  Must(b->store().records().AdvanceRecommendation(r.id, core::RecommendationStatus::kInProgress, "начали"));
 
   b->Sync(*service_, s);
   a->Sync(*service_, s);
   b->Sync(*service_, s);
   for (Device* d : {a.get(), b.get()}) {
-    core::Recommendation got = Must(d->store().Get<core::Recommendation>(r.id));
+    core::Recommendation got = Must(d->store().records().Get<core::Recommendation>(r.id));
     EXPECT_EQ(got.status, core::RecommendationStatus::kDone) << d->id() << ": a status never goes back";
     EXPECT_EQ(got.evidence, "протоколы двух уроков") << d->id();
-    EXPECT_EQ(Must(d->store().List<core::RecommendationEvent>()).size(), 2u) << "history is append-only";
+    EXPECT_EQ(Must(d->store().records().List<core::RecommendationEvent>()).size(), 2u) << "history is append-only";
   }
   EXPECT_EQ(a->Hash(), b->Hash());
   EXPECT_EQ(a->Hash(), ServerHash(district_.mentor1_account));
@@ -131,7 +131,7 @@ TEST_P(SyncServiceTest, AReplayedOrOutOfOrderBatchChangesNothing) {
   const Session s = SessionOf(district_.mentor1_account);
   a->Sync(*service_, s);
   for (int i = 0; i < 6; ++i) SaveVisit(*a, district_.school1, district_.mentor1, "выезд " + std::to_string(i));
-  auto all = Must(sync::NextPushBatch(a->store(), 100, 1 << 20));
+  auto all = Must(sync::NextPushBatch(a->store().ledger(), 100, 1 << 20));
   ASSERT_EQ(all.size(), 6u);
   std::vector<sync::Change> first(all.begin(), all.begin() + 3), second(all.begin() + 3, all.end());
   Session sa = s;
@@ -156,16 +156,16 @@ TEST_P(SyncServiceTest, AReplayedOrOutOfOrderBatchChangesNothing) {
   auto b = NewDevice("tablet");
   b->Sync(*service_, s);
   for (int i = 0; i < 4; ++i) SaveVisit(*b, district_.school1, district_.mentor1);
-  auto bs = Must(sync::NextPushBatch(b->store(), 100, 1 << 20));
+  auto bs = Must(sync::NextPushBatch(b->store().ledger(), 100, 1 << 20));
   Session sb = s;
   sb.device_id = b->id();
   auto gap = Must(service_->Push(sb, {b->id(), std::vector<sync::Change>(bs.begin() + 2, bs.end())}));
   EXPECT_EQ(gap.acked_op_seq, 0u);
   a->Pull(*service_, s);
-  EXPECT_EQ(Must(a->store().Count(core::RecordKind::kVisit)), 6) << "nothing past the gap was applied";
+  EXPECT_EQ(Must(a->store().records().Count(core::RecordKind::kVisit)), 6) << "nothing past the gap was applied";
   b->Push(*service_, s);
   a->Pull(*service_, s);
-  EXPECT_EQ(Must(a->store().Count(core::RecordKind::kVisit)), 10);
+  EXPECT_EQ(Must(a->store().records().Count(core::RecordKind::kVisit)), 10);
 }
 
 TEST_P(SyncServiceTest, ClocksAYearAheadOrBehindCannotWinOrLoseUnfairly) {
@@ -183,42 +183,42 @@ TEST_P(SyncServiceTest, ClocksAYearAheadOrBehindCannotWinOrLoseUnfairly) {
   slow->Sync(*service_, s);
 
   // The fast device edits first; its stamp a year ahead is clamped by the server.
-  core::Visit fv = Must(fast->store().Get<core::Visit>(v.id));
+  core::Visit fv = Must(fast->store().records().Get<core::Visit>(v.id));
   fv.summary = "с часами на год вперёд";
-  Must(fast->store().Save(fv));
+  Must(fast->store().records().Save(fv));
   Session sf = s;
   sf.device_id = fast->id();
-  auto changes = Must(sync::NextPushBatch(fast->store(), 100, 1 << 20));
+  auto changes = Must(sync::NextPushBatch(fast->store().ledger(), 100, 1 << 20));
   auto answer = Must(service_->Push(sf, {fast->id(), changes}));
   EXPECT_EQ(answer.clamped, 1u);
   EXPECT_GE(service_->clamped_total(), 1u);
-  Must(sync::ApplyPushResponse(fast->store(), changes, answer, 0));
+  Must(sync::ApplyPushResponse(fast->store().ledger(), changes, answer, 0));
   fast->Pull(*service_, s);
 
   // A later edit on a correct clock wins over it everywhere.
   clock_.Advance(60'000);
   ok->Pull(*service_, s);
-  core::Visit ov = Must(ok->store().Get<core::Visit>(v.id));
+  core::Visit ov = Must(ok->store().records().Get<core::Visit>(v.id));
   ov.summary = "позже, с верными часами";
-  Must(ok->store().Save(ov));
+  Must(ok->store().records().Save(ov));
   ok->Sync(*service_, s);
   fast->Sync(*service_, s);
-  EXPECT_EQ(Must(fast->store().Get<core::Visit>(v.id)).summary, "позже, с верными часами");
+  EXPECT_EQ(Must(fast->store().records().Get<core::Visit>(v.id)).summary, "позже, с верными часами");
 
   // The slow device saw the latest stamps when it pulled, so its next edit still comes later.
   slow->Pull(*service_, s);
-  core::Visit sv = Must(slow->store().Get<core::Visit>(v.id));
+  core::Visit sv = Must(slow->store().records().Get<core::Visit>(v.id));
   sv.summary = "с часами на год назад";
-  Must(slow->store().Save(sv));
+  Must(slow->store().records().Save(sv));
   slow->Sync(*service_, s);
   // And its clock jumping back again mid-session does not reorder its own edits.
   behind.Advance(-30 * kDay);
   sv.summary = "после скачка часов назад";
-  Must(slow->store().Save(sv));
+  Must(slow->store().records().Save(sv));
   slow->Sync(*service_, s);
   for (Device* d : {fast.get(), slow.get(), ok.get()}) d->Sync(*service_, s);
   for (Device* d : {fast.get(), slow.get(), ok.get()}) {
-    EXPECT_EQ(Must(d->store().Get<core::Visit>(v.id)).summary, "после скачка часов назад") << d->id();
+    EXPECT_EQ(Must(d->store().records().Get<core::Visit>(v.id)).summary, "после скачка часов назад") << d->id();
     EXPECT_EQ(d->Hash(), ServerHash(district_.mentor1_account)) << d->id();
   }
 }
@@ -237,31 +237,31 @@ TEST_P(SyncServiceTest, ReassignmentBackfillsTheNewSchoolAndRejectsEditsOfTheOld
   coordinator->Sync(*service_, cs);
 
   // Offline, the mentor edits the school-1 visit; meanwhile the coordinator moves them.
-  core::Visit edited = Must(mentor->store().Get<core::Visit>(v.id));
+  core::Visit edited = Must(mentor->store().records().Get<core::Visit>(v.id));
   edited.summary = "правка после переназначения";
-  Must(mentor->store().Save(edited));
+  Must(mentor->store().records().Save(edited));
   coordinator->Pull(*service_, cs);
-  core::Assignment old = Must(coordinator->store().Get<core::Assignment>(district_.assignment1));
-  old.ends_on = coordinator->store().Today().AddDays(-1);
-  Must(coordinator->store().Save(old));
+  core::Assignment old = Must(coordinator->store().records().Get<core::Assignment>(district_.assignment1));
+  old.ends_on = coordinator->store().records().Today().AddDays(-1);
+  Must(coordinator->store().records().Save(old));
   core::Assignment now;
   now.kind = core::AssignmentKind::kMentorSchool;
   now.assignee_id = district_.mentor1;
   now.school_id = district_.school2;
-  now.starts_on = coordinator->store().Today();
-  Must(coordinator->store().Save(now));
+  now.starts_on = coordinator->store().records().Today();
+  Must(coordinator->store().records().Save(now));
   coordinator->Sync(*service_, cs);
 
   auto rejected = mentor->Push(*service_, ms);
   ASSERT_EQ(rejected.size(), 1u);
   EXPECT_EQ(rejected[0].code, "permission");
   EXPECT_EQ(rejected[0].record_id, v.id);
-  EXPECT_EQ(Must(mentor->store().Rejected()).size(), 1u) << "the refused edit is kept on the device";
+  EXPECT_EQ(Must(mentor->store().ledger().Rejected()).size(), 1u) << "the refused edit is kept on the device";
   mentor->Pull(*service_, ms);
-  EXPECT_EQ(Must(mentor->store().PendingCount()), 0) << "the queue is not blocked";
-  EXPECT_TRUE(mentor->store().Get<core::School>(district_.school2).ok()) << "the new school is back-filled";
+  EXPECT_EQ(Must(mentor->store().ledger().PendingCount()), 0) << "the queue is not blocked";
+  EXPECT_TRUE(mentor->store().records().Get<core::School>(district_.school2).ok()) << "the new school is back-filled";
   bool found = false;
-  for (const auto& visit : Must(mentor->store().List<core::Visit>())) {
+  for (const auto& visit : Must(mentor->store().records().List<core::Visit>())) {
     found = found || visit.summary == "выезд другого наставника";
   }
   EXPECT_TRUE(found) << "with its history from before the reassignment";
@@ -271,7 +271,7 @@ TEST_P(SyncServiceTest, ReassignmentBackfillsTheNewSchoolAndRejectsEditsOfTheOld
   SaveVisit(*mentor, district_.school2, district_.mentor1, "первый выезд в новую школу");
   EXPECT_TRUE(mentor->Push(*service_, ms).empty());
   coordinator->Pull(*service_, cs);
-  EXPECT_EQ(Must(coordinator->store().Count(core::RecordKind::kVisit)), 3);
+  EXPECT_EQ(Must(coordinator->store().records().Count(core::RecordKind::kVisit)), 3);
 }
 
 TEST_P(SyncServiceTest, DeleteWinsOverAConcurrentEditEverywhere) {
@@ -283,17 +283,17 @@ TEST_P(SyncServiceTest, DeleteWinsOverAConcurrentEditEverywhere) {
   a->Sync(*service_, s);
   b->Sync(*service_, s);
 
-  core::Visit vb = Must(b->store().Get<core::Visit>(v.id));
+  core::Visit vb = Must(b->store().records().Get<core::Visit>(v.id));
   vb.summary = "правка удалённой записи";
-  Must(b->store().Save(vb));
+  Must(b->store().records().Save(vb));
   clock_.Advance(1000);
-  Must(a->store().Delete(core::RecordKind::kVisit, v.id));
+  Must(a->store().records().Delete(core::RecordKind::kVisit, v.id));
   a->Sync(*service_, s);
   b->Sync(*service_, s);
   a->Sync(*service_, s);
   for (Device* d : {a.get(), b.get()}) {
-    EXPECT_FALSE(d->store().Get<core::Visit>(v.id).ok()) << d->id() << ": deleted everywhere";
-    auto conflicts = Must(d->store().Conflicts());
+    EXPECT_FALSE(d->store().records().Get<core::Visit>(v.id).ok()) << d->id() << ": deleted everywhere";
+    auto conflicts = Must(d->store().ledger().Conflicts());
     ASSERT_EQ(conflicts.size(), 1u) << d->id();
     EXPECT_EQ(conflicts[0].reason, core::ConflictReason::kEditAfterDelete);
     EXPECT_EQ(std::get<std::string>(conflicts[0].lost), "правка удалённой записи") << "the edit is not lost";
@@ -314,10 +314,10 @@ TEST_P(SyncServiceTest, AppendOnlyHistoryRefusesEdits) {
   r.responsible_name = "Директор";
   r.created_on = v.date;
   r.due_on = v.date.AddDays(10);
-  r = Must(a->store().Save(r));
-  Must(a->store().AdvanceRecommendation(r.id, core::RecommendationStatus::kInProgress, "начали"));
+  r = Must(a->store().records().Save(r));
+  Must(a->store().records().AdvanceRecommendation(r.id, core::RecommendationStatus::kInProgress, "начали"));
   a->Sync(*service_, s);
-  auto events = Must(a->store().List<core::RecommendationEvent>());
+  auto events = Must(a->store().records().List<core::RecommendationEvent>());
   ASSERT_EQ(events.size(), 1u);
 
   // A hostile client sends an edit of the history entry: refused with a reason.
@@ -373,16 +373,16 @@ TEST_P(SyncServiceTest, PullIsBoundedAndResumesFromItsCursor) {
   Session fs = s;
   fs.device_id = fresh->id();
   for (int i = 0; i < 3; ++i) {
-    auto cursor = Must(fresh->store().GetSyncValue(sync::kCursorKey));
+    auto cursor = Must(fresh->store().ledger().GetSyncValue(sync::kCursorKey));
     auto answer = Must(service_->Pull(fs, {fresh->id(), cursor.value_or(""), 10, 1 << 20}));
     EXPECT_LE(answer.records.size() + answer.conflicts.size(), 10u);
     EXPECT_TRUE(answer.more);
-    Must(sync::ApplyPullResponse(fresh->store(), answer, 0));
+    Must(sync::ApplyPullResponse(fresh->store().ledger(), answer, 0));
   }
-  const int64_t before = Must(fresh->store().Count(core::RecordKind::kVisit));
+  const int64_t before = Must(fresh->store().records().Count(core::RecordKind::kVisit));
   const int batches = fresh->Pull(*service_, s, 10);
   EXPECT_GT(batches, 1);
-  EXPECT_EQ(Must(fresh->store().Count(core::RecordKind::kVisit)), 120);
+  EXPECT_EQ(Must(fresh->store().records().Count(core::RecordKind::kVisit)), 120);
   EXPECT_LT(before, 120);
   EXPECT_EQ(fresh->Hash(), ServerHash(district_.mentor1_account));
 }

@@ -81,12 +81,12 @@ class Device {
   std::vector<sync::Rejection> Push(SyncService& service, const Session& session, size_t batch = 100) {
     std::vector<sync::Rejection> rejected;
     while (true) {
-      auto changes = Must(sync::NextPushBatch(*store_, batch, 1 << 20), "NextPushBatch");
+      auto changes = Must(sync::NextPushBatch(store_->ledger(), batch, 1 << 20), "NextPushBatch");
       if (changes.empty()) break;
       Session s = session;
       s.device_id = id();
       auto answer = Must(service.Push(s, sync::PushRequest{id(), changes}), "Push");
-      Must(sync::ApplyPushResponse(*store_, changes, answer, 0), "ApplyPushResponse");
+      Must(sync::ApplyPushResponse(store_->ledger(), changes, answer, 0), "ApplyPushResponse");
       rejected.insert(rejected.end(), answer.rejected.begin(), answer.rejected.end());
       if (answer.acked_op_seq < changes.front().op_seq) {
         ADD_FAILURE() << "the server did not advance";
@@ -100,12 +100,12 @@ class Device {
   int Pull(SyncService& service, const Session& session, uint32_t rows = 200) {
     int batches = 0;
     while (true) {
-      auto cursor = Must(store_->GetSyncValue(sync::kCursorKey), "cursor");
+      auto cursor = Must(store_->ledger().GetSyncValue(sync::kCursorKey), "cursor");
       sync::PullRequest req{id(), cursor.value_or(""), rows, sync::kDefaultBatchBytes};
       Session s = session;
       s.device_id = id();
       auto answer = Must(service.Pull(s, req), "Pull");
-      Must(sync::ApplyPullResponse(*store_, answer, 0), "ApplyPullResponse");
+      Must(sync::ApplyPullResponse(store_->ledger(), answer, 0), "ApplyPullResponse");
       ++batches;
       if (!answer.more) break;
       if (batches > 100000) {
@@ -153,7 +153,7 @@ struct MiniDistrict {
       s.district = std::move(district);
       s.pupils = 100;
       s.teachers = 10;
-      return Must(store->Save(std::move(s)), "school").id;
+      return Must(store->records().Save(std::move(s)), "school").id;
     };
     auto person = [&](std::string name, core::Role role, std::optional<core::Uuid> school_id) {
       core::Person p;
@@ -161,7 +161,7 @@ struct MiniDistrict {
       p.roles = {role};
       p.school_id = school_id;
       if (role == core::Role::kTeacher) p.subjects = {"математика"};
-      return Must(store->Save(std::move(p)), "person").id;
+      return Must(store->records().Save(std::move(p)), "person").id;
     };
     d.school1 = school("101", "Заречный");
     d.school2 = school("102", "Заречный");
@@ -181,7 +181,7 @@ struct MiniDistrict {
       a.school_id = school_id;
       a.teacher_id = teacher;
       a.starts_on = start;
-      return Must(store->Save(std::move(a)), "assignment").id;
+      return Must(store->records().Save(std::move(a)), "assignment").id;
     };
     d.assignment1 = assign(core::AssignmentKind::kMentorSchool, d.mentor1, d.school1, std::nullopt);
     assign(core::AssignmentKind::kMentorSchool, d.mentor2, d.school2, std::nullopt);

@@ -158,11 +158,11 @@ TEST_P(TrustTest, ADeviceIdBelongsToTheAccountThatFirstUsedIt) {
   victim->Sync(*service_, mentor1);
   core::Visit first;
   first.school_id = district_.school1;
-  first.date = victim->store().Today().AddDays(-1);
+  first.date = victim->store().records().Today().AddDays(-1);
   first.visitor_ids = {district_.mentor1};
   first.purposes = {core::VisitPurpose::kDiagnostics};
   first.summary = "первый выезд";
-  first = Must(victim->store().Save(first));
+  first = Must(victim->store().records().Save(first));
   victim->Sync(*service_, mentor1);
 
   // Another signed-in user pushes five refused changes under the victim's device id, ahead of
@@ -186,9 +186,9 @@ TEST_P(TrustTest, ADeviceIdBelongsToTheAccountThatFirstUsedIt) {
   EXPECT_NE(answer.status().message().find("another account"), std::string::npos) << answer.status().message();
 
   // The victim's next edits reach the server.
-  core::Visit edited = Must(victim->store().Get<core::Visit>(first.id));
+  core::Visit edited = Must(victim->store().records().Get<core::Visit>(first.id));
   edited.summary = "исправлено после подделки";
-  Must(victim->store().Save(edited));
+  Must(victim->store().records().Save(edited));
   auto rejected = victim->Push(*service_, mentor1);
   EXPECT_TRUE(rejected.empty());
   EXPECT_EQ(TextOf(first.id, "summary"), "исправлено после подделки");
@@ -364,19 +364,19 @@ TEST_P(TrustTest, DistrictsAreIsolated) {
 
   auto d2 = NewDevice("nagorny-office");
   d2->Sync(*service_, SessionOf(coordinator2_));
-  EXPECT_TRUE(d2->store().Get<core::Person>(own).ok());
+  EXPECT_TRUE(d2->store().records().Get<core::Person>(own).ok());
   for (const Uuid& person :
        {district_.mentor1, district_.mentor2, district_.tutor, district_.coordinator, district_.teacher1}) {
-    EXPECT_FALSE(d2->store().Get<core::Person>(person).ok()) << "district 1's staff stay in district 1";
+    EXPECT_FALSE(d2->store().records().Get<core::Person>(person).ok()) << "district 1's staff stay in district 1";
   }
-  EXPECT_TRUE(d2->store().Get<core::School>(district_.other_district_school).ok());
-  EXPECT_FALSE(d2->store().Get<core::School>(district_.school1).ok());
+  EXPECT_TRUE(d2->store().records().Get<core::School>(district_.other_district_school).ok());
+  EXPECT_FALSE(d2->store().records().Get<core::School>(district_.school1).ok());
   EXPECT_EQ(d2->Hash(), Must(service_->StateHash(coordinator2_)));
 
   auto d1 = NewDevice("zarechny-mentor");
   d1->Sync(*service_, SessionOf(district_.mentor1_account));
-  EXPECT_FALSE(d1->store().Get<core::Person>(own).ok()) << "district 2's staff stay in district 2";
-  EXPECT_TRUE(d1->store().Get<core::Person>(district_.mentor2).ok()) << "district 1's staff are seen in it";
+  EXPECT_FALSE(d1->store().records().Get<core::Person>(own).ok()) << "district 2's staff stay in district 2";
+  EXPECT_TRUE(d1->store().records().Get<core::Person>(district_.mentor2).ok()) << "district 1's staff are seen in it";
   EXPECT_EQ(d1->Hash(), Must(service_->StateHash(district_.mentor1_account)));
 }
 
@@ -431,17 +431,17 @@ TEST_P(TrustTest, ADeviceWithAFastClockGetsNoConflictsWithItself) {
   v.visitor_ids = {district_.mentor1};
   v.purposes = {core::VisitPurpose::kDiagnostics};
   v.summary = "первая запись";
-  v = Must(d->store().Save(v));
+  v = Must(d->store().records().Save(v));
   d->Sync(*service_, s);
   for (const char* text : {"вторая запись", "третья запись"}) {
     clock_.Advance(1000);
     ahead.Advance(1000);
-    core::Visit edit = Must(d->store().Get<core::Visit>(v.id));
+    core::Visit edit = Must(d->store().records().Get<core::Visit>(v.id));
     edit.summary = text;
-    Must(d->store().Save(edit));
+    Must(d->store().records().Save(edit));
     d->Sync(*service_, s);
   }
-  EXPECT_TRUE(Must(d->store().Conflicts()).empty()) << "sequential edits of one device are never a conflict";
+  EXPECT_TRUE(Must(d->store().ledger().Conflicts()).empty()) << "sequential edits of one device are never a conflict";
   EXPECT_EQ(TextOf(v.id, "summary"), "третья запись");
   EXPECT_EQ(d->Hash(), Must(service_->StateHash(district_.mentor1_account)));
 }
@@ -485,16 +485,16 @@ TEST_P(TrustTest, ARefusalIsAnsweredAgainAndARefusedNewRecordLeavesTheDevice) {
   auto d = NewDevice("mentor1-laptop");
   const Session s = SessionOf(district_.mentor1_account);
   d->Sync(*service_, s);
-  ASSERT_TRUE(d->store().Get<core::School>(district_.school1).ok());
+  ASSERT_TRUE(d->store().records().Get<core::School>(district_.school1).ok());
   // The coordinator ends the mentor's assignment to school 1 while the mentor is offline.
   EXPECT_EQ(Push(district_.coordinator_account, RecordKind::kAssignment, district_.assignment1,
                  {{"ends_on", Yesterday().AddDays(-1).ToString()}}),
             "");
   core::Visit v = VisitTo(district_.school1, "Выезд после снятия закрепления");
-  v.date = d->store().Today().AddDays(-1);
-  v = Must(d->store().Save(v));
+  v.date = d->store().records().Today().AddDays(-1);
+  v = Must(d->store().records().Save(v));
 
-  const auto batch = Must(sync::NextPushBatch(d->store(), 100, 1 << 20));
+  const auto batch = Must(sync::NextPushBatch(d->store().ledger(), 100, 1 << 20));
   ASSERT_EQ(batch.size(), 1u);
   Session sd = s;
   sd.device_id = d->id();
@@ -508,18 +508,19 @@ TEST_P(TrustTest, ARefusalIsAnsweredAgainAndARefusedNewRecordLeavesTheDevice) {
   EXPECT_EQ(again.rejected[0].code, "permission");
   EXPECT_EQ(again.rejected[0].reason_ru, first.rejected[0].reason_ru);
   EXPECT_EQ(again.not_held, std::vector<Uuid>{v.id}) << "the server holds no copy of the new visit";
-  Must(sync::ApplyPushResponse(d->store(), batch, again, 0));
-  const auto rejected = Must(d->store().Rejected());
+  Must(sync::ApplyPushResponse(d->store().ledger(), batch, again, 0));
+  const auto rejected = Must(d->store().ledger().Rejected());
   ASSERT_EQ(rejected.size(), 1u) << "nothing is lost: the change is kept in the rejected list";
   EXPECT_EQ(rejected[0].record_id, v.id);
-  EXPECT_FALSE(d->store().Get<core::Visit>(v.id).ok()) << "the device no longer holds what the server refused";
+  EXPECT_FALSE(d->store().records().Get<core::Visit>(v.id).ok())
+      << "the device no longer holds what the server refused";
 
   // The coordinator gives the school back: the device and the server hold the same again.
   EXPECT_EQ(
       Push(district_.coordinator_account, RecordKind::kAssignment, district_.assignment1, {{"ends_on", FieldValue{}}}),
       "");
   d->Sync(*service_, s);
-  EXPECT_TRUE(d->store().Get<core::School>(district_.school1).ok());
+  EXPECT_TRUE(d->store().records().Get<core::School>(district_.school1).ok());
   EXPECT_EQ(d->Hash(), Must(service_->StateHash(district_.mentor1_account)));
 }
 

@@ -190,7 +190,7 @@ class SyncClientTest : public core::testing::StoreFixture {
   }
 
   std::string SyncValue(std::string_view key) {
-    return Must(store().GetSyncValue(key), "GetSyncValue").value_or("<none>");
+    return Must(store().ledger().GetSyncValue(key), "GetSyncValue").value_or("<none>");
   }
 
   FakeServer server_;
@@ -202,7 +202,7 @@ TEST_F(SyncClientTest, PushSendsHeadersAndEmptiesTheQueue) {
   server_.On("/v1/pull", [](const auto& req, auto& res, int) { NothingToPull(req, res); });
   server_.Start();
 
-  SyncClient client(store(), ClientOpts());
+  SyncClient client(store().ledger(), ClientOpts());
   auto report = client.Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->pushed, 3);
@@ -245,7 +245,7 @@ TEST_F(SyncClientTest, RetriesOn503ThenSucceeds) {
   server_.On("/v1/pull", [](const auto& req, auto& res, int) { NothingToPull(req, res); });
   server_.Start();
 
-  auto report = SyncClient(store(), ClientOpts()).Sync();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(server_.Count("/v1/push"), 3);
   EXPECT_EQ(report->retries, 2);
@@ -271,7 +271,7 @@ TEST_F(SyncClientTest, Retries429AndAnAnswerCutMidBody) {
   server_.On("/v1/pull", [](const auto& req, auto& res, int) { NothingToPull(req, res); });
   server_.Start();
 
-  auto report = SyncClient(store(), ClientOpts()).Sync();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(server_.Count("/v1/push"), 3);
   EXPECT_EQ(report->retries, 2);
@@ -294,7 +294,7 @@ TEST_P(SyncClientErrorTest, NeverRetriesAClientError) {
   });
   server_.Start();
 
-  auto report = SyncClient(store(), ClientOpts()).Sync();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), c.code) << report.status().ToString();
   EXPECT_NE(report.status().message(Language::kRussian).find(c.message_part), std::string::npos)
@@ -326,11 +326,11 @@ TEST_F(SyncClientTest, SendsTheConfiguredProtocolVersion) {
   server_.Start();
   ClientOptions old = ClientOpts();
   old.protocol_version = 1;
-  auto report = SyncClient(store(), old).Push();
+  auto report = SyncClient(store().ledger(), old).Push();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnsupported);
   EXPECT_EQ(report.status().message(Language::kRussian), "Обновите MentorLog");
-  EXPECT_TRUE(SyncClient(store(), ClientOpts()).Push().ok());
+  EXPECT_TRUE(SyncClient(store().ledger(), ClientOpts()).Push().ok());
 }
 
 TEST_F(SyncClientTest, CancelDuringBackoffReturnsQuicklyAndLeavesTheStoreConsistent) {
@@ -348,7 +348,7 @@ TEST_F(SyncClientTest, CancelDuringBackoffReturnsQuicklyAndLeavesTheStoreConsist
     cancel.store(true);
   });
   const auto start = Clock::now();
-  auto report = SyncClient(store(), o).Sync();
+  auto report = SyncClient(store().ledger(), o).Sync();
   const auto elapsed = Clock::now() - start;
   stopper.join();
   ASSERT_FALSE(report.ok());
@@ -378,7 +378,7 @@ TEST_F(SyncClientTest, CancelAbortsTheRequestInFlight) {
     cancel.store(true);
   });
   const auto start = Clock::now();
-  auto report = SyncClient(store(), o).Sync();
+  auto report = SyncClient(store().ledger(), o).Sync();
   const auto elapsed = Clock::now() - start;
   release.store(true);
   stopper.join();
@@ -403,14 +403,14 @@ TEST_F(SyncClientTest, PullInTwoBatchesStoresTheCursorOfEach) {
   s1.name = "Школа первая";
   s1.municipality = "Заречный район";
   s1.district = "Заречный";
-  s1 = Must(other->Save(s1), "save s1");
+  s1 = Must(other->records().Save(s1), "save s1");
   core::School s2 = s1;
   s2.id = core::Uuid();
   s2.code = "P-2";
   s2.name = "Школа вторая";
-  s2 = Must(other->Save(s2), "save s2");
-  const RecordState state1 = *Must(other->StateOf(s1.id), "state 1");
-  const RecordState state2 = *Must(other->StateOf(s2.id), "state 2");
+  s2 = Must(other->records().Save(s2), "save s2");
+  const RecordState state1 = *Must(other->ledger().StateOf(s1.id), "state 1");
+  const RecordState state2 = *Must(other->ledger().StateOf(s2.id), "state 2");
 
   std::string cursor_seen_by_second_request = "<unset>";
   server_.On("/v1/pull", [&](const auto& req, auto& res, int attempt) {
@@ -427,8 +427,8 @@ TEST_F(SyncClientTest, PullInTwoBatchesStoresTheCursorOfEach) {
     } else {
       cursor_seen_by_second_request = request->cursor;
       // The first batch is committed before the second is asked for.
-      EXPECT_EQ(Must(store().GetSyncValue(kCursorKey), "cursor").value_or(""), "c1");
-      EXPECT_TRUE(store().Get<core::School>(s1.id).ok());
+      EXPECT_EQ(Must(store().ledger().GetSyncValue(kCursorKey), "cursor").value_or(""), "c1");
+      EXPECT_TRUE(store().records().Get<core::School>(s1.id).ok());
       answer.records = {state2};
       answer.next_cursor = "c2";
     }
@@ -439,23 +439,23 @@ TEST_F(SyncClientTest, PullInTwoBatchesStoresTheCursorOfEach) {
   ClientOptions o = ClientOpts();
   o.batch_rows = 1;
   o.batch_growth = BatchGrowth::kFixed;
-  const uint64_t feed_before = Must(store().LastChange(), "feed");
-  auto report = SyncClient(store(), o).Pull();
+  const uint64_t feed_before = Must(store().records().LastChange(), "feed");
+  auto report = SyncClient(store().ledger(), o).Pull();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->pull_batches, 2);
   EXPECT_EQ(report->pulled, 2);
   std::vector<Uuid> fed;  // what the dashboards read next
-  (void)Must(store().ChangesSince(feed_before, 10,
-                                  [&](const core::RecordState& s) {
-                                    fed.push_back(s.id);
-                                    return Status::Ok();
-                                  }),
+  (void)Must(store().records().ChangesSince(feed_before, 10,
+                                            [&](const core::RecordState& s) {
+                                              fed.push_back(s.id);
+                                              return Status::Ok();
+                                            }),
              "feed");
   EXPECT_EQ(fed, (std::vector<Uuid>{s1.id, s2.id}));
   EXPECT_EQ(cursor_seen_by_second_request, "c1");
   EXPECT_EQ(SyncValue(kCursorKey), "c2");
-  EXPECT_EQ(Must(store().Get<core::School>(s2.id), "s2 pulled").name, "Школа вторая");
-  EXPECT_EQ(Must(StoredScope(store()), "scope").size(), 2u);
+  EXPECT_EQ(Must(store().records().Get<core::School>(s2.id), "s2 pulled").name, "Школа вторая");
+  EXPECT_EQ(Must(StoredScope(store().ledger()), "scope").size(), 2u);
   EXPECT_EQ(SyncValue(kLastSuccessKey), "<none>");  // only a full Sync counts as a success
   EXPECT_EQ(Pending(), 0);                          // pulled data is not pushed back
   ExpectConsistent();
@@ -476,7 +476,7 @@ TEST_F(SyncClientTest, ProgressIsReportedPerBatch) {
   o.batch_rows = 2;
   o.batch_growth = BatchGrowth::kFixed;
   o.on_progress = [&](const SyncProgress& p) { calls.push_back(p); };
-  auto report = SyncClient(store(), o).Sync();
+  auto report = SyncClient(store().ledger(), o).Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->push_batches, 3);
   EXPECT_EQ(report->pull_batches, 2);
@@ -519,7 +519,7 @@ TEST_F(SyncClientTest, AQuickServerGetsBiggerBatchesAndTheNextPullStartsThere) {
   server_.Start();
   ClientOptions o = ClientOpts();
   o.batch_rows = 1;  // adaptive by default: doubles after each quick answer
-  auto report = SyncClient(store(), o).Sync();
+  auto report = SyncClient(store().ledger(), o).Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(push_sizes, (std::vector<size_t>{1, 2, 4}));
   EXPECT_EQ(pull_sizes, (std::vector<uint32_t>{8, 16}));
@@ -537,7 +537,7 @@ TEST_F(SyncClientTest, ProgressReportsRetriesWithTheReason) {
   std::vector<SyncProgress> calls;
   ClientOptions o = ClientOpts();
   o.on_progress = [&](const SyncProgress& p) { calls.push_back(p); };
-  ASSERT_TRUE(SyncClient(store(), o).Sync().ok());
+  ASSERT_TRUE(SyncClient(store().ledger(), o).Sync().ok());
   ASSERT_FALSE(calls.empty());
   EXPECT_EQ(calls[0].retries, 1);
   EXPECT_EQ(calls[0].batches, 0);
@@ -553,7 +553,7 @@ TEST_F(SyncClientTest, AnAckThatDoesNotAdvanceStopsInsteadOfLooping) {
     AnswerWith(res, Encode(answer));
   });
   server_.Start();
-  auto report = SyncClient(store(), ClientOpts()).Sync();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kInternal);
   EXPECT_EQ(server_.Count("/v1/push"), 1);
@@ -567,7 +567,7 @@ TEST_F(SyncClientTest, APullThatDoesNotAdvanceStopsInsteadOfLooping) {
     AnswerWith(res, Encode(answer));
   });
   server_.Start();
-  auto report = SyncClient(store(), ClientOpts()).Pull();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Pull();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kInternal);
   EXPECT_NE(report.status().message(Language::kRussian).find("ошибка сервера"), std::string::npos)
@@ -588,7 +588,7 @@ TEST_F(SyncClientTest, AFreshDeviceSendsNoBundledRubricTemplate) {
     AnswerWith(res, Encode(answer));
   });
   server_.Start();
-  auto report = SyncClient(store(), ClientOpts()).Sync();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(server_.Count("/v1/push"), 0) << "the first sync pushed the templates the server has";
   EXPECT_EQ(report->pulled, 0) << "the server's templates are the device's, byte for byte";
@@ -628,7 +628,7 @@ TEST_F(SyncClientTest, AnAckBeyondEveryChangeThisDeviceMadeStopsAndLosesNothing)
   });
   server_.On("/v1/pull", [](const auto& req, auto& res, int) { NothingToPull(req, res); });
   server_.Start();
-  auto report = SyncClient(store(), ClientOpts()).Sync();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Sync();
   ExpectServerFault(report);
   EXPECT_EQ(server_.Count("/v1/push"), 1);
   EXPECT_EQ(server_.Count("/v1/pull"), 0);
@@ -657,7 +657,7 @@ TEST_F(SyncClientTest, AnAckBeyondTheBatchAcknowledgesOnlyWhatWasSent) {
   ClientOptions o = ClientOpts();
   o.batch_rows = 2;
   o.batch_growth = BatchGrowth::kFixed;
-  auto report = SyncClient(store(), o).Sync();
+  auto report = SyncClient(store().ledger(), o).Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(first_op_seqs, (std::vector<size_t>{1, 3}));
   EXPECT_EQ(report->acked, 4);
@@ -674,9 +674,9 @@ TEST_F(SyncClientTest, AnAckGoingBackwardsStops) {
   });
   server_.On("/v1/pull", [](const auto& req, auto& res, int) { NothingToPull(req, res); });
   server_.Start();
-  ASSERT_TRUE(SyncClient(store(), ClientOpts()).Sync().ok());
+  ASSERT_TRUE(SyncClient(store().ledger(), ClientOpts()).Sync().ok());
   MakeSchool("S-new", "Новая школа");
-  auto report = SyncClient(store(), ClientOpts()).Sync();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kInternal);
   EXPECT_EQ(server_.Count("/v1/push"), 2);
@@ -714,11 +714,11 @@ TEST_F(SyncClientTest, ARejectionOfAChangeNotSentStopsAndStoresNothing) {
     server.Start();
     ClientOptions o = ClientOpts();
     o.server_url = server.url();
-    auto report = SyncClient(store(), o).Push();
+    auto report = SyncClient(store().ledger(), o).Push();
     ExpectServerFault(report);
     EXPECT_EQ(server.Count("/v1/push"), 1);
     EXPECT_EQ(Pending(), 2);
-    EXPECT_TRUE(Must(store().Rejected(), "Rejected").empty());
+    EXPECT_TRUE(Must(store().ledger().Rejected(), "Rejected").empty());
   }
   ExpectConsistent();
 }
@@ -733,7 +733,7 @@ TEST_F(SyncClientTest, APullThatComesBackToAnEarlierPositionStops) {
     AnswerWith(res, Encode(answer));
   });
   server_.Start();
-  auto report = SyncClient(store(), ClientOpts()).Pull();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Pull();
   ExpectServerFault(report);
   EXPECT_EQ(server_.Count("/v1/pull"), 4);  // "" -> a, a -> b, b -> a (tolerated once), a -> b
   EXPECT_EQ(SyncValue(kCursorKey), "a");    // what was applied stays
@@ -743,7 +743,7 @@ TEST_F(SyncClientTest, APullThatSaysMoreForEverStopsAtTheBound) {
   // A new position and the same record every time. (After 200 the fake gives up, so without the
   // bound the test ends too, and fails.)
   core::School school = MakeSchool("P-1", "Школа");
-  const RecordState state = *Must(store().StateOf(school.id), "state");
+  const RecordState state = *Must(store().ledger().StateOf(school.id), "state");
   server_.On("/v1/pull", [&](const auto&, auto& res, int attempt) {
     PullResponse answer;
     answer.records = {state};
@@ -755,7 +755,7 @@ TEST_F(SyncClientTest, APullThatSaysMoreForEverStopsAtTheBound) {
   server_.Start();
   ClientOptions o = ClientOpts();
   o.max_pull_batches = 50;
-  auto report = SyncClient(store(), o).Pull();
+  auto report = SyncClient(store().ledger(), o).Pull();
   ExpectServerFault(report);
   EXPECT_EQ(server_.Count("/v1/pull"), 50);
   EXPECT_EQ(SyncValue(kCursorKey), "c50");  // every batch received is saved
@@ -772,7 +772,7 @@ TEST_F(SyncClientTest, ALongLegalPullIsNotCutShort) {
     AnswerWith(res, Encode(answer));
   });
   server_.Start();
-  auto report = SyncClient(store(), ClientOpts()).Pull();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Pull();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->pull_batches, 60);
 }
@@ -811,7 +811,7 @@ TEST_F(SyncClientTest, ADrippingAnswerTimesOutAsNoConnection) {
   o.low_speed_time_s = 2;
   o.max_attempts = 2;
   const auto start = Clock::now();
-  auto report = SyncClient(store(), o).Sync();
+  auto report = SyncClient(store().ledger(), o).Sync();
   const auto elapsed = Clock::now() - start;
   stop.store(true);
   server_.Stop();  // the provider reads `stop`
@@ -855,12 +855,12 @@ TEST_F(SyncClientTest, ASlowButSteadyAnswerCompletes) {
   ClientOptions o = ClientOpts();
   o.low_speed_time_s = 2;
   o.max_attempts = 1;
-  auto report = SyncClient(store(), o).Pull();
+  auto report = SyncClient(store().ledger(), o).Pull();
   stop.store(true);
   server_.Stop();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->pulled, 1);
-  EXPECT_EQ(Must(store().Get<core::School>(s.id), "pulled").name, long_text);
+  EXPECT_EQ(Must(store().records().Get<core::School>(s.id), "pulled").name, long_text);
 }
 
 TEST_F(SyncClientTest, RejectionsAreStoredAndTheQueueMovesOn) {
@@ -878,12 +878,12 @@ TEST_F(SyncClientTest, RejectionsAreStoredAndTheQueueMovesOn) {
   });
   server_.On("/v1/pull", [](const auto& req, auto& res, int) { NothingToPull(req, res); });
   server_.Start();
-  auto report = SyncClient(store(), ClientOpts()).Sync();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->rejected, 1);
   EXPECT_EQ(report->clamped, 1u);
   EXPECT_EQ(Pending(), 0);
-  const auto rejected = Must(store().Rejected(), "Rejected");
+  const auto rejected = Must(store().ledger().Rejected(), "Rejected");
   ASSERT_EQ(rejected.size(), 1u);
   EXPECT_EQ(rejected[0].op_seq, 2u);
   EXPECT_EQ(rejected[0].reason_ru, "не ваша школа");
@@ -897,7 +897,7 @@ TEST_F(SyncClientTest, AClosedPortIsUnavailableAfterMaxAttempts) {
   o.max_attempts = 3;
   int retries = 0;
   o.on_progress = [&](const SyncProgress& p) { retries = p.retries; };
-  auto report = SyncClient(store(), o).Sync();
+  auto report = SyncClient(store().ledger(), o).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(report.status().message(Language::kRussian).find("Нет связи с сервером"), std::string::npos)
@@ -921,7 +921,7 @@ TEST_F(SyncClientTest, HttpsToAPlainHttpPortFailsAfterBoundedAttempts) {
   int retries = 0;
   o.on_progress = [&](const SyncProgress& p) { retries = p.retries; };
   const auto start = Clock::now();
-  auto report = SyncClient(store(), o).Sync();
+  auto report = SyncClient(store().ledger(), o).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnavailable) << report.status().ToString();
   EXPECT_LE(retries, 2);
@@ -936,7 +936,7 @@ TEST_F(SyncClientTest, NotSignedInFailsWithoutTouchingTheNetwork) {
   server_.Start();
   ClientOptions o = ClientOpts();
   o.token.clear();
-  auto report = SyncClient(store(), o).Sync();
+  auto report = SyncClient(store().ledger(), o).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(server_.Count("/v1/push"), 0);
@@ -945,7 +945,7 @@ TEST_F(SyncClientTest, NotSignedInFailsWithoutTouchingTheNetwork) {
 TEST_F(SyncClientTest, ABadServerAddressIsInvalidInput) {
   ClientOptions o = ClientOpts();
   o.server_url = "ftp://example.org";
-  auto report = SyncClient(store(), o).Sync();
+  auto report = SyncClient(store().ledger(), o).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kInvalidInput);
 }
@@ -954,7 +954,7 @@ TEST_F(SyncClientTest, AnUnreadableAnswerIsCorruption) {
   MakeSchools(1);
   server_.On("/v1/push", [](const auto&, auto& res, int) { res.set_content("<html>wifi login</html>", "text/html"); });
   server_.Start();
-  auto report = SyncClient(store(), ClientOpts()).Sync();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kCorruption);
   EXPECT_EQ(server_.Count("/v1/push"), 1);
@@ -968,7 +968,7 @@ TEST_F(SyncClientTest, AMalformedErrorBodyIsStillAnError) {
     res.set_content(R"({"code": "x", "message_en": "\uZZZZ", "message_ru": "\uZZZZ"})", "application/json");
   });
   server_.Start();
-  auto report = SyncClient(store(), ClientOpts()).Sync();
+  auto report = SyncClient(store().ledger(), ClientOpts()).Sync();
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(server_.Count("/v1/push"), 1);

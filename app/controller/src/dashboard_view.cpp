@@ -195,7 +195,7 @@ ui::SchoolDashboardView School(const core::SchoolProgress& p, const std::map<std
 
 }  // namespace
 
-RubricWords LoadRubricWords(const core::Store& store, Language language) {
+RubricWords LoadRubricWords(const core::Records& store, Language language) {
   RubricWords words;
   auto templates = store.List<core::RubricTemplate>();
   if (!templates.ok()) return words;

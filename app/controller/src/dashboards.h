@@ -1,6 +1,6 @@
 // Dashboards: the controller's owner of the figures. It keeps one core::Dashboard
 // (domain/dashboard.h) on its own queue and follows the store's change feed
-// (Store::ChangesSince) into it, as the server's dashboards follow the server's seq: every
+// (Records::ChangesSince) into it, as the server's dashboards follow the server's seq: every
 // record at the first refresh, then whatever was written since (a save, a sync, another
 // program), whenever it is asked (Queue). Each refresh publishes the dashboards' slice
 // (view_board.h): plain, formatted copies. Until the first is done the slice's view is null;

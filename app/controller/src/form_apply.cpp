@@ -73,7 +73,7 @@ bool IsBlank(const ui::NewRecommendation& r) {
 }
 
 // Saves the form's new recommendations, coming from `source`.
-Status SaveRecommendations(core::Store& store, const Parser& parse, const std::vector<ui::NewRecommendation>& recs,
+Status SaveRecommendations(core::Records& store, const Parser& parse, const std::vector<ui::NewRecommendation>& recs,
                            core::SourceKind kind, const Uuid& source, const Uuid& school, Date date) {
   for (const ui::NewRecommendation& in : recs) {
     if (IsBlank(in)) continue;  // an empty row the person added and left
@@ -94,7 +94,7 @@ Status SaveRecommendations(core::Store& store, const Parser& parse, const std::v
 
 // A new record under the form's id, or the stored one to edit.
 template <class R>
-Result<R> Start(const core::Store& store, std::string_view id_text) {
+Result<R> Start(const core::Records& store, std::string_view id_text) {
   R r;
   if (id_text.empty()) return r;
   ASSIGN_OR_RETURN(r.id, Uuid::Parse(id_text));
@@ -104,7 +104,7 @@ Result<R> Start(const core::Store& store, std::string_view id_text) {
   return r;
 }
 
-Result<Uuid> SaveVisit(core::Store& store, const Parser& parse, const ui::VisitForm& f,
+Result<Uuid> SaveVisit(core::Records& store, const Parser& parse, const ui::VisitForm& f,
                        const std::optional<Uuid>& author) {
   ASSIGN_OR_RETURN(core::Visit v, Start<core::Visit>(store, f.id));
   const bool is_new = v.visitor_ids.empty();
@@ -157,7 +157,7 @@ Result<Uuid> SaveVisit(core::Store& store, const Parser& parse, const ui::VisitF
   return v.id;
 }
 
-Result<Uuid> SaveObservation(core::Store& store, const Parser& parse, const ui::ObservationForm& f,
+Result<Uuid> SaveObservation(core::Records& store, const Parser& parse, const ui::ObservationForm& f,
                              const std::optional<Uuid>& author) {
   ASSIGN_OR_RETURN(core::Observation o, Start<core::Observation>(store, f.id));
   if (o.observer_id.IsNil() && author) o.observer_id = *author;
@@ -190,7 +190,7 @@ Result<Uuid> SaveObservation(core::Store& store, const Parser& parse, const ui::
   return o.id;
 }
 
-Result<Uuid> SaveConsultation(core::Store& store, const Parser& parse, const ui::ConsultationForm& f,
+Result<Uuid> SaveConsultation(core::Records& store, const Parser& parse, const ui::ConsultationForm& f,
                               const std::optional<Uuid>& author) {
   ASSIGN_OR_RETURN(core::Consultation c, Start<core::Consultation>(store, f.id));
   if (c.consultant_id.IsNil() && author) c.consultant_id = *author;
@@ -221,7 +221,7 @@ std::string IdText(const std::optional<Uuid>& id) { return id ? id->ToString() :
 
 }  // namespace
 
-Result<Uuid> SaveForm(core::Store& store, const ui::Form& form, const std::optional<Uuid>& author,
+Result<Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::optional<Uuid>& author,
                       const ui::Translations& ru, const ui::Translations& en) {
   const Parser parse(ru, en);
   Uuid saved;
@@ -241,7 +241,7 @@ Result<Uuid> SaveForm(core::Store& store, const ui::Form& form, const std::optio
   return saved;
 }
 
-Result<ui::Form> FormForRecord(const core::Store& store, std::string_view record_id) {
+Result<ui::Form> FormForRecord(const core::Records& store, std::string_view record_id) {
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(record_id));
   if (auto v = store.Get<core::Visit>(id); v.ok()) {
     ui::VisitForm f;

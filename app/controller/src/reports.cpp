@@ -28,7 +28,7 @@ bool UsesDashboard(ui::ReportKind kind) {
   return kind == ui::ReportKind::kDistrictXlsx || kind == ui::ReportKind::kSchoolPdf;
 }
 
-Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::MakeReport& request,
+Result<std::filesystem::path> WriteReport(const core::Records& store, const ui::MakeReport& request,
                                           const std::filesystem::path& dir, const std::filesystem::path& assets_dir,
                                           Language language, const core::Dashboard* dashboard) {
   std::error_code ec;

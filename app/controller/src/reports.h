@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "mentorlog/domain/dashboard.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/records.h"
 #include "mentorlog/ui/action.h"
 
 namespace mentorlog::app {
@@ -17,7 +17,7 @@ namespace mentorlog::app {
 // to the store's today) when given, else from a dashboard fed the whole store.
 // Errors: the report library's (NotFound for an unknown observation or school, InvalidInput
 // for a folder that cannot be written). The report is in `language`.
-Result<std::filesystem::path> WriteReport(const core::Store& store, const ui::MakeReport& request,
+Result<std::filesystem::path> WriteReport(const core::Records& store, const ui::MakeReport& request,
                                           const std::filesystem::path& dir, const std::filesystem::path& assets_dir,
                                           Language language, const core::Dashboard* dashboard = nullptr);
 

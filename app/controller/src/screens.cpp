@@ -54,7 +54,7 @@ bool Screens::ShowIfError(const Status& error) {
 }
 
 std::optional<core::Uuid> Screens::PersonId() const {
-  auto value = store_.GetSyncValue(sync::kPersonIdKey);
+  auto value = store_.ledger().GetSyncValue(sync::kPersonIdKey);
   if (!value.ok() || !*value || (*value)->empty()) return std::nullopt;
   auto id = core::Uuid::Parse(**value);
   if (!id.ok()) return std::nullopt;
@@ -69,7 +69,7 @@ void Screens::RebuildAndPublish() {
   const unsigned dirty = std::exchange(dirty_, 0u);
   // A new day: "days since the last contact" and the half-year move (a refresh recomputes all).
   const std::optional<core::Date> as_of = dashboards_.AsOf();
-  const bool new_day = as_of && *as_of != store_.Today();
+  const bool new_day = as_of && *as_of != store_.records().Today();
   const auto tr = texts_.Current();
   const Language language = texts_.language();
   BuildContext ctx = Context();
@@ -95,29 +95,30 @@ void Screens::RebuildAndPublish() {
     // Whatever wrote to the store since (a save here, a sync, another program): the dashboards
     // read it from the store's change feed. Asked after the first publish, so a start shows
     // Today before the dashboards read the whole store.
-    auto last_change = store_.LastChange();
+    auto last_change = store_.records().LastChange();
     const bool store_changed = last_change.ok() && *last_change != seen_change_;
     if (store_changed) seen_change_ = *last_change;
     if (new_day || store_changed) dashboards_.Queue();
   };
   if (dirty & kToday) keep(BuildTodayView(store_, ctx), v.today);
-  if ((dirty & kSchool) && !school_id_.empty()) keep(BuildSchoolView(store_, ctx, school_id_), v.school);
-  if ((dirty & kTeacher) && !teacher_id_.empty()) keep(BuildTeacherView(store_, ctx, teacher_id_), v.teacher);
-  if ((dirty & kForm) && !form_school_id_.empty()) keep(BuildFormOptions(store_, ctx, form_school_id_), v.form);
+  if ((dirty & kSchool) && !school_id_.empty()) keep(BuildSchoolView(store_.records(), ctx, school_id_), v.school);
+  if ((dirty & kTeacher) && !teacher_id_.empty()) keep(BuildTeacherView(store_.records(), ctx, teacher_id_), v.teacher);
+  if ((dirty & kForm) && !form_school_id_.empty())
+    keep(BuildFormOptions(store_.records(), ctx, form_school_id_), v.form);
   if (dirty & kSync) {
     const bool signed_in = HasToken(options_.data_dir);
     keep(BuildSyncView(store_, ctx, signed_in), v.sync);
     // First run: never signed in to a server here, "work offline" not chosen, and no school
     // in the store yet (one made by mentorlog-cli import or demo is already in use).
-    auto server = store_.GetSyncValue(sync::kServerKey);
-    auto schools = store_.Count(core::RecordKind::kSchool);
+    auto server = store_.ledger().GetSyncValue(sync::kServerKey);
+    auto schools = store_.records().Count(core::RecordKind::kSchool);
     v.first_run = !signed_in && server.ok() && (!*server || (*server)->empty()) && !work_offline_ && schools.ok() &&
                   *schools == 0;
   }
   if (dirty & kSettings) {
     v.settings = settings_;
     v.settings.language = std::string(LanguageCode(language));
-    auto server = store_.GetSyncValue(sync::kServerKey);
+    auto server = store_.ledger().GetSyncValue(sync::kServerKey);
     if (server.ok() && *server && !(*server)->empty()) v.settings.server = **server;
     v.settings.signed_in = HasToken(options_.data_dir);
   }
@@ -125,7 +126,7 @@ void Screens::RebuildAndPublish() {
   // what is ready is shown first, so Today does not wait for it after a start or a sync.
   if (dirty & kRecommendations) {
     if (dirty & ~kRecommendations) publish();
-    keep(BuildRecommendationsView(store_, ctx, filter_), v.recommendations);
+    keep(BuildRecommendationsView(store_.records(), ctx, filter_), v.recommendations);
   }
   publish();
 }

@@ -117,7 +117,7 @@ class Screens {
   uint64_t saved_form_seq_ = 0;
   ui::AppView last_built_;  // the sections as last built, reused for those not rebuilt
   unsigned dirty_ = kAll;
-  uint64_t seen_change_ = UINT64_MAX;  // Store::LastChange when the dashboards were last asked
+  uint64_t seen_change_ = UINT64_MAX;  // Records::LastChange when the dashboards were last asked
 
   std::mutex opened_mu_;
   std::optional<OpenedForm> opened_;  // GUARDED_BY(opened_mu_)

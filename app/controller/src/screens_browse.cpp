@@ -25,12 +25,12 @@ void Screens::On(const ui::ResolveConflict& a) {
   MarkDirty(kAll);
   ShowIfError([&]() -> Status {
     ASSIGN_OR_RETURN(core::Uuid id, core::Uuid::Parse(a.conflict_id));
-    ASSIGN_OR_RETURN(auto conflicts, store_.Conflicts());
+    ASSIGN_OR_RETURN(auto conflicts, store_.ledger().Conflicts());
     for (const auto& c : conflicts) {
       if (c.id != id) continue;
-      return store_.InTransaction([&]() -> Status {
+      return store_.records().InTransaction([&]() -> Status {
         RETURN_IF_ERROR(core::VisitKind(c.kind, [&]<class R>() -> Status {
-          ASSIGN_OR_RETURN(R record, store_.Get<R>(c.record_id));
+          ASSIGN_OR_RETURN(R record, store_.records().Get<R>(c.record_id));
           Status set = Status::InvalidInput(c.field);
           core::ForEachFieldDef<R>([&](const auto& def) {
             if (def.name != c.field) return;
@@ -38,18 +38,18 @@ void Screens::On(const ui::ResolveConflict& a) {
             set = core::FieldCodec<T>::FromText(a.value, record.*(def.member));
           });
           RETURN_IF_ERROR(set);
-          return store_.Save(std::move(record)).status();
+          return store_.records().Save(std::move(record)).status();
         }));
-        return store_.DismissConflict(id);
+        return store_.ledger().DismissConflict(id);
       });
     }
-    return store_.DismissConflict(id);  // NotFound, with the store's message
+    return store_.ledger().DismissConflict(id);  // NotFound, with the store's message
   }());
 }
 
 void Screens::On(const ui::DismissConflict& a) {
   auto id = core::Uuid::Parse(a.conflict_id);
-  ShowIfError(id.ok() ? store_.DismissConflict(*id) : id.status());
+  ShowIfError(id.ok() ? store_.ledger().DismissConflict(*id) : id.status());
   MarkDirty(kSync);
 }
 

@@ -15,7 +15,7 @@ void Screens::On(const ui::MakeReport& a) {
     return;
   }
   MarkDirty(kToday);
-  auto path = WriteReport(store_, a, options_.data_dir / "reports", options_.assets_dir, texts_.language());
+  auto path = WriteReport(store_.records(), a, options_.data_dir / "reports", options_.assets_dir, texts_.language());
   if (ShowIfError(path.status())) Show(Notice::Words("view.notice.report_saved", {path->string()}));
 }
 

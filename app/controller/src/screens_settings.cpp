@@ -8,7 +8,7 @@ namespace mentorlog::app {
 void Screens::LoadSettings() {
   MarkDirty(kAll);  // the first view; then the dashboards (RebuildAndPublish)
   ShowIfError(texts_.load_error());
-  auto saved = store_.Settings();
+  auto saved = store_.device().Settings();
   if (!ShowIfError(saved.status())) return;
   // The language chosen in Settings, unless --lang asked for one.
   if (!options_.language_forced && saved->language) ShowIfError(texts_.Use(*saved->language));
@@ -24,12 +24,12 @@ void Screens::On(const ui::ChangeSettings& a) {
   settings_ = a.settings;
   sync_.SetAuto(a.settings.auto_sync);
   sync_.Kick();
-  ShowIfError(store_.InTransaction([&]() -> Status {
-    ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.Settings());
+  ShowIfError(store_.records().InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.device().Settings());
     settings.language = LanguageFromCode(a.settings.language);
     settings.text_scale = a.settings.text_scale;
     settings.auto_sync = a.settings.auto_sync;
-    return store_.SaveSettings(settings);
+    return store_.device().SaveSettings(settings);
   }));
   const std::optional<Language> language = LanguageFromCode(a.settings.language);
   if (!language || *language == texts_.language()) return;
@@ -38,10 +38,10 @@ void Screens::On(const ui::ChangeSettings& a) {
 
 void Screens::On(const ui::WorkOffline&) {
   MarkDirty(kAll);
-  work_offline_ = ShowIfError(store_.InTransaction([&]() -> Status {
-    ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.Settings());
+  work_offline_ = ShowIfError(store_.records().InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(core::DeviceSettings settings, store_.device().Settings());
     settings.work_offline = true;
-    return store_.SaveSettings(settings);
+    return store_.device().SaveSettings(settings);
   }));
 }
 

@@ -10,29 +10,29 @@ namespace mentorlog::app {
 
 std::filesystem::path TokenPath(const std::filesystem::path& data_dir) { return data_dir / "token"; }
 
-Result<sync::LoginResponse> SignIn(core::Store& store, const std::filesystem::path& data_dir,
+Result<sync::LoginResponse> SignIn(core::SyncLedger& ledger, const std::filesystem::path& data_dir,
                                    const sync::ClientOptions& options, std::string_view login,
                                    std::string_view password) {
-  ASSIGN_OR_RETURN(sync::LoginResponse who, sync::Login(options, login, password, store.device_id()));
+  ASSIGN_OR_RETURN(sync::LoginResponse who, sync::Login(options, login, password, ledger.device_id()));
   RETURN_IF_ERROR(platform::WriteSecretFile(TokenPath(data_dir), who.token));
-  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kServerKey, options.server_url));
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kLoginKey, login));
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kCaFileKey, options.ca_file));
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kPersonIdKey, who.person_id.ToString()));
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kDisplayNameKey, who.display_name));
-    RETURN_IF_ERROR(store.SetSyncValue(sync::kRoleKey, sync::RoleCode(who.role)));
-    return store.SetSyncValue(sync::kTokenExpiresKey, std::to_string(who.expires_millis));
+  RETURN_IF_ERROR(ledger.InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(ledger.SetSyncValue(sync::kServerKey, options.server_url));
+    RETURN_IF_ERROR(ledger.SetSyncValue(sync::kLoginKey, login));
+    RETURN_IF_ERROR(ledger.SetSyncValue(sync::kCaFileKey, options.ca_file));
+    RETURN_IF_ERROR(ledger.SetSyncValue(sync::kPersonIdKey, who.person_id.ToString()));
+    RETURN_IF_ERROR(ledger.SetSyncValue(sync::kDisplayNameKey, who.display_name));
+    RETURN_IF_ERROR(ledger.SetSyncValue(sync::kRoleKey, sync::RoleCode(who.role)));
+    return ledger.SetSyncValue(sync::kTokenExpiresKey, std::to_string(who.expires_millis));
   }));
   return who;
 }
 
-static Result<std::string> SyncValue(const core::Store& store, std::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, store.GetSyncValue(key));
+static Result<std::string> SyncValue(const core::SyncLedger& ledger, std::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, ledger.GetSyncValue(key));
   return value.value_or("");
 }
 
-Result<sync::ClientOptions> SignedInOptions(const core::Store& store, const std::filesystem::path& data_dir,
+Result<sync::ClientOptions> SignedInOptions(const core::SyncLedger& ledger, const std::filesystem::path& data_dir,
                                             LocalText not_signed_in) {
   sync::ClientOptions options;
   auto token = platform::ReadSecretFile(TokenPath(data_dir));
@@ -41,8 +41,8 @@ Result<sync::ClientOptions> SignedInOptions(const core::Store& store, const std:
     return token.status();
   }
   options.token = *token;
-  ASSIGN_OR_RETURN(options.server_url, SyncValue(store, sync::kServerKey));
-  ASSIGN_OR_RETURN(options.ca_file, SyncValue(store, sync::kCaFileKey));
+  ASSIGN_OR_RETURN(options.server_url, SyncValue(ledger, sync::kServerKey));
+  ASSIGN_OR_RETURN(options.ca_file, SyncValue(ledger, sync::kCaFileKey));
   if (options.token.empty() || options.server_url.empty()) return Status::Unauthenticated(std::move(not_signed_in));
   return options;
 }
@@ -52,9 +52,9 @@ bool HasToken(const std::filesystem::path& data_dir) {
   return token.ok() && !token->empty();
 }
 
-Result<SignOutReport> SignOut(const core::Store& store, const std::filesystem::path& data_dir, int max_attempts) {
+Result<SignOutReport> SignOut(const core::SyncLedger& ledger, const std::filesystem::path& data_dir, int max_attempts) {
   SignOutReport report;
-  auto options = SignedInOptions(store, data_dir, LocalText{"вход не выполнен", "not signed in"});
+  auto options = SignedInOptions(ledger, data_dir, LocalText{"вход не выполнен", "not signed in"});
   if (options.ok()) {
     report.was_signed_in = true;
     options->max_attempts = max_attempts;

@@ -93,7 +93,7 @@ void SyncRunner::Step() {
 void SyncRunner::RunSync(bool automatic) {
   const auto tr = texts_.Current();
   board_.PublishSync(SyncSlice{true, 0, (*tr)("view.sync.starting"), -1});
-  auto options = SignedInOptions(store_, options_.data_dir, texts_.Words("view.sync.not_signed_in"));
+  auto options = SignedInOptions(store_.ledger(), options_.data_dir, texts_.Words("view.sync.not_signed_in"));
   Status result;
   if (!options.ok()) {
     result = options.status();
@@ -122,7 +122,7 @@ void SyncRunner::RunSync(bool automatic) {
       if (!p.last_error.en.empty()) slice.progress_text += " — " + p.last_error.In(language);
       board_.PublishSync(std::move(slice));
     };
-    sync::SyncClient client(store_, std::move(options).value());
+    sync::SyncClient client(store_.ledger(), std::move(options).value());
     result = client.Sync().status();
   }
   board_.PublishSync(SyncSlice{});
@@ -142,17 +142,17 @@ void SyncRunner::RunSignIn(const ui::SignIn& sign_in) {
   options.server_url = sign_in.server.empty() ? options_.server_url : sign_in.server;
   options.max_attempts = 4;  // someone is waiting
   options.clock = &clock_;
-  auto who = SignIn(store_, options_.data_dir, options, sign_in.login, sign_in.password);
+  auto who = SignIn(store_.ledger(), options_.data_dir, options, sign_in.login, sign_in.password);
   tell_(who.ok() ? Notice::Words("view.notice.signed_in", {who->display_name}) : Notice::Error(who.status()));
   // A first sync right away: the person's schools come with it.
   if (who.ok() && !queued_.exchange(true)) RunSync(/*automatic=*/false);
 }
 
 void SyncRunner::RunSignOut() {
-  auto report = SignOut(store_, options_.data_dir, /*max_attempts=*/2);
-  Status cleared = store_.InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(store_.SetSyncValue(sync::kPersonIdKey, ""));
-    return store_.SetSyncValue(sync::kDisplayNameKey, "");
+  auto report = SignOut(store_.ledger(), options_.data_dir, /*max_attempts=*/2);
+  Status cleared = store_.ledger().InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store_.ledger().SetSyncValue(sync::kPersonIdKey, ""));
+    return store_.ledger().SetSyncValue(sync::kDisplayNameKey, "");
   });
   const Status status = report.ok() ? cleared : report.status();
   tell_(status.ok() ? Notice::Words("view.notice.signed_out") : Notice::Error(status));

@@ -103,7 +103,7 @@ std::string SchoolName(const core::School& s) { return s.short_name.empty() ? s.
 // People's names by id, read from the store once each.
 class Names {
  public:
-  explicit Names(const core::Store& store) : store_(store) {}
+  explicit Names(const core::Records& store) : store_(store) {}
   void Add(const core::Person& p) { names_[p.id] = p.full_name; }
   std::string Of(const std::optional<Uuid>& id) {
     if (!id) return {};
@@ -115,14 +115,14 @@ class Names {
   }
 
  private:
-  const core::Store& store_;
+  const core::Records& store_;
   std::map<Uuid, std::string> names_;
 };
 
 // School names by id, likewise.
 class SchoolNames {
  public:
-  explicit SchoolNames(const core::Store& store) : store_(store) {}
+  explicit SchoolNames(const core::Records& store) : store_(store) {}
   void Add(const core::School& s) { names_[s.id] = SchoolName(s); }
   std::string Of(const Uuid& id) {
     if (auto it = names_.find(id); it != names_.end()) return it->second;
@@ -133,13 +133,13 @@ class SchoolNames {
   }
 
  private:
-  const core::Store& store_;
+  const core::Records& store_;
   std::map<Uuid, std::string> names_;
 };
 
-// The rules across records `record` breaks as stored (Store::RuleWarnings), in the UI's language.
+// The rules across records `record` breaks as stored (Records::RuleWarnings), in the UI's language.
 template <class R>
-std::string WarningOf(const core::Store& store, const R& record, const BuildContext& ctx) {
+std::string WarningOf(const core::Records& store, const R& record, const BuildContext& ctx) {
   std::string out;
   for (const core::FieldError& e : store.RuleWarnings(record)) {
     if (!out.empty()) out += ' ';
@@ -176,7 +176,7 @@ void SortRows(std::vector<std::pair<core::Recommendation, ui::RecommendationRow>
 }
 
 // Open recommendations of one school, for the school view and the forms.
-Result<std::vector<ui::RecommendationRow>> OpenRows(const core::Store& store, const BuildContext& ctx,
+Result<std::vector<ui::RecommendationRow>> OpenRows(const core::Records& store, const BuildContext& ctx,
                                                     const core::School& school, Names& people) {
   ASSIGN_OR_RETURN(auto recs, store.ListBy<core::Recommendation>("school_id", school.id));
   const Date today = store.Today();
@@ -198,7 +198,7 @@ std::string ObservationTitle(const core::Observation& o, const std::string& teac
   return ctx.tr->Format("view.timeline.observation", {o.subject, cls, teacher});
 }
 
-ui::TimelineEntry ObservationEntry(const core::Store& store, const core::Observation& o, const std::string& teacher,
+ui::TimelineEntry ObservationEntry(const core::Records& store, const core::Observation& o, const std::string& teacher,
                                    const BuildContext& ctx) {
   return {ui::EntryKind::kObservation,       o.id.ToString(),  ShowDate(o.date),
           ObservationTitle(o, teacher, ctx), OneLine(o.topic), WarningOf(store, o, ctx)};
@@ -207,7 +207,7 @@ ui::TimelineEntry ObservationEntry(const core::Store& store, const core::Observa
 // Rubrics by (code, version), parsed once per build.
 class Rubrics {
  public:
-  explicit Rubrics(const core::Store& store) : store_(store) {}
+  explicit Rubrics(const core::Records& store) : store_(store) {}
   const core::Rubric* Find(const std::string& code, int64_t version) {
     if (!loaded_) Load();
     auto it = rubrics_.find({code, version});
@@ -233,14 +233,14 @@ class Rubrics {
       if (rubric.ok()) rubrics_.emplace(std::make_pair(t.code, t.version), std::move(rubric).value());
     }
   }
-  const core::Store& store_;
+  const core::Records& store_;
   bool loaded_ = false;
   std::map<std::pair<std::string, int64_t>, core::Rubric> rubrics_;
 };
 
 // "Visit of 12.11.2026, School No. 3" for the records the sync panel names; "Visit 0190f5a2…"
 // for the others.
-std::string DescribeRecord(const core::Store& store, const BuildContext& ctx, core::RecordKind kind, const Uuid& id,
+std::string DescribeRecord(const core::Records& store, const BuildContext& ctx, core::RecordKind kind, const Uuid& id,
                            SchoolNames& schools) {
   const std::string label(core::EnumLabel(kind, ctx.language));
   auto dated = [&]<class R>() -> std::optional<std::string> {
@@ -286,7 +286,7 @@ std::string ShowTime(int64_t millis, const BuildContext& ctx) {
   return ShowDate(day) + " " + hhmm;
 }
 
-std::string DraftTitle(const core::Store& store, const BuildContext& ctx, const ui::Form& form) {
+std::string DraftTitle(const core::Records& store, const BuildContext& ctx, const ui::Form& form) {
   const std::string& school_id = std::visit([](const auto& f) -> const std::string& { return f.school_id; }, form);
   std::string school;
   if (auto id = ParseId(school_id)) {
@@ -305,7 +305,7 @@ std::string DraftTitle(const core::Store& store, const BuildContext& ctx, const 
 
 namespace {
 
-Result<ui::SchoolCard> MakeCard(const core::Store& store, const BuildContext& ctx, const core::School& school,
+Result<ui::SchoolCard> MakeCard(const core::Records& store, const BuildContext& ctx, const core::School& school,
                                 const std::vector<core::RoadmapItem>& roadmap, Date today) {
   ui::SchoolCard card;
   card.id = school.id.ToString();
@@ -313,7 +313,7 @@ Result<ui::SchoolCard> MakeCard(const core::Store& store, const BuildContext& ct
   card.municipality = school.municipality;
   for (core::SchoolStatus s : school.statuses) card.statuses.emplace_back(core::EnumLabel(s, ctx.language));
 
-  ASSIGN_OR_RETURN(core::Store::SchoolActivity activity, store.ActivityOf(school.id, today));
+  ASSIGN_OR_RETURN(core::Records::SchoolActivity activity, store.ActivityOf(school.id, today));
   const std::optional<int> days = core::DaysSinceContact(activity.last_contact, today);
   card.days_since_contact = days.value_or(-1);
   card.without_contact = core::WithoutContact(days, ctx.no_contact_days);
@@ -340,16 +340,16 @@ Result<ui::SchoolCard> MakeCard(const core::Store& store, const BuildContext& ct
 
 Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContext& ctx) {
   ui::TodayView view;
-  const Date today = store.Today();
+  const Date today = store.records().Today();
 
   // Whose schools: the person's assignments, or all for a coordinator or nobody.
   std::optional<std::set<Uuid>> mine;
   if (ctx.person_id) {
-    auto person = store.Get<core::Person>(*ctx.person_id);
+    auto person = store.records().Get<core::Person>(*ctx.person_id);
     if (person.ok()) {
       view.user_name = person->full_name;
       if (!Has(person->roles, core::Role::kCoordinator)) {
-        ASSIGN_OR_RETURN(auto assignments, store.ListBy<core::Assignment>("assignee_id", *ctx.person_id));
+        ASSIGN_OR_RETURN(auto assignments, store.records().ListBy<core::Assignment>("assignee_id", *ctx.person_id));
         mine.emplace();
         for (const auto& a : assignments) {
           if (a.starts_on <= today && (!a.ends_on || *a.ends_on >= today)) mine->insert(a.school_id);
@@ -360,30 +360,30 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
     }
   }
   if (view.user_name.empty()) {
-    ASSIGN_OR_RETURN(auto name, store.GetSyncValue(sync::kDisplayNameKey));
+    ASSIGN_OR_RETURN(auto name, store.ledger().GetSyncValue(sync::kDisplayNameKey));
     view.user_name = name.value_or("");
   }
 
   std::vector<core::School> schools;
   if (mine) {
     for (const Uuid& id : *mine) {
-      auto s = store.Get<core::School>(id);
+      auto s = store.records().Get<core::School>(id);
       if (s.ok()) schools.push_back(std::move(s).value());
     }
   } else {
-    ASSIGN_OR_RETURN(schools, store.List<core::School>());
+    ASSIGN_OR_RETURN(schools, store.records().List<core::School>());
   }
   std::sort(schools.begin(), schools.end(), [](const auto& a, const auto& b) {
     return SchoolName(a) != SchoolName(b) ? SchoolName(a) < SchoolName(b) : a.id < b.id;
   });
 
-  ASSIGN_OR_RETURN(auto roadmap, store.List<core::RoadmapItem>());
+  ASSIGN_OR_RETURN(auto roadmap, store.records().List<core::RoadmapItem>());
   for (const auto& s : schools) {
-    ASSIGN_OR_RETURN(ui::SchoolCard card, MakeCard(store, ctx, s, roadmap, today));
+    ASSIGN_OR_RETURN(ui::SchoolCard card, MakeCard(store.records(), ctx, s, roadmap, today));
     view.schools.push_back(std::move(card));
   }
 
-  ASSIGN_OR_RETURN(auto drafts, store.Drafts());
+  ASSIGN_OR_RETURN(auto drafts, store.device().Drafts());
   for (const auto& d : drafts) view.drafts.push_back({d.key, d.title, ShowTime(d.updated_millis, ctx)});
   return view;
 }
@@ -392,7 +392,8 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
 // [SECTION] School and teacher
 // -----------------------------------------------------------------------------------------
 
-Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildContext& ctx, std::string_view school_id) {
+Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildContext& ctx,
+                                       std::string_view school_id) {
   ASSIGN_OR_RETURN(Uuid id, MustParseId(school_id));
   ASSIGN_OR_RETURN(core::School school, store.Get<core::School>(id));
   ui::SchoolView view;
@@ -452,7 +453,7 @@ Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildCont
   return view;
 }
 
-Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildContext& ctx,
+Result<ui::TeacherView> BuildTeacherView(const core::Records& store, const BuildContext& ctx,
                                          std::string_view teacher_id) {
   ASSIGN_OR_RETURN(Uuid id, MustParseId(teacher_id));
   ASSIGN_OR_RETURN(core::Person teacher, store.Get<core::Person>(id));
@@ -519,7 +520,7 @@ Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildCo
 // [SECTION] Recommendations
 // -----------------------------------------------------------------------------------------
 
-Result<ui::RecommendationsView> BuildRecommendationsView(const core::Store& store, const BuildContext& ctx,
+Result<ui::RecommendationsView> BuildRecommendationsView(const core::Records& store, const BuildContext& ctx,
                                                          const ui::RecommendationFilter& filter) {
   ui::RecommendationsView view;
   const Date today = store.Today();
@@ -564,7 +565,7 @@ Result<ui::RecommendationsView> BuildRecommendationsView(const core::Store& stor
 // [SECTION] Form options
 // -----------------------------------------------------------------------------------------
 
-Result<ui::FormOptions> BuildFormOptions(const core::Store& store, const BuildContext& ctx,
+Result<ui::FormOptions> BuildFormOptions(const core::Records& store, const BuildContext& ctx,
                                          std::string_view school_id) {
   ASSIGN_OR_RETURN(Uuid id, MustParseId(school_id));
   ASSIGN_OR_RETURN(core::School school, store.Get<core::School>(id));
@@ -618,7 +619,7 @@ Result<ui::SyncView> BuildSyncView(const core::Store& store, const BuildContext&
   ui::SyncView view;
   view.signed_in = signed_in;
   auto value = [&](std::string_view key) -> Result<std::string> {
-    ASSIGN_OR_RETURN(auto v, store.GetSyncValue(key));
+    ASSIGN_OR_RETURN(auto v, store.ledger().GetSyncValue(key));
     return v.value_or("");
   };
   ASSIGN_OR_RETURN(view.server, value(sync::kServerKey));
@@ -626,7 +627,7 @@ Result<ui::SyncView> BuildSyncView(const core::Store& store, const BuildContext&
   if (view.user.empty()) {
     ASSIGN_OR_RETURN(view.user, value(sync::kLoginKey));
   }
-  ASSIGN_OR_RETURN(view.pending, store.PendingCount());
+  ASSIGN_OR_RETURN(view.pending, store.ledger().PendingCount());
   ASSIGN_OR_RETURN(std::string success, value(sync::kLastSuccessKey));
   int64_t millis = 0;
   const auto [end, ec] = std::from_chars(success.data(), success.data() + success.size(), millis);
@@ -639,17 +640,17 @@ Result<ui::SyncView> BuildSyncView(const core::Store& store, const BuildContext&
     if (!ru.empty()) view.last_error = std::move(ru);  // else: kept by a version before both
   }
 
-  SchoolNames schools(store);
-  ASSIGN_OR_RETURN(auto rejected, store.Rejected());
+  SchoolNames schools(store.records());
+  ASSIGN_OR_RETURN(auto rejected, store.ledger().Rejected());
   for (const auto& r : rejected) {
-    view.rejected.push_back({DescribeRecord(store, ctx, r.kind, r.record_id, schools),
+    view.rejected.push_back({DescribeRecord(store.records(), ctx, r.kind, r.record_id, schools),
                              LocalText{r.reason_ru, r.reason_en}.In(ctx.language), ShowTime(r.rejected_millis, ctx)});
   }
-  ASSIGN_OR_RETURN(auto conflicts, store.Conflicts(/*include_dismissed=*/false));
+  ASSIGN_OR_RETURN(auto conflicts, store.ledger().Conflicts(/*include_dismissed=*/false));
   for (const auto& c : conflicts) {
     ui::ConflictRow row;
     row.id = c.id.ToString();
-    row.what = DescribeRecord(store, ctx, c.kind, c.record_id, schools) + ": " + c.field;
+    row.what = DescribeRecord(store.records(), ctx, c.kind, c.record_id, schools) + ": " + c.field;
     row.kept = core::FieldValueToString(c.kept);
     row.lost = core::FieldValueToString(c.lost);
     const std::string device = c.lost_clock.device_id == store.device_id()

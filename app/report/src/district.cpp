@@ -24,7 +24,7 @@ std::string Joined(const std::vector<core::LocalText>& items, Language language)
 
 }  // namespace
 
-Result<std::unique_ptr<core::Dashboard>> BuildDashboard(const core::Store& store,
+Result<std::unique_ptr<core::Dashboard>> BuildDashboard(const core::Records& store,
                                                         const std::filesystem::path& assets_dir, core::Date as_of) {
   ASSIGN_OR_RETURN(core::DashboardConfig config, core::LoadDashboardConfig(assets_dir));
   auto dashboard = std::make_unique<core::Dashboard>(std::move(config));

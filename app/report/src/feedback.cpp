@@ -24,7 +24,7 @@ std::string OrDash(const std::string& s) { return s.empty() ? "—" : s; }
 
 }  // namespace
 
-Result<FeedbackSheet> LoadFeedbackSheet(const core::Store& store, const core::Uuid& observation_id) {
+Result<FeedbackSheet> LoadFeedbackSheet(const core::Records& store, const core::Uuid& observation_id) {
   FeedbackSheet sheet;
   auto observation = store.Get<core::Observation>(observation_id);
   if (!observation.ok()) {

@@ -11,13 +11,13 @@
 
 #include "mentorlog/base/status.h"
 #include "mentorlog/domain/rubric.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/records.h"
 
 namespace mentorlog::report {
 
 class PersonNames {
  public:
-  explicit PersonNames(const core::Store& store) : store_(store) {}
+  explicit PersonNames(const core::Records& store) : store_(store) {}
   // The person's full name; the id itself when the person is not in the store (not synced yet,
   // or deleted). Errors: the store's, other than NotFound.
   Result<std::string> Of(const core::Uuid& id);
@@ -25,19 +25,19 @@ class PersonNames {
   Result<std::string> Join(const std::vector<core::Uuid>& ids);  // "A, B"
 
  private:
-  const core::Store& store_;
+  const core::Records& store_;
   std::map<core::Uuid, std::string> names_;
 };
 
 class RubricBook {
  public:
-  explicit RubricBook(const core::Store& store) : store_(store) {}
+  explicit RubricBook(const core::Records& store) : store_(store) {}
   // The rubric (code, version) as the store has it; nullopt when the store lacks it or its
   // template cannot be parsed. Errors: the store's.
   Result<std::optional<core::Rubric>> Find(const std::string& code, int64_t version);
 
  private:
-  const core::Store& store_;
+  const core::Records& store_;
   bool loaded_ = false;
   std::vector<core::RubricTemplate> templates_;
   std::map<std::pair<std::string, int64_t>, std::optional<core::Rubric>> parsed_;

@@ -11,7 +11,7 @@
 
 namespace mentorlog::report {
 
-Status MakeFeedbackPdf(const core::Store& store, const core::Uuid& observation_id, const std::filesystem::path& out,
+Status MakeFeedbackPdf(const core::Records& store, const core::Uuid& observation_id, const std::filesystem::path& out,
                        const std::filesystem::path& assets_dir, Language language) {
   RETURN_IF_ERROR(CheckOutputPath(out));
   ASSIGN_OR_RETURN(FeedbackSheet sheet, LoadFeedbackSheet(store, observation_id));
@@ -20,7 +20,7 @@ Status MakeFeedbackPdf(const core::Store& store, const core::Uuid& observation_i
   return WriteFileAtomically(out, pdf);
 }
 
-Status MakeSchoolProgressPdf(const core::Store& store, const core::School& school, const std::filesystem::path& out,
+Status MakeSchoolProgressPdf(const core::Records& store, const core::School& school, const std::filesystem::path& out,
                              const std::filesystem::path& assets_dir, Language language) {
   RETURN_IF_ERROR(CheckOutputPath(out));
   const core::Date today = store.Today();
@@ -41,14 +41,14 @@ Status WriteSchoolProgressPdf(const core::SchoolProgress& progress, core::Date t
   return WriteFileAtomically(out, pdf);
 }
 
-Status MakeSchoolLog(const core::Store& store, const core::School& school, const std::filesystem::path& out, bool csv,
+Status MakeSchoolLog(const core::Records& store, const core::School& school, const std::filesystem::path& out, bool csv,
                      Language language) {
   if (!csv) RETURN_IF_ERROR(CheckOutputPath(out));
   ASSIGN_OR_RETURN(std::vector<Table> tables, SchoolLogTables(store, school, store.Today(), language));
   return csv ? WriteCsvFolder(tables, out, language) : WriteXlsx(tables, out, language);
 }
 
-Status MakeDistrictView(const core::Store& store, const std::filesystem::path& out, bool csv,
+Status MakeDistrictView(const core::Records& store, const std::filesystem::path& out, bool csv,
                         const std::filesystem::path& assets_dir, Language language) {
   if (!csv) RETURN_IF_ERROR(CheckOutputPath(out));
   ASSIGN_OR_RETURN(auto dashboard, BuildDashboard(store, assets_dir, store.Today()));

@@ -71,7 +71,7 @@ Table SchoolTable(const core::School& school, const std::string& partner_name, L
 
 }  // namespace
 
-Result<core::School> FindSchool(const core::Store& store, std::string_view id_or_code) {
+Result<core::School> FindSchool(const core::Records& store, std::string_view id_or_code) {
   const std::string wanted(id_or_code);
   if (auto id = core::Uuid::Parse(wanted); id.ok()) {
     auto school = store.Get<core::School>(*id);
@@ -88,7 +88,7 @@ Result<core::School> FindSchool(const core::Store& store, std::string_view id_or
       "no school has the id or code «" + wanted + "»; `mentorlog-cli list schools` shows the schools of this store"});
 }
 
-Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core::School& school, Date today,
+Result<std::vector<Table>> SchoolLogTables(const core::Records& store, const core::School& school, Date today,
                                            Language language) {
   // Texts used more than once.
   const LocalText kDate{"Дата", "Date"};

@@ -144,15 +144,15 @@ Result<std::string> ExportJson(const std::vector<R>& records) {
 
 }  // namespace
 
-Result<std::string> Export(const Store& store, RecordKind kind, ExportFormat format, bool excel) {
+Result<std::string> Export(const Records& records, RecordKind kind, ExportFormat format, bool excel) {
   if (format == ExportFormat::kJson && excel) {
     return Status::InvalidInput(
         LocalText{"--excel — только для CSV; JSON всегда в UTF-8", "--excel is for CSV; JSON is always UTF-8"});
   }
   return VisitKind(kind, [&]<class R>() -> Result<std::string> {
-    ASSIGN_OR_RETURN(std::vector<R> records, store.List<R>());
-    if (format == ExportFormat::kJson) return ExportJson(records);
-    return ExportCsv(records, excel);
+    ASSIGN_OR_RETURN(std::vector<R> list, records.List<R>());
+    if (format == ExportFormat::kJson) return ExportJson(list);
+    return ExportCsv(list, excel);
   });
 }
 

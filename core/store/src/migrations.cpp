@@ -146,7 +146,7 @@ CREATE INDEX outbox_pending ON outbox (op_seq, acked) WHERE acked = 0;
 
 // Migration 5 (0.3.0): the app's drafts, forms kept as typed (local to the device: no clocks,
 // no outbox, never synced), and indexes for the app's per-person and per-teacher lookups
-// (Store::ListBy).
+// (Records::ListBy).
 static constexpr std::string_view kMigration5 = R"sql(
 CREATE TABLE drafts (
   key TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, payload TEXT NOT NULL,
@@ -164,7 +164,7 @@ static constexpr std::string_view kMigration6 = R"sql(
 CREATE INDEX record_clocks_max_hlc ON record_clocks (max_hlc);
 )sql";
 
-// Migration 7 (0.4.0): the local change feed (Store::ChangesSince). Every write of a record on
+// Migration 7 (0.4.0): the local change feed (Records::ChangesSince). Every write of a record on
 // this device, a save, a delete or a pulled state applied, gives its clocks row the next local
 // sequence number; readers (the app's dashboards) keep the last number they read. The records
 // already stored are numbered in the order of their newest stamp.
@@ -198,7 +198,7 @@ CREATE INDEX outbox_record ON outbox (record_id, hlc);
 CREATE INDEX outbox_pending ON outbox (op_seq, acked) WHERE acked = 0;
 )sql";
 
-// Migration 9 (0.4.0): the app's settings get a typed table of their own (Store::Settings).
+// Migration 9 (0.4.0): the app's settings get a typed table of their own (DeviceState::Settings).
 // They were sync values ("app_language", ...) beside sync's cursor; a value that does not read
 // as its type becomes the default.
 static constexpr std::string_view kMigration9 = R"sql(

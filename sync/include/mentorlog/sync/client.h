@@ -27,7 +27,7 @@
 //
 // Thread safety: a SyncClient is used by one thread at a time (the one calling Sync/Push/Pull);
 // on_progress is called on that thread. The cancel flag may be set from any thread. Login and
-// Logout may run on any thread. The Store is shared as Store allows (it takes its own lock).
+// Logout may run on any thread. The SyncLedger is shared as it allows (it takes the store's lock).
 #pragma once
 
 #include <atomic>
@@ -39,13 +39,13 @@
 
 #include "mentorlog/base/status.h"
 #include "mentorlog/platform/env.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/sync_ledger.h"
 #include "mentorlog/sync/batch_sizer.h"
 #include "mentorlog/sync/protocol.h"
 
 namespace mentorlog::sync {
 
-// Sync values (Store::GetSyncValue) the client and the CLI keep besides device.h's.
+// Sync values (SyncLedger::GetSyncValue) the client and the CLI keep besides device.h's.
 inline constexpr std::string_view kCaFileKey = "ca_file";            // PEM file for a private CA
 inline constexpr std::string_view kPersonIdKey = "person_id";        // the signed-in person (canonical id)
 inline constexpr std::string_view kDisplayNameKey = "display_name";  // as the server gave it at login
@@ -105,9 +105,9 @@ struct ClientOptions {
 struct SyncReport {
   int64_t pushed = 0;     // changes sent in answered push batches
   int64_t acked = 0;      // of those, acknowledged by the server (applied or rejected)
-  int64_t rejected = 0;   // of those, refused by the server (now in Store::Rejected)
+  int64_t rejected = 0;   // of those, refused by the server (now in SyncLedger::Rejected)
   int64_t pulled = 0;     // records that changed on this device (new, updated or deleted)
-  int64_t conflicts = 0;  // conflicts the server reported (now in Store::Conflicts)
+  int64_t conflicts = 0;  // conflicts the server reported (now in SyncLedger::Conflicts)
   int push_batches = 0;
   int pull_batches = 0;
   int retries = 0;
@@ -118,9 +118,9 @@ struct SyncReport {
 
 class SyncClient {
  public:
-  // Keeps a reference to `store` (which must outlive the client) and one HTTP connection,
+  // Keeps a reference to `ledger` (whose Store must outlive the client) and one HTTP connection,
   // reused between batches. Does no I/O.
-  SyncClient(core::Store& store, ClientOptions options);
+  SyncClient(core::SyncLedger& ledger, ClientOptions options);
   ~SyncClient();
   SyncClient(const SyncClient&) = delete;
   SyncClient& operator=(const SyncClient&) = delete;

@@ -6,7 +6,7 @@
 // - A pull answer's records, conflicts, cursor and scope are stored in one transaction:
 //   the cursor is never ahead of the data, and a cut connection loses one batch at most.
 //
-// Thread safety: as the Store's.
+// Thread safety: as the store's faces (each call takes the store's lock).
 #pragma once
 
 #include <optional>
@@ -19,7 +19,7 @@
 
 namespace mentorlog::sync {
 
-// Keys of Store::GetSyncValue / SetSyncValue used by sync.
+// Keys of SyncLedger::GetSyncValue / SetSyncValue used by sync.
 inline constexpr std::string_view kCursorKey = "pull_cursor";
 inline constexpr std::string_view kScopeKey = "scope";  // 16-byte ids, concatenated
 inline constexpr std::string_view kLastSuccessKey = "last_success_millis";
@@ -31,7 +31,7 @@ inline constexpr std::string_view kLoginKey = "login";
 
 // The next changes to push: unacknowledged outbox entries in op seq order, at most
 // `max_rows`, and no more than `max_bytes` of encoded changes (at least one).
-Result<std::vector<Change>> NextPushBatch(const core::Store& store, size_t max_rows, size_t max_bytes);
+Result<std::vector<Change>> NextPushBatch(const core::SyncLedger& ledger, size_t max_rows, size_t max_bytes);
 
 // Stores the server's answer to a push of `sent` (op seq order) in one transaction: marks
 // the outbox acknowledged up to answer.acked_op_seq, but never beyond the last change of
@@ -40,12 +40,12 @@ Result<std::vector<Change>> NextPushBatch(const core::Store& store, size_t max_r
 // Internal, with nothing written, when a rejection names a change that is not in `sent`, not
 // the same record, or not acknowledged by the answer: a broken server (the message, in the
 // store's language, says so).
-Status ApplyPushResponse(core::Store& store, const std::vector<Change>& sent, const PushResponse& answer,
+Status ApplyPushResponse(core::SyncLedger& ledger, const std::vector<Change>& sent, const PushResponse& answer,
                          int64_t now_millis);
 
 // Stores one pull answer. Returns the number of records that changed here (the store's change
-// feed lists them: Store::ChangesSince).
-Result<size_t> ApplyPullResponse(core::Store& store, const PullResponse& answer, int64_t now_millis);
+// feed lists them: Records::ChangesSince).
+Result<size_t> ApplyPullResponse(core::SyncLedger& ledger, const PullResponse& answer, int64_t now_millis);
 
 // The school that decides who sees a record (nullopt: district-wide), following parents
 // through `load` (observation score -> observation, event -> recommendation, deficit ->
@@ -54,7 +54,7 @@ using StateLoader = std::function<Result<std::optional<RecordState>>(const Uuid&
 Result<std::optional<Uuid>> SchoolOf(const RecordState& state, const StateLoader& load);
 
 // The ids in scope as stored by the last pull (empty before the first).
-Result<std::vector<Uuid>> StoredScope(const core::Store& store);
+Result<std::vector<Uuid>> StoredScope(const core::SyncLedger& ledger);
 
 // SHA-256 (hex) of the canonical bytes of every live record this device sees: records of the
 // schools in its stored scope and district-wide records. Equal on devices and the server

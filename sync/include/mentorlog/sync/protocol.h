@@ -109,19 +109,8 @@ struct PullRequest {
   uint32_t max_bytes = kDefaultBatchBytes;
 };
 
-// A concurrent edit that lost, as the server recorded it.
-struct ConflictRecord {
-  Uuid id;  // the server's id of this conflict
-  RecordKind kind = RecordKind::kSchool;
-  Uuid record_id;
-  std::string field;
-  FieldValue kept;
-  FieldClock kept_clock;
-  FieldValue lost;
-  FieldClock lost_clock;
-  core::ConflictReason reason = core::ConflictReason::kConcurrentEdit;
-  int64_t noticed_millis = 0;
-};
+// A concurrent edit that lost, as the server recorded it: the domain's one conflict type.
+using ConflictRecord = core::Conflict;
 
 struct PullResponse {
   std::vector<RecordState> records;  // complete states, in server order

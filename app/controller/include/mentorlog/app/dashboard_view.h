@@ -12,7 +12,7 @@
 
 #include "mentorlog/app/view_builder.h"
 #include "mentorlog/domain/dashboard.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/records.h"
 #include "mentorlog/ui/view.h"
 
 namespace mentorlog::app {
@@ -24,7 +24,7 @@ struct RubricWords {
   std::map<std::string, std::string> titles;
   int64_t max_level = 3;
 };
-RubricWords LoadRubricWords(const core::Store& store, Language language);
+RubricWords LoadRubricWords(const core::Records& store, Language language);
 
 // REQUIRES: dashboard.Refresh() was called; ctx.tr set.
 ui::DashboardView BuildDashboardView(const core::Dashboard& dashboard, const core::DashboardConfig& config,

@@ -2,9 +2,9 @@
 //
 // SaveForm writes a form as its record, the record's new recommendations (source = the record,
 // created_on = its date), the checks of open recommendations (status moves through
-// Store::AdvanceRecommendation; "done" at a visit sets verified_visit_id = the visit) and, for
+// Records::AdvanceRecommendation; "done" at a visit sets verified_visit_id = the visit) and, for
 // an observation, one ObservationScore per criterion (level -1 = not observed), all in one
-// Store::InTransaction: either everything is written or nothing is.
+// Records::InTransaction: either everything is written or nothing is.
 //
 // A new form carries the id its record will have (a UUIDv7 the caller made before its first
 // draft; form_codec.cpp), so the draft and the record share it. An empty id makes a new one.
@@ -13,7 +13,7 @@
 // kept as it is) or for a typed date or number that is not one (view.error.* texts); NotFound
 // or Conflict from the store (a deleted record, a status moving backwards); IoError.
 //
-// Thread safety: free functions; the Store is shared as Store allows.
+// Thread safety: free functions; the store is shared as its faces allow.
 #pragma once
 
 #include <optional>
@@ -22,7 +22,7 @@
 
 #include "mentorlog/base/status.h"
 #include "mentorlog/domain/records.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/records.h"
 #include "mentorlog/ui/i18n.h"
 #include "mentorlog/ui/state.h"
 
@@ -32,13 +32,13 @@ namespace mentorlog::app {
 // `author` is who records it (the visitor, observer or consultant; kept as it is when editing);
 // nullopt when nobody is signed in (the core then asks to say who). `ru` and `en`: the UI's
 // words, for the messages of what was typed wrong (kept in both languages in the Status).
-Result<core::Uuid> SaveForm(core::Store& store, const ui::Form& form, const std::optional<core::Uuid>& author,
+Result<core::Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::optional<core::Uuid>& author,
                             const ui::Translations& ru, const ui::Translations& en);
 
 // A saved visit, observation or consultation as a form, for editing. Its recommendations and
 // checks are empty (those already written are edited on their own).
 // Errors: NotFound when no live visit, observation or consultation has that id.
-Result<ui::Form> FormForRecord(const core::Store& store, std::string_view record_id);
+Result<ui::Form> FormForRecord(const core::Records& store, std::string_view record_id);
 
 // A fresh UUIDv7 (text) for a new form, from `now_millis`.
 std::string NewFormId(int64_t now_millis);

@@ -3,7 +3,7 @@
 // store's sync values. Shared by the app's controller and mentorlog-cli, so both keep the same
 // sign-in and either can sync after the other signed in.
 //
-// Thread safety: free functions; the Store is shared as Store allows. SignIn and SignOut talk
+// Thread safety: free functions; the ledger is shared as it allows (the store's lock). SignIn and SignOut talk
 // to the network: call them off the UI thread.
 #pragma once
 
@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "mentorlog/base/status.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/sync_ledger.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/protocol.h"
 
@@ -26,14 +26,14 @@ std::filesystem::path TokenPath(const std::filesystem::path& data_dir);
 // kCaFileKey, kPersonIdKey, kDisplayNameKey, kRoleKey, kTokenExpiresKey) in one transaction.
 // Errors: those of sync::Login (a refused password is Unauthenticated with the server's
 // message), IoError when the token cannot be written, the store's errors.
-Result<sync::LoginResponse> SignIn(core::Store& store, const std::filesystem::path& data_dir,
+Result<sync::LoginResponse> SignIn(core::SyncLedger& ledger, const std::filesystem::path& data_dir,
                                    const sync::ClientOptions& options, std::string_view login,
                                    std::string_view password);
 
 // The client's options from the kept sign-in: server, CA file, token. Unauthenticated with
 // `not_signed_in` as its message when there is no token or no server; IoError when the token
 // file cannot be read.
-Result<sync::ClientOptions> SignedInOptions(const core::Store& store, const std::filesystem::path& data_dir,
+Result<sync::ClientOptions> SignedInOptions(const core::SyncLedger& ledger, const std::filesystem::path& data_dir,
                                             LocalText not_signed_in);
 
 // Whether a token is kept (the file exists and is readable).
@@ -49,6 +49,6 @@ struct SignOutReport {
 // Revokes the token on the server (best effort, `max_attempts` tries) and deletes the token
 // file. The sync values stay (the server and login prefill the next sign-in).
 // Errors: IoError when the token file cannot be deleted or read.
-Result<SignOutReport> SignOut(const core::Store& store, const std::filesystem::path& data_dir, int max_attempts);
+Result<SignOutReport> SignOut(const core::SyncLedger& ledger, const std::filesystem::path& data_dir, int max_attempts);
 
 }  // namespace mentorlog::app

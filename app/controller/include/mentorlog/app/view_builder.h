@@ -5,7 +5,7 @@
 // ru/en texts) or from the translation table (keys "view.*" in assets/i18n/<lang>/views.tsv).
 // Dates are shown as DD.MM.YYYY; times of day in the clock's local time.
 //
-// Each builder reads the records of the one school or teacher it shows (Store::ListBy), not
+// Each builder reads the records of the one school or teacher it shows (Records::ListBy), not
 // the whole district, except where the view is the whole district (Today of a coordinator,
 // the recommendations list).
 //
@@ -53,21 +53,22 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
 // One school: statuses, partner, agreement, transition programme, its timeline (newest
 // first), open recommendations (by due date) and teachers (by name).
 // Errors: NotFound when the school does not exist; InvalidInput for an id that is not one.
-Result<ui::SchoolView> BuildSchoolView(const core::Store& store, const BuildContext& ctx, std::string_view school_id);
+Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildContext& ctx, std::string_view school_id);
 
 // One teacher: observations (newest first), rubric levels per criterion over time (oldest
 // first, from ObservationScore; -1 = not observed), deficits.
-Result<ui::TeacherView> BuildTeacherView(const core::Store& store, const BuildContext& ctx,
+Result<ui::TeacherView> BuildTeacherView(const core::Records& store, const BuildContext& ctx,
                                          std::string_view teacher_id);
 
 // Every recommendation that passes `filter` (overdue first, then by due date), the total
 // before filtering, and the choices for the filter.
-Result<ui::RecommendationsView> BuildRecommendationsView(const core::Store& store, const BuildContext& ctx,
+Result<ui::RecommendationsView> BuildRecommendationsView(const core::Records& store, const BuildContext& ctx,
                                                          const ui::RecommendationFilter& filter);
 
 // What a form for `school_id` offers: vocabularies, the school's people and teachers, their
 // subjects, its open recommendations and the newest "lesson_observation" rubric.
-Result<ui::FormOptions> BuildFormOptions(const core::Store& store, const BuildContext& ctx, std::string_view school_id);
+Result<ui::FormOptions> BuildFormOptions(const core::Records& store, const BuildContext& ctx,
+                                         std::string_view school_id);
 
 // The sync state kept in the store: pending changes, last success and error, server and user,
 // rejected changes (reason in ctx.lang) and open conflicts. `signed_in` says whether a token
@@ -75,6 +76,6 @@ Result<ui::FormOptions> BuildFormOptions(const core::Store& store, const BuildCo
 Result<ui::SyncView> BuildSyncView(const core::Store& store, const BuildContext& ctx, bool signed_in);
 
 // The title a draft of `form` is listed under: "Visit — School No. 3".
-std::string DraftTitle(const core::Store& store, const BuildContext& ctx, const ui::Form& form);
+std::string DraftTitle(const core::Records& store, const BuildContext& ctx, const ui::Form& form);
 
 }  // namespace mentorlog::app

@@ -21,14 +21,14 @@
 #include "mentorlog/base/status.h"
 #include "mentorlog/domain/dashboard.h"
 #include "mentorlog/report/table.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/records.h"
 
 namespace mentorlog::report {
 
 // A dashboard over every live record of `store`, refreshed as of `as_of`, with the
 // configuration in `assets_dir` (dashboard.toml, indices.toml).
 // Errors: LoadDashboardConfig's (NotFound, InvalidInput), the store's.
-Result<std::unique_ptr<core::Dashboard>> BuildDashboard(const core::Store& store,
+Result<std::unique_ptr<core::Dashboard>> BuildDashboard(const core::Records& store,
                                                         const std::filesystem::path& assets_dir, core::Date as_of);
 
 // The tables above, in `language`.

@@ -22,7 +22,7 @@
 #include "mentorlog/domain/records.h"
 #include "mentorlog/domain/rubric.h"
 #include "mentorlog/report/pdf.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/records.h"
 
 namespace mentorlog::report {
 
@@ -41,7 +41,7 @@ struct FeedbackSheet {
 // The observation `observation_id` and what the sheet needs from the store.
 // Errors: NotFound when no live observation has that id (the message says how to find ids);
 // the store's errors.
-Result<FeedbackSheet> LoadFeedbackSheet(const core::Store& store, const core::Uuid& observation_id);
+Result<FeedbackSheet> LoadFeedbackSheet(const core::Records& store, const core::Uuid& observation_id);
 
 // The sheet as PDF bytes in `language`. Errors: NotFound for a missing font file;
 // Internal when libharu fails.

@@ -26,17 +26,17 @@
 #include "mentorlog/base/status.h"
 #include "mentorlog/domain/records.h"
 #include "mentorlog/report/table.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/records.h"
 
 namespace mentorlog::report {
 
 // The school whose id (8-4-4-4-12) or code (School::code) is `id_or_code`.
 // Errors: NotFound naming what was asked and how to list the schools.
-Result<core::School> FindSchool(const core::Store& store, std::string_view id_or_code);
+Result<core::School> FindSchool(const core::Records& store, std::string_view id_or_code);
 
 // The tables above, in `language`; `today` decides which recommendations are overdue.
 // Errors: the store's (IoError, Corruption).
-Result<std::vector<Table>> SchoolLogTables(const core::Store& store, const core::School& school, core::Date today,
+Result<std::vector<Table>> SchoolLogTables(const core::Records& store, const core::School& school, core::Date today,
                                            Language language);
 
 }  // namespace mentorlog::report

@@ -75,7 +75,7 @@ struct TimelineEntry {
   std::string date;    // shown
   std::string title;   // "Visit: diagnostics, monitoring" / "Lesson: maths, 5B — Ivanova A."
   std::string detail;  // one line of its summary
-  // The rules across records it breaks as stored (core Store::RuleWarnings), in the UI's
+  // The rules across records it breaks as stored (core Records::RuleWarnings), in the UI's
   // language: "" when none. Shown beside it; they never block an edit of another field.
   std::string warning;
 };

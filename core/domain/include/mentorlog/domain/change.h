@@ -40,6 +40,22 @@ inline std::string_view ConflictReasonLabel(ConflictReason reason, Language lang
   return ru ? "изменено после удаления" : "edited after it was deleted";
 }
 
+// A value that lost a concurrent edit (or an edit of a deleted record), as the server recorded
+// it: what the server keeps, what a pull sends (sync/protocol.h), what the device keeps
+// (store/sync_ledger.h's ConflictEntry). Shown to the user; never applied by itself.
+struct Conflict {
+  Uuid id;  // the server's id of this conflict
+  RecordKind kind = RecordKind::kSchool;
+  Uuid record_id;
+  std::string field;
+  FieldValue kept;
+  FieldClock kept_clock;
+  FieldValue lost;
+  FieldClock lost_clock;
+  ConflictReason reason = ConflictReason::kConcurrentEdit;
+  int64_t noticed_millis = 0;
+};
+
 // One field's new value and the clock it was written at.
 struct FieldChange {
   std::string field;

@@ -3,7 +3,7 @@
 // rule again in its own words (a rule written where it is used drifts: "overdue" was once
 // defined in four places).
 //
-// The store's SQL that counts overdue recommendations (Store::ActivityOf) cannot call C++; a
+// The store's SQL that counts overdue recommendations (Records::ActivityOf) cannot call C++; a
 // test (rules_test.cpp) checks that it counts what IsOverdue says.
 //
 // Thread safety: pure functions.

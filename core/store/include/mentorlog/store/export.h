@@ -6,14 +6,14 @@
 // time). A schools CSV exported here imports back unchanged (import.h): the import matches the
 // field names and ignores the columns it does not read (id, leader_partner_id).
 //
-// Thread safety: safe to call from any thread; reads go through the Store's lock.
+// Thread safety: safe to call from any thread; reads go through the store's lock.
 #pragma once
 
 #include <string>
 
 #include "mentorlog/base/status.h"
 #include "mentorlog/domain/enums.h"
-#include "mentorlog/store/store.h"
+#include "mentorlog/store/records.h"
 
 namespace mentorlog::core {
 
@@ -38,6 +38,6 @@ enum class ExportFormat { kCsv, kJson };
 //   IoError and Corruption from the store.
 // A stored text that records may not hold (text.h: written by an old version) never fails the
 // export: ToRecordText writes U+FFFD in place of what is wrong ('?' with `excel`).
-Result<std::string> Export(const Store& store, RecordKind kind, ExportFormat format, bool excel);
+Result<std::string> Export(const Records& records, RecordKind kind, ExportFormat format, bool excel);
 
 }  // namespace mentorlog::core
