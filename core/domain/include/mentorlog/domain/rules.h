@@ -34,7 +34,7 @@ bool IsAppendOnly(RecordKind kind);
 LocalText AppendOnlyRefusal();
 
 // How a stored record is being changed: a save of the record, or a reopening of a
-// recommendation (Store::ReopenRecommendation, the only way its status goes back).
+// recommendation (Records::ReopenRecommendation, the only way its status goes back).
 enum class EditAction { kSave, kReopen };
 
 // The rules about changing the stored `old` into `next`: a record of an append-only kind is
