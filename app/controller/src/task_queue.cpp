@@ -35,11 +35,6 @@ void TaskQueue::Drop() {
   queue_.clear();
 }
 
-bool TaskQueue::Busy() const {
-  std::lock_guard lock(mu_);
-  return busy_ || !queue_.empty();
-}
-
 void TaskQueue::WaitIdle() {
   std::unique_lock lock(mu_);
   if (threaded_) {

@@ -34,8 +34,6 @@ class TaskQueue {
   // Step mode: runs the tasks queued when called (not those they post) and returns how many
   // ran. Threaded: returns 0 at once.
   size_t RunPending();
-  // Whether a task is queued or running.
-  bool Busy() const;
   // Runs what is queued and joins the thread (idempotent; the destructor calls it).
   void Join();
 
@@ -46,7 +44,7 @@ class TaskQueue {
   const bool threaded_;
   std::function<void()> on_idle_;
   std::function<void()> before_task_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable idle_cv_;
   std::deque<std::function<void()>> queue_;  // GUARDED_BY(mu_)
