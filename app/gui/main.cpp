@@ -130,7 +130,7 @@ bool NeedsDashboard(const std::string& screen) { return screen == "district" || 
 // Puts the UI on `screen` with the first of my schools, as a user would get there (the school's
 // dashboard: the district's most lagging school, as a click on the district's ranking does).
 void GoTo(const std::string& screen, const ui::AppView& view, ui::UiState& state, ui::Actions& out) {
-  const std::string school = view.today.schools.empty() ? std::string() : view.today.schools.front().id;
+  const std::string school = view.today->schools.empty() ? std::string() : view.today->schools.front().id;
   if (screen == "district") {
     state.screen = ui::Screen::kDistrict;
   } else if (screen == "school-dashboard") {
@@ -186,9 +186,9 @@ bool DrawOpenError(const std::string& error, const ui::Translations& t) {
 // Whether the view holds what `screen` lists (a start-up figure: launch to the first frame
 // with data), or, for the other screens, any view built from the store.
 bool ShowsData(const std::string& screen, const ui::AppView& view) {
-  if (screen == "today") return !view.today.schools.empty();
-  if (screen == "school") return !view.school.id.empty();
-  if (screen == "recommendations") return !view.recommendations.rows.empty();
+  if (screen == "today") return !view.today->schools.empty();
+  if (screen == "school") return !view.school->id.empty();
+  if (screen == "recommendations") return !view.recommendations->rows.empty();
   if (NeedsDashboard(screen)) return view.dashboard != nullptr && !view.dashboard_computing;
   return view.version > 0;
 }
@@ -339,8 +339,8 @@ int Run(const Options& o) {
       }
       if (controller) controller->Step();  // runs the owners' work here when they have no threads
       std::shared_ptr<const ui::AppView> view = controller ? controller->View() : empty_view;
-      if (view->settings.text_scale != text_scale) {
-        text_scale = view->settings.text_scale;
+      if (view->settings->text_scale != text_scale) {
+        text_scale = view->settings->text_scale;
         (void)SetFontSize(window, text_scale, o.assets_dir);
       }
       if (auto opened = controller ? controller->TakeOpenedForm() : std::nullopt) {
@@ -411,7 +411,7 @@ int Run(const Options& o) {
               "p50_ms %.2f p99_ms %.2f max_ms %.2f rows %zu\n",
               o.screen.c_str(), frame_ms.size(), window_ms, first_frame_ms, store_ms, first_data_frame_ms,
               Percentile(frame_ms, 0.5), Percentile(frame_ms, 0.99), Percentile(frame_ms, 1.0),
-              o.screen == "recommendations" ? view->recommendations.rows.size() : view->today.schools.size());
+              o.screen == "recommendations" ? view->recommendations->rows.size() : view->today->schools.size());
           break;
         }
       }

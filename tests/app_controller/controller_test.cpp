@@ -238,9 +238,9 @@ TEST_P(AppControllerTest, TodaySaysWithoutContactByTheDistrictsThreshold) {
   AppController app(*store_, options);
   app.WaitIdle();
   const auto shown = app.View();
-  ASSERT_FALSE(shown->today.schools.empty());
+  ASSERT_FALSE(shown->today->schools.empty());
   int without = 0;
-  for (const ui::SchoolCard& card : shown->today.schools) {
+  for (const ui::SchoolCard& card : shown->today->schools) {
     EXPECT_EQ(card.without_contact, card.days_since_contact < 0 || card.days_since_contact > 1) << card.name;
     without += card.without_contact;
   }
@@ -434,9 +434,9 @@ TEST_P(AppControllerTest, ADraftSurvivesARestartAndOpensAsTheSameForm) {
     controller.Apply({ui::SaveDraft{key, ui::Form(form)}});
     controller.WaitIdle();
     const auto view = controller.View();
-    ASSERT_EQ(view->today.drafts.size(), 1u);
-    EXPECT_EQ(view->today.drafts[0].key, key);
-    EXPECT_EQ(view->today.drafts[0].updated, "сегодня 10:00");
+    ASSERT_EQ(view->today->drafts.size(), 1u);
+    EXPECT_EQ(view->today->drafts[0].key, key);
+    EXPECT_EQ(view->today->drafts[0].updated, "сегодня 10:00");
   }
   store_.reset();  // the app is killed
   OpenStore();
@@ -456,7 +456,7 @@ TEST_P(AppControllerTest, ADraftSurvivesARestartAndOpensAsTheSameForm) {
   EXPECT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
   EXPECT_EQ(controller.View()->notice, "Выезд сохранён.");
   EXPECT_FALSE(Must(store_->device().Draft(key), "Draft").has_value());
-  EXPECT_TRUE(controller.View()->today.drafts.empty());
+  EXPECT_TRUE(controller.View()->today->drafts.empty());
 }
 
 // The report buttons: files in <data>/reports, made from the store alone; the notice names the
@@ -558,7 +558,7 @@ TEST_P(AppControllerTest, ADraftSurvivesTheAppBeingKilled) {
   ASSERT_EQ(Must(store_->IntegrityCheck(), "integrity"), "ok");
   AppController app(*store_, Options());
   app.WaitIdle();
-  ASSERT_EQ(app.View()->today.drafts.size(), 1u);
+  ASSERT_EQ(app.View()->today->drafts.size(), 1u);
   app.Apply({ui::OpenDraft{key}});
   app.WaitIdle();
   const std::optional<OpenedForm> opened = app.TakeOpenedForm();
@@ -572,12 +572,12 @@ TEST_P(AppControllerTest, PrepareFormOffersTheSchoolsOpenRecommendationsAndToday
   controller.Apply({ui::PrepareForm{rec.school_id.ToString()}});
   controller.WaitIdle();
   const auto view = controller.View();
-  EXPECT_EQ(view->form.school_id, rec.school_id.ToString());
-  EXPECT_EQ(view->form.today, store_->records().Today().ToString());
-  const auto& open = view->form.open_recommendations;
+  EXPECT_EQ(view->form->school_id, rec.school_id.ToString());
+  EXPECT_EQ(view->form->today, store_->records().Today().ToString());
+  const auto& open = view->form->open_recommendations;
   EXPECT_TRUE(
       std::any_of(open.begin(), open.end(), [&](const ui::RecommendationRow& r) { return r.id == rec.id.ToString(); }));
-  EXPECT_FALSE(view->form.rubric.criteria.empty());  // the bundled lesson observation rubric
+  EXPECT_FALSE(view->form->rubric.criteria.empty());  // the bundled lesson observation rubric
 }
 
 TEST_P(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
@@ -618,7 +618,7 @@ TEST_P(AppControllerTest, AFormErrorAndANoticeFollowALanguageChosenAfterThem) {
   EXPECT_NE(controller.View()->notice.find("Укажите цель выезда."), std::string::npos) << controller.View()->notice;
 
   const auto switch_to = [&](const char* language) {
-    ui::SettingsView settings = controller.View()->settings;
+    ui::SettingsView settings = *controller.View()->settings;
     settings.language = language;
     controller.Apply({ui::ChangeSettings{settings}});
     controller.WaitIdle();
@@ -675,11 +675,11 @@ TEST_P(AppControllerTest, SyncViewShowsARejectedChangeWithItsReasonInTheUiLangua
   AppController controller(*store_, Options());  // Russian UI
   controller.WaitIdle();
   const auto view = controller.View();
-  ASSERT_EQ(view->sync.rejected.size(), 1u);
-  EXPECT_EQ(view->sync.rejected[0].reason, rejected.reason_ru);
-  EXPECT_EQ(view->sync.rejected[0].when, "сегодня 09:00");
-  EXPECT_FALSE(view->sync.signed_in);
-  EXPECT_EQ(view->sync.pending, Must(store_->ledger().PendingCount(), "PendingCount"));
+  ASSERT_EQ(view->sync->rejected.size(), 1u);
+  EXPECT_EQ(view->sync->rejected[0].reason, rejected.reason_ru);
+  EXPECT_EQ(view->sync->rejected[0].when, "сегодня 09:00");
+  EXPECT_FALSE(view->sync->signed_in);
+  EXPECT_EQ(view->sync->pending, Must(store_->ledger().PendingCount(), "PendingCount"));
 }
 
 TEST_P(AppControllerTest, StartSyncWithoutASignInSaysSoAndStops) {
@@ -689,7 +689,7 @@ TEST_P(AppControllerTest, StartSyncWithoutASignInSaysSoAndStops) {
   controller.WaitIdle();  // the sync thread posts its result to the worker
   EXPECT_TRUE(controller.View()->notice_is_error);
   EXPECT_EQ(controller.View()->notice, ru_("view.sync.not_signed_in"));
-  EXPECT_FALSE(controller.View()->sync.running);
+  EXPECT_FALSE(controller.View()->sync_run.running);
 }
 
 // -----------------------------------------------------------------------------------------
@@ -702,19 +702,19 @@ TEST_P(AppControllerTest, TheLanguageChosenInSettingsShowsAtOnceAndAtTheNextStar
     app.WaitIdle();
     ASSERT_TRUE(app.View()->texts);
     EXPECT_EQ(app.View()->texts->lang(), "ru");
-    ui::SettingsView settings = app.View()->settings;
+    ui::SettingsView settings = *app.View()->settings;
     settings.language = "en";
     app.Apply({ui::ChangeSettings{settings}});
     app.WaitIdle();
     EXPECT_EQ(app.View()->texts->lang(), "en");  // the screens draw with these from the next frame
-    EXPECT_EQ(app.View()->settings.language, "en");
+    EXPECT_EQ(app.View()->settings->language, "en");
     EXPECT_STREQ((*app.View()->texts)("nav.today"), en_("nav.today"));
   }
   {
     AppController app(*store_, Options());  // the locale says Russian; Settings said English
     app.WaitIdle();
     EXPECT_EQ(app.View()->texts->lang(), "en");
-    EXPECT_EQ(app.View()->settings.language, "en");
+    EXPECT_EQ(app.View()->settings->language, "en");
   }
   {
     ControllerOptions forced = Options();  // mentorlog --lang ru
@@ -767,8 +767,8 @@ TEST_P(AppControllerTest, AConflictIsResolvedWithAMergedTextAndLeavesTheList) {
 
   AppController app(*store_, Options());
   app.WaitIdle();
-  ASSERT_EQ(app.View()->sync.conflicts.size(), 1u);
-  const ui::ConflictRow row = app.View()->sync.conflicts[0];
+  ASSERT_EQ(app.View()->sync->conflicts.size(), 1u);
+  const ui::ConflictRow row = app.View()->sync->conflicts[0];
   EXPECT_EQ(row.kept, visit.summary);
   EXPECT_EQ(row.lost, "Итоги с планшета тьютора");
 
@@ -776,7 +776,7 @@ TEST_P(AppControllerTest, AConflictIsResolvedWithAMergedTextAndLeavesTheList) {
   app.Apply({ui::ResolveConflict{row.id, merged}});
   app.WaitIdle();
   EXPECT_FALSE(app.View()->notice_is_error) << app.View()->notice;
-  EXPECT_TRUE(app.View()->sync.conflicts.empty());
+  EXPECT_TRUE(app.View()->sync->conflicts.empty());
   EXPECT_EQ(Must(store_->records().Get<core::Visit>(visit.id), "visit").summary, merged);
   EXPECT_EQ(Must(store_->ledger().PendingCount(), "pending"), pending + 1);  // the merge goes to the server
 
@@ -816,9 +816,9 @@ TEST_P(AppControllerTest, ApplyReturnsWhileTheWorkerIsBusy) {
   controller.WaitIdle();
   const auto view = controller.View();
   EXPECT_GT(view->version, version);
-  EXPECT_EQ(view->school.id, form.school_id);
-  ASSERT_EQ(view->today.drafts.size(), 1u);
-  const auto draft = Must(store_->device().Draft(view->today.drafts[0].key), "Draft");
+  EXPECT_EQ(view->school->id, form.school_id);
+  ASSERT_EQ(view->today->drafts.size(), 1u);
+  const auto draft = Must(store_->device().Draft(view->today->drafts[0].key), "Draft");
   ASSERT_TRUE(draft.has_value());
   EXPECT_EQ(ui::EncodeForm(*ui::DecodeForm(draft->payload)), ui::EncodeForm(ui::Form(form)));  // the last one
 }
@@ -974,7 +974,7 @@ TEST_P(AppControllerStepsTest, WithoutThreadsTheWorkRunsInStepOnTheCallersThread
   EXPECT_TRUE(controller.Step());
   EXPECT_TRUE(Must(store_->device().Draft(key), "Draft").has_value());
   EXPECT_GT(controller.View()->version, version);
-  ASSERT_EQ(controller.View()->today.drafts.size(), 1u);
+  ASSERT_EQ(controller.View()->today->drafts.size(), 1u);
   ASSERT_FALSE(ran_on.empty());
   for (const std::thread::id id : ran_on) EXPECT_EQ(id, std::this_thread::get_id());
 

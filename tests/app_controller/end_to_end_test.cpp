@@ -161,9 +161,9 @@ TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAn
     app.Apply({ui::SignIn{server.url(), "demo.mentor1", password}});  // and a first sync
     app.WaitIdle();
     auto view = app.View();
-    ASSERT_TRUE(view->sync.signed_in) << view->sync.last_error << view->notice;
-    ASSERT_FALSE(view->today.schools.empty());
-    const std::string school = view->today.schools.front().id;
+    ASSERT_TRUE(view->sync->signed_in) << view->sync->last_error << view->notice;
+    ASSERT_FALSE(view->today->schools.empty());
+    const std::string school = view->today->schools.front().id;
     EXPECT_EQ(Must(sync::DeviceStateHash(*store), "device hash"), before);  // the first sync caught up
     // The dashboards follow the sync in the background: built on an empty store at start, then
     // fed what the first sync pulled, they show the mentor's scope.
@@ -171,7 +171,7 @@ TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAn
     view = app.View();
     ASSERT_TRUE(view->dashboard);
     EXPECT_TRUE(view->dashboard->error.empty()) << view->dashboard->error;
-    for (const ui::SchoolCard& card : view->today.schools)
+    for (const ui::SchoolCard& card : view->today->schools)
       EXPECT_TRUE(view->dashboard->FindSchool(card.id)) << card.name;
     EXPECT_EQ(view->dashboard->district.schools, static_cast<int>(view->dashboard->schools.size()));
 
@@ -180,13 +180,13 @@ TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAn
     app.Apply({ui::PrepareForm{school}});
     app.WaitIdle();
     view = app.View();
-    ASSERT_FALSE(view->form.teachers.empty());
-    ASSERT_FALSE(view->form.rubric.criteria.empty());
+    ASSERT_FALSE(view->form->teachers.empty());
+    ASSERT_FALSE(view->form->rubric.criteria.empty());
 
     ui::VisitForm visit;
     visit.id = NewFormId(platform::DefaultClock().NowMillis());
     visit.school_id = school;
-    visit.date = view->form.today;
+    visit.date = view->form->today;
     visit.purposes = {"lesson_observations"};
     visit.summary = "Выезд без связи: посетили урок, обсудили план";
     ui::NewRecommendation rec;
@@ -209,15 +209,15 @@ TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAn
     obs.id = NewFormId(platform::DefaultClock().NowMillis());
     obs.visit_id = visit.id;
     obs.school_id = school;
-    obs.teacher_id = view->form.teachers.front().code;
-    obs.subject = view->form.subjects.empty() ? "Математика" : view->form.subjects.front().code;
+    obs.teacher_id = view->form->teachers.front().code;
+    obs.subject = view->form->subjects.empty() ? "Математика" : view->form->subjects.front().code;
     obs.grade = "5";
     obs.class_label = "5А";
     obs.date = visit.date;
     obs.topic = "Дроби";
-    obs.rubric_code = view->form.rubric.code;
-    obs.rubric_version = view->form.rubric.version;
-    for (const ui::CriterionView& c : view->form.rubric.criteria) obs.scores.push_back({c.code, 2, "видно на уроке"});
+    obs.rubric_code = view->form->rubric.code;
+    obs.rubric_version = view->form->rubric.version;
+    for (const ui::CriterionView& c : view->form->rubric.criteria) obs.scores.push_back({c.code, 2, "видно на уроке"});
     obs.scores.front().level = -1;  // not observed
     obs.strengths = "Чёткая цель урока";
     obs.next_steps = "Обратная связь «светофор»";
@@ -233,8 +233,8 @@ TEST_F(AppEndToEndTest, AVisitWithAnObservationRecordedOfflineReachesTheServerAn
     app.Apply({ui::StartSync{}});
     app.WaitIdle();
     view = app.View();
-    EXPECT_TRUE(view->sync.last_error.empty()) << view->sync.last_error;
-    EXPECT_EQ(view->sync.pending, 0);
+    EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
+    EXPECT_EQ(view->sync->pending, 0);
   }
   const std::string after = ServerHash(central, "demo.mentor1");
   EXPECT_NE(after, before);
@@ -284,10 +284,10 @@ void AppEndToEndTest::RecordOfflineThroughTheScreens(bool threads) {
     ASSERT_TRUE(ui.Type("first.password", password_));
     ASSERT_TRUE(ui.Click("first.sign_in"));
     settle();
-    ASSERT_TRUE(view->sync.signed_in) << view->sync.last_error;
+    ASSERT_TRUE(view->sync->signed_in) << view->sync->last_error;
     ASSERT_EQ(state.screen, ui::Screen::kToday);
-    ASSERT_FALSE(view->today.schools.empty());
-    const std::string school = view->today.schools.front().id;
+    ASSERT_FALSE(view->today->schools.empty());
+    const std::string school = view->today->schools.front().id;
 
     // No signal at the school from here on.
     ASSERT_TRUE(server_->Stop().ok());
@@ -307,18 +307,18 @@ void AppEndToEndTest::RecordOfflineThroughTheScreens(bool threads) {
     ASSERT_TRUE(ui.Click("visit.start_observation"));
     settle();
     ASSERT_EQ(state.screen, ui::Screen::kObservation);
-    ASSERT_FALSE(view->form.teachers.empty());
-    ASSERT_FALSE(view->form.rubric.criteria.empty());
+    ASSERT_FALSE(view->form->teachers.empty());
+    ASSERT_FALSE(view->form->rubric.criteria.empty());
     ASSERT_TRUE(ui.Click("observation.teacher"));
-    ASSERT_TRUE(ui.Click("observation.teacher/" + view->form.teachers.front().code));
-    if (!view->form.subjects.empty()) {
+    ASSERT_TRUE(ui.Click("observation.teacher/" + view->form->teachers.front().code));
+    if (!view->form->subjects.empty()) {
       ASSERT_TRUE(ui.Click("observation.subject"));
-      ASSERT_TRUE(ui.Click("observation.subject/" + view->form.subjects.front().code));
+      ASSERT_TRUE(ui.Click("observation.subject/" + view->form->subjects.front().code));
     }
     ASSERT_TRUE(ui.Type("observation.grade", "5"));
     ASSERT_TRUE(ui.Type("observation.class", "5А"));
     ASSERT_TRUE(ui.Type("observation.topic", "Дроби"));
-    const auto criteria = view->form.rubric.criteria;
+    const auto criteria = view->form->rubric.criteria;
     ASSERT_TRUE(ui.Click("observation.level/" + criteria.front().code + "/none"));  // not observed
     for (size_t i = 1; i < criteria.size(); ++i) {
       ASSERT_TRUE(ui.Click("observation.level/" + criteria[i].code + "/2")) << criteria[i].code;
@@ -335,14 +335,14 @@ void AppEndToEndTest::RecordOfflineThroughTheScreens(bool threads) {
     ASSERT_FALSE(view->notice_is_error) << view->notice;
     EXPECT_EQ(state.screen, ui::Screen::kToday);
     // visit, recommendation, observation and its scores wait in the outbox
-    EXPECT_GE(view->sync.pending, 3 + static_cast<int64_t>(criteria.size()));
+    EXPECT_GE(view->sync->pending, 3 + static_cast<int64_t>(criteria.size()));
 
     // Back in coverage: "Sync now" in the sync bar.
     ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
     ASSERT_TRUE(ui.Click("sync.now"));
     settle();
-    EXPECT_TRUE(view->sync.last_error.empty()) << view->sync.last_error;
-    EXPECT_EQ(view->sync.pending, 0);
+    EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
+    EXPECT_EQ(view->sync->pending, 0);
   }
   const auto visit = Must(store_->records().Get<core::Visit>(Must(core::Uuid::Parse(visit_id), "id")), "the visit");
   EXPECT_EQ(visit.summary, "Выезд без связи: посетили урок, обсудили план");
@@ -374,7 +374,7 @@ TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped
   AppController app(*store_, co_);
   app.Apply({ui::SignIn{url, "demo.mentor1", password_}});
   app.WaitIdle();
-  ASSERT_TRUE(app.View()->sync.signed_in) << app.View()->sync.last_error;
+  ASSERT_TRUE(app.View()->sync->signed_in) << app.View()->sync->last_error;
 
   // Several days of work offline: more than one batch to send.
   core::WorkloadOptions work;
@@ -395,7 +395,7 @@ TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped
   bool progressed = false;
   for (int i = 0; i < 3000 && !progressed; ++i) {
     const auto v = app.View();
-    progressed = v->sync.running && v->sync.progress > 0 && !v->sync.progress_text.empty();
+    progressed = v->sync_run.running && v->sync_run.progress > 0 && !v->sync_run.progress_text.empty();
     if (!progressed) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ASSERT_TRUE(progressed) << "no progress within 60 s";
@@ -404,12 +404,12 @@ TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped
   app.Apply({ui::CancelSync{}});
   app.WaitIdle();
   auto view = app.View();
-  EXPECT_FALSE(view->sync.running);
+  EXPECT_FALSE(view->sync_run.running);
   EXPECT_EQ(view->notice, ru("view.notice.sync_cancelled"));
   const int64_t left = Must(store_->ledger().PendingCount(), "pending");
   EXPECT_LT(left, pending);
   EXPECT_GT(left, 0);
-  EXPECT_EQ(view->sync.pending, left);
+  EXPECT_EQ(view->sync->pending, left);
 
   // Resumed on a good link: only the rest goes, and the server has all of it.
   proxy->Set({});
@@ -417,8 +417,8 @@ TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped
   app.Apply({ui::StartSync{}});
   app.WaitIdle();
   view = app.View();
-  EXPECT_TRUE(view->sync.last_error.empty()) << view->sync.last_error;
-  EXPECT_EQ(view->sync.pending, 0);
+  EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
+  EXPECT_EQ(view->sync->pending, 0);
   EXPECT_GT(proxy->bytes_client_to_server(), sent_before);
   EXPECT_EQ(ServerHash(central_, "demo.mentor1"), Must(sync::DeviceStateHash(*store_), "device hash"));
 }
@@ -429,8 +429,8 @@ TEST_F(AppEndToEndTest, WithAutoSyncOnASavedVisitReachesTheServerWithoutAsking) 
   AppController app(*store_, co);
   app.Apply({ui::SignIn{server_->url(), "demo.mentor1", password_}});
   app.WaitIdle();
-  ASSERT_TRUE(app.View()->sync.signed_in) << app.View()->sync.last_error;
-  const std::string school = app.View()->today.schools.front().id;
+  ASSERT_TRUE(app.View()->sync->signed_in) << app.View()->sync->last_error;
+  const std::string school = app.View()->today->schools.front().id;
   app.Apply({ui::PrepareForm{school}});
   app.WaitIdle();
 
@@ -438,7 +438,7 @@ TEST_F(AppEndToEndTest, WithAutoSyncOnASavedVisitReachesTheServerWithoutAsking) 
     ui::VisitForm visit;
     visit.id = NewFormId(platform::DefaultClock().NowMillis());
     visit.school_id = school;
-    visit.date = app.View()->form.today;
+    visit.date = app.View()->form->today;
     visit.purposes = {"monitoring"};
     visit.summary = summary;
     return visit;
@@ -460,12 +460,12 @@ TEST_F(AppEndToEndTest, WithAutoSyncOnASavedVisitReachesTheServerWithoutAsking) 
   EXPECT_GT(Must(store_->ledger().PendingCount(), "pending"), 0);
 
   // On: what is waiting goes at once, and so does the next save.
-  ui::SettingsView settings = app.View()->settings;
+  ui::SettingsView settings = *app.View()->settings;
   settings.auto_sync = true;
   app.Apply({ui::ChangeSettings{settings}});
-  EXPECT_TRUE(wait_for_no_pending()) << app.View()->sync.last_error;
+  EXPECT_TRUE(wait_for_no_pending()) << app.View()->sync->last_error;
   app.Apply({ui::SaveForm{visit_with("С автосинхронизацией"), ""}});
-  EXPECT_TRUE(wait_for_no_pending()) << app.View()->sync.last_error;
+  EXPECT_TRUE(wait_for_no_pending()) << app.View()->sync->last_error;
   EXPECT_EQ(ServerHash(central_, "demo.mentor1"), Must(sync::DeviceStateHash(*store_), "device hash"));
 
   // Offline with auto sync on: tries fail quietly in the background and nothing is lost.
@@ -475,7 +475,7 @@ TEST_F(AppEndToEndTest, WithAutoSyncOnASavedVisitReachesTheServerWithoutAsking) 
   app.WaitIdle();
   EXPECT_GT(Must(store_->ledger().PendingCount(), "pending"), 0);
   ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
-  EXPECT_TRUE(wait_for_no_pending()) << app.View()->sync.last_error;  // back in coverage: it goes
+  EXPECT_TRUE(wait_for_no_pending()) << app.View()->sync->last_error;  // back in coverage: it goes
 }
 
 }  // namespace

@@ -154,8 +154,8 @@ TEST_F(DashboardScreensTest, ClickingARankedSchoolOpensItsDashboardAndATeacherOp
   const auto teachers = Sent<OpenTeacher>();
   ASSERT_EQ(teachers.size(), 1u);
   EXPECT_EQ(teachers[0].teacher_id, kIvanova);
-  view_.teacher.id = kIvanova;
-  view_.teacher.name = "Иванова А. П.";
+  view_.teacher.Edit().id = kIvanova;
+  view_.teacher.Edit().name = "Иванова А. П.";
   ui_.Frames(2);
   EXPECT_TRUE(ui_.Visible("teacher.progress"));  // the criteria first vs latest
 
@@ -190,7 +190,7 @@ TEST_F(DashboardScreensTest, TodayOpensASchoolOnItsLogEvenAfterItsDashboardWasSh
   SchoolCard card;
   card.id = kLagging;
   card.name = "МБОУ «Школа № 3»";
-  view_.today.schools = {card};
+  view_.today.Edit().schools = {card};
   ASSERT_TRUE(ui_.Click("nav.district"));
   ASSERT_TRUE(ui_.Click(std::string("district.school/") + kLagging));
   ASSERT_TRUE(state_.school_dashboard);

@@ -33,13 +33,13 @@ AppView DemoView() {
   card.open_recommendations = 1;
   card.overdue_recommendations = 1;
   card.next_roadmap = {"12.12.2026 — Семинар для учителей"};
-  v.today.user_name = "Андреев Н. М.";
-  v.today.schools = {card};
-  v.form.school_id = kSchool;
-  v.form.school_name = card.name;
-  v.form.visit_purposes = {{"diagnostics", "Diagnostics"}, {"monitoring", "Monitoring"}};
-  v.form.teachers = {{kTeacher, "Иванова А. П."}};
-  v.form.subjects = {{"Математика", "Математика"}};
+  v.today.Edit().user_name = "Андреев Н. М.";
+  v.today.Edit().schools = {card};
+  v.form.Edit().school_id = kSchool;
+  v.form.Edit().school_name = card.name;
+  v.form.Edit().visit_purposes = {{"diagnostics", "Diagnostics"}, {"monitoring", "Monitoring"}};
+  v.form.Edit().teachers = {{kTeacher, "Иванова А. П."}};
+  v.form.Edit().subjects = {{"Математика", "Математика"}};
   RecommendationRow rec;
   rec.id = kRec;
   rec.school_id = kSchool;
@@ -49,16 +49,17 @@ AppView DemoView() {
   rec.status = "Open";
   rec.status_code = "open";
   rec.overdue = true;
-  v.form.open_recommendations = {rec};
-  v.form.rubric.code = "lesson_observation";
-  v.form.rubric.version = 1;
-  v.form.rubric.title = "Lesson observation";
-  v.form.rubric.criteria = {{"goals", "Planning", "Lesson goals", {"none", "stated", "shared", "owned by pupils"}},
-                            {"feedback", "Assessment", "Feedback", {"none", "some", "regular", "formative"}}};
-  v.sync.server = "http://127.0.0.1:8080";
-  v.sync.user = "mentor1";
-  v.sync.signed_in = true;
-  v.sync.pending = 3;
+  v.form.Edit().open_recommendations = {rec};
+  v.form.Edit().rubric.code = "lesson_observation";
+  v.form.Edit().rubric.version = 1;
+  v.form.Edit().rubric.title = "Lesson observation";
+  v.form.Edit().rubric.criteria = {
+      {"goals", "Planning", "Lesson goals", {"none", "stated", "shared", "owned by pupils"}},
+      {"feedback", "Assessment", "Feedback", {"none", "some", "regular", "formative"}}};
+  v.sync.Edit().server = "http://127.0.0.1:8080";
+  v.sync.Edit().user = "mentor1";
+  v.sync.Edit().signed_in = true;
+  v.sync.Edit().pending = 3;
   return v;
 }
 
@@ -222,11 +223,11 @@ TEST_F(ScreensTest, CtrlFSearchesTheRecommendations) {
 TEST_F(ScreensTest, ATimelineEntryOpensItsRecordToCorrect) {
   constexpr char kVisit[] = "0195c000-0000-7000-8000-0000000000cc";
   constexpr char kWarned[] = "0195c000-0000-7000-8000-0000000000cd";
-  view_.school.id = kSchool;
-  view_.school.name = "МБОУ «Школа № 3»";
-  view_.school.timeline = {{EntryKind::kVisit, kVisit, "12.11.2026", "Выезд: диагностика", "", ""},
-                           {EntryKind::kVisit, kWarned, "11.11.2026", "Выезд: мониторинг", "",
-                            "Человек 0195c000-0000-7000-8000-0000000000ff не найден."}};
+  view_.school.Edit().id = kSchool;
+  view_.school.Edit().name = "МБОУ «Школа № 3»";
+  view_.school.Edit().timeline = {{EntryKind::kVisit, kVisit, "12.11.2026", "Выезд: диагностика", "", ""},
+                                  {EntryKind::kVisit, kWarned, "11.11.2026", "Выезд: мониторинг", "",
+                                   "Человек 0195c000-0000-7000-8000-0000000000ff не найден."}};
   state_.screen = Screen::kSchool;
   state_.school_id = kSchool;
   ui_.Frames(2);
@@ -240,10 +241,10 @@ TEST_F(ScreensTest, ATimelineEntryOpensItsRecordToCorrect) {
 }
 
 TEST_F(ScreensTest, AServerIsAddedLaterFromSettings) {
-  view_.sync.signed_in = false;  // the user chose to work offline at first
-  view_.sync.server.clear();
-  view_.settings.signed_in = false;
-  view_.settings.server.clear();
+  view_.sync.Edit().signed_in = false;  // the user chose to work offline at first
+  view_.sync.Edit().server.clear();
+  view_.settings.Edit().signed_in = false;
+  view_.settings.Edit().server.clear();
   ui_.Frames(2);
   ASSERT_TRUE(ui_.Click("nav.settings"));
   EXPECT_FALSE(ui_.Visible("settings.sign_out"));
@@ -260,7 +261,7 @@ TEST_F(ScreensTest, AServerIsAddedLaterFromSettings) {
   EXPECT_EQ(sign_ins[0].password, "пароль");
   EXPECT_TRUE(state_.login_password.empty());  // not kept after it was sent
 
-  view_.sync.signed_in = true;  // the controller reports the sign-in
+  view_.sync.Edit().signed_in = true;  // the controller reports the sign-in
   ui_.Frames(2);
   EXPECT_EQ(state_.screen, Screen::kToday);
 }
@@ -297,7 +298,7 @@ TEST_F(ScreensTest, TypingSavesADraftAMomentLaterAndLeavingAsks) {
 }
 
 TEST_F(ScreensTest, ANewFormIsDatedTodayAndThatIsNoEdit) {
-  view_.form.today = "2026-11-29";
+  view_.form.Edit().today = "2026-11-29";
   ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
   ui_.Frames(2);
   ASSERT_TRUE(state_.form.has_value());
@@ -306,14 +307,14 @@ TEST_F(ScreensTest, ANewFormIsDatedTodayAndThatIsNoEdit) {
 }
 
 TEST_F(ScreensTest, TheSyncPanelShowsARejectedChangeWithItsReason) {
-  view_.sync.rejected = {{"Visit of 12.11.2026, School No. 3",
-                          "This school is no longer assigned to you; ask your coordinator.", "today 10:42"}};
+  view_.sync.Edit().rejected = {{"Visit of 12.11.2026, School No. 3",
+                                 "This school is no longer assigned to you; ask your coordinator.", "today 10:42"}};
   ui_.Frames(2);
   ASSERT_TRUE(ui_.Click("sync.details"));
   EXPECT_TRUE(state_.sync_panel_open);
   EXPECT_TRUE(ui_.Visible("sync.rejected/0"));
   EXPECT_TRUE(ui_.Visible("sync.rejected_reason/0"));
-  EXPECT_TRUE(FontCovers(view_.sync.rejected[0].reason));
+  EXPECT_TRUE(FontCovers(view_.sync->rejected[0].reason));
 }
 
 TEST_F(ScreensTest, ANarrowWindowIsOneColumnWithLargeTargets) {

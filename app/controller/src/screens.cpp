@@ -116,11 +116,12 @@ void Screens::RebuildAndPublish() {
                   *schools == 0;
   }
   if (dirty & kSettings) {
-    v.settings = settings_;
-    v.settings.language = std::string(LanguageCode(language));
+    ui::SettingsView settings = settings_;
+    settings.language = std::string(LanguageCode(language));
     auto server = store_.ledger().GetSyncValue(sync::kServerKey);
-    if (server.ok() && *server && !(*server)->empty()) v.settings.server = **server;
-    v.settings.signed_in = HasToken(options_.data_dir);
+    if (server.ok() && *server && !(*server)->empty()) settings.server = **server;
+    settings.signed_in = HasToken(options_.data_dir);
+    v.settings = std::move(settings);
   }
   // The recommendations list reads every recommendation in the store (half a second at 19k):
   // what is ready is shown first, so Today does not wait for it after a start or a sync.

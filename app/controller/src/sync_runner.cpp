@@ -92,7 +92,7 @@ void SyncRunner::Step() {
 
 void SyncRunner::RunSync(bool automatic) {
   const auto tr = texts_.Current();
-  board_.PublishSync(SyncSlice{true, 0, (*tr)("view.sync.starting"), -1});
+  board_.PublishSync(ui::SyncRun{true, 0, (*tr)("view.sync.starting")});
   auto options = SignedInOptions(store_.ledger(), options_.data_dir, texts_.Words("view.sync.not_signed_in"));
   Status result;
   if (!options.ok()) {
@@ -104,7 +104,7 @@ void SyncRunner::RunSync(bool automatic) {
     if (automatic) options->max_attempts = 1;
     options->clock = &clock_;
     options->on_progress = [this, tr, language = texts_.language()](const sync::SyncProgress& p) {
-      SyncSlice slice{true, 0, {}, p.pending};
+      ui::SyncRun slice{true, 0, {}};
       if (p.phase == sync::SyncProgress::Phase::kPush) {
         const int64_t total = p.records_pushed + p.pending;
         slice.progress = total > 0 ? 0.5f * static_cast<float>(p.records_pushed) / static_cast<float>(total) : 0.5f;
@@ -125,7 +125,7 @@ void SyncRunner::RunSync(bool automatic) {
     sync::SyncClient client(store_.ledger(), std::move(options).value());
     result = client.Sync().status();
   }
-  board_.PublishSync(SyncSlice{});
+  board_.PublishSync(ui::SyncRun{});
   queued_.store(false);
   cancel_.store(false);
   if (result.ok()) {

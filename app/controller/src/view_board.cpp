@@ -17,7 +17,7 @@ void ViewBoard::PublishScreens(ui::AppView screens) {
   Assemble(std::move(screens));
 }
 
-void ViewBoard::PublishSync(SyncSlice sync) {
+void ViewBoard::PublishSync(ui::SyncRun sync) {
   std::lock_guard lock(publish_mu_);
   sync_ = std::move(sync);
   Assemble(*View());
@@ -35,10 +35,7 @@ void ViewBoard::MarkDashboardComputing() {
 }
 
 void ViewBoard::Assemble(ui::AppView view) {
-  view.sync.running = sync_.running;
-  view.sync.progress = sync_.progress;
-  view.sync.progress_text = sync_.progress_text;
-  if (sync_.running && sync_.pending >= 0) view.sync.pending = sync_.pending;
+  view.sync_run = sync_;
   view.dashboard = dash_.view;
   view.dashboard_computing = dash_.computing;
   view.version = ++version_;

@@ -8,7 +8,8 @@
 //     being computed.
 //
 // A publish assembles the next AppView on the publisher's thread, outside the lock the UI
-// takes, so View() is a pointer copy and a frame never copies a list of 19,000 rows.
+// takes, so View() is a pointer copy. Assembling copies a pointer per section (ui::Section),
+// never a section's rows: a sync's progress report does not copy a list of 19,000 rows.
 //
 // Thread safety: every method may be called from any thread. A published AppView is
 // immutable.
@@ -23,14 +24,6 @@
 
 namespace mentorlog::app {
 
-// What a running sync shows; a default SyncSlice: no sync is running.
-struct SyncSlice {
-  bool running = false;
-  float progress = 0;         // 0..1
-  std::string progress_text;  // "Sending: batch 3, 1,500 records, 212 KB"
-  int64_t pending = -1;       // changes left to send as the sync counted them; -1: not counted yet
-};
-
 struct DashboardSlice {
   std::shared_ptr<const ui::DashboardView> view;  // null until the first computation is done
   bool computing = false;                         // a newer one is being computed
@@ -43,7 +36,7 @@ class ViewBoard {
   // `screens`: the sections the screens' owner built (its sync, dashboard and version fields
   // are ignored: they come from the other slices).
   void PublishScreens(ui::AppView screens);
-  void PublishSync(SyncSlice sync);
+  void PublishSync(ui::SyncRun sync);
   void PublishDashboard(DashboardSlice dashboard);
   // Marks the dashboards as being computed, shown with the next slice published (no view is
   // assembled for it alone).
@@ -57,7 +50,7 @@ class ViewBoard {
   void Assemble(ui::AppView view);
 
   std::mutex publish_mu_;  // one publisher at a time: none overwrites another's slice
-  SyncSlice sync_;         // GUARDED_BY(publish_mu_)
+  ui::SyncRun sync_;       // GUARDED_BY(publish_mu_)
   DashboardSlice dash_;    // GUARDED_BY(publish_mu_)
   uint64_t version_ = 0;   // GUARDED_BY(publish_mu_)
 

@@ -131,7 +131,7 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
   }
 
   // The sync state, always one glance away.
-  DrawSyncBar(view.sync, state, t, out);
+  DrawSyncBar(*view.sync, view.sync_run, state, t, out);
 
   // Navigation.
   if (state.screen != Screen::kFirstRun) {
@@ -199,30 +199,30 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
 
   ImGui::BeginChild("screen", ImVec2(0, 0), false);
   if (state.sync_panel_open) {
-    DrawSyncPanel(view.sync, state, t, out);
+    DrawSyncPanel(*view.sync, state, t, out);
   } else {
     switch (state.screen) {
       case Screen::kFirstRun:
         DrawFirstRun(view, state, t, out);
         break;
       case Screen::kToday:
-        DrawToday(view.today, state, t, out);
+        DrawToday(*view.today, state, t, out);
         break;
       case Screen::kSchool:
-        DrawSchool(view.school, view.dashboard.get(), view.dashboard_computing, state, t, out);
+        DrawSchool(*view.school, view.dashboard.get(), view.dashboard_computing, state, t, out);
         break;
       case Screen::kTeacher:
-        DrawTeacher(view.teacher, view.dashboard ? view.dashboard->FindTeacher(state.teacher_id) : nullptr, state, t,
+        DrawTeacher(*view.teacher, view.dashboard ? view.dashboard->FindTeacher(state.teacher_id) : nullptr, state, t,
                     out);
         break;
       case Screen::kDistrict:
         DrawDistrict(view.dashboard.get(), view.dashboard_computing, state, t, out);
         break;
       case Screen::kRecommendations:
-        DrawRecommendations(view.recommendations, state, t, out);
+        DrawRecommendations(*view.recommendations, state, t, out);
         break;
       case Screen::kSettings:
-        DrawSettings(view.settings, state, t, out);
+        DrawSettings(*view.settings, state, t, out);
         break;
       case Screen::kVisit:
       case Screen::kObservation:
@@ -231,9 +231,9 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
           GoBack(state);
           break;
         }
-        if (auto* v = std::get_if<VisitForm>(&*state.form)) DrawVisitForm(view.form, *v, state, t, out);
-        if (auto* o = std::get_if<ObservationForm>(&*state.form)) DrawObservationForm(view.form, *o, state, t, out);
-        if (auto* c = std::get_if<ConsultationForm>(&*state.form)) DrawConsultationForm(view.form, *c, state, t, out);
+        if (auto* v = std::get_if<VisitForm>(&*state.form)) DrawVisitForm(*view.form, *v, state, t, out);
+        if (auto* o = std::get_if<ObservationForm>(&*state.form)) DrawObservationForm(*view.form, *o, state, t, out);
+        if (auto* c = std::get_if<ConsultationForm>(&*state.form)) DrawConsultationForm(*view.form, *c, state, t, out);
         break;
     }
   }

@@ -7,11 +7,11 @@
 
 namespace mentorlog::ui {
 
-void DrawSyncBar(const SyncView& view, UiState& state, const Translations& t, Actions& out) {
+void DrawSyncBar(const SyncView& view, const SyncRun& run, UiState& state, const Translations& t, Actions& out) {
   const bool narrow = CurrentLayout().narrow;
-  if (view.running) {
-    ImGui::ProgressBar(view.progress, ImVec2(narrow ? -FLT_MIN : ImGui::GetFontSize() * 16, 0),
-                       view.progress_text.c_str());
+  if (run.running) {
+    ImGui::ProgressBar(run.progress, ImVec2(narrow ? -FLT_MIN : ImGui::GetFontSize() * 16, 0),
+                       run.progress_text.c_str());
     Probe("sync.progress");
     if (!narrow) ImGui::SameLine();
     if (Button(t("sync.cancel"), "sync.cancel")) out.push_back(CancelSync{});

@@ -11,7 +11,7 @@
 namespace mentorlog::ui {
 
 void DrawFirstRun(const AppView& view, UiState& state, const Translations& t, Actions& out) {
-  if (state.sign_in_sent && view.sync.signed_in) {  // signed in (and the first sync has started)
+  if (state.sign_in_sent && view.sync->signed_in) {  // signed in (and the first sync has started)
     state.sign_in_sent = false;
     state.screen = Screen::kToday;
     return;
@@ -30,9 +30,9 @@ void DrawFirstRun(const AppView& view, UiState& state, const Translations& t, Ac
     std::fill(state.login_password.begin(), state.login_password.end(), '\0');
     state.login_password.clear();
   }
-  if (!view.sync.last_error.empty()) {
+  if (!view.sync->last_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1));
-    ImGui::TextWrapped("%s", view.sync.last_error.c_str());
+    ImGui::TextWrapped("%s", view.sync->last_error.c_str());
     ImGui::PopStyleColor();
   }
   ImGui::Spacing();

@@ -20,7 +20,7 @@ inline constexpr double kDraftDelaySeconds = 1.0;
 // last edit.
 void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions& out);
 
-void DrawSyncBar(const SyncView& view, UiState& state, const Translations& t, Actions& out);
+void DrawSyncBar(const SyncView& view, const SyncRun& run, UiState& state, const Translations& t, Actions& out);
 void DrawSyncPanel(const SyncView& view, UiState& state, const Translations& t, Actions& out);
 void DrawFirstRun(const AppView& view, UiState& state, const Translations& t, Actions& out);
 void DrawToday(const TodayView& view, UiState& state, const Translations& t, Actions& out);

@@ -1,7 +1,9 @@
 // What the screens draw: plain view-models, already formatted for people.
 //
 // The controller (app/controller) builds these from the store off the UI thread and swaps a
-// whole AppView in between frames; the screens (app/ui) only read them. Nothing here knows
+// whole AppView in between frames; the screens (app/ui) only read them. Each section of an
+// AppView is shared between the views published one after another (Section below), so a new
+// view copies pointers, never a section's rows. Nothing here knows
 // about SQLite, the network or core's types: ids are UUID text, dates are shown text plus an
 // ISO "YYYY-MM-DD" where a form needs one, enums are Choice codes (core's enum codes).
 //
@@ -13,11 +15,47 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mentorlog/ui/i18n.h"
 
 namespace mentorlog::ui {
+
+// One section of the view (Today, a school, the recommendations list…), immutable once
+// published and shared by every AppView that has not rebuilt it: copying an AppView copies a
+// pointer per section. Read it with -> and *; replace it whole (`view.today = BuildToday(…)`)
+// or change it through Edit(), which copies it first when another view still holds it.
+template <typename T>
+class Section {
+ public:
+  Section() : value_(Empty()) {}
+  Section(T value) : value_(std::make_shared<T>(std::move(value))) {}  // NOLINT: a section is its value
+  Section& operator=(T value) {
+    value_ = std::make_shared<T>(std::move(value));
+    return *this;
+  }
+
+  const T& operator*() const { return *value_; }
+  const T* operator->() const { return value_.get(); }
+
+  // The section to change in place; copied first if any other view holds it.
+  T& Edit() {
+    if (value_.use_count() != 1) value_ = std::make_shared<T>(*value_);
+    return *value_;
+  }
+
+  // True when both views hold the same section (not rebuilt between them).
+  bool SameAs(const Section& other) const { return value_ == other.value_; }
+
+ private:
+  static const std::shared_ptr<T>& Empty() {
+    static const std::shared_ptr<T> empty = std::make_shared<T>();  // never edited: Edit copies it
+    return empty;
+  }
+
+  std::shared_ptr<T> value_;  // never null
+};
 
 enum class Screen {
   kFirstRun,         // choose a server and sign in, or work offline
@@ -321,11 +359,16 @@ struct SyncView {
   int64_t pending = 0;
   std::string last_success;  // "today 10:42", empty: never
   std::string last_error;    // what went wrong and what to do; empty: nothing
+  std::vector<RejectedRow> rejected;
+  std::vector<ConflictRow> conflicts;
+};
+
+// A sync while it runs; the default: no sync is running. Published apart from SyncView, so a
+// progress report does not copy the lists of rejected changes and conflicts.
+struct SyncRun {
   bool running = false;
   float progress = 0;         // 0..1 while running
   std::string progress_text;  // "Sending: batch 3, 1,500 records, 212 KB"
-  std::vector<RejectedRow> rejected;
-  std::vector<ConflictRow> conflicts;
 };
 
 struct SettingsView {
@@ -342,13 +385,14 @@ struct AppView {
   // Nobody has signed in on this device, "work offline" was not chosen and the store has no
   // school: the app starts on the first-run screen.
   bool first_run = false;
-  TodayView today;
-  SchoolView school;
-  TeacherView teacher;
-  RecommendationsView recommendations;
-  FormOptions form;
-  SyncView sync;
-  SettingsView settings;
+  Section<TodayView> today;
+  Section<SchoolView> school;
+  Section<TeacherView> teacher;
+  Section<RecommendationsView> recommendations;
+  Section<FormOptions> form;
+  Section<SyncView> sync;
+  SyncRun sync_run;
+  Section<SettingsView> settings;
   // The dashboards as last computed; null until the first computation is done. While a newer
   // one is being computed (after a save or a sync) `dashboard_computing` is true and the last
   // figures stay shown.
