@@ -145,7 +145,12 @@ Result<std::optional<Uuid>> SchoolOf(const RecordState& state, const StateLoader
     case RecordKind::kRecommendationEvent:
       return via_parent("recommendation_id", "school_id");
     case RecordKind::kDeficit:
-      return via_parent("teacher_id", "school_id");
+    case RecordKind::kRouteItem:
+    case RecordKind::kTraining:
+    case RecordKind::kEventParticipant:
+      return via_parent("teacher_id", "school_id");  // the teacher's school
+    case RecordKind::kNetworkEvent:
+      return std::optional<Uuid>();  // district-wide: its participants belong to their schools
     case RecordKind::kNetworkAgreement:
       return id_field(state, "supported_school_id");
     case RecordKind::kPerson: {

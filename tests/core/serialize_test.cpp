@@ -205,6 +205,7 @@ Deficit Sample<Deficit>() {
   d.remedy = DeficitRemedy::kCourse;
   d.closed_on = D(2025, 6, 1);
   d.notes = "курс ИРО, 36 часов";
+  d.closed_by = "курсы «Формирующее оценивание», 36 ч";
   return d;
 }
 
@@ -222,6 +223,8 @@ RoadmapItem Sample<RoadmapItem>() {
   i.planned_result = "планы перехода утверждены";
   i.status = RoadmapStatus::kInProgress;
   i.report = "проведено 2 из 3 занятий";
+  i.done_on = D(2025, 3, 28);
+  i.evidence = "протокол № 4 от 28.03.2025";
   return i;
 }
 
@@ -236,6 +239,10 @@ NetworkAgreement Sample<NetworkAgreement>() {
   a.model = NetworkModel::kVertical;
   a.ends_on = D(2026, 1, 14);
   a.subject = "взаимопосещения уроков математики";
+  a.partner_kind = PartnerKind::kInstitution;
+  a.partner_name = "МБУК «Межпоселенческая библиотека»";
+  a.status = AgreementStatus::kEnded;
+  a.milestones = "план совместных мероприятий\nотчёт за полугодие";
   return a;
 }
 
@@ -276,6 +283,72 @@ RubricTemplate Sample<RubricTemplate>() {
   t.title_en = "Lesson observation";
   t.body_json = R"({"criteria": [{"code": "goals", "ru": "Цели урока", "levels": 4}]})";
   return t;
+}
+
+template <>
+RouteItem Sample<RouteItem>() {
+  RouteItem r;
+  r.id = TestId(21);
+  r.teacher_id = TestId(3);
+  r.deficit_id = TestId(15);
+  r.activity = RouteActivity::kPeerVisits;
+  r.title = "Посетить 3 урока учителя-наставника";
+  r.starts_on = D(2025, 2, 1);
+  r.due_on = D(2025, 4, 30);
+  r.status = RouteItemStatus::kDone;
+  r.done_on = D(2025, 4, 20);
+  r.result = "составлен банк приёмов обратной связи";
+  return r;
+}
+
+template <>
+Training Sample<Training>() {
+  Training t;
+  t.id = TestId(22);
+  t.teacher_id = TestId(3);
+  t.kind = TrainingKind::kRetraining;
+  t.provider = "ГАУ ДПО «Институт развития образования»";
+  t.title = "Формирующее оценивание на уроках математики";
+  t.hours = 36;
+  t.starts_on = D(2025, 3, 10);
+  t.ends_on = D(2025, 3, 21);
+  t.certificate = "772412345678";
+  return t;
+}
+
+template <>
+NetworkEvent Sample<NetworkEvent>() {
+  NetworkEvent e;
+  e.id = TestId(23);
+  e.title = "Методический день «Смысловое чтение»";
+  e.kind = NetworkEventKind::kMethodologicalDay;
+  e.organiser_school_id = TestId(2);
+  e.held_on = D(2025, 2, 14);
+  e.report = "5 открытых уроков, 42 участника";
+  return e;
+}
+
+template <>
+EventParticipant Sample<EventParticipant>() {
+  EventParticipant p;
+  p.id = TestId(24);
+  p.event_id = TestId(23);
+  p.teacher_id = TestId(3);
+  return p;
+}
+
+template <>
+PlanItem Sample<PlanItem>() {
+  PlanItem p;
+  p.id = TestId(25);
+  p.person_id = TestId(4);
+  p.school_id = TestId(1);
+  p.teacher_id = TestId(3);
+  p.activity = PlanActivity::kEvent;
+  p.planned_on = D(2025, 3, 12);
+  p.title = "Мастер-класс для учителей начальных классов";
+  p.done_on = D(2025, 3, 12);
+  return p;
 }
 
 // The sample with every optional unset, every list and text empty.
@@ -406,9 +479,10 @@ std::string Key(std::string_view name) { return "\"" + std::string(name) + "\":"
 template <class R>
 class SerializeRecordTest : public ::testing::Test {};
 
-using RecordTypes = ::testing::Types<School, Person, Assignment, Visit, Observation, ObservationScore, Consultation,
-                                     Recommendation, RecommendationEvent, Deficit, RoadmapItem, NetworkAgreement,
-                                     AssessmentResult, ContextIndicator, RubricTemplate>;
+using RecordTypes =
+    ::testing::Types<School, Person, Assignment, Visit, Observation, ObservationScore, Consultation, Recommendation,
+                     RecommendationEvent, Deficit, RoadmapItem, NetworkAgreement, AssessmentResult, ContextIndicator,
+                     RubricTemplate, RouteItem, Training, NetworkEvent, EventParticipant, PlanItem>;
 
 // "observation_score" -> "ObservationScore", so the test names read SerializeRecordTest/Visit.
 class RecordTypeNames {

@@ -150,6 +150,16 @@ inline constexpr const char* kUndoMigration[] = {
     "INSERT INTO sync_state (key, value) SELECT 'app_auto_sync', auto_sync FROM device_settings;"
     "INSERT INTO sync_state (key, value) SELECT 'app_work_offline', '1' FROM device_settings WHERE work_offline;"
     "DROP TABLE device_settings;",
+    "DROP TABLE route_items; DROP TABLE trainings; DROP TABLE network_events; DROP TABLE event_participants;"
+    "DROP TABLE plan_items; ALTER TABLE deficits DROP COLUMN closed_by;"
+    "ALTER TABLE roadmap_items DROP COLUMN done_on; ALTER TABLE roadmap_items DROP COLUMN evidence;"
+    "CREATE TABLE network_agreements_9 (id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,"
+    " number TEXT NOT NULL, signed_on TEXT NOT NULL, supported_school_id TEXT NOT NULL,"
+    " leader_school_id TEXT NOT NULL, model TEXT NOT NULL, ends_on TEXT, subject TEXT NOT NULL);"
+    "INSERT INTO network_agreements_9 SELECT id, deleted, number, signed_on, supported_school_id, leader_school_id,"
+    " model, ends_on, subject FROM network_agreements WHERE leader_school_id IS NOT NULL;"
+    "DROP TABLE network_agreements; ALTER TABLE network_agreements_9 RENAME TO network_agreements;"
+    "CREATE INDEX network_agreements_supported ON network_agreements (supported_school_id);",
 };
 
 // Takes a closed store file back to schema `version`, as a MentorLog of that schema left it.

@@ -409,7 +409,9 @@ Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildCo
     const auto& newest = *std::max_element(agreements.begin(), agreements.end(),
                                            [](const auto& a, const auto& b) { return a.signed_on < b.signed_on; });
     view.network_agreement = ctx.tr->Format("view.agreement", {newest.number, ShowDate(newest.signed_on)});
-    if (view.leader_partner.empty()) view.leader_partner = schools.Of(newest.leader_school_id);
+    if (view.leader_partner.empty()) {
+      view.leader_partner = newest.leader_school_id ? schools.Of(*newest.leader_school_id) : newest.partner_name;
+    }
   }
   view.transition_programme = std::string(core::EnumLabel(school.transition_programme, ctx.language));
   if (school.transition_programme_adopted_on) {

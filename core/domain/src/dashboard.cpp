@@ -366,6 +366,11 @@ class Dashboard::Impl {
     indices_dirty_ = true;
   }
   void Insert(const RubricTemplate& r);
+  void Insert(const RouteItem&) {}
+  void Insert(const Training&) {}
+  void Insert(const NetworkEvent&) {}
+  void Insert(const EventParticipant&) {}
+  void Insert(const PlanItem&) {}
 
   template <class R>
   void InSchool(const R& r, std::map<Uuid, R> SchoolRecords::*table) {
@@ -460,7 +465,7 @@ void Dashboard::Impl::Remove(const Uuid& id) {
         Touch(a->second.supported_school_id);
         Touch(a->second.leader_school_id);
         agreements_of_[a->second.supported_school_id].erase(id);
-        agreements_of_[a->second.leader_school_id].erase(id);
+        if (a->second.leader_school_id) agreements_of_[*a->second.leader_school_id].erase(id);
         agreements_.erase(a);
       }
       break;
@@ -470,6 +475,11 @@ void Dashboard::Impl::Remove(const Uuid& id) {
       break;
     case RecordKind::kRecommendationEvent:
     case RecordKind::kRoadmapItem:
+    case RecordKind::kRouteItem:
+    case RecordKind::kTraining:
+    case RecordKind::kNetworkEvent:
+    case RecordKind::kEventParticipant:
+    case RecordKind::kPlanItem:
       break;
   }
 }
@@ -516,7 +526,7 @@ void Dashboard::Impl::Insert(const NetworkAgreement& r) {
   Remove(r.id);
   agreements_[r.id] = r;
   agreements_of_[r.supported_school_id].insert(r.id);
-  agreements_of_[r.leader_school_id].insert(r.id);
+  if (r.leader_school_id) agreements_of_[*r.leader_school_id].insert(r.id);
   where_[r.id] = {RecordKind::kNetworkAgreement, Uuid()};
   Touch(r.supported_school_id);
   Touch(r.leader_school_id);

@@ -28,7 +28,12 @@ MENTORLOG_ENUM_TABLE(
     {RK::kNetworkAgreement, "network_agreement", "договор о сетевом взаимодействии", "network agreement"},
     {RK::kAssessmentResult, "assessment_result", "результат оценочной процедуры", "assessment result"},
     {RK::kContextIndicator, "context_indicator", "контекстный показатель", "context indicator"},
-    {RK::kRubricTemplate, "rubric_template", "шаблон протокола", "rubric template"})
+    {RK::kRubricTemplate, "rubric_template", "шаблон протокола", "rubric template"},
+    {RK::kRouteItem, "route_item", "пункт индивидуального маршрута", "route item"},
+    {RK::kTraining, "training", "повышение квалификации", "training"},
+    {RK::kNetworkEvent, "network_event", "сетевое мероприятие", "network event"},
+    {RK::kEventParticipant, "event_participant", "участник сетевого мероприятия", "event participant"},
+    {RK::kPlanItem, "plan_item", "пункт плана работы", "work plan item"})
 
 MENTORLOG_ENUM_TABLE(Settlement, {Settlement::kUrban, "urban", "город", "urban"},
                      {Settlement::kRural, "rural", "село", "rural"})
@@ -128,6 +133,44 @@ MENTORLOG_ENUM_TABLE(RoadmapStatus, {RoadmapStatus::kPlanned, "planned", "зап
 MENTORLOG_ENUM_TABLE(NetworkModel, {NetworkModel::kHorizontal, "horizontal", "горизонтальная", "horizontal"},
                      {NetworkModel::kVertical, "vertical", "вертикальная", "vertical"})
 
+MENTORLOG_ENUM_TABLE(PartnerKind, {PartnerKind::kSchool, "school", "школа", "school"},
+                     {PartnerKind::kInstitution, "institution", "социальный институт", "social institution"})
+
+MENTORLOG_ENUM_TABLE(AgreementStatus, {AgreementStatus::kDraft, "draft", "проект", "draft"},
+                     {AgreementStatus::kActive, "active", "действует", "active"},
+                     {AgreementStatus::kEnded, "ended", "прекращён", "ended"})
+
+MENTORLOG_ENUM_TABLE(RouteActivity, {RouteActivity::kCourse, "course", "курсы повышения квалификации", "course"},
+                     {RouteActivity::kSeminar, "seminar", "семинар", "seminar"},
+                     {RouteActivity::kMentoring, "mentoring", "наставничество", "mentoring"},
+                     {RouteActivity::kPeerVisits, "peer_visits", "взаимопосещение уроков", "peer visits"},
+                     {RouteActivity::kSelfStudy, "self_study", "самообразование", "self-study"},
+                     {RouteActivity::kOther, "other", "другое", "other"})
+
+MENTORLOG_ENUM_TABLE(RouteItemStatus, {RouteItemStatus::kPlanned, "planned", "запланировано", "planned"},
+                     {RouteItemStatus::kInProgress, "in_progress", "выполняется", "in progress"},
+                     {RouteItemStatus::kDone, "done", "выполнено", "done"},
+                     {RouteItemStatus::kDropped, "dropped", "отменено", "dropped"})
+
+MENTORLOG_ENUM_TABLE(TrainingKind,
+                     {TrainingKind::kQualification, "qualification", "повышение квалификации", "qualification"},
+                     {TrainingKind::kRetraining, "retraining", "профессиональная переподготовка", "retraining"})
+
+MENTORLOG_ENUM_TABLE(NetworkEventKind, {NetworkEventKind::kSeminar, "seminar", "семинар", "seminar"},
+                     {NetworkEventKind::kMethodologicalDay, "methodological_day", "методический день",
+                      "methodological day"},
+                     {NetworkEventKind::kMasterClass, "master_class", "мастер-класс", "master class"},
+                     {NetworkEventKind::kOpenLesson, "open_lesson", "открытый урок", "open lesson"},
+                     {NetworkEventKind::kRoundTable, "round_table", "круглый стол", "round table"},
+                     {NetworkEventKind::kConference, "conference", "конференция", "conference"},
+                     {NetworkEventKind::kOther, "other", "другое", "other"})
+
+MENTORLOG_ENUM_TABLE(PlanActivity, {PlanActivity::kVisit, "visit", "выезд", "visit"},
+                     {PlanActivity::kObservation, "observation", "посещение урока", "lesson observation"},
+                     {PlanActivity::kConsultation, "consultation", "консультация", "consultation"},
+                     {PlanActivity::kEvent, "event", "мероприятие", "event"},
+                     {PlanActivity::kOther, "other", "другое", "other"})
+
 MENTORLOG_ENUM_TABLE(Assessment, {Assessment::kVpr, "vpr", "ВПР", "VPR"}, {Assessment::kOge, "oge", "ОГЭ", "OGE"},
                      {Assessment::kEge, "ege", "ЕГЭ", "EGE"},
                      {Assessment::kRegional, "regional", "региональная", "regional"})
@@ -221,6 +264,13 @@ MENTORLOG_ENUM_INSTANTIATE(RoadmapLevel)
 MENTORLOG_ENUM_INSTANTIATE(RoadmapStatus)
 MENTORLOG_ENUM_INSTANTIATE(NetworkModel)
 MENTORLOG_ENUM_INSTANTIATE(Assessment)
+MENTORLOG_ENUM_INSTANTIATE(PartnerKind)
+MENTORLOG_ENUM_INSTANTIATE(AgreementStatus)
+MENTORLOG_ENUM_INSTANTIATE(RouteActivity)
+MENTORLOG_ENUM_INSTANTIATE(RouteItemStatus)
+MENTORLOG_ENUM_INSTANTIATE(TrainingKind)
+MENTORLOG_ENUM_INSTANTIATE(NetworkEventKind)
+MENTORLOG_ENUM_INSTANTIATE(PlanActivity)
 #undef MENTORLOG_ENUM_INSTANTIATE
 
 // [SECTION] Record kinds
@@ -240,6 +290,11 @@ std::optional<RecordKind> KindFromName(std::string_view name) {
   if (name == "rubrics") return RecordKind::kRubricTemplate;
   if (name == "roadmap") return RecordKind::kRoadmapItem;
   if (name == "agreements") return RecordKind::kNetworkAgreement;
+  if (name == "route" || name == "routes") return RecordKind::kRouteItem;
+  if (name == "courses") return RecordKind::kTraining;
+  if (name == "events") return RecordKind::kNetworkEvent;
+  if (name == "participants") return RecordKind::kEventParticipant;
+  if (name == "plan" || name == "plans" || name == "work_plan") return RecordKind::kPlanItem;
   if (name == "persons" || name == "teachers") return RecordKind::kPerson;
   return std::nullopt;
 }

@@ -323,6 +323,9 @@ ValidationErrors Validate(const RoadmapItem& r, const ValidationContext& ctx) {
   e.Required("title", r.title, "the title", "наименование мероприятия");
   e.Order("ends_on", r.starts_on, r.ends_on, "The item ends before it starts",
           "Мероприятие заканчивается раньше, чем начинается");
+  // A done item may lack done_on: items stored before it existed have none (docs/metrics.md
+  // counts them as done, not as done on time).
+  if (r.done_on) e.NotAfterToday("done_on", *r.done_on, ctx, "completion", "выполнения");
   if (r.level == RoadmapLevel::kSchool) {
     if (!r.school_id) {
       e.Add("school_id", "A school-level item needs its school.", "Для школьного мероприятия укажите школу.");
@@ -339,13 +342,84 @@ ValidationErrors Validate(const NetworkAgreement& r, const ValidationContext& ct
   e.Required("number", r.number, "the agreement number", "номер договора");
   e.NotAfterToday("signed_on", r.signed_on, ctx, "signature", "заключения договора");
   e.SchoolExists("supported_school_id", r.supported_school_id, ctx);
-  e.SchoolExists("leader_school_id", r.leader_school_id, ctx);
-  if (!r.leader_school_id.IsNil() && r.supported_school_id == r.leader_school_id) {
-    e.Add("leader_school_id", "The leader school must be another school.", "Школа-лидер должна быть другой школой.");
+  if (r.partner_kind == PartnerKind::kSchool) {
+    if (!r.leader_school_id) {
+      e.Add("leader_school_id", "Choose the partner school.", "Выберите школу-партнёра.");
+    } else {
+      e.SchoolExists("leader_school_id", *r.leader_school_id, ctx);
+      if (*r.leader_school_id == r.supported_school_id) {
+        e.Add("leader_school_id", "The partner must be another school.", "Школа-партнёр должна быть другой школой.");
+      }
+    }
+  } else {
+    e.Required("partner_name", r.partner_name, "the partner institution's name", "наименование организации-партнёра");
+    if (r.leader_school_id) {
+      e.Add("leader_school_id",
+            "An institution partner has no partner school; clear the school or choose a school partner.",
+            "У договора с социальным институтом нет школы-партнёра; уберите школу или выберите партнёром школу.");
+    }
   }
   if (r.ends_on)
     e.Order("ends_on", r.signed_on, *r.ends_on, "The agreement ends before it is signed",
             "Договор заканчивается раньше, чем заключён");
+  return e.Take();
+}
+
+ValidationErrors Validate(const RouteItem& r, const ValidationContext& ctx) {
+  Errors e;
+  e.Texts(r);
+  e.PersonExists("teacher_id", r.teacher_id, ctx, Role::kTeacher);
+  e.Required("title", r.title, "what the teacher will do", "содержание пункта маршрута");
+  e.Order("due_on", r.starts_on, r.due_on, "The item is due before it starts", "Срок пункта раньше его начала");
+  if (r.status == RouteItemStatus::kDone && !r.done_on) {
+    e.Add("done_on", "Say when the item was done.", "Укажите, когда пункт выполнен.");
+  }
+  if (r.done_on) {
+    e.Order("done_on", r.starts_on, *r.done_on, "The item is done before it starts",
+            "Пункт выполнен раньше своего начала");
+    e.NotAfterToday("done_on", *r.done_on, ctx, "completion", "выполнения");
+  }
+  return e.Take();
+}
+
+ValidationErrors Validate(const Training& r, const ValidationContext& ctx) {
+  Errors e;
+  e.Texts(r);
+  e.PersonExists("teacher_id", r.teacher_id, ctx, Role::kTeacher);
+  e.Required("title", r.title, "the course title", "название программы");
+  e.Required("provider", r.provider, "who ran the course", "организация, проводившая обучение");
+  e.Range("hours", static_cast<double>(r.hours), 1, 2000, "number of hours", "объём, часов");
+  e.Order("ends_on", r.starts_on, r.ends_on, "The course ends before it starts",
+          "Обучение заканчивается раньше, чем начинается");
+  e.NotAfterToday("ends_on", r.ends_on, ctx, "completion", "окончания обучения");
+  return e.Take();
+}
+
+ValidationErrors Validate(const NetworkEvent& r, const ValidationContext& ctx) {
+  Errors e;
+  e.Texts(r);
+  e.Required("title", r.title, "the event's title", "название мероприятия");
+  if (r.organiser_school_id) e.SchoolExists("organiser_school_id", *r.organiser_school_id, ctx);
+  return e.Take();
+}
+
+ValidationErrors Validate(const EventParticipant& r, const ValidationContext& ctx) {
+  Errors e;
+  if (r.event_id.IsNil()) e.Add("event_id", "Choose the event.", "Выберите мероприятие.");
+  e.PersonExists("teacher_id", r.teacher_id, ctx, Role::kTeacher);
+  return e.Take();
+}
+
+ValidationErrors Validate(const PlanItem& r, const ValidationContext& ctx) {
+  Errors e;
+  e.Texts(r);
+  e.PersonExists("person_id", r.person_id, ctx);
+  e.SchoolExists("school_id", r.school_id, ctx);
+  if (r.teacher_id) e.TeacherOfSchool("teacher_id", *r.teacher_id, r.school_id, ctx);
+  if ((r.activity == PlanActivity::kEvent || r.activity == PlanActivity::kOther)) {
+    e.Required("title", r.title, "what is planned", "что запланировано");
+  }
+  if (r.done_on) e.NotAfterToday("done_on", *r.done_on, ctx, "completion", "выполнения");
   return e.Take();
 }
 

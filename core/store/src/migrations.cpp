@@ -214,9 +214,61 @@ INSERT INTO device_settings (id, language, text_scale, auto_sync, work_offline) 
 DELETE FROM sync_state WHERE key IN ('app_language', 'app_text_scale', 'app_auto_sync', 'app_work_offline');
 )sql";
 
+// Migration 10 (0.5.0), "the programme's instruments" (issue 15): routes (ИОМ), trainings,
+// network events and their participants, work plans; a deficit's closing, a roadmap item's
+// done date and evidence; an agreement's partner may be a social institution (leader_school_id
+// becomes nullable: the table is rebuilt, as SQLite cannot drop a NOT NULL), with a status and
+// milestones. Agreements stored before are active school partnerships.
+static constexpr std::string_view kMigration10 = R"sql(
+ALTER TABLE deficits ADD COLUMN closed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE roadmap_items ADD COLUMN done_on TEXT;
+ALTER TABLE roadmap_items ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE network_agreements_10 (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  number TEXT NOT NULL, signed_on TEXT NOT NULL, supported_school_id TEXT NOT NULL,
+  leader_school_id TEXT, model TEXT NOT NULL, ends_on TEXT, subject TEXT NOT NULL,
+  partner_kind TEXT NOT NULL DEFAULT 'school', partner_name TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'active', milestones TEXT NOT NULL DEFAULT '');
+INSERT INTO network_agreements_10 (id, deleted, number, signed_on, supported_school_id, leader_school_id, model,
+                                   ends_on, subject)
+  SELECT id, deleted, number, signed_on, supported_school_id, leader_school_id, model, ends_on, subject
+  FROM network_agreements;
+DROP TABLE network_agreements;
+ALTER TABLE network_agreements_10 RENAME TO network_agreements;
+CREATE INDEX network_agreements_supported ON network_agreements (supported_school_id);
+
+CREATE TABLE route_items (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  teacher_id TEXT NOT NULL, deficit_id TEXT, activity TEXT NOT NULL, title TEXT NOT NULL,
+  starts_on TEXT NOT NULL, due_on TEXT NOT NULL, status TEXT NOT NULL, done_on TEXT, result TEXT NOT NULL);
+CREATE INDEX route_items_teacher ON route_items (teacher_id);
+
+CREATE TABLE trainings (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  teacher_id TEXT NOT NULL, kind TEXT NOT NULL, provider TEXT NOT NULL, title TEXT NOT NULL,
+  hours INTEGER NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL, certificate TEXT NOT NULL);
+CREATE INDEX trainings_teacher ON trainings (teacher_id);
+
+CREATE TABLE network_events (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  title TEXT NOT NULL, kind TEXT NOT NULL, organiser_school_id TEXT, held_on TEXT NOT NULL, report TEXT NOT NULL);
+
+CREATE TABLE event_participants (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  event_id TEXT NOT NULL, teacher_id TEXT NOT NULL);
+CREATE INDEX event_participants_event ON event_participants (event_id);
+
+CREATE TABLE plan_items (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  person_id TEXT NOT NULL, school_id TEXT NOT NULL, teacher_id TEXT, activity TEXT NOT NULL,
+  planned_on TEXT NOT NULL, title TEXT NOT NULL, done_on TEXT);
+CREATE INDEX plan_items_person ON plan_items (person_id, planned_on);
+)sql";
+
 std::span<const std::string_view> Migrations() {
   static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5,
-                                              kMigration6, kMigration7, kMigration8, kMigration9};
+                                              kMigration6, kMigration7, kMigration8, kMigration9, kMigration10};
   return kAll;
 }
 

@@ -29,6 +29,11 @@ enum class RecordKind {
   kAssessmentResult,
   kContextIndicator,
   kRubricTemplate,
+  kRouteItem,
+  kTraining,
+  kNetworkEvent,
+  kEventParticipant,
+  kPlanItem,
 };
 
 enum class Settlement { kUrban, kRural };
@@ -67,6 +72,27 @@ enum class DeficitRemedy { kCourse, kTutorSessions, kSeminar, kSelfStudy, kOther
 enum class RoadmapLevel { kDistrict, kSchool };
 enum class RoadmapStatus { kPlanned, kInProgress, kDone, kCancelled };
 enum class NetworkModel { kHorizontal, kVertical };
+// A network agreement's partner: a leader school, or a social institution (a library, a sports
+// school, a university: seed 003's «социальные институты»).
+enum class PartnerKind { kSchool, kInstitution };
+enum class AgreementStatus { kDraft, kActive, kEnded };
+// An item of a teacher's individual educational route (ИОМ).
+enum class RouteActivity { kCourse, kSeminar, kMentoring, kPeerVisits, kSelfStudy, kOther };
+enum class RouteItemStatus { kPlanned, kInProgress, kDone, kDropped };
+// Повышение квалификации or профессиональная переподготовка.
+enum class TrainingKind { kQualification, kRetraining };
+enum class NetworkEventKind {
+  kSeminar,
+  kMethodologicalDay,
+  kMasterClass,
+  kOpenLesson,
+  kRoundTable,
+  kConference,
+  kOther,
+};
+// What a work plan's item plans; a visit, an observation or a consultation is found done by
+// the record of that kind (docs/metrics.md), the others by their done date.
+enum class PlanActivity { kVisit, kObservation, kConsultation, kEvent, kOther };
 enum class Assessment { kVpr, kOge, kEge, kRegional };
 
 // One entry of a vocabulary.

@@ -172,6 +172,7 @@ struct Deficit {
   DeficitRemedy remedy = DeficitRemedy::kTutorSessions;
   std::optional<Date> closed_on;
   std::string notes;
+  std::string closed_by;  // what closed it ("курсы «Формирующее оценивание», 36 ч")
 };
 
 // An event of the roadmap (мероприятие дорожной карты).
@@ -187,18 +188,86 @@ struct RoadmapItem {
   std::string planned_result;
   RoadmapStatus status = RoadmapStatus::kPlanned;
   std::string report;
+  std::optional<Date> done_on;  // when it was done (status done): "done on time" compares it with ends_on
+  std::string evidence;         // evidence of execution: a protocol, an order, a link
 };
 
-// A network agreement between a supported school and a leader school (договор о сетевом взаимодействии).
+// A network agreement (договор о сетевом взаимодействии) between a supported school and a
+// partner: a leader school, or a social institution named in `partner_name`.
 struct NetworkAgreement {
   Uuid id;
   std::string number;
   Date signed_on;
   Uuid supported_school_id;
-  Uuid leader_school_id;
+  std::optional<Uuid> leader_school_id;  // the partner when partner_kind is a school
   NetworkModel model = NetworkModel::kHorizontal;
   std::optional<Date> ends_on;
   std::string subject;  // what the partnership covers
+  PartnerKind partner_kind = PartnerKind::kSchool;
+  std::string partner_name;  // the institution («МБУК «Межпоселенческая библиотека»»)
+  AgreementStatus status = AgreementStatus::kActive;
+  std::string milestones;  // the agreed steps, one a line
+};
+
+// An item of a teacher's individual educational route (ИОМ, индивидуальный план
+// профессионального развития), usually tied to one of their deficits.
+struct RouteItem {
+  Uuid id;
+  Uuid teacher_id;
+  std::optional<Uuid> deficit_id;
+  RouteActivity activity = RouteActivity::kCourse;
+  std::string title;
+  Date starts_on;
+  Date due_on;
+  RouteItemStatus status = RouteItemStatus::kPlanned;
+  std::optional<Date> done_on;
+  std::string result;  // what came of it
+};
+
+// A completed course of a teacher (повышение квалификации, переподготовка).
+struct Training {
+  Uuid id;
+  Uuid teacher_id;
+  TrainingKind kind = TrainingKind::kQualification;
+  std::string provider;  // «ГАУ ДПО «Институт развития образования»»
+  std::string title;
+  int64_t hours = 0;
+  Date starts_on;
+  Date ends_on;             // completed on
+  std::string certificate;  // the certificate's number
+};
+
+// A seminar, methodological day, master class, open lesson… of the network (сетевое
+// мероприятие). District-wide: the coordinator records it; its participants are
+// EventParticipant records.
+struct NetworkEvent {
+  Uuid id;
+  std::string title;
+  NetworkEventKind kind = NetworkEventKind::kSeminar;
+  std::optional<Uuid> organiser_school_id;  // none: the district office organised it
+  Date held_on;
+  std::string report;
+};
+
+// One teacher at one network event. A record of its own (not a list in the event), so that
+// two devices adding participants at once both keep theirs.
+struct EventParticipant {
+  Uuid id;
+  Uuid event_id;
+  Uuid teacher_id;
+};
+
+// An item of a mentor's or tutor's work plan for a half-year (план работы): a planned visit,
+// observation, consultation or other activity at a school (and with a teacher).
+struct PlanItem {
+  Uuid id;
+  Uuid person_id;  // whose plan
+  Uuid school_id;
+  std::optional<Uuid> teacher_id;
+  PlanActivity activity = PlanActivity::kVisit;
+  Date planned_on;
+  std::string title;
+  std::optional<Date> done_on;  // events and other activities; visits and the like are matched (docs/metrics.md)
 };
 
 // One line of a regional results spreadsheet.
@@ -364,10 +433,10 @@ template <>
 struct RecordTraits<Deficit> {
   static constexpr RecordKind kKind = RecordKind::kDeficit;
   static constexpr std::string_view kTable = "deficits";
-  static constexpr auto kFields =
-      std::make_tuple(MENTORLOG_F(Deficit, teacher_id), MENTORLOG_F(Deficit, area), MENTORLOG_F(Deficit, found_on),
-                      MENTORLOG_F(Deficit, found_by), MENTORLOG_F(Deficit, observation_id),
-                      MENTORLOG_F(Deficit, remedy), MENTORLOG_F(Deficit, closed_on), MENTORLOG_F(Deficit, notes));
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(Deficit, teacher_id), MENTORLOG_F(Deficit, area), MENTORLOG_F(Deficit, found_on),
+      MENTORLOG_F(Deficit, found_by), MENTORLOG_F(Deficit, observation_id), MENTORLOG_F(Deficit, remedy),
+      MENTORLOG_F(Deficit, closed_on), MENTORLOG_F(Deficit, notes), MENTORLOG_F(Deficit, closed_by));
 };
 
 template <>
@@ -378,7 +447,8 @@ struct RecordTraits<RoadmapItem> {
       MENTORLOG_F(RoadmapItem, title), MENTORLOG_F(RoadmapItem, level), MENTORLOG_F(RoadmapItem, school_id),
       MENTORLOG_F(RoadmapItem, starts_on), MENTORLOG_F(RoadmapItem, ends_on), MENTORLOG_F(RoadmapItem, responsible),
       MENTORLOG_F(RoadmapItem, participants), MENTORLOG_F(RoadmapItem, planned_result),
-      MENTORLOG_F(RoadmapItem, status), MENTORLOG_F(RoadmapItem, report));
+      MENTORLOG_F(RoadmapItem, status), MENTORLOG_F(RoadmapItem, report), MENTORLOG_F(RoadmapItem, done_on),
+      MENTORLOG_F(RoadmapItem, evidence));
 };
 
 template <>
@@ -389,7 +459,56 @@ struct RecordTraits<NetworkAgreement> {
       std::make_tuple(MENTORLOG_F(NetworkAgreement, number), MENTORLOG_F(NetworkAgreement, signed_on),
                       MENTORLOG_F(NetworkAgreement, supported_school_id),
                       MENTORLOG_F(NetworkAgreement, leader_school_id), MENTORLOG_F(NetworkAgreement, model),
-                      MENTORLOG_F(NetworkAgreement, ends_on), MENTORLOG_F(NetworkAgreement, subject));
+                      MENTORLOG_F(NetworkAgreement, ends_on), MENTORLOG_F(NetworkAgreement, subject),
+                      MENTORLOG_F(NetworkAgreement, partner_kind), MENTORLOG_F(NetworkAgreement, partner_name),
+                      MENTORLOG_F(NetworkAgreement, status), MENTORLOG_F(NetworkAgreement, milestones));
+};
+
+template <>
+struct RecordTraits<RouteItem> {
+  static constexpr RecordKind kKind = RecordKind::kRouteItem;
+  static constexpr std::string_view kTable = "route_items";
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(RouteItem, teacher_id), MENTORLOG_F(RouteItem, deficit_id), MENTORLOG_F(RouteItem, activity),
+      MENTORLOG_F(RouteItem, title), MENTORLOG_F(RouteItem, starts_on), MENTORLOG_F(RouteItem, due_on),
+      MENTORLOG_F(RouteItem, status), MENTORLOG_F(RouteItem, done_on), MENTORLOG_F(RouteItem, result));
+};
+
+template <>
+struct RecordTraits<Training> {
+  static constexpr RecordKind kKind = RecordKind::kTraining;
+  static constexpr std::string_view kTable = "trainings";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(Training, teacher_id), MENTORLOG_F(Training, kind), MENTORLOG_F(Training, provider),
+                      MENTORLOG_F(Training, title), MENTORLOG_F(Training, hours), MENTORLOG_F(Training, starts_on),
+                      MENTORLOG_F(Training, ends_on), MENTORLOG_F(Training, certificate));
+};
+
+template <>
+struct RecordTraits<NetworkEvent> {
+  static constexpr RecordKind kKind = RecordKind::kNetworkEvent;
+  static constexpr std::string_view kTable = "network_events";
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(NetworkEvent, title), MENTORLOG_F(NetworkEvent, kind), MENTORLOG_F(NetworkEvent, organiser_school_id),
+      MENTORLOG_F(NetworkEvent, held_on), MENTORLOG_F(NetworkEvent, report));
+};
+
+template <>
+struct RecordTraits<EventParticipant> {
+  static constexpr RecordKind kKind = RecordKind::kEventParticipant;
+  static constexpr std::string_view kTable = "event_participants";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(EventParticipant, event_id), MENTORLOG_F(EventParticipant, teacher_id));
+};
+
+template <>
+struct RecordTraits<PlanItem> {
+  static constexpr RecordKind kKind = RecordKind::kPlanItem;
+  static constexpr std::string_view kTable = "plan_items";
+  static constexpr auto kFields =
+      std::make_tuple(MENTORLOG_F(PlanItem, person_id), MENTORLOG_F(PlanItem, school_id),
+                      MENTORLOG_F(PlanItem, teacher_id), MENTORLOG_F(PlanItem, activity),
+                      MENTORLOG_F(PlanItem, planned_on), MENTORLOG_F(PlanItem, title), MENTORLOG_F(PlanItem, done_on));
 };
 
 template <>
@@ -443,22 +562,27 @@ constexpr size_t FieldCount() {
 // the explicit instantiations (store.cpp, record_json.cpp) and the fuzz targets expand it, so a
 // new kind is added here once. X(R) is called with each type name.
 // clang-format off
-#define MENTORLOG_RECORD_TYPES(X) \
-  X(School)                       \
-  X(Person)                       \
-  X(Assignment)                   \
-  X(Visit)                        \
-  X(Observation)                  \
-  X(ObservationScore)             \
-  X(Consultation)                 \
-  X(Recommendation)               \
-  X(RecommendationEvent)          \
-  X(Deficit)                      \
-  X(RoadmapItem)                  \
-  X(NetworkAgreement)             \
-  X(AssessmentResult)             \
-  X(ContextIndicator)             \
-  X(RubricTemplate)
+#define MENTORLOG_RECORD_TYPES(X)\
+  X(School)                     \
+  X(Person)                     \
+  X(Assignment)                 \
+  X(Visit)                      \
+  X(Observation)                \
+  X(ObservationScore)           \
+  X(Consultation)               \
+  X(Recommendation)             \
+  X(RecommendationEvent)        \
+  X(Deficit)                    \
+  X(RoadmapItem)                \
+  X(NetworkAgreement)           \
+  X(AssessmentResult)           \
+  X(ContextIndicator)           \
+  X(RubricTemplate)             \
+  X(RouteItem)                  \
+  X(Training)                   \
+  X(NetworkEvent)               \
+  X(EventParticipant)           \
+  X(PlanItem)
 // clang-format on
 
 // Calls f.template operator()<R>() with the record type of `kind`.

@@ -72,6 +72,11 @@ ValidationErrors Validate(const NetworkAgreement& r, const ValidationContext& ct
 ValidationErrors Validate(const AssessmentResult& r, const ValidationContext& ctx);
 ValidationErrors Validate(const ContextIndicator& r, const ValidationContext& ctx);
 ValidationErrors Validate(const RubricTemplate& r, const ValidationContext& ctx);
+ValidationErrors Validate(const RouteItem& r, const ValidationContext& ctx);
+ValidationErrors Validate(const Training& r, const ValidationContext& ctx);
+ValidationErrors Validate(const NetworkEvent& r, const ValidationContext& ctx);
+ValidationErrors Validate(const EventParticipant& r, const ValidationContext& ctx);
+ValidationErrors Validate(const PlanItem& r, const ValidationContext& ctx);
 
 // The error for one text field, or nullopt when `text` is acceptable (text.h's FindTextFault).
 std::optional<FieldError> CheckFieldText(std::string_view field, std::string_view text);
