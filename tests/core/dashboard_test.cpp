@@ -268,6 +268,27 @@ void Fill(Dashboard& d) {
   open.closed_on.reset();
   for (const Deficit& x : {trained, coached, open}) d.Put(x);
 
+  // T1 completed a course in October; T2 was at a network event in October.
+  Training course;
+  course.id = id();
+  course.teacher_id = kT1;
+  course.title = "Формирующее оценивание";
+  course.provider = "ИРО";
+  course.hours = 36;
+  course.starts_on = On("2026-09-20");
+  course.ends_on = On("2026-10-01");
+  d.Put(course);
+  NetworkEvent seminar;
+  seminar.id = id();
+  seminar.title = "Семинар «Смысловое чтение»";
+  seminar.held_on = On("2026-10-05");
+  d.Put(seminar);
+  EventParticipant at_seminar;
+  at_seminar.id = id();
+  at_seminar.event_id = seminar.id;
+  at_seminar.teacher_id = kT2;
+  d.Put(at_seminar);
+
   NetworkAgreement n1;
   n1.id = id();
   n1.number = "№ 12";
@@ -432,7 +453,7 @@ TEST_F(DashboardTest, ProgrammeIndicatorsAgainstTargetsNowAndAtTheEndOfTheLastHa
   EXPECT_EQ(v.results_year, 2026);
   EXPECT_EQ(v.schools, 3);
   EXPECT_EQ(v.supported, 2);
-  ASSERT_EQ(v.indicators.size(), 6u);
+  ASSERT_EQ(v.indicators.size(), std::size(kAllProgrammeIndicators));
   auto check = [&](ProgrammeIndicator which, int64_t num, int64_t den, std::optional<double> previous) {
     SCOPED_TRACE(std::string(ProgrammeIndicatorCode(which)));
     const IndicatorValue& iv = v.indicators[static_cast<size_t>(which)];
@@ -447,6 +468,10 @@ TEST_F(DashboardTest, ProgrammeIndicatorsAgainstTargetsNowAndAtTheEndOfTheLastHa
   check(ProgrammeIndicator::kTeachersTrained, 1, 16, 0.0);
   check(ProgrammeIndicator::kSupportedBetterResults, 1, 1, std::nullopt);
   check(ProgrammeIndicator::kLowResultsShare, 1, 3, 1.0 / 3);
+  check(ProgrammeIndicator::kDeficitsClosed, 2, 3, std::nullopt);  // none found by June
+  check(ProgrammeIndicator::kRoutesOnTrack, 0, 0, std::nullopt);
+  check(ProgrammeIndicator::kRoadmapOnTime, 0, 0, std::nullopt);
+  check(ProgrammeIndicator::kPlanItemsDone, 0, 0, std::nullopt);
 
   const IndicatorValue& partnership = v.indicators[0];
   ASSERT_TRUE(partnership.target.has_value());
@@ -514,6 +539,44 @@ TEST_F(DashboardTest, ARecordRecomputesOnlyItsSchoolAndADeleteUndoesIt) {
   dashboard_.Refresh(On("2026-11-21"));  // a new day: every school again
   EXPECT_EQ(dashboard_.last_recomputed(), 3);
   EXPECT_EQ(Of(kA).days_since_contact, 3);
+}
+
+TEST_F(DashboardTest, AnEventMovedOutOfThePeriodRecountsItsParticipantsSchools) {
+  auto covered = [&] {
+    return dashboard_.district()
+        .indicators[static_cast<size_t>(ProgrammeIndicator::kTeachersInNetworkEvents)]
+        .numerator;
+  };
+  ASSERT_EQ(covered(), 1);  // T2 at the October seminar
+  NetworkEvent open_lesson;
+  open_lesson.id = Nth(900);
+  open_lesson.title = "Открытый урок";
+  open_lesson.held_on = On("2026-11-10");
+  dashboard_.Put(open_lesson);
+  EventParticipant t1;
+  t1.id = Nth(901);
+  t1.event_id = open_lesson.id;
+  t1.teacher_id = kT1;
+  dashboard_.Put(t1);
+  dashboard_.Refresh(On("2026-11-20"));
+  EXPECT_EQ(covered(), 2);
+
+  // The event's date corrected to last year: T1's school is counted again without it, though
+  // nothing of T1 or of the participant record changed.
+  open_lesson.held_on = On("2025-11-10");
+  dashboard_.Put(open_lesson);
+  dashboard_.Refresh(On("2026-11-20"));
+  EXPECT_EQ(dashboard_.last_recomputed(), 1);
+  EXPECT_EQ(covered(), 1);
+
+  // Back in the period, then the participant removed.
+  open_lesson.held_on = On("2026-11-10");
+  dashboard_.Put(open_lesson);
+  dashboard_.Refresh(On("2026-11-20"));
+  EXPECT_EQ(covered(), 2);
+  dashboard_.Remove(t1.id);
+  dashboard_.Refresh(On("2026-11-20"));
+  EXPECT_EQ(covered(), 1);
 }
 
 TEST_F(DashboardTest, AnObservationMovedToAnotherSchoolLeavesTheFirst) {
@@ -595,7 +658,10 @@ TEST(DashboardConfigTest, TheShippedConfigurationLoads) {
   const DashboardConfig config = Must(LoadDashboardConfig(DefaultAssetsDir()), "config");
   EXPECT_EQ(config.risks.size(), 10u);  // the "500+" directions
   EXPECT_EQ(config.no_contact_days, 30);
-  EXPECT_EQ(config.targets.size(), 6u);
+  // Only the targets a seed states (assets/dashboard.toml): none for teachers trained.
+  EXPECT_EQ(config.targets.size(), 4u);
+  EXPECT_FALSE(config.targets.contains(ProgrammeIndicator::kTeachersTrained));
+  EXPECT_DOUBLE_EQ(config.targets.at(ProgrammeIndicator::kTeachersInNetworkEvents).value, 0.5);
   EXPECT_TRUE(config.targets.at(ProgrammeIndicator::kLowResultsShare).at_most);
   EXPECT_FALSE(config.targets.at(ProgrammeIndicator::kSchoolsInNetwork).at_most);
 }

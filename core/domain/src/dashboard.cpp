@@ -151,6 +151,14 @@ std::string_view ProgrammeIndicatorCode(ProgrammeIndicator indicator) {
       return "teachers_trained";
     case ProgrammeIndicator::kSupportedBetterResults:
       return "supported_better_results";
+    case ProgrammeIndicator::kDeficitsClosed:
+      return "deficits_closed";
+    case ProgrammeIndicator::kRoutesOnTrack:
+      return "routes_on_track";
+    case ProgrammeIndicator::kRoadmapOnTime:
+      return "roadmap_on_time";
+    case ProgrammeIndicator::kPlanItemsDone:
+      return "plan_items_done";
     case ProgrammeIndicator::kLowResultsShare:
       break;
   }
@@ -171,6 +179,14 @@ std::string_view ProgrammeIndicatorLabel(ProgrammeIndicator indicator, Language 
     case ProgrammeIndicator::kSupportedBetterResults:
       return ru ? "ШНОР/ШНСУ с результатами лучше прошлого года"
                 : "Supported schools with better results than last year";
+    case ProgrammeIndicator::kDeficitsClosed:
+      return ru ? "Профессиональные дефициты закрыты" : "Professional deficits closed";
+    case ProgrammeIndicator::kRoutesOnTrack:
+      return ru ? "Индивидуальные маршруты без просрочек" : "Individual routes on track";
+    case ProgrammeIndicator::kRoadmapOnTime:
+      return ru ? "Мероприятия дорожной карты выполнены в срок" : "Roadmap items done on time";
+    case ProgrammeIndicator::kPlanItemsDone:
+      return ru ? "Пункты планов работы выполнены" : "Work plan items done";
     case ProgrammeIndicator::kLowResultsShare:
       break;
   }
@@ -231,7 +247,9 @@ struct SchoolRecords {
   std::map<Uuid, AssessmentResult> results;
   std::map<Uuid, ContextIndicator> context;
   std::map<Uuid, Assignment> assignments;
-  std::set<Uuid> teachers;  // people of the school with the teacher role
+  std::map<Uuid, PlanItem> plan_items;
+  std::map<Uuid, RoadmapItem> roadmap;  // the school's own items (district-level ones: Impl::roadmap_)
+  std::set<Uuid> teachers;              // people of the school with the teacher role
 };
 
 // What the risk rules read besides the public figures.
@@ -240,7 +258,63 @@ struct RiskInputs {
   int open_deficits = 0;
 };
 
-bool Live(const NetworkAgreement& a, Date d) { return a.signed_on <= d && (!a.ends_on || *a.ends_on >= d); }
+// An agreement in force on `d` (docs/metrics.md): signed by then and not yet ended. A draft is
+// never in force; an ended one was until its end date, and without one it counts as never.
+bool Live(const NetworkAgreement& a, Date d) {
+  if (a.status == AgreementStatus::kDraft) return false;
+  if (a.status == AgreementStatus::kEnded && !a.ends_on) return false;
+  return a.signed_on <= d && (!a.ends_on || *a.ends_on >= d);
+}
+
+// The indicators' period: the 12 months up to and including `d`.
+bool InPeriod(Date date, Date d) { return date > d.AddDays(-365) && date <= d; }
+
+// A roadmap item due in the period (not cancelled), and one done by its end date (a done item
+// with no done date, stored before there was one, is done but not known to be on time).
+bool RoadmapDue(const RoadmapItem& r, Date d) {
+  return r.status != RoadmapStatus::kCancelled && InPeriod(r.ends_on, d);
+}
+bool RoadmapDoneOnTime(const RoadmapItem& r, Date d) {
+  return r.status == RoadmapStatus::kDone && r.done_on && *r.done_on <= r.ends_on && *r.done_on <= d;
+}
+
+// A work plan's item done by `d`: marked done, or (a visit, an observation, a consultation) a
+// record of that kind by the plan's person at its school (and with its teacher), dated by `d` in
+// the calendar month planned.
+template <class SchoolRecordsT>
+bool PlanItemDone(const SchoolRecordsT& s, const PlanItem& item, Date d) {
+  if (item.done_on && *item.done_on <= d) return true;
+  const auto same_month = [&](Date date) {
+    return date <= d && date.year() == item.planned_on.year() && date.month() == item.planned_on.month();
+  };
+  const auto teacher_fits = [&](const std::optional<Uuid>& teacher) {
+    return !item.teacher_id || (teacher && *teacher == *item.teacher_id);
+  };
+  switch (item.activity) {
+    case PlanActivity::kVisit:
+      for (const auto& [vid, v] : s.visits) {
+        if (same_month(v.date) &&
+            std::find(v.visitor_ids.begin(), v.visitor_ids.end(), item.person_id) != v.visitor_ids.end()) {
+          return true;
+        }
+      }
+      return false;
+    case PlanActivity::kObservation:
+      for (const auto& [oid, o] : s.observations) {
+        if (same_month(o.date) && o.observer_id == item.person_id && teacher_fits(o.teacher_id)) return true;
+      }
+      return false;
+    case PlanActivity::kConsultation:
+      for (const auto& [cid, c] : s.consultations) {
+        if (same_month(c.date) && c.consultant_id == item.person_id && teacher_fits(c.teacher_id)) return true;
+      }
+      return false;
+    case PlanActivity::kEvent:
+    case PlanActivity::kOther:
+      return false;
+  }
+  return false;
+}
 
 bool HasStatus(const School& s, SchoolStatus status) {
   return std::find(s.statuses.begin(), s.statuses.end(), status) != s.statuses.end();
@@ -299,7 +373,13 @@ class Dashboard::Impl {
     }
     return it->second;
   }
-  std::unordered_map<Uuid, std::map<Uuid, Deficit>, UuidHash> deficits_;  // by teacher
+  std::unordered_map<Uuid, std::map<Uuid, Deficit>, UuidHash> deficits_;    // by teacher
+  std::unordered_map<Uuid, std::map<Uuid, Training>, UuidHash> trainings_;  // by teacher
+  std::unordered_map<Uuid, std::map<Uuid, RouteItem>, UuidHash> routes_;    // by teacher
+  std::unordered_map<Uuid, std::map<Uuid, Uuid>, UuidHash> attended_;       // teacher -> participant id -> event
+  std::unordered_map<Uuid, std::set<Uuid>, UuidHash> event_teachers_;       // event -> its participants
+  std::map<Uuid, NetworkEvent> events_;
+  std::map<Uuid, RoadmapItem> district_roadmap_;  // items with no school
   std::map<Uuid, NetworkAgreement> agreements_;
   std::unordered_map<Uuid, std::set<Uuid>, UuidHash> agreements_of_;  // school -> its agreements (either side)
   std::map<std::pair<std::string, int64_t>, std::vector<int>>
@@ -355,7 +435,7 @@ class Dashboard::Impl {
   void Insert(const Recommendation& r) { InSchool(r, &SchoolRecords::recommendations); }
   void Insert(const RecommendationEvent&) {}  // the history: no figure reads it yet
   void Insert(const Deficit& r);
-  void Insert(const RoadmapItem&) {}
+  void Insert(const RoadmapItem& r);
   void Insert(const NetworkAgreement& r);
   void Insert(const AssessmentResult& r) {
     InSchool(r, &SchoolRecords::results);
@@ -366,11 +446,27 @@ class Dashboard::Impl {
     indices_dirty_ = true;
   }
   void Insert(const RubricTemplate& r);
-  void Insert(const RouteItem&) {}
-  void Insert(const Training&) {}
-  void Insert(const NetworkEvent&) {}
-  void Insert(const EventParticipant&) {}
-  void Insert(const PlanItem&) {}
+  void Insert(const RouteItem& r) { ByTeacher(r, routes_); }
+  void Insert(const Training& r) { ByTeacher(r, trainings_); }
+  void Insert(const NetworkEvent& r);
+  void Insert(const EventParticipant& r);
+  void Insert(const PlanItem& r) { InSchool(r, &SchoolRecords::plan_items); }
+
+  // A record kept by the teacher it is about; a change touches the teacher's school.
+  template <class R>
+  void ByTeacher(const R& r, std::unordered_map<Uuid, std::map<Uuid, R>, UuidHash>& table) {
+    Remove(r.id);
+    table[r.teacher_id][r.id] = r;
+    where_[r.id] = {RecordTraits<R>::kKind, r.teacher_id};
+    Touch(SchoolOfPerson(r.teacher_id));
+  }
+  template <class R>
+  void ByTeacherErase(std::unordered_map<Uuid, std::map<Uuid, R>, UuidHash>& table, const Uuid& teacher,
+                      const Uuid& id) {
+    auto t = table.find(teacher);
+    if (t != table.end()) t->second.erase(id);
+    Touch(SchoolOfPerson(teacher));
+  }
 
   template <class R>
   void InSchool(const R& r, std::map<Uuid, R> SchoolRecords::*table) {
@@ -473,13 +569,40 @@ void Dashboard::Impl::Remove(const Uuid& id) {
     case RecordKind::kRubricTemplate:
       all_dirty_ = true;  // domains are kept: observations still name the template
       break;
-    case RecordKind::kRecommendationEvent:
-    case RecordKind::kRoadmapItem:
-    case RecordKind::kRouteItem:
-    case RecordKind::kTraining:
-    case RecordKind::kNetworkEvent:
-    case RecordKind::kEventParticipant:
     case RecordKind::kPlanItem:
+      in_school(&SchoolRecords::plan_items);
+      break;
+    case RecordKind::kRoadmapItem:
+      if (owner.IsNil()) {
+        district_roadmap_.erase(id);
+      } else {
+        in_school(&SchoolRecords::roadmap);
+      }
+      break;
+    case RecordKind::kTraining:
+      ByTeacherErase(trainings_, owner, id);
+      break;
+    case RecordKind::kRouteItem:
+      ByTeacherErase(routes_, owner, id);
+      break;
+    case RecordKind::kEventParticipant: {
+      auto a = attended_.find(owner);
+      if (a != attended_.end()) {
+        auto e = a->second.find(id);
+        if (e != a->second.end()) {
+          event_teachers_[e->second].erase(owner);
+          a->second.erase(e);
+        }
+      }
+      Touch(SchoolOfPerson(owner));
+      break;
+    }
+    case RecordKind::kNetworkEvent: {
+      events_.erase(id);
+      for (const Uuid& teacher : event_teachers_[id]) Touch(SchoolOfPerson(teacher));
+      break;
+    }
+    case RecordKind::kRecommendationEvent:
       break;
   }
 }
@@ -532,6 +655,33 @@ void Dashboard::Impl::Insert(const NetworkAgreement& r) {
   Touch(r.leader_school_id);
 }
 
+void Dashboard::Impl::Insert(const RoadmapItem& r) {
+  Remove(r.id);
+  if (r.school_id) {
+    schools_[*r.school_id].roadmap[r.id] = r;
+    where_[r.id] = {RecordKind::kRoadmapItem, *r.school_id};
+    Touch(r.school_id);
+  } else {
+    district_roadmap_[r.id] = r;
+    where_[r.id] = {RecordKind::kRoadmapItem, Uuid()};
+  }
+}
+
+void Dashboard::Impl::Insert(const NetworkEvent& r) {
+  Remove(r.id);
+  events_[r.id] = r;
+  where_[r.id] = {RecordKind::kNetworkEvent, Uuid()};
+  for (const Uuid& teacher : event_teachers_[r.id]) Touch(SchoolOfPerson(teacher));
+}
+
+void Dashboard::Impl::Insert(const EventParticipant& r) {
+  Remove(r.id);
+  attended_[r.teacher_id][r.id] = r.event_id;
+  event_teachers_[r.event_id].insert(r.teacher_id);
+  where_[r.id] = {RecordKind::kEventParticipant, r.teacher_id};
+  Touch(SchoolOfPerson(r.teacher_id));
+}
+
 void Dashboard::Impl::Insert(const RubricTemplate& r) {
   Remove(r.id);
   where_[r.id] = {RecordKind::kRubricTemplate, Uuid()};
@@ -559,22 +709,52 @@ SchoolFacts Dashboard::Impl::FactsAt(const SchoolRecords& s, const Uuid& id, Dat
     f.in_network = true;
     if (a.supported_school_id == id && supported) f.in_partnership = true;
   });
-  const Date year_ago = d.AddDays(-365);
-  std::set<Uuid> in_events;
-  for (const auto& [oid, o] : s.observations) {
-    if (o.date > year_ago && o.date <= d && o.kind != ObservationKind::kObservation) in_events.insert(o.teacher_id);
-  }
-  f.teachers_in_network_events = static_cast<int>(in_events.size());
+  // Teachers: the school's teachers recorded as people (the denominator is its headcount).
   for (const Uuid& t : s.teachers) {
-    auto ds = deficits_.find(t);
-    if (ds == deficits_.end()) continue;
-    for (const auto& [did, def] : ds->second) {
-      if (def.closed_on && *def.closed_on > year_ago && *def.closed_on <= d &&
-          (def.remedy == DeficitRemedy::kCourse || def.remedy == DeficitRemedy::kSeminar)) {
-        ++f.teachers_trained;
-        break;
+    if (auto a = attended_.find(t); a != attended_.end()) {
+      for (const auto& [pid, event_id] : a->second) {
+        auto e = events_.find(event_id);
+        if (e != events_.end() && InPeriod(e->second.held_on, d)) {
+          ++f.teachers_in_network_events;
+          break;
+        }
       }
     }
+    if (auto tr = trainings_.find(t); tr != trainings_.end()) {
+      for (const auto& [tid, training] : tr->second) {
+        if (InPeriod(training.ends_on, d)) {
+          ++f.teachers_trained;
+          break;
+        }
+      }
+    }
+    if (auto ds = deficits_.find(t); ds != deficits_.end()) {
+      for (const auto& [did, def] : ds->second) {
+        if (def.found_on > d || (def.closed_on && *def.closed_on <= d.AddDays(-365))) continue;
+        ++f.deficits;  // open at some time in the period
+        if (def.closed_on && *def.closed_on <= d) ++f.deficits_closed;
+      }
+    }
+    if (auto rs = routes_.find(t); rs != routes_.end()) {
+      bool has_route = false;
+      bool overdue = false;
+      for (const auto& [rid, item] : rs->second) {
+        if (item.status == RouteItemStatus::kDropped || item.starts_on > d) continue;
+        has_route = true;
+        overdue = overdue || (item.due_on < d && !(item.done_on && *item.done_on <= d));
+      }
+      f.teachers_with_route += has_route;
+      f.routes_on_track += has_route && !overdue;
+    }
+  }
+  for (const auto& [rid, item] : s.roadmap) {
+    f.roadmap_due += RoadmapDue(item, d);
+    f.roadmap_on_time += RoadmapDue(item, d) && RoadmapDoneOnTime(item, d);
+  }
+  for (const auto& [pid, item] : s.plan_items) {
+    if (!InPeriod(item.planned_on, d)) continue;
+    ++f.plan_due;
+    f.plan_done += PlanItemDone(s, item, d);
   }
   // Results: the participant-weighted share below the minimum, this results year vs the last.
   const int64_t year = ResultsYearOf(d);
@@ -1021,6 +1201,29 @@ void Dashboard::Impl::BuildDistrict(Date as_of) {
           c.num += p->low_results;
           ++c.den;
           break;
+        case ProgrammeIndicator::kDeficitsClosed:
+          c.num += f.deficits_closed;
+          c.den += f.deficits;
+          break;
+        case ProgrammeIndicator::kRoutesOnTrack:
+          c.num += f.routes_on_track;
+          c.den += f.teachers_with_route;
+          break;
+        case ProgrammeIndicator::kRoadmapOnTime:
+          c.num += f.roadmap_on_time;
+          c.den += f.roadmap_due;
+          break;
+        case ProgrammeIndicator::kPlanItemsDone:
+          c.num += f.plan_done;
+          c.den += f.plan_due;
+          break;
+      }
+    }
+    if (which == ProgrammeIndicator::kRoadmapOnTime) {  // the district's own items too
+      const Date d = when == &SchoolProgress::now ? as_of : v.previous_as_of;
+      for (const auto& [rid, item] : district_roadmap_) {
+        c.den += RoadmapDue(item, d);
+        c.num += RoadmapDue(item, d) && RoadmapDoneOnTime(item, d);
       }
     }
     return c;
@@ -1148,21 +1351,9 @@ template <class R>
 void Dashboard::Put(const R& record) {
   impl_->Insert(record);
 }
-template void Dashboard::Put(const School&);
-template void Dashboard::Put(const Person&);
-template void Dashboard::Put(const Assignment&);
-template void Dashboard::Put(const Visit&);
-template void Dashboard::Put(const Observation&);
-template void Dashboard::Put(const ObservationScore&);
-template void Dashboard::Put(const Consultation&);
-template void Dashboard::Put(const Recommendation&);
-template void Dashboard::Put(const RecommendationEvent&);
-template void Dashboard::Put(const Deficit&);
-template void Dashboard::Put(const RoadmapItem&);
-template void Dashboard::Put(const NetworkAgreement&);
-template void Dashboard::Put(const AssessmentResult&);
-template void Dashboard::Put(const ContextIndicator&);
-template void Dashboard::Put(const RubricTemplate&);
+#define MENTORLOG_DASHBOARD_PUT(R) template void Dashboard::Put(const R&);
+MENTORLOG_RECORD_TYPES(MENTORLOG_DASHBOARD_PUT)
+#undef MENTORLOG_DASHBOARD_PUT
 
 void Dashboard::Remove(const Uuid& id) { impl_->Remove(id); }
 

@@ -76,15 +76,23 @@ struct RiskDirection {
 enum class ProgrammeIndicator {
   kSupportedInPartnership,   // supported schools with a live network agreement
   kSchoolsInNetwork,         // all schools party to a live network agreement
-  kTeachersInNetworkEvents,  // teachers seen in a peer visit or an open lesson in 12 months
-  kTeachersTrained,          // teachers with a deficit closed by a course or seminar in 12 months
+  kTeachersInNetworkEvents,  // teachers at a network event in the 12 months
+  kTeachersTrained,          // teachers with a course completed in the 12 months
   kSupportedBetterResults,   // supported schools whose results beat last year's
   kLowResultsShare,          // low-results schools among all schools (lower is better)
+  kDeficitsClosed,           // deficits open in the 12 months that were closed
+  kRoutesOnTrack,            // teachers with a route (ИОМ) none of whose items is overdue
+  kRoadmapOnTime,            // roadmap items due in the 12 months done by their end date
+  kPlanItemsDone,            // work plan items planned in the 12 months that were done
 };
+// In enum order (DistrictView::indicators[i] is the i-th). Every definition, with its period
+// and edge cases: docs/metrics.md.
 inline constexpr ProgrammeIndicator kAllProgrammeIndicators[] = {
     ProgrammeIndicator::kSupportedInPartnership,  ProgrammeIndicator::kSchoolsInNetwork,
     ProgrammeIndicator::kTeachersInNetworkEvents, ProgrammeIndicator::kTeachersTrained,
     ProgrammeIndicator::kSupportedBetterResults,  ProgrammeIndicator::kLowResultsShare,
+    ProgrammeIndicator::kDeficitsClosed,          ProgrammeIndicator::kRoutesOnTrack,
+    ProgrammeIndicator::kRoadmapOnTime,           ProgrammeIndicator::kPlanItemsDone,
 };
 std::string_view ProgrammeIndicatorCode(ProgrammeIndicator indicator);  // "supported_in_partnership", ...
 std::string_view ProgrammeIndicatorLabel(ProgrammeIndicator indicator, Language language);
@@ -227,8 +235,16 @@ struct SchoolFacts {
   bool in_partnership = false;  // supported and party to a live agreement
   bool in_network = false;      // party to a live agreement
   int teachers = 0;
-  int teachers_in_network_events = 0;
-  int teachers_trained = 0;
+  int teachers_in_network_events = 0;  // teachers (people of the school) at a network event
+  int teachers_trained = 0;            // teachers with a course completed
+  int deficits = 0;                    // deficits of its teachers open at some time in the period
+  int deficits_closed = 0;             // of them, closed by the date
+  int teachers_with_route = 0;
+  int routes_on_track = 0;             // of them, with no item overdue
+  int roadmap_due = 0;                 // the school's roadmap items due in the period (not cancelled)
+  int roadmap_on_time = 0;             // of them, done by their end date
+  int plan_due = 0;                    // work plan items at the school planned in the period
+  int plan_done = 0;                   // of them, done
   std::optional<bool> better_results;  // none without results in both years
   friend bool operator==(const SchoolFacts&, const SchoolFacts&) = default;
 };
