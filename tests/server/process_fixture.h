@@ -1,6 +1,6 @@
 // Shared by the suites that run real processes on 127.0.0.1 (fault_test.cpp,
 // merge_process_test.cpp): a mentorlog-server process on the test's storage backend with the
-// MiniDistrict and three signed-up accounts (mentor1, mentor2, coordinator), the fault proxy in
+// MiniDistrict and four signed-up accounts (mentor1, mentor2, coordinator, tutor), the fault proxy in
 // front of it, and mentorlog-cli device processes, each on its own data folder.
 //
 // Thread safety: one fixture per test; a CliRun belongs to the thread that made it.
@@ -96,7 +96,7 @@ class ProcessTest : public BackendTest {
     // The server process owns the storage from here on: close ours first.
     service_.reset();
     storage_.reset();
-    for (const char* login : {"mentor1", "mentor2", "coordinator"}) {
+    for (const char* login : {"mentor1", "mentor2", "coordinator", "tutor"}) {
       std::vector<std::string> args = ServerStorageArgs();
       args.insert(args.end(), {"user", "passwd", login, "--password-stdin"});
       auto run = Must(RunServerCommand(args, std::string(kPassword) + "\n"), "user passwd");
