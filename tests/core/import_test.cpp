@@ -1145,6 +1145,22 @@ INSTANTIATE_TEST_SUITE_P(Import, InstrumentDialectTest,
                                            InstrDialect{"Utf8TabEnglish", '\t', false, false, false}),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
+TEST_F(InstrumentImportTest, TheInstrumentExamplesOfTheDocsImport) {
+  Result<std::string> courses = Utf8ToWindows1251(DocExample("`courses.csv`"));
+  ASSERT_TRUE(courses.ok());
+  const ImportReport t = Import(RecordKind::kTraining, "courses.csv", *courses);
+  EXPECT_EQ(t.inserted, 2) << InstrProblems(t);
+  const ImportReport a = Import(RecordKind::kNetworkAgreement, "agreements.csv", DocExample("`agreements.csv`"));
+  EXPECT_EQ(a.inserted, 2) << InstrProblems(a);
+  ASSERT_EQ(Import(RecordKind::kNetworkEvent, "events.csv",
+                   "Название;Дата\nМетодический день «Функциональная грамотность»;05.11.2024\n"
+                   "Мастер-класс «Смысловое чтение»;12.02.2025\n")
+                .inserted,
+            2);
+  const ImportReport p = Import(RecordKind::kEventParticipant, "participants.csv", DocExample("`participants.csv`"));
+  EXPECT_EQ(p.inserted, 3) << InstrProblems(p);
+}
+
 TEST_F(InstrumentImportTest, AChangedRowUpdatesOnlyItsRecord) {
   constexpr std::string_view kFile =
       "ФИО;Вид;Организация;Программа;Часов;Начало;Окончание;Номер удостоверения\n"
