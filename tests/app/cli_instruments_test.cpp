@@ -198,7 +198,22 @@ TEST_F(CliInstrumentsTest, AnInvalidRecordFromJsonIsExitOneInThePersonsLanguage)
   // A choice that is not in the vocabulary names the accepted ones.
   r = Cli("add training --json -", R"({"kind": "стажировка"})");
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_NE(r.out.find("qualification, retraining"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("field «kind»: «стажировка» is not one of: qualification, retraining"), std::string::npos)
+      << r.out;
+  r = Cli("add training --json -", R"({"kind": "стажировка"})", "ru");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("поле «kind»: «стажировка» — недопустимое значение; допустимо: повышение квалификации, "
+                       "профессиональная переподготовка"),
+            std::string::npos)
+      << r.out;
+  r = Cli("add training --json -", R"({"ends_on": "20.12.2O24"})", "ru");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("поле «ends_on»: «20.12.2O24» — не дата"), std::string::npos) << r.out;
+  r = Cli("add training --json -", R"({"часы": 36})", "ru");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("неизвестное поле «часы»; у записи «повышение квалификации» есть поля: teacher_id, kind"),
+            std::string::npos)
+      << r.out;
   // A course that ends in the future is refused; nothing is saved.
   const std::string teacher = IdOf("people", "Ковалёва");
   r = Cli("add training --json -", R"({"teacher_id": )" + InstrJsonId(teacher) +
