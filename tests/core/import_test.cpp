@@ -1230,6 +1230,14 @@ TEST_F(InstrumentImportTest, AnAgreementWithoutAPartnerNamesTheColumnToFill) {
   EXPECT_TRUE(All<NetworkAgreement>().empty());
 }
 
+TEST_F(InstrumentImportTest, ChoicesMayWriteYoAsYe) {
+  const ImportReport r = Import(RecordKind::kNetworkAgreement, "agreements.csv",
+                                "Номер договора;Дата заключения;Код ОО;Код школы-партнёра;Статус\n"
+                                "СВ-5/2023;01.09.2023;5703;5701;прекращен\n");
+  EXPECT_EQ(r.inserted, 1) << InstrProblems(r);
+  EXPECT_EQ(All<NetworkAgreement>().at(0).status, AgreementStatus::kEnded);
+}
+
 TEST_F(InstrumentImportTest, AnAgreementsPartnerMayChangeFromASchoolToAnInstitution) {
   ASSERT_EQ(Import(RecordKind::kNetworkAgreement, "a.csv",
                    "number,signed_on,school_code,partner_school_code,partner_name\nСВ-4,2024-09-01,5702,5701,\n")

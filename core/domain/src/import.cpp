@@ -446,6 +446,13 @@ std::optional<LocalText> ParseCell(std::string_view text, T& out) {
     }
     Status s = FieldCodec<T>::FromText(text, out);
     if (s.ok()) return std::nullopt;
+    // «прекращен» for «прекращён», as a header may write 'е' for 'ё'.
+    for (const auto& e : EnumEntries<T>()) {
+      if (MatchKey(text) == MatchKey(e.ru)) {
+        out = e.value;
+        return std::nullopt;
+      }
+    }
     return Local(s.message(), Quote(text) + " — недопустимое значение; допустимо: " +
                                   EnumChoices<T>(Language::kRussian) + " (" + EnumChoices<T>(Language::kEnglish) + ")");
   } else if constexpr (IsVector<T>::value && std::is_enum_v<typename T::value_type>) {
