@@ -23,6 +23,8 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <type_traits>
+#include <unordered_map>
 
 #include "mentorlog/domain/demo.h"
 #include "mentorlog/domain/field_codec.h"
@@ -116,7 +118,11 @@ Result<std::string> ReadInput(const std::string& path) {
     return text;
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidInput("cannot read «" + path + "»: no such file, or no permission");
+  if (!in) {
+    return Status::InvalidInput(
+        LocalText{"не удалось прочитать «" + path + "»: нет такого файла или нет прав на чтение",
+                  "cannot read «" + path + "»: no such file, or no permission"});
+  }
   text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   return text;
 }
@@ -222,11 +228,57 @@ std::string DisplayText(const T& value, Language language) {
   }
 }
 
+// The names of the records others refer to (schools, people, network events), so that `list`
+// shows "Иванова Мария Петровна" where a record holds her id, and `show` adds it beside the id.
+class NameBook {
+ public:
+  static Result<NameBook> Load(const Records& records) {
+    NameBook book;
+    ASSIGN_OR_RETURN(std::vector<School> schools, records.List<School>());
+    for (const School& s : schools) book.names_.emplace(s.id.ToString(), s.short_name.empty() ? s.name : s.short_name);
+    ASSIGN_OR_RETURN(std::vector<Person> people, records.List<Person>());
+    for (const Person& p : people) book.names_.emplace(p.id.ToString(), p.full_name);
+    ASSIGN_OR_RETURN(std::vector<NetworkEvent> events, records.List<NetworkEvent>());
+    for (const NetworkEvent& e : events) book.names_.emplace(e.id.ToString(), e.title + ", " + e.held_on.ToString());
+    return book;
+  }
+
+  // The name of the record `id_text` refers to, or nullopt when it is none of the above.
+  std::optional<std::string> Find(const std::string& id_text) const {
+    auto it = names_.find(id_text);
+    if (it == names_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, std::string> names_;
+};
+
+template <class T>
+constexpr bool kIsReference = std::is_same_v<T, Uuid> || std::is_same_v<T, std::optional<Uuid>>;
+
+// How a field reads in `list` and `show`.
+enum class ReferenceStyle {
+  kNameOnly,   // a reference with a known name is its name (list)
+  kIdAndName,  // the id, then the name in parentheses (show)
+};
+
+struct FieldText {
+  std::string name;
+  std::string text;
+};
+
 template <class R>
-std::vector<std::pair<std::string, std::string>> FieldsAsText(const R& r, Language language) {
-  std::vector<std::pair<std::string, std::string>> out;
-  ForEachFieldDef<R>(
-      [&](const auto& def) { out.emplace_back(std::string(def.name), DisplayText(r.*(def.member), language)); });
+std::vector<FieldText> FieldsAsText(const R& r, Language language, const NameBook& names, ReferenceStyle style) {
+  std::vector<FieldText> out;
+  ForEachFieldDef<R>([&](const auto& def) {
+    using T = std::remove_cvref_t<decltype(r.*(def.member))>;
+    std::string text = DisplayText(r.*(def.member), language);
+    if constexpr (kIsReference<T>) {
+      if (auto name = names.Find(text)) text = style == ReferenceStyle::kNameOnly ? *name : text + " (" + *name + ")";
+    }
+    out.push_back({std::string(def.name), std::move(text)});
+  });
   return out;
 }
 
@@ -260,9 +312,25 @@ std::vector<std::string_view> ListColumns(RecordKind kind) {
     case RecordKind::kContextIndicator:
       return {"year", "indicator", "value"};
     case RecordKind::kRoadmapItem:
-      return {"starts_on", "status", "title"};
+      return {"title", "school_id", "starts_on", "ends_on", "status"};
     case RecordKind::kRubricTemplate:
       return {"code", "version", "title_ru"};
+    case RecordKind::kAssignment:
+      return {"kind", "assignee_id", "school_id", "teacher_id", "subject", "starts_on"};
+    case RecordKind::kDeficit:
+      return {"teacher_id", "area", "found_on", "closed_on"};
+    case RecordKind::kNetworkAgreement:
+      return {"number", "signed_on", "supported_school_id", "leader_school_id", "partner_name", "status"};
+    case RecordKind::kRouteItem:
+      return {"teacher_id", "activity", "title", "due_on", "status"};
+    case RecordKind::kTraining:
+      return {"teacher_id", "kind", "title", "hours", "ends_on"};
+    case RecordKind::kNetworkEvent:
+      return {"title", "kind", "organiser_school_id", "held_on"};
+    case RecordKind::kEventParticipant:
+      return {"event_id", "teacher_id"};
+    case RecordKind::kPlanItem:
+      return {"person_id", "school_id", "teacher_id", "activity", "planned_on", "title", "done_on"};
     default:
       return {};
   }
@@ -271,10 +339,11 @@ std::vector<std::string_view> ListColumns(RecordKind kind) {
 template <class R>
 Status ListRecords(const Context& ctx, std::ostream& out) {
   ASSIGN_OR_RETURN(std::vector<R> records, ctx.store->records().List<R>());
+  ASSIGN_OR_RETURN(NameBook names, NameBook::Load(ctx.store->records()));
   const auto wanted = ListColumns(RecordTraits<R>::kKind);
   for (const auto& r : records) {
     out << r.id.ToString();
-    for (const auto& [name, text] : FieldsAsText(r, ctx.language)) {
+    for (const auto& [name, text] : FieldsAsText(r, ctx.language, names, ReferenceStyle::kNameOnly)) {
       if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), name) == wanted.end()) continue;
       out << "  " << OneLine(text, 60);
     }
@@ -365,10 +434,13 @@ Status CmdShow(Context& ctx, const std::string& id_text) {
   ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->records().KindOf(id));
   if (!kind)
     return Status::NotFound(LocalText{"Нет записи с идентификатором " + id_text, "No record has the id " + id_text});
+  ASSIGN_OR_RETURN(NameBook names, NameBook::Load(ctx.store->records()));
   return VisitKind(*kind, [&]<class R>() -> Status {
     ASSIGN_OR_RETURN(R r, ctx.store->records().Get<R>(id));
     std::cout << EnumLabel(RecordTraits<R>::kKind, ctx.language) << " " << r.id.ToString() << "\n";
-    for (const auto& [name, text] : FieldsAsText(r, ctx.language)) std::cout << "  " << name << ": " << text << "\n";
+    for (const auto& [name, text] : FieldsAsText(r, ctx.language, names, ReferenceStyle::kIdAndName)) {
+      std::cout << "  " << name << ": " << text << "\n";
+    }
     if constexpr (std::is_same_v<R, Observation>) {
       ASSIGN_OR_RETURN(auto scores, ctx.store->records().ScoresOf(id));
       for (const auto& s : scores) {
@@ -383,11 +455,6 @@ Status CmdShow(Context& ctx, const std::string& id_text) {
     }
     return Status::Ok();
   });
-}
-
-bool IsFieldWork(RecordKind k) {
-  return k == RecordKind::kVisit || k == RecordKind::kObservation || k == RecordKind::kConsultation ||
-         k == RecordKind::kRecommendation;
 }
 
 template <class R>
@@ -409,11 +476,6 @@ Status SaveFromJson(Context& ctx, R record, const std::string& json) {
 
 Status CmdAdd(Context& ctx, const std::string& kind_word, const std::string& json_path) {
   ASSIGN_OR_RETURN(RecordKind kind, ParseKind(kind_word));
-  if (!IsFieldWork(kind)) {
-    return Status::InvalidInput(LocalText{
-        "add работает для выездов, посещений уроков, консультаций и рекомендаций; остальное загружайте через import",
-        "add works for visits, observations, consultations and recommendations; use import for the rest"});
-  }
   ASSIGN_OR_RETURN(std::string json, ReadInput(json_path));
   return VisitKind(kind, [&]<class R>() { return SaveFromJson(ctx, R{}, json); });
 }
@@ -423,10 +485,6 @@ Status CmdEdit(Context& ctx, const std::string& id_text, const std::string& json
   ASSIGN_OR_RETURN(std::optional<RecordKind> kind, ctx.store->records().KindOf(id));
   if (!kind)
     return Status::NotFound(LocalText{"Нет записи с идентификатором " + id_text, "No record has the id " + id_text});
-  if (!IsFieldWork(*kind)) {
-    return Status::InvalidInput(LocalText{"edit работает для выездов, посещений уроков, консультаций и рекомендаций",
-                                          "edit works for visits, observations, consultations and recommendations"});
-  }
   ASSIGN_OR_RETURN(std::string json, ReadInput(json_path));
   return VisitKind(*kind, [&]<class R>() -> Status {
     ASSIGN_OR_RETURN(R stored, ctx.store->records().Get<R>(id));
@@ -468,8 +526,11 @@ int main(int argc, char** argv) {
   std::string kind, file, format = "csv", output, id, json;
   bool skip_bad = false, excel = false;
   auto* import = app.add_subcommand(
-      "import", "Import a CSV file: schools, people, assignments, assessment_results, context_indicators");
-  import->add_option("KIND", kind, "What the file holds")->required();
+      "import",
+      "Import a CSV file (columns in Russian or English: docs/import.md): schools, people, assignments, "
+      "assessment_results, context_indicators, network_agreements, roadmap_items, deficits, trainings, route_items, "
+      "network_events, event_participants, plan_items. Importing the same file again changes nothing");
+  import->add_option("KIND", kind, "What the file holds (import schools, then people, then the rest)")->required();
   import->add_option("FILE", file, "The CSV file (UTF-8 or Windows-1251, ',' or ';')")->required();
   import->add_flag("--skip-bad", skip_bad,
                    "Import the good rows and report the bad ones (default: import nothing if any row is bad)");
@@ -481,16 +542,24 @@ int main(int argc, char** argv) {
   exp->add_option("--output,-o", output, "File to write (default: standard output)");
 
   auto* list = app.add_subcommand("list", "List the records of a kind");
-  list->add_option("KIND", kind, "schools, people, visits, observations, ...")->required();
+  list->add_option("KIND", kind, "schools, people, visits, observations, trainings, network_events, ...")->required();
 
   auto* show = app.add_subcommand("show", "Show one record with all its fields");
   show->add_option("ID", id, "The record's id")->required();
 
-  auto* add = app.add_subcommand("add", "Add a visit, observation, consultation or recommendation from JSON");
-  add->add_option("KIND", kind, "visit, observation, consultation or recommendation")->required();
+  auto* add = app.add_subcommand(
+      "add",
+      "Add a record of any kind from a JSON object of its fields, named as `export --format json` writes them; "
+      "prints the new record's id");
+  add->add_option("KIND", kind,
+                  "visit, observation (with \"scores\"), consultation, recommendation, deficit, route_item, training, "
+                  "network_agreement, roadmap_item, network_event, event_participant, plan_item, school, person, ...")
+      ->required();
   add->add_option("--json", json, "JSON file, or - for standard input")->required();
 
-  auto* edit = app.add_subcommand("edit", "Change fields of a visit, observation, consultation or recommendation");
+  auto* edit = app.add_subcommand(
+      "edit",
+      "Change fields of a record of any kind: only the fields in the JSON change (e.g. {\"status\": \"done\"})");
   edit->add_option("ID", id, "The record's id")->required();
   edit->add_option("--json", json, "JSON with the fields to change, or - for standard input")->required();
 

@@ -1,10 +1,18 @@
-// CSV import: every kind in every dialect, bad rows, policies, re-import, messages.
+// CSV import: every kind in every dialect, bad rows, policies, re-import, messages; the
+// programme's instruments (issue 15): network agreements, roadmap items, deficits, trainings,
+// route items, network events, their participants and work plan items, with export → import
+// round trips.
 //
 // [SECTION] Fixture
 // [SECTION] Every kind in every dialect
 // [SECTION] Bad rows and policies
 // [SECTION] Re-import and upserts
 // [SECTION] Header problems and file errors
+// [SECTION] Instruments: a small Кромской district (issue 15)
+// [SECTION] Instruments in every dialect
+// [SECTION] Instruments: export and import back
+// [SECTION] Instruments: partners, teachers, events
+// [SECTION] Instruments: bad rows
 #include "mentorlog/domain/import.h"
 
 #include <gtest/gtest.h>
@@ -18,6 +26,7 @@
 
 #include "mentorlog/domain/csv.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/store/export.h"
 #include "test_fixtures.h"
 
 namespace mentorlog::core {
@@ -771,6 +780,632 @@ TEST_F(ImportTest, FileErrors) {
   const ImportReport r = Import(RecordKind::kSchool, "Школы 2024.csv", kSchoolsWithBadYear);
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_EQ(r.problems[0].file, "Школы 2024.csv");
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Instruments: a small Кромской district (issue 15)
+// -----------------------------------------------------------------------------------------
+
+// Three schools, five teachers (two namesakes at two schools), a mentor and a tutor; the fake
+// clock at 2025-03-15.
+class InstrumentImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "mentorlog-instr-import-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    StoreOptions options;
+    options.path = dir_ / "store.db";
+    options.device_id = "test-device";
+    options.clock = &clock_;
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+
+    ImportReport s = Import(RecordKind::kSchool, "schools.csv",
+                            "Код ОО;Наименование;Краткое наименование;Муниципалитет;Тип поселения;Расстояние;"
+                            "Обучающихся;Педагогов;Статус;Год\n"
+                            "5701;МБОУ «Кромская СОШ им. Н.Н. Поликарпова»;Кромская СОШ;Кромской район;город;0;"
+                            "640;48;школа-лидер;2025\n"
+                            "5702;МБОУ «Гостомльская СОШ»;Гостомльская СОШ;Кромской район;село;18;112;16;ШНОР;2025\n"
+                            "5703;МБОУ «Шаховская СОШ»;Шаховская СОШ;Кромской район;село;27;74;12;ШНОР, ШНСУ;2025\n");
+    ASSERT_EQ(s.inserted, 3) << InstrProblems(s);
+    ImportReport p = Import(RecordKind::kPerson, "people.csv",
+                            "Код;ФИО;Роль;Код ОО;Предметы\n"
+                            "Т-101;Ковалёва Наталья Викторовна;учитель;5702;математика\n"
+                            "Т-102;Морозов Алексей Сергеевич;учитель;5702;физика\n"
+                            "Т-103;Лукьянова Ирина Николаевна;учитель;5703;русский язык\n"
+                            ";Егорова Светлана Ивановна;учитель;5702;история\n"
+                            ";Егорова Светлана Ивановна;учитель;5703;биология\n"
+                            "Н-01;Гришина Ольга Павловна;наставник;;\n"
+                            "Тт-01;Савельев Дмитрий Юрьевич;тьютор;;\n");
+    ASSERT_EQ(p.inserted, 7) << InstrProblems(p);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  static std::string InstrProblems(const ImportReport& r) {
+    std::string s;
+    for (const auto& p : r.problems) s += p.ToString(Language::kEnglish) + "\n";
+    return s;
+  }
+
+  fs::path WriteFile(const std::string& name, std::string_view bytes) {
+    const fs::path path = dir_ / name;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return path;
+  }
+
+  ImportReport Import(RecordKind kind, const std::string& name, std::string_view bytes,
+                      BadRowPolicy policy = BadRowPolicy::kRejectFile) {
+    Result<ImportReport> report = ImportCsvFile(store_->records(), kind, WriteFile(name, bytes), policy);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? std::move(report).value() : ImportReport{};
+  }
+
+  int64_t Pending() {
+    auto n = store_->ledger().PendingCount();
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  }
+
+  template <class R>
+  std::vector<R> All() {
+    auto list = store_->records().List<R>();
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    return list.ok() ? std::move(list).value() : std::vector<R>{};
+  }
+
+  Uuid SchoolId(const std::string& code) {
+    for (const auto& s : All<School>()) {
+      if (s.code == code) return s.id;
+    }
+    ADD_FAILURE() << "no school " << code;
+    return {};
+  }
+  Uuid PersonId(const std::string& code) {
+    for (const auto& p : All<Person>()) {
+      if (p.code == code) return p.id;
+    }
+    ADD_FAILURE() << "no person " << code;
+    return {};
+  }
+  Uuid NamesakeAt(const std::string& school_code) {
+    for (const auto& p : All<Person>()) {
+      if (p.full_name == "Егорова Светлана Ивановна" && p.school_id == SchoolId(school_code)) return p.id;
+    }
+    ADD_FAILURE() << "no namesake at " << school_code;
+    return {};
+  }
+
+  fs::path dir_;
+  mentorlog::FakeClock clock_{testing::NoonMillis(2025, 3, 15)};
+  std::unique_ptr<Store> store_;
+};
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Instruments in every dialect
+// -----------------------------------------------------------------------------------------
+
+struct InstrDialect {
+  const char* name;
+  char separator;
+  bool cp1251;
+  bool bom;
+  bool russian_headers;
+};
+
+struct InstrSheet {
+  RecordKind kind;
+  std::vector<std::string> en;
+  std::vector<std::string> ru;
+  std::vector<std::vector<std::string>> rows;
+};
+
+// Writes `sheet` as a spreadsheet program would in `d`.
+std::string InstrRender(const InstrSheet& sheet, const InstrDialect& d) {
+  const std::string eol = d.cp1251 ? "\r\n" : "\n";
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (i) s += d.separator;
+      const std::string& c = cells[i];
+      if (c.find_first_of(std::string(1, d.separator) + "\"\r\n") != std::string::npos) {
+        s += '"';
+        for (char ch : c) s += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        s += '"';
+      } else {
+        s += c;
+      }
+    }
+    return s + eol;
+  };
+  std::string text = line(d.russian_headers ? sheet.ru : sheet.en);
+  for (const auto& row : sheet.rows) text += line(row);
+  if (d.cp1251) {
+    Result<std::string> bytes = Utf8ToWindows1251(text);
+    EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+    text = bytes.ok() ? *bytes : std::string();
+  }
+  return d.bom ? "\xEF\xBB\xBF" + text : text;
+}
+
+// In import order: events before their participants.
+const std::vector<InstrSheet>& InstrSheets() {
+  static const std::vector<InstrSheet> kSheets = {
+      {RecordKind::kNetworkAgreement,
+       {"number", "signed_on", "supported_school_code", "partner_school_code", "partner_name", "model", "ends_on",
+        "subject", "status", "milestones"},
+       {"Номер договора", "Дата заключения", "Код ОО", "Код школы-партнёра", "Партнёр", "Модель", "Действует до",
+        "Предмет договора", "Статус", "Этапы"},
+       {
+           {"СВ-1/2024", "02.09.2024", "5702", "5701", "", "горизонтальная", "31.08.2025",
+            "Совместные методические дни; взаимопосещение уроков", "действует",
+            "Сентябрь: план совместной работы\nДекабрь: открытые уроки"},
+           {"СВ-2/2024", "2024-10-15", "5703", "", "МБУК «Кромская межпоселенческая центральная библиотека»",
+            "vertical", "", "Читательская грамотность", "", ""},
+       }},
+      {RecordKind::kRoadmapItem,
+       {"title", "school_code", "starts_on", "ends_on", "responsible", "participants", "planned_result", "status",
+        "done_on", "evidence"},
+       {"Мероприятие", "Код ОО", "Начало", "Срок", "Ответственный", "Участники", "Планируемый результат", "Статус",
+        "Дата выполнения", "Подтверждение выполнения"},
+       {
+           {"Самодиагностика школы", "5702", "01.09.2024", "30.09.2024", "Директор", "Управленческая команда",
+            "Отчёт о самодиагностике", "выполнено", "27.09.2024", "Приказ № 112 от 27.09.2024"},
+           {"Районный семинар по читательской грамотности", "", "01.11.2024", "30.11.2024", "Методкабинет",
+            "Учителя ШНОР", "", "запланировано", "", ""},
+       }},
+      {RecordKind::kDeficit,
+       {"teacher", "school_code", "area", "found_on", "found_by", "remedy", "closed_on", "closed_by", "notes"},
+       {"Педагог", "Код ОО", "Дефицит", "Дата выявления", "Способ выявления", "Способ устранения", "Дата устранения",
+        "Чем устранён", "Примечание"},
+       {
+           {"Т-101", "", "Формирующее оценивание", "14.10.2024", "посещение урока", "курсы повышения квалификации",
+            "20.12.2024", "курсы «Формирующее оценивание», 36 ч", ""},
+           {"Егорова Светлана Ивановна", "5703", "Работа с учащимися с ОВЗ", "2024-11-05", "", "", "", "",
+            "по итогам диагностики"},
+       }},
+      {RecordKind::kTraining,
+       {"teacher", "school_code", "kind", "provider", "title", "hours", "starts_on", "ends_on", "certificate"},
+       {"ФИО", "Код ОО", "Вид", "Организация", "Программа", "Часов", "Начало", "Окончание", "Номер удостоверения"},
+       {
+           {"Т-101", "", "ПК", "БУ ОО ДПО «Институт развития образования»",
+            "Формирующее оценивание на уроках математики", "36", "02.12.2024", "20.12.2024", "572417 0012345"},
+           {"Морозов Алексей Сергеевич", "5702", "переподготовка", "ФГБОУ ВО «ОГУ им. И.С. Тургенева»",
+            "Педагогическое образование: физика", "520", "01.02.2024", "28.02.2025", "ПП-0451"},
+       }},
+      {RecordKind::kRouteItem,
+       {"teacher", "school_code", "activity", "title", "starts_on", "due_on", "status", "done_on", "result"},
+       {"Педагог", "Код ОО", "Форма", "Содержание", "Начало", "Срок", "Статус", "Дата выполнения", "Результат"},
+       {
+           {"Т-101", "", "курсы повышения квалификации", "Курсы «Формирующее оценивание»", "01.12.2024", "20.12.2024",
+            "выполнено", "20.12.2024", "Удостоверение 36 ч"},
+           {"Т-101", "", "взаимопосещение уроков", "Посетить 3 урока наставника", "10.01.2025", "31.03.2025",
+            "выполняется", "", ""},
+       }},
+      {RecordKind::kNetworkEvent,
+       {"title", "kind", "organiser_school_code", "held_on", "report"},
+       {"Название", "Форма", "Код ОО организатора", "Дата", "Итоги"},
+       {
+           {"Методический день «Функциональная грамотность»", "методический день", "5701", "05.11.2024",
+            "42 участника из 9 школ"},
+           {"Мастер-класс «Смысловое чтение»", "мастер-класс", "", "2025-02-12", ""},
+       }},
+      {RecordKind::kEventParticipant,
+       {"event", "event_date", "teacher", "school_code"},
+       {"Мероприятие", "Дата мероприятия", "Педагог", "Код ОО"},
+       {
+           {"Методический день «Функциональная грамотность»", "05.11.2024", "Т-101", ""},
+           {"Методический день «Функциональная грамотность»", "05.11.2024", "Егорова Светлана Ивановна", "5702"},
+           {"Мастер-класс «Смысловое чтение»", "", "Лукьянова Ирина Николаевна", ""},
+       }},
+      {RecordKind::kPlanItem,
+       {"person", "school_code", "teacher", "activity", "planned_on", "title", "done_on"},
+       {"Исполнитель", "Код ОО", "Учитель", "Вид работы", "Дата", "Содержание", "Дата выполнения"},
+       {
+           {"Н-01", "5702", "", "выезд", "16.09.2024", "Диагностический выезд", ""},
+           {"Тт-01", "5702", "Егорова Светлана Ивановна", "посещение урока", "2024-10-14", "", ""},
+           {"Гришина Ольга Павловна", "5703", "", "мероприятие", "20.11.2024", "Педсовет по итогам ВПР", "20.11.2024"},
+       }},
+  };
+  return kSheets;
+}
+
+class InstrumentDialectTest : public InstrumentImportTest, public ::testing::WithParamInterface<InstrDialect> {};
+
+TEST_P(InstrumentDialectTest, EveryInstrumentImportsAndReimportsAsNoOp) {
+  const InstrDialect& d = GetParam();
+  for (const InstrSheet& sheet : InstrSheets()) {
+    const ImportReport r = Import(sheet.kind, "file.csv", InstrRender(sheet, d));
+    EXPECT_TRUE(r.committed) << KindTable(sheet.kind) << "\n" << InstrProblems(r);
+    EXPECT_EQ(r.inserted, static_cast<int64_t>(sheet.rows.size())) << KindTable(sheet.kind) << "\n" << InstrProblems(r);
+    EXPECT_TRUE(r.notes.empty()) << KindTable(sheet.kind) << ": " << r.notes.front().en;
+  }
+
+  // Agreements: a school partner, and an institution partner named where there is no code.
+  auto agreements = All<NetworkAgreement>();
+  std::sort(agreements.begin(), agreements.end(), [](const auto& a, const auto& b) { return a.number < b.number; });
+  ASSERT_EQ(agreements.size(), 2u);
+  EXPECT_EQ(agreements[0].supported_school_id, SchoolId("5702"));
+  EXPECT_EQ(agreements[0].leader_school_id, SchoolId("5701"));
+  EXPECT_EQ(agreements[0].partner_kind, PartnerKind::kSchool);
+  EXPECT_EQ(agreements[0].signed_on, *Date::FromYmd(2024, 9, 2));
+  EXPECT_EQ(agreements[0].ends_on, *Date::FromYmd(2025, 8, 31));
+  EXPECT_EQ(agreements[0].status, AgreementStatus::kActive);
+  EXPECT_EQ(agreements[0].milestones, "Сентябрь: план совместной работы\nДекабрь: открытые уроки");
+  EXPECT_EQ(agreements[1].partner_kind, PartnerKind::kInstitution);
+  EXPECT_EQ(agreements[1].leader_school_id, std::nullopt);
+  EXPECT_EQ(agreements[1].partner_name, "МБУК «Кромская межпоселенческая центральная библиотека»");
+  EXPECT_EQ(agreements[1].model, NetworkModel::kVertical);
+  EXPECT_EQ(agreements[1].status, AgreementStatus::kActive);  // an empty status cell: the usual "active"
+  EXPECT_EQ(agreements[1].ends_on, std::nullopt);
+
+  // Roadmap: a row with a school is the school's item; without one, the district's.
+  auto roadmap = All<RoadmapItem>();
+  std::sort(roadmap.begin(), roadmap.end(), [](const auto& a, const auto& b) { return a.starts_on < b.starts_on; });
+  ASSERT_EQ(roadmap.size(), 2u);
+  EXPECT_EQ(roadmap[0].level, RoadmapLevel::kSchool);
+  EXPECT_EQ(roadmap[0].school_id, SchoolId("5702"));
+  EXPECT_EQ(roadmap[0].status, RoadmapStatus::kDone);
+  EXPECT_EQ(roadmap[0].done_on, *Date::FromYmd(2024, 9, 27));
+  EXPECT_EQ(roadmap[0].evidence, "Приказ № 112 от 27.09.2024");
+  EXPECT_EQ(roadmap[1].level, RoadmapLevel::kDistrict);
+  EXPECT_EQ(roadmap[1].school_id, std::nullopt);
+  EXPECT_EQ(roadmap[1].status, RoadmapStatus::kPlanned);
+
+  // Deficits: a teacher by code, and a namesake decided by the school column.
+  auto deficits = All<Deficit>();
+  std::sort(deficits.begin(), deficits.end(), [](const auto& a, const auto& b) { return a.found_on < b.found_on; });
+  ASSERT_EQ(deficits.size(), 2u);
+  EXPECT_EQ(deficits[0].teacher_id, PersonId("Т-101"));
+  EXPECT_EQ(deficits[0].found_by, DeficitSource::kObservation);
+  EXPECT_EQ(deficits[0].remedy, DeficitRemedy::kCourse);
+  EXPECT_EQ(deficits[0].closed_on, *Date::FromYmd(2024, 12, 20));
+  EXPECT_EQ(deficits[0].closed_by, "курсы «Формирующее оценивание», 36 ч");
+  EXPECT_EQ(deficits[1].teacher_id, NamesakeAt("5703"));
+  EXPECT_EQ(deficits[1].closed_on, std::nullopt);
+  EXPECT_EQ(deficits[1].notes, "по итогам диагностики");
+
+  // Trainings: the office's "ПК" and "переподготовка".
+  auto trainings = All<Training>();
+  std::sort(trainings.begin(), trainings.end(), [](const auto& a, const auto& b) { return a.hours < b.hours; });
+  ASSERT_EQ(trainings.size(), 2u);
+  EXPECT_EQ(trainings[0].teacher_id, PersonId("Т-101"));
+  EXPECT_EQ(trainings[0].kind, TrainingKind::kQualification);
+  EXPECT_EQ(trainings[0].provider, "БУ ОО ДПО «Институт развития образования»");
+  EXPECT_EQ(trainings[0].hours, 36);
+  EXPECT_EQ(trainings[0].starts_on, *Date::FromYmd(2024, 12, 2));
+  EXPECT_EQ(trainings[0].ends_on, *Date::FromYmd(2024, 12, 20));
+  EXPECT_EQ(trainings[0].certificate, "572417 0012345");
+  EXPECT_EQ(trainings[1].teacher_id, PersonId("Т-102"));
+  EXPECT_EQ(trainings[1].kind, TrainingKind::kRetraining);
+
+  auto route = All<RouteItem>();
+  std::sort(route.begin(), route.end(), [](const auto& a, const auto& b) { return a.starts_on < b.starts_on; });
+  ASSERT_EQ(route.size(), 2u);
+  EXPECT_EQ(route[0].activity, RouteActivity::kCourse);
+  EXPECT_EQ(route[0].status, RouteItemStatus::kDone);
+  EXPECT_EQ(route[0].done_on, *Date::FromYmd(2024, 12, 20));
+  EXPECT_EQ(route[0].deficit_id, std::nullopt);
+  EXPECT_EQ(route[1].activity, RouteActivity::kPeerVisits);
+  EXPECT_EQ(route[1].due_on, *Date::FromYmd(2025, 3, 31));
+
+  auto events = All<NetworkEvent>();
+  std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.held_on < b.held_on; });
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].kind, NetworkEventKind::kMethodologicalDay);
+  EXPECT_EQ(events[0].organiser_school_id, SchoolId("5701"));
+  EXPECT_EQ(events[1].kind, NetworkEventKind::kMasterClass);
+  EXPECT_EQ(events[1].organiser_school_id, std::nullopt);
+
+  // Participants: the event by title and date (or by title alone), the teacher by code or by
+  // name within the school.
+  const auto participants = All<EventParticipant>();
+  ASSERT_EQ(participants.size(), 3u);
+  auto has = [&](const Uuid& event, const Uuid& teacher) {
+    return std::any_of(participants.begin(), participants.end(),
+                       [&](const EventParticipant& p) { return p.event_id == event && p.teacher_id == teacher; });
+  };
+  EXPECT_TRUE(has(events[0].id, PersonId("Т-101")));
+  EXPECT_TRUE(has(events[0].id, NamesakeAt("5702")));
+  EXPECT_TRUE(has(events[1].id, PersonId("Т-103")));
+
+  auto plan = All<PlanItem>();
+  std::sort(plan.begin(), plan.end(), [](const auto& a, const auto& b) { return a.planned_on < b.planned_on; });
+  ASSERT_EQ(plan.size(), 3u);
+  EXPECT_EQ(plan[0].person_id, PersonId("Н-01"));
+  EXPECT_EQ(plan[0].activity, PlanActivity::kVisit);
+  EXPECT_EQ(plan[0].teacher_id, std::nullopt);
+  EXPECT_EQ(plan[1].person_id, PersonId("Тт-01"));
+  EXPECT_EQ(plan[1].teacher_id, NamesakeAt("5702"));  // the row's school decides
+  EXPECT_EQ(plan[1].activity, PlanActivity::kObservation);
+  EXPECT_EQ(plan[2].school_id, SchoolId("5703"));
+  EXPECT_EQ(plan[2].done_on, *Date::FromYmd(2024, 11, 20));
+
+  // The same files again: nothing changes and nothing is queued for sync.
+  const int64_t pending = Pending();
+  for (const InstrSheet& sheet : InstrSheets()) {
+    const ImportReport r = Import(sheet.kind, "file.csv", InstrRender(sheet, d));
+    EXPECT_TRUE(r.committed) << KindTable(sheet.kind) << "\n" << InstrProblems(r);
+    EXPECT_EQ(r.inserted + r.updated, 0) << KindTable(sheet.kind) << "\n" << InstrProblems(r);
+    EXPECT_EQ(r.unchanged, static_cast<int64_t>(sheet.rows.size())) << KindTable(sheet.kind);
+  }
+  EXPECT_EQ(Pending(), pending);
+}
+
+INSTANTIATE_TEST_SUITE_P(Import, InstrumentDialectTest,
+                         ::testing::Values(InstrDialect{"Utf8CommaEnglish", ',', false, false, false},
+                                           InstrDialect{"Cp1251SemicolonRussian", ';', true, false, true},
+                                           InstrDialect{"Utf8BomSemicolonRussian", ';', false, true, true},
+                                           InstrDialect{"Utf8TabEnglish", '\t', false, false, false}),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST_F(InstrumentImportTest, TheInstrumentExamplesOfTheDocsImport) {
+  Result<std::string> courses = Utf8ToWindows1251(DocExample("`courses.csv`"));
+  ASSERT_TRUE(courses.ok());
+  const ImportReport t = Import(RecordKind::kTraining, "courses.csv", *courses);
+  EXPECT_EQ(t.inserted, 2) << InstrProblems(t);
+  const ImportReport a = Import(RecordKind::kNetworkAgreement, "agreements.csv", DocExample("`agreements.csv`"));
+  EXPECT_EQ(a.inserted, 2) << InstrProblems(a);
+  ASSERT_EQ(Import(RecordKind::kNetworkEvent, "events.csv",
+                   "Название;Дата\nМетодический день «Функциональная грамотность»;05.11.2024\n"
+                   "Мастер-класс «Смысловое чтение»;12.02.2025\n")
+                .inserted,
+            2);
+  const ImportReport p = Import(RecordKind::kEventParticipant, "participants.csv", DocExample("`participants.csv`"));
+  EXPECT_EQ(p.inserted, 3) << InstrProblems(p);
+}
+
+TEST_F(InstrumentImportTest, AChangedRowUpdatesOnlyItsRecord) {
+  constexpr std::string_view kFile =
+      "ФИО;Вид;Организация;Программа;Часов;Начало;Окончание;Номер удостоверения\n"
+      "Т-101;ПК;БУ ОО ДПО «Институт развития образования»;Формирующее оценивание;36;02.12.2024;20.12.2024;\n"
+      "Т-103;ПК;БУ ОО ДПО «Институт развития образования»;Смысловое чтение;72;13.01.2025;14.02.2025;\n";
+  ASSERT_EQ(Import(RecordKind::kTraining, "courses.csv", kFile).inserted, 2);
+  // The certificate arrives later: the same teacher, title and end date update the course.
+  const ImportReport r = Import(
+      RecordKind::kTraining, "courses.csv",
+      "ФИО;Вид;Организация;Программа;Часов;Начало;Окончание;Номер удостоверения\n"
+      "Т-101;ПК;БУ ОО ДПО «Институт развития образования»;Формирующее оценивание;36;02.12.2024;20.12.2024;572417\n"
+      "Т-103;ПК;БУ ОО ДПО «Институт развития образования»;Смысловое чтение;72;13.01.2025;14.02.2025;\n");
+  EXPECT_EQ(r.updated, 1) << InstrProblems(r);
+  EXPECT_EQ(r.unchanged, 1);
+  EXPECT_EQ(All<Training>().size(), 2u);
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Instruments: export and import back
+// -----------------------------------------------------------------------------------------
+
+TEST_F(InstrumentImportTest, AnExportOfEveryInstrumentImportsBackUnchanged) {
+  const InstrDialect russian{"ru", ';', false, false, true};
+  for (const InstrSheet& sheet : InstrSheets()) {
+    ASSERT_TRUE(Import(sheet.kind, "file.csv", InstrRender(sheet, russian)).committed) << KindTable(sheet.kind);
+  }
+  // A route item tied to a deficit in the app keeps it: the export's deficit_id is not read.
+  RouteItem item = All<RouteItem>().at(0);
+  item.deficit_id = All<Deficit>().at(0).id;
+  ASSERT_TRUE(store_->records().Save(item).ok());
+
+  const int64_t pending = Pending();
+  for (const InstrSheet& sheet : InstrSheets()) {
+    for (const bool excel : {false, true}) {
+      Result<std::string> bytes = Export(store_->records(), sheet.kind, ExportFormat::kCsv, excel);
+      ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+      const ImportReport r = Import(sheet.kind, "export.csv", *bytes);
+      EXPECT_TRUE(r.committed) << KindTable(sheet.kind) << (excel ? " excel\n" : "\n") << InstrProblems(r);
+      EXPECT_EQ(r.inserted + r.updated, 0)
+          << KindTable(sheet.kind) << (excel ? " excel\n" : "\n") << InstrProblems(r) << *bytes;
+      EXPECT_EQ(r.unchanged, static_cast<int64_t>(sheet.rows.size())) << KindTable(sheet.kind);
+      // The export's id (and the columns an import does not read) are named in a note.
+      ASSERT_FALSE(r.notes.empty()) << KindTable(sheet.kind);
+      EXPECT_EQ(r.notes[0].en, "export.csv: column «id» is not used and was ignored.");
+    }
+  }
+  EXPECT_EQ(Pending(), pending);
+  const auto items = All<RouteItem>();
+  EXPECT_EQ(std::count_if(items.begin(), items.end(), [&](const RouteItem& i) { return i.deficit_id.has_value(); }), 1);
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Instruments: partners, teachers, events
+// -----------------------------------------------------------------------------------------
+
+TEST_F(InstrumentImportTest, AnAgreementWithoutAPartnerNamesTheColumnToFill) {
+  const ImportReport r = Import(RecordKind::kNetworkAgreement, "agreements.csv",
+                                "Номер договора;Дата заключения;Код ОО;Код школы-партнёра;Партнёр\n"
+                                "СВ-3/2024;01.10.2024;5703;;\n");
+  ASSERT_EQ(r.problems.size(), 1u) << InstrProblems(r);
+  EXPECT_EQ(r.problems[0].ToString(Language::kRussian),
+            "agreements.csv, строка 2, столбец «Код школы-партнёра»: ячейка пуста; впишите код школы-партнёра или "
+            "наименование организации-партнёра (библиотеки, спортивной школы, вуза)");
+  EXPECT_EQ(r.problems[0].ToString(Language::kEnglish),
+            "agreements.csv, line 2, column «Код школы-партнёра»: the cell is empty; write the partner school's code, "
+            "or the name of the partner institution (a library, a sports school, a university)");
+  EXPECT_TRUE(All<NetworkAgreement>().empty());
+}
+
+TEST_F(InstrumentImportTest, ChoicesMayWriteYoAsYe) {
+  const ImportReport r = Import(RecordKind::kNetworkAgreement, "agreements.csv",
+                                "Номер договора;Дата заключения;Код ОО;Код школы-партнёра;Статус\n"
+                                "СВ-5/2023;01.09.2023;5703;5701;прекращен\n");
+  EXPECT_EQ(r.inserted, 1) << InstrProblems(r);
+  EXPECT_EQ(All<NetworkAgreement>().at(0).status, AgreementStatus::kEnded);
+}
+
+TEST_F(InstrumentImportTest, AnAgreementsPartnerMayChangeFromASchoolToAnInstitution) {
+  ASSERT_EQ(Import(RecordKind::kNetworkAgreement, "a.csv",
+                   "number,signed_on,school_code,partner_school_code,partner_name\nСВ-4,2024-09-01,5702,5701,\n")
+                .inserted,
+            1);
+  const ImportReport r =
+      Import(RecordKind::kNetworkAgreement, "a.csv",
+             "number,signed_on,school_code,partner_school_code,partner_name\nСВ-4,2024-09-01,5702,,МБУ ДО «Кромская "
+             "ДЮСШ»\n");
+  EXPECT_EQ(r.updated, 1) << InstrProblems(r);
+  const NetworkAgreement a = All<NetworkAgreement>().at(0);
+  EXPECT_EQ(a.partner_kind, PartnerKind::kInstitution);
+  EXPECT_EQ(a.leader_school_id, std::nullopt);
+  EXPECT_EQ(a.partner_name, "МБУ ДО «Кромская ДЮСШ»");
+}
+
+TEST_F(InstrumentImportTest, NamesakesNeedTheSchoolOrTheCode) {
+  const ImportReport r = Import(RecordKind::kDeficit, "deficits.csv",
+                                "Педагог;Дефицит;Дата выявления\nЕгорова Светлана Ивановна;Проектная деятельность;"
+                                "14.10.2024\n");
+  ASSERT_EQ(r.problems.size(), 1u) << InstrProblems(r);
+  EXPECT_EQ(r.problems[0].ToString(Language::kEnglish),
+            "deficits.csv, line 2, column «Педагог»: 2 people match «Егорова Светлана Ивановна»; write the person's "
+            "code instead");
+  EXPECT_EQ(r.problems[0].ToString(Language::kRussian),
+            "deficits.csv, строка 2, столбец «Педагог»: под «Егорова Светлана Ивановна» подходят 2 человек(а); укажите "
+            "код человека");
+  // With the school column the namesake is found.
+  const ImportReport ok = Import(RecordKind::kDeficit, "deficits.csv",
+                                 "Педагог;Код ОО;Дефицит;Дата выявления\nЕгорова Светлана Ивановна;5702;Проектная "
+                                 "деятельность;14.10.2024\n");
+  EXPECT_EQ(ok.inserted, 1) << InstrProblems(ok);
+  EXPECT_EQ(All<Deficit>().at(0).teacher_id, NamesakeAt("5702"));
+}
+
+TEST_F(InstrumentImportTest, ParticipantsOfTwoEventsOfOneTitleNeedTheDate) {
+  ASSERT_EQ(Import(RecordKind::kNetworkEvent, "events.csv",
+                   "Название;Форма;Дата\nОткрытый урок по физике;открытый урок;12.11.2024\n"
+                   "Открытый урок по физике;открытый урок;11.02.2025\n")
+                .inserted,
+            2);
+  ImportReport r =
+      Import(RecordKind::kEventParticipant, "participants.csv", "Мероприятие;Педагог\nОткрытый урок по физике;Т-102\n");
+  ASSERT_EQ(r.problems.size(), 1u) << InstrProblems(r);
+  EXPECT_EQ(r.problems[0].ToString(Language::kRussian),
+            "participants.csv, строка 2, столбец «Мероприятие»: мероприятий с названием «Открытый урок по физике» "
+            "несколько (2); добавьте столбец «дата мероприятия» с датой проведения");
+  EXPECT_EQ(r.problems[0].ToString(Language::kEnglish),
+            "participants.csv, line 2, column «Мероприятие»: 2 network events are called «Открытый урок по физике»; "
+            "add a column «event_date» (or «дата мероприятия») with the event's date");
+
+  r = Import(RecordKind::kEventParticipant, "participants.csv",
+             "Мероприятие;Дата мероприятия;Педагог\nОткрытый урок по физике;11.02.2025;Т-102\n"
+             "Открытый урок по физике;11.02.2025;Т-101\n");
+  EXPECT_EQ(r.inserted, 2) << InstrProblems(r);
+  // The same teacher twice at one event is a repeated row, not a second participant.
+  r = Import(RecordKind::kEventParticipant, "participants.csv",
+             "Мероприятие;Дата мероприятия;Педагог\nОткрытый урок по физике;11.02.2025;Т-102\n"
+             "Открытый урок по физике;11.02.2025;Морозов Алексей Сергеевич\n");
+  ASSERT_EQ(r.problems.size(), 1u) << InstrProblems(r);
+  EXPECT_EQ(r.problems[0].line, 3);
+  EXPECT_NE(r.problems[0].reason.en.find("repeats line 2 (the same event and teacher)"), std::string::npos)
+      << r.problems[0].reason.en;
+  EXPECT_EQ(All<EventParticipant>().size(), 2u);
+}
+
+TEST_F(InstrumentImportTest, AnUnknownEventOrDateIsNamed) {
+  ASSERT_EQ(Import(RecordKind::kNetworkEvent, "events.csv", "title,held_on\nКруглый стол «Наставничество»,2024-12-10\n")
+                .inserted,
+            1);
+  const ImportReport r = Import(RecordKind::kEventParticipant, "participants.csv",
+                                "event,event_date,teacher\n"
+                                "Круглый стол «Наставничество»,2024-12-11,Т-101\n"
+                                "Круглый стол «Наставничество»,10.12.2O24,Т-101\n"
+                                "Семинар,,Т-101\n");
+  ASSERT_EQ(r.problems.size(), 3u) << InstrProblems(r);
+  EXPECT_EQ(r.problems[0].ToString(Language::kEnglish),
+            "participants.csv, line 2, column «event»: no network event «Круглый стол «Наставничество»» on 2024-12-11: "
+            "check the title and the date, or import the events first");
+  EXPECT_EQ(r.problems[1].column, "event_date");
+  EXPECT_EQ(r.problems[2].ToString(Language::kRussian),
+            "participants.csv, строка 4, столбец «event»: нет сетевого мероприятия «Семинар»: проверьте название или "
+            "сначала импортируйте мероприятия");
+}
+
+TEST_F(InstrumentImportTest, ATeacherOfAnotherSchoolInAPlanGetsTheStoresMessage) {
+  const ImportReport r = Import(RecordKind::kPlanItem, "plan.csv",
+                                "Исполнитель;Код ОО;Учитель;Вид работы;Дата\n"
+                                "Тт-01;5702;Т-103;посещение урока;14.10.2024\n");
+  ASSERT_EQ(r.problems.size(), 1u) << InstrProblems(r);
+  EXPECT_EQ(r.problems[0].ToString(Language::kRussian),
+            "plan.csv, строка 2: Лукьянова Ирина Николаевна не работает в школе «МБОУ «Гостомльская СОШ»». Выберите "
+            "учителя этой школы.");
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Instruments: bad rows
+// -----------------------------------------------------------------------------------------
+
+TEST_F(InstrumentImportTest, ABadCellNamesTheLineAndTheColumnInBothLanguages) {
+  const ImportReport r =
+      Import(RecordKind::kTraining, "courses.csv",
+             "ФИО;Вид;Организация;Программа;Часов;Начало;Окончание\n"
+             "Т-101;ПК;БУ ОО ДПО «Институт развития образования»;Формирующее оценивание;36;02.12.2024;20.12.2024\n"
+             "Т-102;стажировка;БУ ОО ДПО «Институт развития образования»;Цифровая лаборатория;36 ч;13.01.2025;"
+             "14.02.2025\n"
+             "Петров П.П.;ПК;БУ ОО ДПО «Институт развития образования»;Цифровая лаборатория;36;13.01.2025;"
+             "14.02.2025\n");
+  EXPECT_FALSE(r.committed);
+  EXPECT_EQ(r.bad_rows, 2);
+  ASSERT_EQ(r.problems.size(), 3u) << InstrProblems(r);
+  EXPECT_EQ(r.problems[1].ToString(Language::kRussian),
+            "courses.csv, строка 3, столбец «Вид»: «стажировка» — недопустимое значение; допустимо: повышение "
+            "квалификации, профессиональная переподготовка (qualification, retraining)");
+  EXPECT_EQ(r.problems[0].ToString(Language::kRussian),
+            "courses.csv, строка 3, столбец «Часов»: «36 ч» — не целое число");
+  EXPECT_EQ(r.problems[0].ToString(Language::kEnglish),
+            "courses.csv, line 3, column «Часов»: «36 ч» is not a whole number");
+  EXPECT_EQ(r.problems[2].ToString(Language::kRussian),
+            "courses.csv, строка 4, столбец «ФИО»: нет человека с кодом или ФИО «Петров П.П.»: сначала импортируйте "
+            "людей");
+  EXPECT_TRUE(All<Training>().empty());  // all or nothing
+
+  const ImportReport skip =
+      Import(RecordKind::kTraining, "courses.csv",
+             "ФИО;Вид;Организация;Программа;Часов;Начало;Окончание\n"
+             "Т-101;ПК;БУ ОО ДПО «Институт развития образования»;Формирующее оценивание;36;02.12.2024;20.12.2024\n"
+             "Т-102;ПК;БУ ОО ДПО «Институт развития образования»;Цифровая лаборатория;36 ч;13.01.2025;14.02.2025\n",
+             BadRowPolicy::kSkipBad);
+  EXPECT_TRUE(skip.committed);
+  EXPECT_EQ(skip.inserted, 1);
+  EXPECT_EQ(skip.bad_rows, 1);
+}
+
+TEST_F(InstrumentImportTest, ARecordTheStoreRefusesIsABadRowWithItsReason) {
+  // A course that ends before it starts; a done route item without its date.
+  const ImportReport t = Import(RecordKind::kTraining, "courses.csv",
+                                "teacher,provider,title,hours,starts_on,ends_on\n"
+                                "Т-101,БУ ОО ДПО «ИРО»,Формирующее оценивание,36,2024-12-20,2024-12-02\n");
+  ASSERT_EQ(t.problems.size(), 1u);
+  EXPECT_EQ(t.problems[0].ToString(Language::kEnglish),
+            "courses.csv, line 2: The course ends before it starts (2024-12-02 < 2024-12-20).");
+  const ImportReport r = Import(RecordKind::kRouteItem, "route.csv",
+                                "Педагог;Содержание;Начало;Срок;Статус\n"
+                                "Т-101;Курсы;01.12.2024;20.12.2024;выполнено\n");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].ToString(Language::kRussian), "route.csv, строка 2: Укажите, когда пункт выполнен.");
+}
+
+TEST_F(InstrumentImportTest, AMissingColumnListsItsRussianNames) {
+  Result<ImportReport> r = ImportCsv(store_->records(), RecordKind::kTraining,
+                                     "ФИО;Программа;Часов;Начало;Окончание\nТ-101;Курс;36;02.12.2024;20.12.2024\n",
+                                     "courses.csv", BadRowPolicy::kRejectFile);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(r.status().message(Language::kRussian),
+            "courses.csv: нет столбца «организация» (подходящие названия: provider, организация, образовательная "
+            "организация, место обучения, где обучался, организация, проводившая обучение).");
+}
+
+TEST_F(InstrumentImportTest, KindsWithoutASpreadsheetAreRefusedNamingTheOthers) {
+  Result<ImportReport> r =
+      ImportCsv(store_->records(), RecordKind::kVisit, "a,b\n1,2\n", "visits.csv", BadRowPolicy::kRejectFile);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(Language::kEnglish),
+            "visits cannot be imported from CSV; these can: schools, people, assignments, deficits, roadmap_items, "
+            "network_agreements, assessment_results, context_indicators, route_items, trainings, network_events, "
+            "event_participants, plan_items");
 }
 
 }  // namespace

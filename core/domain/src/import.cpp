@@ -144,6 +144,123 @@ const std::vector<Column>& ColumnsOf(RecordKind kind) {
       {"indicator", C::kSpecial, true, {"indicator", "показатель"}},
       {"value", C::kSpecial, true, {"value", "значение"}},
   };
+  // The programme's instruments (issue 15). A teacher is a code or a full name; the optional
+  // school column next to it decides between namesakes, as in assignments.
+  static const std::vector<Column> kAgreements = {
+      {"number",
+       C::kPlain,
+       true,
+       {"number", "номер договора", "номер", "№ договора", "№ соглашения", "номер соглашения"}},
+      {"signed_on",
+       C::kPlain,
+       true,
+       {"signed_on", "дата заключения", "дата договора", "дата подписания", "дата соглашения", "заключён"}},
+      {"supported_school_id",
+       C::kSchoolCode,
+       true,
+       {"supported_school_code", "код ОО", "код школы", "код поддерживаемой школы", "код ШНОР", "school_code",
+        "supported_school_id"}},
+      {"leader_school_id",
+       C::kSpecial,
+       false,
+       {"partner_school_code", "код школы-партнёра", "код школы-лидера", "код ОО партнёра", "leader_school_code",
+        "leader_school_id"}},
+      {"partner_name",
+       C::kPlain,
+       false,
+       {"partner_name", "партнёр", "организация-партнёр", "наименование партнёра", "социальный партнёр", "partner"}},
+      {"partner_kind", C::kPlain, false, {"partner_kind", "вид партнёра", "тип партнёра"}},
+      {"model", C::kPlain, false, {"model", "модель", "модель взаимодействия", "модель сетевого взаимодействия"}},
+      {"ends_on", C::kPlain, false, {"ends_on", "действует до", "дата окончания", "срок действия", "окончание"}},
+      {"subject", C::kPlain, false, {"subject", "предмет договора", "предмет соглашения", "предмет"}},
+      {"status", C::kPlain, false, {"status", "статус", "статус договора"}},
+      {"milestones", C::kPlain, false, {"milestones", "этапы", "основные этапы", "контрольные точки"}},
+  };
+  static const std::vector<Column> kRoadmap = {
+      {"title", C::kPlain, true, {"title", "мероприятие", "наименование мероприятия", "название"}},
+      {"level", C::kPlain, false, {"level", "уровень"}},
+      {"school_id", C::kSchoolCode, false, {"school_code", "код ОО", "код школы", "school", "school_id"}},
+      {"starts_on", C::kPlain, true, {"starts_on", "начало", "дата начала", "с"}},
+      {"ends_on", C::kPlain, true, {"ends_on", "окончание", "дата окончания", "срок", "срок исполнения", "по"}},
+      {"responsible", C::kPlain, false, {"responsible", "ответственный", "ответственные", "ответственные лица"}},
+      {"participants", C::kPlain, false, {"participants", "участники"}},
+      {"planned_result", C::kPlain, false, {"planned_result", "планируемый результат", "ожидаемый результат"}},
+      {"status", C::kPlain, false, {"status", "статус"}},
+      {"report", C::kPlain, false, {"report", "отчёт", "отчёт о выполнении"}},
+      {"done_on", C::kPlain, false, {"done_on", "дата выполнения", "выполнено"}},
+      {"evidence", C::kPlain, false, {"evidence", "подтверждение выполнения", "подтверждение", "документ"}},
+  };
+  static const std::vector<Column> kDeficits = {
+      {"teacher_id", C::kSpecial, true, {"teacher", "учитель", "педагог", "ФИО педагога", "teacher_id"}},
+      {"teacher_school", C::kSpecial, false, {"school_code", "код ОО", "код школы"}},
+      {"area", C::kPlain, true, {"area", "дефицит", "профессиональный дефицит", "область", "компетенция"}},
+      {"found_on", C::kPlain, true, {"found_on", "дата выявления", "выявлен"}},
+      {"found_by", C::kPlain, false, {"found_by", "способ выявления", "как выявлен"}},
+      {"remedy", C::kPlain, false, {"remedy", "способ устранения", "мера"}},
+      {"closed_on", C::kPlain, false, {"closed_on", "дата устранения", "устранён"}},
+      {"closed_by", C::kPlain, false, {"closed_by", "чем устранён", "как устранён"}},
+      {"notes", C::kPlain, false, {"notes", "примечание", "примечания", "комментарий"}},
+  };
+  static const std::vector<Column> kTrainings = {
+      {"teacher_id", C::kSpecial, true, {"teacher", "педагог", "учитель", "ФИО", "ФИО педагога", "teacher_id"}},
+      {"teacher_school", C::kSpecial, false, {"school_code", "код ОО", "код школы"}},
+      {"kind", C::kSpecial, false, {"kind", "вид", "вид обучения", "тип"}},
+      {"provider",
+       C::kPlain,
+       true,
+       {"provider", "организация", "образовательная организация", "место обучения", "где обучался",
+        "организация, проводившая обучение"}},
+      {"title",
+       C::kPlain,
+       true,
+       {"title", "программа", "название программы", "наименование программы", "курс", "название курса", "тема"}},
+      {"hours", C::kPlain, true, {"hours", "часов", "объём", "объём, ч", "объём, часов", "количество часов"}},
+      {"starts_on", C::kPlain, true, {"starts_on", "начало", "дата начала", "с"}},
+      {"ends_on", C::kPlain, true, {"ends_on", "окончание", "дата окончания", "по"}},
+      {"certificate",
+       C::kPlain,
+       false,
+       {"certificate", "номер удостоверения", "удостоверение", "№ удостоверения", "документ", "номер документа"}},
+  };
+  static const std::vector<Column> kRouteItems = {
+      {"teacher_id", C::kSpecial, true, {"teacher", "учитель", "педагог", "ФИО педагога", "teacher_id"}},
+      {"teacher_school", C::kSpecial, false, {"school_code", "код ОО", "код школы"}},
+      {"activity", C::kPlain, false, {"activity", "форма", "форма работы", "вид деятельности"}},
+      {"title", C::kPlain, true, {"title", "содержание", "мероприятие", "что сделать", "пункт"}},
+      {"starts_on", C::kPlain, true, {"starts_on", "начало", "дата начала", "с"}},
+      {"due_on", C::kPlain, true, {"due_on", "срок", "срок выполнения", "окончание", "по"}},
+      {"status", C::kPlain, false, {"status", "статус"}},
+      {"done_on", C::kPlain, false, {"done_on", "дата выполнения", "выполнено"}},
+      {"result", C::kPlain, false, {"result", "результат"}},
+  };
+  static const std::vector<Column> kEvents = {
+      {"title", C::kPlain, true, {"title", "название", "мероприятие", "название мероприятия", "тема"}},
+      {"kind", C::kPlain, false, {"kind", "форма", "вид", "форма мероприятия", "вид мероприятия"}},
+      {"organiser_school_id",
+       C::kSchoolCode,
+       false,
+       {"organiser_school_code", "код ОО организатора", "код ОО", "код школы-организатора", "organiser_school_id"}},
+      {"held_on", C::kPlain, true, {"held_on", "дата", "дата проведения"}},
+      {"report", C::kPlain, false, {"report", "итоги", "отчёт", "краткий отчёт"}},
+  };
+  static const std::vector<Column> kParticipants = {
+      {"event_id", C::kSpecial, true, {"event", "мероприятие", "название мероприятия", "event_id"}},
+      {"event_date", C::kSpecial, false, {"event_date", "дата мероприятия", "дата", "дата проведения", "held_on"}},
+      {"teacher_id", C::kSpecial, true, {"teacher", "учитель", "педагог", "участник", "ФИО", "teacher_id"}},
+      {"teacher_school", C::kSpecial, false, {"school_code", "код ОО", "код школы"}},
+  };
+  static const std::vector<Column> kPlanItems = {
+      {"person_id",
+       C::kSpecial,
+       true,
+       {"person", "исполнитель", "наставник или тьютор", "наставник/тьютор", "сотрудник", "person_id"}},
+      {"school_id", C::kSchoolCode, true, {"school_code", "код ОО", "код школы", "school", "school_id"}},
+      {"teacher_id", C::kSpecial, false, {"teacher", "учитель", "педагог", "teacher_id"}},
+      {"activity", C::kPlain, true, {"activity", "вид работы", "вид", "вид деятельности"}},
+      {"planned_on", C::kPlain, true, {"planned_on", "дата", "планируемая дата", "когда"}},
+      {"title", C::kPlain, false, {"title", "содержание", "что запланировано", "тема"}},
+      {"done_on", C::kPlain, false, {"done_on", "дата выполнения", "выполнено"}},
+  };
   static const std::vector<Column> kNone;
   switch (kind) {
     case RecordKind::kSchool:
@@ -156,6 +273,22 @@ const std::vector<Column>& ColumnsOf(RecordKind kind) {
       return kResults;
     case RecordKind::kContextIndicator:
       return kIndicators;
+    case RecordKind::kNetworkAgreement:
+      return kAgreements;
+    case RecordKind::kRoadmapItem:
+      return kRoadmap;
+    case RecordKind::kDeficit:
+      return kDeficits;
+    case RecordKind::kTraining:
+      return kTrainings;
+    case RecordKind::kRouteItem:
+      return kRouteItems;
+    case RecordKind::kNetworkEvent:
+      return kEvents;
+    case RecordKind::kEventParticipant:
+      return kParticipants;
+    case RecordKind::kPlanItem:
+      return kPlanItems;
     default:
       return kNone;
   }
@@ -313,6 +446,13 @@ std::optional<LocalText> ParseCell(std::string_view text, T& out) {
     }
     Status s = FieldCodec<T>::FromText(text, out);
     if (s.ok()) return std::nullopt;
+    // «прекращен» for «прекращён», as a header may write 'е' for 'ё'.
+    for (const auto& e : EnumEntries<T>()) {
+      if (MatchKey(text) == MatchKey(e.ru)) {
+        out = e.value;
+        return std::nullopt;
+      }
+    }
     return Local(s.message(), Quote(text) + " — недопустимое значение; допустимо: " +
                                   EnumChoices<T>(Language::kRussian) + " (" + EnumChoices<T>(Language::kEnglish) + ")");
   } else if constexpr (IsVector<T>::value && std::is_enum_v<typename T::value_type>) {
@@ -445,6 +585,15 @@ std::string JoinKey(std::initializer_list<std::string_view> parts) {
   return key;
 }
 
+// A record's own id, as an export writes it in a reference column ("teacher_id"): such a file
+// imports back.
+std::string RecordIdKey(const Uuid& id) { return JoinKey({"id", id.ToString()}); }
+std::optional<std::string> RecordIdKeyOf(std::string_view text) {
+  Result<Uuid> id = Uuid::Parse(text);
+  if (!id.ok()) return std::nullopt;
+  return RecordIdKey(*id);
+}
+
 std::vector<std::string> SchoolKeys(const School& s) { return {s.code}; }
 
 // A person is found by their code, or by full name and school.
@@ -459,7 +608,8 @@ std::string PersonUncodedNameKey(std::string_view full_name, const std::optional
   return JoinKey({"uncoded-name", MatchKey(full_name), IdText(school)});
 }
 std::vector<std::string> PersonKeys(const Person& p) {
-  std::vector<std::string> keys = {PersonNameKey(p.full_name, p.school_id), PersonAnyNameKey(p.full_name)};
+  std::vector<std::string> keys = {PersonNameKey(p.full_name, p.school_id), PersonAnyNameKey(p.full_name),
+                                   RecordIdKey(p.id)};
   keys.push_back(p.code.empty() ? PersonUncodedNameKey(p.full_name, p.school_id) : PersonCodeKey(p.code));
   return keys;
 }
@@ -475,6 +625,37 @@ std::vector<std::string> ResultKeys(const AssessmentResult& r) {
 std::vector<std::string> IndicatorKeys(const ContextIndicator& c) {
   return {JoinKey({c.school_id.ToString(), std::to_string(c.year), c.indicator})};
 }
+std::vector<std::string> AgreementKeys(const NetworkAgreement& a) {
+  return {JoinKey({MatchKey(a.number), a.supported_school_id.ToString()})};
+}
+std::vector<std::string> RoadmapKeys(const RoadmapItem& r) {
+  return {JoinKey({MatchKey(r.title), IdText(r.school_id), r.starts_on.ToString()})};
+}
+std::vector<std::string> DeficitKeys(const Deficit& d) {
+  return {JoinKey({d.teacher_id.ToString(), MatchKey(d.area), d.found_on.ToString()})};
+}
+std::vector<std::string> TrainingKeys(const Training& t) {
+  return {JoinKey({t.teacher_id.ToString(), MatchKey(t.title), t.ends_on.ToString()})};
+}
+std::vector<std::string> RouteItemKeys(const RouteItem& r) {
+  return {JoinKey({r.teacher_id.ToString(), MatchKey(r.title), r.starts_on.ToString()})};
+}
+// An event is found by its title and date (its key), by its title alone (a participants file
+// without dates), and by its id (what the participants export writes).
+std::string EventTitleDateKey(std::string_view title, const Date& held_on) {
+  return JoinKey({"title-date", MatchKey(title), held_on.ToString()});
+}
+std::string EventTitleKey(std::string_view title) { return JoinKey({"title", MatchKey(title)}); }
+std::vector<std::string> EventKeys(const NetworkEvent& e) {
+  return {EventTitleDateKey(e.title, e.held_on), EventTitleKey(e.title), RecordIdKey(e.id)};
+}
+std::vector<std::string> ParticipantKeys(const EventParticipant& p) {
+  return {JoinKey({p.event_id.ToString(), p.teacher_id.ToString()})};
+}
+std::vector<std::string> PlanItemKeys(const PlanItem& p) {
+  return {JoinKey({p.person_id.ToString(), p.school_id.ToString(), EnumCode(p.activity), p.planned_on.ToString(),
+                   MatchKey(p.title)})};
+}
 
 // -----------------------------------------------------------------------------------------
 // [SECTION] Rows
@@ -484,7 +665,9 @@ std::vector<std::string> IndicatorKeys(const ContextIndicator& c) {
 struct ImportContext {
   std::string file;
   std::unordered_map<std::string, Uuid> school_by_code;  // loaded for kinds that refer to schools
-  RecordIndex<Person> people{PersonKeys};                // loaded for assignments
+  std::unordered_map<std::string, Uuid> school_by_id;    // RecordIdKey -> id, the same schools
+  RecordIndex<Person> people{PersonKeys};                // loaded for kinds that refer to people
+  RecordIndex<NetworkEvent> events{EventKeys};           // loaded for event participants
 };
 
 // One data row: its cells by wanted column, and the problems found in it.
@@ -542,6 +725,10 @@ class Row {
     }
     auto it = ctx_.school_by_code.find(std::string(code));
     if (it == ctx_.school_by_code.end()) {
+      if (auto key = RecordIdKeyOf(code)) {  // the id an export writes
+        auto by_id = ctx_.school_by_id.find(*key);
+        if (by_id != ctx_.school_by_id.end()) return by_id->second;
+      }
       Problem(field, Local("no school with code " + Quote(code) + ": import schools first",
                            "нет школы с кодом " + Quote(code) + ": сначала импортируйте школы"));
       return std::nullopt;
@@ -553,6 +740,10 @@ class Row {
   // `prefer_school` win. Reports and returns nullopt when unknown or ambiguous.
   std::optional<Uuid> PersonId(std::string_view field, const std::optional<Uuid>& prefer_school) {
     const std::string text(Cell(field));
+    if (auto key = RecordIdKeyOf(text)) {  // the id an export writes
+      const auto& by_id = ctx_.people.Find(*key);
+      if (by_id.size() == 1) return ctx_.people.at(by_id[0]).id;
+    }
     const auto& by_code = ctx_.people.Find(PersonCodeKey(text));
     if (by_code.size() == 1) return ctx_.people.at(by_code[0]).id;
     std::vector<size_t> found = ctx_.people.Find(PersonAnyNameKey(text));
@@ -575,6 +766,72 @@ class Row {
     }
     return std::nullopt;
   }
+
+  // Resolves a required person column (a code or a full name); `school_field` is an optional
+  // column with a school code that decides between namesakes. Reports and returns nullopt when
+  // blank, unknown or ambiguous.
+  std::optional<Uuid> RequiredPerson(std::string_view field, std::string_view school_field, std::string_view what_en,
+                                     std::string_view what_ru) {
+    if (IsBlank(Cell(field))) {
+      Problem(field, EmptyCell(what_en, what_ru));
+      return std::nullopt;
+    }
+    std::optional<Uuid> school;
+    if (!school_field.empty() && !IsBlank(Cell(school_field))) {
+      school = SchoolId(school_field);
+      if (!school) return std::nullopt;
+    }
+    return PersonId(field, school);
+  }
+
+  // Resolves an event written as its title (with the date in `date_field`, when the file has
+  // one) or as its id. Reports and returns nullopt when blank, unknown or ambiguous.
+  std::optional<Uuid> EventId(std::string_view field, std::string_view date_field) {
+    const std::string_view title = Cell(field);
+    if (IsBlank(title)) {
+      Problem(field, EmptyCell("the event's title", "название мероприятия"));
+      return std::nullopt;
+    }
+    if (auto key = RecordIdKeyOf(title)) {
+      const auto& by_id = ctx_.events.Find(*key);
+      if (by_id.size() == 1) return ctx_.events.at(by_id[0]).id;
+    }
+    std::vector<size_t> found;
+    const std::string_view date_text = Cell(date_field);
+    if (!IsBlank(date_text)) {
+      Date date;
+      if (auto error = ParseCell(date_text, date)) {
+        Problem(date_field, std::move(*error));
+        return std::nullopt;
+      }
+      found = ctx_.events.Find(EventTitleDateKey(title, date));
+      if (found.empty()) {
+        Problem(field, Local("no network event " + Quote(title) + " on " + std::string(date_text) +
+                                 ": check the title and the date, or import the events first",
+                             "нет сетевого мероприятия " + Quote(title) + " " + std::string(date_text) +
+                                 ": проверьте название и дату или сначала импортируйте мероприятия"));
+        return std::nullopt;
+      }
+    } else {
+      found = ctx_.events.Find(EventTitleKey(title));
+      if (found.empty()) {
+        Problem(field, Local("no network event " + Quote(title) + ": check the title, or import the events first",
+                             "нет сетевого мероприятия " + Quote(title) +
+                                 ": проверьте название или сначала импортируйте мероприятия"));
+        return std::nullopt;
+      }
+    }
+    if (found.size() > 1) {
+      Problem(field, Local(std::to_string(found.size()) + " network events are called " + Quote(title) +
+                               "; add a column «event_date» (or «дата мероприятия») with the event's date",
+                           "мероприятий с названием " + Quote(title) + " несколько (" + std::to_string(found.size()) +
+                               "); добавьте столбец «дата мероприятия» с датой проведения"));
+      return std::nullopt;
+    }
+    return ctx_.events.at(found[0]).id;
+  }
+
+  bool Has(std::string_view field) const { return header_.IndexOf(field) >= 0; }
 
  private:
   const CsvTable::Row& row_;
@@ -608,10 +865,10 @@ void ReadCommonColumns(Row& row, const Header& header, Draft<R>& d) {
     d.present.insert(col.field);
     WithField(d.record, col.field, [&](auto& member) {
       using T = std::remove_cvref_t<decltype(member)>;
-      if (!col.required && IsBlank(row.Cell(col.field))) {
-        member = T{};  // an empty cell of an optional column: none, 0 or no
-        return;
-      }
+      // An empty cell of an optional column: the record's default (none, 0, no, or the
+      // vocabulary's usual value, such as an agreement's "active"). The draft is still a fresh
+      // record here, so the member already holds it.
+      if (!col.required && IsBlank(row.Cell(col.field))) return;
       std::optional<LocalText> error;
       if constexpr (std::is_same_v<T, Uuid> || std::is_same_v<T, std::optional<Uuid>>) {
         if (col.cell != CellKind::kSchoolCode) return;
@@ -756,6 +1013,189 @@ struct Kind<ContextIndicator> {
   }
 };
 
+// The programme's instruments (issue 15).
+
+// A vocabulary column that may be empty: an empty cell or no column leaves the record's value.
+// Reads `field` with `parse` (ParseCell, or a kind's own reading of local spellings).
+template <class T, class Parse>
+void ReadOptionalChoice(Row& row, std::set<std::string_view>& present, std::string_view field, T& out, Parse&& parse) {
+  if (!row.Has(field)) return;
+  present.insert(field);
+  if (IsBlank(row.Cell(field))) return;
+  if (auto error = parse(row.Cell(field), out)) row.Problem(field, std::move(*error));
+}
+
+template <>
+struct Kind<NetworkAgreement> {
+  static constexpr auto kKeys = AgreementKeys;
+  static constexpr std::string_view kKeyEn = "agreement number and supported school";
+  static constexpr std::string_view kKeyRu = "номер договора и школа";
+  static std::string LookupKey(const NetworkAgreement& a) { return AgreementKeys(a)[0]; }
+  static std::optional<std::string> FallbackKey(const NetworkAgreement&) { return std::nullopt; }
+  // The partner: a school by its code, or an institution by its name when there is no code.
+  // A file without either column leaves the stored partner as it is.
+  static void ReadSpecial(Row& row, Draft<NetworkAgreement>& d) {
+    if (IsBlank(d.record.number)) {
+      row.Problem("number", EmptyCell("the agreement's number", "номер договора"));
+    }
+    if (!row.Has("leader_school_id") && !row.Has("partner_name")) return;
+    d.present.insert({"leader_school_id", "partner_name", "partner_kind"});
+    const bool kind_given = row.Has("partner_kind") && !IsBlank(row.Cell("partner_kind"));
+    if (!IsBlank(row.Cell("leader_school_id"))) {
+      d.record.leader_school_id = row.SchoolId("leader_school_id");
+      if (!kind_given) d.record.partner_kind = PartnerKind::kSchool;
+    } else if (!IsBlank(d.record.partner_name)) {
+      if (!kind_given) d.record.partner_kind = PartnerKind::kInstitution;
+    } else {
+      row.Problem(row.Has("leader_school_id") ? "leader_school_id" : "partner_name",
+                  EmptyCell("the partner school's code, or the name of the partner institution (a library, a sports "
+                            "school, a university)",
+                            "код школы-партнёра или наименование организации-партнёра (библиотеки, спортивной "
+                            "школы, вуза)"));
+    }
+  }
+};
+
+template <>
+struct Kind<RoadmapItem> {
+  static constexpr auto kKeys = RoadmapKeys;
+  static constexpr std::string_view kKeyEn = "title, school and start date";
+  static constexpr std::string_view kKeyRu = "мероприятие, школа и дата начала";
+  static std::string LookupKey(const RoadmapItem& r) { return RoadmapKeys(r)[0]; }
+  static std::optional<std::string> FallbackKey(const RoadmapItem&) { return std::nullopt; }
+  // The school is part of the key: no school column means a district item. Without a level, a
+  // row with a school is a school's item.
+  static void ReadSpecial(Row& row, Draft<RoadmapItem>& d) {
+    d.present.insert({"school_id", "level"});
+    if (!row.Has("level") || IsBlank(row.Cell("level"))) {
+      d.record.level = d.record.school_id ? RoadmapLevel::kSchool : RoadmapLevel::kDistrict;
+    }
+  }
+};
+
+template <>
+struct Kind<Deficit> {
+  static constexpr auto kKeys = DeficitKeys;
+  static constexpr std::string_view kKeyEn = "teacher, deficit and date found";
+  static constexpr std::string_view kKeyRu = "педагог, дефицит и дата выявления";
+  static std::string LookupKey(const Deficit& r) { return DeficitKeys(r)[0]; }
+  static std::optional<std::string> FallbackKey(const Deficit&) { return std::nullopt; }
+  static void ReadSpecial(Row& row, Draft<Deficit>& d) {
+    d.present.insert("teacher_id");
+    if (auto id = row.RequiredPerson("teacher_id", "teacher_school", "the teacher's code or full name",
+                                     "код или ФИО педагога")) {
+      d.record.teacher_id = *id;
+    }
+  }
+};
+
+// "ПК", "КПК", "переподготовка", "ПП" as the office's files write them; else the vocabulary.
+std::optional<LocalText> ParseTrainingKind(std::string_view text, TrainingKind& out) {
+  static constexpr std::pair<std::string_view, TrainingKind> kShort[] = {
+      {"пк", TrainingKind::kQualification},
+      {"кпк", TrainingKind::kQualification},
+      {"курсы повышения квалификации", TrainingKind::kQualification},
+      {"пп", TrainingKind::kRetraining},
+      {"переподготовка", TrainingKind::kRetraining},
+  };
+  const std::string key = MatchKey(text);
+  for (const auto& [word, kind] : kShort) {
+    if (key == MatchKey(word)) {
+      out = kind;
+      return std::nullopt;
+    }
+  }
+  return ParseCell(text, out);
+}
+
+template <>
+struct Kind<Training> {
+  static constexpr auto kKeys = TrainingKeys;
+  static constexpr std::string_view kKeyEn = "teacher, course title and end date";
+  static constexpr std::string_view kKeyRu = "педагог, программа и дата окончания";
+  static std::string LookupKey(const Training& r) { return TrainingKeys(r)[0]; }
+  static std::optional<std::string> FallbackKey(const Training&) { return std::nullopt; }
+  static void ReadSpecial(Row& row, Draft<Training>& d) {
+    d.present.insert("teacher_id");
+    if (auto id = row.RequiredPerson("teacher_id", "teacher_school", "the teacher's code or full name",
+                                     "код или ФИО педагога")) {
+      d.record.teacher_id = *id;
+    }
+    ReadOptionalChoice(row, d.present, "kind", d.record.kind, ParseTrainingKind);
+  }
+};
+
+template <>
+struct Kind<RouteItem> {
+  static constexpr auto kKeys = RouteItemKeys;
+  static constexpr std::string_view kKeyEn = "teacher, item and start date";
+  static constexpr std::string_view kKeyRu = "педагог, содержание пункта и дата начала";
+  static std::string LookupKey(const RouteItem& r) { return RouteItemKeys(r)[0]; }
+  static std::optional<std::string> FallbackKey(const RouteItem&) { return std::nullopt; }
+  // The deficit an item is tied to is chosen in the app; an import leaves it as it is.
+  static void ReadSpecial(Row& row, Draft<RouteItem>& d) {
+    d.present.insert("teacher_id");
+    if (auto id = row.RequiredPerson("teacher_id", "teacher_school", "the teacher's code or full name",
+                                     "код или ФИО педагога")) {
+      d.record.teacher_id = *id;
+    }
+  }
+};
+
+template <>
+struct Kind<NetworkEvent> {
+  static constexpr auto kKeys = EventKeys;
+  static constexpr std::string_view kKeyEn = "title and date";
+  static constexpr std::string_view kKeyRu = "название и дата";
+  static std::string LookupKey(const NetworkEvent& e) { return EventTitleDateKey(e.title, e.held_on); }
+  static std::optional<std::string> FallbackKey(const NetworkEvent&) { return std::nullopt; }
+  static void ReadSpecial(Row& row, Draft<NetworkEvent>& d) {
+    if (IsBlank(d.record.title)) row.Problem("title", EmptyCell("the event's title", "название мероприятия"));
+  }
+};
+
+template <>
+struct Kind<EventParticipant> {
+  static constexpr auto kKeys = ParticipantKeys;
+  static constexpr std::string_view kKeyEn = "event and teacher";
+  static constexpr std::string_view kKeyRu = "мероприятие и педагог";
+  static std::string LookupKey(const EventParticipant& p) { return ParticipantKeys(p)[0]; }
+  static std::optional<std::string> FallbackKey(const EventParticipant&) { return std::nullopt; }
+  static void ReadSpecial(Row& row, Draft<EventParticipant>& d) {
+    d.present.insert({"event_id", "teacher_id"});
+    if (auto id = row.EventId("event_id", "event_date")) d.record.event_id = *id;
+    if (auto id = row.RequiredPerson("teacher_id", "teacher_school", "the teacher's code or full name",
+                                     "код или ФИО педагога")) {
+      d.record.teacher_id = *id;
+    }
+  }
+};
+
+template <>
+struct Kind<PlanItem> {
+  static constexpr auto kKeys = PlanItemKeys;
+  static constexpr std::string_view kKeyEn = "person, school, activity, date and title";
+  static constexpr std::string_view kKeyRu = "исполнитель, школа, вид работы, дата и содержание";
+  static std::string LookupKey(const PlanItem& p) { return PlanItemKeys(p)[0]; }
+  static std::optional<std::string> FallbackKey(const PlanItem&) { return std::nullopt; }
+  // The title is part of the key: no title column means none. A teacher is looked for among
+  // the row's school first.
+  static void ReadSpecial(Row& row, Draft<PlanItem>& d) {
+    d.present.insert({"person_id", "title"});
+    if (auto id = row.RequiredPerson("person_id", "", "the code or full name of the mentor or tutor",
+                                     "код или ФИО наставника или тьютора")) {
+      d.record.person_id = *id;
+    }
+    if (!row.Has("teacher_id")) return;
+    d.present.insert("teacher_id");
+    if (!IsBlank(row.Cell("teacher_id"))) {
+      std::optional<Uuid> school;
+      if (!d.record.school_id.IsNil()) school = d.record.school_id;
+      d.record.teacher_id = row.PersonId("teacher_id", school);
+    }
+  }
+};
+
 // -----------------------------------------------------------------------------------------
 // [SECTION] The import loop
 // -----------------------------------------------------------------------------------------
@@ -843,13 +1283,29 @@ Status ImportKindRows(RecordWriter& store, const CsvTable& table, const Header& 
                       ImportReport& report) {
   if constexpr (!std::is_same_v<R, School>) {
     ASSIGN_OR_RETURN(std::vector<School> schools, store.List<School>());
-    for (const School& s : schools) ctx.school_by_code.emplace(s.code, s.id);
+    for (const School& s : schools) {
+      ctx.school_by_code.emplace(s.code, s.id);
+      ctx.school_by_id.emplace(RecordIdKey(s.id), s.id);
+    }
   }
-  if constexpr (std::is_same_v<R, Assignment>) RETURN_IF_ERROR(ctx.people.Load(store));
+  if constexpr (std::is_same_v<R, Assignment> || std::is_same_v<R, Deficit> || std::is_same_v<R, Training> ||
+                std::is_same_v<R, RouteItem> || std::is_same_v<R, EventParticipant> || std::is_same_v<R, PlanItem>) {
+    RETURN_IF_ERROR(ctx.people.Load(store));
+  }
+  if constexpr (std::is_same_v<R, EventParticipant>) RETURN_IF_ERROR(ctx.events.Load(store));
   return ImportRows<R>(store, table, header, ctx, report);
 }
 
 bool IsImportable(RecordKind kind) { return !ColumnsOf(kind).empty(); }
+
+// "schools, people, ...": the kinds ImportCsv reads, for messages.
+std::string ImportableKinds() {
+  std::string names;
+  for (RecordKind k : kAllRecordKinds) {
+    if (IsImportable(k)) names += (names.empty() ? "" : ", ") + std::string(KindTable(k));
+  }
+  return names;
+}
 
 }  // namespace
 
@@ -867,11 +1323,9 @@ Result<ImportReport> ImportCsv(RecordWriter& store, RecordKind kind, std::string
                                BadRowPolicy policy) {
   if (!IsImportable(kind)) {
     return Status::InvalidInput(
-        Local(std::string(KindTable(kind)) + " cannot be imported from CSV; import schools, people, assignments, "
-                                             "assessment_results or context_indicators",
+        Local(std::string(KindTable(kind)) + " cannot be imported from CSV; these can: " + ImportableKinds(),
               "«" + std::string(EnumLabel(kind, Language::kRussian)) +
-                  "» нельзя импортировать из CSV; импортируются schools, people, assignments, assessment_results и "
-                  "context_indicators"));
+                  "» нельзя импортировать из CSV; импортируются: " + ImportableKinds()));
   }
   ASSIGN_OR_RETURN(CsvTable table, ParseCsv(bytes, file_name));
 
@@ -882,8 +1336,7 @@ Result<ImportReport> ImportCsv(RecordWriter& store, RecordKind kind, std::string
   ctx.file = std::string(file_name);
   bool rejected = false;
   auto import_rows = [&]<class R>() -> Status {
-    if constexpr (std::is_same_v<R, School> || std::is_same_v<R, Person> || std::is_same_v<R, Assignment> ||
-                  std::is_same_v<R, AssessmentResult> || std::is_same_v<R, ContextIndicator>) {
+    if constexpr (requires { Kind<R>::kKeys; }) {
       return ImportKindRows<R>(store, table, header, ctx, report);
     } else {
       return Status::Internal("no importer for " + std::string(KindTable(kind)));

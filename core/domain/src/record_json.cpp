@@ -1,6 +1,8 @@
 #include "mentorlog/domain/record_json.h"
 
 #include <stdexcept>
+#include <type_traits>
+
 #include "json_guard.h"
 #include "rapidjson_config.h"
 
@@ -21,7 +23,8 @@ Result<std::string> JsonToText(const rapidjson::Value& v, std::string_view field
     std::string joined;
     for (const auto& item : v.GetArray()) {
       if (!item.IsString() && !item.IsNumber()) {
-        return Status::InvalidInput("field «" + std::string(field) + "»: list items must be texts");
+        return Status::InvalidInput(LocalText{"поле «" + std::string(field) + "»: элементы списка должны быть текстами",
+                                              "field «" + std::string(field) + "»: list items must be texts"});
       }
       ASSIGN_OR_RETURN(std::string text, JsonToText(item, field));
       if (!joined.empty()) joined += '\n';
@@ -29,7 +32,33 @@ Result<std::string> JsonToText(const rapidjson::Value& v, std::string_view field
     }
     return joined;
   }
-  return Status::InvalidInput("field «" + std::string(field) + "» must be a text, a number, true/false or a list");
+  return Status::InvalidInput(
+      LocalText{"поле «" + std::string(field) + "» должно быть текстом, числом, true/false или списком",
+                "field «" + std::string(field) + "» must be a text, a number, true/false or a list"});
+}
+
+// The Russian for a value FieldCodec<T>::FromText refused (its message is English), so a
+// person reads `add`'s and `edit`'s errors in their language.
+template <class T>
+std::string RussianValueProblem(const std::string& text, const std::string& english) {
+  if constexpr (IsOptional<T>::value) {
+    return RussianValueProblem<typename T::value_type>(text, english);
+  } else if constexpr (std::is_enum_v<T>) {
+    return "«" + text + "» — недопустимое значение; допустимо: " + EnumChoices<T>(Language::kRussian) + " (" +
+           EnumChoices<T>(Language::kEnglish) + ")";
+  } else if constexpr (std::is_same_v<T, Date>) {
+    return "«" + text + "» — не дата; пишите 2025-03-14";
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    return "«" + text + "» — не целое число";
+  } else if constexpr (std::is_same_v<T, double>) {
+    return "«" + text + "» — не число";
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return "«" + text + "» — не true или false";
+  } else if constexpr (std::is_same_v<T, Uuid>) {
+    return "«" + text + "» — не идентификатор записи (их показывает mentorlog-cli list)";
+  } else {
+    return english;
+  }
 }
 
 // A record is flat: {"field": value} with lists as arrays, and an observation's scores one
@@ -38,11 +67,16 @@ Result<std::string> JsonToText(const rapidjson::Value& v, std::string_view field
 constexpr JsonLimits kFlatJsonLimits{.max_depth = 8};
 
 Result<rapidjson::Document> ParseObject(std::string_view json) {
-  if (json.size() > (16u << 20)) return Status::InvalidInput("the JSON is larger than 16 MiB");
+  if (json.size() > (16u << 20)) {
+    return Status::InvalidInput(LocalText{"JSON больше 16 МиБ", "the JSON is larger than 16 MiB"});
+  }
   if (auto problem = JsonInputProblem(json, kFlatJsonLimits)) {
-    return Status::InvalidInput("the JSON cannot be read: " + *problem +
-                                " (a record is one object of fields whose values are texts, numbers, "
-                                "true/false, null or lists of texts)");
+    return Status::InvalidInput(LocalText{"JSON не читается: " + *problem +
+                                              " (запись — один объект с полями, значения которых — тексты, числа, "
+                                              "true/false, null или списки текстов)",
+                                          "the JSON cannot be read: " + *problem +
+                                              " (a record is one object of fields whose values are texts, numbers, "
+                                              "true/false, null or lists of texts)"});
   }
   rapidjson::Document doc;
   try {
@@ -51,9 +85,14 @@ Result<rapidjson::Document> ParseObject(std::string_view json) {
     return Status::InvalidInput(std::string("malformed JSON: ") + e.what());
   }
   if (doc.HasParseError()) {
-    return Status::InvalidInput("not valid JSON (near byte " + std::to_string(doc.GetErrorOffset()) + ")");
+    const std::string at = std::to_string(doc.GetErrorOffset());
+    return Status::InvalidInput(
+        LocalText{"это не JSON (ошибка около байта " + at + ")", "not valid JSON (near byte " + at + ")"});
   }
-  if (!doc.IsObject()) return Status::InvalidInput("expected a JSON object { \"field\": value, ... }");
+  if (!doc.IsObject()) {
+    return Status::InvalidInput(
+        LocalText{"нужен объект JSON { \"поле\": значение, ... }", "expected a JSON object { \"field\": value, ... }"});
+  }
   return doc;
 }
 
@@ -82,14 +121,22 @@ Status ApplyJson(std::string_view json, R& record, bool allow_id) {
         status = text.status();
         return;
       }
-      status = FieldCodec<T>::FromText(*text, record.*(def.member)).WithContext("field «" + key + "»");
+      status = FieldCodec<T>::FromText(*text, record.*(def.member));
+      if (!status.ok()) {
+        status =
+            Status::InvalidInput(LocalText{"поле «" + key + "»: " + RussianValueProblem<T>(*text, status.message()),
+                                           "field «" + key + "»: " + status.message()});
+      }
     });
     RETURN_IF_ERROR(status);
     if (!known) {
       std::string names;
       ForEachFieldDef<R>([&](const auto& def) { names += (names.empty() ? "" : ", ") + std::string(def.name); });
-      return Status::InvalidInput("unknown field «" + key + "»; the fields of a " +
-                                  std::string(EnumCode(RecordTraits<R>::kKind)) + " are: " + names);
+      return Status::InvalidInput(LocalText{"неизвестное поле «" + key + "»; у записи «" +
+                                                std::string(EnumLabel(RecordTraits<R>::kKind, Language::kRussian)) +
+                                                "» есть поля: " + names,
+                                            "unknown field «" + key + "»; the fields of a " +
+                                                std::string(EnumCode(RecordTraits<R>::kKind)) + " are: " + names});
     }
   }
   return Status::Ok();

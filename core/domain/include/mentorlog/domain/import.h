@@ -1,5 +1,7 @@
-// Importing the region's spreadsheets: schools, people, assignments, assessment results and
-// context indicators from CSV files (as Russian Excel, LibreOffice or a script saves them).
+// Importing the region's and the district's spreadsheets from CSV files (as Russian Excel,
+// LibreOffice or a script saves them): schools, people, assignments, assessment results and
+// context indicators; and the programme's instruments: network agreements, roadmap items,
+// deficits, trainings, route items, network events, their participants and work plan items.
 //
 // The columns of each kind, the accepted Russian and English header names and the value
 // formats are listed in docs/import.md, which a coordinator reads; the tables in import.cpp
@@ -16,16 +18,20 @@
 //     ("1 234,5", csv.h's ParseDecimal); shares as 0..1 or as percent with '%' ("12,5%"). A
 //     text cell loses the apostrophe the export puts before a formula-like text ("'=1+1" is
 //     "=1+1", csv.h's GuardFormulaText). Texts a record may not hold (text.h) are bad rows.
-//   - Empty cells: in an optional column, none/0/no; in a required one, an error for numbers,
+//   - Empty cells: in an optional column, the record's default (none, 0, no, or a choice's
+//     usual value such as an agreement's "active"); in a required one, an error for numbers,
 //     dates and choices (texts go to the store's validation).
 //   - Rows: each row is upserted by its natural key (school code; person code, or full name
-//     and school when there is no code; the key fields of the other kinds), so importing the
-//     same file again changes nothing and queues nothing for sync. Columns absent from the
+//     and school when there is no code; the key fields of the other kinds, docs/import.md), so
+//     importing the same file again changes nothing and queues nothing for sync. Columns absent from the
 //     file leave the stored values as they are; an empty person code never clears one, and a
 //     new code is given to the uncoded namesake at the same school. A row that repeats an
 //     earlier row's key is a bad row. References are found by school code and by person code
-//     or full name (a teacher of the row's school first); unknown or ambiguous ones are bad
-//     rows.
+//     or full name (a teacher of the row's school first; for the instruments, of the school in
+//     the optional school column), an event by its title and date; a reference may also be the
+//     record's id, as `export` writes it, so an exported file imports back unchanged. Unknown
+//     or ambiguous references are bad rows. Columns an import does not read (an export's `id`,
+//     a route item's deficit) are ignored with a note and keep their stored values.
 //
 // Thread safety: as the RecordWriter's (the device's Store serialises writes).
 #pragma once
@@ -77,7 +83,9 @@ struct ImportReport {
 };
 
 // Imports the CSV `bytes` as records of `kind`, which must be kSchool, kPerson, kAssignment,
-// kAssessmentResult or kContextIndicator. `file_name` is used only in messages.
+// kAssessmentResult, kContextIndicator, kNetworkAgreement, kRoadmapItem, kDeficit, kTraining,
+// kRouteItem, kNetworkEvent, kEventParticipant or kPlanItem. `file_name` is used only in
+// messages.
 // Every write happens in one RecordWriter::InTransaction: with kRejectFile either every row is
 // written or none is (a row that fails the store's validation rolls the whole file back).
 // Bad rows are not an error: they are listed in the report (see `committed`).
