@@ -248,8 +248,14 @@ Status CmdImport(Context& ctx, const std::string& kind_word, const std::string& 
                  const std::string& district) {
   std::optional<core::RecordKind> kind = core::KindFromName(kind_word);
   if (!kind) {
-    return Status::InvalidInput("unknown kind «" + kind_word +
-                                "»; use schools, people, assignments, assessment_results or context_indicators");
+    return Status::InvalidInput(LocalText{
+        "неизвестный вид записей «" + kind_word +
+            "»; импортируются schools, people, assignments, assessment_results, context_indicators, "
+            "network_agreements, roadmap_items, deficits, trainings, route_items, network_events, event_participants, "
+            "plan_items",
+        "unknown kind «" + kind_word +
+            "»; import schools, people, assignments, assessment_results, context_indicators, network_agreements, "
+            "roadmap_items, deficits, trainings, route_items, network_events, event_participants or plan_items"});
   }
   // Straight into the central store: the import matches natural keys (school codes, people)
   // against what the server holds, and its rows go in as the server's own changes.
@@ -439,7 +445,8 @@ int main(int argc, char** argv) {
   auto* import =
       app.add_subcommand("import",
                          "Import a CSV file into the central store: schools, people, assignments, assessment_results, "
-                         "context_indicators");
+                         "context_indicators, network_agreements, roadmap_items, deficits, trainings, route_items, "
+                         "network_events, event_participants, plan_items (docs/import.md)");
   import->add_option("KIND", kind, "What the file holds")->required();
   import->add_option("FILE", file, "The CSV file (UTF-8 or Windows-1251, ',' or ';')")->required();
   import->add_flag("--skip-bad", skip_bad,

@@ -1472,6 +1472,14 @@ TEST(ValidationEnumTextTest, AcceptsCodesAndLabelsInBothLanguages) {
   SchoolStatus school_status = SchoolStatus::kLeader;
   ASSERT_TRUE(FieldCodec<SchoolStatus>::FromText("шнор", school_status).ok());
   EXPECT_EQ(school_status, SchoolStatus::kLowResults);
+
+  // 'е' for 'ё', as people type it («прекращён»).
+  AgreementStatus agreement = AgreementStatus::kActive;
+  ASSERT_TRUE(FieldCodec<AgreementStatus>::FromText("Прекращен", agreement).ok());
+  EXPECT_EQ(agreement, AgreementStatus::kEnded);
+  agreement = AgreementStatus::kActive;
+  ASSERT_TRUE(FieldCodec<AgreementStatus>::FromText("прекращён", agreement).ok());
+  EXPECT_EQ(agreement, AgreementStatus::kEnded);
 }
 
 TEST(ValidationEnumTextTest, UnknownTextListsTheChoices) {

@@ -214,11 +214,20 @@ std::string FoldCase(std::string_view utf8) {
   return b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
 }
 
+namespace {
+// 'ё' as 'е': people often type «прекращен» for «прекращён».
+std::string WithoutYo(std::string s) {
+  for (size_t at = s.find("\u0451"); at != std::string::npos; at = s.find("\u0451", at)) s.replace(at, 2, "\u0435");
+  return s;
+}
+}  // namespace
+
 template <class E>
 std::optional<E> EnumFromText(std::string_view text) {
   const std::string folded = FoldCase(text);
+  const std::string plain = WithoutYo(folded);
   for (const auto& e : EnumEntries<E>()) {
-    if (folded == e.code || folded == FoldCase(e.ru) || folded == FoldCase(e.en)) return e.value;
+    if (folded == e.code || plain == WithoutYo(FoldCase(e.ru)) || folded == FoldCase(e.en)) return e.value;
   }
   // "in progress" vs "in_progress": accept spaces and hyphens for underscores.
   std::string underscored = folded;
