@@ -397,9 +397,7 @@ std::string DraftTitle(const core::Records& store, const BuildContext& ctx, cons
       }
     }
     if (what.empty()) what = record->Get("title");
-    const auto kind = core::EnumFromText<core::RecordKind>(record->kind);
-    const std::string label = kind ? std::string(core::EnumLabel(*kind, ctx.language)) : record->kind;
-    return ctx.tr->Format("view.draft.record", {label, what});
+    return ctx.tr->Format("view.draft.record", {ui::RecordKindLabel(*ctx.tr, record->kind), what});
   }
   const std::string& school_id = std::visit([](const auto& f) -> const std::string& { return f.school_id; }, form);
   std::string school;
