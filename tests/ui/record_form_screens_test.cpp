@@ -229,6 +229,10 @@ TEST_F(RecordFormScreensTest, ADeficitFromAnObservationIsPrefilledAndTheObservat
   ASSERT_TRUE(ui_.Type("observation.date", "2026-11-19"));
   const std::string observation_id = std::get<ObservationForm>(*state_.form).id;
   ASSERT_TRUE(ui_.Click("observation.add_deficit"));
+  // The observation is saved first, so the deficit can refer to it.
+  ASSERT_EQ(Sent<SaveForm>().size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<ObservationForm>(Sent<SaveForm>()[0].form));
+  EXPECT_EQ(std::get<ObservationForm>(Sent<SaveForm>()[0].form).id, observation_id);
   ASSERT_EQ(state_.screen, Screen::kRecord);
   ASSERT_NE(Open(), nullptr);
   EXPECT_EQ(Open()->kind, "deficit");
