@@ -894,6 +894,27 @@ TEST_P(RecordFormsTest, ADeficitATrainingAndATutorAreAddedOnTheTeachersPageAndEd
   EXPECT_EQ(row->status, "устранён 19.11.2026");
 }
 
+// "Record a deficit seen in this lesson": the form comes prefilled from the observation (the
+// screens' side is RecordFormScreensTest); saved, the deficit keeps the observation it came from.
+TEST_P(RecordFormsTest, ADeficitFromAnObservationKeepsTheObservation) {
+  const core::Observation o = All<core::Observation>().front();
+  AppController controller(*store_, Options());
+  const ui::RecordForm form = Form("deficit", {{"teacher_id", o.teacher_id.ToString()},
+                                               {"observation_id", o.id.ToString()},
+                                               {"found_by", "observation"},
+                                               {"found_on", o.date.ToString()},
+                                               {"area", "Постановка учебной задачи"}});
+  Save(controller, form);
+  const core::Deficit d = Must(store_->records().Get<core::Deficit>(IdOf(form)), "deficit");
+  EXPECT_EQ(d.observation_id, o.id);
+  EXPECT_EQ(d.found_by, core::DeficitSource::kObservation);
+  EXPECT_EQ(d.found_on, o.date);
+  EXPECT_EQ(d.remedy, core::DeficitRemedy::kTutorSessions);  // the form's initial value
+  controller.Apply({ui::OpenTeacher{o.teacher_id.ToString()}});
+  controller.WaitIdle();
+  EXPECT_TRUE(Lists(controller.View()->teacher->deficits, form.id));
+}
+
 TEST_P(RecordFormsTest, AnEventsChecklistAddsAndRemovesParticipantRecordsInOneSave) {
   const RecordFormsScene scene = Scene();
   AppController controller(*store_, Options());

@@ -24,16 +24,39 @@ std::vector<Choice> InGroup(const std::vector<GroupedChoice>& all, const std::st
   return out;
 }
 
+// `s` in lower case: ASCII and Cyrillic (А-Я, Ё), so "сидор" finds "Сидорова".
+std::string Lower(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out += static_cast<char>(c - 'A' + 'a');
+    } else if (c == 0xD0 && i + 1 < s.size()) {
+      const auto n = static_cast<unsigned char>(s[i + 1]);
+      if (n >= 0x90 && n <= 0x9F) {  // А-П -> а-п
+        out += '\xD0';
+        out += static_cast<char>(n + 0x20);
+      } else if (n >= 0xA0 && n <= 0xAF) {  // Р-Я -> р-я
+        out += '\xD1';
+        out += static_cast<char>(n - 0x20);
+      } else if (n == 0x81) {  // Ё -> ё
+        out += "\xD1\x91";
+      } else {
+        out += static_cast<char>(c);
+        out += static_cast<char>(n);
+      }
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 bool FoldedContains(const std::string& haystack, const std::string& needle) {
   if (needle.empty()) return true;
-  // ASCII case folding only; Cyrillic matches as typed (names are typed with their capitals).
-  auto lower = [](std::string s) {
-    for (char& c : s) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return s;
-  };
-  return lower(haystack).find(lower(needle)) != std::string::npos;
+  return Lower(haystack).find(Lower(needle)) != std::string::npos;
 }
 
 // The participants' checklist: teachers grouped by school, narrowed by a filter (a name or a
