@@ -509,31 +509,38 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
     if (!pending || item.ends_on > horizon || !item.school_id || my_schools.count(*item.school_id) == 0) continue;
     due.emplace_back(item.ends_on, RowOf(item, today, ctx));
   }
-  std::set<Uuid> my_teachers;
-  for (const auto& s : schools) {
-    ASSIGN_OR_RETURN(auto staff, store.records().ListBy<core::Person>("school_id", s.id));
-    for (const auto& p : staff) {
-      if (Has(p.roles, core::Role::kTeacher)) my_teachers.insert(p.id);
+  // Route items of my teachers: those of my schools and those a tutor is assigned; a
+  // coordinator's (or nobody's) Today reads them all at once.
+  std::vector<core::RouteItem> route;
+  Names people(store.records());
+  if (!mine) {
+    ASSIGN_OR_RETURN(route, store.records().List<core::RouteItem>());
+  } else {
+    std::set<Uuid> my_teachers;
+    for (const auto& s : schools) {
+      ASSIGN_OR_RETURN(auto staff, store.records().ListBy<core::Person>("school_id", s.id));
+      for (const auto& p : staff) {
+        people.Add(p);
+        if (Has(p.roles, core::Role::kTeacher)) my_teachers.insert(p.id);
+      }
     }
-  }
-  if (ctx.person_id) {
     ASSIGN_OR_RETURN(auto assignments, store.records().ListBy<core::Assignment>("assignee_id", *ctx.person_id));
     for (const auto& a : assignments) {
       if (a.teacher_id && a.starts_on <= today && (!a.ends_on || *a.ends_on >= today))
         my_teachers.insert(*a.teacher_id);
     }
-  }
-  for (const Uuid& teacher : my_teachers) {
-    ASSIGN_OR_RETURN(auto items, store.records().ListBy<core::RouteItem>("teacher_id", teacher));
-    for (const auto& item : items) {
-      const bool pending =
-          item.status == core::RouteItemStatus::kPlanned || item.status == core::RouteItemStatus::kInProgress;
-      if (!pending || item.due_on > horizon) continue;
-      ui::RecordRow row = RowOf(item, today, ctx);
-      auto person = store.records().Get<core::Person>(teacher);
-      if (person.ok()) row.detail = JoinDot({person->full_name, row.detail});
-      due.emplace_back(item.due_on, std::move(row));
+    for (const Uuid& teacher : my_teachers) {
+      ASSIGN_OR_RETURN(auto items, store.records().ListBy<core::RouteItem>("teacher_id", teacher));
+      route.insert(route.end(), items.begin(), items.end());
     }
+  }
+  for (const auto& item : route) {
+    const bool pending =
+        item.status == core::RouteItemStatus::kPlanned || item.status == core::RouteItemStatus::kInProgress;
+    if (!pending || item.due_on > horizon) continue;
+    ui::RecordRow row = RowOf(item, today, ctx);
+    row.detail = JoinDot({people.Of(item.teacher_id), row.detail});
+    due.emplace_back(item.due_on, std::move(row));
   }
   if (ctx.person_id) {
     view.person_id = ctx.person_id->ToString();
