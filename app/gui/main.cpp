@@ -19,6 +19,7 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -28,6 +29,7 @@
 #include "mentorlog/store/bundled_rubrics.h"
 #include "mentorlog/store/store.h"
 #include "mentorlog/ui/fonts.h"
+#include "mentorlog/ui/record_spec.h"
 #include "mentorlog/ui/screens.h"
 #include "mentorlog/ui/widgets.h"
 
@@ -155,6 +157,16 @@ void GoTo(const std::string& screen, const ui::AppView& view, ui::UiState& state
     ui::ConsultationForm f;
     f.school_id = school;
     ui::OpenNewForm(state, std::move(f), out);
+  } else if (screen.rfind("form-", 0) == 0 && ui::FindRecordSpec(screen.substr(5)) && !school.empty()) {
+    // A new form of a programme instrument for the first school: form-network_event, form-deficit…
+    const std::string kind = screen.substr(5);
+    std::map<std::string, std::string> prefill;
+    for (const ui::FieldSpec& f : ui::FindRecordSpec(kind)->fields) {
+      if (f.name == "school_id" || f.name == "supported_school_id" || f.name == "organiser_school_id") {
+        prefill[std::string(f.name)] = school;
+      }
+    }
+    ui::OpenNewRecordForm(state, kind, school, std::move(prefill), out);
   } else if (screen == "recommendations") {
     state.screen = ui::Screen::kRecommendations;
     out.push_back(ui::FilterRecommendations{state.filter});
@@ -442,6 +454,7 @@ int main(int argc, char** argv) {
   cli.add_option("--size", o.size, "Window size, WIDTHxHEIGHT (default 1280x800)");
   cli.add_option("--screen", o.screen,
                  "Screen to start on: today, school, school-dashboard, district, visit, observation, consultation, "
+                 "form-<kind> (a new form of an instrument: form-network_event, form-deficit...), "
                  "recommendations, sync, settings, first-run (default: Today, or first run on a new device)");
   cli.add_option("--screenshot", o.screenshot, "Write a PNG of the screen after --frames frames, then exit");
   cli.add_option("--frames", o.frames, "Frames before the screenshot (default 30)");

@@ -6,6 +6,7 @@
 // [SECTION] Today
 // [SECTION] Saving forms
 // [SECTION] Drafts through the controller
+// [SECTION] The programme's instruments (the generic record form)
 // [SECTION] Sync view
 // [SECTION] Apply never waits
 // [SECTION] Dashboards
@@ -35,6 +36,7 @@
 #include "mentorlog/platform/env.h"
 #include "mentorlog/store/store.h"
 #include "mentorlog/ui/i18n.h"
+#include "mentorlog/ui/record_spec.h"
 #include "mentorlog/ui/state.h"
 #include "test_fixtures.h"
 
@@ -649,6 +651,395 @@ TEST_P(AppControllerTest, AFormErrorAndANoticeFollowALanguageChosenAfterThem) {
   switch_to("ru");
   EXPECT_EQ(controller.View()->notice, ru_("view.notice.visit_saved"));
 }
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] The programme's instruments (the generic record form)
+// -----------------------------------------------------------------------------------------
+
+// The demo's people and places the instruments' tests use: a mentor with their first assigned
+// school, three teachers of it, another school, a tutor.
+struct RecordFormsScene {
+  core::Person mentor;
+  Uuid school;
+  Uuid other_school;
+  std::vector<Uuid> teachers;
+  core::Person tutor;
+};
+
+class RecordFormsTest : public AppControllerTest {
+ protected:
+  RecordFormsScene Scene() {
+    RecordFormsScene scene;
+    scene.mentor = Mentor();
+    for (const auto& a : Must(store_->records().ListBy<core::Assignment>("assignee_id", scene.mentor.id), "ListBy")) {
+      if (a.kind == core::AssignmentKind::kMentorSchool) scene.school = a.school_id;
+    }
+    for (const auto& s : All<core::School>()) {
+      if (s.id != scene.school) scene.other_school = s.id;
+    }
+    for (const auto& p : Must(store_->records().ListBy<core::Person>("school_id", scene.school), "staff")) {
+      if (std::find(p.roles.begin(), p.roles.end(), core::Role::kTeacher) != p.roles.end()) {
+        scene.teachers.push_back(p.id);
+      }
+    }
+    for (const auto& p : All<core::Person>()) {
+      if (std::find(p.roles.begin(), p.roles.end(), core::Role::kTutor) != p.roles.end()) scene.tutor = p;
+    }
+    EXPECT_GE(scene.teachers.size(), 3u) << "the demo school has too few teachers";
+    EXPECT_FALSE(scene.tutor.id.IsNil()) << "the demo has no tutor";
+    return scene;
+  }
+
+  static ui::RecordForm Form(std::string kind, std::map<std::string, std::string> values) {
+    ui::RecordForm f = ui::NewRecordForm(kind, std::move(values));
+    f.id = NewFormId(kNovember20 + static_cast<int64_t>(++made_));
+    return f;
+  }
+
+  // Saves through the controller; the notice says it saved.
+  void Save(AppController& controller, const ui::RecordForm& form) {
+    controller.Apply({ui::SaveForm{ui::Form(form), ui::DraftKey(ui::Form(form))}});
+    controller.WaitIdle();
+    EXPECT_FALSE(controller.View()->notice_is_error) << form.kind << ": " << controller.View()->notice;
+    EXPECT_EQ(controller.View()->saved_form_id, form.id);
+    EXPECT_TRUE(controller.View()->form_errors.empty());
+  }
+
+  // Opens a saved record as its form, as a click on its row does.
+  ui::RecordForm Open(AppController& controller, const std::string& id) {
+    controller.Apply({ui::OpenRecord{id}});
+    controller.WaitIdle();
+    std::optional<OpenedForm> opened = controller.TakeOpenedForm();
+    if (!opened) {
+      ADD_FAILURE() << "nothing opened for " << id << ": " << controller.View()->notice;
+      return {};
+    }
+    const auto* form = std::get_if<ui::RecordForm>(&opened->form);
+    if (form == nullptr) {
+      ADD_FAILURE() << "not a record form";
+      return {};
+    }
+    return *form;
+  }
+
+  static bool Lists(const std::vector<ui::RecordRow>& rows, const std::string& id) {
+    return std::any_of(rows.begin(), rows.end(), [&](const ui::RecordRow& r) { return r.id == id; });
+  }
+  static const ui::RecordRow* Row(const std::vector<ui::RecordRow>& rows, const std::string& id) {
+    for (const ui::RecordRow& r : rows) {
+      if (r.id == id) return &r;
+    }
+    return nullptr;
+  }
+
+  Uuid IdOf(const ui::RecordForm& f) { return Must(Uuid::Parse(f.id), "id"); }
+
+  static inline int made_ = 0;
+};
+
+TEST_P(RecordFormsTest, AnAgreementWithAnInstitutionIsAddedListedAndItsStatusChanged) {
+  const RecordFormsScene scene = Scene();
+  AppController controller(*store_, Options());
+  // A partner school chosen first, then the partner switched to an institution: the hidden
+  // school is saved empty (otherwise the core would refuse it).
+  const ui::RecordForm form = Form("network_agreement", {{"number", "СВ-77"},
+                                                         {"signed_on", "2026-11-01"},
+                                                         {"supported_school_id", scene.school.ToString()},
+                                                         {"leader_school_id", scene.other_school.ToString()},
+                                                         {"partner_kind", "institution"},
+                                                         {"partner_name", "МБУК «Межпоселенческая библиотека»"},
+                                                         {"status", "draft"},
+                                                         {"milestones", "Договор\nПлан совместных мероприятий"}});
+  Save(controller, form);
+  const core::NetworkAgreement saved = Must(store_->records().Get<core::NetworkAgreement>(IdOf(form)), "agreement");
+  EXPECT_EQ(saved.partner_kind, core::PartnerKind::kInstitution);
+  EXPECT_FALSE(saved.leader_school_id.has_value());
+  EXPECT_EQ(saved.status, core::AgreementStatus::kDraft);
+  EXPECT_EQ(saved.model, core::NetworkModel::kHorizontal);  // the form's initial value
+  EXPECT_EQ(saved.milestones, "Договор\nПлан совместных мероприятий");
+
+  controller.Apply({ui::OpenSchool{scene.school.ToString()}});
+  controller.WaitIdle();
+  const ui::RecordRow* row = Row(controller.View()->school->agreements, form.id);
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->status, "проект") << row->status;
+  EXPECT_NE(row->title.find("Межпоселенческая библиотека"), std::string::npos) << row->title;
+
+  ui::RecordForm edit = Open(controller, form.id);
+  EXPECT_EQ(edit.Get("number"), "СВ-77");
+  EXPECT_EQ(edit.Get("partner_kind"), "institution");
+  EXPECT_EQ(edit.school_id, scene.school.ToString());
+  edit.values["status"] = "active";
+  Save(controller, edit);
+  EXPECT_EQ(Must(store_->records().Get<core::NetworkAgreement>(IdOf(form)), "agreement").status,
+            core::AgreementStatus::kActive);
+  EXPECT_EQ(Must(store_->records().Count(core::RecordKind::kNetworkAgreement), "count"),
+            static_cast<int64_t>(All<core::NetworkAgreement>().size()));
+}
+
+TEST_P(RecordFormsTest, RoadmapRouteAndPlanItemsAreDueOnTodayUntilDone) {
+  const RecordFormsScene scene = Scene();
+  Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");
+  AppController controller(*store_, Options());
+  const ui::RecordForm roadmap = Form("roadmap_item", {{"title", "Семинар «Формирующее оценивание»"},
+                                                       {"school_id", scene.school.ToString()},
+                                                       {"starts_on", "2026-11-25"},
+                                                       {"ends_on", "2026-11-30"}});
+  const ui::RecordForm route = Form("route_item", {{"teacher_id", scene.teachers[0].ToString()},
+                                                   {"activity", "seminar"},
+                                                   {"title", "Посетить три урока коллег"},
+                                                   {"starts_on", "2026-11-01"},
+                                                   {"due_on", "2026-11-18"}});  // overdue already
+  const ui::RecordForm plan = Form("plan_item", {{"person_id", scene.mentor.id.ToString()},
+                                                 {"school_id", scene.school.ToString()},
+                                                 {"planned_on", "2026-12-01"}});
+  const ui::RecordForm later = Form("route_item", {{"teacher_id", scene.teachers[0].ToString()},
+                                                   {"title", "Курсы в марте"},
+                                                   {"starts_on", "2026-11-01"},
+                                                   {"due_on", "2027-03-01"}});  // not within 14 days
+  for (const auto* f : {&roadmap, &route, &plan, &later}) Save(controller, *f);
+
+  const auto& due = controller.View()->today->due;
+  ASSERT_TRUE(Lists(due, roadmap.id));
+  ASSERT_TRUE(Lists(due, route.id));
+  ASSERT_TRUE(Lists(due, plan.id));
+  EXPECT_FALSE(Lists(due, later.id));
+  EXPECT_EQ(due.front().id, route.id);  // soonest first
+  EXPECT_TRUE(due.front().overdue);
+  EXPECT_EQ(controller.View()->today->person_id, scene.mentor.id.ToString());
+
+  controller.Apply({ui::OpenSchool{scene.school.ToString()}, ui::OpenTeacher{scene.teachers[0].ToString()}});
+  controller.WaitIdle();
+  EXPECT_TRUE(Lists(controller.View()->school->roadmap, roadmap.id));
+  EXPECT_TRUE(Lists(controller.View()->teacher->route, route.id));
+
+  // Done: each leaves the due list.
+  ui::RecordForm r = Open(controller, roadmap.id);
+  r.values["status"] = "done";
+  r.values["done_on"] = "2026-11-20";
+  r.values["evidence"] = "Протокол № 5";
+  Save(controller, r);
+  ui::RecordForm i = Open(controller, route.id);
+  i.values["status"] = "done";
+  i.values["done_on"] = "2026-11-19";
+  Save(controller, i);
+  ui::RecordForm p = Open(controller, plan.id);
+  p.values["done_on"] = "2026-11-20";
+  Save(controller, p);
+  EXPECT_TRUE(controller.View()->today->due.empty() ||
+              (!Lists(controller.View()->today->due, roadmap.id) && !Lists(controller.View()->today->due, route.id) &&
+               !Lists(controller.View()->today->due, plan.id)));
+  EXPECT_EQ(Must(store_->records().Get<core::RoadmapItem>(IdOf(roadmap)), "roadmap").evidence, "Протокол № 5");
+  EXPECT_EQ(Must(store_->records().Get<core::RouteItem>(IdOf(route)), "route").status, core::RouteItemStatus::kDone);
+}
+
+TEST_P(RecordFormsTest, ADeficitATrainingAndATutorAreAddedOnTheTeachersPageAndEdited) {
+  const RecordFormsScene scene = Scene();
+  AppController controller(*store_, Options());
+  const std::string teacher = scene.teachers[1].ToString();
+  const ui::RecordForm deficit = Form("deficit", {{"teacher_id", teacher},
+                                                  {"area", "Формирующее оценивание"},
+                                                  {"found_on", "2026-11-10"},
+                                                  {"found_by", "diagnostics"},
+                                                  {"remedy", "course"}});
+  const ui::RecordForm training = Form("training", {{"teacher_id", teacher},
+                                                    {"title", "Формирующее оценивание на уроке"},
+                                                    {"provider", "ГАУ ДПО «Институт развития образования»"},
+                                                    {"hours", "36"},
+                                                    {"starts_on", "2026-11-02"},
+                                                    {"ends_on", "2026-11-15"}});
+  const ui::RecordForm tutor = Form("assignment", {{"kind", "tutor_teacher"},
+                                                   {"assignee_id", scene.tutor.id.ToString()},
+                                                   {"school_id", scene.school.ToString()},
+                                                   {"teacher_id", teacher},
+                                                   {"starts_on", "2026-11-20"}});
+  for (const auto* f : {&deficit, &training, &tutor}) Save(controller, *f);
+  controller.Apply({ui::OpenTeacher{teacher}, ui::OpenSchool{scene.school.ToString()}});
+  controller.WaitIdle();
+  const ui::RecordRow* row = Row(controller.View()->teacher->deficits, deficit.id);
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->status, "не устранён");
+  EXPECT_TRUE(Lists(controller.View()->teacher->trainings, training.id));
+  EXPECT_EQ(controller.View()->teacher->school_id, scene.school.ToString());
+  EXPECT_TRUE(Lists(controller.View()->school->assignments, tutor.id));
+
+  // The route item offers the teacher's deficits once its form is prepared for their school.
+  controller.Apply({ui::PrepareForm{scene.school.ToString()}});
+  controller.WaitIdle();
+  const auto& deficits = controller.View()->record_options->deficits;
+  EXPECT_TRUE(std::any_of(deficits.begin(), deficits.end(),
+                          [&](const ui::GroupedChoice& c) { return c.code == deficit.id && c.group == teacher; }));
+  EXPECT_EQ(controller.View()->record_options->vocabularies.at("deficit.found_by").size(),
+            core::EnumEntries<core::DeficitSource>().size());
+
+  ui::RecordForm closing = Open(controller, deficit.id);
+  EXPECT_EQ(closing.school_id, scene.school.ToString());  // the teacher's school: its options
+  closing.values["closed_on"] = "2026-11-19";
+  closing.values["closed_by"] = "курсы, 36 ч";
+  Save(controller, closing);
+  ui::RecordForm hours = Open(controller, training.id);
+  hours.values["hours"] = "72";
+  Save(controller, hours);
+  ui::RecordForm ending = Open(controller, tutor.id);
+  ending.values["ends_on"] = "2026-11-20";
+  Save(controller, ending);
+  const core::Deficit closed = Must(store_->records().Get<core::Deficit>(IdOf(deficit)), "deficit");
+  EXPECT_EQ(closed.closed_on, Must(Date::FromYmd(2026, 11, 19), "date"));
+  EXPECT_EQ(closed.closed_by, "курсы, 36 ч");
+  EXPECT_EQ(Must(store_->records().Get<core::Training>(IdOf(training)), "training").hours, 72);
+  EXPECT_EQ(Must(store_->records().Get<core::Assignment>(IdOf(tutor)), "assignment").ends_on,
+            Must(Date::FromYmd(2026, 11, 20), "date"));
+  row = Row(controller.View()->teacher->deficits, deficit.id);
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->status, "устранён 19.11.2026");
+}
+
+// "Record a deficit seen in this lesson": the form comes prefilled from the observation (the
+// screens' side is RecordFormScreensTest); saved, the deficit keeps the observation it came from.
+TEST_P(RecordFormsTest, ADeficitFromAnObservationKeepsTheObservation) {
+  const core::Observation o = All<core::Observation>().front();
+  AppController controller(*store_, Options());
+  const ui::RecordForm form = Form("deficit", {{"teacher_id", o.teacher_id.ToString()},
+                                               {"observation_id", o.id.ToString()},
+                                               {"found_by", "observation"},
+                                               {"found_on", o.date.ToString()},
+                                               {"area", "Постановка учебной задачи"}});
+  Save(controller, form);
+  const core::Deficit d = Must(store_->records().Get<core::Deficit>(IdOf(form)), "deficit");
+  EXPECT_EQ(d.observation_id, o.id);
+  EXPECT_EQ(d.found_by, core::DeficitSource::kObservation);
+  EXPECT_EQ(d.found_on, o.date);
+  EXPECT_EQ(d.remedy, core::DeficitRemedy::kTutorSessions);  // the form's initial value
+  controller.Apply({ui::OpenTeacher{o.teacher_id.ToString()}});
+  controller.WaitIdle();
+  EXPECT_TRUE(Lists(controller.View()->teacher->deficits, form.id));
+}
+
+TEST_P(RecordFormsTest, AnEventsChecklistAddsAndRemovesParticipantRecordsInOneSave) {
+  const RecordFormsScene scene = Scene();
+  AppController controller(*store_, Options());
+  ui::RecordForm event = Form("network_event", {{"title", "Методический день «Читательская грамотность»"},
+                                                {"kind", "methodological_day"},
+                                                {"organiser_school_id", scene.school.ToString()},
+                                                {"held_on", "2026-11-18"}});
+  const std::string a = scene.teachers[0].ToString(), b = scene.teachers[1].ToString(),
+                    c = scene.teachers[2].ToString();
+  event.participants = {a, b};
+  Save(controller, event);
+  auto participants = [&] {
+    std::map<std::string, Uuid> by_teacher;
+    for (const auto& p : Must(store_->records().ListBy<core::EventParticipant>("event_id", IdOf(event)), "ListBy")) {
+      EXPECT_TRUE(by_teacher.emplace(p.teacher_id.ToString(), p.id).second) << "a teacher listed twice";
+    }
+    return by_teacher;
+  };
+  const auto first = participants();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_TRUE(first.count(a) && first.count(b));
+
+  controller.Apply({ui::OpenSchool{scene.school.ToString()}});
+  controller.WaitIdle();
+  const ui::RecordRow* row = Row(controller.View()->school->events, event.id);
+  ASSERT_NE(row, nullptr);
+  EXPECT_NE(row->detail.find("2"), std::string::npos) << row->detail;
+
+  ui::RecordForm edit = Open(controller, event.id);
+  std::sort(edit.participants.begin(), edit.participants.end());
+  std::vector<std::string> expected{a, b};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(edit.participants, expected);
+  edit.participants = {b, c};
+  const int64_t pending = Must(store_->ledger().PendingCount(), "PendingCount");
+  Save(controller, edit);
+  const auto second = participants();
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_FALSE(second.count(a));
+  ASSERT_TRUE(second.count(b) && second.count(c));
+  EXPECT_EQ(second.at(b), first.at(b));  // kept, not written again
+  // One delete and one add: the event itself did not change.
+  EXPECT_EQ(Must(store_->ledger().PendingCount(), "PendingCount"), pending + 2);
+}
+
+TEST_P(RecordFormsTest, ARefusedFieldIsShownUnderItInTheUiLanguageAndNothingIsSaved) {
+  const RecordFormsScene scene = Scene();
+  AppController controller(*store_, Options());  // Russian UI
+  const int64_t before = Must(store_->records().Count(core::RecordKind::kRouteItem), "count");
+  ui::RecordForm form = Form("route_item", {{"teacher_id", scene.teachers[0].ToString()},
+                                            {"title", ""},
+                                            {"starts_on", "2026-11-10"},
+                                            {"due_on", "31.02.2026"}});
+  const std::string key = ui::DraftKey(ui::Form(form));
+  controller.Apply({ui::SaveForm{ui::Form(form), key}});
+  controller.WaitIdle();
+  auto view = controller.View();
+  EXPECT_TRUE(view->notice_is_error);
+  EXPECT_EQ(view->notice, ru_("view.error.fields"));
+  EXPECT_EQ(view->form_errors_id, form.id);
+  ASSERT_EQ(view->form_errors.size(), 1u);  // the value that cannot be read first
+  EXPECT_EQ(view->form_errors[0].field, "due_on");
+  EXPECT_EQ(view->form_errors[0].text, ru_.Format("view.error.date", {"31.02.2026"}));
+  EXPECT_EQ(view->saved_form_seq, 0u);
+
+  // Readable now; the core refuses an empty title and a due date before the start.
+  form.values["due_on"] = "2026-11-01";
+  controller.Apply({ui::SaveForm{ui::Form(form), key}});
+  controller.WaitIdle();
+  view = controller.View();
+  std::map<std::string, std::string> errors;
+  for (const auto& e : view->form_errors) errors[e.field] = e.text;
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors["title"].find("содержание пункта маршрута"), std::string::npos) << errors["title"];
+  EXPECT_NE(errors["due_on"].find("Срок пункта раньше его начала"), std::string::npos) << errors["due_on"];
+  EXPECT_EQ(Must(store_->records().Count(core::RecordKind::kRouteItem), "count"), before);
+
+  // The marks follow a language chosen after them.
+  ui::SettingsView settings = *view->settings;
+  settings.language = "en";
+  controller.Apply({ui::ChangeSettings{settings}});
+  controller.WaitIdle();
+  for (const auto& e : controller.View()->form_errors) {
+    EXPECT_EQ(e.text.find("Срок"), std::string::npos) << e.text;
+  }
+
+  form.values["title"] = "Курсы ПК";
+  form.values["due_on"] = "2026-12-01";
+  Save(controller, form);
+  EXPECT_EQ(Must(store_->records().Count(core::RecordKind::kRouteItem), "count"), before + 1);
+}
+
+TEST_P(RecordFormsTest, AGenericFormsDraftSurvivesARestartAndIsListedByWhatItIsFor) {
+  const RecordFormsScene scene = Scene();
+  ui::RecordForm form = Form("training", {{"teacher_id", scene.teachers[0].ToString()},
+                                          {"title", "Наставничество в школе"},
+                                          {"hours", "3б"}});  // as typed, not checked until saved
+  form.school_id = scene.school.ToString();
+  const std::string key = ui::DraftKey(ui::Form(form));
+  EXPECT_EQ(key, "training:" + form.id);
+  const std::string scene_teacher_name =
+      Must(store_->records().Get<core::Person>(scene.teachers[0]), "teacher").full_name;
+  {
+    AppController controller(*store_, Options());
+    controller.Apply({ui::SaveDraft{key, ui::Form(form)}});
+    controller.WaitIdle();
+    ASSERT_EQ(controller.View()->today->drafts.size(), 1u);
+    const std::string& title = controller.View()->today->drafts[0].title;
+    EXPECT_EQ(title, ru_.Format("view.draft.record", {ru_("record.kind.training"), scene_teacher_name}));
+  }
+  store_.reset();  // the app is killed
+  OpenStore();
+  AppController controller(*store_, Options());
+  controller.Apply({ui::OpenDraft{key}});
+  controller.WaitIdle();
+  const std::optional<OpenedForm> opened = controller.TakeOpenedForm();
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->draft_key, key);
+  EXPECT_EQ(ui::EncodeForm(opened->form), ui::EncodeForm(ui::Form(form)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Controller, RecordFormsTest, ::testing::Values(true, false),
+                         [](const ::testing::TestParamInfo<bool>& threads) {
+                           return threads.param ? "Threads" : "Steps";
+                         });
 
 // -----------------------------------------------------------------------------------------
 // [SECTION] Sync view

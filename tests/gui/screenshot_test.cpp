@@ -57,9 +57,10 @@ class ScreenshotTest : public ::testing::Test {
 fs::path ScreenshotTest::data_;
 
 TEST_F(ScreenshotTest, EveryMainScreenInBothLanguagesAndBothSizes) {
-  const std::vector<std::string> screens = {"first-run",       "today", "school",      "school-dashboard",
-                                            "district",        "visit", "observation", "consultation",
-                                            "recommendations", "sync",  "settings"};
+  const std::vector<std::string> screens = {"first-run",         "today", "school",      "school-dashboard",
+                                            "district",          "visit", "observation", "consultation",
+                                            "recommendations",   "sync",  "settings",    "form-network_agreement",
+                                            "form-network_event"};
   const std::vector<std::pair<int, int>> sizes = {{1280, 800}, {390, 844}};
   for (const std::string& lang : {std::string("ru"), std::string("en")}) {
     for (const auto& [w, h] : sizes) {

@@ -183,6 +183,44 @@ TEST(FormCodecTest, DraftKeyIsKindAndId) {
   EXPECT_EQ(DraftKey(Form(VisitForm{})), "visit:new");
 }
 
+RecordForm FullRecordForm() {
+  RecordForm f;
+  f.id = "0190f5a2-0000-7000-8000-000000000009";
+  f.kind = "network_event";
+  f.school_id = "0190f5a2-0000-7000-8000-000000000002";
+  f.values = {
+      {"title", "Методический день\n«Читательская грамотность»"}, {"kind", "methodological_day"}, {"report", ""}};
+  f.participants = {"0190f5a2-0000-7000-8000-000000000003", "0190f5a2-0000-7000-8000-000000000004"};
+  return f;
+}
+
+TEST(FormCodecTest, TheGenericRecordFormRoundTripsAndIsKeyedByItsKind) {
+  const RecordForm f = FullRecordForm();
+  ExpectRoundTrip(f);
+  ExpectRoundTrip(RecordForm{});
+  const auto back = std::get<RecordForm>(*DecodeForm(EncodeForm(Form(f))));
+  EXPECT_EQ(back.id, f.id);
+  EXPECT_EQ(back.kind, f.kind);
+  EXPECT_EQ(back.school_id, f.school_id);
+  EXPECT_EQ(back.values, f.values);
+  EXPECT_EQ(back.participants, f.participants);
+  EXPECT_EQ(DraftKey(Form(f)), "network_event:0190f5a2-0000-7000-8000-000000000009");
+  const std::string text = EncodeForm(Form(f));
+  for (size_t n = 0; n < text.size(); ++n) {
+    EXPECT_FALSE(DecodeForm(std::string_view(text).substr(0, n)).has_value()) << "prefix of " << n << " bytes";
+  }
+  // A field given twice is not something the writer makes.
+  RecordForm one;
+  one.values = {{"a", "1"}};
+  std::string twice = EncodeForm(Form(one));
+  const std::string pair = "1:a\n1:1\n";
+  const size_t at = twice.find(pair);
+  ASSERT_NE(at, std::string::npos);
+  twice.replace(at, pair.size(), pair + pair);
+  twice.replace(twice.find("1:1\n1:a"), 3, "1:2");  // the count of fields
+  EXPECT_FALSE(DecodeForm(twice).has_value());
+}
+
 TEST(FormCodecTest, EveryTruncationIsRefused) {
   for (const Form& form : {Form(FullVisit()), Form(FullObservation()), Form(FullConsultation())}) {
     const std::string text = EncodeForm(form);

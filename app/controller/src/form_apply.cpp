@@ -2,11 +2,16 @@
 #include "mentorlog/app/form_apply.h"
 
 #include <charconv>
+#include <set>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "mentorlog/domain/enums.h"
+#include "mentorlog/domain/field_codec.h"
+#include "mentorlog/domain/validation.h"
+#include "mentorlog/ui/record_spec.h"
 
 namespace mentorlog::app {
 
@@ -210,6 +215,209 @@ Result<Uuid> SaveConsultation(core::Records& store, const Parser& parse, const u
   return c.id;
 }
 
+// ---- The generic record form ----------------------------------------------------------
+
+// What Validate asks about other records, answered from the store being written (inside the
+// save's transaction, so it sees the transaction's writes).
+class RecordsContext final : public core::ValidationContext {
+ public:
+  explicit RecordsContext(const core::Records& store) : store_(store) {}
+  Date Today() const override { return store_.Today(); }
+  std::optional<core::School> FindSchool(const Uuid& id) const override { return Find<core::School>(id); }
+  std::optional<core::Person> FindPerson(const Uuid& id) const override { return Find<core::Person>(id); }
+  std::optional<Date> SourceDate(core::SourceKind kind, const Uuid& id) const override {
+    switch (kind) {
+      case core::SourceKind::kVisit:
+        if (auto v = Find<core::Visit>(id)) return v->date;
+        break;
+      case core::SourceKind::kObservation:
+        if (auto o = Find<core::Observation>(id)) return o->date;
+        break;
+      case core::SourceKind::kConsultation:
+        if (auto c = Find<core::Consultation>(id)) return c->date;
+        break;
+    }
+    return std::nullopt;
+  }
+  std::optional<core::Observation> FindObservation(const Uuid& id) const override {
+    return Find<core::Observation>(id);
+  }
+  // No kind of the generic form has a rubric; the store's own check runs at the save anyway.
+  std::optional<core::Rubric> FindRubric(std::string_view, int64_t) const override { return std::nullopt; }
+
+ private:
+  template <class R>
+  std::optional<R> Find(const Uuid& id) const {
+    auto r = store_.Get<R>(id);
+    if (!r.ok()) return std::nullopt;
+    return std::move(r).value();
+  }
+  const core::Records& store_;
+};
+
+// The UI's words for a value of type T that could not be read.
+template <class T>
+std::string_view UnreadableKey() {
+  using V = std::remove_cvref_t<T>;
+  if constexpr (core::IsOptional<V>::value) {
+    return UnreadableKey<typename V::value_type>();
+  } else if constexpr (std::is_same_v<V, Date>) {
+    return "view.error.date";
+  } else if constexpr (std::is_same_v<V, int64_t> || std::is_same_v<V, double>) {
+    return "view.error.number";
+  } else {
+    return "view.error.choice";
+  }
+}
+
+// Sets the fields of `record` named in `values` from their text, through the field table. A
+// blank value clears an optional field or a text, leaves an id, a choice or a number as it is
+// (validation says what is missing), and is refused for a required date.
+template <class R>
+std::vector<FormFieldError> ApplyValues(const std::map<std::string, std::string>& values, R& record,
+                                        const ui::Translations& ru, const ui::Translations& en) {
+  std::vector<FormFieldError> errors;
+  core::ForEachFieldDef<R>([&](const auto& def) {
+    auto it = values.find(std::string(def.name));
+    if (it == values.end()) return;
+    using T = std::remove_cvref_t<decltype(record.*(def.member))>;
+    const std::string& text = it->second;
+    auto words = [&](std::string_view key) { return LocalText{ru.Format(key, {text}), en.Format(key, {text})}; };
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      if constexpr (core::IsOptional<T>::value || core::IsVector<T>::value || std::is_same_v<T, std::string>) {
+        record.*(def.member) = T{};
+      } else if constexpr (std::is_same_v<T, Date>) {
+        errors.push_back({std::string(def.name), words("view.error.date_missing")});
+      }
+      return;
+    }
+    T value{};
+    if (!core::FieldCodec<T>::FromText(text, value).ok()) {
+      errors.push_back({std::string(def.name), words(UnreadableKey<T>())});
+      return;
+    }
+    record.*(def.member) = std::move(value);
+  });
+  return errors;
+}
+
+// The names of the fields whose values differ between `a` and `b`.
+template <class R>
+std::vector<std::string_view> ChangedFields(const R& a, const R& b) {
+  std::vector<std::string_view> out;
+  core::ForEachFieldDef<R>([&](const auto& def) {
+    using T = std::remove_cvref_t<decltype(a.*(def.member))>;
+    if (core::FieldCodec<T>::Encode(a.*(def.member)) != core::FieldCodec<T>::Encode(b.*(def.member))) {
+      out.push_back(def.name);
+    }
+  });
+  return out;
+}
+
+// One EventParticipant per teacher in `teacher_ids`: those missing are added, those no longer
+// listed deleted.
+Status SaveParticipants(core::Records& store, const Parser& parse, const Uuid& event_id,
+                        const std::vector<std::string>& teacher_ids) {
+  std::set<Uuid> wanted;
+  for (const std::string& text : teacher_ids) {
+    ASSIGN_OR_RETURN(Uuid id, parse.IdOf(text));
+    wanted.insert(id);
+  }
+  ASSIGN_OR_RETURN(auto present, store.ListBy<core::EventParticipant>("event_id", event_id));
+  std::set<Uuid> kept;
+  for (const core::EventParticipant& p : present) {
+    if (wanted.count(p.teacher_id) != 0 && kept.insert(p.teacher_id).second) continue;
+    RETURN_IF_ERROR(store.Delete(core::RecordKind::kEventParticipant, p.id));  // removed, or listed twice
+  }
+  for (const Uuid& teacher : wanted) {
+    if (kept.count(teacher) != 0) continue;
+    core::EventParticipant p;
+    p.event_id = event_id;
+    p.teacher_id = teacher;
+    RETURN_IF_ERROR(store.Save(std::move(p)).status());
+  }
+  return Status::Ok();
+}
+
+template <class R>
+Result<Uuid> SaveRecord(core::Records& store, const Parser& parse, const ui::RecordSpec& spec, const ui::RecordForm& f,
+                        const ui::Translations& ru, const ui::Translations& en,
+                        std::vector<FormFieldError>* field_errors) {
+  ASSIGN_OR_RETURN(R record, Start<R>(store, f.id));
+  std::optional<R> stored;
+  if (!f.id.empty()) {
+    auto existing = store.Get<R>(record.id);
+    if (existing.ok()) stored = std::move(existing).value();
+  }
+  // A field the form hides now (an institution's partner school) is saved empty.
+  std::map<std::string, std::string> values = f.values;
+  for (const ui::FieldSpec& field : spec.fields) {
+    if (!ui::FieldShown(field, f)) values[std::string(field.name)].clear();
+  }
+  std::vector<FormFieldError> errors = ApplyValues(values, record, ru, en);
+  if (errors.empty()) {
+    const RecordsContext context(store);
+    const std::vector<std::string_view> written =
+        stored ? ChangedFields(*stored, record) : std::vector<std::string_view>();
+    for (const core::FieldError& e : core::Refusing(core::Validate(record, context), stored ? &written : nullptr)) {
+      errors.push_back({e.field, e.text()});
+    }
+  }
+  if (!errors.empty()) {
+    if (field_errors != nullptr) *field_errors = errors;
+    return Status::InvalidInput(LocalText{ru("view.error.fields"), en("view.error.fields")});
+  }
+  ASSIGN_OR_RETURN(record, store.Save(std::move(record)));
+  if (spec.participants) RETURN_IF_ERROR(SaveParticipants(store, parse, record.id, f.participants));
+  return record.id;
+}
+
+Result<Uuid> SaveRecordForm(core::Records& store, const Parser& parse, const ui::RecordForm& f,
+                            const ui::Translations& ru, const ui::Translations& en,
+                            std::vector<FormFieldError>* field_errors) {
+  const ui::RecordSpec* spec = ui::FindRecordSpec(f.kind);
+  const auto kind = core::EnumFromText<core::RecordKind>(f.kind);
+  if (spec == nullptr || !kind) {
+    return Status::InvalidInput(LocalText{ru("view.error.record_kind"), en("view.error.record_kind")});
+  }
+  return core::VisitKind(*kind, [&]<class R>() { return SaveRecord<R>(store, parse, *spec, f, ru, en, field_errors); });
+}
+
+// A saved record of a kind the generic form covers, as that form; nullopt for another kind.
+Result<std::optional<ui::RecordForm>> RecordFormFor(const core::Records& store, const Uuid& id) {
+  ASSIGN_OR_RETURN(std::optional<core::RecordKind> kind, store.KindOf(id));
+  if (!kind) return std::optional<ui::RecordForm>();
+  const std::string code(core::EnumCode(*kind));
+  const ui::RecordSpec* spec = ui::FindRecordSpec(code);
+  if (spec == nullptr) return std::optional<ui::RecordForm>();
+  ui::RecordForm f;
+  f.id = id.ToString();
+  f.kind = code;
+  RETURN_IF_ERROR(core::VisitKind(*kind, [&]<class R>() -> Status {
+    ASSIGN_OR_RETURN(R record, store.Get<R>(id));
+    core::ForEachFieldDef<R>([&](const auto& def) {
+      using T = std::remove_cvref_t<decltype(record.*(def.member))>;
+      f.values[std::string(def.name)] = core::FieldCodec<T>::ToText(record.*(def.member));
+    });
+    return Status::Ok();
+  }));
+  // The school whose teachers and deficits the form offers: the teacher's, else the record's.
+  std::string school;
+  if (auto teacher = Uuid::Parse(f.Get("teacher_id")); teacher.ok()) {
+    auto person = store.Get<core::Person>(*teacher);
+    if (person.ok() && person->school_id) school = person->school_id->ToString();
+  }
+  for (const char* field : {"school_id", "supported_school_id", "organiser_school_id"}) {
+    if (school.empty()) school = f.Get(field);
+  }
+  f.school_id = school;
+  if (spec->participants) {
+    ASSIGN_OR_RETURN(auto participants, store.ListBy<core::EventParticipant>("event_id", id));
+    for (const auto& p : participants) f.participants.push_back(p.teacher_id.ToString());
+  }
+  return std::optional<ui::RecordForm>(std::move(f));
+}
+
 template <class E>
 std::vector<std::string> Codes(const std::vector<E>& values) {
   std::vector<std::string> out;
@@ -222,7 +430,8 @@ std::string IdText(const std::optional<Uuid>& id) { return id ? id->ToString() :
 }  // namespace
 
 Result<Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::optional<Uuid>& author,
-                      const ui::Translations& ru, const ui::Translations& en) {
+                      const ui::Translations& ru, const ui::Translations& en,
+                      std::vector<FormFieldError>* field_errors) {
   const Parser parse(ru, en);
   Uuid saved;
   RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
@@ -232,6 +441,7 @@ Result<Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::opt
           if constexpr (std::is_same_v<F, ui::VisitForm>) return SaveVisit(store, parse, f, author);
           if constexpr (std::is_same_v<F, ui::ObservationForm>) return SaveObservation(store, parse, f, author);
           if constexpr (std::is_same_v<F, ui::ConsultationForm>) return SaveConsultation(store, parse, f, author);
+          if constexpr (std::is_same_v<F, ui::RecordForm>) return SaveRecordForm(store, parse, f, ru, en, field_errors);
         },
         form);
     if (!id.ok()) return id.status();
@@ -243,6 +453,8 @@ Result<Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::opt
 
 Result<ui::Form> FormForRecord(const core::Records& store, std::string_view record_id) {
   ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(record_id));
+  ASSIGN_OR_RETURN(std::optional<ui::RecordForm> record, RecordFormFor(store, id));
+  if (record) return ui::Form(std::move(*record));
   if (auto v = store.Get<core::Visit>(id); v.ok()) {
     ui::VisitForm f;
     f.id = v->id.ToString();

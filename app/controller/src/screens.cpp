@@ -88,6 +88,9 @@ void Screens::RebuildAndPublish() {
     v.notice_is_error = notice_.is_error;
     v.saved_form_id = saved_form_id_;
     v.saved_form_seq = saved_form_seq_;
+    v.form_errors_id = form_errors_id_;
+    v.form_errors.clear();
+    for (const FormFieldError& e : form_errors_) v.form_errors.push_back({e.field, e.text.In(language)});
     v.texts = tr;
     board_.PublishScreens(v);
     if (dashboards_asked) return;
@@ -105,6 +108,7 @@ void Screens::RebuildAndPublish() {
   if ((dirty & kTeacher) && !teacher_id_.empty()) keep(BuildTeacherView(store_.records(), ctx, teacher_id_), v.teacher);
   if ((dirty & kForm) && !form_school_id_.empty())
     keep(BuildFormOptions(store_.records(), ctx, form_school_id_), v.form);
+  if (dirty & kForm) keep(BuildRecordOptions(store_.records(), ctx, form_school_id_), v.record_options);
   if (dirty & kSync) {
     const bool signed_in = HasToken(options_.data_dir);
     keep(BuildSyncView(store_, ctx, signed_in), v.sync);

@@ -21,8 +21,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mentorlog/app/controller.h"
+#include "mentorlog/app/form_apply.h"
 #include "mentorlog/app/view_builder.h"
 #include "notice.h"
 #include "task_queue.h"
@@ -115,7 +117,9 @@ class Screens {
   Notice notice_;
   std::string saved_form_id_;  // the record the last successful SaveForm wrote
   uint64_t saved_form_seq_ = 0;
-  ui::AppView last_built_;  // the sections as last built, reused for those not rebuilt
+  std::string form_errors_id_;               // the form the last SaveForm was for
+  std::vector<FormFieldError> form_errors_;  // the fields it refused; empty after a success
+  ui::AppView last_built_;                   // the sections as last built, reused for those not rebuilt
   unsigned dirty_ = kAll;
   uint64_t seen_change_ = UINT64_MAX;  // Records::LastChange when the dashboards were last asked
 

@@ -6,8 +6,22 @@
 namespace mentorlog::app {
 namespace {
 
-std::string_view KindCode(const ui::Form& form) {
+std::string KindCode(const ui::Form& form) {
+  if (const auto* record = std::get_if<ui::RecordForm>(&form)) return record->kind;
   return form.index() == 0 ? "visit" : form.index() == 1 ? "observation" : "consultation";
+}
+
+const char* SavedNoticeKey(const ui::Form& form) {
+  switch (form.index()) {
+    case 0:
+      return "view.notice.visit_saved";
+    case 1:
+      return "view.notice.observation_saved";
+    case 2:
+      return "view.notice.consultation_saved";
+    default:
+      return "view.notice.record_saved";
+  }
 }
 
 }  // namespace
@@ -21,23 +35,24 @@ void Screens::On(const ui::SaveForm& a) {
   MarkDirty(kAll);
   const auto ru = texts_.In(Language::kRussian);
   const auto en = texts_.In(Language::kEnglish);
-  auto saved =
-      SaveForm(store_.records(), a.form, PersonId(), ru ? *ru : ui::Translations(), en ? *en : ui::Translations());
+  std::vector<FormFieldError> field_errors;
+  auto saved = SaveForm(store_.records(), a.form, PersonId(), ru ? *ru : ui::Translations(),
+                        en ? *en : ui::Translations(), &field_errors);
+  form_errors_id_ = std::visit([](const auto& f) { return f.id; }, a.form);
+  form_errors_ = std::move(field_errors);
   if (!ShowIfError(saved.status())) return;
-  saved_form_id_ = std::visit([](const auto& f) { return f.id; }, a.form);
+  saved_form_id_ = form_errors_id_;
   ++saved_form_seq_;
   sync_.Kick();
   const std::string key = a.draft_key.empty() ? ui::DraftKey(a.form) : a.draft_key;
   if (!ShowIfError(store_.device().DeleteDraft(key))) return;
-  Show(Notice::Words(a.form.index() == 0   ? "view.notice.visit_saved"
-                     : a.form.index() == 1 ? "view.notice.observation_saved"
-                                           : "view.notice.consultation_saved"));
+  Show(Notice::Words(SavedNoticeKey(a.form)));
 }
 
 void Screens::On(const ui::SaveDraft& a) {
   core::DraftEntry draft;
   draft.key = a.key.empty() ? ui::DraftKey(a.form) : a.key;
-  draft.kind = std::string(KindCode(a.form));
+  draft.kind = KindCode(a.form);
   draft.title = DraftTitle(store_.records(), Context(), a.form);
   draft.payload = ui::EncodeForm(a.form);
   ShowIfError(store_.device().SaveDraft(draft));
@@ -59,6 +74,7 @@ void Screens::On(const ui::OpenDraft& a) {
     Show(Notice::Words("view.notice.draft_unreadable", {}, /*is_error=*/true));
     return;
   }
+  form_errors_.clear();
   Open(OpenedForm{std::move(*form), a.key});
 }
 
@@ -70,6 +86,8 @@ void Screens::On(const ui::OpenRecord& a) {
   auto draft = store_.device().Draft(key);
   std::optional<ui::Form> edited;
   if (draft.ok() && *draft) edited = ui::DecodeForm((*draft)->payload);
+  form_errors_.clear();
+  MarkDirty(kForm);
   Open(OpenedForm{edited ? std::move(*edited) : std::move(form).value(), key});
 }
 

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "mentorlog/domain/rules.h"
 #include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
+#include "mentorlog/ui/record_spec.h"
 
 namespace mentorlog::app {
 
@@ -267,6 +269,100 @@ std::string DescribeRecord(const core::Records& store, const BuildContext& ctx, 
   return text.value_or(label + " " + id.ToString().substr(0, 8) + "…");
 }
 
+// ---- Rows of the programme's instruments (RecordRow) ----
+
+std::string Label(auto value, const BuildContext& ctx) { return std::string(core::EnumLabel(value, ctx.language)); }
+
+std::string JoinDot(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (p.empty()) continue;
+    if (!out.empty()) out += " · ";
+    out += p;
+  }
+  return out;
+}
+
+ui::RecordRow RowOf(const core::NetworkAgreement& a, SchoolNames& schools, const BuildContext& ctx) {
+  const std::string partner = a.leader_school_id ? schools.Of(*a.leader_school_id) : a.partner_name;
+  return {a.id.ToString(),
+          "network_agreement",
+          ShowDate(a.signed_on),
+          ctx.tr->Format("view.row.agreement", {a.number, partner}),
+          Label(a.model, ctx),
+          Label(a.status, ctx),
+          false};
+}
+
+ui::RecordRow RowOf(const core::RoadmapItem& r, Date today, const BuildContext& ctx) {
+  const bool pending = r.status == core::RoadmapStatus::kPlanned || r.status == core::RoadmapStatus::kInProgress;
+  return {r.id.ToString(),
+          "roadmap_item",
+          ShowDate(r.starts_on) + " – " + ShowDate(r.ends_on),
+          r.title,
+          r.responsible,
+          Label(r.status, ctx),
+          pending && r.ends_on < today};
+}
+
+ui::RecordRow RowOf(const core::NetworkEvent& e, size_t participants, const BuildContext& ctx) {
+  return {e.id.ToString(),
+          "network_event",
+          ShowDate(e.held_on),
+          e.title,
+          JoinDot({Label(e.kind, ctx), ctx.tr->Format("view.row.participants", {std::to_string(participants)})}),
+          "",
+          false};
+}
+
+ui::RecordRow RowOf(const core::Assignment& a, Names& people, Date today, const BuildContext& ctx) {
+  const bool ended = a.ends_on && *a.ends_on < today;
+  return {a.id.ToString(),
+          "assignment",
+          ShowDate(a.starts_on),
+          people.Of(a.assignee_id),
+          JoinDot({Label(a.kind, ctx), people.Of(a.teacher_id), a.subject}),
+          ended ? ctx.tr->Format("view.row.ended", {ShowDate(*a.ends_on)}) : std::string(),
+          false};
+}
+
+ui::RecordRow RowOf(const core::Deficit& d, const BuildContext& ctx) {
+  return {d.id.ToString(),
+          "deficit",
+          ShowDate(d.found_on),
+          d.area,
+          JoinDot({Label(d.found_by, ctx), Label(d.remedy, ctx)}),
+          d.closed_on ? ctx.tr->Format("view.row.closed", {ShowDate(*d.closed_on)})
+                      : std::string(ctx.tr->operator()("view.row.open")),
+          false};
+}
+
+ui::RecordRow RowOf(const core::RouteItem& r, Date today, const BuildContext& ctx) {
+  const bool pending = r.status == core::RouteItemStatus::kPlanned || r.status == core::RouteItemStatus::kInProgress;
+  return {r.id.ToString(),        "route_item",         ShowDate(r.due_on),         r.title,
+          Label(r.activity, ctx), Label(r.status, ctx), pending && r.due_on < today};
+}
+
+ui::RecordRow RowOf(const core::Training& r, const BuildContext& ctx) {
+  return {r.id.ToString(),
+          "training",
+          ShowDate(r.ends_on),
+          r.title,
+          JoinDot({r.provider, ctx.tr->Format("view.row.hours", {std::to_string(r.hours)})}),
+          Label(r.kind, ctx),
+          false};
+}
+
+ui::RecordRow RowOf(const core::PlanItem& p, SchoolNames& schools, Date today, const BuildContext& ctx) {
+  return {p.id.ToString(),
+          "plan_item",
+          ShowDate(p.planned_on),
+          p.title.empty() ? Label(p.activity, ctx) : p.title,
+          JoinDot({Label(p.activity, ctx), schools.Of(p.school_id)}),
+          "",
+          !p.done_on && p.planned_on < today};
+}
+
 }  // namespace
 
 std::string ShowDate(const Date& date) {
@@ -287,6 +383,22 @@ std::string ShowTime(int64_t millis, const BuildContext& ctx) {
 }
 
 std::string DraftTitle(const core::Records& store, const BuildContext& ctx, const ui::Form& form) {
+  if (const auto* record = std::get_if<ui::RecordForm>(&form)) {
+    // "Deficit — Иванова А. П.", "Network agreement — School No. 3": whom or where it is for.
+    std::string what;
+    if (auto teacher = ParseId(record->Get("teacher_id"))) {
+      auto p = store.Get<core::Person>(*teacher);
+      if (p.ok()) what = p->full_name;
+    }
+    if (what.empty()) {
+      if (auto school = ParseId(record->school_id)) {
+        auto sc = store.Get<core::School>(*school);
+        if (sc.ok()) what = SchoolName(*sc);
+      }
+    }
+    if (what.empty()) what = record->Get("title");
+    return ctx.tr->Format("view.draft.record", {ui::RecordKindLabel(*ctx.tr, record->kind), what});
+  }
   const std::string& school_id = std::visit([](const auto& f) -> const std::string& { return f.school_id; }, form);
   std::string school;
   if (auto id = ParseId(school_id)) {
@@ -385,6 +497,62 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
 
   ASSIGN_OR_RETURN(auto drafts, store.device().Drafts());
   for (const auto& d : drafts) view.drafts.push_back({d.key, d.title, ShowTime(d.updated_millis, ctx)});
+
+  // Due within kDueDays, or overdue.
+  const Date horizon = today.AddDays(kDueDays);
+  std::vector<std::pair<Date, ui::RecordRow>> due;
+  std::set<Uuid> my_schools;
+  for (const auto& s : schools) my_schools.insert(s.id);
+  for (const auto& item : roadmap) {
+    const bool pending =
+        item.status == core::RoadmapStatus::kPlanned || item.status == core::RoadmapStatus::kInProgress;
+    if (!pending || item.ends_on > horizon || !item.school_id || my_schools.count(*item.school_id) == 0) continue;
+    due.emplace_back(item.ends_on, RowOf(item, today, ctx));
+  }
+  // Route items of my teachers: those of my schools and those a tutor is assigned; a
+  // coordinator's (or nobody's) Today reads them all at once.
+  std::vector<core::RouteItem> route;
+  Names people(store.records());
+  if (!mine) {
+    ASSIGN_OR_RETURN(route, store.records().List<core::RouteItem>());
+  } else {
+    std::set<Uuid> my_teachers;
+    for (const auto& s : schools) {
+      ASSIGN_OR_RETURN(auto staff, store.records().ListBy<core::Person>("school_id", s.id));
+      for (const auto& p : staff) {
+        people.Add(p);
+        if (Has(p.roles, core::Role::kTeacher)) my_teachers.insert(p.id);
+      }
+    }
+    ASSIGN_OR_RETURN(auto assignments, store.records().ListBy<core::Assignment>("assignee_id", *ctx.person_id));
+    for (const auto& a : assignments) {
+      if (a.teacher_id && a.starts_on <= today && (!a.ends_on || *a.ends_on >= today))
+        my_teachers.insert(*a.teacher_id);
+    }
+    for (const Uuid& teacher : my_teachers) {
+      ASSIGN_OR_RETURN(auto items, store.records().ListBy<core::RouteItem>("teacher_id", teacher));
+      route.insert(route.end(), items.begin(), items.end());
+    }
+  }
+  for (const auto& item : route) {
+    const bool pending =
+        item.status == core::RouteItemStatus::kPlanned || item.status == core::RouteItemStatus::kInProgress;
+    if (!pending || item.due_on > horizon) continue;
+    ui::RecordRow row = RowOf(item, today, ctx);
+    row.detail = JoinDot({people.Of(item.teacher_id), row.detail});
+    due.emplace_back(item.due_on, std::move(row));
+  }
+  if (ctx.person_id) {
+    view.person_id = ctx.person_id->ToString();
+    SchoolNames names(store.records());
+    ASSIGN_OR_RETURN(auto plan, store.records().ListBy<core::PlanItem>("person_id", *ctx.person_id));
+    for (const auto& item : plan) {
+      if (item.done_on || item.planned_on > horizon) continue;
+      due.emplace_back(item.planned_on, RowOf(item, names, today, ctx));
+    }
+  }
+  std::stable_sort(due.begin(), due.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [date, row] : due) view.due.push_back(std::move(row));
   return view;
 }
 
@@ -452,6 +620,30 @@ Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildCo
     view.teachers.push_back({p.id.ToString(), p.full_name, Join(p.subjects)});
   }
   std::sort(view.teachers.begin(), view.teachers.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+
+  // The programme's instruments of this school.
+  const Date today = store.Today();
+  std::sort(agreements.begin(), agreements.end(), [](const auto& a, const auto& b) {
+    return a.signed_on != b.signed_on ? a.signed_on > b.signed_on : a.id < b.id;
+  });
+  for (const auto& a : agreements) view.agreements.push_back(RowOf(a, schools, ctx));
+  ASSIGN_OR_RETURN(auto roadmap, store.ListBy<core::RoadmapItem>("school_id", id));
+  std::sort(roadmap.begin(), roadmap.end(), [](const auto& a, const auto& b) {
+    return a.starts_on != b.starts_on ? a.starts_on < b.starts_on : a.id < b.id;
+  });
+  for (const auto& r : roadmap) view.roadmap.push_back(RowOf(r, today, ctx));
+  ASSIGN_OR_RETURN(auto events, store.ListBy<core::NetworkEvent>("organiser_school_id", id));
+  std::sort(events.begin(), events.end(),
+            [](const auto& a, const auto& b) { return a.held_on != b.held_on ? a.held_on > b.held_on : a.id < b.id; });
+  for (const auto& e : events) {
+    ASSIGN_OR_RETURN(auto participants, store.ListBy<core::EventParticipant>("event_id", e.id));
+    view.events.push_back(RowOf(e, participants.size(), ctx));
+  }
+  ASSIGN_OR_RETURN(auto assignments, store.ListBy<core::Assignment>("school_id", id));
+  std::sort(assignments.begin(), assignments.end(), [](const auto& a, const auto& b) {
+    return a.starts_on != b.starts_on ? a.starts_on < b.starts_on : a.id < b.id;
+  });
+  for (const auto& a : assignments) view.assignments.push_back(RowOf(a, people, today, ctx));
   return view;
 }
 
@@ -505,16 +697,21 @@ Result<ui::TeacherView> BuildTeacherView(const core::Records& store, const Build
     view.observations.push_back(ObservationEntry(store, *it, teacher.full_name, ctx));
   }
 
+  view.school_id = teacher.school_id ? teacher.school_id->ToString() : std::string();
+  const Date today = store.Today();
   ASSIGN_OR_RETURN(auto deficits, store.ListBy<core::Deficit>("teacher_id", id));
-  std::sort(deficits.begin(), deficits.end(), [](const auto& a, const auto& b) { return a.found_on < b.found_on; });
-  for (const auto& d : deficits) {
-    if (d.closed_on) {
-      view.deficits.push_back(ctx.tr->Format("view.deficit.closed", {d.area, ShowDate(*d.closed_on)}));
-    } else {
-      view.deficits.push_back(ctx.tr->Format(
-          "view.deficit.open", {d.area, ShowDate(d.found_on), std::string(core::EnumLabel(d.remedy, ctx.language))}));
-    }
-  }
+  std::sort(deficits.begin(), deficits.end(), [](const auto& a, const auto& b) {
+    return a.found_on != b.found_on ? a.found_on < b.found_on : a.id < b.id;
+  });
+  for (const auto& d : deficits) view.deficits.push_back(RowOf(d, ctx));
+  ASSIGN_OR_RETURN(auto route, store.ListBy<core::RouteItem>("teacher_id", id));
+  std::sort(route.begin(), route.end(),
+            [](const auto& a, const auto& b) { return a.due_on != b.due_on ? a.due_on < b.due_on : a.id < b.id; });
+  for (const auto& r : route) view.route.push_back(RowOf(r, today, ctx));
+  ASSIGN_OR_RETURN(auto trainings, store.ListBy<core::Training>("teacher_id", id));
+  std::sort(trainings.begin(), trainings.end(),
+            [](const auto& a, const auto& b) { return a.ends_on != b.ends_on ? a.ends_on > b.ends_on : a.id < b.id; });
+  for (const auto& r : trainings) view.trainings.push_back(RowOf(r, ctx));
   return view;
 }
 
@@ -608,6 +805,62 @@ Result<ui::FormOptions> BuildFormOptions(const core::Records& store, const Build
       }
       for (const auto& text : c.descriptors) view.levels.push_back(text.In(ctx.language));
       options.rubric.criteria.push_back(std::move(view));
+    }
+  }
+  return options;
+}
+
+Result<ui::RecordOptions> BuildRecordOptions(const core::Records& store, const BuildContext& ctx,
+                                             std::string_view school_id) {
+  ui::RecordOptions options;
+  options.today = store.Today().ToString();
+  // Every vocabulary the specs choose from, through the kind's field table.
+  for (const ui::RecordSpec& spec : ui::RecordSpecs()) {
+    const auto kind = core::EnumFromText<core::RecordKind>(spec.kind);
+    if (!kind) continue;
+    core::VisitKind(*kind, [&]<class R>() {
+      core::ForEachFieldDef<R>([&](const auto& def) {
+        using T = std::remove_cvref_t<decltype(std::declval<R>().*(def.member))>;
+        if constexpr (std::is_enum_v<T>) {
+          options.vocabularies[std::string(spec.kind) + "." + std::string(def.name)] = EnumChoices<T>(ctx.language);
+        }
+      });
+    });
+  }
+  ASSIGN_OR_RETURN(auto schools, store.List<core::School>());
+  std::sort(schools.begin(), schools.end(), [](const auto& a, const auto& b) {
+    return SchoolName(a) != SchoolName(b) ? SchoolName(a) < SchoolName(b) : a.id < b.id;
+  });
+  std::map<Uuid, std::string> school_names;
+  for (const auto& s : schools) {
+    options.schools.push_back({s.id.ToString(), SchoolName(s)});
+    school_names[s.id] = SchoolName(s);
+  }
+  ASSIGN_OR_RETURN(auto people, store.List<core::Person>());
+  std::sort(people.begin(), people.end(), [](const auto& a, const auto& b) { return a.full_name < b.full_name; });
+  std::vector<std::pair<std::string, ui::GroupedChoice>> teachers;  // by school name, then name
+  for (const auto& p : people) {
+    if (Has(p.roles, core::Role::kTeacher) && p.school_id) {
+      const std::string& school = school_names[*p.school_id];
+      teachers.push_back({school, {p.id.ToString(), p.full_name, p.school_id->ToString(), school}});
+    }
+    if (Has(p.roles, core::Role::kMentor) || Has(p.roles, core::Role::kTutor) ||
+        Has(p.roles, core::Role::kCoordinator)) {
+      options.people.push_back({p.id.ToString(), p.full_name});
+    }
+  }
+  std::stable_sort(teachers.begin(), teachers.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.group < b.second.group;
+  });
+  for (auto& [school, choice] : teachers) options.teachers.push_back(std::move(choice));
+  if (auto school = ParseId(school_id)) {
+    for (const ui::GroupedChoice& t : options.teachers) {
+      if (t.group != school->ToString()) continue;
+      ASSIGN_OR_RETURN(Uuid teacher, MustParseId(t.code));
+      ASSIGN_OR_RETURN(auto deficits, store.ListBy<core::Deficit>("teacher_id", teacher));
+      for (const auto& d : deficits) {
+        options.deficits.push_back({d.id.ToString(), d.area + " (" + ShowDate(d.found_on) + ")", t.code, t.label});
+      }
     }
   }
   return options;

@@ -9,6 +9,7 @@
 
 #include "mentorlog/base/uuid.h"
 
+#include "mentorlog/ui/record_spec.h"
 #include "mentorlog/ui/screens.h"
 #include "mentorlog/ui/widgets.h"
 
@@ -33,6 +34,7 @@ namespace {
 Screen ScreenOf(const Form& form) {
   if (std::holds_alternative<VisitForm>(form)) return Screen::kVisit;
   if (std::holds_alternative<ObservationForm>(form)) return Screen::kObservation;
+  if (std::holds_alternative<RecordForm>(form)) return Screen::kRecord;
   return Screen::kConsultation;
 }
 
@@ -44,7 +46,9 @@ const std::string& SchoolOf(const Form& form) {
   return std::visit([](const auto& f) -> const std::string& { return f.school_id; }, form);
 }
 
-bool IsForm(Screen s) { return s == Screen::kVisit || s == Screen::kObservation || s == Screen::kConsultation; }
+bool IsForm(Screen s) {
+  return s == Screen::kVisit || s == Screen::kObservation || s == Screen::kConsultation || s == Screen::kRecord;
+}
 
 void GoBack(UiState& state) {
   if (state.back.empty()) {
@@ -97,6 +101,14 @@ void OpenNewForm(UiState& state, Form form, Actions& out) {
   state.form = std::move(form);
   state.dirty = false;
   state.edited = false;
+  state.participant_filter.clear();
+}
+
+void OpenNewRecordForm(UiState& state, std::string_view kind, std::string school_id,
+                       std::map<std::string, std::string> prefill, Actions& out) {
+  RecordForm form = NewRecordForm(kind, std::move(prefill));
+  form.school_id = std::move(school_id);
+  OpenNewForm(state, std::move(form), out);
 }
 
 // -----------------------------------------------------------------------------------------
@@ -227,6 +239,7 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
       case Screen::kVisit:
       case Screen::kObservation:
       case Screen::kConsultation:
+      case Screen::kRecord:
         if (!state.form) {
           GoBack(state);
           break;
@@ -234,6 +247,11 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
         if (auto* v = std::get_if<VisitForm>(&*state.form)) DrawVisitForm(*view.form, *v, state, t, out);
         if (auto* o = std::get_if<ObservationForm>(&*state.form)) DrawObservationForm(*view.form, *o, state, t, out);
         if (auto* c = std::get_if<ConsultationForm>(&*state.form)) DrawConsultationForm(*view.form, *c, state, t, out);
+        if (auto* r = std::get_if<RecordForm>(&*state.form)) {
+          static const std::vector<FieldErrorView> kNoErrors;
+          DrawRecordForm(*view.record_options, view.form_errors_id == r->id ? view.form_errors : kNoErrors, *r, state,
+                         t, out);
+        }
         break;
     }
   }

@@ -5,17 +5,19 @@
 //   mentorlog-form/1\n
 //   <token>...           each token is <decimal byte length>:<bytes>\n
 //
-// The first token is the kind ("visit", "observation", "consultation"); the fields follow in
+// The first token is the kind ("visit", "observation", "consultation", "record": the generic
+// form, whose fields are name/value pairs, so a kind or field added to record_spec.h needs no
+// new version); the fields follow in
 // the fixed order of Write* below. A list is a count token followed by its items; an integer
 // or a bool is a token of decimal text. DecodeForm refuses (nullopt) another header or
 // version, an unknown kind, a length or count larger than what is left, a number that is not
 // one, missing or extra bytes. Adding a field to a form means version 2: keep a reader for
 // version 1 so drafts made by the older app still open.
 //
-// Draft keys: "<kind>:<form id>". A new form gets a fresh UUIDv7 id from its caller BEFORE its
-// first draft, and the record is saved under that id, so the draft and the record it becomes
-// share one id (and the key of a form never changes while it is typed). DraftKey makes up
-// nothing: a form without an id gives "<kind>:new", which every such form shares.
+// Draft keys: "<kind>:<form id>" (a RecordForm's kind is its record kind: "deficit:<id>"). A new form gets a fresh
+// UUIDv7 id from its caller BEFORE its first draft, and the record is saved under that id, so the draft and the record
+// it becomes share one id (and the key of a form never changes while it is typed). DraftKey makes up nothing: a form
+// without an id gives "<kind>:new", which every such form shares.
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -40,8 +42,10 @@ std::string_view KindOf(const Form& form) {
       return "visit";
     case 1:
       return "observation";
-    default:
+    case 2:
       return "consultation";
+    default:
+      return "record";
   }
 }
 
@@ -138,6 +142,18 @@ void Write(Writer& w, const ConsultationForm& f) {
   w.Recommendations(f.recommendations);
 }
 
+void Write(Writer& w, const RecordForm& f) {
+  w.Text(f.id);
+  w.Text(f.kind);
+  w.Text(f.school_id);
+  w.Int(static_cast<int64_t>(f.values.size()));
+  for (const auto& [name, value] : f.values) {
+    w.Text(name);
+    w.Text(value);
+  }
+  w.Texts(f.participants);
+}
+
 // ---- Reading --------------------------------------------------------------------------------
 
 // Reads tokens from the text; the first failure sticks (ok() turns false) and every later read
@@ -148,6 +164,8 @@ class Reader {
 
   bool ok() const { return ok_; }
   bool AtEnd() const { return in_.empty(); }
+  // Refuses the input: something read was not what Writer writes.
+  void Refuse() { Fail(); }
 
   std::string Text() {
     if (!ok_) return {};
@@ -288,11 +306,28 @@ ConsultationForm ReadConsultation(Reader& r) {
   return f;
 }
 
+RecordForm ReadRecord(Reader& r) {
+  RecordForm f;
+  f.id = r.Text();
+  f.kind = r.Text();
+  f.school_id = r.Text();
+  const size_t values = r.Count();
+  for (size_t i = 0; i < values && r.ok(); ++i) {
+    std::string name = r.Text();
+    std::string value = r.Text();
+    if (!f.values.emplace(std::move(name), std::move(value)).second) r.Refuse();  // a field twice: not ours
+  }
+  f.participants = r.Texts();
+  return f;
+}
+
 }  // namespace
 
 std::string DraftKey(const Form& form) {
   const std::string& id = std::visit([](const auto& f) -> const std::string& { return f.id; }, form);
-  return std::string(KindOf(form)) + ":" + (id.empty() ? std::string("new") : id);
+  const auto* record = std::get_if<RecordForm>(&form);
+  const std::string kind = record ? record->kind : std::string(KindOf(form));
+  return kind + ":" + (id.empty() ? std::string("new") : id);
 }
 
 std::string EncodeForm(const Form& form) {
@@ -313,6 +348,8 @@ std::optional<Form> DecodeForm(std::string_view text) try {
     form = ReadObservation(r);
   } else if (kind == "consultation") {
     form = ReadConsultation(r);
+  } else if (kind == "record") {
+    form = ReadRecord(r);
   }
   if (!form || !r.ok() || !r.AtEnd()) return std::nullopt;
   return form;

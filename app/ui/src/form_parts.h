@@ -1,4 +1,4 @@
-// Pieces the three forms share: new recommendations, and the save/cancel row.
+// Pieces the forms share: new recommendations, and the save/cancel row.
 #pragma once
 
 #include <string>

@@ -82,6 +82,19 @@ void DrawObservationForm(const FormOptions& options, ObservationForm& form, UiSt
 
   changed |= DrawNewRecommendations(form.recommendations, options, t, "observation");
   if (changed) state.Touch(ImGui::GetTime());
+  // A deficit seen in this lesson, recorded at once: the observation is saved first (the deficit
+  // refers to it), then waits underneath, its draft kept as it was.
+  if (Button(t("observation.add_deficit"), "observation.add_deficit")) {
+    out.push_back(SaveForm{Form(form), state.draft_key});
+    state.dirty = false;  // what was typed goes in that save, not in a draft after it
+    OpenNewRecordForm(state, "deficit", form.school_id,
+                      {{"teacher_id", form.teacher_id},
+                       {"observation_id", form.id},
+                       {"found_by", "observation"},
+                       {"found_on", form.date}},
+                      out);
+    return;
+  }
   // Saves the observation, then writes the teacher's feedback sheet from it (offline).
   if (Button(t("report.feedback_pdf"), "observation.feedback_pdf")) {
     out.push_back(MakeReport{ReportKind::kFeedbackPdf, form.id, Form(form), state.draft_key});

@@ -1,6 +1,8 @@
 // The school page, in two tabs.
 //   Log: status, partner and agreement, transition programme; a timeline of visits,
-//     observations and consultations; open recommendations; teachers (each opens their page).
+//     observations and consultations; open recommendations; its network agreements, roadmap
+//     items, network events and assignments (lists that add and open the generic record form);
+//     teachers (each opens their page).
 //   Dashboard: contacts by month (bars), the mean rubric level by term (a line), criteria first
 //     vs latest, recommendations, results and the ИОР by year (a sparkline), well-being, risk
 //     flags with their evidence, milestones, and the teachers first vs latest (each opens their
@@ -253,6 +255,32 @@ void DrawSchoolLog(const SchoolView& view, UiState& state, const Translations& t
       Probe("school.entry/" + e.id);
       ImGui::PopID();
     }
+  }
+
+  // The programme's instruments of this school: each list adds, each row opens its form.
+  Heading(t("school.agreements"));
+  DrawRecordRows("school.agreement", view.agreements, t, out);
+  if (Button(t("school.add_agreement"), "school.add/network_agreement")) {
+    OpenNewRecordForm(state, "network_agreement", view.id, {{"supported_school_id", view.id}}, out);
+    return;
+  }
+  Heading(t("school.roadmap"));
+  DrawRecordRows("school.roadmap_item", view.roadmap, t, out);
+  if (Button(t("school.add_roadmap"), "school.add/roadmap_item")) {
+    OpenNewRecordForm(state, "roadmap_item", view.id, {{"level", "school"}, {"school_id", view.id}}, out);
+    return;
+  }
+  Heading(t("school.events"));
+  DrawRecordRows("school.event", view.events, t, out);
+  if (Button(t("school.add_event"), "school.add/network_event")) {
+    OpenNewRecordForm(state, "network_event", view.id, {{"organiser_school_id", view.id}}, out);
+    return;
+  }
+  Heading(t("school.assignments"));
+  DrawRecordRows("school.assignment", view.assignments, t, out);
+  if (Button(t("school.add_assignment"), "school.add/assignment")) {
+    OpenNewRecordForm(state, "assignment", view.id, {{"kind", "mentor_school"}, {"school_id", view.id}}, out);
+    return;
   }
 
   Heading(t("school.teachers"));

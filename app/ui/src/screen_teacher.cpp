@@ -1,5 +1,6 @@
 // The teacher page: the rubric criteria first vs latest (from the dashboards), observations,
-// rubric levels over time (one sparkline row per criterion), deficits.
+// rubric levels over time (one sparkline row per criterion); the deficits, the individual route
+// (ИОМ) and the courses, each a list that adds and opens the generic record form.
 #include <imgui.h>
 
 #include <string>
@@ -9,8 +10,8 @@
 
 namespace mentorlog::ui {
 
-void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, UiState&, const Translations& t,
-                 Actions&) {
+void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, UiState& state, const Translations& t,
+                 Actions& out) {
   ImGui::TextWrapped("%s", view.name.c_str());
   Muted((view.school + " · " + view.subjects).c_str());
 
@@ -43,11 +44,26 @@ void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, Ui
     if (!e.warning.empty()) Warning(e.warning.c_str());
   }
 
+  // The teacher's deficits, route (ИОМ) and courses: lists that add and open the record form.
+  const bool ready = view.id == state.teacher_id || state.teacher_id.empty();
+  if (!ready) return;  // the page of the teacher just opened arrives a moment later
+  auto add = [&](const char* label, std::string_view kind) {
+    if (!Button(label, "teacher.add/" + std::string(kind))) return false;
+    OpenNewRecordForm(state, kind, view.school_id, {{"teacher_id", view.id}}, out);
+    return true;
+  };
   Heading(t("teacher.deficits"));
-  if (view.deficits.empty()) Muted(t("school.none"));
-  for (const std::string& d : view.deficits) {
-    ImGui::Bullet();
-    ImGui::TextWrapped("%s", d.c_str());
+  DrawRecordRows("teacher.deficit", view.deficits, t, out);
+  if (add(t("teacher.add_deficit"), "deficit")) return;
+  Heading(t("teacher.route"));
+  DrawRecordRows("teacher.route_item", view.route, t, out);
+  if (add(t("teacher.add_route_item"), "route_item")) return;
+  Heading(t("teacher.trainings"));
+  DrawRecordRows("teacher.training", view.trainings, t, out);
+  if (add(t("teacher.add_training"), "training")) return;
+  if (Button(t("teacher.assign_tutor"), "teacher.add/assignment")) {
+    OpenNewRecordForm(state, "assignment", view.school_id,
+                      {{"kind", "tutor_teacher"}, {"school_id", view.school_id}, {"teacher_id", view.id}}, out);
   }
 }
 

@@ -1,5 +1,6 @@
-// Today: my schools (days since the last contact, open and overdue recommendations, next
-// roadmap items), the drafts not finished, and a one-click start of a visit.
+// Today: the drafts not finished; what is due in the next 14 days (roadmap items, route items,
+// my plan items; a new plan item); my schools (days since the last contact, open and overdue
+// recommendations, next roadmap items), and a one-click start of a visit.
 #include <imgui.h>
 
 #include <string>
@@ -39,6 +40,14 @@ void DrawToday(const TodayView& view, UiState& state, const Translations& t, Act
       if (Button(t("today.discard"), "today.discard/" + d.key)) out.push_back(DiscardDraft{d.key});
       ImGui::PopID();
     }
+  }
+
+  // What is due in the next 14 days, and overdue: roadmap items, route items, my plan.
+  Heading(t("today.due"));
+  DrawRecordRows("today.due", view.due, t, out);
+  if (Button(t("today.add_plan_item"), "today.add/plan_item")) {
+    OpenNewRecordForm(state, "plan_item", "", {{"person_id", view.person_id}}, out);
+    return;
   }
 
   Heading(t("today.my_schools"));

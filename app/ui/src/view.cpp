@@ -53,7 +53,27 @@ std::vector<std::string> TextsOf(const AppView& v) {
   }
   add(v.teacher->name);
   for (const TimelineEntry& e : v.teacher->observations) entry(e);
-  for (const std::string& d : v.teacher->deficits) add(d);
+  auto record_rows = [&](const std::vector<RecordRow>& list) {
+    for (const RecordRow& r : list) {
+      for (const std::string* x : {&r.date, &r.title, &r.detail, &r.status}) add(*x);
+    }
+  };
+  for (const auto* list : {&v.today->due, &v.school->agreements, &v.school->roadmap, &v.school->events,
+                           &v.school->assignments, &v.teacher->deficits, &v.teacher->route, &v.teacher->trainings}) {
+    record_rows(*list);
+  }
+  for (const auto& [key, choices] : v.record_options->vocabularies) {
+    for (const Choice& c : choices) add(c.label);
+  }
+  for (const Choice& c : v.record_options->schools) add(c.label);
+  for (const Choice& c : v.record_options->people) add(c.label);
+  for (const auto* list : {&v.record_options->teachers, &v.record_options->deficits}) {
+    for (const GroupedChoice& c : *list) {
+      add(c.label);
+      add(c.group_label);
+    }
+  }
+  for (const FieldErrorView& e : v.form_errors) add(e.text);
   for (const RecommendationRow& r : v.recommendations->rows) rec(r);
   add(v.form->school_name);
   for (const auto* choices :

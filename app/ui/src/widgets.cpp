@@ -96,7 +96,7 @@ bool PrimaryButton(const char* label, std::string_view probe_id) {
 }
 
 bool TextField(const char* label, std::string* value, std::string_view probe_id, int lines) {
-  ImGui::TextUnformatted(label);
+  ImGui::TextWrapped("%s", label);  // a long label on a phone
   ImGui::SetNextItemWidth(FieldWidth());
   const std::string id = "##" + std::string(probe_id);
   bool changed = false;
@@ -112,7 +112,7 @@ bool TextField(const char* label, std::string* value, std::string_view probe_id,
 
 bool ChoiceField(const char* label, std::string* code, const std::vector<Choice>& choices, std::string_view probe_id,
                  const char* none_label) {
-  ImGui::TextUnformatted(label);
+  ImGui::TextWrapped("%s", label);  // a long label on a phone
   ImGui::SetNextItemWidth(FieldWidth());
   const auto current = std::find_if(choices.begin(), choices.end(), [&](const Choice& c) { return c.code == *code; });
   const char* preview = current != choices.end() ? current->label.c_str() : (none_label ? none_label : "");

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mentorlog/base/status.h"
 #include "mentorlog/domain/records.h"
@@ -28,16 +29,33 @@
 
 namespace mentorlog::app {
 
-// The id of the saved record (visit, observation or consultation).
+// A field of a form that a save refused, and why (in both languages).
+struct FormFieldError {
+  std::string field;  // the field's name in core's field table
+  LocalText text;
+};
+
+// The id of the saved record (visit, observation, consultation, or the generic form's record).
 // `author` is who records it (the visitor, observer or consultant; kept as it is when editing);
 // nullopt when nobody is signed in (the core then asks to say who). `ru` and `en`: the UI's
 // words, for the messages of what was typed wrong (kept in both languages in the Status).
+//
+// A RecordForm (ui/state.h) is converted field by field through core's field table
+// (FieldCodec<T>::FromText), the fields its spec hides (ui/record_spec.h) saved empty, and
+// checked with core's Validate before it is written; when a value cannot be read or validation
+// refuses the record, nothing is written, the Status is InvalidInput ("fix the marked fields")
+// and `field_errors` (when given) gets one entry per refused field. A network event's
+// participants are written in the same transaction: one EventParticipant per teacher added,
+// the records of those removed deleted.
 Result<core::Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::optional<core::Uuid>& author,
-                            const ui::Translations& ru, const ui::Translations& en);
+                            const ui::Translations& ru, const ui::Translations& en,
+                            std::vector<FormFieldError>* field_errors = nullptr);
 
-// A saved visit, observation or consultation as a form, for editing. Its recommendations and
-// checks are empty (those already written are edited on their own).
-// Errors: NotFound when no live visit, observation or consultation has that id.
+// A saved record as its form, for editing: a visit, observation or consultation (its
+// recommendations and checks empty: those already written are edited on their own), or a
+// record of a kind the generic form covers (every field as text; a network event's
+// participants).
+// Errors: NotFound when no live record of such a kind has that id.
 Result<ui::Form> FormForRecord(const core::Records& store, std::string_view record_id);
 
 // A fresh UUIDv7 (text) for a new form, from `now_millis`.

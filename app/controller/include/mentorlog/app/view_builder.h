@@ -47,16 +47,22 @@ std::string ShowTime(int64_t millis, const BuildContext& ctx);
 // when nobody is signed in; each with days since its last visit, observation or consultation,
 // its open and overdue recommendations, and its next three roadmap items not done or
 // cancelled (the school's and the district's), by start date. Then the drafts, newest first.
-// Schools are ordered by name.
+// Schools are ordered by name. What is due within kDueDays or overdue, soonest first: the
+// school-level roadmap items of those schools not done or cancelled (by their end), the route
+// items not done or dropped of their teachers (and of the teachers a tutor is assigned), and the
+// person's plan items not done.
 Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContext& ctx);
 
 // One school: statuses, partner, agreement, transition programme, its timeline (newest
-// first), open recommendations (by due date) and teachers (by name).
+// first), open recommendations (by due date), teachers (by name), and its instruments: network
+// agreements (newest first), school-level roadmap items (by start), network events it organised
+// (newest first), assignments (by start).
 // Errors: NotFound when the school does not exist; InvalidInput for an id that is not one.
 Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildContext& ctx, std::string_view school_id);
 
 // One teacher: observations (newest first), rubric levels per criterion over time (oldest
-// first, from ObservationScore; -1 = not observed), deficits.
+// first, from ObservationScore; -1 = not observed), deficits (by the date found), route items
+// (by due date), trainings (newest first).
 Result<ui::TeacherView> BuildTeacherView(const core::Records& store, const BuildContext& ctx,
                                          std::string_view teacher_id);
 
@@ -69,6 +75,16 @@ Result<ui::RecommendationsView> BuildRecommendationsView(const core::Records& st
 // subjects, its open recommendations and the newest "lesson_observation" rubric.
 Result<ui::FormOptions> BuildFormOptions(const core::Records& store, const BuildContext& ctx,
                                          std::string_view school_id);
+
+// What the generic record form offers, whatever its kind: every vocabulary of the kinds of
+// ui/record_spec.h (by "<kind>.<field>", from core's EnumEntries), the schools, the teachers
+// grouped by school, the mentors, tutors and coordinators, and the deficits of `school_id`'s
+// teachers ("" : none), grouped by teacher.
+Result<ui::RecordOptions> BuildRecordOptions(const core::Records& store, const BuildContext& ctx,
+                                             std::string_view school_id);
+
+// How many days ahead Today lists what is due.
+inline constexpr int kDueDays = 14;
 
 // The sync state kept in the store: pending changes, last success and error, server and user,
 // rejected changes (reason in ctx.lang) and open conflicts. `signed_in` says whether a token

@@ -50,9 +50,21 @@ void DrawObservationForm(const FormOptions& options, ObservationForm& form, UiSt
                          Actions& out);
 void DrawConsultationForm(const FormOptions& options, ConsultationForm& form, UiState& state, const Translations& t,
                           Actions& out);
+// The generic form of a programme instrument (record_spec.h); `errors`: the fields its last
+// save got wrong, each drawn under its field.
+void DrawRecordForm(const RecordOptions& options, const std::vector<FieldErrorView>& errors, RecordForm& form,
+                    UiState& state, const Translations& t, Actions& out);
+// A list of saved instruments, each row wrapped and opening its record's form (OpenRecord);
+// rows are probed as "<probe_prefix>/<id>".
+void DrawRecordRows(const std::string& probe_prefix, const std::vector<RecordRow>& rows, const Translations& t,
+                    Actions& out);
 
 // Opens a new form (with a fresh id, so its draft and its record share it) on the form screen.
 void OpenNewForm(UiState& state, Form form, Actions& out);
+// Opens a new generic form of `kind` for `school_id` (its options), with `prefill` over the
+// kind's initial values (record_spec.h NewRecordForm).
+void OpenNewRecordForm(UiState& state, std::string_view kind, std::string school_id,
+                       std::map<std::string, std::string> prefill, Actions& out);
 // Leaves the open form and goes back. What was typed stays as a draft (listed on Today).
 void CloseForm(UiState& state, Actions& out);
 // A new record id (UUIDv7 text), made on the device.

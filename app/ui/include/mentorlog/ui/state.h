@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -88,7 +89,27 @@ struct ConsultationForm {
   std::vector<NewRecommendation> recommendations;
 };
 
-using Form = std::variant<VisitForm, ObservationForm, ConsultationForm>;
+// One form for every programme instrument (a network agreement, a roadmap item, a deficit, a
+// route item, a training, a network event, a plan item, an assignment): the record's fields as
+// typed text by their names in core's field table, described per kind by record_spec.h.
+// Saving converts each value through that table, so a field not in `values` keeps what the
+// record holds (a default when it is new).
+struct RecordForm {
+  std::string id;                             // the record's id (a new form gets a fresh one before its first draft)
+  std::string kind;                           // core's RecordKind code: "network_agreement", "deficit"...
+  std::string school_id;                      // the school the form was opened for (its options); may be empty
+  std::map<std::string, std::string> values;  // field name -> text as typed
+  // A network event's participating teachers (ids): saved as one EventParticipant each.
+  std::vector<std::string> participants;
+
+  const std::string& Get(const std::string& field) const {
+    static const std::string kEmpty;
+    auto it = values.find(field);
+    return it == values.end() ? kEmpty : it->second;
+  }
+};
+
+using Form = std::variant<VisitForm, ObservationForm, ConsultationForm, RecordForm>;
 
 // The key a form's draft is stored under: "<kind>:<record id or 'new-' + a UUID>".
 std::string DraftKey(const Form& form);
@@ -139,6 +160,7 @@ struct UiState {
   }
 
   RecommendationFilter filter;
+  std::string participant_filter;             // a network event's checklist of teachers, as typed
   std::optional<SettingsView> settings_edit;  // while the settings screen is open
   std::string merge_text;                     // the conflict being merged by hand, as typed
   std::string merging_conflict_id;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -64,6 +65,7 @@ enum class Screen {
   kVisit,            // the visit form
   kObservation,      // the lesson observation form
   kConsultation,     // the consultation form
+  kRecord,           // the form of a programme instrument (RecordForm: agreement, deficit, route item...)
   kRecommendations,  // all recommendations, with filters
   kTeacher,          // one teacher: observations, rubric levels over time, deficits
   kDistrict,         // the district view: programme indicators, ranking, no contact, workload
@@ -97,10 +99,26 @@ struct DraftCard {
   std::string updated;  // "today 10:42"
 };
 
+// One saved record of a programme instrument in a list (a school's agreements, a teacher's
+// route, what is due on Today); a click opens it in its form (OpenRecord).
+struct RecordRow {
+  std::string id;
+  std::string kind;      // core's RecordKind code
+  std::string date;      // shown: the date that matters for the list (due, signed, held...)
+  std::string title;     // "Семинар «Формирующее оценивание»"
+  std::string detail;    // one line: who, where, what kind
+  std::string status;    // shown status, "" when the kind has none
+  bool overdue = false;  // due before today and not done
+};
+
 struct TodayView {
   std::string user_name;  // empty when working offline without a sign-in
   std::vector<SchoolCard> schools;
   std::vector<DraftCard> drafts;
+  // Due in the next 14 days or overdue, soonest first: roadmap items of my schools, route items
+  // of my teachers, my plan items not yet done.
+  std::vector<RecordRow> due;
+  std::string person_id;  // the signed-in person (a new plan item is theirs); "" when none
 };
 
 // ---- School, teacher, recommendations -------------------------------------------------
@@ -149,6 +167,10 @@ struct SchoolView {
   std::vector<TimelineEntry> timeline;  // newest first
   std::vector<RecommendationRow> open_recommendations;
   std::vector<PersonRow> teachers;
+  std::vector<RecordRow> agreements;   // where it is the supported school, newest first
+  std::vector<RecordRow> roadmap;      // its school-level roadmap items, by start
+  std::vector<RecordRow> events;       // network events it organised, newest first
+  std::vector<RecordRow> assignments;  // mentors and tutors assigned to it
 };
 
 struct CriterionSeries {
@@ -165,7 +187,10 @@ struct TeacherView {
   std::string subjects;
   std::vector<TimelineEntry> observations;  // newest first
   std::vector<CriterionSeries> rubric;      // levels over time, per criterion
-  std::vector<std::string> deficits;        // "Assessment for learning — since 12.10.2026 (tutor sessions)"
+  std::string school_id;
+  std::vector<RecordRow> deficits;   // by the date found
+  std::vector<RecordRow> route;      // the individual route (ИОМ), by due date
+  std::vector<RecordRow> trainings;  // completed courses, newest first
 };
 
 struct RecommendationsView {
@@ -336,6 +361,32 @@ struct FormOptions {
   RubricView rubric;                                    // the newest lesson observation rubric
 };
 
+// A person, school or record a generic form offers to choose, with the group it belongs to:
+// a teacher's school (the checklist groups by it), a deficit's teacher.
+struct GroupedChoice {
+  std::string code;
+  std::string label;
+  std::string group;        // an id: the school of a teacher, the teacher of a deficit
+  std::string group_label;  // shown above the group
+};
+
+// What the generic record form (RecordForm, record_spec.h) chooses from, whatever its kind.
+struct RecordOptions {
+  std::string today;  // YYYY-MM-DD: a new form's dates
+  // Vocabularies by "<kind>.<field>" ("network_agreement.model"): core's codes and labels.
+  std::map<std::string, std::vector<Choice>, std::less<>> vocabularies;
+  std::vector<Choice> schools;          // by name
+  std::vector<GroupedChoice> teachers;  // grouped by school, by name within it
+  std::vector<Choice> people;           // mentors, tutors, coordinators, by name
+  std::vector<GroupedChoice> deficits;  // of the form school's teachers, grouped by teacher
+};
+
+// A field the last save of the open form refused, and why, in the UI's language.
+struct FieldErrorView {
+  std::string field;  // the field's name (record_spec.h)
+  std::string text;
+};
+
 // ---- Sync ------------------------------------------------------------------------------
 
 struct RejectedRow {
@@ -390,6 +441,7 @@ struct AppView {
   Section<TeacherView> teacher;
   Section<RecommendationsView> recommendations;
   Section<FormOptions> form;
+  Section<RecordOptions> record_options;
   Section<SyncView> sync;
   SyncRun sync_run;
   Section<SettingsView> settings;
@@ -404,6 +456,10 @@ struct AppView {
   // record closes once per save (UiState::handled_save_seq).
   std::string saved_form_id;
   uint64_t saved_form_seq = 0;
+  // The fields the last refused save of the form `form_errors_id` got wrong, each shown next to
+  // its field; empty after a successful save.
+  std::string form_errors_id;
+  std::vector<FieldErrorView> form_errors;
   // The screens' words in the settings' language (a change in Settings shows at once); null
   // until the controller has published a view.
   std::shared_ptr<const Translations> texts;
