@@ -1337,7 +1337,7 @@ TEST_P(AppControllerTest, TheDashboardsSpeakTheLanguageChosenInSettings) {
            v.dashboard->schools.front().contact_months.back().rfind("Nov", 0) == 0;
   });
   ASSERT_TRUE(english) << "the month labels stayed Russian";
-  EXPECT_EQ(english->dashboard->district.indicators.size(), 6u);
+  EXPECT_EQ(english->dashboard->district.indicators.size(), std::size(core::kAllProgrammeIndicators));
 }
 
 // Without threads the controller does nothing until the frame loop calls Step, and then does it
