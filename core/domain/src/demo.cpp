@@ -1751,12 +1751,12 @@ Status DistrictBuilder::AddRoutesAndTrainings() {
         course = more_.Pick(fitting);
       }
       const std::string area = LowerFirst(d.area);
-      item.title = Fill(spec->title, {{"{area}", area},
-                                      {"{tutor}", tutor_name.empty() ? std::string("школы") : tutor_name},
-                                      {"{leader}", leader.record.short_name},
-                                      {"{course}", course ? "Курсы повышения квалификации «" + course->title + "», " +
-                                                                std::to_string(course->hours) + " ч"
-                                                          : std::string()}});
+      item.title = Fill(
+          spec->title,
+          {{"{area}", area},
+           {"{tutor}", tutor_name.empty() ? std::string("школы") : tutor_name},
+           {"{leader}", leader.record.short_name},
+           {"{course}", course ? "«" + course->title + "», " + std::to_string(course->hours) + " ч" : std::string()}});
       const int length = activity == RouteActivity::kCourse       ? more_.Int(25, 50)
                          : activity == RouteActivity::kSeminar    ? more_.Int(20, 45)
                          : activity == RouteActivity::kPeerVisits ? more_.Int(45, 90)
