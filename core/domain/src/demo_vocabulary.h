@@ -1,7 +1,9 @@
 // The demo district's vocabulary: the names, subjects, lesson topics, observers' notes,
-// recommendations, visit and consultation texts, and the district itself that the generator
-// (demo.cpp) draws from. They are data, read from the TOML files of `assets_dir`/demo, so that
-// the texts can be edited without touching the generator. Internal to mentorlog_core.
+// recommendations, visit and consultation texts, the programme's instruments (agreements,
+// roadmap evidence, routes, courses, network events, work plans; instruments.toml), and the
+// district itself that the generator (demo.cpp) draws from. They are data, read from the TOML
+// files of `assets_dir`/demo, so that the texts can be edited without touching the generator.
+// Internal to mentorlog_core.
 //
 // The generator draws entries by their position, so the order and the length of every list are
 // part of the demo: the same seed on the same day gives the same district only from the same
