@@ -6,6 +6,7 @@
 #include "mentorlog/domain/rubric.h"
 #include "mentorlog/report/make.h"
 #include "mentorlog/report/school_log.h"
+#include "mentorlog/report/teacher_route.h"
 
 namespace mentorlog::cli {
 
@@ -21,7 +22,8 @@ Status Written(const std::string& path, Language language) {
 ReportCommands::ReportCommands(CLI::App& app) {
   report_ = app.add_subcommand("report",
                                "Reports to hand on: a feedback sheet (PDF), a school's log or progress "
-                               "(PDF, XLSX, CSV), the district view (XLSX, CSV); see docs/reports.md");
+                               "(PDF, XLSX, CSV), the district view (XLSX, CSV), a teacher's route (PDF); see "
+                               "docs/reports.md");
   report_->require_subcommand(1);
   auto add_common = [&](CLI::App* cmd, const std::string& out_help) {
     cmd->add_option("--out,-o", out_, out_help)->required();
@@ -45,6 +47,10 @@ ReportCommands::ReportCommands(CLI::App& app) {
   district_ = report_->add_subcommand("district", "The district view: indicators, ranking, no contact, workload");
   district_->add_option("--format", format_, "xlsx or csv")->required()->check(CLI::IsMember({"xlsx", "csv"}));
   add_common(district_, "The file to write (a folder for csv: one <table>.csv per table)");
+
+  route_ = report_->add_subcommand("route", "A teacher's individual educational route, ИОМ (PDF)");
+  route_->add_option("--teacher", teacher_, "The teacher's id or code (`list people` shows them)")->required();
+  add_common(route_, "The PDF file to write");
 }
 
 bool ReportCommands::Parsed() const { return report_->parsed(); }
@@ -54,6 +60,7 @@ Status ReportCommands::Run(const ReportContext& ctx) {
   const Language language = LanguageFromCode(lang_).value_or(ctx.language);
   if (feedback_->parsed()) return Feedback(ctx, language);
   if (school_->parsed()) return School(ctx, language);
+  if (route_->parsed()) return Route(ctx, language);
   return District(ctx, language);
 }
 
@@ -83,6 +90,12 @@ Status ReportCommands::School(const ReportContext& ctx, Language language) {
 
 Status ReportCommands::District(const ReportContext& ctx, Language language) {
   RETURN_IF_ERROR(report::MakeDistrictView(ctx.records, out_, format_ == "csv", core::DefaultAssetsDir(), language));
+  return Written(out_, language);
+}
+
+Status ReportCommands::Route(const ReportContext& ctx, Language language) {
+  ASSIGN_OR_RETURN(core::Person teacher, report::FindTeacher(ctx.records, teacher_));
+  RETURN_IF_ERROR(report::MakeTeacherRoutePdf(ctx.records, teacher, out_, core::DefaultAssetsDir(), language));
   return Written(out_, language);
 }
 

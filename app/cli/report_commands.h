@@ -1,9 +1,10 @@
-// mentorlog-cli's report commands (issue 5): `report feedback`, `report school`, and
-// `report district`. main.cpp registers them and runs the one that was parsed.
+// mentorlog-cli's report commands (issue 5): `report feedback`, `report school`,
+// `report district` and `report route` (issue 15). main.cpp registers them and runs the one that was parsed.
 //
 //   report feedback --observation ID --out FILE.pdf [--lang ru|en]
 //   report school --school ID|CODE --format pdf|xlsx|csv --out PATH [--lang ru|en]
 //   report district --format xlsx|csv --out PATH [--lang ru|en]
+//   report route --teacher ID|CODE --out FILE.pdf [--lang ru|en]
 //
 // PDF and XLSX files are written atomically (FILE.tmp, then renamed). With --format csv, PATH
 // is a folder (created when missing) that gets one file per table, <table>.csv. What each
@@ -45,14 +46,17 @@ class ReportCommands {
   Status Feedback(const ReportContext& ctx, Language language);
   Status School(const ReportContext& ctx, Language language);
   Status District(const ReportContext& ctx, Language language);
+  Status Route(const ReportContext& ctx, Language language);
 
   CLI::App* report_ = nullptr;
   CLI::App* feedback_ = nullptr;
   CLI::App* school_ = nullptr;
   CLI::App* district_ = nullptr;
+  CLI::App* route_ = nullptr;
 
   std::string observation_;
   std::string school_id_;
+  std::string teacher_;
   std::string format_;
   std::string out_;
   std::string lang_;

@@ -9,6 +9,7 @@
 // [SECTION] Errors
 // [SECTION] Consistency and dates
 // [SECTION] Content
+// [SECTION] The programme's instruments
 #include "mentorlog/domain/demo.h"
 
 #include <gtest/gtest.h>
@@ -24,6 +25,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "mentorlog/domain/records.h"
@@ -143,6 +146,7 @@ struct Content {
   std::vector<std::string> teacher_names;
   std::vector<std::string> visit_dates;
   std::vector<std::string> recommendation_texts;
+  std::vector<std::string> instruments;  // agreements, route items, trainings, events, plan items
 
   friend bool operator==(const Content&, const Content&) = default;
 };
@@ -155,7 +159,18 @@ Content ContentOf(const Store& store) {
   }
   for (const auto& v : All<Visit>(store)) c.visit_dates.push_back(v.date.ToString() + " " + v.summary);
   for (const auto& r : All<Recommendation>(store)) c.recommendation_texts.push_back(r.due_on.ToString() + " " + r.text);
-  for (auto* list : {&c.school_names, &c.teacher_names, &c.visit_dates, &c.recommendation_texts}) {
+  for (const auto& n : All<NetworkAgreement>(store)) {
+    c.instruments.push_back(n.signed_on.ToString() + " " + n.partner_name + " " + n.milestones);
+  }
+  for (const auto& r : All<RouteItem>(store)) {
+    c.instruments.push_back(r.starts_on.ToString() + " " + std::string(EnumCode(r.status)) + " " + r.title);
+  }
+  for (const auto& t : All<Training>(store)) c.instruments.push_back(t.ends_on.ToString() + " " + t.certificate);
+  for (const auto& e : All<NetworkEvent>(store)) c.instruments.push_back(e.held_on.ToString() + " " + e.report);
+  for (const auto& p : All<PlanItem>(store)) c.instruments.push_back(p.planned_on.ToString() + " " + p.title);
+  for (const auto& d : All<Deficit>(store)) c.instruments.push_back(d.area + " " + d.closed_by);
+  for (const auto& i : All<RoadmapItem>(store)) c.instruments.push_back(i.title + " " + i.evidence);
+  for (auto* list : {&c.school_names, &c.teacher_names, &c.visit_dates, &c.recommendation_texts, &c.instruments}) {
     std::sort(list->begin(), list->end());
   }
   return c;
@@ -221,6 +236,12 @@ TEST_F(DemoTest, SummaryEqualsTheStoreCounts) {
   EXPECT_EQ(summary.assessment_results, count(RecordKind::kAssessmentResult));
   EXPECT_EQ(summary.context_indicators, count(RecordKind::kContextIndicator));
   EXPECT_EQ(summary.roadmap_items, count(RecordKind::kRoadmapItem));
+  EXPECT_EQ(summary.agreements, count(RecordKind::kNetworkAgreement));
+  EXPECT_EQ(summary.route_items, count(RecordKind::kRouteItem));
+  EXPECT_EQ(summary.trainings, count(RecordKind::kTraining));
+  EXPECT_EQ(summary.network_events, count(RecordKind::kNetworkEvent));
+  EXPECT_EQ(summary.event_participants, count(RecordKind::kEventParticipant));
+  EXPECT_EQ(summary.plan_items, count(RecordKind::kPlanItem));
 
   const auto people = All<Person>(*store);
   const auto with_role = [&](Role role) {
@@ -259,6 +280,7 @@ TEST_F(DemoTest, SameSeedGivesTheSameDistrict) {
   EXPECT_EQ(ca.teacher_names, cb.teacher_names);
   EXPECT_EQ(ca.visit_dates, cb.visit_dates);
   EXPECT_EQ(ca.recommendation_texts, cb.recommendation_texts);
+  EXPECT_EQ(ca.instruments, cb.instruments);
 }
 
 TEST_F(DemoTest, OtherSeedGivesAnotherDistrict) {
@@ -269,6 +291,7 @@ TEST_F(DemoTest, OtherSeedGivesAnotherDistrict) {
   EXPECT_NE(ca.teacher_names, cb.teacher_names);
   EXPECT_NE(ca.visit_dates, cb.visit_dates);
   EXPECT_NE(ca.recommendation_texts, cb.recommendation_texts);
+  EXPECT_NE(ca.instruments, cb.instruments);
 }
 
 // -----------------------------------------------------------------------------------------
@@ -327,7 +350,7 @@ TEST_F(DemoTest, AssetsWithoutTheLessonRubricFailWithNotFound) {
 TEST_F(DemoTest, MissingVocabularyFileFailsWithNotFoundAndWritesNothing) {
   auto store = OpenStore("demo.sqlite");
   for (const char* file : {"names.toml", "subjects.toml", "topics.toml", "criterion_notes.toml", "recommendations.toml",
-                           "visits.toml", "district.toml"}) {
+                           "visits.toml", "district.toml", "instruments.toml"}) {
     SCOPED_TRACE(file);
     DemoOptions options = Options();
     options.assets_dir = CopyOfAssets();
@@ -366,6 +389,11 @@ TEST_F(DemoTest, MalformedVocabularyFileFailsWithInvalidInputAndWritesNothing) {
        "tutor.subject «матеметика» is not a subject of subjects.toml"},
       {"district.toml", "schools = [\"СОШ № 5\"]", "schools = [\"СОШ № 3\"]",
        "the supported school «СОШ № 5» has 0 mentors"},
+      // An adverse-conditions school left without an active agreement, an unknown organiser.
+      {"instruments.toml", "status = \"active\"", "status = \"draft\"",
+       "the supported school «Каменнобродская СОШ» has no active agreement"},
+      {"instruments.toml", "organiser = \"СОШ № 2\"", "organiser = \"СОШ № 22\"",
+       "event.organiser «СОШ № 22» is not the short_name of a school"},
   };
   auto store = OpenStore("demo.sqlite");
   for (const Breakage& b : breakages) {
@@ -431,7 +459,18 @@ void ExpectNothingAfter(const Store& store, Date today) {
     check(d.found_on, "deficit");
     if (d.closed_on) check(*d.closed_on, "deficit closed");
   }
-  for (const auto& i : All<RoadmapItem>(store)) check(i.starts_on, "roadmap item");
+  for (const auto& i : All<RoadmapItem>(store)) {
+    check(i.starts_on, "roadmap item");
+    if (i.done_on) check(*i.done_on, "roadmap item done");
+  }
+  for (const auto& r : All<RouteItem>(store)) {
+    if (r.done_on) check(*r.done_on, "route item done");
+  }
+  for (const auto& t : All<Training>(store)) check(t.ends_on, "training");
+  for (const auto& e : All<NetworkEvent>(store)) check(e.held_on, "network event");
+  for (const auto& p : All<PlanItem>(store)) {
+    if (p.done_on) check(*p.done_on, "plan item done");
+  }
   for (const auto& r : All<AssessmentResult>(store)) EXPECT_LE(r.year, today.year());
   for (const auto& c : All<ContextIndicator>(store)) EXPECT_LE(c.year, today.year());
 }
@@ -618,6 +657,259 @@ TEST_F(DemoTest, LowResultsSchoolsScoreLowerAndImprove) {
   };
   for (int64_t year = first_year; year <= last_year; ++year) EXPECT_LT(mean(true, year), mean(false, year) - 0.2);
   EXPECT_GT(mean(true, last_year), mean(true, first_year));
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] The programme's instruments
+// -----------------------------------------------------------------------------------------
+
+TEST_F(DemoTest, InstrumentsArePresentInPlausibleAmounts) {
+  const DemoSummary& s = DemoSummaryOf();
+  EXPECT_GE(s.agreements, 6);  // one per supported school, one ended, one draft
+  EXPECT_LE(s.agreements, 12);
+  EXPECT_GE(s.route_items, 80);
+  EXPECT_LE(s.route_items, 400);
+  EXPECT_GE(s.trainings, 200);
+  EXPECT_LE(s.trainings, 700);
+  EXPECT_GE(s.network_events, 8);
+  EXPECT_LE(s.network_events, 15);
+  EXPECT_GE(s.event_participants, 8 * s.network_events);
+  EXPECT_LE(s.event_participants, 40 * s.network_events);
+  EXPECT_GE(s.plan_items, 60);
+  EXPECT_LE(s.plan_items, 400);
+  // The demo stays of a reasonable size.
+  EXPECT_LE(s.route_items + s.trainings + s.network_events + s.event_participants + s.plan_items, 2500);
+}
+
+TEST_F(DemoTest, EverySupportedSchoolHasAnActiveAgreementWithMilestones) {
+  const Store* store = &Demo();
+  std::set<Uuid> schools;
+  for (const auto& s : All<School>(*store)) schools.insert(s.id);
+  const auto agreements = All<NetworkAgreement>(*store);
+  std::map<AgreementStatus, int> by_status;
+  int institutions = 0;
+  for (const auto& n : agreements) {
+    ++by_status[n.status];
+    EXPECT_EQ(schools.count(n.supported_school_id), 1u) << n.number;
+    EXPECT_FALSE(n.milestones.empty()) << n.number;
+    EXPECT_FALSE(n.subject.empty()) << n.number;
+    if (n.partner_kind == PartnerKind::kSchool) {
+      ASSERT_TRUE(n.leader_school_id.has_value()) << n.number;
+      EXPECT_EQ(schools.count(*n.leader_school_id), 1u) << n.number;
+    } else {
+      EXPECT_FALSE(n.leader_school_id.has_value()) << n.number;
+      EXPECT_FALSE(n.partner_name.empty()) << n.number;
+      if (n.status == AgreementStatus::kActive) ++institutions;
+    }
+    if (n.status == AgreementStatus::kEnded) {
+      ASSERT_TRUE(n.ends_on.has_value()) << n.number;
+      EXPECT_LT(*n.ends_on, store->records().Today()) << n.number;
+    }
+  }
+  EXPECT_GE(by_status[AgreementStatus::kEnded], 1);
+  EXPECT_GE(by_status[AgreementStatus::kDraft], 1);
+  EXPECT_GE(institutions, 1);
+  EXPECT_LE(institutions, 2);
+  for (const auto& s : All<School>(*store)) {
+    if (!HasStatus(s, SchoolStatus::kLowResults) && !HasStatus(s, SchoolStatus::kAdverseConditions)) continue;
+    EXPECT_TRUE(std::any_of(agreements.begin(), agreements.end(), [&](const NetworkAgreement& n) {
+      return n.supported_school_id == s.id && n.status == AgreementStatus::kActive;
+    })) << s.name;
+  }
+}
+
+TEST_F(DemoTest, DoneRoadmapItemsHaveTheirDateAndEvidence) {
+  int done = 0, on_time = 0, late = 0;
+  for (const auto& i : All<RoadmapItem>(Demo())) {
+    if (i.status != RoadmapStatus::kDone) {
+      EXPECT_FALSE(i.done_on.has_value()) << i.title;
+      continue;
+    }
+    ++done;
+    ASSERT_TRUE(i.done_on.has_value()) << i.title;
+    EXPECT_GE(*i.done_on, i.starts_on) << i.title;
+    EXPECT_FALSE(i.evidence.empty()) << i.title;
+    (*i.done_on <= i.ends_on ? on_time : late)++;
+  }
+  ASSERT_GT(done, 0);
+  EXPECT_GT(late, 0);
+  EXPECT_GT(on_time, 3 * late);
+}
+
+TEST_F(DemoTest, ClosedDeficitsSayWhatClosedThem) {
+  int closed = 0, by_course = 0;
+  for (const auto& d : All<Deficit>(Demo())) {
+    if (!d.closed_on) {
+      EXPECT_TRUE(d.closed_by.empty()) << d.area;
+      continue;
+    }
+    ++closed;
+    EXPECT_FALSE(d.closed_by.empty()) << d.area;
+    if (d.closed_by.starts_with("Курсы")) ++by_course;
+  }
+  EXPECT_GT(closed, 0);
+  EXPECT_GT(by_course, 0);
+}
+
+TEST_F(DemoTest, RoutesAreTiedToTheTeachersDeficits) {
+  const Store* store = &Demo();
+  const Date today = store->records().Today();
+  std::map<Uuid, Deficit> deficits;
+  std::set<Uuid> with_deficit;
+  for (const auto& d : All<Deficit>(*store)) {
+    deficits[d.id] = d;
+    with_deficit.insert(d.teacher_id);
+  }
+  std::map<Uuid, int> items_of;
+  std::map<RouteItemStatus, int> by_status;
+  std::set<RouteActivity> activities;
+  int overdue = 0;
+  for (const auto& r : All<RouteItem>(*store)) {
+    ++items_of[r.teacher_id];
+    ++by_status[r.status];
+    activities.insert(r.activity);
+    ASSERT_TRUE(r.deficit_id.has_value()) << r.title;
+    ASSERT_EQ(deficits.count(*r.deficit_id), 1u) << r.title;
+    EXPECT_EQ(deficits[*r.deficit_id].teacher_id, r.teacher_id) << r.title;
+    EXPECT_GT(r.due_on, r.starts_on) << r.title;
+    EXPECT_EQ(r.status == RouteItemStatus::kDone, r.done_on.has_value()) << r.title;
+    if (r.status == RouteItemStatus::kDone) {
+      EXPECT_FALSE(r.result.empty()) << r.title;
+    }
+    if ((r.status == RouteItemStatus::kPlanned || r.status == RouteItemStatus::kInProgress) && r.due_on < today) {
+      ++overdue;
+    }
+  }
+  int routed = 0;
+  for (const Uuid& t : with_deficit) {
+    if (items_of.count(t) == 0) continue;
+    ++routed;
+    EXPECT_GE(items_of[t], 1);
+    EXPECT_LE(items_of[t], 4);
+  }
+  EXPECT_EQ(routed, static_cast<int>(items_of.size()));  // only teachers with deficits have routes
+  EXPECT_GT(routed, static_cast<int>(with_deficit.size()) * 7 / 10);
+  EXPECT_GT(overdue, 0);
+  EXPECT_LT(overdue, static_cast<int>(All<RouteItem>(*store).size()) / 4);
+  EXPECT_GT(by_status[RouteItemStatus::kDone], 0);
+  EXPECT_GT(by_status[RouteItemStatus::kInProgress], 0);
+  EXPECT_GE(activities.size(), 4u);
+}
+
+TEST_F(DemoTest, MostTeachersTookACourseInTheLastYear) {
+  const Store* store = &Demo();
+  const Date today = store->records().Today();
+  std::set<Uuid> teachers;
+  for (const auto& p : All<Person>(*store)) {
+    if (HasRole(p, Role::kTeacher)) teachers.insert(p.id);
+  }
+  std::set<Uuid> recent;
+  std::set<std::string> providers;
+  for (const auto& t : All<Training>(*store)) {
+    EXPECT_EQ(teachers.count(t.teacher_id), 1u) << t.title;
+    EXPECT_GE(t.hours, 16) << t.title;
+    EXPECT_LE(t.hours, 72) << t.title;
+    EXPECT_FALSE(t.certificate.empty()) << t.title;
+    EXPECT_GE(t.ends_on, today.AddDays(-3 * 366)) << t.title;
+    providers.insert(t.provider);
+    if (t.ends_on >= today.AddDays(-365)) recent.insert(t.teacher_id);
+  }
+  EXPECT_GE(providers.size(), 3u);
+  const double share = static_cast<double>(recent.size()) / static_cast<double>(teachers.size());
+  EXPECT_GE(share, 0.6);
+  EXPECT_LE(share, 0.9);
+}
+
+TEST_F(DemoTest, NetworkEventsCoverAboutHalfTheTeachers) {
+  const Store* store = &Demo();
+  const Date today = store->records().Today();
+  std::set<Uuid> teachers, schools;
+  for (const auto& p : All<Person>(*store)) {
+    if (HasRole(p, Role::kTeacher)) teachers.insert(p.id);
+  }
+  for (const auto& s : All<School>(*store)) schools.insert(s.id);
+  std::map<Uuid, int> participants;
+  std::set<NetworkEventKind> kinds;
+  for (const auto& e : All<NetworkEvent>(*store)) {
+    participants[e.id] = 0;
+    kinds.insert(e.kind);
+    EXPECT_GE(e.held_on, today.AddDays(-366)) << e.title;
+    if (e.organiser_school_id) {
+      EXPECT_EQ(schools.count(*e.organiser_school_id), 1u) << e.title;
+    }
+  }
+  std::set<Uuid> covered;
+  std::set<std::pair<Uuid, Uuid>> pairs;
+  for (const auto& p : All<EventParticipant>(*store)) {
+    ASSERT_EQ(participants.count(p.event_id), 1u);
+    ++participants[p.event_id];
+    EXPECT_EQ(teachers.count(p.teacher_id), 1u);
+    EXPECT_TRUE(pairs.insert({p.event_id, p.teacher_id}).second) << "a teacher twice at one event";
+    covered.insert(p.teacher_id);
+  }
+  for (const auto& [event, n] : participants) {
+    EXPECT_GE(n, 8);
+    EXPECT_LE(n, 40);
+  }
+  EXPECT_GE(kinds.size(), 4u);
+  const double share = static_cast<double>(covered.size()) / static_cast<double>(teachers.size());
+  EXPECT_GE(share, 0.4);
+  EXPECT_LE(share, 0.9);
+}
+
+// The work plans of the current half-year: every mentor and tutor has one; some planned
+// visits, observations and consultations were done (a record of the same person, school,
+// teacher and month), some were missed, some are still ahead.
+TEST_F(DemoTest, WorkPlansAreMatchedBySomeOfWhatWasDone) {
+  const Store* store = &Demo();
+  const Date today = store->records().Today();
+  const auto month_of = [](Date d) { return d.year() * 12 + d.month(); };
+  // (activity, person, school, teacher or nil, month) of what was done.
+  std::set<std::tuple<PlanActivity, Uuid, Uuid, Uuid, int>> done;
+  for (const auto& v : All<Visit>(*store)) {
+    for (const Uuid& who : v.visitor_ids)
+      done.insert({PlanActivity::kVisit, who, v.school_id, Uuid(), month_of(v.date)});
+  }
+  for (const auto& o : All<Observation>(*store)) {
+    done.insert({PlanActivity::kObservation, o.observer_id, o.school_id, o.teacher_id, month_of(o.date)});
+  }
+  for (const auto& c : All<Consultation>(*store)) {
+    done.insert(
+        {PlanActivity::kConsultation, c.consultant_id, c.school_id, c.teacher_id.value_or(Uuid()), month_of(c.date)});
+  }
+  std::set<Uuid> planners;
+  for (const auto& p : All<Person>(*store)) {
+    if (HasRole(p, Role::kMentor) || HasRole(p, Role::kTutor)) planners.insert(p.id);
+  }
+  std::set<Uuid> schools;
+  for (const auto& s : All<School>(*store)) schools.insert(s.id);
+  std::set<Uuid> with_plan;
+  int matched = 0, missed = 0, ahead = 0, events = 0;
+  for (const auto& p : All<PlanItem>(*store)) {
+    with_plan.insert(p.person_id);
+    EXPECT_EQ(planners.count(p.person_id), 1u) << p.title;
+    EXPECT_EQ(schools.count(p.school_id), 1u) << p.title;
+    EXPECT_FALSE(p.title.empty());
+    EXPECT_EQ(p.planned_on.year(), today.year()) << p.title;
+    EXPECT_EQ(p.planned_on.month() >= 7, today.month() >= 7) << p.title;  // this half-year
+    if (p.activity == PlanActivity::kEvent || p.activity == PlanActivity::kOther) {
+      ++events;
+      continue;
+    }
+    EXPECT_FALSE(p.done_on.has_value()) << p.title;
+    if (done.count({p.activity, p.person_id, p.school_id, p.teacher_id.value_or(Uuid()), month_of(p.planned_on)})) {
+      ++matched;
+    } else if (month_of(p.planned_on) < month_of(today)) {
+      ++missed;
+    } else if (p.planned_on > today) {
+      ++ahead;
+    }
+  }
+  EXPECT_EQ(with_plan, planners);
+  EXPECT_GT(matched, 0);
+  EXPECT_GT(missed, 0);
+  EXPECT_GT(ahead, 0);
+  EXPECT_GE(events, static_cast<int>(planners.size()));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // writes, its messages and exit codes.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
 
 #include "report_test_support.h"
@@ -143,6 +144,52 @@ TEST_F(CliReportTest, DistrictAsWorkbookAndAsCsvFolder) {
   const ToolRun pdf = Cli("report district --format pdf --out " + Quote(Out("d.pdf")));
   EXPECT_NE(pdf.exit_code, 0) << pdf.out;
   EXPECT_FALSE(std::filesystem::exists(Out("d.pdf")));
+}
+
+TEST_F(CliReportTest, TeacherRouteOfADemoTeacherAndAClearErrorWithoutARoute) {
+  // `list route_items`: id, then the teacher's id.
+  const ToolRun list = Cli("list route_items");
+  ASSERT_EQ(list.exit_code, 0) << list.out;
+  ASSERT_GT(list.out.size(), 76u) << list.out;
+  const std::string teacher = list.out.substr(38, 36);
+  const auto pdf = Out("route.pdf");
+  const ToolRun run = Cli("report route --teacher " + teacher + " --out " + Quote(pdf), "ru");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("Записано"), std::string::npos) << run.out;
+  EXPECT_FALSE(std::filesystem::exists(pdf.string() + ".tmp"));
+  const std::string text = PdfText(pdf);
+  EXPECT_NE(text.find("Индивидуальный образовательный маршрут педагога"), std::string::npos) << text;
+  EXPECT_NE(text.find("Пункты маршрута"), std::string::npos) << text;
+
+  // A teacher with no route, and a coordinator (the demo's coordinators do not teach).
+  std::set<std::string> routed;
+  std::istringstream items(list.out);
+  for (std::string line; std::getline(items, line);) {
+    if (line.size() >= 74) routed.insert(line.substr(38, 36));
+  }
+  std::string coordinator, without_route;
+  const ToolRun people = Cli("list people");
+  std::istringstream in(people.out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.size() < 36) continue;
+    const std::string id = line.substr(0, 36);
+    if (line.find("  coordinator") != std::string::npos && line.find("teacher") == std::string::npos) {
+      coordinator = id;
+    }
+    if (line.find("  teacher") != std::string::npos && routed.count(id) == 0) without_route = id;
+  }
+  ASSERT_FALSE(without_route.empty()) << people.out;
+  const ToolRun none = Cli("report route --teacher " + without_route + " --out " + Quote(Out("none.pdf")), "ru");
+  EXPECT_EQ(none.exit_code, 1) << none.out;
+  EXPECT_NE(none.out.find("нет пунктов индивидуального образовательного маршрута (ИОМ)"), std::string::npos)
+      << none.out;
+  EXPECT_FALSE(std::filesystem::exists(Out("none.pdf")));
+
+  ASSERT_FALSE(coordinator.empty()) << people.out;
+  const ToolRun not_teacher = Cli("report route --teacher " + coordinator + " --out " + Quote(Out("c.pdf")));
+  EXPECT_EQ(not_teacher.exit_code, 1) << not_teacher.out;
+  EXPECT_NE(not_teacher.out.find("is not a teacher"), std::string::npos) << not_teacher.out;
+  EXPECT_FALSE(std::filesystem::exists(Out("c.pdf")));
 }
 
 }  // namespace

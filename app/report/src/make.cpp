@@ -7,6 +7,7 @@
 #include "mentorlog/report/pdf.h"
 #include "mentorlog/report/school_log.h"
 #include "mentorlog/report/school_progress.h"
+#include "mentorlog/report/teacher_route.h"
 #include "mentorlog/report/xlsx.h"
 
 namespace mentorlog::report {
@@ -17,6 +18,15 @@ Status MakeFeedbackPdf(const core::Records& store, const core::Uuid& observation
   ASSIGN_OR_RETURN(FeedbackSheet sheet, LoadFeedbackSheet(store, observation_id));
   ASSIGN_OR_RETURN(PdfFonts fonts, FindPdfFonts(assets_dir));
   ASSIGN_OR_RETURN(std::string pdf, RenderFeedbackPdf(sheet, fonts, language));
+  return WriteFileAtomically(out, pdf);
+}
+
+Status MakeTeacherRoutePdf(const core::Records& store, const core::Person& teacher, const std::filesystem::path& out,
+                           const std::filesystem::path& assets_dir, Language language) {
+  RETURN_IF_ERROR(CheckOutputPath(out));
+  ASSIGN_OR_RETURN(TeacherRoute route, LoadTeacherRoute(store, teacher));
+  ASSIGN_OR_RETURN(PdfFonts fonts, FindPdfFonts(assets_dir));
+  ASSIGN_OR_RETURN(std::string pdf, RenderTeacherRoutePdf(route, fonts, language));
   return WriteFileAtomically(out, pdf);
 }
 

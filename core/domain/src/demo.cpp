@@ -4,6 +4,9 @@
 // friends, so it passes validation like real input. Randomness comes only from DemoRandom
 // (std::mt19937_64, whose output the standard fixes, plus our own arithmetic on top of it: the
 // standard distributions differ between libraries), and everything is dated from Today().
+// The programme's instruments added later (agreements' milestones, roadmap evidence, routes,
+// trainings, network events, work plans) draw from a second engine seeded from the same seed,
+// so that adding them left every earlier record of a seed as it was.
 //
 // The texts and the district's make-up are not here: they are the vocabulary of assets/demo
 // (demo_vocabulary.h), drawn from by position, so the district is a function of the seed, the
@@ -16,6 +19,7 @@
 // [SECTION] DistrictBuilder: visits, observations, consultations
 // [SECTION] DistrictBuilder: recommendation progress and deficits
 // [SECTION] DistrictBuilder: roadmap, assessment results, context indicators
+// [SECTION] DistrictBuilder: routes (ИОМ), trainings, network events, work plans
 // [SECTION] CreateDemoDistrict
 #include "mentorlog/domain/demo.h"
 
@@ -187,6 +191,16 @@ std::string JoinSentences(const std::vector<std::string>& parts) {
   return out;
 }
 
+// One a line, as the agreements' milestones are kept.
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) {
+    if (!out.empty()) out += '\n';
+    out += l;
+  }
+  return out;
+}
+
 double Round(double v, int digits) {
   const double scale = digits == 1 ? 10.0 : digits == 2 ? 100.0 : 1000.0;
   return std::round(v * scale) / scale;
@@ -294,6 +308,30 @@ struct DemoVisit {
   Uuid id;
   size_t school = 0;
   Date date;
+  std::vector<Uuid> visitors;
+};
+
+// A visit, an observation or a consultation done by one person: what a work plan's item is
+// matched with (same person, school, teacher and calendar month).
+struct DemoFact {
+  PlanActivity activity = PlanActivity::kVisit;
+  Uuid person;
+  size_t school = 0;
+  std::optional<Uuid> teacher;
+  Date date;
+};
+
+// A teacher assigned to a tutor (AssignmentKind::kTutorTeacher).
+struct DemoTutored {
+  size_t tutor = 0;  // into tutors_
+  size_t school = 0;
+  size_t teacher = 0;  // into teachers_
+};
+
+// A deficit, saved once its route says what closed it.
+struct DemoDeficit {
+  Deficit record;
+  size_t teacher = 0;
 };
 
 struct DemoObservation {
@@ -351,6 +389,11 @@ class DistrictBuilder {
   Status AddRoadmap();
   Status AddAssessmentResults();
   Status AddContextIndicators();
+  Status AddRoutesAndTrainings();
+  Status AddTrainings(size_t teacher, std::vector<std::string>& titles);
+  Status AddNetworkEvents();
+  Status AddWorkPlans();
+  Status AddPlanItem(PlanItem item);
 
   // Saves a copy of `record` and takes back the saved one (with its id). On failure `record`
   // is intact, so the caller can name it in the error.
@@ -377,6 +420,7 @@ class DistrictBuilder {
   const DemoVocabulary& words_;
   Rubric rubric_;
   DemoRandom rng_;
+  DemoRandom more_;  // the instruments' draws (see the file's comment)
   Date today_;
   int start_year_ = 0;  // activity starts on 1 September of this year
   Date start_;
@@ -390,12 +434,20 @@ class DistrictBuilder {
   std::vector<DemoVisit> visits_;
   std::vector<DemoObservation> observations_;
   std::vector<DemoRecommendation> recommendations_;
+  std::vector<DemoFact> facts_;
+  std::vector<DemoTutored> tutored_;
+  std::vector<DemoDeficit> deficits_;
   DemoSummary summary_;
 };
 
 DistrictBuilder::DistrictBuilder(RecordWriter& store, const DemoOptions& options, const DemoVocabulary& words,
                                  Rubric rubric)
-    : store_(store), words_(words), rubric_(std::move(rubric)), rng_(options.seed), today_(store.Today()) {
+    : store_(store),
+      words_(words),
+      rubric_(std::move(rubric)),
+      rng_(options.seed),
+      more_(options.seed ^ 0x9E3779B97F4A7C15ULL),
+      today_(store.Today()) {
   // Two whole school years back, plus the current one up to today: from September to May
   // today is in the year that started last September, so go back three Septembers.
   start_year_ = today_.month() <= 5 ? today_.year() - 3 : today_.year() - 2;
@@ -429,6 +481,9 @@ Status DistrictBuilder::Build() {
   RETURN_IF_ERROR(AddRoadmap());
   RETURN_IF_ERROR(AddAssessmentResults());
   RETURN_IF_ERROR(AddContextIndicators());
+  RETURN_IF_ERROR(AddRoutesAndTrainings());
+  RETURN_IF_ERROR(AddNetworkEvents());
+  RETURN_IF_ERROR(AddWorkPlans());
   return Status::Ok();
 }
 
@@ -653,6 +708,7 @@ Status DistrictBuilder::AddAssignmentsAndAgreements() {
         at.subject = std::string(tutor.subject);
         at.starts_on = order_date;
         RETURN_IF_ERROR(Put(at).WithContext("tutor of " + teachers_[k].record.full_name));
+        tutored_.push_back({t, s, k});
         ++assigned;
       }
     }
@@ -667,8 +723,49 @@ Status DistrictBuilder::AddAssignmentsAndAgreements() {
       n.subject =
           "Совместная подготовка к ГИА по математике и русскому языку; взаимопосещение уроков; "
           "методические семинары и стажировки педагогов на базе школы-лидера";
+      n.partner_kind = PartnerKind::kSchool;
+      n.status = AgreementStatus::kActive;
+      n.milestones = JoinLines(words_.leader_milestones);
       RETURN_IF_ERROR(Put(n).WithContext("network agreement of " + school.record.name));
+      ++summary_.agreements;
     }
+  }
+  // The other agreements: a school or a social institution as the partner; active, ended or
+  // still a draft.
+  for (size_t i = 0; i < words_.agreements.size(); ++i) {
+    const demo::AgreementSpec& spec = words_.agreements[i];
+    const DemoSchool& school = schools_[spec.school];
+    NetworkAgreement n;
+    n.number =
+        "СВ-" + std::to_string(spec.school) + "-" + std::to_string(i + 1) + "/" + std::to_string(start_year_ % 100);
+    n.supported_school_id = school.record.id;
+    if (spec.partner_school) {
+      n.partner_kind = PartnerKind::kSchool;
+      n.leader_school_id = schools_[*spec.partner_school].record.id;
+    } else {
+      n.partner_kind = PartnerKind::kInstitution;
+      n.partner_name = spec.partner;
+    }
+    n.model = spec.model;
+    n.subject = spec.subject;
+    n.status = spec.status;
+    n.milestones = JoinLines(spec.milestones);
+    switch (spec.status) {
+      case AgreementStatus::kActive:
+        n.signed_on = Workday(start_.AddDays(more_.Int(20, 60)));
+        n.ends_on = Ymd(start_year_ + 3, 8, 31);
+        break;
+      case AgreementStatus::kEnded:
+        n.signed_on = Workday(start_.AddDays(more_.Int(15, 40)));
+        n.ends_on = Ymd(start_year_ + 1, 5, 31);
+        break;
+      case AgreementStatus::kDraft:
+        n.number += " (проект)";
+        n.signed_on = Workday(today_.AddDays(-more_.Int(10, 30)));
+        break;
+    }
+    RETURN_IF_ERROR(Put(n).WithContext("network agreement of " + school.record.name));
+    ++summary_.agreements;
   }
   return Status::Ok();
 }
@@ -895,7 +992,8 @@ Status DistrictBuilder::AddVisit(size_t s, Date date, bool first) {
   RETURN_IF_ERROR(Put(v).WithContext("visit to " + school.record.name + " on " + date.ToString()));
   ++summary_.visits;
   school.visits.push_back(visits_.size());
-  visits_.push_back({v.id, s, date});
+  visits_.push_back({v.id, s, date, v.visitor_ids});
+  for (const Uuid& who : v.visitor_ids) facts_.push_back({PlanActivity::kVisit, who, s, std::nullopt, date});
   const DemoVisit visit = visits_.back();
 
   for (const auto& lesson : lessons) RETURN_IF_ERROR(AddObservation(s, visit, lesson));
@@ -1020,6 +1118,7 @@ Status DistrictBuilder::AddObservation(size_t s, const DemoVisit& visit, const P
 
   ASSIGN_OR_RETURN(Observation saved, SaveObservation(store_, std::move(o), scores));
   ++summary_.observations;
+  facts_.push_back({PlanActivity::kObservation, saved.observer_id, s, saved.teacher_id, saved.date});
   planned.id = saved.id;
   teacher.observations.push_back(observations_.size());
   ++teacher.observed;
@@ -1102,6 +1201,7 @@ Status DistrictBuilder::AddConsultation(size_t s, Date date, ConsultationFormat 
                                                       : 5 * rng_.Int(2, 5);
   RETURN_IF_ERROR(Put(c).WithContext("consultation at " + school.record.name + " on " + date.ToString()));
   ++summary_.consultations;
+  facts_.push_back({PlanActivity::kConsultation, c.consultant_id, s, c.teacher_id, date});
 
   if (rng_.Chance(0.2)) {
     Recommendation r;
@@ -1323,7 +1423,8 @@ Status DistrictBuilder::AddDeficits() {
         criterion_of.push_back(c);
       }
     }
-    for (Deficit& d : found) RETURN_IF_ERROR(Put(d).WithContext("deficit of " + teacher.record.full_name));
+    const size_t index = static_cast<size_t>(&teacher - teachers_.data());
+    for (Deficit& d : found) deficits_.push_back({std::move(d), index});
   }
 
   // Found by the subject diagnostics at the start of support.
@@ -1352,10 +1453,10 @@ Status DistrictBuilder::AddDeficits() {
         d.closed_on = closed;
         d.notes += " Повторная диагностика " + RuDate(closed) + ": дефицит устранён.";
       }
-      RETURN_IF_ERROR(Put(d).WithContext("deficit of " + teacher.record.full_name));
+      deficits_.push_back({std::move(d), t});
     }
   }
-  return Status::Ok();
+  return Status::Ok();  // saved by AddRoutesAndTrainings, with what closed them
 }
 
 // -----------------------------------------------------------------------------------------
@@ -1395,6 +1496,16 @@ Status DistrictBuilder::AddRoadmap() {
       } else {
         item.status = RoadmapStatus::kDone;
         item.report = Fill(rng_.Pick(words_.roadmap_reports), {{"{k}", std::to_string(rng_.Int(12, 46))}});
+        // Mostly done by the end date, some late (never after today).
+        Date done =
+            more_.Chance(0.15) ? item.ends_on.AddDays(more_.Int(3, 35)) : item.ends_on.AddDays(-more_.Int(0, 20));
+        done = Workday(Later(item.starts_on, Earlier(done, today_)));
+        if (done < item.starts_on) done = item.starts_on;
+        item.done_on = done;
+        const std::string n = std::to_string(more_.Int(3, 180));
+        const std::string code = school ? schools_[*school].record.code : std::string();
+        item.evidence = Fill(more_.Pick(school ? words_.school_evidence : words_.district_evidence),
+                             {{"{n}", n}, {"{date}", RuDate(done)}, {"{code}", code}});
       }
     } else {
       item.status = RoadmapStatus::kInProgress;
@@ -1534,6 +1645,398 @@ Status DistrictBuilder::AddContextIndicators() {
         ++summary_.context_indicators;
       }
     }
+  }
+  return Status::Ok();
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] DistrictBuilder: routes (ИОМ), trainings, network events, work plans
+// -----------------------------------------------------------------------------------------
+
+// For each teacher with deficits (most of them), a route of 2-4 items tied to the deficits,
+// the first of a deficit by its remedy; a done course is also a completed training. Then the
+// deficits are saved with what closed them, and every teacher gets the courses they took in
+// the last three years.
+Status DistrictBuilder::AddRoutesAndTrainings() {
+  const DemoSchool& leader = schools_[words_.leader_school];
+  const int school_year = today_.month() >= 9 ? today_.year() : today_.year() - 1;
+  const Date this_year = Ymd(school_year, 9, 1);
+  const auto spec_of = [&](RouteActivity a) -> const demo::RouteSpec* {
+    for (const auto& r : words_.routes) {
+      if (r.activity == a) return &r;
+    }
+    return nullptr;
+  };
+  std::vector<std::vector<size_t>> by_teacher(teachers_.size());
+  for (size_t d = 0; d < deficits_.size(); ++d) by_teacher[deficits_[d].teacher].push_back(d);
+  std::vector<std::vector<std::string>> courses_taken(teachers_.size());
+
+  for (size_t t = 0; t < teachers_.size(); ++t) {
+    const std::vector<size_t>& mine = by_teacher[t];
+    if (mine.empty()) continue;
+    const DemoTeacher& teacher = teachers_[t];
+    std::string tutor_name;
+    for (const DemoTutored& tt : tutored_) {
+      if (tt.teacher == t) tutor_name = teachers_[tutors_[tt.tutor].teacher].short_name;
+    }
+    if (tutor_name.empty() && !schools_[teacher.school].tutors.empty()) {
+      tutor_name = teachers_[tutors_[schools_[teacher.school].tutors.front()].teacher].short_name;
+    }
+    const bool with_route = more_.Chance(0.85);
+    const int count = with_route ? more_.Int(2, 4) : 0;
+    // Per deficit: the activities used and when the next item may start.
+    std::vector<std::vector<RouteActivity>> used(mine.size());
+    std::vector<Date> next_start(mine.size());
+    for (size_t k = 0; k < mine.size(); ++k) {
+      const Deficit& d = deficits_[mine[k]].record;
+      Date base = d.found_on.AddDays(more_.Int(7, 21));
+      // An open deficit found before this school year: the route is this year's.
+      if (!d.closed_on && d.found_on < this_year) base = Later(base, this_year.AddDays(more_.Int(9, 24)));
+      next_start[k] = Workday(base);
+    }
+    std::vector<std::optional<std::string>> closed_by_course(mine.size());
+    for (int i = 0; i < count; ++i) {
+      const size_t k = static_cast<size_t>(i) % mine.size();
+      const Deficit& d = deficits_[mine[k]].record;
+      RouteActivity activity = RouteActivity::kMentoring;
+      if (used[k].empty()) {
+        switch (d.remedy) {
+          case DeficitRemedy::kCourse:
+            activity = RouteActivity::kCourse;
+            break;
+          case DeficitRemedy::kSeminar:
+            activity = RouteActivity::kSeminar;
+            break;
+          case DeficitRemedy::kSelfStudy:
+            activity = RouteActivity::kSelfStudy;
+            break;
+          case DeficitRemedy::kTutorSessions:
+          case DeficitRemedy::kOther:
+            activity = RouteActivity::kMentoring;
+            break;
+        }
+      } else {
+        std::vector<RouteActivity> left;
+        for (RouteActivity a : {RouteActivity::kPeerVisits, RouteActivity::kSelfStudy, RouteActivity::kSeminar,
+                                RouteActivity::kMentoring}) {
+          if (std::find(used[k].begin(), used[k].end(), a) == used[k].end() && spec_of(a) != nullptr) {
+            left.push_back(a);
+          }
+        }
+        if (left.empty()) continue;
+        activity = more_.Pick(left);
+      }
+      const demo::RouteSpec* spec = spec_of(activity);
+      if (spec == nullptr) spec = spec_of(RouteActivity::kMentoring);
+      activity = spec->activity;
+      used[k].push_back(activity);
+
+      RouteItem item;
+      item.teacher_id = teacher.record.id;
+      item.deficit_id = d.id;  // nil until saved: set below
+      item.activity = activity;
+      const demo::CourseSpec* course = nullptr;
+      if (activity == RouteActivity::kCourse) {
+        // A course of the deficit's area, else a general one.
+        std::vector<const demo::CourseSpec*> fitting;
+        for (const auto& c : words_.courses) {
+          if (c.area == d.area) fitting.push_back(&c);
+        }
+        if (fitting.empty()) {
+          for (const auto& c : words_.courses) {
+            if (c.area.empty()) fitting.push_back(&c);
+          }
+        }
+        if (fitting.empty()) fitting.push_back(&words_.courses.front());
+        course = more_.Pick(fitting);
+      }
+      const std::string area = LowerFirst(d.area);
+      item.title = Fill(
+          spec->title,
+          {{"{area}", area},
+           {"{tutor}", tutor_name.empty() ? std::string("школы") : tutor_name},
+           {"{leader}", leader.record.short_name},
+           {"{course}", course ? "«" + course->title + "», " + std::to_string(course->hours) + " ч" : std::string()}});
+      const int length = activity == RouteActivity::kCourse       ? more_.Int(25, 50)
+                         : activity == RouteActivity::kSeminar    ? more_.Int(20, 45)
+                         : activity == RouteActivity::kPeerVisits ? more_.Int(45, 90)
+                                                                  : more_.Int(60, 120);
+      item.starts_on = next_start[k];
+      item.due_on = item.starts_on.AddDays(length);
+      next_start[k] = Workday(item.starts_on.AddDays(more_.Int(14, 40)));
+
+      if (d.closed_on && item.starts_on >= *d.closed_on) {
+        item.status = RouteItemStatus::kDropped;
+        item.result = words_.route_dropped;
+      } else if (d.closed_on || item.due_on < today_) {
+        // Closed deficits: their items were done; open ones past due: mostly done, some overdue.
+        if (!d.closed_on && more_.Chance(0.25)) {
+          item.status = more_.Chance(0.5) ? RouteItemStatus::kInProgress : RouteItemStatus::kPlanned;
+          item.result = words_.route_overdue;
+        } else {
+          item.status = RouteItemStatus::kDone;
+          Date done = item.due_on.AddDays(more_.Int(-15, 5));
+          if (d.closed_on) done = Earlier(done, *d.closed_on);
+          done = Earlier(done, today_);
+          item.done_on = Later(done, item.starts_on);
+          item.result = spec->result;
+        }
+      } else if (item.starts_on <= today_) {
+        item.status = RouteItemStatus::kInProgress;
+        item.result = words_.route_in_progress;
+      }
+      if (item.starts_on > today_ && item.status != RouteItemStatus::kDropped) {
+        item.status = RouteItemStatus::kPlanned;
+        item.result.clear();
+      }
+      if (item.status != RouteItemStatus::kDone) item.done_on.reset();
+
+      // The deficit is saved first (once): its id is what the item refers to.
+      DemoDeficit& deficit = deficits_[mine[k]];
+      if (course != nullptr && item.status == RouteItemStatus::kDone && course->area == d.area) {
+        closed_by_course[k] =
+            Fill(words_.closed_by_course, {{"{course}", course->title}, {"{hours}", std::to_string(course->hours)}});
+      }
+      if (course != nullptr && item.status == RouteItemStatus::kDone) {
+        Training tr;
+        tr.teacher_id = teacher.record.id;
+        tr.kind = TrainingKind::kQualification;
+        tr.provider = more_.Pick(words_.providers);
+        tr.title = course->title;
+        tr.hours = course->hours;
+        tr.ends_on = *item.done_on;
+        tr.starts_on = Earlier(tr.ends_on, Later(item.starts_on, tr.ends_on.AddDays(-std::max(3, course->hours / 4))));
+        tr.certificate = "34" + std::to_string(tr.ends_on.year() % 100) + std::to_string(more_.Int(10000000, 99999999));
+        RETURN_IF_ERROR(Put(tr).WithContext("training of " + teacher.record.full_name));
+        ++summary_.trainings;
+        courses_taken[t].push_back(course->title);
+      }
+      if (deficit.record.id.IsNil()) {
+        if (closed_by_course[k] && deficit.record.closed_on) deficit.record.closed_by = *closed_by_course[k];
+        if (deficit.record.closed_on && deficit.record.closed_by.empty()) {
+          deficit.record.closed_by =
+              Fill(deficit.record.found_by == DeficitSource::kObservation ? words_.closed_by_observation
+                                                                          : words_.closed_by_diagnostics,
+                   {{"{date}", RuDate(*deficit.record.closed_on)}});
+        }
+        RETURN_IF_ERROR(Put(deficit.record).WithContext("deficit of " + teacher.record.full_name));
+      }
+      item.deficit_id = deficit.record.id;
+      RETURN_IF_ERROR(Put(item).WithContext("route item of " + teacher.record.full_name));
+      ++summary_.route_items;
+    }
+  }
+  // The deficits without a route item.
+  for (DemoDeficit& deficit : deficits_) {
+    if (!deficit.record.id.IsNil()) continue;
+    if (deficit.record.closed_on) {
+      deficit.record.closed_by =
+          Fill(deficit.record.found_by == DeficitSource::kObservation ? words_.closed_by_observation
+                                                                      : words_.closed_by_diagnostics,
+               {{"{date}", RuDate(*deficit.record.closed_on)}});
+    }
+    RETURN_IF_ERROR(Put(deficit.record).WithContext("deficit of " + teachers_[deficit.teacher].record.full_name));
+  }
+  for (size_t t = 0; t < teachers_.size(); ++t) RETURN_IF_ERROR(AddTrainings(t, courses_taken[t]));
+  return Status::Ok();
+}
+
+// A teacher's other courses: most in the last 12 months, some one to three years back.
+Status DistrictBuilder::AddTrainings(size_t t, std::vector<std::string>& titles) {
+  const DemoTeacher& teacher = teachers_[t];
+  std::vector<std::pair<int, int>> windows;  // days back: [lo, hi]
+  if (more_.Chance(0.72)) windows.emplace_back(7, 350);
+  for (int k = more_.Int(0, 2); k > 0; --k) windows.emplace_back(380, 1090);
+  for (const auto& [lo, hi] : windows) {
+    std::vector<const demo::CourseSpec*> left;
+    for (const auto& c : words_.courses) {
+      if (std::find(titles.begin(), titles.end(), c.title) == titles.end()) left.push_back(&c);
+    }
+    if (left.empty()) break;
+    const demo::CourseSpec& course = *more_.Pick(left);
+    Training tr;
+    tr.teacher_id = teacher.record.id;
+    tr.kind = TrainingKind::kQualification;
+    tr.provider = more_.Pick(words_.providers);
+    tr.title = course.title;
+    tr.hours = course.hours;
+    tr.ends_on = Workday(today_.AddDays(-more_.Int(lo, hi)));
+    tr.starts_on = tr.ends_on.AddDays(-std::max(3, course.hours / 4));
+    tr.certificate = "34" + std::to_string(tr.ends_on.year() % 100) + std::to_string(more_.Int(10000000, 99999999));
+    RETURN_IF_ERROR(Put(tr).WithContext("training of " + teacher.record.full_name));
+    ++summary_.trainings;
+    titles.push_back(course.title);
+  }
+  return Status::Ok();
+}
+
+// The events of the last 12 months, oldest first, none in the summer holidays; each with the
+// teachers of its subject (or of any) who came.
+Status DistrictBuilder::AddNetworkEvents() {
+  // The working days of the last 350 days outside the summer and the new year holidays, oldest
+  // first; the events are spread evenly over them.
+  std::vector<Date> term;
+  for (Date d = today_.AddDays(-350); d <= today_; d = d.AddDays(1)) {
+    const int m = d.month();
+    const bool summer = (m == 6 && d.day() > 10) || m == 7 || (m == 8 && d.day() < 25);
+    const bool new_year = (m == 12 && d.day() > 29) || (m == 1 && d.day() < 10);
+    const bool holiday = (m == 2 && d.day() == 23) || (m == 3 && d.day() == 8) || (m == 5 && d.day() == 1) ||
+                         (m == 5 && d.day() == 9) || (m == 11 && d.day() == 4);
+    if (!summer && !new_year && !holiday && Weekday(d) < 5) term.push_back(d);
+  }
+  const size_t n = words_.events.size();
+  for (size_t i = 0; i < n; ++i) {
+    const demo::EventSpec& spec = words_.events[i];
+    const size_t slot = term.size() * (2 * i + 1) / (2 * n);
+    const size_t jitter = static_cast<size_t>(more_.Int(0, 4));
+    const Date held = term[std::min(term.size() - 1, slot + jitter)];
+    NetworkEvent e;
+    e.title = spec.title;
+    e.kind = spec.kind;
+    if (spec.organiser) e.organiser_school_id = schools_[*spec.organiser].record.id;
+    e.held_on = held;
+
+    std::vector<size_t> candidates;
+    for (size_t t = 0; t < teachers_.size(); ++t) {
+      const auto& subjects = teachers_[t].record.subjects;
+      if (spec.subject.empty() || std::find(subjects.begin(), subjects.end(), spec.subject) != subjects.end()) {
+        candidates.push_back(t);
+      }
+    }
+    // Shuffled (Fisher-Yates on our own engine), the first k came.
+    for (size_t k = candidates.size(); k > 1; --k) std::swap(candidates[k - 1], candidates[more_.Index(k)]);
+    const size_t k =
+        std::min(candidates.size(), static_cast<size_t>(spec.subject.empty() ? more_.Int(18, 40) : more_.Int(8, 26)));
+    candidates.resize(k);
+    e.report = Fill(spec.report, {{"{k}", std::to_string(k)}});
+    RETURN_IF_ERROR(Put(e).WithContext("network event «" + e.title + "»"));
+    ++summary_.network_events;
+    for (size_t t : candidates) {
+      EventParticipant p;
+      p.event_id = e.id;
+      p.teacher_id = teachers_[t].record.id;
+      RETURN_IF_ERROR(Put(p).WithContext("participant of «" + e.title + "»"));
+      ++summary_.event_participants;
+    }
+  }
+  return Status::Ok();
+}
+
+Status DistrictBuilder::AddPlanItem(PlanItem item) {
+  RETURN_IF_ERROR(Put(item).WithContext("work plan item «" + item.title + "»"));
+  ++summary_.plan_items;
+  return Status::Ok();
+}
+
+// Each mentor's and tutor's plan for the current half-year. A planned visit, observation or
+// consultation takes the date of the one done in its month when there is one (the plan is
+// matched by person, school, teacher and month); else it was missed, or is still ahead.
+Status DistrictBuilder::AddWorkPlans() {
+  const bool autumn = today_.month() >= 7;
+  const int year = today_.year();
+  std::vector<int> months;
+  if (autumn) {
+    months = {9, 10, 11, 12};
+  } else {
+    months = {1, 2, 3, 4, 5};
+  }
+  const Date half_start = Ymd(year, autumn ? 7 : 1, 1);
+  const Date half_end = Ymd(year, autumn ? 12 : 6, autumn ? 31 : 30);
+  const auto done_in = [&](PlanActivity a, const Uuid& who, size_t school, const std::optional<Uuid>& teacher,
+                           std::optional<int> month) -> std::optional<Date> {
+    for (const DemoFact& f : facts_) {
+      if (f.activity != a || f.person != who || f.school != school || f.date < half_start || f.date > half_end) {
+        continue;
+      }
+      if (teacher && f.teacher != teacher) continue;
+      if (month && f.date.month() != *month) continue;
+      return f.date;
+    }
+    return std::nullopt;
+  };
+  const auto day_in = [&](int month) { return Workday(Ymd(year, month, more_.Int(6, 26))); };
+  const auto event_item = [&](const Uuid& who, size_t school) {
+    PlanItem p;
+    p.person_id = who;
+    p.school_id = schools_[school].record.id;
+    p.activity = PlanActivity::kEvent;
+    p.title = more_.Pick(words_.plan_events);
+    p.planned_on = day_in(more_.Pick(months));
+    if (p.planned_on <= today_ && more_.Chance(0.8)) p.done_on = p.planned_on;
+    return p;
+  };
+
+  for (size_t m = 0; m < mentors_.size(); ++m) {
+    const Uuid who = mentors_[m].record.id;
+    std::vector<size_t> mine;
+    for (size_t s = 0; s < schools_.size(); ++s) {
+      if (schools_[s].mentor == m) mine.push_back(s);
+    }
+    for (size_t s : mine) {
+      for (int month : months) {
+        PlanItem p;
+        p.person_id = who;
+        p.school_id = schools_[s].record.id;
+        p.activity = PlanActivity::kVisit;
+        p.title = words_.plan_visit;
+        p.planned_on = done_in(PlanActivity::kVisit, who, s, std::nullopt, month).value_or(day_in(month));
+        RETURN_IF_ERROR(AddPlanItem(std::move(p)));
+      }
+      PlanItem c;
+      c.person_id = who;
+      c.school_id = schools_[s].record.id;
+      c.activity = PlanActivity::kConsultation;
+      c.title = words_.plan_management_consultation;
+      c.planned_on =
+          done_in(PlanActivity::kConsultation, who, s, std::nullopt, std::nullopt).value_or(day_in(more_.Pick(months)));
+      RETURN_IF_ERROR(AddPlanItem(std::move(c)));
+    }
+    if (!mine.empty()) RETURN_IF_ERROR(AddPlanItem(event_item(who, mine.front())));
+  }
+
+  for (size_t t = 0; t < tutors_.size(); ++t) {
+    const Uuid who = teachers_[tutors_[t].teacher].record.id;
+    for (size_t s : tutors_[t].schools) {
+      // Two visits to each school: one of the first months, one of the last.
+      const size_t half = months.size() / 2;
+      for (const int month : {months[more_.Index(half)], months[half + more_.Index(months.size() - half)]}) {
+        PlanItem p;
+        p.person_id = who;
+        p.school_id = schools_[s].record.id;
+        p.activity = PlanActivity::kVisit;
+        p.title = words_.plan_visit;
+        p.planned_on = done_in(PlanActivity::kVisit, who, s, std::nullopt, month).value_or(day_in(month));
+        RETURN_IF_ERROR(AddPlanItem(std::move(p)));
+      }
+      std::optional<size_t> first_teacher;
+      for (const DemoTutored& tt : tutored_) {
+        if (tt.tutor != t || tt.school != s) continue;
+        if (!first_teacher) first_teacher = tt.teacher;
+        const DemoTeacher& teacher = teachers_[tt.teacher];
+        PlanItem p;
+        p.person_id = who;
+        p.school_id = schools_[s].record.id;
+        p.teacher_id = teacher.record.id;
+        p.activity = PlanActivity::kObservation;
+        p.title = Fill(words_.plan_observation, {{"{teacher}", teacher.short_name}});
+        p.planned_on = done_in(PlanActivity::kObservation, who, s, teacher.record.id, std::nullopt)
+                           .value_or(day_in(more_.Pick(months)));
+        RETURN_IF_ERROR(AddPlanItem(std::move(p)));
+      }
+      if (first_teacher) {
+        const DemoTeacher& teacher = teachers_[*first_teacher];
+        PlanItem p;
+        p.person_id = who;
+        p.school_id = schools_[s].record.id;
+        p.teacher_id = teacher.record.id;
+        p.activity = PlanActivity::kConsultation;
+        p.title = Fill(words_.plan_teacher_consultation, {{"{teacher}", teacher.short_name}});
+        p.planned_on = done_in(PlanActivity::kConsultation, who, s, teacher.record.id, std::nullopt)
+                           .value_or(day_in(more_.Pick(months)));
+        RETURN_IF_ERROR(AddPlanItem(std::move(p)));
+      }
+    }
+    if (!tutors_[t].schools.empty()) RETURN_IF_ERROR(AddPlanItem(event_item(who, tutors_[t].schools.front())));
   }
   return Status::Ok();
 }

@@ -10,6 +10,7 @@
 // [SECTION] criterion_notes.toml
 // [SECTION] recommendations.toml, visits.toml
 // [SECTION] district.toml
+// [SECTION] instruments.toml
 // [SECTION] LoadDemoVocabulary
 #include "demo_vocabulary.h"
 
@@ -598,6 +599,139 @@ Status ReadDistrict(const std::filesystem::path& dir, DemoVocabulary& v) {
   return Status::Ok();
 }
 
+// -----------------------------------------------------------------------------------------
+// [SECTION] instruments.toml
+// -----------------------------------------------------------------------------------------
+
+Status ReadInstruments(const std::filesystem::path& dir, DemoVocabulary& v) {
+  ASSIGN_OR_RETURN(const Reader r, Open(dir, "instruments.toml"));
+  const toml::table& root = r.root();
+  RETURN_IF_ERROR(r.Keys(root, "",
+                         {"providers", "leader_agreement", "agreement", "roadmap_evidence", "closed_by", "course",
+                          "route", "route_notes", "event", "plan"}));
+  ASSIGN_OR_RETURN(v.providers, r.Texts(root, "", "providers"));
+
+  ASSIGN_OR_RETURN(const toml::table* leader, r.Table("leader_agreement"));
+  RETURN_IF_ERROR(r.Keys(*leader, "leader_agreement", {"milestones"}));
+  ASSIGN_OR_RETURN(v.leader_milestones, r.Texts(*leader, "leader_agreement", "milestones"));
+
+  ASSIGN_OR_RETURN(const auto agreements, r.Tables("agreement"));
+  for (const toml::table* t : agreements) {
+    RETURN_IF_ERROR(
+        r.Keys(*t, "agreement", {"school", "partner", "partner_school", "status", "model", "subject", "milestones"}));
+    AgreementSpec a;
+    ASSIGN_OR_RETURN(const std::string school, r.Text(*t, "agreement", "school"));
+    ASSIGN_OR_RETURN(a.school, SchoolIndex(r, v, *t->get("school"), "agreement.school", school));
+    if (!IsSupported(v.schools[a.school].role)) {
+      return r.Bad(*t->get("school"), "agreement.school " + Quoted(school) + " is not a supported school");
+    }
+    ASSIGN_OR_RETURN(a.partner, r.OptionalText(*t, "agreement", "partner"));
+    ASSIGN_OR_RETURN(const std::string partner_school, r.OptionalText(*t, "agreement", "partner_school"));
+    if (a.partner.empty() == partner_school.empty()) {
+      return r.Bad(*t, "agreement needs either partner (an institution) or partner_school, not both");
+    }
+    if (!partner_school.empty()) {
+      ASSIGN_OR_RETURN(a.partner_school,
+                       SchoolIndex(r, v, *t->get("partner_school"), "agreement.partner_school", partner_school));
+      if (*a.partner_school == a.school) {
+        return r.Bad(*t->get("partner_school"), "agreement.partner_school must be another school");
+      }
+    }
+    ASSIGN_OR_RETURN(a.status, r.Enum<AgreementStatus>(*t, "agreement", "status"));
+    ASSIGN_OR_RETURN(a.model, r.Enum<NetworkModel>(*t, "agreement", "model"));
+    ASSIGN_OR_RETURN(a.subject, r.Text(*t, "agreement", "subject"));
+    ASSIGN_OR_RETURN(a.milestones, r.Texts(*t, "agreement", "milestones"));
+    v.agreements.push_back(std::move(a));
+  }
+  // Every supported school has an active agreement: the low-results ones with the leader.
+  for (size_t s = 0; s < v.schools.size(); ++s) {
+    if (!IsSupported(v.schools[s].role) || IsLowResults(v.schools[s].role)) continue;
+    const bool active = std::any_of(v.agreements.begin(), v.agreements.end(), [&](const AgreementSpec& a) {
+      return a.school == s && a.status == AgreementStatus::kActive;
+    });
+    if (!active) {
+      return r.Bad(*root.get("agreement"), "agreement: the supported school " + Quoted(v.schools[s].short_name) +
+                                               " has no active agreement; it needs one");
+    }
+  }
+
+  ASSIGN_OR_RETURN(const toml::table* evidence, r.Table("roadmap_evidence"));
+  RETURN_IF_ERROR(r.Keys(*evidence, "roadmap_evidence", {"district", "school"}));
+  ASSIGN_OR_RETURN(v.district_evidence, r.Texts(*evidence, "roadmap_evidence", "district", {"{n}", "{date}"}));
+  ASSIGN_OR_RETURN(v.school_evidence, r.Texts(*evidence, "roadmap_evidence", "school", {"{n}", "{date}", "{code}"}));
+
+  ASSIGN_OR_RETURN(const toml::table* closed, r.Table("closed_by"));
+  RETURN_IF_ERROR(r.Keys(*closed, "closed_by", {"observation", "diagnostics", "course"}));
+  ASSIGN_OR_RETURN(v.closed_by_observation, r.Text(*closed, "closed_by", "observation", {"{date}"}));
+  ASSIGN_OR_RETURN(v.closed_by_diagnostics, r.Text(*closed, "closed_by", "diagnostics", {"{date}"}));
+  ASSIGN_OR_RETURN(v.closed_by_course, r.Text(*closed, "closed_by", "course", {"{course}", "{hours}"}));
+
+  ASSIGN_OR_RETURN(const auto courses, r.Tables("course"));
+  for (const toml::table* t : courses) {
+    RETURN_IF_ERROR(r.Keys(*t, "course", {"title", "hours", "area"}));
+    CourseSpec c;
+    ASSIGN_OR_RETURN(c.title, r.Text(*t, "course", "title"));
+    ASSIGN_OR_RETURN(c.hours, r.Integer(*t, "course", "hours", 16, 72));
+    if (t->get("area") == nullptr) return r.Bad(*t, "course.area is missing");
+    if (const std::optional<std::string> area = t->get("area")->value_exact<std::string>()) {
+      c.area = *area;
+    } else {
+      return r.Bad(*t->get("area"), "course.area must be a text (empty for any deficit)");
+    }
+    v.courses.push_back(std::move(c));
+  }
+
+  ASSIGN_OR_RETURN(const auto routes, r.Tables("route"));
+  for (const toml::table* t : routes) {
+    RETURN_IF_ERROR(r.Keys(*t, "route", {"activity", "title", "result"}));
+    RouteSpec s;
+    ASSIGN_OR_RETURN(s.activity, r.Enum<RouteActivity>(*t, "route", "activity"));
+    ASSIGN_OR_RETURN(s.title, r.Text(*t, "route", "title", {"{area}", "{tutor}", "{leader}", "{course}"}));
+    ASSIGN_OR_RETURN(s.result, r.Text(*t, "route", "result"));
+    v.routes.push_back(std::move(s));
+  }
+  // A deficit's route starts with its course or its mentoring.
+  for (RouteActivity needed : {RouteActivity::kCourse, RouteActivity::kMentoring}) {
+    const bool found =
+        std::any_of(v.routes.begin(), v.routes.end(), [&](const RouteSpec& s) { return s.activity == needed; });
+    if (!found) {
+      return r.Bad(*root.get("route"), "route needs one with activity = \"" + std::string(EnumCode(needed)) + "\"");
+    }
+  }
+
+  ASSIGN_OR_RETURN(const toml::table* notes, r.Table("route_notes"));
+  RETURN_IF_ERROR(r.Keys(*notes, "route_notes", {"in_progress", "overdue", "dropped"}));
+  ASSIGN_OR_RETURN(v.route_in_progress, r.Text(*notes, "route_notes", "in_progress"));
+  ASSIGN_OR_RETURN(v.route_overdue, r.Text(*notes, "route_notes", "overdue"));
+  ASSIGN_OR_RETURN(v.route_dropped, r.Text(*notes, "route_notes", "dropped"));
+
+  ASSIGN_OR_RETURN(const auto events, r.Tables("event"));
+  for (const toml::table* t : events) {
+    RETURN_IF_ERROR(r.Keys(*t, "event", {"title", "kind", "organiser", "subject", "report"}));
+    EventSpec e;
+    ASSIGN_OR_RETURN(e.title, r.Text(*t, "event", "title"));
+    ASSIGN_OR_RETURN(e.kind, r.Enum<NetworkEventKind>(*t, "event", "kind"));
+    ASSIGN_OR_RETURN(const std::string organiser, r.Text(*t, "event", "organiser"));
+    if (organiser != "district") {
+      ASSIGN_OR_RETURN(e.organiser, SchoolIndex(r, v, *t->get("organiser"), "event.organiser", organiser));
+    }
+    ASSIGN_OR_RETURN(e.subject, r.OptionalText(*t, "event", "subject"));
+    if (!e.subject.empty()) RETURN_IF_ERROR(KnownSubject(r, v, *t->get("subject"), "event.subject", e.subject));
+    ASSIGN_OR_RETURN(e.report, r.Text(*t, "event", "report", {"{k}"}));
+    v.events.push_back(std::move(e));
+  }
+
+  ASSIGN_OR_RETURN(const toml::table* plan, r.Table("plan"));
+  RETURN_IF_ERROR(
+      r.Keys(*plan, "plan", {"visit", "management_consultation", "teacher_consultation", "observation", "event"}));
+  ASSIGN_OR_RETURN(v.plan_visit, r.Text(*plan, "plan", "visit"));
+  ASSIGN_OR_RETURN(v.plan_management_consultation, r.Text(*plan, "plan", "management_consultation"));
+  ASSIGN_OR_RETURN(v.plan_teacher_consultation, r.Text(*plan, "plan", "teacher_consultation", {"{teacher}"}));
+  ASSIGN_OR_RETURN(v.plan_observation, r.Text(*plan, "plan", "observation", {"{teacher}"}));
+  ASSIGN_OR_RETURN(v.plan_events, r.Texts(*plan, "plan", "event"));
+  return Status::Ok();
+}
+
 }  // namespace
 
 // -----------------------------------------------------------------------------------------
@@ -615,6 +749,7 @@ Result<DemoVocabulary> LoadDemoVocabulary(const std::filesystem::path& assets_di
   RETURN_IF_ERROR(ReadRecommendations(dir, v));
   RETURN_IF_ERROR(ReadVisits(dir, v));
   RETURN_IF_ERROR(ReadDistrict(dir, v));
+  RETURN_IF_ERROR(ReadInstruments(dir, v));  // refers to district.toml's schools
   return v;
 }
 

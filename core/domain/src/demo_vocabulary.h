@@ -1,7 +1,9 @@
 // The demo district's vocabulary: the names, subjects, lesson topics, observers' notes,
-// recommendations, visit and consultation texts, and the district itself that the generator
-// (demo.cpp) draws from. They are data, read from the TOML files of `assets_dir`/demo, so that
-// the texts can be edited without touching the generator. Internal to mentorlog_core.
+// recommendations, visit and consultation texts, the programme's instruments (agreements,
+// roadmap evidence, routes, courses, network events, work plans; instruments.toml), and the
+// district itself that the generator (demo.cpp) draws from. They are data, read from the TOML
+// files of `assets_dir`/demo, so that the texts can be edited without touching the generator.
+// Internal to mentorlog_core.
 //
 // The generator draws entries by their position, so the order and the length of every list are
 // part of the demo: the same seed on the same day gives the same district only from the same
@@ -13,6 +15,7 @@
 #include <array>
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -125,6 +128,41 @@ struct RoadmapSpec {
   bool first_year_only = false;
 };
 
+// instruments.toml: a network agreement other than the low-results schools' with the leader.
+struct AgreementSpec {
+  size_t school = 0;                     // the supported school
+  std::optional<size_t> partner_school;  // a school partner, or
+  std::string partner;                   // a social institution's name
+  AgreementStatus status = AgreementStatus::kActive;
+  NetworkModel model = NetworkModel::kHorizontal;
+  std::string subject;
+  std::vector<std::string> milestones;
+};
+
+// instruments.toml: a course of further training.
+struct CourseSpec {
+  std::string title;
+  int hours = 0;
+  std::string area;  // the deficit area it addresses; empty for any
+};
+
+// instruments.toml: a route item by activity. {area}, {tutor}, {leader} in the title; a
+// course's title is "{course}" (the course's own title).
+struct RouteSpec {
+  RouteActivity activity = RouteActivity::kOther;
+  std::string title;
+  std::string result;
+};
+
+// instruments.toml: a network event of the last 12 months.
+struct EventSpec {
+  std::string title;
+  NetworkEventKind kind = NetworkEventKind::kSeminar;
+  std::optional<size_t> organiser;  // a school; none for the district office
+  std::string subject;              // empty: teachers of any subject
+  std::string report;               // {k}
+};
+
 // Everything the generator draws from, one field per list of the files.
 struct DemoVocabulary {
   // names.toml: male forms of surnames and patronymics; the generator makes the female ones.
@@ -176,6 +214,27 @@ struct DemoVocabulary {
   std::vector<RoadmapSpec> school_roadmap;   // for every supported school
   std::vector<std::string> roadmap_reports;  // {k}: a number of teachers
   std::vector<std::string> roadmap_cancelled;
+
+  // instruments.toml
+  std::vector<std::string> leader_milestones;
+  std::vector<AgreementSpec> agreements;
+  std::vector<std::string> district_evidence;  // {n}, {date}
+  std::vector<std::string> school_evidence;    // {n}, {date}, {code}
+  std::string closed_by_observation;           // {date}
+  std::string closed_by_diagnostics;           // {date}
+  std::string closed_by_course;                // {course}, {hours}
+  std::vector<std::string> providers;
+  std::vector<CourseSpec> courses;
+  std::vector<RouteSpec> routes;
+  std::string route_in_progress;
+  std::string route_overdue;
+  std::string route_dropped;
+  std::vector<EventSpec> events;
+  std::string plan_visit;
+  std::string plan_management_consultation;
+  std::string plan_teacher_consultation;  // {teacher}
+  std::string plan_observation;           // {teacher}
+  std::vector<std::string> plan_events;
 };
 
 // Reads and checks every file of `assets_dir`/demo. Errors: NotFound naming the file when one

@@ -18,6 +18,12 @@ namespace mentorlog::report {
 Status MakeFeedbackPdf(const core::Records& store, const core::Uuid& observation_id, const std::filesystem::path& out,
                        const std::filesystem::path& assets_dir, Language language);
 
+// A teacher's individual educational route (ИОМ, PDF), as of the store's today. Errors:
+// NotFound when the teacher has no route item; CheckOutputPath's and WriteFileAtomically's; a
+// missing font (NotFound).
+Status MakeTeacherRoutePdf(const core::Records& store, const core::Person& teacher, const std::filesystem::path& out,
+                           const std::filesystem::path& assets_dir, Language language);
+
 // A school's one-page progress report (PDF), as of the store's today.
 Status MakeSchoolProgressPdf(const core::Records& store, const core::School& school, const std::filesystem::path& out,
                              const std::filesystem::path& assets_dir, Language language);

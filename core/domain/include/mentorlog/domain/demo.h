@@ -41,6 +41,12 @@ struct DemoSummary {
   int64_t assessment_results = 0;
   int64_t context_indicators = 0;
   int64_t roadmap_items = 0;
+  int64_t agreements = 0;
+  int64_t route_items = 0;
+  int64_t trainings = 0;
+  int64_t network_events = 0;
+  int64_t event_participants = 0;
+  int64_t plan_items = 0;
 
   friend bool operator==(const DemoSummary&, const DemoSummary&) = default;
 };
@@ -50,8 +56,13 @@ struct DemoSummary {
 // network agreements with the low-results ones), about 200 teachers, 4 mentors, 6 tutors,
 // 2 coordinators, and the activity of the supported schools from 1 September two school years
 // back up to Today(): visits, lesson observations scored with the bundled rubric, consultations,
-// recommendations (most closed, some open, a few overdue or reopened), professional deficits,
-// roadmap items, assessment results and context indicators. No event is dated after Today();
+// recommendations (most closed, some open, a few overdue or reopened), professional deficits
+// (closed ones say what closed them), roadmap items (done ones with their date and evidence),
+// assessment results and context indicators; and the programme's instruments: network
+// agreements with milestones (with the leader school, another school or a social institution;
+// one ended, one draft), individual routes (ИОМ) of most teachers with deficits, completed
+// courses of the last three years, network events of the last 12 months with their
+// participants, and each mentor's and tutor's work plan for the current half-year. No event is dated after Today();
 // deadlines (due dates, roadmap end dates) may be later.
 //
 // Installs the bundled rubric templates from `options.assets_dir` first when they are missing.
