@@ -147,11 +147,13 @@ TEST_F(CliReportTest, DistrictAsWorkbookAndAsCsvFolder) {
 }
 
 TEST_F(CliReportTest, TeacherRouteOfADemoTeacherAndAClearErrorWithoutARoute) {
-  // `list route_items`: id, then the teacher's id.
-  const ToolRun list = Cli("list route_items");
+  // `export route_items` (CSV): a header, then the id and the teacher's id on each line (`list`
+  // shows the teacher's name).
+  const ToolRun list = Cli("export route_items --format csv");
   ASSERT_EQ(list.exit_code, 0) << list.out;
-  ASSERT_GT(list.out.size(), 76u) << list.out;
-  const std::string teacher = list.out.substr(38, 36);
+  const size_t first = list.out.find('\n') + 1;
+  ASSERT_GT(list.out.size(), first + 74) << list.out;
+  const std::string teacher = list.out.substr(first + 37, 36);
   const auto pdf = Out("route.pdf");
   const ToolRun run = Cli("report route --teacher " + teacher + " --out " + Quote(pdf), "ru");
   ASSERT_EQ(run.exit_code, 0) << run.out;
@@ -165,7 +167,7 @@ TEST_F(CliReportTest, TeacherRouteOfADemoTeacherAndAClearErrorWithoutARoute) {
   std::set<std::string> routed;
   std::istringstream items(list.out);
   for (std::string line; std::getline(items, line);) {
-    if (line.size() >= 74) routed.insert(line.substr(38, 36));
+    if (line.size() >= 74 && line[36] == ',') routed.insert(line.substr(37, 36));
   }
   std::string coordinator, without_route;
   const ToolRun people = Cli("list people");
