@@ -7,6 +7,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -80,6 +81,8 @@ class AppEndToEndTest : public ::testing::Test {
     ASSERT_EQ(demo.exit_code, 0) << demo.err;
     suite_password_ = Password(demo.out, "demo.mentor1");
     ASSERT_FALSE(suite_password_.empty()) << demo.out;
+    coordinator_password_ = Password(demo.out, "demo.coordinator");
+    ASSERT_FALSE(coordinator_password_.empty()) << demo.out;
   }
   static void TearDownTestSuite() {
     delete suite_dir_;
@@ -139,6 +142,7 @@ class AppEndToEndTest : public ::testing::Test {
 
   static inline core::testing::TempDir* suite_dir_ = nullptr;
   static inline std::string suite_password_;
+  static inline std::string coordinator_password_;
   core::testing::TempDir dir_;
   std::vector<std::string> central_;
   std::string password_;
@@ -362,6 +366,96 @@ TEST_F(AppEndToEndTest, ThroughTheScreensAVisitWithAnObservationRecordedOfflineR
 
 TEST_F(AppEndToEndTest, ThroughTheScreensWithoutThreadsTheSameVisitReachesTheServer) {
   RecordOfflineThroughTheScreens(/*threads=*/false);
+}
+
+// Issue 15: a programme instrument (a school's roadmap item) entered offline through the real
+// screens' generic record form reaches the central store, and the coordinator's device gets it.
+TEST_F(AppEndToEndTest, ThroughTheScreensARoadmapItemEnteredOfflineReachesTheCoordinator) {
+  const ui::Translations t =
+      Must(ui::Translations::Load(fs::path(MENTORLOG_ASSETS_DIR) / "i18n", "en"), "translations");
+  ui::testing::UiHarness ui;
+  ui::UiState state;
+  ui::Actions actions;
+  const std::string title = "Педсовет «Итоги ВПР и план работы» (без связи)";
+  const std::string ends_on = store_->records().Today().AddDays(20).ToString();
+  {
+    AppController app(*store_, co_);
+    std::shared_ptr<const ui::AppView> view = app.View();
+    ui.SetDraw([&] {
+      app.Step();
+      view = app.View();
+      if (auto opened = app.TakeOpenedForm()) {
+        ui::OpenNewForm(state, std::move(opened->form), actions);
+        state.draft_key = opened->draft_key;
+      }
+      ui::DrawApp(*view, state, t, actions);
+      app.Apply(actions);
+      actions.clear();
+    });
+    auto settle = [&] {
+      for (int i = 0; i < 3; ++i) {
+        app.WaitIdle();
+        ui.Frames(2);
+      }
+    };
+    state.screen = ui::Screen::kFirstRun;
+    settle();
+    ASSERT_TRUE(ui.Type("first.server", server_->url()));
+    ASSERT_TRUE(ui.Type("first.login", "demo.mentor1"));
+    ASSERT_TRUE(ui.Type("first.password", password_));
+    ASSERT_TRUE(ui.Click("first.sign_in"));
+    settle();
+    ASSERT_TRUE(view->sync->signed_in) << view->sync->last_error;
+    ASSERT_FALSE(view->today->schools.empty());
+    const std::string school = view->today->schools.front().id;
+
+    ASSERT_TRUE(server_->Stop().ok());  // no signal at the school
+    ASSERT_TRUE(ui.Click("today.open_school/" + school));
+    settle();
+    ASSERT_EQ(state.screen, ui::Screen::kSchool);
+    ASSERT_TRUE(ui.Click("school.add/roadmap_item"));
+    settle();
+    ASSERT_EQ(state.screen, ui::Screen::kRecord);
+    ASSERT_TRUE(ui.Type("record.title", title));
+    ASSERT_TRUE(ui.Type("record.ends_on", ends_on));
+    ASSERT_TRUE(ui.Type("record.responsible", "Директор школы"));
+    ASSERT_TRUE(ui.Click("record.save"));
+    settle();
+    ASSERT_FALSE(view->notice_is_error) << view->notice;
+    EXPECT_EQ(state.screen, ui::Screen::kSchool);
+    EXPECT_GE(view->sync->pending, 1);
+
+    ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
+    ASSERT_TRUE(ui.Click("sync.now"));
+    settle();
+    EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
+    EXPECT_EQ(view->sync->pending, 0);
+  }
+  const auto items = Must(store_->records().List<core::RoadmapItem>(), "roadmap");
+  const auto mine = std::find_if(items.begin(), items.end(), [&](const auto& r) { return r.title == title; });
+  ASSERT_NE(mine, items.end());
+  EXPECT_EQ(mine->level, core::RoadmapLevel::kSchool);
+  EXPECT_EQ(mine->ends_on.ToString(), ends_on);
+  EXPECT_EQ(ServerHash(central_, "demo.mentor1"), Must(sync::DeviceStateHash(*store_), "device hash"));
+
+  // The coordinator's device (mentorlog-cli) receives it.
+  const fs::path office = dir_.path() / "office";
+  {
+    std::ofstream f(dir_.path() / "coordinator-password");
+    f << coordinator_password_ << "\n";
+  }
+  std::string out;
+  ASSERT_EQ(Cli(office,
+                "login --server " + server_->url() + " --user demo.coordinator --password-stdin < '" +
+                    (dir_.path() / "coordinator-password").string() + "'",
+                &out),
+            0)
+      << out;
+  out.clear();
+  ASSERT_EQ(Cli(office, "sync --quiet", &out), 0) << out;
+  out.clear();
+  ASSERT_EQ(Cli(office, "show " + mine->id.ToString(), &out), 0) << out;
+  EXPECT_NE(out.find(title), std::string::npos) << out;
 }
 
 TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped) {

@@ -57,10 +57,25 @@ class ScreenshotTest : public ::testing::Test {
 fs::path ScreenshotTest::data_;
 
 TEST_F(ScreenshotTest, EveryMainScreenInBothLanguagesAndBothSizes) {
-  const std::vector<std::string> screens = {"first-run",         "today", "school",      "school-dashboard",
-                                            "district",          "visit", "observation", "consultation",
-                                            "recommendations",   "sync",  "settings",    "form-network_agreement",
-                                            "form-network_event"};
+  const std::vector<std::string> screens = {"first-run",
+                                            "today",
+                                            "school",
+                                            "school-dashboard",
+                                            "district",
+                                            "visit",
+                                            "observation",
+                                            "consultation",
+                                            "recommendations",
+                                            "sync",
+                                            "settings",
+                                            "form-network_agreement",
+                                            "form-network_event",
+                                            "form-roadmap_item",
+                                            "form-deficit",
+                                            "form-route_item",
+                                            "form-training",
+                                            "form-plan_item",
+                                            "form-assignment"};
   const std::vector<std::pair<int, int>> sizes = {{1280, 800}, {390, 844}};
   for (const std::string& lang : {std::string("ru"), std::string("en")}) {
     for (const auto& [w, h] : sizes) {
