@@ -238,25 +238,6 @@ void DrawSchoolLog(const SchoolView& view, UiState& state, const Translations& t
     ImGui::PopID();
   }
 
-  Heading(t("school.timeline"));
-  if (view.timeline.empty()) Muted(t("school.none"));
-  ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(view.timeline.size()));
-  while (clipper.Step()) {
-    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      const TimelineEntry& e = view.timeline[static_cast<size_t>(i)];
-      // A click opens the record as its form, to correct it. A warning stays on the entry's one
-      // line (the clipper needs rows of one height), in the warning colour.
-      ImGui::PushID(e.id.c_str());
-      if (!e.warning.empty()) ImGui::PushStyleColor(ImGuiCol_Text, kWarningColour);
-      const std::string label = e.date + "  " + e.title + (e.warning.empty() ? "" : "  — " + e.warning);
-      if (ImGui::Selectable(label.c_str())) out.push_back(OpenRecord{e.id});
-      if (!e.warning.empty()) ImGui::PopStyleColor();
-      Probe("school.entry/" + e.id);
-      ImGui::PopID();
-    }
-  }
-
   // The programme's instruments of this school: each list adds, each row opens its form.
   Heading(t("school.agreements"));
   DrawRecordRows("school.agreement", view.agreements, t, out);
@@ -293,6 +274,26 @@ void DrawSchoolLog(const SchoolView& view, UiState& state, const Translations& t
       Muted(p.detail.c_str());
     }
     ImGui::PopID();
+  }
+
+  // The history last: it grows without end (the clipper draws only the rows on screen).
+  Heading(t("school.timeline"));
+  if (view.timeline.empty()) Muted(t("school.none"));
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(view.timeline.size()));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const TimelineEntry& e = view.timeline[static_cast<size_t>(i)];
+      // A click opens the record as its form, to correct it. A warning stays on the entry's one
+      // line (the clipper needs rows of one height), in the warning colour.
+      ImGui::PushID(e.id.c_str());
+      if (!e.warning.empty()) ImGui::PushStyleColor(ImGuiCol_Text, kWarningColour);
+      const std::string label = e.date + "  " + e.title + (e.warning.empty() ? "" : "  — " + e.warning);
+      if (ImGui::Selectable(label.c_str())) out.push_back(OpenRecord{e.id});
+      if (!e.warning.empty()) ImGui::PopStyleColor();
+      Probe("school.entry/" + e.id);
+      ImGui::PopID();
+    }
   }
 }
 
