@@ -113,26 +113,57 @@ class AppEndToEndTest : public ::testing::Test {
     co_.language = Language::kRussian;
   }
 
+  // Draws the screens each frame as mentorlog's frame loop does (app/gui/main.cpp): the owners'
+  // work in Step when they have no threads, the opened form, the actions back to the controller;
+  // `view` is kept the latest.
+  static void DrawAsTheApp(ui::testing::UiHarness& ui, AppController& app, ui::UiState& state,
+                           std::shared_ptr<const ui::AppView>& view, const ui::Translations& t) {
+    ui.SetDraw([&app, &state, &view, &t, actions = ui::Actions()]() mutable {
+      app.Step();
+      view = app.View();
+      if (auto opened = app.TakeOpenedForm()) {
+        ui::OpenNewForm(state, std::move(opened->form), actions);
+        state.draft_key = opened->draft_key;
+      }
+      ui::DrawApp(*view, state, t, actions);
+      app.Apply(actions);
+      actions.clear();
+    });
+  }
+  // The controller's work done and drawn.
+  static void Settle(AppController& app, ui::testing::UiHarness& ui) {
+    for (int i = 0; i < 3; ++i) {
+      app.WaitIdle();
+      ui.Frames(2);
+    }
+  }
+
+  // A mentorlog-cli device at `data`, signed in as `login` and synced.
+  void CliDeviceSignedIn(const fs::path& data, const std::string& login, const std::string& password) {
+    const fs::path secret = dir_.path() / (login + ".password");
+    {
+      std::ofstream f(secret);
+      f << password << "\n";
+    }
+    std::string out;
+    ASSERT_EQ(
+        Cli(data,
+            "login --server " + server_->url() + " --user " + login + " --password-stdin < '" + secret.string() + "'",
+            &out),
+        0)
+        << out;
+    out.clear();
+    ASSERT_EQ(Cli(data, "sync --quiet", &out), 0) << out;
+  }
+
   // A second device of the same mentor (mentorlog-cli) signs in, syncs, lists the visit and
   // has the server's state hash.
   void RecordOfflineThroughTheScreens(bool threads);
 
   void ExpectASecondDeviceReceives(const std::string& visit_id, const std::string& hash) {
     const fs::path second = dir_.path() / "second";
-    {
-      std::ofstream f(dir_.path() / "password");
-      f << password_ << "\n";
-    }
+    CliDeviceSignedIn(second, "demo.mentor1", password_);
     std::string out;
-    ASSERT_EQ(Cli(second,
-                  "login --server " + server_->url() + " --user demo.mentor1 --password-stdin < '" +
-                      (dir_.path() / "password").string() + "'",
-                  &out),
-              0)
-        << out;
-    out.clear();
-    ASSERT_EQ(Cli(second, "sync --quiet", &out), 0) << out;
-    out.clear();
     ASSERT_EQ(Cli(second, "list visits", &out), 0) << out;
     EXPECT_NE(out.find(visit_id), std::string::npos) << out;
     out.clear();
@@ -256,29 +287,13 @@ void AppEndToEndTest::RecordOfflineThroughTheScreens(bool threads) {
       Must(ui::Translations::Load(fs::path(MENTORLOG_ASSETS_DIR) / "i18n", "en"), "translations");
   ui::testing::UiHarness ui;
   ui::UiState state;
-  ui::Actions actions;
   std::string visit_id;
   {
     AppController app(*store_, co_);
     std::shared_ptr<const ui::AppView> view = app.View();
     // What mentorlog's frame loop does around the screens (app/gui/main.cpp).
-    ui.SetDraw([&] {
-      app.Step();  // runs the owners' work here when they have no threads
-      view = app.View();
-      if (auto opened = app.TakeOpenedForm()) {
-        ui::OpenNewForm(state, std::move(opened->form), actions);
-        state.draft_key = opened->draft_key;
-      }
-      ui::DrawApp(*view, state, t, actions);
-      app.Apply(actions);
-      actions.clear();
-    });
-    auto settle = [&] {  // the controller's work done and drawn
-      for (int i = 0; i < 3; ++i) {
-        app.WaitIdle();
-        ui.Frames(2);
-      }
-    };
+    DrawAsTheApp(ui, app, state, view, t);
+    auto settle = [&] { Settle(app, ui); };
     state.screen = ui::Screen::kFirstRun;
     settle();
 
@@ -375,29 +390,13 @@ TEST_F(AppEndToEndTest, ThroughTheScreensARoadmapItemEnteredOfflineReachesTheCoo
       Must(ui::Translations::Load(fs::path(MENTORLOG_ASSETS_DIR) / "i18n", "en"), "translations");
   ui::testing::UiHarness ui;
   ui::UiState state;
-  ui::Actions actions;
   const std::string title = "Педсовет «Итоги ВПР и план работы» (без связи)";
   const std::string ends_on = store_->records().Today().AddDays(20).ToString();
   {
     AppController app(*store_, co_);
     std::shared_ptr<const ui::AppView> view = app.View();
-    ui.SetDraw([&] {
-      app.Step();
-      view = app.View();
-      if (auto opened = app.TakeOpenedForm()) {
-        ui::OpenNewForm(state, std::move(opened->form), actions);
-        state.draft_key = opened->draft_key;
-      }
-      ui::DrawApp(*view, state, t, actions);
-      app.Apply(actions);
-      actions.clear();
-    });
-    auto settle = [&] {
-      for (int i = 0; i < 3; ++i) {
-        app.WaitIdle();
-        ui.Frames(2);
-      }
-    };
+    DrawAsTheApp(ui, app, state, view, t);
+    auto settle = [&] { Settle(app, ui); };
     state.screen = ui::Screen::kFirstRun;
     settle();
     ASSERT_TRUE(ui.Type("first.server", server_->url()));
@@ -446,20 +445,8 @@ TEST_F(AppEndToEndTest, ThroughTheScreensARoadmapItemEnteredOfflineReachesTheCoo
 
   // The coordinator's device (mentorlog-cli) receives it.
   const fs::path office = dir_.path() / "office";
-  {
-    std::ofstream f(dir_.path() / "coordinator-password");
-    f << coordinator_password_ << "\n";
-  }
+  CliDeviceSignedIn(office, "demo.coordinator", coordinator_password_);
   std::string out;
-  ASSERT_EQ(Cli(office,
-                "login --server " + server_->url() + " --user demo.coordinator --password-stdin < '" +
-                    (dir_.path() / "coordinator-password").string() + "'",
-                &out),
-            0)
-      << out;
-  out.clear();
-  ASSERT_EQ(Cli(office, "sync --quiet", &out), 0) << out;
-  out.clear();
   ASSERT_EQ(Cli(office, "show " + mine->id.ToString(), &out), 0) << out;
   EXPECT_NE(out.find(title), std::string::npos) << out;
 }
