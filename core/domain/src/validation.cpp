@@ -36,8 +36,11 @@ class Errors {
     if (id.IsNil()) {
       Add(field, "Choose a school.", "Выберите школу.");
     } else if (!ctx.FindSchool(id)) {
-      Across(field, "The school " + id.ToString() + " is not in this store.",
-             "Школа " + id.ToString() + " не найдена.");
+      Across(field,
+             "The chosen school is not on this device: it was deleted, or has not come with a sync yet. Choose "
+             "the school again, or sync first.",
+             "Выбранной школы нет на этом устройстве: её удалили или она ещё не пришла с синхронизацией. Выберите "
+             "школу заново или сначала синхронизируйте.");
     }
   }
   // The person exists; when `role` is given they must have it.
@@ -49,8 +52,11 @@ class Errors {
     }
     auto p = ctx.FindPerson(id);
     if (!p) {
-      Across(field, "The person " + id.ToString() + " is not in this store.",
-             "Человек " + id.ToString() + " не найден.");
+      Across(field,
+             "The chosen person is not on this device: they were deleted, or have not come with a sync yet. "
+             "Choose them again, or sync first.",
+             "Выбранного человека нет на этом устройстве: запись удалили или она ещё не пришла с синхронизацией. "
+             "Выберите заново или сначала синхронизируйте.");
       return std::nullopt;
     }
     if (role && std::find(p->roles.begin(), p->roles.end(), *role) == p->roles.end()) {
@@ -311,8 +317,11 @@ ValidationErrors Validate(const Deficit& r, const ValidationContext& ctx) {
     e.NotAfterToday("closed_on", *r.closed_on, ctx, "closing", "закрытия");
   }
   if (r.observation_id && !ctx.FindObservation(*r.observation_id)) {
-    e.Across("observation_id", "The observation " + r.observation_id->ToString() + " is not in this store.",
-             "Посещение урока " + r.observation_id->ToString() + " не найдено.");
+    e.Across("observation_id",
+             "The lesson observation this deficit was found at is not on this device: it was deleted, or has "
+             "not come with a sync yet.",
+             "Посещения урока, на котором выявлен дефицит, нет на этом устройстве: его удалили или оно ещё не "
+             "пришло с синхронизацией.");
   }
   return e.Take();
 }
