@@ -538,7 +538,10 @@ TEST_F(ValidationTest, SchoolLeaderPartnerMustExist) {
   s.leader_partner_id = kUnknown;
   const auto errors = Validate(s, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"leader_partner_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "leader_partner_id", Language::kEnglish), kUnknown.ToString()));
+  // Says what happened and what to do, never the id (a person cannot use it).
+  EXPECT_TRUE(Contains(MessageOn(errors, "leader_partner_id", Language::kEnglish), "not on this device"));
+  EXPECT_TRUE(Contains(MessageOn(errors, "leader_partner_id", Language::kRussian), "Выберите школу заново"));
+  EXPECT_FALSE(Contains(MessageOn(errors, "leader_partner_id", Language::kEnglish), kUnknown.ToString()));
   s.leader_partner_id = std::nullopt;
   EXPECT_TRUE(NoErrors(Validate(s, ctx_)));
 }
@@ -1198,7 +1201,8 @@ TEST_F(ValidationTest, DeficitObservationMustExist) {
   d.observation_id = kUnknown;
   const auto errors = Validate(d, ctx_);
   EXPECT_TRUE(OnlyOn(errors, {"observation_id"}));
-  EXPECT_TRUE(Contains(MessageOn(errors, "observation_id", Language::kEnglish), kUnknown.ToString()));
+  EXPECT_TRUE(Contains(MessageOn(errors, "observation_id", Language::kEnglish), "not on this device"));
+  EXPECT_FALSE(Contains(MessageOn(errors, "observation_id", Language::kRussian), kUnknown.ToString()));
   d.observation_id = std::nullopt;
   EXPECT_TRUE(NoErrors(Validate(d, ctx_)));
 }
