@@ -1,6 +1,7 @@
 // The programme's instruments (issue 15) through real processes: a coordinator's, two mentors'
 // and a tutor's mentorlog-cli devices enter them with `add` and `edit` offline, sync with a
-// mentorlog-server process, and each sees the others' where its scope allows. Both backends.
+// mentorlog-server process, and each sees the others' where its scope allows; an assignment made
+// by the coordinator moves a mentor's scope at the next sync. Both backends.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -89,15 +90,29 @@ TEST_P(InstrumentsProcessTest, EveryRoleEntersItsInstrumentsWithTheCliAndSeesThe
   EXPECT_TRUE(Shows(m2, route)) << "the route of a teacher of the mentor's school";
   EXPECT_TRUE(Shows(m2, training));
   EXPECT_TRUE(Shows(m2, participant));
-  EXPECT_FALSE(Shows(m2, roadmap));
+  EXPECT_FALSE(Shows(m2, roadmap)) << "school 101 is not mentor 2's";
   EXPECT_TRUE(Shows(tutor, event));
   EXPECT_TRUE(Shows(tutor, plan)) << "the tutor's teacher's school";
+
+  // The coordinator assigns mentor 2 to school 101 too: at mentor 2's next sync its scope
+  // follows, and school 101's roadmap comes down.
+  const std::string assignment = Add(office, "assignment",
+                                     R"({"kind": "mentor_school", "assignee_id": ")" + district_.mentor2.ToString() +
+                                         R"(", "school_id": ")" + school1 + R"(", "starts_on": ")" + Day(-1) + R"("})");
+  ASSERT_EQ(Cli(office, {"sync", "--quiet"}), 0);
+  ASSERT_EQ(Cli(m2, {"sync", "--quiet"}), 0);
+  EXPECT_TRUE(Shows(m2, assignment));
+  EXPECT_TRUE(Shows(m2, roadmap)) << "mentor 2's scope followed the new assignment";
+  EXPECT_TRUE(Shows(m2, agreement));
 
   std::string shown;
   ASSERT_EQ(Cli(m2, {"show", route}, &shown), 0);
   EXPECT_NE(shown.find("in progress"), std::string::npos) << shown;
   EXPECT_NE(shown.find("Посетить три урока наставника"), std::string::npos) << shown;
 
+  // Everyone synced again (mentor 1 gets the assignment to its school): each device holds
+  // exactly what the server says its account sees.
+  for (const auto& device : {office, m1, m2, tutor}) ASSERT_EQ(Cli(device, {"sync", "--quiet"}), 0);
   for (const auto& [device, login] :
        {std::pair{office, "coordinator"}, {m1, "mentor1"}, {m2, "mentor2"}, {tutor, "tutor"}}) {
     EXPECT_EQ(DeviceHash(device), ServerHash(login)) << login;
