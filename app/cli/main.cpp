@@ -378,7 +378,15 @@ Status CmdDemo(Context& ctx, uint64_t seed) {
             << Pick(ctx.language, "  lesson observations: ", "  посещений уроков: ") << s.observations << "\n"
             << Pick(ctx.language, "  consultations: ", "  консультаций: ") << s.consultations << "\n"
             << Pick(ctx.language, "  recommendations (overdue): ", "  рекомендаций (просрочено): ") << s.recommendations
-            << " (" << s.overdue_recommendations << ")\n";
+            << " (" << s.overdue_recommendations << ")\n"
+            << Pick(ctx.language, "  network agreements: ", "  договоров о сетевом взаимодействии: ") << s.agreements
+            << "\n"
+            << Pick(ctx.language, "  roadmap items: ", "  мероприятий дорожной карты: ") << s.roadmap_items << "\n"
+            << Pick(ctx.language, "  route items (ИОМ) / courses completed: ", "  пунктов ИОМ / пройденных курсов: ")
+            << s.route_items << " / " << s.trainings << "\n"
+            << Pick(ctx.language, "  network events (participants): ", "  сетевых мероприятий (участников): ")
+            << s.network_events << " (" << s.event_participants << ")\n"
+            << Pick(ctx.language, "  work plan items: ", "  пунктов планов работы: ") << s.plan_items << "\n";
   return Status::Ok();
 }
 
