@@ -778,6 +778,25 @@ TEST_P(RecordFormsTest, AnAgreementWithAnInstitutionIsAddedListedAndItsStatusCha
             static_cast<int64_t>(All<core::NetworkAgreement>().size()));
 }
 
+TEST_P(RecordFormsTest, APlannedVisitLeavesTodaysDueListOnceTheVisitIsRecorded) {
+  const RecordFormsScene scene = Scene();
+  Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");
+  AppController controller(*store_, Options());
+  const ui::RecordForm plan = Form("plan_item", {{"person_id", scene.mentor.id.ToString()},
+                                                 {"school_id", scene.school.ToString()},
+                                                 {"activity", "visit"},
+                                                 {"planned_on", "2026-11-24"}});
+  Save(controller, plan);
+  ASSERT_TRUE(Lists(controller.View()->today->due, plan.id));
+
+  // The visit of the same month, by the same mentor, at the same school: the plan is done
+  // without anybody marking it (rules.h Fulfils), as the district's plan_items_done counts it.
+  controller.Apply({ui::SaveForm{ui::Form(VisitFormFor(scene.school)), ""}});
+  controller.WaitIdle();
+  ASSERT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+  EXPECT_FALSE(Lists(controller.View()->today->due, plan.id));
+}
+
 TEST_P(RecordFormsTest, RoadmapRouteAndPlanItemsAreDueOnTodayUntilDone) {
   const RecordFormsScene scene = Scene();
   Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");

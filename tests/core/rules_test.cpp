@@ -28,6 +28,60 @@ TEST_F(RulesTest, OverdueMeansOpenAndDueBeforeToday) {
   }
 }
 
+TEST_F(RulesTest, APlanItemIsDoneByItsMarkOrByARecordOfItsActivityInThePlannedMonth) {
+  const Uuid mentor = Uuid::MakeV7(1), school = Uuid::MakeV7(2), other = Uuid::MakeV7(3), teacher = Uuid::MakeV7(4);
+  const Date planned = *Date::Parse("2026-11-12");
+  const Date today = *Date::Parse("2026-12-07");
+  PlanItem item;
+  item.person_id = mentor;
+  item.school_id = school;
+  item.activity = PlanActivity::kVisit;
+  item.planned_on = planned;
+
+  EXPECT_FALSE(MarkedDone(item, today));
+  item.done_on = *Date::Parse("2026-11-30");
+  EXPECT_TRUE(MarkedDone(item, today));
+  EXPECT_FALSE(MarkedDone(item, *Date::Parse("2026-11-29"))) << "not yet done on the 29th";
+  item.done_on.reset();
+
+  Visit v;
+  v.school_id = school;
+  v.visitor_ids = {Uuid::MakeV7(9), mentor};
+  v.date = *Date::Parse("2026-11-03");  // earlier in the planned month counts
+  EXPECT_TRUE(Fulfils(v, item, today));
+  EXPECT_FALSE(Fulfils(v, item, *Date::Parse("2026-11-02"))) << "not before it happened";
+  v.date = *Date::Parse("2026-12-01");
+  EXPECT_FALSE(Fulfils(v, item, today)) << "another month";
+  v.date = planned;
+  v.school_id = other;
+  EXPECT_FALSE(Fulfils(v, item, today)) << "another school";
+  v.school_id = school;
+  v.visitor_ids = {Uuid::MakeV7(9)};
+  EXPECT_FALSE(Fulfils(v, item, today)) << "someone else's visit";
+
+  // An observation fulfils a planned observation of the item's teacher, not a planned visit.
+  Observation o;
+  o.school_id = school;
+  o.observer_id = mentor;
+  o.teacher_id = teacher;
+  o.date = planned;
+  EXPECT_FALSE(Fulfils(o, item, today));
+  item.activity = PlanActivity::kObservation;
+  EXPECT_TRUE(Fulfils(o, item, today));
+  item.teacher_id = Uuid::MakeV7(5);
+  EXPECT_FALSE(Fulfils(o, item, today)) << "another teacher's lesson";
+
+  Consultation c;
+  c.school_id = school;
+  c.consultant_id = mentor;
+  c.date = planned;
+  item.activity = PlanActivity::kConsultation;
+  item.teacher_id.reset();
+  EXPECT_TRUE(Fulfils(c, item, today)) << "no teacher named: any consultation at the school";
+  item.teacher_id = teacher;
+  EXPECT_FALSE(Fulfils(c, item, today)) << "the management team's consultation is not the teacher's";
+}
+
 TEST_F(RulesTest, OnlyTheHistoryIsAppendOnly) {
   for (int k = 0; k <= static_cast<int>(RecordKind::kRubricTemplate); ++k) {
     const auto kind = static_cast<RecordKind>(k);

@@ -353,6 +353,27 @@ ui::RecordRow RowOf(const core::Training& r, const BuildContext& ctx) {
           false};
 }
 
+// A school's visits, observations and consultations, to find which plan items they fulfil.
+struct PlanEvidence {
+  std::vector<core::Visit> visits;
+  std::vector<core::Observation> observations;
+  std::vector<core::Consultation> consultations;
+
+  static Result<PlanEvidence> Of(const core::Records& store, const Uuid& school) {
+    PlanEvidence e;
+    ASSIGN_OR_RETURN(e.visits, store.ListBy<core::Visit>("school_id", school));
+    ASSIGN_OR_RETURN(e.observations, store.ListBy<core::Observation>("school_id", school));
+    ASSIGN_OR_RETURN(e.consultations, store.ListBy<core::Consultation>("school_id", school));
+    return e;
+  }
+  bool Fulfilled(const core::PlanItem& item, Date d) const {
+    auto any = [&](const auto& records) {
+      return std::any_of(records.begin(), records.end(), [&](const auto& r) { return core::Fulfils(r, item, d); });
+    };
+    return any(visits) || any(observations) || any(consultations);
+  }
+};
+
 ui::RecordRow RowOf(const core::PlanItem& p, SchoolNames& schools, Date today, const BuildContext& ctx) {
   return {p.id.ToString(),
           "plan_item",
@@ -546,8 +567,16 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
     view.person_id = ctx.person_id->ToString();
     SchoolNames names(store.records());
     ASSIGN_OR_RETURN(auto plan, store.records().ListBy<core::PlanItem>("person_id", *ctx.person_id));
+    // A planned visit, observation or consultation is done once recorded (rules.h Fulfils): the
+    // records of the plan's schools, read once a school.
+    std::map<Uuid, PlanEvidence> evidence;
     for (const auto& item : plan) {
-      if (item.done_on || item.planned_on > horizon) continue;
+      if (item.planned_on > horizon || core::MarkedDone(item, today)) continue;
+      auto [at, fresh] = evidence.try_emplace(item.school_id);
+      if (fresh) {
+        ASSIGN_OR_RETURN(at->second, PlanEvidence::Of(store.records(), item.school_id));
+      }
+      if (at->second.Fulfilled(item, today)) continue;
       due.emplace_back(item.planned_on, RowOf(item, names, today, ctx));
     }
   }

@@ -278,37 +278,20 @@ bool RoadmapDoneOnTime(const RoadmapItem& r, Date d) {
   return r.status == RoadmapStatus::kDone && r.done_on && *r.done_on <= r.ends_on && *r.done_on <= d;
 }
 
-// A work plan's item done by `d`: marked done, or (a visit, an observation, a consultation) a
-// record of that kind by the plan's person at its school (and with its teacher), dated by `d` in
-// the calendar month planned.
+// A work plan's item done by `d` (rules.h MarkedDone, Fulfils), over the school's records.
 template <class SchoolRecordsT>
 bool PlanItemDone(const SchoolRecordsT& s, const PlanItem& item, Date d) {
-  if (item.done_on && *item.done_on <= d) return true;
-  const auto same_month = [&](Date date) {
-    return date <= d && date.year() == item.planned_on.year() && date.month() == item.planned_on.month();
-  };
-  const auto teacher_fits = [&](const std::optional<Uuid>& teacher) {
-    return !item.teacher_id || (teacher && *teacher == *item.teacher_id);
+  if (MarkedDone(item, d)) return true;
+  auto any = [&](const auto& records) {
+    return std::any_of(records.begin(), records.end(), [&](const auto& r) { return Fulfils(r.second, item, d); });
   };
   switch (item.activity) {
     case PlanActivity::kVisit:
-      for (const auto& [vid, v] : s.visits) {
-        if (same_month(v.date) &&
-            std::find(v.visitor_ids.begin(), v.visitor_ids.end(), item.person_id) != v.visitor_ids.end()) {
-          return true;
-        }
-      }
-      return false;
+      return any(s.visits);
     case PlanActivity::kObservation:
-      for (const auto& [oid, o] : s.observations) {
-        if (same_month(o.date) && o.observer_id == item.person_id && teacher_fits(o.teacher_id)) return true;
-      }
-      return false;
+      return any(s.observations);
     case PlanActivity::kConsultation:
-      for (const auto& [cid, c] : s.consultations) {
-        if (same_month(c.date) && c.consultant_id == item.person_id && teacher_fits(c.teacher_id)) return true;
-      }
-      return false;
+      return any(s.consultations);
     case PlanActivity::kEvent:
     case PlanActivity::kOther:
       return false;

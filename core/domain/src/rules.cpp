@@ -1,6 +1,7 @@
 // The programme's shared rules (rules.h).
 #include "mentorlog/domain/rules.h"
 
+#include <algorithm>
 #include <string>
 
 #include "mentorlog/domain/validation.h"  // IsForwardStatusMove
@@ -51,6 +52,36 @@ std::optional<int> DaysSinceContact(std::optional<Date> last_contact, Date today
 
 bool WithoutContact(std::optional<int> days_since_contact, int no_contact_days) {
   return !days_since_contact || *days_since_contact > no_contact_days;
+}
+
+bool MarkedDone(const PlanItem& item, Date d) { return item.done_on && *item.done_on <= d; }
+
+namespace {
+// Dated by `d`, in the calendar month the item was planned for.
+bool InPlannedMonth(Date date, const PlanItem& item, Date d) {
+  return date <= d && date.year() == item.planned_on.year() && date.month() == item.planned_on.month();
+}
+bool TeacherFits(const std::optional<Uuid>& teacher, const PlanItem& item) {
+  return !item.teacher_id || (teacher && *teacher == *item.teacher_id);
+}
+}  // namespace
+
+bool Fulfils(const Visit& visit, const PlanItem& item, Date d) {
+  return item.activity == PlanActivity::kVisit && visit.school_id == item.school_id &&
+         InPlannedMonth(visit.date, item, d) &&
+         std::find(visit.visitor_ids.begin(), visit.visitor_ids.end(), item.person_id) != visit.visitor_ids.end();
+}
+
+bool Fulfils(const Observation& observation, const PlanItem& item, Date d) {
+  return item.activity == PlanActivity::kObservation && observation.school_id == item.school_id &&
+         observation.observer_id == item.person_id && InPlannedMonth(observation.date, item, d) &&
+         TeacherFits(observation.teacher_id, item);
+}
+
+bool Fulfils(const Consultation& consultation, const PlanItem& item, Date d) {
+  return item.activity == PlanActivity::kConsultation && consultation.school_id == item.school_id &&
+         consultation.consultant_id == item.person_id && InPlannedMonth(consultation.date, item, d) &&
+         TeacherFits(consultation.teacher_id, item);
 }
 
 }  // namespace mentorlog::core

@@ -68,4 +68,15 @@ inline constexpr int kDefaultNoContactDays = 30;
 // Whether a school is without contact: never contacted, or not for more than `no_contact_days`.
 bool WithoutContact(std::optional<int> days_since_contact, int no_contact_days);
 
+// [SECTION] Work plans
+
+// A work plan's item is done by `d` when it was marked done by then, or when a record of its
+// activity fulfils it: a visit, an observation or a consultation by the plan's person at its
+// school (and with its teacher, when the item names one), dated by `d` in the calendar month
+// planned. The dashboards' plan_items_done (docs/metrics.md) and Today's due list both ask this.
+bool MarkedDone(const PlanItem& item, Date d);
+bool Fulfils(const Visit& visit, const PlanItem& item, Date d);
+bool Fulfils(const Observation& observation, const PlanItem& item, Date d);
+bool Fulfils(const Consultation& consultation, const PlanItem& item, Date d);
+
 }  // namespace mentorlog::core
