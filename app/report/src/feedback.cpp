@@ -172,18 +172,7 @@ Result<std::string> RenderFeedbackPdf(const FeedbackSheet& sheet, const PdfFonts
   doc.Text(last, flow.left() + half + 20, line_y - 11, kObserver.In(language), Face::kRegular, 8, kGrey);
 
   // Footers: what the sheet is, and "page i of n".
-  const auto& pages = doc.pages();
-  const std::string head = doc.Fit(sheet.teacher_name + " · " + OrDash(o.subject) + " · " + DateText(o.date, language),
-                                   Face::kRegular, 8, 380);
-  for (size_t i = 0; i < pages.size(); ++i) {
-    const std::string page_no =
-        (LocalText{"стр. ", "page "} + std::to_string(i + 1) + LocalText{" из ", " of "} + std::to_string(pages.size()))
-            .In(language);
-    const float y = PdfDocument::kMargin - 18;
-    doc.Text(pages[i], PdfDocument::kMargin, y, head, Face::kRegular, 8, kGrey);
-    doc.Text(pages[i], PdfDocument::kPageWidth - PdfDocument::kMargin - doc.TextWidth(page_no, Face::kRegular, 8), y,
-             page_no, Face::kRegular, 8, kGrey);
-  }
+  doc.StampPages(sheet.teacher_name + " · " + OrDash(o.subject) + " · " + DateText(o.date, language));
   return doc.Save();
 }
 

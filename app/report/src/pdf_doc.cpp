@@ -203,6 +203,19 @@ void PdfDocument::Line(HPDF_Page page, float x1, float y1, float x2, float y2, f
   HPDF_Page_Stroke(page);
 }
 
+void PdfDocument::StampPages(std::string_view head_text) {
+  constexpr Rgb kGrey{0.4f, 0.4f, 0.4f};
+  const std::string head = Fit(head_text, Face::kRegular, 8, 380);
+  for (size_t i = 0; i < pages_.size(); ++i) {
+    const std::string page_no = (LocalText{"стр. ", "page "} + std::to_string(i + 1) + LocalText{" из ", " of "} +
+                                 std::to_string(pages_.size()))
+                                    .In(language_);
+    const float y = kMargin - 18;
+    Text(pages_[i], kMargin, y, head, Face::kRegular, 8, kGrey);
+    Text(pages_[i], kPageWidth - kMargin - TextWidth(page_no, Face::kRegular, 8), y, page_no, Face::kRegular, 8, kGrey);
+  }
+}
+
 Result<std::string> PdfDocument::Save() {
   RETURN_IF_ERROR(status());
   if (HPDF_SaveToStream(doc_) != HPDF_OK) return status();

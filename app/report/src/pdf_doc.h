@@ -59,6 +59,9 @@ class PdfDocument {
   Status status() const;
   // The document's bytes. Errors: status(), or libharu's error while saving.
   Result<std::string> Save();
+  // Heads every page with `head` (left, fitted to the line) and "page i of n" (right), small and
+  // grey, above the top margin; call once all pages are made.
+  void StampPages(std::string_view head);
 
   Language language() const { return language_; }
 

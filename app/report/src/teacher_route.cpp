@@ -382,19 +382,8 @@ Result<std::string> RenderTeacherRoutePdf(const TeacherRoute& route, const PdfFo
            Face::kRegular, 8, kGrey);
 
   // Footers: whose route, and "page i of n".
-  const auto& pages = doc.pages();
-  const std::string head =
-      doc.Fit(teacher.full_name + LocalText{" · ИОМ · ", " · route · "}.In(language) + DateText(route.as_of, language),
-              Face::kRegular, 8, 380);
-  for (size_t i = 0; i < pages.size(); ++i) {
-    const std::string page_no =
-        (LocalText{"стр. ", "page "} + std::to_string(i + 1) + LocalText{" из ", " of "} + std::to_string(pages.size()))
-            .In(language);
-    const float y = PdfDocument::kMargin - 18;
-    doc.Text(pages[i], PdfDocument::kMargin, y, head, Face::kRegular, 8, kGrey);
-    doc.Text(pages[i], PdfDocument::kPageWidth - PdfDocument::kMargin - doc.TextWidth(page_no, Face::kRegular, 8), y,
-             page_no, Face::kRegular, 8, kGrey);
-  }
+  doc.StampPages(teacher.full_name + LocalText{" · ИОМ · ", " · route · "}.In(language) +
+                 DateText(route.as_of, language));
   return doc.Save();
 }
 
