@@ -891,14 +891,6 @@ class InstrumentImportTest : public ::testing::Test {
 // [SECTION] Instruments in every dialect
 // -----------------------------------------------------------------------------------------
 
-struct InstrDialect {
-  const char* name;
-  char separator;
-  bool cp1251;
-  bool bom;
-  bool russian_headers;
-};
-
 struct InstrSheet {
   RecordKind kind;
   std::vector<std::string> en;
@@ -906,32 +898,9 @@ struct InstrSheet {
   std::vector<std::vector<std::string>> rows;
 };
 
-// Writes `sheet` as a spreadsheet program would in `d`.
-std::string InstrRender(const InstrSheet& sheet, const InstrDialect& d) {
-  const std::string eol = d.cp1251 ? "\r\n" : "\n";
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string s;
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (i) s += d.separator;
-      const std::string& c = cells[i];
-      if (c.find_first_of(std::string(1, d.separator) + "\"\r\n") != std::string::npos) {
-        s += '"';
-        for (char ch : c) s += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-        s += '"';
-      } else {
-        s += c;
-      }
-    }
-    return s + eol;
-  };
-  std::string text = line(d.russian_headers ? sheet.ru : sheet.en);
-  for (const auto& row : sheet.rows) text += line(row);
-  if (d.cp1251) {
-    Result<std::string> bytes = Utf8ToWindows1251(text);
-    EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
-    text = bytes.ok() ? *bytes : std::string();
-  }
-  return d.bom ? "\xEF\xBB\xBF" + text : text;
+// Writes `sheet` as a spreadsheet program would in `d` (Render, above).
+std::string InstrRender(const InstrSheet& sheet, const Dialect& d) {
+  return Render(Sheet{sheet.en, sheet.ru, sheet.rows}, d);
 }
 
 // In import order: events before their participants.
@@ -1016,10 +985,10 @@ const std::vector<InstrSheet>& InstrSheets() {
   return kSheets;
 }
 
-class InstrumentDialectTest : public InstrumentImportTest, public ::testing::WithParamInterface<InstrDialect> {};
+class InstrumentDialectTest : public InstrumentImportTest, public ::testing::WithParamInterface<Dialect> {};
 
 TEST_P(InstrumentDialectTest, EveryInstrumentImportsAndReimportsAsNoOp) {
-  const InstrDialect& d = GetParam();
+  const Dialect& d = GetParam();
   for (const InstrSheet& sheet : InstrSheets()) {
     const ImportReport r = Import(sheet.kind, "file.csv", InstrRender(sheet, d));
     EXPECT_TRUE(r.committed) << KindTable(sheet.kind) << "\n" << InstrProblems(r);
@@ -1139,10 +1108,10 @@ TEST_P(InstrumentDialectTest, EveryInstrumentImportsAndReimportsAsNoOp) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Import, InstrumentDialectTest,
-                         ::testing::Values(InstrDialect{"Utf8CommaEnglish", ',', false, false, false},
-                                           InstrDialect{"Cp1251SemicolonRussian", ';', true, false, true},
-                                           InstrDialect{"Utf8BomSemicolonRussian", ';', false, true, true},
-                                           InstrDialect{"Utf8TabEnglish", '\t', false, false, false}),
+                         ::testing::Values(Dialect{"Utf8CommaEnglish", ',', false, false, false},
+                                           Dialect{"Cp1251SemicolonRussian", ';', true, false, true},
+                                           Dialect{"Utf8BomSemicolonRussian", ';', false, true, true},
+                                           Dialect{"Utf8TabEnglish", '\t', false, false, false}),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST_F(InstrumentImportTest, TheInstrumentExamplesOfTheDocsImport) {
@@ -1183,7 +1152,7 @@ TEST_F(InstrumentImportTest, AChangedRowUpdatesOnlyItsRecord) {
 // -----------------------------------------------------------------------------------------
 
 TEST_F(InstrumentImportTest, AnExportOfEveryInstrumentImportsBackUnchanged) {
-  const InstrDialect russian{"ru", ';', false, false, true};
+  const Dialect russian{"ru", ';', false, false, true};
   for (const InstrSheet& sheet : InstrSheets()) {
     ASSERT_TRUE(Import(sheet.kind, "file.csv", InstrRender(sheet, russian)).committed) << KindTable(sheet.kind);
   }
