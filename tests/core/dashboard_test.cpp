@@ -574,7 +574,19 @@ TEST_F(DashboardTest, AnEventMovedOutOfThePeriodRecountsItsParticipantsSchools) 
   dashboard_.Put(open_lesson);
   dashboard_.Refresh(On("2026-11-20"));
   EXPECT_EQ(covered(), 2);
+  // T1 listed twice (two devices added them); one of the two records removed: still there,
+  // and a later move of the event still recounts T1's school.
+  EventParticipant twice = t1;
+  twice.id = Nth(902);
+  dashboard_.Put(twice);
   dashboard_.Remove(t1.id);
+  dashboard_.Refresh(On("2026-11-20"));
+  EXPECT_EQ(covered(), 2);
+  open_lesson.held_on = On("2025-11-10");
+  dashboard_.Put(open_lesson);
+  dashboard_.Refresh(On("2026-11-20"));
+  EXPECT_EQ(covered(), 1);
+  dashboard_.Remove(twice.id);
   dashboard_.Refresh(On("2026-11-20"));
   EXPECT_EQ(covered(), 1);
 }

@@ -360,7 +360,9 @@ class Dashboard::Impl {
   std::unordered_map<Uuid, std::map<Uuid, Training>, UuidHash> trainings_;  // by teacher
   std::unordered_map<Uuid, std::map<Uuid, RouteItem>, UuidHash> routes_;    // by teacher
   std::unordered_map<Uuid, std::map<Uuid, Uuid>, UuidHash> attended_;       // teacher -> participant id -> event
-  std::unordered_map<Uuid, std::set<Uuid>, UuidHash> event_teachers_;       // event -> its participants
+  // event -> its participants, each with its number of participant records (a teacher listed
+  // twice stays until both records go)
+  std::unordered_map<Uuid, std::map<Uuid, int>, UuidHash> event_teachers_;
   std::map<Uuid, NetworkEvent> events_;
   std::map<Uuid, RoadmapItem> district_roadmap_;  // items with no school
   std::map<Uuid, NetworkAgreement> agreements_;
@@ -573,7 +575,8 @@ void Dashboard::Impl::Remove(const Uuid& id) {
       if (a != attended_.end()) {
         auto e = a->second.find(id);
         if (e != a->second.end()) {
-          event_teachers_[e->second].erase(owner);
+          auto& teachers = event_teachers_[e->second];
+          if (auto t = teachers.find(owner); t != teachers.end() && --t->second == 0) teachers.erase(t);
           a->second.erase(e);
         }
       }
@@ -582,7 +585,7 @@ void Dashboard::Impl::Remove(const Uuid& id) {
     }
     case RecordKind::kNetworkEvent: {
       events_.erase(id);
-      for (const Uuid& teacher : event_teachers_[id]) Touch(SchoolOfPerson(teacher));
+      for (const auto& [teacher, records] : event_teachers_[id]) Touch(SchoolOfPerson(teacher));
       break;
     }
     case RecordKind::kRecommendationEvent:
@@ -654,13 +657,13 @@ void Dashboard::Impl::Insert(const NetworkEvent& r) {
   Remove(r.id);
   events_[r.id] = r;
   where_[r.id] = {RecordKind::kNetworkEvent, Uuid()};
-  for (const Uuid& teacher : event_teachers_[r.id]) Touch(SchoolOfPerson(teacher));
+  for (const auto& [teacher, records] : event_teachers_[r.id]) Touch(SchoolOfPerson(teacher));
 }
 
 void Dashboard::Impl::Insert(const EventParticipant& r) {
   Remove(r.id);
   attended_[r.teacher_id][r.id] = r.event_id;
-  event_teachers_[r.event_id].insert(r.teacher_id);
+  ++event_teachers_[r.event_id][r.teacher_id];
   where_[r.id] = {RecordKind::kEventParticipant, r.teacher_id};
   Touch(SchoolOfPerson(r.teacher_id));
 }
