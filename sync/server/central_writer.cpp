@@ -25,6 +25,7 @@ class CentralWriter::Context final : public core::ValidationContext {
   std::optional<core::Observation> FindObservation(const Uuid& id) const override {
     return Find<core::Observation>(id);
   }
+  std::optional<core::NetworkEvent> FindEvent(const Uuid& id) const override { return Find<core::NetworkEvent>(id); }
   // A deleted source keeps its date (as on the device: tombstones keep their values).
   std::optional<core::Date> SourceDate(core::SourceKind kind, const Uuid& id) const override {
     auto current = w_.Current(id);

@@ -82,6 +82,68 @@ TEST_F(RulesTest, APlanItemIsDoneByItsMarkOrByARecordOfItsActivityInThePlannedMo
   EXPECT_FALSE(Fulfils(c, item, today)) << "the management team's consultation is not the teacher's";
 }
 
+TEST_F(RulesTest, EachRecordFulfilsOnePlanItemOfEachPersonAtMost) {
+  const Uuid mentor = Uuid::MakeV7(1), partner = Uuid::MakeV7(2), school = Uuid::MakeV7(3);
+  const Uuid ivanova = Uuid::MakeV7(4), petrov = Uuid::MakeV7(5);
+  const Date today = *Date::Parse("2026-12-07");
+  auto item = [&](Uuid person, PlanActivity activity, const char* on, std::optional<Uuid> teacher = std::nullopt) {
+    PlanItem p;
+    p.person_id = person;
+    p.school_id = school;
+    p.activity = activity;
+    p.planned_on = *Date::Parse(on);
+    p.teacher_id = teacher;
+    return p;
+  };
+  auto done = [&](const PlanMatch& match, const std::vector<PlanItem>& items) {
+    std::vector<const PlanItem*> ptrs;
+    for (const PlanItem& p : items) ptrs.push_back(&p);
+    std::string flags;
+    for (const PlanMatch::Outcome& o : match.Match(ptrs)) flags += o.done ? '1' : '0';
+    return flags;
+  };
+
+  // Two visits planned for October, one made: one of them done, the earlier planned.
+  Visit v;
+  v.school_id = school;
+  v.visitor_ids = {mentor, partner};
+  v.date = *Date::Parse("2026-10-20");
+  PlanMatch visits(today);
+  visits.Add(v);
+  const std::vector<PlanItem> two = {item(mentor, PlanActivity::kVisit, "2026-10-25"),
+                                     item(mentor, PlanActivity::kVisit, "2026-10-05")};
+  EXPECT_EQ(done(visits, two), "01");
+  auto outcome = visits.Match({&two[1]});
+  ASSERT_EQ(outcome.size(), 1u);
+  EXPECT_EQ(outcome[0].by_record_of, v.date) << "the visit that did it";
+  // The same visit, made together, fulfils each visitor's own plan.
+  EXPECT_EQ(done(visits,
+                 {item(mentor, PlanActivity::kVisit, "2026-10-05"), item(partner, PlanActivity::kVisit, "2026-10-06")}),
+            "11");
+  // An item marked done takes no record: the visit still fulfils the other.
+  std::vector<PlanItem> marked = two;
+  marked[0].done_on = *Date::Parse("2026-10-26");
+  EXPECT_EQ(done(visits, marked), "11");
+
+  // One observation of Ivanova: "observe Ivanova" gets it, though "observe a lesson" was planned
+  // earlier; with a second observation (of Petrov) both are done.
+  Observation o;
+  o.school_id = school;
+  o.observer_id = mentor;
+  o.teacher_id = ivanova;
+  o.date = *Date::Parse("2026-11-10");
+  PlanMatch lessons(today);
+  lessons.Add(o);
+  const std::vector<PlanItem> observe = {item(mentor, PlanActivity::kObservation, "2026-11-02"),
+                                         item(mentor, PlanActivity::kObservation, "2026-11-20", ivanova)};
+  EXPECT_EQ(done(lessons, observe), "01");
+  Observation o2 = o;
+  o2.teacher_id = petrov;
+  lessons.Add(o2);
+  EXPECT_EQ(done(lessons, observe), "11");
+  EXPECT_EQ(done(PlanMatch(*Date::Parse("2026-11-09")), observe), "00") << "nothing recorded by then";
+}
+
 TEST_F(RulesTest, OnlyTheHistoryIsAppendOnly) {
   for (int k = 0; k <= static_cast<int>(RecordKind::kRubricTemplate); ++k) {
     const auto kind = static_cast<RecordKind>(k);

@@ -113,6 +113,7 @@ class NoRecordsContext final : public ValidationContext {
   std::optional<Person> FindPerson(const Uuid&) const override { return std::nullopt; }
   std::optional<Date> SourceDate(SourceKind, const Uuid&) const override { return std::nullopt; }
   std::optional<Observation> FindObservation(const Uuid&) const override { return std::nullopt; }
+  std::optional<NetworkEvent> FindEvent(const Uuid&) const override { return std::nullopt; }
   std::optional<Rubric> FindRubric(std::string_view, int64_t) const override { return std::nullopt; }
 };
 

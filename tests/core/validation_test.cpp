@@ -62,6 +62,7 @@ class FakeContext final : public ValidationContext {
   std::optional<School> FindSchool(const Uuid& id) const override { return Find(schools_, id); }
   std::optional<Person> FindPerson(const Uuid& id) const override { return Find(people_, id); }
   std::optional<Observation> FindObservation(const Uuid& id) const override { return Find(observations_, id); }
+  std::optional<NetworkEvent> FindEvent(const Uuid& id) const override { return Find(events_, id); }
 
   std::optional<Date> SourceDate(SourceKind kind, const Uuid& id) const override {
     const auto it = source_dates_.find({kind, id});
@@ -77,6 +78,7 @@ class FakeContext final : public ValidationContext {
 
   void AddSchool(const School& s) { schools_[s.id] = s; }
   void AddPerson(const Person& p) { people_[p.id] = p; }
+  void AddEvent(const NetworkEvent& e) { events_[e.id] = e; }
   // Also records the observation's date as a recommendation source.
   void AddObservation(const Observation& o) {
     observations_[o.id] = o;
@@ -97,6 +99,7 @@ class FakeContext final : public ValidationContext {
   std::map<Uuid, School> schools_;
   std::map<Uuid, Person> people_;
   std::map<Uuid, Observation> observations_;
+  std::map<Uuid, NetworkEvent> events_;
   std::map<std::pair<SourceKind, Uuid>, Date> source_dates_;
   std::map<std::pair<std::string, int64_t>, Rubric> rubrics_;
 };
@@ -1170,6 +1173,25 @@ TEST_F(ValidationTest, DeficitTeacherMustBeTeacher) {
   EXPECT_TRUE(Contains(MessageOn(errors, "teacher_id", Language::kEnglish), "Кузнецова Мария Ивановна"));
   d.teacher_id = kUnknown;
   EXPECT_TRUE(OnlyOn(Validate(d, ctx_), {"teacher_id"}));
+}
+
+TEST_F(ValidationTest, AParticipantNeedsItsEventOnTheDevice) {
+  NetworkEvent event;
+  event.id = IdOf(60);
+  event.title = "Семинар «Формирующее оценивание»";
+  event.held_on = kVisitDate;
+  EventParticipant p;
+  p.id = IdOf(61);
+  p.event_id = event.id;
+  p.teacher_id = kTeacherA;
+  const auto missing = Validate(p, ctx_);
+  EXPECT_TRUE(OnlyOn(missing, {"event_id"}));
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].span, RuleSpan::kAcrossRecords) << "refused only when the event is what the save changes";
+  ctx_.AddEvent(event);
+  EXPECT_TRUE(NoErrors(Validate(p, ctx_)));
+  p.event_id = Uuid();
+  EXPECT_TRUE(OnlyOn(Validate(p, ctx_), {"event_id"}));
 }
 
 TEST_F(ValidationTest, DeficitAreaRequired) {

@@ -217,44 +217,6 @@ Result<Uuid> SaveConsultation(core::Records& store, const Parser& parse, const u
 
 // ---- The generic record form ----------------------------------------------------------
 
-// What Validate asks about other records, answered from the store being written (inside the
-// save's transaction, so it sees the transaction's writes).
-class RecordsContext final : public core::ValidationContext {
- public:
-  explicit RecordsContext(const core::Records& store) : store_(store) {}
-  Date Today() const override { return store_.Today(); }
-  std::optional<core::School> FindSchool(const Uuid& id) const override { return Find<core::School>(id); }
-  std::optional<core::Person> FindPerson(const Uuid& id) const override { return Find<core::Person>(id); }
-  std::optional<Date> SourceDate(core::SourceKind kind, const Uuid& id) const override {
-    switch (kind) {
-      case core::SourceKind::kVisit:
-        if (auto v = Find<core::Visit>(id)) return v->date;
-        break;
-      case core::SourceKind::kObservation:
-        if (auto o = Find<core::Observation>(id)) return o->date;
-        break;
-      case core::SourceKind::kConsultation:
-        if (auto c = Find<core::Consultation>(id)) return c->date;
-        break;
-    }
-    return std::nullopt;
-  }
-  std::optional<core::Observation> FindObservation(const Uuid& id) const override {
-    return Find<core::Observation>(id);
-  }
-  // No kind of the generic form has a rubric; the store's own check runs at the save anyway.
-  std::optional<core::Rubric> FindRubric(std::string_view, int64_t) const override { return std::nullopt; }
-
- private:
-  template <class R>
-  std::optional<R> Find(const Uuid& id) const {
-    auto r = store_.Get<R>(id);
-    if (!r.ok()) return std::nullopt;
-    return std::move(r).value();
-  }
-  const core::Records& store_;
-};
-
 // The UI's words for a value of type T that could not be read.
 template <class T>
 std::string_view UnreadableKey() {
@@ -301,19 +263,6 @@ std::vector<FormFieldError> ApplyValues(const std::map<std::string, std::string>
   return errors;
 }
 
-// The names of the fields whose values differ between `a` and `b`.
-template <class R>
-std::vector<std::string_view> ChangedFields(const R& a, const R& b) {
-  std::vector<std::string_view> out;
-  core::ForEachFieldDef<R>([&](const auto& def) {
-    using T = std::remove_cvref_t<decltype(a.*(def.member))>;
-    if (core::FieldCodec<T>::Encode(a.*(def.member)) != core::FieldCodec<T>::Encode(b.*(def.member))) {
-      out.push_back(def.name);
-    }
-  });
-  return out;
-}
-
 // One EventParticipant per teacher in `teacher_ids`: those missing are added, those no longer
 // listed deleted.
 Status SaveParticipants(core::Records& store, const Parser& parse, const Uuid& event_id,
@@ -344,24 +293,14 @@ Result<Uuid> SaveRecord(core::Records& store, const Parser& parse, const ui::Rec
                         const ui::Translations& ru, const ui::Translations& en,
                         std::vector<FormFieldError>* field_errors) {
   ASSIGN_OR_RETURN(R record, Start<R>(store, f.id));
-  std::optional<R> stored;
-  if (!f.id.empty()) {
-    auto existing = store.Get<R>(record.id);
-    if (existing.ok()) stored = std::move(existing).value();
-  }
   // A field the form hides now (an institution's partner school) is saved empty.
   std::map<std::string, std::string> values = f.values;
   for (const ui::FieldSpec& field : spec.fields) {
     if (!ui::FieldShown(field, f)) values[std::string(field.name)].clear();
   }
   std::vector<FormFieldError> errors = ApplyValues(values, record, ru, en);
-  if (errors.empty()) {
-    const RecordsContext context(store);
-    const std::vector<std::string_view> written =
-        stored ? ChangedFields(*stored, record) : std::vector<std::string_view>();
-    for (const core::FieldError& e : core::Refusing(core::Validate(record, context), stored ? &written : nullptr)) {
-      errors.push_back({e.field, e.text()});
-    }
+  if (errors.empty()) {  // the store's own check, field by field, before the save repeats it
+    for (const core::FieldError& e : store.Check(record)) errors.push_back({e.field, e.text()});
   }
   if (!errors.empty()) {
     if (field_errors != nullptr) *field_errors = errors;

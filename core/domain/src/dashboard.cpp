@@ -278,25 +278,17 @@ bool RoadmapDoneOnTime(const RoadmapItem& r, Date d) {
   return r.status == RoadmapStatus::kDone && r.done_on && *r.done_on <= r.ends_on && *r.done_on <= d;
 }
 
-// A work plan's item done by `d` (rules.h MarkedDone, Fulfils), over the school's records.
+// How many of the school's plan items planned in the period are done by `d` (rules.h PlanMatch:
+// a record fulfils one item at most).
 template <class SchoolRecordsT>
-bool PlanItemDone(const SchoolRecordsT& s, const PlanItem& item, Date d) {
-  if (MarkedDone(item, d)) return true;
-  auto any = [&](const auto& records) {
-    return std::any_of(records.begin(), records.end(), [&](const auto& r) { return Fulfils(r.second, item, d); });
-  };
-  switch (item.activity) {
-    case PlanActivity::kVisit:
-      return any(s.visits);
-    case PlanActivity::kObservation:
-      return any(s.observations);
-    case PlanActivity::kConsultation:
-      return any(s.consultations);
-    case PlanActivity::kEvent:
-    case PlanActivity::kOther:
-      return false;
-  }
-  return false;
+int PlanItemsDone(const SchoolRecordsT& s, const std::vector<const PlanItem*>& items, Date d) {
+  PlanMatch match(d);
+  for (const auto& [id, v] : s.visits) match.Add(v);
+  for (const auto& [id, o] : s.observations) match.Add(o);
+  for (const auto& [id, c] : s.consultations) match.Add(c);
+  int done = 0;
+  for (const PlanMatch::Outcome& o : match.Match(items)) done += o.done;
+  return done;
 }
 
 bool HasStatus(const School& s, SchoolStatus status) {
@@ -737,11 +729,12 @@ SchoolFacts Dashboard::Impl::FactsAt(const SchoolRecords& s, const Uuid& id, Dat
     f.roadmap_due += RoadmapDue(item, d);
     f.roadmap_on_time += RoadmapDue(item, d) && RoadmapDoneOnTime(item, d);
   }
+  std::vector<const PlanItem*> planned;
   for (const auto& [pid, item] : s.plan_items) {
-    if (!InPeriod(item.planned_on, d)) continue;
-    ++f.plan_due;
-    f.plan_done += PlanItemDone(s, item, d);
+    if (InPeriod(item.planned_on, d)) planned.push_back(&item);
   }
+  f.plan_due += static_cast<int>(planned.size());
+  if (!planned.empty()) f.plan_done += PlanItemsDone(s, planned, d);
   // Results: the participant-weighted share below the minimum, this results year vs the last.
   const int64_t year = ResultsYearOf(d);
   double sum[2] = {0, 0};

@@ -84,4 +84,65 @@ bool Fulfils(const Consultation& consultation, const PlanItem& item, Date d) {
          TeacherFits(consultation.teacher_id, item);
 }
 
+std::vector<PlanMatch::Outcome> PlanMatch::Match(const std::vector<const PlanItem*>& items) const {
+  std::vector<Outcome> out(items.size());
+  std::vector<size_t> order;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (MarkedDone(*items[i], d_)) {
+      out[i].done = true;
+    } else {
+      order.push_back(i);
+    }
+  }
+  // A record usable by a generic item is also usable by a specific one, never the other way: the
+  // specific items choose first, and the matching is as large as it can be.
+  // One person's plan at a time: a visit two mentors made together fulfils an item of each.
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const PlanItem& x = *items[a];
+    const PlanItem& y = *items[b];
+    if (x.person_id != y.person_id) return x.person_id < y.person_id;
+    if (x.teacher_id.has_value() != y.teacher_id.has_value()) return x.teacher_id.has_value();
+    return x.planned_on < y.planned_on;
+  });
+  std::vector<bool> used_visits, used_observations, used_consultations;
+  const Uuid* person = nullptr;
+  auto take = [&](const auto& records, std::vector<bool>& used, const PlanItem& item) -> std::optional<Date> {
+    std::optional<size_t> best;
+    for (size_t r = 0; r < records.size(); ++r) {
+      if (used[r] || !Fulfils(*records[r], item, d_)) continue;
+      if (!best || records[r]->date < records[*best]->date) best = r;
+    }
+    if (!best) return std::nullopt;
+    used[*best] = true;
+    return records[*best]->date;
+  };
+  for (size_t i : order) {
+    const PlanItem& item = *items[i];
+    if (person == nullptr || *person != item.person_id) {
+      person = &item.person_id;
+      used_visits.assign(visits_.size(), false);
+      used_observations.assign(observations_.size(), false);
+      used_consultations.assign(consultations_.size(), false);
+    }
+    std::optional<Date> by;
+    switch (item.activity) {
+      case PlanActivity::kVisit:
+        by = take(visits_, used_visits, item);
+        break;
+      case PlanActivity::kObservation:
+        by = take(observations_, used_observations, item);
+        break;
+      case PlanActivity::kConsultation:
+        by = take(consultations_, used_consultations, item);
+        break;
+      case PlanActivity::kEvent:
+      case PlanActivity::kOther:
+        break;  // marked done only
+    }
+    out[i].done = by.has_value();
+    out[i].by_record_of = by;
+  }
+  return out;
+}
+
 }  // namespace mentorlog::core

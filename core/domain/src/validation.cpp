@@ -414,7 +414,12 @@ ValidationErrors Validate(const NetworkEvent& r, const ValidationContext& ctx) {
 
 ValidationErrors Validate(const EventParticipant& r, const ValidationContext& ctx) {
   Errors e;
-  if (r.event_id.IsNil()) e.Add("event_id", "Choose the event.", "Выберите мероприятие.");
+  if (r.event_id.IsNil()) {
+    e.Add("event_id", "Choose the event.", "Выберите мероприятие.");
+  } else if (!ctx.FindEvent(r.event_id)) {
+    e.Across("event_id", "The network event is not on this device: it was deleted, or has not come with a sync yet.",
+             "Сетевого мероприятия нет на этом устройстве: его удалили или оно ещё не пришло с синхронизацией.");
+  }
   e.PersonExists("teacher_id", r.teacher_id, ctx, Role::kTeacher);
   return e.Take();
 }

@@ -144,6 +144,20 @@ Result<std::vector<R>> Records::ListBy(std::string_view field, const Uuid& id) c
 }
 
 template <class R>
+ValidationErrors Records::Check(const R& record) const {
+  std::lock_guard lock(impl_.mu_);
+  ValidationErrors errors = Validate(record, impl_);
+  std::optional<std::pair<R, bool>> stored;
+  if (!record.id.IsNil()) {
+    auto loaded = impl_.Load<R>(record.id);
+    if (loaded.ok()) stored = std::move(loaded).value();
+  }
+  if (!stored || stored->second) return Refusing(std::move(errors), nullptr);  // new (or deleted: refused anyway)
+  const std::vector<std::string_view> written = ChangedFields(stored->first, record);
+  return Refusing(std::move(errors), &written);
+}
+
+template <class R>
 ValidationErrors Records::RuleWarnings(const R& record) const {
   ValidationErrors errors;
   {
@@ -162,6 +176,7 @@ Status Records::InTransaction(const std::function<Status()>& fn) { return impl_.
   template Result<R> Records::Get<R>(const Uuid&) const;                                   \
   template Result<std::vector<R>> Records::List<R>() const;                                \
   template Result<std::vector<R>> Records::ListBy<R>(std::string_view, const Uuid&) const; \
+  template ValidationErrors Records::Check<R>(const R&) const;                             \
   template ValidationErrors Records::RuleWarnings<R>(const R&) const;
 MENTORLOG_RECORD_TYPES(MENTORLOG_RECORDS_INSTANTIATE)
 

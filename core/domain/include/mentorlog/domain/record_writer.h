@@ -92,6 +92,17 @@ Status DeletedRecordRefusal();
 // InvalidInput: `id` already belongs to a record of the kind `other` (ids are unique across kinds).
 Status IdOfAnotherKind(const Uuid& id, RecordKind other);
 
+// The names of the fields whose values differ between `a` and `b`.
+template <class R>
+std::vector<std::string_view> ChangedFields(const R& a, const R& b) {
+  std::vector<std::string_view> out;
+  ForEachFieldDef<R>([&](const auto& def) {
+    using T = std::remove_cvref_t<decltype(a.*(def.member))>;
+    if (FieldCodec<T>::Encode(a.*(def.member)) != FieldCodec<T>::Encode(b.*(def.member))) out.push_back(def.name);
+  });
+  return out;
+}
+
 // What saving `next` over the stored record writes, by the rules every writer shares.
 struct SavePlan {
   bool existed = false;

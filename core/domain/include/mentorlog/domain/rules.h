@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "mentorlog/base/status.h"
 #include "mentorlog/domain/enums.h"
@@ -78,5 +79,32 @@ bool MarkedDone(const PlanItem& item, Date d);
 bool Fulfils(const Visit& visit, const PlanItem& item, Date d);
 bool Fulfils(const Observation& observation, const PlanItem& item, Date d);
 bool Fulfils(const Consultation& consultation, const PlanItem& item, Date d);
+
+// Which of one school's plan items are done by `d`, each record fulfilling at most one item: two
+// visits planned for October need two visits (Fulfils alone would count one visit twice). An
+// item marked done needs no record and takes none. Items that name a teacher are matched before
+// those that do not, so an observation of Ivanova goes to "observe Ivanova" rather than to
+// "observe a lesson"; within that, earlier planned first, each taking the earliest record that
+// fits. The dashboards' plan_items_done, Today's due list and the work plan screen ask this.
+class PlanMatch {
+ public:
+  explicit PlanMatch(Date d) : d_(d) {}
+  void Add(const Visit& v) { visits_.push_back(&v); }
+  void Add(const Observation& o) { observations_.push_back(&o); }
+  void Add(const Consultation& c) { consultations_.push_back(&c); }
+  // One per item, in the order of `items`: done, and the date of the record that did it
+  // (nullopt when not done, or marked done).
+  struct Outcome {
+    bool done = false;
+    std::optional<Date> by_record_of;
+  };
+  std::vector<Outcome> Match(const std::vector<const PlanItem*>& items) const;
+
+ private:
+  Date d_;
+  std::vector<const Visit*> visits_;
+  std::vector<const Observation*> observations_;
+  std::vector<const Consultation*> consultations_;
+};
 
 }  // namespace mentorlog::core

@@ -52,6 +52,7 @@ class ValidationContext {
   // The date of the visit, observation or consultation a recommendation came from.
   virtual std::optional<Date> SourceDate(SourceKind kind, const Uuid& id) const = 0;
   virtual std::optional<Observation> FindObservation(const Uuid& id) const = 0;
+  virtual std::optional<NetworkEvent> FindEvent(const Uuid& id) const = 0;
   virtual std::optional<Rubric> FindRubric(std::string_view code, int64_t version) const = 0;
 };
 

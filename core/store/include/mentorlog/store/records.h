@@ -57,6 +57,13 @@ class Records final : public RecordWriter {
   template <class R>
   Result<std::vector<R>> ListBy(std::string_view field, const Uuid& id) const;
 
+  // The errors a Save of `record` would be refused for, each on its field: the record's own
+  // rules, and a rule across records on a field the save changes (validation.h Refusing),
+  // against the store as it is now. A form shows them all at once, under their fields, before
+  // saving. Empty when the save would pass validation.
+  template <class R>
+  ValidationErrors Check(const R& record) const;
+
   // The rules across records (validation.h, RuleSpan::kAcrossRecords) that `record` breaks as
   // it is: a recommendation due before the observation it came from, after that observation's
   // date was moved on another device. No edit of another field is refused for them, so the app
