@@ -131,9 +131,22 @@ bool NeedsDashboard(const std::string& screen) { return screen == "district" || 
 
 // Puts the UI on `screen` with the first of my schools, as a user would get there (the school's
 // dashboard: the district's most lagging school, as a click on the district's ranking does).
-void GoTo(const std::string& screen, const ui::AppView& view, ui::UiState& state, ui::Actions& out) {
+// The teacher page is the teacher's of the store's first route item, the work plan the person's
+// of its first plan item: pages with their lists filled (the demo has both).
+void GoTo(const std::string& screen, const ui::AppView& view, const core::Records& records, ui::UiState& state,
+          ui::Actions& out) {
   const std::string school = view.today->schools.empty() ? std::string() : view.today->schools.front().id;
-  if (screen == "district") {
+  if (screen == "teacher") {
+    auto route = records.List<core::RouteItem>();
+    if (route.ok() && !route->empty()) {
+      state.screen = ui::Screen::kTeacher;
+      state.teacher_id = route->front().teacher_id.ToString();
+      out.push_back(ui::OpenTeacher{state.teacher_id});
+    }
+  } else if (screen == "plan") {
+    auto plan = records.List<core::PlanItem>();
+    ui::OpenPlanPage(plan.ok() && !plan->empty() ? plan->front().person_id.ToString() : std::string(), state, out);
+  } else if (screen == "district") {
     state.screen = ui::Screen::kDistrict;
   } else if (screen == "school-dashboard") {
     const bool ranked = view.dashboard && !view.dashboard->district.ranking.empty();
@@ -200,6 +213,8 @@ bool DrawOpenError(const std::string& error, const ui::Translations& t) {
 bool ShowsData(const std::string& screen, const ui::AppView& view) {
   if (screen == "today") return !view.today->schools.empty();
   if (screen == "school") return !view.school->id.empty();
+  if (screen == "teacher") return !view.teacher->id.empty();
+  if (screen == "plan") return !view.plan->half.empty();
   if (screen == "recommendations") return !view.recommendations->rows.empty();
   if (NeedsDashboard(screen)) return view.dashboard != nullptr && !view.dashboard_computing;
   return view.version > 0;
@@ -361,7 +376,7 @@ int Run(const Options& o) {
       }
       if (!placed && view->version > 0 && (!NeedsDashboard(o.screen) || view->dashboard)) {
         if (view->first_run && o.user.empty()) state.screen = ui::Screen::kFirstRun;
-        GoTo(o.screen, *view, state, actions);
+        GoTo(o.screen, *view, store->records(), state, actions);
         placed = true;
       }
       ImGui_ImplOpenGL3_NewFrame();
@@ -395,9 +410,11 @@ int Run(const Options& o) {
       const auto now = std::chrono::steady_clock::now();
       const double ms = std::chrono::duration<double, std::milli>(now - frame_start).count();
       ++frame;
-      // A dashboard screen waits for its figures (computed off this thread), up to a minute.
-      const bool figures_ready = !NeedsDashboard(o.screen) || ShowsData(o.screen, *view) ||
-                                 std::chrono::steady_clock::now() - started > std::chrono::seconds(60);
+      // A dashboard screen waits for its figures (computed off this thread), a page opened by an
+      // action (a teacher, a work plan) for its section, up to a minute.
+      const bool waits = NeedsDashboard(o.screen) || o.screen == "teacher" || o.screen == "plan";
+      const bool figures_ready =
+          !waits || ShowsData(o.screen, *view) || std::chrono::steady_clock::now() - started > std::chrono::seconds(60);
       if (!o.screenshot.empty() && frame >= o.frames && placed && figures_ready) {
         if (!WritePng(o.screenshot, fb_w, fb_h)) {
           std::cerr << "cannot write " << o.screenshot << "\n";
@@ -453,7 +470,8 @@ int main(int argc, char** argv) {
   cli.add_option("--password-file", o.password_file, "File holding the password for --user (demo accounts)");
   cli.add_option("--size", o.size, "Window size, WIDTHxHEIGHT (default 1280x800)");
   cli.add_option("--screen", o.screen,
-                 "Screen to start on: today, school, school-dashboard, district, visit, observation, consultation, "
+                 "Screen to start on: today, school, school-dashboard, teacher, plan, district, visit, observation, "
+                 "consultation, "
                  "form-<kind> (a new form of an instrument: form-network_event, form-deficit...), "
                  "recommendations, sync, settings, first-run (default: Today, or first run on a new device)");
   cli.add_option("--screenshot", o.screenshot, "Write a PNG of the screen after --frames frames, then exit");

@@ -778,6 +778,37 @@ TEST_P(RecordFormsTest, AnAgreementWithAnInstitutionIsAddedListedAndItsStatusCha
             static_cast<int64_t>(All<core::NetworkAgreement>().size()));
 }
 
+TEST_P(RecordFormsTest, AnAgreementIsListedOnTheSupportedSchoolsPageAndOnItsPartnersNamingTheOtherSide) {
+  const RecordFormsScene scene = Scene();
+  AppController controller(*store_, Options());
+  const ui::RecordForm form = Form("network_agreement", {{"number", "СВ-78"},
+                                                         {"signed_on", "2026-11-02"},
+                                                         {"supported_school_id", scene.school.ToString()},
+                                                         {"partner_kind", "school"},
+                                                         {"leader_school_id", scene.other_school.ToString()},
+                                                         {"status", "active"}});
+  Save(controller, form);
+  auto name_of = [&](const Uuid& id) { return Must(store_->records().Get<core::School>(id), "school").short_name; };
+  controller.Apply({ui::OpenSchool{scene.school.ToString()}});
+  controller.WaitIdle();
+  const auto supported_view = controller.View();  // kept: the rows below point into it
+  const ui::RecordRow* supported = Row(supported_view->school->agreements, form.id);
+  ASSERT_NE(supported, nullptr);
+  controller.Apply({ui::OpenSchool{scene.other_school.ToString()}});
+  controller.WaitIdle();
+  const auto partner_view = controller.View();
+  const ui::RecordRow* partner = Row(partner_view->school->agreements, form.id);
+  ASSERT_NE(partner, nullptr) << "the partner school's page lists it too";
+  const std::string supported_name = name_of(scene.school);
+  const std::string partner_name = name_of(scene.other_school);
+  ASSERT_FALSE(supported_name.empty());
+  EXPECT_NE(partner->title.find(supported_name), std::string::npos) << partner->title;
+  if (supported_name.find(partner_name) == std::string::npos) {
+    EXPECT_EQ(partner->title.find(partner_name), std::string::npos) << "the other side, not itself: " << partner->title;
+  }
+  EXPECT_NE(supported->title.find(partner_name), std::string::npos) << supported->title;
+}
+
 TEST_P(RecordFormsTest, APlannedVisitLeavesTodaysDueListOnceTheVisitIsRecorded) {
   const RecordFormsScene scene = Scene();
   Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");
@@ -786,15 +817,90 @@ TEST_P(RecordFormsTest, APlannedVisitLeavesTodaysDueListOnceTheVisitIsRecorded) 
                                                  {"school_id", scene.school.ToString()},
                                                  {"activity", "visit"},
                                                  {"planned_on", "2026-11-24"}});
+  // The mentor's plan at this school is this item alone (the demo plans visits there too).
+  for (const auto& p : Must(store_->records().ListBy<core::PlanItem>("person_id", scene.mentor.id), "plan")) {
+    if (p.school_id == scene.school) Must(store_->records().Delete(core::RecordKind::kPlanItem, p.id), "delete");
+  }
   Save(controller, plan);
   ASSERT_TRUE(Lists(controller.View()->today->due, plan.id));
 
   // The visit of the same month, by the same mentor, at the same school: the plan is done
-  // without anybody marking it (rules.h Fulfils), as the district's plan_items_done counts it.
+  // without anybody marking it (rules.h PlanMatch), as the district's plan_items_done counts it.
   controller.Apply({ui::SaveForm{ui::Form(VisitFormFor(scene.school)), ""}});
   controller.WaitIdle();
   ASSERT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
   EXPECT_FALSE(Lists(controller.View()->today->due, plan.id));
+}
+
+TEST_P(RecordFormsTest, TheWorkPlanShowsEachItemAgainstWhatWasDone) {
+  const RecordFormsScene scene = Scene();
+  Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");
+  AppController controller(*store_, Options());
+  const std::string school = scene.other_school.ToString();
+  auto plan_of = [&](const std::string& person, const std::string& day) {
+    controller.Apply({ui::OpenPlan{person, day}});
+    controller.WaitIdle();
+    EXPECT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+    return *controller.View()->plan;
+  };
+  auto school_row = [&](const ui::PlanView& plan) {
+    for (const ui::PlanSchoolRow& r : plan.schools) {
+      if (r.school_id == school) return r;
+    }
+    return ui::PlanSchoolRow{};
+  };
+  const ui::PlanView before = plan_of("", "");
+  EXPECT_EQ(before.person_id, scene.mentor.id.ToString()) << "mine by default";
+  EXPECT_EQ(before.half, "2-е полугодие 2026 (июль – декабрь)");
+  const ui::PlanSchoolRow base = school_row(before);
+
+  // Two visits planned for November; today is the 20th.
+  const ui::RecordForm early = Form("plan_item", {{"person_id", scene.mentor.id.ToString()},
+                                                  {"school_id", school},
+                                                  {"activity", "visit"},
+                                                  {"planned_on", "2026-11-05"}});
+  const ui::RecordForm late = Form("plan_item", {{"person_id", scene.mentor.id.ToString()},
+                                                 {"school_id", school},
+                                                 {"activity", "visit"},
+                                                 {"planned_on", "2026-11-25"}});
+  Save(controller, early);
+  Save(controller, late);
+  ui::PlanView plan = plan_of("", "");
+  ui::PlanSchoolRow row = school_row(plan);
+  EXPECT_EQ(row.planned, base.planned + 2);
+  EXPECT_EQ(row.done, base.done);
+  EXPECT_EQ(plan.planned, before.planned + 2);
+  EXPECT_EQ(plan.overdue, before.overdue + 1) << "the visit of the 5th was not made";
+  ASSERT_NE(Row(row.items, early.id), nullptr);
+  EXPECT_TRUE(Row(row.items, early.id)->overdue);
+  EXPECT_EQ(Row(row.items, early.id)->status, "") << "overdue says it";
+  EXPECT_EQ(Row(row.items, late.id)->status, "запланировано");
+
+  // One visit made: it fulfils one of the two items, the earlier planned, not both.
+  ui::VisitForm visit = VisitFormFor(scene.other_school);
+  controller.Apply({ui::SaveForm{ui::Form(visit), ""}});
+  controller.WaitIdle();
+  ASSERT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+  plan = plan_of("", "");
+  row = school_row(plan);
+  EXPECT_EQ(row.done, base.done + 1);
+  EXPECT_EQ(plan.done, before.done + 1);
+  EXPECT_EQ(Row(row.items, early.id)->status, "выполнено 20.11.2026");
+  EXPECT_FALSE(Row(row.items, early.id)->overdue);
+  EXPECT_EQ(Row(row.items, late.id)->status, "запланировано");
+  EXPECT_NE(row.recorded.find("визитов: "), std::string::npos) << row.recorded;
+
+  // The first half-year does not hold them; the tutor's plan is the tutor's.
+  const ui::PlanView spring = plan_of("", "2026-03-01");
+  EXPECT_EQ(spring.half, "1-е полугодие 2026 (январь – июнь)");
+  EXPECT_EQ(spring.half_start, "2026-01-01");
+  for (const auto& r : spring.schools) EXPECT_FALSE(Lists(r.items, early.id));
+  const ui::PlanView tutor = plan_of(scene.tutor.id.ToString(), "");
+  EXPECT_EQ(tutor.person_name, scene.tutor.full_name);
+  for (const auto& r : tutor.schools) EXPECT_FALSE(Lists(r.items, early.id));
+  EXPECT_TRUE(std::any_of(tutor.people.begin(), tutor.people.end(), [&](const ui::Choice& c) {
+    return c.code == scene.mentor.id.ToString();
+  })) << "the mentors and tutors to choose from";
 }
 
 TEST_P(RecordFormsTest, RoadmapRouteAndPlanItemsAreDueOnTodayUntilDone) {

@@ -83,6 +83,8 @@ class AppEndToEndTest : public ::testing::Test {
     ASSERT_FALSE(suite_password_.empty()) << demo.out;
     coordinator_password_ = Password(demo.out, "demo.coordinator");
     ASSERT_FALSE(coordinator_password_.empty()) << demo.out;
+    tutor_password_ = Password(demo.out, "demo.tutor");
+    ASSERT_FALSE(tutor_password_.empty()) << demo.out;
   }
   static void TearDownTestSuite() {
     delete suite_dir_;
@@ -174,6 +176,7 @@ class AppEndToEndTest : public ::testing::Test {
   static inline core::testing::TempDir* suite_dir_ = nullptr;
   static inline std::string suite_password_;
   static inline std::string coordinator_password_;
+  static inline std::string tutor_password_;
   core::testing::TempDir dir_;
   std::vector<std::string> central_;
   std::string password_;
@@ -449,6 +452,98 @@ TEST_F(AppEndToEndTest, ThroughTheScreensARoadmapItemEnteredOfflineReachesTheCoo
   std::string out;
   ASSERT_EQ(Cli(office, "show " + mine->id.ToString(), &out), 0) << out;
   EXPECT_NE(out.find(title), std::string::npos) << out;
+}
+
+// Issue 15: the tutor's instruments (a teacher's deficit, and a route item tied to it) entered
+// offline through the real screens, from the teacher's page, reach the central store, and the
+// coordinator's device gets both.
+TEST_F(AppEndToEndTest, ThroughTheScreensATutorsDeficitAndRouteItemReachTheCoordinator) {
+  const ui::Translations t =
+      Must(ui::Translations::Load(fs::path(MENTORLOG_ASSETS_DIR) / "i18n", "en"), "translations");
+  ui::testing::UiHarness ui;
+  ui::UiState state;
+  const std::string area = "Формирующее оценивание на уроках (без связи)";
+  const std::string route_title = "Посетить три урока наставника и разобрать их";
+  const std::string due_on = store_->records().Today().AddDays(45).ToString();
+  std::string teacher;
+  {
+    AppController app(*store_, co_);
+    std::shared_ptr<const ui::AppView> view = app.View();
+    DrawAsTheApp(ui, app, state, view, t);
+    auto settle = [&] { Settle(app, ui); };
+    auto saved = [&] {
+      return view->notice_is_error ? view->notice + " " +
+                                         (view->form_errors.empty()
+                                              ? std::string()
+                                              : view->form_errors.front().field + ": " + view->form_errors.front().text)
+                                   : std::string();
+    };
+    state.screen = ui::Screen::kFirstRun;
+    settle();
+    ASSERT_TRUE(ui.Type("first.server", server_->url()));
+    ASSERT_TRUE(ui.Type("first.login", "demo.tutor"));
+    ASSERT_TRUE(ui.Type("first.password", tutor_password_));
+    ASSERT_TRUE(ui.Click("first.sign_in"));
+    settle();
+    ASSERT_TRUE(view->sync->signed_in) << view->sync->last_error;
+    ASSERT_FALSE(view->today->schools.empty()) << "the tutor's schools";
+    const std::string school = view->today->schools.front().id;
+
+    ASSERT_TRUE(server_->Stop().ok());  // no signal at the school
+    ASSERT_TRUE(ui.Click("today.open_school/" + school));
+    settle();
+    ASSERT_FALSE(view->school->teachers.empty());
+    teacher = view->school->teachers.front().id;
+    ASSERT_TRUE(ui.Click("school.teacher/" + teacher));
+    settle();
+    ASSERT_EQ(state.screen, ui::Screen::kTeacher);
+
+    // The deficit: the teacher is already chosen; found today, at a lesson.
+    ASSERT_TRUE(ui.Click("teacher.add/deficit"));
+    settle();
+    ASSERT_EQ(state.screen, ui::Screen::kRecord);
+    ASSERT_TRUE(ui.Type("record.area", area));
+    ASSERT_TRUE(ui.Click("record.save"));
+    settle();
+    ASSERT_EQ(saved(), "");
+    ASSERT_EQ(state.screen, ui::Screen::kTeacher);
+    ASSERT_EQ(view->teacher->deficits.empty(), false);
+
+    // A route item for it: a seminar due in six weeks.
+    ASSERT_TRUE(ui.Click("teacher.add/route_item"));
+    settle();
+    ASSERT_EQ(state.screen, ui::Screen::kRecord);
+    ASSERT_TRUE(ui.Type("record.title", route_title));
+    ASSERT_TRUE(ui.Type("record.due_on", due_on));
+    ASSERT_TRUE(ui.Click("record.save"));
+    settle();
+    ASSERT_EQ(saved(), "");
+    ASSERT_EQ(state.screen, ui::Screen::kTeacher);
+    EXPECT_GE(view->sync->pending, 2);
+
+    ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
+    ASSERT_TRUE(ui.Click("sync.now"));
+    settle();
+    EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
+    EXPECT_EQ(view->sync->pending, 0);
+  }
+  const core::Uuid teacher_id = Must(core::Uuid::Parse(teacher), "teacher");
+  const auto deficits = Must(store_->records().ListBy<core::Deficit>("teacher_id", teacher_id), "deficits");
+  const auto deficit = std::find_if(deficits.begin(), deficits.end(), [&](const auto& d) { return d.area == area; });
+  ASSERT_NE(deficit, deficits.end());
+  const auto route = Must(store_->records().ListBy<core::RouteItem>("teacher_id", teacher_id), "route");
+  const auto item = std::find_if(route.begin(), route.end(), [&](const auto& r) { return r.title == route_title; });
+  ASSERT_NE(item, route.end());
+  EXPECT_EQ(item->due_on.ToString(), due_on);
+  EXPECT_EQ(ServerHash(central_, "demo.tutor"), Must(sync::DeviceStateHash(*store_), "device hash"));
+
+  const fs::path office = dir_.path() / "office";
+  CliDeviceSignedIn(office, "demo.coordinator", coordinator_password_);
+  for (const auto& [id, text] : {std::pair{deficit->id, area}, std::pair{item->id, route_title}}) {
+    std::string out;
+    ASSERT_EQ(Cli(office, "show " + id.ToString(), &out), 0) << out;
+    EXPECT_NE(out.find(text), std::string::npos) << out;
+  }
 }
 
 TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped) {

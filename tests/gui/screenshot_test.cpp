@@ -61,6 +61,8 @@ TEST_F(ScreenshotTest, EveryMainScreenInBothLanguagesAndBothSizes) {
                                             "today",
                                             "school",
                                             "school-dashboard",
+                                            "teacher",
+                                            "plan",
                                             "district",
                                             "visit",
                                             "observation",

@@ -221,6 +221,48 @@ TEST_F(RecordFormScreensTest, TodayShowsWhatIsDueAndARowOpensIt) {
   EXPECT_EQ(Open()->Get("person_id"), view_.today->person_id);
 }
 
+TEST_F(RecordFormScreensTest, TheWorkPlanOpensFromTodayMovesByHalfYearAndOpensItsItems) {
+  ASSERT_TRUE(ui_.Click("today.my_plan"));
+  EXPECT_EQ(state_.screen, Screen::kPlan);
+  ASSERT_EQ(Sent<OpenPlan>().size(), 1u);
+  EXPECT_EQ(Sent<OpenPlan>()[0].person_id, "") << "mine";
+
+  // The controller's answer: one school, one item done of two.
+  PlanView& plan = view_.plan.Edit();
+  plan.person_id = view_.today->person_id;
+  plan.person_name = "Орлова Н. С.";
+  plan.people = {{plan.person_id, "Орлова Н. С."}, {kRfTeacher, "Иванова А. П."}};
+  plan.half = "2nd half of 2026 (July – December)";
+  plan.half_start = "2026-07-01";
+  plan.planned = 2;
+  plan.done = 1;
+  plan.overdue = 1;
+  PlanSchoolRow row;
+  row.school_id = kRfSchool;
+  row.name = "МБОУ «Школа № 3»";
+  row.planned = 2;
+  row.done = 1;
+  row.recorded = "visits: 1";
+  row.items = {{kRfRoute, "plan_item", "05.11.2026", "visit", "visit", "done 20.11.2026", false}};
+  plan.schools = {row};
+  ui_.Frames(2);
+  EXPECT_TRUE(ui_.Visible("plan.summary"));
+  EXPECT_TRUE(ui_.Visible(std::string("plan.school/") + kRfSchool));
+  ASSERT_TRUE(ui_.Click(std::string("plan.item/") + kRfRoute));
+  ASSERT_EQ(Sent<OpenRecord>().size(), 1u);
+
+  ASSERT_TRUE(ui_.Click("plan.previous"));
+  ASSERT_EQ(Sent<OpenPlan>().size(), 2u);
+  EXPECT_EQ(Sent<OpenPlan>()[1].day, "2026-01-01");
+  ASSERT_TRUE(ui_.Click("plan.next"));
+  EXPECT_EQ(Sent<OpenPlan>()[2].day, "2027-01-01") << "six months after the half-year shown";
+
+  ASSERT_TRUE(ui_.Click("plan.add"));
+  ASSERT_NE(Open(), nullptr);
+  EXPECT_EQ(Open()->kind, "plan_item");
+  EXPECT_EQ(Open()->Get("person_id"), plan.person_id) << "a new item of the plan shown";
+}
+
 TEST_F(RecordFormScreensTest, ADeficitFromAnObservationIsPrefilledAndTheObservationWaits) {
   ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kRfSchool));
   ASSERT_TRUE(ui_.Click("visit.start_observation"));

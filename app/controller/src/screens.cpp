@@ -106,6 +106,14 @@ void Screens::RebuildAndPublish() {
   if (dirty & kToday) keep(BuildTodayView(store_, ctx), v.today);
   if ((dirty & kSchool) && !school_id_.empty()) keep(BuildSchoolView(store_.records(), ctx, school_id_), v.school);
   if ((dirty & kTeacher) && !teacher_id_.empty()) keep(BuildTeacherView(store_.records(), ctx, teacher_id_), v.teacher);
+  if ((dirty & kPlan) && plan_) {
+    std::optional<core::Date> day;
+    if (!plan_->day.empty()) {
+      auto parsed = core::Date::Parse(plan_->day);
+      if (parsed.ok()) day = *parsed;
+    }
+    keep(BuildPlanView(store_.records(), ctx, plan_->person_id, day), v.plan);
+  }
   if ((dirty & kForm) && !form_school_id_.empty())
     keep(BuildFormOptions(store_.records(), ctx, form_school_id_), v.form);
   if (dirty & kForm) keep(BuildRecordOptions(store_.records(), ctx, form_school_id_), v.record_options);

@@ -6,7 +6,7 @@
 //
 // One overload of On per action it handles, in files by area:
 //   screens_forms.cpp      PrepareForm, SaveForm, SaveDraft, DiscardDraft, OpenDraft, OpenRecord
-//   screens_browse.cpp     OpenSchool, OpenTeacher, FilterRecommendations, ResolveConflict,
+//   screens_browse.cpp     OpenSchool, OpenTeacher, OpenPlan, FilterRecommendations, ResolveConflict,
 //                          DismissConflict
 //   screens_settings.cpp   ChangeSettings, WorkOffline, and the settings read at start
 //   screens_reports.cpp    MakeReport
@@ -65,7 +65,8 @@ class Screens {
     kForm = 16,
     kSync = 32,
     kSettings = 64,
-    kAll = 127,
+    kPlan = 128,
+    kAll = 255,
   };
 
   // screens_forms.cpp
@@ -78,6 +79,7 @@ class Screens {
   // screens_browse.cpp
   void On(const ui::OpenSchool& a);
   void On(const ui::OpenTeacher& a);
+  void On(const ui::OpenPlan& a);
   void On(const ui::FilterRecommendations& a);
   void On(const ui::ResolveConflict& a);
   void On(const ui::DismissConflict& a);
@@ -110,6 +112,7 @@ class Screens {
   // Touched only on the queue.
   std::string school_id_;
   std::string teacher_id_;
+  std::optional<ui::OpenPlan> plan_;  // the work plan shown, once opened
   std::string form_school_id_;
   ui::RecommendationFilter filter_;
   ui::SettingsView settings_;

@@ -16,6 +16,11 @@ void Screens::On(const ui::OpenTeacher& a) {
   MarkDirty(kTeacher);
 }
 
+void Screens::On(const ui::OpenPlan& a) {
+  plan_ = a;
+  MarkDirty(kPlan);
+}
+
 void Screens::On(const ui::FilterRecommendations& a) {
   filter_ = a.filter;
   MarkDirty(kRecommendations);

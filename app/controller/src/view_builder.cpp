@@ -12,6 +12,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -273,7 +274,7 @@ std::string DescribeRecord(const core::Records& store, const BuildContext& ctx, 
 
 std::string Label(auto value, const BuildContext& ctx) { return std::string(core::EnumLabel(value, ctx.language)); }
 
-std::string JoinDot(std::initializer_list<std::string> parts) {
+std::string JoinDot(std::span<const std::string> parts) {
   std::string out;
   for (const std::string& p : parts) {
     if (p.empty()) continue;
@@ -282,9 +283,17 @@ std::string JoinDot(std::initializer_list<std::string> parts) {
   }
   return out;
 }
+std::string JoinDot(std::initializer_list<std::string> parts) {
+  return JoinDot(std::span(parts.begin(), parts.size()));
+}
 
-ui::RecordRow RowOf(const core::NetworkAgreement& a, SchoolNames& schools, const BuildContext& ctx) {
-  const std::string partner = a.leader_school_id ? schools.Of(*a.leader_school_id) : a.partner_name;
+// `school`: the school whose page lists it; the other side is named (the supported school on
+// its leader's page, the partner on the supported school's).
+ui::RecordRow RowOf(const core::NetworkAgreement& a, const Uuid& school, SchoolNames& schools,
+                    const BuildContext& ctx) {
+  const std::string partner = a.supported_school_id != school ? schools.Of(a.supported_school_id)
+                              : a.leader_school_id            ? schools.Of(*a.leader_school_id)
+                                                              : a.partner_name;
   return {a.id.ToString(),
           "network_agreement",
           ShowDate(a.signed_on),
@@ -353,7 +362,8 @@ ui::RecordRow RowOf(const core::Training& r, const BuildContext& ctx) {
           false};
 }
 
-// A school's visits, observations and consultations, to find which plan items they fulfil.
+// A school's visits, observations and consultations, to find which plan items they fulfil
+// (rules.h PlanMatch).
 struct PlanEvidence {
   std::vector<core::Visit> visits;
   std::vector<core::Observation> observations;
@@ -366,11 +376,12 @@ struct PlanEvidence {
     ASSIGN_OR_RETURN(e.consultations, store.ListBy<core::Consultation>("school_id", school));
     return e;
   }
-  bool Fulfilled(const core::PlanItem& item, Date d) const {
-    auto any = [&](const auto& records) {
-      return std::any_of(records.begin(), records.end(), [&](const auto& r) { return core::Fulfils(r, item, d); });
-    };
-    return any(visits) || any(observations) || any(consultations);
+  std::vector<core::PlanMatch::Outcome> Match(const std::vector<const core::PlanItem*>& items, Date d) const {
+    core::PlanMatch match(d);
+    for (const auto& v : visits) match.Add(v);
+    for (const auto& o : observations) match.Add(o);
+    for (const auto& c : consultations) match.Add(c);
+    return match.Match(items);
   }
 };
 
@@ -567,17 +578,21 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
     view.person_id = ctx.person_id->ToString();
     SchoolNames names(store.records());
     ASSIGN_OR_RETURN(auto plan, store.records().ListBy<core::PlanItem>("person_id", *ctx.person_id));
-    // A planned visit, observation or consultation is done once recorded (rules.h Fulfils): the
-    // records of the plan's schools, read once a school.
-    std::map<Uuid, PlanEvidence> evidence;
-    for (const auto& item : plan) {
-      if (item.planned_on > horizon || core::MarkedDone(item, today)) continue;
-      auto [at, fresh] = evidence.try_emplace(item.school_id);
-      if (fresh) {
-        ASSIGN_OR_RETURN(at->second, PlanEvidence::Of(store.records(), item.school_id));
+    // A planned visit, observation or consultation is done once recorded (rules.h PlanMatch): the
+    // items of each school matched against its records, read once a school with an item due.
+    std::map<Uuid, std::vector<const core::PlanItem*>> by_school;
+    for (const auto& item : plan) by_school[item.school_id].push_back(&item);
+    for (const auto& [school, items] : by_school) {
+      const bool any_due = std::any_of(items.begin(), items.end(), [&](const core::PlanItem* i) {
+        return i->planned_on <= horizon && !core::MarkedDone(*i, today);
+      });
+      if (!any_due) continue;
+      ASSIGN_OR_RETURN(PlanEvidence evidence, PlanEvidence::Of(store.records(), school));
+      const auto outcomes = evidence.Match(items, today);
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (items[i]->planned_on > horizon || outcomes[i].done) continue;
+        due.emplace_back(items[i]->planned_on, RowOf(*items[i], names, today, ctx));
       }
-      if (at->second.Fulfilled(item, today)) continue;
-      due.emplace_back(item.planned_on, RowOf(item, names, today, ctx));
     }
   }
   std::stable_sort(due.begin(), due.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -652,10 +667,15 @@ Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildCo
 
   // The programme's instruments of this school.
   const Date today = store.Today();
+  // Its agreements, and those where it is the partner (a leader school's page lists the schools it supports).
+  ASSIGN_OR_RETURN(auto as_partner, store.ListBy<core::NetworkAgreement>("leader_school_id", id));
+  for (auto& a : as_partner) {
+    if (a.supported_school_id != id) agreements.push_back(std::move(a));
+  }
   std::sort(agreements.begin(), agreements.end(), [](const auto& a, const auto& b) {
     return a.signed_on != b.signed_on ? a.signed_on > b.signed_on : a.id < b.id;
   });
-  for (const auto& a : agreements) view.agreements.push_back(RowOf(a, schools, ctx));
+  for (const auto& a : agreements) view.agreements.push_back(RowOf(a, id, schools, ctx));
   ASSIGN_OR_RETURN(auto roadmap, store.ListBy<core::RoadmapItem>("school_id", id));
   std::sort(roadmap.begin(), roadmap.end(), [](const auto& a, const auto& b) {
     return a.starts_on != b.starts_on ? a.starts_on < b.starts_on : a.id < b.id;
@@ -741,6 +761,106 @@ Result<ui::TeacherView> BuildTeacherView(const core::Records& store, const Build
   std::sort(trainings.begin(), trainings.end(),
             [](const auto& a, const auto& b) { return a.ends_on != b.ends_on ? a.ends_on > b.ends_on : a.id < b.id; });
   for (const auto& r : trainings) view.trainings.push_back(RowOf(r, ctx));
+  return view;
+}
+
+// -----------------------------------------------------------------------------------------
+// [SECTION] Work plan
+// -----------------------------------------------------------------------------------------
+
+Result<ui::PlanView> BuildPlanView(const core::Records& store, const BuildContext& ctx, std::string_view person_id,
+                                   std::optional<Date> day) {
+  const Date today = store.Today();
+  const Date in = day.value_or(today);
+  const int first_month = in.month() >= 7 ? 7 : 1;
+  const Date start = Date::FromYmd(in.year(), first_month, 1).value();
+  const Date end =
+      (first_month == 7 ? Date::FromYmd(in.year() + 1, 1, 1) : Date::FromYmd(in.year(), 7, 1)).value().AddDays(-1);
+  const Date d = std::min(today, end);  // what was done by now, or by the half-year's end
+  ui::PlanView view;
+  view.half = ctx.tr->Format(first_month == 7 ? "plan.half2" : "plan.half1", {std::to_string(in.year())});
+  view.half_start = start.ToString();
+
+  ASSIGN_OR_RETURN(auto people, store.List<core::Person>());
+  std::sort(people.begin(), people.end(), [](const auto& a, const auto& b) { return a.full_name < b.full_name; });
+  for (const auto& p : people) {
+    if (Has(p.roles, core::Role::kMentor) || Has(p.roles, core::Role::kTutor)) {
+      view.people.push_back({p.id.ToString(), p.full_name});
+    }
+  }
+  std::optional<Uuid> who = ctx.person_id;
+  if (!person_id.empty()) {
+    ASSIGN_OR_RETURN(who, MustParseId(person_id));
+  }
+  if (!who) return view;  // nobody signed in and nobody chosen
+  ASSIGN_OR_RETURN(core::Person person, store.Get<core::Person>(*who));
+  view.person_id = person.id.ToString();
+  view.person_name = person.full_name;
+
+  // The schools: those of the plan's items in the half-year, and those the person was assigned
+  // to during it (work done there counts even when nothing was planned).
+  std::map<Uuid, std::vector<const core::PlanItem*>> by_school;
+  ASSIGN_OR_RETURN(auto plan, store.ListBy<core::PlanItem>("person_id", *who));
+  std::sort(plan.begin(), plan.end(), [](const auto& a, const auto& b) {
+    return a.planned_on != b.planned_on ? a.planned_on < b.planned_on : a.id < b.id;
+  });
+  for (const auto& item : plan) {
+    if (item.planned_on >= start && item.planned_on <= end) by_school[item.school_id].push_back(&item);
+  }
+  ASSIGN_OR_RETURN(auto assignments, store.ListBy<core::Assignment>("assignee_id", *who));
+  for (const auto& a : assignments) {
+    if (a.starts_on <= end && (!a.ends_on || *a.ends_on >= start)) by_school.try_emplace(a.school_id);
+  }
+
+  SchoolNames names(store);
+  for (const auto& [school, items] : by_school) {
+    ASSIGN_OR_RETURN(PlanEvidence evidence, PlanEvidence::Of(store, school));
+    ui::PlanSchoolRow row;
+    row.school_id = school.ToString();
+    row.name = names.Of(school);
+    row.planned = static_cast<int>(items.size());
+    const auto outcomes = evidence.Match(items, d);
+    for (size_t i = 0; i < items.size(); ++i) {
+      const core::PlanItem& item = *items[i];
+      ui::RecordRow r = RowOf(item, names, today, ctx);
+      r.detail = Label(item.activity, ctx);
+      if (outcomes[i].done) {
+        ++row.done;
+        const Date on = outcomes[i].by_record_of.value_or(item.done_on.value_or(item.planned_on));
+        r.status = ctx.tr->Format("plan.done_on", {ShowDate(on)});
+        r.overdue = false;
+      } else {
+        // Overdue rows say so themselves (DrawRecordRows): "not done" beside it says it twice.
+        r.status = r.overdue ? std::string() : std::string(ctx.tr->operator()("plan.planned"));
+        view.overdue += r.overdue;
+      }
+      row.items.push_back(std::move(r));
+    }
+    // What the person recorded there in the half-year, by `d`.
+    auto within = [&](Date on) { return on >= start && on <= d; };
+    int visits = 0, observations = 0, consultations = 0;
+    for (const auto& v : evidence.visits) {
+      visits += within(v.date) && std::find(v.visitor_ids.begin(), v.visitor_ids.end(), *who) != v.visitor_ids.end();
+    }
+    for (const auto& o : evidence.observations) observations += within(o.date) && o.observer_id == *who;
+    for (const auto& c : evidence.consultations) consultations += within(c.date) && c.consultant_id == *who;
+    std::vector<std::string> recorded;
+    if (visits > 0) recorded.push_back(ctx.tr->Format("plan.recorded_visits", {std::to_string(visits)}));
+    if (observations > 0) {
+      recorded.push_back(ctx.tr->Format("plan.recorded_observations", {std::to_string(observations)}));
+    }
+    if (consultations > 0) {
+      recorded.push_back(ctx.tr->Format("plan.recorded_consultations", {std::to_string(consultations)}));
+    }
+    row.recorded = JoinDot(recorded);
+    view.planned += row.planned;
+    view.done += row.done;
+    view.schools.push_back(std::move(row));
+  }
+  std::stable_sort(view.schools.begin(), view.schools.end(), [](const auto& a, const auto& b) {
+    if ((a.planned > 0) != (b.planned > 0)) return a.planned > 0;
+    return a.name < b.name;
+  });
   return view;
 }
 

@@ -227,6 +227,9 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
         DrawTeacher(*view.teacher, view.dashboard ? view.dashboard->FindTeacher(state.teacher_id) : nullptr, state, t,
                     out);
         break;
+      case Screen::kPlan:
+        DrawPlan(*view.plan, state, t, out);
+        break;
       case Screen::kDistrict:
         DrawDistrict(view.dashboard.get(), view.dashboard_computing, state, t, out);
         break;

@@ -1,7 +1,8 @@
 // The district view: the programme indicators against their targets (met or not, and the change
 // since the previous half-year), the schools lagging first with why (a click opens the school's
-// dashboard), the schools with no recent contact, and the mentors' and tutors' workload. On a
-// mentor's device the store holds their scope, so this is their schools.
+// dashboard), the schools with no recent contact, and the mentors' and tutors' workload (a click
+// on a name opens their work plan). On a mentor's device the store holds their scope, so this is
+// their schools.
 //
 // [SECTION] Helpers
 // [SECTION] DrawDistrict
@@ -142,7 +143,7 @@ void DrawNoContact(const DistrictDashboardView& d, UiState& state, const Transla
   }
 }
 
-void DrawWorkload(const DistrictDashboardView& d, const Translations& t, bool narrow) {
+void DrawWorkload(const DistrictDashboardView& d, UiState& state, const Translations& t, bool narrow, Actions& out) {
   Heading(t("district.workload"));
   if (d.workload.empty()) {
     Muted(t("district.none"));
@@ -150,7 +151,11 @@ void DrawWorkload(const DistrictDashboardView& d, const Translations& t, bool na
   }
   if (narrow) {
     for (const WorkloadRow& w : d.workload) {
-      ImGui::TextWrapped("%s", w.name.c_str());
+      // A click on a name opens that person's work plan.
+      ImGui::PushID(w.person_id.c_str());
+      if (ImGui::Selectable(w.name.c_str())) OpenPlanPage(w.person_id, state, out);
+      ImGui::PopID();
+      Probe("district.workload/" + w.person_id);
       const std::string line = w.role + " · " + t("district.col.schools") + " " + std::to_string(w.schools) + " · " +
                                t("district.col.visits") + " " + std::to_string(w.visits) + " · " +
                                t("district.col.observations") + " " + std::to_string(w.observations) + " · " +
@@ -173,7 +178,10 @@ void DrawWorkload(const DistrictDashboardView& d, const Translations& t, bool na
   for (const WorkloadRow& w : d.workload) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextWrapped("%s", w.name.c_str());
+    ImGui::PushID(w.person_id.c_str());
+    if (ImGui::Selectable(w.name.c_str())) OpenPlanPage(w.person_id, state, out);
+    ImGui::PopID();
+    Probe("district.workload/" + w.person_id);
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(w.role.c_str());
     for (int n : {w.schools, w.visits, w.observations, w.consultations, w.open_recommendations}) {
@@ -224,7 +232,7 @@ void DrawDistrict(const DashboardView* dashboard, bool computing, UiState& state
   DrawIndicators(d, t, narrow);
   DrawRanking(d, state, t, out, narrow);
   DrawNoContact(d, state, t, out);
-  DrawWorkload(d, t, narrow);
+  DrawWorkload(d, state, t, narrow, out);
 }
 
 }  // namespace mentorlog::ui

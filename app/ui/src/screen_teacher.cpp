@@ -1,14 +1,46 @@
-// The teacher page: the rubric criteria first vs latest (from the dashboards), observations,
-// rubric levels over time (one sparkline row per criterion); the deficits, the individual route
-// (ИОМ) and the courses, each a list that adds and opens the generic record form.
+// The teacher page: the rubric criteria first vs latest (from the dashboards); the deficits, the
+// individual route (ИОМ) and the courses, each a list that adds and opens the generic record
+// form; rubric levels over time (one sparkline per criterion) and the observations.
 #include <imgui.h>
 
 #include <string>
 
+#include "mentorlog/ui/charts.h"
 #include "mentorlog/ui/screens.h"
 #include "mentorlog/ui/widgets.h"
 
 namespace mentorlog::ui {
+
+namespace {
+
+// The teacher's deficits, route (ИОМ) and courses, and a tutor to assign. True when a form was
+// opened (the page is left).
+bool DrawInstruments(const TeacherView& view, UiState& state, const Translations& t, Actions& out) {
+  const bool ready = view.id == state.teacher_id || state.teacher_id.empty();
+  if (!ready) return false;  // the page of the teacher just opened arrives a moment later
+  auto add = [&](const char* label, std::string_view kind) {
+    if (!Button(label, "teacher.add/" + std::string(kind))) return false;
+    OpenNewRecordForm(state, kind, view.school_id, {{"teacher_id", view.id}}, out);
+    return true;
+  };
+  Heading(t("teacher.deficits"));
+  DrawRecordRows("teacher.deficit", view.deficits, t, out);
+  if (add(t("teacher.add_deficit"), "deficit")) return true;
+  Heading(t("teacher.route"));
+  DrawRecordRows("teacher.route_item", view.route, t, out);
+  if (add(t("teacher.add_route_item"), "route_item")) return true;
+  Heading(t("teacher.trainings"));
+  DrawRecordRows("teacher.training", view.trainings, t, out);
+  if (add(t("teacher.add_training"), "training")) return true;
+  if (Button(t("teacher.assign_tutor"), "teacher.add/assignment")) {
+    OpenNewRecordForm(state, "assignment", view.school_id,
+                      {{"kind", "tutor_teacher"}, {"school_id", view.school_id}, {"teacher_id", view.id}}, out);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, UiState& state, const Translations& t,
                  Actions& out) {
@@ -24,6 +56,10 @@ void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, Ui
     DrawCriterionChanges("teacher.criteria", progress->criteria, t);
   }
 
+  // First what a tutor works on: the deficits, the route (ИОМ) and the courses, lists that add
+  // and open the record form; then the lessons observed.
+  if (DrawInstruments(view, state, t, out)) return;
+
   Heading(t("teacher.rubric"));
   if (view.rubric.empty()) Muted(t("teacher.no_observations"));
   for (const CriterionSeries& c : view.rubric) {
@@ -31,8 +67,9 @@ void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, Ui
     for (int level : c.levels) values.push_back(level < 0 ? 0.0f : static_cast<float>(level));
     ImGui::TextWrapped("%s", c.title.c_str());
     if (!values.empty()) {
-      ImGui::PlotLines(("##" + c.code).c_str(), values.data(), static_cast<int>(values.size()), 0, nullptr, 0.0f, 3.0f,
-                       ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 2));
+      ChartOptions options;
+      options.max = 3;  // the rubric's levels: 0..3
+      Sparkline(("teacher.rubric/" + c.code).c_str(), values, c.dates, ImVec2(-FLT_MIN, ChartHeight(2)), options);
     }
   }
 
@@ -42,28 +79,6 @@ void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, Ui
     ImGui::SameLine();
     ImGui::TextWrapped("%s", e.title.c_str());
     if (!e.warning.empty()) Warning(e.warning.c_str());
-  }
-
-  // The teacher's deficits, route (ИОМ) and courses: lists that add and open the record form.
-  const bool ready = view.id == state.teacher_id || state.teacher_id.empty();
-  if (!ready) return;  // the page of the teacher just opened arrives a moment later
-  auto add = [&](const char* label, std::string_view kind) {
-    if (!Button(label, "teacher.add/" + std::string(kind))) return false;
-    OpenNewRecordForm(state, kind, view.school_id, {{"teacher_id", view.id}}, out);
-    return true;
-  };
-  Heading(t("teacher.deficits"));
-  DrawRecordRows("teacher.deficit", view.deficits, t, out);
-  if (add(t("teacher.add_deficit"), "deficit")) return;
-  Heading(t("teacher.route"));
-  DrawRecordRows("teacher.route_item", view.route, t, out);
-  if (add(t("teacher.add_route_item"), "route_item")) return;
-  Heading(t("teacher.trainings"));
-  DrawRecordRows("teacher.training", view.trainings, t, out);
-  if (add(t("teacher.add_training"), "training")) return;
-  if (Button(t("teacher.assign_tutor"), "teacher.add/assignment")) {
-    OpenNewRecordForm(state, "assignment", view.school_id,
-                      {{"kind", "tutor_teacher"}, {"school_id", view.school_id}, {"teacher_id", view.id}}, out);
   }
 }
 

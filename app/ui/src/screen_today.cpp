@@ -1,5 +1,5 @@
 // Today: the drafts not finished; what is due in the next 14 days (roadmap items, route items,
-// my plan items; a new plan item); my schools (days since the last contact, open and overdue
+// my plan items; a new plan item; my work plan); my schools (days since the last contact, open and overdue
 // recommendations, next roadmap items), and a one-click start of a visit.
 #include <imgui.h>
 
@@ -47,6 +47,11 @@ void DrawToday(const TodayView& view, UiState& state, const Translations& t, Act
   DrawRecordRows("today.due", view.due, t, out);
   if (Button(t("today.add_plan_item"), "today.add/plan_item")) {
     OpenNewRecordForm(state, "plan_item", "", {{"person_id", view.person_id}}, out);
+    return;
+  }
+  if (!layout.narrow) ImGui::SameLine();
+  if (Button(t("today.my_plan"), "today.my_plan")) {
+    OpenPlanPage("", state, out);
     return;
   }
 

@@ -58,6 +58,13 @@ std::vector<std::string> TextsOf(const AppView& v) {
       for (const std::string* x : {&r.date, &r.title, &r.detail, &r.status}) add(*x);
     }
   };
+  for (const std::string* s : {&v.plan->person_name, &v.plan->half}) add(*s);
+  for (const Choice& c : v.plan->people) add(c.label);
+  for (const PlanSchoolRow& r : v.plan->schools) {
+    add(r.name);
+    add(r.recorded);
+    record_rows(r.items);
+  }
   for (const auto* list : {&v.today->due, &v.school->agreements, &v.school->roadmap, &v.school->events,
                            &v.school->assignments, &v.teacher->deficits, &v.teacher->route, &v.teacher->trainings}) {
     record_rows(*list);

@@ -55,8 +55,9 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
 
 // One school: statuses, partner, agreement, transition programme, its timeline (newest
 // first), open recommendations (by due date), teachers (by name), and its instruments: network
-// agreements (newest first), school-level roadmap items (by start), network events it organised
-// (newest first), assignments (by start).
+// agreements where it is the supported school or the partner (newest first; the other side
+// named), school-level roadmap items (by start), network events it organised (newest first),
+// assignments (by start).
 // Errors: NotFound when the school does not exist; InvalidInput for an id that is not one.
 Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildContext& ctx, std::string_view school_id);
 
@@ -65,6 +66,16 @@ Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildCo
 // (by due date), trainings (newest first).
 Result<ui::TeacherView> BuildTeacherView(const core::Records& store, const BuildContext& ctx,
                                          std::string_view teacher_id);
+
+// The work plan of `person_id` (empty: the signed-in person's; with none, an empty plan) for
+// the half-year holding `day` (nullopt: today's): per school, the items by planned date, each
+// done (marked, or fulfilled by a record: rules.h PlanMatch, as at today or the half-year's
+// end, whichever is first), overdue or still planned, and what the person recorded there;
+// schools by name, those with nothing planned but something recorded after them. The choices
+// of person: every mentor and tutor, by name.
+// Errors: NotFound when the person does not exist; InvalidInput for an id that is not one.
+Result<ui::PlanView> BuildPlanView(const core::Records& store, const BuildContext& ctx, std::string_view person_id,
+                                   std::optional<Date> day);
 
 // Every recommendation that passes `filter` (overdue first, then by due date), the total
 // before filtering, and the choices for the filter.

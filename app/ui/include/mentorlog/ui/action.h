@@ -17,6 +17,11 @@ struct OpenSchool {
 struct OpenTeacher {
   std::string teacher_id;
 };
+// The work plan of `person_id` ("": mine) for the half-year that holds `day` (ISO; "": today's).
+struct OpenPlan {
+  std::string person_id;
+  std::string day;
+};
 // The form's options (FormOptions) are for this school; the controller rebuilds them.
 struct PrepareForm {
   std::string school_id;
@@ -79,9 +84,9 @@ struct MakeReport {
   std::string draft_key;
 };
 
-using Action = std::variant<OpenSchool, OpenTeacher, PrepareForm, SaveForm, SaveDraft, DiscardDraft, OpenDraft,
-                            OpenRecord, FilterRecommendations, StartSync, CancelSync, ResolveConflict, DismissConflict,
-                            SignIn, WorkOffline, SignOut, ChangeSettings, MakeReport>;
+using Action = std::variant<OpenSchool, OpenTeacher, OpenPlan, PrepareForm, SaveForm, SaveDraft, DiscardDraft,
+                            OpenDraft, OpenRecord, FilterRecommendations, StartSync, CancelSync, ResolveConflict,
+                            DismissConflict, SignIn, WorkOffline, SignOut, ChangeSettings, MakeReport>;
 
 using Actions = std::vector<Action>;
 

@@ -33,6 +33,10 @@ void DrawSchoolDashboard(const SchoolDashboardView& view, UiState& state, const 
 // `progress`: the teacher's rubric criteria first vs latest, from the dashboards (may be null).
 void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, UiState& state, const Translations& t,
                  Actions& out);
+// A mentor's or tutor's work plan for a half-year against what was done (PlanView).
+void DrawPlan(const PlanView& view, UiState& state, const Translations& t, Actions& out);
+// Opens the work plan of `person_id` ("": mine) for the current half-year.
+void OpenPlanPage(const std::string& person_id, UiState& state, Actions& out);
 // The district view: the programme indicators against their targets, the schools lagging
 // first (a click opens the school's dashboard), schools with no contact, workload. `dashboard`
 // null: "Calculating…"; `computing`: newer figures are on their way.

@@ -130,6 +130,8 @@ struct UiState {
   std::string school_id;          // kSchool
   bool school_dashboard = false;  // kSchool shows the school's dashboard, not its log
   std::string teacher_id;         // kTeacher
+  std::string plan_person_id;     // kPlan: whose ("": mine)
+  std::string plan_day;           // kPlan: a day of the half-year shown (ISO; "": today's)
   std::vector<Screen> back;       // Esc goes back
 
   // The open form and its draft key (DraftKey). A form with edits not yet in a draft is

@@ -68,6 +68,7 @@ enum class Screen {
   kRecord,           // the form of a programme instrument (RecordForm: agreement, deficit, route item...)
   kRecommendations,  // all recommendations, with filters
   kTeacher,          // one teacher: observations, rubric levels over time, deficits
+  kPlan,             // a mentor's or tutor's work plan for a half-year, against what was done
   kDistrict,         // the district view: programme indicators, ranking, no contact, workload
   kSettings,
 };
@@ -167,7 +168,7 @@ struct SchoolView {
   std::vector<TimelineEntry> timeline;  // newest first
   std::vector<RecommendationRow> open_recommendations;
   std::vector<PersonRow> teachers;
-  std::vector<RecordRow> agreements;   // where it is the supported school, newest first
+  std::vector<RecordRow> agreements;   // where it is the supported school or the partner, newest first
   std::vector<RecordRow> roadmap;      // its school-level roadmap items, by start
   std::vector<RecordRow> events;       // network events it organised, newest first
   std::vector<RecordRow> assignments;  // mentors and tutors assigned to it
@@ -191,6 +192,34 @@ struct TeacherView {
   std::vector<RecordRow> deficits;   // by the date found
   std::vector<RecordRow> route;      // the individual route (ИОМ), by due date
   std::vector<RecordRow> trainings;  // completed courses, newest first
+};
+
+// ---- Work plan --------------------------------------------------------------------------
+
+// One school of a work plan: what was planned there in the half-year, and what was done.
+struct PlanSchoolRow {
+  std::string school_id;
+  std::string name;
+  int planned = 0;  // plan items in the half-year
+  int done = 0;     // of them, done (marked, or fulfilled by a record: rules.h PlanMatch)
+  // What the person recorded there in the half-year, planned or not: "визитов: 3 · наблюдений
+  // уроков: 2"; "" when nothing.
+  std::string recorded;
+  std::vector<RecordRow> items;  // by planned date; status "выполнено 12.10.2026", overdue...
+};
+
+// A mentor's or tutor's plan for a half-year (January–June or July–December) against what was
+// done: per school, the items and what the person recorded there.
+struct PlanView {
+  std::string person_id;
+  std::string person_name;
+  std::string half;            // "2-е полугодие 2026"
+  std::string half_start;      // its first day, ISO: the previous and next are six months away
+  std::vector<Choice> people;  // mentors and tutors, by name, to see another's plan
+  int planned = 0;
+  int done = 0;
+  int overdue = 0;                     // planned before today and not done
+  std::vector<PlanSchoolRow> schools;  // by name: those in the plan, then those only visited
 };
 
 struct RecommendationsView {
@@ -439,6 +468,7 @@ struct AppView {
   Section<TodayView> today;
   Section<SchoolView> school;
   Section<TeacherView> teacher;
+  Section<PlanView> plan;
   Section<RecommendationsView> recommendations;
   Section<FormOptions> form;
   Section<RecordOptions> record_options;
