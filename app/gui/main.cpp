@@ -143,6 +143,8 @@ void GoTo(const std::string& screen, const ui::AppView& view, const core::Record
       state.teacher_id = route->front().teacher_id.ToString();
       out.push_back(ui::OpenTeacher{state.teacher_id});
     }
+  } else if (screen == "programme") {
+    ui::OpenProgrammePage(state, out);
   } else if (screen == "plan") {
     auto plan = records.List<core::PlanItem>();
     ui::OpenPlanPage(plan.ok() && !plan->empty() ? plan->front().person_id.ToString() : std::string(), state, out);
@@ -215,6 +217,7 @@ bool ShowsData(const std::string& screen, const ui::AppView& view) {
   if (screen == "school") return !view.school->id.empty();
   if (screen == "teacher") return !view.teacher->id.empty();
   if (screen == "plan") return !view.plan->half.empty();
+  if (screen == "programme") return !view.programme->events.empty() || !view.programme->roadmap.empty();
   if (screen == "recommendations") return !view.recommendations->rows.empty();
   if (NeedsDashboard(screen)) return view.dashboard != nullptr && !view.dashboard_computing;
   return view.version > 0;
@@ -412,7 +415,8 @@ int Run(const Options& o) {
       ++frame;
       // A dashboard screen waits for its figures (computed off this thread), a page opened by an
       // action (a teacher, a work plan) for its section, up to a minute.
-      const bool waits = NeedsDashboard(o.screen) || o.screen == "teacher" || o.screen == "plan";
+      const bool waits =
+          NeedsDashboard(o.screen) || o.screen == "teacher" || o.screen == "plan" || o.screen == "programme";
       const bool figures_ready =
           !waits || ShowsData(o.screen, *view) || std::chrono::steady_clock::now() - started > std::chrono::seconds(60);
       if (!o.screenshot.empty() && frame >= o.frames && placed && figures_ready) {
@@ -470,8 +474,8 @@ int main(int argc, char** argv) {
   cli.add_option("--password-file", o.password_file, "File holding the password for --user (demo accounts)");
   cli.add_option("--size", o.size, "Window size, WIDTHxHEIGHT (default 1280x800)");
   cli.add_option("--screen", o.screen,
-                 "Screen to start on: today, school, school-dashboard, teacher, plan, district, visit, observation, "
-                 "consultation, "
+                 "Screen to start on: today, school, school-dashboard, teacher, plan, district, programme, visit, "
+                 "observation, consultation, "
                  "form-<kind> (a new form of an instrument: form-network_event, form-deficit...), "
                  "recommendations, sync, settings, first-run (default: Today, or first run on a new device)");
   cli.add_option("--screenshot", o.screenshot, "Write a PNG of the screen after --frames frames, then exit");

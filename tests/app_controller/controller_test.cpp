@@ -903,6 +903,44 @@ TEST_P(RecordFormsTest, TheWorkPlanShowsEachItemAgainstWhatWasDone) {
   })) << "the mentors and tutors to choose from";
 }
 
+TEST_P(RecordFormsTest, TheDistrictsRoadmapAndItsNetworkEventsAreListedForTheCoordinator) {
+  const RecordFormsScene scene = Scene();
+  AppController controller(*store_, Options());
+  const ui::RecordForm district = Form("roadmap_item", {{"title", "Августовское совещание педагогов района"},
+                                                        {"level", "district"},
+                                                        {"starts_on", "2026-08-25"},
+                                                        {"ends_on", "2026-08-25"},
+                                                        {"status", "done"},
+                                                        {"done_on", "2026-08-25"}});
+  const ui::RecordForm school = Form("roadmap_item", {{"title", "Педсовет по итогам ВПР"},
+                                                      {"level", "school"},
+                                                      {"school_id", scene.school.ToString()},
+                                                      {"starts_on", "2026-11-25"},
+                                                      {"ends_on", "2026-11-30"}});
+  ui::RecordForm event = Form("network_event", {{"title", "Районный методический день"}, {"held_on", "2026-11-19"}});
+  event.participants = {scene.teachers[0].ToString(), scene.teachers[1].ToString()};
+  for (const ui::RecordForm* f : {&district, &school, static_cast<const ui::RecordForm*>(&event)}) Save(controller, *f);
+
+  controller.Apply({ui::OpenProgramme{}});
+  controller.WaitIdle();
+  const auto view = controller.View();
+  EXPECT_TRUE(Lists(view->programme->roadmap, district.id));
+  EXPECT_FALSE(Lists(view->programme->roadmap, school.id)) << "a school's item is on the school's page";
+  ASSERT_FALSE(view->programme->roadmap.empty());
+  EXPECT_NE(view->programme->roadmap.front().status, Row(view->programme->roadmap, district.id)->status)
+      << "what is still to do comes before what is done";
+  const ui::RecordRow* row = Row(view->programme->events, event.id);
+  ASSERT_NE(row, nullptr) << "an event the district office organised, listed nowhere else";
+  EXPECT_NE(row->detail.find("2"), std::string::npos) << row->detail;
+  // Newest first.
+  for (size_t i = 1; i < view->programme->events.size(); ++i) {
+    const auto& a = view->programme->events[i - 1].date;
+    const auto& b = view->programme->events[i].date;
+    auto iso = [](const std::string& d) { return d.substr(6, 4) + d.substr(3, 2) + d.substr(0, 2); };
+    EXPECT_GE(iso(a), iso(b));
+  }
+}
+
 TEST_P(RecordFormsTest, RoadmapRouteAndPlanItemsAreDueOnTodayUntilDone) {
   const RecordFormsScene scene = Scene();
   Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");

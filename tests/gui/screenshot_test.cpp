@@ -64,6 +64,7 @@ TEST_F(ScreenshotTest, EveryMainScreenInBothLanguagesAndBothSizes) {
                                             "teacher",
                                             "plan",
                                             "district",
+                                            "programme",
                                             "visit",
                                             "observation",
                                             "consultation",

@@ -263,6 +263,23 @@ TEST_F(RecordFormScreensTest, TheWorkPlanOpensFromTodayMovesByHalfYearAndOpensIt
   EXPECT_EQ(Open()->Get("person_id"), plan.person_id) << "a new item of the plan shown";
 }
 
+TEST_F(RecordFormScreensTest, TheDistrictOpensItsRoadmapAndEventsWhichAddAndOpenRecords) {
+  state_.screen = Screen::kDistrict;
+  ui_.Frames(2);
+  ASSERT_TRUE(ui_.Click("district.programme")) << "reachable while the figures are computed";
+  EXPECT_EQ(state_.screen, Screen::kProgramme);
+  ASSERT_EQ(Sent<OpenProgramme>().size(), 1u);
+  view_.programme.Edit().events = {
+      {kRfRoute, "network_event", "19.11.2026", "Районный методический день", "семинар · участников: 2", "", false}};
+  ui_.Frames(2);
+  ASSERT_TRUE(ui_.Click(std::string("programme.event/") + kRfRoute));
+  ASSERT_EQ(Sent<OpenRecord>().size(), 1u);
+  ASSERT_TRUE(ui_.Click("programme.add/roadmap_item"));
+  ASSERT_NE(Open(), nullptr);
+  EXPECT_EQ(Open()->kind, "roadmap_item");
+  EXPECT_EQ(Open()->Get("level"), "district");
+}
+
 TEST_F(RecordFormScreensTest, ADeficitFromAnObservationIsPrefilledAndTheObservationWaits) {
   ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kRfSchool));
   ASSERT_TRUE(ui_.Click("visit.start_observation"));

@@ -114,6 +114,7 @@ void Screens::RebuildAndPublish() {
     }
     keep(BuildPlanView(store_.records(), ctx, plan_->person_id, day), v.plan);
   }
+  if ((dirty & kProgramme) && programme_open_) keep(BuildProgrammeView(store_.records(), ctx), v.programme);
   if ((dirty & kForm) && !form_school_id_.empty())
     keep(BuildFormOptions(store_.records(), ctx, form_school_id_), v.form);
   if (dirty & kForm) keep(BuildRecordOptions(store_.records(), ctx, form_school_id_), v.record_options);

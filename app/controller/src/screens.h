@@ -6,7 +6,7 @@
 //
 // One overload of On per action it handles, in files by area:
 //   screens_forms.cpp      PrepareForm, SaveForm, SaveDraft, DiscardDraft, OpenDraft, OpenRecord
-//   screens_browse.cpp     OpenSchool, OpenTeacher, OpenPlan, FilterRecommendations, ResolveConflict,
+//   screens_browse.cpp     OpenSchool, OpenTeacher, OpenPlan, OpenProgramme, FilterRecommendations, ResolveConflict,
 //                          DismissConflict
 //   screens_settings.cpp   ChangeSettings, WorkOffline, and the settings read at start
 //   screens_reports.cpp    MakeReport
@@ -66,7 +66,8 @@ class Screens {
     kSync = 32,
     kSettings = 64,
     kPlan = 128,
-    kAll = 255,
+    kProgramme = 256,
+    kAll = 511,
   };
 
   // screens_forms.cpp
@@ -80,6 +81,7 @@ class Screens {
   void On(const ui::OpenSchool& a);
   void On(const ui::OpenTeacher& a);
   void On(const ui::OpenPlan& a);
+  void On(const ui::OpenProgramme& a);
   void On(const ui::FilterRecommendations& a);
   void On(const ui::ResolveConflict& a);
   void On(const ui::DismissConflict& a);
@@ -113,6 +115,7 @@ class Screens {
   std::string school_id_;
   std::string teacher_id_;
   std::optional<ui::OpenPlan> plan_;  // the work plan shown, once opened
+  bool programme_open_ = false;       // the district's programme was opened: kept up to date
   std::string form_school_id_;
   ui::RecommendationFilter filter_;
   ui::SettingsView settings_;

@@ -21,6 +21,11 @@ void Screens::On(const ui::OpenPlan& a) {
   MarkDirty(kPlan);
 }
 
+void Screens::On(const ui::OpenProgramme&) {
+  programme_open_ = true;
+  MarkDirty(kProgramme);
+}
+
 void Screens::On(const ui::FilterRecommendations& a) {
   filter_ = a.filter;
   MarkDirty(kRecommendations);

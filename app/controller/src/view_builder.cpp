@@ -395,6 +395,19 @@ ui::RecordRow RowOf(const core::PlanItem& p, SchoolNames& schools, Date today, c
           !p.done_on && p.planned_on < today};
 }
 
+// Network events as rows, newest first, each with its number of participants.
+Result<std::vector<ui::RecordRow>> EventRows(const core::Records& store, std::vector<core::NetworkEvent> events,
+                                             const BuildContext& ctx) {
+  std::sort(events.begin(), events.end(),
+            [](const auto& a, const auto& b) { return a.held_on != b.held_on ? a.held_on > b.held_on : a.id < b.id; });
+  std::vector<ui::RecordRow> rows;
+  for (const auto& e : events) {
+    ASSIGN_OR_RETURN(auto participants, store.ListBy<core::EventParticipant>("event_id", e.id));
+    rows.push_back(RowOf(e, participants.size(), ctx));
+  }
+  return rows;
+}
+
 }  // namespace
 
 std::string ShowDate(const Date& date) {
@@ -682,12 +695,7 @@ Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildCo
   });
   for (const auto& r : roadmap) view.roadmap.push_back(RowOf(r, today, ctx));
   ASSIGN_OR_RETURN(auto events, store.ListBy<core::NetworkEvent>("organiser_school_id", id));
-  std::sort(events.begin(), events.end(),
-            [](const auto& a, const auto& b) { return a.held_on != b.held_on ? a.held_on > b.held_on : a.id < b.id; });
-  for (const auto& e : events) {
-    ASSIGN_OR_RETURN(auto participants, store.ListBy<core::EventParticipant>("event_id", e.id));
-    view.events.push_back(RowOf(e, participants.size(), ctx));
-  }
+  ASSIGN_OR_RETURN(view.events, EventRows(store, std::move(events), ctx));
   ASSIGN_OR_RETURN(auto assignments, store.ListBy<core::Assignment>("school_id", id));
   std::sort(assignments.begin(), assignments.end(), [](const auto& a, const auto& b) {
     return a.starts_on != b.starts_on ? a.starts_on < b.starts_on : a.id < b.id;
@@ -765,7 +773,7 @@ Result<ui::TeacherView> BuildTeacherView(const core::Records& store, const Build
 }
 
 // -----------------------------------------------------------------------------------------
-// [SECTION] Work plan
+// [SECTION] Work plan and the district's programme
 // -----------------------------------------------------------------------------------------
 
 Result<ui::PlanView> BuildPlanView(const core::Records& store, const BuildContext& ctx, std::string_view person_id,
@@ -861,6 +869,27 @@ Result<ui::PlanView> BuildPlanView(const core::Records& store, const BuildContex
     if ((a.planned > 0) != (b.planned > 0)) return a.planned > 0;
     return a.name < b.name;
   });
+  return view;
+}
+
+Result<ui::ProgrammeView> BuildProgrammeView(const core::Records& store, const BuildContext& ctx) {
+  ui::ProgrammeView view;
+  const Date today = store.Today();
+  ASSIGN_OR_RETURN(auto roadmap, store.List<core::RoadmapItem>());
+  std::erase_if(roadmap, [](const auto& r) { return r.level != core::RoadmapLevel::kDistrict; });
+  // What is still to do first, by start; then what is done or cancelled, latest first (a
+  // district's roadmap runs for years).
+  auto pending = [](const core::RoadmapItem& r) {
+    return r.status == core::RoadmapStatus::kPlanned || r.status == core::RoadmapStatus::kInProgress;
+  };
+  std::sort(roadmap.begin(), roadmap.end(), [&](const auto& a, const auto& b) {
+    if (pending(a) != pending(b)) return pending(a);
+    if (a.starts_on != b.starts_on) return pending(a) ? a.starts_on < b.starts_on : a.starts_on > b.starts_on;
+    return a.id < b.id;
+  });
+  for (const auto& r : roadmap) view.roadmap.push_back(RowOf(r, today, ctx));
+  ASSIGN_OR_RETURN(auto events, store.List<core::NetworkEvent>());
+  ASSIGN_OR_RETURN(view.events, EventRows(store, std::move(events), ctx));
   return view;
 }
 

@@ -230,6 +230,9 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
       case Screen::kPlan:
         DrawPlan(*view.plan, state, t, out);
         break;
+      case Screen::kProgramme:
+        DrawProgramme(*view.programme, state, t, out);
+        break;
       case Screen::kDistrict:
         DrawDistrict(view.dashboard.get(), view.dashboard_computing, state, t, out);
         break;

@@ -1,8 +1,8 @@
 // The district view: the programme indicators against their targets (met or not, and the change
 // since the previous half-year), the schools lagging first with why (a click opens the school's
 // dashboard), the schools with no recent contact, and the mentors' and tutors' workload (a click
-// on a name opens their work plan). On a mentor's device the store holds their scope, so this is
-// their schools.
+// on a name opens their work plan); a button opens the district's roadmap and network events.
+// On a mentor's device the store holds their scope, so this is their schools.
 //
 // [SECTION] Helpers
 // [SECTION] DrawDistrict
@@ -209,6 +209,11 @@ void OpenSchoolPage(const std::string& school_id, bool dashboard, UiState& state
 void DrawDistrict(const DashboardView* dashboard, bool computing, UiState& state, const Translations& t, Actions& out) {
   const bool narrow = CurrentLayout().narrow;
   ImGui::TextWrapped("%s", t("district.title"));
+  // The district's own instruments, reachable while the figures are computed.
+  if (Button(t("district.programme"), "district.programme")) {
+    OpenProgrammePage(state, out);
+    return;
+  }
   if (dashboard == nullptr) {
     Muted(t("district.calculating"));
     Probe("district.calculating");
@@ -229,6 +234,7 @@ void DrawDistrict(const DashboardView* dashboard, bool computing, UiState& state
   if (Button(t("report.district_xlsx"), "district.report_xlsx")) {
     out.push_back(MakeReport{ReportKind::kDistrictXlsx, "", std::nullopt, ""});
   }
+
   DrawIndicators(d, t, narrow);
   DrawRanking(d, state, t, out, narrow);
   DrawNoContact(d, state, t, out);

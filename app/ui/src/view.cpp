@@ -65,6 +65,8 @@ std::vector<std::string> TextsOf(const AppView& v) {
     add(r.recorded);
     record_rows(r.items);
   }
+  record_rows(v.programme->roadmap);
+  record_rows(v.programme->events);
   for (const auto* list : {&v.today->due, &v.school->agreements, &v.school->roadmap, &v.school->events,
                            &v.school->assignments, &v.teacher->deficits, &v.teacher->route, &v.teacher->trainings}) {
     record_rows(*list);

@@ -77,6 +77,11 @@ Result<ui::TeacherView> BuildTeacherView(const core::Records& store, const Build
 Result<ui::PlanView> BuildPlanView(const core::Records& store, const BuildContext& ctx, std::string_view person_id,
                                    std::optional<Date> day);
 
+// The district's roadmap (district-level items: those planned or in progress by start, then
+// the rest latest first) and every network event (newest first, with its number of
+// participants).
+Result<ui::ProgrammeView> BuildProgrammeView(const core::Records& store, const BuildContext& ctx);
+
 // Every recommendation that passes `filter` (overdue first, then by due date), the total
 // before filtering, and the choices for the filter.
 Result<ui::RecommendationsView> BuildRecommendationsView(const core::Records& store, const BuildContext& ctx,

@@ -17,6 +17,8 @@ struct OpenSchool {
 struct OpenTeacher {
   std::string teacher_id;
 };
+// The district's roadmap and network events (ProgrammeView).
+struct OpenProgramme {};
 // The work plan of `person_id` ("": mine) for the half-year that holds `day` (ISO; "": today's).
 struct OpenPlan {
   std::string person_id;
@@ -84,9 +86,9 @@ struct MakeReport {
   std::string draft_key;
 };
 
-using Action = std::variant<OpenSchool, OpenTeacher, OpenPlan, PrepareForm, SaveForm, SaveDraft, DiscardDraft,
-                            OpenDraft, OpenRecord, FilterRecommendations, StartSync, CancelSync, ResolveConflict,
-                            DismissConflict, SignIn, WorkOffline, SignOut, ChangeSettings, MakeReport>;
+using Action = std::variant<OpenSchool, OpenTeacher, OpenPlan, OpenProgramme, PrepareForm, SaveForm, SaveDraft,
+                            DiscardDraft, OpenDraft, OpenRecord, FilterRecommendations, StartSync, CancelSync,
+                            ResolveConflict, DismissConflict, SignIn, WorkOffline, SignOut, ChangeSettings, MakeReport>;
 
 using Actions = std::vector<Action>;
 

@@ -33,6 +33,9 @@ void DrawSchoolDashboard(const SchoolDashboardView& view, UiState& state, const 
 // `progress`: the teacher's rubric criteria first vs latest, from the dashboards (may be null).
 void DrawTeacher(const TeacherView& view, const TeacherProgressRow* progress, UiState& state, const Translations& t,
                  Actions& out);
+// The district's roadmap and network events (ProgrammeView), and how the district view opens it.
+void DrawProgramme(const ProgrammeView& view, UiState& state, const Translations& t, Actions& out);
+void OpenProgrammePage(UiState& state, Actions& out);
 // A mentor's or tutor's work plan for a half-year against what was done (PlanView).
 void DrawPlan(const PlanView& view, UiState& state, const Translations& t, Actions& out);
 // Opens the work plan of `person_id` ("": mine) for the current half-year.

@@ -69,6 +69,7 @@ enum class Screen {
   kRecommendations,  // all recommendations, with filters
   kTeacher,          // one teacher: observations, rubric levels over time, deficits
   kPlan,             // a mentor's or tutor's work plan for a half-year, against what was done
+  kProgramme,        // the district's roadmap and its network events (the coordinator's lists)
   kDistrict,         // the district view: programme indicators, ranking, no contact, workload
   kSettings,
 };
@@ -220,6 +221,12 @@ struct PlanView {
   int done = 0;
   int overdue = 0;                     // planned before today and not done
   std::vector<PlanSchoolRow> schools;  // by name: those in the plan, then those only visited
+};
+
+// The district's own instruments: its roadmap (district-level items) and every network event.
+struct ProgrammeView {
+  std::vector<RecordRow> roadmap;  // district-level items: still to do by start, then the rest latest first
+  std::vector<RecordRow> events;   // network events, newest first, with their participants
 };
 
 struct RecommendationsView {
@@ -469,6 +476,7 @@ struct AppView {
   Section<SchoolView> school;
   Section<TeacherView> teacher;
   Section<PlanView> plan;
+  Section<ProgrammeView> programme;
   Section<RecommendationsView> recommendations;
   Section<FormOptions> form;
   Section<RecordOptions> record_options;

@@ -1,0 +1,34 @@
+// The district's programme: its roadmap (district-level items) and every network event, each a
+// list whose rows open the record's form and a button that adds one. The coordinator reaches it
+// from the district view.
+#include <imgui.h>
+
+#include <string>
+
+#include "mentorlog/ui/screens.h"
+#include "mentorlog/ui/widgets.h"
+
+namespace mentorlog::ui {
+
+void OpenProgrammePage(UiState& state, Actions& out) {
+  if (state.screen != Screen::kProgramme) state.back.push_back(state.screen);
+  state.screen = Screen::kProgramme;
+  out.push_back(OpenProgramme{});
+}
+
+void DrawProgramme(const ProgrammeView& view, UiState& state, const Translations& t, Actions& out) {
+  Heading(t("programme.roadmap"));
+  DrawRecordRows("programme.roadmap_item", view.roadmap, t, out);
+  if (Button(t("programme.add_roadmap"), "programme.add/roadmap_item")) {
+    OpenNewRecordForm(state, "roadmap_item", "", {{"level", "district"}}, out);
+    return;
+  }
+  Heading(t("programme.events"));
+  if (Button(t("programme.add_event"), "programme.add/network_event")) {
+    OpenNewRecordForm(state, "network_event", "", {}, out);
+    return;
+  }
+  DrawRecordRows("programme.event", view.events, t, out);
+}
+
+}  // namespace mentorlog::ui
