@@ -546,6 +546,72 @@ TEST_F(AppEndToEndTest, ThroughTheScreensATutorsDeficitAndRouteItemReachTheCoord
   }
 }
 
+// Issue 15: the coordinator's instrument (a network event of the district office, with a whole
+// school's teachers as its participants, picked with "all") entered offline through the real
+// screens, from the district's programme screen, reaches a mentor's device.
+TEST_F(AppEndToEndTest, ThroughTheScreensACoordinatorsNetworkEventReachesAMentor) {
+  const ui::Translations t =
+      Must(ui::Translations::Load(fs::path(MENTORLOG_ASSETS_DIR) / "i18n", "en"), "translations");
+  ui::testing::UiHarness ui;
+  ui::UiState state;
+  const std::string title = "Районный методический день «Функциональная грамотность» (без связи)";
+  size_t picked = 0;
+  {
+    AppController app(*store_, co_);
+    std::shared_ptr<const ui::AppView> view = app.View();
+    DrawAsTheApp(ui, app, state, view, t);
+    auto settle = [&] { Settle(app, ui); };
+    state.screen = ui::Screen::kFirstRun;
+    settle();
+    ASSERT_TRUE(ui.Type("first.server", server_->url()));
+    ASSERT_TRUE(ui.Type("first.login", "demo.coordinator"));
+    ASSERT_TRUE(ui.Type("first.password", coordinator_password_));
+    ASSERT_TRUE(ui.Click("first.sign_in"));
+    settle();
+    ASSERT_TRUE(view->sync->signed_in) << view->sync->last_error;
+
+    ASSERT_TRUE(server_->Stop().ok());  // the office's link is down
+    ASSERT_TRUE(ui.Click("nav.district"));
+    settle();
+    ASSERT_TRUE(ui.Click("district.programme"));
+    settle();
+    ASSERT_EQ(state.screen, ui::Screen::kProgramme);
+    ASSERT_TRUE(ui.Click("programme.add/network_event"));
+    settle();
+    ASSERT_EQ(state.screen, ui::Screen::kRecord);
+    ASSERT_TRUE(ui.Type("record.title", title));
+    ASSERT_FALSE(view->record_options->teachers.empty());
+    const std::string school = view->record_options->teachers.front().group;
+    ASSERT_TRUE(ui.Click("record.participants.all/" + school));
+    for (const auto& c : view->record_options->teachers) picked += c.group == school;
+    ASSERT_TRUE(ui.Click("record.save"));
+    settle();
+    ASSERT_FALSE(view->notice_is_error) << view->notice;
+    ASSERT_EQ(state.screen, ui::Screen::kProgramme);
+    ASSERT_GE(view->sync->pending, static_cast<int64_t>(1 + picked));
+
+    ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
+    ASSERT_TRUE(ui.Click("sync.now"));
+    settle();
+    EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
+    EXPECT_EQ(view->sync->pending, 0);
+  }
+  const auto events = Must(store_->records().List<core::NetworkEvent>(), "events");
+  const auto event = std::find_if(events.begin(), events.end(), [&](const auto& e) { return e.title == title; });
+  ASSERT_NE(event, events.end());
+  EXPECT_FALSE(event->organiser_school_id.has_value()) << "the district office's";
+  EXPECT_EQ(Must(store_->records().ListBy<core::EventParticipant>("event_id", event->id), "participants").size(),
+            picked);
+  EXPECT_EQ(ServerHash(central_, "demo.coordinator"), Must(sync::DeviceStateHash(*store_), "device hash"));
+
+  // Network events are the district's: every mentor's device gets them.
+  const fs::path field = dir_.path() / "field";
+  CliDeviceSignedIn(field, "demo.mentor1", password_);
+  std::string out;
+  ASSERT_EQ(Cli(field, "show " + event->id.ToString(), &out), 0) << out;
+  EXPECT_NE(out.find(title), std::string::npos) << out;
+}
+
 TEST_F(AppEndToEndTest, ASyncShowsProgressCanBeCancelledAndResumesWhereItStopped) {
   // The app talks to the server through a proxy that can slow the link down.
   auto proxy =
