@@ -212,11 +212,6 @@ bool SameValues(const RecordState& a, const RecordState& b) {
   return true;
 }
 
-bool CoordinatorKind(RecordKind kind) {
-  return kind == RecordKind::kAssignment || kind == RecordKind::kRubricTemplate ||
-         kind == RecordKind::kNetworkAgreement;
-}
-
 // The first field a change names twice, if any.
 std::optional<std::string> FieldNamedTwice(const Change& c) {
   std::vector<std::string_view> names;
@@ -430,7 +425,7 @@ Result<sync::PushResponse> SyncService::PushAs(const Account* account, const std
                                                    (!was || writer.CanWrite(*was))
                                              : was && writer.CanWrite(*was) && !deletes && !moves;
         if (!ok) refusal = writer.coordinator() ? NotYourSchool(c) : SchoolsAreTheCoordinators(c);
-      } else if (CoordinatorKind(c.kind) && !writer.coordinator()) {
+      } else if (sync::CoordinatorOnlyKind(c.kind) && !writer.coordinator()) {
         refusal = CoordinatorOnly(c);
       } else {
         const Place* was_place = was ? &*was : nullptr;

@@ -174,6 +174,11 @@ Result<std::optional<Uuid>> SchoolOf(const RecordState& state, const StateLoader
   }
 }
 
+bool CoordinatorOnlyKind(core::RecordKind kind) {
+  return kind == RecordKind::kAssignment || kind == RecordKind::kRubricTemplate ||
+         kind == RecordKind::kNetworkAgreement;
+}
+
 Result<std::vector<Uuid>> StoredScope(const core::SyncLedger& ledger) {
   ASSIGN_OR_RETURN(std::optional<std::string> raw, ledger.GetSyncValue(kScopeKey));
   std::vector<Uuid> out;

@@ -941,6 +941,40 @@ TEST_P(RecordFormsTest, TheDistrictsRoadmapAndItsNetworkEventsAreListedForTheCoo
   }
 }
 
+TEST_P(RecordFormsTest, AMentorIsNotOfferedWhatOnlyACoordinatorWritesAndItIsRefusedBeforeTheOutbox) {
+  const RecordFormsScene scene = Scene();
+  Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");
+  Must(store_->ledger().SetSyncValue("role", "mentor"), "role");
+  AppController controller(*store_, Options());
+  controller.Apply(
+      {ui::OpenSchool{scene.school.ToString()}, ui::OpenTeacher{scene.teachers[0].ToString()}, ui::OpenProgramme{}});
+  controller.WaitIdle();
+  EXPECT_FALSE(controller.View()->school->may_coordinate);
+  EXPECT_FALSE(controller.View()->teacher->may_coordinate);
+  EXPECT_FALSE(controller.View()->programme->may_coordinate);
+
+  const int64_t events = Must(store_->records().Count(core::RecordKind::kNetworkEvent), "count");
+  const ui::RecordForm event = Form("network_event", {{"title", "Семинар наставника"}, {"held_on", "2026-11-19"}});
+  controller.Apply({ui::SaveForm{ui::Form(event), ui::DraftKey(ui::Form(event))}});
+  controller.WaitIdle();
+  EXPECT_TRUE(controller.View()->notice_is_error);
+  EXPECT_NE(controller.View()->notice.find("координатор"), std::string::npos) << controller.View()->notice;
+  EXPECT_EQ(Must(store_->records().Count(core::RecordKind::kNetworkEvent), "count"), events) << "nothing saved";
+  // A school's roadmap item is the mentor's to write.
+  Save(controller, Form("roadmap_item", {{"title", "Педсовет"},
+                                         {"level", "school"},
+                                         {"school_id", scene.school.ToString()},
+                                         {"starts_on", "2026-11-25"},
+                                         {"ends_on", "2026-11-30"}}));
+
+  // The coordinator is offered all of it.
+  Must(store_->ledger().SetSyncValue("role", "coordinator"), "role");
+  controller.Apply({ui::OpenSchool{scene.school.ToString()}});
+  controller.WaitIdle();
+  EXPECT_TRUE(controller.View()->school->may_coordinate);
+  Save(controller, event);
+}
+
 TEST_P(RecordFormsTest, RoadmapRouteAndPlanItemsAreDueOnTodayUntilDone) {
   const RecordFormsScene scene = Scene();
   Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");

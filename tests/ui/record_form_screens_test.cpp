@@ -133,6 +133,22 @@ TEST_F(RecordFormScreensTest, AnAgreementIsAddedFromTheSchoolPageWithAnInstituti
   EXPECT_EQ(state_.screen, Screen::kSchool);
 }
 
+TEST_F(RecordFormScreensTest, AMentorsSchoolAndTeacherPagesOfferOnlyWhatAMentorWrites) {
+  view_.school.Edit().may_coordinate = false;
+  view_.teacher.Edit().may_coordinate = false;
+  OpenSchoolLog();
+  EXPECT_TRUE(ui_.Visible("school.add/roadmap_item"));
+  for (const char* coordinators :
+       {"school.add/network_agreement", "school.add/network_event", "school.add/assignment"}) {
+    EXPECT_FALSE(ui_.Visible(coordinators)) << coordinators;
+  }
+  state_.screen = Screen::kTeacher;
+  state_.teacher_id = kRfTeacher;
+  ui_.Frames(2);
+  EXPECT_TRUE(ui_.Visible("teacher.add/deficit"));
+  EXPECT_FALSE(ui_.Visible("teacher.add/assignment"));
+}
+
 TEST_F(RecordFormScreensTest, ARowOfASchoolsListOpensItsRecordToEdit) {
   OpenSchoolLog();
   for (const char* list : {"school.add/roadmap_item", "school.add/network_event", "school.add/assignment"}) {

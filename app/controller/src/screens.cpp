@@ -5,6 +5,7 @@
 
 #include "dashboards.h"
 #include "mentorlog/app/session.h"
+#include "mentorlog/sync/client.h"
 #include "mentorlog/sync/device.h"
 #include "sync_runner.h"
 
@@ -62,7 +63,11 @@ std::optional<core::Uuid> Screens::PersonId() const {
 }
 
 BuildContext Screens::Context() const {
-  return BuildContext{PersonId(), texts_.language(), texts_.Current().get(), &clock_, no_contact_days_};
+  BuildContext ctx{PersonId(), texts_.language(), texts_.Current().get(), &clock_, no_contact_days_};
+  auto role = store_.ledger().GetSyncValue(sync::kRoleKey);
+  ctx.may_coordinate = !role.ok() || !*role || (*role)->empty() || **role == sync::RoleCode(sync::Role::kCoordinator) ||
+                       **role == sync::RoleCode(sync::Role::kAdmin);
+  return ctx;
 }
 
 void Screens::RebuildAndPublish() {

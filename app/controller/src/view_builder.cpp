@@ -701,6 +701,7 @@ Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildCo
     return a.starts_on != b.starts_on ? a.starts_on < b.starts_on : a.id < b.id;
   });
   for (const auto& a : assignments) view.assignments.push_back(RowOf(a, people, today, ctx));
+  view.may_coordinate = ctx.may_coordinate;
   return view;
 }
 
@@ -769,6 +770,7 @@ Result<ui::TeacherView> BuildTeacherView(const core::Records& store, const Build
   std::sort(trainings.begin(), trainings.end(),
             [](const auto& a, const auto& b) { return a.ends_on != b.ends_on ? a.ends_on > b.ends_on : a.id < b.id; });
   for (const auto& r : trainings) view.trainings.push_back(RowOf(r, ctx));
+  view.may_coordinate = ctx.may_coordinate;
   return view;
 }
 
@@ -890,6 +892,7 @@ Result<ui::ProgrammeView> BuildProgrammeView(const core::Records& store, const B
   for (const auto& r : roadmap) view.roadmap.push_back(RowOf(r, today, ctx));
   ASSIGN_OR_RETURN(auto events, store.List<core::NetworkEvent>());
   ASSIGN_OR_RETURN(view.events, EventRows(store, std::move(events), ctx));
+  view.may_coordinate = ctx.may_coordinate;
   return view;
 }
 

@@ -1,5 +1,5 @@
 // The district's programme: its roadmap (district-level items) and every network event, each a
-// list whose rows open the record's form and a button that adds one. The coordinator reaches it
+// list whose rows open the record's form and, for a coordinator, a button that adds one. Reached
 // from the district view.
 #include <imgui.h>
 
@@ -19,12 +19,12 @@ void OpenProgrammePage(UiState& state, Actions& out) {
 void DrawProgramme(const ProgrammeView& view, UiState& state, const Translations& t, Actions& out) {
   Heading(t("programme.roadmap"));
   DrawRecordRows("programme.roadmap_item", view.roadmap, t, out);
-  if (Button(t("programme.add_roadmap"), "programme.add/roadmap_item")) {
+  if (view.may_coordinate && Button(t("programme.add_roadmap"), "programme.add/roadmap_item")) {
     OpenNewRecordForm(state, "roadmap_item", "", {{"level", "district"}}, out);
     return;
   }
   Heading(t("programme.events"));
-  if (Button(t("programme.add_event"), "programme.add/network_event")) {
+  if (view.may_coordinate && Button(t("programme.add_event"), "programme.add/network_event")) {
     OpenNewRecordForm(state, "network_event", "", {}, out);
     return;
   }

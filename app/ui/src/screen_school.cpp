@@ -238,10 +238,11 @@ void DrawSchoolLog(const SchoolView& view, UiState& state, const Translations& t
     ImGui::PopID();
   }
 
-  // The programme's instruments of this school: each list adds, each row opens its form.
+  // The programme's instruments of this school: each list adds (what only a coordinator writes
+  // is offered to a coordinator), each row opens its form.
   Heading(t("school.agreements"));
   DrawRecordRows("school.agreement", view.agreements, t, out);
-  if (Button(t("school.add_agreement"), "school.add/network_agreement")) {
+  if (view.may_coordinate && Button(t("school.add_agreement"), "school.add/network_agreement")) {
     OpenNewRecordForm(state, "network_agreement", view.id, {{"supported_school_id", view.id}}, out);
     return;
   }
@@ -253,13 +254,13 @@ void DrawSchoolLog(const SchoolView& view, UiState& state, const Translations& t
   }
   Heading(t("school.events"));
   DrawRecordRows("school.event", view.events, t, out);
-  if (Button(t("school.add_event"), "school.add/network_event")) {
+  if (view.may_coordinate && Button(t("school.add_event"), "school.add/network_event")) {
     OpenNewRecordForm(state, "network_event", view.id, {{"organiser_school_id", view.id}}, out);
     return;
   }
   Heading(t("school.assignments"));
   DrawRecordRows("school.assignment", view.assignments, t, out);
-  if (Button(t("school.add_assignment"), "school.add/assignment")) {
+  if (view.may_coordinate && Button(t("school.add_assignment"), "school.add/assignment")) {
     OpenNewRecordForm(state, "assignment", view.id, {{"kind", "mentor_school"}, {"school_id", view.id}}, out);
     return;
   }

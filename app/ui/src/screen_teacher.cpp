@@ -32,7 +32,7 @@ bool DrawInstruments(const TeacherView& view, UiState& state, const Translations
   Heading(t("teacher.trainings"));
   DrawRecordRows("teacher.training", view.trainings, t, out);
   if (add(t("teacher.add_training"), "training")) return true;
-  if (Button(t("teacher.assign_tutor"), "teacher.add/assignment")) {
+  if (view.may_coordinate && Button(t("teacher.assign_tutor"), "teacher.add/assignment")) {
     OpenNewRecordForm(state, "assignment", view.school_id,
                       {{"kind", "tutor_teacher"}, {"school_id", view.school_id}, {"teacher_id", view.id}}, out);
     return true;

@@ -53,6 +53,11 @@ Result<size_t> ApplyPullResponse(core::SyncLedger& ledger, const PullResponse& a
 using StateLoader = std::function<Result<std::optional<RecordState>>(const Uuid&)>;
 Result<std::optional<Uuid>> SchoolOf(const RecordState& state, const StateLoader& load);
 
+// Kinds only a coordinator writes (assignments, rubric templates, network agreements). The
+// district-wide records (SchoolOf nullopt: network events, the district's roadmap) are theirs
+// too. The central store refuses the others' changes of them; the app does not offer them.
+bool CoordinatorOnlyKind(core::RecordKind kind);
+
 // The ids in scope as stored by the last pull (empty before the first).
 Result<std::vector<Uuid>> StoredScope(const core::SyncLedger& ledger);
 

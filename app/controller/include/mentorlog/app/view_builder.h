@@ -35,6 +35,9 @@ struct BuildContext {
   const ui::Translations* tr = nullptr;               // REQUIRES: set, outlives the call
   const mentorlog::Clock* clock = nullptr;            // for times of day ("today 10:42"); null: DefaultClock()
   int no_contact_days = core::kDefaultNoContactDays;  // DashboardConfig's: when a school is without contact
+  // Writes the district's records (sync::CoordinatorOnlyKind, network events, the district's
+  // roadmap): a coordinator, or a device not signed in (no central store refuses them there).
+  bool may_coordinate = true;
 };
 
 // "20.11.2026".

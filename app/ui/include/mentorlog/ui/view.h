@@ -173,6 +173,7 @@ struct SchoolView {
   std::vector<RecordRow> roadmap;      // its school-level roadmap items, by start
   std::vector<RecordRow> events;       // network events it organised, newest first
   std::vector<RecordRow> assignments;  // mentors and tutors assigned to it
+  bool may_coordinate = true;          // offer what only a coordinator writes (agreements, events, assignments)
 };
 
 struct CriterionSeries {
@@ -193,6 +194,7 @@ struct TeacherView {
   std::vector<RecordRow> deficits;   // by the date found
   std::vector<RecordRow> route;      // the individual route (ИОМ), by due date
   std::vector<RecordRow> trainings;  // completed courses, newest first
+  bool may_coordinate = true;        // offer assigning a tutor (a coordinator's)
 };
 
 // ---- Work plan --------------------------------------------------------------------------
@@ -227,6 +229,7 @@ struct PlanView {
 struct ProgrammeView {
   std::vector<RecordRow> roadmap;  // district-level items: still to do by start, then the rest latest first
   std::vector<RecordRow> events;   // network events, newest first, with their participants
+  bool may_coordinate = true;      // offer adding (a coordinator's)
 };
 
 struct RecommendationsView {
