@@ -658,6 +658,24 @@ TEST_F(ImportTest, ColumnsNotInTheFileKeepStoredValues) {
   EXPECT_EQ(after.status_year, 2025);
 }
 
+TEST_F(ImportTest, StatusesInTheSeedsTermsAndShortFormsAreAccepted) {
+  const ImportReport r = Import(RecordKind::kSchool, "статусы.csv",
+                                "Код ОО;Наименование;Муниципалитет;Тип поселения;Расстояние;Обучающихся;Педагогов;"
+                                "Статус;Год\n"
+                                "101;Школа № 1;Кировский МО;село;12,5;312;28;\"ШНОР; ШССУ\";2025\n"
+                                "102;Школа № 2;Кировский МО;город;3;700;52;лидер;2025\n"
+                                "103;Школа № 3;Кировский МО;село;7;90;11;Школа-Лидер;2025\n"
+                                "104;Школа № 4;Кировский МО;село;9;80;10;шсу;2025\n"
+                                "105;Школа № 5;Кировский МО;село;4;60;9;"
+                                "Школа, функционирующая в сложных социальных условиях, ШНОР;2025\n");
+  EXPECT_EQ(r.inserted, 5) << Problems(r);
+  EXPECT_EQ(SchoolByCode("101").statuses, (std::vector{SchoolStatus::kLowResults, SchoolStatus::kAdverseConditions}));
+  EXPECT_EQ(SchoolByCode("102").statuses, std::vector{SchoolStatus::kLeader});
+  EXPECT_EQ(SchoolByCode("103").statuses, std::vector{SchoolStatus::kLeader});
+  EXPECT_EQ(SchoolByCode("104").statuses, std::vector{SchoolStatus::kAdverseConditions});
+  EXPECT_EQ(SchoolByCode("105").statuses, (std::vector{SchoolStatus::kAdverseConditions, SchoolStatus::kLowResults}));
+}
+
 TEST_F(ImportTest, PeopleWithoutCodeAreMatchedByNameAndSchool) {
   ImportThreeSchools();
   constexpr std::string_view kFile = "ФИО;Роль;Код ОО;Предметы\nОрлова Анна;учитель;101;химия\n";

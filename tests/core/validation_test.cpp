@@ -1508,6 +1508,34 @@ TEST(ValidationEnumTextTest, AcceptsCodesAndLabelsInBothLanguages) {
   EXPECT_EQ(agreement, AgreementStatus::kEnded);
 }
 
+TEST(ValidationEnumTextTest, ASchoolsStatusIsReadInTheSeedsTermsAndAsPeopleTypeIt) {
+  using S = SchoolStatus;
+  const std::vector<std::pair<const char*, S>> cases = {
+      {"ШНОР", S::kLowResults},
+      {"шнор ", S::kLowResults},
+      {"Школа с низкими образовательными результатами", S::kLowResults},
+      {"школа с низкими результатами обучения", S::kLowResults},
+      {"ШНСУ", S::kAdverseConditions},
+      {"ШССУ", S::kAdverseConditions},  // 000
+      {"шсу", S::kAdverseConditions},   // 002
+      {"Школа, функционирующая в сложных социальных условиях", S::kAdverseConditions},
+      {"школа-лидер", S::kLeader},
+      {"Школа лидер", S::kLeader},
+      {"ШКОЛА  —  ЛИДЕР.", S::kLeader},
+      {"лидер", S::kLeader},
+      {"Leader", S::kLeader},
+      {"low-results", S::kLowResults},
+  };
+  for (const auto& [text, want] : cases) {
+    const auto got = EnumFromText<S>(text);
+    ASSERT_TRUE(got.has_value()) << text;
+    EXPECT_EQ(*got, want) << text;
+  }
+  for (const char* text : {"", "  ", "школа", "лидеры", "ШНОРР", "-"}) {
+    EXPECT_FALSE(EnumFromText<S>(text).has_value()) << text;
+  }
+}
+
 TEST(ValidationEnumTextTest, UnknownTextListsTheChoices) {
   Settlement settlement = Settlement::kUrban;
   const Status s = FieldCodec<Settlement>::FromText("деревня", settlement);

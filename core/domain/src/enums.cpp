@@ -2,6 +2,8 @@
 #include "mentorlog/domain/enums.h"
 
 #include <array>
+#include <span>
+#include <string>
 
 #include "mentorlog/domain/records.h"
 
@@ -220,6 +222,64 @@ std::string WithoutYo(std::string s) {
   for (size_t at = s.find("\u0451"); at != std::string::npos; at = s.find("\u0451", at)) s.replace(at, 2, "\u0435");
   return s;
 }
+
+// The text as a spreadsheet's author may have typed it, reduced to its words: case, ё, hyphens
+// and dashes, punctuation, quotes and runs of spaces do not matter ("Школа-лидер", "школа
+// лидер", "ШКОЛА  ЛИДЕР." are one).
+std::string Loose(std::string_view text) {
+  std::string s = WithoutYo(FoldCase(text));
+  for (std::string_view mark : {"\u2013", "\u2014", "\u00ab", "\u00bb"}) {  // – — « »
+    for (size_t at = s.find(mark); at != std::string::npos; at = s.find(mark, at)) s.replace(at, mark.size(), " ");
+  }
+  std::string out;
+  for (char c : s) {
+    const bool gap =
+        c == ' ' || c == '-' || c == '_' || c == ',' || c == '.' || c == '"' || c == '(' || c == ')' || c == '\t';
+    if (gap) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// Other words for a value that people write: the seeds' own terms and a spreadsheet's short
+// forms, in Loose form. docs/import.md lists them.
+template <class E>
+struct EnumAlias {
+  E value;
+  std::string_view loose;
+};
+template <class E>
+std::span<const EnumAlias<E>> EnumAliases() {
+  return {};
+}
+template <>
+std::span<const EnumAlias<SchoolStatus>> EnumAliases<SchoolStatus>() {
+  using S = SchoolStatus;
+  static constexpr EnumAlias<S> kAliases[] = {
+      // 000 and 002 call the schools in adverse conditions ШССУ and ШСУ, 001 and 003 ШНСУ.
+      {S::kLowResults, "шнор"},
+      {S::kLowResults, "школа с низкими образовательными результатами"},
+      {S::kLowResults, "школа с низкими результатами обучения"},
+      {S::kLowResults, "низкие образовательные результаты"},
+      {S::kLowResults, "низкие результаты"},
+      {S::kAdverseConditions, "шнсу"},
+      {S::kAdverseConditions, "шссу"},
+      {S::kAdverseConditions, "шсу"},
+      {S::kAdverseConditions, "школа функционирующая в неблагоприятных социальных условиях"},
+      {S::kAdverseConditions, "школа функционирующая в сложных социальных условиях"},
+      {S::kAdverseConditions, "школа в сложном социальном контексте"},
+      {S::kAdverseConditions, "неблагоприятные социальные условия"},
+      {S::kAdverseConditions, "сложные социальные условия"},
+      {S::kLeader, "лидер"},
+      {S::kLeader, "школа лидер"},
+      {S::kLeader, "leader school"},
+  };
+  return kAliases;
+}
 }  // namespace
 
 template <class E>
@@ -236,6 +296,15 @@ std::optional<E> EnumFromText(std::string_view text) {
   }
   for (const auto& e : EnumEntries<E>()) {
     if (underscored == e.code) return e.value;
+  }
+  // The labels and the other words people write, typed loosely.
+  const std::string loose = Loose(text);
+  if (loose.empty()) return std::nullopt;
+  for (const auto& e : EnumEntries<E>()) {
+    if (loose == Loose(e.ru) || loose == Loose(e.en)) return e.value;
+  }
+  for (const auto& a : EnumAliases<E>()) {
+    if (loose == a.loose) return a.value;
   }
   return std::nullopt;
 }

@@ -456,18 +456,47 @@ std::optional<LocalText> ParseCell(std::string_view text, T& out) {
     return Local(s.message(), Quote(text) + " — недопустимое значение; допустимо: " +
                                   EnumChoices<T>(Language::kRussian) + " (" + EnumChoices<T>(Language::kEnglish) + ")");
   } else if constexpr (IsVector<T>::value && std::is_enum_v<typename T::value_type>) {
-    // "ШНОР; ШНСУ" or "ШНОР, ШНСУ": labels never contain separators, so both split.
+    // "ШНОР; ШНСУ" or "ШНОР, ШНСУ"; a value with a comma of its own ("Школа, функционирующая в
+    // сложных социальных условиях, ШНОР") is read whole: the longest run that is one value.
+    using E = typename T::value_type;
     out.clear();
-    size_t start = 0;
-    while (start <= text.size()) {
-      size_t end = text.find_first_of(",;\n", start);
-      if (end == std::string_view::npos) end = text.size();
-      const std::string_view part = text.substr(start, end - start);
-      start = end + 1;
-      if (IsBlank(part)) continue;
-      typename T::value_type item{};
-      if (auto error = ParseCell(part, item)) return error;
+    auto split = [](std::string_view in, std::string_view seps) {
+      std::vector<std::string_view> parts;
+      size_t start = 0;
+      while (start <= in.size()) {
+        size_t end = in.find_first_of(seps, start);
+        if (end == std::string_view::npos) end = in.size();
+        parts.push_back(in.substr(start, end - start));
+        start = end + 1;
+      }
+      return parts;
+    };
+    auto add = [&](E item) {
       if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+    };
+    for (std::string_view part : split(text, ";\n")) {
+      const std::vector<std::string_view> pieces = split(part, ",");
+      for (size_t i = 0; i < pieces.size();) {
+        if (IsBlank(pieces[i])) {
+          ++i;
+          continue;
+        }
+        // The longest run of pieces from here that is one value, commas and all.
+        size_t next = i + 1;
+        std::optional<E> item;
+        for (size_t j = pieces.size(); j > i && !item; --j) {
+          const char* from = pieces[i].data();
+          const std::string_view run(from, static_cast<size_t>(pieces[j - 1].data() + pieces[j - 1].size() - from));
+          if ((item = EnumFromText<E>(run))) next = j;
+        }
+        if (!item) {
+          E one{};
+          if (auto error = ParseCell(pieces[i], one)) return error;
+          item = one;
+        }
+        add(*item);
+        i = next;
+      }
     }
     return std::nullopt;
   } else if constexpr (IsVector<T>::value) {

@@ -135,7 +135,9 @@ LocalText EnumLocalLabel(E value) {
 }
 
 // Accepts the code, or the Russian or English label, in any letter case and with
-// surrounding spaces ("село", "Rural", "rural" all give kRural).
+// surrounding spaces ("село", "Rural", "rural" all give kRural); then, with hyphens, dashes,
+// punctuation and spacing ignored, the labels and the other words people write for a value
+// (a school's status: ШССУ and ШСУ for ШНСУ, «лидер», «школа лидер»; docs/import.md).
 template <class E>
 std::optional<E> EnumFromText(std::string_view text);
 
