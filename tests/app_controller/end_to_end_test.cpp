@@ -140,6 +140,28 @@ class AppEndToEndTest : public ::testing::Test {
     }
   }
 
+  // Signs in on the first-run screen as a user does: this test's server, `login`, `password`.
+  void SignInOnFirstRun(ui::testing::UiHarness& ui, ui::UiState& state, AppController& app,
+                        const std::shared_ptr<const ui::AppView>& view, const std::string& login,
+                        const std::string& password) {
+    state.screen = ui::Screen::kFirstRun;
+    Settle(app, ui);
+    ASSERT_TRUE(ui.Type("first.server", server_->url()));
+    ASSERT_TRUE(ui.Type("first.login", login));
+    ASSERT_TRUE(ui.Type("first.password", password));
+    ASSERT_TRUE(ui.Click("first.sign_in"));
+    Settle(app, ui);
+    ASSERT_TRUE(view->sync->signed_in) << view->sync->last_error;
+  }
+  // The server back, and "Sync now" on the sync bar: everything sent.
+  void SyncNowOnTheBar(ui::testing::UiHarness& ui, AppController& app, const std::shared_ptr<const ui::AppView>& view) {
+    ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
+    ASSERT_TRUE(ui.Click("sync.now"));
+    Settle(app, ui);
+    EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
+    EXPECT_EQ(view->sync->pending, 0);
+  }
+
   // A mentorlog-cli device at `data`, signed in as `login` and synced.
   void CliDeviceSignedIn(const fs::path& data, const std::string& login, const std::string& password) {
     const fs::path secret = dir_.path() / (login + ".password");
@@ -360,11 +382,7 @@ void AppEndToEndTest::RecordOfflineThroughTheScreens(bool threads) {
     EXPECT_GE(view->sync->pending, 3 + static_cast<int64_t>(criteria.size()));
 
     // Back in coverage: "Sync now" in the sync bar.
-    ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
-    ASSERT_TRUE(ui.Click("sync.now"));
-    settle();
-    EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
-    EXPECT_EQ(view->sync->pending, 0);
+    ASSERT_NO_FATAL_FAILURE(SyncNowOnTheBar(ui, app, view));
   }
   const auto visit = Must(store_->records().Get<core::Visit>(Must(core::Uuid::Parse(visit_id), "id")), "the visit");
   EXPECT_EQ(visit.summary, "Выезд без связи: посетили урок, обсудили план");
@@ -400,14 +418,7 @@ TEST_F(AppEndToEndTest, ThroughTheScreensARoadmapItemEnteredOfflineReachesTheCoo
     std::shared_ptr<const ui::AppView> view = app.View();
     DrawAsTheApp(ui, app, state, view, t);
     auto settle = [&] { Settle(app, ui); };
-    state.screen = ui::Screen::kFirstRun;
-    settle();
-    ASSERT_TRUE(ui.Type("first.server", server_->url()));
-    ASSERT_TRUE(ui.Type("first.login", "demo.mentor1"));
-    ASSERT_TRUE(ui.Type("first.password", password_));
-    ASSERT_TRUE(ui.Click("first.sign_in"));
-    settle();
-    ASSERT_TRUE(view->sync->signed_in) << view->sync->last_error;
+    ASSERT_NO_FATAL_FAILURE(SignInOnFirstRun(ui, state, app, view, "demo.mentor1", password_));
     ASSERT_FALSE(view->today->schools.empty());
     const std::string school = view->today->schools.front().id;
 
@@ -433,11 +444,7 @@ TEST_F(AppEndToEndTest, ThroughTheScreensARoadmapItemEnteredOfflineReachesTheCoo
     EXPECT_EQ(state.screen, ui::Screen::kSchool);
     EXPECT_GE(view->sync->pending, 1);
 
-    ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
-    ASSERT_TRUE(ui.Click("sync.now"));
-    settle();
-    EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
-    EXPECT_EQ(view->sync->pending, 0);
+    ASSERT_NO_FATAL_FAILURE(SyncNowOnTheBar(ui, app, view));
   }
   const auto items = Must(store_->records().List<core::RoadmapItem>(), "roadmap");
   const auto mine = std::find_if(items.begin(), items.end(), [&](const auto& r) { return r.title == title; });
@@ -478,14 +485,7 @@ TEST_F(AppEndToEndTest, ThroughTheScreensATutorsDeficitAndRouteItemReachTheCoord
                                               : view->form_errors.front().field + ": " + view->form_errors.front().text)
                                    : std::string();
     };
-    state.screen = ui::Screen::kFirstRun;
-    settle();
-    ASSERT_TRUE(ui.Type("first.server", server_->url()));
-    ASSERT_TRUE(ui.Type("first.login", "demo.tutor"));
-    ASSERT_TRUE(ui.Type("first.password", tutor_password_));
-    ASSERT_TRUE(ui.Click("first.sign_in"));
-    settle();
-    ASSERT_TRUE(view->sync->signed_in) << view->sync->last_error;
+    ASSERT_NO_FATAL_FAILURE(SignInOnFirstRun(ui, state, app, view, "demo.tutor", tutor_password_));
     ASSERT_FALSE(view->today->schools.empty()) << "the tutor's schools";
     const std::string school = view->today->schools.front().id;
 
@@ -521,11 +521,7 @@ TEST_F(AppEndToEndTest, ThroughTheScreensATutorsDeficitAndRouteItemReachTheCoord
     ASSERT_EQ(state.screen, ui::Screen::kTeacher);
     EXPECT_GE(view->sync->pending, 2);
 
-    ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
-    ASSERT_TRUE(ui.Click("sync.now"));
-    settle();
-    EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
-    EXPECT_EQ(view->sync->pending, 0);
+    ASSERT_NO_FATAL_FAILURE(SyncNowOnTheBar(ui, app, view));
   }
   const core::Uuid teacher_id = Must(core::Uuid::Parse(teacher), "teacher");
   const auto deficits = Must(store_->records().ListBy<core::Deficit>("teacher_id", teacher_id), "deficits");
@@ -561,14 +557,7 @@ TEST_F(AppEndToEndTest, ThroughTheScreensACoordinatorsNetworkEventReachesAMentor
     std::shared_ptr<const ui::AppView> view = app.View();
     DrawAsTheApp(ui, app, state, view, t);
     auto settle = [&] { Settle(app, ui); };
-    state.screen = ui::Screen::kFirstRun;
-    settle();
-    ASSERT_TRUE(ui.Type("first.server", server_->url()));
-    ASSERT_TRUE(ui.Type("first.login", "demo.coordinator"));
-    ASSERT_TRUE(ui.Type("first.password", coordinator_password_));
-    ASSERT_TRUE(ui.Click("first.sign_in"));
-    settle();
-    ASSERT_TRUE(view->sync->signed_in) << view->sync->last_error;
+    ASSERT_NO_FATAL_FAILURE(SignInOnFirstRun(ui, state, app, view, "demo.coordinator", coordinator_password_));
 
     ASSERT_TRUE(server_->Stop().ok());  // the office's link is down
     ASSERT_TRUE(ui.Click("nav.district"));
@@ -590,11 +579,7 @@ TEST_F(AppEndToEndTest, ThroughTheScreensACoordinatorsNetworkEventReachesAMentor
     ASSERT_EQ(state.screen, ui::Screen::kProgramme);
     ASSERT_GE(view->sync->pending, static_cast<int64_t>(1 + picked));
 
-    ASSERT_TRUE(server_->Start().ok()) << server_->LogTail();
-    ASSERT_TRUE(ui.Click("sync.now"));
-    settle();
-    EXPECT_TRUE(view->sync->last_error.empty()) << view->sync->last_error;
-    EXPECT_EQ(view->sync->pending, 0);
+    ASSERT_NO_FATAL_FAILURE(SyncNowOnTheBar(ui, app, view));
   }
   const auto events = Must(store_->records().List<core::NetworkEvent>(), "events");
   const auto event = std::find_if(events.begin(), events.end(), [&](const auto& e) { return e.title == title; });
