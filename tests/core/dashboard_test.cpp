@@ -41,8 +41,8 @@ no_contact_days = 30
 supported_in_partnership = 1.0
 schools_in_network = 0.5
 low_results_share = 0.071
-[low_results_share_by_district]
-"Д" = 0.2
+[targets_by_district."Д"]
+low_results_share = 0.2
 
 [[risk]]
 code = "teacher_shortage"
@@ -670,12 +670,17 @@ TEST(DashboardConfigTest, TheShippedConfigurationLoads) {
   const DashboardConfig config = Must(LoadDashboardConfig(DefaultAssetsDir()), "config");
   EXPECT_EQ(config.risks.size(), 10u);  // the "500+" directions
   EXPECT_EQ(config.no_contact_days, 30);
-  // Only the targets a seed states (assets/dashboard.toml): none for teachers trained.
-  EXPECT_EQ(config.targets.size(), 4u);
+  // Only the targets a seed states for every district (assets/dashboard.toml): none for
+  // teachers trained; Кромы's 7.1 % low-results schools (002) is Кромы's alone.
+  EXPECT_EQ(config.targets.size(), 3u);
   EXPECT_FALSE(config.targets.contains(ProgrammeIndicator::kTeachersTrained));
+  EXPECT_FALSE(config.targets.contains(ProgrammeIndicator::kLowResultsShare));
   EXPECT_DOUBLE_EQ(config.targets.at(ProgrammeIndicator::kTeachersInNetworkEvents).value, 0.5);
-  EXPECT_TRUE(config.targets.at(ProgrammeIndicator::kLowResultsShare).at_most);
   EXPECT_FALSE(config.targets.at(ProgrammeIndicator::kSchoolsInNetwork).at_most);
+  ASSERT_EQ(config.targets_by_district.size(), 1u);
+  const Target kromy = config.targets_by_district.at("Кромской район").at(ProgrammeIndicator::kLowResultsShare);
+  EXPECT_DOUBLE_EQ(kromy.value, 0.071);
+  EXPECT_TRUE(kromy.at_most);
 }
 
 TEST(DashboardConfigTest, MistakesNameTheLineAndWhatIsAccepted) {
@@ -695,8 +700,15 @@ TEST(DashboardConfigTest, MistakesNameTheLineAndWhatIsAccepted) {
   EXPECT_EQ(error("[targets]\nteachers_trained = 50\n"), "d.toml:2: a target is a share from 0 to 1");
   // TOML's nan is no share (found by tests/fuzz/fuzz_toml_config).
   EXPECT_EQ(error("[targets]\nteachers_trained = nan\n"), "d.toml:2: a target is a share from 0 to 1");
-  EXPECT_EQ(error("[low_results_share_by_district]\n\"Кировский\" = -nan\n"),
+  EXPECT_EQ(error("[targets_by_district.\"Кировский\"]\nlow_results_share = -nan\n"),
             "d.toml:2: a target is a share from 0 to 1");
+  EXPECT_EQ(error("[targets_by_district.\"Кировский\"]\nmood = 0.5\n"),
+            "d.toml:2: targets_by_district.\"Кировский\".mood is not a programme indicator");
+  EXPECT_EQ(error("[targets_by_district]\n\"Кировский\" = 0.5\n"),
+            "d.toml:2: targets_by_district.\"Кировский\" is a table of targets");
+  EXPECT_EQ(error("[low_results_share_by_district]\n\"Кировский\" = 0.1\n"),
+            "d.toml:1: low_results_share_by_district is now [targets_by_district.\"<district>\"] low_results_share = "
+            "...");
   EXPECT_EQ(error("[targets]\nhappiness = 0.5\n"), "d.toml:2: targets.happiness is not a programme indicator");
   EXPECT_EQ(error("no_contact_days = 0\n"), "d.toml: no_contact_days must be 1..3650");
   EXPECT_EQ(error("[[risk]]\ncode = \"x\"\n"), "d.toml:1: a risk needs code, ru and en");

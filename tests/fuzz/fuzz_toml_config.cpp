@@ -52,8 +52,10 @@ void TomlDashboard(std::string_view text) {
   for (const auto& [indicator, target] : config.targets) {
     FuzzCheck(TomlIsShare(target.value), "a programme target that is not a share from 0 to 1");
   }
-  for (const auto& [district, share] : config.low_results_share_by_district) {
-    FuzzCheck(TomlIsShare(share), "a district's target that is not a share from 0 to 1");
+  for (const auto& [district, targets] : config.targets_by_district) {
+    for (const auto& [indicator, target] : targets) {
+      FuzzCheck(TomlIsShare(target.value), "a district's target that is not a share from 0 to 1");
+    }
   }
 }
 

@@ -109,23 +109,37 @@ Status ParseDashboardConfig(std::string_view text, std::string_view source, Dash
     }
   }
 
+  auto read_targets = [&](const toml::table& table, const std::string& where,
+                          std::map<ProgrammeIndicator, Target>& into) -> Status {
+    for (const auto& [key, node] : table) {
+      auto indicator = IndicatorFromCode(key.str());
+      if (!indicator) return Bad(source, node, where + "." + std::string(key.str()) + " is not a programme indicator");
+      const std::optional<double> v = node.value<double>();
+      if (!v || !(*v >= 0 && *v <= 1)) return Bad(source, node, "a target is a share from 0 to 1");
+      into[*indicator] = Target{*v, *indicator == ProgrammeIndicator::kLowResultsShare};
+    }
+    return Status::Ok();
+  };
   config.targets.clear();
   if (const toml::table* targets = root["targets"].as_table()) {
-    for (const auto& [key, node] : *targets) {
-      auto indicator = IndicatorFromCode(key.str());
-      if (!indicator) return Bad(source, node, "targets." + std::string(key.str()) + " is not a programme indicator");
-      const std::optional<double> v = node.value<double>();
-      if (!v || !(*v >= 0 && *v <= 1)) return Bad(source, node, "a target is a share from 0 to 1");
-      config.targets[*indicator] = Target{*v, *indicator == ProgrammeIndicator::kLowResultsShare};
+    RETURN_IF_ERROR(read_targets(*targets, "targets", config.targets));
+  }
+  config.targets_by_district.clear();
+  if (const toml::node_view by = root["targets_by_district"]; by) {
+    const toml::table* districts = by.as_table();
+    if (districts == nullptr) return Bad(source, *by.node(), "targets_by_district holds a table per district");
+    for (const auto& [name, node] : *districts) {
+      const toml::table* table = node.as_table();
+      if (table == nullptr) {
+        return Bad(source, node, "targets_by_district.\"" + std::string(name.str()) + "\" is a table of targets");
+      }
+      RETURN_IF_ERROR(read_targets(*table, "targets_by_district.\"" + std::string(name.str()) + "\"",
+                                   config.targets_by_district[std::string(name.str())]));
     }
   }
-  config.low_results_share_by_district.clear();
-  if (const toml::table* by = root["low_results_share_by_district"].as_table()) {
-    for (const auto& [key, node] : *by) {
-      const std::optional<double> v = node.value<double>();
-      if (!v || !(*v >= 0 && *v <= 1)) return Bad(source, node, "a target is a share from 0 to 1");
-      config.low_results_share_by_district[std::string(key.str())] = *v;
-    }
+  if (root["low_results_share_by_district"]) {
+    return Bad(source, *root["low_results_share_by_district"].node(),
+               "low_results_share_by_district is now [targets_by_district.\"<district>\"] low_results_share = ...");
   }
   return Status::Ok();
 }
@@ -1222,9 +1236,10 @@ void Dashboard::Impl::BuildDistrict(Date as_of) {
     if (now.den > 0) iv.value = static_cast<double>(now.num) / static_cast<double>(now.den);
     if (before.den > 0) iv.previous = static_cast<double>(before.num) / static_cast<double>(before.den);
     if (auto t = config_.targets.find(which); t != config_.targets.end()) iv.target = t->second;
-    if (which == ProgrammeIndicator::kLowResultsShare && districts.size() == 1) {
-      auto d = config_.low_results_share_by_district.find(*districts.begin());
-      if (d != config_.low_results_share_by_district.end()) iv.target = Target{d->second, true};
+    if (districts.size() == 1) {
+      if (auto d = config_.targets_by_district.find(*districts.begin()); d != config_.targets_by_district.end()) {
+        if (auto t = d->second.find(which); t != d->second.end()) iv.target = t->second;
+      }
     }
     if (iv.value && iv.target)
       iv.met = iv.target->at_most ? *iv.value <= iv.target->value : *iv.value >= iv.target->value;

@@ -108,8 +108,10 @@ struct DashboardConfig {
   int no_contact_days = kDefaultNoContactDays;  // "no contact in N days" (rules.h WithoutContact)
   std::vector<RiskDirection> risks;
   std::map<ProgrammeIndicator, Target> targets;  // an indicator without a target shows none
-  // kLowResultsShare's target per district (district name -> share), over targets' default.
-  std::map<std::string, double> low_results_share_by_district;
+  // A district's own targets (district name as in the schools' `district` field), over
+  // `targets` when every school of the set is in that district: a target one district states
+  // (Кромы's 7.1 % low-results schools, 002) is never assumed for another.
+  std::map<std::string, std::map<ProgrammeIndicator, Target>> targets_by_district;
 };
 
 // Reads `assets_dir`/indices.toml and `assets_dir`/dashboard.toml. Errors name the file, the
