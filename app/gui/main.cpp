@@ -452,6 +452,9 @@ int Run(const Options& o) {
       if (first_frame_ms < 0) first_frame_ms = since_start();
       if (first_data_frame_ms < 0 && ShowsData(o.screen, *view)) first_data_frame_ms = since_start();
     }
+    // Closing the window keeps what was typed: the form's last edit becomes its draft before the
+    // controller (which runs what is queued as it goes) is destroyed.
+    if (controller && state.form && state.dirty) controller->Apply({ui::SaveDraft{state.draft_key, *state.form}});
   }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();

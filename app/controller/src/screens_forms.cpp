@@ -73,8 +73,13 @@ void Screens::On(const ui::SaveDraft& a) {
   draft.kind = KindCode(a.form);
   draft.title = DraftTitle(store_.records(), Context(), a.form);
   draft.payload = ui::EncodeForm(a.form);
-  ShowIfError(store_.device().SaveDraft(draft));
-  MarkDirty(kToday);
+  // Saved at every keystroke: Today (which lists the drafts, with their title and the minute of
+  // the last edit) is rebuilt only when what it shows changes, not at every keystroke.
+  auto before = store_.device().Draft(draft.key);
+  const bool listed_as_is = before.ok() && *before && (*before)->title == draft.title &&
+                            (*before)->updated_millis / 60'000 == clock_.NowMillis() / 60'000;
+  if (!ShowIfError(store_.device().SaveDraft(draft))) return;
+  if (!listed_as_is) MarkDirty(kToday);
 }
 
 void Screens::On(const ui::DiscardDraft& a) {

@@ -4,6 +4,7 @@
 // [SECTION] Navigation and shortcuts
 // [SECTION] DrawApp
 #include <imgui.h>
+#include <imgui_internal.h>  // ClearActiveID: Esc leaves a text field keeping its text
 
 #include <chrono>
 
@@ -180,9 +181,14 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
   }
   ImGui::Separator();
 
-  // Shortcuts: Esc goes back or asks before leaving a form with edits; Ctrl+S saves a form.
+  // Shortcuts: Esc leaves a text field, goes back or asks before leaving a form with edits;
+  // Ctrl+S saves a form.
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
-    if (state.sync_panel_open) {
+    if (ImGui::GetIO().WantTextInput && ImGui::GetActiveID() != 0) {
+      // Out of the field with what was typed in it: Dear ImGui's own Esc would put back the text
+      // the field had when it was entered. Nothing else for this press.
+      ImGui::ClearActiveID();
+    } else if (state.sync_panel_open) {
       state.sync_panel_open = false;
     } else if (IsForm(state.screen)) {
       if (state.edited) {
@@ -287,8 +293,9 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
     ImGui::EndPopup();
   }
 
-  // Drafts: saved a moment after the last keystroke.
-  if (state.form && state.dirty && ImGui::GetTime() - state.last_edit_time >= kDraftDelaySeconds) {
+  // Drafts: written at every edit, so neither a closed window nor a killed process loses a
+  // keystroke (the store writes one row; Today is rebuilt only when its list of drafts changes).
+  if (state.form && state.dirty) {
     out.push_back(SaveDraft{state.draft_key, *state.form});
     state.dirty = false;
   }

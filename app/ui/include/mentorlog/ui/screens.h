@@ -12,12 +12,9 @@
 
 namespace mentorlog::ui {
 
-// Seconds after the last keystroke before a form's draft is saved.
-inline constexpr double kDraftDelaySeconds = 1.0;
-
 // One frame of the whole app, filling the main viewport. Handles the keyboard shortcuts
-// (Ctrl+S save, Ctrl+F search, Esc back/close) and saves drafts kDraftDelaySeconds after the
-// last edit.
+// (Ctrl+S save, Ctrl+F search, Esc out of a text field, back or close) and saves a form's draft
+// at every edit.
 void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions& out);
 
 void DrawSyncBar(const SyncView& view, const SyncRun& run, UiState& state, const Translations& t, Actions& out);
