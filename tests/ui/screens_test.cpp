@@ -382,6 +382,30 @@ TEST(TranslationsTest, EveryLanguageHasEveryKeyAndTheFontDrawsEveryCharacter) {
   EXPECT_FALSE(FontCovers("漢"));  // a check that can fail
 }
 
+TEST(TranslationsTest, CountsTakeTheFormTheLanguageNeeds) {
+  auto ru = Translations::Load(MENTORLOG_ASSETS_DIR "/i18n", "ru");
+  auto en = Translations::Load(MENTORLOG_ASSETS_DIR "/i18n", "en");
+  ASSERT_TRUE(ru.ok() && en.ok());
+  const std::vector<std::pair<int64_t, const char*>> russian = {
+      {0, "0 школ"},   {1, "1 школа"},     {2, "2 школы"},   {4, "4 школы"},   {5, "5 школ"},
+      {11, "11 школ"}, {12, "12 школ"},    {14, "14 школ"},  {21, "21 школа"}, {22, "22 школы"},
+      {25, "25 школ"}, {101, "101 школа"}, {111, "111 школ"}};
+  for (const auto& [n, want] : russian) {
+    const std::string got = ru->Count("district.summary", n, {"0"});
+    EXPECT_EQ(got.rfind(want, 0), 0u) << n << ": " << got;
+    EXPECT_NE(got.find("школ"), std::string::npos);
+  }
+  EXPECT_EQ(en->Count("today.recommendations", 1), "1 open recommendation");
+  EXPECT_EQ(en->Count("today.recommendations", 2), "2 open recommendations");
+  EXPECT_EQ(en->Count("today.recommendations", 0), "0 open recommendations");
+  EXPECT_EQ(en->Count("today.recommendations", 21), "21 open recommendations") << "English: only 1 is singular";
+  EXPECT_EQ(ru->Count("view.row.participants", 3), "3 участника");
+  EXPECT_EQ(ru->Count("view.dash.days_ago", 41), "41 день назад");
+  EXPECT_EQ(en->Count("district.summary", 12, {"7"}), "12 schools, 7 of them supported");
+  // A key with no forms is its own text.
+  EXPECT_EQ(en->Count("today.overdue", 1), "1 overdue");
+}
+
 TEST(TranslationsTest, MalformedFilesAreRefusedWithTheLine) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "mentorlog-i18n-test";
   std::filesystem::create_directories(dir / "xx");

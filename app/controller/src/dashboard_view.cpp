@@ -37,7 +37,7 @@ std::string PercentText(double share, const BuildContext& ctx) {
 
 std::string DaysAgo(int days, const BuildContext& ctx) {
   if (days <= 0) return (*ctx.tr)("view.dash.today");
-  return ctx.tr->Format("view.dash.days_ago", {std::to_string(days)});
+  return ctx.tr->Count("view.dash.days_ago", days);
 }
 
 std::string Contact(const std::optional<int>& days, const BuildContext& ctx) {

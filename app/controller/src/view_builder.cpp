@@ -319,7 +319,7 @@ ui::RecordRow RowOf(const core::NetworkEvent& e, size_t participants, const Buil
           "network_event",
           ShowDate(e.held_on),
           e.title,
-          JoinDot({Label(e.kind, ctx), ctx.tr->Format("view.row.participants", {std::to_string(participants)})}),
+          JoinDot({Label(e.kind, ctx), ctx.tr->Count("view.row.participants", static_cast<int64_t>(participants))}),
           "",
           false};
 }

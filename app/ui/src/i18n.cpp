@@ -76,6 +76,27 @@ const char* Translations::operator()(std::string_view key) const {
   return it->second.c_str();
 }
 
+std::string Translations::Count(std::string_view key, int64_t n, std::initializer_list<std::string_view> more) const {
+  const int64_t a = n < 0 ? -n : n;
+  const int64_t last = a % 10, last_two = a % 100;
+  std::string_view form;  // the base key: English plural, Russian "many" (5 школ)
+  if (language_ == Language::kRussian) {
+    if (last == 1 && last_two != 11) {
+      form = ".one";
+    } else if (last >= 2 && last <= 4 && (last_two < 12 || last_two > 14)) {
+      form = ".few";
+    }
+  } else if (a == 1) {
+    form = ".one";
+  }
+  std::string chosen(key);
+  if (!form.empty() && Has(chosen + std::string(form))) chosen += form;
+  const std::string count = std::to_string(n);
+  std::vector<std::string_view> args = {count};
+  args.insert(args.end(), more.begin(), more.end());
+  return Format(chosen, std::span<const std::string_view>(args));
+}
+
 std::string Translations::Format(std::string_view key, std::initializer_list<std::string_view> args) const {
   return Format(key, std::span<const std::string_view>(args.begin(), args.size()));
 }

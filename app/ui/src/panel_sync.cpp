@@ -16,7 +16,7 @@ void DrawSyncBar(const SyncView& view, const SyncRun& run, UiState& state, const
     if (!narrow) ImGui::SameLine();
     if (Button(t("sync.cancel"), "sync.cancel")) out.push_back(CancelSync{});
   } else {
-    const std::string pending = t.Format("sync.pending", {std::to_string(view.pending)});
+    const std::string pending = t.Count("sync.pending", view.pending);
     ImGui::TextUnformatted(pending.c_str());
     Probe("sync.pending");
     if (!narrow) ImGui::SameLine();

@@ -132,7 +132,7 @@ void DrawRanking(const DistrictDashboardView& d, UiState& state, const Translati
 }
 
 void DrawNoContact(const DistrictDashboardView& d, UiState& state, const Translations& t, Actions& out) {
-  Heading(t.Format("district.no_contact", {std::to_string(d.no_contact_days)}).c_str());
+  Heading(t.Count("district.no_contact", d.no_contact_days).c_str());
   if (d.no_contact.empty()) Muted(t("district.none"));
   for (const RankedSchoolRow& r : d.no_contact) {
     ImGui::PushID(r.school_id.c_str());
@@ -230,7 +230,7 @@ void DrawDistrict(const DashboardView* dashboard, bool computing, UiState& state
   }
   const DistrictDashboardView& d = dashboard->district;
   Muted(t.Format("district.as_of", {d.as_of, d.previous_as_of}).c_str());
-  Muted(t.Format("district.summary", {std::to_string(d.schools), std::to_string(d.supported)}).c_str());
+  Muted(t.Count("district.summary", d.schools, {std::to_string(d.supported)}).c_str());
   if (Button(t("report.district_xlsx"), "district.report_xlsx")) {
     out.push_back(MakeReport{ReportKind::kDistrictXlsx, "", std::nullopt, ""});
   }

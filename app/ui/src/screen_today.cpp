@@ -14,7 +14,7 @@ namespace {
 std::string DaysText(const SchoolCard& s, const Translations& t) {
   if (s.days_since_contact < 0) return t("today.no_contact");
   if (s.days_since_contact == 0) return t("today.contact_today");
-  return t.Format("today.days_since", {std::to_string(s.days_since_contact)});
+  return t.Count("today.days_since", s.days_since_contact);
 }
 
 void StartVisit(const std::string& school_id, UiState& state, Actions& out) {
@@ -70,7 +70,7 @@ void DrawToday(const TodayView& view, UiState& state, const Translations& t, Act
     ImGui::PopStyleColor();
     Probe("today.days/" + s.id);
     if (!layout.narrow) ImGui::SameLine();
-    ImGui::TextUnformatted(t.Format("today.recommendations", {std::to_string(s.open_recommendations)}).c_str());
+    ImGui::TextUnformatted(t.Count("today.recommendations", s.open_recommendations).c_str());
     if (s.overdue_recommendations > 0) {
       ImGui::SameLine();
       ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%s",

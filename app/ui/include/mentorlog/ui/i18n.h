@@ -8,6 +8,7 @@
 // Thread safety: a loaded Translations may be read from any thread.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <map>
@@ -36,6 +37,10 @@ class Translations {
   // The text with "{0}", "{1}"... replaced by `args` in order.
   std::string Format(std::string_view key, std::initializer_list<std::string_view> args) const;
   std::string Format(std::string_view key, std::span<const std::string_view> args) const;
+  // A text about `n` things, in the form the language needs for n: `key` + ".one" (1 school,
+  // 21 школа), `key` + ".few" (2–4 школы, 22 школы; English has none: its ".few" is its plural)
+  // or `key` itself (5 schools, 11 школ), each where the files have it; {0} is n, {1}... `more`.
+  std::string Count(std::string_view key, int64_t n, std::initializer_list<std::string_view> more = {}) const;
 
   bool Has(std::string_view key) const { return texts_.find(key) != texts_.end(); }
   // The code the files were loaded for ("ru", "en": it names the folder).
