@@ -194,6 +194,16 @@ TEST_F(RecordFormScreensTest, ARefusedFieldIsShownUnderThatFieldAndTheFormStaysO
   EXPECT_GT(title_error->min.y, title->max.y - 1);
   EXPECT_FALSE(ui_.Visible("record.error/starts_on"));
 
+  // Fixing a field takes its error away at once; the other stays until it is fixed too, and a
+  // new save shows what the controller says then.
+  ASSERT_TRUE(ui_.Type("record.title", "Посетить три урока коллег"));
+  ui_.Frames(2);
+  EXPECT_FALSE(ui_.Visible("record.error/title"));
+  EXPECT_TRUE(ui_.Visible("record.error/due_on"));
+  ASSERT_TRUE(ui_.Click("record.save"));
+  ui_.Frames(2);
+  EXPECT_TRUE(ui_.Visible("record.error/title")) << "the view still holds it: the controller's answer decides";
+
   // Another form's errors are not this one's.
   view_.form_errors_id = "0195c000-0000-7000-8000-0000000009ff";
   ui_.Frames(2);

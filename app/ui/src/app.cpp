@@ -96,6 +96,7 @@ void OpenNewForm(UiState& state, Form form, Actions& out) {
   }
   if (IdOf(form).empty()) IdOf(form) = NewRecordId();
   state.draft_key = DraftKey(form);
+  state.fixed_fields.clear();
   out.push_back(PrepareForm{SchoolOf(form)});
   if (state.screen != ScreenOf(form)) state.back.push_back(state.screen);
   state.screen = ScreenOf(form);
@@ -201,6 +202,7 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
     }
   }
   if (state.form && IsForm(state.screen) && CtrlPressed('S')) {
+    state.fixed_fields.clear();
     out.push_back(SaveForm{*state.form, state.draft_key});
   }
 
@@ -276,6 +278,7 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
     ImGui::TextUnformatted(t("form.leave_question"));
     Muted(t("form.leave_hint"));
     if (PrimaryButton(t("form.save"), "leave.save")) {
+      state.fixed_fields.clear();
       out.push_back(SaveForm{*state.form, state.draft_key});
       state.confirm_leave = false;
       ImGui::CloseCurrentPopup();

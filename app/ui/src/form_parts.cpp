@@ -40,7 +40,10 @@ bool DrawFormButtons(const Form& form, UiState& state, const Translations& t, Ac
                      const std::string& probe_prefix) {
   ImGui::Spacing();
   ImGui::Separator();
-  if (PrimaryButton(t("form.save"), probe_prefix + ".save")) out.push_back(SaveForm{form, state.draft_key});
+  if (PrimaryButton(t("form.save"), probe_prefix + ".save")) {
+    state.fixed_fields.clear();
+    out.push_back(SaveForm{form, state.draft_key});
+  }
   if (!CurrentLayout().narrow) ImGui::SameLine();
   bool close = false;
   if (Button(t("form.close"), probe_prefix + ".close")) {

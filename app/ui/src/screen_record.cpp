@@ -141,6 +141,7 @@ void DrawRecordForm(const RecordOptions& options, const std::vector<FieldErrorVi
     const char* label = RecordFieldLabel(t, form.kind, name);
     const std::string probe = "record." + name;
     std::string& value = form.values[name];
+    const std::string before = value;
     const char* none = f.optional ? t("record.none") : nullptr;
     switch (f.widget) {
       case FieldWidget::kText:
@@ -185,8 +186,9 @@ void DrawRecordForm(const RecordOptions& options, const std::vector<FieldErrorVi
             ChoiceField(label, &value, InGroup(options.deficits, form.Get(std::string(f.filter_by))), probe, none);
         break;
     }
+    if (value != before) state.fixed_fields.insert(name);
     for (const FieldErrorView& e : errors) {
-      if (e.field != name) continue;
+      if (e.field != name || state.fixed_fields.count(name) != 0) continue;  // gone once the field is edited
       ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1));
       ImGui::TextWrapped("%s", e.text.c_str());
       ImGui::PopStyleColor();

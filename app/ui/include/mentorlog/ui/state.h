@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -162,7 +163,10 @@ struct UiState {
   }
 
   RecommendationFilter filter;
-  std::string participant_filter;             // a network event's checklist of teachers, as typed
+  std::string participant_filter;  // a network event's checklist of teachers, as typed
+  // Fields of the open form edited since its last save was sent: their errors from that save
+  // are no longer shown (the user is fixing them). Cleared when a save is sent.
+  std::set<std::string> fixed_fields;
   std::optional<SettingsView> settings_edit;  // while the settings screen is open
   std::string merge_text;                     // the conflict being merged by hand, as typed
   std::string merging_conflict_id;
