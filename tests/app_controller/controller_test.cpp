@@ -975,6 +975,44 @@ TEST_P(RecordFormsTest, AMentorIsNotOfferedWhatOnlyACoordinatorWritesAndItIsRefu
   Save(controller, event);
 }
 
+TEST_P(RecordFormsTest, AnObservationMissingItsTeacherGradeAndDateIsRefusedForEachAtOnceInWords) {
+  const RecordFormsScene scene = Scene();
+  Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");
+  AppController controller(*store_, Options());
+  ui::ObservationForm o;
+  o.id = NewFormId(kNovember20 + 777);
+  o.school_id = scene.school.ToString();
+  o.subject = "Математика";
+  const auto rubrics = All<core::RubricTemplate>();
+  ASSERT_FALSE(rubrics.empty());
+  o.rubric_code = rubrics.front().code;
+  o.rubric_version = rubrics.front().version;
+  const int64_t before = Must(store_->records().Count(core::RecordKind::kObservation), "count");
+  controller.Apply({ui::SaveForm{ui::Form(o), ""}});
+  controller.WaitIdle();
+  const auto view = controller.View();
+  EXPECT_TRUE(view->notice_is_error);
+  EXPECT_EQ(view->form_errors_id, o.id);
+  std::map<std::string, std::string> errors;
+  for (const auto& e : view->form_errors) errors[e.field] = e.text;
+  EXPECT_EQ(errors["teacher_id"], "Выберите учителя.");
+  EXPECT_EQ(errors["grade"], "Укажите класс: число от 1 до 11.");
+  EXPECT_EQ(errors["date"], "Укажите дату.");
+  for (const auto& [field, text] : errors) {
+    EXPECT_EQ(text.find("0195"), std::string::npos) << field << ": no id in a message: " << text;
+  }
+  EXPECT_EQ(Must(store_->records().Count(core::RecordKind::kObservation), "count"), before) << "nothing written";
+
+  // Fixed, it saves.
+  o.teacher_id = scene.teachers[0].ToString();
+  o.grade = "5";
+  o.date = "2026-11-19";
+  controller.Apply({ui::SaveForm{ui::Form(o), ""}});
+  controller.WaitIdle();
+  EXPECT_FALSE(controller.View()->notice_is_error) << controller.View()->notice;
+  EXPECT_TRUE(controller.View()->form_errors.empty());
+}
+
 TEST_P(RecordFormsTest, RoadmapRouteAndPlanItemsAreDueOnTodayUntilDone) {
   const RecordFormsScene scene = Scene();
   Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");

@@ -137,6 +137,29 @@ TEST_F(ScreensTest, TheFeedbackSheetButtonSavesTheObservationAsTypedFirst) {
   EXPECT_EQ(o->next_steps, "Попробовать «светофор»");
 }
 
+TEST_F(ScreensTest, AnObservationsRefusedFieldsAreShownUnderEachAndGoWhenFixed) {
+  ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
+  ASSERT_TRUE(ui_.Click("visit.start_observation"));
+  ASSERT_EQ(state_.screen, Screen::kObservation);
+  view_.form_errors_id = std::get<ObservationForm>(*state_.form).id;
+  view_.form_errors = {{"teacher_id", "Choose the teacher."},
+                       {"grade", "Enter the class's grade, from 1 to 11."},
+                       {"observer_id", "Choose a person."}};
+  ui_.Frames(2);
+  const auto teacher = FindProbe("observation.teacher");
+  const auto teacher_error = FindProbe("observation.error/teacher_id");
+  const auto grade = FindProbe("observation.grade");
+  const auto grade_error = FindProbe("observation.error/grade");
+  ASSERT_TRUE(teacher && teacher_error && grade && grade_error);
+  EXPECT_GT(teacher_error->min.y, teacher->max.y - 1);  // under its field
+  EXPECT_GT(grade_error->min.y, grade->max.y - 1);
+  EXPECT_TRUE(ui_.Visible("observation.error/observer_id")) << "a field the form does not show: above it";
+  ASSERT_TRUE(ui_.Type("observation.grade", "5"));
+  ui_.Frames(2);
+  EXPECT_FALSE(ui_.Visible("observation.error/grade")) << "fixed: gone";
+  EXPECT_TRUE(ui_.Visible("observation.error/teacher_id"));
+}
+
 TEST_F(ScreensTest, FillAnObservationWithTheRubric) {
   ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
   ASSERT_TRUE(ui_.Click("visit.start_observation"));

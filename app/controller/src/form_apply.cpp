@@ -54,6 +54,10 @@ class Parser {
     if (!e) return Status::InvalidInput(Words("view.error.choice", {code}));
     return *e;
   }
+  // A text of the UI in one language.
+  std::string Word(std::string_view key, Language language) const {
+    return language == Language::kRussian ? ru_(key) : en_(key);
+  }
   template <class E>
   Result<std::vector<E>> EnumsOf(const std::vector<std::string>& codes) const {
     std::vector<E> out;
@@ -162,18 +166,35 @@ Result<Uuid> SaveVisit(core::Records& store, const Parser& parse, const ui::Visi
   return v.id;
 }
 
+// What a form's fields could not be read as, field by field, so that every problem of a save
+// is shown at once, each under its field.
+struct FieldProblems {
+  std::vector<FormFieldError> list;
+  template <class T>
+  void Read(std::string_view field, Result<T> value, T& into) {
+    if (value.ok()) {
+      into = std::move(value).value();
+    } else {
+      list.push_back({std::string(field), value.status().local_message()});
+    }
+  }
+};
+
 Result<Uuid> SaveObservation(core::Records& store, const Parser& parse, const ui::ObservationForm& f,
-                             const std::optional<Uuid>& author) {
+                             const std::optional<Uuid>& author, std::vector<FormFieldError>* field_errors) {
   ASSIGN_OR_RETURN(core::Observation o, Start<core::Observation>(store, f.id));
   if (o.observer_id.IsNil() && author) o.observer_id = *author;
   ASSIGN_OR_RETURN(o.visit_id, parse.OptionalIdOf(f.visit_id));
   ASSIGN_OR_RETURN(o.school_id, parse.IdOf(f.school_id));
-  ASSIGN_OR_RETURN(o.teacher_id, parse.IdOf(f.teacher_id));
+  FieldProblems problems;
+  // No teacher chosen stays nil: validation asks for one in words ("Choose the teacher").
+  o.teacher_id = Uuid();
+  if (!f.teacher_id.empty()) problems.Read("teacher_id", Parser::IdOf(f.teacher_id), o.teacher_id);
   ASSIGN_OR_RETURN(o.kind, parse.EnumOf<core::ObservationKind>(f.kind));
   o.subject = f.subject;
-  ASSIGN_OR_RETURN(o.grade, parse.NumberOf(f.grade));
+  problems.Read("grade", parse.NumberOf(f.grade), o.grade);
   o.class_label = f.class_label;
-  ASSIGN_OR_RETURN(o.date, parse.DateOf(f.date));
+  problems.Read("date", parse.DateOf(f.date), o.date);
   o.topic = f.topic;
   o.rubric_code = f.rubric_code;
   o.rubric_version = f.rubric_version;
@@ -181,6 +202,19 @@ Result<Uuid> SaveObservation(core::Records& store, const Parser& parse, const ui
   o.growth_areas = f.growth_areas;
   o.next_steps = f.next_steps;
   o.discussion_held = f.discussion_held;
+  // Every field's problem at once: what could not be read, then what validation refuses of the
+  // rest (the same check the save makes).
+  for (const core::FieldError& e : store.Check(o)) {
+    const bool read_failed = std::any_of(problems.list.begin(), problems.list.end(),
+                                         [&](const FormFieldError& p) { return p.field == e.field; });
+    if (!read_failed) problems.list.push_back({e.field, e.text()});
+  }
+  if (!problems.list.empty()) {
+    const LocalText fix{parse.Word("view.error.fields", Language::kRussian),
+                        parse.Word("view.error.fields", Language::kEnglish)};
+    if (field_errors != nullptr) *field_errors = std::move(problems.list);
+    return Status::InvalidInput(fix);
+  }
   std::vector<core::ObservationScore> scores;
   for (const ui::ScoreInput& in : f.scores) {
     core::ObservationScore s;
@@ -378,7 +412,8 @@ Result<Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::opt
         [&](const auto& f) -> Result<Uuid> {
           using F = std::decay_t<decltype(f)>;
           if constexpr (std::is_same_v<F, ui::VisitForm>) return SaveVisit(store, parse, f, author);
-          if constexpr (std::is_same_v<F, ui::ObservationForm>) return SaveObservation(store, parse, f, author);
+          if constexpr (std::is_same_v<F, ui::ObservationForm>)
+            return SaveObservation(store, parse, f, author, field_errors);
           if constexpr (std::is_same_v<F, ui::ConsultationForm>) return SaveConsultation(store, parse, f, author);
           if constexpr (std::is_same_v<F, ui::RecordForm>) return SaveRecordForm(store, parse, f, ru, en, field_errors);
         },

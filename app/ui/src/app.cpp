@@ -259,13 +259,14 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
           break;
         }
         if (auto* v = std::get_if<VisitForm>(&*state.form)) DrawVisitForm(*view.form, *v, state, t, out);
-        if (auto* o = std::get_if<ObservationForm>(&*state.form)) DrawObservationForm(*view.form, *o, state, t, out);
-        if (auto* c = std::get_if<ConsultationForm>(&*state.form)) DrawConsultationForm(*view.form, *c, state, t, out);
-        if (auto* r = std::get_if<RecordForm>(&*state.form)) {
-          static const std::vector<FieldErrorView> kNoErrors;
-          DrawRecordForm(*view.record_options, view.form_errors_id == r->id ? view.form_errors : kNoErrors, *r, state,
-                         t, out);
+        static const std::vector<FieldErrorView> kNoErrors;
+        const auto& errors = view.form_errors_id == IdOf(*state.form) ? view.form_errors : kNoErrors;
+        if (auto* o = std::get_if<ObservationForm>(&*state.form)) {
+          DrawObservationForm(*view.form, errors, *o, state, t, out);
         }
+        if (auto* c = std::get_if<ConsultationForm>(&*state.form)) DrawConsultationForm(*view.form, *c, state, t, out);
+        if (auto* r = std::get_if<RecordForm>(&*state.form))
+          DrawRecordForm(*view.record_options, errors, *r, state, t, out);
         break;
     }
   }

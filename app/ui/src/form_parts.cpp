@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "mentorlog/ui/widgets.h"
 
 namespace mentorlog::ui {
@@ -34,6 +36,30 @@ bool DrawNewRecommendations(std::vector<NewRecommendation>& recs, const FormOpti
     changed = true;
   }
   return changed;
+}
+
+void FieldError(const std::vector<FieldErrorView>& errors, std::string_view field, bool edited, UiState& state,
+                const std::string& probe_prefix) {
+  if (edited) state.fixed_fields.insert(std::string(field));
+  if (state.fixed_fields.count(std::string(field)) != 0) return;
+  for (const FieldErrorView& e : errors) {
+    if (e.field != field) continue;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1));
+    ImGui::TextWrapped("%s", e.text.c_str());
+    ImGui::PopStyleColor();
+    Probe(probe_prefix + ".error/" + std::string(field));
+  }
+}
+
+void OtherErrors(const std::vector<FieldErrorView>& errors, std::initializer_list<std::string_view> shown,
+                 const std::string& probe_prefix) {
+  for (const FieldErrorView& e : errors) {
+    if (std::find(shown.begin(), shown.end(), e.field) != shown.end()) continue;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1));
+    ImGui::TextWrapped("%s", e.text.c_str());
+    ImGui::PopStyleColor();
+    Probe(probe_prefix + ".error/" + e.field);
+  }
 }
 
 bool DrawFormButtons(const Form& form, UiState& state, const Translations& t, Actions& out,

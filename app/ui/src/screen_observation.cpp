@@ -53,18 +53,24 @@ bool DrawCriterion(const CriterionView& c, ObservationForm& form, const Translat
 
 }  // namespace
 
-void DrawObservationForm(const FormOptions& options, ObservationForm& form, UiState& state, const Translations& t,
-                         Actions& out) {
+void DrawObservationForm(const FormOptions& options, const std::vector<FieldErrorView>& errors, ObservationForm& form,
+                         UiState& state, const Translations& t, Actions& out) {
   // A new form is dated today (the options are for its school once they arrive).
   if (form.date.empty() && options.school_id == form.school_id) form.date = options.today;
   ImGui::TextUnformatted(t.Format("observation.title", {options.school_name}).c_str());
   bool changed = false;
-  changed |= ChoiceField(t("observation.teacher"), &form.teacher_id, options.teachers, "observation.teacher");
-  changed |= ChoiceField(t("observation.subject"), &form.subject, options.subjects, "observation.subject");
-  changed |= TextField(t("observation.grade"), &form.grade, "observation.grade");
-  changed |= TextField(t("observation.class"), &form.class_label, "observation.class");
-  changed |= TextField(t("form.date"), &form.date, "observation.date");
-  changed |= TextField(t("observation.topic"), &form.topic, "observation.topic");
+  // Each field with the reason the last save refused it, if any, under it.
+  auto field = [&](bool edited, std::string_view name) {
+    changed |= edited;
+    FieldError(errors, name, edited, state, "observation");
+  };
+  OtherErrors(errors, {"teacher_id", "subject", "grade", "class_label", "date", "topic"}, "observation");
+  field(ChoiceField(t("observation.teacher"), &form.teacher_id, options.teachers, "observation.teacher"), "teacher_id");
+  field(ChoiceField(t("observation.subject"), &form.subject, options.subjects, "observation.subject"), "subject");
+  field(TextField(t("observation.grade"), &form.grade, "observation.grade"), "grade");
+  field(TextField(t("observation.class"), &form.class_label, "observation.class"), "class_label");
+  field(TextField(t("form.date"), &form.date, "observation.date"), "date");
+  field(TextField(t("observation.topic"), &form.topic, "observation.topic"), "topic");
 
   if (form.rubric_code.empty() && !options.rubric.code.empty()) {
     form.rubric_code = options.rubric.code;

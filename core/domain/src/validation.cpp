@@ -47,7 +47,11 @@ class Errors {
   std::optional<Person> PersonExists(std::string_view field, const Uuid& id, const ValidationContext& ctx,
                                      std::optional<Role> role = std::nullopt) {
     if (id.IsNil()) {
-      Add(field, "Choose a person.", "Выберите человека.");
+      if (role == Role::kTeacher) {
+        Add(field, "Choose the teacher.", "Выберите учителя.");
+      } else {
+        Add(field, "Choose a person.", "Выберите человека.");
+      }
       return std::nullopt;
     }
     auto p = ctx.FindPerson(id);
@@ -209,7 +213,11 @@ ValidationErrors Validate(const Observation& r, const ValidationContext& ctx) {
   e.PersonExists("observer_id", r.observer_id, ctx);
   e.NotAfterToday("date", r.date, ctx, "observation", "посещения урока");
   e.Required("subject", r.subject, "the subject", "предмет");
-  e.Range("grade", static_cast<double>(r.grade), 1, 11, "grade", "класс");
+  if (r.grade == 0) {
+    e.Add("grade", "Enter the class's grade, from 1 to 11.", "Укажите класс: число от 1 до 11.");
+  } else {
+    e.Range("grade", static_cast<double>(r.grade), 1, 11, "grade", "класс");
+  }
   if (!ctx.FindRubric(r.rubric_code, r.rubric_version)) {
     e.Across("rubric_code",
              "The rubric «" + r.rubric_code + "» version " + std::to_string(r.rubric_version) + " is not installed.",

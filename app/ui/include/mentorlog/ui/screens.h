@@ -50,8 +50,9 @@ void DrawRecommendations(const RecommendationsView& view, UiState& state, const 
 void DrawSettings(const SettingsView& view, UiState& state, const Translations& t, Actions& out);
 // The forms edit state.form in place and set state.dirty when a field changes.
 void DrawVisitForm(const FormOptions& options, VisitForm& form, UiState& state, const Translations& t, Actions& out);
-void DrawObservationForm(const FormOptions& options, ObservationForm& form, UiState& state, const Translations& t,
-                         Actions& out);
+// `errors`: the fields its last save got wrong, each drawn under its field.
+void DrawObservationForm(const FormOptions& options, const std::vector<FieldErrorView>& errors, ObservationForm& form,
+                         UiState& state, const Translations& t, Actions& out);
 void DrawConsultationForm(const FormOptions& options, ConsultationForm& form, UiState& state, const Translations& t,
                           Actions& out);
 // The generic form of a programme instrument (record_spec.h); `errors`: the fields its last
