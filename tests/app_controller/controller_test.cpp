@@ -351,11 +351,13 @@ TEST_P(AppControllerTest, AValidationErrorWritesNothing) {
   const int64_t pending = Must(store_->ledger().PendingCount(), "PendingCount");
   const size_t recs = All<core::Recommendation>().size();
 
-  auto saved = SaveForm(store_->records(), ui::Form(form), mentor.id, ru_, en_);
+  std::vector<FormFieldError> field_errors;
+  auto saved = SaveForm(store_->records(), ui::Form(form), mentor.id, ru_, en_, &field_errors);
   ASSERT_FALSE(saved.ok());
   EXPECT_EQ(saved.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(saved.status().message(Language::kRussian).find("Укажите цель выезда."), std::string::npos)
-      << saved.status().message(Language::kRussian);
+  ASSERT_EQ(field_errors.size(), 1u);  // the purposes, under their field
+  EXPECT_EQ(field_errors[0].field, "purposes");
+  EXPECT_EQ(field_errors[0].text.ru, "Укажите цель выезда.");
   EXPECT_EQ(Must(store_->ledger().PendingCount(), "PendingCount"), pending);
   EXPECT_EQ(All<core::Recommendation>().size(), recs);
   EXPECT_EQ(Must(store_->records().Get<core::Recommendation>(rec.id), "rec").status, core::RecommendationStatus::kOpen);
@@ -593,7 +595,9 @@ TEST_P(AppControllerTest, AFailedSaveKeepsTheDraftAndSaysWhy) {
   controller.Apply({ui::SaveDraft{key, ui::Form(form)}, ui::SaveForm{ui::Form(form), key}});
   controller.WaitIdle();
   EXPECT_TRUE(controller.View()->notice_is_error);
-  EXPECT_NE(controller.View()->notice.find("Укажите цель выезда."), std::string::npos);
+  ASSERT_EQ(controller.View()->form_errors.size(), 1u);
+  EXPECT_EQ(controller.View()->form_errors[0].field, "purposes");
+  EXPECT_EQ(controller.View()->form_errors[0].text, "Укажите цель выезда.");
   EXPECT_TRUE(Must(store_->device().Draft(key), "Draft").has_value());
   EXPECT_EQ(controller.View()->saved_form_seq, 0u);  // the form stays open
 
@@ -618,7 +622,8 @@ TEST_P(AppControllerTest, AFormErrorAndANoticeFollowALanguageChosenAfterThem) {
   controller.Apply({ui::SaveForm{ui::Form(form), key}});
   controller.WaitIdle();
   EXPECT_TRUE(controller.View()->notice_is_error);
-  EXPECT_NE(controller.View()->notice.find("Укажите цель выезда."), std::string::npos) << controller.View()->notice;
+  ASSERT_EQ(controller.View()->form_errors.size(), 1u);
+  EXPECT_EQ(controller.View()->form_errors[0].text, "Укажите цель выезда.");
 
   const auto switch_to = [&](const char* language) {
     ui::SettingsView settings = *controller.View()->settings;
@@ -629,9 +634,9 @@ TEST_P(AppControllerTest, AFormErrorAndANoticeFollowALanguageChosenAfterThem) {
   };
   switch_to("en");
   EXPECT_TRUE(controller.View()->notice_is_error);
-  EXPECT_NE(controller.View()->notice.find("Choose the purpose of the visit."), std::string::npos)
-      << controller.View()->notice;
-  EXPECT_EQ(controller.View()->notice.find("Укажите"), std::string::npos) << controller.View()->notice;
+  ASSERT_EQ(controller.View()->form_errors.size(), 1u);
+  EXPECT_EQ(controller.View()->form_errors[0].text, "Choose the purpose of the visit.");
+  EXPECT_EQ(controller.View()->notice.find("Не сохранено"), std::string::npos) << controller.View()->notice;
 
   // A date the form cannot read: the UI's own words, in both languages.
   switch_to("ru");

@@ -160,6 +160,21 @@ TEST_F(ScreensTest, AnObservationsRefusedFieldsAreShownUnderEachAndGoWhenFixed) 
   EXPECT_TRUE(ui_.Visible("observation.error/teacher_id"));
 }
 
+TEST_F(ScreensTest, AVisitsRefusedPurposesAreShownUnderThemAndGoOnceOneIsTicked) {
+  ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
+  ASSERT_EQ(state_.screen, Screen::kVisit);
+  view_.form_errors_id = std::get<VisitForm>(*state_.form).id;
+  view_.form_errors = {{"purposes", "Choose the purpose of the visit."}};
+  ui_.Frames(2);
+  const auto error = FindProbe("visit.error/purposes");
+  const auto date = FindProbe("visit.date");
+  ASSERT_TRUE(error && date);
+  EXPECT_GT(error->min.y, date->max.y) << "under the purposes, after the date";
+  ASSERT_TRUE(ui_.Click("visit.purpose/diagnostics"));
+  ui_.Frames(2);
+  EXPECT_FALSE(ui_.Visible("visit.error/purposes"));
+}
+
 TEST_F(ScreensTest, FillAnObservationWithTheRubric) {
   ASSERT_TRUE(ui_.Click(std::string("today.start_visit/") + kSchool));
   ASSERT_TRUE(ui_.Click("visit.start_observation"));

@@ -113,12 +113,45 @@ Result<R> Start(const core::Records& store, std::string_view id_text) {
   return r;
 }
 
+// What a form's fields could not be read as, field by field, so that every problem of a save
+// is shown at once, each under its field.
+struct FieldProblems {
+  std::vector<FormFieldError> list;
+  template <class T>
+  void Read(std::string_view field, Result<T> value, T& into) {
+    if (value.ok()) {
+      into = std::move(value).value();
+    } else {
+      list.push_back({std::string(field), value.status().local_message()});
+    }
+  }
+};
+
+// Every problem of a save at once: what could not be read (`problems`), then what validation
+// refuses of the rest of `record` (the check the save itself makes). InvalidInput ("fix the
+// marked fields") with `field_errors` set when there is any; Ok otherwise.
+template <class R>
+Status RefuseFieldByField(const core::Records& store, const R& record, FieldProblems& problems, const Parser& parse,
+                          std::vector<FormFieldError>* field_errors) {
+  for (const core::FieldError& e : store.Check(record)) {
+    const bool read_failed = std::any_of(problems.list.begin(), problems.list.end(),
+                                         [&](const FormFieldError& p) { return p.field == e.field; });
+    if (!read_failed) problems.list.push_back({e.field, e.text()});
+  }
+  if (problems.list.empty()) return Status::Ok();
+  const LocalText fix{parse.Word("view.error.fields", Language::kRussian),
+                      parse.Word("view.error.fields", Language::kEnglish)};
+  if (field_errors != nullptr) *field_errors = std::move(problems.list);
+  return Status::InvalidInput(fix);
+}
+
 Result<Uuid> SaveVisit(core::Records& store, const Parser& parse, const ui::VisitForm& f,
-                       const std::optional<Uuid>& author) {
+                       const std::optional<Uuid>& author, std::vector<FormFieldError>* field_errors) {
   ASSIGN_OR_RETURN(core::Visit v, Start<core::Visit>(store, f.id));
   const bool is_new = v.visitor_ids.empty();
   ASSIGN_OR_RETURN(v.school_id, parse.IdOf(f.school_id));
-  ASSIGN_OR_RETURN(v.date, parse.DateOf(f.date));
+  FieldProblems problems;
+  problems.Read("date", parse.DateOf(f.date), v.date);
   if (is_new && author) v.visitor_ids = {*author};
   ASSIGN_OR_RETURN(v.purposes, parse.EnumsOf<core::VisitPurpose>(f.purposes));
   // The record keeps whom they met as text: the people chosen, then the free text.
@@ -135,6 +168,7 @@ Result<Uuid> SaveVisit(core::Records& store, const Parser& parse, const ui::Visi
   v.summary = f.summary;
   v.strengths = f.strengths;
   v.problems = f.problems;
+  RETURN_IF_ERROR(RefuseFieldByField(store, v, problems, parse, field_errors));
   ASSIGN_OR_RETURN(v, store.Save(std::move(v)));
 
   RETURN_IF_ERROR(
@@ -166,20 +200,6 @@ Result<Uuid> SaveVisit(core::Records& store, const Parser& parse, const ui::Visi
   return v.id;
 }
 
-// What a form's fields could not be read as, field by field, so that every problem of a save
-// is shown at once, each under its field.
-struct FieldProblems {
-  std::vector<FormFieldError> list;
-  template <class T>
-  void Read(std::string_view field, Result<T> value, T& into) {
-    if (value.ok()) {
-      into = std::move(value).value();
-    } else {
-      list.push_back({std::string(field), value.status().local_message()});
-    }
-  }
-};
-
 Result<Uuid> SaveObservation(core::Records& store, const Parser& parse, const ui::ObservationForm& f,
                              const std::optional<Uuid>& author, std::vector<FormFieldError>* field_errors) {
   ASSIGN_OR_RETURN(core::Observation o, Start<core::Observation>(store, f.id));
@@ -202,19 +222,7 @@ Result<Uuid> SaveObservation(core::Records& store, const Parser& parse, const ui
   o.growth_areas = f.growth_areas;
   o.next_steps = f.next_steps;
   o.discussion_held = f.discussion_held;
-  // Every field's problem at once: what could not be read, then what validation refuses of the
-  // rest (the same check the save makes).
-  for (const core::FieldError& e : store.Check(o)) {
-    const bool read_failed = std::any_of(problems.list.begin(), problems.list.end(),
-                                         [&](const FormFieldError& p) { return p.field == e.field; });
-    if (!read_failed) problems.list.push_back({e.field, e.text()});
-  }
-  if (!problems.list.empty()) {
-    const LocalText fix{parse.Word("view.error.fields", Language::kRussian),
-                        parse.Word("view.error.fields", Language::kEnglish)};
-    if (field_errors != nullptr) *field_errors = std::move(problems.list);
-    return Status::InvalidInput(fix);
-  }
+  RETURN_IF_ERROR(RefuseFieldByField(store, o, problems, parse, field_errors));
   std::vector<core::ObservationScore> scores;
   for (const ui::ScoreInput& in : f.scores) {
     core::ObservationScore s;
@@ -230,19 +238,21 @@ Result<Uuid> SaveObservation(core::Records& store, const Parser& parse, const ui
 }
 
 Result<Uuid> SaveConsultation(core::Records& store, const Parser& parse, const ui::ConsultationForm& f,
-                              const std::optional<Uuid>& author) {
+                              const std::optional<Uuid>& author, std::vector<FormFieldError>* field_errors) {
   ASSIGN_OR_RETURN(core::Consultation c, Start<core::Consultation>(store, f.id));
   if (c.consultant_id.IsNil() && author) c.consultant_id = *author;
   ASSIGN_OR_RETURN(c.school_id, parse.IdOf(f.school_id));
-  ASSIGN_OR_RETURN(c.date, parse.DateOf(f.date));
+  FieldProblems problems;
+  problems.Read("date", parse.DateOf(f.date), c.date);
   ASSIGN_OR_RETURN(c.audience, parse.EnumOf<core::ConsultationAudience>(f.audience));
-  ASSIGN_OR_RETURN(c.teacher_id, parse.OptionalIdOf(f.teacher_id));
+  problems.Read("teacher_id", Parser::OptionalIdOf(f.teacher_id), c.teacher_id);
   ASSIGN_OR_RETURN(c.format, parse.EnumOf<core::ConsultationFormat>(f.format));
-  ASSIGN_OR_RETURN(c.minutes, parse.NumberOf(f.minutes));
+  problems.Read("minutes", parse.NumberOf(f.minutes), c.minutes);
   ASSIGN_OR_RETURN(c.topics, parse.EnumsOf<core::ConsultationTopic>(f.topics));
   c.questions = f.questions;
   c.advice = f.advice;
   c.follow_ups = f.follow_ups;
+  RETURN_IF_ERROR(RefuseFieldByField(store, c, problems, parse, field_errors));
   ASSIGN_OR_RETURN(c, store.Save(std::move(c)));
   RETURN_IF_ERROR(
       SaveRecommendations(store, parse, f.recommendations, core::SourceKind::kConsultation, c.id, c.school_id, c.date));
@@ -411,10 +421,12 @@ Result<Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::opt
     auto id = std::visit(
         [&](const auto& f) -> Result<Uuid> {
           using F = std::decay_t<decltype(f)>;
-          if constexpr (std::is_same_v<F, ui::VisitForm>) return SaveVisit(store, parse, f, author);
+          if constexpr (std::is_same_v<F, ui::VisitForm>) return SaveVisit(store, parse, f, author, field_errors);
           if constexpr (std::is_same_v<F, ui::ObservationForm>)
             return SaveObservation(store, parse, f, author, field_errors);
-          if constexpr (std::is_same_v<F, ui::ConsultationForm>) return SaveConsultation(store, parse, f, author);
+          if constexpr (std::is_same_v<F, ui::ConsultationForm>) {
+            return SaveConsultation(store, parse, f, author, field_errors);
+          }
           if constexpr (std::is_same_v<F, ui::RecordForm>) return SaveRecordForm(store, parse, f, ru, en, field_errors);
         },
         form);

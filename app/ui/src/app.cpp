@@ -253,21 +253,26 @@ void DrawApp(const AppView& view, UiState& state, const Translations& t, Actions
       case Screen::kVisit:
       case Screen::kObservation:
       case Screen::kConsultation:
-      case Screen::kRecord:
+      case Screen::kRecord: {
         if (!state.form) {
           GoBack(state);
           break;
         }
-        if (auto* v = std::get_if<VisitForm>(&*state.form)) DrawVisitForm(*view.form, *v, state, t, out);
+        // The fields the last save of this form got wrong, each shown under its field.
         static const std::vector<FieldErrorView> kNoErrors;
         const auto& errors = view.form_errors_id == IdOf(*state.form) ? view.form_errors : kNoErrors;
+        if (auto* v = std::get_if<VisitForm>(&*state.form)) DrawVisitForm(*view.form, errors, *v, state, t, out);
         if (auto* o = std::get_if<ObservationForm>(&*state.form)) {
           DrawObservationForm(*view.form, errors, *o, state, t, out);
         }
-        if (auto* c = std::get_if<ConsultationForm>(&*state.form)) DrawConsultationForm(*view.form, *c, state, t, out);
-        if (auto* r = std::get_if<RecordForm>(&*state.form))
+        if (auto* c = std::get_if<ConsultationForm>(&*state.form)) {
+          DrawConsultationForm(*view.form, errors, *c, state, t, out);
+        }
+        if (auto* r = std::get_if<RecordForm>(&*state.form)) {
           DrawRecordForm(*view.record_options, errors, *r, state, t, out);
+        }
         break;
+      }
     }
   }
   ImGui::EndChild();

@@ -61,17 +61,24 @@ void StartFromVisit(const VisitForm& visit, UiState& state, Actions& out) {
 
 }  // namespace
 
-void DrawVisitForm(const FormOptions& options, VisitForm& form, UiState& state, const Translations& t, Actions& out) {
+void DrawVisitForm(const FormOptions& options, const std::vector<FieldErrorView>& errors, VisitForm& form,
+                   UiState& state, const Translations& t, Actions& out) {
   // A new form is dated today (the options are for its school once they arrive).
   if (form.date.empty() && options.school_id == form.school_id) form.date = options.today;
   ImGui::TextUnformatted(t.Format("visit.title", {options.school_name}).c_str());
   bool changed = false;
-  changed |= TextField(t("form.date"), &form.date, "visit.date");
-  changed |= MultiChoiceField(t("visit.purposes"), &form.purposes, options.visit_purposes, "visit.purpose");
-  changed |= TextField(t("visit.met_with"), &form.met_with, "visit.met_with");
-  changed |= TextField(t("visit.summary"), &form.summary, "visit.summary", 4);
-  changed |= TextField(t("visit.strengths"), &form.strengths, "visit.strengths", 3);
-  changed |= TextField(t("visit.problems"), &form.problems, "visit.problems", 3);
+  // Each field with the reason the last save refused it, if any, under it.
+  auto field = [&](bool edited, std::string_view name) {
+    changed |= edited;
+    FieldError(errors, name, edited, state, "visit");
+  };
+  OtherErrors(errors, {"date", "purposes", "met_with", "summary", "strengths", "problems"}, "visit");
+  field(TextField(t("form.date"), &form.date, "visit.date"), "date");
+  field(MultiChoiceField(t("visit.purposes"), &form.purposes, options.visit_purposes, "visit.purpose"), "purposes");
+  field(TextField(t("visit.met_with"), &form.met_with, "visit.met_with"), "met_with");
+  field(TextField(t("visit.summary"), &form.summary, "visit.summary", 4), "summary");
+  field(TextField(t("visit.strengths"), &form.strengths, "visit.strengths", 3), "strengths");
+  field(TextField(t("visit.problems"), &form.problems, "visit.problems", 3), "problems");
 
   Heading(t("visit.open_recommendations"));
   if (options.open_recommendations.empty()) Muted(t("visit.no_open_recommendations"));

@@ -48,13 +48,15 @@ void DrawCriterionChanges(const char* id, const std::vector<CriterionChangeRow>&
 void OpenSchoolPage(const std::string& school_id, bool dashboard, UiState& state, Actions& out);
 void DrawRecommendations(const RecommendationsView& view, UiState& state, const Translations& t, Actions& out);
 void DrawSettings(const SettingsView& view, UiState& state, const Translations& t, Actions& out);
-// The forms edit state.form in place and set state.dirty when a field changes.
-void DrawVisitForm(const FormOptions& options, VisitForm& form, UiState& state, const Translations& t, Actions& out);
+// The forms edit state.form in place and set state.dirty when a field changes; `errors`: the
+// fields the form's last save got wrong, each drawn under its field.
+void DrawVisitForm(const FormOptions& options, const std::vector<FieldErrorView>& errors, VisitForm& form,
+                   UiState& state, const Translations& t, Actions& out);
 // `errors`: the fields its last save got wrong, each drawn under its field.
 void DrawObservationForm(const FormOptions& options, const std::vector<FieldErrorView>& errors, ObservationForm& form,
                          UiState& state, const Translations& t, Actions& out);
-void DrawConsultationForm(const FormOptions& options, ConsultationForm& form, UiState& state, const Translations& t,
-                          Actions& out);
+void DrawConsultationForm(const FormOptions& options, const std::vector<FieldErrorView>& errors, ConsultationForm& form,
+                          UiState& state, const Translations& t, Actions& out);
 // The generic form of a programme instrument (record_spec.h); `errors`: the fields its last
 // save got wrong, each drawn under its field.
 void DrawRecordForm(const RecordOptions& options, const std::vector<FieldErrorView>& errors, RecordForm& form,
