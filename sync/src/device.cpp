@@ -179,6 +179,12 @@ bool CoordinatorOnlyKind(core::RecordKind kind) {
          kind == RecordKind::kNetworkAgreement;
 }
 
+Result<bool> CoordinatorOnly(const RecordState& state, const StateLoader& load) {
+  if (CoordinatorOnlyKind(state.kind)) return true;
+  ASSIGN_OR_RETURN(std::optional<Uuid> school, SchoolOf(state, load));
+  return !school.has_value();
+}
+
 Result<std::vector<Uuid>> StoredScope(const core::SyncLedger& ledger) {
   ASSIGN_OR_RETURN(std::optional<std::string> raw, ledger.GetSyncValue(kScopeKey));
   std::vector<Uuid> out;

@@ -10,7 +10,9 @@
 
 #include "mentorlog/domain/enums.h"
 #include "mentorlog/domain/field_codec.h"
+#include "mentorlog/domain/record_state.h"
 #include "mentorlog/domain/validation.h"
+#include "mentorlog/sync/device.h"
 #include "mentorlog/ui/record_spec.h"
 
 namespace mentorlog::app {
@@ -335,7 +337,7 @@ Status SaveParticipants(core::Records& store, const Parser& parse, const Uuid& e
 template <class R>
 Result<Uuid> SaveRecord(core::Records& store, const Parser& parse, const ui::RecordSpec& spec, const ui::RecordForm& f,
                         const ui::Translations& ru, const ui::Translations& en,
-                        std::vector<FormFieldError>* field_errors) {
+                        std::vector<FormFieldError>* field_errors, bool may_coordinate) {
   ASSIGN_OR_RETURN(R record, Start<R>(store, f.id));
   // A field the form hides now (an institution's partner school) is saved empty.
   std::map<std::string, std::string> values = f.values;
@@ -350,6 +352,21 @@ Result<Uuid> SaveRecord(core::Records& store, const Parser& parse, const ui::Rec
     if (field_errors != nullptr) *field_errors = errors;
     return Status::InvalidInput(LocalText{ru("view.error.fields"), en("view.error.fields")});
   }
+  if (!may_coordinate) {
+    // The central store's rule on this record as typed (its parents read from this store).
+    const sync::StateLoader load = [&](const Uuid& id) -> Result<std::optional<core::RecordState>> {
+      ASSIGN_OR_RETURN(std::optional<core::RecordKind> kind, store.KindOf(id));
+      if (!kind) return std::optional<core::RecordState>();
+      return core::VisitKind(*kind, [&]<class P>() -> Result<std::optional<core::RecordState>> {
+        ASSIGN_OR_RETURN(P parent, store.Get<P>(id));
+        return std::optional<core::RecordState>(core::StateFromRecord(parent));
+      });
+    };
+    ASSIGN_OR_RETURN(bool coordinators, sync::CoordinatorOnly(core::StateFromRecord(record), load));
+    if (coordinators) {
+      return Status::PermissionDenied(LocalText{ru("view.error.coordinator_only"), en("view.error.coordinator_only")});
+    }
+  }
   ASSIGN_OR_RETURN(record, store.Save(std::move(record)));
   if (spec.participants) RETURN_IF_ERROR(SaveParticipants(store, parse, record.id, f.participants));
   return record.id;
@@ -357,13 +374,14 @@ Result<Uuid> SaveRecord(core::Records& store, const Parser& parse, const ui::Rec
 
 Result<Uuid> SaveRecordForm(core::Records& store, const Parser& parse, const ui::RecordForm& f,
                             const ui::Translations& ru, const ui::Translations& en,
-                            std::vector<FormFieldError>* field_errors) {
+                            std::vector<FormFieldError>* field_errors, bool may_coordinate) {
   const ui::RecordSpec* spec = ui::FindRecordSpec(f.kind);
   const auto kind = core::EnumFromText<core::RecordKind>(f.kind);
   if (spec == nullptr || !kind) {
     return Status::InvalidInput(LocalText{ru("view.error.record_kind"), en("view.error.record_kind")});
   }
-  return core::VisitKind(*kind, [&]<class R>() { return SaveRecord<R>(store, parse, *spec, f, ru, en, field_errors); });
+  return core::VisitKind(
+      *kind, [&]<class R>() { return SaveRecord<R>(store, parse, *spec, f, ru, en, field_errors, may_coordinate); });
 }
 
 // A saved record of a kind the generic form covers, as that form; nullopt for another kind.
@@ -413,8 +431,8 @@ std::string IdText(const std::optional<Uuid>& id) { return id ? id->ToString() :
 }  // namespace
 
 Result<Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::optional<Uuid>& author,
-                      const ui::Translations& ru, const ui::Translations& en,
-                      std::vector<FormFieldError>* field_errors) {
+                      const ui::Translations& ru, const ui::Translations& en, std::vector<FormFieldError>* field_errors,
+                      bool may_coordinate) {
   const Parser parse(ru, en);
   Uuid saved;
   RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
@@ -427,7 +445,8 @@ Result<Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::opt
           if constexpr (std::is_same_v<F, ui::ConsultationForm>) {
             return SaveConsultation(store, parse, f, author, field_errors);
           }
-          if constexpr (std::is_same_v<F, ui::RecordForm>) return SaveRecordForm(store, parse, f, ru, en, field_errors);
+          if constexpr (std::is_same_v<F, ui::RecordForm>)
+            return SaveRecordForm(store, parse, f, ru, en, field_errors, may_coordinate);
         },
         form);
     if (!id.ok()) return id.status();

@@ -1,7 +1,5 @@
 // Screens (screens.h): the forms: their options, saves, drafts, and saved records opened again.
 #include "mentorlog/app/form_apply.h"
-#include "mentorlog/domain/enums.h"
-#include "mentorlog/sync/device.h"
 #include "screens.h"
 #include "sync_runner.h"
 
@@ -35,27 +33,11 @@ void Screens::On(const ui::PrepareForm& a) {
 
 void Screens::On(const ui::SaveForm& a) {
   MarkDirty(kAll);
-  // What only a coordinator writes is refused here too, before it waits in the outbox for the
-  // central store's refusal (the form and its draft stay).
-  if (const auto* r = std::get_if<ui::RecordForm>(&a.form); r != nullptr && !Context().may_coordinate) {
-    const auto kind = core::EnumFromText<core::RecordKind>(r->kind);
-    const bool district_wide =
-        r->kind == "network_event" || (r->kind == "roadmap_item" && r->Get("level") == "district");
-    if ((kind && sync::CoordinatorOnlyKind(*kind)) || district_wide) {
-      Show(Notice::Error(Status::PermissionDenied(
-          LocalText{"Это записывает только координатор района: закрепления, сетевые соглашения, сетевые "
-                    "мероприятия и дорожную карту района. Сообщите координатору, что нужно внести; черновик "
-                    "сохранён.",
-                    "Only the district's coordinator records this: assignments, network agreements, network events "
-                    "and the district's roadmap. Tell your coordinator what to enter; the draft is kept."})));
-      return;
-    }
-  }
   const auto ru = texts_.In(Language::kRussian);
   const auto en = texts_.In(Language::kEnglish);
   std::vector<FormFieldError> field_errors;
   auto saved = SaveForm(store_.records(), a.form, PersonId(), ru ? *ru : ui::Translations(),
-                        en ? *en : ui::Translations(), &field_errors);
+                        en ? *en : ui::Translations(), &field_errors, Context().may_coordinate);
   form_errors_id_ = std::visit([](const auto& f) { return f.id; }, a.form);
   form_errors_ = std::move(field_errors);
   if (!ShowIfError(saved.status())) return;

@@ -57,6 +57,9 @@ Result<std::optional<Uuid>> SchoolOf(const RecordState& state, const StateLoader
 // district-wide records (SchoolOf nullopt: network events, the district's roadmap) are theirs
 // too. The central store refuses the others' changes of them; the app does not offer them.
 bool CoordinatorOnlyKind(core::RecordKind kind);
+// Whether only a coordinator writes this record: a CoordinatorOnlyKind, or district-wide
+// (SchoolOf nullopt). The app asks it before saving; the central store refuses the same.
+Result<bool> CoordinatorOnly(const RecordState& state, const StateLoader& load);
 
 // The ids in scope as stored by the last pull (empty before the first).
 Result<std::vector<Uuid>> StoredScope(const core::SyncLedger& ledger);

@@ -47,9 +47,13 @@ struct FormFieldError {
 // and `field_errors` (when given) gets one entry per refused field. A network event's
 // participants are written in the same transaction: one EventParticipant per teacher added,
 // the records of those removed deleted.
+//
+// `may_coordinate` false (a signed-in mentor or tutor): a record only a coordinator writes
+// (sync::CoordinatorOnly, the central store's own rule) is refused with PermissionDenied, in
+// words, before anything is written, rather than waiting in the outbox for the server's refusal.
 Result<core::Uuid> SaveForm(core::Records& store, const ui::Form& form, const std::optional<core::Uuid>& author,
                             const ui::Translations& ru, const ui::Translations& en,
-                            std::vector<FormFieldError>* field_errors = nullptr);
+                            std::vector<FormFieldError>* field_errors = nullptr, bool may_coordinate = true);
 
 // A saved record as its form, for editing: a visit, observation or consultation (its
 // recommendations and checks empty: those already written are edited on their own), or a
