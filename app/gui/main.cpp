@@ -452,9 +452,9 @@ int Run(const Options& o) {
       if (first_frame_ms < 0) first_frame_ms = since_start();
       if (first_data_frame_ms < 0 && ShowsData(o.screen, *view)) first_data_frame_ms = since_start();
     }
-    // Closing the window keeps what was typed: the form's last edit becomes its draft before the
-    // controller (which runs what is queued as it goes) is destroyed.
-    if (controller && state.form && state.dirty) controller->Apply({ui::SaveDraft{state.draft_key, *state.form}});
+    // Closing the window loses nothing typed: DrawApp sends a form's draft in the frame of the
+    // edit, every frame's actions are applied before the loop checks for a close, and the
+    // controller runs what is queued before it is destroyed.
   }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
