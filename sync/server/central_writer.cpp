@@ -26,6 +26,9 @@ class CentralWriter::Context final : public core::ValidationContext {
     return Find<core::Observation>(id);
   }
   std::optional<core::NetworkEvent> FindEvent(const Uuid& id) const override { return Find<core::NetworkEvent>(id); }
+  std::optional<core::MonitoringRound> FindRound(const Uuid& id) const override {
+    return Find<core::MonitoringRound>(id);
+  }
   // A deleted source keeps its date (as on the device: tombstones keep their values).
   std::optional<core::Date> SourceDate(core::SourceKind kind, const Uuid& id) const override {
     auto current = w_.Current(id);

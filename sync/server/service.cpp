@@ -188,6 +188,7 @@ class RecordAlone final : public core::ValidationContext {
   std::optional<core::Date> SourceDate(core::SourceKind, const Uuid&) const override { return std::nullopt; }
   std::optional<core::Observation> FindObservation(const Uuid&) const override { return std::nullopt; }
   std::optional<core::NetworkEvent> FindEvent(const Uuid&) const override { return std::nullopt; }
+  std::optional<core::MonitoringRound> FindRound(const Uuid&) const override { return std::nullopt; }
   std::optional<core::Rubric> FindRubric(std::string_view, int64_t) const override { return std::nullopt; }
 
  private:

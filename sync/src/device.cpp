@@ -176,7 +176,8 @@ Result<std::optional<Uuid>> SchoolOf(const RecordState& state, const StateLoader
 
 bool CoordinatorOnlyKind(core::RecordKind kind) {
   return kind == RecordKind::kAssignment || kind == RecordKind::kRubricTemplate ||
-         kind == RecordKind::kNetworkAgreement;
+         kind == RecordKind::kNetworkAgreement || kind == RecordKind::kMonitoringRound ||
+         kind == RecordKind::kRoundResult || kind == RecordKind::kStatusChange;
 }
 
 Result<bool> CoordinatorOnly(const RecordState& state, const StateLoader& load) {

@@ -144,13 +144,14 @@ TEST_F(RulesTest, EachRecordFulfilsOnePlanItemOfEachPersonAtMost) {
   EXPECT_EQ(done(PlanMatch(*Date::Parse("2026-11-09")), observe), "00") << "nothing recorded by then";
 }
 
-TEST_F(RulesTest, OnlyTheHistoryIsAppendOnly) {
-  for (int k = 0; k <= static_cast<int>(RecordKind::kRubricTemplate); ++k) {
-    const auto kind = static_cast<RecordKind>(k);
-    EXPECT_EQ(IsAppendOnly(kind), kind == RecordKind::kRecommendationEvent) << EnumCode(kind);
+TEST_F(RulesTest, OnlyTheHistoryAndAClosedRoundsResultsAreAppendOnly) {
+  for (RecordKind kind : kAllRecordKinds) {
+    EXPECT_EQ(IsAppendOnly(kind), kind == RecordKind::kRecommendationEvent || kind == RecordKind::kRoundResult)
+        << EnumCode(kind);
   }
-  EXPECT_FALSE(AppendOnlyRefusal().en.empty());
-  EXPECT_FALSE(AppendOnlyRefusal().ru.empty());
+  EXPECT_FALSE(AppendOnlyRefusal(RecordKind::kRecommendationEvent).en.empty());
+  EXPECT_FALSE(AppendOnlyRefusal(RecordKind::kRecommendationEvent).ru.empty());
+  EXPECT_NE(AppendOnlyRefusal(RecordKind::kRoundResult).en.find("round"), std::string::npos);
 }
 
 TEST_F(RulesTest, AnEditKeepsTheStatusForwardAndTheHistoryUnchanged) {
@@ -191,7 +192,7 @@ TEST_F(RulesTest, AHistoryEntryHeldAsAStateIsNotEditedEither) {
   EXPECT_TRUE(CheckEdit(stored, stored).ok()) << "the same values again: a retried push";
   const Status edit = CheckEdit(stored, state(RecordKind::kRecommendationEvent, "Переписано"));
   EXPECT_EQ(edit.code(), StatusCode::kConflict);
-  EXPECT_EQ(edit.local_message(), AppendOnlyRefusal());
+  EXPECT_EQ(edit.local_message(), AppendOnlyRefusal(RecordKind::kRecommendationEvent));
   RecordState other_field = stored;
   other_field.fields[0].field = "kind";
   EXPECT_EQ(CheckEdit(stored, other_field).code(), StatusCode::kConflict) << "a field the entry lacks";

@@ -351,6 +351,44 @@ PlanItem Sample<PlanItem>() {
   return p;
 }
 
+template <>
+MonitoringRound Sample<MonitoringRound>() {
+  MonitoringRound r;
+  r.id = TestId(26);
+  r.name = "Промежуточный мониторинг 2025/26";
+  r.kind = RoundKind::kInterim;
+  r.starts_on = D(2026, 1, 10);
+  r.ends_on = D(2026, 1, 31);
+  r.school_ids = {TestId(1), TestId(2)};
+  r.closed_on = D(2026, 2, 1);
+  r.district_figures = "roadmap_due=4\nroadmap_on_time=3\n";
+  return r;
+}
+
+template <>
+RoundResult Sample<RoundResult>() {
+  RoundResult r;
+  r.id = TestId(27);
+  r.round_id = TestId(26);
+  r.school_id = TestId(1);
+  r.statuses = {SchoolStatus::kLowResults, SchoolStatus::kAdverseConditions};
+  r.figures = "in_partnership=1\nresult_index=0.4375\nteachers=12\n";
+  r.risks = {"teacher_shortage", "learning_failure"};
+  return r;
+}
+
+template <>
+StatusChange Sample<StatusChange>() {
+  StatusChange c;
+  c.id = TestId(28);
+  c.school_id = TestId(1);
+  c.changed_on = D(2026, 1, 20);
+  c.statuses = {SchoolStatus::kLowResults, SchoolStatus::kAdverseConditions};
+  c.reason = "Приказ № 12 от 20.01.2026";
+  c.round_id = TestId(26);
+  return c;
+}
+
 // The sample with every optional unset, every list and text empty.
 template <class R>
 R SparseSample() {
@@ -482,7 +520,8 @@ class SerializeRecordTest : public ::testing::Test {};
 using RecordTypes =
     ::testing::Types<School, Person, Assignment, Visit, Observation, ObservationScore, Consultation, Recommendation,
                      RecommendationEvent, Deficit, RoadmapItem, NetworkAgreement, AssessmentResult, ContextIndicator,
-                     RubricTemplate, RouteItem, Training, NetworkEvent, EventParticipant, PlanItem>;
+                     RubricTemplate, RouteItem, Training, NetworkEvent, EventParticipant, PlanItem, MonitoringRound,
+                     RoundResult, StatusChange>;
 
 // "observation_score" -> "ObservationScore", so the test names read SerializeRecordTest/Visit.
 class RecordTypeNames {

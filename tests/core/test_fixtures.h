@@ -160,6 +160,7 @@ inline constexpr const char* kUndoMigration[] = {
     " model, ends_on, subject FROM network_agreements WHERE leader_school_id IS NOT NULL;"
     "DROP TABLE network_agreements; ALTER TABLE network_agreements_9 RENAME TO network_agreements;"
     "CREATE INDEX network_agreements_supported ON network_agreements (supported_school_id);",
+    "DROP TABLE monitoring_rounds; DROP TABLE round_results; DROP TABLE status_changes;",
 };
 
 // Takes a closed store file back to schema `version`, as a MentorLog of that schema left it.

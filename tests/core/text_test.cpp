@@ -114,6 +114,7 @@ class NoRecordsContext final : public ValidationContext {
   std::optional<Date> SourceDate(SourceKind, const Uuid&) const override { return std::nullopt; }
   std::optional<Observation> FindObservation(const Uuid&) const override { return std::nullopt; }
   std::optional<NetworkEvent> FindEvent(const Uuid&) const override { return std::nullopt; }
+  std::optional<MonitoringRound> FindRound(const Uuid&) const override { return std::nullopt; }
   std::optional<Rubric> FindRubric(std::string_view, int64_t) const override { return std::nullopt; }
 };
 

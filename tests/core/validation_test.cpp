@@ -63,6 +63,7 @@ class FakeContext final : public ValidationContext {
   std::optional<Person> FindPerson(const Uuid& id) const override { return Find(people_, id); }
   std::optional<Observation> FindObservation(const Uuid& id) const override { return Find(observations_, id); }
   std::optional<NetworkEvent> FindEvent(const Uuid& id) const override { return Find(events_, id); }
+  std::optional<MonitoringRound> FindRound(const Uuid& id) const override { return Find(rounds_, id); }
 
   std::optional<Date> SourceDate(SourceKind kind, const Uuid& id) const override {
     const auto it = source_dates_.find({kind, id});
@@ -79,6 +80,7 @@ class FakeContext final : public ValidationContext {
   void AddSchool(const School& s) { schools_[s.id] = s; }
   void AddPerson(const Person& p) { people_[p.id] = p; }
   void AddEvent(const NetworkEvent& e) { events_[e.id] = e; }
+  void AddRound(const MonitoringRound& r) { rounds_[r.id] = r; }
   // Also records the observation's date as a recommendation source.
   void AddObservation(const Observation& o) {
     observations_[o.id] = o;
@@ -100,6 +102,7 @@ class FakeContext final : public ValidationContext {
   std::map<Uuid, Person> people_;
   std::map<Uuid, Observation> observations_;
   std::map<Uuid, NetworkEvent> events_;
+  std::map<Uuid, MonitoringRound> rounds_;
   std::map<std::pair<SourceKind, Uuid>, Date> source_dates_;
   std::map<std::pair<std::string, int64_t>, Rubric> rubrics_;
 };

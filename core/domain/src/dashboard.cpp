@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "mentorlog/domain/enums.h"
+#include "mentorlog/domain/rounds.h"
 #include "mentorlog/domain/rules.h"
 #include "toml_config.h"
 
@@ -263,8 +264,65 @@ struct SchoolRecords {
   std::map<Uuid, Assignment> assignments;
   std::map<Uuid, PlanItem> plan_items;
   std::map<Uuid, RoadmapItem> roadmap;  // the school's own items (district-level ones: Impl::roadmap_)
-  std::set<Uuid> teachers;              // people of the school with the teacher role
+  std::map<Uuid, StatusChange> status_changes;
+  std::map<Uuid, RoundResult> round_results;
+  std::set<Uuid> teachers;  // people of the school with the teacher role
 };
+
+// The school's statuses on `d` (rounds.h StatusesOn).
+std::vector<SchoolStatus> StatusesAt(const SchoolRecords& s, Date d) {
+  std::vector<const StatusChange*> changes;
+  changes.reserve(s.status_changes.size());
+  for (const auto& [id, c] : s.status_changes) changes.push_back(&c);
+  return StatusesOn(s.school ? s.school->statuses : std::vector<SchoolStatus>{}, changes, d);
+}
+
+// A SchoolFacts as figures of a round (rounds.h), and back: one table of names, so a fact added
+// here is frozen and read back without more code.
+struct FactField {
+  std::string_view name;
+  int SchoolFacts::*count = nullptr;
+  bool SchoolFacts::*flag = nullptr;
+};
+constexpr FactField kFactFields[] = {
+    {"supported", nullptr, &SchoolFacts::supported},
+    {"low_results", nullptr, &SchoolFacts::low_results},
+    {"in_partnership", nullptr, &SchoolFacts::in_partnership},
+    {"in_network", nullptr, &SchoolFacts::in_network},
+    {"teachers", &SchoolFacts::teachers, nullptr},
+    {"teachers_in_network_events", &SchoolFacts::teachers_in_network_events, nullptr},
+    {"teachers_trained", &SchoolFacts::teachers_trained, nullptr},
+    {"deficits", &SchoolFacts::deficits, nullptr},
+    {"deficits_closed", &SchoolFacts::deficits_closed, nullptr},
+    {"teachers_with_route", &SchoolFacts::teachers_with_route, nullptr},
+    {"routes_on_track", &SchoolFacts::routes_on_track, nullptr},
+    {"roadmap_due", &SchoolFacts::roadmap_due, nullptr},
+    {"roadmap_on_time", &SchoolFacts::roadmap_on_time, nullptr},
+    {"plan_due", &SchoolFacts::plan_due, nullptr},
+    {"plan_done", &SchoolFacts::plan_done, nullptr},
+};
+
+void AddFacts(const SchoolFacts& f, RoundFigures& out) {
+  for (const FactField& field : kFactFields) {
+    out[std::string(field.name)] = field.count ? f.*(field.count) : (f.*(field.flag) ? 1 : 0);
+  }
+  if (f.better_results) out["better_results"] = *f.better_results ? 1 : 0;
+}
+
+SchoolFacts FactsFrom(const RoundFigures& figures) {
+  SchoolFacts f;
+  for (const FactField& field : kFactFields) {
+    auto v = figures.find(field.name);
+    if (v == figures.end()) continue;
+    if (field.count) {
+      f.*(field.count) = static_cast<int>(std::clamp(v->second, 0.0, 1e9));
+    } else {
+      f.*(field.flag) = v->second != 0;
+    }
+  }
+  if (auto v = figures.find("better_results"); v != figures.end()) f.better_results = v->second != 0;
+  return f;
+}
 
 // What the risk rules read besides the public figures.
 struct RiskInputs {
@@ -305,8 +363,71 @@ int PlanItemsDone(const SchoolRecordsT& s, const std::vector<const PlanItem*>& i
   return done;
 }
 
-bool HasStatus(const School& s, SchoolStatus status) {
-  return std::find(s.statuses.begin(), s.statuses.end(), status) != s.statuses.end();
+// The district's own figures on a date: its roadmap items (those of no school).
+struct DistrictFacts {
+  int roadmap_due = 0;
+  int roadmap_on_time = 0;
+};
+
+struct Count {
+  int64_t num = 0;
+  int64_t den = 0;
+};
+
+// One programme indicator over the schools' facts on one date (docs/metrics.md).
+Count CountIndicator(ProgrammeIndicator which, const std::vector<const SchoolFacts*>& facts,
+                     const DistrictFacts& district) {
+  Count c;
+  for (const SchoolFacts* fp : facts) {
+    const SchoolFacts& f = *fp;
+    switch (which) {
+      case ProgrammeIndicator::kSupportedInPartnership:
+        c.num += f.supported && f.in_partnership;
+        c.den += f.supported;
+        break;
+      case ProgrammeIndicator::kSchoolsInNetwork:
+        c.num += f.in_network;
+        ++c.den;
+        break;
+      case ProgrammeIndicator::kTeachersInNetworkEvents:
+        c.num += f.teachers_in_network_events;
+        c.den += f.teachers;
+        break;
+      case ProgrammeIndicator::kTeachersTrained:
+        c.num += f.teachers_trained;
+        c.den += f.teachers;
+        break;
+      case ProgrammeIndicator::kSupportedBetterResults:
+        c.num += f.supported && f.better_results.value_or(false);
+        c.den += f.supported && f.better_results.has_value();
+        break;
+      case ProgrammeIndicator::kLowResultsShare:
+        c.num += f.low_results;
+        ++c.den;
+        break;
+      case ProgrammeIndicator::kDeficitsClosed:
+        c.num += f.deficits_closed;
+        c.den += f.deficits;
+        break;
+      case ProgrammeIndicator::kRoutesOnTrack:
+        c.num += f.routes_on_track;
+        c.den += f.teachers_with_route;
+        break;
+      case ProgrammeIndicator::kRoadmapOnTime:
+        c.num += f.roadmap_on_time;
+        c.den += f.roadmap_due;
+        break;
+      case ProgrammeIndicator::kPlanItemsDone:
+        c.num += f.plan_done;
+        c.den += f.plan_due;
+        break;
+    }
+  }
+  if (which == ProgrammeIndicator::kRoadmapOnTime) {  // the district's own items too
+    c.num += district.roadmap_on_time;
+    c.den += district.roadmap_due;
+  }
+  return c;
 }
 
 double Median(std::vector<int>& v) {
@@ -372,6 +493,7 @@ class Dashboard::Impl {
   std::map<Uuid, NetworkEvent> events_;
   std::map<Uuid, RoadmapItem> district_roadmap_;  // items with no school
   std::map<Uuid, NetworkAgreement> agreements_;
+  std::map<Uuid, MonitoringRound> rounds_;
   std::unordered_map<Uuid, std::set<Uuid>, UuidHash> agreements_of_;  // school -> its agreements (either side)
   std::map<std::pair<std::string, int64_t>, std::vector<int>>
       domains_;  // rubric -> domain id by criterion id  // rubric -> criterion -> domain
@@ -442,6 +564,20 @@ class Dashboard::Impl {
   void Insert(const NetworkEvent& r);
   void Insert(const EventParticipant& r);
   void Insert(const PlanItem& r) { InSchool(r, &SchoolRecords::plan_items); }
+  void Insert(const MonitoringRound& r);
+  // The schools holding results of the round: their pages show its name and whether it closed.
+  void TouchRoundSchools(const Uuid& round) {
+    for (const auto& [sid, s] : schools_) {
+      for (const auto& [rid, result] : s.round_results) {
+        if (result.round_id == round) {
+          Touch(sid);
+          break;
+        }
+      }
+    }
+  }
+  void Insert(const RoundResult& r) { InSchool(r, &SchoolRecords::round_results); }
+  void Insert(const StatusChange& r) { InSchool(r, &SchoolRecords::status_changes); }
 
   // A record kept by the teacher it is about; a change touches the teacher's school.
   template <class R>
@@ -468,10 +604,18 @@ class Dashboard::Impl {
   }
 
   SchoolProgress Compute(const Uuid& id, const SchoolRecords& s, Date as_of, RiskInputs& inputs) const;
-  SchoolFacts FactsAt(const SchoolRecords& s, const Uuid& id, Date d, bool supported, int teachers) const;
+  SchoolFacts FactsAt(const SchoolRecords& s, const Uuid& id, Date d, int teachers) const;
   void ComputeIndices(Date as_of);
-  void Finish(SchoolProgress& p, const RiskInputs& inputs) const;
+  void Finish(SchoolProgress& p, const RiskInputs& inputs, Date as_of) const;
   void BuildDistrict(Date as_of);
+  DistrictFacts DistrictFactsAt(Date d) const {
+    DistrictFacts f;
+    for (const auto& [rid, item] : district_roadmap_) {
+      f.roadmap_due += RoadmapDue(item, d);
+      f.roadmap_on_time += RoadmapDue(item, d) && RoadmapDoneOnTime(item, d);
+    }
+    return f;
+  }
   std::string NameOf(const Uuid& person) const {
     auto p = people_.find(person);
     return p == people_.end() ? std::string() : p->second.full_name;
@@ -596,7 +740,24 @@ void Dashboard::Impl::Remove(const Uuid& id) {
     }
     case RecordKind::kRecommendationEvent:
       break;
+    case RecordKind::kStatusChange:
+      in_school(&SchoolRecords::status_changes);
+      break;
+    case RecordKind::kRoundResult:
+      in_school(&SchoolRecords::round_results);
+      break;
+    case RecordKind::kMonitoringRound:
+      rounds_.erase(id);
+      TouchRoundSchools(id);
+      break;
   }
+}
+
+void Dashboard::Impl::Insert(const MonitoringRound& r) {
+  Remove(r.id);
+  rounds_[r.id] = r;
+  where_[r.id] = {RecordKind::kMonitoringRound, Uuid()};
+  TouchRoundSchools(r.id);
 }
 
 void Dashboard::Impl::Insert(const School& r) {
@@ -692,10 +853,14 @@ void Dashboard::Impl::Insert(const RubricTemplate& r) {
 // [SECTION] One school's figures
 // -----------------------------------------------------------------------------------------
 
-SchoolFacts Dashboard::Impl::FactsAt(const SchoolRecords& s, const Uuid& id, Date d, bool supported,
-                                     int teachers) const {
+SchoolFacts Dashboard::Impl::FactsAt(const SchoolRecords& s, const Uuid& id, Date d, int teachers) const {
   SchoolFacts f;
   f.teachers = teachers;
+  const std::vector<SchoolStatus> statuses = StatusesAt(s, d);
+  f.low_results = std::find(statuses.begin(), statuses.end(), SchoolStatus::kLowResults) != statuses.end();
+  f.supported =
+      f.low_results || std::find(statuses.begin(), statuses.end(), SchoolStatus::kAdverseConditions) != statuses.end();
+  const bool supported = f.supported;
   ForEachAgreementOf(id, [&](const Uuid&, const NetworkAgreement& a) {
     if (!Live(a, d)) return;
     f.in_network = true;
@@ -769,8 +934,6 @@ SchoolProgress Dashboard::Impl::Compute(const Uuid& id, const SchoolRecords& s, 
   if (s.school) {
     p.name = s.school->short_name.empty() ? s.school->name : s.school->short_name;
     p.district = s.school->district;
-    p.low_results = HasStatus(*s.school, SchoolStatus::kLowResults);
-    p.supported = p.low_results || HasStatus(*s.school, SchoolStatus::kAdverseConditions);
     p.teachers = static_cast<int>(s.school->teachers);
   }
   if (p.teachers <= 0) p.teachers = static_cast<int>(s.teachers.size());
@@ -1005,8 +1168,36 @@ SchoolProgress Dashboard::Impl::Compute(const Uuid& id, const SchoolRecords& s, 
   });
 
   // Facts for the district view, now and at the end of the previous half-year.
-  p.now = FactsAt(s, id, as_of, p.supported, p.teachers);
-  p.previous = FactsAt(s, id, PreviousHalfYearEnd(as_of), p.supported, p.teachers);
+  p.now = FactsAt(s, id, as_of, p.teachers);
+  p.previous = FactsAt(s, id, PreviousHalfYearEnd(as_of), p.teachers);
+  p.low_results = p.now.low_results;
+  p.supported = p.now.supported;
+  for (const auto& [cid, c] : s.status_changes)
+    p.status_history.push_back({c.changed_on, c.statuses, c.reason, c.round_id});
+  std::stable_sort(p.status_history.begin(), p.status_history.end(),
+                   [](const StatusStep& a, const StatusStep& b) { return a.on < b.on; });
+  for (const auto& [rid, result] : s.round_results) {
+    auto round = rounds_.find(result.round_id);
+    if (round == rounds_.end() || !round->second.closed_on) continue;  // the round is not (yet) on this device
+    SchoolRound r;
+    r.round_id = result.round_id;
+    r.name = round->second.name;
+    r.kind = round->second.kind;
+    r.ends_on = round->second.ends_on;
+    r.statuses = result.statuses;
+    r.risks = result.risks;
+    if (auto figures = ParseRoundFigures(result.figures); figures.ok()) {
+      r.facts = FactsFrom(*figures);
+      if (auto v = figures->find("result_index"); v != figures->end()) r.result_index = v->second;
+      if (auto q = figures->find("result_quartile"); q != figures->end() && q->second >= 0 && q->second <= 3) {
+        r.result_quartile = static_cast<Quartile>(static_cast<int>(q->second));
+      }
+    }
+    p.rounds.push_back(std::move(r));
+  }
+  std::sort(p.rounds.begin(), p.rounds.end(), [](const SchoolRound& a, const SchoolRound& b) {
+    return a.ends_on != b.ends_on ? a.ends_on < b.ends_on : a.name < b.name;
+  });
   for (auto& [who, a] : activity) p.activity.push_back(a);
   std::set<Uuid> assigned;
   for (const auto& [aid, a] : s.assignments) {
@@ -1075,8 +1266,8 @@ std::string Number(double v) {
 
 }  // namespace
 
-void Dashboard::Impl::Finish(SchoolProgress& p, const RiskInputs& inputs) const {
-  const int64_t results_year = ResultsYearOf(as_of_.value());
+void Dashboard::Impl::Finish(SchoolProgress& p, const RiskInputs& inputs, Date as_of) const {
+  const int64_t results_year = ResultsYearOf(as_of);
   auto ri = result_index_.find(p.school_id);
   p.result_index = ri == result_index_.end() ? std::vector<IndexPoint>{} : ri->second;
   auto wb = wellbeing_.find(p.school_id);
@@ -1161,90 +1352,86 @@ void Dashboard::Impl::BuildDistrict(Date as_of) {
   });
   v.schools = static_cast<int>(ordered_.size());
 
-  struct Count {
-    int64_t num = 0;
-    int64_t den = 0;
+  auto facts_of = [&](const SchoolFacts SchoolProgress::*when) {
+    std::vector<const SchoolFacts*> out;
+    out.reserve(ordered_.size());
+    for (const SchoolProgress* p : ordered_) out.push_back(&(p->*when));
+    return out;
   };
-  auto indicator = [&](const SchoolFacts SchoolProgress::*when, ProgrammeIndicator which) {
-    Count c;
-    for (const SchoolProgress* p : ordered_) {
-      const SchoolFacts& f = p->*when;
-      switch (which) {
-        case ProgrammeIndicator::kSupportedInPartnership:
-          c.num += p->supported && f.in_partnership;
-          c.den += p->supported;
-          break;
-        case ProgrammeIndicator::kSchoolsInNetwork:
-          c.num += f.in_network;
-          ++c.den;
-          break;
-        case ProgrammeIndicator::kTeachersInNetworkEvents:
-          c.num += f.teachers_in_network_events;
-          c.den += f.teachers;
-          break;
-        case ProgrammeIndicator::kTeachersTrained:
-          c.num += f.teachers_trained;
-          c.den += f.teachers;
-          break;
-        case ProgrammeIndicator::kSupportedBetterResults:
-          c.num += p->supported && f.better_results.value_or(false);
-          c.den += p->supported && f.better_results.has_value();
-          break;
-        case ProgrammeIndicator::kLowResultsShare:
-          c.num += p->low_results;
-          ++c.den;
-          break;
-        case ProgrammeIndicator::kDeficitsClosed:
-          c.num += f.deficits_closed;
-          c.den += f.deficits;
-          break;
-        case ProgrammeIndicator::kRoutesOnTrack:
-          c.num += f.routes_on_track;
-          c.den += f.teachers_with_route;
-          break;
-        case ProgrammeIndicator::kRoadmapOnTime:
-          c.num += f.roadmap_on_time;
-          c.den += f.roadmap_due;
-          break;
-        case ProgrammeIndicator::kPlanItemsDone:
-          c.num += f.plan_done;
-          c.den += f.plan_due;
-          break;
-      }
-    }
-    if (which == ProgrammeIndicator::kRoadmapOnTime) {  // the district's own items too
-      const Date d = when == &SchoolProgress::now ? as_of : v.previous_as_of;
-      for (const auto& [rid, item] : district_roadmap_) {
-        c.den += RoadmapDue(item, d);
-        c.num += RoadmapDue(item, d) && RoadmapDoneOnTime(item, d);
-      }
-    }
-    return c;
-  };
+  const std::vector<const SchoolFacts*> now_facts = facts_of(&SchoolProgress::now);
+  const std::vector<const SchoolFacts*> before_facts = facts_of(&SchoolProgress::previous);
+  const DistrictFacts district_now = DistrictFactsAt(as_of);
+  const DistrictFacts district_before = DistrictFactsAt(v.previous_as_of);
   std::set<std::string> districts;
   for (const SchoolProgress* p : ordered_) {
     v.supported += p->supported;
     districts.insert(p->district);
   }
-  for (ProgrammeIndicator which : kAllProgrammeIndicators) {
+  const std::map<ProgrammeIndicator, Target>* district_targets = nullptr;
+  if (districts.size() == 1) {
+    if (auto d = config_.targets_by_district.find(*districts.begin()); d != config_.targets_by_district.end()) {
+      district_targets = &d->second;
+    }
+  }
+  auto value_of = [&](ProgrammeIndicator which, const std::vector<const SchoolFacts*>& facts,
+                      const DistrictFacts& district) {
     IndicatorValue iv;
     iv.indicator = which;
-    const Count now = indicator(&SchoolProgress::now, which);
-    const Count before = indicator(&SchoolProgress::previous, which);
+    const Count now = CountIndicator(which, facts, district);
     iv.numerator = now.num;
     iv.denominator = now.den;
     if (now.den > 0) iv.value = static_cast<double>(now.num) / static_cast<double>(now.den);
-    if (before.den > 0) iv.previous = static_cast<double>(before.num) / static_cast<double>(before.den);
     if (auto t = config_.targets.find(which); t != config_.targets.end()) iv.target = t->second;
-    if (districts.size() == 1) {
-      if (auto d = config_.targets_by_district.find(*districts.begin()); d != config_.targets_by_district.end()) {
-        if (auto t = d->second.find(which); t != d->second.end()) iv.target = t->second;
-      }
+    if (district_targets) {
+      if (auto t = district_targets->find(which); t != district_targets->end()) iv.target = t->second;
     }
     if (iv.value && iv.target)
       iv.met = iv.target->at_most ? *iv.value <= iv.target->value : *iv.value >= iv.target->value;
+    return iv;
+  };
+  for (ProgrammeIndicator which : kAllProgrammeIndicators) {
+    IndicatorValue iv = value_of(which, now_facts, district_now);
+    const Count before = CountIndicator(which, before_facts, district_before);
+    if (before.den > 0) iv.previous = static_cast<double>(before.num) / static_cast<double>(before.den);
     v.indicators.push_back(iv);
   }
+
+  // Monitoring rounds: a closed one with its frozen figures, an open one with the schools it covers.
+  std::map<Uuid, std::vector<SchoolFacts>> frozen;  // round -> its schools' facts
+  for (const SchoolProgress* p : ordered_) {
+    for (const SchoolRound& r : p->rounds) frozen[r.round_id].push_back(r.facts);
+  }
+  for (const auto& [rid, round] : rounds_) {
+    RoundView rv;
+    rv.round_id = rid;
+    rv.name = round.name;
+    rv.kind = round.kind;
+    rv.starts_on = round.starts_on;
+    rv.ends_on = round.ends_on;
+    rv.closed_on = round.closed_on;
+    if (round.closed_on) {
+      std::vector<const SchoolFacts*> facts;
+      for (const SchoolFacts& f : frozen[rid]) {
+        facts.push_back(&f);
+        rv.supported += f.supported;
+        rv.low_results += f.low_results;
+      }
+      rv.schools = static_cast<int>(facts.size());
+      DistrictFacts district;
+      if (auto figures = ParseRoundFigures(round.district_figures); figures.ok()) {
+        district.roadmap_due = static_cast<int>((*figures)["roadmap_due"]);
+        district.roadmap_on_time = static_cast<int>((*figures)["roadmap_on_time"]);
+      }
+      for (ProgrammeIndicator which : kAllProgrammeIndicators)
+        rv.indicators.push_back(value_of(which, facts, district));
+    } else {
+      for (const SchoolProgress* p : ordered_) rv.schools += RoundCovers(round, p->school_id);
+    }
+    v.rounds.push_back(std::move(rv));
+  }
+  std::sort(v.rounds.begin(), v.rounds.end(), [](const RoundView& a, const RoundView& b) {
+    return a.ends_on != b.ends_on ? a.ends_on < b.ends_on : a.name < b.name;
+  });
 
   // Ranking and "no contact".
   for (const SchoolProgress* p : ordered_) {
@@ -1368,7 +1555,7 @@ void Dashboard::Refresh(Date as_of) {
     RiskInputs inputs;
     d.progress_[id] = d.Compute(id, s->second, as_of, inputs);
     d.risk_inputs_[id] = std::move(inputs);
-    d.Finish(d.progress_[id], d.risk_inputs_[id]);
+    d.Finish(d.progress_[id], d.risk_inputs_[id], as_of);
     ++d.last_recomputed_;
   };
   if (d.all_dirty_) {
@@ -1378,7 +1565,7 @@ void Dashboard::Refresh(Date as_of) {
   } else {
     for (const Uuid& id : d.dirty_) recompute(id);
     if (indices_changed) {  // every school's place may have moved: indices and risks again
-      for (auto& [id, p] : d.progress_) d.Finish(p, d.risk_inputs_[id]);
+      for (auto& [id, p] : d.progress_) d.Finish(p, d.risk_inputs_[id], as_of);
     }
   }
   d.dirty_.clear();
@@ -1393,6 +1580,41 @@ const SchoolProgress* Dashboard::Find(const Uuid& school_id) const {
   return p == impl_->progress_.end() ? nullptr : &p->second;
 }
 int Dashboard::last_recomputed() const { return impl_->last_recomputed_; }
+
+Dashboard::Freeze Dashboard::FreezeRound(const MonitoringRound& round) const {
+  const Impl& d = *impl_;
+  const Date on = round.ends_on;
+  const int64_t results_year = ResultsYearOf(on);
+  Freeze out;
+  for (const SchoolProgress* listed : d.ordered_) {
+    if (!RoundCovers(round, listed->school_id)) continue;
+    const SchoolRecords& s = d.schools_.at(listed->school_id);
+    RiskInputs inputs;
+    SchoolProgress p = d.Compute(listed->school_id, s, on, inputs);
+    d.Finish(p, inputs, on);
+    RoundResult r;
+    r.round_id = round.id;
+    r.school_id = listed->school_id;
+    r.statuses = StatusesAt(s, on);
+    RoundFigures figures;
+    AddFacts(p.now, figures);
+    for (const IndexPoint& ip : p.result_index) {
+      if (ip.year != results_year) continue;
+      figures["result_index"] = ip.value;
+      figures["result_quartile"] = static_cast<int>(ip.quartile);
+      figures["results_year"] = static_cast<double>(ip.year);
+    }
+    figures["overdue_recommendations"] = p.recommendations.overdue;
+    figures["open_recommendations"] = p.recommendations.open;
+    r.figures = FormatRoundFigures(figures);
+    for (const RiskFlag& flag : p.risks) r.risks.push_back(flag.code);
+    out.results.push_back(std::move(r));
+  }
+  const DistrictFacts district = d.DistrictFactsAt(on);
+  out.district_figures =
+      FormatRoundFigures({{"roadmap_due", district.roadmap_due}, {"roadmap_on_time", district.roadmap_on_time}});
+  return out;
+}
 int64_t Dashboard::records() const { return static_cast<int64_t>(impl_->where_.size()); }
 
 }  // namespace mentorlog::core

@@ -35,7 +35,10 @@ MENTORLOG_ENUM_TABLE(
     {RK::kTraining, "training", "повышение квалификации", "training"},
     {RK::kNetworkEvent, "network_event", "сетевое мероприятие", "network event"},
     {RK::kEventParticipant, "event_participant", "участник сетевого мероприятия", "event participant"},
-    {RK::kPlanItem, "plan_item", "пункт плана работы", "work plan item"})
+    {RK::kPlanItem, "plan_item", "пункт плана работы", "work plan item"},
+    {RK::kMonitoringRound, "monitoring_round", "этап мониторинга", "monitoring round"},
+    {RK::kRoundResult, "round_result", "итог школы в мониторинге", "school's round result"},
+    {RK::kStatusChange, "status_change", "изменение статуса школы", "school status change"})
 
 MENTORLOG_ENUM_TABLE(Settlement, {Settlement::kUrban, "urban", "город", "urban"},
                      {Settlement::kRural, "rural", "село", "rural"})
@@ -134,6 +137,10 @@ MENTORLOG_ENUM_TABLE(RoadmapStatus, {RoadmapStatus::kPlanned, "planned", "зап
 
 MENTORLOG_ENUM_TABLE(NetworkModel, {NetworkModel::kHorizontal, "horizontal", "горизонтальная", "horizontal"},
                      {NetworkModel::kVertical, "vertical", "вертикальная", "vertical"})
+
+MENTORLOG_ENUM_TABLE(RoundKind, {RoundKind::kEntry, "entry", "входной", "entry"},
+                     {RoundKind::kInterim, "interim", "промежуточный", "interim"},
+                     {RoundKind::kFinal, "final", "итоговый", "final"})
 
 MENTORLOG_ENUM_TABLE(PartnerKind, {PartnerKind::kSchool, "school", "школа", "school"},
                      {PartnerKind::kInstitution, "institution", "социальный институт", "social institution"})
@@ -349,6 +356,7 @@ MENTORLOG_ENUM_INSTANTIATE(RouteItemStatus)
 MENTORLOG_ENUM_INSTANTIATE(TrainingKind)
 MENTORLOG_ENUM_INSTANTIATE(NetworkEventKind)
 MENTORLOG_ENUM_INSTANTIATE(PlanActivity)
+MENTORLOG_ENUM_INSTANTIATE(RoundKind)
 #undef MENTORLOG_ENUM_INSTANTIATE
 
 // [SECTION] Record kinds
@@ -374,6 +382,8 @@ std::optional<RecordKind> KindFromName(std::string_view name) {
   if (name == "participants") return RecordKind::kEventParticipant;
   if (name == "plan" || name == "plans" || name == "work_plan") return RecordKind::kPlanItem;
   if (name == "persons" || name == "teachers") return RecordKind::kPerson;
+  if (name == "rounds" || name == "round" || name == "monitoring") return RecordKind::kMonitoringRound;
+  if (name == "statuses" || name == "status_history") return RecordKind::kStatusChange;
   return std::nullopt;
 }
 

@@ -14,9 +14,15 @@ bool IsOpen(RecommendationStatus status) {
 
 bool IsOverdue(const Recommendation& r, Date today) { return IsOpen(r.status) && r.due_on < today; }
 
-bool IsAppendOnly(RecordKind kind) { return kind == RecordKind::kRecommendationEvent; }
+bool IsAppendOnly(RecordKind kind) {
+  return kind == RecordKind::kRecommendationEvent || kind == RecordKind::kRoundResult;
+}
 
-LocalText AppendOnlyRefusal() {
+LocalText AppendOnlyRefusal(RecordKind kind) {
+  if (kind == RecordKind::kRoundResult) {
+    return LocalText{"Итоги закрытого этапа мониторинга не изменяются; исправления учтутся в следующем этапе.",
+                     "A closed monitoring round's figures are not changed; a correction counts in the next round."};
+  }
   return LocalText{"Записи истории не изменяются; добавьте новый комментарий.",
                    "History entries cannot be changed; add a new comment instead."};
 }
@@ -40,7 +46,7 @@ Status CheckEdit(const RecordState& stored, const RecordState& change) {
   if (!IsAppendOnly(stored.kind) || stored.deleted) return Status::Ok();
   for (const FieldState& f : change.fields) {
     const FieldState* was = stored.Find(f.field);
-    if (was == nullptr || was->value != f.value) return Status::Conflict(AppendOnlyRefusal());
+    if (was == nullptr || was->value != f.value) return Status::Conflict(AppendOnlyRefusal(stored.kind));
   }
   return Status::Ok();
 }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "mentorlog/domain/rounds.h"
+
 namespace mentorlog::core {
 
 namespace {
@@ -442,6 +444,70 @@ ValidationErrors Validate(const PlanItem& r, const ValidationContext& ctx) {
     e.Required("title", r.title, "what is planned", "что запланировано");
   }
   if (r.done_on) e.NotAfterToday("done_on", *r.done_on, ctx, "completion", "выполнения");
+  return e.Take();
+}
+
+namespace {
+// The round a record names: none is refused; one not on this device is a rule across records.
+void RoundExists(Errors& e, std::string_view field, const Uuid& id, const ValidationContext& ctx) {
+  if (id.IsNil()) {
+    e.Add(field, "Choose the monitoring round.", "Выберите этап мониторинга.");
+  } else if (!ctx.FindRound(id)) {
+    e.Across(field, "The monitoring round is not on this device: it was deleted, or has not come with a sync yet.",
+             "Этапа мониторинга нет на этом устройстве: его удалили или он ещё не пришёл с синхронизацией.");
+  }
+}
+// A leader school is not also a supported one (ШНОР, ШНСУ).
+void StatusesConsistent(Errors& e, std::string_view field, const std::vector<SchoolStatus>& statuses) {
+  if (Has(statuses, SchoolStatus::kLeader) &&
+      (Has(statuses, SchoolStatus::kLowResults) || Has(statuses, SchoolStatus::kAdverseConditions))) {
+    e.Add(field, "A leader school cannot also be a low-results or adverse-conditions school.",
+          "Школа-лидер не может одновременно быть ШНОР или ШНСУ.");
+  }
+}
+}  // namespace
+
+ValidationErrors Validate(const MonitoringRound& r, const ValidationContext& ctx) {
+  Errors e;
+  e.Texts(r);
+  e.Required("name", r.name, "the round's name", "название этапа");
+  e.Order("ends_on", r.starts_on, r.ends_on, "The round ends before it starts",
+          "Этап заканчивается раньше, чем начинается");
+  if (r.closed_on) {
+    e.Order("closed_on", r.starts_on, *r.closed_on, "The round is closed before it starts",
+            "Этап закрыт раньше, чем начался");
+    e.NotAfterToday("closed_on", *r.closed_on, ctx, "closing", "закрытия этапа");
+  }
+  for (const Uuid& school : r.school_ids) {
+    e.SchoolExists("school_ids", school, ctx);
+  }
+  if (!ParseRoundFigures(r.district_figures).ok()) {
+    e.Add("district_figures", "The district's figures are not lines of the form name=number.",
+          "Показатели района записаны не строками вида имя=число.");
+  }
+  return e.Take();
+}
+
+ValidationErrors Validate(const RoundResult& r, const ValidationContext& ctx) {
+  Errors e;
+  e.Texts(r);
+  RoundExists(e, "round_id", r.round_id, ctx);
+  e.SchoolExists("school_id", r.school_id, ctx);
+  StatusesConsistent(e, "statuses", r.statuses);
+  if (!ParseRoundFigures(r.figures).ok()) {
+    e.Add("figures", "The school's figures are not lines of the form name=number.",
+          "Показатели школы записаны не строками вида имя=число.");
+  }
+  return e.Take();
+}
+
+ValidationErrors Validate(const StatusChange& r, const ValidationContext& ctx) {
+  Errors e;
+  e.Texts(r);
+  e.SchoolExists("school_id", r.school_id, ctx);
+  e.Required("reason", r.reason, "the reason (an order, a round's results)", "основание (приказ, итоги мониторинга)");
+  StatusesConsistent(e, "statuses", r.statuses);
+  if (r.round_id) RoundExists(e, "round_id", *r.round_id, ctx);
   return e.Take();
 }
 

@@ -266,9 +266,32 @@ CREATE TABLE plan_items (
 CREATE INDEX plan_items_person ON plan_items (person_id, planned_on);
 )sql";
 
+// Migration 11 (0.6.0), "the programme's cycle" (issue 16): monitoring rounds, each school's
+// figures frozen when a round closes, and the history of a school's status.
+static constexpr std::string_view kMigration11 = R"sql(
+CREATE TABLE monitoring_rounds (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL, kind TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL,
+  school_ids TEXT NOT NULL, closed_on TEXT, district_figures TEXT NOT NULL);
+
+CREATE TABLE round_results (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  round_id TEXT NOT NULL, school_id TEXT NOT NULL, statuses TEXT NOT NULL, figures TEXT NOT NULL,
+  risks TEXT NOT NULL);
+CREATE INDEX round_results_round ON round_results (round_id);
+CREATE INDEX round_results_school ON round_results (school_id);
+
+CREATE TABLE status_changes (
+  id TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0,
+  school_id TEXT NOT NULL, changed_on TEXT NOT NULL, statuses TEXT NOT NULL, reason TEXT NOT NULL,
+  round_id TEXT);
+CREATE INDEX status_changes_school ON status_changes (school_id, changed_on);
+)sql";
+
 std::span<const std::string_view> Migrations() {
   static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5,
-                                              kMigration6, kMigration7, kMigration8, kMigration9, kMigration10};
+                                              kMigration6, kMigration7, kMigration8, kMigration9, kMigration10,
+                                              kMigration11};
   return kAll;
 }
 

@@ -79,6 +79,7 @@ class StoreImpl final : public ValidationContext {
   std::optional<Person> FindPerson(const Uuid& id) const override { return Cached<Person>(id); }
   std::optional<Observation> FindObservation(const Uuid& id) const override { return Find<Observation>(id); }
   std::optional<NetworkEvent> FindEvent(const Uuid& id) const override { return Find<NetworkEvent>(id); }
+  std::optional<MonitoringRound> FindRound(const Uuid& id) const override { return Find<MonitoringRound>(id); }
   // A deleted source still has its date (tombstones keep the row), so the recommendations it
   // produced stay editable after the visit is deleted.
   std::optional<Date> SourceDate(SourceKind kind, const Uuid& id) const override {

@@ -53,7 +53,8 @@ Result<size_t> ApplyPullResponse(core::SyncLedger& ledger, const PullResponse& a
 using StateLoader = std::function<Result<std::optional<RecordState>>(const Uuid&)>;
 Result<std::optional<Uuid>> SchoolOf(const RecordState& state, const StateLoader& load);
 
-// Kinds only a coordinator writes (assignments, rubric templates, network agreements). The
+// Kinds only a coordinator writes (assignments, rubric templates, network agreements, monitoring
+// rounds and their results, a school's status changes). The
 // district-wide records (SchoolOf nullopt: network events, the district's roadmap) are theirs
 // too. The central store refuses the others' changes of them; the app does not offer them.
 bool CoordinatorOnlyKind(core::RecordKind kind);

@@ -232,8 +232,11 @@ struct Milestones {
   friend bool operator==(const Milestones&, const Milestones&) = default;
 };
 
-// What the district view needs from a school at one date.
+// What the district view needs from a school at one date. A closed monitoring round keeps its
+// schools' facts (rounds.h), so every field here is also a figure of RoundResult::figures.
 struct SchoolFacts {
+  bool supported = false;       // a low-results or adverse-conditions school on the date (rounds.h StatusesOn)
+  bool low_results = false;     // a low-results school on the date
   bool in_partnership = false;  // supported and party to a live agreement
   bool in_network = false;      // party to a live agreement
   int teachers = 0;
@@ -249,6 +252,29 @@ struct SchoolFacts {
   int plan_done = 0;                   // of them, done
   std::optional<bool> better_results;  // none without results in both years
   friend bool operator==(const SchoolFacts&, const SchoolFacts&) = default;
+};
+
+// A closed monitoring round as one school's figures were frozen in it (a RoundResult read back).
+struct SchoolRound {
+  Uuid round_id;
+  std::string name;
+  RoundKind kind = RoundKind::kEntry;
+  Date ends_on;
+  std::vector<SchoolStatus> statuses;
+  SchoolFacts facts;
+  std::optional<double> result_index;  // the ИОР of the round's results year
+  std::optional<Quartile> result_quartile;
+  std::vector<std::string> risks;  // the risk directions flagged (codes)
+  friend bool operator==(const SchoolRound&, const SchoolRound&) = default;
+};
+
+// One step of a school's status history (a StatusChange).
+struct StatusStep {
+  Date on;
+  std::vector<SchoolStatus> statuses;
+  std::string reason;
+  std::optional<Uuid> round_id;
+  friend bool operator==(const StatusStep&, const StatusStep&) = default;
 };
 
 struct PersonActivity {
@@ -286,10 +312,12 @@ struct SchoolProgress {
   std::vector<RiskFlag> risks;  // in the config's order
   Milestones milestones;
 
-  SchoolFacts now;                       // at as_of
-  SchoolFacts previous;                  // at the end of the previous half-year
-  std::vector<PersonActivity> activity;  // contacts in the current half-year, by person id
-  std::vector<Uuid> assigned;            // mentors and tutors assigned at as_of
+  SchoolFacts now;                         // at as_of
+  SchoolFacts previous;                    // at the end of the previous half-year
+  std::vector<StatusStep> status_history;  // oldest first
+  std::vector<SchoolRound> rounds;         // the closed rounds it was in, by end date
+  std::vector<PersonActivity> activity;    // contacts in the current half-year, by person id
+  std::vector<Uuid> assigned;              // mentors and tutors assigned at as_of
   friend bool operator==(const SchoolProgress&, const SchoolProgress&) = default;
 };
 
@@ -332,6 +360,22 @@ struct Workload {
   friend bool operator==(const Workload&, const Workload&) = default;
 };
 
+// A monitoring round in the district view. A closed round's figures are those frozen when it
+// was closed (its RoundResults and district figures), so rounds compare exactly side by side.
+struct RoundView {
+  Uuid round_id;
+  std::string name;
+  RoundKind kind = RoundKind::kEntry;
+  Date starts_on;
+  Date ends_on;
+  std::optional<Date> closed_on;
+  int schools = 0;                         // closed: with a result; open: covered now
+  int supported = 0;                       // closed rounds only
+  int low_results = 0;                     // closed rounds only
+  std::vector<IndicatorValue> indicators;  // closed rounds only, kAllProgrammeIndicators order (no previous)
+  friend bool operator==(const RoundView&, const RoundView&) = default;
+};
+
 struct DistrictView {
   Date as_of;
   Date previous_as_of;
@@ -342,6 +386,7 @@ struct DistrictView {
   std::vector<RankedSchool> ranking;       // lagging first: lowest ИОР, then most risks, then name
   std::vector<RankedSchool> no_contact;    // no contact in no_contact_days (or never), longest first
   std::vector<Workload> workload;          // mentors and tutors, by name
+  std::vector<RoundView> rounds;           // by end date, then name
   friend bool operator==(const DistrictView&, const DistrictView&) = default;
 };
 
@@ -375,6 +420,15 @@ class Dashboard {
   // How many schools the last Refresh recomputed (for tests and benchmarks).
   int last_recomputed() const;
   int64_t records() const;  // records held
+
+  // The figures a round freezes (rounds.h CloseRound): one RoundResult (no id) for each school of
+  // the set the round covers, as of the round's end date, and the district's own figures. Call
+  // after Refresh (the indices are the last Refresh's).
+  struct Freeze {
+    std::vector<RoundResult> results;
+    std::string district_figures;
+  };
+  Freeze FreezeRound(const MonitoringRound& round) const;
 
   class Impl;
 

@@ -34,6 +34,9 @@ enum class RecordKind {
   kNetworkEvent,
   kEventParticipant,
   kPlanItem,
+  kMonitoringRound,
+  kRoundResult,
+  kStatusChange,
 };
 
 enum class Settlement { kUrban, kRural };
@@ -94,6 +97,8 @@ enum class NetworkEventKind {
 // the record of that kind (docs/metrics.md), the others by their done date.
 enum class PlanActivity { kVisit, kObservation, kConsultation, kEvent, kOther };
 enum class Assessment { kVpr, kOge, kEge, kRegional };
+// A monitoring round of the programme (004): входной, промежуточный, итоговый.
+enum class RoundKind { kEntry, kInterim, kFinal };
 
 // One entry of a vocabulary.
 template <class E>

@@ -270,6 +270,44 @@ struct PlanItem {
   std::optional<Date> done_on;  // events and other activities; visits and the like are matched (docs/metrics.md)
 };
 
+// A monitoring round of the programme (мониторинг: входной, промежуточный, итоговый; 000:
+// «не реже 2 раз в год»), district-wide. Its figures are taken as of `ends_on`; closing it
+// (`closed_on`) freezes each of its schools' figures as RoundResult records
+// (Dashboard::FreezeRound), which later rounds compare with and later corrections never rewrite.
+struct MonitoringRound {
+  Uuid id;
+  std::string name;  // «Входной мониторинг 2026/27»
+  RoundKind kind = RoundKind::kEntry;
+  Date starts_on;
+  Date ends_on;
+  std::vector<Uuid> school_ids;  // the schools monitored; empty = every school of the district
+  std::optional<Date> closed_on;
+  std::string district_figures;  // the district's own figures frozen at closing (dashboard.h RoundFigures)
+};
+
+// One school's figures as they were when its round was closed. Written once, never edited
+// (rules.h IsAppendOnly): a correction made later does not rewrite a round.
+struct RoundResult {
+  Uuid id;
+  Uuid round_id;
+  Uuid school_id;
+  std::vector<SchoolStatus> statuses;  // at the round's end date
+  std::string figures;                 // "name=value" lines (dashboard.h RoundFigures)
+  std::vector<std::string> risks;      // the risk directions flagged (codes)
+};
+
+// A school's status from a date on: it entered or left the ШНОР/ШНСУ list, became a leader, or
+// left the programme (no status). Before its first change a school has School::statuses (the
+// list of status_year); rules.h StatusesOn says which applies on a date.
+struct StatusChange {
+  Uuid id;
+  Uuid school_id;
+  Date changed_on;
+  std::vector<SchoolStatus> statuses;  // empty = an ordinary school, out of the programme's lists
+  std::string reason;            // «приказ № 112 от 20.01.2027, по итогам мониторинга»
+  std::optional<Uuid> round_id;  // the round whose results decided it
+};
+
 // One line of a regional results spreadsheet.
 struct AssessmentResult {
   Uuid id;
@@ -541,6 +579,34 @@ struct RecordTraits<RubricTemplate> {
       MENTORLOG_F(RubricTemplate, title_en), MENTORLOG_F(RubricTemplate, body_json));
 };
 
+template <>
+struct RecordTraits<MonitoringRound> {
+  static constexpr RecordKind kKind = RecordKind::kMonitoringRound;
+  static constexpr std::string_view kTable = "monitoring_rounds";
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(MonitoringRound, name), MENTORLOG_F(MonitoringRound, kind), MENTORLOG_F(MonitoringRound, starts_on),
+      MENTORLOG_F(MonitoringRound, ends_on), MENTORLOG_F(MonitoringRound, school_ids),
+      MENTORLOG_F(MonitoringRound, closed_on), MENTORLOG_F(MonitoringRound, district_figures));
+};
+
+template <>
+struct RecordTraits<RoundResult> {
+  static constexpr RecordKind kKind = RecordKind::kRoundResult;
+  static constexpr std::string_view kTable = "round_results";
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(RoundResult, round_id), MENTORLOG_F(RoundResult, school_id), MENTORLOG_F(RoundResult, statuses),
+      MENTORLOG_F(RoundResult, figures), MENTORLOG_F(RoundResult, risks));
+};
+
+template <>
+struct RecordTraits<StatusChange> {
+  static constexpr RecordKind kKind = RecordKind::kStatusChange;
+  static constexpr std::string_view kTable = "status_changes";
+  static constexpr auto kFields = std::make_tuple(
+      MENTORLOG_F(StatusChange, school_id), MENTORLOG_F(StatusChange, changed_on), MENTORLOG_F(StatusChange, statuses),
+      MENTORLOG_F(StatusChange, reason), MENTORLOG_F(StatusChange, round_id));
+};
+
 #undef MENTORLOG_F
 
 // -----------------------------------------------------------------------------------------
@@ -582,7 +648,10 @@ constexpr size_t FieldCount() {
   X(Training)                   \
   X(NetworkEvent)               \
   X(EventParticipant)           \
-  X(PlanItem)
+  X(PlanItem)                   \
+  X(MonitoringRound)            \
+  X(RoundResult)                \
+  X(StatusChange)
 // clang-format on
 
 // Calls f.template operator()<R>() with the record type of `kind`.

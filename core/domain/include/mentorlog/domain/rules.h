@@ -29,10 +29,10 @@ bool IsOpen(RecommendationStatus status);
 bool IsOverdue(const Recommendation& r, Date today);
 
 // Records of this kind are created once and never edited (the recommendation's history:
-// comments, status changes, reopenings). Deleting one is allowed.
+// comments, status changes, reopenings; a closed round's results). Deleting one is allowed.
 bool IsAppendOnly(RecordKind kind);
 // What the store and the central store say when an edit of such a record is refused.
-LocalText AppendOnlyRefusal();
+LocalText AppendOnlyRefusal(RecordKind kind);
 
 // How a stored record is being changed: a save of the record, or a reopening of a
 // recommendation (Records::ReopenRecommendation, the only way its status goes back).
@@ -45,7 +45,7 @@ enum class EditAction { kSave, kReopen };
 template <class R>
 Status CheckEdit(const R& old, const R& next, EditAction action) {
   (void)old, (void)next, (void)action;
-  if (IsAppendOnly(RecordTraits<R>::kKind)) return Status::Conflict(AppendOnlyRefusal());
+  if (IsAppendOnly(RecordTraits<R>::kKind)) return Status::Conflict(AppendOnlyRefusal(RecordTraits<R>::kKind));
   return Status::Ok();
 }
 Status CheckEdit(const Recommendation& old, const Recommendation& next, EditAction action);

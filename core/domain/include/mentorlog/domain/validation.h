@@ -53,6 +53,7 @@ class ValidationContext {
   virtual std::optional<Date> SourceDate(SourceKind kind, const Uuid& id) const = 0;
   virtual std::optional<Observation> FindObservation(const Uuid& id) const = 0;
   virtual std::optional<NetworkEvent> FindEvent(const Uuid& id) const = 0;
+  virtual std::optional<MonitoringRound> FindRound(const Uuid& id) const = 0;
   virtual std::optional<Rubric> FindRubric(std::string_view code, int64_t version) const = 0;
 };
 
@@ -78,6 +79,9 @@ ValidationErrors Validate(const Training& r, const ValidationContext& ctx);
 ValidationErrors Validate(const NetworkEvent& r, const ValidationContext& ctx);
 ValidationErrors Validate(const EventParticipant& r, const ValidationContext& ctx);
 ValidationErrors Validate(const PlanItem& r, const ValidationContext& ctx);
+ValidationErrors Validate(const MonitoringRound& r, const ValidationContext& ctx);
+ValidationErrors Validate(const RoundResult& r, const ValidationContext& ctx);
+ValidationErrors Validate(const StatusChange& r, const ValidationContext& ctx);
 
 // The error for one text field, or nullopt when `text` is acceptable (text.h's FindTextFault).
 std::optional<FieldError> CheckFieldText(std::string_view field, std::string_view text);

@@ -26,7 +26,7 @@
 
 namespace mentorlog::core {
 
-inline constexpr int kLatestSchemaVersion = 10;
+inline constexpr int kLatestSchemaVersion = 11;
 
 struct StoreOptions {
   std::filesystem::path path;               // the SQLite file; created when missing
