@@ -30,9 +30,11 @@
 #include "mentorlog/domain/field_codec.h"
 #include "mentorlog/domain/import.h"
 #include "mentorlog/domain/record_json.h"
+#include "mentorlog/domain/rounds.h"
 #include "mentorlog/domain/rubric.h"
 #include "mentorlog/domain/text.h"
 #include "mentorlog/platform/env.h"
+#include "mentorlog/report/district.h"
 #include "mentorlog/store/bundled_rubrics.h"
 #include "mentorlog/store/export.h"
 #include "mentorlog/store/store.h"
@@ -331,6 +333,12 @@ std::vector<std::string_view> ListColumns(RecordKind kind) {
       return {"event_id", "teacher_id"};
     case RecordKind::kPlanItem:
       return {"person_id", "school_id", "teacher_id", "activity", "planned_on", "title", "done_on"};
+    case RecordKind::kMonitoringRound:
+      return {"name", "kind", "starts_on", "ends_on", "closed_on"};
+    case RecordKind::kRoundResult:
+      return {"round_id", "school_id", "statuses", "risks"};
+    case RecordKind::kStatusChange:
+      return {"school_id", "changed_on", "statuses", "reason"};
     default:
       return {};
   }
@@ -508,6 +516,29 @@ Status CmdDelete(Context& ctx, const std::string& id_text) {
   return ctx.store->records().Delete(*kind, id);
 }
 
+// Closes a monitoring round: freezes its schools' figures as of its end date (rounds.h).
+Status CmdCloseRound(Context& ctx, const std::string& id_text, const std::string& on_text) {
+  ASSIGN_OR_RETURN(Uuid id, Uuid::Parse(id_text));
+  std::optional<Date> on;
+  if (!on_text.empty()) {
+    ASSIGN_OR_RETURN(Date parsed, Date::Parse(on_text));
+    on = parsed;
+  }
+  core::Records& records = ctx.store->records();
+  ASSIGN_OR_RETURN(auto dashboard, report::BuildDashboard(records, DefaultAssetsDir(), records.Today()));
+  ASSIGN_OR_RETURN(core::MonitoringRound closed, core::CloseRound(records, *dashboard, id, on));
+  ASSIGN_OR_RETURN(std::vector<core::RoundResult> results, records.ListBy<core::RoundResult>("round_id", id));
+  std::cout << Pick(ctx.language,
+                    "Closed «" + closed.name + "» on " + closed.closed_on->ToString() + ": the figures of " +
+                        std::to_string(results.size()) + " school(s) as of " + closed.ends_on.ToString() +
+                        " are kept as they are now.",
+                    "Этап «" + closed.name + "» закрыт " + closed.closed_on->ToString() + ": показатели школ (" +
+                        std::to_string(results.size()) + ") на " + closed.ends_on.ToString() +
+                        " сохранены в нынешнем виде.")
+            << "\n";
+  return Status::Ok();
+}
+
 }  // namespace
 }  // namespace mentorlog::cli
 
@@ -574,6 +605,14 @@ int main(int argc, char** argv) {
   auto* del = app.add_subcommand("delete", "Delete a record (kept as a tombstone so the deletion syncs)");
   del->add_option("ID", id, "The record's id")->required();
 
+  std::string on;
+  auto* round = app.add_subcommand("round", "Monitoring rounds (add one with `add monitoring_round`)");
+  round->require_subcommand(1);
+  auto* close_round = round->add_subcommand(
+      "close", "Close a round: each school's figures as of the round's end date are frozen as round results");
+  close_round->add_option("ID", id, "The round's id (`list rounds`)")->required();
+  close_round->add_option("--on", on, "The closing date, YYYY-MM-DD (default: today)");
+
   SyncCommands sync_commands(app);
   ReportCommands report_commands(app);
 
@@ -617,6 +656,8 @@ int main(int argc, char** argv) {
       s = CmdEdit(c, id, json);
     else if (del->parsed())
       s = CmdDelete(c, id);
+    else if (close_round->parsed())
+      s = CmdCloseRound(c, id, on);
     else if (sync_commands.Parsed())
       s = sync_commands.Run(SyncContext{c.language, c.data_dir, *c.store});
     else if (report_commands.Parsed())

@@ -190,6 +190,32 @@ TEST_F(CliTest, AddEditShowDeleteAVisit) {
   EXPECT_EQ(Cli("show " + id).exit_code, 1);
 }
 
+TEST_F(CliTest, ARoundIsAddedThenClosedAndItsSchoolsFiguresAreKept) {
+  ImportSchoolAndTeacher();
+  const auto schools = Ids(Cli("list schools").out);
+  ASSERT_EQ(schools.size(), 1u);
+  CliRun add = Cli("add monitoring_round --json -",
+                   R"({"name": "Входной мониторинг", "kind": "entry", "starts_on": "2025-09-01",
+                       "ends_on": "2025-09-30"})");
+  ASSERT_EQ(add.exit_code, 0) << add.out;
+  const std::string round = add.out.substr(0, 36);
+  CliRun change = Cli("add status_change --json -", R"({"school_id": ")" + schools[0] +
+                                                        R"(", "changed_on": "2025-10-15", "statuses": [],
+                       "reason": "Приказ № 12", "round_id": ")" +
+                                                        round + R"("})");
+  ASSERT_EQ(change.exit_code, 0) << change.out;
+
+  CliRun closed = Cli("round close " + round + " --on 2025-10-01");
+  ASSERT_EQ(closed.exit_code, 0) << closed.out;
+  EXPECT_NE(closed.out.find("the figures of 1 school(s) as of 2025-09-30"), std::string::npos) << closed.out;
+  CliRun results = Cli("list round_results");
+  EXPECT_NE(results.out.find("1 record(s)"), std::string::npos) << results.out;
+  CliRun again = Cli("round close " + round);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.out.find("was closed on 2025-10-01"), std::string::npos) << again.out;
+  EXPECT_NE(Cli("list statuses").out.find("Приказ № 12"), std::string::npos);
+}
+
 TEST_F(CliTest, AddRejectsBadJsonAndInvalidRecords) {
   ImportSchoolAndTeacher();
   const auto schools = Ids(Cli("list schools").out);
