@@ -946,6 +946,55 @@ TEST_P(RecordFormsTest, TheDistrictsRoadmapAndItsNetworkEventsAreListedForTheCoo
   }
 }
 
+// The programme's cycle through the screens (issue 16): a coordinator adds a monitoring round
+// and a school's status change with the generic form, then closes the round from the programme
+// screen; the school shows its status as of today and its history, the round's schools' figures
+// are frozen, and the district view shows the round's column.
+TEST_P(RecordFormsTest, ACoordinatorKeepsTheRoundsAndTheStatusHistoryAndClosesARound) {
+  const RecordFormsScene scene = Scene();
+  AppController controller(*store_, Options());
+  const ui::RecordForm round =
+      Form("monitoring_round",
+           {{"name", "Входной мониторинг 2026/27"}, {"starts_on", "2026-09-01"}, {"ends_on", "2026-09-30"}});
+  Save(controller, round);
+  const ui::RecordForm change = Form("status_change", {{"school_id", scene.school.ToString()},
+                                                       {"changed_on", "2026-11-01"},
+                                                       {"statuses", "adverse_conditions"},
+                                                       {"reason", "Приказ № 12 от 01.11.2026"}});
+  Save(controller, change);
+
+  controller.Apply({ui::OpenSchool{scene.school.ToString()}, ui::OpenProgramme{}});
+  controller.WaitIdle();
+  auto view = controller.View();
+  ASSERT_EQ(view->school->status_history.size(), 1u);
+  EXPECT_EQ(view->school->status_history[0].title, "ШНСУ");
+  EXPECT_EQ(view->school->statuses, std::vector<std::string>{"ШНСУ"}) << "the status in force today";
+  ASSERT_EQ(view->programme->open_rounds.size(), 1u);
+  EXPECT_EQ(view->programme->open_rounds[0].code, round.id);
+  EXPECT_EQ(Row(view->programme->rounds, round.id)->status, "идёт");
+
+  controller.Apply({ui::CloseRound{round.id}});
+  controller.WaitDashboard();
+  view = controller.View();
+  ASSERT_FALSE(view->notice_is_error) << view->notice;
+  const size_t schools = All<core::School>().size();
+  EXPECT_EQ(view->notice, "Этап «Входной мониторинг 2026/27» закрыт: показатели школ (" + std::to_string(schools) +
+                              ") на 2026-09-30 сохранены в нынешнем виде.");
+  EXPECT_EQ(Must(store_->records().ListBy<core::RoundResult>("round_id", *Uuid::Parse(round.id)), "results").size(),
+            schools);
+  EXPECT_TRUE(view->programme->open_rounds.empty());
+  EXPECT_EQ(Row(view->programme->rounds, round.id)->status, "закрыт 20.11.2026");
+  ASSERT_NE(view->dashboard, nullptr);
+  ASSERT_EQ(view->dashboard->district.rounds.size(), 1u);
+  EXPECT_EQ(view->dashboard->district.rounds[0].values.at(0), std::to_string(schools));
+  EXPECT_EQ(view->dashboard->district.round_rows.size(), view->dashboard->district.rounds[0].values.size());
+
+  controller.Apply({ui::CloseRound{round.id}});  // a second tap
+  controller.WaitDashboard();
+  EXPECT_TRUE(controller.View()->notice_is_error);
+  EXPECT_NE(controller.View()->notice.find("уже закрыт"), std::string::npos) << controller.View()->notice;
+}
+
 TEST_P(RecordFormsTest, AMentorIsNotOfferedWhatOnlyACoordinatorWritesAndItIsRefusedBeforeTheOutbox) {
   const RecordFormsScene scene = Scene();
   Must(store_->ledger().SetSyncValue("person_id", scene.mentor.id.ToString()), "person");

@@ -245,6 +245,26 @@ ui::DashboardView BuildDashboardView(const core::Dashboard& dashboard, const cor
     row.open_recommendations = w.open_recommendations;
     out.workload.push_back(std::move(row));
   }
+  // Closed rounds side by side: the same rows for each.
+  out.round_rows = {(*ctx.tr)("district.round_schools"), (*ctx.tr)("district.round_low_results"),
+                    (*ctx.tr)("district.round_supported")};
+  for (core::ProgrammeIndicator which : core::kAllProgrammeIndicators) {
+    out.round_rows.emplace_back(core::ProgrammeIndicatorLabel(which, ctx.language));
+  }
+  for (const core::RoundView& r : d.rounds) {
+    if (!r.closed_on) continue;
+    ui::RoundColumn column;
+    column.name = r.name;
+    column.period = ShowDate(r.starts_on) + " – " + ShowDate(r.ends_on);
+    column.values = {std::to_string(r.schools), std::to_string(r.low_results), std::to_string(r.supported)};
+    for (const core::IndicatorValue& v : r.indicators) {
+      column.values.push_back(
+          v.value ? ctx.tr->Format("view.dash.share",
+                                   {Percent(*v.value, ctx), std::to_string(v.numerator), std::to_string(v.denominator)})
+                  : "—");
+    }
+    out.rounds.push_back(std::move(column));
+  }
   for (const core::SchoolProgress* p : dashboard.schools()) {
     view.schools.push_back(School(*p, rubrics.titles, ctx));
     view.schools.back().rubric_max = static_cast<float>(rubrics.max_level);

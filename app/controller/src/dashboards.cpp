@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "mentorlog/domain/rounds.h"
 #include "reports.h"
 
 namespace mentorlog::app {
@@ -39,6 +40,31 @@ void Dashboards::MakeReport(const ui::MakeReport& request) {
                                   texts_.language(), dashboard_ ? &*dashboard_ : nullptr)
                     : Result<std::filesystem::path>(caught_up);
     tell_(path.ok() ? Notice::Words("view.notice.report_saved", {path->string()}) : Notice::Error(path.status()));
+  });
+}
+
+void Dashboards::CloseRound(const Uuid& round_id) {
+  if (stop_.load()) return;
+  queue_.Post([this, round_id] {
+    Status caught_up = CatchUp();
+    if (stop_.load()) return;
+    if (!caught_up.ok() || !dashboard_) {
+      tell_(Notice::Error(caught_up.ok() ? Status::Unavailable(LocalText{"Показатели ещё считаются; повторите.",
+                                                                         "The figures are still being computed; "
+                                                                         "try again."})
+                                         : caught_up));
+      return;
+    }
+    dashboard_->Refresh(store_.records().Today());
+    auto closed = core::CloseRound(store_.records(), *dashboard_, round_id);
+    if (!closed.ok()) {
+      tell_(Notice::Error(closed.status()));
+      return;
+    }
+    auto results = store_.records().ListBy<core::RoundResult>("round_id", round_id);
+    tell_(Notice::Words("view.notice.round_closed", {closed->name, std::to_string(results.ok() ? results->size() : 0),
+                                                     closed->ends_on.ToString()}));
+    Refresh();  // the district view shows the round closed, with its figures
   });
 }
 

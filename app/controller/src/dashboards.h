@@ -40,6 +40,9 @@ class Dashboards {
   // Queues a report of the dashboards' figures (ui/action.h), made from the Dashboard kept
   // here, brought up to date first; its notice goes through `tell`.
   void MakeReport(const ui::MakeReport& request);
+  // Queues the closing of a monitoring round (core's rounds.h CloseRound) from the Dashboard kept
+  // here, brought up to date first; then a refresh. Its notice goes through `tell`.
+  void CloseRound(const Uuid& round_id);
   // The day of the last refresh; nullopt before the first.
   std::optional<core::Date> AsOf() const;
   // A running refresh stops early, queued ones are dropped, nothing more is queued; joins.

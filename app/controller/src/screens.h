@@ -9,7 +9,7 @@
 //   screens_browse.cpp     OpenSchool, OpenTeacher, OpenPlan, OpenProgramme, FilterRecommendations, ResolveConflict,
 //                          DismissConflict
 //   screens_settings.cpp   ChangeSettings, WorkOffline, and the settings read at start
-//   screens_reports.cpp    MakeReport
+//   screens_reports.cpp    MakeReport, CloseRound (both run by the dashboards)
 //   screens.cpp            the rebuild, the notice, and what the others share
 //
 // Thread safety: Take, Tell, Start and TakeOpenedForm may be called from any thread; the rest
@@ -91,6 +91,7 @@ class Screens {
   void LoadSettings();  // the first task
   // screens_reports.cpp
   void On(const ui::MakeReport& a);
+  void On(const ui::CloseRound& a);
 
   // screens.cpp
   void RebuildAndPublish();  // the queue's idle step

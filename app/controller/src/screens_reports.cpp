@@ -19,4 +19,10 @@ void Screens::On(const ui::MakeReport& a) {
   if (ShowIfError(path.status())) Show(Notice::Words("view.notice.report_saved", {path->string()}));
 }
 
+void Screens::On(const ui::CloseRound& a) {
+  auto id = Uuid::Parse(a.round_id);
+  if (!ShowIfError(id.status())) return;
+  dashboards_.CloseRound(*id);  // the dashboards hold the figures a round freezes
+}
+
 }  // namespace mentorlog::app

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "mentorlog/domain/enums.h"
+#include "mentorlog/domain/rounds.h"
 #include "mentorlog/domain/rubric.h"
 #include "mentorlog/domain/rules.h"
 #include "mentorlog/sync/client.h"
@@ -314,6 +315,20 @@ ui::RecordRow RowOf(const core::RoadmapItem& r, Date today, const BuildContext& 
           pending && r.ends_on < today};
 }
 
+ui::RecordRow RowOf(const core::MonitoringRound& r, const BuildContext& ctx) {
+  const std::string schools = r.school_ids.empty()
+                                  ? std::string((*ctx.tr)("view.row.round_all_schools"))
+                                  : ctx.tr->Count("view.row.round_schools", static_cast<int64_t>(r.school_ids.size()));
+  return {r.id.ToString(),
+          "monitoring_round",
+          ShowDate(r.starts_on) + " – " + ShowDate(r.ends_on),
+          r.name,
+          JoinDot({Label(r.kind, ctx), schools}),
+          r.closed_on ? ctx.tr->Format("view.row.round_closed", {ShowDate(*r.closed_on)})
+                      : std::string((*ctx.tr)("view.row.round_open")),
+          false};
+}
+
 ui::RecordRow RowOf(const core::NetworkEvent& e, size_t participants, const BuildContext& ctx) {
   return {e.id.ToString(),
           "network_event",
@@ -462,13 +477,26 @@ std::string DraftTitle(const core::Records& store, const BuildContext& ctx, cons
 
 namespace {
 
+// The school's statuses today, after its status changes (rounds.h StatusesOn), as labels.
+Result<std::vector<std::string>> StatusLabels(const core::Records& store, const core::School& school, Date today,
+                                              Language language) {
+  ASSIGN_OR_RETURN(auto changes, store.ListBy<core::StatusChange>("school_id", school.id));
+  std::vector<const core::StatusChange*> pointers;
+  for (const auto& c : changes) pointers.push_back(&c);
+  std::vector<std::string> out;
+  for (core::SchoolStatus s : core::StatusesOn(school.statuses, pointers, today)) {
+    out.emplace_back(core::EnumLabel(s, language));
+  }
+  return out;
+}
+
 Result<ui::SchoolCard> MakeCard(const core::Records& store, const BuildContext& ctx, const core::School& school,
                                 const std::vector<core::RoadmapItem>& roadmap, Date today) {
   ui::SchoolCard card;
   card.id = school.id.ToString();
   card.name = SchoolName(school);
   card.municipality = school.municipality;
-  for (core::SchoolStatus s : school.statuses) card.statuses.emplace_back(core::EnumLabel(s, ctx.language));
+  ASSIGN_OR_RETURN(card.statuses, StatusLabels(store, school, today, ctx.language));
 
   ASSIGN_OR_RETURN(core::Records::SchoolActivity activity, store.ActivityOf(school.id, today));
   const std::optional<int> days = core::DaysSinceContact(activity.last_contact, today);
@@ -625,7 +653,17 @@ Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildCo
   view.id = school.id.ToString();
   view.name = school.name;
   view.municipality = school.municipality;
-  for (core::SchoolStatus s : school.statuses) view.statuses.emplace_back(core::EnumLabel(s, ctx.language));
+  ASSIGN_OR_RETURN(view.statuses, StatusLabels(store, school, store.Today(), ctx.language));
+  ASSIGN_OR_RETURN(auto changes, store.ListBy<core::StatusChange>("school_id", id));
+  std::sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) {
+    return a.changed_on != b.changed_on ? a.changed_on > b.changed_on : b.id < a.id;
+  });
+  for (const auto& c : changes) {
+    std::string statuses = Labels(c.statuses, ctx.language);
+    if (statuses.empty()) statuses = (*ctx.tr)("school.status_none");
+    view.status_history.push_back(
+        {c.id.ToString(), "status_change", ShowDate(c.changed_on), statuses, OneLine(c.reason), "", false});
+  }
   SchoolNames schools(store);
   schools.Add(school);
   if (school.leader_partner_id) view.leader_partner = schools.Of(*school.leader_partner_id);
@@ -892,6 +930,13 @@ Result<ui::ProgrammeView> BuildProgrammeView(const core::Records& store, const B
   for (const auto& r : roadmap) view.roadmap.push_back(RowOf(r, today, ctx));
   ASSIGN_OR_RETURN(auto events, store.List<core::NetworkEvent>());
   ASSIGN_OR_RETURN(view.events, EventRows(store, std::move(events), ctx));
+  ASSIGN_OR_RETURN(auto rounds, store.List<core::MonitoringRound>());
+  std::sort(rounds.begin(), rounds.end(),
+            [](const auto& a, const auto& b) { return a.ends_on != b.ends_on ? a.ends_on > b.ends_on : a.id < b.id; });
+  for (const auto& r : rounds) {
+    view.rounds.push_back(RowOf(r, ctx));
+    if (!r.closed_on) view.open_rounds.push_back({r.id.ToString(), r.name});
+  }
   view.may_coordinate = ctx.may_coordinate;
   return view;
 }
@@ -1004,6 +1049,11 @@ Result<ui::RecordOptions> BuildRecordOptions(const core::Records& store, const B
         using T = std::remove_cvref_t<decltype(std::declval<R>().*(def.member))>;
         if constexpr (std::is_enum_v<T>) {
           options.vocabularies[std::string(spec.kind) + "." + std::string(def.name)] = EnumChoices<T>(ctx.language);
+        } else if constexpr (core::IsVector<T>::value) {
+          if constexpr (std::is_enum_v<typename T::value_type>) {
+            options.vocabularies[std::string(spec.kind) + "." + std::string(def.name)] =
+                EnumChoices<typename T::value_type>(ctx.language);
+          }
         }
       });
     });

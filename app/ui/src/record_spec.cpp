@@ -95,6 +95,20 @@ constexpr std::array kAssignment = {
     FieldSpec{"ends_on", W::kDate, {}, {}, {}, true},
 };
 
+constexpr std::array kRound = {
+    FieldSpec{"name", W::kText},
+    FieldSpec{"kind", W::kChoice, {}, {}, {}, false, "entry"},
+    FieldSpec{"starts_on", W::kDate, {}, {}, {}, false, "today"},
+    FieldSpec{"ends_on", W::kDate},
+};
+
+constexpr std::array kStatusChange = {
+    FieldSpec{"school_id", W::kSchool},
+    FieldSpec{"changed_on", W::kDate, {}, {}, {}, false, "today"},
+    FieldSpec{"statuses", W::kChoices, {}, {}, {}, true},
+    FieldSpec{"reason", W::kMultiline},
+};
+
 const std::array kSpecs = {
     RecordSpec{"network_agreement", kAgreement},
     RecordSpec{"roadmap_item", kRoadmap},
@@ -104,6 +118,8 @@ const std::array kSpecs = {
     RecordSpec{"network_event", kEvent, /*participants=*/true},
     RecordSpec{"plan_item", kPlan},
     RecordSpec{"assignment", kAssignment},
+    RecordSpec{"monitoring_round", kRound},
+    RecordSpec{"status_change", kStatusChange},
 };
 
 }  // namespace

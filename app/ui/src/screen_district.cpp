@@ -8,6 +8,7 @@
 // [SECTION] DrawDistrict
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 #include "mentorlog/ui/charts.h"
@@ -74,6 +75,47 @@ void ContactText(const RankedSchoolRow& r) {
   } else {
     ImGui::TextUnformatted(r.contact.c_str());
   }
+}
+
+// Closed monitoring rounds side by side: a row per figure, a column per round (on a phone, one
+// round after another).
+void DrawRounds(const DistrictDashboardView& d, const Translations& t, bool narrow) {
+  Heading(t("district.rounds"));
+  if (d.rounds.empty()) {
+    Muted(t("district.rounds_none"));
+    return;
+  }
+  if (narrow) {
+    for (const RoundColumn& round : d.rounds) {
+      ImGui::TextWrapped("%s (%s)", round.name.c_str(), round.period.c_str());
+      for (size_t i = 0; i < d.round_rows.size() && i < round.values.size(); ++i) {
+        ImGui::BulletText("%s: %s", d.round_rows[i].c_str(), round.values[i].c_str());
+      }
+      ImGui::Spacing();
+    }
+    return;
+  }
+  const int columns = static_cast<int>(std::min<size_t>(d.rounds.size(), 60)) + 1;
+  const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("district.rounds", columns, flags)) return;
+  ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+  for (int c = 1; c < columns; ++c) {
+    ImGui::TableSetupColumn(d.rounds[static_cast<size_t>(c - 1)].name.c_str(), ImGuiTableColumnFlags_WidthStretch,
+                            1.0f);
+  }
+  ImGui::TableHeadersRow();
+  for (size_t row = 0; row < d.round_rows.size(); ++row) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextWrapped("%s", d.round_rows[row].c_str());
+    for (int c = 1; c < columns; ++c) {
+      ImGui::TableNextColumn();
+      const RoundColumn& round = d.rounds[static_cast<size_t>(c - 1)];
+      ImGui::TextUnformatted(row < round.values.size() ? round.values[row].c_str() : "");
+      Probe("district.round/" + std::to_string(c - 1) + "/" + std::to_string(row));
+    }
+  }
+  ImGui::EndTable();
 }
 
 void DrawRanking(const DistrictDashboardView& d, UiState& state, const Translations& t, Actions& out, bool narrow) {
@@ -236,6 +278,7 @@ void DrawDistrict(const DashboardView* dashboard, bool computing, UiState& state
   }
 
   DrawIndicators(d, t, narrow);
+  DrawRounds(d, t, narrow);
   DrawRanking(d, state, t, out, narrow);
   DrawNoContact(d, state, t, out);
   DrawWorkload(d, state, t, narrow, out);

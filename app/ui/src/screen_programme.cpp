@@ -1,6 +1,6 @@
-// The district's programme: its roadmap (district-level items) and every network event, each a
-// list whose rows open the record's form and, for a coordinator, a button that adds one. Reached
-// from the district view.
+// The district's programme: its monitoring rounds (a coordinator closes an open one here), its
+// roadmap (district-level items) and every network event, each a list whose rows open the
+// record's form and, for a coordinator, a button that adds one. Reached from the district view.
 #include <imgui.h>
 
 #include <string>
@@ -17,6 +17,19 @@ void OpenProgrammePage(UiState& state, Actions& out) {
 }
 
 void DrawProgramme(const ProgrammeView& view, UiState& state, const Translations& t, Actions& out) {
+  Heading(t("programme.rounds"));
+  DrawRecordRows("programme.round", view.rounds, t, out);
+  if (view.may_coordinate) {
+    for (const Choice& round : view.open_rounds) {
+      if (Button(t.Format("programme.close_round", {round.label}).c_str(), "programme.close/" + round.code)) {
+        out.push_back(CloseRound{round.code});
+      }
+    }
+    if (Button(t("programme.add_round"), "programme.add/monitoring_round")) {
+      OpenNewRecordForm(state, "monitoring_round", "", {}, out);
+      return;
+    }
+  }
   Heading(t("programme.roadmap"));
   DrawRecordRows("programme.roadmap_item", view.roadmap, t, out);
   if (view.may_coordinate && Button(t("programme.add_roadmap"), "programme.add/roadmap_item")) {

@@ -169,6 +169,22 @@ void DrawRecordForm(const RecordOptions& options, const std::vector<FieldErrorVi
         changed |= ChoiceField(label, &value, it == options.vocabularies.end() ? kNone : it->second, probe, none);
         break;
       }
+      case FieldWidget::kChoices: {
+        static const std::vector<Choice> kNone;
+        auto it = options.vocabularies.find(form.kind + "." + name);
+        std::vector<std::string> codes;
+        for (size_t at = 0; at < value.size();) {
+          const size_t nl = std::min(value.find('\n', at), value.size());
+          if (nl > at) codes.push_back(value.substr(at, nl - at));
+          at = nl + 1;
+        }
+        if (MultiChoiceField(label, &codes, it == options.vocabularies.end() ? kNone : it->second, probe)) {
+          changed = true;
+          value.clear();
+          for (const std::string& c : codes) value += (value.empty() ? "" : "\n") + c;
+        }
+        break;
+      }
       case FieldWidget::kSchool:
         changed |= ChoiceField(label, &value, options.schools, probe, none);
         break;

@@ -240,6 +240,14 @@ void DrawSchoolLog(const SchoolView& view, UiState& state, const Translations& t
 
   // The programme's instruments of this school: each list adds (what only a coordinator writes
   // is offered to a coordinator), each row opens its form.
+  if (!view.status_history.empty() || view.may_coordinate) {
+    Heading(t("school.status_history"));
+    DrawRecordRows("school.status_change", view.status_history, t, out);
+    if (view.may_coordinate && Button(t("school.add_status_change"), "school.add/status_change")) {
+      OpenNewRecordForm(state, "status_change", view.id, {{"school_id", view.id}}, out);
+      return;
+    }
+  }
   Heading(t("school.agreements"));
   DrawRecordRows("school.agreement", view.agreements, t, out);
   if (view.may_coordinate && Button(t("school.add_agreement"), "school.add/network_agreement")) {

@@ -289,9 +289,9 @@ CREATE INDEX status_changes_school ON status_changes (school_id, changed_on);
 )sql";
 
 std::span<const std::string_view> Migrations() {
-  static constexpr std::string_view kAll[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5,
-                                              kMigration6, kMigration7, kMigration8, kMigration9, kMigration10,
-                                              kMigration11};
+  static constexpr std::string_view kAll[] = {kMigration1, kMigration2,  kMigration3, kMigration4,
+                                              kMigration5, kMigration6,  kMigration7, kMigration8,
+                                              kMigration9, kMigration10, kMigration11};
   return kAll;
 }
 

@@ -86,9 +86,16 @@ struct MakeReport {
   std::string draft_key;
 };
 
-using Action = std::variant<OpenSchool, OpenTeacher, OpenPlan, OpenProgramme, PrepareForm, SaveForm, SaveDraft,
-                            DiscardDraft, OpenDraft, OpenRecord, FilterRecommendations, StartSync, CancelSync,
-                            ResolveConflict, DismissConflict, SignIn, WorkOffline, SignOut, ChangeSettings, MakeReport>;
+// Closes a monitoring round: its schools' figures are frozen (core's rounds.h); the notice says
+// how many.
+struct CloseRound {
+  std::string round_id;
+};
+
+using Action =
+    std::variant<OpenSchool, OpenTeacher, OpenPlan, OpenProgramme, PrepareForm, SaveForm, SaveDraft, DiscardDraft,
+                 OpenDraft, OpenRecord, FilterRecommendations, StartSync, CancelSync, ResolveConflict, DismissConflict,
+                 SignIn, WorkOffline, SignOut, ChangeSettings, MakeReport, CloseRound>;
 
 using Actions = std::vector<Action>;
 

@@ -26,6 +26,7 @@ enum class FieldWidget {
   kNumber,     // a whole number
   kYesNo,      // "1" / "0"
   kChoice,     // a code of the field's vocabulary (RecordOptions::vocabularies["<kind>.<field>"])
+  kChoices,    // codes of the field's vocabulary, one a line (check boxes)
   kSchool,     // a school (RecordOptions::schools)
   kTeacher,    // a teacher (RecordOptions::teachers)
   kPerson,     // a mentor, tutor or coordinator (RecordOptions::people)

@@ -169,11 +169,12 @@ struct SchoolView {
   std::vector<TimelineEntry> timeline;  // newest first
   std::vector<RecommendationRow> open_recommendations;
   std::vector<PersonRow> teachers;
-  std::vector<RecordRow> agreements;   // where it is the supported school or the partner, newest first
-  std::vector<RecordRow> roadmap;      // its school-level roadmap items, by start
-  std::vector<RecordRow> events;       // network events it organised, newest first
-  std::vector<RecordRow> assignments;  // mentors and tutors assigned to it
-  bool may_coordinate = true;          // offer what only a coordinator writes (agreements, events, assignments)
+  std::vector<RecordRow> status_history;  // its status changes, the latest first
+  std::vector<RecordRow> agreements;      // where it is the supported school or the partner, newest first
+  std::vector<RecordRow> roadmap;         // its school-level roadmap items, by start
+  std::vector<RecordRow> events;          // network events it organised, newest first
+  std::vector<RecordRow> assignments;     // mentors and tutors assigned to it
+  bool may_coordinate = true;             // offer what only a coordinator writes (agreements, events, assignments)
 };
 
 struct CriterionSeries {
@@ -227,9 +228,11 @@ struct PlanView {
 
 // The district's own instruments: its roadmap (district-level items) and every network event.
 struct ProgrammeView {
-  std::vector<RecordRow> roadmap;  // district-level items: still to do by start, then the rest latest first
-  std::vector<RecordRow> events;   // network events, newest first, with their participants
-  bool may_coordinate = true;      // offer adding (a coordinator's)
+  std::vector<RecordRow> roadmap;   // district-level items: still to do by start, then the rest latest first
+  std::vector<RecordRow> events;    // network events, newest first, with their participants
+  std::vector<RecordRow> rounds;    // monitoring rounds, the latest end first
+  std::vector<Choice> open_rounds;  // the rounds not closed yet (id, name), for their Close buttons
+  bool may_coordinate = true;       // offer adding and closing (a coordinator's)
 };
 
 struct RecommendationsView {
@@ -279,6 +282,13 @@ struct WorkloadRow {
   int open_recommendations = 0;
 };
 
+// A closed monitoring round, one column of the rounds side by side (its frozen figures).
+struct RoundColumn {
+  std::string name;                 // "Входной мониторинг 2027/28"
+  std::string period;               // "01.09.2027 – 30.09.2027"
+  std::vector<std::string> values;  // one per DistrictDashboardView::round_rows: "43% (3 of 7)", "—"
+};
+
 struct DistrictDashboardView {
   std::string as_of;           // shown date
   std::string previous_as_of;  // the end of the previous half-year, shown
@@ -289,6 +299,8 @@ struct DistrictDashboardView {
   std::vector<RankedSchoolRow> ranking;     // lagging first
   std::vector<RankedSchoolRow> no_contact;  // longest first
   std::vector<WorkloadRow> workload;        // by name
+  std::vector<std::string> round_rows;      // the rows' labels: schools, low-results, supported, each indicator
+  std::vector<RoundColumn> rounds;          // closed rounds, oldest first
 };
 
 // A rubric figure's first and latest mean (a criterion of a school or of a teacher).
