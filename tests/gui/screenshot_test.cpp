@@ -78,7 +78,9 @@ TEST_F(ScreenshotTest, EveryMainScreenInBothLanguagesAndBothSizes) {
                                             "form-route_item",
                                             "form-training",
                                             "form-plan_item",
-                                            "form-assignment"};
+                                            "form-assignment",
+                                            "form-monitoring_round",
+                                            "form-status_change"};
   const std::vector<std::pair<int, int>> sizes = {{1280, 800}, {390, 844}};
   for (const std::string& lang : {std::string("ru"), std::string("en")}) {
     for (const auto& [w, h] : sizes) {

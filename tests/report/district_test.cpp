@@ -61,18 +61,41 @@ core::DistrictView HandMadeView() {
   w.consultations = 3;
   w.open_recommendations = 4;
   v.workload.push_back(w);
+  core::RoundView entry;
+  entry.name = "Входной мониторинг";
+  entry.starts_on = Must(core::Date::FromYmd(2026, 9, 1));
+  entry.ends_on = Must(core::Date::FromYmd(2026, 9, 30));
+  entry.closed_on = Must(core::Date::FromYmd(2026, 10, 1));
+  entry.schools = 14;
+  entry.low_results = 3;
+  entry.supported = 5;
+  for (core::ProgrammeIndicator which : core::kAllProgrammeIndicators) {
+    core::IndicatorValue iv;
+    iv.indicator = which;
+    if (which == core::ProgrammeIndicator::kLowResultsShare) {
+      iv.numerator = 3;
+      iv.denominator = 14;
+      iv.value = 3.0 / 14.0;
+    }
+    entry.indicators.push_back(iv);
+  }
+  v.rounds.push_back(entry);
+  core::RoundView interim;  // open: not a column
+  interim.name = "Промежуточный мониторинг";
+  v.rounds.push_back(interim);
   return v;
 }
 
 TEST(DistrictReportTest, TablesKeepTheFiguresAndTheirTypes) {
   const auto tables = DistrictTables(HandMadeView(), Language::kRussian);
-  ASSERT_EQ(tables.size(), 5u);
+  ASSERT_EQ(tables.size(), 6u);
   EXPECT_EQ(tables[0].name, "indicators");
   EXPECT_EQ(tables[0].title, "Показатели");
   EXPECT_EQ(tables[1].name, "ranking");
   EXPECT_EQ(tables[2].name, "no_contact");
-  EXPECT_EQ(tables[3].name, "workload");
-  EXPECT_EQ(tables[4].name, "summary");
+  EXPECT_EQ(tables[3].name, "rounds");
+  EXPECT_EQ(tables[4].name, "workload");
+  EXPECT_EQ(tables[5].name, "summary");
   for (const auto& t : tables) {
     for (const auto& row : t.rows) ASSERT_EQ(row.size(), t.columns.size()) << t.name;
   }
@@ -92,7 +115,20 @@ TEST(DistrictReportTest, TablesKeepTheFiguresAndTheirTypes) {
 
   EXPECT_EQ(std::get<core::Date>(tables[2].rows[0][2]), Must(core::Date::FromYmd(2026, 10, 6)));
   EXPECT_EQ(std::get<std::string>(tables[2].rows[1][2]), "не было");
-  EXPECT_EQ(std::get<std::string>(tables[3].rows[0][1]), "наставник");
+  EXPECT_EQ(std::get<std::string>(tables[4].rows[0][1]), "наставник");
+
+  // The closed round is a column; the open one is not.
+  const Table& rounds = tables[3];
+  ASSERT_EQ(rounds.columns.size(), 2u);
+  EXPECT_EQ(rounds.columns[1].title, "Входной мониторинг (2026-09-30)");
+  ASSERT_EQ(rounds.rows.size(), 3 + std::size(core::kAllProgrammeIndicators));
+  EXPECT_EQ(std::get<int64_t>(rounds.rows[0][1]), 14);
+  EXPECT_EQ(std::get<int64_t>(rounds.rows[1][1]), 3);
+  EXPECT_EQ(std::get<int64_t>(rounds.rows[2][1]), 5);
+  const size_t low = 3 + static_cast<size_t>(core::ProgrammeIndicator::kLowResultsShare);
+  EXPECT_EQ(std::get<std::string>(rounds.rows[low][0]), "Доля ШНОР среди всех школ");
+  EXPECT_EQ(std::get<Percent>(rounds.rows[low][1]), Percent{3.0 / 14.0});
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(rounds.rows[3][1])) << "no value: blank";
 }
 
 TEST(DistrictReportTest, WorkbookOpensInLibreOfficeWithPercentsAndDates) {
@@ -101,7 +137,7 @@ TEST(DistrictReportTest, WorkbookOpensInLibreOfficeWithPercentsAndDates) {
   const auto xlsx = dir.path() / "district.xlsx";
   Must(WriteXlsx(DistrictTables(HandMadeView(), Language::kEnglish), xlsx, Language::kEnglish));
   const auto csvs = XlsxToCsv(xlsx, dir.path());
-  ASSERT_EQ(csvs.size(), 5u);
+  ASSERT_EQ(csvs.size(), 6u);
   std::string all;
   for (const auto& csv : csvs) all += ReadAll(csv) + "\n";
   EXPECT_NE(all.find("75.0%"), std::string::npos) << all;   // the share as a percent
@@ -117,6 +153,8 @@ TEST(DistrictReportTest, WorkbookOpensInLibreOfficeWithPercentsAndDates) {
   EXPECT_NE(names.find("Ranking"), std::string::npos) << names;
   EXPECT_NE(names.find("No contact"), std::string::npos) << names;
   EXPECT_NE(names.find("Workload"), std::string::npos) << names;
+  EXPECT_NE(names.find("Monitoring rounds"), std::string::npos) << names;
+  EXPECT_NE(all.find("21.4%"), std::string::npos) << all;  // 3 of 14 at the entry round
 }
 
 TEST(DistrictReportTest, DemoDistrictThroughARealDashboard) {

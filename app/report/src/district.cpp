@@ -110,6 +110,38 @@ std::vector<Table> DistrictTables(const core::DistrictView& view, Language langu
   }
   tables.push_back(std::move(no_contact));
 
+  // Closed monitoring rounds side by side: a row per figure, a column per round (docs/metrics.md).
+  std::vector<const core::RoundView*> closed;
+  for (const auto& r : view.rounds) {
+    if (r.closed_on) closed.push_back(&r);
+  }
+  if (!closed.empty()) {
+    Table rounds{"rounds",
+                 LocalText{"Этапы мониторинга", "Monitoring rounds"}.In(language),
+                 {{LocalText{"Показатель", "Figure"}.In(language), 50}},
+                 {}};
+    for (const core::RoundView* r : closed) {
+      rounds.columns.push_back({r->name + " (" + r->ends_on.ToString() + ")", 24});
+    }
+    auto row = [&](std::string label, auto cell_of) {
+      std::vector<Cell> cells = {std::move(label)};
+      for (const core::RoundView* r : closed) cells.push_back(cell_of(*r));
+      rounds.rows.push_back(std::move(cells));
+    };
+    row(kSchools.In(language), [](const core::RoundView& r) { return Cell(int64_t{r.schools}); });
+    row(LocalText{"ШНОР", "Low-results schools"}.In(language),
+        [](const core::RoundView& r) { return Cell(int64_t{r.low_results}); });
+    row(LocalText{"ШНОР и ШНСУ", "Supported schools"}.In(language),
+        [](const core::RoundView& r) { return Cell(int64_t{r.supported}); });
+    for (size_t i = 0; i < std::size(core::kAllProgrammeIndicators); ++i) {
+      row(std::string(core::ProgrammeIndicatorLabel(core::kAllProgrammeIndicators[i], language)),
+          [&](const core::RoundView& r) {
+            return i < r.indicators.size() ? OptionalPercent(r.indicators[i].value) : Cell(std::monostate{});
+          });
+    }
+    tables.push_back(std::move(rounds));
+  }
+
   Table workload{"workload",
                  LocalText{"Нагрузка", "Workload"}.In(language),
                  {{LocalText{"ФИО", "Name"}.In(language), 36},

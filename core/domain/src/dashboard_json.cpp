@@ -359,6 +359,38 @@ std::string DistrictViewJson(const DistrictView& v, Language language) {
     w.Key("met").Maybe(iv.met, [&](bool b) { w.Bool(b); }).End();
   }
   w.End();
+  w.Key("rounds").Array();
+  for (const RoundView& r : v.rounds) {
+    w.Object()
+        .Key("id")
+        .Id(r.round_id)
+        .Key("name")
+        .String(r.name)
+        .Key("kind")
+        .String(EnumCode(r.kind))
+        .Key("starts_on")
+        .Date(r.starts_on)
+        .Key("ends_on")
+        .Date(r.ends_on)
+        .Key("closed_on");
+    w.Maybe(r.closed_on, [&](Date d) { w.Date(d); });
+    w.Key("schools").Int(r.schools).Key("supported").Int(r.supported).Key("low_results").Int(r.low_results);
+    w.Key("indicators").Array();
+    for (const IndicatorValue& iv : r.indicators) {
+      w.Object()
+          .Key("code")
+          .String(ProgrammeIndicatorCode(iv.indicator))
+          .Key("numerator")
+          .Int(iv.numerator)
+          .Key("denominator")
+          .Int(iv.denominator)
+          .Key("value")
+          .MaybeNumber(iv.value)
+          .End();
+    }
+    w.End().End();
+  }
+  w.End();
   w.Key("ranking").Array();
   for (const RankedSchool& r : v.ranking) WriteRanked(w, r, language);
   w.End();
