@@ -37,6 +37,8 @@
 #include <vector>
 
 #include "demo_vocabulary.h"
+#include "mentorlog/domain/dashboard.h"
+#include "mentorlog/domain/rounds.h"
 #include "mentorlog/domain/rules.h"
 
 namespace mentorlog::core {
@@ -2047,6 +2049,49 @@ Status DistrictBuilder::AddWorkPlans() {
 // [SECTION] CreateDemoDistrict
 // -----------------------------------------------------------------------------------------
 
+namespace {
+
+// The district's monitoring rounds: last school year's final round (May) and this year's entry
+// round (September), each closed the day after it ended when that day has come, so the district
+// view has rounds to show side by side. Closed from a dashboard over everything written so far.
+Status AddDemoRounds(RecordWriter& store, const DashboardConfig& config) {
+  const Date today = store.Today();
+  const int year = SchoolYearOf(today);
+  struct Planned {
+    const char* ru;
+    RoundKind kind;
+    Date starts_on, ends_on;
+  };
+  const Planned planned[] = {
+      {"Итоговый мониторинг ", RoundKind::kFinal, Date::FromYmd(year, 5, 1).value(),
+       Date::FromYmd(year, 5, 31).value()},
+      {"Входной мониторинг ", RoundKind::kEntry, Date::FromYmd(year, 9, 1).value(), Date::FromYmd(year, 9, 30).value()},
+  };
+  std::vector<MonitoringRound> rounds;
+  for (const Planned& p : planned) {
+    MonitoringRound r;
+    const int school_year = SchoolYearOf(p.starts_on);
+    r.name = p.ru + std::to_string(school_year) + "/" + std::to_string((school_year + 1) % 100);
+    r.kind = p.kind;
+    r.starts_on = p.starts_on;
+    r.ends_on = p.ends_on;
+    ASSIGN_OR_RETURN(r, store.Save(r));
+    rounds.push_back(r);
+  }
+  Dashboard dashboard(config);
+  for (RecordKind kind : kAllRecordKinds) {
+    RETURN_IF_ERROR(store.ForEachLive(kind, {}, Uuid(), [&](const RecordState& s) { return dashboard.Apply(s); }));
+  }
+  dashboard.Refresh(today);
+  for (const MonitoringRound& r : rounds) {
+    if (r.ends_on.AddDays(1) > today) continue;  // still running
+    RETURN_IF_ERROR(CloseRound(store, dashboard, r.id, r.ends_on.AddDays(1)).status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<DemoSummary> CreateDemoDistrict(RecordWriter& store, const DemoOptions& options) {
   const auto refuse_when_not_empty = [&]() -> Status {
     bool any = false;
@@ -2074,6 +2119,7 @@ Result<DemoSummary> CreateDemoDistrict(RecordWriter& store, const DemoOptions& o
   ASSIGN_OR_RETURN(Rubric rubric, ParseRubric(lesson->body_json, lesson->code));
   // Every text and the district's make-up, read and checked before anything is written.
   ASSIGN_OR_RETURN(const demo::DemoVocabulary words, demo::LoadDemoVocabulary(options.assets_dir));
+  ASSIGN_OR_RETURN(const DashboardConfig dashboard_config, LoadDashboardConfig(options.assets_dir));
 
   DemoSummary summary;
   const Status status = store.InTransaction([&]() -> Status {
@@ -2088,6 +2134,7 @@ Result<DemoSummary> CreateDemoDistrict(RecordWriter& store, const DemoOptions& o
     DistrictBuilder builder(store, options, words, std::move(rubric));
     RETURN_IF_ERROR(builder.Build());
     summary = builder.summary();
+    RETURN_IF_ERROR(AddDemoRounds(store, dashboard_config).WithContext("monitoring rounds"));
     return Status::Ok();
   });
   RETURN_IF_ERROR(status);
