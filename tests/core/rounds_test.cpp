@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mentorlog/domain/dashboard.h"
 #include "mentorlog/domain/validation.h"
 #include "test_fixtures.h"
 
@@ -127,6 +128,40 @@ TEST(RoundsTest, EachKindSaysWhatIsMissingInWordsAboutTheForm) {
   change.reason = "Приказ № 12";
   change.round_id = Uuid::MakeV7(97);
   EXPECT_EQ(Fields(Validate(change, ctx)), (std::vector<std::string>{"round_id (across)"}));
+}
+
+TEST(RoundsTest, ARoundClosedOnTwoDevicesAtOnceCountsEachSchoolOnceTheSameEverywhere) {
+  School school;
+  school.id = Uuid::MakeV7(1);
+  school.name = "Школа";
+  school.teachers = 10;
+  MonitoringRound round;
+  round.id = Uuid::MakeV7(2);
+  round.name = "Входной мониторинг";
+  round.starts_on = Day("2026-09-01");
+  round.ends_on = Day("2026-09-30");
+  round.closed_on = Day("2026-10-01");
+  RoundResult first, second;
+  first.id = Uuid::MakeV7(3);
+  second.id = Uuid::MakeV7(4);
+  for (RoundResult* r : {&first, &second}) {
+    r->round_id = round.id;
+    r->school_id = school.id;
+  }
+  first.figures = "teachers=10\nlow_results=1\n";
+  second.figures = "teachers=10\nlow_results=0\n";
+  for (bool reversed : {false, true}) {
+    Dashboard dashboard(DashboardConfig{});
+    dashboard.Put(school);
+    dashboard.Put(round);
+    dashboard.Put(reversed ? second : first);
+    dashboard.Put(reversed ? first : second);
+    dashboard.Refresh(Day("2026-11-20"));
+    ASSERT_EQ(dashboard.district().rounds.size(), 1u);
+    EXPECT_EQ(dashboard.district().rounds[0].schools, 1);
+    EXPECT_EQ(dashboard.district().rounds[0].low_results, 1) << "the lower id's figures, whatever came first";
+    ASSERT_EQ(dashboard.Find(school.id)->rounds.size(), 1u);
+  }
 }
 
 }  // namespace rounds_testing

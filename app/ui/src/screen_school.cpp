@@ -167,6 +167,10 @@ void DrawSchoolDashboard(const SchoolDashboardView& v, UiState& state, const Tra
 
   Heading(t("dashboard.milestones"));
   LabelledValues("dashboard.milestones", v.milestones);
+  if (!v.rounds.empty()) {
+    Heading(t("dashboard.rounds"));
+    LabelledValues("dashboard.rounds", v.rounds);
+  }
 
   Heading(t("dashboard.teachers"));
   if (v.teachers.empty()) {

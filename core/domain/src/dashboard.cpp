@@ -1176,9 +1176,13 @@ SchoolProgress Dashboard::Impl::Compute(const Uuid& id, const SchoolRecords& s, 
     p.status_history.push_back({c.changed_on, c.statuses, c.reason, c.round_id});
   std::stable_sort(p.status_history.begin(), p.status_history.end(),
                    [](const StatusStep& a, const StatusStep& b) { return a.on < b.on; });
+  // Two coordinators closing one round at once on two devices both freeze it: the result with the
+  // lowest id counts, the same on every device (round_results is ordered by id).
+  std::set<Uuid> rounds_seen;
   for (const auto& [rid, result] : s.round_results) {
     auto round = rounds_.find(result.round_id);
     if (round == rounds_.end() || !round->second.closed_on) continue;  // the round is not (yet) on this device
+    if (!rounds_seen.insert(result.round_id).second) continue;
     SchoolRound r;
     r.round_id = result.round_id;
     r.name = round->second.name;

@@ -367,6 +367,9 @@ struct SchoolDashboardView {
   std::string wellbeing;            // "0.61", "—"
   std::vector<RiskRow> risks;
   std::vector<LabelledValue> milestones;
+  // The closed monitoring rounds it was in, oldest first: "Входной мониторинг (30.09.2026)" →
+  // "ШНОР · ИОР 0.42 · risk flags: 2", as frozen when the round closed.
+  std::vector<LabelledValue> rounds;
   std::vector<TeacherProgressRow> teachers;  // by name
 };
 
