@@ -1163,6 +1163,9 @@ TEST_F(HttpDashboardTest, TheCoordinatorSeesTheDistrictAsTheDeviceComputesIt) {
   EXPECT_EQ(a.content_type, "application/json");
   EXPECT_EQ(a.body, LocalDistrictJson());
   EXPECT_NE(a.body.find("\"schools\":" + std::to_string(w().district_schools.size()) + ","), std::string::npos);
+  // The demo's closed rounds, with their frozen indicators.
+  EXPECT_NE(a.body.find("\"rounds\":[{\"id\":"), std::string::npos) << a.body;
+  EXPECT_NE(a.body.find("\"kind\":\"final\""), std::string::npos);
   const Answer ru = GetRaw("/v1/dashboard/district", As(token));  // Russian unless asked
   ASSERT_EQ(ru.status, 200);
   EXPECT_NE(ru.body.find("Школы в сетевом взаимодействии"), std::string::npos);

@@ -161,6 +161,31 @@ void WriteFacts(JsonWriter& w, const SchoolFacts& f) {
       .End();
 }
 
+// The programme indicators: the district's now, or a closed round's (no previous value).
+void WriteIndicators(JsonWriter& w, const std::vector<IndicatorValue>& indicators, Language language) {
+  w.Key("indicators").Array();
+  for (const IndicatorValue& iv : indicators) {
+    w.Object()
+        .Key("code")
+        .String(ProgrammeIndicatorCode(iv.indicator))
+        .Key("label")
+        .String(ProgrammeIndicatorLabel(iv.indicator, language))
+        .Key("numerator")
+        .Int(iv.numerator)
+        .Key("denominator")
+        .Int(iv.denominator)
+        .Key("value")
+        .MaybeNumber(iv.value)
+        .Key("previous")
+        .MaybeNumber(iv.previous)
+        .Key("target");
+    w.Maybe(iv.target,
+            [&](const Target& t) { w.Object().Key("value").Number(t.value).Key("at_most").Bool(t.at_most).End(); });
+    w.Key("met").Maybe(iv.met, [&](bool b) { w.Bool(b); }).End();
+  }
+  w.End();
+}
+
 void WriteRanked(JsonWriter& w, const RankedSchool& r, Language language) {
   w.Object().Key("school_id").Id(r.school_id).Key("name").String(r.name).Key("result_index");
   w.Maybe(r.result_index, [&](const IndexPoint& p) { WriteIndexPoint(w, p, language); });
@@ -338,27 +363,7 @@ std::string DistrictViewJson(const DistrictView& v, Language language) {
       .Int(v.schools)
       .Key("supported")
       .Int(v.supported);
-  w.Key("indicators").Array();
-  for (const IndicatorValue& iv : v.indicators) {
-    w.Object()
-        .Key("code")
-        .String(ProgrammeIndicatorCode(iv.indicator))
-        .Key("label")
-        .String(ProgrammeIndicatorLabel(iv.indicator, language))
-        .Key("numerator")
-        .Int(iv.numerator)
-        .Key("denominator")
-        .Int(iv.denominator)
-        .Key("value")
-        .MaybeNumber(iv.value)
-        .Key("previous")
-        .MaybeNumber(iv.previous)
-        .Key("target");
-    w.Maybe(iv.target,
-            [&](const Target& t) { w.Object().Key("value").Number(t.value).Key("at_most").Bool(t.at_most).End(); });
-    w.Key("met").Maybe(iv.met, [&](bool b) { w.Bool(b); }).End();
-  }
-  w.End();
+  WriteIndicators(w, v.indicators, language);
   w.Key("rounds").Array();
   for (const RoundView& r : v.rounds) {
     w.Object()
@@ -375,20 +380,8 @@ std::string DistrictViewJson(const DistrictView& v, Language language) {
         .Key("closed_on");
     w.Maybe(r.closed_on, [&](Date d) { w.Date(d); });
     w.Key("schools").Int(r.schools).Key("supported").Int(r.supported).Key("low_results").Int(r.low_results);
-    w.Key("indicators").Array();
-    for (const IndicatorValue& iv : r.indicators) {
-      w.Object()
-          .Key("code")
-          .String(ProgrammeIndicatorCode(iv.indicator))
-          .Key("numerator")
-          .Int(iv.numerator)
-          .Key("denominator")
-          .Int(iv.denominator)
-          .Key("value")
-          .MaybeNumber(iv.value)
-          .End();
-    }
-    w.End().End();
+    WriteIndicators(w, r.indicators, language);
+    w.End();
   }
   w.End();
   w.Key("ranking").Array();

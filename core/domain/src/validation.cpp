@@ -125,6 +125,16 @@ bool Has(const std::vector<E>& v, E e) {
   return std::find(v.begin(), v.end(), e) != v.end();
 }
 
+// A leader school is not also a supported one (ШНОР, ШНСУ): a school's own statuses, a status
+// change, a round's frozen statuses.
+void StatusesConsistent(Errors& e, std::string_view field, const std::vector<SchoolStatus>& statuses) {
+  if (Has(statuses, SchoolStatus::kLeader) &&
+      (Has(statuses, SchoolStatus::kLowResults) || Has(statuses, SchoolStatus::kAdverseConditions))) {
+    e.Add(field, "A leader school cannot also be a low-results or adverse-conditions school.",
+          "Школа-лидер не может одновременно быть ШНОР или ШНСУ.");
+  }
+}
+
 }  // namespace
 
 ValidationErrors Validate(const School& r, const ValidationContext& ctx) {
@@ -138,11 +148,7 @@ ValidationErrors Validate(const School& r, const ValidationContext& ctx) {
   e.Range("teachers", static_cast<double>(r.teachers), 0, 1000, "number of teachers", "педагогов");
   if (!r.statuses.empty())
     e.Range("status_year", static_cast<double>(r.status_year), 2000, 2100, "status year", "год статуса");
-  if (Has(r.statuses, SchoolStatus::kLeader) &&
-      (Has(r.statuses, SchoolStatus::kLowResults) || Has(r.statuses, SchoolStatus::kAdverseConditions))) {
-    e.Add("statuses", "A leader school cannot also be a supported school in the same year.",
-          "Школа-лидер не может в том же году быть ШНОР или ШНСУ.");
-  }
+  StatusesConsistent(e, "statuses", r.statuses);
   if (r.leader_partner_id) {
     if (*r.leader_partner_id == r.id) {
       e.Add("leader_partner_id", "A school cannot be its own leader partner.",
@@ -457,13 +463,12 @@ void RoundExists(Errors& e, std::string_view field, const Uuid& id, const Valida
              "Этапа мониторинга нет на этом устройстве: его удалили или он ещё не пришёл с синхронизацией.");
   }
 }
-// A leader school is not also a supported one (ШНОР, ШНСУ).
-void StatusesConsistent(Errors& e, std::string_view field, const std::vector<SchoolStatus>& statuses) {
-  if (Has(statuses, SchoolStatus::kLeader) &&
-      (Has(statuses, SchoolStatus::kLowResults) || Has(statuses, SchoolStatus::kAdverseConditions))) {
-    e.Add(field, "A leader school cannot also be a low-results or adverse-conditions school.",
-          "Школа-лидер не может одновременно быть ШНОР или ШНСУ.");
-  }
+// A round's figures read as "name=value" lines (rounds.h).
+void FiguresReadable(Errors& e, std::string_view field, const std::string& text, std::string_view whose_en,
+                     std::string_view whose_ru) {
+  if (ParseRoundFigures(text).ok()) return;
+  e.Add(field, "The " + std::string(whose_en) + " figures are not lines of the form name=number.",
+        "Показатели " + std::string(whose_ru) + " записаны не строками вида имя=число.");
 }
 }  // namespace
 
@@ -481,10 +486,7 @@ ValidationErrors Validate(const MonitoringRound& r, const ValidationContext& ctx
   for (const Uuid& school : r.school_ids) {
     e.SchoolExists("school_ids", school, ctx);
   }
-  if (!ParseRoundFigures(r.district_figures).ok()) {
-    e.Add("district_figures", "The district's figures are not lines of the form name=number.",
-          "Показатели района записаны не строками вида имя=число.");
-  }
+  FiguresReadable(e, "district_figures", r.district_figures, "district's", "района");
   return e.Take();
 }
 
@@ -494,10 +496,7 @@ ValidationErrors Validate(const RoundResult& r, const ValidationContext& ctx) {
   RoundExists(e, "round_id", r.round_id, ctx);
   e.SchoolExists("school_id", r.school_id, ctx);
   StatusesConsistent(e, "statuses", r.statuses);
-  if (!ParseRoundFigures(r.figures).ok()) {
-    e.Add("figures", "The school's figures are not lines of the form name=number.",
-          "Показатели школы записаны не строками вида имя=число.");
-  }
+  FiguresReadable(e, "figures", r.figures, "school's", "школы");
   return e.Take();
 }
 
