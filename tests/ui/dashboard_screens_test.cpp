@@ -71,6 +71,11 @@ std::shared_ptr<const DashboardView> KnownFigures() {
   d->district.ranking = {lagging, leading};
   d->district.no_contact = {lagging};
   d->district.workload = {{"p1", "Андреев Н. М.", "mentor", 2, 5, 3, 4, 1}};
+  d->district.round_rows = {"Школ", "ШНОР", "ШНОР и ШНСУ"};
+  d->district.rounds = {{"Входной мониторинг", "01.09.2026 – 30.09.2026", {"2", "1", "1"}},
+                        {"Промежуточный мониторинг", "10.01.2027 – 31.01.2027", {"2", "0", "1"}}};
+  d->district.low_results_share = {50, 0, 0};
+  d->district.low_results_labels = {"Входной мониторинг", "Промежуточный мониторинг", "сейчас (29.11.2026)"};
 
   SchoolDashboardView s;
   s.school_id = kLagging;
@@ -130,6 +135,17 @@ TEST_F(DashboardScreensTest, TheDistrictShowsIndicatorsRankingNoContactAndWorklo
             FindProbe(std::string("district.school/") + kLeading)->min.y);
   EXPECT_FALSE(ui_.Visible("district.calculating"));
   EXPECT_FALSE(ui_.Visible("district.updating"));
+}
+
+TEST_F(DashboardScreensTest, ClosedRoundsStandSideBySideUnderTheirShareChart) {
+  ASSERT_TRUE(ui_.Click("nav.district"));
+  ASSERT_TRUE(ui_.Visible("district.round/1/2"));
+  EXPECT_TRUE(ui_.Visible("district.round/0/1"));
+  // Round 1's column is right of round 0's, row 2 below row 1.
+  EXPECT_LT(FindProbe("district.round/0/1")->min.x, FindProbe("district.round/1/1")->min.x);
+  EXPECT_LT(FindProbe("district.round/1/1")->min.y, FindProbe("district.round/1/2")->min.y);
+  ASSERT_TRUE(FindProbe("district.rounds_share").has_value());
+  EXPECT_TRUE(FindProbe("district.rounds_share/2").has_value()) << "a bar for now after the rounds";
 }
 
 TEST_F(DashboardScreensTest, ClickingARankedSchoolOpensItsDashboardAndATeacherOpensTheirPage) {

@@ -276,6 +276,14 @@ ui::DashboardView BuildDashboardView(const core::Dashboard& dashboard, const cor
                   : "—");
     }
     out.rounds.push_back(std::move(column));
+    const core::IndicatorValue& low = r.indicators.at(static_cast<size_t>(core::ProgrammeIndicator::kLowResultsShare));
+    out.low_results_share.push_back(static_cast<float>(low.value.value_or(0) * 100));
+    out.low_results_labels.push_back(r.name);
+  }
+  if (!out.rounds.empty()) {
+    const core::IndicatorValue& low = d.indicators.at(static_cast<size_t>(core::ProgrammeIndicator::kLowResultsShare));
+    out.low_results_share.push_back(static_cast<float>(low.value.value_or(0) * 100));
+    out.low_results_labels.push_back(ctx.tr->Format("district.round_now", {ShowDate(d.as_of)}));
   }
   for (const core::SchoolProgress* p : dashboard.schools()) {
     view.schools.push_back(School(*p, rubrics.titles, ctx));

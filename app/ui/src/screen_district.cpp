@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "mentorlog/ui/charts.h"
@@ -85,6 +86,16 @@ void DrawRounds(const DistrictDashboardView& d, const Translations& t, bool narr
     Muted(t("district.rounds_none"));
     return;
   }
+  ChartOptions share;
+  share.value_format = "%.1f";
+  share.decimal_comma = t.language() == Language::kRussian;
+  share.axis_title = t("district.round_share_axis");
+  // The axis to a round ten above the largest share (at most 100 %): equal shares are not full bars.
+  float top = 0;
+  for (float v : d.low_results_share) top = std::max(top, v);
+  share.max = std::min(100.0f, std::ceil(top * 1.2f / 10.0f) * 10.0f);
+  BarChart("district.rounds_share", d.low_results_share, d.low_results_labels, ImVec2(0, ChartHeight(narrow ? 6 : 7)),
+           share);
   if (narrow) {
     for (const RoundColumn& round : d.rounds) {
       ImGui::TextWrapped("%s (%s)", round.name.c_str(), round.period.c_str());

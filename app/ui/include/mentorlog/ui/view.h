@@ -301,6 +301,9 @@ struct DistrictDashboardView {
   std::vector<WorkloadRow> workload;        // by name
   std::vector<std::string> round_rows;      // the rows' labels: schools, low-results, supported, each indicator
   std::vector<RoundColumn> rounds;          // closed rounds, oldest first
+  // The low-results share (%) at each closed round, then now: the chart above the table.
+  std::vector<float> low_results_share;
+  std::vector<std::string> low_results_labels;  // the rounds' names, then "now"
 };
 
 // A rubric figure's first and latest mean (a criterion of a school or of a teacher).
