@@ -972,6 +972,10 @@ TEST_P(RecordFormsTest, ACoordinatorKeepsTheRoundsAndTheStatusHistoryAndClosesAR
   ASSERT_EQ(view->programme->open_rounds.size(), 1u);
   EXPECT_EQ(view->programme->open_rounds[0].code, round.id);
   EXPECT_EQ(Row(view->programme->rounds, round.id)->status, "идёт");
+  const ui::RecordRow* due = Row(view->today->due, round.id);
+  ASSERT_NE(due, nullptr) << "ended on 30.09 and not closed: due on the coordinator's Today";
+  EXPECT_TRUE(due->overdue);
+  EXPECT_EQ(due->status, "закончился: закройте на экране этапов мониторинга");
 
   controller.Apply({ui::CloseRound{round.id}});
   controller.WaitDashboard();
@@ -983,6 +987,7 @@ TEST_P(RecordFormsTest, ACoordinatorKeepsTheRoundsAndTheStatusHistoryAndClosesAR
   EXPECT_EQ(Must(store_->records().ListBy<core::RoundResult>("round_id", *Uuid::Parse(round.id)), "results").size(),
             schools);
   EXPECT_TRUE(view->programme->open_rounds.empty());
+  EXPECT_EQ(Row(view->today->due, round.id), nullptr) << "closed: no longer due";
   EXPECT_EQ(Row(view->programme->rounds, round.id)->status, "закрыт 20.11.2026");
   ASSERT_NE(view->dashboard, nullptr);
   const ui::RoundColumn* column = nullptr;  // the demo's own rounds are there too

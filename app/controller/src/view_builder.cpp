@@ -636,6 +636,19 @@ Result<ui::TodayView> BuildTodayView(const core::Store& store, const BuildContex
       }
     }
   }
+  // A coordinator's monitoring rounds ending soon, or ended and not closed yet: due to be closed.
+  if (ctx.may_coordinate) {
+    ASSIGN_OR_RETURN(auto rounds, store.records().List<core::MonitoringRound>());
+    for (const auto& r : rounds) {
+      if (r.closed_on || r.ends_on > horizon) continue;
+      ui::RecordRow row = RowOf(r, ctx);
+      if (r.ends_on < today) {
+        row.status = (*ctx.tr)("view.row.round_to_close");
+        row.overdue = true;
+      }
+      due.emplace_back(r.ends_on, std::move(row));
+    }
+  }
   std::stable_sort(due.begin(), due.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [date, row] : due) view.due.push_back(std::move(row));
   return view;
