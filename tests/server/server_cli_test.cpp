@@ -177,6 +177,22 @@ TEST_F(ServerCliTest, SettingsErrorsAreTheUsersMistake) {
   EXPECT_EQ(Exec({"--db", "/nonexistent-folder/x.db", "user", "list"}).exit_code, 1);
 }
 
+TEST_F(ServerCliTest, ServeRefusesToStartWithADashboardConfigurationItCannotRead) {
+  const fs::path assets = *suite_dir_ / "assets";
+  fs::copy(MENTORLOG_ASSETS_DIR, assets, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  std::ofstream(assets / "dashboard.toml", std::ios::trunc) << "[targets]\nhappiness = 0.5\n";
+  ::setenv("MENTORLOG_ASSETS", assets.c_str(), 1);
+  // A server that started anyway would not exit: it is stopped after 20 s and the test fails.
+  auto started = RunServerCommand(Args({"serve", "--listen", "127.0.0.1:0"}), "", std::chrono::seconds(20));
+  ::unsetenv("MENTORLOG_ASSETS");
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  const CommandRun& run = *started;
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.err.find("dashboard.toml:2: targets.happiness is not a programme indicator"), std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.out.find("listening"), std::string::npos) << "it never listened";
+}
+
 TEST_F(ServerCliTest, ImportGoesIntoTheCentralStore) {
   const fs::path db = *suite_dir_ / "import.db";
   const fs::path csv = *suite_dir_ / "schools.csv";
