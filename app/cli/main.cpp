@@ -526,15 +526,15 @@ Status CmdCloseRound(Context& ctx, const std::string& id_text, const std::string
   }
   core::Records& records = ctx.store->records();
   ASSIGN_OR_RETURN(auto dashboard, report::BuildDashboard(records, DefaultAssetsDir(), records.Today()));
-  ASSIGN_OR_RETURN(core::MonitoringRound closed, core::CloseRound(records, *dashboard, id, on));
-  ASSIGN_OR_RETURN(std::vector<core::RoundResult> results, records.ListBy<core::RoundResult>("round_id", id));
+  ASSIGN_OR_RETURN(core::ClosedRound closing, core::CloseRound(records, *dashboard, id, on));
+  const core::MonitoringRound& closed = closing.round;
+  const size_t schools = closing.schools;
   std::cout << Pick(ctx.language,
                     "Closed «" + closed.name + "» on " + closed.closed_on->ToString() + ": the figures of " +
-                        std::to_string(results.size()) + " school(s) as of " + closed.ends_on.ToString() +
+                        std::to_string(schools) + " school(s) as of " + closed.ends_on.ToString() +
                         " are kept as they are now.",
                     "Этап «" + closed.name + "» закрыт " + closed.closed_on->ToString() + ": показатели школ (" +
-                        std::to_string(results.size()) + ") на " + closed.ends_on.ToString() +
-                        " сохранены в нынешнем виде.")
+                        std::to_string(schools) + ") на " + closed.ends_on.ToString() + " сохранены в нынешнем виде.")
             << "\n";
   return Status::Ok();
 }

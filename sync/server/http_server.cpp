@@ -222,12 +222,13 @@ HttpError Undecodable(const Status& s) {
 
 class HttpServer::Routes {
  public:
-  Routes(Storage& storage, SyncService& service, Accounts& accounts, const HttpServerOptions& options)
+  Routes(Storage& storage, SyncService& service, Accounts& accounts, const HttpServerOptions& options,
+         core::DashboardConfig dashboard_config)
       : storage_(storage),
         service_(service),
         accounts_(accounts),
         max_body_bytes_(options.max_body_bytes),
-        assets_dir_(options.assets_dir),
+        dashboard_config_(std::move(dashboard_config)),
         clock_(options.clock != nullptr ? *options.clock : platform::DefaultClock()),
         storage_kind_(storage.Describe().substr(0, storage.Describe().find(':'))),
         work_slots_(std::max(1, options.threads)),
@@ -517,14 +518,10 @@ class HttpServer::Routes {
     res.set_content(*json, kJson);
   }
 
-  // The dashboards, made at the first request (reading their configuration).
+  // The dashboards, made at the first request (or the warm-up at start).
   Result<Dashboards*> DashboardsOnce() {
     std::lock_guard lock(dashboards_mu_);
-    if (!dashboards_) {
-      Result<core::DashboardConfig> config = core::LoadDashboardConfig(assets_dir_);
-      if (!config.ok()) return Status::Internal("dashboards: " + config.status().message());
-      dashboards_ = std::make_unique<Dashboards>(storage_, service_, std::move(config).value(), clock_);
-    }
+    if (!dashboards_) dashboards_ = std::make_unique<Dashboards>(storage_, service_, dashboard_config_, clock_);
     return dashboards_.get();
   }
 
@@ -557,7 +554,7 @@ class HttpServer::Routes {
   SyncService& service_;
   Accounts& accounts_;
   size_t max_body_bytes_;
-  std::filesystem::path assets_dir_;
+  const core::DashboardConfig dashboard_config_;  // read by Start: a server does not start without it
   const mentorlog::Clock& clock_;
   std::string storage_kind_;
   std::mutex dashboards_mu_;
@@ -581,6 +578,9 @@ Status HttpServer::Start() {
   if (options_.tls_cert.empty() != options_.tls_key.empty()) {
     return Status::InvalidInput("TLS needs both a certificate and its key");
   }
+  // The dashboards' configuration, read once, before the server listens: it does not start with
+  // one it cannot read (the error names the file, the line and the key).
+  ASSIGN_OR_RETURN(core::DashboardConfig dashboard_config, core::LoadDashboardConfig(options_.assets_dir));
   FrontLimits limits = options_.front;
   // Each connection is a descriptor: take the process's whole allowance, and keep the cap
   // within it (with room for the storage's files and connections).
@@ -684,7 +684,7 @@ Status HttpServer::Start() {
                 LogSafe(req.path), res.status, req.body.size(), res.body.size());
   });
 
-  routes_ = std::make_unique<Routes>(storage_, service_, accounts_, options_);
+  routes_ = std::make_unique<Routes>(storage_, service_, accounts_, options_, std::move(dashboard_config));
   routes_->Install(server);
 
   if (options_.port == 0) {

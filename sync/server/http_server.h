@@ -61,8 +61,9 @@ struct HttpServerOptions {
   LoginThrottleOptions login_throttle;
   std::chrono::milliseconds token_purge_interval{3'600'000};
   size_t max_body_bytes = sync::kMaxBodyBytes;
-  // The dashboards' configuration (dashboard.toml, indices.toml) is read from here at the first
-  // /v1/dashboard request; "today" of the dashboards comes from `clock` (null: the system's).
+  // The dashboards' configuration (dashboard.toml, indices.toml) is read from here by Start,
+  // which refuses to start without it; "today" of the dashboards comes from `clock` (null: the
+  // system's).
   std::filesystem::path assets_dir = core::DefaultAssetsDir();
   const mentorlog::Clock* clock = nullptr;
   // Build the coordinators' dashboards in the background as soon as the server listens

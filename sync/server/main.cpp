@@ -36,7 +36,6 @@
 #include "config.h"
 #include "http_server.h"
 #include "mentorlog/base/random.h"
-#include "mentorlog/domain/dashboard.h"
 #include "mentorlog/domain/demo.h"
 #include "mentorlog/domain/import.h"
 #include "mentorlog/domain/rubric.h"
@@ -161,9 +160,6 @@ Status CmdServe(Context& ctx) {
   options.tls_key = ctx.config.tls_key.value_or("");
   options.threads = static_cast<int>(ctx.config.threads.value_or(kDefaultThreads));
   options.warm_dashboards = true;
-  // The dashboards' configuration (assets/dashboard.toml, indices.toml) is read now: the server
-  // does not start with one it cannot read, and the error names the file, the line and the key.
-  RETURN_IF_ERROR(core::LoadDashboardConfig(options.assets_dir).status());
   HttpServer server(*ctx.storage, *ctx.service, *ctx.accounts, options);
   RETURN_IF_ERROR(server.Start());
   const std::string host = address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host;

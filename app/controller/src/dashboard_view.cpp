@@ -177,15 +177,10 @@ ui::SchoolDashboardView School(const core::SchoolProgress& p, const std::map<std
   };
 
   for (const core::SchoolRound& round : p.rounds) {
-    std::string statuses;
-    for (core::SchoolStatus s : round.statuses) {
-      statuses += (statuses.empty() ? "" : ", ") + std::string(core::EnumLabel(s, ctx.language));
-    }
-    if (statuses.empty()) statuses = tr("school.status_none");
-    v.rounds.push_back(
-        {round.name + " (" + ShowDate(round.ends_on) + ")",
-         tr.Format("view.dash.round", {statuses, round.result_index ? Number(*round.result_index, 2, ctx) : "—",
-                                       std::to_string(round.risks.size())})});
+    v.rounds.push_back({round.name + " (" + ShowDate(round.ends_on) + ")",
+                        tr.Format("view.dash.round", {StatusText(round.statuses, ctx),
+                                                      round.result_index ? Number(*round.result_index, 2, ctx) : "—",
+                                                      std::to_string(round.risks.size())})});
   }
 
   for (const core::TeacherProgress& t : p.teacher_progress) {

@@ -61,9 +61,8 @@ void Dashboards::CloseRound(const Uuid& round_id) {
       tell_(Notice::Error(closed.status()));
       return;
     }
-    auto results = store_.records().ListBy<core::RoundResult>("round_id", round_id);
-    tell_(Notice::Words("view.notice.round_closed", {closed->name, std::to_string(results.ok() ? results->size() : 0),
-                                                     closed->ends_on.ToString()}));
+    tell_(Notice::Words("view.notice.round_closed",
+                        {closed->round.name, std::to_string(closed->schools), closed->round.ends_on.ToString()}));
     Refresh();  // the district view shows the round closed, with its figures
   });
 }

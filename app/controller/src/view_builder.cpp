@@ -429,6 +429,11 @@ std::string ShowDate(const Date& date) {
   return Two(date.day()) + "." + Two(date.month()) + "." + std::to_string(date.year());
 }
 
+std::string StatusText(const std::vector<core::SchoolStatus>& statuses, const BuildContext& ctx) {
+  const std::string labels = Labels(statuses, ctx.language);
+  return labels.empty() ? std::string((*ctx.tr)("school.status_none")) : labels;
+}
+
 std::string ShowTime(int64_t millis, const BuildContext& ctx) {
   const mentorlog::Clock& clock = ClockOf(ctx);
   const int offset = clock.UtcOffsetMinutes();
@@ -477,10 +482,9 @@ std::string DraftTitle(const core::Records& store, const BuildContext& ctx, cons
 
 namespace {
 
-// The school's statuses today, after its status changes (rounds.h StatusesOn), as labels.
-Result<std::vector<std::string>> StatusLabels(const core::Records& store, const core::School& school, Date today,
-                                              Language language) {
-  ASSIGN_OR_RETURN(auto changes, store.ListBy<core::StatusChange>("school_id", school.id));
+// The school's statuses on `today` after its status `changes` (rounds.h StatusesOn), as labels.
+std::vector<std::string> StatusLabels(const core::School& school, const std::vector<core::StatusChange>& changes,
+                                      Date today, Language language) {
   std::vector<const core::StatusChange*> pointers;
   for (const auto& c : changes) pointers.push_back(&c);
   std::vector<std::string> out;
@@ -496,7 +500,8 @@ Result<ui::SchoolCard> MakeCard(const core::Records& store, const BuildContext& 
   card.id = school.id.ToString();
   card.name = SchoolName(school);
   card.municipality = school.municipality;
-  ASSIGN_OR_RETURN(card.statuses, StatusLabels(store, school, today, ctx.language));
+  ASSIGN_OR_RETURN(auto changes, store.ListBy<core::StatusChange>("school_id", school.id));
+  card.statuses = StatusLabels(school, changes, today, ctx.language);
 
   ASSIGN_OR_RETURN(core::Records::SchoolActivity activity, store.ActivityOf(school.id, today));
   const std::optional<int> days = core::DaysSinceContact(activity.last_contact, today);
@@ -666,16 +671,14 @@ Result<ui::SchoolView> BuildSchoolView(const core::Records& store, const BuildCo
   view.id = school.id.ToString();
   view.name = school.name;
   view.municipality = school.municipality;
-  ASSIGN_OR_RETURN(view.statuses, StatusLabels(store, school, store.Today(), ctx.language));
   ASSIGN_OR_RETURN(auto changes, store.ListBy<core::StatusChange>("school_id", id));
+  view.statuses = StatusLabels(school, changes, store.Today(), ctx.language);
   std::sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) {
     return a.changed_on != b.changed_on ? a.changed_on > b.changed_on : b.id < a.id;
   });
   for (const auto& c : changes) {
-    std::string statuses = Labels(c.statuses, ctx.language);
-    if (statuses.empty()) statuses = (*ctx.tr)("school.status_none");
-    view.status_history.push_back(
-        {c.id.ToString(), "status_change", ShowDate(c.changed_on), statuses, OneLine(c.reason), "", false});
+    view.status_history.push_back({c.id.ToString(), "status_change", ShowDate(c.changed_on),
+                                   StatusText(c.statuses, ctx), OneLine(c.reason), "", false});
   }
   SchoolNames schools(store);
   schools.Add(school);

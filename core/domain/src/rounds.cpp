@@ -52,23 +52,24 @@ Result<RoundFigures> ParseRoundFigures(std::string_view text) {
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     ++line_no;
     if (line.empty()) continue;
-    auto bad = [&](std::string_view why) {
-      return Status::InvalidInput(
-          LocalText{"Строка " + std::to_string(line_no) + " показателей: " + std::string(why),
-                    "Line " + std::to_string(line_no) + " of the figures: " + std::string(why)});
+    auto bad = [&](std::string_view ru, std::string_view en) {
+      return Status::InvalidInput(LocalText{"Строка " + std::to_string(line_no) + " показателей: " + std::string(ru),
+                                            "Line " + std::to_string(line_no) + " of the figures: " + std::string(en)});
     };
     const size_t eq = line.find('=');
-    if (eq == std::string_view::npos || eq == 0) return bad("expected name=number");
+    if (eq == std::string_view::npos || eq == 0) return bad("ожидается имя=число", "expected name=number");
     const std::string_view name = line.substr(0, eq);
-    if (!std::all_of(name.begin(), name.end(), NameChar)) return bad("a name is a-z, 0-9 and _");
+    if (!std::all_of(name.begin(), name.end(), NameChar)) {
+      return bad("имя состоит из a-z, 0-9 и _", "a name is a-z, 0-9 and _");
+    }
     const std::string_view number = line.substr(eq + 1);
     double value = 0;
     const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
     if (ec != std::errc() || end != number.data() + number.size() || !std::isfinite(value)) {
-      return bad("not a number");
+      return bad("не число", "not a number");
     }
-    if (!out.emplace(std::string(name), value).second) return bad("a name given twice");
-    if (out.size() > kMaxFigures) return bad("more than 1000 figures");
+    if (!out.emplace(std::string(name), value).second) return bad("имя повторяется", "a name given twice");
+    if (out.size() > kMaxFigures) return bad("больше 1000 показателей", "more than 1000 figures");
   }
   return out;
 }
@@ -78,10 +79,10 @@ bool RoundCovers(const MonitoringRound& round, const Uuid& school_id) {
          std::find(round.school_ids.begin(), round.school_ids.end(), school_id) != round.school_ids.end();
 }
 
-Result<MonitoringRound> CloseRound(RecordWriter& writer, const Dashboard& dashboard, const Uuid& round_id,
-                                   std::optional<Date> on) {
+Result<ClosedRound> CloseRound(RecordWriter& writer, const Dashboard& dashboard, const Uuid& round_id,
+                               std::optional<Date> on) {
   const Date closing = on.value_or(writer.Today());
-  MonitoringRound closed;
+  ClosedRound closed;
   RETURN_IF_ERROR(writer.InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(MonitoringRound round, writer.Get<MonitoringRound>(round_id));
     if (round.closed_on) {
@@ -100,7 +101,8 @@ Result<MonitoringRound> CloseRound(RecordWriter& writer, const Dashboard& dashbo
     for (const RoundResult& result : freeze.results) RETURN_IF_ERROR(writer.Save(result).status());
     round.closed_on = closing;
     round.district_figures = freeze.district_figures;
-    ASSIGN_OR_RETURN(closed, writer.Save(round));
+    ASSIGN_OR_RETURN(closed.round, writer.Save(round));
+    closed.schools = freeze.results.size();
     return Status::Ok();
   }));
   return closed;

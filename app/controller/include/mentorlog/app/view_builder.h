@@ -42,6 +42,8 @@ struct BuildContext {
 
 // "20.11.2026".
 std::string ShowDate(const core::Date& date);
+// A school's statuses as shown: "ШНОР, ШНСУ", or "an ordinary school" (school.status_none) for none.
+std::string StatusText(const std::vector<core::SchoolStatus>& statuses, const BuildContext& ctx);
 // "today 10:42" (view.today_at) when `millis` is on today's local date, else "20.11.2026 10:42".
 std::string ShowTime(int64_t millis, const BuildContext& ctx);
 

@@ -1,7 +1,7 @@
 // Monitoring rounds and the history of a school's status (issue 16): which status a school has
 // on a date, the text form of a round's frozen figures, and the closing of a round.
 //
-//   ASSIGN_OR_RETURN(MonitoringRound closed, CloseRound(store.records(), dashboard, round_id));
+//   ASSIGN_OR_RETURN(ClosedRound closed, CloseRound(store.records(), dashboard, round_id));
 //
 // A round's figures are taken as of its end date and frozen when it is closed: each school's
 // statuses, programme facts (dashboard.h SchoolFacts), results index and risk flags become a
@@ -43,13 +43,19 @@ Result<RoundFigures> ParseRoundFigures(std::string_view text);
 // Whether the round monitors the school: listed, or every school when it lists none.
 bool RoundCovers(const MonitoringRound& round, const Uuid& school_id);
 
+// A round as closed, and how many schools' figures it froze.
+struct ClosedRound {
+  MonitoringRound round;
+  size_t schools = 0;
+};
+
 // Closes the round `round_id` on `on` (default: the writer's today): each school it covers that
 // `dashboard` holds gets a RoundResult with its figures as of the round's end date
 // (Dashboard::FreezeRound), and the round its closing date and the district's own figures, all in
 // one transaction. `dashboard` must hold the district's records and have been refreshed.
 // Errors: NotFound (no such round); Conflict (already closed, or its end date is after `on`);
 // those of the saves.
-Result<MonitoringRound> CloseRound(RecordWriter& writer, const Dashboard& dashboard, const Uuid& round_id,
-                                   std::optional<Date> on = std::nullopt);
+Result<ClosedRound> CloseRound(RecordWriter& writer, const Dashboard& dashboard, const Uuid& round_id,
+                               std::optional<Date> on = std::nullopt);
 
 }  // namespace mentorlog::core
